@@ -1,0 +1,3 @@
+"""Duka POS: an offline-first till for small shops."""
+
+__version__ = "0.1.0"

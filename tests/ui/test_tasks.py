@@ -1,0 +1,61 @@
+import threading
+import time
+
+from pos_app.ui.tasks import TaskRunner
+
+
+def test_result_arrives_on_the_gui_thread(qtbot):
+    runner = TaskRunner()
+    seen: dict[str, object] = {}
+
+    def work() -> str:
+        seen["worker"] = threading.current_thread()
+        return "done"
+
+    def on_done(value: str) -> None:
+        seen["value"] = value
+        seen["callback"] = threading.current_thread()
+
+    runner.submit(work, on_done=on_done)
+    qtbot.waitUntil(lambda: "value" in seen, timeout=2000)
+    assert seen["value"] == "done"
+    assert seen["callback"] is threading.main_thread()
+    assert seen["worker"] is not threading.main_thread()
+    runner.shutdown()
+
+
+def test_error_goes_to_on_error_or_the_failed_signal(qtbot):
+    runner = TaskRunner()
+    errors: list[BaseException] = []
+
+    def boom() -> None:
+        raise RuntimeError("relay unreachable")
+
+    runner.submit(boom, on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=2000)
+    assert str(errors[0]) == "relay unreachable"
+
+    with qtbot.waitSignal(runner.failed, timeout=2000) as blocker:
+        runner.submit(boom)
+    assert isinstance(blocker.args[0], RuntimeError)
+    runner.shutdown()
+
+
+def test_gui_thread_keeps_ticking_while_a_call_hangs(qtbot):
+    """A 2 s stall on the worker must not delay GUI timers by more than 100 ms."""
+    from PySide6.QtCore import QTimer
+
+    runner = TaskRunner()
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    done: list[bool] = []
+    runner.submit(time.sleep, 2.0, on_done=lambda _: done.append(True))
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    timer.stop()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert len(ticks) > 50
+    assert max(gaps) < 0.1
+    runner.shutdown()
