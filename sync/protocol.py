@@ -1,0 +1,208 @@
+"""Wire types shared by the till's sync engine and the relay (one definition, two users).
+
+Everything here is JSON over HTTPS, documented in docs/relay-api.md. Money is integer minor
+units plus an ISO 4217 code; times are timezone-aware UTC; ids are UUID4 strings made by the
+side that creates the thing. Models ignore unknown fields so that either side can add an
+optional field without breaking the other.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+API_PREFIX = "/api/v1"
+MAX_PUSH_BATCH = 500
+MAX_PULL_LIMIT = 500
+MAX_PULL_WAIT_S = 30
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+class WireModel(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Provider(StrEnum):
+    MPESA = "mpesa"
+    PAYSTACK = "paystack"
+
+
+class PaymentChannel(StrEnum):
+    """How the money came: an STK prompt the till asked for, a customer-initiated paybill/till
+    payment (C2B), or a Paystack checkout link."""
+
+    MPESA_STK = "mpesa_stk"
+    MPESA_C2B = "mpesa_c2b"
+    PAYSTACK = "paystack"
+
+
+class PaymentStatus(StrEnum):
+    """Final outcome reported to tills. Only PAID gives value."""
+
+    PAID = "paid"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class CanonicalPaymentEvent(WireModel):
+    """One provider outcome, verified by the relay and numbered in the shop's sequence.
+
+    `payment_id` is the till's payment id when the payment was initiated through the relay
+    (STK push, Paystack link); it is null for C2B payments, which the till matches on
+    `reference` (the account number the customer typed) or the cashier matches by receipt.
+    """
+
+    seq: int = Field(ge=1, description="gap-free per-shop sequence number")
+    event_id: UUID
+    shop_id: UUID
+    provider: Provider
+    channel: PaymentChannel
+    payment_id: UUID | None = None
+    reference: str | None = None
+    status: PaymentStatus
+    amount_minor: int | None = Field(default=None, ge=0)
+    currency: str | None = Field(default=None, min_length=3, max_length=3)
+    receipt: str | None = None
+    payer: str | None = Field(default=None, description="masked phone or name; never full")
+    result_code: str | None = None
+    message: str | None = None
+    occurred_at: AwareDatetime
+    received_at: AwareDatetime
+    test_mode: bool
+
+
+class PullResponse(WireModel):
+    events: list[CanonicalPaymentEvent]
+    cursor: str = Field(description="opaque; pass back as ?after= on the next pull")
+
+
+class OutboxEvent(WireModel):
+    """One event from a till's outbox. `till_seq` counts 1, 2, 3... per till without gaps."""
+
+    event_id: UUID
+    till_seq: int = Field(ge=1)
+    type: str = Field(min_length=1, max_length=64)
+    occurred_at: AwareDatetime
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+
+class PushRequest(WireModel):
+    events: list[OutboxEvent] = Field(max_length=MAX_PUSH_BATCH)
+
+
+class PushStatus(StrEnum):
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+
+
+class PushResult(WireModel):
+    event_id: UUID
+    till_seq: int
+    status: PushStatus
+    reason: str | None = None
+    first_received_at: AwareDatetime | None = Field(
+        default=None, description="for duplicates: when the relay first accepted this event"
+    )
+
+
+class PushResponse(WireModel):
+    results: list[PushResult]
+    next_till_seq: int = Field(description="the till_seq the relay expects next")
+
+
+class SeqGap(WireModel):
+    """409 body when a push batch does not continue the till's sequence."""
+
+    detail: Literal["till_seq_gap"] = "till_seq_gap"
+    expected_till_seq: int
+
+
+class ErrorBody(WireModel):
+    detail: str
+    code: str | None = None
+
+
+class PairRequest(WireModel):
+    pairing_code: str = Field(min_length=4, max_length=64)
+    till_name: str = Field(min_length=1, max_length=80)
+
+
+class PairResponse(WireModel):
+    terminal_id: UUID
+    token: str = Field(description="bearer token; store it in the OS keyring, shown once")
+    shop_id: UUID
+    shop_name: str
+    relay_time: AwareDatetime
+
+
+class StkPushRequest(WireModel):
+    payment_id: UUID
+    phone: str = Field(min_length=9, max_length=20)
+    amount_minor: int = Field(gt=0)
+    currency: Literal["KES"] = "KES"
+    account_reference: str = Field(min_length=1, max_length=12)
+    description: str | None = Field(default=None, max_length=13)
+
+
+class PaystackLinkRequest(WireModel):
+    payment_id: UUID
+    amount_minor: int = Field(gt=0)
+    currency: str = Field(min_length=3, max_length=3)
+    email: str | None = None
+    reference: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9.=\-]+$")
+
+
+class PaymentState(StrEnum):
+    """What the relay knows of a payment a till initiated."""
+
+    PENDING = "pending"  # accepted by the provider, outcome not known yet
+    PAID = "paid"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    MISMATCH = "mismatch"  # provider says paid but amount/currency/reference disagree: parked
+    ERROR = "error"  # the provider refused to start it (see error)
+
+
+class ProviderErrorInfo(WireModel):
+    code: str
+    cashier_message: str
+    retryable: bool
+
+
+class PaymentView(WireModel):
+    """Reply to initiate (STK / Paystack link) and to GET /terminal/payments/{payment_id}."""
+
+    payment_id: UUID
+    provider: Provider
+    state: PaymentState
+    amount_minor: int
+    currency: str
+    reference: str
+    test_mode: bool
+    checkout_request_id: str | None = None
+    authorization_url: str | None = None
+    customer_message: str | None = None
+    receipt: str | None = None
+    error: ProviderErrorInfo | None = None
+    event_seq: int | None = Field(default=None, description="seq of the canonical event, if any")
+    updated_at: datetime
+
+
+class TestModeRequest(WireModel):
+    provider: Provider
+    test_mode: bool
+    supervisor: str = Field(min_length=1, max_length=80, description="who approved, for audit")
+    reason: str | None = Field(default=None, max_length=200)
+
+
+class TestModeResponse(WireModel):
+    provider: Provider
+    test_mode: bool
+    changed_at: AwareDatetime
