@@ -1,0 +1,137 @@
+"""The till's window: test-mode banner on top, the screens in the middle, status at the bottom.
+
+Screens come from the cashier and supervisor packages as `Page`s; the window only shows the
+ones the signed-in user's role may use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.ui.status import TillStatus
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    title: str
+    widget: QWidget
+    roles: frozenset[str] = frozenset({"cashier", "supervisor"})
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        status: TillStatus,
+        shop_zone: str = "Africa/Nairobi",
+        test_instructions: dict[str, str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Duka POS"))
+        self.resize(1200, 800)
+        self._status = status
+        self._zone = ZoneInfo(shop_zone)
+        self._test_instructions = test_instructions or {}
+
+        root = QWidget()
+        layout = QVBoxLayout(root)
+        layout.setContentsMargins(8, 8, 8, 8)
+        self.banner = QLabel()
+        self.banner.setProperty("role", "banner-test")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        layout.addWidget(self.banner)
+
+        self.nav = QHBoxLayout()
+        self._nav_group = QButtonGroup(self)
+        self._nav_group.setExclusive(True)
+        layout.addLayout(self.nav)
+        self.pages = QStackedWidget()
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(root)
+
+        self.connection_label = QLabel()
+        self.unsynced_label = QLabel()
+        self.last_sync_label = QLabel()
+        self.user_label = QLabel()
+        for label in (self.connection_label, self.unsynced_label, self.last_sync_label):
+            self.statusBar().addWidget(label)
+        self.statusBar().addPermanentWidget(self.user_label)
+        self._page_keys: list[str] = []
+        status.changed.connect(self.refresh_status)
+        self.refresh_status()
+
+    def set_pages(self, pages: Sequence[Page], role: str) -> None:
+        """Replaces the screens with those `role` may use (called after each sign-in)."""
+        for button in self._nav_group.buttons():
+            self._nav_group.removeButton(button)
+            button.deleteLater()
+        while (widget := self.pages.widget(0)) is not None:
+            self.pages.removeWidget(widget)
+        self._page_keys = []
+        for page in pages:
+            if role not in page.roles:
+                continue
+            index = self.pages.addWidget(page.widget)
+            self._page_keys.append(page.key)
+            button = QPushButton(page.title)
+            button.setCheckable(True)
+            button.setObjectName(f"nav-{page.key}")
+            button.clicked.connect(lambda _=False, i=index: self.pages.setCurrentIndex(i))
+            self._nav_group.addButton(button)
+            self.nav.addWidget(button)
+        buttons = self._nav_group.buttons()
+        if buttons:
+            buttons[0].setChecked(True)
+            self.pages.setCurrentIndex(0)
+
+    def show_page(self, key: str) -> None:
+        index = self._page_keys.index(key)
+        self.pages.setCurrentIndex(index)
+        self._nav_group.buttons()[index].setChecked(True)
+
+    def set_user(self, text: str) -> None:
+        self.user_label.setText(text)
+
+    def refresh_status(self) -> None:
+        status = self._status
+        if status.online:
+            self.connection_label.setText(self.tr("● Online"))
+            self.connection_label.setProperty("role", "ok")
+            self.connection_label.setToolTip("")
+        else:
+            self.connection_label.setText(self.tr("● Offline — cash, COD and proofs still work"))
+            self.connection_label.setProperty("role", "error")
+            self.connection_label.setToolTip(status.offline_reason)
+        self.connection_label.style().polish(self.connection_label)
+        self.unsynced_label.setText(self.tr("Unsynced: %n event(s)", "", status.unsynced))
+        if status.last_sync is None:
+            self.last_sync_label.setText(self.tr("Last sync: never"))
+        else:
+            shown = status.last_sync.astimezone(self._zone).strftime("%d/%m %H:%M:%S")
+            self.last_sync_label.setText(self.tr("Last sync: %1").replace("%1", shown))
+        if status.test_mode_providers:
+            lines = [self.tr("TEST MODE — no real money moves.")]
+            for provider in status.test_mode_providers:
+                hint = self._test_instructions.get(provider, "")
+                lines.append(f"{provider}: {hint}" if hint else provider)
+            self.banner.setText("  ".join(lines))
+            self.banner.show()
+        else:
+            self.banner.hide()
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignLeft)

@@ -1,0 +1,45 @@
+"""What the status bar shows, as one QObject the sync engine and the screens both talk to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Signal
+
+
+class TillStatus(QObject):
+    """Online/offline, unsynced event count, last successful sync, providers in test mode.
+
+    Setters may be called from any thread: Qt queues the signal to the GUI thread's slots.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.online = False
+        self.unsynced = 0
+        self.last_sync: datetime | None = None
+        self.test_mode_providers: tuple[str, ...] = ()
+        self.offline_reason = "not connected to the relay yet"
+
+    def update(
+        self,
+        *,
+        online: bool | None = None,
+        unsynced: int | None = None,
+        last_sync: datetime | None = None,
+        test_mode_providers: tuple[str, ...] | None = None,
+        offline_reason: str | None = None,
+    ) -> None:
+        if online is not None:
+            self.online = online
+        if unsynced is not None:
+            self.unsynced = unsynced
+        if last_sync is not None:
+            self.last_sync = last_sync
+        if test_mode_providers is not None:
+            self.test_mode_providers = test_mode_providers
+        if offline_reason is not None:
+            self.offline_reason = offline_reason
+        self.changed.emit()

@@ -1,0 +1,41 @@
+from datetime import UTC, datetime
+
+from PySide6.QtWidgets import QLabel
+
+from pos_app.ui.main_window import MainWindow, Page
+from pos_app.ui.status import TillStatus
+
+
+def test_pages_follow_the_role_and_status_is_shown(qtbot):
+    status = TillStatus()
+    window = MainWindow(status, test_instructions={"paystack": "card 4084 0840 8408 4081"})
+    qtbot.addWidget(window)
+    pages = [
+        Page("sale", "Sale", QLabel("sale")),
+        Page("approvals", "Approvals", QLabel("approvals"), frozenset({"supervisor"})),
+    ]
+    window.set_pages(pages, role="cashier")
+    assert window.pages.count() == 1
+    pages = [
+        Page("sale", "Sale", QLabel("sale")),
+        Page("approvals", "Approvals", QLabel("approvals"), frozenset({"supervisor"})),
+    ]
+    window.set_pages(pages, role="supervisor")
+    assert window.pages.count() == 2
+    window.show_page("approvals")
+    assert window.pages.currentWidget().text() == "approvals"
+
+    assert "Offline" in window.connection_label.text()
+    assert window.banner.isHidden()
+    status.update(
+        online=True,
+        unsynced=3,
+        last_sync=datetime(2026, 11, 28, 9, 0, tzinfo=UTC),
+        test_mode_providers=("paystack",),
+    )
+    assert "Online" in window.connection_label.text()
+    assert "3" in window.unsynced_label.text()
+    # Stored in UTC, shown in Nairobi time (UTC+3).
+    assert "12:00:00" in window.last_sync_label.text()
+    assert not window.banner.isHidden()
+    assert "4084 0840 8408 4081" in window.banner.text()
