@@ -1,0 +1,151 @@
+"""Every error the till shows a person. Each carries a message a cashier can read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+class DukaError(Exception):
+    """Base of all till errors; `message` is safe to show (it never holds secrets)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- money and orders -------------------------------------------------------------------------
+class MoneyError(DukaError):
+    """Something is wrong with an amount of money."""
+
+
+class InvalidAmount(MoneyError):
+    """Zero, negative, or not an integer count of minor units."""
+
+
+class FractionOfMinorUnit(MoneyError):
+    """More decimals than the currency has (e.g. KES 1.005)."""
+
+
+class InvalidMoneyText(MoneyError):
+    """Text that is not a number the till can read."""
+
+
+class UnknownCurrency(MoneyError):
+    def __init__(self, code: str) -> None:
+        super().__init__(f"Unknown currency {code!r}: the till only knows ISO 4217 codes it ships.")
+        self.code = code
+
+
+class CurrencyMismatch(MoneyError):
+    def __init__(self, first: str, second: str) -> None:
+        super().__init__(f"Cannot mix {first} and {second} in one sum or one order.")
+        self.first = first
+        self.second = second
+
+
+class InvalidOrder(DukaError):
+    """An order that cannot be rung up (no lines, bad quantity, ...)."""
+
+
+# --- payments ----------------------------------------------------------------------------------
+class IllegalTransition(DukaError):
+    def __init__(self, current: str, target: str) -> None:
+        super().__init__(f"A payment cannot go from {current!r} to {target!r}.")
+        self.current = current
+        self.target = target
+
+
+class PaymentError(DukaError):
+    """A payment operation that the payment's method or state does not allow."""
+
+
+class Overpayment(PaymentError):
+    """A payment larger than what the order still owes."""
+
+
+class InsufficientTender(PaymentError):
+    """The cash handed over is less than the amount due."""
+
+
+class SelfApprovalNotAllowed(PaymentError):
+    """The person who submitted a proof may not approve it in this shop."""
+
+
+class NotFound(DukaError):
+    def __init__(self, what: str, ident: str) -> None:
+        super().__init__(f"No {what} with id {ident!r}.")
+        self.what = what
+        self.ident = ident
+
+
+class InvalidInput(DukaError):
+    """Any other input the till refuses (empty reference, unknown method, ...)."""
+
+
+# --- people --------------------------------------------------------------------------------------
+class AuthError(DukaError):
+    """PIN and permission problems."""
+
+
+class WrongPin(AuthError):
+    def __init__(self, attempts_left: int | None) -> None:
+        hint = "" if attempts_left is None else f" {attempts_left} tries left before lock-out."
+        super().__init__("Wrong PIN." + hint)
+        self.attempts_left = attempts_left
+
+
+class UserLocked(AuthError):
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"Too many wrong PINs: locked until {until:%H:%M} UTC.")
+        self.until = until
+
+
+class NotASupervisor(AuthError):
+    def __init__(self) -> None:
+        super().__init__("This needs a supervisor.")
+
+
+class InactiveUser(AuthError):
+    def __init__(self) -> None:
+        super().__init__("This user is deactivated.")
+
+
+# --- shifts and catalogue ------------------------------------------------------------------------
+class ShiftError(DukaError):
+    """Opening a second shift, closing a closed one, selling with no shift, ..."""
+
+
+class CatalogueError(DukaError):
+    """Duplicate barcode, bad CSV row, ..."""
+
+
+# --- storage and keys ----------------------------------------------------------------------------
+class StoreError(DukaError):
+    """The ledger could not do what was asked."""
+
+
+class DiskFull(StoreError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The disk is full: nothing was saved. Free some space, then try again."
+        )
+
+
+class KeyUnavailable(StoreError):
+    """No usable data key: no keyring and no explicit fallback, or the key is missing."""
+
+
+class DecryptionError(StoreError):
+    """A ciphertext failed authentication: wrong key, tampered, or moved to another row."""
+
+
+class WrongDataKey(DecryptionError):
+    """The data key does not belong to this database."""
+
+
+class AuditChainBroken(StoreError):
+    def __init__(self, seq: int) -> None:
+        super().__init__(
+            f"The audit log has been altered at entry {seq}: stop and call the shop owner."
+        )
+        self.seq = seq
