@@ -21,8 +21,13 @@ stamp="$venv/.duka-installed"
 want="$(sha256sum "$repo/pyproject.toml" | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "Installing dependencies into $venv (first run takes a few minutes) ..." >&2
-    "$venv/bin/python" -m pip install --quiet --upgrade pip
-    "$venv/bin/python" -m pip install --quiet -e "$repo[dev]"
+    log="$venv/install.log"
+    if ! { "$venv/bin/python" -m pip install --upgrade pip &&
+           "$venv/bin/python" -m pip install -e "$repo[dev]"; } >"$log" 2>&1; then
+        tail -n 30 "$log" >&2
+        echo "Installing the dependencies failed; the whole log is in $log." >&2
+        exit 1
+    fi
     echo "$want" > "$stamp"
 fi
 cd "$repo"
