@@ -1,0 +1,51 @@
+"""The till's door to online payments (M-Pesa STK push, Paystack links).
+
+The services and screens depend on this protocol only; the sync engine implements it over the
+relay's terminal API (sync/engine), tests use a fake. Every call is idempotent on the payment
+id: a retried request after a lost reply never prompts the customer twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from pos_app.core.errors import DukaError
+from pos_app.core.money import Money
+
+
+class GatewayUnavailable(DukaError):
+    """The relay cannot be reached: offer the offline fallbacks (paybill, manual proof)."""
+
+
+class GatewayRejected(DukaError):
+    """The relay or the provider refused the request; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class StkStarted:
+    payment_id: str
+    checkout_request_id: str
+    customer_message: str
+
+
+@dataclass(frozen=True)
+class PaystackLinkStarted:
+    payment_id: str
+    reference: str
+    authorization_url: str
+
+
+class OnlineGateway(Protocol):
+    def is_online(self) -> bool: ...
+
+    def start_stk_push(
+        self, payment_id: str, phone: str, amount: Money, account_reference: str
+    ) -> StkStarted: ...
+
+    def start_paystack_link(
+        self, payment_id: str, amount: Money, reference: str, email: str | None
+    ) -> PaystackLinkStarted: ...
+
+    def request_status_check(self, payment_id: str) -> None:
+        """Asks the relay to re-query the provider; the outcome arrives as a pulled event."""
