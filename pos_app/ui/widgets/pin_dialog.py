@@ -1,0 +1,125 @@
+"""Asking for a supervisor's PIN at the counter (discounts, overrides, unsynced close, ...).
+
+The check runs on a worker (PIN hashing is deliberately slow); the dialog stays open on a
+wrong PIN and shows the service's message (tries left, lock-out).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.core.errors import DukaError
+from pos_app.ui.context import AppContext
+
+
+class PinDialog(QDialog):
+    """Pick a supervisor, type their PIN; `user` holds the verified supervisor on accept."""
+
+    def __init__(self, ctx: AppContext, reason: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("supervisor-pin-dialog")
+        self.setWindowTitle(self.tr("Supervisor PIN"))
+        self.setMinimumWidth(420)
+        self._ctx = ctx
+        self.user: Any = None
+
+        layout = QVBoxLayout(self)
+        heading = QLabel(self.tr("A supervisor must approve this:"))
+        heading.setProperty("role", "heading")
+        layout.addWidget(heading)
+        self.reason_label = QLabel(reason)
+        self.reason_label.setWordWrap(True)
+        layout.addWidget(self.reason_label)
+
+        form = QFormLayout()
+        self.supervisor = QComboBox()
+        self.supervisor.setObjectName("pin-supervisor")
+        form.addRow(self.tr("Supervisor"), self.supervisor)
+        self.pin = QLineEdit()
+        self.pin.setObjectName("pin-input")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(12)
+        self.pin.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+        form.addRow(self.tr("PIN"), self.pin)
+        layout.addLayout(form)
+
+        self.message = QLabel()
+        self.message.setProperty("role", "error")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Approve"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        self.buttons.accepted.connect(self._verify)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.pin.returnPressed.connect(self._verify)
+
+        self._set_busy(True)
+        ctx.tasks.submit(ctx.users.list_users, on_done=self._show_supervisors,
+                         on_error=self._show_error)
+
+    def _show_supervisors(self, users: list[Any]) -> None:
+        self.supervisor.clear()
+        for user in users:
+            if user.role == "supervisor" and user.active:
+                self.supervisor.addItem(user.name, user.id)
+        if self.supervisor.count() == 0:
+            self.message.setText(self.tr("There is no active supervisor on this till."))
+        self._set_busy(False)
+        self.pin.setFocus()
+
+    def _verify(self) -> None:
+        user_id = self.supervisor.currentData()
+        if user_id is None or not self.pin.text():
+            self.message.setText(self.tr("Choose a supervisor and type their PIN."))
+            return
+        self._set_busy(True)
+        self.message.setText(self.tr("Checking…"))
+        self._ctx.tasks.submit(
+            self._ctx.users.verify_supervisor,
+            user_id,
+            self.pin.text(),
+            on_done=self._verified,
+            on_error=self._show_error,
+        )
+
+    def _verified(self, user: Any) -> None:
+        self.user = user
+        self.accept()
+
+    def _show_error(self, error: BaseException) -> None:
+        self._set_busy(False)
+        self.pin.clear()
+        self.pin.setFocus()
+        if isinstance(error, DukaError):
+            self.message.setText(error.message)
+        else:
+            self.message.setText(self.tr("The PIN could not be checked."))
+
+    def _set_busy(self, busy: bool) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not busy)
+        self.pin.setEnabled(not busy)
+
+
+def ask_supervisor_pin(parent: QWidget | None, ctx: AppContext, reason: str) -> Any:
+    """The supervisor who approved, or None when the cashier cancelled."""
+    dialog = PinDialog(ctx, reason, parent)
+    if dialog.exec() == QDialog.DialogCode.Accepted:
+        return dialog.user
+    return None
