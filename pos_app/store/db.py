@@ -1,0 +1,193 @@
+"""Opening the ledger: engine with durable pragmas, migrations at start-up, key check.
+
+Write transactions start with BEGIN IMMEDIATE so two writers never deadlock upgrading a
+read lock; reads use a plain deferred BEGIN and see a WAL snapshot without blocking writers.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy.exc import OperationalError
+
+from pos_app.config import TillSettings
+from pos_app.core.errors import DecryptionError, DiskFull, KeyUnavailable, WrongDataKey
+from pos_app.store import state
+from pos_app.store.crypto import FieldCipher
+from pos_app.store.keys import KeyStore, key_store
+from pos_app.store.schema import sync_state
+
+BUSY_TIMEOUT_MS = 10_000
+KEY_CHECK = "key_check"
+KEY_CHECK_PLAINTEXT = b"duka-pos key check"
+_WRITE = "duka_write"
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # let SQLAlchemy's begin hook below emit BEGIN itself (the pysqlite recipe)
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    for pragma in (
+        "journal_mode=WAL",
+        "synchronous=FULL",  # see docs/ledger.md: a sale acknowledged is a sale on disk
+        "foreign_keys=ON",
+        f"busy_timeout={BUSY_TIMEOUT_MS}",
+    ):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _on_begin(conn: Connection) -> None:
+    if conn.get_execution_options().get(_WRITE):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def create_ledger_engine(path: Path) -> Engine:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(f"sqlite+pysqlite:///{path}", pool_size=4, max_overflow=4)
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlite_errorcode", None)
+    return code == sqlite3.SQLITE_FULL or "database or disk is full" in str(orig)
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One BEGIN IMMEDIATE ... COMMIT; rolled back whole on any error."""
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(**{_WRITE: True})
+            with conn.begin():
+                yield conn
+    except OperationalError as exc:
+        if is_disk_full(exc):
+            raise DiskFull() from exc
+        raise
+
+
+@contextmanager
+def read_transaction(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn, conn.begin():
+        yield conn
+
+
+# --- migrations -------------------------------------------------------------------------------
+def alembic_config() -> Config:
+    """Alembic configured from the installed package (works from a PyInstaller bundle too)."""
+    cfg = Config()
+    location = resources.files("pos_app.store") / "migrations"
+    cfg.set_main_option("script_location", str(location))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    cfg = alembic_config()
+    try:
+        with write_transaction(engine) as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+    finally:
+        cfg.attributes.pop("connection", None)
+
+
+# --- the ledger -------------------------------------------------------------------------------
+@dataclass
+class Ledger:
+    engine: Engine
+    cipher: FieldCipher
+    settings: TillSettings
+    key_store: KeyStore
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        with write_transaction(self.engine) as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with read_transaction(self.engine) as conn:
+            yield conn
+
+    def reload_keys(self) -> None:
+        keys = self.key_store.load()
+        if keys is None:
+            raise KeyUnavailable("The data key disappeared from the keyring.")
+        self.cipher = FieldCipher(keys)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_ledger(settings: TillSettings | None = None, *, keys: KeyStore | None = None) -> Ledger:
+    """Open (creating if needed) the till's database, migrated to head, with its data key."""
+    settings = settings or TillSettings()
+    engine = create_ledger_engine(settings.database)
+    try:
+        migrate(engine)
+        store = keys or key_store(settings.keyring)
+        with read_transaction(engine) as conn:
+            check = conn.execute(
+                select(sync_state.c.value).where(sync_state.c.key == KEY_CHECK)
+            ).scalar_one_or_none()
+        data_keys = store.load()
+        if data_keys is None:
+            if check is not None:
+                raise KeyUnavailable(
+                    "This till's database is encrypted, but its data key is not in the "
+                    "keyring (service 'duka-pos'). Restore the keyring, or set DUKA_DATA_KEY "
+                    "to the saved key."
+                )
+            data_keys = store.create_first()
+        cipher = FieldCipher(data_keys)
+        if check is None:
+            with write_transaction(engine) as conn:
+                blob = cipher.encrypt(KEY_CHECK_PLAINTEXT, "sync_state", "value", KEY_CHECK)
+                state.put(conn, KEY_CHECK, blob.hex())
+        else:
+            verify_key(cipher, check)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Ledger(engine, cipher, settings, store)
+
+
+def verify_key(cipher: FieldCipher, check_hex: str) -> None:
+    try:
+        plain = cipher.decrypt(bytes.fromhex(check_hex), "sync_state", "value", KEY_CHECK)
+    except DecryptionError:
+        raise WrongDataKey(
+            "The data key does not belong to this database: nothing can be read or written. "
+            "Set DUKA_DATA_KEY (or restore the keyring entry) to the key this till was "
+            "created with."
+        ) from None
+    if plain != KEY_CHECK_PLAINTEXT:
+        raise WrongDataKey("The data key check of this database is damaged.")

@@ -1,0 +1,51 @@
+"""Lookup indexes (blind indexes, status, time) and triggers that make audit_log append-only.
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-28
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+INDEXES: tuple[tuple[str, str, list[str]], ...] = (
+    ("ix_payments_order_id", "payments", ["order_id"]),
+    ("ix_payments_status", "payments", ["status"]),
+    ("ix_payments_created_at", "payments", ["created_at"]),
+    ("ix_payments_customer_id", "payments", ["customer_id"]),
+    ("ix_payments_provider_reference_bidx", "payments", ["provider_reference_bidx"]),
+    ("ix_payments_receipt_number_bidx", "payments", ["receipt_number_bidx"]),
+    ("ix_proofs_payment_id", "proofs", ["payment_id"]),
+    ("ix_proofs_reference_bidx", "proofs", ["reference_bidx"]),
+    ("ix_customers_phone_bidx", "customers", ["phone_bidx"]),
+    ("ix_order_lines_order_id", "order_lines", ["order_id"]),
+    ("ix_orders_shift_id", "orders", ["shift_id"]),
+    ("ix_orders_created_at", "orders", ["created_at"]),
+    ("ix_outbox_unpushed", "outbox", ["pushed_at", "parked"]),
+    ("ix_cash_movements_shift_id", "cash_movements", ["shift_id"]),
+    ("ix_products_name", "products", ["name"]),
+    ("ix_refunds_payment_id", "refunds", ["payment_id"]),
+)
+
+
+def upgrade() -> None:
+    for name, table, columns in INDEXES:
+        op.create_index(name, table, columns)
+    for verb in ("UPDATE", "DELETE"):
+        op.execute(
+            f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
+            f"BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+        )
+
+
+def downgrade() -> None:
+    for verb in ("update", "delete"):
+        op.execute(f"DROP TRIGGER IF EXISTS audit_log_no_{verb}")
+    for name, table, _ in reversed(INDEXES):
+        op.drop_index(name, table_name=table)

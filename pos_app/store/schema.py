@@ -1,0 +1,300 @@
+"""The ledger's tables at the head migration (SQLAlchemy Core).
+
+Columns ending in `_ct` hold AES-256-GCM ciphertext (see crypto.py); `_bidx` columns hold a
+keyed blind index (HMAC-SHA256) of the normalised plaintext. Ids are UUID4 strings.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes stored as sortable ISO-8601 text."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: the ledger stores only timezone-aware UTC times")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return datetime.fromisoformat(value).astimezone(UTC)
+
+
+metadata = MetaData()
+Id = String(36)
+
+shop_settings = Table(
+    "shop_settings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("shop_name", String(120), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("vat_bps", Integer, nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("receipt_header", Text, nullable=False),
+    Column("receipt_footer", Text, nullable=False),
+    Column("risk_threshold", Integer, nullable=False),
+    Column("offline_proof_policy", String(32), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("allow_self_approval", Boolean, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint("id = 1", name="ck_shop_settings_single_row"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("pin_hash", LargeBinary, nullable=False),
+    Column("pin_salt", LargeBinary, nullable=False),
+    Column("failed_attempts", Integer, nullable=False),
+    Column("locked_until", UTCDateTime, nullable=True),
+    Column("active", Boolean, nullable=False),
+    Column("language", String(8), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("role IN ('cashier', 'supervisor')", name="ck_users_role"),
+)
+
+shifts = Table(
+    "shifts",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("opened_by", Id, ForeignKey("users.id"), nullable=False),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("float_minor", Integer, nullable=False),
+    Column("closed_by", Id, ForeignKey("users.id"), nullable=True),
+    Column("closed_at", UTCDateTime, nullable=True),
+    Column("counted", JSON, nullable=True),
+    Column("z_report", JSON, nullable=True),
+)
+
+cash_movements = Table(
+    "cash_movements",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("shift_id", Id, ForeignKey("shifts.id"), nullable=False),
+    Column("direction", String(3), nullable=False),
+    Column("amount_minor", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("user_id", Id, ForeignKey("users.id"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    CheckConstraint("direction IN ('in', 'out')", name="ck_cash_movements_direction"),
+    CheckConstraint("amount_minor > 0", name="ck_cash_movements_positive"),
+)
+
+products = Table(
+    "products",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("price_minor", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("sku", String(64), nullable=True),
+    Column("barcode", String(64), nullable=True, unique=True),
+    Column("active", Boolean, nullable=False),
+    Column("quick_key", Integer, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint("price_minor > 0", name="ck_products_price_positive"),
+)
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("name_ct", LargeBinary, nullable=True),
+    Column("phone_ct", LargeBinary, nullable=True),
+    Column("phone_bidx", LargeBinary, nullable=True),
+    Column("address_ct", LargeBinary, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("shift_id", Id, ForeignKey("shifts.id"), nullable=True),
+    Column("cashier_id", Id, ForeignKey("users.id"), nullable=True),
+    Column("customer_id", Id, ForeignKey("customers.id"), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("total_minor", Integer, nullable=False),
+    Column("vat_minor", Integer, nullable=False),
+    Column("vat_bps", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint("total_minor > 0", name="ck_orders_total_positive"),
+)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("order_id", Id, ForeignKey("orders.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("product_id", Id, ForeignKey("products.id"), nullable=True),
+    Column("name", String(200), nullable=False),
+    Column("unit_price_minor", Integer, nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("line_total_minor", Integer, nullable=False),
+    CheckConstraint("quantity > 0", name="ck_order_lines_quantity_positive"),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("order_id", Id, ForeignKey("orders.id"), nullable=False),
+    Column("customer_id", Id, ForeignKey("customers.id"), nullable=True),
+    Column("method", String(32), nullable=False),
+    Column("provider", String(16), nullable=False),
+    Column("amount_minor", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("tendered_minor", Integer, nullable=True),
+    Column("change_minor", Integer, nullable=True),
+    Column("paid_amount_minor", Integer, nullable=True),
+    Column("paid_currency", String(3), nullable=True),
+    Column("refunded_minor", Integer, nullable=False),
+    # provider references (CheckoutRequestID ends with the payer's phone digits) and
+    # receipt codes are personal data: ciphertext plus a blind index to find them
+    Column("provider_reference_ct", LargeBinary, nullable=True),
+    Column("provider_reference_bidx", LargeBinary, nullable=True),
+    Column("receipt_number_ct", LargeBinary, nullable=True),
+    Column("receipt_number_bidx", LargeBinary, nullable=True),
+    Column("provider_data_ct", LargeBinary, nullable=True),
+    Column("risk_score", Integer, nullable=False),
+    Column("risk_reasons", JSON, nullable=False),
+    Column("needs_supervisor", Boolean, nullable=False),
+    Column("test_mode", Boolean, nullable=False),
+    Column("created_by", Id, ForeignKey("users.id"), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint("amount_minor > 0", name="ck_payments_amount_positive"),
+)
+
+proofs = Table(
+    "proofs",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("payment_id", Id, ForeignKey("payments.id"), nullable=False),
+    Column("proof_type", String(32), nullable=False),
+    Column("reference_ct", LargeBinary, nullable=False),
+    Column("reference_bidx", LargeBinary, nullable=False),
+    Column("image_ct", LargeBinary, nullable=True),
+    Column("notes_ct", LargeBinary, nullable=True),
+    Column("submitted_by", Id, ForeignKey("users.id"), nullable=True),
+    Column("submitted_at", UTCDateTime, nullable=False),
+    Column("decided_by", Id, ForeignKey("users.id"), nullable=True),
+    Column("decision", String(16), nullable=True),
+    Column("decision_notes_ct", LargeBinary, nullable=True),
+    Column("decided_at", UTCDateTime, nullable=True),
+)
+
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("payment_id", Id, ForeignKey("payments.id"), nullable=False),
+    Column("amount_minor", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("by_user", Id, ForeignKey("users.id"), nullable=False),
+    Column("method", String(32), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("amount_minor > 0", name="ck_refunds_amount_positive"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", Id, nullable=False, unique=True),
+    Column("type", String(64), nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("payload_ct", LargeBinary, nullable=False),
+    Column("pushed_at", UTCDateTime, nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("parked", Boolean, nullable=False),
+    sqlite_autoincrement=True,  # never reuse a sequence number, even after pruning
+)
+
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("relay_seq", Integer, nullable=True),
+    Column("type", String(64), nullable=False),
+    Column("result", String(32), nullable=False),
+    Column("applied_at", UTCDateTime, nullable=False),
+)
+
+sync_state = Table(
+    "sync_state",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(64), nullable=True),
+    Column("action", String(64), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("entity_id", String(64), nullable=True),
+    Column("details", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# Added by revision 0002.
+Index("ix_payments_order_id", payments.c.order_id)
+Index("ix_payments_status", payments.c.status)
+Index("ix_payments_created_at", payments.c.created_at)
+Index("ix_payments_customer_id", payments.c.customer_id)
+Index("ix_payments_provider_reference_bidx", payments.c.provider_reference_bidx)
+Index("ix_payments_receipt_number_bidx", payments.c.receipt_number_bidx)
+Index("ix_proofs_payment_id", proofs.c.payment_id)
+Index("ix_proofs_reference_bidx", proofs.c.reference_bidx)
+Index("ix_customers_phone_bidx", customers.c.phone_bidx)
+Index("ix_order_lines_order_id", order_lines.c.order_id)
+Index("ix_orders_shift_id", orders.c.shift_id)
+Index("ix_orders_created_at", orders.c.created_at)
+Index("ix_outbox_unpushed", outbox.c.pushed_at, outbox.c.parked)
+Index("ix_cash_movements_shift_id", cash_movements.c.shift_id)
+Index("ix_products_name", products.c.name)
+Index("ix_refunds_payment_id", refunds.c.payment_id)
