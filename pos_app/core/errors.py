@@ -126,9 +126,7 @@ class StoreError(DukaError):
 
 class DiskFull(StoreError):
     def __init__(self) -> None:
-        super().__init__(
-            "The disk is full: nothing was saved. Free some space, then try again."
-        )
+        super().__init__("The disk is full: nothing was saved. Free some space, then try again.")
 
 
 class KeyUnavailable(StoreError):
