@@ -1,0 +1,1 @@
+"""Receipts: one layout for the screen, system printers and PDF, at 58 mm or 80 mm."""
