@@ -1,0 +1,243 @@
+"""Provider outcomes that match no sale yet: mostly M-Pesa C2B confirmations (customers who paid
+from the SIM menu), kept so a supervisor can match them to a sale or to a typed receipt code.
+
+The relay streams them (sync.engine.pull); the account reference, receipt code and payer are
+personal data, stored encrypted with blind indexes to find them by exact value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Index,
+    Integer,
+    LargeBinary,
+    Row,
+    String,
+    Table,
+    select,
+    update,
+)
+from sqlalchemy.dialects.sqlite import insert
+
+from pos_app.core.money import Money
+from pos_app.store.crypto import FieldCipher
+from pos_app.store.db import Ledger
+from pos_app.store.schema import UTCDateTime, metadata
+
+# Created by migration sync_0001.
+provider_events = Table(
+    "provider_events",
+    metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("relay_seq", Integer, nullable=True),
+    Column("provider", String(16), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("amount_minor", Integer, nullable=True),
+    Column("currency", String(3), nullable=True),
+    Column("reference_ct", LargeBinary, nullable=True),
+    Column("reference_bidx", LargeBinary, nullable=True),
+    Column("receipt_ct", LargeBinary, nullable=True),
+    Column("receipt_bidx", LargeBinary, nullable=True),
+    Column("payer_ct", LargeBinary, nullable=True),
+    Column("test_mode", Boolean, nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("matched_payment_id", String(36), nullable=True),
+    Column("matched_by", String(64), nullable=True),
+    Column("matched_at", UTCDateTime, nullable=True),
+)
+Index("ix_provider_events_receipt_bidx", provider_events.c.receipt_bidx)
+Index("ix_provider_events_reference_bidx", provider_events.c.reference_bidx)
+Index("ix_provider_events_matched_payment_id", provider_events.c.matched_payment_id)
+
+TABLE = "provider_events"
+RECEIPT_INDEX = "provider_receipt"
+REFERENCE_INDEX = "provider_reference"
+
+
+def normalize_code(text: str) -> str:
+    """Receipt codes and account references compare without case or spaces ("sgk 12 ab")."""
+    return "".join(text.split()).upper()
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderEventView:
+    event_id: str
+    relay_seq: int | None
+    provider: str
+    channel: str
+    status: str
+    amount: Money | None
+    reference: str | None
+    receipt: str | None
+    payer: str | None
+    test_mode: bool
+    occurred_at: datetime
+    received_at: datetime
+    matched_payment_id: str | None
+    matched_by: str | None
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status == "paid"
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderEventRecord:
+    """What the sync engine hands over (a CanonicalPaymentEvent, without the wire types)."""
+
+    event_id: str
+    relay_seq: int | None
+    provider: str
+    channel: str
+    status: str
+    amount_minor: int | None
+    currency: str | None
+    reference: str | None
+    receipt: str | None
+    payer: str | None
+    test_mode: bool
+    occurred_at: datetime
+    received_at: datetime
+
+
+def record(conn: Connection, cipher: FieldCipher, event: ProviderEventRecord) -> bool:
+    """Store an unmatched outcome inside the caller's transaction; False if already stored."""
+    eid = event.event_id
+
+    def bidx(kind: str, value: str | None) -> bytes | None:
+        return None if not value else cipher.blind_index(kind, normalize_code(value))
+
+    result = conn.execute(
+        insert(provider_events)
+        .values(
+            event_id=eid,
+            relay_seq=event.relay_seq,
+            provider=event.provider,
+            channel=event.channel,
+            status=event.status,
+            amount_minor=event.amount_minor,
+            currency=event.currency,
+            reference_ct=cipher.encrypt_opt(event.reference, TABLE, "reference_ct", eid),
+            reference_bidx=bidx(REFERENCE_INDEX, event.reference),
+            receipt_ct=cipher.encrypt_opt(event.receipt, TABLE, "receipt_ct", eid),
+            receipt_bidx=bidx(RECEIPT_INDEX, event.receipt),
+            payer_ct=cipher.encrypt_opt(event.payer, TABLE, "payer_ct", eid),
+            test_mode=event.test_mode,
+            occurred_at=event.occurred_at,
+            received_at=event.received_at,
+        )
+        .on_conflict_do_nothing(index_elements=["event_id"])
+    )
+    return result.rowcount == 1
+
+
+def mark_matched(conn: Connection, event_id: str, payment_id: str, by: str) -> bool:
+    """Tie an unmatched outcome to a payment (once); False if it was matched before."""
+    result = conn.execute(
+        update(provider_events)
+        .where(
+            provider_events.c.event_id == event_id,
+            provider_events.c.matched_payment_id.is_(None),
+        )
+        .values(matched_payment_id=payment_id, matched_by=by, matched_at=datetime.now(UTC))
+    )
+    return result.rowcount == 1
+
+
+def _view(cipher: FieldCipher, row: Row[Any]) -> ProviderEventView:
+    eid = row.event_id
+    amount = (
+        Money(row.amount_minor, row.currency)
+        if row.amount_minor is not None and row.currency
+        else None
+    )
+    return ProviderEventView(
+        event_id=eid,
+        relay_seq=row.relay_seq,
+        provider=row.provider,
+        channel=row.channel,
+        status=row.status,
+        amount=amount,
+        reference=cipher.decrypt_text_opt(row.reference_ct, TABLE, "reference_ct", eid),
+        receipt=cipher.decrypt_text_opt(row.receipt_ct, TABLE, "receipt_ct", eid),
+        payer=cipher.decrypt_text_opt(row.payer_ct, TABLE, "payer_ct", eid),
+        test_mode=row.test_mode,
+        occurred_at=row.occurred_at,
+        received_at=row.received_at,
+        matched_payment_id=row.matched_payment_id,
+        matched_by=row.matched_by,
+    )
+
+
+def find_unmatched(
+    conn: Connection,
+    cipher: FieldCipher,
+    *,
+    receipt_code: str | None = None,
+    reference: str | None = None,
+    amount: Money | None = None,
+) -> list[ProviderEventView]:
+    """Unmatched, paid outcomes with these exact values (any filter left None is not applied)."""
+    query = (
+        select(provider_events)
+        .where(
+            provider_events.c.matched_payment_id.is_(None),
+            provider_events.c.status == "paid",
+        )
+        .order_by(provider_events.c.received_at)
+    )
+    if receipt_code is not None:
+        # every data key version may have indexed it; ask for each one's tag
+        tags = [
+            cipher.blind_index(RECEIPT_INDEX, normalize_code(receipt_code), v)
+            for v in cipher.versions
+        ]
+        query = query.where(provider_events.c.receipt_bidx.in_(tags))
+    if reference is not None:
+        tags = [
+            cipher.blind_index(REFERENCE_INDEX, normalize_code(reference), v)
+            for v in cipher.versions
+        ]
+        query = query.where(provider_events.c.reference_bidx.in_(tags))
+    if amount is not None:
+        query = query.where(
+            provider_events.c.amount_minor == amount.minor,
+            provider_events.c.currency == amount.currency,
+        )
+    return [_view(cipher, row) for row in conn.execute(query)]
+
+
+class ProviderEventService:
+    """Read side for the supervisor's approvals queue."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+
+    def matching(self, receipt_code: str | None, amount: Money | None) -> list[ProviderEventView]:
+        """Unmatched paid outcomes with this receipt code and amount (a typed proof's twin)."""
+        if receipt_code is not None and not normalize_code(receipt_code):
+            return []
+        with self._ledger.read() as conn:
+            return find_unmatched(
+                conn, self._ledger.cipher, receipt_code=receipt_code, amount=amount
+            )
+
+    def unmatched(self) -> list[ProviderEventView]:
+        with self._ledger.read() as conn:
+            return find_unmatched(conn, self._ledger.cipher)
+
+    def get(self, event_id: str) -> ProviderEventView | None:
+        with self._ledger.read() as conn:
+            row = conn.execute(
+                select(provider_events).where(provider_events.c.event_id == event_id)
+            ).first()
+            return None if row is None else _view(self._ledger.cipher, row)
