@@ -32,6 +32,8 @@ class AppContext:
     users: Any = None
     shifts: Any = None
     catalogue: Any = None
+    shop: Any = None  # ShopService
+    shop_settings: Any = None  # ShopSettings, re-read after the supervisor changes them
     current_user: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
 

@@ -92,9 +92,9 @@ class PinDialog(QDialog):
         self._set_busy(True)
         self.message.setText(self.tr("Checking…"))
         self._ctx.tasks.submit(
-            self._ctx.users.verify_supervisor,
-            user_id,
+            self._ctx.users.require_supervisor,
             self.pin.text(),
+            user_id,
             on_done=self._verified,
             on_error=self._show_error,
         )

@@ -1,0 +1,1 @@
+"""The cashier's screens: sale, tenders, COD orders, shift, sales list."""

@@ -1,0 +1,1 @@
+"""First-run set-up, sign-in and the idle lock."""
