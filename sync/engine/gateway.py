@@ -1,0 +1,171 @@
+"""RelayGateway: pos_app.services.gateway.OnlineGateway over the relay's terminal API.
+
+The payment id is the idempotency key: a request whose reply was lost is sent again with the
+same key, and the relay answers with the first reply instead of prompting the customer twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from pydantic import ValidationError
+
+from pos_app.core.money import Money
+from pos_app.services.gateway import (
+    GatewayRejected,
+    GatewayUnavailable,
+    PaystackLinkStarted,
+    StkStarted,
+)
+from sync.engine.client import RelayRefused, RelayUnauthorized, RelayUnavailable
+from sync.engine.link import NotPaired, RelayLink
+from sync.protocol import (
+    PaymentState,
+    PaymentView,
+    PaystackLinkRequest,
+    Provider,
+    StkPushRequest,
+    TestModeRequest,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+KES_EXPONENT_UNIT = 100  # M-Pesa takes whole shillings only
+
+
+class RelayGateway:
+    def __init__(self, link: RelayLink, *, attempts: int = 3, backoff_s: float = 0.5) -> None:
+        self._link = link
+        self._attempts = attempts
+        self._backoff_s = backoff_s
+
+    def is_online(self) -> bool:
+        return self._link.credentials is not None and self._link.state.online
+
+    def start_stk_push(
+        self, payment_id: str, phone: str, amount: Money, account_reference: str
+    ) -> StkStarted:
+        if amount.currency != "KES":
+            raise GatewayRejected("M-Pesa takes Kenyan shillings (KES) only.")
+        if amount.minor % KES_EXPONENT_UNIT:
+            raise GatewayRejected("M-Pesa takes whole shillings only: round the amount.")
+        try:
+            request = StkPushRequest(
+                payment_id=payment_id,  # type: ignore[arg-type]  # pydantic parses the UUID
+                phone=phone,
+                amount_minor=amount.minor,
+                account_reference=account_reference[:12],
+                description="Payment",
+            )
+        except ValidationError:
+            raise GatewayRejected(
+                "Check the phone number (e.g. 0712 345 678) and the amount, then try again."
+            ) from None
+        view = self._send(lambda: self._link.client().start_stk_push(request))
+        self._raise_if_refused(view)
+        return StkStarted(
+            payment_id=payment_id,
+            checkout_request_id=view.checkout_request_id or "",
+            customer_message=view.customer_message or "Ask the customer to enter their M-Pesa PIN.",
+        )
+
+    def start_paystack_link(
+        self, payment_id: str, amount: Money, reference: str, email: str | None
+    ) -> PaystackLinkStarted:
+        try:
+            request = PaystackLinkRequest(
+                payment_id=payment_id,  # type: ignore[arg-type]
+                amount_minor=amount.minor,
+                currency=amount.currency,
+                email=email,
+                reference=reference,
+            )
+        except ValidationError:
+            raise GatewayRejected(
+                "The amount or the sale reference cannot go to Paystack."
+            ) from None
+        view = self._send(lambda: self._link.client().start_paystack_link(request))
+        self._raise_if_refused(view)
+        if not view.authorization_url:
+            raise GatewayRejected("Paystack did not return a payment link; try again.")
+        return PaystackLinkStarted(
+            payment_id=payment_id,
+            reference=view.reference,
+            authorization_url=view.authorization_url,
+        )
+
+    def request_status_check(self, payment_id: str) -> None:
+        self.payment_status(payment_id)
+
+    def payment_status(self, payment_id: str) -> PaymentView:
+        """What the relay knows now; it asks the provider first when the outcome is late."""
+        return self._send(lambda: self._link.client().payment(payment_id))
+
+    def refund_paystack(self, payment_id: str, amount: Money, reason: str) -> None:
+        raise GatewayRejected(
+            "Paystack refunds are not available through the relay yet: refund from the "
+            "Paystack dashboard, then record the refund here."
+        )
+
+    def set_test_mode(
+        self,
+        provider: str,
+        enabled: bool,
+        *,
+        supervisor: str = "supervisor",
+        reason: str | None = None,
+    ) -> None:
+        request = TestModeRequest(
+            provider=Provider(provider), test_mode=enabled, supervisor=supervisor, reason=reason
+        )
+        self._send(lambda: self._link.client().set_test_mode(request))
+
+    # ---- plumbing ----------------------------------------------------------------------------
+
+    def _send(self, call: Callable[[], T]) -> T:
+        """Run `call`, retrying what a retry can fix; map failures to the gateway's errors."""
+        for attempt in range(1, self._attempts + 1):
+            try:
+                result = call()
+            except NotPaired as exc:
+                raise GatewayUnavailable(exc.message) from None
+            except RelayUnauthorized:
+                self._link.lost("not paired")
+                raise GatewayUnavailable(
+                    "The relay no longer knows this till: pair it again in Settings."
+                ) from None
+            except RelayRefused as exc:
+                raise GatewayRejected(_refusal_message(exc)) from None
+            except RelayUnavailable as exc:
+                log.info("relay call failed (attempt %d/%d): %s", attempt, self._attempts, exc)
+                if attempt == self._attempts:
+                    self._link.lost(str(exc))
+                    raise GatewayUnavailable(
+                        "The payment service cannot be reached right now. Offer cash, or the "
+                        "paybill number with a receipt code."
+                    ) from None
+                delay = exc.retry_after_s or self._backoff_s * 2 ** (attempt - 1)
+                time.sleep(random.uniform(0.5, 1.0) * delay)
+            else:
+                self._link.reached()
+                return result
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _raise_if_refused(view: PaymentView) -> None:
+        if view.state is PaymentState.ERROR:
+            message = view.error.cashier_message if view.error else "The provider refused it."
+            raise GatewayRejected(message)
+
+
+def _refusal_message(exc: RelayRefused) -> str:
+    if exc.status == 422:
+        return f"The payment details were refused: {exc.detail}. Check the phone number and amount."
+    if exc.status == 409:
+        return f"The relay refused this request: {exc.detail}"
+    return f"The relay refused the request ({exc.status}): {exc.detail}"

@@ -1,0 +1,85 @@
+"""RelayLink: the till's current connection to its relay (None until paired) and what the
+engine last learned about reaching it, shared by the jobs, the gateway and the status bar."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+
+from pos_app.core.errors import DukaError
+from sync.engine.client import RelayClient
+from sync.engine.credentials import TerminalCredentials
+
+
+class NotPaired(DukaError):
+    def __init__(self) -> None:
+        super().__init__("This till is not paired with a relay yet: pair it in Settings.")
+
+
+@dataclass(frozen=True)
+class LinkState:
+    online: bool
+    last_contact: datetime | None
+    offline_reason: str | None
+
+
+class RelayLink:
+    def __init__(
+        self,
+        credentials: TerminalCredentials | None,
+        *,
+        timeout_s: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._lock = threading.Lock()
+        self._timeout_s = timeout_s
+        self._transport = transport
+        self._credentials: TerminalCredentials | None = None
+        self._client: RelayClient | None = None
+        self._state = LinkState(False, None, "not paired")
+        self.use(credentials)
+
+    def use(self, credentials: TerminalCredentials | None) -> None:
+        """Switch to new credentials (after pairing); the old connection pool is closed."""
+        with self._lock:
+            old = self._client
+            self._credentials = credentials
+            self._client = (
+                RelayClient(
+                    credentials.relay_url,
+                    credentials.token,
+                    timeout_s=self._timeout_s,
+                    transport=self._transport,
+                )
+                if credentials is not None
+                else None
+            )
+            self._state = LinkState(False, None, None if credentials else "not paired")
+        if old is not None:
+            old.close()
+
+    @property
+    def credentials(self) -> TerminalCredentials | None:
+        return self._credentials
+
+    def client(self) -> RelayClient:
+        client = self._client
+        if client is None:
+            raise NotPaired()
+        return client
+
+    @property
+    def state(self) -> LinkState:
+        return self._state
+
+    def reached(self) -> None:
+        self._state = LinkState(True, datetime.now(UTC), None)
+
+    def lost(self, reason: str) -> None:
+        self._state = LinkState(False, self._state.last_contact, reason)
+
+    def close(self) -> None:
+        self.use(None)

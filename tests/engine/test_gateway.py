@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+import respx
+
+from pos_app.core.money import Money
+from pos_app.services.gateway import GatewayRejected, GatewayUnavailable, OnlineGateway
+from sync.engine.credentials import TerminalCredentials
+from sync.engine.gateway import RelayGateway
+from sync.engine.link import RelayLink
+
+RELAY = "https://relay.test"
+CREDS = TerminalCredentials(RELAY, "tok-secret", str(uuid.uuid4()), str(uuid.uuid4()), "Duka")
+
+
+def _view(payment_id: str, **extra: object) -> dict[str, object]:
+    return {
+        "payment_id": payment_id,
+        "provider": "mpesa",
+        "state": "pending",
+        "amount_minor": 100_00,
+        "currency": "KES",
+        "reference": "A1",
+        "test_mode": True,
+        "checkout_request_id": "ws_CO_1",
+        "customer_message": "Success. Request accepted for processing",
+        "updated_at": datetime.now(UTC).isoformat(),
+        **extra,
+    }
+
+
+@pytest.fixture
+def gateway() -> RelayGateway:
+    return RelayGateway(RelayLink(CREDS), backoff_s=0.01)
+
+
+def test_it_is_an_online_gateway(gateway: RelayGateway) -> None:
+    typed: OnlineGateway = gateway
+    assert typed is gateway
+
+
+@respx.mock
+def test_stk_push_sends_the_payment_id_as_idempotency_key(gateway: RelayGateway) -> None:
+    pid = str(uuid.uuid4())
+    route = respx.post(f"{RELAY}/api/v1/terminal/payments/mpesa-stk").respond(200, json=_view(pid))
+    started = gateway.start_stk_push(pid, "0712345678", Money(100_00, "KES"), "A1")
+    assert started.checkout_request_id == "ws_CO_1"
+    request = route.calls.last.request
+    assert request.headers["Idempotency-Key"] == pid
+    assert request.headers["Authorization"] == "Bearer tok-secret"
+    body = json.loads(request.content)
+    assert body["amount_minor"] == 100_00 and body["account_reference"] == "A1"
+    assert gateway.is_online()
+
+
+@respx.mock
+def test_a_lost_reply_is_retried_with_the_same_key(gateway: RelayGateway) -> None:
+    pid = str(uuid.uuid4())
+    route = respx.post(f"{RELAY}/api/v1/terminal/payments/mpesa-stk").mock(
+        side_effect=[
+            httpx.ReadTimeout("lost"),
+            httpx.Response(502, json={"detail": "x"}),
+            httpx.Response(200, json=_view(pid)),
+        ]
+    )
+    gateway.start_stk_push(pid, "0712345678", Money(100_00, "KES"), "A1")
+    assert route.call_count == 3
+    keys = {call.request.headers["Idempotency-Key"] for call in route.calls}
+    bodies = {call.request.content for call in route.calls}
+    assert keys == {pid} and len(bodies) == 1
+
+
+@respx.mock
+def test_relay_down_means_unavailable_not_rejected(gateway: RelayGateway) -> None:
+    respx.post(f"{RELAY}/api/v1/terminal/payments/paystack-link").mock(
+        side_effect=httpx.ConnectError("refused")
+    )
+    with pytest.raises(GatewayUnavailable):
+        gateway.start_paystack_link(str(uuid.uuid4()), Money(500_00, "NGN"), "R1", None)
+    assert not gateway.is_online()
+
+
+@respx.mock
+def test_provider_refusal_shows_the_cashier_message(gateway: RelayGateway) -> None:
+    pid = str(uuid.uuid4())
+    error = {"code": "1", "cashier_message": "Customer has too little money.", "retryable": False}
+    respx.post(f"{RELAY}/api/v1/terminal/payments/mpesa-stk").respond(
+        200, json=_view(pid, state="error", error=error)
+    )
+    with pytest.raises(GatewayRejected, match="too little money"):
+        gateway.start_stk_push(pid, "0712345678", Money(100_00, "KES"), "A1")
+
+
+@respx.mock
+def test_a_4xx_is_not_retried(gateway: RelayGateway) -> None:
+    route = respx.post(f"{RELAY}/api/v1/terminal/payments/mpesa-stk").respond(
+        422, json={"detail": "bad phone"}
+    )
+    with pytest.raises(GatewayRejected, match="bad phone"):
+        gateway.start_stk_push(str(uuid.uuid4()), "0700000000x", Money(100_00, "KES"), "A1")
+    assert route.call_count == 1
+
+
+def test_stk_refuses_cents_before_calling_the_relay(gateway: RelayGateway) -> None:
+    with pytest.raises(GatewayRejected, match="phone number"):
+        gateway.start_stk_push(str(uuid.uuid4()), "07", Money(100_00, "KES"), "A1")
+    with pytest.raises(GatewayRejected, match="whole shillings"):
+        gateway.start_stk_push(str(uuid.uuid4()), "0712345678", Money(100_50, "KES"), "A1")
+
+
+@respx.mock
+def test_paystack_link_returns_the_checkout_address(gateway: RelayGateway) -> None:
+    pid = str(uuid.uuid4())
+    respx.post(f"{RELAY}/api/v1/terminal/payments/paystack-link").respond(
+        200,
+        json=_view(pid, provider="paystack", reference="R-9", authorization_url="https://pay/x"),
+    )
+    started = gateway.start_paystack_link(pid, Money(500_00, "NGN"), "R-9", None)
+    assert started.authorization_url == "https://pay/x" and started.reference == "R-9"
+
+
+@respx.mock
+def test_test_mode_switch_names_the_supervisor(gateway: RelayGateway) -> None:
+    route = respx.post(f"{RELAY}/api/v1/terminal/settings/test-mode").respond(
+        200,
+        json={"provider": "mpesa", "test_mode": False, "changed_at": datetime.now(UTC).isoformat()},
+    )
+    gateway.set_test_mode("mpesa", False, supervisor="Amina")
+    assert json.loads(route.calls.last.request.content)["supervisor"] == "Amina"
+
+
+def test_unpaired_till_is_offline() -> None:
+    gateway = RelayGateway(RelayLink(None))
+    assert not gateway.is_online()
+    with pytest.raises(GatewayUnavailable, match="not paired"):
+        gateway.request_status_check(str(uuid.uuid4()))
