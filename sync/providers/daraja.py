@@ -721,12 +721,18 @@ class DarajaClient(PaymentProviderInterface):
                 timeout_s=self.config.timeout_s,
                 idempotent=idempotent,
                 backoff_s=self.config.retry_backoff_s,
+                is_answer=_is_daraja_answer,
                 **kwargs,
             )
         except httpx.TransportError as exc:
             if path == OAUTH_PATH:
                 raise _network_error(exc) from None
             raise
+
+
+def _is_daraja_answer(response: httpx.Response) -> bool:
+    """Daraja answers "still being processed" with HTTP 500: that is news, not an outage."""
+    return as_text(json_or_empty(response).get("errorCode")) == ERROR_IN_PROCESS
 
 
 def _checked_phone(phone: str) -> str:

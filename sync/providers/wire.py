@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -146,12 +146,14 @@ async def send(
     idempotent: bool,
     attempts: int = 3,
     backoff_s: float = 0.5,
+    is_answer: Callable[[httpx.Response], bool] | None = None,
     **kwargs: Any,
 ) -> httpx.Response:
     """Send one request; when `idempotent`, resend on network errors and 429/5xx with backoff.
 
     Non-idempotent requests are sent exactly once: a timeout there means "unknown", and the
-    caller must find out what happened instead of asking again.
+    caller must find out what happened instead of asking again. `is_answer` marks replies
+    that carry a 429/5xx status but are a real answer, not a transient failure.
     """
     tries = attempts if idempotent else 1
     for attempt in range(1, tries + 1):
@@ -162,7 +164,10 @@ async def send(
             if last:
                 raise
         else:
-            if last or response.status_code not in RETRY_STATUSES:
+            transient = response.status_code in RETRY_STATUSES and not (
+                is_answer is not None and is_answer(response)
+            )
+            if last or not transient:
                 return response
         await asyncio.sleep(backoff_s * 2 ** (attempt - 1))
     raise AssertionError("unreachable: the loop returns or raises on its last attempt")
