@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from sqlalchemy import select
+
+from pos_app.store import outbox
+from pos_app.store.db import Ledger
+from pos_app.store.schema import outbox as outbox_table
+from sync.engine.client import RelayUnavailable
+from sync.engine.credentials import TerminalCredentials
+from sync.engine.link import RelayLink
+from sync.engine.push import PARKED_TYPE, Pusher, queue_counts
+
+RELAY = "https://relay.test"
+PUSH_URL = f"{RELAY}/api/v1/terminal/events"
+
+
+def _link(terminal: str = "t-1") -> RelayLink:
+    return RelayLink(TerminalCredentials(RELAY, "tok", terminal, "shop", "Duka"))
+
+
+def _sell(ledger: Ledger, n: int, type_: str = "payment.recorded") -> None:
+    with ledger.write() as conn:
+        for i in range(n):
+            outbox.append(conn, ledger.cipher, type=type_, payload={"n": i})
+
+
+class ScriptedRelay:
+    """The relay's push rules (sequence, duplicates, 422 for malformed events), in memory."""
+
+    def __init__(self) -> None:
+        self.expected = 1
+        self.stored: dict[str, dict[str, Any]] = {}
+        self.calls = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.calls += 1
+        events = json.loads(request.content)["events"]
+        if any(e["type"] == "bad" for e in events):
+            return httpx.Response(422, json={"detail": "malformed event"})
+        results = []
+        staged = dict(self.stored)
+        expected = self.expected
+        for e in events:
+            if e["event_id"] in staged:
+                results.append({**_r(e, "duplicate")})
+                continue
+            if e["till_seq"] > expected:
+                return httpx.Response(
+                    409, json={"detail": "till_seq_gap", "expected_till_seq": self.expected}
+                )
+            if e["till_seq"] < expected:
+                results.append({**_r(e, "rejected"), "reason": "seq reused"})
+                continue
+            staged[e["event_id"]] = e
+            expected += 1
+            results.append(_r(e, "accepted"))
+        self.stored, self.expected = staged, expected
+        return httpx.Response(200, json={"results": results, "next_till_seq": expected})
+
+
+def _r(e: dict[str, Any], status: str) -> dict[str, Any]:
+    return {"event_id": e["event_id"], "till_seq": e["till_seq"], "status": status}
+
+
+@respx.mock
+def test_drains_oldest_first_in_batches(ledger: Ledger) -> None:
+    relay = ScriptedRelay()
+    respx.post(PUSH_URL).mock(side_effect=relay)
+    _sell(ledger, 25)
+    report = Pusher(ledger, _link(), batch_size=10).drain()
+    assert report.pushed == 25 and report.batches == 3
+    seqs = sorted(e["till_seq"] for e in relay.stored.values())
+    assert seqs == list(range(1, 26))
+    assert [
+        e["payload"]["n"] for e in sorted(relay.stored.values(), key=lambda e: e["till_seq"])
+    ] == list(range(25))
+    assert queue_counts(ledger).unsynced == 0
+
+
+@respx.mock
+def test_network_failure_keeps_everything_queued_without_counting_it(ledger: Ledger) -> None:
+    respx.post(PUSH_URL).mock(side_effect=httpx.ConnectError("down"))
+    _sell(ledger, 3)
+    with pytest.raises(RelayUnavailable):
+        Pusher(ledger, _link()).drain()
+    with ledger.read() as conn:
+        rows = conn.execute(select(outbox_table)).all()
+    assert [(r.pushed_at, r.parked, r.attempts) for r in rows] == [(None, False, 0)] * 3
+    assert queue_counts(ledger).unsynced == 3
+
+
+@respx.mock
+@pytest.mark.parametrize("status", [500, 503, 429])
+def test_server_trouble_is_retryable(ledger: Ledger, status: int) -> None:
+    respx.post(PUSH_URL).respond(status, json={"detail": "busy"}, headers={"Retry-After": "3"})
+    _sell(ledger, 1)
+    with pytest.raises(RelayUnavailable) as info:
+        Pusher(ledger, _link()).drain()
+    if status == 429:
+        assert info.value.retry_after_s == 3
+    assert queue_counts(ledger).unsynced == 1
+
+
+@respx.mock
+def test_one_bad_event_is_parked_and_the_queue_keeps_moving(ledger: Ledger) -> None:
+    relay = ScriptedRelay()
+    respx.post(PUSH_URL).mock(side_effect=relay)
+    _sell(ledger, 5)
+    _sell(ledger, 1, type_="bad")
+    _sell(ledger, 6)
+    report = Pusher(ledger, _link(), batch_size=8).drain()
+    assert report.pushed == 11 and report.parked == 1
+    by_seq = {e["till_seq"]: e for e in relay.stored.values()}
+    assert sorted(by_seq) == list(range(1, 13))
+    assert by_seq[6]["type"] == PARKED_TYPE
+    assert queue_counts(ledger).parked == 1 and queue_counts(ledger).unsynced == 0
+    with ledger.read() as conn:
+        bad = conn.execute(select(outbox_table).where(outbox_table.c.type == "bad")).one()
+    assert bad.parked and "422" in bad.last_error
+
+
+@respx.mock
+def test_a_repaired_till_starts_its_new_terminal_at_one(ledger: Ledger) -> None:
+    first, second = ScriptedRelay(), ScriptedRelay()
+    route = respx.post(PUSH_URL).mock(side_effect=first)
+    _sell(ledger, 4)
+    Pusher(ledger, _link("t-1")).drain()
+    route.side_effect = second
+    _sell(ledger, 2)
+    Pusher(ledger, _link("t-2")).drain()
+    assert sorted(e["till_seq"] for e in second.stored.values()) == [1, 2]
+
+
+@respx.mock
+def test_resending_after_a_lost_reply_is_a_harmless_duplicate(ledger: Ledger) -> None:
+    relay = ScriptedRelay()
+    answered = {"n": 0}
+
+    def lose_first_reply(request: httpx.Request) -> httpx.Response:
+        reply = relay(request)
+        answered["n"] += 1
+        if answered["n"] == 1:
+            raise httpx.ReadTimeout("reply lost")
+        return reply
+
+    respx.post(PUSH_URL).mock(side_effect=lose_first_reply)
+    _sell(ledger, 3)
+    pusher = Pusher(ledger, _link())
+    with pytest.raises(RelayUnavailable):
+        pusher.drain()
+    assert pusher.drain().pushed == 3
+    assert len(relay.stored) == 3 and queue_counts(ledger).unsynced == 0
+    assert datetime.now(UTC) > min(
+        datetime.fromisoformat(e["occurred_at"]) for e in relay.stored.values()
+    )
+    assert all(uuid.UUID(k) for k in relay.stored)
