@@ -1,0 +1,1 @@
+"""The hosted relay: owns provider credentials, receives webhooks, syncs a shop's tills."""

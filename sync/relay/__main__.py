@@ -1,0 +1,3 @@
+from sync.relay.cli import main
+
+raise SystemExit(main())

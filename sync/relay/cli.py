@@ -1,0 +1,346 @@
+"""`duka-relay` / `python -m sync.relay`: serve, and the shop owner's admin commands.
+
+Every command runs without prompts when its inputs come from flags, the environment or stdin;
+secrets are never taken from argv (shell history): they come from the environment variables the
+product guide names, from `--stdin` (KEY=VALUE lines), or from a hidden prompt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import uvicorn
+
+from sync.protocol import Provider
+from sync.relay.config import RelaySettings
+from sync.relay.credentials import MPESA_FIELDS, Credentials
+from sync.relay.store.store import Store, utcnow
+
+ENV_NAMES = {
+    "consumer_key": "MPESA_CONSUMER_KEY",
+    "consumer_secret": "MPESA_CONSUMER_SECRET",
+    "shortcode": "MPESA_SHORTCODE",
+    "passkey": "MPESA_PASSKEY",
+    "till_number": "MPESA_TILL_NUMBER",
+    "secret_key": "PAYSTACK_SECRET_KEY",
+}
+SECRET_FIELDS = {"consumer_key", "consumer_secret", "passkey", "secret_key"}
+
+
+def app_factory() -> Any:
+    """uvicorn --factory entry (each worker builds its own app from the environment)."""
+    from sync.relay.app import create_app
+    from sync.relay.observability import configure_logging
+
+    settings = RelaySettings()
+    configure_logging(settings.log_level)
+    return create_app(settings)
+
+
+def _settings(args: argparse.Namespace) -> RelaySettings:
+    if getattr(args, "database_url", None):
+        os.environ["DUKA_RELAY_DATABASE_URL"] = args.database_url
+    return RelaySettings()
+
+
+def _store(args: argparse.Namespace) -> Store:
+    from sync.relay.app import open_store
+
+    return open_store(_settings(args))
+
+
+def _print(data: Any) -> None:
+    print(json.dumps(data, indent=2, default=str))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    _store(args).close()  # migrate (and create the master key) once, before the workers start
+    uvicorn.run(
+        "sync.relay.cli:app_factory",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,  # access lines would carry the shops' URL tokens
+        log_config=None,
+        proxy_headers=False,
+        timeout_keep_alive=30,
+    )
+    del settings
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    store = _store(args)
+    _print({"database": store.engine.url.render_as_string(hide_password=True), "ready": True})
+    return 0
+
+
+def cmd_create_shop(args: argparse.Namespace) -> int:
+    store = _store(args)
+    shop_id, token = store.create_shop(args.name)
+    _print({"shop_id": shop_id, "callback_urls": _callback_urls(store, shop_id, token)})
+    return 0
+
+
+def cmd_list_shops(args: argparse.Namespace) -> int:
+    store = _store(args)
+    _print([
+        {"shop_id": s.id, "name": s.name, "mpesa_test_mode": s.mpesa_test_mode,
+         "paystack_test_mode": s.paystack_test_mode, "last_seq": s.last_seq}
+        for s in store.shops()
+    ])  # fmt: skip
+    return 0
+
+
+def _callback_urls(store: Store, shop_id: str, token: str | None = None) -> dict[str, str]:
+    from sync.relay.webhooks import callback_paths
+
+    base = RelaySettings().public_base_url.rstrip("/")
+    token = token or store.webhook_token(shop_id)
+    return {name: base + path for name, path in callback_paths(shop_id, token).items()}
+
+
+def cmd_callback_urls(args: argparse.Namespace) -> int:
+    _print(_callback_urls(_store(args), args.shop))
+    return 0
+
+
+def _read_secrets(args: argparse.Namespace, fields: Sequence[str]) -> dict[str, str]:
+    given: dict[str, str] = {}
+    if args.stdin:
+        for line in sys.stdin:
+            key, sep, value = line.strip().partition("=")
+            if sep:
+                given[key.strip().lower()] = value.strip()
+    values: dict[str, str] = {}
+    for name in fields:
+        value = (
+            getattr(args, name, None)  # non-secret fields may come as flags
+            or given.get(name)
+            or given.get(ENV_NAMES[name].lower())
+            or os.environ.get(ENV_NAMES[name])
+        )
+        if not value and name != "till_number" and sys.stdin.isatty() and not args.stdin:
+            prompt = f"{ENV_NAMES[name]}: "
+            value = getpass.getpass(prompt) if name in SECRET_FIELDS else input(prompt)
+        if value:
+            values[name] = value.strip()
+    return values
+
+
+def cmd_set_credentials(args: argparse.Namespace) -> int:
+    store = _store(args)
+    fields = MPESA_FIELDS if args.provider == "mpesa" else ("secret_key",)
+    secrets = _read_secrets(args, fields)
+    missing = [n for n in fields if n not in secrets and n != "till_number"]
+    if missing:
+        print(f"missing: {', '.join(ENV_NAMES[n] for n in missing)}", file=sys.stderr)
+        return 2
+    if args.provider == "paystack":
+        prefix = "sk_test_" if args.mode == "test" else "sk_live_"
+        if not secrets["secret_key"].startswith(prefix):
+            print(f"a Paystack {args.mode} secret key starts with {prefix}", file=sys.stderr)
+            return 2
+    store.set_credentials(args.shop, args.provider, args.mode, secrets, args.base_url)
+    _print({"shop_id": args.shop, "provider": args.provider, "mode": args.mode,
+            "stored_fields": sorted(secrets)})  # fmt: skip
+    return 0
+
+
+def cmd_set_mode(args: argparse.Namespace) -> int:
+    store = _store(args)
+    changed = store.set_test_mode(args.shop, Provider(args.provider), args.mode == "test",
+                                  "admin-cli", args.reason)  # fmt: skip
+    _print({"shop_id": args.shop, "provider": args.provider, "mode": args.mode,
+            "changed_at": changed})  # fmt: skip
+    return 0
+
+
+def cmd_pair_till(args: argparse.Namespace) -> int:
+    store = _store(args)
+    ttl = RelaySettings().pairing_code_ttl_s
+    code = store.create_pairing_code(args.shop, ttl)
+    _print({"pairing_code": code, "expires_in_s": ttl})
+    return 0
+
+
+def cmd_list_tills(args: argparse.Namespace) -> int:
+    store = _store(args)
+    _print([
+        {"terminal_id": r.id, "name": r.name, "created_at": r.created_at,
+         "revoked_at": r.revoked_at, "last_seen_at": r.last_seen_at,
+         "next_till_seq": r.next_till_seq}
+        for r in store.tills(args.shop)
+    ])  # fmt: skip
+    return 0
+
+
+def cmd_revoke_till(args: argparse.Namespace) -> int:
+    revoked = _store(args).revoke_till(args.terminal_id)
+    _print({"terminal_id": args.terminal_id, "revoked": revoked})
+    return 0 if revoked else 1
+
+
+def cmd_register_c2b(args: argparse.Namespace) -> int:
+    store = _store(args)
+    shop = store.shop(args.shop)
+    if shop is None:
+        print("unknown shop", file=sys.stderr)
+        return 1
+    urls = _callback_urls(store, args.shop)
+
+    async def register() -> Any:
+        creds = Credentials(store, RelaySettings())
+        try:
+            client = creds.daraja(args.shop, bool(shop.mpesa_test_mode))
+            if client is None:
+                raise SystemExit("the shop has no M-Pesa credentials for its current mode")
+            return await client.register_c2b_urls(
+                urls["mpesa_c2b_confirmation"], urls["mpesa_c2b_validation"], args.response_type
+            )
+        finally:
+            await creds.aclose()
+
+    result = asyncio.run(register())
+    _print({"registered": True, "response": result.description,
+            "confirmation_url": urls["mpesa_c2b_confirmation"]})  # fmt: skip
+    return 0
+
+
+def cmd_list_parked(args: argparse.Namespace) -> int:
+    store = _store(args)
+    _print([
+        {"id": r.id, "shop_id": r.shop_id, "provider": r.provider, "reason": r.reason,
+         "summary": r.summary, "created_at": r.created_at, "resolved_at": r.resolved_at,
+         "resolution": r.resolution}
+        for r in store.parked(args.shop, include_resolved=args.all)
+    ])  # fmt: skip
+    return 0
+
+
+def replay(store: Store, parked_id: int, to_shop: str | None) -> dict[str, Any]:
+    """Run a parked webhook through the webhook handlers again (after the owner fixed what made
+    it park, e.g. a late payment row), optionally for another shop (re-route). The original
+    raw row stays; the replay is stored as a new raw webhook."""
+    from sync.relay.app import create_app
+    from sync.relay.context import RelayContext
+    from sync.relay.notify import Hub
+    from sync.relay.webhooks import callback_paths
+
+    item = store.parked_item(parked_id)
+    if item is None or item.resolved_at is not None or item.raw_id is None:
+        raise SystemExit("no such open parked item with a stored webhook")
+    raw = store.raw_webhook(item.raw_id)
+    assert raw is not None
+    shop_id = to_shop or raw.shop_id
+    paths = callback_paths(shop_id, store.webhook_token(shop_id))
+    path = {
+        "stk_callback": paths["mpesa_stk"],
+        "c2b_confirmation": paths["mpesa_c2b_confirmation"],
+        "webhook": paths["paystack"],
+    }[raw.kind]
+    resolution = f"replayed to shop {shop_id}" if to_shop else "replayed"
+    store.resolve_parked(parked_id, resolution, "admin-cli")
+    settings = RelaySettings()
+    app = create_app(settings, store)
+    app.state.relay = RelayContext(settings, store, Hub(), Credentials(store, settings))
+
+    async def post() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))
+        async with httpx.AsyncClient(transport=transport, base_url="http://relay") as client:
+            return await client.post(path, content=bytes(raw.body), headers=dict(raw.headers))
+
+    response = asyncio.run(post())
+    return {"parked_id": parked_id, "status": response.status_code, "resolution": resolution,
+            "open_parked_now": [p.id for p in store.parked(shop_id)]}  # fmt: skip
+
+
+def cmd_replay_parked(args: argparse.Namespace) -> int:
+    _print(replay(_store(args), args.parked_id, None))
+    return 0
+
+
+def cmd_reroute_parked(args: argparse.Namespace) -> int:
+    _print(replay(_store(args), args.parked_id, args.to_shop))
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    store = _store(args)
+    days = args.days if args.days is not None else RelaySettings().retention_days
+    _print(store.purge(utcnow() - timedelta(days=days)))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="duka-relay", description=__doc__)
+    parser.add_argument("--database-url", help="default: DUKA_RELAY_DATABASE_URL or SQLite")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, fn: Any, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.set_defaults(fn=fn)
+        return p
+
+    p = command("serve", cmd_serve, "run the relay (uvicorn, uvloop, httptools)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--workers", type=int, default=1)
+    command("init", cmd_init, "create the master key (if missing) and migrate the database")
+    p = command("create-shop", cmd_create_shop, "create a shop; prints its id and callback URLs")
+    p.add_argument("name")
+    command("list-shops", cmd_list_shops, "list shops")
+    p = command("set-credentials", cmd_set_credentials, "store provider credentials (encrypted)")
+    p.add_argument("--shop", required=True)
+    p.add_argument("--provider", choices=["mpesa", "paystack"], required=True)
+    p.add_argument("--mode", choices=["test", "live"], required=True)
+    p.add_argument("--shortcode", help="M-Pesa paybill / store number (not a secret)")
+    p.add_argument("--till-number", help="M-Pesa Buy Goods till number (not a secret)")
+    p.add_argument("--base-url", help="provider host override (sandbox / tests)")
+    p.add_argument("--stdin", action="store_true", help="read NAME=VALUE lines from stdin")
+    p = command("set-mode", cmd_set_mode, "use test or live credentials for a provider")
+    p.add_argument("--shop", required=True)
+    p.add_argument("--provider", choices=["mpesa", "paystack"], required=True)
+    p.add_argument("--mode", choices=["test", "live"], required=True)
+    p.add_argument("--reason")
+    p = command("pair-till", cmd_pair_till, "print a one-time pairing code for a new till")
+    p.add_argument("--shop", required=True)
+    p = command("list-tills", cmd_list_tills, "list a shop's tills")
+    p.add_argument("--shop", required=True)
+    p = command("revoke-till", cmd_revoke_till, "revoke a till's terminal token")
+    p.add_argument("terminal_id")
+    p = command("callback-urls", cmd_callback_urls, "print the shop's provider callback URLs")
+    p.add_argument("--shop", required=True)
+    p = command("register-c2b", cmd_register_c2b, "register the C2B URLs with Daraja")
+    p.add_argument("--shop", required=True)
+    p.add_argument("--response-type", choices=["Completed", "Cancelled"], default="Completed")
+    p = command("list-parked", cmd_list_parked, "list webhooks parked for the owner")
+    p.add_argument("--shop")
+    p.add_argument("--all", action="store_true", help="include resolved items")
+    p = command("replay-parked", cmd_replay_parked, "process a parked webhook again")
+    p.add_argument("parked_id", type=int)
+    p = command("reroute-parked", cmd_reroute_parked, "process a parked webhook for another shop")
+    p.add_argument("parked_id", type=int)
+    p.add_argument("--to-shop", required=True)
+    p = command("purge", cmd_purge, "delete raw webhooks etc. older than the retention")
+    p.add_argument("--days", type=int)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.fn(args)
+    return result

@@ -1,0 +1,85 @@
+"""RelaySettings: every knob of the relay, from DUKA_RELAY_* variables or a .env file.
+
+The provider variables the product guide names (PAYSTACK_SECRET_KEY, MPESA_*) are read here
+too, without the prefix; they are the default shop's credentials (see EnvCredentials).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SAFARICOM_CALLBACK_IPS = (
+    "196.201.214.200", "196.201.214.206", "196.201.213.114", "196.201.214.207",
+    "196.201.214.208", "196.201.213.44", "196.201.212.127", "196.201.212.138",
+    "196.201.212.129", "196.201.212.136", "196.201.212.74", "196.201.212.69",
+    "196.201.212.128", "196.201.212.132",
+)  # fmt: skip
+PAYSTACK_WEBHOOK_IPS = ("52.31.139.75", "52.49.173.169", "52.214.14.220")
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("duka-relay", appauthor=False))
+
+
+class RelaySettings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="DUKA_RELAY_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = None  # default: sqlite file in data_dir
+    sqlite_synchronous: str = "FULL"  # FULL: an acknowledged webhook survives a power cut
+    master_key: SecretStr | None = None  # base64 of 32 bytes; else data_dir/master.key
+    master_key_file: Path | None = None
+    public_base_url: str = "http://127.0.0.1:8080"  # what providers call back (https in prod)
+    default_shop_id: str | None = None  # shop that gets the env credentials (else: the only one)
+
+    trusted_forwarded_for: str | None = None  # e.g. X-Forwarded-For, only behind your proxy
+    ip_allowlist: bool = False  # accept provider webhooks only from their published IPs
+    max_body_bytes: int = 256 * 1024
+    webhook_rate_per_s: float = 200.0  # per source IP, token bucket
+    webhook_burst: int = 2000
+    terminal_rate_per_s: float = 50.0  # per source IP on /terminal
+    terminal_burst: int = 500
+    retention_days: int = 90
+    pairing_code_ttl_s: int = 900
+    stk_requery_after_s: int = 30  # no callback this long after the push: ask Daraja
+    paystack_verify_after_s: int = 120  # no webhook this long after the link: verify
+    payment_give_up_after_s: int = 3600  # stop re-querying after this
+    job_interval_s: float = 5.0
+    long_poll_fallback_s: float = 1.0  # re-read the DB this often even without a wake-up
+    log_level: str = "INFO"
+    floor_endpoint: bool = False  # POST /bench/floor answers 200 and does nothing (benchmarks)
+
+    mpesa_base_url_test: str = "https://sandbox.safaricom.co.ke"
+    mpesa_base_url_live: str = "https://api.safaricom.co.ke"
+    paystack_base_url: str = "https://api.paystack.co"
+
+    env_paystack_secret_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("PAYSTACK_SECRET_KEY")
+    )
+    env_mpesa_consumer_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("MPESA_CONSUMER_KEY")
+    )
+    env_mpesa_consumer_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("MPESA_CONSUMER_SECRET")
+    )
+    env_mpesa_shortcode: str | None = Field(
+        default=None, validation_alias=AliasChoices("MPESA_SHORTCODE")
+    )
+    env_mpesa_passkey: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("MPESA_PASSKEY")
+    )
+    env_mpesa_till_number: str | None = Field(
+        default=None, validation_alias=AliasChoices("MPESA_TILL_NUMBER")
+    )
+    env_mpesa_mode: str = Field(default="test", validation_alias=AliasChoices("MPESA_MODE"))
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'relay.sqlite3'}"

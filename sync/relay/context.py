@@ -1,0 +1,47 @@
+"""What every request handler of the relay reaches through `request.app.state.relay`."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from fastapi import Request
+
+from sync.relay.config import RelaySettings
+from sync.relay.credentials import Credentials
+from sync.relay.notify import Hub
+from sync.relay.store.store import Store
+
+if TYPE_CHECKING:
+    from sync.relay.gateway import PaymentChecker
+
+
+@dataclass
+class RelayContext:
+    settings: RelaySettings
+    store: Store
+    hub: Hub
+    credentials: Credentials
+    checker: PaymentChecker | None = None
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def wake(self, shop_id: str) -> None:
+        self.hub.wake(shop_id)
+
+    def client_ip(self, request: Request) -> str | None:
+        header = self.settings.trusted_forwarded_for
+        if header:
+            forwarded = request.headers.get(header)
+            if forwarded:
+                # The proxy appends the peer it saw: the last entry is the one it vouches for.
+                return forwarded.split(",")[-1].strip()
+        return request.client.host if request.client else None
+
+    def public_url(self, path: str) -> str:
+        return self.settings.public_base_url.rstrip("/") + path
+
+
+def relay(request: Request) -> RelayContext:
+    ctx: RelayContext = request.app.state.relay
+    return ctx

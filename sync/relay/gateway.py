@@ -1,0 +1,360 @@
+"""The provider gateway for tills: initiate STK pushes and Paystack links, and find late outcomes.
+
+Idempotency: the key (the till's payment id) is claimed in the database before the provider is
+called, so concurrent duplicates wait for the first answer instead of prompting twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import Row
+
+from sync.protocol import (
+    IDEMPOTENCY_HEADER,
+    PaymentChannel,
+    PaymentState,
+    PaymentStatus,
+    PaymentView,
+    PaystackLinkRequest,
+    Provider,
+    ProviderErrorInfo,
+    StkPushRequest,
+)
+from sync.providers.base import PaymentOutcome, ProviderError
+from sync.providers.phones import InvalidPhone, mask_msisdn, normalise_msisdn
+from sync.relay.context import RelayContext, relay
+from sync.relay.observability import PAYMENT_CHECKS, TERMINAL_CALLS
+from sync.relay.store.store import EventDraft, ParkDraft, request_hash, utcnow
+from sync.relay.terminal import Till, TillDep, error, json_body
+from sync.relay.webhooks import OUTCOME_STATUS, WEBHOOK_PREFIX
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/v1/terminal/payments")
+WAIT_FOR_FIRST_S = 30.0
+
+
+def view(row: Row[Any]) -> PaymentView:
+    return PaymentView(
+        payment_id=row.payment_id,
+        provider=Provider(row.provider),
+        state=PaymentState(row.state),
+        amount_minor=row.amount_minor,
+        currency=row.currency,
+        reference=row.reference,
+        test_mode=row.test_mode,
+        checkout_request_id=row.checkout_request_id,
+        authorization_url=row.authorization_url,
+        customer_message=row.customer_message,
+        receipt=row.receipt,
+        error=ProviderErrorInfo(**row.error) if row.error else None,
+        event_seq=row.event_seq,
+        updated_at=row.updated_at,
+    )
+
+
+def _error_info(exc: ProviderError) -> dict[str, Any]:
+    return {"code": exc.code, "cashier_message": exc.cashier_message, "retryable": exc.retryable}
+
+
+async def _idempotent(
+    request: Request,
+    till: Till,
+    provider: Provider,
+    model: type[StkPushRequest] | type[PaystackLinkRequest],
+) -> Response:
+    ctx = relay(request)
+    operation = f"initiate_{provider.value}"
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if not key or len(key) > 100:
+        return error(400, "Idempotency-Key header (the payment id) is required", operation)
+    body = await request.body()
+    payload = json_body(model, body, operation)
+    if isinstance(payload, Response):
+        return payload
+    digest = request_hash(body)
+    claim, response = await ctx.store.run(
+        ctx.store.claim_idempotency_key, till.shop_id, key, till.id, digest
+    )
+    waited = 0.0
+    while claim == "running" and waited < WAIT_FOR_FIRST_S:
+        await asyncio.sleep(0.05)
+        waited += 0.05
+        claim, response = await ctx.store.run(
+            ctx.store.claim_idempotency_key, till.shop_id, key, till.id, digest
+        )
+    if claim == "conflict":
+        return error(409, "Idempotency-Key reused with a different request", operation)
+    if claim == "running":
+        return error(409, "the first request with this key is still running", operation)
+    if claim == "done":
+        TERMINAL_CALLS.labels(operation, "200").inc()
+        return Response(json.dumps(response), media_type="application/json")
+    try:
+        if isinstance(payload, StkPushRequest):
+            result = await _start_stk(ctx, till, payload)
+        else:
+            result = await _start_paystack(ctx, till, payload)
+    except _Unstarted as exc:
+        await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, key)
+        return error(exc.status, exc.detail, operation)
+    except BaseException:
+        await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, key)
+        raise
+    document = json.loads(result.model_dump_json())
+    await ctx.store.run(ctx.store.finish_idempotency_key, till.shop_id, key, document)
+    TERMINAL_CALLS.labels(operation, "200").inc()
+    return Response(json.dumps(document), media_type="application/json")
+
+
+class _Unstarted(Exception):
+    """Nothing reached the customer: the key is released so that a retry may start it."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.detail = status, detail
+
+
+@router.post("/mpesa-stk")
+async def initiate_stk(request: Request, till: TillDep) -> Response:
+    return await _idempotent(request, till, Provider.MPESA, StkPushRequest)
+
+
+@router.post("/paystack-link")
+async def initiate_paystack(request: Request, till: TillDep) -> Response:
+    return await _idempotent(request, till, Provider.PAYSTACK, PaystackLinkRequest)
+
+
+async def _start_stk(ctx: RelayContext, till: Till, req: StkPushRequest) -> PaymentView:
+    if req.amount_minor % 100:
+        raise _Unstarted(422, "M-Pesa takes whole shillings: amount_minor must be whole hundreds")
+    try:
+        msisdn = normalise_msisdn(req.phone, "KE")
+    except InvalidPhone:
+        raise _Unstarted(422, "not a Kenyan mobile number") from None
+    shop = await ctx.store.run(ctx.store.shop, till.shop_id)
+    test_mode = bool(shop.mpesa_test_mode)
+    client = await ctx.store.run(ctx.credentials.daraja, till.shop_id, test_mode)
+    if client is None:
+        raise _Unstarted(409, f"the shop has no M-Pesa {'test' if test_mode else 'live'} "
+                              "credentials on the relay")  # fmt: skip
+    payment_id = str(req.payment_id)
+    token = await ctx.store.run(ctx.store.webhook_token, till.shop_id)
+    callback = ctx.public_url(f"{WEBHOOK_PREFIX}/mobile/{token}/stk/{payment_id}")
+    await ctx.store.run(
+        ctx.store.insert_payment,
+        payment_id=payment_id, shop_id=till.shop_id, till_id=till.id,
+        provider=Provider.MPESA.value, test_mode=test_mode, reference=req.account_reference,
+        amount_minor=req.amount_minor, currency=req.currency, state=PaymentState.PENDING.value,
+        next_check_at=utcnow() + timedelta(seconds=ctx.settings.stk_requery_after_s),
+    )  # fmt: skip
+    try:
+        accepted = await client.stk_push(
+            msisdn, req.amount_minor, req.account_reference,
+            req.description or req.account_reference, callback,
+        )  # fmt: skip
+    except ProviderError as exc:
+        if exc.retryable:  # nothing was sent: forget the attempt entirely
+            await ctx.store.run(ctx.store.delete_payment, payment_id)
+            raise _Unstarted(502, exc.cashier_message) from None
+        log.info("STK push for payment %s refused: %s", payment_id, exc.code)
+        await ctx.store.run(
+            ctx.store.update_payment, payment_id, state=PaymentState.ERROR.value,
+            error=_error_info(exc), next_check_at=None,
+        )  # fmt: skip
+    else:
+        await ctx.store.run(
+            ctx.store.update_payment, payment_id,
+            checkout_request_id=accepted.checkout_request_id,
+            customer_message=accepted.customer_message[:200],
+        )  # fmt: skip
+    log.info("STK push for payment %s to %s", payment_id, mask_msisdn(msisdn))
+    return view(await ctx.store.run(ctx.store.payment, payment_id))
+
+
+async def _start_paystack(ctx: RelayContext, till: Till, req: PaystackLinkRequest) -> PaymentView:
+    shop = await ctx.store.run(ctx.store.shop, till.shop_id)
+    test_mode = bool(shop.paystack_test_mode)
+    client = await ctx.store.run(ctx.credentials.paystack, till.shop_id, test_mode)
+    if client is None:
+        raise _Unstarted(409, f"the shop has no Paystack {'test' if test_mode else 'live'} "
+                              "credentials on the relay")  # fmt: skip
+    payment_id = str(req.payment_id)
+    await ctx.store.run(
+        ctx.store.insert_payment,
+        payment_id=payment_id, shop_id=till.shop_id, till_id=till.id,
+        provider=Provider.PAYSTACK.value, test_mode=test_mode, reference=req.reference,
+        amount_minor=req.amount_minor, currency=req.currency.upper(),
+        state=PaymentState.PENDING.value,
+        next_check_at=utcnow() + timedelta(seconds=ctx.settings.paystack_verify_after_s),
+    )  # fmt: skip
+    try:
+        link = await client.initialize(
+            req.amount_minor, req.currency.upper(), req.reference, email=req.email,
+            metadata={"payment_id": payment_id},
+        )  # fmt: skip
+    except ProviderError as exc:
+        if exc.retryable:
+            await ctx.store.run(ctx.store.delete_payment, payment_id)
+            raise _Unstarted(502, exc.cashier_message) from None
+        await ctx.store.run(
+            ctx.store.update_payment, payment_id, state=PaymentState.ERROR.value,
+            error=_error_info(exc), next_check_at=None,
+        )  # fmt: skip
+    else:
+        await ctx.store.run(
+            ctx.store.update_payment, payment_id, authorization_url=link.authorization_url
+        )
+    return view(await ctx.store.run(ctx.store.payment, payment_id))
+
+
+@router.get("/{payment_id}")
+async def payment_state(request: Request, payment_id: str, till: TillDep) -> Response:
+    ctx = relay(request)
+    row = await ctx.store.run(ctx.store.payment, payment_id)
+    if row is None or row.shop_id != till.shop_id:
+        return error(404, "unknown payment", "payment_state")
+    late = row.next_check_at is not None and row.next_check_at <= utcnow()
+    if row.state == PaymentState.PENDING.value and late and ctx.checker is not None:
+        await ctx.checker.check(row)
+        row = await ctx.store.run(ctx.store.payment, payment_id)
+    TERMINAL_CALLS.labels("payment_state", "200").inc()
+    return Response(view(row).model_dump_json(), media_type="application/json")
+
+
+class PaymentChecker:
+    """Background job: asks Daraja / Paystack about payments whose outcome is late or that a
+    webhook says succeeded (Paystack is verified before anything is reported as paid)."""
+
+    def __init__(self, ctx: RelayContext) -> None:
+        self.ctx = ctx
+        self._kick = asyncio.Event()
+
+    def kick(self) -> None:
+        self._kick.set()
+
+    async def run_forever(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._kick.wait(), self.ctx.settings.job_interval_s)
+            self._kick.clear()
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("payment check round failed")
+
+    async def run_once(self) -> int:
+        due = await self.ctx.store.run(self.ctx.store.due_payments, utcnow())
+        for row in due:
+            await self.check(row)
+        return len(due)
+
+    async def check(self, row: Row[Any]) -> None:
+        provider = Provider(row.provider)
+        try:
+            if provider is Provider.MPESA:
+                await self._check_stk(row)
+            else:
+                await self._check_paystack(row)
+        except ProviderError as exc:
+            PAYMENT_CHECKS.labels(provider.value, "error").inc()
+            log.info("check of payment %s failed: %s", row.payment_id, exc.code)
+            await self._later(row)
+
+    async def _later(self, row: Row[Any]) -> None:
+        ctx = self.ctx
+        age = (utcnow() - row.created_at).total_seconds()
+        if age > ctx.settings.payment_give_up_after_s:
+            await self._record(row, self._draft(row, PaymentStatus.EXPIRED, None,
+                                                "no outcome from the provider"))  # fmt: skip
+            return
+        delay = min(max(age / 4, ctx.settings.stk_requery_after_s), 600)
+        await ctx.store.run(
+            ctx.store.update_payment, row.payment_id,
+            next_check_at=utcnow() + timedelta(seconds=delay),
+        )  # fmt: skip
+
+    def _draft(
+        self, row: Row[Any], status: PaymentStatus, result_code: str | None, message: str,
+        amount_minor: int | None = None,
+    ) -> EventDraft:  # fmt: skip
+        mpesa = row.provider == Provider.MPESA.value
+        return EventDraft(
+            dedup_key=f"payment:{row.payment_id}",
+            provider=Provider(row.provider),
+            channel=PaymentChannel.MPESA_STK if mpesa else PaymentChannel.PAYSTACK,
+            status=status,
+            occurred_at=utcnow(),
+            test_mode=row.test_mode,
+            payment_id=row.payment_id,
+            reference=row.reference,
+            amount_minor=amount_minor,
+            currency=row.currency,
+            result_code=result_code,
+            message=message[:200],
+        )
+
+    async def _record(self, row: Row[Any], decision: EventDraft | ParkDraft) -> None:
+        ctx = self.ctx
+        result = await ctx.store.run(ctx.store.record_outcome, row.shop_id, decision, None)
+        if isinstance(decision, ParkDraft):
+            await ctx.store.run(
+                ctx.store.update_payment, row.payment_id,
+                state=PaymentState.MISMATCH.value, next_check_at=None,
+            )  # fmt: skip
+        if result.seq is not None:
+            ctx.wake(row.shop_id)
+
+    async def _check_stk(self, row: Row[Any]) -> None:
+        client = await self.ctx.store.run(self.ctx.credentials.daraja, row.shop_id, row.test_mode)
+        if client is None or row.checkout_request_id is None:
+            await self._later(row)
+            return
+        result = await client.stk_query(row.checkout_request_id)
+        PAYMENT_CHECKS.labels("mpesa", result.outcome.value).inc()
+        status = OUTCOME_STATUS.get(result.outcome)
+        if status is None:
+            await self._later(row)
+            return
+        # A query answer of 0 means the prompt was paid for the amount it asked.
+        amount = row.amount_minor if status is PaymentStatus.PAID else None
+        await self._record(row, self._draft(row, status, result.result_code, result.message,
+                                            amount))  # fmt: skip
+
+    async def _check_paystack(self, row: Row[Any]) -> None:
+        client = await self.ctx.store.run(self.ctx.credentials.paystack, row.shop_id, row.test_mode)
+        if client is None:
+            await self._later(row)
+            return
+        verification = await client.verify(row.reference)
+        PAYMENT_CHECKS.labels("paystack", verification.outcome.value).inc()
+        if verification.outcome is PaymentOutcome.PAID:
+            if verification.gives_value(row.amount_minor, row.currency, row.reference):
+                draft = self._draft(
+                    row,
+                    PaymentStatus.PAID,
+                    verification.status,
+                    verification.gateway_response or "",
+                    row.amount_minor,
+                )
+                await self._record(row, draft)  # fmt: skip
+            else:
+                summary = {
+                    "reference": row.reference, "expected_minor": row.amount_minor,
+                    "expected_currency": row.currency, "status": verification.status,
+                    "amount_minor": verification.amount_minor, "currency": verification.currency,
+                }  # fmt: skip
+                park = ParkDraft("amount_mismatch", f"paystack:verify:{row.reference}", summary)
+                await self._record(row, park)
+            return
+        if verification.outcome is PaymentOutcome.FAILED:
+            await self._record(row, self._draft(row, PaymentStatus.FAILED, verification.status,
+                                                verification.gateway_response or ""))  # fmt: skip
+            return
+        await self._later(row)

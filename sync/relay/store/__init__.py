@@ -1,0 +1,1 @@
+"""The relay's storage: schema, migrations runner, and the Store operations."""

@@ -1,0 +1,217 @@
+"""The relay's tables (SQLAlchemy Core). Alembic migrations in sync/relay/migrations create them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+
+metadata = MetaData()
+
+# SQLite has no 64-bit autoincrement through BigInteger; Integer there, BIGINT on PostgreSQL.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Stores aware UTC; SQLite returns naive values, which are UTC by construction."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+shops = Table(
+    "shops",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("webhook_token_hash", String(64), nullable=False, unique=True),
+    Column("webhook_token_enc", Text, nullable=False),
+    Column("mpesa_test_mode", Boolean, nullable=False, default=True),
+    Column("paystack_test_mode", Boolean, nullable=False, default=True),
+    Column("c2b_accept_unknown_account", Boolean, nullable=False, default=True),
+    # The per-shop event counter: bumped in the same transaction that inserts the event, so
+    # the row lock serialises writers and a rollback leaves no gap.
+    Column("last_seq", BigInteger, nullable=False, default=0),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+shop_credentials = Table(
+    "shop_credentials",
+    metadata,
+    Column("shop_id", String(36), ForeignKey("shops.id"), primary_key=True),
+    Column("provider", String(16), primary_key=True),
+    Column("mode", String(8), primary_key=True),  # test | live
+    Column("secret_enc", Text, nullable=False),  # AES-GCM of a JSON object
+    Column("base_url", String(300)),  # None: the provider's real host for that mode
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+tills = Table(
+    "tills",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("shop_id", String(36), ForeignKey("shops.id"), nullable=False, index=True),
+    Column("name", String(80), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("next_till_seq", BigInteger, nullable=False, default=1),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+    Column("last_seen_at", UtcDateTime),
+)
+
+pairing_codes = Table(
+    "pairing_codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("shop_id", String(36), ForeignKey("shops.id"), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime),
+)
+
+raw_webhooks = Table(
+    "raw_webhooks",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("shop_id", String(36), index=True),
+    Column("provider", String(16), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("received_at", UtcDateTime, nullable=False, index=True),
+    Column("source_ip", String(64)),
+    Column("headers", JSON, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("verdict", String(24), nullable=False),
+    Column("detail", String(200)),
+)
+
+canonical_events = Table(
+    "canonical_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("shop_id", String(36), ForeignKey("shops.id"), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("provider", String(16), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("payment_id", String(36)),
+    Column("reference", String(120)),
+    Column("status", String(16), nullable=False),
+    Column("amount_minor", BigInteger),
+    Column("currency", String(3)),
+    Column("receipt", String(64)),
+    Column("payer", String(64)),
+    Column("result_code", String(32)),
+    Column("message", String(200)),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("test_mode", Boolean, nullable=False),
+    Column("dedup_key", String(200), nullable=False, unique=True),
+    Column("raw_id", Id),
+    UniqueConstraint("shop_id", "seq", name="uq_canonical_shop_seq"),
+)
+
+parked = Table(
+    "parked",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("shop_id", String(36), index=True),
+    Column("raw_id", Id),  # None when a re-query / verify found it, not a webhook
+    Column("provider", String(16), nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("dedup_key", String(200), unique=True),
+    Column("summary", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("resolved_at", UtcDateTime),
+    Column("resolution", String(200)),
+)
+
+till_events = Table(
+    "till_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("till_id", String(36), ForeignKey("tills.id"), nullable=False),
+    Column("shop_id", String(36), nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Column("till_seq", BigInteger, nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    UniqueConstraint("till_id", "event_id", name="uq_till_events_event"),
+    UniqueConstraint("till_id", "till_seq", name="uq_till_events_seq"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("shop_id", String(36), primary_key=True),
+    Column("key", String(100), primary_key=True),
+    Column("till_id", String(36), nullable=False),
+    Column("request_hash", String(64), nullable=False),
+    Column("response", JSON),  # None while the first request is still running
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("payment_id", String(36), primary_key=True),
+    Column("shop_id", String(36), ForeignKey("shops.id"), nullable=False),
+    Column("till_id", String(36), nullable=False),
+    Column("provider", String(16), nullable=False),
+    Column("test_mode", Boolean, nullable=False),
+    Column("reference", String(120), nullable=False),
+    Column("checkout_request_id", String(120), unique=True),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("authorization_url", String(300)),
+    Column("customer_message", String(200)),
+    Column("receipt", String(64)),
+    Column("error", JSON),
+    Column("event_seq", BigInteger),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("next_check_at", UtcDateTime),
+    Index("ix_payments_next_check", "next_check_at"),
+    Index("ix_payments_reference", "shop_id", "provider", "reference"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("shop_id", String(36)),
+    Column("actor", String(120), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+)

@@ -1,0 +1,169 @@
+"""The terminal API: pairing, bearer auth, push of outbox events, long-poll pull, test mode."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, ValidationError
+
+from sync.protocol import (
+    MAX_PULL_LIMIT,
+    MAX_PULL_WAIT_S,
+    PairRequest,
+    PairResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    SeqGap,
+    TestModeRequest,
+    TestModeResponse,
+)
+from sync.relay.context import relay
+from sync.relay.credentials import mode_name
+from sync.relay.observability import LONG_POLLS, TERMINAL_CALLS
+from sync.relay.store.store import utcnow
+
+router = APIRouter(prefix="/api/v1/terminal")
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Till:
+    id: str
+    shop_id: str
+    name: str
+
+
+class AuthError(Exception):
+    pass
+
+
+def error(status: int, detail: str, operation: str) -> Response:
+    TERMINAL_CALLS.labels(operation, str(status)).inc()
+    return Response(json.dumps({"detail": detail}), status_code=status,
+                    media_type="application/json")  # fmt: skip
+
+
+async def terminal(request: Request) -> Till:
+    """Bearer-token auth for every terminal call; revoked or unknown tokens get 401."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthError
+    ctx = relay(request)
+    row = await ctx.store.run(ctx.store.till_by_token, token.strip())
+    if row is None:
+        raise AuthError
+    return Till(row.id, row.shop_id, row.name)
+
+
+TillDep = Annotated[Till, Depends(terminal)]
+
+
+def json_body(model: type[M], body: bytes, operation: str) -> M | Response:
+    try:
+        return model.model_validate_json(body)
+    except ValidationError as exc:
+        TERMINAL_CALLS.labels(operation, "422").inc()
+        return Response(
+            json.dumps({"detail": exc.errors(include_url=False, include_context=False)},
+                       default=str),
+            status_code=422, media_type="application/json",
+        )  # fmt: skip
+
+
+@router.post("/pair")
+async def pair(request: Request) -> Response:
+    ctx = relay(request)
+    parsed = json_body(PairRequest, await request.body(), "pair")
+    if isinstance(parsed, Response):
+        return parsed
+    paired = await ctx.store.run(ctx.store.pair, parsed.pairing_code, parsed.till_name)
+    if paired is None:
+        return error(404, "unknown, used or expired pairing code", "pair")
+    till_id, token, shop = paired
+    TERMINAL_CALLS.labels("pair", "200").inc()
+    reply = PairResponse(
+        terminal_id=till_id, token=token, shop_id=shop.id, shop_name=shop.name,
+        relay_time=utcnow(),
+    )  # fmt: skip
+    return Response(reply.model_dump_json(), media_type="application/json")
+
+
+@router.post("/events")
+async def push(request: Request, till: TillDep) -> Response:
+    ctx = relay(request)
+    parsed = json_body(PushRequest, await request.body(), "push")
+    if isinstance(parsed, Response):
+        return parsed
+    outcome = await ctx.store.run(ctx.store.push, till.id, till.shop_id, list(parsed.events))
+    if outcome.gap_expected is not None:
+        TERMINAL_CALLS.labels("push", "409").inc()
+        body = SeqGap(expected_till_seq=outcome.gap_expected).model_dump_json()
+        return Response(body, status_code=409, media_type="application/json")
+    TERMINAL_CALLS.labels("push", "200").inc()
+    reply = PushResponse(results=outcome.results, next_till_seq=outcome.next_till_seq)
+    return Response(reply.model_dump_json(), media_type="application/json")
+
+
+@router.get("/events")
+async def pull(
+    request: Request, till: TillDep, after: str = "0", wait: float = 0.0, limit: int = 100
+) -> Response:
+    ctx = relay(request)
+    try:
+        cursor = int(after or "0")
+    except ValueError:
+        return error(400, "bad cursor", "pull")
+    if cursor < 0 or not 1 <= limit <= MAX_PULL_LIMIT or not 0 <= wait <= MAX_PULL_WAIT_S:
+        return error(400, f"need after >= 0, 1 <= limit <= {MAX_PULL_LIMIT}, "
+                          f"0 <= wait <= {MAX_PULL_WAIT_S}", "pull")  # fmt: skip
+    deadline = time.monotonic() + wait
+    LONG_POLLS.inc()
+    try:
+        while True:
+            woken = ctx.hub.waiter(till.shop_id)  # before the read: no lost wake-up
+            events = await ctx.store.run(ctx.store.events_after, till.shop_id, cursor, limit)
+            remaining = deadline - time.monotonic()
+            if events or remaining <= 0:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    woken.wait(), min(remaining, ctx.settings.long_poll_fallback_s)
+                )
+    finally:
+        LONG_POLLS.dec()
+    TERMINAL_CALLS.labels("pull", "200").inc()
+    reply = PullResponse(events=events, cursor=str(events[-1].seq if events else cursor))
+    return Response(reply.model_dump_json(), media_type="application/json")
+
+
+@router.post("/settings/test-mode")
+async def set_test_mode(request: Request, till: TillDep) -> Response:
+    ctx = relay(request)
+    parsed = json_body(TestModeRequest, await request.body(), "test_mode")
+    if isinstance(parsed, Response):
+        return parsed
+    creds = await ctx.store.run(
+        ctx.credentials.get, till.shop_id, parsed.provider, parsed.test_mode
+    )
+    if creds is None:
+        return error(409, f"the shop has no {parsed.provider.value} "
+                          f"{mode_name(parsed.test_mode)} credentials on the relay",
+                     "test_mode")  # fmt: skip
+    actor = f"till:{till.id}:{parsed.supervisor}"
+    changed_at = await ctx.store.run(
+        ctx.store.set_test_mode, till.shop_id, parsed.provider, parsed.test_mode, actor,
+        parsed.reason,
+    )  # fmt: skip
+    TERMINAL_CALLS.labels("test_mode", "200").inc()
+    reply = TestModeResponse(
+        provider=parsed.provider, test_mode=parsed.test_mode, changed_at=changed_at
+    )
+    return Response(reply.model_dump_json(), media_type="application/json")

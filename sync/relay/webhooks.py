@@ -1,0 +1,301 @@
+"""Provider webhooks: store raw first, then deduplicate, verify and number, in one transaction.
+
+Daraja signs nothing, so its URLs carry the shop's secret token; Daraja also refuses URLs
+containing "mpesa" (and "sql", "query", ...), hence the `/mobile/` path. Paystack posts to
+`/paystack/{shop_id}` and is checked by HMAC-SHA512 of the raw body with the shop's key.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import Connection, Row, select
+
+from sync.protocol import PaymentChannel, PaymentStatus, Provider
+from sync.providers.base import PaymentOutcome, ProviderPayloadError
+from sync.providers.daraja import c2b_validation_reply, parse_c2b, parse_stk_callback
+from sync.providers.paystack import parse_webhook, verify_signature
+from sync.providers.phones import mask_msisdn
+from sync.relay.config import PAYSTACK_WEBHOOK_IPS, SAFARICOM_CALLBACK_IPS
+from sync.relay.context import RelayContext, relay
+from sync.relay.observability import WEBHOOKS
+from sync.relay.store import schema as t
+from sync.relay.store.store import (
+    Decision,
+    EventDraft,
+    Ignored,
+    ParkDraft,
+    Pending,
+    RawWebhook,
+)
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/v1/payments/webhook")
+
+WEBHOOK_PREFIX = "/api/v1/payments/webhook"
+KEPT_HEADERS = ("content-type", "user-agent", "x-paystack-signature", "x-forwarded-for")
+FINAL_STATES = {s.value for s in PaymentStatus} | {"mismatch"}
+DARAJA_ACK = b'{"ResultCode":0,"ResultDesc":"Accepted"}'
+OUTCOME_STATUS = {
+    PaymentOutcome.PAID: PaymentStatus.PAID,
+    PaymentOutcome.FAILED: PaymentStatus.FAILED,
+    PaymentOutcome.CANCELLED: PaymentStatus.CANCELLED,
+    PaymentOutcome.EXPIRED: PaymentStatus.EXPIRED,
+}
+
+
+def callback_paths(shop_id: str, webhook_token: str) -> dict[str, str]:
+    return {
+        "mpesa_stk": f"{WEBHOOK_PREFIX}/mobile/{webhook_token}/stk",
+        "mpesa_c2b_validation": f"{WEBHOOK_PREFIX}/mobile/{webhook_token}/c2b/validate",
+        "mpesa_c2b_confirmation": f"{WEBHOOK_PREFIX}/mobile/{webhook_token}/c2b/confirm",
+        "paystack": f"{WEBHOOK_PREFIX}/paystack/{shop_id}",
+    }
+
+
+def _masked(msisdn: str) -> str | None:
+    """Daraja masks or hashes C2B MSISDNs now, but older integrations still send them whole."""
+    compact = msisdn.replace(" ", "")
+    if not compact:
+        return None
+    return compact[:64] if "*" in compact or not compact.isdigit() else mask_msisdn(compact)
+
+
+def _json(status: int, body: dict[str, Any]) -> Response:
+    return Response(json.dumps(body), status_code=status, media_type="application/json")
+
+
+class Refusal(Exception):
+    """A webhook answered with an error status; it is still stored raw with this verdict."""
+
+    def __init__(self, raw: RawWebhook, status: int, verdict: str, detail: str) -> None:
+        super().__init__(detail)
+        self.raw, self.status, self.verdict, self.detail = raw, status, verdict, detail
+
+
+async def _receive(
+    request: Request, ctx: RelayContext, provider: str, kind: str, shop_id: str | None,
+    allowed_ips: tuple[str, ...],
+) -> RawWebhook:  # fmt: skip
+    """Read the body and the facts worth keeping; refuse what is not JSON from an allowed IP."""
+    body = await request.body()
+    headers = {k: v for k, v in request.headers.items() if k in KEPT_HEADERS}
+    raw = RawWebhook(provider, kind, shop_id, ctx.client_ip(request), headers, body)
+    if ctx.settings.ip_allowlist and raw.source_ip not in allowed_ips:
+        raise Refusal(raw, 403, "rejected", "source IP not in the provider's list")
+    content_type = request.headers.get("content-type", "")
+    if not content_type.split(";")[0].strip().lower().endswith("json"):
+        raise Refusal(raw, 415, "rejected", "content type is not JSON")
+    return raw
+
+
+def _malformed(raw: RawWebhook, exc: ProviderPayloadError) -> Refusal:
+    return Refusal(raw, 400, "malformed", exc.detail or "malformed body")
+
+
+async def _refused(ctx: RelayContext, refusal: Refusal) -> Response:
+    raw = refusal.raw
+    await ctx.store.run(ctx.store.reject_webhook, raw, refusal.verdict, refusal.detail)
+    WEBHOOKS.labels(raw.provider, raw.kind, refusal.verdict).inc()
+    log.info("webhook %s/%s refused: %s", raw.provider, raw.kind, refusal.detail)
+    return _json(refusal.status, {"detail": refusal.detail})
+
+
+def _shop_by_token(ctx: RelayContext, token: str) -> Row[Any] | None:
+    return ctx.store.shop_by_webhook_token(token) if len(token) == 48 else None
+
+
+# ------------------------------------------------------------------------------ M-Pesa STK
+
+
+@router.post("/mobile/{token}/stk")
+@router.post("/mobile/{token}/stk/{payment_id}")
+async def mpesa_stk(request: Request, token: str, payment_id: str | None = None) -> Response:
+    ctx = relay(request)
+    shop = await ctx.store.run(_shop_by_token, ctx, token)
+    if shop is None:
+        return _json(404, {"detail": "unknown shop"})
+    try:
+        raw = await _receive(request, ctx, "mpesa", "stk_callback", shop.id, SAFARICOM_CALLBACK_IPS)
+        try:
+            callback = parse_stk_callback(raw.body)
+        except ProviderPayloadError as exc:
+            raise _malformed(raw, exc) from None
+    except Refusal as refusal:
+        return await _refused(ctx, refusal)
+
+    def decide(conn: Connection) -> Decision:
+        query = select(t.payments).where(t.payments.c.shop_id == shop.id)
+        if payment_id is not None:
+            query = query.where(t.payments.c.payment_id == payment_id)
+        else:
+            query = query.where(t.payments.c.checkout_request_id == callback.checkout_request_id)
+        payment = conn.execute(query).first()
+        summary = {
+            "checkout_request_id": callback.checkout_request_id,
+            "result_code": callback.result_code,
+            "amount_minor": callback.amount_minor,
+            "receipt": callback.receipt_number,
+        }
+        if payment is None or (
+            payment.checkout_request_id not in (None, callback.checkout_request_id)
+        ):
+            return ParkDraft("unknown_reference", f"mpesa:stk:{callback.checkout_request_id}",
+                             summary)  # fmt: skip
+        if payment.state in FINAL_STATES:
+            return Ignored("duplicate")
+        status = OUTCOME_STATUS.get(callback.outcome)
+        if status is None:  # a result code nobody knows: ask Daraja instead of guessing
+            return Pending(payment.payment_id)
+        if status is PaymentStatus.PAID and callback.amount_minor != payment.amount_minor:
+            return ParkDraft("amount_mismatch", f"mpesa:stk:{callback.checkout_request_id}",
+                             {**summary, "expected_minor": payment.amount_minor})  # fmt: skip
+        return EventDraft(
+            dedup_key=f"payment:{payment.payment_id}",
+            provider=Provider.MPESA,
+            channel=PaymentChannel.MPESA_STK,
+            status=status,
+            occurred_at=callback.transaction_time or raw.received_at,
+            test_mode=payment.test_mode,
+            payment_id=payment.payment_id,
+            reference=payment.reference,
+            amount_minor=callback.amount_minor if status is PaymentStatus.PAID else None,
+            currency="KES",
+            receipt=callback.receipt_number,
+            payer=mask_msisdn(callback.phone) if callback.phone else None,
+            result_code=callback.result_code,
+            message=callback.message[:200],
+        )
+
+    return await _ingest(ctx, raw, decide, DARAJA_ACK)
+
+
+# ------------------------------------------------------------------------------ M-Pesa C2B
+
+
+@router.post("/mobile/{token}/c2b/validate")
+async def mpesa_c2b_validation(request: Request, token: str) -> Response:
+    ctx = relay(request)
+    shop = await ctx.store.run(_shop_by_token, ctx, token)
+    if shop is None:
+        return _json(404, {"detail": "unknown shop"})
+    try:
+        raw = await _receive(request, ctx, "mpesa", "c2b_validation", shop.id,
+                             SAFARICOM_CALLBACK_IPS)  # fmt: skip
+        try:
+            parse_c2b(raw.body)
+        except ProviderPayloadError as exc:
+            raise _malformed(raw, exc) from None
+    except Refusal as refusal:
+        return await _refused(ctx, refusal)
+    # The payment is not made yet; it becomes one with the confirmation. Accept: the till
+    # matches the account reference, and refusing a customer's money helps nobody.
+    reply = json.dumps(c2b_validation_reply(True)).encode()
+    return await _ingest(ctx, raw, lambda _conn: Ignored("validation"), reply)
+
+
+@router.post("/mobile/{token}/c2b/confirm")
+async def mpesa_c2b_confirmation(request: Request, token: str) -> Response:
+    ctx = relay(request)
+    shop = await ctx.store.run(_shop_by_token, ctx, token)
+    if shop is None:
+        return _json(404, {"detail": "unknown shop"})
+    try:
+        raw = await _receive(request, ctx, "mpesa", "c2b_confirmation", shop.id,
+                             SAFARICOM_CALLBACK_IPS)  # fmt: skip
+        try:
+            payment = parse_c2b(raw.body)
+        except ProviderPayloadError as exc:
+            raise _malformed(raw, exc) from None
+    except Refusal as refusal:
+        return await _refused(ctx, refusal)
+    test_mode = bool(shop.mpesa_test_mode)
+    shortcodes = await ctx.store.run(ctx.credentials.mpesa_shortcodes, shop.id, test_mode)
+    dedup_key = f"mpesa:c2b:{payment.trans_id}"
+
+    def decide(_conn: Connection) -> Decision:
+        if shortcodes and payment.short_code not in shortcodes:
+            return ParkDraft("shortcode_mismatch", dedup_key, {
+                "trans_id": payment.trans_id, "short_code": payment.short_code,
+                "amount_minor": payment.amount_minor, "bill_ref": payment.bill_ref,
+            })  # fmt: skip
+        return EventDraft(
+            dedup_key=dedup_key,
+            provider=Provider.MPESA,
+            channel=PaymentChannel.MPESA_C2B,
+            status=PaymentStatus.PAID,
+            occurred_at=payment.trans_time,
+            test_mode=test_mode,
+            reference=payment.bill_ref or None,
+            amount_minor=payment.amount_minor,
+            currency=payment.currency,
+            receipt=payment.trans_id,
+            payer=_masked(payment.msisdn_masked),
+            message=payment.transaction_type or None,
+        )
+
+    return await _ingest(ctx, raw, decide, DARAJA_ACK)
+
+
+# ------------------------------------------------------------------------------ Paystack
+
+
+@router.post("/paystack/{shop_id}")
+async def paystack(request: Request, shop_id: str) -> Response:
+    ctx = relay(request)
+    keys = await ctx.store.run(ctx.credentials.paystack_keys, shop_id) if len(shop_id) == 36 else []
+    if not keys:
+        return _json(404, {"detail": "unknown shop"})
+    try:
+        raw = await _receive(request, ctx, "paystack", "webhook", shop_id, PAYSTACK_WEBHOOK_IPS)
+        signature = request.headers.get("x-paystack-signature")
+        test_mode = next(
+            (mode for mode, key in keys if verify_signature(raw.body, signature, key)), None
+        )
+        if test_mode is None:
+            raise Refusal(raw, 401, "rejected", "bad or missing signature")
+        try:
+            event = parse_webhook(raw.body)
+        except ProviderPayloadError as exc:
+            raise _malformed(raw, exc) from None
+    except Refusal as refusal:
+        return await _refused(ctx, refusal)
+    if event.event != "charge.success" or not event.reference:
+        return await _ingest(ctx, raw, lambda _conn: Ignored("ignored"), b"{}")
+    summary = {
+        "event": event.event, "reference": event.reference, "status": event.status,
+        "amount_minor": event.amount_minor, "currency": event.currency, "test_mode": test_mode,
+    }  # fmt: skip
+
+    def decide(conn: Connection) -> Decision:
+        payment = conn.execute(
+            select(t.payments).where(
+                (t.payments.c.shop_id == shop_id)
+                & (t.payments.c.provider == Provider.PAYSTACK.value)
+                & (t.payments.c.reference == event.reference)
+            )
+        ).first()
+        if payment is None:
+            return ParkDraft("unknown_reference", f"paystack:{event.event}:{event.reference}",
+                             summary)  # fmt: skip
+        if payment.state in FINAL_STATES:
+            return Ignored("duplicate")
+        # Never trusted as is: the checker verifies through the API before reporting it paid.
+        return Pending(payment.payment_id)
+
+    return await _ingest(ctx, raw, decide, b"{}")
+
+
+async def _ingest(ctx: RelayContext, raw: RawWebhook, decide: Any, reply: bytes) -> Response:
+    result = await ctx.store.run(ctx.store.ingest, raw, decide)
+    WEBHOOKS.labels(raw.provider, raw.kind, result.verdict).inc()
+    if result.seq is not None and raw.shop_id is not None:
+        ctx.wake(raw.shop_id)
+    elif result.verdict == "pending" and ctx.checker is not None:
+        ctx.checker.kick()
+    elif result.verdict == "parked":
+        log.warning("webhook %s/%s parked (raw id %s)", raw.provider, raw.kind, result.raw_id)
+    return Response(reply, media_type="application/json")
