@@ -45,6 +45,11 @@ FACTORS: Final[dict[str, RiskFactor]] = {
             60,
             "The amount or currency paid differs from the amount asked for.",
         ),
+        RiskFactor(
+            "late_payment",
+            50,
+            "Money was reported after the till had closed this payment (cancelled/failed).",
+        ),
         RiskFactor("new_customer", 10, "First payment from this customer."),
         RiskFactor(
             "unverified_channel",
@@ -107,3 +112,9 @@ def assess(signals: RiskSignals) -> RiskAssessment:
         hits.append("unverified_channel")
     reasons = tuple(RiskReason(n, FACTORS[n].weight, FACTORS[n].explanation) for n in hits)
     return RiskAssessment(min(100, sum(r.points for r in reasons)), reasons)
+
+
+def single(name: str) -> RiskAssessment:
+    """An assessment of one named factor (for outcomes found outside assess())."""
+    factor = FACTORS[name]
+    return RiskAssessment(factor.weight, (RiskReason(name, factor.weight, factor.explanation),))

@@ -1,0 +1,299 @@
+"""Products: add, edit, search, barcode look-up, CSV import (all rows or none)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from sqlalchemy import Connection, or_, select, update
+
+from pos_app.core.errors import CatalogueError, DukaError, InvalidInput, NotFound
+from pos_app.core.events import CatalogueChanged
+from pos_app.core.money import Money
+from pos_app.services.bus import EventBus
+from pos_app.services.shop import load_settings
+from pos_app.services.unit import ledger_change
+from pos_app.store.db import Ledger
+from pos_app.store.schema import products
+
+CSV_COLUMNS: Final = ("name", "price", "sku", "barcode", "quick_key")
+
+
+@dataclass(frozen=True, slots=True)
+class ProductView:
+    id: str
+    name: str
+    price: Money
+    sku: str | None
+    barcode: str | None
+    quick_key: int | None
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    errors: tuple[tuple[int, str], ...] = field(default_factory=tuple)  # (line, message)
+
+
+def _view(row: Any) -> ProductView:
+    return ProductView(
+        row.id,
+        row.name,
+        Money(row.price_minor, row.currency),
+        row.sku,
+        row.barcode,
+        row.quick_key,
+        bool(row.active),
+    )
+
+
+def _clean(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None
+
+
+def _check(
+    conn: Connection, name: str, price: Money, barcode: str | None, own_id: str | None
+) -> None:
+    if not name.strip():
+        raise InvalidInput("A product needs a name.")
+    price.require_positive("A price")
+    code = load_settings(conn).currency
+    if price.currency != code:
+        raise InvalidInput(f"Prices are in the shop's currency, {code}.")
+    if barcode:
+        clash = conn.execute(
+            select(products.c.id).where(products.c.barcode == barcode)
+        ).scalar_one_or_none()
+        if clash is not None and clash != own_id:
+            raise CatalogueError(f"Barcode {barcode} is already on another product.")
+
+
+class CatalogueService:
+    def __init__(self, ledger: Ledger, bus: EventBus) -> None:
+        self._ledger = ledger
+        self._bus = bus
+
+    def add_product(
+        self,
+        name: str,
+        price: Money,
+        *,
+        sku: str | None = None,
+        barcode: str | None = None,
+        quick_key: int | None = None,
+        actor_id: str | None = None,
+    ) -> ProductView:
+        product_id = str(uuid.uuid4())
+        with ledger_change(self._ledger, self._bus, actor_id) as change:
+            barcode = _clean(barcode)
+            _check(change.conn, name, price, barcode, None)
+            now = datetime.now(UTC)
+            values = dict(
+                id=product_id,
+                name=name.strip(),
+                price_minor=price.minor,
+                currency=price.currency,
+                sku=_clean(sku),
+                barcode=barcode,
+                active=True,
+                quick_key=quick_key,
+                created_at=now,
+                updated_at=now,
+            )
+            change.conn.execute(products.insert().values(**values))
+            change.record(
+                "product.added",
+                entity="product",
+                entity_id=product_id,
+                details={"price_minor": price.minor},
+                payload=_payload(values),
+            )
+            change.publish(CatalogueChanged(product_ids=(product_id,)))
+        return self.get_product(product_id)
+
+    def update_product(
+        self, product_id: str, *, actor_id: str | None = None, **changes: Any
+    ) -> ProductView:
+        """Change name, price (Money), sku, barcode, quick_key or active."""
+        allowed = {"name", "price", "sku", "barcode", "quick_key", "active"}
+        if set(changes) - allowed:
+            raise InvalidInput(f"Unknown product fields: {', '.join(set(changes) - allowed)}.")
+        with ledger_change(self._ledger, self._bus, actor_id) as change:
+            row = change.conn.execute(select(products).where(products.c.id == product_id)).first()
+            if row is None:
+                raise NotFound("product", product_id)
+            current = _view(row)
+            name = changes.get("name", current.name)
+            price = changes.get("price", current.price)
+            barcode = _clean(changes.get("barcode", current.barcode))
+            _check(change.conn, name, price, barcode, product_id)
+            values = dict(
+                name=name.strip(),
+                price_minor=price.minor,
+                currency=price.currency,
+                sku=_clean(changes.get("sku", current.sku)),
+                barcode=barcode,
+                quick_key=changes.get("quick_key", current.quick_key),
+                active=bool(changes.get("active", current.active)),
+                updated_at=datetime.now(UTC),
+            )
+            change.conn.execute(
+                update(products).where(products.c.id == product_id).values(**values)
+            )
+            change.record(
+                "product.updated",
+                entity="product",
+                entity_id=product_id,
+                details={"fields": sorted(changes)},
+                payload=_payload({"id": product_id, **values}),
+            )
+            change.publish(CatalogueChanged(product_ids=(product_id,)))
+        return self.get_product(product_id)
+
+    def get_product(self, product_id: str) -> ProductView:
+        with self._ledger.read() as conn:
+            row = conn.execute(select(products).where(products.c.id == product_id)).first()
+        if row is None:
+            raise NotFound("product", product_id)
+        return _view(row)
+
+    def list_products(self, *, active_only: bool = True) -> list[ProductView]:
+        query = select(products).order_by(products.c.name)
+        if active_only:
+            query = query.where(products.c.active.is_(True))
+        with self._ledger.read() as conn:
+            return [_view(r) for r in conn.execute(query)]
+
+    def quick_keys(self) -> list[ProductView]:
+        with self._ledger.read() as conn:
+            rows = conn.execute(
+                select(products)
+                .where(products.c.active.is_(True), products.c.quick_key.is_not(None))
+                .order_by(products.c.quick_key)
+            )
+            return [_view(r) for r in rows]
+
+    def search(self, text: str, limit: int = 50) -> list[ProductView]:
+        """Active products whose name, SKU or barcode contains `text` (case-insensitive)."""
+        pattern = f"%{text.strip()}%"
+        with self._ledger.read() as conn:
+            rows = conn.execute(
+                select(products)
+                .where(products.c.active.is_(True))
+                .where(
+                    or_(
+                        products.c.name.ilike(pattern),
+                        products.c.sku.ilike(pattern),
+                        products.c.barcode.ilike(pattern),
+                    )
+                )
+                .order_by(products.c.name)
+                .limit(limit)
+            )
+            return [_view(r) for r in rows]
+
+    def find_by_barcode(self, barcode: str) -> ProductView | None:
+        with self._ledger.read() as conn:
+            row = conn.execute(
+                select(products).where(products.c.barcode == barcode.strip())
+            ).first()
+        return None if row is None else _view(row)
+
+    def import_csv(self, text: str, *, actor_id: str | None = None) -> ImportReport:
+        """Rows of name,price[,sku,barcode,quick_key]; existing barcodes / SKUs are updated.
+        Any bad row: nothing is imported and every bad line is reported."""
+        reader = csv.DictReader(io.StringIO(text))
+        if reader.fieldnames is None or not {"name", "price"} <= set(reader.fieldnames):
+            raise CatalogueError("The CSV needs a header row with at least: name,price")
+        with self._ledger.read() as conn:
+            code = load_settings(conn).currency
+        parsed: list[tuple[int, dict[str, Any]]] = []
+        errors: list[tuple[int, str]] = []
+        seen_barcodes: set[str] = set()
+        for line_no, record in enumerate(reader, start=2):
+            try:
+                parsed.append((line_no, _parse_row(record, code, seen_barcodes)))
+            except DukaError as exc:
+                errors.append((line_no, exc.message))
+        if errors:
+            return ImportReport(errors=tuple(errors))
+        return self._apply_import(parsed, actor_id)
+
+    def _apply_import(
+        self, rows: Sequence[tuple[int, dict[str, Any]]], actor_id: str | None
+    ) -> ImportReport:
+        added = updated = 0
+        ids: list[str] = []
+        now = datetime.now(UTC)
+        with ledger_change(self._ledger, self._bus, actor_id) as change:
+            conn = change.conn
+            for _, row in rows:
+                existing = None
+                if row["barcode"]:
+                    existing = conn.execute(
+                        select(products.c.id).where(products.c.barcode == row["barcode"])
+                    ).scalar_one_or_none()
+                if existing is None and row["sku"]:
+                    existing = conn.execute(
+                        select(products.c.id).where(products.c.sku == row["sku"])
+                    ).scalar_one_or_none()
+                if existing is None:
+                    product_id = str(uuid.uuid4())
+                    conn.execute(
+                        products.insert().values(
+                            id=product_id, active=True, created_at=now, updated_at=now, **row
+                        )
+                    )
+                    added += 1
+                else:
+                    product_id = existing
+                    conn.execute(
+                        update(products)
+                        .where(products.c.id == product_id)
+                        .values(active=True, updated_at=now, **row)
+                    )
+                    updated += 1
+                ids.append(product_id)
+            change.record(
+                "catalogue.imported",
+                entity="product",
+                entity_id=None,
+                details={"added": added, "updated": updated},
+                payload={"product_ids": ids, "added": added, "updated": updated},
+            )
+            change.publish(CatalogueChanged(product_ids=tuple(ids)))
+        return ImportReport(added=added, updated=updated)
+
+
+def _parse_row(record: dict[str, str | None], code: str, seen: set[str]) -> dict[str, Any]:
+    name = (record.get("name") or "").strip()
+    if not name:
+        raise InvalidInput("A product needs a name.")
+    price = Money.parse(record.get("price") or "", code).require_positive("A price")
+    barcode = _clean(record.get("barcode"))
+    if barcode:
+        if barcode in seen:
+            raise CatalogueError(f"Barcode {barcode} appears twice in the file.")
+        seen.add(barcode)
+    quick_text = _clean(record.get("quick_key"))
+    if quick_text is not None and not quick_text.isdigit():
+        raise InvalidInput("quick_key must be a whole number.")
+    return {
+        "name": name,
+        "price_minor": price.minor,
+        "currency": code,
+        "sku": _clean(record.get("sku")),
+        "barcode": barcode,
+        "quick_key": int(quick_text) if quick_text else None,
+    }
+
+
+def _payload(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k not in ("created_at", "updated_at")}

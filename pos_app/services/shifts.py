@@ -1,0 +1,216 @@
+"""Shifts: open with a float, cash in / out, close with counted amounts -> Z report."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select, update
+
+from pos_app.core.errors import InvalidInput, NotFound, ShiftError
+from pos_app.core.events import CashMoved, ShiftClosed, ShiftOpened
+from pos_app.core.money import Money
+from pos_app.core.payments import PAID_STATUSES
+from pos_app.core.shifts import z_report
+from pos_app.services.bus import EventBus
+from pos_app.services.shop import load_settings
+from pos_app.services.unit import ledger_change
+from pos_app.services.users import require_role
+from pos_app.store.db import Ledger
+from pos_app.store.schema import cash_movements, orders, payments, shifts
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftView:
+    id: str
+    opened_by: str
+    opened_at: datetime
+    opening_float: Money
+    closed_at: datetime | None
+    z_report: dict[str, Any] | None
+
+
+def _view(row: Any) -> ShiftView:
+    return ShiftView(
+        row.id,
+        row.opened_by,
+        row.opened_at,
+        Money(row.float_minor, row.currency),
+        row.closed_at,
+        row.z_report,
+    )
+
+
+def _load(conn: Connection, shift_id: str) -> Any:
+    row = conn.execute(select(shifts).where(shifts.c.id == shift_id)).first()
+    if row is None:
+        raise NotFound("shift", shift_id)
+    return row
+
+
+def _movements(conn: Connection, shift_id: str, direction: str, code: str) -> Money:
+    total = conn.execute(
+        select(func.coalesce(func.sum(cash_movements.c.amount_minor), 0)).where(
+            cash_movements.c.shift_id == shift_id, cash_movements.c.direction == direction
+        )
+    ).scalar_one()
+    return Money(int(total), code)
+
+
+def takings(conn: Connection, shift_id: str, code: str) -> dict[str, Money]:
+    """Money taken per payment method in the shift's orders, net of refunds."""
+    rows = conn.execute(
+        select(
+            payments.c.method,
+            func.sum(payments.c.amount_minor - payments.c.refunded_minor),
+        )
+        .join(orders, orders.c.id == payments.c.order_id)
+        .where(orders.c.shift_id == shift_id)
+        .where(payments.c.status.in_([s.value for s in PAID_STATUSES]))
+        .where(payments.c.currency == code)
+        .group_by(payments.c.method)
+    )
+    return {method: Money(int(amount), code) for method, amount in rows}
+
+
+class ShiftService:
+    def __init__(self, ledger: Ledger, bus: EventBus) -> None:
+        self._ledger = ledger
+        self._bus = bus
+
+    def current_shift(self) -> ShiftView | None:
+        with self._ledger.read() as conn:
+            row = conn.execute(select(shifts).where(shifts.c.closed_at.is_(None)).limit(1)).first()
+            return None if row is None else _view(row)
+
+    def open_shift(self, user_id: str, opening_float: Money) -> ShiftView:
+        if opening_float.minor < 0:
+            raise InvalidInput("The float cannot be negative.")
+        shift_id = str(uuid.uuid4())
+        with ledger_change(self._ledger, self._bus, user_id) as change:
+            conn = change.conn
+            require_role(conn, user_id, "cashier")
+            code = load_settings(conn).currency
+            if opening_float.currency != code:
+                raise InvalidInput(f"The float must be in {code}.")
+            if conn.execute(select(shifts.c.id).where(shifts.c.closed_at.is_(None))).first():
+                raise ShiftError("A shift is already open on this till: close it first.")
+            conn.execute(
+                shifts.insert().values(
+                    id=shift_id,
+                    opened_by=user_id,
+                    opened_at=datetime.now(UTC),
+                    currency=code,
+                    float_minor=opening_float.minor,
+                )
+            )
+            change.record(
+                "shift.opened",
+                entity="shift",
+                entity_id=shift_id,
+                details={"float_minor": opening_float.minor, "currency": code},
+                payload={
+                    "shift_id": shift_id,
+                    "opened_by": user_id,
+                    "float_minor": opening_float.minor,
+                    "currency": code,
+                },
+            )
+            change.publish(ShiftOpened(shift_id=shift_id, opened_by=user_id))
+            row = _load(conn, shift_id)
+        return _view(row)
+
+    def cash_movement(
+        self, shift_id: str, direction: str, amount: Money, reason: str, *, user_id: str
+    ) -> None:
+        """Cash put into ("in") or taken out of ("out") the drawer, with a reason."""
+        if direction not in ("in", "out"):
+            raise InvalidInput("A cash movement is 'in' or 'out'.")
+        amount.require_positive("A cash movement")
+        if not reason.strip():
+            raise InvalidInput("Say why cash goes in or out.")
+        with ledger_change(self._ledger, self._bus, user_id) as change:
+            conn = change.conn
+            require_role(conn, user_id, "cashier")
+            row = _load(conn, shift_id)
+            if row.closed_at is not None:
+                raise ShiftError("This shift is closed.")
+            if amount.currency != row.currency:
+                raise InvalidInput(f"The drawer holds {row.currency}.")
+            movement_id = str(uuid.uuid4())
+            conn.execute(
+                cash_movements.insert().values(
+                    id=movement_id,
+                    shift_id=shift_id,
+                    direction=direction,
+                    amount_minor=amount.minor,
+                    currency=amount.currency,
+                    reason=reason.strip(),
+                    user_id=user_id,
+                    at=datetime.now(UTC),
+                )
+            )
+            change.record(
+                f"cash.{direction}",
+                entity="shift",
+                entity_id=shift_id,
+                details={"amount_minor": amount.minor, "currency": amount.currency},
+                payload={
+                    "movement_id": movement_id,
+                    "shift_id": shift_id,
+                    "direction": direction,
+                    "amount_minor": amount.minor,
+                    "currency": amount.currency,
+                    "reason": reason.strip(),
+                },
+            )
+            change.publish(CashMoved(shift_id=shift_id, amount=amount, direction=direction))
+
+    def close_shift(
+        self, shift_id: str, counted: Mapping[str, Money], *, user_id: str
+    ) -> dict[str, Any]:
+        """Close the shift; returns the Z report (expected vs counted per method)."""
+        with ledger_change(self._ledger, self._bus, user_id) as change:
+            conn = change.conn
+            require_role(conn, user_id, "cashier")
+            row = _load(conn, shift_id)
+            if row.closed_at is not None:
+                raise ShiftError("This shift is already closed.")
+            code = row.currency
+            report = z_report(
+                opening_float=Money(row.float_minor, code),
+                cash_in=_movements(conn, shift_id, "in", code),
+                cash_out=_movements(conn, shift_id, "out", code),
+                takings=takings(conn, shift_id, code),
+                counted=counted,
+            )
+            now = datetime.now(UTC)
+            report = {
+                **report,
+                "shift_id": shift_id,
+                "opened_at": row.opened_at.isoformat(),
+                "closed_at": now.isoformat(),
+                "closed_by": user_id,
+            }
+            conn.execute(
+                update(shifts)
+                .where(shifts.c.id == shift_id)
+                .values(
+                    closed_by=user_id,
+                    closed_at=now,
+                    counted={k: v.minor for k, v in counted.items()},
+                    z_report=report,
+                )
+            )
+            change.record(
+                "shift.closed",
+                entity="shift",
+                entity_id=shift_id,
+                details={"total_difference_minor": report["total_difference_minor"]},
+                payload={"z_report": report},
+            )
+            change.publish(ShiftClosed(shift_id=shift_id, closed_by=user_id))
+        return report

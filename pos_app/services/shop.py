@@ -1,0 +1,94 @@
+"""The shop's settings (one row): name, currency, VAT rate, risk threshold, receipt text, ..."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from sqlalchemy import Connection, select, update
+
+from pos_app.core.errors import InvalidInput
+from pos_app.core.money import currency
+from pos_app.services.bus import EventBus
+from pos_app.services.unit import ledger_change
+from pos_app.services.users import require_role
+from pos_app.store.db import Ledger
+from pos_app.store.schema import shop_settings
+
+PROOF_POLICIES: Final = ("supervisor_approves", "cashier_may_accept_below_threshold")
+
+
+@dataclass(frozen=True, slots=True)
+class ShopSettings:
+    shop_name: str
+    currency: str
+    vat_bps: int
+    timezone: str
+    receipt_header: str
+    receipt_footer: str
+    risk_threshold: int
+    offline_proof_policy: str
+    language: str
+    allow_self_approval: bool
+
+
+def load_settings(conn: Connection) -> ShopSettings:
+    row = conn.execute(select(shop_settings).where(shop_settings.c.id == 1)).one()
+    return ShopSettings(
+        shop_name=row.shop_name,
+        currency=row.currency,
+        vat_bps=row.vat_bps,
+        timezone=row.timezone,
+        receipt_header=row.receipt_header,
+        receipt_footer=row.receipt_footer,
+        risk_threshold=row.risk_threshold,
+        offline_proof_policy=row.offline_proof_policy,
+        language=row.language,
+        allow_self_approval=bool(row.allow_self_approval),
+    )
+
+
+def _validate(s: ShopSettings) -> None:
+    currency(s.currency)
+    if not s.shop_name.strip():
+        raise InvalidInput("The shop needs a name.")
+    if not 0 <= s.vat_bps <= 10_000:
+        raise InvalidInput("VAT must be between 0 and 100% (0-10000 basis points).")
+    if not 0 <= s.risk_threshold <= 100:
+        raise InvalidInput("The risk threshold is a score from 0 to 100.")
+    if s.offline_proof_policy not in PROOF_POLICIES:
+        raise InvalidInput(f"Unknown proof policy; choose one of {', '.join(PROOF_POLICIES)}.")
+
+
+class ShopService:
+    def __init__(self, ledger: Ledger, bus: EventBus) -> None:
+        self._ledger = ledger
+        self._bus = bus
+
+    def get(self) -> ShopSettings:
+        with self._ledger.read() as conn:
+            return load_settings(conn)
+
+    def update(self, supervisor_id: str, **changes: Any) -> ShopSettings:
+        """Change some settings (supervisor only); unknown names raise InvalidInput."""
+        unknown = set(changes) - set(ShopSettings.__dataclass_fields__)
+        if unknown:
+            raise InvalidInput(f"Unknown settings: {', '.join(sorted(unknown))}.")
+        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
+            require_role(change.conn, supervisor_id, "supervisor")
+            new = replace(load_settings(change.conn), **changes)
+            _validate(new)
+            change.conn.execute(
+                update(shop_settings)
+                .where(shop_settings.c.id == 1)
+                .values(**asdict(new), updated_at=datetime.now(UTC))
+            )
+            change.record(
+                "settings.updated",
+                entity="shop_settings",
+                entity_id="1",
+                details={k: v for k, v in changes.items()},
+                payload={"settings": asdict(new)},
+            )
+        return new

@@ -1,0 +1,71 @@
+"""One ledger change = one SQLite transaction holding the domain rows, the audit entry and
+(for anything the relay must know) the outbox event; in-process events go out after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+
+from pos_app.core.events import DomainEvent
+from pos_app.services.bus import EventBus
+from pos_app.store import audit, outbox
+from pos_app.store.crypto import FieldCipher
+from pos_app.store.db import Ledger
+
+
+@dataclass
+class Change:
+    conn: Connection
+    cipher: FieldCipher
+    actor: str | None
+    events: list[DomainEvent] = field(default_factory=list)
+    audited: bool = False
+
+    def record(
+        self,
+        event_type: str,
+        *,
+        entity: str,
+        entity_id: str | None,
+        details: Mapping[str, Any],
+        payload: Mapping[str, Any] | None = None,
+    ) -> audit.AuditEntry:
+        """Append the audit entry and, when `payload` is given, the outbox event.
+
+        `details` go to the audit log in clear text: ids, amounts and statuses only, never
+        names, phones or references. `payload` is stored encrypted.
+        """
+        entry = audit.append(
+            self.conn,
+            actor=self.actor,
+            action=event_type,
+            entity=entity,
+            entity_id=entity_id,
+            details=details,
+        )
+        if payload is not None:
+            outbox.append(
+                self.conn,
+                self.cipher,
+                type=event_type,
+                payload={**payload, "audit_seq": entry.seq, "audit_hash": entry.hash},
+            )
+        self.audited = True
+        return entry
+
+    def publish(self, event: DomainEvent) -> None:
+        self.events.append(event)
+
+
+@contextmanager
+def ledger_change(ledger: Ledger, bus: EventBus, actor: str | None) -> Iterator[Change]:
+    with ledger.write() as conn:
+        change = Change(conn, ledger.cipher, actor)
+        yield change
+        if not change.audited:
+            raise RuntimeError("every ledger change must write an audit entry")
+    bus.publish_all(change.events)
