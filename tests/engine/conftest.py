@@ -6,6 +6,9 @@ from pathlib import Path
 import pytest
 
 from pos_app.config import TillSettings
+from pos_app.services.bus import EventBus
+from pos_app.services.orders import OrderService
+from pos_app.services.payments import PaymentService
 from pos_app.store.db import Ledger, open_ledger
 
 
@@ -19,3 +22,18 @@ def ledger(till_settings: TillSettings) -> Iterator[Ledger]:
     opened = open_ledger(till_settings)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def bus() -> EventBus:
+    return EventBus()
+
+
+@pytest.fixture
+def payments(ledger: Ledger, bus: EventBus) -> PaymentService:
+    return PaymentService(ledger, bus)
+
+
+@pytest.fixture
+def orders(ledger: Ledger, bus: EventBus) -> OrderService:
+    return OrderService(ledger, bus)

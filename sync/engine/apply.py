@@ -1,0 +1,165 @@
+"""EventApplier: what one canonical payment event does to the ledger.
+
+It runs PaymentService.apply_provider_event inside the pull's transaction (so the effects, the
+inbox row and the cursor commit together) by handing the service a ledger whose write() is a
+savepoint of that transaction; the service's in-process events are held back until commit.
+C2B confirmations (no payment id) are matched to an open paybill payment by account reference
+and amount; what matches nothing is kept in provider_events for a supervisor.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, select
+
+from pos_app.core.events import DomainEvent
+from pos_app.core.payments import PaymentMethod
+from pos_app.core.payments import PaymentStatus as LedgerStatus
+from pos_app.services import provider_events
+from pos_app.services.bus import EventBus
+from pos_app.services.payments import ApplyOutcome, PaymentService
+from pos_app.store.db import Ledger
+from pos_app.store.schema import payments
+from sync.protocol import CanonicalPaymentEvent, PaymentChannel, PaymentStatus
+
+log = logging.getLogger(__name__)
+
+TARGET = {
+    PaymentStatus.PAID: LedgerStatus.SUCCEEDED,
+    PaymentStatus.FAILED: LedgerStatus.FAILED,
+    PaymentStatus.CANCELLED: LedgerStatus.CANCELLED,
+    PaymentStatus.EXPIRED: LedgerStatus.EXPIRED,
+}
+RECORDED = "recorded"  # kept in provider_events for a supervisor
+
+
+def account_reference(payment_id: str) -> str:
+    """The account number a customer types on the paybill menu for this payment (10 chars,
+    no confusing separators), and the STK push's AccountReference."""
+    return payment_id.replace("-", "")[:10].upper()
+
+
+@dataclass
+class _InTransaction(Ledger):
+    """The ledger as seen from inside an open write transaction: writes are savepoints."""
+
+    conn: Connection | None = None
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        assert self.conn is not None
+        with self.conn.begin_nested():
+            yield self.conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        assert self.conn is not None
+        yield self.conn
+
+
+@dataclass
+class _HeldBus(EventBus):
+    """Collects what the service publishes until the outer transaction commits."""
+
+    held: list[DomainEvent] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+    def publish(self, event: DomainEvent) -> None:
+        self.held.append(event)
+
+
+class EventApplier:
+    def __init__(self, ledger: Ledger, bus: EventBus) -> None:
+        self._ledger = ledger
+        self._bus = bus
+        self._local = threading.local()
+
+    def _held(self) -> _HeldBus:
+        held = getattr(self._local, "bus", None)
+        if held is None:
+            held = self._local.bus = _HeldBus()
+        return held
+
+    def __call__(self, conn: Connection, event: CanonicalPaymentEvent) -> str:
+        ledger = _InTransaction(
+            self._ledger.engine,
+            self._ledger.cipher,
+            self._ledger.settings,
+            self._ledger.key_store,
+            conn=conn,
+        )
+        service = PaymentService(ledger, self._held())
+        payment_id = str(event.payment_id) if event.payment_id else None
+        if payment_id is None and event.channel is PaymentChannel.MPESA_C2B:
+            payment_id = match_c2b(conn, event)
+            if payment_id is None:
+                provider_events.record(conn, self._ledger.cipher, to_record(event))
+                return RECORDED
+        outcome = service.apply_provider_event(
+            str(event.event_id),
+            status=TARGET[event.status],
+            amount_minor=event.amount_minor if event.amount_minor is not None else 0,
+            currency=event.currency or "",
+            payment_id=payment_id,
+            provider_reference=event.reference
+            if event.channel is PaymentChannel.PAYSTACK
+            else None,
+            receipt_number=event.receipt,
+            relay_seq=event.seq,
+            event_type=f"{event.channel.value}.{event.status.value}",
+        )
+        if outcome is ApplyOutcome.UNMATCHED and event.channel is not PaymentChannel.MPESA_STK:
+            # an STK push is always some till's own; other outcomes may be money to place
+            provider_events.record(conn, self._ledger.cipher, to_record(event))
+        return outcome.value
+
+    def flush(self) -> None:
+        """Publish what the committed transaction changed."""
+        held = self._held()
+        events, held.held = held.held, []
+        self._bus.publish_all(events)
+
+    def discard(self) -> None:
+        self._held().held = []
+
+
+def match_c2b(conn: Connection, event: CanonicalPaymentEvent) -> str | None:
+    """The open paybill payment this confirmation pays: same account reference and amount."""
+    if event.status is not PaymentStatus.PAID or not event.reference:
+        return None
+    wanted = provider_events.normalize_code(event.reference)
+    rows = conn.execute(
+        select(payments.c.id).where(
+            payments.c.method == PaymentMethod.MPESA_PAYBILL.value,
+            payments.c.status == LedgerStatus.AWAITING_CUSTOMER.value,
+            payments.c.amount_minor == event.amount_minor,
+            payments.c.currency == event.currency,
+        )
+    ).all()
+    matches = [row.id for row in rows if account_reference(row.id) == wanted]
+    return matches[0] if len(matches) == 1 else None
+
+
+def to_record(event: CanonicalPaymentEvent) -> provider_events.ProviderEventRecord:
+    return provider_events.ProviderEventRecord(
+        event_id=str(event.event_id),
+        relay_seq=event.seq,
+        provider=event.provider.value,
+        channel=event.channel.value,
+        status=event.status.value,
+        amount_minor=event.amount_minor,
+        currency=event.currency,
+        reference=event.reference,
+        receipt=event.receipt,
+        payer=event.payer,
+        test_mode=event.test_mode,
+        occurred_at=event.occurred_at,
+        received_at=event.received_at,
+    )

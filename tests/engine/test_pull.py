@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import respx
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, select
+
+from pos_app.core.events import PaymentProcessed
+from pos_app.core.money import Money
+from pos_app.core.orders import OrderLine
+from pos_app.services.bus import EventBus
+from pos_app.services.orders import OrderService
+from pos_app.services.payments import PaymentService
+from pos_app.services.provider_events import ProviderEventService
+from pos_app.store.db import Ledger
+from pos_app.store.schema import audit_log, inbox
+from sync.engine.apply import EventApplier, account_reference
+from sync.engine.credentials import TerminalCredentials
+from sync.engine.link import RelayLink
+from sync.engine.pull import Puller
+
+RELAY = "https://relay.test"
+PULL_URL = f"{RELAY}/api/v1/terminal/events"
+SHOP = str(uuid.uuid4())
+
+
+def _order(orders: OrderService, minor: int) -> str:
+    return orders.create_order([OrderLine("Sugar 1kg", Money(minor, "KES"))]).id
+
+
+def _stk_payment(orders: OrderService, payments: PaymentService, minor: int = 200_00) -> str:
+    order_id = _order(orders, minor)
+    payment = payments.create_payment(order_id, Money(minor, "KES"), None, None, "mpesa_stk")
+    payments.process_payment(payment.id, {"phone_number": "0712345678"})
+    payments.mark_awaiting_customer(payment.id, "ws_CO_123")
+    return payment.id
+
+
+def _event(seq: int, **fields: Any) -> dict[str, Any]:
+    now = datetime.now(UTC).isoformat()
+    return {
+        "seq": seq,
+        "event_id": str(uuid.uuid4()),
+        "shop_id": SHOP,
+        "provider": "mpesa",
+        "channel": "mpesa_stk",
+        "status": "paid",
+        "amount_minor": 200_00,
+        "currency": "KES",
+        "receipt": "SGK1234ABC",
+        "payer": "2547****678",
+        "occurred_at": now,
+        "received_at": now,
+        "test_mode": True,
+        **fields,
+    }
+
+
+def _puller(ledger: Ledger, bus: EventBus) -> Puller:
+    link = RelayLink(TerminalCredentials(RELAY, "tok", "t-1", SHOP, "Duka"))
+    return Puller(ledger, link, EventApplier(ledger, bus))
+
+
+def _audit_count(ledger: Ledger) -> int:
+    with ledger.read() as conn:
+        return int(conn.execute(select(func.count()).select_from(audit_log)).scalar_one())
+
+
+@respx.mock
+def test_a_paid_stk_event_is_applied_once_with_the_cursor(
+    ledger: Ledger, bus: EventBus, orders: OrderService, payments: PaymentService
+) -> None:
+    pid = _stk_payment(orders, payments)
+    seen: list[str] = []
+    bus.subscribe(lambda e: seen.append(e.status), PaymentProcessed)
+    event = _event(1, payment_id=pid)
+    route = respx.get(PULL_URL).respond(200, json={"events": [event], "cursor": "1"})
+    puller = _puller(ledger, bus)
+    report = puller.pull_once()
+    assert report.applied == 1 and puller.cursor() == "1"
+    assert payments.get_payment(pid).status == "succeeded"
+    assert payments.get_payment(pid).receipt_number == "SGK1234ABC"
+    assert seen == ["succeeded"]
+    audits = _audit_count(ledger)
+    # the relay (or a restored cursor) delivers the same event again: nothing changes
+    route.respond(200, json={"events": [event], "cursor": "1"})
+    assert puller.pull_once().applied == 0
+    assert route.calls.last.request.url.params["after"] == "1"
+    assert _audit_count(ledger) == audits and seen == ["succeeded"]
+    with ledger.read() as conn:
+        assert conn.execute(select(func.count()).select_from(inbox)).scalar_one() == 1
+
+
+@respx.mock
+def test_a_failed_apply_rolls_back_effects_and_cursor_together(
+    ledger: Ledger, bus: EventBus, orders: OrderService, payments: PaymentService
+) -> None:
+    pid = _stk_payment(orders, payments)
+    respx.get(PULL_URL).respond(200, json={"events": [_event(1, payment_id=pid)], "cursor": "1"})
+    applier = EventApplier(ledger, bus)
+    link = RelayLink(TerminalCredentials(RELAY, "tok", "t-1", SHOP, "Duka"))
+
+    class Crash(Exception):
+        pass
+
+    def crash_on_commit(*_: object) -> None:
+        raise Crash()
+
+    puller = Puller(ledger, link, applier)
+    sa_event.listen(ledger.engine, "commit", crash_on_commit)
+    try:
+        puller.pull_once()
+    except Crash:
+        pass
+    finally:
+        sa_event.remove(ledger.engine, "commit", crash_on_commit)
+    assert puller.cursor() is None
+    assert payments.get_payment(pid).status == "awaiting_customer"
+    assert puller.pull_once().applied == 1
+    assert payments.get_payment(pid).status == "succeeded"
+
+
+@respx.mock
+def test_c2b_is_matched_by_account_reference_and_amount(
+    ledger: Ledger, bus: EventBus, orders: OrderService, payments: PaymentService
+) -> None:
+    order_id = _order(orders, 350_00)
+    paybill = payments.create_payment(order_id, Money(350_00, "KES"), None, None, "mpesa_paybill")
+    other = _event(
+        1, channel="mpesa_c2b", reference=account_reference(paybill.id), amount_minor=349_00
+    )
+    right = _event(
+        2, channel="mpesa_c2b", reference=account_reference(paybill.id).lower(), amount_minor=350_00
+    )
+    respx.get(PULL_URL).respond(200, json={"events": [other, right], "cursor": "2"})
+    assert _puller(ledger, bus).pull_once().applied == 2
+    assert payments.get_payment(paybill.id).status == "succeeded"
+    unmatched = ProviderEventService(ledger).unmatched()
+    assert [v.event_id for v in unmatched] == [other["event_id"]]
+    assert (
+        ProviderEventService(ledger).matching("sgk1234abc", Money(349_00, "KES"))[0].event_id
+        == other["event_id"]
+    )
+
+
+@respx.mock
+def test_long_poll_asks_the_relay_to_wait(ledger: Ledger, bus: EventBus) -> None:
+    route = respx.get(PULL_URL).mock(
+        return_value=httpx.Response(200, json={"events": [], "cursor": "0"})
+    )
+    _puller(ledger, bus).pull_once(wait_s=20)
+    assert float(route.calls.last.request.url.params["wait"]) == 20
