@@ -57,7 +57,8 @@ class Credentials:
         if cached is not None and cached[0] > now:
             return cached[1]
         found = self._load(shop_id, provider, test_mode)
-        self._cache[key] = (now + self.ttl_s, found)
+        if found is not None:  # misses are not cached: newly stored credentials work at once
+            self._cache[key] = (now + self.ttl_s, found)
         return found
 
     def _load(self, shop_id: str, provider: Provider, test_mode: bool) -> ShopCredentials | None:

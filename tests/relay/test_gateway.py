@@ -1,0 +1,183 @@
+"""Gateway against the real relay; only Daraja's and Paystack's servers are mocked (respx)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from sync.providers.paystack import sign
+from tests.relay.conftest import PAYSTACK_TEST_KEY, Relay, sample
+
+DARAJA = "https://sandbox.safaricom.co.ke"
+PAYSTACK = "https://api.paystack.co"
+JSON = {"Content-Type": "application/json"}
+CHECKOUT_ID = "ws_CO_27072017154747416"
+
+
+@pytest.fixture
+def providers() -> Iterator[respx.MockRouter]:
+    with respx.mock(assert_all_called=False) as router:
+        router.route(host="127.0.0.1").pass_through()
+        router.get(f"{DARAJA}/oauth/v1/generate").mock(return_value=httpx.Response(
+            200, content=sample("daraja/oauth_token_response_daraja2_doc.json")))  # fmt: skip
+        yield router
+
+
+def mpesa_shop(relay: Relay) -> tuple[str, str, dict[str, Any]]:
+    shop_id, token = relay.shop()
+    relay.store.set_credentials(shop_id, "mpesa", "test", {
+        "consumer_key": "ck", "consumer_secret": "cs", "shortcode": "174379",
+        "passkey": "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919",
+    }, None)  # fmt: skip
+    return shop_id, token, relay.till(shop_id)
+
+
+def stk_body(payment_id: str, amount_minor: int = 100) -> dict[str, Any]:
+    return {"payment_id": payment_id, "phone": "0708374149", "amount_minor": amount_minor,
+            "currency": "KES", "account_reference": "INV-7"}  # fmt: skip
+
+
+def test_stk_push_concurrent_duplicates_prompt_once(
+    relay: Relay, providers: respx.MockRouter
+) -> None:  # noqa: E501
+    push = providers.post(f"{DARAJA}/mpesa/stkpush/v1/processrequest")
+
+    def slow_accept(request: httpx.Request) -> httpx.Response:
+        time.sleep(0.3)  # duplicates arrive while the first push is still in flight
+        return httpx.Response(
+            200,
+            json={
+                **json.loads(sample("daraja/stk_push_response_daraja3_doc.json")),
+                "CheckoutRequestID": CHECKOUT_ID,
+            },
+        )
+
+    push.mock(side_effect=slow_accept)
+    shop_id, token, till = mpesa_shop(relay)
+    payment_id = str(uuid.uuid4())
+    headers = {**relay.auth(till), "Idempotency-Key": payment_id}
+    replies: list[httpx.Response] = []
+
+    def initiate() -> None:
+        replies.append(relay.http.post("/api/v1/terminal/payments/mpesa-stk",
+                                       json=stk_body(payment_id), headers=headers))  # fmt: skip
+
+    threads = [threading.Thread(target=initiate) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert push.call_count == 1
+    assert {r.status_code for r in replies} == {200}
+    assert len({r.text for r in replies}) == 1
+    view = replies[0].json()
+    assert (view["state"], view["checkout_request_id"]) == ("pending", CHECKOUT_ID)
+    sent = json.loads(push.calls.last.request.content)
+    assert sent["CallBackURL"].endswith(f"/mobile/{token}/stk/{payment_id}")
+    assert "mpesa" not in sent["CallBackURL"].lower()
+    assert (sent["Amount"], sent["PhoneNumber"]) == (1, "254708374149")
+
+    other = relay.http.post("/api/v1/terminal/payments/mpesa-stk",
+                            json=stk_body(payment_id, 200), headers=headers)  # fmt: skip
+    assert other.status_code == 409
+    no_key = relay.http.post("/api/v1/terminal/payments/mpesa-stk", json=stk_body(payment_id),
+                             headers=relay.auth(till))  # fmt: skip
+    assert no_key.status_code == 400
+
+    callback = relay.http.post(
+        sent["CallBackURL"].replace("https://relay.example.com", ""),
+        content=sample("daraja/stk_callback_success_2017_doc.json"), headers=JSON,
+    )  # fmt: skip
+    assert callback.status_code == 200
+    events = relay.http.get("/api/v1/terminal/events", headers=relay.auth(till)).json()["events"]
+    assert [(e["payment_id"], e["status"], e["receipt"]) for e in events] == [
+        (payment_id, "paid", "LGR7OWQX0R")
+    ]
+
+
+def test_late_stk_result_is_found_by_requery(relay: Relay, providers: respx.MockRouter) -> None:
+    providers.post(f"{DARAJA}/mpesa/stkpush/v1/processrequest").mock(return_value=httpx.Response(
+        200, json={**json.loads(sample("daraja/stk_push_response_daraja3_doc.json")),
+                   "CheckoutRequestID": "ws_CO_27072017151044001"}))  # fmt: skip
+    query = providers.post(f"{DARAJA}/mpesa/stkpushquery/v1/query").mock(
+        return_value=httpx.Response(200, content=sample(
+            "daraja/stk_query_response_1032_2017_doc.json")))  # fmt: skip
+    _, _, till = mpesa_shop(relay)
+    payment_id = str(uuid.uuid4())
+    relay.http.post("/api/v1/terminal/payments/mpesa-stk", json=stk_body(payment_id),
+                    headers={**relay.auth(till), "Idempotency-Key": payment_id})  # fmt: skip
+    reply = relay.http.get("/api/v1/terminal/events", params={"wait": 10},
+                           headers=relay.auth(till))  # fmt: skip
+    events = reply.json()["events"]
+    assert [(e["payment_id"], e["status"], e["result_code"]) for e in events] == [
+        (payment_id, "cancelled", "1032")
+    ]
+    assert query.call_count >= 1
+
+
+def paystack_verify(reference: str, amount: int, currency: str) -> httpx.Response:
+    body = json.loads(sample("paystack/paystack_verify_success.json"))
+    body["data"].update(reference=reference, amount=amount, currency=currency,
+                        requested_amount=amount)  # fmt: skip
+    return httpx.Response(200, json=body)
+
+
+@pytest.mark.parametrize("paid_amount", [150_000, 1_000])
+def test_paystack_link_then_webhook_is_verified_before_paid(
+    relay: Relay, providers: respx.MockRouter, paid_amount: int
+) -> None:
+    reference = f"SALE-{uuid.uuid4().hex[:8]}"
+    init = providers.post(f"{PAYSTACK}/transaction/initialize").mock(
+        return_value=httpx.Response(
+            200, content=sample("paystack/paystack_initialize_response.json")
+        )
+    )  # noqa: E501
+    verify = providers.get(f"{PAYSTACK}/transaction/verify/{reference}").mock(
+        return_value=paystack_verify(reference, paid_amount, "KES"))  # fmt: skip
+    shop_id, _ = relay.shop()
+    till = relay.till(shop_id)
+    payment_id = str(uuid.uuid4())
+    reply = relay.http.post(
+        "/api/v1/terminal/payments/paystack-link",
+        json={"payment_id": payment_id, "amount_minor": 150_000, "currency": "KES",
+              "email": None, "reference": reference},
+        headers={**relay.auth(till), "Idempotency-Key": payment_id},
+    )  # fmt: skip
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["authorization_url"] == "https://checkout.paystack.com/nkdks46nymizns7"
+    sent = json.loads(init.calls.last.request.content)
+    assert sent["email"].startswith("sale-") and sent["reference"] == reference
+
+    webhook = json.loads(sample("paystack/paystack_charge_success_webhook.json"))
+    webhook["data"].update(reference=reference, amount=paid_amount, currency="KES")
+    body = json.dumps(webhook).encode()
+    status = relay.http.post(
+        f"/api/v1/payments/webhook/paystack/{shop_id}",
+        content=body,
+        headers={**JSON, "x-paystack-signature": sign(body, PAYSTACK_TEST_KEY)},
+    )  # noqa: E501
+    assert status.status_code == 200
+    events = relay.http.get("/api/v1/terminal/events", params={"wait": 5},
+                            headers=relay.auth(till)).json()["events"]  # fmt: skip
+    assert verify.call_count >= 1
+    if paid_amount == 150_000:
+        assert [(e["payment_id"], e["status"], e["amount_minor"]) for e in events] == [
+            (payment_id, "paid", 150_000)
+        ]
+    else:  # Paystack says success, but for less than the sale: parked, never streamed
+        assert events == []
+        deadline = time.monotonic() + 5
+        while not relay.store.parked(shop_id) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [p.reason for p in relay.store.parked(shop_id)] == ["amount_mismatch"]
+        state = relay.http.get(f"/api/v1/terminal/payments/{payment_id}",
+                               headers=relay.auth(till)).json()["state"]  # fmt: skip
+        assert state == "mismatch"

@@ -1,0 +1,119 @@
+"""Terminal API against the real relay: pairing, auth, push sequence, long-poll, test mode."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from tests.relay.conftest import Relay, sample
+
+JSON = {"Content-Type": "application/json"}
+
+
+def outbox(seq: int, event_id: str | None = None) -> dict[str, Any]:
+    return {
+        "event_id": event_id or str(uuid.uuid4()),
+        "till_seq": seq,
+        "type": "payment.recorded",
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "payload": {"amount_minor": 1500, "currency": "KES"},
+    }
+
+
+def test_pairing_code_is_one_time_and_revocation_locks_out(relay: Relay) -> None:
+    shop_id, _ = relay.shop()
+    code = relay.store.create_pairing_code(shop_id, 60)
+    first = relay.http.post("/api/v1/terminal/pair", json={"pairing_code": code, "till_name": "A"})
+    assert first.status_code == 200
+    assert first.json()["shop_id"] == shop_id
+    again = relay.http.post("/api/v1/terminal/pair", json={"pairing_code": code, "till_name": "B"})
+    assert again.status_code == 404
+    expired = relay.store.create_pairing_code(shop_id, -1)
+    late = relay.http.post("/api/v1/terminal/pair", json={"pairing_code": expired,
+                                                         "till_name": "C"})  # fmt: skip
+    assert late.status_code == 404
+    till = first.json()
+    assert relay.http.get("/api/v1/terminal/events", headers=relay.auth(till)).status_code == 200
+    assert relay.http.get("/api/v1/terminal/events").status_code == 401
+    assert relay.http.get("/api/v1/terminal/events",
+                          headers={"Authorization": "Bearer nope"}).status_code == 401  # fmt: skip
+    assert relay.store.revoke_till(till["terminal_id"])
+    assert relay.http.get("/api/v1/terminal/events", headers=relay.auth(till)).status_code == 401
+
+
+def test_push_is_idempotent_and_refuses_gaps(relay: Relay) -> None:
+    shop_id, _ = relay.shop()
+    till = relay.till(shop_id)
+    url, auth = "/api/v1/terminal/events", relay.auth(till)
+    e1, e2, e3 = outbox(1), outbox(2), outbox(3)
+    first = relay.http.post(url, json={"events": [e1, e2]}, headers=auth)
+    assert first.status_code == 200
+    assert [r["status"] for r in first.json()["results"]] == ["accepted", "accepted"]
+    assert first.json()["next_till_seq"] == 3
+    gap = relay.http.post(url, json={"events": [outbox(5)]}, headers=auth)
+    assert gap.status_code == 409
+    assert gap.json() == {"detail": "till_seq_gap", "expected_till_seq": 3}
+    resent = relay.http.post(url, json={"events": [e2, e3]}, headers=auth)
+    results = resent.json()["results"]
+    assert [r["status"] for r in results] == ["duplicate", "accepted"]
+    assert results[0]["first_received_at"] is not None
+    reused = relay.http.post(url, json={"events": [outbox(2)]}, headers=auth)
+    assert reused.json()["results"][0]["status"] == "rejected"
+    stored = relay.store.till_events(till["terminal_id"])
+    assert [(r.till_seq, r.event_id) for r in stored] == [
+        (1, e1["event_id"]), (2, e2["event_id"]), (3, e3["event_id"]),
+    ]  # fmt: skip
+    bad = relay.http.post(url, json={"events": [{"till_seq": 4}]}, headers=auth)
+    assert bad.status_code == 422
+
+
+def test_long_poll_wakes_within_a_few_hundred_ms(relay: Relay) -> None:
+    shop_id, token = relay.shop()
+    till = relay.till(shop_id)
+    got: dict[str, Any] = {}
+
+    def wait_for_event() -> None:
+        reply = relay.http.get("/api/v1/terminal/events", params={"after": 0, "wait": 10},
+                               headers=relay.auth(till))  # fmt: skip
+        got["at"] = time.monotonic()
+        got["body"] = reply.json()
+
+    waiter = threading.Thread(target=wait_for_event)
+    waiter.start()
+    time.sleep(0.5)
+    sent = time.monotonic()
+    relay.http.post(f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm",
+                    content=sample("daraja/c2b_confirmation_2017_doc.json"),
+                    headers=JSON)  # fmt: skip
+    waiter.join(timeout=15)
+    assert got["body"]["cursor"] == "1"
+    assert got["body"]["events"][0]["receipt"] == "LGR219G3EY"
+    assert got["at"] - sent < 0.3
+    again = relay.http.get("/api/v1/terminal/events", params={"after": 1},
+                           headers=relay.auth(till))  # fmt: skip
+    assert again.json() == {"events": [], "cursor": "1"}
+
+
+def test_supervisor_sets_test_mode_and_it_is_audited(relay: Relay) -> None:
+    shop_id, _ = relay.shop()
+    till = relay.till(shop_id)
+    url = "/api/v1/terminal/settings/test-mode"
+    no_live = relay.http.post(url, json={"provider": "paystack", "test_mode": False,
+                                         "supervisor": "Amina"}, headers=relay.auth(till))  # fmt: skip
+    assert no_live.status_code == 409
+    relay.store.set_credentials(shop_id, "paystack", "live", {"secret_key": "sk_live_x"}, None)
+    ok = relay.http.post(url, json={"provider": "mpesa", "test_mode": True, "supervisor": "Amina",
+                                    "reason": "training"}, headers=relay.auth(till))  # fmt: skip
+    assert ok.status_code == 409  # no M-Pesa test credentials either
+    relay.store.set_credentials(shop_id, "mpesa", "test", {
+        "consumer_key": "k", "consumer_secret": "s", "shortcode": "174379", "passkey": "p",
+    }, None)  # fmt: skip
+    ok = relay.http.post(url, json={"provider": "mpesa", "test_mode": True, "supervisor": "Amina",
+                                    "reason": "training"}, headers=relay.auth(till))  # fmt: skip
+    assert ok.status_code == 200 and ok.json()["test_mode"] is True
+    audit = [e for e in relay.store.audit_entries(shop_id) if e.action == "set_test_mode"]
+    assert audit[-1].actor == f"till:{till['terminal_id']}:Amina"
+    assert audit[-1].detail["reason"] == "training"
