@@ -1,0 +1,99 @@
+"""Data-key rotation: a new key version, then every ciphertext and blind index rewritten
+under it in one transaction. The old version stays in the keyring until `retire` is called,
+so a crash mid-way leaves a database that still opens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+from sqlalchemy import Table, select, update
+
+from pos_app.core.identifiers import normalize_reference
+from pos_app.store import state
+from pos_app.store.crypto import FieldCipher
+from pos_app.store.db import KEY_CHECK, KEY_CHECK_PLAINTEXT, Ledger, verify_key
+from pos_app.store.schema import customers, outbox, payments, proofs
+
+
+@dataclass(frozen=True, slots=True)
+class Encrypted:
+    table: Table
+    key: str  # the column whose value is the row id in the associated data
+    columns: tuple[str, ...]
+    # blind-index column -> (ciphertext column it indexes, index kind, normaliser)
+    indexes: tuple[tuple[str, str, str, Callable[[str], str]], ...] = ()
+
+
+def _same(text: str) -> str:
+    return text
+
+
+ENCRYPTED: Final = (
+    Encrypted(
+        customers,
+        "id",
+        ("name_ct", "phone_ct", "address_ct"),
+        (("phone_bidx", "phone_ct", "phone", _same),),
+    ),
+    Encrypted(
+        payments,
+        "id",
+        ("provider_reference_ct", "receipt_number_ct", "provider_data_ct"),
+        (
+            ("provider_reference_bidx", "provider_reference_ct", "reference", normalize_reference),
+            ("receipt_number_bidx", "receipt_number_ct", "reference", normalize_reference),
+        ),
+    ),
+    Encrypted(
+        proofs,
+        "id",
+        ("reference_ct", "image_ct", "notes_ct", "decision_notes_ct"),
+        (("reference_bidx", "reference_ct", "reference", normalize_reference),),
+    ),
+    Encrypted(outbox, "event_id", ("payload_ct",)),
+)
+
+
+def rotate_data_key(ledger: Ledger) -> tuple[int, int]:
+    """Make a new data key version and re-encrypt everything under it.
+    Returns (new version, rows rewritten)."""
+    new_keys = ledger.key_store.add_version()
+    cipher = FieldCipher(new_keys)
+    rewritten = 0
+    with ledger.write() as conn:
+        for spec in ENCRYPTED:
+            table = spec.table
+            key_col = table.c[spec.key]
+            for row in conn.execute(select(table)).all():
+                row_id = getattr(row, spec.key)
+                plain: dict[str, bytes] = {}
+                values: dict[str, bytes] = {}
+                for column in spec.columns:
+                    blob = getattr(row, column)
+                    if blob is None:
+                        continue
+                    value = cipher.decrypt(blob, table.name, column, row_id)
+                    plain[column] = value
+                    values[column] = cipher.encrypt(value, table.name, column, row_id)
+                for index_col, source, kind, normalise in spec.indexes:
+                    if source in plain:
+                        text = normalise(plain[source].decode())
+                        values[index_col] = cipher.blind_index(kind, text)
+                if values:
+                    conn.execute(update(table).where(key_col == row_id).values(**values))
+                    rewritten += 1
+        blob = cipher.encrypt(KEY_CHECK_PLAINTEXT, "sync_state", "value", KEY_CHECK)
+        state.put(conn, KEY_CHECK, blob.hex())
+    verify_key(cipher, blob.hex())
+    ledger.cipher = cipher
+    return new_keys.current, rewritten
+
+
+def retire_old_keys(ledger: Ledger) -> None:
+    """Drop every key version but the current one, once nothing is encrypted under them."""
+    for version in ledger.cipher.versions:
+        if version != ledger.cipher.current_version:
+            ledger.key_store.retire(version)
+    ledger.reload_keys()
