@@ -32,10 +32,16 @@ class AppContext:
     users: Any = None
     shifts: Any = None
     catalogue: Any = None
+    # pos_app.services.counter.Counter: the cashier's flows over the services above
+    counter: Any = None
     shop: Any = None  # ShopService
     shop_settings: Any = None  # ShopSettings, re-read after the supervisor changes them
     current_user: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def currency(self) -> str:
+        return str(self.shop_settings.currency) if self.shop_settings is not None else "KES"
 
     def is_online(self) -> bool:
         """Online tenders need a gateway that says it can reach the relay right now."""

@@ -7,8 +7,6 @@ the laid-out document so nothing is cut and no paper is wasted.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -16,7 +14,10 @@ from PySide6.QtCore import QCoreApplication, QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 
-from pos_app.core.money import Money
+from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment
+
+__all__ = ["ReceiptData", "ReceiptLine", "ReceiptPayment", "print_receipt", "receipt_html",
+           "save_pdf"]
 
 PAPER_WIDTHS_MM = (58, 80)
 _MARGIN_MM = 2.0
@@ -26,47 +27,6 @@ _FONT_PT = {58: 7.0, 80: 9.0}
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Receipt", text)
-
-
-@dataclass(frozen=True)
-class ReceiptLine:
-    name: str
-    quantity: int
-    unit_price: Money
-    total: Money
-
-
-@dataclass(frozen=True)
-class ReceiptPayment:
-    method: str  # PaymentMethod value
-    amount: Money
-    status: str
-    reference: str | None = None
-    tendered: Money | None = None
-    change: Money | None = None
-    test_mode: bool = False
-
-
-@dataclass(frozen=True)
-class ReceiptData:
-    shop_name: str
-    order_id: str
-    created_at: datetime
-    timezone: str
-    cashier: str
-    lines: tuple[ReceiptLine, ...]
-    total: Money
-    vat: Money
-    vat_bps: int
-    payments: tuple[ReceiptPayment, ...] = ()
-    header: str = ""
-    footer: str = ""
-    reprint: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def test_mode(self) -> bool:
-        return any(p.test_mode for p in self.payments)
 
 
 def method_label(method: str) -> str:

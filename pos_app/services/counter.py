@@ -1,0 +1,462 @@
+"""The cashier's flows at the counter, over the ledger's services.
+
+One object the sale screens call (always from a worker thread, through the TaskRunner): ring up
+an order, take each tender, list open COD orders, build a receipt. Every money change goes
+through PaymentService / OrderService, one SQLite transaction each.
+
+Idempotency: each tender dialog makes a client key when it opens and passes it with its call.
+A second call with the same key (a double click, a retry after a slow reply) waits for the
+first and gets the same payment back, never a second payment. The ledger's own checks
+(nothing may be paid beyond what an order owes) back this up across restarts.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import func, or_, select
+
+from pos_app.core.errors import InvalidInput, PaymentError
+from pos_app.core.money import Money
+from pos_app.core.orders import OrderLine
+from pos_app.core.payments import PaymentMethod, PaymentProvider, PaymentStatus, ProofType
+from pos_app.services.bus import EventBus
+from pos_app.services.customers import CustomerDetails
+from pos_app.services.gateway import GatewayRejected, GatewayUnavailable, OnlineGateway
+from pos_app.services.orders import OrderService
+from pos_app.services.payments import PaymentService, PaymentView
+from pos_app.services.receipts import ReceiptData, build_receipt
+from pos_app.services.shop import load_settings
+from pos_app.store import state
+from pos_app.store.db import Ledger
+from pos_app.store.schema import payments, products
+
+T = TypeVar("T")
+S = PaymentStatus
+SEARCH_LIMIT = 30
+WAITING_ONLINE = frozenset({S.PENDING.value, S.INITIATING.value, S.AWAITING_CUSTOMER.value})
+PAYBILL_KEY = "mpesa_paybill"
+TILL_KEY = "mpesa_till"
+
+
+@dataclass(frozen=True, slots=True)
+class ProductView:
+    id: str
+    name: str
+    price: Money
+    sku: str | None
+    barcode: str | None
+    quick_key: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    total: Money
+    paid: Money
+    remaining: Money  # what no payment (paid or still open) covers yet
+    waiting_online: bool  # an STK prompt / Paystack link is still out
+    waiting_verification: bool  # a proof waits and the shop wants it verified first
+
+    @property
+    def settled(self) -> bool:
+        return self.remaining.is_zero and not self.waiting_online and not self.waiting_verification
+
+
+@dataclass(frozen=True, slots=True)
+class CodOrder:
+    payment_id: str
+    order_id: str
+    amount: Money
+    name: str
+    phone: str
+    address: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PaybillDetails:
+    paybill: str | None
+    till: str | None
+    account_reference: str
+
+
+def account_reference(order_id: str) -> str:
+    """What the customer types as "account" in the SIM menu: short, unambiguous, upper case."""
+    return order_id.replace("-", "")[:8].upper()
+
+
+def _product(row: Any) -> ProductView:
+    return ProductView(
+        row.id, row.name, Money(row.price_minor, row.currency), row.sku, row.barcode, row.quick_key
+    )
+
+
+class _OnceByKey:
+    """Runs a call once per key; concurrent or later calls with the key get the same result."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+        self._results: dict[str, Any] = {}
+
+    def run(self, key: str, fn: Callable[[], T]) -> T:
+        with self._lock:
+            key_lock = self._locks.setdefault(key, threading.Lock())
+        with key_lock:
+            if key in self._results:
+                return self._results[key]
+            result = fn()
+            self._results[key] = result
+            return result
+
+
+class Counter:
+    def __init__(
+        self,
+        ledger: Ledger,
+        bus: EventBus,
+        payments_service: PaymentService,
+        orders_service: OrderService,
+        gateway: OnlineGateway | None = None,
+    ) -> None:
+        self._ledger = ledger
+        self._bus = bus
+        self.payments = payments_service
+        self.orders = orders_service
+        self.gateway = gateway
+        self.user_id: str | None = None  # the signed-in cashier, set at each sign-in
+        self._once = _OnceByKey()
+
+    # --- catalogue ------------------------------------------------------------------------
+    def search_products(self, text: str, limit: int = SEARCH_LIMIT) -> list[ProductView]:
+        text = text.strip()
+        if not text:
+            return []
+        pattern = f"%{text.replace('%', '').replace('_', '')}%"
+        query = (
+            select(products)
+            .where(products.c.active.is_(True))
+            .where(
+                or_(
+                    products.c.name.ilike(pattern),
+                    products.c.sku.ilike(pattern),
+                    products.c.barcode == text,
+                )
+            )
+            .order_by(products.c.name)
+            .limit(limit)
+        )
+        with self._ledger.read() as conn:
+            return [_product(r) for r in conn.execute(query)]
+
+    def product_by_code(self, code: str) -> ProductView | None:
+        code = code.strip()
+        with self._ledger.read() as conn:
+            row = conn.execute(
+                select(products).where(
+                    products.c.active.is_(True),
+                    or_(products.c.barcode == code, func.upper(products.c.sku) == code.upper()),
+                )
+            ).first()
+        return _product(row) if row is not None else None
+
+    def find_for_enter(self, text: str) -> ProductView | None:
+        """Enter in the search field: an exact barcode / SKU, else the only name match."""
+        exact = self.product_by_code(text)
+        if exact is not None or text.strip().isdigit():
+            return exact  # digits are a scan: never guess a product for an unknown barcode
+        found = self.search_products(text, limit=2)
+        return found[0] if len(found) == 1 else None
+
+    def quick_keys(self) -> list[ProductView]:
+        with self._ledger.read() as conn:
+            rows = conn.execute(
+                select(products)
+                .where(products.c.active.is_(True), products.c.quick_key.is_not(None))
+                .order_by(products.c.quick_key)
+            )
+            return [_product(r) for r in rows]
+
+    # --- orders ---------------------------------------------------------------------------
+    def create_order(self, lines: Sequence[OrderLine]) -> str:
+        return self.orders.create_order(list(lines), cashier_id=self.user_id).id
+
+    def order_lines(self, order_id: str) -> list[OrderLine]:
+        return list(self.orders.get_order(order_id).lines)
+
+    def abandon_order(self, order_id: str, supervisor_id: str | None) -> None:
+        """The cart changed after the order was stored: cancel it (it owes, nothing was paid)."""
+        self.orders.cancel_order(order_id, actor_id=supervisor_id or self.user_id)
+
+    def order_balance(self, order_id: str) -> Balance:
+        order = self.orders.get_order(order_id)
+        views = self.payments.payments_for_order(order_id)
+        with self._ledger.read() as conn:
+            policy = load_settings(conn).offline_proof_policy
+        waiting_online = any(
+            v.status in WAITING_ONLINE and v.method != PaymentMethod.CASH_ON_DELIVERY
+            for v in views
+        )
+        waiting_verification = policy == "supervisor_approves" and any(
+            v.status == S.AWAITING_VERIFICATION for v in views
+        )
+        return Balance(order.total, order.paid, order.outstanding, waiting_online,
+                       waiting_verification)
+
+    # --- cash -----------------------------------------------------------------------------
+    def pay_cash(self, order_id: str, amount: Money, tendered: Money, key: str) -> PaymentView:
+        return self._once.run(key, lambda: self._pay_cash(order_id, amount, tendered))
+
+    def _pay_cash(self, order_id: str, amount: Money, tendered: Money) -> PaymentView:
+        if tendered < amount:
+            raise InvalidInput(f"{tendered.format()} handed over is less than {amount.format()}.")
+        owed = self.orders.get_order(order_id).outstanding
+        if amount == owed:
+            sale = self.payments.record_cash_sale(order_id, tendered, cashier_id=self.user_id)
+            return self.payments.get_payment(sale.payment_id)
+        view = self.payments.create_payment(
+            order_id, amount, None, PaymentProvider.CASH, PaymentMethod.CASH,
+            created_by=self.user_id,
+        )
+        return self.payments.process_payment(
+            view.id, {"tendered_minor": tendered.minor}, actor_id=self.user_id
+        )
+
+    # --- cash on delivery -----------------------------------------------------------------
+    def start_cod(
+        self, order_id: str, amount: Money, name: str, phone: str, address: str, key: str
+    ) -> PaymentView:
+        details = CustomerDetails(name=name, phone=phone, address=address)
+        return self._once.run(
+            key, lambda: self.payments.create_cod(order_id, details, created_by=self.user_id)
+        )
+
+    def open_cod_orders(self) -> list[CodOrder]:
+        with self._ledger.read() as conn:
+            rows = list(
+                conn.execute(
+                    select(payments)
+                    .where(payments.c.method == PaymentMethod.CASH_ON_DELIVERY.value)
+                    .where(payments.c.status == S.AWAITING_COD.value)
+                    .order_by(payments.c.created_at)
+                )
+            )
+        result = []
+        for row in rows:
+            customer = (
+                self.payments.customer(row.customer_id) if row.customer_id is not None else None
+            )
+            result.append(
+                CodOrder(
+                    payment_id=row.id,
+                    order_id=row.order_id,
+                    amount=Money(row.amount_minor, row.currency),
+                    name=(customer.name if customer else None) or "",
+                    phone=(customer.phone if customer else None) or "",
+                    address=(customer.address if customer else None) or "",
+                    created_at=row.created_at,
+                )
+            )
+        return result
+
+    def settle_cod(self, payment_id: str, collected: Money) -> PaymentView:
+        """The signed-in user received `collected` from the rider (a different sum is flagged)."""
+        return self.payments.settle_cod(payment_id, collected, actor_id=self.user_id)
+
+    def cancel_cod(self, payment_id: str, reason: str) -> PaymentView:
+        if not reason.strip():
+            raise InvalidInput("A cancelled order needs a reason.")
+        view = self.payments.cancel_payment(payment_id, actor_id=self.user_id, reason=reason)
+        if not self.orders.get_order(view.order_id).paid.is_positive:
+            self.orders.cancel_order(view.order_id, actor_id=self.user_id)
+        return view
+
+    # --- M-Pesa ---------------------------------------------------------------------------
+    def start_stk(self, order_id: str, amount: Money, phone: str, key: str) -> PaymentView:
+        return self._once.run(key, lambda: self._start_stk(order_id, amount, phone))
+
+    def _start_stk(self, order_id: str, amount: Money, phone: str) -> PaymentView:
+        gateway = self._online()
+        view = self.payments.create_payment(
+            order_id, amount, None, PaymentProvider.MPESA, PaymentMethod.MPESA_STK,
+            CustomerDetails(phone=phone), created_by=self.user_id,
+        )
+        view = self.payments.process_payment(
+            view.id, {"phone_number": phone}, actor_id=self.user_id
+        )
+        from sync.providers.phones import normalise_msisdn
+
+        try:
+            started = gateway.start_stk_push(
+                view.id, normalise_msisdn(phone), amount, account_reference(order_id)
+            )
+        except GatewayRejected as error:
+            self.payments.mark_initiation_failed(view.id, error.message, actor_id=self.user_id)
+            raise
+        except GatewayUnavailable:
+            # the relay may or may not have sent the prompt: keep it open to be re-checked
+            self.payments.mark_unknown(view.id, "relay unreachable while starting the prompt",
+                                       actor_id=self.user_id)
+            raise
+        return self.payments.mark_awaiting_customer(
+            view.id, started.checkout_request_id, actor_id=self.user_id
+        )
+
+    def paybill_details(self, order_id: str) -> PaybillDetails:
+        with self._ledger.read() as conn:
+            paybill = state.get(conn, PAYBILL_KEY)
+            till = state.get(conn, TILL_KEY)
+        return PaybillDetails(paybill, till, account_reference(order_id))
+
+    def submit_mpesa_code(
+        self, order_id: str, amount: Money, text: str, key: str
+    ) -> PaymentView:
+        """The customer paid from the SIM menu: the receipt code or the pasted SMS, for a
+        supervisor to verify (the relay's C2B record confirms it when it arrives)."""
+        return self._once.run(key, lambda: self._submit_mpesa_code(order_id, amount, text))
+
+    def _submit_mpesa_code(self, order_id: str, amount: Money, text: str) -> PaymentView:
+        from sync.providers.mpesa_sms import SmsNotRecognised, parse_mpesa_sms
+
+        text = text.strip()
+        if not text:
+            raise InvalidInput("Type the M-Pesa receipt code or paste the confirmation SMS.")
+        proof_type, reference, notes = ProofType.MPESA_RECEIPT, text, None
+        if len(text) > 12:
+            try:
+                sms = parse_mpesa_sms(text)
+            except SmsNotRecognised as error:
+                raise InvalidInput(str(error)) from None
+            if sms.amount_minor != amount.minor:
+                raise PaymentError(
+                    f"The SMS is for {Money(sms.amount_minor, amount.currency).format()}, "
+                    f"not {amount.format()}."
+                )
+            proof_type, reference, notes = ProofType.SMS_TEXT, sms.receipt, text
+        elif not reference.isalnum() or len(reference) not in (9, 10):
+            raise InvalidInput("An M-Pesa receipt code is 10 letters and digits, e.g. QAI1S35S7Z.")
+        view = self.payments.create_payment(
+            order_id, amount, None, PaymentProvider.MPESA, PaymentMethod.MPESA_PAYBILL,
+            created_by=self.user_id,
+        )
+        self.payments.submit_manual_payment_proof(
+            order_id, proof_type, reference.upper(), None, notes,
+            submitted_by=self.user_id, payment_id=view.id,
+        )
+        return self.payments.get_payment(view.id)
+
+    # --- Paystack -------------------------------------------------------------------------
+    def start_paystack(
+        self, order_id: str, amount: Money, email: str | None, key: str
+    ) -> tuple[PaymentView, str]:
+        return self._once.run(key, lambda: self._start_paystack(order_id, amount, email))
+
+    def _start_paystack(
+        self, order_id: str, amount: Money, email: str | None
+    ) -> tuple[PaymentView, str]:
+        gateway = self._online()
+        view = self.payments.create_payment(
+            order_id, amount, None, PaymentProvider.PAYSTACK, PaymentMethod.PAYSTACK_LINK,
+            created_by=self.user_id,
+        )
+        data = {"email": email} if email else {}
+        view = self.payments.process_payment(view.id, data, actor_id=self.user_id)
+        try:
+            link = gateway.start_paystack_link(view.id, amount, view.id, email)
+        except GatewayRejected as error:
+            self.payments.mark_initiation_failed(view.id, error.message, actor_id=self.user_id)
+            raise
+        except GatewayUnavailable:
+            self.payments.mark_unknown(view.id, "relay unreachable while making the link",
+                                       actor_id=self.user_id)
+            raise
+        view = self.payments.mark_awaiting_customer(view.id, link.reference,
+                                                    actor_id=self.user_id)
+        return view, link.authorization_url
+
+    # --- receipts and the sales list -------------------------------------------------------
+    def receipt(self, order_id: str, reprint: bool = False) -> ReceiptData:
+        return build_receipt(self._ledger, self.orders, self.payments, order_id, reprint=reprint)
+
+    def recent_sales(self, limit: int = 50) -> list[Any]:
+        return self.orders.recent_orders(limit)
+
+    # --- shared by the online tenders -----------------------------------------------------
+    def _online(self) -> OnlineGateway:
+        if self.gateway is None or not self.gateway.is_online():
+            raise GatewayUnavailable(
+                "The till is offline: use cash, the paybill with a receipt code, or a proof."
+            )
+        return self.gateway
+
+    def payment(self, payment_id: str) -> PaymentView:
+        return self.payments.get_payment(payment_id)
+
+    def check_status(self, payment_id: str) -> None:
+        self._online().request_status_check(payment_id)
+
+    def cancel_payment(self, payment_id: str, reason: str) -> PaymentView:
+        return self.payments.cancel_payment(payment_id, actor_id=self.user_id, reason=reason)
+
+    def resumable_payments(self) -> list[PaymentView]:
+        """Online payments left waiting when the till stopped (crash, closed window)."""
+        with self._ledger.read() as conn:
+            ids = list(
+                conn.execute(
+                    select(payments.c.id)
+                    .where(payments.c.status.in_(
+                        [S.INITIATING.value, S.AWAITING_CUSTOMER.value]))
+                    .where(payments.c.method.in_(
+                        [PaymentMethod.MPESA_STK.value, PaymentMethod.PAYSTACK_LINK.value]))
+                    .order_by(payments.c.created_at.desc())
+                    .limit(20)
+                ).scalars()
+            )
+        return [self.payments.get_payment(i) for i in ids]
+
+    # --- manual proof ---------------------------------------------------------------------
+    def submit_proof(
+        self,
+        order_id: str,
+        amount: Money,
+        method: PaymentMethod,
+        reference: str,
+        image: bytes | None,
+        notes: str | None,
+        key: str,
+    ) -> PaymentView:
+        return self._once.run(
+            key, lambda: self._submit_proof(order_id, amount, method, reference, image, notes)
+        )
+
+    def _submit_proof(
+        self,
+        order_id: str,
+        amount: Money,
+        method: PaymentMethod,
+        reference: str,
+        image: bytes | None,
+        notes: str | None,
+    ) -> PaymentView:
+        if method not in (PaymentMethod.BANK_TRANSFER, PaymentMethod.MANUAL_MOBILE_MONEY):
+            raise InvalidInput("A proof is for a bank transfer or mobile money.")
+        view = self.payments.create_payment(
+            order_id, amount, None, PaymentProvider.MANUAL, method, created_by=self.user_id
+        )
+        proof_type = (
+            ProofType.BANK_TRANSFER if method is PaymentMethod.BANK_TRANSFER
+            else ProofType.MOBILE_MONEY
+        )
+        self.payments.submit_manual_payment_proof(
+            order_id, proof_type, reference, image, notes or None,
+            submitted_by=self.user_id, payment_id=view.id,
+        )
+        return self.payments.get_payment(view.id)
+
+    def proof_policy(self) -> str:
+        with self._ledger.read() as conn:
+            return load_settings(conn).offline_proof_policy

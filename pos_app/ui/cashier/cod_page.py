@@ -1,0 +1,134 @@
+"""Open cash-on-delivery orders: settle when the rider brings the cash, or cancel with a reason."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.core.errors import DukaError
+from pos_app.ui.context import AppContext
+
+
+class CodPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cod-page")
+        self.ctx = ctx
+        self.orders: list[Any] = []
+        layout = QVBoxLayout(self)
+        title = QLabel(self.tr("Orders awaiting cash on delivery"))
+        title.setProperty("role", "heading")
+        layout.addWidget(title)
+        self.table = QTableWidget(0, 5)
+        self.table.setObjectName("cod-table")
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Sale"), self.tr("Customer"), self.tr("Phone"), self.tr("Address"),
+             self.tr("Amount")]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.refresh_button.setObjectName("cod-refresh")
+        self.refresh_button.clicked.connect(self.refresh)
+        row.addWidget(self.refresh_button)
+        row.addStretch(1)
+        self.cancel_button = QPushButton(self.tr("Cancel order…"))
+        self.cancel_button.setObjectName("cod-cancel")
+        self.cancel_button.setProperty("role", "danger")
+        self.cancel_button.clicked.connect(self._cancel)
+        row.addWidget(self.cancel_button)
+        self.settle_button = QPushButton(self.tr("Cash received"))
+        self.settle_button.setObjectName("cod-settle")
+        self.settle_button.setProperty("role", "primary")
+        self.settle_button.clicked.connect(self._settle)
+        row.addWidget(self.settle_button)
+        layout.addLayout(row)
+        self.message = QLabel()
+        self.message.setObjectName("cod-message")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.ctx.tasks.submit(self.ctx.counter.open_cod_orders, on_done=self._show,
+                              on_error=self._failed)
+
+    def _show(self, orders: list[Any]) -> None:
+        self.orders = orders
+        self.table.setRowCount(len(orders))
+        zone = ZoneInfo(self.ctx.shop_settings.timezone if self.ctx.shop_settings else "UTC")
+        for i, cod in enumerate(orders):
+            when = cod.created_at.astimezone(zone).strftime("%d/%m %H:%M")
+            values = [f"{cod.order_id[:8].upper()}  {when}", cod.name, cod.phone, cod.address,
+                      cod.amount.format()]
+            for column, value in enumerate(values):
+                self.table.setItem(i, column, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        if not orders:
+            self.message.setText(self.tr("No order is waiting for cash on delivery."))
+
+    def _selected(self) -> Any:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            self.message.setText(self.tr("Choose an order first."))
+            return None
+        return self.orders[rows[0].row()]
+
+    def _settle(self) -> None:
+        cod = self._selected()
+        if cod is None:
+            return
+        rider, ok = QInputDialog.getText(
+            self, self.tr("Cash received"),
+            self.tr("%1 received for sale %2. Who brought the cash?").replace(
+                "%1", cod.amount.format()).replace("%2", cod.order_id[:8].upper()),
+        )
+        if not ok or not rider.strip():
+            return
+        self.ctx.tasks.submit(self.ctx.counter.settle_cod, cod.payment_id, rider.strip(),
+                              on_done=lambda _: self._done(self.tr("Settled.")),
+                              on_error=self._failed)
+
+    def _cancel(self) -> None:
+        cod = self._selected()
+        if cod is None:
+            return
+        reason, ok = QInputDialog.getText(self, self.tr("Cancel order"),
+                                          self.tr("Why is this order cancelled?"))
+        if not ok:
+            return
+        if not reason.strip():
+            self.message.setText(self.tr("A cancelled order needs a reason."))
+            return
+        self.ctx.tasks.submit(self.ctx.counter.cancel_cod, cod.payment_id, reason.strip(),
+                              on_done=lambda _: self._done(self.tr("Cancelled.")),
+                              on_error=self._failed)
+
+    def _done(self, text: str) -> None:
+        self.message.setText(text)
+        self.refresh()
+
+    def _failed(self, error: BaseException) -> None:
+        self.message.setText(error.message if isinstance(error, DukaError) else str(error))

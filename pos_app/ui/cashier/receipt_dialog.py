@@ -1,0 +1,107 @@
+"""The receipt on screen, with print (system printer) and save-as-PDF at 58 or 80 mm."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.core.errors import DukaError
+from pos_app.ui.context import AppContext
+from pos_app.ui.receipts.render import PAPER_WIDTHS_MM, ReceiptData, receipt_html, save_pdf
+
+
+class ReceiptDialog(QDialog):
+    def __init__(
+        self, ctx: AppContext, order_id: str, parent: QWidget | None = None, reprint: bool = False
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("receipt-dialog")
+        self.setWindowTitle(self.tr("Receipt"))
+        self.resize(460, 640)
+        self.ctx = ctx
+        self.data: ReceiptData | None = None
+        layout = QVBoxLayout(self)
+        self.view = QTextBrowser()
+        self.view.setObjectName("receipt-view")
+        layout.addWidget(self.view, 1)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Paper")))
+        self.width_box = QComboBox()
+        self.width_box.setObjectName("receipt-width")
+        for width in reversed(PAPER_WIDTHS_MM):
+            self.width_box.addItem(f"{width} mm", width)
+        row.addWidget(self.width_box)
+        row.addStretch(1)
+        self.print_button = QPushButton(self.tr("Print"))
+        self.print_button.setObjectName("receipt-print")
+        self.print_button.setProperty("role", "primary")
+        self.print_button.clicked.connect(self._print)
+        row.addWidget(self.print_button)
+        self.pdf_button = QPushButton(self.tr("Save PDF"))
+        self.pdf_button.setObjectName("receipt-pdf")
+        self.pdf_button.clicked.connect(self._pdf)
+        row.addWidget(self.pdf_button)
+        close = QPushButton(self.tr("Close"))
+        close.setObjectName("receipt-close")
+        close.clicked.connect(self.accept)
+        row.addWidget(close)
+        layout.addLayout(row)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        for button in (self.print_button, self.pdf_button):
+            button.setEnabled(False)
+        ctx.tasks.submit(ctx.counter.receipt, order_id, reprint, on_done=self._show,
+                         on_error=self._failed)
+
+    def _show(self, data: ReceiptData) -> None:
+        self.data = data
+        self.view.setHtml(receipt_html(data))
+        for button in (self.print_button, self.pdf_button):
+            button.setEnabled(True)
+
+    def _failed(self, error: BaseException) -> None:
+        self.message.setText(error.message if isinstance(error, DukaError) else str(error))
+
+    @property
+    def width_mm(self) -> int:
+        return int(self.width_box.currentData())
+
+    def save_pdf_to(self, path: Path) -> Path:
+        assert self.data is not None
+        return save_pdf(self.data, path, self.width_mm)
+
+    def _pdf(self) -> None:
+        if self.data is None:
+            return
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save receipt"), f"receipt-{self.data.order_id[:8]}.pdf", "PDF (*.pdf)"
+        )
+        if name:
+            self.save_pdf_to(Path(name))
+            self.message.setText(self.tr("Saved %1").replace("%1", name))
+
+    def _print(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        from pos_app.ui.receipts.render import print_receipt
+
+        if self.data is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog: Any = QPrintDialog(printer, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            print_receipt(self.data, printer, self.width_mm)
+            self.message.setText(self.tr("Sent to the printer."))

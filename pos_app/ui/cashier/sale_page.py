@@ -1,0 +1,566 @@
+"""The sale screen: scan or search, build the cart, take payment with any tender.
+
+Keyboard first: the search field keeps the focus; a barcode scanner "types" the code and
+presses Enter. Everything that reads or writes the ledger goes through ctx.tasks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.core.errors import DukaError
+from pos_app.core.money import Money
+from pos_app.ui.cashier.cart import CartLine, CartModel
+from pos_app.ui.cashier.custom_line import CustomLineDialog
+from pos_app.ui.cashier.receipt_dialog import ReceiptDialog
+from pos_app.ui.cashier.tenders import open_tender_dialog
+from pos_app.ui.context import AppContext
+from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
+
+SEARCH_DELAY_MS = 150
+QUICK_KEYS = 12
+TENDERS = ("cash", "cod", "mpesa", "paystack", "proof")
+ONLINE_TENDERS = frozenset({"mpesa", "paystack"})
+
+
+class SalePage(QWidget):
+    sale_completed = Signal(str)  # order id
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sale-page")
+        self.ctx = ctx
+        self.cart = CartModel(ctx.currency, self)
+        self.order_id: str | None = None
+        self.paid_so_far = Money.zero(ctx.currency)
+        self._search_seq = 0
+        self._busy = False
+        self._resumable: list[Any] = []
+
+        root = QHBoxLayout(self)
+        left = QVBoxLayout()
+        root.addLayout(left, 5)
+        right = QVBoxLayout()
+        root.addLayout(right, 6)
+
+        # --- left: search, results, quick keys --------------------------------------------
+        self.search = QLineEdit()
+        self.search.setObjectName("sale-search")
+        self.search.setPlaceholderText(self.tr("Scan a barcode or type a product name…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setStyleSheet("font-size: 18px; min-height: 44px;")
+        self.search.textEdited.connect(self._schedule_search)
+        self.search.returnPressed.connect(self._on_enter)
+        left.addWidget(self.search)
+        self.results = QListWidget()
+        self.results.setObjectName("sale-results")
+        self.results.setStyleSheet("QListWidget::item { min-height: 40px; }")
+        self.results.itemActivated.connect(self._add_result)
+        self.results.itemClicked.connect(self._add_result)
+        left.addWidget(self.results, 1)
+        quick_title = QLabel(self.tr("Quick keys"))
+        quick_title.setProperty("role", "heading")
+        left.addWidget(quick_title)
+        self.quick_grid = QGridLayout()
+        self.quick_buttons: list[QPushButton] = []
+        for i in range(QUICK_KEYS):
+            button = QPushButton("")
+            button.setObjectName(f"quick-{i + 1}")
+            button.setMinimumHeight(56)
+            button.setEnabled(False)
+            button.clicked.connect(lambda _=False, b=button: self._add_quick(b))
+            self.quick_grid.addWidget(button, i // 3, i % 3)
+            self.quick_buttons.append(button)
+        left.addLayout(self.quick_grid)
+
+        # --- right: resume banner, cart, totals, tenders ----------------------------------
+        self.resume_box = QWidget()
+        resume_layout = QHBoxLayout(self.resume_box)
+        resume_layout.setContentsMargins(0, 0, 0, 0)
+        self.resume_label = QLabel()
+        self.resume_label.setObjectName("sale-resume-label")
+        self.resume_label.setWordWrap(True)
+        self.resume_label.setProperty("role", "error")
+        resume_layout.addWidget(self.resume_label, 1)
+        self.resume_button = QPushButton(self.tr("Resume payment"))
+        self.resume_button.setObjectName("sale-resume")
+        self.resume_button.clicked.connect(self._resume)
+        resume_layout.addWidget(self.resume_button)
+        self.resume_box.hide()
+        right.addWidget(self.resume_box)
+
+        self.table = QTableView()
+        self.table.setObjectName("sale-cart")
+        self.table.setModel(self.cart)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setDefaultSectionSize(40)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        right.addWidget(self.table, 1)
+
+        line_buttons = QHBoxLayout()
+        self.plus = self._button(self.tr("+1"), "cart-plus", lambda: self._change_quantity(1))
+        self.minus = self._button(self.tr("−1"), "cart-minus", lambda: self._change_quantity(-1))
+        self.remove = self._button(self.tr("Remove line"), "cart-remove", self._remove_line)
+        self.custom = self._button(self.tr("Custom amount"), "cart-custom", self._custom_line)
+        self.override = self._button(self.tr("Price / discount"), "cart-price", self._override)
+        for button in (self.plus, self.minus, self.remove, self.custom, self.override):
+            line_buttons.addWidget(button)
+        right.addLayout(line_buttons)
+
+        totals = QHBoxLayout()
+        self.vat_label = QLabel()
+        self.vat_label.setObjectName("sale-vat")
+        totals.addWidget(self.vat_label, 1)
+        self.total_label = QLabel()
+        self.total_label.setObjectName("sale-total")
+        self.total_label.setProperty("role", "total")
+        self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        totals.addWidget(self.total_label)
+        right.addLayout(totals)
+        self.due_label = QLabel()
+        self.due_label.setObjectName("sale-due")
+        self.due_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        right.addWidget(self.due_label)
+
+        tenders = QGridLayout()
+        self.tender_buttons: dict[str, QPushButton] = {}
+        names = {
+            "cash": self.tr("Cash (F2)"),
+            "cod": self.tr("Cash on delivery"),
+            "mpesa": self.tr("M-Pesa (F3)"),
+            "paystack": self.tr("Paystack link"),
+            "proof": self.tr("Bank / proof"),
+        }
+        for i, key in enumerate(TENDERS):
+            button = QPushButton(names[key])
+            button.setObjectName(f"tender-{key}")
+            button.setMinimumHeight(56)
+            if key == "cash":
+                button.setProperty("role", "primary")
+            button.clicked.connect(lambda _=False, k=key: self.start_tender(k))
+            tenders.addWidget(button, i // 3, i % 3)
+            self.tender_buttons[key] = button
+        self.new_sale = self._button(self.tr("New sale"), "sale-new", self._new_sale)
+        tenders.addWidget(self.new_sale, 1, 2)
+        right.addLayout(tenders)
+        self.offline_label = QLabel()
+        self.offline_label.setObjectName("sale-offline-reason")
+        self.offline_label.setWordWrap(True)
+        right.addWidget(self.offline_label)
+        self.message = QLabel()
+        self.message.setObjectName("sale-message")
+        self.message.setWordWrap(True)
+        right.addWidget(self.message)
+
+        QShortcut(QKeySequence("F2"), self, lambda: self.start_tender("cash"))
+        QShortcut(QKeySequence("F3"), self, lambda: self.start_tender("mpesa"))
+        QShortcut(QKeySequence("Ctrl+Delete"), self, self._remove_line)
+        QShortcut(QKeySequence("Escape"), self.search, self.search.clear)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._run_search)
+        self.cart.modelReset.connect(self._refresh_totals)
+        self.cart.rowsInserted.connect(self._refresh_totals)
+        self.cart.rowsRemoved.connect(self._refresh_totals)
+        self.cart.dataChanged.connect(self._refresh_totals)
+        ctx.status.changed.connect(self._refresh_tenders)
+        self._refresh_totals()
+        self._refresh_tenders()
+        self.load()
+
+    def _button(self, text: str, name: str, slot: Any) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.clicked.connect(slot)
+        return button
+
+    # --- loading ----------------------------------------------------------------------------
+    def load(self) -> None:
+        """Quick keys and payments left half-way (a crash, a closed window) to offer again."""
+        self.ctx.tasks.submit(self.ctx.counter.quick_keys, on_done=self._show_quick_keys,
+                              on_error=self._show_error)
+        self.ctx.tasks.submit(self.ctx.counter.resumable_payments, on_done=self._show_resumable,
+                              on_error=self._show_error)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.search.setFocus()
+
+    def _show_quick_keys(self, products: list[Any]) -> None:
+        for button in self.quick_buttons:
+            button.setText("")
+            button.setEnabled(False)
+            button.setProperty("product", None)
+        for product in products[:QUICK_KEYS]:
+            index = (product.quick_key or 0) - 1
+            if not 0 <= index < QUICK_KEYS:
+                continue
+            button = self.quick_buttons[index]
+            button.setText(f"{product.name}\n{product.price.format(with_code=False)}")
+            button.setEnabled(True)
+            button.setProperty("product", product)
+
+    def _show_resumable(self, payments: list[Any]) -> None:
+        self._resumable = payments
+        if not payments:
+            self.resume_box.hide()
+            return
+        payment = payments[0]
+        self.resume_label.setText(
+            self.tr("A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.")
+            .replace("%1", payment.amount.format())
+            .replace("%2", payment.order_id[:8].upper())
+        )
+        self.resume_box.show()
+
+    # --- searching and scanning -------------------------------------------------------------
+    def _schedule_search(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def _run_search(self) -> None:
+        text = self.search.text().strip()
+        self._search_seq += 1
+        seq = self._search_seq
+        if not text:
+            self.results.clear()
+            return
+        self.ctx.tasks.submit(
+            self.ctx.counter.search_products,
+            text,
+            on_done=lambda found: self._show_results(seq, found),
+            on_error=self._show_error,
+        )
+
+    def _show_results(self, seq: int, products: list[Any]) -> None:
+        if seq != self._search_seq:
+            return  # an older search finished after a newer one started
+        self.results.clear()
+        for product in products:
+            code = product.barcode or product.sku or ""
+            item = QListWidgetItem(
+                f"{product.name}    {product.price.format(with_code=False)}    {code}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, product)
+            self.results.addItem(item)
+
+    def _on_enter(self) -> None:
+        """Enter: a scanned barcode adds its product; otherwise the first search result."""
+        text = self.search.text().strip()
+        if not text:
+            return
+        self._search_timer.stop()
+        self._search_seq += 1
+        self.ctx.tasks.submit(
+            self.ctx.counter.find_for_enter,
+            text,
+            on_done=lambda product: self._entered(text, product),
+            on_error=self._show_error,
+        )
+
+    def _entered(self, text: str, product: Any) -> None:
+        if product is None:
+            self.say(
+                self.tr("Unknown barcode or product: %1. Nothing was added.").replace("%1", text),
+                error=True,
+            )
+            self.search.selectAll()
+            return
+        self.add_product(product)
+        self.search.clear()
+        self.results.clear()
+
+    def _add_result(self, item: QListWidgetItem) -> None:
+        self.add_product(item.data(Qt.ItemDataRole.UserRole))
+        self.search.clear()
+        self.results.clear()
+        self.search.setFocus()
+
+    def _add_quick(self, button: QPushButton) -> None:
+        product = button.property("product")
+        if product is not None:
+            self.add_product(product)
+        self.search.setFocus()
+
+    def add_product(self, product: Any) -> None:
+        if not self._cart_editable(self.tr("Add %1 after payment started").replace(
+                "%1", product.name)):
+            return
+        row = self.cart.add(CartLine(product.name, product.price, 1, product.id))
+        self.table.selectRow(row)
+        self.say(self.tr("Added %1.").replace("%1", product.name))
+
+    # --- editing the cart -------------------------------------------------------------------
+    def _selected_row(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            return rows[0].row()
+        return len(self.cart.lines) - 1 if self.cart.lines else None
+
+    def _cart_editable(self, action: str) -> bool:
+        """Once a payment has started, changing the cart needs a supervisor (and a new order)."""
+        if self.order_id is None:
+            return True
+        if self.paid_so_far.is_positive:
+            self.say(self.tr("Part of this sale is already paid: finish it, or ask a supervisor "
+                             "to refund it."), error=True)
+            return False
+        supervisor = ask_supervisor_pin(self, self.ctx, action)
+        if supervisor is None:
+            return False
+        order_id, self.order_id = self.order_id, None
+        self.ctx.tasks.submit(self.ctx.counter.abandon_order, order_id, supervisor.id,
+                              on_error=self._show_error)
+        return True
+
+    def _change_quantity(self, delta: int) -> None:
+        row = self._selected_row()
+        if row is None:
+            return
+        quantity = self.cart.lines[row].quantity + delta
+        if quantity <= 0:
+            self._remove_line()
+            return
+        if self._cart_editable(self.tr("Change a quantity after payment started")):
+            self.cart.set_quantity(row, quantity)
+
+    def _remove_line(self) -> None:
+        row = self._selected_row()
+        if row is None:
+            return
+        if self._cart_editable(self.tr("Remove a line after payment started")):
+            self.cart.remove(row)
+
+    def _custom_line(self) -> None:
+        if not self._cart_editable(self.tr("Add a line after payment started")):
+            return
+        dialog = CustomLineDialog(self.ctx.currency, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.line is not None:
+            self.table.selectRow(self.cart.add(dialog.line))
+        self.search.setFocus()
+
+    def _override(self) -> None:
+        row = self._selected_row()
+        if row is None:
+            self.say(self.tr("Choose a line first."), error=True)
+            return
+        line = self.cart.lines[row]
+        text, ok = QInputDialog.getText(
+            self, self.tr("New price"),
+            self.tr("New unit price for %1 (now %2):").replace("%1", line.name).replace(
+                "%2", line.unit_price.format()),
+        )
+        if not ok:
+            return
+        try:
+            price = Money.parse(text, self.ctx.currency).require_positive()
+        except DukaError as error:
+            self.say(error.message, error=True)
+            return
+        if ask_supervisor_pin(self, self.ctx, self.tr("Price of %1: %2 → %3").replace(
+                "%1", line.name).replace("%2", line.unit_price.format()).replace(
+                "%3", price.format())) is None:
+            return
+        if self._cart_editable(self.tr("Change a price after payment started")):
+            self.cart.set_price(row, price)
+
+    def _new_sale(self) -> None:
+        if self.order_id is not None and self.paid_so_far.is_positive:
+            self.say(self.tr("Part of this sale is already paid: take the rest first."),
+                     error=True)
+            return
+        if self.cart.lines and not self._cart_editable(self.tr("Clear a sale after payment "
+                                                              "started")):
+            return
+        if self.order_id is not None:
+            self.ctx.tasks.submit(self.ctx.counter.abandon_order, self.order_id, None,
+                                  on_error=self._show_error)
+        self._reset()
+
+    def _reset(self) -> None:
+        self.cart.clear()
+        self.order_id = None
+        self.paid_so_far = Money.zero(self.ctx.currency)
+        self.search.clear()
+        self.results.clear()
+        self._refresh_totals()
+        self.search.setFocus()
+
+    # --- paying -----------------------------------------------------------------------------
+    def start_tender(self, kind: str) -> None:
+        if self._busy:
+            return
+        if not self.cart.lines:
+            self.say(self.tr("The cart is empty: scan or choose a product first."), error=True)
+            return
+        if kind in ONLINE_TENDERS and not self.ctx.is_online():
+            self.say(self._offline_reason(), error=True)
+            return
+        self._set_busy(True)
+        if self.order_id is None:
+            self.ctx.tasks.submit(
+                self.ctx.counter.create_order,
+                self.cart.order_lines(),
+                on_done=lambda order_id: self._order_ready(kind, order_id),
+                on_error=self._tender_failed,
+            )
+        else:
+            self._refresh_balance(then=lambda balance: self._open_tender(kind, balance))
+
+    def _order_ready(self, kind: str, order_id: str) -> None:
+        self.order_id = order_id
+        self._refresh_balance(then=lambda balance: self._open_tender(kind, balance))
+
+    def _refresh_balance(self, then: Any = None) -> None:
+        assert self.order_id is not None
+        self.ctx.tasks.submit(
+            self.ctx.counter.order_balance,
+            self.order_id,
+            on_done=lambda balance: self._balance_ready(balance, then),
+            on_error=self._tender_failed,
+        )
+
+    def _balance_ready(self, balance: Any, then: Any) -> None:
+        self.paid_so_far = balance.paid
+        self._refresh_totals(balance)
+        if then is not None:
+            then(balance)
+
+    def _open_tender(self, kind: str, balance: Any) -> None:
+        self._set_busy(False)
+        assert self.order_id is not None
+        if balance.remaining.is_zero:
+            self._after_tender()
+            return
+        open_tender_dialog(kind, self.ctx, self.order_id, balance.remaining, self)
+        self._after_tender()
+
+    def _after_tender(self) -> None:
+        if self.order_id is None:
+            return
+        self._refresh_balance(then=self._maybe_finish)
+
+    def _maybe_finish(self, balance: Any) -> None:
+        if not balance.settled:
+            if balance.paid.is_positive:
+                self.say(self.tr("Paid so far %1; still due %2: choose another tender.")
+                         .replace("%1", balance.paid.format())
+                         .replace("%2", balance.remaining.format()))
+            return
+        order_id = self.order_id
+        assert order_id is not None
+        self._reset()
+        self.say(self.tr("Sale complete."))
+        self.sale_completed.emit(order_id)
+        self.show_receipt(order_id)
+        self.load()
+
+    def show_receipt(self, order_id: str) -> None:
+        dialog = ReceiptDialog(self.ctx, order_id, self)
+        dialog.open()
+
+    def _resume(self) -> None:
+        if not self._resumable:
+            return
+        payment = self._resumable[0]
+        self.order_id = payment.order_id
+        self.ctx.tasks.submit(
+            self.ctx.counter.order_lines,
+            payment.order_id,
+            on_done=lambda lines: self._resumed(payment, lines),
+            on_error=self._show_error,
+        )
+
+    def _resumed(self, payment: Any, lines: list[Any]) -> None:
+        self.cart.clear()
+        for line in lines:
+            self.cart.add(CartLine(line.name, line.unit_price, line.quantity, line.product_id))
+        self.resume_box.hide()
+        kind = "mpesa" if payment.method.startswith("mpesa") else "paystack"
+        open_tender_dialog(kind, self.ctx, payment.order_id, payment.amount, self,
+                           resume=payment)
+        self._after_tender()
+        self.load()
+
+    def _tender_failed(self, error: BaseException) -> None:
+        self._set_busy(False)
+        self._show_error(error)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self._refresh_tenders()
+
+    # --- display ----------------------------------------------------------------------------
+    def _offline_reason(self) -> str:
+        if self.ctx.gateway is None:
+            return self.tr("M-Pesa prompts and Paystack links need the relay: this till is not "
+                           "paired with one. Cash, COD and proofs still work.")
+        return self.tr("Offline (%1): M-Pesa prompts and Paystack links are unavailable. "
+                       "Cash, COD and proofs still work.").replace(
+                           "%1", self.ctx.status.offline_reason)
+
+    def _refresh_tenders(self) -> None:
+        online = self.ctx.is_online()
+        for key, button in self.tender_buttons.items():
+            button.setEnabled(not self._busy and (online or key not in ONLINE_TENDERS))
+            if key in ONLINE_TENDERS:
+                button.setToolTip("" if online else self._offline_reason())
+        self.offline_label.setText("" if online else self._offline_reason())
+
+    def _refresh_totals(self, balance: Any = None, *_args: Any) -> None:
+        total = self.cart.total
+        vat = total.vat_inclusive(self._vat_bps())[1]
+        self.total_label.setText(self.tr("Total %1").replace("%1", total.format()))
+        self.vat_label.setText(
+            self.tr("%n item(s), incl. VAT %1", "", sum(line.quantity for line in self.cart.lines))
+            .replace("%1", vat.format())
+        )
+        if self.order_id is not None and self.paid_so_far.is_positive:
+            remaining = total - self.paid_so_far
+            self.due_label.setText(self.tr("Paid %1 · still due %2").replace(
+                "%1", self.paid_so_far.format()).replace("%2", remaining.format()))
+        else:
+            self.due_label.setText("")
+
+    def _vat_bps(self) -> int:
+        settings = self.ctx.shop_settings
+        return int(settings.vat_bps) if settings is not None else 1600
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.message.setProperty("role", "error" if error else "ok")
+        self.message.style().polish(self.message)
+        self.message.setText(text)
+
+    def _show_error(self, error: BaseException) -> None:
+        if isinstance(error, DukaError):
+            self.say(error.message, error=True)
+        else:
+            self.say(self.tr("Something went wrong: %1").replace("%1", type(error).__name__),
+                     error=True)

@@ -1,0 +1,286 @@
+"""M-Pesa: an STK prompt to the customer's phone with live status, or the paybill fallback.
+
+The outcome arrives as a bus event (relay -> sync engine -> ledger -> bus -> this dialog).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.core.events import PaymentProcessed
+from pos_app.core.money import Money
+from pos_app.ui.cashier.online_status import describe
+from pos_app.ui.cashier.tender_base import TenderDialog
+from pos_app.ui.context import AppContext
+
+PHONE_REGIONS = {"KES": "KE", "NGN": "NG", "UGX": "UG", "TZS": "TZ"}
+
+
+def check_phone(text: str, region: str) -> str | None:
+    """The number as M-Pesa wants it (2547...), or None when it is not a mobile of `region`."""
+    from sync.providers.phones import InvalidPhone, normalise_msisdn
+
+    try:
+        return normalise_msisdn(text, region)
+    except InvalidPhone:
+        return None
+
+
+class StkDialog(TenderDialog):
+    def __init__(
+        self,
+        ctx: AppContext,
+        order_id: str,
+        due: Money,
+        parent: QWidget | None = None,
+        resume: Any = None,
+    ) -> None:
+        super().__init__(ctx, order_id, due, self.tr("M-Pesa"), parent)
+        self.setObjectName("stk-dialog")
+        self.region = PHONE_REGIONS.get(due.currency, "KE")
+        self.pages = QStackedWidget()
+        self.layout_.addWidget(self.pages)
+
+        # page 0: the phone number
+        phone_page = QWidget()
+        phone_layout = QVBoxLayout(phone_page)
+        phone_layout.addWidget(QLabel(self.tr("Customer's M-Pesa phone number")))
+        self.phone = QLineEdit()
+        self.phone.setObjectName("stk-phone")
+        self.phone.setPlaceholderText("07XX XXX XXX")
+        self.phone.setStyleSheet("font-size: 22px; min-height: 48px;")
+        self.phone.textChanged.connect(self._validate_phone)
+        self.phone.returnPressed.connect(self._send)
+        phone_layout.addWidget(self.phone)
+        self.phone_hint = QLabel()
+        self.phone_hint.setObjectName("stk-phone-hint")
+        self.phone_hint.setWordWrap(True)
+        phone_layout.addWidget(self.phone_hint)
+        self.pages.addWidget(phone_page)
+
+        # page 1: waiting / outcome
+        wait_page = QWidget()
+        wait_layout = QVBoxLayout(wait_page)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("stk-status")
+        self.status_label.setProperty("role", "heading")
+        self.status_label.setWordWrap(True)
+        wait_layout.addWidget(self.status_label)
+        self.next_label = QLabel()
+        self.next_label.setObjectName("stk-next")
+        self.next_label.setWordWrap(True)
+        wait_layout.addWidget(self.next_label)
+        wait_layout.addStretch(1)
+        self.pages.addWidget(wait_page)
+
+        # page 2: paybill / till fallback
+        paybill_page = QWidget()
+        paybill_layout = QVBoxLayout(paybill_page)
+        self.paybill_label = QLabel(self.tr("Loading the paybill details…"))
+        self.paybill_label.setObjectName("paybill-details")
+        self.paybill_label.setWordWrap(True)
+        self.paybill_label.setStyleSheet("font-size: 18px;")
+        paybill_layout.addWidget(self.paybill_label)
+        paybill_layout.addWidget(QLabel(self.tr("M-Pesa receipt code, or paste the SMS:")))
+        self.code = QPlainTextEdit()
+        self.code.setObjectName("paybill-code")
+        self.code.setFixedHeight(90)
+        paybill_layout.addWidget(self.code)
+        self.pages.addWidget(paybill_page)
+
+        self.add_message_line()
+        buttons = QHBoxLayout()
+        self.paybill_button = self._button(self.tr("Use paybill / till"), "stk-paybill",
+                                           self._show_paybill)
+        self.cancel_button = self._button(self.tr("Cancel prompt"), "stk-cancel", self._cancel)
+        self.check_button = self._button(self.tr("Check status"), "stk-check", self._check)
+        self.retry_button = self._button(self.tr("Try again"), "stk-retry", self._retry)
+        self.close_button = self._button(self.tr("Close"), "stk-close", self._close)
+        self.send_button = self._button(self.tr("Send prompt"), "stk-send", self._send)
+        self.send_button.setProperty("role", "primary")
+        self.submit_code_button = self._button(self.tr("Record payment"), "paybill-submit",
+                                               self._submit_code)
+        self.submit_code_button.setProperty("role", "primary")
+        buttons.addWidget(self.paybill_button)
+        buttons.addStretch(1)
+        for button in (self.cancel_button, self.check_button, self.retry_button,
+                       self.close_button, self.send_button, self.submit_code_button):
+            buttons.addWidget(button)
+        self.layout_.addLayout(buttons)
+        ctx.bus.domain_event.connect(self._on_event)
+
+        if resume is not None:
+            self.payment_id = resume.id
+            self.payment = resume
+            self._show_status(resume.status)
+        elif not ctx.is_online():
+            self._show_paybill()
+            self.say(self.tr("Offline: the prompt cannot be sent. Use the paybill."), error=True)
+        else:
+            self._show_phone()
+
+    def _button(self, text: str, name: str, slot: Any) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        return button
+
+    def _only(self, *visible: QPushButton) -> None:
+        for button in (self.paybill_button, self.cancel_button, self.check_button,
+                       self.retry_button, self.close_button, self.send_button,
+                       self.submit_code_button):
+            button.setVisible(button in visible)
+
+    # --- phone ------------------------------------------------------------------------------
+    def _show_phone(self) -> None:
+        self.pages.setCurrentIndex(0)
+        self._only(self.paybill_button, self.close_button, self.send_button)
+        self.close_button.setText(self.tr("Back"))
+        self._validate_phone(self.phone.text())
+        self.phone.setFocus()
+
+    def _validate_phone(self, text: str) -> None:
+        if not text.strip():
+            self.phone_hint.setText(self.tr("Type the number, e.g. 0712 345 678."))
+            self.phone_hint.setProperty("role", "")
+            self.send_button.setEnabled(False)
+        elif check_phone(text, self.region) is None:
+            self.phone_hint.setText(self.tr("Not a mobile number of this country yet."))
+            self.phone_hint.setProperty("role", "error")
+            self.send_button.setEnabled(False)
+        else:
+            self.phone_hint.setText(self.tr("✓ Valid number"))
+            self.phone_hint.setProperty("role", "ok")
+            self.send_button.setEnabled(not self._running)
+        self.phone_hint.style().polish(self.phone_hint)
+
+    def _send(self) -> None:
+        if check_phone(self.phone.text(), self.region) is None:
+            return
+        self.say("")
+        self._show_status("initiating")
+        self.run_once(self.ctx.counter.start_stk, self.order_id, self.due, self.phone.text(),
+                      self.payment_id, on_done=self._started)
+
+    def _started(self, payment: Any) -> None:
+        self.payment = payment
+        self._show_status(payment.status)
+
+    def failed(self, error: BaseException) -> None:
+        super().failed(error)
+        if self.pages.currentIndex() == 1 and self.payment is None:
+            # the prompt never left: offer the number again and the paybill
+            self.pages.setCurrentIndex(0)
+            self._only(self.paybill_button, self.close_button, self.retry_button)
+
+    # --- live status ------------------------------------------------------------------------
+    def _on_event(self, event: object) -> None:
+        if isinstance(event, PaymentProcessed) and event.payment_id == self.payment_id:
+            self.ctx.tasks.submit(self.ctx.counter.payment, self.payment_id,
+                                  on_done=self._refreshed, on_error=self.failed)
+
+    def _refreshed(self, payment: Any) -> None:
+        self.payment = payment
+        self._show_status(payment.status)
+
+    def _show_status(self, status: str) -> None:
+        self.pages.setCurrentIndex(1)
+        what, next_step, final = describe(status)
+        if status in ("succeeded", "verified") and self.payment is not None:
+            receipt = self.payment.receipt_number or ""
+            what = self.tr("Paid %1. M-Pesa receipt %2.").replace(
+                "%1", self.payment.amount.format()).replace("%2", receipt)
+        self.status_label.setText(what)
+        self.status_label.setProperty("status", status)
+        self.next_label.setText(next_step)
+        self.close_button.setText(self.tr("Close"))
+        if status in ("succeeded", "verified"):
+            self._only(self.close_button)
+            self.close_button.setProperty("role", "primary")
+            self.close_button.style().polish(self.close_button)
+        elif final:
+            self._only(self.paybill_button, self.retry_button, self.close_button)
+        elif status in ("initiating", "pending"):
+            self._only()
+        else:
+            self._only(self.paybill_button, self.cancel_button, self.check_button)
+
+    def _cancel(self) -> None:
+        self.ctx.tasks.submit(self.ctx.counter.cancel_payment, self.payment_id,
+                              "cashier cancelled the prompt", on_done=self._refreshed,
+                              on_error=self.failed)
+
+    def _check(self) -> None:
+        self.say(self.tr("Asking the provider…"))
+        self.ctx.tasks.submit(self.ctx.counter.check_status, self.payment_id,
+                              on_done=lambda _: None, on_error=self.failed)
+
+    def _retry(self) -> None:
+        import uuid
+
+        self.payment_id = str(uuid.uuid4())
+        self.payment = None
+        self.say("")
+        self._show_phone()
+
+    def _close(self) -> None:
+        if self.payment is not None and self.payment.status in ("succeeded", "verified",
+                                                                "awaiting_verification"):
+            self.accept()
+        else:
+            self.reject()
+
+    # --- paybill fallback -------------------------------------------------------------------
+    def _show_paybill(self) -> None:
+        import uuid
+
+        if self.payment is not None and self.payment.status in ("awaiting_customer", "unknown"):
+            self.say(self.tr("Cancel the prompt first, so the customer cannot pay twice."),
+                     error=True)
+            return
+        self.payment_id = str(uuid.uuid4())
+        self.pages.setCurrentIndex(2)
+        self._only(self.close_button, self.submit_code_button)
+        self.close_button.setText(self.tr("Back"))
+        self.ctx.tasks.submit(self.ctx.counter.paybill_details, self.order_id,
+                              on_done=self._show_paybill_details, on_error=self.failed)
+        self.code.setFocus()
+
+    def _show_paybill_details(self, details: Any) -> None:
+        lines = []
+        if details.paybill:
+            lines.append(self.tr("Paybill number: <b>%1</b>").replace("%1", details.paybill))
+            lines.append(self.tr("Account number: <b>%1</b>").replace(
+                "%1", details.account_reference))
+        if details.till:
+            lines.append(self.tr("or Buy Goods till: <b>%1</b>").replace("%1", details.till))
+        if not lines:
+            lines.append(self.tr("No paybill or till number is set: ask the supervisor."))
+        lines.append(self.tr("Amount: <b>%1</b>").replace("%1", self.due.format()))
+        self.paybill_label.setText("<br/>".join(lines))
+
+    def _submit_code(self) -> None:
+        self.run_once(self.ctx.counter.submit_mpesa_code, self.order_id, self.due,
+                      self.code.toPlainText(), self.payment_id, on_done=self._code_recorded)
+
+    def _code_recorded(self, payment: Any) -> None:
+        self.payment = payment
+        self._show_status(payment.status)
+
+    def set_busy(self, busy: bool) -> None:
+        self.submit_code_button.setEnabled(not busy)
+        if busy:
+            self.send_button.setEnabled(False)
+        else:
+            self._validate_phone(self.phone.text())
