@@ -1,0 +1,192 @@
+"""The supervisor's administration: staff (add, reset PIN, deactivate), the shop's settings,
+per-provider test mode on the relay, and pairing the till with a relay.
+
+The till never loses its last active supervisor: the check runs inside the same write
+transaction as the change, so two supervisors deactivating each other cannot both succeed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from sqlalchemy import func, select, update
+
+from pos_app.core.errors import DukaError, InvalidInput, NotFound
+from pos_app.services.bus import EventBus
+from pos_app.services.gateway import GatewayUnavailable, OnlineGateway
+from pos_app.services.shop import ShopService, ShopSettings
+from pos_app.services.unit import ledger_change
+from pos_app.services.users import UserService, UserView, hash_pin, require_role
+from pos_app.store.db import Ledger
+from pos_app.store.schema import users
+
+PROVIDERS: Final = ("mpesa", "paystack")
+LANGUAGES: Final = ("en", "sw")
+
+
+class LastSupervisor(DukaError):
+    def __init__(self) -> None:
+        super().__init__(
+            "This is the last active supervisor: add another supervisor before deactivating "
+            "this one."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PairingOutcome:
+    relay_url: str
+    detail: str
+
+
+def _check_pin(pin: str) -> None:
+    if not (isinstance(pin, str) and pin.isdigit() and 4 <= len(pin) <= 8):
+        raise InvalidInput("A PIN is 4 to 8 digits.")
+
+
+class AdminService:
+    def __init__(
+        self,
+        ledger: Ledger,
+        bus: EventBus,
+        users_service: UserService,
+        shop: ShopService,
+        gateway: Callable[[], OnlineGateway | None] | None = None,
+        pair: Callable[[Any, str, str], Any] | None = None,
+    ) -> None:
+        self._ledger = ledger
+        self._bus = bus
+        self._users = users_service
+        self._shop = shop
+        self._gateway = gateway or (lambda: None)
+        self._pair = pair
+
+    # --- staff ----------------------------------------------------------------------------
+    def list_users(self) -> list[UserView]:
+        return self._users.list_users(include_inactive=True)
+
+    def add_user(
+        self, name: str, role: str, pin: str, *, supervisor_id: str, language: str | None = None
+    ) -> UserView:
+        if language is not None and language not in LANGUAGES:
+            raise InvalidInput("Choose English or Kiswahili.")
+        return self._users.create_user(name, role, pin, created_by=supervisor_id, language=language)
+
+    def reset_pin(self, user_id: str, new_pin: str, *, supervisor_id: str) -> None:
+        """A supervisor sets a new PIN (the user forgot theirs); clears any lock-out."""
+        _check_pin(new_pin)
+        salt = secrets.token_bytes(16)
+        pin_hash = hash_pin(new_pin, salt)
+        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
+            require_role(change.conn, supervisor_id, "supervisor")
+            result = change.conn.execute(
+                update(users)
+                .where(users.c.id == user_id)
+                .values(pin_hash=pin_hash, pin_salt=salt, failed_attempts=0, locked_until=None)
+            )
+            if result.rowcount != 1:
+                raise NotFound("user", user_id)
+            change.record("user.pin_reset", entity="user", entity_id=user_id, details={})
+
+    def set_active(self, user_id: str, active: bool, *, supervisor_id: str) -> None:
+        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
+            conn = change.conn
+            require_role(conn, supervisor_id, "supervisor")
+            row = conn.execute(select(users.c.role).where(users.c.id == user_id)).first()
+            if row is None:
+                raise NotFound("user", user_id)
+            if not active and row.role == "supervisor":
+                others = conn.execute(
+                    select(func.count())
+                    .select_from(users)
+                    .where(
+                        users.c.role == "supervisor",
+                        users.c.active.is_(True),
+                        users.c.id != user_id,
+                    )
+                ).scalar_one()
+                if others == 0:
+                    raise LastSupervisor()
+            conn.execute(update(users).where(users.c.id == user_id).values(active=active))
+            change.record(
+                "user.activated" if active else "user.deactivated",
+                entity="user",
+                entity_id=user_id,
+                details={},
+                payload={"user_id": user_id, "active": active},
+            )
+
+    def set_language(self, user_id: str, language: str, *, supervisor_id: str) -> None:
+        if language not in LANGUAGES:
+            raise InvalidInput("Choose English or Kiswahili.")
+        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
+            require_role(change.conn, supervisor_id, "supervisor")
+            change.conn.execute(
+                update(users).where(users.c.id == user_id).values(language=language)
+            )
+            change.record(
+                "user.language", entity="user", entity_id=user_id, details={"language": language}
+            )
+
+    # --- settings -------------------------------------------------------------------------
+    def settings(self) -> ShopSettings:
+        return self._shop.get()
+
+    def update_settings(self, supervisor_id: str, **changes: Any) -> ShopSettings:
+        current = self._shop.get()
+        changed = {k: v for k, v in changes.items() if getattr(current, k, object()) != v}
+        if not changed:
+            return current
+        return self._shop.update(supervisor_id, **changed)
+
+    def set_test_mode(self, provider: str, enabled: bool, *, supervisor_id: str) -> None:
+        """Ask the relay to switch the provider, then audit it (refusals are audited too)."""
+        with self._ledger.read() as conn:
+            require_role(conn, supervisor_id, "supervisor")
+        try:
+            if provider not in PROVIDERS:
+                raise InvalidInput(f"Unknown provider {provider!r}.")
+            gateway = self._gateway()
+            if gateway is None:
+                raise GatewayUnavailable(
+                    "Test mode is switched on the relay, and this till is not paired with one."
+                )
+            gateway.set_test_mode(provider, enabled)
+        except DukaError as exc:
+            self._audit(
+                supervisor_id,
+                "provider.test_mode_refused",
+                provider,
+                {"enabled": enabled, "error": type(exc).__name__},
+            )
+            raise
+        self._audit(supervisor_id, "provider.test_mode", provider, {"enabled": enabled})
+
+    def pair(self, relay_url: str, code: str, *, supervisor_id: str) -> PairingOutcome:
+        if self._pair is None:
+            raise InvalidInput("Relay pairing is not available in this build.")
+        if not relay_url.strip() or not code.strip():
+            raise InvalidInput("Type the relay's address and the pairing code.")
+        with self._ledger.read() as conn:
+            require_role(conn, supervisor_id, "supervisor")
+        try:
+            result = self._pair(self._ledger.settings, relay_url.strip(), code.strip())
+        except DukaError as exc:
+            self._audit(
+                supervisor_id, "relay.pairing_failed", "relay", {"error": type(exc).__name__}
+            )
+            raise
+        self._audit(supervisor_id, "relay.paired", "relay", {"relay_url": relay_url.strip()})
+        return PairingOutcome(relay_url.strip(), str(getattr(result, "shop_name", "")))
+
+    def _audit(self, actor: str, action: str, entity_id: str, details: dict[str, Any]) -> None:
+        with ledger_change(self._ledger, self._bus, actor) as change:
+            change.record(
+                action,
+                entity="settings",
+                entity_id=entity_id,
+                details=details,
+                payload={"action": action, "subject": entity_id, **details},
+            )

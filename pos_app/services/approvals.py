@@ -1,0 +1,292 @@
+"""The supervisor's approvals queue: proofs awaiting verification, unknown outcomes and flagged
+payments, riskiest first; each decision needs the deciding supervisor's PIN.
+
+A refused decision (wrong or cashier PIN, self-approval, wrong state, unreadable image) changes
+nothing but is itself written to the audit log, in its own transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import or_, select, update
+
+from pos_app.core.errors import DecryptionError, DukaError, InvalidInput, PaymentError
+from pos_app.core.money import Money
+from pos_app.core.payments import OPEN_STATUSES, PaymentStatus
+from pos_app.core.risk import RiskReason
+from pos_app.services.bus import EventBus
+from pos_app.services.payments import PaymentService
+from pos_app.services.provider_events import ProviderEventView, mark_matched
+from pos_app.services.unit import ledger_change
+from pos_app.services.users import UserService, UserView, require_role
+from pos_app.store.db import Ledger
+from pos_app.store.schema import payments, proofs, users
+
+S = PaymentStatus
+
+
+class ItemKind(StrEnum):
+    PROOF = "proof"  # a typed receipt code / SMS / slip waits for verification
+    UNKNOWN = "unknown"  # the till cannot tell if the money arrived (mismatch, late pay)
+    FLAGGED = "flagged"  # high risk score
+
+
+@dataclass(frozen=True, slots=True)
+class ReuseWarning:
+    payment_id: str
+    order_id: str
+    status: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalItem:
+    kind: ItemKind
+    payment_id: str
+    order_id: str
+    method: str
+    status: str
+    expected: Money
+    claimed: Money | None  # what the proof / provider says was paid, when known
+    risk_score: int
+    risk_reasons: tuple[RiskReason, ...]
+    created_at: datetime
+    proof_id: str | None = None
+    proof_type: str | None = None
+    reference: str | None = None
+    notes: str | None = None
+    has_image: bool = False
+    submitted_by: str | None = None
+    submitted_by_name: str | None = None
+    reuses: tuple[ReuseWarning, ...] = ()
+    matches: tuple[ProviderEventView, ...] = field(default_factory=tuple)
+
+    @property
+    def mismatch(self) -> bool:
+        return self.claimed is not None and self.claimed != self.expected
+
+
+class ApprovalService:
+    def __init__(
+        self,
+        ledger: Ledger,
+        bus: EventBus,
+        payments_service: PaymentService,
+        users_service: UserService,
+        provider_events: Any = None,
+    ) -> None:
+        self._ledger = ledger
+        self._bus = bus
+        self._payments = payments_service
+        self._users = users_service
+        self._events = provider_events
+
+    # --- the queue ------------------------------------------------------------------------
+    def queue(self) -> list[ApprovalItem]:
+        """Everything waiting for a supervisor, highest risk first, newest first within."""
+        found = (self._item(view) for view in self._payments.needing_supervisor(limit=500))
+        items = [i for i in found if i is not None]
+        items.sort(key=lambda i: i.created_at, reverse=True)
+        items.sort(key=lambda i: i.risk_score, reverse=True)
+        return items
+
+    def _item(self, view: Any) -> ApprovalItem | None:
+        status = PaymentStatus(view.status)
+        claimed = view.paid_amount
+        base: dict[str, Any] = {
+            "payment_id": view.id,
+            "order_id": view.order_id,
+            "method": view.method,
+            "status": view.status,
+            "expected": view.amount,
+            "risk_score": view.risk_score,
+            "risk_reasons": view.risk_reasons,
+            "created_at": view.created_at,
+        }
+        if status is S.AWAITING_VERIFICATION:
+            pending = [p for p in self._payments.proofs_for_payment(view.id) if p.decision is None]
+            if not pending:
+                return None
+            proof = pending[-1]
+            matches: tuple[ProviderEventView, ...] = ()
+            if self._events is not None:
+                matches = tuple(self._events.matching(proof.reference, view.amount))
+            return ApprovalItem(
+                kind=ItemKind.PROOF,
+                claimed=claimed if claimed is not None else view.amount,
+                proof_id=proof.id,
+                proof_type=proof.proof_type,
+                reference=proof.reference,
+                notes=proof.notes,
+                has_image=proof.has_image,
+                submitted_by=proof.submitted_by,
+                submitted_by_name=self._user_name(proof.submitted_by),
+                reuses=tuple(self._reuses(view.id, proof.id)),
+                matches=matches,
+                **{**base, "created_at": proof.submitted_at},
+            )
+        if status is S.UNKNOWN:
+            return ApprovalItem(
+                kind=ItemKind.UNKNOWN, claimed=claimed, reference=view.receipt_number, **base
+            )
+        if view.needs_supervisor:
+            return ApprovalItem(
+                kind=ItemKind.FLAGGED, claimed=claimed, reference=view.receipt_number, **base
+            )
+        return None
+
+    def _user_name(self, user_id: str | None) -> str | None:
+        if user_id is None:
+            return None
+        with self._ledger.read() as conn:
+            return conn.execute(select(users.c.name).where(users.c.id == user_id)).scalar()
+
+    def _reuses(self, payment_id: str, proof_id: str) -> list[ReuseWarning]:
+        """Other payments whose proof or receipt carries the same code (blind index match)."""
+        with self._ledger.read() as conn:
+            bidx = conn.execute(
+                select(proofs.c.reference_bidx).where(proofs.c.id == proof_id)
+            ).scalar_one()
+            other_proofs = select(proofs.c.payment_id).where(
+                proofs.c.reference_bidx == bidx, proofs.c.payment_id != payment_id
+            )
+            rows = conn.execute(
+                select(payments.c.id, payments.c.order_id, payments.c.status, payments.c.created_at)
+                .where(payments.c.id != payment_id)
+                .where(
+                    or_(
+                        payments.c.id.in_(other_proofs),
+                        payments.c.receipt_number_bidx == bidx,
+                        payments.c.provider_reference_bidx == bidx,
+                    )
+                )
+                .order_by(payments.c.created_at)
+            )
+            return [ReuseWarning(r.id, r.order_id, r.status, r.created_at) for r in rows]
+
+    def receipt_image(self, proof_id: str) -> bytes:
+        """The proof's photo, decrypted in memory only (the caller must not write it out)."""
+        try:
+            image = self._payments.proof_image(proof_id)
+        except DecryptionError as exc:
+            self._refused(None, "proof.image_unreadable", "proof", proof_id, exc)
+            raise
+        if image is None:
+            raise InvalidInput("This proof has no photo.")
+        return image
+
+    def report_unreadable_image(self, proof_id: str, actor_id: str | None) -> None:
+        """The photo decrypted but is no picture: audit it so a damaged file is noticed."""
+        self._refused(
+            actor_id,
+            "proof.image_unreadable",
+            "proof",
+            proof_id,
+            InvalidInput("The receipt photo is damaged and cannot be shown."),
+        )
+
+    # --- decisions ------------------------------------------------------------------------
+    def _supervisor(self, supervisor_id: str, pin: str) -> UserView:
+        return self._users.require_supervisor(pin, supervisor_id)
+
+    def decide(
+        self,
+        item: ApprovalItem,
+        supervisor_id: str,
+        pin: str,
+        approve: bool,
+        notes: str,
+    ) -> Any:
+        """Approve or reject: the product guide's confirm_manual_payment for proofs, the
+        ledger's resolve_unknown for unknown outcomes, clearing or cancelling for flags."""
+        action = "approval.refused"
+        try:
+            if not approve and not notes.strip():
+                raise InvalidInput("Say why you reject it (the cashier will read this).")
+            self._supervisor(supervisor_id, pin)
+            if item.kind is ItemKind.PROOF:
+                return self._payments.confirm_manual_payment(
+                    item.payment_id, supervisor_id, approve, notes.strip() or None
+                )
+            if item.kind is ItemKind.UNKNOWN:
+                return self._payments.resolve_unknown(
+                    item.payment_id, supervisor_id, approve, notes=notes.strip() or None
+                )
+            if approve:
+                return self._clear_flag(item.payment_id, supervisor_id, notes.strip())
+            if PaymentStatus(item.status) in OPEN_STATUSES:
+                return self._payments.cancel_payment(
+                    item.payment_id, actor_id=supervisor_id, reason=notes.strip()
+                )
+            raise PaymentError(
+                "This payment is already paid: give the money back on the Refunds page."
+            )
+        except DukaError as exc:
+            self._refused(
+                supervisor_id, action, "payment", item.payment_id, exc, {"approve": approve}
+            )
+            raise
+
+    def accept_match(self, item: ApprovalItem, event_id: str, supervisor_id: str, pin: str) -> Any:
+        """One click: the relay's confirmation with the same receipt code and amount proves
+        the proof; verify the payment and tie the confirmation to it."""
+        match = next((m for m in item.matches if m.event_id == event_id), None)
+        if match is None:
+            error = InvalidInput("That confirmation does not match this proof.")
+            self._refused(supervisor_id, "approval.refused", "payment", item.payment_id, error)
+            raise error
+        view = self.decide(
+            item, supervisor_id, pin, True, f"Matched to relay confirmation {event_id[:8]}"
+        )
+        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
+            if not mark_matched(change.conn, event_id, item.payment_id, supervisor_id):
+                raise PaymentError("That confirmation was matched to another sale meanwhile.")
+            change.record(
+                "provider_event.matched",
+                entity="provider_event",
+                entity_id=event_id,
+                details={"payment_id": item.payment_id},
+                payload={"event_id": event_id, "payment_id": item.payment_id},
+            )
+        return view
+
+    def _clear_flag(self, payment_id: str, supervisor_id: str, notes: str) -> Any:
+        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
+            require_role(change.conn, supervisor_id, "supervisor")
+            result = change.conn.execute(
+                update(payments)
+                .where(payments.c.id == payment_id, payments.c.needs_supervisor.is_(True))
+                .values(needs_supervisor=False)
+            )
+            if result.rowcount != 1:
+                raise PaymentError("This payment no longer waits for a decision.")
+            change.record(
+                "payment.flag_cleared",
+                entity="payment",
+                entity_id=payment_id,
+                details={"noted": bool(notes)},
+                payload={"payment_id": payment_id, "notes": notes},
+            )
+        return self._payments.get_payment(payment_id)
+
+    def _refused(
+        self,
+        actor_id: str | None,
+        action: str,
+        entity: str,
+        entity_id: str,
+        error: BaseException,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        """Audit a refused attempt (nothing else is written)."""
+        with ledger_change(self._ledger, self._bus, actor_id) as change:
+            change.record(
+                action,
+                entity=entity,
+                entity_id=entity_id,
+                details={"error": type(error).__name__, **(extra or {})},
+            )

@@ -1,0 +1,304 @@
+"""Giving money back: voiding a sale while its shift is open, refunding cash from the drawer,
+recording an M-Pesa reversal, refunding a Paystack payment through the relay.
+
+Every one needs a supervisor's PIN and a reason. The money change itself is one ledger
+transaction (PaymentService.refund, or the void below) with its outbox event and audit entry;
+a refused attempt changes nothing and is audited on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Final
+
+from sqlalchemy import Connection, func, select, update
+
+from pos_app.core.errors import DukaError, InvalidInput, NotFound, PaymentError, ShiftError
+from pos_app.core.events import PaymentProcessed
+from pos_app.core.money import Money
+from pos_app.core.orders import OrderStatus
+from pos_app.core.payments import OPEN_STATUSES, PAID_STATUSES, PaymentMethod, PaymentStatus
+from pos_app.services.bus import EventBus
+from pos_app.services.gateway import GatewayUnavailable, OnlineGateway
+from pos_app.services.payments import PaymentService, PaymentView
+from pos_app.services.unit import ledger_change
+from pos_app.services.users import UserService, require_role
+from pos_app.store.db import Ledger
+from pos_app.store.schema import orders, payments, refunds, shifts
+
+S = PaymentStatus
+
+
+class RefundMethod(StrEnum):
+    CASH_DRAWER = "cash_drawer"
+    MPESA_REVERSAL = "mpesa_reversal"
+    PAYSTACK = "paystack_refund"
+    BANK_TRANSFER = "bank_transfer"
+
+
+REFUND_METHOD_OF: Final[dict[str, RefundMethod]] = {
+    PaymentMethod.CASH.value: RefundMethod.CASH_DRAWER,
+    PaymentMethod.CASH_ON_DELIVERY.value: RefundMethod.CASH_DRAWER,
+    PaymentMethod.MPESA_STK.value: RefundMethod.MPESA_REVERSAL,
+    PaymentMethod.MPESA_PAYBILL.value: RefundMethod.MPESA_REVERSAL,
+    PaymentMethod.MANUAL_MOBILE_MONEY.value: RefundMethod.MPESA_REVERSAL,
+    PaymentMethod.PAYSTACK_LINK.value: RefundMethod.PAYSTACK,
+    PaymentMethod.BANK_TRANSFER.value: RefundMethod.BANK_TRANSFER,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RefundablePayment:
+    payment: PaymentView
+    refund_method: RefundMethod
+    remaining: Money
+    shift_open: bool  # the sale's shift is still open: it may be voided instead
+
+
+@dataclass(frozen=True, slots=True)
+class RefundRow:
+    id: str
+    payment_id: str
+    amount: Money
+    method: str
+    reason: str
+    by_user: str
+    at: datetime
+
+
+def shift_refunds(conn: Connection, shift_id: str) -> dict[str, int]:
+    """Minor units given back per refund method for the sales of one shift (for the Z report).
+
+    The cash drawer holds less by the `cash_drawer` total."""
+    rows = conn.execute(
+        select(refunds.c.method, func.sum(refunds.c.amount_minor))
+        .select_from(refunds.join(payments).join(orders))
+        .where(orders.c.shift_id == shift_id)
+        .group_by(refunds.c.method)
+    )
+    return {str(method): int(total) for method, total in rows}
+
+
+class RefundService:
+    def __init__(
+        self,
+        ledger: Ledger,
+        bus: EventBus,
+        payments_service: PaymentService,
+        users_service: UserService,
+        gateway: Callable[[], OnlineGateway | None] | None = None,
+    ) -> None:
+        self._ledger = ledger
+        self._bus = bus
+        self._payments = payments_service
+        self._users = users_service
+        self._gateway = gateway or (lambda: None)
+
+    # --- reading --------------------------------------------------------------------------
+    def recent_paid(self, limit: int = 200) -> list[RefundablePayment]:
+        """Paid (or partly refunded) payments, newest first, with what can still go back."""
+        with self._ledger.read() as conn:
+            ids = list(
+                conn.execute(
+                    select(payments.c.id)
+                    .where(payments.c.status.in_([s.value for s in PAID_STATUSES]))
+                    .order_by(payments.c.created_at.desc())
+                    .limit(limit)
+                ).scalars()
+            )
+        return [self.refundable(i) for i in ids]
+
+    def refundable(self, payment_id: str) -> RefundablePayment:
+        view = self._payments.get_payment(payment_id)
+        with self._ledger.read() as conn:
+            shift_open = _shift_open(conn, view.order_id)
+        return RefundablePayment(
+            payment=view,
+            refund_method=REFUND_METHOD_OF[view.method],
+            remaining=view.amount - view.refunded,
+            shift_open=shift_open,
+        )
+
+    def refunds(self, limit: int = 500) -> list[RefundRow]:
+        with self._ledger.read() as conn:
+            rows = conn.execute(select(refunds).order_by(refunds.c.created_at.desc()).limit(limit))
+            return [
+                RefundRow(
+                    r.id,
+                    r.payment_id,
+                    Money(r.amount_minor, r.currency),
+                    r.method,
+                    r.reason,
+                    r.by_user,
+                    r.created_at,
+                )
+                for r in rows
+            ]
+
+    # --- refunds --------------------------------------------------------------------------
+    def refund(
+        self,
+        payment_id: str,
+        amount: Money,
+        reason: str,
+        *,
+        supervisor_id: str,
+        pin: str,
+        reversal_code: str | None = None,
+    ) -> PaymentView:
+        """Give `amount` back the way the payment came in (cash from the drawer, an M-Pesa
+        reversal already made on the phone, a Paystack refund through the relay)."""
+        try:
+            if not reason.strip():
+                raise InvalidInput("Say why the money is given back.")
+            amount.require_positive("A refund")
+            self._users.require_supervisor(pin, supervisor_id)
+            target = self.refundable(payment_id)
+            view = target.payment
+            if PaymentStatus(view.status) is S.REFUNDED or (
+                view.status in (S.SUCCEEDED, S.VERIFIED, S.PARTIALLY_REFUNDED)
+                and target.remaining.is_zero
+            ):
+                raise PaymentError("This payment was already refunded in full.")
+            if PaymentStatus(view.status) not in PAID_STATUSES:
+                raise PaymentError(f"A {view.status} payment has no money to give back.")
+            if amount.currency != view.amount.currency:
+                raise InvalidInput(f"Refund in {view.amount.currency}, the payment's currency.")
+            if amount > target.remaining:
+                raise PaymentError(
+                    f"{amount.format()} is more than was paid and not yet refunded "
+                    f"({target.remaining.format()})."
+                )
+            text = reason.strip()
+            if target.refund_method is RefundMethod.MPESA_REVERSAL:
+                if not reversal_code or not reversal_code.strip():
+                    raise InvalidInput(
+                        "Type the M-Pesa reversal's transaction code from the confirmation SMS."
+                    )
+                text = f"{text} (M-Pesa reversal {reversal_code.strip().upper()})"
+            if target.refund_method is RefundMethod.PAYSTACK:
+                gateway = self._gateway()
+                if gateway is None:
+                    raise GatewayUnavailable(
+                        "Paystack refunds go through the relay, and this till is not paired "
+                        "with one."
+                    )
+                gateway.refund_paystack(payment_id, amount, text)
+            return self._payments.refund(
+                payment_id,
+                amount,
+                text,
+                supervisor_id=supervisor_id,
+                method=target.refund_method.value,
+            )
+        except DukaError as exc:
+            self._refused(
+                supervisor_id,
+                "refund.refused",
+                "payment",
+                payment_id,
+                exc,
+                {"amount_minor": amount.minor, "currency": amount.currency},
+            )
+            raise
+
+    # --- voids ----------------------------------------------------------------------------
+    def void_sale(self, order_id: str, reason: str, *, supervisor_id: str, pin: str) -> None:
+        """Undo a sale of the open shift: its paid payments become voided (the money goes back
+        to the customer at once), open ones are cancelled, the order is cancelled."""
+        try:
+            if not reason.strip():
+                raise InvalidInput("Say why the sale is voided.")
+            self._users.require_supervisor(pin, supervisor_id)
+            self._void(order_id, reason.strip(), supervisor_id)
+        except DukaError as exc:
+            self._refused(supervisor_id, "void.refused", "order", order_id, exc)
+            raise
+
+    def _void(self, order_id: str, reason: str, supervisor_id: str) -> None:
+        now = datetime.now(UTC)
+        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
+            conn = change.conn
+            require_role(conn, supervisor_id, "supervisor")
+            order = conn.execute(select(orders).where(orders.c.id == order_id)).first()
+            if order is None:
+                raise NotFound("order", order_id)
+            if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
+                raise PaymentError(f"This sale is already {order.status}.")
+            if not _shift_open(conn, order_id):
+                raise ShiftError(
+                    "This sale's shift is closed: it can no longer be voided. Refund it instead."
+                )
+            rows = list(conn.execute(select(payments).where(payments.c.order_id == order_id)))
+            if any(r.refunded_minor for r in rows):
+                raise PaymentError("Part of this sale was refunded: refund the rest instead.")
+            voided: list[dict[str, Any]] = []
+            for row in rows:
+                status = PaymentStatus(row.status)
+                if status in PAID_STATUSES:
+                    target = S.VOIDED
+                elif status in OPEN_STATUSES:
+                    target = S.CANCELLED
+                else:
+                    continue
+                conn.execute(
+                    update(payments)
+                    .where(payments.c.id == row.id)
+                    .values(status=target.value, needs_supervisor=False, updated_at=now)
+                )
+                voided.append(
+                    {"payment_id": row.id, "status": target.value, "amount_minor": row.amount_minor}
+                )
+                change.publish(
+                    PaymentProcessed(
+                        payment_id=row.id,
+                        order_id=order_id,
+                        amount=Money(row.amount_minor, row.currency),
+                        provider=row.provider,
+                        status=target.value,
+                    )
+                )
+            conn.execute(
+                update(orders)
+                .where(orders.c.id == order_id)
+                .values(status=OrderStatus.CANCELLED.value, updated_at=now)
+            )
+            change.record(
+                "sale.voided",
+                entity="order",
+                entity_id=order_id,
+                details={
+                    "total_minor": order.total_minor,
+                    "currency": order.currency,
+                    "payments": voided,
+                },
+                payload={"order_id": order_id, "reason": reason, "payments": voided},
+            )
+
+    def _refused(
+        self,
+        actor_id: str | None,
+        action: str,
+        entity: str,
+        entity_id: str,
+        error: BaseException,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        with ledger_change(self._ledger, self._bus, actor_id) as change:
+            change.record(
+                action,
+                entity=entity,
+                entity_id=entity_id,
+                details={"error": type(error).__name__, **(extra or {})},
+            )
+
+
+def _shift_open(conn: Connection, order_id: str) -> bool:
+    shift_id = conn.execute(select(orders.c.shift_id).where(orders.c.id == order_id)).scalar()
+    if shift_id is None:
+        return False
+    closed = conn.execute(select(shifts.c.closed_at).where(shifts.c.id == shift_id)).scalar()
+    return closed is None
