@@ -1,0 +1,153 @@
+"""The sandbox's configuration and its in-memory world: tokens, payments, registrations, and
+the outgoing callbacks it has delivered."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import string
+import time
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, Field
+
+from sync.providers.daraja import SANDBOX_PASSKEY, SANDBOX_SHORTCODE
+from sync.sandbox.scripts import Script, ScriptedOutcome, ScriptRule
+
+log = logging.getLogger(__name__)
+
+
+class SandboxConfig(BaseModel):
+    """Everything configurable; the defaults are the values printed by `python -m sync.sandbox`.
+    The credentials are sandbox-only stand-ins, never real ones."""
+
+    daraja_consumer_key: str = "sandbox-consumer-key"
+    daraja_consumer_secret: str = "sandbox-consumer-secret"
+    daraja_shortcode: str = SANDBOX_SHORTCODE
+    daraja_passkey: str = SANDBOX_PASSKEY
+    token_lifetime_s: int = 3599
+    paystack_secret_key: str = "sk_test_sandbox"
+    paystack_webhook_url: str | None = None
+    paystack_currencies: tuple[str, ...] = ("KES", "NGN", "GHS", "ZAR", "USD")
+    paystack_default_currency: str = "KES"
+    callback_delay_s: float = Field(default=1.0, ge=0)
+    late_callback_delay_s: float = Field(default=10.0, ge=0)
+    duplicate_gap_s: float = Field(default=0.2, ge=0)
+    c2b_validation: bool = True  # call the ValidationURL before the confirmation
+    rules: list[ScriptRule] = Field(default_factory=list)
+    use_default_script: bool = True
+
+
+@dataclass
+class StkPayment:
+    merchant_request_id: str
+    checkout_request_id: str
+    phone: str
+    amount: int  # whole shillings
+    account_reference: str
+    callback_url: str
+    outcome: ScriptedOutcome
+    final_at: float  # monotonic time when the result is known
+    receipt: str
+    completed_at: datetime | None = None
+
+
+@dataclass
+class PaystackTransaction:
+    id: int
+    reference: str
+    access_code: str
+    amount: int
+    currency: str
+    email: str
+    callback_url: str | None
+    metadata: Any
+    channels: list[str] | None
+    created_at: datetime
+    status: str = "abandoned"
+    gateway_response: str = "The transaction was not completed"
+    paid_at: datetime | None = None
+    refunded: int = 0
+
+
+@dataclass(frozen=True)
+class Delivery:
+    kind: str
+    url: str
+    body: bytes
+    status_code: int | None
+    error: str | None
+    at: datetime
+
+
+@dataclass
+class SandboxState:
+    config: SandboxConfig
+    script: Script
+    tokens: dict[str, str] = field(default_factory=dict)  # consumer key -> the one valid token
+    stk: dict[str, StkPayment] = field(default_factory=dict)
+    c2b_urls: dict[str, dict[str, str]] = field(default_factory=dict)  # shortcode -> URLs
+    paystack: dict[str, PaystackTransaction] = field(default_factory=dict)  # by reference
+    deliveries: list[Delivery] = field(default_factory=list)
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _http: httpx.AsyncClient | None = None
+    _next_id: int = 5_000_000
+
+    @classmethod
+    def from_config(cls, config: SandboxConfig) -> SandboxState:
+        return cls(config=config, script=Script(config.rules, config.use_default_script))
+
+    def next_id(self) -> int:
+        self._next_id += 1
+        return self._next_id
+
+    def by_access_code(self, access_code: str) -> PaystackTransaction | None:
+        return next((t for t in self.paystack.values() if t.access_code == access_code), None)
+
+    # ------------------------------------------------------------------------- background
+
+    def later(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` in the background, keeping a reference so it is not collected early."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._http is not None:
+            await self._http.aclose()
+
+    async def post(
+        self, kind: str, url: str, body: bytes, headers: dict[str, str] | None = None
+    ) -> httpx.Response | None:
+        """POST one callback/webhook once (Daraja does not retry) and record what happened."""
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=10.0, trust_env=False)
+        sent_headers = {"Content-Type": "application/json", **(headers or {})}
+        try:
+            response = await self._http.post(url, content=body, headers=sent_headers)
+        except httpx.HTTPError as exc:
+            log.warning("sandbox %s delivery to %s failed: %s", kind, url, type(exc).__name__)
+            self.deliveries.append(Delivery(kind, url, body, None, type(exc).__name__, now()))
+            return None
+        self.deliveries.append(Delivery(kind, url, body, response.status_code, None, now()))
+        return response
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def monotonic() -> float:
+    return time.monotonic()
+
+
+def random_code(length: int, alphabet: str = string.ascii_uppercase + string.digits) -> str:
+    return "".join(secrets.choice(alphabet) for _ in range(length))
