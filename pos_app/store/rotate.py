@@ -8,37 +8,46 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import column, inspect, select, table, update
+from sqlalchemy.sql.expression import TableClause
 
 from pos_app.core.identifiers import normalize_reference
 from pos_app.store import state
 from pos_app.store.crypto import FieldCipher
 from pos_app.store.db import KEY_CHECK, KEY_CHECK_PLAINTEXT, Ledger, verify_key
-from pos_app.store.schema import customers, outbox, payments, proofs
 
 
 @dataclass(frozen=True, slots=True)
 class Encrypted:
-    table: Table
+    table: str
     key: str  # the column whose value is the row id in the associated data
     columns: tuple[str, ...]
     # blind-index column -> (ciphertext column it indexes, index kind, normaliser)
     indexes: tuple[tuple[str, str, str, Callable[[str], str]], ...] = ()
+
+    def construct(self) -> TableClause:
+        names = {self.key, *self.columns, *(i[0] for i in self.indexes)}
+        return table(self.table, *(column(n) for n in sorted(names)))
 
 
 def _same(text: str) -> str:
     return text
 
 
+def _code(text: str) -> str:
+    return "".join(text.split()).upper()
+
+
+# Every encrypted column of the till, including tables other modules migrate in.
 ENCRYPTED: Final = (
     Encrypted(
-        customers,
+        "customers",
         "id",
         ("name_ct", "phone_ct", "address_ct"),
         (("phone_bidx", "phone_ct", "phone", _same),),
     ),
     Encrypted(
-        payments,
+        "payments",
         "id",
         ("provider_reference_ct", "receipt_number_ct", "provider_data_ct"),
         (
@@ -47,12 +56,21 @@ ENCRYPTED: Final = (
         ),
     ),
     Encrypted(
-        proofs,
+        "proofs",
         "id",
         ("reference_ct", "image_ct", "notes_ct", "decision_notes_ct"),
         (("reference_bidx", "reference_ct", "reference", normalize_reference),),
     ),
-    Encrypted(outbox, "event_id", ("payload_ct",)),
+    Encrypted("outbox", "event_id", ("payload_ct",)),
+    Encrypted(
+        "provider_events",
+        "event_id",
+        ("reference_ct", "receipt_ct", "payer_ct"),
+        (
+            ("reference_bidx", "reference_ct", "provider_reference", _code),
+            ("receipt_bidx", "receipt_ct", "provider_receipt", _code),
+        ),
+    ),
 )
 
 
@@ -63,10 +81,13 @@ def rotate_data_key(ledger: Ledger) -> tuple[int, int]:
     cipher = FieldCipher(new_keys)
     rewritten = 0
     with ledger.write() as conn:
+        existing = set(inspect(conn).get_table_names())
         for spec in ENCRYPTED:
-            table = spec.table
-            key_col = table.c[spec.key]
-            for row in conn.execute(select(table)).all():
+            if spec.table not in existing:
+                continue
+            clause = spec.construct()
+            key_col = clause.c[spec.key]
+            for row in conn.execute(select(clause)).all():
                 row_id = getattr(row, spec.key)
                 plain: dict[str, bytes] = {}
                 values: dict[str, bytes] = {}
@@ -74,15 +95,15 @@ def rotate_data_key(ledger: Ledger) -> tuple[int, int]:
                     blob = getattr(row, column)
                     if blob is None:
                         continue
-                    value = cipher.decrypt(blob, table.name, column, row_id)
+                    value = cipher.decrypt(blob, spec.table, column, row_id)
                     plain[column] = value
-                    values[column] = cipher.encrypt(value, table.name, column, row_id)
+                    values[column] = cipher.encrypt(value, spec.table, column, row_id)
                 for index_col, source, kind, normalise in spec.indexes:
                     if source in plain:
                         text = normalise(plain[source].decode())
                         values[index_col] = cipher.blind_index(kind, text)
                 if values:
-                    conn.execute(update(table).where(key_col == row_id).values(**values))
+                    conn.execute(update(clause).where(key_col == row_id).values(**values))
                     rewritten += 1
         blob = cipher.encrypt(KEY_CHECK_PLAINTEXT, "sync_state", "value", KEY_CHECK)
         state.put(conn, KEY_CHECK, blob.hex())
