@@ -20,20 +20,22 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func, or_, select
 
-from pos_app.core.errors import InvalidInput, PaymentError
+from pos_app.core.errors import DukaError, InvalidInput, PaymentError
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.core.payments import PaymentMethod, PaymentProvider, PaymentStatus, ProofType
-from pos_app.services.bus import EventBus
+from pos_app.core.shifts import z_report
+from pos_app.services import Services
 from pos_app.services.customers import CustomerDetails
 from pos_app.services.gateway import GatewayRejected, GatewayUnavailable, OnlineGateway
-from pos_app.services.orders import OrderService
-from pos_app.services.payments import PaymentService, PaymentView
+from pos_app.services.payments import PaymentView
 from pos_app.services.receipts import ReceiptData, build_receipt
+from pos_app.services.shifts import takings as shift_takings
 from pos_app.services.shop import load_settings
+from pos_app.services.unit import ledger_change
+from pos_app.services.users import require_role
 from pos_app.store import state
-from pos_app.store.db import Ledger
-from pos_app.store.schema import payments, products
+from pos_app.store.schema import cash_movements, outbox, payments, products, shifts
 
 T = TypeVar("T")
 S = PaymentStatus
@@ -114,19 +116,22 @@ class _OnceByKey:
             return result
 
 
+class UnsyncedEvents(DukaError):
+    def __init__(self, count: int) -> None:
+        super().__init__(
+            f"{count} money event(s) have not reached the relay yet. Wait for the sync, or "
+            "ask a supervisor to override."
+        )
+        self.count = count
+
+
 class Counter:
-    def __init__(
-        self,
-        ledger: Ledger,
-        bus: EventBus,
-        payments_service: PaymentService,
-        orders_service: OrderService,
-        gateway: OnlineGateway | None = None,
-    ) -> None:
-        self._ledger = ledger
-        self._bus = bus
-        self.payments = payments_service
-        self.orders = orders_service
+    def __init__(self, services: Services, gateway: OnlineGateway | None = None) -> None:
+        self._ledger = services.ledger
+        self._bus = services.bus
+        self.payments = services.payments
+        self.orders = services.orders
+        self.shifts = services.shifts
         self.gateway = gateway
         self.user_id: str | None = None  # the signed-in cashier, set at each sign-in
         self._once = _OnceByKey()
@@ -377,6 +382,61 @@ class Counter:
         view = self.payments.mark_awaiting_customer(view.id, link.reference,
                                                     actor_id=self.user_id)
         return view, link.authorization_url
+
+    # --- shift ----------------------------------------------------------------------------
+    def unsynced_count(self) -> int:
+        with self._ledger.read() as conn:
+            return int(
+                conn.execute(
+                    select(func.count()).select_from(outbox).where(
+                        outbox.c.pushed_at.is_(None), outbox.c.parked.is_(False)
+                    )
+                ).scalar_one()
+            )
+
+    def shift_preview(self, shift_id: str) -> dict[str, Any]:
+        """The Z report as it stands now (expected per method, nothing counted yet)."""
+        with self._ledger.read() as conn:
+            row = conn.execute(select(shifts).where(shifts.c.id == shift_id)).one()
+            code = row.currency
+            moved = {
+                d: Money(int(conn.execute(
+                    select(func.coalesce(func.sum(cash_movements.c.amount_minor), 0)).where(
+                        cash_movements.c.shift_id == shift_id, cash_movements.c.direction == d)
+                ).scalar_one()), code)
+                for d in ("in", "out")
+            }
+            return z_report(
+                opening_float=Money(row.float_minor, code),
+                cash_in=moved["in"],
+                cash_out=moved["out"],
+                takings=shift_takings(conn, shift_id, code),
+                counted={},
+            )
+
+    def require_synced(self, action: str, override_by: str | None) -> None:
+        """Refuse `action` while money events wait for the relay, unless a supervisor (whose
+        PIN the screen checked) overrides; the override is audited."""
+        pending = self.unsynced_count()
+        if not pending:
+            return
+        if override_by is None:
+            raise UnsyncedEvents(pending)
+        with ledger_change(self._ledger, self._bus, override_by) as change:
+            require_role(change.conn, override_by, "supervisor")
+            change.record(
+                "sync.override",
+                entity="till",
+                entity_id=None,
+                details={"action": action, "unsynced": pending, "cashier": self.user_id},
+            )
+
+    def close_shift(
+        self, shift_id: str, counted: dict[str, Money], override_by: str | None
+    ) -> dict[str, Any]:
+        self.require_synced("close_shift", override_by)
+        assert self.user_id is not None
+        return self.shifts.close_shift(shift_id, counted, user_id=self.user_id)
 
     # --- receipts and the sales list -------------------------------------------------------
     def receipt(self, order_id: str, reprint: bool = False) -> ReceiptData:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.errors import DukaError
+from pos_app.core.money import Money
 from pos_app.ui.context import AppContext
 
 
@@ -100,14 +101,20 @@ class CodPage(QWidget):
         cod = self._selected()
         if cod is None:
             return
-        rider, ok = QInputDialog.getText(
+        text, ok = QInputDialog.getText(
             self, self.tr("Cash received"),
-            self.tr("%1 received for sale %2. Who brought the cash?").replace(
-                "%1", cod.amount.format()).replace("%2", cod.order_id[:8].upper()),
+            self.tr("Cash received for sale %1 (expected %2):").replace(
+                "%1", cod.order_id[:8].upper()).replace("%2", cod.amount.format()),
+            text=cod.amount.format(with_code=False).replace(",", ""),
         )
-        if not ok or not rider.strip():
+        if not ok:
             return
-        self.ctx.tasks.submit(self.ctx.counter.settle_cod, cod.payment_id, rider.strip(),
+        try:
+            collected = Money.parse(text, cod.amount.currency)
+        except DukaError as error:
+            self.message.setText(error.message)
+            return
+        self.ctx.tasks.submit(self.ctx.counter.settle_cod, cod.payment_id, collected,
                               on_done=lambda _: self._done(self.tr("Settled.")),
                               on_error=self._failed)
 

@@ -1,0 +1,260 @@
+"""Starting the till: settings, the ledger (opened off the GUI thread), first-run set-up,
+sign-in, and the main window with the pages of the signed-in user's role and language.
+
+`python main.py [--smoke] [--data-dir DIR] [--language sw]`. Exit codes: 0 fine, 2 no data
+key (the till never runs unencrypted), 1 anything else that stopped it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
+
+from pos_app.config import TillSettings
+from pos_app.core.errors import DukaError, KeyUnavailable, StoreError
+from pos_app.services import Services, build_services
+from pos_app.services.counter import Counter
+from pos_app.services.gateway import OnlineGateway
+from pos_app.ui.application import LANGUAGES, Translations, create_application
+from pos_app.ui.bus_bridge import BusBridge
+from pos_app.ui.cashier.shift_page import ShiftPage
+from pos_app.ui.context import AppContext
+from pos_app.ui.login.setup_dialog import SetupDetails, SetupDialog
+from pos_app.ui.login.sign_in import SignInDialog
+from pos_app.ui.main_window import MainWindow, Page
+from pos_app.ui.status import TillStatus
+from pos_app.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+EXIT_NO_KEY = 2
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("App", text)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="duka-till", description="Duka POS till")
+    parser.add_argument("--smoke", action="store_true",
+                        help="start, open the database, show the window, quit with code 0")
+    parser.add_argument("--data-dir", type=Path, help="where the till keeps its database")
+    parser.add_argument("--language", choices=sorted(LANGUAGES), help="language before sign-in")
+    return parser.parse_args(list(argv) if argv is not None else sys.argv[1:])
+
+
+def wait_for(tasks: TaskRunner, fn: Callable[..., T], *args: Any) -> T:
+    """Run `fn` on a worker while the GUI keeps painting; re-raise its error here."""
+    loop = QEventLoop()
+    box: dict[str, Any] = {}
+
+    def done(value: Any) -> None:
+        box["value"] = value
+        loop.quit()
+
+    def failed(error: BaseException) -> None:
+        box["error"] = error
+        loop.quit()
+
+    tasks.submit(fn, *args, on_done=done, on_error=failed)
+    if not box:
+        loop.exec()
+    if "error" in box:
+        raise box["error"]
+    value: T = box["value"]
+    return value
+
+
+def build_context(
+    app: QApplication,
+    settings: TillSettings,
+    services: Services,
+    translations: Translations,
+    tasks: TaskRunner,
+    gateway: OnlineGateway | None = None,
+    status: TillStatus | None = None,
+) -> AppContext:
+    bridge = BusBridge(app)
+    bridge.attach(services.bus)
+    status = status or TillStatus(app)
+    ctx = AppContext(
+        settings=settings,
+        ledger=services.ledger,
+        tasks=tasks,
+        status=status,
+        translations=translations,
+        bus=bridge,
+        gateway=gateway,
+        payments=services.payments,
+        orders=services.orders,
+        users=services.users,
+        shifts=services.shifts,
+        catalogue=services.catalogue,
+        counter=Counter(services, gateway),
+        shop=services.shop,
+        shop_settings=services.shop.get(),
+    )
+    ctx.extras["services"] = services
+    return ctx
+
+
+def apply_setup(services: Services, details: SetupDetails) -> Any:
+    """First run: the supervisor, then the shop's settings (in the supervisor's name)."""
+    supervisor = services.users.create_user(
+        details.supervisor_name, "supervisor", details.supervisor_pin, language=details.language
+    )
+    services.shop.update(
+        supervisor.id,
+        shop_name=details.shop_name,
+        currency=details.currency,
+        vat_bps=details.vat_bps,
+        timezone=details.timezone,
+        language=details.language,
+    )
+    if details.relay_url and details.pairing_code:
+        from sync.engine.pairing import pair
+
+        pair(services.ledger.settings, details.relay_url, details.pairing_code)
+    return supervisor
+
+
+def pages_for(ctx: AppContext, window: MainWindow) -> list[Page]:
+    from pos_app.ui.cashier.pages import cashier_pages
+
+    pages = cashier_pages(ctx)
+    try:
+        from pos_app.ui.supervisor import supervisor_pages  # type: ignore[attr-defined]
+    except ImportError:  # the supervisor screens are still being built
+        supervisor_pages = None
+    if supervisor_pages is not None:
+        pages.extend(supervisor_pages(ctx))
+    return pages
+
+
+class Till:
+    """The running till: the window, who is signed in, and the idle lock."""
+
+    def __init__(self, ctx: AppContext, window: MainWindow) -> None:
+        self.ctx = ctx
+        self.window = window
+
+    def show_for(self, user: Any) -> None:
+        self.ctx.current_user = user
+        self.ctx.counter.user_id = user.id
+        language = user.language or self.ctx.shop_settings.language or "en"
+        if language in LANGUAGES:
+            self.ctx.translations.use(language)
+        pages = pages_for(self.ctx, self.window)
+        self.window.set_pages(pages, user.role)
+        for page in pages:
+            if isinstance(page.widget, ShiftPage):
+                page.widget.signed_out.connect(self.sign_out)
+                page.widget.lock_requested.connect(self.lock)
+        role = tr("supervisor") if user.role == "supervisor" else tr("cashier")
+        self.window.set_user(f"{user.name} ({role})")
+
+    def sign_in(self, locked_user: Any = None) -> bool:
+        dialog = SignInDialog(self.ctx, self.window if self.window.isVisible() else None,
+                              locked_user=locked_user)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
+            return False
+        if locked_user is None or dialog.user.id != locked_user.id:
+            self.show_for(dialog.user)
+        return True
+
+    def lock(self) -> None:
+        central = self.window.centralWidget()
+        assert central is not None
+        central.setEnabled(False)
+        while not self.sign_in(locked_user=self.ctx.current_user):
+            pass
+        central.setEnabled(True)
+
+    def sign_out(self) -> None:
+        self.ctx.current_user = None
+        self.ctx.counter.user_id = None
+        self.window.hide()
+        if self.sign_in():
+            self.window.show()
+        else:
+            self.window.close()
+
+
+def show_fatal(message: str, smoke: bool) -> None:
+    print(message, file=sys.stderr)
+    if not smoke and QApplication.instance() is not None:
+        QMessageBox.critical(None, tr("Duka POS cannot start"), message)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = TillSettings(data_dir=args.data_dir) if args.data_dir else TillSettings()
+    app = create_application([sys.argv[0]])
+    translations = Translations(app)
+    translations.use(args.language or "en")
+    tasks = TaskRunner(parent=app)
+    app.aboutToQuit.connect(tasks.shutdown)
+
+    splash = QLabel(tr("Opening the till's ledger…"))
+    splash.setMinimumSize(360, 80)
+    if not args.smoke:
+        splash.show()
+    try:
+        from pos_app.store.db import open_ledger
+
+        ledger = wait_for(tasks, open_ledger, settings)
+        services = build_services(ledger)
+    except KeyUnavailable as error:
+        splash.close()
+        show_fatal(error.message, args.smoke)
+        return EXIT_NO_KEY
+    except (StoreError, DukaError) as error:
+        splash.close()
+        show_fatal(error.message, args.smoke)
+        return 1
+    splash.close()
+
+    ctx = build_context(app, settings, services, translations, tasks)
+    from pos_app.ui.login.idle_lock import IdleWatcher
+
+    window = MainWindow(ctx.status, ctx.shop_settings.timezone)
+    till = Till(ctx, window)
+    if args.smoke:
+        from pos_app.ui.cashier.pages import cashier_pages
+
+        window.set_pages(cashier_pages(ctx), "cashier")
+        window.show()
+        QTimer.singleShot(300, app.quit)
+        code = app.exec()
+        ledger.close()
+        return code
+
+    if not services.users.has_users():
+        setup = SetupDialog(tasks, lambda details: apply_setup(services, details))
+        if setup.exec() != QDialog.DialogCode.Accepted:
+            return 0
+        ctx.shop_settings = services.shop.get()
+        ctx.counter = Counter(services, ctx.gateway)
+        till.show_for(setup.result_value)
+    elif not till.sign_in():
+        return 0
+    watcher = IdleWatcher(parent=app)
+    app.installEventFilter(watcher)
+    def lock_after_idle() -> None:
+        till.lock()
+        watcher.start()
+
+    watcher.idle.connect(lock_after_idle)
+    watcher.start()
+    window.show()
+    code = app.exec()
+    ledger.close()
+    return code

@@ -1,0 +1,304 @@
+"""The shift: open with a float, cash in / out with a reason, close with the counted cash and
+the Z report (expected vs counted per method, the variance), printed and saved as PDF."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QTextDocument
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.core.errors import DukaError
+from pos_app.core.money import Money
+from pos_app.services.counter import UnsyncedEvents
+from pos_app.ui.context import AppContext
+from pos_app.ui.receipts.render import method_label
+from pos_app.ui.widgets.money_edit import MoneyEdit
+from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
+
+
+def z_report_html(report: dict[str, Any], shop_name: str, title: str, labels: dict[str, str]
+                  ) -> str:
+    code = report["currency"]
+
+    def money(minor: int) -> str:
+        return Money(minor, code).format(with_code=False)
+
+    rows = []
+    for method, row in report["methods"].items():
+        diff = row["difference_minor"]
+        colour = "#b02a37" if diff < 0 else ("#146c43" if diff > 0 else "#000")
+        rows.append(
+            f"<tr><td>{html.escape(method_label(method))}</td>"
+            f"<td align='right'>{money(row['expected_minor'])}</td>"
+            f"<td align='right'>{money(row['counted_minor'])}</td>"
+            f"<td align='right' style='color:{colour}'>{money(diff)}</td></tr>"
+        )
+    total = report["total_difference_minor"]
+    return (
+        f"<h2>{html.escape(shop_name)} — {html.escape(title)}</h2>"
+        f"<p>{html.escape(labels['float'])}: {money(report['opening_float_minor'])} {code}<br/>"
+        f"{html.escape(labels['in'])}: {money(report['cash_in_minor'])} · "
+        f"{html.escape(labels['out'])}: {money(report['cash_out_minor'])}</p>"
+        "<table width='100%' cellspacing='0' cellpadding='4' border='1'>"
+        f"<tr><th align='left'>{html.escape(labels['method'])}</th>"
+        f"<th align='right'>{html.escape(labels['expected'])}</th>"
+        f"<th align='right'>{html.escape(labels['counted'])}</th>"
+        f"<th align='right'>{html.escape(labels['variance'])}</th></tr>"
+        + "".join(rows)
+        + f"</table><p><b>{html.escape(labels['total'])}: {money(total)} {code}</b></p>"
+    )
+
+
+class ShiftPage(QWidget):
+    signed_out = Signal()
+    lock_requested = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shift-page")
+        self.ctx = ctx
+        self.shift: Any = None
+        self.report: dict[str, Any] | None = None
+        code = ctx.currency
+        layout = QVBoxLayout(self)
+        self.heading = QLabel()
+        self.heading.setObjectName("shift-heading")
+        self.heading.setProperty("role", "heading")
+        layout.addWidget(self.heading)
+
+        self.open_box = QGroupBox(self.tr("Open a shift"))
+        open_form = QFormLayout(self.open_box)
+        self.float_edit = MoneyEdit(code)
+        self.float_edit.setObjectName("shift-float")
+        open_form.addRow(self.tr("Cash float in the drawer"), self.float_edit)
+        self.open_button = QPushButton(self.tr("Open shift"))
+        self.open_button.setObjectName("shift-open")
+        self.open_button.setProperty("role", "primary")
+        self.open_button.clicked.connect(self._open)
+        open_form.addRow(self.open_button)
+        layout.addWidget(self.open_box)
+
+        self.move_box = QGroupBox(self.tr("Cash in / cash out"))
+        move_form = QFormLayout(self.move_box)
+        self.move_amount = MoneyEdit(code)
+        self.move_amount.setObjectName("move-amount")
+        move_form.addRow(self.tr("Amount"), self.move_amount)
+        self.move_reason = QLineEdit()
+        self.move_reason.setObjectName("move-reason")
+        self.move_reason.setPlaceholderText(self.tr("e.g. change from the bank, paid the supplier"))
+        move_form.addRow(self.tr("Reason"), self.move_reason)
+        move_buttons = QHBoxLayout()
+        self.cash_in = QPushButton(self.tr("Cash in"))
+        self.cash_in.setObjectName("move-in")
+        self.cash_in.clicked.connect(lambda: self._move("in"))
+        self.cash_out = QPushButton(self.tr("Cash out"))
+        self.cash_out.setObjectName("move-out")
+        self.cash_out.clicked.connect(lambda: self._move("out"))
+        move_buttons.addWidget(self.cash_in)
+        move_buttons.addWidget(self.cash_out)
+        move_form.addRow(move_buttons)
+        layout.addWidget(self.move_box)
+
+        self.close_box = QGroupBox(self.tr("Close the shift"))
+        self.close_form = QFormLayout(self.close_box)
+        self.counted: dict[str, MoneyEdit] = {}
+        self.close_button = QPushButton(self.tr("Close shift and print Z report"))
+        self.close_button.setObjectName("shift-close")
+        self.close_button.setProperty("role", "danger")
+        self.close_button.clicked.connect(lambda: self._close(None))
+        layout.addWidget(self.close_box)
+
+        self.report_view = QTextBrowser()
+        self.report_view.setObjectName("z-report")
+        self.report_view.hide()
+        layout.addWidget(self.report_view, 1)
+        self.pdf_path: Path | None = None
+
+        self.message = QLabel()
+        self.message.setObjectName("shift-message")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        self.lock_button = QPushButton(self.tr("Lock till"))
+        self.lock_button.setObjectName("shift-lock")
+        self.lock_button.clicked.connect(self.lock_requested.emit)
+        bottom.addWidget(self.lock_button)
+        self.sign_out_button = QPushButton(self.tr("Sign out"))
+        self.sign_out_button.setObjectName("shift-sign-out")
+        self.sign_out_button.clicked.connect(lambda: self._sign_out(None))
+        bottom.addWidget(self.sign_out_button)
+        layout.addLayout(bottom)
+        layout.addStretch(0)
+        self.refresh()
+
+    def _labels(self) -> dict[str, str]:
+        return {
+            "float": self.tr("Opening float"), "in": self.tr("Cash in"),
+            "out": self.tr("Cash out"), "method": self.tr("Method"),
+            "expected": self.tr("Expected"), "counted": self.tr("Counted"),
+            "variance": self.tr("Variance"), "total": self.tr("Total variance"),
+        }
+
+    def refresh(self) -> None:
+        self.ctx.tasks.submit(self.ctx.shifts.current_shift, on_done=self._show,
+                              on_error=self._failed)
+
+    def _show(self, shift: Any) -> None:
+        self.shift = shift
+        self.open_box.setVisible(shift is None)
+        self.move_box.setVisible(shift is not None)
+        self.close_box.setVisible(shift is not None)
+        if shift is None:
+            self.heading.setText(self.tr("No shift is open: count the float and open one."))
+            return
+        self.heading.setText(self.tr("Shift open since %1, float %2").replace(
+            "%1", shift.opened_at.astimezone(self._zone()).strftime("%d/%m %H:%M")).replace(
+            "%2", shift.opening_float.format()))
+        self.ctx.tasks.submit(self.ctx.counter.shift_preview, shift.id,
+                              on_done=self._show_close_fields, on_error=self._failed)
+
+    def _zone(self) -> Any:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.ctx.shop_settings.timezone if self.ctx.shop_settings else "UTC")
+
+    def _show_close_fields(self, preview: dict[str, Any]) -> None:
+        while self.close_form.rowCount():
+            self.close_form.removeRow(0)
+        self.counted = {}
+        code = preview["currency"]
+        for method, row in preview["methods"].items():
+            edit = MoneyEdit(code)
+            edit.setObjectName(f"counted-{method}")
+            expected = Money(row["expected_minor"], code).format()
+            edit.setPlaceholderText(self.tr("expected %1").replace("%1", expected))
+            self.close_form.addRow(self.tr("Counted: %1").replace("%1", method_label(method)),
+                                   edit)
+            self.counted[method] = edit
+        self.close_button = QPushButton(self.tr("Close shift and print Z report"))
+        self.close_button.setObjectName("shift-close")
+        self.close_button.setProperty("role", "danger")
+        self.close_button.clicked.connect(lambda: self._close(None))
+        self.close_form.addRow(self.close_button)
+
+    def _open(self) -> None:
+        amount = self.float_edit.money()
+        if amount is None:
+            self.say(self.tr("Type the float (0 if the drawer is empty)."), error=True)
+            return
+        self.open_button.setEnabled(False)
+        self.ctx.tasks.submit(self.ctx.shifts.open_shift, self.ctx.current_user.id, amount,
+                              on_done=lambda _s: self._opened(), on_error=self._failed)
+
+    def _opened(self) -> None:
+        self.open_button.setEnabled(True)
+        self.say(self.tr("Shift opened."))
+        self.report_view.hide()
+        self.refresh()
+
+    def _move(self, direction: str) -> None:
+        amount = self.move_amount.money()
+        reason = self.move_reason.text().strip()
+        if amount is None or not amount.is_positive:
+            self.say(self.tr("Type an amount above zero."), error=True)
+            return
+        if not reason:
+            self.say(self.tr("Say why the cash goes in or out."), error=True)
+            return
+        self.ctx.tasks.submit(
+            self.ctx.shifts.cash_movement, self.shift.id, direction, amount, reason,
+            user_id=self.ctx.current_user.id, on_done=lambda _r: self._moved(direction, amount),
+            on_error=self._failed,
+        )
+
+    def _moved(self, direction: str, amount: Money) -> None:
+        self.move_amount.clear()
+        self.move_reason.clear()
+        text = self.tr("Cash in: %1") if direction == "in" else self.tr("Cash out: %1")
+        self.say(text.replace("%1", amount.format()))
+        self.refresh()
+
+    def _close(self, override_by: str | None) -> None:
+        if self.shift is None:
+            return
+        counted: dict[str, Money] = {}
+        for method, edit in self.counted.items():
+            amount = edit.money()
+            if amount is None:
+                self.say(self.tr("Count every method (type 0 for none): %1 is empty.").replace(
+                    "%1", method_label(method)), error=True)
+                return
+            counted[method] = amount
+        self.close_button.setEnabled(False)
+        self.ctx.tasks.submit(
+            self.ctx.counter.close_shift, self.shift.id, counted, override_by,
+            on_done=self._closed,
+            on_error=lambda e: self._unsynced(e, lambda who: self._close(who)),
+        )
+
+    def _unsynced(self, error: BaseException, retry: Any) -> None:
+        self.close_button.setEnabled(True)
+        if not isinstance(error, UnsyncedEvents):
+            self._failed(error)
+            return
+        self.say(error.message, error=True)
+        supervisor = ask_supervisor_pin(self, self.ctx, error.message)
+        if supervisor is not None:
+            retry(supervisor.id)
+
+    def _closed(self, report: dict[str, Any]) -> None:
+        self.report = report
+        shop = self.ctx.shop_settings.shop_name if self.ctx.shop_settings else ""
+        self.report_view.setHtml(z_report_html(report, shop, self.tr("Z report"), self._labels()))
+        self.report_view.show()
+        reports = Path(self.ctx.settings.data_dir) / "reports"
+        reports.mkdir(parents=True, exist_ok=True)
+        self.pdf_path = self.save_report_pdf(reports / f"z-{report['shift_id'][:8]}.pdf")
+        variance = Money(report["total_difference_minor"], report["currency"])
+        self.say(self.tr("Shift closed. Variance %1. Z report saved to %2").replace(
+            "%1", variance.format()).replace("%2", str(self.pdf_path)))
+        self.refresh()
+
+    def save_report_pdf(self, path: Path) -> Path:
+        assert self.report is not None
+        shop = self.ctx.shop_settings.shop_name if self.ctx.shop_settings else ""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(path))
+        document = QTextDocument()
+        document.setHtml(z_report_html(self.report, shop, self.tr("Z report"), self._labels()))
+        document.print_(printer)
+        return path
+
+    def _sign_out(self, override_by: str | None) -> None:
+        self.ctx.tasks.submit(
+            self.ctx.counter.require_synced, "sign_out", override_by,
+            on_done=lambda _r: self.signed_out.emit(),
+            on_error=lambda e: self._unsynced(e, lambda who: self._sign_out(who)),
+        )
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.message.setProperty("role", "error" if error else "ok")
+        self.message.style().polish(self.message)
+        self.message.setText(text)
+
+    def _failed(self, error: BaseException) -> None:
+        self.open_button.setEnabled(True)
+        self.close_button.setEnabled(True)
+        self.say(error.message if isinstance(error, DukaError) else str(error), error=True)
