@@ -44,6 +44,13 @@ def account_reference(payment_id: str) -> str:
     return payment_id.replace("-", "")[:10].upper()
 
 
+def joined(ledger: Ledger, conn: Connection) -> Ledger:
+    """`ledger` for services that must write inside the caller's open transaction `conn`."""
+    return _InTransaction(
+        ledger.engine, ledger.cipher, ledger.settings, ledger.key_store, conn=conn
+    )
+
+
 @dataclass
 class _InTransaction(Ledger):
     """The ledger as seen from inside an open write transaction: writes are savepoints."""
@@ -63,7 +70,7 @@ class _InTransaction(Ledger):
 
 
 @dataclass
-class _HeldBus(EventBus):
+class HeldBus(EventBus):
     """Collects what the service publishes until the outer transaction commits."""
 
     held: list[DomainEvent] = field(default_factory=list)
@@ -81,27 +88,24 @@ class EventApplier:
         self._bus = bus
         self._local = threading.local()
 
-    def _held(self) -> _HeldBus:
+    def _held(self) -> HeldBus:
         held = getattr(self._local, "bus", None)
         if held is None:
-            held = self._local.bus = _HeldBus()
+            held = self._local.bus = HeldBus()
         return held
 
     def __call__(self, conn: Connection, event: CanonicalPaymentEvent) -> str:
-        ledger = _InTransaction(
-            self._ledger.engine,
-            self._ledger.cipher,
-            self._ledger.settings,
-            self._ledger.key_store,
-            conn=conn,
-        )
-        service = PaymentService(ledger, self._held())
+        service = PaymentService(joined(self._ledger, conn), self._held())
         payment_id = str(event.payment_id) if event.payment_id else None
         if payment_id is None and event.channel is PaymentChannel.MPESA_C2B:
             payment_id = match_c2b(conn, event)
             if payment_id is None:
                 provider_events.record(conn, self._ledger.cipher, to_record(event))
                 return RECORDED
+        elif payment_id is not None and _status_of(conn, payment_id) == LedgerStatus.INITIATING:
+            # the outcome overtook the cashier's screen marking the prompt as sent: an outcome
+            # proves the prompt (or link) reached the provider
+            service.mark_awaiting_customer(payment_id, event.reference or str(event.event_id))
         outcome = service.apply_provider_event(
             str(event.event_id),
             status=TARGET[event.status],
@@ -128,6 +132,12 @@ class EventApplier:
 
     def discard(self) -> None:
         self._held().held = []
+
+
+def _status_of(conn: Connection, payment_id: str) -> str | None:
+    return conn.execute(
+        select(payments.c.status).where(payments.c.id == payment_id)
+    ).scalar_one_or_none()
 
 
 def match_c2b(conn: Connection, event: CanonicalPaymentEvent) -> str | None:

@@ -215,6 +215,9 @@ class RelayClient:
         except httpx.HTTPError as exc:
             # str(exc) of a transport error names the URL at most, never headers
             raise RelayUnavailable(f"relay unreachable: {type(exc).__name__}: {exc}") from None
+        except RuntimeError:
+            # httpx's answer when the pool was closed under us (engine stopping, re-pairing)
+            raise RelayUnavailable("relay connection closed") from None
         status = response.status_code
         if status == 409 and path == "/terminal/events":
             try:
