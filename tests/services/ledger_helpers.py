@@ -1,0 +1,45 @@
+"""Shared helpers of the ledger service tests (a module name no other test folder uses)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from pos_app.core.money import Money
+from pos_app.core.orders import Order, OrderLine
+from pos_app.services import Services
+from pos_app.services.users import UserView
+from pos_app.store.db import Ledger
+from pos_app.store.schema import metadata
+
+SUPERVISOR_PIN = "2468"
+CASHIER_PIN = "1357"
+
+
+def kes(minor: int) -> Money:
+    return Money(minor, "KES")
+
+
+@dataclass
+class Till:
+    ledger: Ledger
+    services: Services
+    supervisor: UserView
+    cashier: UserView
+    second_supervisor: UserView
+
+    def draft(self, *prices: int) -> Order:
+        return self.services.orders.draft(
+            [OrderLine(f"Item {i}", kes(p)) for i, p in enumerate(prices)]
+        )
+
+    def order(self, *prices: int) -> str:
+        return self.services.orders.create_order(self.draft(*prices), cashier_id=self.cashier.id).id
+
+    def counts(self) -> dict[str, int]:
+        with self.ledger.read() as conn:
+            return {
+                name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                for name, table in metadata.tables.items()
+            }
