@@ -512,6 +512,15 @@ class DarajaClient(PaymentProviderInterface):
                     checkout_request_id=checkout_id,
                     customer_message=as_text(reply.get("CustomerMessage")) or "",
                 )
+        if response.status_code in (500, 502, 504) and not _is_daraja_answer(response):
+            # A gateway failure after the request left us: Safaricom may have sent the prompt.
+            raise ProviderError(
+                "daraja_push_unknown",
+                "M-Pesa did not confirm the request: the customer may still get the prompt. Ask "
+                "the customer and wait for the result before sending another prompt.",
+                http_status=response.status_code,
+                detail=f"stk_push: HTTP {response.status_code}",
+            )
         raise _api_error(response, "stk_push")
 
     async def stk_query(self, checkout_request_id: str) -> StkQueryResult:

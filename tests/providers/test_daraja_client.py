@@ -276,6 +276,9 @@ async def test_stk_push_error_reply_from_sample(client: DarajaClient) -> None:
         (httpx.RemoteProtocolError("cut"), "daraja_push_unknown", False),
         (httpx.ConnectError("refused"), "daraja_unreachable", True),
         (httpx.Response(503), "daraja_unavailable", True),
+        (httpx.Response(504), "daraja_push_unknown", False),
+        (httpx.Response(500, text="<html>error</html>"), "daraja_push_unknown", False),
+        (httpx.Response(429), "daraja_rate_limited", True),
         (
             httpx.Response(
                 500,

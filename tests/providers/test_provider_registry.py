@@ -1,0 +1,69 @@
+"""The registry: a provider is one class plus one registration line."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pytest
+
+from sync.providers import create_provider, provider_names, register_provider
+from sync.providers.base import (
+    PaymentInitiation,
+    PaymentOutcome,
+    PaymentProviderInterface,
+    PaymentRequest,
+    PaymentStatus,
+    ProviderError,
+    ProviderNotification,
+)
+from sync.providers.daraja import DarajaClient, DarajaConfig
+from sync.providers.paystack import PaystackClient, PaystackConfig
+
+pytestmark = pytest.mark.anyio
+
+
+class CashOnDelivery(PaymentProviderInterface):
+    name = "cod-test"
+
+    def __init__(self, config: object) -> None:
+        self.config = config
+
+    async def initialize_payment(self, request: PaymentRequest) -> PaymentInitiation:
+        return PaymentInitiation(self.name, request.reference, request.reference)
+
+    async def verify_payment(self, reference: str) -> PaymentStatus:
+        return PaymentStatus(self.name, reference, PaymentOutcome.PENDING, "collect on delivery")
+
+    def parse_webhook(self, raw: bytes, headers: Mapping[str, str]) -> list[ProviderNotification]:
+        return []
+
+    async def aclose(self) -> None:
+        return None
+
+
+def test_built_in_providers_are_registered() -> None:
+    assert {"mpesa", "paystack"} <= set(provider_names())
+    daraja = create_provider("mpesa", DarajaConfig("k", "s", "174379", "p", test_mode=True))
+    assert isinstance(daraja, DarajaClient)
+    paystack = create_provider("paystack", PaystackConfig("sk_test_x"))
+    assert isinstance(paystack, PaystackClient)
+
+
+async def test_a_new_provider_is_one_registration_line() -> None:
+    register_provider(CashOnDelivery.name, CashOnDelivery)
+    provider = create_provider("cod-test", config=None)
+    started = await provider.initialize_payment(PaymentRequest("S-1", 100, "KES"))
+    assert started.provider == "cod-test"
+    assert (await provider.verify_payment("S-1")).outcome is PaymentOutcome.PENDING
+
+
+def test_names_are_unique_and_known() -> None:
+    with pytest.raises(ValueError, match="already registered"):
+        register_provider("mpesa", PaystackClient)
+    with pytest.raises(ValueError, match="unknown payment provider"):
+        create_provider("bitcoin", None)
+
+
+def test_provider_error_text_is_safe_and_informative() -> None:
+    err = ProviderError("x_code", "Do this.", retryable=True, http_status=503)
+    assert str(err) == "[x_code] Do this." and err.retryable and err.http_status == 503
