@@ -41,24 +41,25 @@ class Credentials:
         self.settings = settings
         self.ttl_s = ttl_s
         self._cache: dict[tuple[str, str, str], tuple[float, ShopCredentials | None]] = {}
+        self._generation = store.credentials_generation
         self._daraja: dict[tuple[str, ...], DarajaClient] = {}
         self._http = httpx.AsyncClient(timeout=15.0)
 
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    def forget(self) -> None:
-        self._cache.clear()
-
     def get(self, shop_id: str, provider: Provider, test_mode: bool) -> ShopCredentials | None:
         key = (shop_id, provider.value, mode_name(test_mode))
         cached = self._cache.get(key)
         now = time.monotonic()
-        if cached is not None and cached[0] > now:
+        if self._generation != self.store.credentials_generation:
+            # Stored through this process (API, tests): drop the cache at once.
+            self._cache.clear()
+            self._generation = self.store.credentials_generation
+        elif cached is not None and cached[0] > now:
             return cached[1]
         found = self._load(shop_id, provider, test_mode)
-        if found is not None:  # misses are not cached: newly stored credentials work at once
-            self._cache[key] = (now + self.ttl_s, found)
+        self._cache[key] = (now + self.ttl_s, found)
         return found
 
     def _load(self, shop_id: str, provider: Provider, test_mode: bool) -> ShopCredentials | None:

@@ -290,12 +290,12 @@ async def paystack(request: Request, shop_id: str) -> Response:
 
 
 async def _ingest(ctx: RelayContext, raw: RawWebhook, decide: Any, reply: bytes) -> Response:
-    result = await ctx.store.run(ctx.store.ingest, raw, decide)
+    result = await ctx.store.ingest_async(raw, decide)
     WEBHOOKS.labels(raw.provider, raw.kind, result.verdict).inc()
     if result.seq is not None and raw.shop_id is not None:
         ctx.wake(raw.shop_id)
     elif result.verdict == "pending" and ctx.checker is not None:
         ctx.checker.kick()
     elif result.verdict == "parked":
-        log.warning("webhook %s/%s parked (raw id %s)", raw.provider, raw.kind, result.raw_id)
+        log.info("webhook %s/%s parked (raw id %s)", raw.provider, raw.kind, result.raw_id)
     return Response(reply, media_type="application/json")

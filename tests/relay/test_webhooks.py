@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
 from datetime import timedelta
+
+import httpx
 
 from sync.providers.paystack import sign
 from sync.relay.store.store import utcnow
@@ -199,3 +202,29 @@ def test_raw_body_is_kept_byte_for_byte(relay: Relay) -> None:
     assert raw is not None and bytes(raw.body) == body
     assert raw.source_ip == "127.0.0.1"
     assert json.loads(raw.body)["data"]["reference"] == "qTPrJoy9Bx"
+
+
+def test_concurrent_webhooks_get_gap_free_unique_seqs(relay: Relay) -> None:
+    shop_id, token = relay.shop()
+    till = relay.till(shop_id)
+    template = json.loads(sample("daraja/c2b_confirmation_2017_doc.json"))
+    url = f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm"
+    bodies = [json.dumps({**template, "TransID": f"QX{i:08d}"}).encode() for i in range(60)]
+
+    def post_all(chunk: list[bytes]) -> None:
+        with httpx.Client(base_url=relay.url) as client:
+            for body in chunk:
+                assert client.post(url, content=body, headers=JSON).status_code == 200
+
+    # Every body twice, from different threads at once: duplicates race each other.
+    chunks = [bodies[i::4] for i in range(4)] + [bodies[i::4][::-1] for i in range(4)]
+    threads = [threading.Thread(target=post_all, args=(chunk,)) for chunk in chunks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    events = relay.http.get("/api/v1/terminal/events", params={"limit": 500},
+                            headers=relay.auth(till)).json()["events"]  # fmt: skip
+    assert [e["seq"] for e in events] == list(range(1, 61))
+    assert sorted(e["receipt"] for e in events) == sorted(f"QX{i:08d}" for i in range(60))
+    assert relay.store.count_raw("duplicate") == 60

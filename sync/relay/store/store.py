@@ -19,7 +19,18 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from sync.protocol import (
@@ -36,6 +47,15 @@ from sync.relay.store import schema as t
 from sync.relay.store.engine import IMMEDIATE, is_sqlite
 
 T = TypeVar("T")
+MAX_BATCH = 256
+_INSERT_RAW = insert(t.raw_webhooks).returning(t.raw_webhooks.c.id)
+_INSERT_PARKED = insert(t.parked)
+_SEEN = (
+    select(t.canonical_events.c.id)
+    .where(t.canonical_events.c.dedup_key == bindparam("key"))
+    .union_all(select(t.parked.c.id).where(t.parked.c.dedup_key == bindparam("key")))
+    .limit(1)
+)
 NOTIFY_CHANNEL = "duka_relay_events"
 MODES = ("test", "live")
 
@@ -120,6 +140,11 @@ class Store:
         self.box = box
         self.sqlite = is_sqlite(engine)
         self._executor = None if self.sqlite else ThreadPoolExecutor(pool_size, "relay-db")
+        self._queue: list[
+            tuple[RawWebhook, Callable[[Connection], Decision], asyncio.Future[Any]]
+        ] = []
+        self._draining = False
+        self.credentials_generation = 0  # bumped on every credential or shop change
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         if self._executor is None:
@@ -149,6 +174,7 @@ class Store:
     def create_shop(self, name: str) -> tuple[str, str]:
         shop_id = str(uuid.uuid4())
         token = new_url_token()
+        self.credentials_generation += 1  # "the only shop" may no longer be the only one
         with self.write() as conn:
             conn.execute(
                 insert(t.shops).values(
@@ -202,6 +228,7 @@ class Store:
             & (t.shop_credentials.c.provider == provider)
             & (t.shop_credentials.c.mode == mode)
         )
+        self.credentials_generation += 1
         with self.write() as conn:
             if conn.execute(update(t.shop_credentials).where(key).values(**values)).rowcount == 0:
                 conn.execute(
@@ -346,26 +373,80 @@ class Store:
 
     def ingest(self, raw: RawWebhook, decide: Callable[[Connection], Decision]) -> IngestResult:
         """Store the raw webhook and act on it in ONE transaction: the raw row is durable before
-        the provider gets its 200, and an event exists iff its raw webhook does.
+        the provider gets its 200, and an event exists iff its raw webhook does."""
+        result = self.ingest_batch([(raw, decide)])[0]
+        if isinstance(result, BaseException):
+            raise result
+        return result
 
-        On PostgreSQL two deliveries of the same webhook can race past the duplicate check; the
-        loser hits the unique dedup key, rolls back whole (no seq gap) and is retried once.
-        """
-        for attempt in (1, 2):
+    async def ingest_async(
+        self, raw: RawWebhook, decide: Callable[[Connection], Decision]
+    ) -> IngestResult:
+        """Group commit: webhooks that arrive while a commit is running share the next one, so
+        the fsync and the transaction overhead are paid once per batch, not per webhook. Each
+        caller still gets its answer only after the commit that made its rows durable."""
+        future: asyncio.Future[IngestResult | BaseException] = (
+            asyncio.get_running_loop().create_future()
+        )
+        self._queue.append((raw, decide, future))
+        if not self._draining:
+            self._draining = True
+            asyncio.get_running_loop().create_task(self._drain())
+        result = await future
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    async def _drain(self) -> None:
+        try:
+            while self._queue:
+                await asyncio.sleep(0)  # let requests already read by the server join in
+                batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
+                try:
+                    results = await self.run(self.ingest_batch, [(r, d) for r, d, _ in batch])
+                except Exception as exc:
+                    results = [exc] * len(batch)
+                for (_, _, future), result in zip(batch, results, strict=True):
+                    if not future.done():
+                        future.set_result(result)
+        finally:
+            self._draining = False
+
+    def ingest_batch(
+        self, items: list[tuple[RawWebhook, Callable[[Connection], Decision]]]
+    ) -> list[IngestResult | BaseException]:
+        """All items in one transaction; if any item fails, each is redone in its own
+        transaction so that one bad webhook cannot lose the others. On PostgreSQL two
+        deliveries of one webhook can race past the duplicate check: the loser hits the unique
+        dedup key, rolls back whole (no seq gap), and on the retry sees the duplicate."""
+        if len(items) > 1:
             try:
                 with self.write() as conn:
-                    raw_id = self._insert_raw(conn, raw, "received")
-                    result = self._apply(conn, raw_id, raw.shop_id, raw.provider, decide(conn))
-                    conn.execute(
-                        update(t.raw_webhooks)
-                        .where(t.raw_webhooks.c.id == raw_id)
-                        .values(verdict=result.verdict)
-                    )
-                    return result
-            except IntegrityError:
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+                    return [self._ingest_one(conn, raw, decide) for raw, decide in items]
+            except Exception:
+                pass
+        results: list[IngestResult | BaseException] = []
+        for raw, decide in items:
+            for attempt in (1, 2):
+                try:
+                    with self.write() as conn:
+                        results.append(self._ingest_one(conn, raw, decide))
+                    break
+                except IntegrityError as exc:
+                    if attempt == 2:
+                        results.append(exc)
+                except Exception as exc:
+                    results.append(exc)
+                    break
+        return results
+
+    def _ingest_one(
+        self, conn: Connection, raw: RawWebhook, decide: Callable[[Connection], Decision]
+    ) -> IngestResult:
+        decision = decide(conn)
+        verdict = self._verdict(conn, decision)
+        raw_id = self._insert_raw(conn, raw, verdict)
+        return self._apply(conn, raw_id, raw.shop_id, raw.provider, decision, verdict)
 
     def reject_webhook(self, raw: RawWebhook, verdict: str, detail: str) -> int:
         """Keep a refused webhook (forged signature, bad JSON...) for the owner to look at."""
@@ -375,23 +456,27 @@ class Store:
     def _insert_raw(
         self, conn: Connection, raw: RawWebhook, verdict: str, detail: str | None = None
     ) -> int:
-        return int(
-            conn.execute(
-                insert(t.raw_webhooks)
-                .values(
-                    shop_id=raw.shop_id,
-                    provider=raw.provider,
-                    kind=raw.kind,
-                    received_at=raw.received_at,
-                    source_ip=raw.source_ip,
-                    headers=raw.headers,
-                    body=raw.body,
-                    verdict=verdict,
-                    detail=detail,
-                )
-                .returning(t.raw_webhooks.c.id)
-            ).scalar_one()
-        )
+        values = {
+            "shop_id": raw.shop_id,
+            "provider": raw.provider,
+            "kind": raw.kind,
+            "received_at": raw.received_at,
+            "source_ip": raw.source_ip,
+            "headers": raw.headers,
+            "body": raw.body,
+            "verdict": verdict,
+            "detail": detail,
+        }
+        return int(conn.execute(_INSERT_RAW, values).scalar_one())
+
+    def _verdict(self, conn: Connection, decision: Decision) -> str:
+        if isinstance(decision, Ignored):
+            return decision.verdict
+        if isinstance(decision, Pending):
+            return "pending"
+        if decision.dedup_key and self._seen(conn, decision.dedup_key):
+            return "duplicate"
+        return "parked" if isinstance(decision, ParkDraft) else "event"
 
     def _apply(
         self,
@@ -400,51 +485,35 @@ class Store:
         shop_id: str | None,
         provider: str,
         decision: Decision,
+        verdict: str,
     ) -> IngestResult:
-        if isinstance(decision, Ignored):
-            return IngestResult(raw_id, decision.verdict)
         if isinstance(decision, Pending):
             conn.execute(
                 update(t.payments)
                 .where(t.payments.c.payment_id == decision.payment_id)
                 .values(next_check_at=utcnow())
             )
-            return IngestResult(raw_id, "pending")
-        if isinstance(decision, ParkDraft):
-            if decision.dedup_key and self._seen(conn, decision.dedup_key):
-                return IngestResult(raw_id, "duplicate")
+        elif verdict == "parked" and isinstance(decision, ParkDraft):
             conn.execute(
-                insert(t.parked).values(
-                    shop_id=shop_id,
-                    raw_id=raw_id,
-                    provider=provider,
-                    reason=decision.reason,
-                    dedup_key=decision.dedup_key,
-                    summary=decision.summary,
-                    created_at=utcnow(),
-                )
+                _INSERT_PARKED,
+                {
+                    "shop_id": shop_id,
+                    "raw_id": raw_id,
+                    "provider": provider,
+                    "reason": decision.reason,
+                    "dedup_key": decision.dedup_key,
+                    "summary": decision.summary,
+                    "created_at": utcnow(),
+                },
             )
-            return IngestResult(raw_id, "parked")
-        assert shop_id is not None
-        if self._seen(conn, decision.dedup_key):
-            return IngestResult(raw_id, "duplicate")
-        seq = self.append_event(conn, shop_id, decision, raw_id)
-        return IngestResult(raw_id, "event", seq)
+        elif verdict == "event" and isinstance(decision, EventDraft):
+            assert shop_id is not None
+            return IngestResult(raw_id, verdict, self.append_event(conn, shop_id, decision, raw_id))
+        return IngestResult(raw_id, verdict)
 
     def _seen(self, conn: Connection, dedup_key: str) -> bool:
-        in_events = conn.execute(
-            select(t.canonical_events.c.id).where(t.canonical_events.c.dedup_key == dedup_key)
-        ).first()
-        if in_events is not None:
-            return True
-        return (
-            conn.execute(
-                select(t.parked.c.id).where(
-                    (t.parked.c.dedup_key == dedup_key) & t.parked.c.resolved_at.is_(None)
-                )
-            ).first()
-            is not None
-        )
+        # Resolved parked items have their key cleared, so only open ones count here.
+        return conn.execute(_SEEN, {"key": dedup_key}).first() is not None
 
     def append_event(
         self, conn: Connection, shop_id: str, draft: EventDraft, raw_id: int | None
@@ -510,7 +579,8 @@ class Store:
                         if isinstance(decision, EventDraft)
                         else (str(decision.summary.get("provider", "unknown")))
                     )
-                    return self._apply(conn, raw_id, shop_id, provider, decision)
+                    verdict = self._verdict(conn, decision)
+                    return self._apply(conn, raw_id, shop_id, provider, decision, verdict)
             except IntegrityError:
                 if attempt == 2:
                     raise
