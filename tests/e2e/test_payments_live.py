@@ -1,0 +1,92 @@
+"""Online tenders through the whole chain: till services -> RelayGateway -> real relay ->
+sandbox (Daraja / Paystack formats) -> callback/webhook -> relay -> long-poll -> till."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import httpx
+from e2e_support import Till, wait_for
+from sqlalchemy import func, select
+
+from pos_app.core.money import Money
+from pos_app.core.orders import OrderLine
+from pos_app.store.schema import audit_log, inbox
+from sync.demo import DemoStack
+from sync.engine.apply import account_reference
+
+
+def _status(till: Till, payment_id: str) -> str:
+    return till.payments.get_payment(payment_id).status
+
+
+def _start_stk(till: Till, phone: str, minor: int = 250_00) -> str:
+    order = till.orders.create_order([OrderLine("Unga 2kg", Money(minor, "KES"))])
+    payment = till.payments.create_payment(order.id, Money(minor, "KES"), None, None, "mpesa_stk")
+    till.payments.process_payment(payment.id, {"phone_number": phone})
+    wait_for(till.engine.gateway.is_online, what="the relay to be reachable")
+    started = till.engine.gateway.start_stk_push(
+        payment.id, phone, Money(minor, "KES"), account_reference(payment.id)
+    )
+    till.payments.mark_awaiting_customer(payment.id, started.checkout_request_id)
+    return payment.id
+
+
+def test_stk_push_paid_shows_on_the_till(till: Till) -> None:
+    pid = _start_stk(till, "0712345678")
+    wait_for(lambda: _status(till, pid) == "succeeded", what="the STK payment to be paid")
+    assert till.payments.get_payment(pid).receipt_number
+
+
+def test_stk_push_cancelled_by_the_customer(till: Till) -> None:
+    pid = _start_stk(till, "0712341032")
+    wait_for(lambda: _status(till, pid) == "cancelled", what="the STK payment to be cancelled")
+
+
+def test_lost_callback_is_recovered_by_requery(till: Till, stack: DemoStack) -> None:
+    pid = _start_stk(till, "0712349004")  # the sandbox never calls back for this one
+    wait_for(lambda: _status(till, pid) == "succeeded", 15, "the re-query to find the payment")
+    kinds = [d.kind for d in stack.sandbox.state.deliveries]
+    assert "stk_callback" not in kinds
+
+
+def test_duplicated_callbacks_are_applied_once(till: Till, stack: DemoStack) -> None:
+    pid = _start_stk(till, "0712349002")  # the sandbox sends the same callback twice
+    wait_for(lambda: _status(till, pid) == "succeeded", what="the STK payment to be paid")
+    wait_for(
+        lambda: sum(1 for d in stack.sandbox.state.deliveries if d.kind == "stk_callback") == 2,
+        what="the second callback",
+    )
+    time.sleep(1.0)  # give a wrongly streamed duplicate time to arrive
+    with till.ledger.read() as conn:
+        outcomes = conn.execute(
+            select(func.count())
+            .select_from(audit_log)
+            .where(audit_log.c.entity_id == pid, audit_log.c.action == "payment.outcome")
+        ).scalar_one()
+        applied = conn.execute(select(func.count()).select_from(inbox)).scalar_one()
+    assert outcomes == 1 and applied == 1
+    assert _status(till, pid) == "succeeded"
+
+
+def test_paystack_link_paid_on_the_sandbox_checkout_page(till: Till) -> None:
+    order = till.orders.create_order([OrderLine("Kitenge", Money(1_500_00, "KES"))])
+    payment = till.payments.create_payment(
+        order.id, Money(1_500_00, "KES"), None, None, "paystack_link"
+    )
+    till.payments.process_payment(payment.id, {})
+    wait_for(till.engine.gateway.is_online, what="the relay to be reachable")
+    reference = f"DUKA-{payment.id[:8]}"
+    link = till.engine.gateway.start_paystack_link(
+        payment.id, Money(1_500_00, "KES"), reference, None
+    )
+    till.payments.mark_awaiting_customer(payment.id, link.reference)
+    with httpx.Client(follow_redirects=True) as browser:
+        page = browser.get(link.authorization_url)
+        assert page.status_code == 200
+        action = re.search(r'<form method="post" action="([^"]+/pay)"', page.text)
+        assert action is not None, page.text
+        paid = browser.post(httpx.URL(link.authorization_url).join(action.group(1)))
+        assert paid.status_code == 200
+    wait_for(lambda: _status(till, payment.id) == "succeeded", what="the Paystack payment")
