@@ -1,0 +1,109 @@
+"""The supervisor desk: approvals, refunds and voids, staff, settings, reports, audit trail.
+
+`supervisor_pages(ctx)` builds the pages over the app's ledger and services; each page takes
+only what it needs in its constructor, so tests build them over a real ledger without the app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+from pos_app.services.bus import EventBus
+from pos_app.services.shop import ShopSettings
+from pos_app.services.supervisor_desk import SupervisorDesk
+from pos_app.ui.context import AppContext
+from pos_app.ui.main_window import Page
+from pos_app.ui.supervisor.approvals_page import ApprovalsPage
+from pos_app.ui.supervisor.audit_page import AuditPage
+from pos_app.ui.supervisor.refunds_page import RefundsPage
+from pos_app.ui.supervisor.reports_page import ReportsPage
+from pos_app.ui.supervisor.settings_page import SettingsPage
+from pos_app.ui.supervisor.users_page import UsersPage
+
+SUPERVISOR = frozenset({"supervisor"})
+
+
+def _pair(settings: Any, relay_url: str, code: str) -> Any:
+    from sync.engine.pairing import pair  # the network side loads only when pairing
+
+    return pair(settings, relay_url, code)
+
+
+def desk_for(ctx: AppContext) -> SupervisorDesk:
+    """The desk's services, sharing the app's services (and their event bus) where it has them."""
+    desk = ctx.extras.get("supervisor_desk")
+    if isinstance(desk, SupervisorDesk):
+        return desk
+    bus = ctx.extras.get("event_bus")
+    if not isinstance(bus, EventBus):
+        bus = EventBus()
+        ctx.bus.attach(bus)
+    desk = SupervisorDesk.over(
+        ctx.ledger,
+        bus,
+        users=ctx.users,
+        shop=ctx.shop,
+        payments_service=ctx.payments,
+        orders_service=ctx.orders,
+        shifts=ctx.shifts,
+        gateway=lambda: ctx.gateway,
+        pair=_pair,
+        timezone=ctx.settings.timezone,
+    )
+    ctx.extras["supervisor_desk"] = desk
+    return desk
+
+
+def supervisor_pages(ctx: AppContext) -> list[Page]:
+    desk = desk_for(ctx)
+    zone = ctx.settings.timezone
+
+    def me() -> str | None:
+        return None if ctx.current_user is None else str(ctx.current_user.id)
+
+    def list_users() -> list[Any]:
+        return desk.users.list_users()
+
+    def saved(settings: ShopSettings) -> None:
+        ctx.shop_settings = settings
+
+    shop_name = ctx.shop_settings.shop_name if ctx.shop_settings is not None else ""
+    t = QCoreApplication.translate
+    return [
+        Page(
+            "approvals",
+            t("Supervisor", "Approvals"),
+            ApprovalsPage(desk.approvals, list_users, ctx.tasks, me, zone),
+            SUPERVISOR,
+        ),
+        Page(
+            "refunds",
+            t("Supervisor", "Refunds"),
+            RefundsPage(desk.refunds, list_users, ctx.tasks, me, ctx.currency, zone),
+            SUPERVISOR,
+        ),
+        Page(
+            "reports",
+            t("Supervisor", "Reports"),
+            ReportsPage(desk.reports, ctx.tasks, ctx.currency, shop_name, zone),
+            SUPERVISOR,
+        ),
+        Page("staff", t("Supervisor", "Staff"), UsersPage(desk.admin, ctx.tasks, me), SUPERVISOR),
+        Page(
+            "settings",
+            t("Supervisor", "Settings"),
+            SettingsPage(desk.admin, ctx.tasks, me, saved),
+            SUPERVISOR,
+        ),
+        Page(
+            "audit",
+            t("Supervisor", "Audit trail"),
+            AuditPage(desk.audit, ctx.tasks, zone),
+            SUPERVISOR,
+        ),
+    ]
+
+
+__all__ = ["desk_for", "supervisor_pages"]

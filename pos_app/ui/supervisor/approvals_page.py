@@ -1,0 +1,429 @@
+"""The approvals queue: proofs, unknown outcomes and flagged payments, riskiest first.
+
+Picking a row shows expected against claimed, the risk reasons, reuse warnings, matching
+relay confirmations and the receipt photo (decrypted into memory, never onto disk). A decision
+needs notes (for a rejection) and the deciding supervisor's PIN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.services.approvals import ApprovalItem, ApprovalService, ItemKind
+from pos_app.ui.supervisor.common import (
+    error_text,
+    fill_table,
+    hint_label,
+    local_text,
+    make_table,
+    message_label,
+    show_message,
+)
+from pos_app.ui.tasks import TaskRunner
+
+IMAGE_MAX = 360
+
+
+def reason_text(name: str, fallback: str) -> str:
+    texts = {
+        "amount_far_above_usual": QCoreApplication.translate(
+            "Supervisor", "Far above this shop's usual sale."
+        ),
+        "many_attempts": QCoreApplication.translate(
+            "Supervisor", "Many payment attempts in a few minutes."
+        ),
+        "proof_reference_reused": QCoreApplication.translate(
+            "Supervisor", "This receipt / reference code was already used."
+        ),
+        "amount_mismatch": QCoreApplication.translate(
+            "Supervisor", "The amount or currency paid differs from the amount asked."
+        ),
+        "new_customer": QCoreApplication.translate(
+            "Supervisor", "First payment from this customer."
+        ),
+        "unverified_channel": QCoreApplication.translate(
+            "Supervisor", "Manual proof: nobody but the cashier has seen this money."
+        ),
+        "late_payment": QCoreApplication.translate(
+            "Supervisor", "Paid after the till had given up waiting."
+        ),
+    }
+    return texts.get(name, fallback)
+
+
+def kind_text(kind: ItemKind) -> str:
+    return {
+        ItemKind.PROOF: QCoreApplication.translate("Supervisor", "Proof"),
+        ItemKind.UNKNOWN: QCoreApplication.translate("Supervisor", "Unclear outcome"),
+        ItemKind.FLAGGED: QCoreApplication.translate("Supervisor", "High risk"),
+    }[kind]
+
+
+def method_text(method: str) -> str:
+    return {
+        "cash": QCoreApplication.translate("Supervisor", "Cash"),
+        "cash_on_delivery": QCoreApplication.translate("Supervisor", "Cash on delivery"),
+        "mpesa_stk": QCoreApplication.translate("Supervisor", "M-Pesa prompt"),
+        "mpesa_paybill": QCoreApplication.translate("Supervisor", "M-Pesa paybill"),
+        "paystack_link": QCoreApplication.translate("Supervisor", "Paystack link"),
+        "bank_transfer": QCoreApplication.translate("Supervisor", "Bank transfer"),
+        "manual_mobile_money": QCoreApplication.translate("Supervisor", "Mobile money (manual)"),
+        "cash_drawer": QCoreApplication.translate("Supervisor", "Cash from the drawer"),
+        "mpesa_reversal": QCoreApplication.translate("Supervisor", "M-Pesa reversal"),
+        "paystack_refund": QCoreApplication.translate("Supervisor", "Paystack refund"),
+    }.get(method, method)
+
+
+class ApprovalsPage(QWidget):
+    def __init__(
+        self,
+        service: ApprovalService,
+        list_users: Callable[[], list[Any]],
+        tasks: TaskRunner,
+        current_user_id: Callable[[], str | None],
+        timezone: str = "Africa/Nairobi",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("supervisor-approvals")
+        self._service = service
+        self._list_users = list_users
+        self._tasks = tasks
+        self._current_user_id = current_user_id
+        self._zone = timezone
+        self.items: list[ApprovalItem] = []
+        self.item: ApprovalItem | None = None
+        self.image_shown = False
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        heading = QLabel(self.tr("Waiting for a decision"))
+        heading.setProperty("role", "heading")
+        top.addWidget(heading)
+        top.addStretch(1)
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.refresh_button.setObjectName("approvals-refresh")
+        top.addWidget(self.refresh_button)
+        layout.addLayout(top)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.table = make_table(
+            [
+                self.tr("Risk"),
+                self.tr("Kind"),
+                self.tr("Expected"),
+                self.tr("Claimed"),
+                self.tr("Method"),
+                self.tr("When"),
+            ],
+            "approvals-table",
+        )
+        left_layout.addWidget(self.table, 1)
+        self.empty_hint = hint_label(
+            self.tr("Nothing is waiting: every proof and flagged payment has been decided."),
+            "approvals-empty",
+        )
+        self.empty_hint.hide()
+        left_layout.addWidget(self.empty_hint)
+        splitter.addWidget(left)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        detail = QWidget()
+        self.detail_layout = QVBoxLayout(detail)
+        self.summary = QLabel()
+        self.summary.setObjectName("approvals-summary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.detail_layout.addWidget(self.summary)
+        self.reuse_label = QLabel()
+        self.reuse_label.setObjectName("approvals-reuse")
+        self.reuse_label.setProperty("role", "error")
+        self.reuse_label.setWordWrap(True)
+        self.detail_layout.addWidget(self.reuse_label)
+
+        self.match_box = QGroupBox(self.tr("The relay saw this payment"))
+        match_layout = QVBoxLayout(self.match_box)
+        self.match_label = QLabel()
+        self.match_label.setWordWrap(True)
+        match_layout.addWidget(self.match_label)
+        self.accept_match_button = QPushButton(self.tr("Accept: it matches"))
+        self.accept_match_button.setObjectName("approvals-accept-match")
+        self.accept_match_button.setProperty("role", "primary")
+        match_layout.addWidget(self.accept_match_button)
+        self.detail_layout.addWidget(self.match_box)
+
+        self.image_label = QLabel()
+        self.image_label.setObjectName("approvals-image")
+        self.image_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image_label.setWordWrap(True)
+        self.image_label.setMinimumHeight(120)
+        self.image_label.setStyleSheet("border: 1px solid #c4c7cc; background: #fafafa;")
+        self.detail_layout.addWidget(self.image_label)
+
+        decision = QGroupBox(self.tr("Decision"))
+        form = QFormLayout(decision)
+        self.notes = QPlainTextEdit()
+        self.notes.setObjectName("approvals-notes")
+        self.notes.setPlaceholderText(self.tr("Notes (required to reject)"))
+        self.notes.setFixedHeight(70)
+        form.addRow(self.tr("Notes"), self.notes)
+        self.approver = QComboBox()
+        self.approver.setObjectName("approvals-approver")
+        form.addRow(self.tr("Decided by"), self.approver)
+        self.pin = QLineEdit()
+        self.pin.setObjectName("approvals-pin")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(8)
+        form.addRow(self.tr("PIN"), self.pin)
+        buttons = QHBoxLayout()
+        self.approve_button = QPushButton(self.tr("Approve"))
+        self.approve_button.setObjectName("approvals-approve")
+        self.approve_button.setProperty("role", "primary")
+        self.reject_button = QPushButton(self.tr("Reject"))
+        self.reject_button.setObjectName("approvals-reject")
+        self.reject_button.setProperty("role", "danger")
+        buttons.addWidget(self.approve_button)
+        buttons.addWidget(self.reject_button)
+        form.addRow(buttons)
+        self.detail_layout.addWidget(decision)
+        self.message = message_label("approvals-message")
+        self.detail_layout.addWidget(self.message)
+        self.detail_layout.addStretch(1)
+        scroll.setWidget(detail)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+
+        self.refresh_button.clicked.connect(self.refresh)
+        self.table.itemSelectionChanged.connect(self._selected)
+        self.approve_button.clicked.connect(lambda: self.decide(True))
+        self.reject_button.clicked.connect(lambda: self.decide(False))
+        self.accept_match_button.clicked.connect(self.accept_match)
+        self._show_item(None)
+        self._tasks.submit(self._list_users, on_done=self._show_users, on_error=self._failed)
+        self.refresh()
+
+    # --- loading ----------------------------------------------------------------------------
+    def _show_users(self, users: list[Any]) -> None:
+        self.approver.clear()
+        me = self._current_user_id()
+        for user in users:
+            if user.active:
+                self.approver.addItem(user.name, user.id)
+        index = self.approver.findData(me)
+        if index >= 0:
+            self.approver.setCurrentIndex(index)
+
+    def refresh(self) -> None:
+        self.refresh_button.setEnabled(False)
+        self._tasks.submit(self._service.queue, on_done=self._show_queue, on_error=self._failed)
+
+    def _show_queue(self, items: list[ApprovalItem]) -> None:
+        self.refresh_button.setEnabled(True)
+        keep = self.item.payment_id if self.item else None
+        self.items = items
+        fill_table(
+            self.table,
+            [
+                [
+                    i.risk_score,
+                    kind_text(i.kind),
+                    i.expected.format(),
+                    i.claimed.format() if i.claimed else "—",
+                    method_text(i.method),
+                    local_text(i.created_at, self._zone),
+                ]
+                for i in items
+            ],
+            [i.payment_id for i in items],
+        )
+        self.empty_hint.setVisible(not items)
+        row = next((n for n, i in enumerate(items) if i.payment_id == keep), 0 if items else -1)
+        if row >= 0:
+            self.table.selectRow(row)
+        else:
+            self._show_item(None)
+
+    def _selected(self) -> None:
+        row = self.table.currentRow()
+        self._show_item(self.items[row] if 0 <= row < len(self.items) else None)
+
+    def _show_item(self, item: ApprovalItem | None) -> None:
+        self.item = item
+        self.image_shown = False
+        for widget in (self.approve_button, self.reject_button, self.pin, self.notes):
+            widget.setEnabled(item is not None)
+        self.match_box.setVisible(bool(item and item.matches))
+        if item is None:
+            self.summary.setText(self.tr("Pick a payment on the left to see its details."))
+            self.reuse_label.clear()
+            self.image_label.hide()
+            return
+        claimed = item.claimed.format() if item.claimed else self.tr("not reported")
+        colour = "#b02a37" if item.mismatch else "#1f1f1f"
+        reasons = "".join(
+            f"<li>{reason_text(r.name, r.explanation)} (+{r.points})</li>"
+            for r in item.risk_reasons
+        )
+        lines = [
+            f"<b>{kind_text(item.kind)}</b> — {method_text(item.method)}",
+            self.tr("Expected: %1").replace("%1", f"<b>{item.expected.format()}</b>"),
+            self.tr("Claimed: %1").replace("%1", f"<b style='color:{colour}'>{claimed}</b>"),
+        ]
+        if item.reference:
+            lines.append(self.tr("Reference: %1").replace("%1", f"<b>{item.reference}</b>"))
+        if item.submitted_by_name:
+            lines.append(self.tr("Submitted by: %1").replace("%1", item.submitted_by_name))
+        if item.notes:
+            lines.append(self.tr("Cashier's note: %1").replace("%1", item.notes))
+        lines.append(self.tr("Risk score: %1 of 100").replace("%1", str(item.risk_score)))
+        self.summary.setText("<br>".join(lines) + (f"<ul>{reasons}</ul>" if reasons else ""))
+        if item.reuses:
+            orders = ", ".join(
+                f"{r.order_id[:8]} ({local_text(r.at, self._zone)})" for r in item.reuses
+            )
+            self.reuse_label.setText(
+                self.tr("Warning: this code was already used on another sale: %1").replace(
+                    "%1", orders
+                )
+            )
+        else:
+            self.reuse_label.clear()
+        if item.matches:
+            match = item.matches[0]
+            amount = match.amount.format() if match.amount else "—"
+            self.match_label.setText(
+                self.tr("%1 confirmation %2 for %3, received %4.")
+                .replace("%1", match.provider.upper())
+                .replace("%2", match.receipt or "—")
+                .replace("%3", amount)
+                .replace("%4", local_text(match.received_at, self._zone))
+            )
+        if item.has_image and item.proof_id:
+            self.image_label.show()
+            self.image_label.setPixmap(QPixmap())
+            self.image_label.setText(self.tr("Opening the receipt photo…"))
+            proof_id: str = item.proof_id
+
+            def show(data: bytes) -> None:
+                self._show_image(proof_id, data)
+
+            self._tasks.submit(
+                self._service.receipt_image,
+                proof_id,
+                on_done=show,
+                on_error=self._image_failed,
+            )
+        else:
+            self.image_label.show()
+            self.image_label.setPixmap(QPixmap())
+            self.image_label.setText(self.tr("No photo was attached."))
+
+    def _show_image(self, proof_id: str, data: bytes) -> None:
+        if self.item is None or self.item.proof_id != proof_id:
+            return
+        image = QImage.fromData(data)
+        if image.isNull():
+            self.image_label.setText(
+                self.tr(
+                    "The receipt photo is damaged and cannot be shown. Ask the customer "
+                    "for the SMS or a new photo."
+                )
+            )
+            self._tasks.submit(
+                self._service.report_unreadable_image,
+                proof_id,
+                self._current_user_id(),
+                on_error=self._failed,
+            )
+            return
+        pixmap = QPixmap.fromImage(image).scaled(
+            IMAGE_MAX,
+            IMAGE_MAX,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        self.image_label.setPixmap(pixmap)
+        self.image_shown = True
+
+    def _image_failed(self, error: BaseException) -> None:
+        self.image_label.setText(
+            self.tr("The receipt photo cannot be opened: %1").replace("%1", error_text(error))
+        )
+
+    # --- deciding ---------------------------------------------------------------------------
+    def decide(self, approve: bool) -> None:
+        item = self.item
+        if item is None:
+            return
+        self._submit(
+            self._service.decide,
+            item,
+            self.approver.currentData(),
+            self.pin.text(),
+            approve,
+            self.notes.toPlainText(),
+            done=self.tr("Approved.") if approve else self.tr("Rejected."),
+        )
+
+    def accept_match(self) -> None:
+        item = self.item
+        if item is None or not item.matches:
+            return
+        self._submit(
+            self._service.accept_match,
+            item,
+            item.matches[0].event_id,
+            self.approver.currentData(),
+            self.pin.text(),
+            done=self.tr("Approved: matched to the relay's confirmation."),
+        )
+
+    def _submit(self, fn: Callable[..., Any], *args: Any, done: str) -> None:
+        if not self.pin.text():
+            show_message(self.message, self.tr("Type the PIN of the person deciding."), ok=False)
+            return
+        self._busy(True)
+        show_message(self.message, self.tr("Checking…"), ok=True)
+
+        def finished(_: Any) -> None:
+            self._busy(False)
+            self.pin.clear()
+            self.notes.clear()
+            show_message(self.message, done, ok=True)
+            self.refresh()
+
+        self._tasks.submit(fn, *args, on_done=finished, on_error=self._failed)
+
+    def _busy(self, busy: bool) -> None:
+        for widget in (self.approve_button, self.reject_button, self.accept_match_button):
+            widget.setEnabled(not busy)
+
+    def _failed(self, error: BaseException) -> None:
+        self._busy(False)
+        self.refresh_button.setEnabled(True)
+        self.pin.clear()
+        show_message(self.message, error_text(error), ok=False)

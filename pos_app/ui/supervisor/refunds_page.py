@@ -1,0 +1,281 @@
+"""Refunds and voids: pick a paid sale, say why, type the supervisor's PIN.
+
+Cash goes back from the drawer, an M-Pesa reversal is recorded with its code, a Paystack
+payment is refunded through the relay; a sale of the open shift can be voided whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.services.refunds import RefundablePayment, RefundMethod, RefundRow, RefundService
+from pos_app.ui.supervisor.approvals_page import method_text
+from pos_app.ui.supervisor.common import (
+    error_text,
+    fill_table,
+    hint_label,
+    local_text,
+    make_table,
+    message_label,
+    show_message,
+)
+from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.widgets.money_edit import MoneyEdit
+
+
+class RefundsPage(QWidget):
+    def __init__(
+        self,
+        service: RefundService,
+        list_users: Callable[[], list[Any]],
+        tasks: TaskRunner,
+        current_user_id: Callable[[], str | None],
+        currency: str = "KES",
+        timezone: str = "Africa/Nairobi",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("supervisor-refunds")
+        self._service = service
+        self._list_users = list_users
+        self._tasks = tasks
+        self._current_user_id = current_user_id
+        self._zone = timezone
+        self.payments: list[RefundablePayment] = []
+        self.selected: RefundablePayment | None = None
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        heading = QLabel(self.tr("Refunds and voids"))
+        heading.setProperty("role", "heading")
+        top.addWidget(heading)
+        top.addStretch(1)
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        top.addWidget(self.refresh_button)
+        layout.addLayout(top)
+
+        self.table = make_table(
+            [
+                self.tr("When"),
+                self.tr("Method"),
+                self.tr("Paid"),
+                self.tr("Refunded"),
+                self.tr("Can still refund"),
+                self.tr("Shift"),
+            ],
+            "refunds-payments",
+        )
+        layout.addWidget(self.table, 2)
+        self.empty_hint = hint_label(self.tr("No paid sales yet."), "refunds-empty")
+        self.empty_hint.hide()
+        layout.addWidget(self.empty_hint)
+
+        box = QGroupBox(self.tr("Give money back"))
+        form = QFormLayout(box)
+        self.how_label = QLabel()
+        self.how_label.setObjectName("refunds-how")
+        self.how_label.setWordWrap(True)
+        form.addRow(self.tr("How"), self.how_label)
+        self.amount = MoneyEdit(currency)
+        self.amount.setObjectName("refunds-amount")
+        form.addRow(self.tr("Amount"), self.amount)
+        self.reversal = QLineEdit()
+        self.reversal.setObjectName("refunds-reversal")
+        self.reversal.setPlaceholderText(self.tr("e.g. SGR4T7YU2P"))
+        self.reversal_label = QLabel(self.tr("M-Pesa reversal code"))
+        form.addRow(self.reversal_label, self.reversal)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("refunds-reason")
+        self.reason.setPlaceholderText(self.tr("Why is the money given back?"))
+        form.addRow(self.tr("Reason"), self.reason)
+        self.approver = QComboBox()
+        self.approver.setObjectName("refunds-approver")
+        form.addRow(self.tr("Supervisor"), self.approver)
+        self.pin = QLineEdit()
+        self.pin.setObjectName("refunds-pin")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(8)
+        form.addRow(self.tr("PIN"), self.pin)
+        buttons = QHBoxLayout()
+        self.refund_button = QPushButton(self.tr("Refund"))
+        self.refund_button.setObjectName("refunds-refund")
+        self.refund_button.setProperty("role", "primary")
+        self.void_button = QPushButton(self.tr("Void the whole sale"))
+        self.void_button.setObjectName("refunds-void")
+        self.void_button.setProperty("role", "danger")
+        buttons.addWidget(self.refund_button)
+        buttons.addWidget(self.void_button)
+        buttons.addStretch(1)
+        form.addRow(buttons)
+        self.message = message_label("refunds-message")
+        form.addRow(self.message)
+        layout.addWidget(box)
+
+        recent_heading = QLabel(self.tr("Recent refunds"))
+        recent_heading.setProperty("role", "heading")
+        layout.addWidget(recent_heading)
+        self.refund_table = make_table(
+            [self.tr("When"), self.tr("Amount"), self.tr("How"), self.tr("Reason")],
+            "refunds-recent",
+        )
+        layout.addWidget(self.refund_table, 1)
+        self.refunds_hint = hint_label(self.tr("No refunds given."), "refunds-recent-empty")
+        self.refunds_hint.hide()
+        layout.addWidget(self.refunds_hint)
+
+        self.refresh_button.clicked.connect(self.refresh)
+        self.table.itemSelectionChanged.connect(self._selected)
+        self.refund_button.clicked.connect(self.refund)
+        self.void_button.clicked.connect(self.void)
+        self._show_selected(None)
+        self._tasks.submit(self._list_users, on_done=self._show_users, on_error=self._failed)
+        self.refresh()
+
+    def _show_users(self, users: list[Any]) -> None:
+        self.approver.clear()
+        for user in users:
+            if user.active:
+                self.approver.addItem(user.name, user.id)
+        index = self.approver.findData(self._current_user_id())
+        if index >= 0:
+            self.approver.setCurrentIndex(index)
+
+    def refresh(self) -> None:
+        self.refresh_button.setEnabled(False)
+        self._tasks.submit(
+            lambda: (self._service.recent_paid(), self._service.refunds(limit=50)),
+            on_done=self._show,
+            on_error=self._failed,
+        )
+
+    def _show(self, loaded: tuple[list[RefundablePayment], list[RefundRow]]) -> None:
+        self.refresh_button.setEnabled(True)
+        payments, refunds = loaded
+        keep = self.selected.payment.id if self.selected else None
+        self.payments = payments
+        fill_table(
+            self.table,
+            [
+                [
+                    local_text(p.payment.created_at, self._zone),
+                    method_text(p.payment.method),
+                    p.payment.amount.format(),
+                    p.payment.refunded.format(),
+                    p.remaining.format(),
+                    self.tr("open") if p.shift_open else self.tr("closed"),
+                ]
+                for p in payments
+            ],
+            [p.payment.id for p in payments],
+        )
+        self.empty_hint.setVisible(not payments)
+        fill_table(
+            self.refund_table,
+            [
+                [local_text(r.at, self._zone), r.amount.format(), method_text(r.method), r.reason]
+                for r in refunds
+            ],
+            [r.id for r in refunds],
+        )
+        self.refunds_hint.setVisible(not refunds)
+        row = next((n for n, p in enumerate(payments) if p.payment.id == keep), -1)
+        if row >= 0:
+            self.table.selectRow(row)
+        else:
+            self._show_selected(None)
+
+    def _selected(self) -> None:
+        row = self.table.currentRow()
+        self._show_selected(self.payments[row] if 0 <= row < len(self.payments) else None)
+
+    def _show_selected(self, target: RefundablePayment | None) -> None:
+        self.selected = target
+        self.refund_button.setEnabled(target is not None)
+        self.void_button.setEnabled(target is not None and target.shift_open)
+        is_mpesa = target is not None and target.refund_method is RefundMethod.MPESA_REVERSAL
+        self.reversal.setVisible(is_mpesa)
+        self.reversal_label.setVisible(is_mpesa)
+        if target is None:
+            self.how_label.setText(self.tr("Pick a paid sale above."))
+            return
+        self.how_label.setText(
+            {
+                RefundMethod.CASH_DRAWER: self.tr("Hand the cash back from the drawer."),
+                RefundMethod.MPESA_REVERSAL: self.tr(
+                    "Reverse it on the M-Pesa business phone first, then type the code here."
+                ),
+                RefundMethod.PAYSTACK: self.tr("Paystack refunds the card through the relay."),
+                RefundMethod.BANK_TRANSFER: self.tr(
+                    "Send the transfer back from the bank, then record it here."
+                ),
+            }[target.refund_method]
+        )
+        self.amount.set_money(target.remaining)
+
+    def refund(self) -> None:
+        target = self.selected
+        amount = self.amount.money()
+        if target is None:
+            return
+        if amount is None:
+            show_message(self.message, self.tr("Type the amount to give back."), ok=False)
+            return
+        self._submit(
+            self._service.refund,
+            target.payment.id,
+            amount,
+            self.reason.text(),
+            supervisor_id=self.approver.currentData(),
+            pin=self.pin.text(),
+            reversal_code=self.reversal.text() or None,
+            done=self.tr("Refund recorded: %1.").replace("%1", amount.format()),
+        )
+
+    def void(self) -> None:
+        target = self.selected
+        if target is None:
+            return
+        self._submit(
+            self._service.void_sale,
+            target.payment.order_id,
+            self.reason.text(),
+            supervisor_id=self.approver.currentData(),
+            pin=self.pin.text(),
+            done=self.tr("The sale was voided."),
+        )
+
+    def _submit(self, fn: Callable[..., Any], *args: Any, done: str, **kwargs: Any) -> None:
+        if not self.pin.text():
+            show_message(self.message, self.tr("Type the supervisor's PIN."), ok=False)
+            return
+        self.refund_button.setEnabled(False)
+        self.void_button.setEnabled(False)
+        show_message(self.message, self.tr("Checking…"), ok=True)
+
+        def finished(_: Any) -> None:
+            self.pin.clear()
+            self.reason.clear()
+            self.reversal.clear()
+            show_message(self.message, done, ok=True)
+            self.refresh()
+
+        self._tasks.submit(fn, *args, on_done=finished, on_error=self._failed, **kwargs)
+
+    def _failed(self, error: BaseException) -> None:
+        self.refresh_button.setEnabled(True)
+        self.pin.clear()
+        self._show_selected(self.selected)
+        show_message(self.message, error_text(error), ok=False)

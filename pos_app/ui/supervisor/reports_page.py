@@ -1,0 +1,313 @@
+"""Reports: sales by day (a bar chart says it faster) and by payment method, open COD orders,
+proofs waiting, refunds; exported as CSV or as a one-page PDF drawn with QPdfWriter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QMarginsF, QRectF, Qt
+from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.services.reports import Report, ReportService
+from pos_app.ui.supervisor.approvals_page import method_text
+from pos_app.ui.supervisor.chart import BarChart, paint_bars
+from pos_app.ui.supervisor.common import (
+    error_text,
+    fill_table,
+    local_text,
+    make_table,
+    message_label,
+    show_message,
+    write_text,
+)
+from pos_app.ui.tasks import TaskRunner
+
+
+class ReportsPage(QWidget):
+    def __init__(
+        self,
+        service: ReportService,
+        tasks: TaskRunner,
+        currency: str = "KES",
+        shop_name: str = "",
+        timezone: str = "Africa/Nairobi",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("supervisor-reports")
+        self._service = service
+        self._tasks = tasks
+        self._currency = currency
+        self._shop_name = shop_name
+        self._zone = timezone
+        self.report: Report | None = None
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        heading = QLabel(self.tr("Reports"))
+        heading.setProperty("role", "heading")
+        top.addWidget(heading)
+        top.addSpacing(16)
+        today = QDate.currentDate()
+        self.since = QDateEdit(today.addDays(-6))
+        self.until = QDateEdit(today)
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
+        top.addWidget(QLabel(self.tr("From")))
+        top.addWidget(self.since)
+        top.addWidget(QLabel(self.tr("to")))
+        top.addWidget(self.until)
+        self.show_button = QPushButton(self.tr("Show"))
+        self.show_button.setObjectName("reports-show")
+        top.addWidget(self.show_button)
+        top.addStretch(1)
+        self.csv_button = QPushButton(self.tr("Export CSV…"))
+        self.csv_button.setObjectName("reports-csv")
+        self.pdf_button = QPushButton(self.tr("Export PDF…"))
+        self.pdf_button.setObjectName("reports-pdf")
+        top.addWidget(self.csv_button)
+        top.addWidget(self.pdf_button)
+        layout.addLayout(top)
+
+        self.total_label = QLabel()
+        self.total_label.setObjectName("reports-total")
+        self.total_label.setProperty("role", "heading")
+        layout.addWidget(self.total_label)
+        self.chart = BarChart()
+        self.chart.setObjectName("reports-chart")
+        self.chart.setMinimumHeight(190)
+        layout.addWidget(self.chart, 2)
+
+        self.tabs = QTabWidget()
+        self.by_method = make_table(
+            [self.tr("Method"), self.tr("Sales"), self.tr("Amount")], "reports-by-method"
+        )
+        self.cod = make_table(
+            [self.tr("Since"), self.tr("Order"), self.tr("Amount")], "reports-cod"
+        )
+        self.proofs = make_table(
+            [self.tr("Since"), self.tr("Order"), self.tr("Method"), self.tr("Amount")],
+            "reports-proofs",
+        )
+        self.refunds = make_table(
+            [self.tr("When"), self.tr("Amount"), self.tr("How"), self.tr("By"), self.tr("Reason")],
+            "reports-refunds",
+        )
+        self.tabs.addTab(self.by_method, self.tr("By payment method"))
+        self.tabs.addTab(self.cod, self.tr("Open cash on delivery"))
+        self.tabs.addTab(self.proofs, self.tr("Proofs waiting"))
+        self.tabs.addTab(self.refunds, self.tr("Refunds"))
+        layout.addWidget(self.tabs, 3)
+        self.message = message_label("reports-message")
+        layout.addWidget(self.message)
+
+        self.show_button.clicked.connect(self.refresh)
+        self.csv_button.clicked.connect(self._ask_csv)
+        self.pdf_button.clicked.connect(self._ask_pdf)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.show_button.setEnabled(False)
+        self._tasks.submit(
+            self._service.build,
+            self.since.date().toPython(),
+            self.until.date().toPython(),
+            self._currency,
+            on_done=self._show,
+            on_error=self._failed,
+        )
+
+    def _show(self, report: Report) -> None:
+        self.show_button.setEnabled(True)
+        self.report = report
+        self.total_label.setText(
+            self.tr("Sales %1 – %2: %3")
+            .replace("%1", report.since.strftime("%d/%m"))
+            .replace("%2", report.until.strftime("%d/%m"))
+            .replace("%3", report.total().format())
+        )
+        days = report.total_by_day()
+        self.chart.set_bars(
+            [(d.strftime("%d/%m"), m.minor) for d, m in days],
+            [m.format(with_code=False).split(".")[0] for _, m in days],
+            self.tr("No sales in these days."),
+        )
+        counts: dict[str, int] = {}
+        for row in report.sales:
+            counts[row.method] = counts.get(row.method, 0) + row.count
+        by_method = report.total_by_method()
+        fill_table(
+            self.by_method,
+            [[method_text(m), counts.get(m, 0), a.format()] for m, a in by_method],
+            [m for m, _ in by_method],
+        )
+        fill_table(
+            self.cod,
+            [
+                [local_text(o.since, self._zone), o.order_id[:8], o.amount.format()]
+                for o in report.open_cod
+            ],
+            [o.payment_id for o in report.open_cod],
+        )
+        fill_table(
+            self.proofs,
+            [
+                [
+                    local_text(o.since, self._zone),
+                    o.order_id[:8],
+                    method_text(o.method),
+                    o.amount.format(),
+                ]
+                for o in report.pending_proofs
+            ],
+            [o.payment_id for o in report.pending_proofs],
+        )
+        fill_table(
+            self.refunds,
+            [
+                [
+                    local_text(r.at, self._zone),
+                    r.amount.format(),
+                    method_text(r.method),
+                    r.by,
+                    r.reason,
+                ]
+                for r in report.refunds
+            ],
+            [r.refund_id for r in report.refunds],
+        )
+        self.tabs.setTabText(
+            1, self.tr("Open cash on delivery (%1)").replace("%1", str(len(report.open_cod)))
+        )
+        self.tabs.setTabText(
+            2, self.tr("Proofs waiting (%1)").replace("%1", str(len(report.pending_proofs)))
+        )
+        self.tabs.setTabText(3, self.tr("Refunds (%1)").replace("%1", str(len(report.refunds))))
+
+    # --- export -----------------------------------------------------------------------------
+    def _ask_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export report"), "report.csv", self.tr("CSV files (*.csv)")
+        )
+        if path:
+            self.export_csv(path)
+
+    def _ask_pdf(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export report"), "report.pdf", self.tr("PDF files (*.pdf)")
+        )
+        if path:
+            self.export_pdf(path)
+
+    def export_csv(self, path: str) -> None:
+        report = self.report
+        if report is None:
+            return
+        self._tasks.submit(
+            lambda: write_text(path, self._service.to_csv(report)),
+            on_done=lambda _r: show_message(
+                self.message, self.tr("Saved %1").replace("%1", path), ok=True
+            ),
+            on_error=self._failed,
+        )
+
+    def export_pdf(self, path: str) -> None:
+        """Drawn on the GUI thread (QPainter on a QPdfWriter is GUI-side work); it is one page."""
+        report = self.report
+        if report is None:
+            return
+        writer = QPdfWriter(str(Path(path)))
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
+        writer.setResolution(150)
+        writer.setTitle(self.tr("Sales report"))
+        painter = QPainter(writer)
+        try:
+            self._paint_pdf(painter, report, writer.width())
+        finally:
+            painter.end()
+        show_message(self.message, self.tr("Saved %1").replace("%1", path), ok=True)
+
+    def _paint_pdf(self, painter: QPainter, report: Report, width: int) -> None:
+        font = QFont(self.font())
+        font.setPointSize(16)
+        font.setBold(True)
+        painter.setFont(font)
+        line = painter.fontMetrics().height()
+        y = 0
+        painter.drawText(0, y + line, self._shop_name or self.tr("Sales report"))
+        y += line * 2
+        font.setPointSize(10)
+        font.setBold(False)
+        painter.setFont(font)
+        line = painter.fontMetrics().height()
+        painter.drawText(0, y, self.total_label.text())
+        y += line
+        days = report.total_by_day()
+        paint_bars(
+            painter,
+            QRectF(0, y, width, 500),
+            [(d.strftime("%d/%m"), m.minor) for d, m in days],
+            [m.format(with_code=False).split(".")[0] for _, m in days],
+            self.tr("No sales in these days."),
+        )
+        y += 500 + line
+        sections: list[tuple[str, list[str]]] = [
+            (
+                self.tr("By payment method"),
+                [f"{method_text(m)}: {a.format()}" for m, a in report.total_by_method()],
+            ),
+            (
+                self.tr("Open cash on delivery"),
+                [
+                    f"{local_text(o.since, self._zone)}  {o.order_id[:8]}  {o.amount.format()}"
+                    for o in report.open_cod
+                ],
+            ),
+            (
+                self.tr("Proofs waiting"),
+                [
+                    f"{local_text(o.since, self._zone)}  {method_text(o.method)}  "
+                    f"{o.amount.format()}"
+                    for o in report.pending_proofs
+                ],
+            ),
+            (
+                self.tr("Refunds"),
+                [
+                    f"{local_text(r.at, self._zone)}  {r.amount.format()}  "
+                    f"{method_text(r.method)}  {r.reason}"
+                    for r in report.refunds
+                ],
+            ),
+        ]
+        bold = QFont(font)
+        bold.setBold(True)
+        for title, lines in sections:
+            painter.setFont(bold)
+            y += line
+            painter.drawText(0, y, title)
+            painter.setFont(font)
+            for text in lines or [self.tr("None.")]:
+                y += line
+                painter.drawText(
+                    QRectF(line, y - line + 4, width - line, line),
+                    Qt.AlignmentFlag.AlignLeft,
+                    text,
+                )
+            y += line // 2
+
+    def _failed(self, error: BaseException) -> None:
+        self.show_button.setEnabled(True)
+        show_message(self.message, error_text(error), ok=False)

@@ -1,0 +1,236 @@
+"""The shop's settings, test mode per provider (switched on the relay), relay pairing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.services.admin import PROVIDERS, AdminService, PairingOutcome
+from pos_app.services.shop import ShopSettings
+from pos_app.ui.supervisor.common import error_text, message_label, show_message
+from pos_app.ui.tasks import TaskRunner
+
+
+class SettingsPage(QWidget):
+    def __init__(
+        self,
+        service: AdminService,
+        tasks: TaskRunner,
+        current_user_id: Callable[[], str | None],
+        on_saved: Callable[[ShopSettings], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("supervisor-settings")
+        self._service = service
+        self._tasks = tasks
+        self._current_user_id = current_user_id
+        self._on_saved = on_saved
+        self.loaded: ShopSettings | None = None
+
+        outer = QVBoxLayout(self)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        heading = QLabel(self.tr("Settings"))
+        heading.setProperty("role", "heading")
+        layout.addWidget(heading)
+
+        columns = QHBoxLayout()
+        shop = QGroupBox(self.tr("Shop and receipts"))
+        form = QFormLayout(shop)
+        self.shop_name = QLineEdit()
+        self.shop_name.setObjectName("settings-shop-name")
+        form.addRow(self.tr("Shop name"), self.shop_name)
+        self.vat = QSpinBox()
+        self.vat.setObjectName("settings-vat")
+        self.vat.setRange(0, 10_000)
+        self.vat.setSuffix(self.tr(" basis points"))
+        form.addRow(self.tr("VAT (1600 = 16%)"), self.vat)
+        self.header = QPlainTextEdit()
+        self.header.setObjectName("settings-header")
+        self.header.setFixedHeight(60)
+        form.addRow(self.tr("Receipt header"), self.header)
+        self.footer = QPlainTextEdit()
+        self.footer.setObjectName("settings-footer")
+        self.footer.setFixedHeight(60)
+        form.addRow(self.tr("Receipt footer"), self.footer)
+        self.language = QComboBox()
+        self.language.setObjectName("settings-language")
+        self.language.addItem("English", "en")
+        self.language.addItem("Kiswahili", "sw")
+        form.addRow(self.tr("Shop language"), self.language)
+        columns.addWidget(shop)
+
+        risk = QGroupBox(self.tr("Payments and risk"))
+        form2 = QFormLayout(risk)
+        self.threshold = QSpinBox()
+        self.threshold.setObjectName("settings-threshold")
+        self.threshold.setRange(0, 100)
+        form2.addRow(self.tr("Risk threshold (0-100)"), self.threshold)
+        self.policy = QComboBox()
+        self.policy.setObjectName("settings-policy")
+        self.policy.addItem(self.tr("A supervisor approves every proof"), "supervisor_approves")
+        self.policy.addItem(
+            self.tr("Cashier may accept low-risk proofs"), "cashier_may_accept_below_threshold"
+        )
+        form2.addRow(self.tr("Offline proofs"), self.policy)
+        self.self_approval = QCheckBox(self.tr("A supervisor may approve their own proof"))
+        self.self_approval.setObjectName("settings-self-approval")
+        form2.addRow(self.self_approval)
+        columns.addWidget(risk)
+        layout.addLayout(columns)
+
+        save_row = QHBoxLayout()
+        self.save_button = QPushButton(self.tr("Save settings"))
+        self.save_button.setObjectName("settings-save")
+        self.save_button.setProperty("role", "primary")
+        save_row.addWidget(self.save_button)
+        save_row.addStretch(1)
+        layout.addLayout(save_row)
+
+        relay = QGroupBox(self.tr("Relay and providers"))
+        form3 = QFormLayout(relay)
+        self.test_mode: dict[str, QCheckBox] = {}
+        names = {"mpesa": "M-Pesa", "paystack": "Paystack"}
+        for provider in PROVIDERS:
+            box = QCheckBox(
+                self.tr("%1 in test mode (no real money)").replace("%1", names[provider])
+            )
+            box.setObjectName(f"settings-test-{provider}")
+            self.test_mode[provider] = box
+            form3.addRow(box)
+        self.relay_url = QLineEdit()
+        self.relay_url.setObjectName("settings-relay-url")
+        self.relay_url.setPlaceholderText("https://relay.example.co.ke")
+        form3.addRow(self.tr("Relay address"), self.relay_url)
+        self.pairing_code = QLineEdit()
+        self.pairing_code.setObjectName("settings-pairing-code")
+        self.pairing_code.setPlaceholderText(self.tr("from the shop owner's relay page"))
+        form3.addRow(self.tr("Pairing code"), self.pairing_code)
+        self.pair_button = QPushButton(self.tr("Pair this till"))
+        self.pair_button.setObjectName("settings-pair")
+        form3.addRow(self.pair_button)
+        layout.addWidget(relay)
+        self.message = message_label("settings-message")
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+
+        self.save_button.clicked.connect(self.save)
+        self.pair_button.clicked.connect(self.pair)
+        for provider, box in self.test_mode.items():
+            box.clicked.connect(lambda checked, p=provider: self.set_test_mode(p, checked))
+        self.reload()
+
+    def reload(self) -> None:
+        self._tasks.submit(self._service.settings, on_done=self._show, on_error=self._failed)
+
+    def _show(self, s: ShopSettings) -> None:
+        self.loaded = s
+        self.shop_name.setText(s.shop_name)
+        self.vat.setValue(s.vat_bps)
+        self.header.setPlainText(s.receipt_header)
+        self.footer.setPlainText(s.receipt_footer)
+        self.language.setCurrentIndex(max(0, self.language.findData(s.language)))
+        self.threshold.setValue(s.risk_threshold)
+        self.policy.setCurrentIndex(max(0, self.policy.findData(s.offline_proof_policy)))
+        self.self_approval.setChecked(s.allow_self_approval)
+
+    def save(self) -> None:
+        changes = {
+            "shop_name": self.shop_name.text().strip(),
+            "vat_bps": self.vat.value(),
+            "receipt_header": self.header.toPlainText(),
+            "receipt_footer": self.footer.toPlainText(),
+            "language": self.language.currentData(),
+            "risk_threshold": self.threshold.value(),
+            "offline_proof_policy": self.policy.currentData(),
+            "allow_self_approval": self.self_approval.isChecked(),
+        }
+        self.save_button.setEnabled(False)
+
+        def saved(settings: ShopSettings) -> None:
+            self.save_button.setEnabled(True)
+            self._show(settings)
+            show_message(self.message, self.tr("Saved."), ok=True)
+            if self._on_saved is not None:
+                self._on_saved(settings)
+
+        self._tasks.submit(
+            self._service.update_settings,
+            self._current_user_id(),
+            on_done=saved,
+            on_error=self._failed,
+            **changes,
+        )
+
+    def set_test_mode(self, provider: str, enabled: bool) -> None:
+        box = self.test_mode[provider]
+        box.setEnabled(False)
+
+        def done(_: Any) -> None:
+            box.setEnabled(True)
+            text = self.tr("Test mode on.") if enabled else self.tr("Test mode off: live money.")
+            show_message(self.message, text, ok=True)
+
+        def failed(error: BaseException) -> None:
+            box.setEnabled(True)
+            box.setChecked(not enabled)
+            self._failed(error)
+
+        self._tasks.submit(
+            self._service.set_test_mode,
+            provider,
+            enabled,
+            supervisor_id=self._current_user_id(),
+            on_done=done,
+            on_error=failed,
+        )
+
+    def pair(self) -> None:
+        self.pair_button.setEnabled(False)
+        show_message(self.message, self.tr("Contacting the relay…"), ok=True)
+
+        def paired(outcome: PairingOutcome) -> None:
+            self.pair_button.setEnabled(True)
+            self.pairing_code.clear()
+            show_message(
+                self.message,
+                self.tr("Paired with %1 (%2).")
+                .replace("%1", outcome.relay_url)
+                .replace("%2", outcome.detail),
+                ok=True,
+            )
+
+        self._tasks.submit(
+            self._service.pair,
+            self.relay_url.text(),
+            self.pairing_code.text(),
+            supervisor_id=self._current_user_id(),
+            on_done=paired,
+            on_error=self._failed,
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        self.pair_button.setEnabled(True)
+        show_message(self.message, error_text(error), ok=False)

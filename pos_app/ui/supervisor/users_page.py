@@ -1,0 +1,187 @@
+"""Staff: add cashiers and supervisors, reset a forgotten PIN, deactivate someone who left."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.services.admin import AdminService
+from pos_app.ui.supervisor.common import (
+    error_text,
+    fill_table,
+    make_table,
+    message_label,
+    selected_key,
+    show_message,
+)
+from pos_app.ui.tasks import TaskRunner
+
+
+def _pin_edit(name: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setMaxLength(8)
+    return edit
+
+
+class UsersPage(QWidget):
+    def __init__(
+        self,
+        service: AdminService,
+        tasks: TaskRunner,
+        current_user_id: Callable[[], str | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("supervisor-users")
+        self._service = service
+        self._tasks = tasks
+        self._current_user_id = current_user_id
+        self.users: list[Any] = []
+
+        layout = QVBoxLayout(self)
+        heading = QLabel(self.tr("Staff"))
+        heading.setProperty("role", "heading")
+        layout.addWidget(heading)
+        self.table = make_table(
+            [self.tr("Name"), self.tr("Role"), self.tr("Status"), self.tr("Language")],
+            "users-table",
+        )
+        layout.addWidget(self.table, 1)
+
+        row = QHBoxLayout()
+        add = QGroupBox(self.tr("Add a person"))
+        form = QFormLayout(add)
+        self.name = QLineEdit()
+        self.name.setObjectName("users-name")
+        form.addRow(self.tr("Name"), self.name)
+        self.role = QComboBox()
+        self.role.setObjectName("users-role")
+        self.role.addItem(self.tr("Cashier"), "cashier")
+        self.role.addItem(self.tr("Supervisor"), "supervisor")
+        form.addRow(self.tr("Role"), self.role)
+        self.language = QComboBox()
+        self.language.setObjectName("users-language")
+        self.language.addItem("English", "en")
+        self.language.addItem("Kiswahili", "sw")
+        form.addRow(self.tr("Language"), self.language)
+        self.new_pin = _pin_edit("users-new-pin")
+        form.addRow(self.tr("PIN (4-8 digits)"), self.new_pin)
+        self.add_button = QPushButton(self.tr("Add"))
+        self.add_button.setObjectName("users-add")
+        self.add_button.setProperty("role", "primary")
+        form.addRow(self.add_button)
+        row.addWidget(add)
+
+        chosen = QGroupBox(self.tr("The person picked in the list"))
+        form2 = QFormLayout(chosen)
+        self.reset_pin = _pin_edit("users-reset-pin")
+        form2.addRow(self.tr("New PIN"), self.reset_pin)
+        self.reset_button = QPushButton(self.tr("Reset PIN"))
+        self.reset_button.setObjectName("users-reset")
+        form2.addRow(self.reset_button)
+        self.deactivate_button = QPushButton(self.tr("Deactivate"))
+        self.deactivate_button.setObjectName("users-deactivate")
+        self.deactivate_button.setProperty("role", "danger")
+        self.activate_button = QPushButton(self.tr("Activate again"))
+        self.activate_button.setObjectName("users-activate")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.deactivate_button)
+        buttons.addWidget(self.activate_button)
+        form2.addRow(buttons)
+        row.addWidget(chosen)
+        layout.addLayout(row)
+        self.message = message_label("users-message")
+        layout.addWidget(self.message)
+
+        self.add_button.clicked.connect(self.add)
+        self.reset_button.clicked.connect(self.reset)
+        self.deactivate_button.clicked.connect(lambda: self.set_active(False))
+        self.activate_button.clicked.connect(lambda: self.set_active(True))
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._tasks.submit(self._service.list_users, on_done=self._show, on_error=self._failed)
+
+    def _show(self, users: list[Any]) -> None:
+        self.users = users
+        roles = {"cashier": self.tr("Cashier"), "supervisor": self.tr("Supervisor")}
+        fill_table(
+            self.table,
+            [
+                [
+                    u.name,
+                    roles.get(u.role, u.role),
+                    self.tr("active") if u.active else self.tr("deactivated"),
+                    {"sw": "Kiswahili", "en": "English"}.get(u.language or "", "—"),
+                ]
+                for u in users
+            ],
+            [u.id for u in users],
+        )
+
+    def _run(self, fn: Callable[..., Any], *args: Any, done: str, **kwargs: Any) -> None:
+        def finished(_: Any) -> None:
+            show_message(self.message, done, ok=True)
+            self.refresh()
+
+        self._tasks.submit(fn, *args, on_done=finished, on_error=self._failed, **kwargs)
+
+    def add(self) -> None:
+        name = self.name.text().strip()
+        self._run(
+            self._service.add_user,
+            name,
+            self.role.currentData(),
+            self.new_pin.text(),
+            supervisor_id=self._current_user_id(),
+            language=self.language.currentData(),
+            done=self.tr("%1 can now sign in.").replace("%1", name),
+        )
+        self.new_pin.clear()
+        self.name.clear()
+
+    def reset(self) -> None:
+        user_id = selected_key(self.table)
+        if user_id is None:
+            show_message(self.message, self.tr("Pick a person in the list first."), ok=False)
+            return
+        self._run(
+            self._service.reset_pin,
+            user_id,
+            self.reset_pin.text(),
+            supervisor_id=self._current_user_id(),
+            done=self.tr("The PIN was reset."),
+        )
+        self.reset_pin.clear()
+
+    def set_active(self, active: bool) -> None:
+        user_id = selected_key(self.table)
+        if user_id is None:
+            show_message(self.message, self.tr("Pick a person in the list first."), ok=False)
+            return
+        self._run(
+            self._service.set_active,
+            user_id,
+            active,
+            supervisor_id=self._current_user_id(),
+            done=self.tr("Activated.")
+            if active
+            else self.tr("Deactivated: they can no longer sign in."),
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        show_message(self.message, error_text(error), ok=False)

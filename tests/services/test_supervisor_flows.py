@@ -1,0 +1,336 @@
+"""The supervisor desk's services over a real SQLite file: decisions, refunds, voids, staff,
+settings, and every refusal leaving the ledger unchanged but audited."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from pos_app.config import TillSettings
+from pos_app.core.errors import (
+    DecryptionError,
+    NotASupervisor,
+    PaymentError,
+    SelfApprovalNotAllowed,
+    ShiftError,
+    WrongPin,
+)
+from pos_app.core.money import Money
+from pos_app.core.orders import OrderLine
+from pos_app.core.payments import PaymentMethod, ProofType
+from pos_app.services.admin import LastSupervisor
+from pos_app.services.approvals import ItemKind
+from pos_app.services.bus import EventBus
+from pos_app.services.gateway import GatewayUnavailable
+from pos_app.services.supervisor_desk import DEMO_PINS, DemoIds, SupervisorDesk, seed_demo
+from pos_app.store.db import open_ledger
+from pos_app.store.schema import audit_log, payments, proofs, refunds
+
+SUP_PIN = DEMO_PINS["Amina Wanjiru"]
+CASHIER_PIN = DEMO_PINS["Otieno Kamau"]
+SUP2_PIN = DEMO_PINS["Grace Njeri"]
+
+
+class FakeGateway:
+    def __init__(self) -> None:
+        self.refunds: list[tuple[str, Money, str]] = []
+        self.test_modes: list[tuple[str, bool]] = []
+
+    def refund_paystack(self, payment_id: str, amount: Money, reason: str) -> None:
+        self.refunds.append((payment_id, amount, reason))
+
+    def set_test_mode(self, provider: str, enabled: bool) -> None:
+        self.test_modes.append((provider, enabled))
+
+
+@pytest.fixture
+def gateway() -> FakeGateway:
+    return FakeGateway()
+
+
+@pytest.fixture
+def desk(tmp_path: Path, gateway: FakeGateway):
+    ledger = open_ledger(TillSettings(data_dir=tmp_path, keyring="memory"))
+    desk = SupervisorDesk.over(ledger, EventBus(), gateway=lambda: gateway)
+    yield desk
+    ledger.close()
+
+
+@pytest.fixture
+def ids(desk: SupervisorDesk) -> DemoIds:
+    return seed_demo(desk, b"\x89PNG-not-really")
+
+
+def count(desk: SupervisorDesk, table, *where) -> int:
+    with desk.ledger.read() as conn:
+        return conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+
+
+def last_action(desk: SupervisorDesk) -> tuple[str, dict]:
+    with desk.ledger.read() as conn:
+        row = conn.execute(select(audit_log).order_by(audit_log.c.seq.desc()).limit(1)).one()
+    return row.action, json.loads(row.details)
+
+
+def proof_item(desk: SupervisorDesk, reference: str):
+    return next(i for i in desk.approvals.queue() if i.reference == reference)
+
+
+def test_queue_is_riskiest_first_with_reuse_match_and_mismatch(desk, ids):
+    queue = desk.approvals.queue()
+    assert [i.risk_score for i in queue] == sorted((i.risk_score for i in queue), reverse=True)
+    reused = proof_item(desk, "sgk7h2xq4p")
+    assert reused.risk_score >= 60
+    assert "proof_reference_reused" in {r.name for r in reused.risk_reasons}
+    assert len(reused.reuses) == 1
+    c2b = proof_item(desk, "SGL3M8TR2A")
+    assert [m.receipt for m in c2b.matches] == ["SGL3M8TR2A"]
+    unknown = next(i for i in queue if i.kind is ItemKind.UNKNOWN)
+    assert unknown.mismatch and unknown.claimed == Money(850_000, "KES")
+    assert unknown.expected == Money(1_850_000, "KES")
+
+
+def test_approve_with_supervisor_pin_is_confirm_manual_payment(desk, ids):
+    item = proof_item(desk, "KCB-FT-2291-0087")
+    view = desk.approvals.decide(item, ids.supervisor.id, SUP_PIN, True, "Slip checked")
+    assert view.status == "verified"
+    assert last_action(desk)[0] == "proof.decided"
+    assert item.payment_id not in {i.payment_id for i in desk.approvals.queue()}
+
+
+def test_cashier_pin_is_refused_nothing_changes_and_it_is_audited(desk, ids):
+    item = proof_item(desk, "KCB-FT-2291-0087")
+    decided_before = count(desk, proofs, proofs.c.decision.is_not(None))
+    with pytest.raises(NotASupervisor):
+        desk.approvals.decide(item, ids.cashier.id, CASHIER_PIN, True, "")
+    assert count(desk, proofs, proofs.c.decision.is_not(None)) == decided_before
+    assert desk.payments.get_payment(item.payment_id).status == "awaiting_verification"
+    action, details = last_action(desk)
+    assert action == "approval.refused" and details["error"] == "NotASupervisor"
+
+
+def test_wrong_pin_is_refused_and_audited(desk, ids):
+    item = proof_item(desk, "KCB-FT-2291-0087")
+    with pytest.raises(WrongPin):
+        desk.approvals.decide(item, ids.supervisor.id, "0000", True, "")
+    assert desk.payments.get_payment(item.payment_id).status == "awaiting_verification"
+    assert last_action(desk) == ("approval.refused", {"approve": True, "error": "WrongPin"})
+
+
+def test_self_approval_follows_the_shop_policy(desk, ids):
+    order = desk.orders.create_order([OrderLine("Mkate", Money(7_000, "KES"))])
+    desk.payments.submit_manual_payment_proof(
+        order.id, ProofType.MPESA_RECEIPT, "SHX1Y2Z3W4", submitted_by=ids.supervisor.id
+    )
+    item = proof_item(desk, "SHX1Y2Z3W4")
+    with pytest.raises(SelfApprovalNotAllowed):
+        desk.approvals.decide(item, ids.supervisor.id, SUP_PIN, True, "")
+    assert desk.payments.get_payment(item.payment_id).status == "awaiting_verification"
+    assert last_action(desk)[1]["error"] == "SelfApprovalNotAllowed"
+    # another supervisor may decide it
+    desk.approvals.decide(item, ids.second_supervisor.id, SUP2_PIN, False, "Not on statement")
+    assert desk.payments.get_payment(item.payment_id).status == "rejected"
+
+
+def test_reject_needs_notes(desk, ids):
+    item = proof_item(desk, "KCB-FT-2291-0087")
+    with pytest.raises(Exception, match="why"):
+        desk.approvals.decide(item, ids.supervisor.id, SUP_PIN, False, "  ")
+    assert desk.payments.get_payment(item.payment_id).status == "awaiting_verification"
+
+
+def test_accepting_a_matching_c2b_confirmation(desk, ids):
+    item = proof_item(desk, "SGL3M8TR2A")
+    desk.approvals.accept_match(item, item.matches[0].event_id, ids.supervisor.id, SUP_PIN)
+    assert desk.payments.get_payment(item.payment_id).status == "verified"
+    assert desk.provider_events.unmatched() == []
+    assert last_action(desk)[0] == "provider_event.matched"
+
+
+def test_unknown_outcome_is_resolved(desk, ids):
+    item = next(i for i in desk.approvals.queue() if i.kind is ItemKind.UNKNOWN)
+    view = desk.approvals.decide(item, ids.supervisor.id, SUP_PIN, False, "Customer paid less")
+    assert view.status == "failed"
+
+
+def test_tampered_receipt_image_is_refused_and_audited(desk, ids):
+    item = proof_item(desk, "SGK7H2XQ4P")
+    assert desk.approvals.receipt_image(item.proof_id) == b"\x89PNG-not-really"
+    with desk.ledger.write() as conn:
+        blob = conn.execute(select(proofs.c.image_ct).where(proofs.c.id == item.proof_id)).scalar()
+        damaged = blob[:-1] + bytes([blob[-1] ^ 1])
+        conn.execute(proofs.update().where(proofs.c.id == item.proof_id).values(image_ct=damaged))
+    with pytest.raises(DecryptionError):
+        desk.approvals.receipt_image(item.proof_id)
+    assert last_action(desk)[0] == "proof.image_unreadable"
+
+
+def test_cash_refund_partial_then_too_much_then_twice(desk, ids):
+    pay_id = ids.cash_payments[0]
+    paid = desk.payments.get_payment(pay_id).amount
+    desk.refunds.refund(
+        pay_id, Money(10_000, "KES"), "Broken packet", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+    )
+    rows = count(desk, refunds)
+    with pytest.raises(PaymentError, match="more than was paid"):
+        desk.refunds.refund(pay_id, paid, "Too much", supervisor_id=ids.supervisor.id, pin=SUP_PIN)
+    assert count(desk, refunds) == rows
+    assert last_action(desk)[0] == "refund.refused"
+    rest = paid - Money(10_000, "KES")
+    view = desk.refunds.refund(
+        pay_id, rest, "Returned all", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+    )
+    assert view.status == "refunded"
+    with pytest.raises(PaymentError, match="already refunded"):
+        desk.refunds.refund(
+            pay_id, Money(100, "KES"), "Again", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+        )
+    assert count(desk, refunds) == rows + 1
+    assert last_action(desk) == (
+        "refund.refused",
+        {"amount_minor": 100, "currency": "KES", "error": "PaymentError"},
+    )
+
+
+def test_refund_needs_a_supervisor_pin(desk, ids):
+    rows = count(desk, refunds)
+    with pytest.raises(NotASupervisor):
+        desk.refunds.refund(
+            ids.cash_payments[0],
+            Money(100, "KES"),
+            "x",
+            supervisor_id=ids.cashier.id,
+            pin=CASHIER_PIN,
+        )
+    assert count(desk, refunds) == rows
+
+
+def _paid_online(desk: SupervisorDesk, ids: DemoIds, method: PaymentMethod, ref: str) -> str:
+    order = desk.orders.create_order(
+        [OrderLine("Simu", Money(500_000, "KES"))], shift_id=ids.shift_id
+    )
+    view = desk.payments.create_payment(order.id, Money(500_000, "KES"), None, None, method)
+    desk.payments.process_payment(view.id, {"phone_number": "0712345678", "email": "a@b.co"})
+    desk.payments.mark_awaiting_customer(view.id, ref)
+    desk.payments.apply_provider_event(
+        f"ev-{ref}",
+        status="succeeded",
+        amount_minor=500_000,
+        currency="KES",
+        payment_id=view.id,
+        receipt_number=f"R{ref}",
+    )
+    return view.id
+
+
+def test_paystack_refund_goes_through_the_relay(desk, ids, gateway):
+    pay_id = _paid_online(desk, ids, PaymentMethod.PAYSTACK_LINK, "PSK12345")
+    desk.refunds.refund(
+        pay_id, Money(200_000, "KES"), "Wrong size", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+    )
+    assert [(p, a) for p, a, _ in gateway.refunds] == [(pay_id, Money(200_000, "KES"))]
+    assert desk.payments.get_payment(pay_id).status == "partially_refunded"
+
+
+def test_paystack_refund_without_relay_is_refused(tmp_path, ids, desk):
+    offline = SupervisorDesk.over(desk.ledger, desk.bus, gateway=lambda: None)
+    pay_id = _paid_online(desk, ids, PaymentMethod.PAYSTACK_LINK, "PSK99999")
+    with pytest.raises(GatewayUnavailable):
+        offline.refunds.refund(
+            pay_id, Money(100, "KES"), "x", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+        )
+    assert desk.payments.get_payment(pay_id).refunded.is_zero
+
+
+def test_mpesa_reversal_is_recorded_with_its_code(desk, ids):
+    pay_id = _paid_online(desk, ids, PaymentMethod.MPESA_STK, "ws_CO_1234")
+    with pytest.raises(Exception, match="reversal"):
+        desk.refunds.refund(
+            pay_id, Money(100, "KES"), "Double paid", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+        )
+    desk.refunds.refund(
+        pay_id,
+        Money(500_000, "KES"),
+        "Double paid",
+        supervisor_id=ids.supervisor.id,
+        pin=SUP_PIN,
+        reversal_code="sgr4t7yu2p",
+    )
+    row = desk.refunds.refunds(limit=1)[0]
+    assert row.method == "mpesa_reversal" and "SGR4T7YU2P" in row.reason
+
+
+def test_void_in_open_shift_then_refused_after_close_and_z_report_is_net(desk, ids):
+    pay_id = ids.cash_payments[1]
+    order_id = desk.payments.get_payment(pay_id).order_id
+    desk.refunds.void_sale(order_id, "Rang up twice", supervisor_id=ids.supervisor.id, pin=SUP_PIN)
+    assert desk.payments.get_payment(pay_id).status == "voided"
+    assert desk.orders.get_order(order_id).status == "cancelled"
+    with desk.ledger.read() as conn:
+        cash_net = conn.execute(
+            select(func.sum(payments.c.amount_minor - payments.c.refunded_minor)).where(
+                payments.c.method == "cash",
+                payments.c.status.in_(["succeeded", "partially_refunded"]),
+            )
+        ).scalar_one()
+    z = desk.shifts.close_shift(ids.shift_id, {}, user_id=ids.cashier.id)
+    assert z["methods"]["cash"]["expected_minor"] == cash_net + 200_000  # + the float
+    other = desk.payments.get_payment(ids.cash_payments[2]).order_id
+    with pytest.raises(ShiftError):
+        desk.refunds.void_sale(other, "Too late", supervisor_id=ids.supervisor.id, pin=SUP_PIN)
+    assert last_action(desk)[0] == "void.refused"
+
+
+def test_last_supervisor_cannot_be_deactivated(desk, ids):
+    desk.admin.set_active(ids.second_supervisor.id, False, supervisor_id=ids.supervisor.id)
+    with pytest.raises(LastSupervisor):
+        desk.admin.set_active(ids.supervisor.id, False, supervisor_id=ids.supervisor.id)
+    assert {u.name for u in desk.users.list_users() if u.role == "supervisor"} == {"Amina Wanjiru"}
+
+
+def test_add_user_reset_pin_and_cashier_cannot_administer(desk, ids):
+    user = desk.admin.add_user("Wanjiku", "cashier", "4321", supervisor_id=ids.supervisor.id)
+    desk.admin.reset_pin(user.id, "9876", supervisor_id=ids.supervisor.id)
+    assert desk.users.verify_pin(user.id, "9876").name == "Wanjiku"
+    with pytest.raises(NotASupervisor):
+        desk.admin.reset_pin(user.id, "1111", supervisor_id=ids.cashier.id)
+
+
+def test_settings_and_test_mode_are_audited(desk, ids, gateway):
+    desk.admin.update_settings(ids.supervisor.id, risk_threshold=30, allow_self_approval=True)
+    assert desk.admin.settings().risk_threshold == 30
+    desk.admin.set_test_mode("paystack", True, supervisor_id=ids.supervisor.id)
+    assert gateway.test_modes == [("paystack", True)]
+    assert last_action(desk) == ("provider.test_mode", {"enabled": True})
+    offline = SupervisorDesk.over(desk.ledger, desk.bus, gateway=lambda: None)
+    with pytest.raises(GatewayUnavailable):
+        offline.admin.set_test_mode("mpesa", True, supervisor_id=ids.supervisor.id)
+    assert last_action(desk)[0] == "provider.test_mode_refused"
+
+
+def test_reports_sum_sales_by_day_and_method(desk, ids):
+    today = date.today()
+    report = desk.reports.build(today - timedelta(days=7), today, "KES")
+    assert report.total() == sum((a for _, a in report.total_by_method()), Money(0, "KES"))
+    assert len(report.pending_proofs) == 4 and len(report.open_cod) == 1
+    assert [r.reason for r in report.refunds] == ["Soda bottle was broken"]
+    text = desk.reports.to_csv(report)
+    assert text.splitlines()[0].startswith("section,date,method")
+    assert "refund," in text
+
+
+def test_tampered_audit_row_is_named_as_first_broken(desk, ids, tmp_path):
+    assert desk.audit.verify().intact
+    db = sqlite3.connect(tmp_path / "till.db")
+    db.execute("DROP TRIGGER IF EXISTS audit_log_no_update")  # what an attacker would do
+    db.execute("UPDATE audit_log SET details = '{\"amount_minor\":1}' WHERE seq = 12")
+    db.commit()
+    db.close()
+    check = desk.audit.verify()
+    assert not check.intact and check.first_broken is not None
+    assert check.first_broken.seq == 12
