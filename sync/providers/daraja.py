@@ -91,9 +91,13 @@ class DarajaConfig:
         if self.base_url is None:
             object.__setattr__(self, "base_url", SANDBOX_URL if self.test_mode else PRODUCTION_URL)
         object.__setattr__(self, "base_url", str(self.base_url).rstrip("/"))
+        for name in ("shortcode", "till_number"):  # numbers in some settings files
+            if isinstance(getattr(self, name), int):
+                object.__setattr__(self, name, str(getattr(self, name)))
         for name in ("consumer_key", "consumer_secret", "shortcode", "passkey"):
-            if not str(getattr(self, name)).strip():
-                raise ValueError(f"DarajaConfig.{name} is empty")
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(f"DarajaConfig.{name} is missing")
 
     @property
     def transaction_type(self) -> str:
@@ -525,6 +529,8 @@ class DarajaClient(PaymentProviderInterface):
 
     async def stk_query(self, checkout_request_id: str) -> StkQueryResult:
         """Ask Daraja for the outcome of a push. "Being processed" comes back as PENDING."""
+        if not isinstance(checkout_request_id, str) or not checkout_request_id.strip():
+            raise ProviderError("daraja_bad_request", "No M-Pesa request id to ask about.")
         timestamp = nairobi_stamp()
         body = {
             "BusinessShortCode": self.config.shortcode,
@@ -621,11 +627,13 @@ class DarajaClient(PaymentProviderInterface):
             raise ProviderError(
                 "daraja_currency", "M-Pesa (Daraja) takes Kenya shillings (KES) only."
             )
-        if not request.phone or not request.callback_url:
+        if not request.phone:
             raise ProviderError(
                 "daraja_missing_phone",
                 "Type the customer's M-Pesa phone number to send the prompt.",
             )
+        if not request.callback_url:
+            raise ValueError("an STK push needs the relay's callback_url")
         accepted = await self.stk_push(
             request.phone,
             request.amount_minor,

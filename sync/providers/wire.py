@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
@@ -21,6 +22,7 @@ from sync.providers.base import ProviderPayloadError
 # the tzdata package that zoneinfo would need there.
 NAIROBI = timezone(timedelta(hours=3), "EAT")
 
+_PLAIN_AMOUNT = re.compile(r"[0-9]{1,15}(\.[0-9]{1,6})?")
 # Statuses after which resending an idempotent request is reasonable.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -63,13 +65,11 @@ def major_to_minor(value: Any) -> int | None:
     if not isinstance(value, int | float | str):
         return None
     text = str(value).strip().replace(",", "")
-    if not text or len(text) > 30:
+    if not _PLAIN_AMOUNT.fullmatch(text):  # no exponents, signs or words: "1e9" is not an amount
         return None
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        return None
-    if not amount.is_finite() or amount < 0:
         return None
     minor = amount * 100
     if minor != minor.to_integral_value():

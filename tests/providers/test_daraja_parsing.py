@@ -217,3 +217,11 @@ def test_parse_webhook_tells_stk_from_c2b() -> None:
     [c2b] = client.parse_webhook(sample_bytes("c2b_confirmation_2017_doc.json"), {})
     assert c2b.kind == "c2b_confirmation" and c2b.receipt == "LGR219G3EY"
     assert c2b.account_reference == "xyz" and c2b.amount_minor == 1000
+
+
+@pytest.mark.parametrize("amount", ["1e5", "-10.00", "ten", "10.005", "", "NaN", "1 000"])
+def test_c2b_amounts_that_are_not_plain_money(amount: str) -> None:
+    body = sample("c2b_confirmation_2017_doc.json")
+    body["TransAmount"] = amount
+    with pytest.raises(ProviderPayloadError, match="TransAmount"):
+        parse_c2b(body)
