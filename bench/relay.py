@@ -27,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +71,7 @@ async def read_response(reader: asyncio.StreamReader) -> int:
 
 async def blast(
     port: int, requests: list[bytes], seconds: float, connections: int
-) -> dict[str, Any]:  # noqa: E501
+) -> dict[str, Any]:
     """Send `requests` in order over `connections` keep-alive sockets until time is up."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}

@@ -159,7 +159,7 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        opened = store or await asyncio.to_thread(open_store, settings)
+        opened = store if store is not None else await asyncio.to_thread(open_store, settings)
         ctx = RelayContext(settings, opened, Hub(), Credentials(opened, settings))
         ctx.checker = PaymentChecker(ctx)
         app.state.relay = ctx

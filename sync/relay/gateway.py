@@ -113,6 +113,18 @@ async def _idempotent(
     return Response(json.dumps(document), media_type="application/json")
 
 
+async def _shop(ctx: RelayContext, till: Till) -> Row[Any]:
+    shop = await ctx.store.run(ctx.store.shop, till.shop_id)
+    assert shop is not None, "a till always belongs to a shop"
+    return shop
+
+
+async def _payment(ctx: RelayContext, payment_id: str) -> Row[Any]:
+    row = await ctx.store.run(ctx.store.payment, payment_id)
+    assert row is not None, "the payment row was written by this request"
+    return row
+
+
 class _Unstarted(Exception):
     """Nothing reached the customer: the key is released so that a retry may start it."""
 
@@ -138,8 +150,7 @@ async def _start_stk(ctx: RelayContext, till: Till, req: StkPushRequest) -> Paym
         msisdn = normalise_msisdn(req.phone, "KE")
     except InvalidPhone:
         raise _Unstarted(422, "not a Kenyan mobile number") from None
-    shop = await ctx.store.run(ctx.store.shop, till.shop_id)
-    test_mode = bool(shop.mpesa_test_mode)
+    test_mode = bool((await _shop(ctx, till)).mpesa_test_mode)
     client = await ctx.store.run(ctx.credentials.daraja, till.shop_id, test_mode)
     if client is None:
         raise _Unstarted(409, f"the shop has no M-Pesa {'test' if test_mode else 'live'} "
@@ -175,12 +186,11 @@ async def _start_stk(ctx: RelayContext, till: Till, req: StkPushRequest) -> Paym
             customer_message=accepted.customer_message[:200],
         )  # fmt: skip
     log.info("STK push for payment %s to %s", payment_id, mask_msisdn(msisdn))
-    return view(await ctx.store.run(ctx.store.payment, payment_id))
+    return view(await _payment(ctx, payment_id))
 
 
 async def _start_paystack(ctx: RelayContext, till: Till, req: PaystackLinkRequest) -> PaymentView:
-    shop = await ctx.store.run(ctx.store.shop, till.shop_id)
-    test_mode = bool(shop.paystack_test_mode)
+    test_mode = bool((await _shop(ctx, till)).paystack_test_mode)
     client = await ctx.store.run(ctx.credentials.paystack, till.shop_id, test_mode)
     if client is None:
         raise _Unstarted(409, f"the shop has no Paystack {'test' if test_mode else 'live'} "
@@ -211,7 +221,7 @@ async def _start_paystack(ctx: RelayContext, till: Till, req: PaystackLinkReques
         await ctx.store.run(
             ctx.store.update_payment, payment_id, authorization_url=link.authorization_url
         )
-    return view(await ctx.store.run(ctx.store.payment, payment_id))
+    return view(await _payment(ctx, payment_id))
 
 
 @router.get("/{payment_id}")
@@ -223,7 +233,7 @@ async def payment_state(request: Request, payment_id: str, till: TillDep) -> Res
     late = row.next_check_at is not None and row.next_check_at <= utcnow()
     if row.state == PaymentState.PENDING.value and late and ctx.checker is not None:
         await ctx.checker.check(row)
-        row = await ctx.store.run(ctx.store.payment, payment_id)
+        row = await _payment(ctx, payment_id)
     TERMINAL_CALLS.labels("payment_state", "200").inc()
     return Response(view(row).model_dump_json(), media_type="application/json")
 

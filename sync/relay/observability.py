@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from prometheus_client import Counter, Gauge
@@ -23,7 +24,8 @@ PAYMENT_CHECKS = Counter(
 )  # fmt: skip
 LONG_POLLS = Gauge("duka_relay_long_polls", "Pulls currently waiting for an event")
 
-_SCRUBBERS: tuple[tuple[re.Pattern[str], str], ...] = (
+Replacement = str | Callable[[re.Match[str]], str]
+_SCRUBBERS: tuple[tuple[re.Pattern[str], Replacement], ...] = (
     (re.compile(r"sk_(test|live)_[A-Za-z0-9]+"), r"sk_\1_***"),
     (re.compile(r"(?i)(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), r"\1 ***"),
     # Shop tokens in webhook URLs (hex, 48 chars) and terminal tokens.
@@ -32,13 +34,13 @@ _SCRUBBERS: tuple[tuple[re.Pattern[str], str], ...] = (
      r"\1\2***"),
     # Phone numbers: 2547XXXXXXXX, +2547..., 07XXXXXXXX; keep the first 4 and last 3 digits.
     (re.compile(r"(?<!\d)(\+?2547|\+?2541|07|01)(\d{5,6})(\d{3})(?!\d)"),
-     lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3)),  # type: ignore[list-item]
+     lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3)),
 )  # fmt: skip
 
 
 def scrub(text: str) -> str:
     for pattern, replacement in _SCRUBBERS:
-        text = pattern.sub(replacement, text)  # type: ignore[call-overload]
+        text = pattern.sub(replacement, text)
     return text
 
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
@@ -90,7 +91,8 @@ async def pair(request: Request) -> Response:
     till_id, token, shop = paired
     TERMINAL_CALLS.labels("pair", "200").inc()
     reply = PairResponse(
-        terminal_id=till_id, token=token, shop_id=shop.id, shop_name=shop.name,
+        terminal_id=uuid.UUID(till_id), token=token, shop_id=uuid.UUID(shop.id),
+        shop_name=shop.name,
         relay_time=utcnow(),
     )  # fmt: skip
     return Response(reply.model_dump_json(), media_type="application/json")

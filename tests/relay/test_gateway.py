@@ -47,7 +47,7 @@ def stk_body(payment_id: str, amount_minor: int = 100) -> dict[str, Any]:
 
 def test_stk_push_concurrent_duplicates_prompt_once(
     relay: Relay, providers: respx.MockRouter
-) -> None:  # noqa: E501
+) -> None:
     push = providers.post(f"{DARAJA}/mpesa/stkpush/v1/processrequest")
 
     def slow_accept(request: httpx.Request) -> httpx.Response:
@@ -61,7 +61,7 @@ def test_stk_push_concurrent_duplicates_prompt_once(
         )
 
     push.mock(side_effect=slow_accept)
-    shop_id, token, till = mpesa_shop(relay)
+    _, token, till = mpesa_shop(relay)
     payment_id = str(uuid.uuid4())
     headers = {**relay.auth(till), "Idempotency-Key": payment_id}
     replies: list[httpx.Response] = []
@@ -139,7 +139,7 @@ def test_paystack_link_then_webhook_is_verified_before_paid(
         return_value=httpx.Response(
             200, content=sample("paystack/paystack_initialize_response.json")
         )
-    )  # noqa: E501
+    )
     verify = providers.get(f"{PAYSTACK}/transaction/verify/{reference}").mock(
         return_value=paystack_verify(reference, paid_amount, "KES"))  # fmt: skip
     shop_id, _ = relay.shop()
@@ -163,7 +163,7 @@ def test_paystack_link_then_webhook_is_verified_before_paid(
         f"/api/v1/payments/webhook/paystack/{shop_id}",
         content=body,
         headers={**JSON, "x-paystack-signature": sign(body, PAYSTACK_TEST_KEY)},
-    )  # noqa: E501
+    )
     assert status.status_code == 200
     events = relay.http.get("/api/v1/terminal/events", params={"wait": 5},
                             headers=relay.auth(till)).json()["events"]  # fmt: skip

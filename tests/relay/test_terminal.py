@@ -101,8 +101,8 @@ def test_supervisor_sets_test_mode_and_it_is_audited(relay: Relay) -> None:
     shop_id, _ = relay.shop()
     till = relay.till(shop_id)
     url = "/api/v1/terminal/settings/test-mode"
-    no_live = relay.http.post(url, json={"provider": "paystack", "test_mode": False,
-                                         "supervisor": "Amina"}, headers=relay.auth(till))  # fmt: skip
+    live = {"provider": "paystack", "test_mode": False, "supervisor": "Amina"}
+    no_live = relay.http.post(url, json=live, headers=relay.auth(till))
     assert no_live.status_code == 409
     relay.store.set_credentials(shop_id, "paystack", "live", {"secret_key": "sk_live_x"}, None)
     ok = relay.http.post(url, json={"provider": "mpesa", "test_mode": True, "supervisor": "Amina",

@@ -78,8 +78,9 @@ def test_long_poll_on_one_process_wakes_on_webhook_to_the_other(
     got: dict[str, Any] = {}
 
     def pull_on_a() -> None:
+        auth = {"Authorization": f"Bearer {till['token']}"}
         reply = httpx.get(f"{url_a}/api/v1/terminal/events", params={"after": 0, "wait": 15},
-                          headers={"Authorization": f"Bearer {till['token']}"}, timeout=30)  # fmt: skip
+                          headers=auth, timeout=30)  # fmt: skip
         got["at"] = time.monotonic()
         got["events"] = reply.json()["events"]
 
