@@ -138,7 +138,8 @@ def test_env_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(store, EnvKeyStore)
     assert store.load().keys[1] == base64.b64decode(key)
     monkeypatch.setenv(ENV_KEY, f"2:{key},1:{key}")
-    assert key_store("").load().current == 2
+    loaded = key_store("").load()
+    assert loaded is not None and loaded.current == 2
     for bad in ("not base64!", base64.b64encode(b"short").decode(), "x:" + key):
         monkeypatch.setenv(ENV_KEY, bad)
         with pytest.raises(KeyUnavailable):
