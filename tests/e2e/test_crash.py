@@ -1,0 +1,158 @@
+"""SIGKILL a selling, syncing till at random moments; after every restart nothing acknowledged
+is lost, nothing is applied twice and nothing is pushed twice."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from pos_app.config import TillSettings
+from pos_app.services.provider_events import provider_events
+from pos_app.store.db import Ledger, open_ledger
+from pos_app.store.keys import EnvKeyStore
+from pos_app.store.schema import inbox, orders, outbox, sync_state
+from sync.demo import DemoStack, start_demo_stack
+from sync.engine.client import RelayClient
+from sync.engine.pull import cursor_key
+from sync.relay.webhooks import callback_paths
+
+CURSOR_PREFIX = cursor_key("")
+SCRIPT = Path(__file__).with_name("crash_till.py")
+
+
+class CrashRig:
+    def __init__(self, tmp: Path, stack: DemoStack) -> None:
+        self.stack = stack
+        self.data_dir = tmp / "crash-till"
+        self.ack_file = tmp / "acked.txt"
+        self.ack_file.touch()
+        with RelayClient(stack.relay_url, None) as client:
+            paired = client.pair(stack.pairing_code(), "crash till")
+        self.terminal_id = str(paired.terminal_id)
+        self.env = {
+            **os.environ,
+            "DUKA_DATA_KEY": base64.b64encode(os.urandom(32)).decode(),
+            "DUKA_RELAY_URL": stack.relay_url,
+            "DUKA_RELAY_TOKEN": paired.token,
+            "DUKA_KEYRING": "",
+            "PYTHONPATH": str(Path.cwd()),
+        }
+        shop = stack.relay.store.webhook_token(stack.shop_id)
+        self.c2b_url = (
+            stack.relay_url + callback_paths(stack.shop_id, shop)["mpesa_c2b_confirmation"]
+        )
+        self.shortcode = stack.sandbox.config.daraja_shortcode
+        self.c2b_sent = 0
+
+    def spawn(self, *extra: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, str(SCRIPT), str(self.data_dir), str(self.ack_file), *extra],
+            env=self.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )  # fmt: skip
+
+    def customer_pays_from_sim_menu(self) -> None:
+        """A C2B confirmation reaches the relay: the till must pull and keep it once."""
+        self.c2b_sent += 1
+        body = {
+            "TransactionType": "Pay Bill", "TransID": f"CR{uuid.uuid4().hex[:8].upper()}",
+            "TransTime": datetime.now(UTC).strftime("%Y%m%d%H%M%S"), "TransAmount": "100.00",
+            "BusinessShortCode": self.shortcode, "BillRefNumber": f"NOSALE{self.c2b_sent}",
+            "InvoiceNumber": "", "OrgAccountBalance": "", "ThirdPartyTransID": "",
+            "MSISDN": "2547****9149", "FirstName": "Wanjiru",
+        }  # fmt: skip
+        assert httpx.post(self.c2b_url, json=body, timeout=10).status_code == 200
+
+    def ledger(self) -> Ledger:
+        return open_ledger(
+            TillSettings(data_dir=self.data_dir, till_id="crash-till"),
+            keys=EnvKeyStore(self.env["DUKA_DATA_KEY"]),
+        )
+
+    def check(self, final: bool = False) -> None:
+        acked = set(self.ack_file.read_text().split())
+        relay_events = self.stack.relay.store.till_events(self.terminal_id)
+        relay_seq = self.stack.relay.store.last_seq(self.stack.shop_id)
+        ledger = self.ledger()
+        try:
+            with ledger.read() as conn:
+                local_orders = {r.id for r in conn.execute(select(orders.c.id))}
+                local_events = {r.event_id: r for r in conn.execute(select(outbox))}
+                applied = {r.event_id: r.relay_seq for r in conn.execute(select(inbox))}
+                kept = [r.event_id for r in conn.execute(select(provider_events.c.event_id))]
+                # the child knows its shop only through DUKA_RELAY_TOKEN: one cursor, any key
+                cursors = conn.execute(
+                    select(sync_state.c.value).where(sync_state.c.key.startswith(CURSOR_PREFIX))
+                ).all()
+                cursor = int(cursors[0].value) if cursors else 0
+        finally:
+            ledger.close()
+        # nothing acknowledged is lost
+        assert acked <= local_orders, f"lost sales: {sorted(acked - local_orders)[:3]}"
+        # nothing pushed twice: each relay event is one distinct local event, in till_seq order
+        relay_ids = [r.event_id for r in relay_events]
+        assert len(relay_ids) == len(set(relay_ids))
+        assert set(relay_ids) <= set(local_events)
+        assert [r.till_seq for r in relay_events] == list(range(1, len(relay_events) + 1))
+        # nothing applied twice, nothing skipped: effects, inbox and cursor agree
+        assert sorted(kept) == sorted(applied)
+        assert sorted(applied.values()) == list(range(1, cursor + 1))
+        assert cursor <= relay_seq
+        if final:
+            assert set(relay_ids) == set(local_events)
+            on_relay = {
+                r.payload["order"]["order_id"] for r in relay_events if r.type == "sale.cash"
+            }
+            assert acked <= on_relay
+            assert cursor == relay_seq == self.c2b_sent
+
+
+@pytest.fixture
+def rig(tmp_path: Path) -> Iterator[CrashRig]:
+    stack = start_demo_stack(tmp_path / "stack")
+    yield CrashRig(tmp_path, stack)
+    stack.stop()
+
+
+def crash_loop(rig: CrashRig, kills: int, seed: int) -> None:
+    rnd = random.Random(seed)
+    for _ in range(kills):
+        if rnd.random() < 0.5:
+            rig.customer_pays_from_sim_menu()
+        child = rig.spawn()
+        try:
+            assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=rnd.uniform(0.0, 0.6))  # sells and syncs meanwhile
+        finally:
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+        rig.check()
+    # a last, peaceful run pushes and pulls everything
+    rig.customer_pays_from_sim_menu()
+    child = rig.spawn("--sales", "5")
+    out, _ = child.communicate(timeout=60)
+    assert child.returncode == 0 and "drained" in out
+    rig.check(final=True)
+    assert len(rig.ack_file.read_text().split()) > kills  # it really sold between the kills
+
+
+def test_sigkill_at_20_random_moments(rig: CrashRig) -> None:
+    crash_loop(rig, 20, seed=7)
+
+
+@pytest.mark.slow
+def test_sigkill_at_200_random_moments(rig: CrashRig) -> None:
+    crash_loop(rig, 200, seed=2026)
