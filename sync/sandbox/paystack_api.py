@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sync.providers.paystack import REFERENCE_PATTERN, SIGNATURE_HEADER, sign
 from sync.providers.testmode import TEST_INSTRUCTIONS
@@ -24,6 +25,33 @@ router = APIRouter()
 def _state(request: Request) -> SandboxState:
     state: SandboxState = request.app.state.sandbox
     return state
+
+
+class _PaystackBody(BaseModel):
+    # Paystack accepts numbers as strings and the other way round; so does the sandbox.
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+
+
+class InitializeBody(_PaystackBody):
+    email: str | None = None
+    amount: int | str | None = None
+    currency: str | None = None
+    reference: str | None = None
+    callback_url: str | None = None
+    channels: list[str] | None = None
+    metadata: Any = None
+
+
+class RefundBody(_PaystackBody):
+    transaction: str = Field(min_length=1)
+    amount: int | str | None = None
+
+
+async def _parse(request: Request, model: type[_PaystackBody]) -> _PaystackBody | None:
+    try:
+        return model.model_validate_json(await request.body())
+    except ValidationError:
+        return None
 
 
 def _refuse(status: int, message: str, **extra: Any) -> JSONResponse:
@@ -99,14 +127,11 @@ async def initialize(request: Request) -> JSONResponse:
     state = _state(request)
     if (refused := _key_error(request)) is not None:
         return refused
-    try:
-        body = json.loads(await request.body())
-    except (ValueError, RecursionError):
-        body = None
-    if not isinstance(body, dict):
+    body = await _parse(request, InitializeBody)
+    if body is None:
         return _refuse(400, "Invalid request body")
-    email = body.get("email")
-    if not isinstance(email, str) or "@" not in email:
+    assert isinstance(body, InitializeBody)
+    if not body.email or "@" not in body.email:
         return _refuse(
             400,
             "Email Address is required",
@@ -114,14 +139,14 @@ async def initialize(request: Request) -> JSONResponse:
             type="validation_error",
             code="missing_params",
         )
-    amount = minor_units(body.get("amount"))
+    amount = minor_units(body.amount)
     if not amount:
         return _refuse(400, "Invalid Amount Sent", type="validation_error", code="invalid_params")
-    currency = str(body.get("currency") or state.config.paystack_default_currency).upper()
+    currency = (body.currency or state.config.paystack_default_currency).upper()
     if currency not in state.config.paystack_currencies:
         return _refuse(400, "Currency not supported by merchant", type="validation_error")
-    reference = body.get("reference") or secrets.token_hex(5)
-    if not isinstance(reference, str) or not REFERENCE_PATTERN.match(reference):
+    reference = body.reference or secrets.token_hex(5)
+    if not REFERENCE_PATTERN.match(reference):
         return _refuse(400, "Invalid transaction reference", type="validation_error")
     if reference in state.paystack:
         return _refuse(
@@ -131,7 +156,6 @@ async def initialize(request: Request) -> JSONResponse:
             type="validation_error",
             code="duplicate_reference",
         )
-    channels = body.get("channels")
     txn = PaystackTransaction(
         id=state.next_id(),
         reference=reference,
@@ -140,16 +164,14 @@ async def initialize(request: Request) -> JSONResponse:
         ),
         amount=amount,
         currency=currency,
-        email=email,
-        callback_url=body.get("callback_url")
-        if isinstance(body.get("callback_url"), str)
-        else None,
-        metadata=body.get("metadata"),
-        channels=channels if isinstance(channels, list) else None,
+        email=body.email,
+        callback_url=body.callback_url,
+        metadata=body.metadata,
+        channels=body.channels,
         created_at=now(),
     )
     state.paystack[reference] = txn
-    scripted = state.script.explicit(None, amount, reference, email)
+    scripted = state.script.explicit(None, amount, reference, body.email)
     if scripted is not None:
         state.later(_settle_later(state, txn, scripted))
     base = str(request.base_url).rstrip("/")
@@ -184,13 +206,11 @@ async def refund(request: Request) -> JSONResponse:
     state = _state(request)
     if (refused := _key_error(request)) is not None:
         return refused
-    try:
-        body = json.loads(await request.body())
-    except (ValueError, RecursionError):
-        body = None
-    if not isinstance(body, dict) or not body.get("transaction"):
+    body = await _parse(request, RefundBody)
+    if body is None:
         return _refuse(400, "Transaction reference is required", code="missing_params")
-    wanted = str(body["transaction"])
+    assert isinstance(body, RefundBody)
+    wanted = body.transaction
     txn = state.paystack.get(wanted) or next(
         (t for t in state.paystack.values() if str(t.id) == wanted), None
     )
@@ -199,7 +219,7 @@ async def refund(request: Request) -> JSONResponse:
     if txn.status not in ("success", "reversed"):
         return _refuse(400, "Cannot refund a transaction that was not successful")
     remaining = txn.amount - txn.refunded
-    amount = remaining if body.get("amount") is None else minor_units(body.get("amount"))
+    amount = remaining if body.amount is None else minor_units(body.amount)
     if remaining <= 0:
         return _refuse(400, "Transaction has been fully reversed")
     if not amount or amount > remaining:

@@ -179,3 +179,27 @@ async def test_refunds(sandbox: SandboxServer, client: PaystackClient) -> None:
     assert after.status == "reversed" and not after.gives_value(1000_00, "KES", "sale-1006")
     with pytest.raises(ProviderError, match="fully reversed"):
         await client.refund("sale-1006")
+
+
+async def test_raw_requests_get_paystack_shaped_refusals(sandbox: SandboxServer) -> None:
+    headers = {"Authorization": f"Bearer {KEY}"}
+    async with httpx.AsyncClient(base_url=sandbox.base_url, headers=headers) as http:
+        no_email = await http.post("/transaction/initialize", json={"amount": "20000"})
+        assert no_email.status_code == 400
+        assert no_email.json()["message"] == "Email Address is required"
+        assert no_email.json()["code"] == "missing_params"
+        bad_amount = await http.post(
+            "/transaction/initialize", json={"email": "a@b.c", "amount": "lots"}
+        )
+        assert bad_amount.status_code == 400 and bad_amount.json()["status"] is False
+        ok = await http.post(
+            "/transaction/initialize", json={"email": "customer@email.com", "amount": 20000}
+        )
+        data = ok.json()["data"]
+        assert ok.json()["status"] is True and len(data["access_code"]) == 15
+        assert data["authorization_url"].endswith("/checkout/" + data["access_code"])
+        missing = await http.get("/checkout/not-a-code")
+        assert missing.status_code == 404
+        deliveries = await http.get("/sandbox/deliveries")
+        assert deliveries.status_code == 200
+        assert all(d["kind"] == "paystack_webhook" for d in deliveries.json())
