@@ -1,0 +1,121 @@
+"""The admin CLI, non-interactive, on a real SQLite file."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+import subprocess
+import sys
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sync.relay.app import open_store
+from sync.relay.cli import main
+from sync.relay.config import RelaySettings
+from sync.relay.store.store import RawWebhook, utcnow
+from sync.relay.webhooks import callback_paths
+from tests.relay.conftest import sample
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DUKA_RELAY_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DUKA_RELAY_PUBLIC_BASE_URL", "https://relay.example.com")
+    monkeypatch.delenv("DUKA_RELAY_MASTER_KEY", raising=False)
+    monkeypatch.delenv("DUKA_RELAY_DATABASE_URL", raising=False)
+    for name in ("PAYSTACK_SECRET_KEY", "MPESA_CONSUMER_KEY", "MPESA_CONSUMER_SECRET",
+                 "MPESA_SHORTCODE", "MPESA_PASSKEY"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    return tmp_path
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+    assert main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_owner_flow_without_prompts(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shop = run_cli(capsys, "create-shop", "Mama Njeri Shop")
+    key_file = env / "master.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    shop_id = shop["shop_id"]
+    urls = shop["callback_urls"]
+    assert (
+        urls["paystack"] == f"https://relay.example.com/api/v1/payments/webhook/paystack/{shop_id}"
+    )
+    for name in ("mpesa_stk", "mpesa_c2b_validation", "mpesa_c2b_confirmation"):
+        assert "mpesa" not in urls[name].lower()  # Daraja refuses such URLs
+    assert run_cli(capsys, "callback-urls", "--shop", shop_id) == urls
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(
+        "MPESA_CONSUMER_KEY=ck\nMPESA_CONSUMER_SECRET=cs-hush-4711\nMPESA_PASSKEY=pk\n"))  # fmt: skip
+    stored = run_cli(capsys, "set-credentials", "--shop", shop_id, "--provider", "mpesa",
+                     "--mode", "test", "--shortcode", "174379", "--stdin")  # fmt: skip
+    assert stored["stored_fields"] == ["consumer_key", "consumer_secret", "passkey", "shortcode"]
+    monkeypatch.setenv("PAYSTACK_SECRET_KEY", "sk_live_fromenvironment")
+    run_cli(capsys, "set-credentials", "--shop", shop_id, "--provider", "paystack",
+            "--mode", "live")  # fmt: skip
+    run_cli(capsys, "set-mode", "--shop", shop_id, "--provider", "paystack", "--mode", "live")
+
+    store = open_store(RelaySettings())
+    creds = store.credentials(shop_id, "mpesa", "test")
+    assert creds is not None and creds[0]["passkey"] == "pk"
+    files = b"".join(p.read_bytes() for p in env.glob("relay.sqlite3*"))  # with the WAL
+    assert b"consumer_key" in files  # the audit names the fields...
+    assert b"sk_live_fromenvironment" not in files and b"cs-hush-4711" not in files  # ...not values
+
+    code = run_cli(capsys, "pair-till", "--shop", shop_id)["pairing_code"]
+    paired = store.pair(code, "Counter 1")
+    assert paired is not None
+    tills = run_cli(capsys, "list-tills", "--shop", shop_id)
+    assert [t["name"] for t in tills] == ["Counter 1"]
+    assert run_cli(capsys, "revoke-till", tills[0]["terminal_id"])["revoked"] is True
+    assert store.till_by_token(paired[1]) is None
+    assert run_cli(capsys, "purge", "--days", "30") == {
+        "raw_webhooks": 0, "idempotency_keys": 0, "parked": 0, "pairing_codes": 0,
+    }  # fmt: skip
+    store.close()
+
+
+def test_parked_webhook_is_replayed_after_the_payment_appears(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = open_store(RelaySettings())
+    shop_id, token = store.create_shop("Shop")
+    body = sample("daraja/stk_callback_success_2017_doc.json")
+    raw = RawWebhook("mpesa", "stk_callback", shop_id, "196.201.214.200",
+                     {"content-type": "application/json"}, body)  # fmt: skip
+    from sync.relay.store.store import ParkDraft
+
+    store.ingest(raw, lambda _c: ParkDraft("unknown_reference", "mpesa:stk:x", {"k": 1}))
+    parked = run_cli(capsys, "list-parked", "--shop", shop_id)
+    assert [p["reason"] for p in parked] == ["unknown_reference"]
+    payment_id = str(uuid.uuid4())
+    store.insert_payment(
+        payment_id=payment_id, shop_id=shop_id, till_id="t", provider="mpesa", test_mode=True,
+        reference="INV", checkout_request_id="ws_CO_27072017154747416", amount_minor=100,
+        currency="KES", state="pending", next_check_at=utcnow() + timedelta(hours=1),
+    )  # fmt: skip
+    result = run_cli(capsys, "replay-parked", str(parked[0]["id"]))
+    assert result["status"] == 200 and result["open_parked_now"] == []
+    events = store.events_after(shop_id, 0, 10)
+    assert [(str(e.payment_id), e.status.value) for e in events] == [(payment_id, "paid")]
+    assert run_cli(capsys, "list-parked", "--shop", shop_id) == []
+    assert callback_paths(shop_id, token)["mpesa_stk"].endswith(f"/mobile/{token}/stk")
+    store.close()
+
+
+def test_module_entry_point_runs() -> None:
+    done = subprocess.run([sys.executable, "-m", "sync.relay", "--help"], capture_output=True,
+                          text=True, env={**os.environ}, timeout=60)  # fmt: skip
+    assert done.returncode == 0
+    assert "replay-parked" in done.stdout and "serve" in done.stdout
