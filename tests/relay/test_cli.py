@@ -56,8 +56,8 @@ def test_owner_flow_without_prompts(
         assert "mpesa" not in urls[name].lower()  # Daraja refuses such URLs
     assert run_cli(capsys, "callback-urls", "--shop", shop_id) == urls
 
-    monkeypatch.setattr(sys, "stdin", io.StringIO(
-        "MPESA_CONSUMER_KEY=ck\nMPESA_CONSUMER_SECRET=cs-hush-4711\nMPESA_PASSKEY=pk\n"))  # fmt: skip
+    lines = "MPESA_CONSUMER_KEY=ck\nMPESA_CONSUMER_SECRET=cs-hush-4711\nMPESA_PASSKEY=pk\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
     stored = run_cli(capsys, "set-credentials", "--shop", shop_id, "--provider", "mpesa",
                      "--mode", "test", "--shortcode", "174379", "--stdin")  # fmt: skip
     assert stored["stored_fields"] == ["consumer_key", "consumer_secret", "passkey", "shortcode"]
