@@ -1,0 +1,46 @@
+"""A seeded ledger in a real SQLite file, and a task runner, for the supervisor pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtGui import QColor, QImage
+
+from pos_app.config import TillSettings
+from pos_app.services.bus import EventBus
+from pos_app.services.supervisor_desk import DemoIds, SupervisorDesk, seed_demo
+from pos_app.store.db import open_ledger
+from pos_app.ui.tasks import TaskRunner
+
+
+def png_bytes() -> bytes:
+    image = QImage(40, 60, QImage.Format.Format_RGB32)
+    image.fill(QColor("#e8f5e9"))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data.data())
+
+
+@pytest.fixture
+def desk(tmp_path: Path, qapp):
+    ledger = open_ledger(TillSettings(data_dir=tmp_path, keyring="memory"))
+    yield SupervisorDesk.over(ledger, EventBus())
+    ledger.close()
+
+
+@pytest.fixture
+def ids(desk: SupervisorDesk) -> DemoIds:
+    return seed_demo(desk, png_bytes())
+
+
+@pytest.fixture
+def tasks(qapp):
+    runner = TaskRunner(max_workers=2)
+    yield runner
+    # let finished work reach its widgets before they are deleted
+    runner.shutdown(wait=True)
+    qapp.processEvents()

@@ -1,0 +1,243 @@
+"""The supervisor pages as real widgets over a real ledger, each flow driven like a person."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+from sqlalchemy import func, select
+
+from pos_app.services.supervisor_desk import DEMO_PINS
+from pos_app.store.schema import audit_log, proofs, refunds, users
+from pos_app.ui.supervisor.approvals_page import ApprovalsPage
+from pos_app.ui.supervisor.audit_page import AuditPage
+from pos_app.ui.supervisor.refunds_page import RefundsPage
+from pos_app.ui.supervisor.reports_page import ReportsPage
+from pos_app.ui.supervisor.settings_page import SettingsPage
+from pos_app.ui.supervisor.users_page import UsersPage
+
+SUP_PIN = DEMO_PINS["Amina Wanjiru"]
+CASHIER_PIN = DEMO_PINS["Otieno Kamau"]
+WAIT = 5000
+
+
+def actions(desk) -> list[str]:
+    with desk.ledger.read() as conn:
+        return list(conn.execute(select(audit_log.c.action).order_by(audit_log.c.seq)).scalars())
+
+
+def count(desk, table, *where) -> int:
+    with desk.ledger.read() as conn:
+        return conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+
+
+def approvals_page(qtbot, desk, ids, tasks) -> ApprovalsPage:
+    page = ApprovalsPage(desk.approvals, desk.users.list_users, tasks, lambda: ids.supervisor.id)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: len(page.items) == 5 and page.approver.count() == 3, timeout=WAIT)
+    return page
+
+
+def select_reference(qtbot, page: ApprovalsPage, reference: str) -> None:
+    row = next(n for n, i in enumerate(page.items) if i.reference == reference)
+    page.table.selectRow(row)
+    qtbot.waitUntil(lambda: page.item is not None and page.item.reference == reference)
+
+
+def message_is(label: QLabel, text: str):
+    return lambda: text in label.text()
+
+
+def test_queue_is_riskiest_first_and_shows_reuse(qtbot, desk, ids, tasks):
+    page = approvals_page(qtbot, desk, ids, tasks)
+    scores = [int(page.table.item(r, 0).text()) for r in range(page.table.rowCount())]
+    assert scores == sorted(scores, reverse=True)
+    select_reference(qtbot, page, "sgk7h2xq4p")
+    assert "already used" in page.reuse_label.text()
+    assert "1,780.00" in page.summary.text()
+
+
+def test_approve_with_pin_removes_it_from_the_queue(qtbot, desk, ids, tasks):
+    page = approvals_page(qtbot, desk, ids, tasks)
+    select_reference(qtbot, page, "KCB-FT-2291-0087")
+    payment_id = page.item.payment_id
+    qtbot.waitUntil(lambda: page.image_shown, timeout=WAIT)  # the photo, decrypted in memory
+    page.pin.setText(SUP_PIN)
+    qtbot.mouseClick(page.approve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(page.items) == 4, timeout=WAIT)
+    assert desk.payments.get_payment(payment_id).status == "verified"
+    assert "proof.decided" in actions(desk)
+
+
+def test_cashier_pin_is_refused_with_a_clear_message(qtbot, desk, ids, tasks):
+    page = approvals_page(qtbot, desk, ids, tasks)
+    select_reference(qtbot, page, "KCB-FT-2291-0087")
+    decided = count(desk, proofs, proofs.c.decision.is_not(None))
+    page.approver.setCurrentIndex(page.approver.findData(ids.cashier.id))
+    page.pin.setText(CASHIER_PIN)
+    qtbot.mouseClick(page.approve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(message_is(page.message, "needs a supervisor"), timeout=WAIT)
+    assert count(desk, proofs, proofs.c.decision.is_not(None)) == decided
+    assert actions(desk)[-1] == "approval.refused"
+
+
+def test_damaged_photo_shows_a_message_and_is_audited(qtbot, desk, ids, tasks):
+    item = next(i for i in desk.approvals.queue() if i.reference == "SGK7H2XQ4P")
+    with desk.ledger.write() as conn:  # a photo that decrypts but is no picture
+        conn.execute(
+            proofs.update()
+            .where(proofs.c.id == item.proof_id)
+            .values(
+                image_ct=desk.ledger.cipher.encrypt(
+                    b"\x89PNG\r\n\x1a\n garbage", "proofs", "image_ct", item.proof_id
+                )
+            )
+        )
+    page = approvals_page(qtbot, desk, ids, tasks)
+    select_reference(qtbot, page, "SGK7H2XQ4P")
+    qtbot.waitUntil(message_is(page.image_label, "damaged"), timeout=WAIT)
+    qtbot.waitUntil(lambda: actions(desk)[-1] == "proof.image_unreadable", timeout=WAIT)
+    assert desk.payments.get_payment(item.payment_id).status == "awaiting_verification"
+
+
+def test_accept_matching_c2b_confirmation(qtbot, desk, ids, tasks):
+    page = approvals_page(qtbot, desk, ids, tasks)
+    select_reference(qtbot, page, "SGL3M8TR2A")
+    assert page.match_box.isVisibleTo(page)
+    page.pin.setText(SUP_PIN)
+    qtbot.mouseClick(page.accept_match_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(page.items) == 4, timeout=WAIT)
+    assert "provider_event.matched" in actions(desk)
+
+
+def refunds_page(qtbot, desk, ids, tasks) -> RefundsPage:
+    page = RefundsPage(desk.refunds, desk.users.list_users, tasks, lambda: ids.supervisor.id)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: bool(page.payments) and page.approver.count() == 3, timeout=WAIT)
+    return page
+
+
+def test_refund_more_than_paid_is_refused_then_a_real_refund(qtbot, desk, ids, tasks):
+    page = refunds_page(qtbot, desk, ids, tasks)
+    page.table.selectRow(0)
+    target = page.selected
+    assert target is not None
+    rows = count(desk, refunds)
+    page.amount.setText("999999")
+    page.reason.setText("Customer changed mind")
+    page.pin.setText(SUP_PIN)
+    qtbot.mouseClick(page.refund_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(message_is(page.message, "more than was paid"), timeout=WAIT)
+    assert count(desk, refunds) == rows
+    assert actions(desk)[-1] == "refund.refused"
+    page.amount.setText("10")
+    page.reason.setText("Customer changed mind")
+    page.pin.setText(SUP_PIN)
+    qtbot.mouseClick(page.refund_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: count(desk, refunds) == rows + 1, timeout=WAIT)
+    qtbot.waitUntil(message_is(page.message, "Refund recorded"), timeout=WAIT)
+
+
+def test_void_a_sale_of_the_open_shift(qtbot, desk, ids, tasks):
+    page = refunds_page(qtbot, desk, ids, tasks)
+    page.table.selectRow(
+        next(n for n, p in enumerate(page.payments) if p.payment.id == ids.cash_payments[0])
+    )
+    target = page.selected
+    assert target is not None and page.void_button.isEnabled()
+    page.reason.setText("Rang up twice")
+    page.pin.setText(SUP_PIN)
+    qtbot.mouseClick(page.void_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(message_is(page.message, "voided"), timeout=WAIT)
+    assert desk.payments.get_payment(target.payment.id).status == "voided"
+
+
+def test_last_supervisor_is_kept(qtbot, desk, ids, tasks):
+    desk.admin.set_active(ids.second_supervisor.id, False, supervisor_id=ids.supervisor.id)
+    page = UsersPage(desk.admin, tasks, lambda: ids.supervisor.id)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: len(page.users) == 3, timeout=WAIT)
+    row = next(n for n, u in enumerate(page.users) if u.id == ids.supervisor.id)
+    page.table.selectRow(row)
+    qtbot.mouseClick(page.deactivate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(message_is(page.message, "last active supervisor"), timeout=WAIT)
+    assert count(desk, users, users.c.active.is_(True), users.c.role == "supervisor") == 1
+
+
+def test_add_a_cashier(qtbot, desk, ids, tasks):
+    page = UsersPage(desk.admin, tasks, lambda: ids.supervisor.id)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: len(page.users) == 3, timeout=WAIT)
+    page.name.setText("Wanjiku Muthoni")
+    page.new_pin.setText("5555")
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(page.users) == 4, timeout=WAIT)
+    assert desk.users.verify_pin(
+        next(u.id for u in page.users if u.name == "Wanjiku Muthoni"), "5555"
+    )
+
+
+def test_settings_are_saved(qtbot, desk, ids, tasks):
+    page = SettingsPage(desk.admin, tasks, lambda: ids.supervisor.id)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.loaded is not None, timeout=WAIT)
+    page.threshold.setValue(35)
+    page.footer.setPlainText("Asante kwa kununua!")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(message_is(page.message, "Saved"), timeout=WAIT)
+    saved = desk.admin.settings()
+    assert (saved.risk_threshold, saved.receipt_footer) == (35, "Asante kwa kununua!")
+    assert actions(desk)[-1] == "settings.updated"
+
+
+def test_reports_chart_csv_and_pdf(qtbot, desk, ids, tasks, tmp_path: Path):
+    page = ReportsPage(desk.reports, tasks)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.report is not None, timeout=WAIT)
+    assert len(page.chart.bars) == 7 and any(v > 0 for _, v in page.chart.bars)
+    assert page.refunds.rowCount() == 1
+    page.export_csv(str(tmp_path / "r.csv"))
+    qtbot.waitUntil((tmp_path / "r.csv").exists, timeout=WAIT)
+    page.export_pdf(str(tmp_path / "r.pdf"))
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_audit_viewer_names_the_tampered_entry(qtbot, desk, ids, tasks, tmp_path: Path):
+    page = AuditPage(desk.audit, tasks)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: bool(page.rows), timeout=WAIT)
+    qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(message_is(page.chain_label, "intact"), timeout=WAIT)
+
+    db = sqlite3.connect(tmp_path / "till.db")
+    db.execute("DROP TRIGGER audit_log_no_update")  # as an attacker would
+    details = json.dumps({"amount_minor": 1, "currency": "KES"})
+    db.execute("UPDATE audit_log SET details = ? WHERE seq = 20", (details,))
+    db.commit()
+    db.close()
+    qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(message_is(page.chain_label, "No. 20"), timeout=WAIT)
+    assert page.last_check is not None and page.last_check.first_broken.seq == 20
+    assert page.table.item(page.table.currentRow(), 0).text() == "20"
+
+
+def test_audit_filter_by_action_and_csv(qtbot, desk, ids, tasks, tmp_path: Path):
+    page = AuditPage(desk.audit, tasks)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.action_filter.count() > 1 and bool(page.rows), timeout=WAIT)
+    page.action_filter.setCurrentIndex(page.action_filter.findData("payment.refunded"))
+    qtbot.mouseClick(page.filter_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(page.rows) == 1, timeout=WAIT)
+    page.user_filter.setCurrentIndex(page.user_filter.findData(ids.cashier.id))
+    qtbot.mouseClick(page.filter_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.rows and page.empty_hint.isVisibleTo(page), timeout=WAIT)
+    page.action_filter.setCurrentIndex(0)
+    qtbot.mouseClick(page.filter_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(page.rows), timeout=WAIT)
+    assert {r.actor_id for r in page.rows} == {ids.cashier.id}
+    page.export_csv(str(tmp_path / "audit.csv"))
+    qtbot.waitUntil((tmp_path / "audit.csv").exists, timeout=WAIT)
+    assert (tmp_path / "audit.csv").read_text().startswith("seq,at_utc,user")
