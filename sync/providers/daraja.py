@@ -59,6 +59,7 @@ STK_PUSH_PATH = "/mpesa/stkpush/v1/processrequest"
 STK_QUERY_PATH = "/mpesa/stkpushquery/v1/query"
 C2B_REGISTER_PATH = "/mpesa/c2b/v2/registerurl"
 C2B_SIMULATE_PATH = "/mpesa/c2b/v2/simulate"
+TRANSACTION_STATUS_PATH = "/mpesa/transactionstatus/v1/query"
 
 MAX_AMOUNT_MINOR = 250_000_00
 MIN_AMOUNT_MINOR = 1_00
@@ -86,6 +87,10 @@ class DarajaConfig:
     test_mode: bool = False
     timeout_s: float = 10.0
     retry_backoff_s: float = 0.5
+    # Only for Transaction Status: the API operator's name and the credential the Daraja
+    # portal encrypts with Safaricom's certificate.
+    initiator: str | None = None
+    security_credential: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.base_url is None:
@@ -265,6 +270,30 @@ class C2BRegistration:
     originator_conversation_id: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class TransactionStatusAccepted:
+    conversation_id: str
+    originator_conversation_id: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionStatusResult:
+    """The asynchronous answer Daraja POSTs to the ResultURL of a Transaction Status query."""
+
+    result_code: str
+    found: bool  # Daraja knows the transaction (result code 0)
+    message: str
+    conversation_id: str | None
+    originator_conversation_id: str | None
+    receipt: str | None
+    amount_minor: int | None
+    status: str | None  # TransactionStatus, e.g. "Completed"
+    debit_party: str | None
+    credit_party: str | None
+    finalised_at: datetime | None
+
+
 class C2BRejectCode(StrEnum):
     INVALID_MSISDN = "C2B00011"
     INVALID_ACCOUNT = "C2B00012"
@@ -343,6 +372,42 @@ def parse_c2b(body: bytes | str | Mapping[str, Any]) -> C2BPayment:
         msisdn_masked=as_text(data.get("MSISDN")) or "",
         first_name=as_text(data.get("FirstName")) or "",
         transaction_type=as_text(data.get("TransactionType")) or "",
+    )
+
+
+def parse_transaction_status_result(
+    body: bytes | str | Mapping[str, Any],
+) -> TransactionStatusResult:
+    """Parse a Transaction Status result. Parameters are read by Key; the first of a repeated
+    key wins (Daraja has been seen sending DebitPartyName twice)."""
+    data = load_json_object(body, "Transaction status result")
+    result = data.get("Result")
+    if not isinstance(result, dict):
+        raise ProviderPayloadError("Transaction status result: no Result object")
+    code = normalise_result_code(result.get("ResultCode"))
+    if code is None:
+        raise ProviderPayloadError("Transaction status result: ResultCode missing")
+    container = result.get("ResultParameters")
+    entries = container.get("ResultParameter") if isinstance(container, dict) else None
+    if isinstance(entries, dict):
+        entries = [entries]
+    params: dict[str, Any] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("Key"), str):
+            params.setdefault(entry["Key"], entry.get("Value"))
+    receipt = as_text(params.get("ReceiptNo"))
+    return TransactionStatusResult(
+        result_code=code,
+        found=code == "0",
+        message=as_text(result.get("ResultDesc")) or "",
+        conversation_id=as_text(result.get("ConversationID")),
+        originator_conversation_id=as_text(result.get("OriginatorConversationID")),
+        receipt=receipt.upper() if receipt else None,
+        amount_minor=major_to_minor(params.get("Amount")),
+        status=as_text(params.get("TransactionStatus")),
+        debit_party=as_text(params.get("DebitPartyName")),
+        credit_party=as_text(params.get("CreditPartyName")),
+        finalised_at=parse_nairobi_stamp(params.get("FinalisedTime")),
     )
 
 
@@ -619,6 +684,54 @@ class DarajaClient(PaymentProviderInterface):
         if response.status_code == 200 and as_text(reply.get("ResponseCode")) == "0":
             return as_text(reply.get("OriginatorCoversationID")) or ""
         raise _api_error(response, "c2b_simulate")
+
+    # -------------------------------------------------------------------------- lookup
+
+    async def transaction_status(
+        self, transaction_id: str, result_url: str, timeout_url: str, remarks: str = "Check"
+    ) -> TransactionStatusAccepted:
+        """Ask Daraja about a receipt code (e.g. one a cashier typed). The answer arrives later
+        at `result_url` (parse it with parse_transaction_status_result). Read-only, so a lost
+        reply may be asked again."""
+        if not self.config.initiator or not self.config.security_credential:
+            raise ProviderError(
+                "daraja_no_initiator",
+                "Checking receipt codes with M-Pesa needs the API initiator name and security "
+                "credential. Owner: add them in the M-Pesa settings.",
+            )
+        receipt = transaction_id.strip().upper()
+        if not (9 <= len(receipt) <= 12 and receipt.isascii() and receipt.isalnum()):
+            raise ProviderError(
+                "daraja_bad_receipt", "An M-Pesa receipt code is 10 letters and digits."
+            )
+        check_callback_url(result_url)
+        check_callback_url(timeout_url)
+        body = {
+            "Initiator": self.config.initiator,
+            "SecurityCredential": self.config.security_credential,
+            "CommandID": "TransactionStatusQuery",
+            "TransactionID": receipt,
+            "PartyA": self.config.shortcode,
+            "IdentifierType": "4",  # 4 = organisation shortcode
+            "ResultURL": result_url,
+            "QueueTimeOutURL": timeout_url,
+            "Remarks": remarks[:100] or "Check",
+            "Occasion": "",
+        }
+        try:
+            response = await self._authorised(
+                "POST", TRANSACTION_STATUS_PATH, body, idempotent=True
+            )
+        except httpx.TransportError as exc:
+            raise _network_error(exc) from None
+        reply = json_or_empty(response)
+        if response.status_code == 200 and as_text(reply.get("ResponseCode")) == "0":
+            return TransactionStatusAccepted(
+                conversation_id=as_text(reply.get("ConversationID")) or "",
+                originator_conversation_id=as_text(reply.get("OriginatorConversationID")) or "",
+                description=as_text(reply.get("ResponseDescription")) or "",
+            )
+        raise _api_error(response, "transaction_status")
 
     # -------------------------------------------------------------------------- interface
 

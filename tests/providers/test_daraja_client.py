@@ -21,6 +21,7 @@ from sync.providers.daraja import (
     SANDBOX_URL,
     STK_PUSH_PATH,
     STK_QUERY_PATH,
+    TRANSACTION_STATUS_PATH,
     DarajaClient,
     DarajaConfig,
 )
@@ -490,3 +491,43 @@ async def test_register_c2b_refuses_forbidden_words(client: DarajaClient) -> Non
         )
     with pytest.raises(ValueError):
         await client.register_c2b_urls("https://a.example/c", "https://a.example/v", "Maybe")
+
+
+# ----------------------------------------------------------------------------- transaction status
+
+
+async def test_transaction_status_request_and_reply(clock: FakeClock) -> None:
+    config = make_config(initiator="testapiuser", security_credential="ClONZiMYBpc65lmpJ7nv")
+    with respx.mock() as mock:
+        token_route(mock)
+        route = mock.post(f"{BASE}{TRANSACTION_STATUS_PATH}").mock(
+            side_effect=[
+                httpx.ReadTimeout("slow"),  # read-only: a lost reply may be asked again
+                httpx.Response(200, json=sample("transaction_status_response_daraja3_doc.json")),
+            ]
+        )
+        async with DarajaClient(config, clock=clock) as daraja:
+            accepted = await daraja.transaction_status(
+                "nef61h8j60",
+                "https://relay.example.com/ts/result",
+                "https://relay.example.com/ts/t",
+            )
+    assert accepted.conversation_id == "AG_20210709_1234409f86436c583e3f"
+    assert accepted.originator_conversation_id == "1236-7134259-1"
+    assert route.call_count == 2
+    body = json.loads(route.calls[1].request.content)
+    assert body["TransactionID"] == "NEF61H8J60" and body["CommandID"] == "TransactionStatusQuery"
+    assert body["Initiator"] == "testapiuser" and body["PartyA"] == "174379"
+    assert body["IdentifierType"] == "4"
+    assert "ClONZiMYBpc65lmpJ7nv" not in repr(config)
+
+
+async def test_transaction_status_needs_an_initiator_and_a_receipt(client: DarajaClient) -> None:
+    with pytest.raises(ProviderError, match="daraja_no_initiator"):
+        await client.transaction_status("NEF61H8J60", "https://a.example/r", "https://a.example/t")
+    config = make_config(initiator="op", security_credential="cred")
+    async with DarajaClient(config) as daraja:
+        with pytest.raises(ProviderError, match="daraja_bad_receipt"):
+            await daraja.transaction_status(
+                "NOT A CODE", "https://a.example/r", "https://a.example/t"
+            )

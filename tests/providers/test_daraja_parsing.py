@@ -20,6 +20,7 @@ from sync.providers.daraja import (
     describe_result,
     parse_c2b,
     parse_stk_callback,
+    parse_transaction_status_result,
 )
 
 
@@ -225,3 +226,22 @@ def test_c2b_amounts_that_are_not_plain_money(amount: str) -> None:
     body["TransAmount"] = amount
     with pytest.raises(ProviderPayloadError, match="TransAmount"):
         parse_c2b(body)
+
+
+def test_transaction_status_result_sample() -> None:
+    result = parse_transaction_status_result(
+        sample_bytes("transaction_status_result_daraja3_doc.json")
+    )
+    assert result.found and result.result_code == "0" and result.status == "Completed"
+    assert result.receipt == "MBN31H462N" and result.amount_minor == 300_00
+    assert result.debit_party == "600310 - Safaricom333"  # the first of the repeated key
+    assert result.finalised_at == datetime(2018, 2, 23, 2, 41, 12, tzinfo=UTC)
+    assert result.conversation_id == "AG_20180223_0000493344ae97d86f75"
+
+
+def test_transaction_status_not_found() -> None:
+    body = {"Result": {"ResultCode": 2001, "ResultDesc": "The initiator information is invalid."}}
+    result = parse_transaction_status_result(body)
+    assert not result.found and result.result_code == "2001" and result.receipt is None
+    with pytest.raises(ProviderPayloadError):
+        parse_transaction_status_result(b'{"Result": {}}')

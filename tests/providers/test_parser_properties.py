@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from provider_samples import SAMPLES
 
 from sync.providers.base import ProviderPayloadError
-from sync.providers.daraja import parse_c2b, parse_stk_callback
+from sync.providers.daraja import parse_c2b, parse_stk_callback, parse_transaction_status_result
 from sync.providers.mpesa_sms import SmsNotRecognised, parse_mpesa_sms
 from sync.providers.paystack import parse_webhook, verify_signature
 from sync.providers.phones import InvalidPhone, normalise_msisdn
@@ -127,7 +127,7 @@ def test_paystack_webhook_parser_only_raises_payload_errors(body: Any) -> None:
 @settings(max_examples=300)
 @given(st.binary(max_size=200))
 def test_parsers_survive_arbitrary_bytes(raw: bytes) -> None:
-    for parser in (parse_stk_callback, parse_c2b, parse_webhook):
+    for parser in (parse_stk_callback, parse_c2b, parse_webhook, parse_transaction_status_result):
         with contextlib.suppress(ProviderPayloadError):
             parser(raw)
     assert verify_signature(raw, raw.decode("latin-1"), "sk_test_x") in (True, False)
@@ -170,3 +170,42 @@ def test_phone_normaliser_only_raises_invalid_phone(text: str) -> None:
     except InvalidPhone:
         return
     assert msisdn.startswith(("2547", "2541")) and len(msisdn) == 12 and msisdn.isdigit()
+
+
+RESULTS = st.fixed_dictionaries(
+    {
+        "Result": st.dictionaries(
+            st.sampled_from(["ResultCode", "ResultDesc", "ConversationID", "ResultParameters"]),
+            JSON
+            | st.fixed_dictionaries(
+                {
+                    "ResultParameter": st.lists(
+                        st.fixed_dictionaries(
+                            {
+                                "Key": st.sampled_from(
+                                    [
+                                        "ReceiptNo",
+                                        "Amount",
+                                        "FinalisedTime",
+                                        "TransactionStatus",
+                                        "DebitPartyName",
+                                    ]
+                                )
+                            },
+                            optional={"Value": JSON},
+                        ),
+                        max_size=5,
+                    )
+                    | JSON
+                }
+            ),
+        )
+    }
+)
+
+
+@settings(max_examples=300)
+@given(st.one_of(JSON, RESULTS))
+def test_transaction_status_parser_only_raises_payload_errors(body: Any) -> None:
+    with contextlib.suppress(ProviderPayloadError):
+        parse_transaction_status_result(_encode(body))
