@@ -129,7 +129,7 @@ class CashDialog(TenderDialog):
             return
         amount, tendered = checked
         self.run_once(self.ctx.counter.pay_cash, self.order_id, amount, tendered,
-                      self.payment_id, on_done=self._paid)
+                      self.key, on_done=self._paid)
 
     def _paid(self, payment: Any) -> None:
         self.payment = payment

@@ -60,7 +60,7 @@ class CodDialog(TenderDialog):
             self.say(self.tr("Fill in the customer's name, phone and address."), error=True)
             return
         self.run_once(self.ctx.counter.start_cod, self.order_id, self.due, name, phone, address,
-                      self.payment_id, on_done=self._saved)
+                      self.key, on_done=self._saved)
 
     def _saved(self, payment: Any) -> None:
         self.payment = payment

@@ -73,7 +73,6 @@ class PaystackDialog(TenderDialog):
         self.layout_.addLayout(buttons)
         ctx.bus.domain_event.connect(self._on_event)
         if resume is not None:
-            self.payment_id = resume.id
             self.payment = resume
             self.email.setEnabled(False)
             self.create_button.hide()
@@ -81,7 +80,7 @@ class PaystackDialog(TenderDialog):
 
     def _create(self) -> None:
         self.run_once(self.ctx.counter.start_paystack, self.order_id, self.due,
-                      self.email.text().strip() or None, self.payment_id, on_done=self._created)
+                      self.email.text().strip() or None, self.key, on_done=self._created)
 
     def _created(self, result: tuple[Any, str]) -> None:
         self.payment, self.url = result

@@ -108,7 +108,7 @@ class ProofDialog(TenderDialog):
             return
         self.run_once(
             self.ctx.counter.submit_proof, self.order_id, self.due, self.method.currentData(),
-            reference, self.image, self.notes.toPlainText().strip(), self.payment_id,
+            reference, self.image, self.notes.toPlainText().strip(), self.key,
             on_done=self._recorded,
         )
 

@@ -32,7 +32,8 @@ from pos_app.core.money import Money
 from pos_app.ui.cashier.cart import CartLine, CartModel
 from pos_app.ui.cashier.custom_line import CustomLineDialog
 from pos_app.ui.cashier.receipt_dialog import ReceiptDialog
-from pos_app.ui.cashier.tenders import open_tender_dialog
+from pos_app.ui.cashier.tender_base import TenderDialog
+from pos_app.ui.cashier.tenders import make_tender_dialog
 from pos_app.ui.context import AppContext
 from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
 
@@ -55,6 +56,8 @@ class SalePage(QWidget):
         self._search_seq = 0
         self._busy = False
         self._resumable: list[Any] = []
+        self.active_dialog: TenderDialog | None = None
+        self.receipt_dialog: ReceiptDialog | None = None
 
         root = QHBoxLayout(self)
         left = QVBoxLayout()
@@ -459,8 +462,21 @@ class SalePage(QWidget):
         if balance.remaining.is_zero:
             self._after_tender()
             return
-        open_tender_dialog(kind, self.ctx, self.order_id, balance.remaining, self)
+        self._show_dialog(make_tender_dialog(kind, self.ctx, self.order_id, balance.remaining,
+                                             self))
+
+    def _show_dialog(self, dialog: TenderDialog) -> None:
+        """Window-modal, not a nested event loop: the sale screen resumes when it closes."""
+        self.active_dialog = dialog
+        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
+        dialog.open()
+
+    def _dialog_closed(self, dialog: TenderDialog) -> None:
+        if self.active_dialog is dialog:
+            self.active_dialog = None
+        dialog.deleteLater()
         self._after_tender()
+        self.search.setFocus()
 
     def _after_tender(self) -> None:
         if self.order_id is None:
@@ -483,8 +499,8 @@ class SalePage(QWidget):
         self.load()
 
     def show_receipt(self, order_id: str) -> None:
-        dialog = ReceiptDialog(self.ctx, order_id, self)
-        dialog.open()
+        self.receipt_dialog = ReceiptDialog(self.ctx, order_id, self)
+        self.receipt_dialog.open()
 
     def _resume(self) -> None:
         if not self._resumable:
@@ -504,9 +520,8 @@ class SalePage(QWidget):
             self.cart.add(CartLine(line.name, line.unit_price, line.quantity, line.product_id))
         self.resume_box.hide()
         kind = "mpesa" if payment.method.startswith("mpesa") else "paystack"
-        open_tender_dialog(kind, self.ctx, payment.order_id, payment.amount, self,
-                           resume=payment)
-        self._after_tender()
+        self._show_dialog(make_tender_dialog(kind, self.ctx, payment.order_id, payment.amount,
+                                             self, resume=payment))
         self.load()
 
     def _tender_failed(self, error: BaseException) -> None:

@@ -66,6 +66,7 @@ def z_report_html(report: dict[str, Any], shop_name: str, title: str, labels: di
 
 class ShiftPage(QWidget):
     signed_out = Signal()
+    close_fields_ready = Signal()
     lock_requested = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -196,6 +197,7 @@ class ShiftPage(QWidget):
         self.close_button.setProperty("role", "danger")
         self.close_button.clicked.connect(lambda: self._close(None))
         self.close_form.addRow(self.close_button)
+        self.close_fields_ready.emit()
 
     def _open(self) -> None:
         amount = self.float_edit.money()

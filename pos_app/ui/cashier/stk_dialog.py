@@ -121,7 +121,6 @@ class StkDialog(TenderDialog):
         ctx.bus.domain_event.connect(self._on_event)
 
         if resume is not None:
-            self.payment_id = resume.id
             self.payment = resume
             self._show_status(resume.status)
         elif not ctx.is_online():
@@ -171,7 +170,7 @@ class StkDialog(TenderDialog):
         self.say("")
         self._show_status("initiating")
         self.run_once(self.ctx.counter.start_stk, self.order_id, self.due, self.phone.text(),
-                      self.payment_id, on_done=self._started)
+                      self.key, on_done=self._started)
 
     def _started(self, payment: Any) -> None:
         self.payment = payment
@@ -229,7 +228,7 @@ class StkDialog(TenderDialog):
     def _retry(self) -> None:
         import uuid
 
-        self.payment_id = str(uuid.uuid4())
+        self.key = str(uuid.uuid4())
         self.payment = None
         self.say("")
         self._show_phone()
@@ -249,7 +248,7 @@ class StkDialog(TenderDialog):
             self.say(self.tr("Cancel the prompt first, so the customer cannot pay twice."),
                      error=True)
             return
-        self.payment_id = str(uuid.uuid4())
+        self.key = str(uuid.uuid4())
         self.pages.setCurrentIndex(2)
         self._only(self.close_button, self.submit_code_button)
         self.close_button.setText(self.tr("Back"))
@@ -272,7 +271,7 @@ class StkDialog(TenderDialog):
 
     def _submit_code(self) -> None:
         self.run_once(self.ctx.counter.submit_mpesa_code, self.order_id, self.due,
-                      self.code.toPlainText(), self.payment_id, on_done=self._code_recorded)
+                      self.code.toPlainText(), self.key, on_done=self._code_recorded)
 
     def _code_recorded(self, payment: Any) -> None:
         self.payment = payment

@@ -29,7 +29,8 @@ class TenderDialog(QDialog):
         self.ctx = ctx
         self.order_id = order_id
         self.due = due
-        self.payment_id = str(uuid.uuid4())
+        # the idempotency key of this dialog's money call (a new one for "try again")
+        self.key = str(uuid.uuid4())
         self.payment: Any = None
         self._running = False
         self.setWindowTitle(title)
@@ -39,6 +40,10 @@ class TenderDialog(QDialog):
         self.due_label.setObjectName("tender-due")
         self.due_label.setProperty("role", "total")
         self.layout_.addWidget(self.due_label)
+
+    @property
+    def payment_id(self) -> str | None:
+        return self.payment.id if self.payment is not None else None
 
     def add_message_line(self) -> QLabel:
         self.message = QLabel()

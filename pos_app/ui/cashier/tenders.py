@@ -1,4 +1,4 @@
-"""Opens the dialog of one tender (modal: the sale screen waits for it to close)."""
+"""The dialog of each tender."""
 
 from __future__ import annotations
 
@@ -35,16 +35,3 @@ def make_tender_dialog(
     if kind == "proof":
         return ProofDialog(ctx, order_id, due, parent)
     raise ValueError(f"unknown tender {kind!r}")
-
-
-def open_tender_dialog(
-    kind: str,
-    ctx: AppContext,
-    order_id: str,
-    due: Money,
-    parent: QWidget | None,
-    resume: Any = None,
-) -> TenderDialog:
-    dialog = make_tender_dialog(kind, ctx, order_id, due, parent, resume)
-    dialog.exec()
-    return dialog

@@ -67,6 +67,7 @@ class SignInDialog(QDialog):
             button = QPushButton(key)
             button.setMinimumSize(72, 56)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setAutoDefault(False)  # Enter signs in; it must not press a digit key
             button.setObjectName(f"pin-key-{key}" if key.isdigit() else "pin-key-other")
             if key == "OK":
                 button.setObjectName("sign-in-ok")

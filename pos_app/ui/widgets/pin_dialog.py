@@ -67,8 +67,11 @@ class PinDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         self.buttons.accepted.connect(self._verify)
         self.buttons.rejected.connect(self.reject)
+        for button in self.buttons.buttons():
+            # Enter in the PIN field must approve, never fall through to Cancel
+            button.setAutoDefault(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
         layout.addWidget(self.buttons)
-        self.pin.returnPressed.connect(self._verify)
 
         self._set_busy(True)
         ctx.tasks.submit(ctx.users.list_users, on_done=self._show_supervisors,

@@ -1,0 +1,33 @@
+"""Driving modal Qt dialogs from a test: answer them from a timer inside their event loop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+def answer_next_modal(
+    action: Callable[[QWidget], None],
+    ready: Callable[[QWidget], bool] = lambda _w: True,
+    attempts: int = 250,
+) -> None:
+    """Runs `action` on the next modal dialog once it shows and is `ready` (polls every 20 ms,
+    never blocking: the dialog's own event loop keeps running)."""
+
+    def poll(left: int = attempts) -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is not None and widget.isVisible() and ready(widget):
+            action(widget)
+        elif left > 0:
+            QTimer.singleShot(20, lambda: poll(left - 1))
+
+    QTimer.singleShot(20, poll)
+
+
+def child(widget: QWidget, cls: type[Any], name: str) -> Any:
+    found = widget.findChild(cls, name)
+    assert found is not None, f"no {cls.__name__} named {name!r}"
+    return found

@@ -1,0 +1,254 @@
+"""A cashier's whole day through the real widgets, real services and a real SQLite file:
+open the shift, sell with every tender, settle a COD order, close with a variance, reprint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QPushButton
+from sqlalchemy import select
+
+from pos_app.core.money import Money
+from pos_app.store.schema import audit_log, payments
+from tests.ui.cashier.conftest import SUPERVISOR_PIN, FakeGateway, Shop
+from tests.ui.cashier.helpers import answer_next_modal, child
+
+UNGA = "6161100400012"  # 210.00
+SUKARI = "6161100400029"  # 185.00
+MAZIWA = "6161100400036"  # 65.00
+
+
+def scan(qtbot: Any, page: Any, code: str) -> None:
+    before = sum(line.quantity for line in page.cart.lines)
+    qtbot.keyClicks(page.search, code)
+    qtbot.keyPress(page.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: sum(line.quantity for line in page.cart.lines) == before + 1)
+
+
+def open_tender(qtbot: Any, page: Any, kind: str) -> Any:
+    qtbot.mouseClick(page.tender_buttons[kind], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.active_dialog is not None, timeout=5000)
+    return page.active_dialog
+
+
+def wait_sale_done(qtbot: Any, page: Any) -> str:
+    done: list[str] = []
+    page.sale_completed.connect(done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    page.receipt_dialog.close()
+    return done[0]
+
+
+def provider_says(shop: Shop, payment_id: str, status: str, receipt: str | None = None) -> None:
+    view = shop.services.payments.get_payment(payment_id)
+    shop.services.payments.apply_provider_event(
+        f"evt-{payment_id}-{status}",
+        status=status,
+        amount_minor=view.amount.minor,
+        currency=view.amount.currency,
+        payment_id=payment_id,
+        receipt_number=receipt,
+    )
+
+
+def payments_of(shop: Shop, order_id: str) -> list[Any]:
+    return shop.services.payments.payments_for_order(order_id)
+
+
+def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway, tmp_path: Path):
+    from pos_app.ui.cashier.cod_page import CodPage
+    from pos_app.ui.cashier.sale_page import SalePage
+    from pos_app.ui.cashier.sales_page import SalesPage
+    from pos_app.ui.cashier.shift_page import ShiftPage
+
+    shift_page = ShiftPage(ctx)
+    qtbot.addWidget(shift_page)
+    shift_page.show()
+    qtbot.waitUntil(lambda: shift_page.open_box.isVisibleTo(shift_page))
+
+    # --- morning: open the shift with a float ----------------------------------------------
+    qtbot.keyClicks(shift_page.float_edit, "2,000")
+    qtbot.mouseClick(shift_page.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: shift_page.shift is not None, timeout=5000)
+    shift_id = shift_page.shift.id
+
+    page = SalePage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.quick_buttons[0].isEnabled())
+
+    # --- an unknown barcode adds nothing -----------------------------------------------------
+    qtbot.keyClicks(page.search, "4000000000000")
+    qtbot.keyPress(page.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Unknown" in page.message.text())
+    assert page.cart.lines == []
+
+    # --- cash: quick note, change, a double click pays once --------------------------------
+    scan(qtbot, page, UNGA)
+    cash = open_tender(qtbot, page, "cash")
+    qtbot.mouseClick(child(cash, QPushButton, "note-50000"), Qt.MouseButton.LeftButton)
+    assert "290.00" in cash.change_label.text()
+    qtbot.mouseClick(cash.pay, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(cash.pay, Qt.MouseButton.LeftButton)
+    cash_order = wait_sale_done(qtbot, page)
+    [cash_payment] = payments_of(shop, cash_order)
+    assert cash_payment.status == "succeeded"
+    assert cash_payment.change == Money(29000, "KES")
+
+    # --- split: part cash, the rest by M-Pesa STK --------------------------------------------
+    scan(qtbot, page, SUKARI)
+    qtbot.mouseClick(page.quick_buttons[0], Qt.MouseButton.LeftButton)  # unga again: 395.00
+    cash = open_tender(qtbot, page, "cash")
+    cash.amount.clear()
+    qtbot.keyClicks(cash.amount, "100")
+    qtbot.keyClicks(cash.tendered, "100")
+    qtbot.mouseClick(cash.pay, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+    qtbot.waitUntil(lambda: "295.00" in page.due_label.text())
+    stk = open_tender(qtbot, page, "mpesa")
+    assert "295.00" in stk.due_label.text()
+    qtbot.keyClicks(stk.phone, "+234 803 123 4567")  # a Nigerian number cannot get the prompt
+    assert not stk.send_button.isEnabled()
+    stk.phone.clear()
+    qtbot.keyClicks(stk.phone, "0712 345 678")
+    assert stk.send_button.isEnabled()
+    qtbot.mouseClick(stk.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: stk.payment is not None and stk.payment.status == "awaiting_customer")
+    assert gateway.stk_calls[0][1] == "254712345678"
+    assert "PIN" in stk.status_label.text()
+    provider_says(shop, stk.payment_id, "succeeded", receipt="QAI1S35S7Z")
+    qtbot.waitUntil(lambda: "QAI1S35S7Z" in stk.status_label.text())
+    qtbot.mouseClick(stk.close_button, Qt.MouseButton.LeftButton)
+    split_order = wait_sale_done(qtbot, page)
+    assert sorted(p.method for p in payments_of(shop, split_order)) == ["cash", "mpesa_stk"]
+
+    # --- STK declined, then the paybill fallback with the receipt code -------------------------
+    scan(qtbot, page, MAZIWA)
+    stk = open_tender(qtbot, page, "mpesa")
+    qtbot.keyClicks(stk.phone, "0712345678")
+    qtbot.mouseClick(stk.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: stk.payment is not None and stk.payment.status == "awaiting_customer")
+    provider_says(shop, stk.payment_id, "failed")
+    qtbot.waitUntil(lambda: "wrong PIN" in stk.status_label.text())
+    assert stk.retry_button.isVisibleTo(stk) and stk.paybill_button.isVisibleTo(stk)
+    qtbot.mouseClick(stk.paybill_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "174379" in stk.paybill_label.text())
+    qtbot.keyClicks(stk.code, "SGK12AB3CD")
+    qtbot.mouseClick(stk.submit_code_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: stk.payment is not None
+                    and stk.payment.status == "awaiting_verification")
+    qtbot.mouseClick(stk.close_button, Qt.MouseButton.LeftButton)
+    paybill_order = wait_sale_done(qtbot, page)
+    statuses = {p.method: p.status for p in payments_of(shop, paybill_order)}
+    assert statuses == {"mpesa_stk": "failed", "mpesa_paybill": "awaiting_verification"}
+
+    # --- Paystack link with QR code, paid by webhook -------------------------------------------
+    scan(qtbot, page, UNGA)
+    link = open_tender(qtbot, page, "paystack")
+    qtbot.mouseClick(link.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: link.url != "")
+    assert not link.qr.pixmap().isNull()
+    qtbot.mouseClick(link.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == link.url
+    provider_says(shop, link.payment_id, "succeeded", receipt="T123456")
+    qtbot.waitUntil(lambda: link.status_label.text().startswith("Paid"))
+    qtbot.mouseClick(link.close_button, Qt.MouseButton.LeftButton)
+    wait_sale_done(qtbot, page)
+
+    # --- bank transfer with a photo of the slip -----------------------------------------------
+    scan(qtbot, page, SUKARI)
+    proof = open_tender(qtbot, page, "proof")
+    slip = tmp_path / "slip.png"
+    slip.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    proof.attach_image(slip)
+    qtbot.keyClicks(proof.reference, "FT24001ABC")
+    qtbot.keyClicks(proof.notes, "KCB app")
+    qtbot.mouseClick(proof.submit, Qt.MouseButton.LeftButton)
+    proof_order = wait_sale_done(qtbot, page)
+    [proof_payment] = payments_of(shop, proof_order)
+    assert (proof_payment.method, proof_payment.status) == ("bank_transfer",
+                                                            "awaiting_verification")
+    [stored_proof] = shop.services.payments.proofs_for_payment(proof_payment.id)
+    assert stored_proof.has_image and stored_proof.reference == "FT24001ABC"
+
+    # --- cash on delivery, settled later from the COD list ------------------------------------
+    scan(qtbot, page, MAZIWA)
+    cod = open_tender(qtbot, page, "cod")
+    qtbot.keyClicks(cod.name, "Wanjiku")
+    qtbot.keyClicks(cod.phone, "0722000111")
+    qtbot.keyClicks(cod.address, "Kariakor market, stall 12")
+    qtbot.mouseClick(cod.save, Qt.MouseButton.LeftButton)
+    cod_order = wait_sale_done(qtbot, page)
+    cod_page = CodPage(ctx)
+    qtbot.addWidget(cod_page)
+    cod_page.show()
+    qtbot.waitUntil(lambda: cod_page.table.rowCount() == 1)
+    assert cod_page.table.item(0, 1).text() == "Wanjiku"
+    cod_page.table.selectRow(0)
+
+    def accept_amount(dialog: Any) -> None:
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("65")
+        dialog.accept()
+
+    answer_next_modal(accept_amount)
+    qtbot.mouseClick(cod_page.settle_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: cod_page.table.rowCount() == 0, timeout=5000)
+    [cod_payment] = payments_of(shop, cod_order)
+    assert cod_payment.status == "succeeded"
+
+    # --- evening: close with the counted cash 50 short; unsynced => supervisor overrides -------
+    with qtbot.waitSignal(shift_page.close_fields_ready, timeout=5000):
+        shift_page.refresh()
+    preview = ctx.counter.shift_preview(shift_id)
+    expected_cash = preview["methods"]["cash"]["expected_minor"]
+    # float 2,000 + 210 (cash sale) + 100 (cash part of the split); COD has its own row
+    assert expected_cash == 231000
+    assert preview["methods"]["cash_on_delivery"]["expected_minor"] == 6500
+    for method, edit in shift_page.counted.items():
+        row = preview["methods"][method]
+        counted = row["expected_minor"] - (5000 if method == "cash" else 0)
+        qtbot.keyClicks(edit, Money(counted, "KES").format(with_code=False))
+
+    def supervisor_approves(dialog: Any) -> None:
+        qtbot.keyClicks(child(dialog, QLineEdit, "pin-input"), SUPERVISOR_PIN)
+        qtbot.keyPress(child(dialog, QLineEdit, "pin-input"), Qt.Key.Key_Return)
+
+    answer_next_modal(
+        supervisor_approves,
+        ready=lambda d: d.objectName() == "supervisor-pin-dialog" and d.supervisor.count() == 1,
+    )
+    qtbot.mouseClick(shift_page.close_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: shift_page.report is not None, timeout=10000)
+    report = shift_page.report
+    assert report["methods"]["cash"]["difference_minor"] == -5000
+    assert report["total_difference_minor"] == -5000
+    assert shift_page.pdf_path is not None and shift_page.pdf_path.read_bytes()[:4] == b"%PDF"
+    assert "-50.00" in shift_page.report_view.toPlainText()
+    with shop.services.ledger.read() as conn:
+        actions = [r.action for r in conn.execute(select(audit_log.c.action))]
+        paid_cash = conn.execute(
+            select(payments.c.id).where(payments.c.order_id == cash_order)
+        ).all()
+    assert "sync.override" in actions
+    assert len(paid_cash) == 1  # the double click made one payment
+
+    # --- reprint the first receipt from the sales list ----------------------------------------
+    sales = SalesPage(ctx)
+    qtbot.addWidget(sales)
+    sales.show()
+    qtbot.waitUntil(lambda: sales.table.rowCount() == 6)
+    row = next(i for i, o in enumerate(sales.orders) if o.id == cash_order)
+    sales.table.selectRow(row)
+    qtbot.mouseClick(sales.reprint_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: sales.last_dialog is not None and sales.last_dialog.data is not None)
+    receipt = sales.last_dialog
+    assert receipt.data.reprint
+    assert "REPRINT" in receipt.view.toPlainText() and "Unga wa Ugali 2kg" in (
+        receipt.view.toPlainText())
+    pdf = receipt.save_pdf_to(tmp_path / "reprint.pdf")
+    assert pdf.read_bytes()[:4] == b"%PDF"
+    receipt.close()
