@@ -209,3 +209,11 @@ RESULTS = st.fixed_dictionaries(
 def test_transaction_status_parser_only_raises_payload_errors(body: Any) -> None:
     with contextlib.suppress(ProviderPayloadError):
         parse_transaction_status_result(_encode(body))
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=200))
+def test_parsers_survive_arbitrary_text(text: str) -> None:
+    for parser in (parse_stk_callback, parse_c2b, parse_webhook, parse_transaction_status_result):
+        with contextlib.suppress(ProviderPayloadError):
+            parser(text)
