@@ -70,36 +70,40 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
         ctx.shop_settings = settings
 
     shop_name = ctx.shop_settings.shop_name if ctx.shop_settings is not None else ""
-    t = QCoreApplication.translate
     return [
         Page(
             "approvals",
-            t("Supervisor", "Approvals"),
+            QCoreApplication.translate("Supervisor", "Approvals"),
             ApprovalsPage(desk.approvals, list_users, ctx.tasks, me, zone),
             SUPERVISOR,
         ),
         Page(
             "refunds",
-            t("Supervisor", "Refunds"),
+            QCoreApplication.translate("Supervisor", "Refunds"),
             RefundsPage(desk.refunds, list_users, ctx.tasks, me, ctx.currency, zone),
             SUPERVISOR,
         ),
         Page(
             "reports",
-            t("Supervisor", "Reports"),
+            QCoreApplication.translate("Supervisor", "Reports"),
             ReportsPage(desk.reports, ctx.tasks, ctx.currency, shop_name, zone),
             SUPERVISOR,
         ),
-        Page("staff", t("Supervisor", "Staff"), UsersPage(desk.admin, ctx.tasks, me), SUPERVISOR),
+        Page(
+            "staff",
+            QCoreApplication.translate("Supervisor", "Staff"),
+            UsersPage(desk.admin, ctx.tasks, me),
+            SUPERVISOR,
+        ),
         Page(
             "settings",
-            t("Supervisor", "Settings"),
+            QCoreApplication.translate("Supervisor", "Settings"),
             SettingsPage(desk.admin, ctx.tasks, me, saved),
             SUPERVISOR,
         ),
         Page(
             "audit",
-            t("Supervisor", "Audit trail"),
+            QCoreApplication.translate("Supervisor", "Audit trail"),
             AuditPage(desk.audit, ctx.tasks, zone),
             SUPERVISOR,
         ),

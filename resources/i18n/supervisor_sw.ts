@@ -1,0 +1,1036 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="sw">
+<context>
+    <name>ApprovalsPage</name>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="118"/>
+        <source>Waiting for a decision</source>
+        <translation>Yanasubiri uamuzi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="122"/>
+        <source>Refresh</source>
+        <translation>Onyesha upya</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="133"/>
+        <source>Risk</source>
+        <translation>Hatari</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="134"/>
+        <source>Kind</source>
+        <translation>Aina</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="135"/>
+        <source>Expected</source>
+        <translation>Kinachotarajiwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="136"/>
+        <source>Claimed</source>
+        <translation>Kinachodaiwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="137"/>
+        <source>Method</source>
+        <translation>Njia</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="138"/>
+        <source>When</source>
+        <translation>Lini</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="144"/>
+        <source>Nothing is waiting: every proof and flagged payment has been decided.</source>
+        <translation>Hakuna kinachosubiri: kila uthibitisho na malipo yaliyowekewa alama yameamuliwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="166"/>
+        <source>The relay saw this payment</source>
+        <translation>Relay iliona malipo haya</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="171"/>
+        <source>Accept: it matches</source>
+        <translation>Kubali: yanalingana</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="185"/>
+        <source>Decision</source>
+        <translation>Uamuzi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="189"/>
+        <source>Notes (required to reject)</source>
+        <translation>Maelezo (yanahitajika ili kukataa)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="191"/>
+        <source>Notes</source>
+        <translation>Maelezo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="194"/>
+        <source>Decided by</source>
+        <translation>Ameamua</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="199"/>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="201"/>
+        <source>Approve</source>
+        <translation>Idhinisha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="204"/>
+        <source>Reject</source>
+        <translation>Kataa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="281"/>
+        <source>Pick a payment on the left to see its details.</source>
+        <translation>Chagua malipo upande wa kushoto kuona maelezo yake.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="285"/>
+        <source>not reported</source>
+        <translation>haijaripotiwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="293"/>
+        <source>Expected: %1</source>
+        <translation>Kinachotarajiwa: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="294"/>
+        <source>Claimed: %1</source>
+        <translation>Kinachodaiwa: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="297"/>
+        <source>Reference: %1</source>
+        <translation>Kumbukumbu: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="299"/>
+        <source>Submitted by: %1</source>
+        <translation>Imewasilishwa na: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="301"/>
+        <source>Cashier&apos;s note: %1</source>
+        <translation>Maelezo ya keshia: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="302"/>
+        <source>Risk score: %1 of 100</source>
+        <translation>Alama ya hatari: %1 kati ya 100</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="309"/>
+        <source>Warning: this code was already used on another sale: %1</source>
+        <translation>Tahadhari: msimbo huu ulishatumika kwenye mauzo mengine: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="319"/>
+        <source>%1 confirmation %2 for %3, received %4.</source>
+        <translation>Uthibitisho wa %1 %2 wa %3, ulipokelewa %4.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="328"/>
+        <source>Opening the receipt photo…</source>
+        <translation>Inafungua picha ya risiti…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="343"/>
+        <source>No photo was attached.</source>
+        <translation>Hakuna picha iliyoambatishwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="352"/>
+        <source>The receipt photo is damaged and cannot be shown. Ask the customer for the SMS or a new photo.</source>
+        <translation>Picha ya risiti imeharibika na haiwezi kuonyeshwa. Mwombe mteja SMS au picha mpya.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="374"/>
+        <source>The receipt photo cannot be opened: %1</source>
+        <translation>Picha ya risiti haiwezi kufunguliwa: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="389"/>
+        <source>Approved.</source>
+        <translation>Imeidhinishwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="389"/>
+        <source>Rejected.</source>
+        <translation>Imekataliwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="402"/>
+        <source>Approved: matched to the relay&apos;s confirmation.</source>
+        <translation>Imeidhinishwa: inalingana na uthibitisho wa relay.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="407"/>
+        <source>Type the PIN of the person deciding.</source>
+        <translation>Andika PIN ya anayeamua.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="410"/>
+        <source>Checking…</source>
+        <translation>Inakagua…</translation>
+    </message>
+</context>
+<context>
+    <name>AuditPage</name>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="51"/>
+        <source>Audit trail</source>
+        <translation>Kumbukumbu za ukaguzi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="58"/>
+        <source>Everybody</source>
+        <translation>Kila mtu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="61"/>
+        <source>All actions</source>
+        <translation>Vitendo vyote</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="62"/>
+        <source>Only from</source>
+        <translation>Kuanzia tu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="70"/>
+        <source>Show</source>
+        <translation>Onyesha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="72"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="101"/>
+        <source>User</source>
+        <translation>Mtumiaji</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="74"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="102"/>
+        <source>Action</source>
+        <translation>Kitendo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="78"/>
+        <source>to</source>
+        <translation>hadi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="85"/>
+        <source>Verify the chain</source>
+        <translation>Hakiki mnyororo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="88"/>
+        <source>Export CSV…</source>
+        <translation>Hamisha CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="99"/>
+        <source>No.</source>
+        <translation>Na.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="100"/>
+        <source>When</source>
+        <translation>Lini</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="103"/>
+        <source>What</source>
+        <translation>Nini</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="104"/>
+        <source>Details</source>
+        <translation>Maelezo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="110"/>
+        <source>No audit entries match these filters.</source>
+        <translation>Hakuna kumbukumbu zinazolingana na vichujio hivi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="177"/>
+        <source>Checking every entry…</source>
+        <translation>Inakagua kila kumbukumbu…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="184"/>
+        <source>The chain is intact: all %1 entries are as they were written.</source>
+        <translation>Mnyororo uko salama: kumbukumbu zote %1 ziko kama zilivyoandikwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="190"/>
+        <source>The audit trail was altered. First broken entry: No. %1 (%2, %3, %4). Every later entry is unproven. Call the shop owner.</source>
+        <translation>Kumbukumbu za ukaguzi zimebadilishwa. Kumbukumbu ya kwanza iliyovunjika: Na. %1 (%2, %3, %4). Kila kumbukumbu inayofuata haijathibitishwa. Mpigie mwenye duka.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="208"/>
+        <source>Export audit trail</source>
+        <translation>Hamisha kumbukumbu za ukaguzi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="208"/>
+        <source>CSV files (*.csv)</source>
+        <translation>Faili za CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="218"/>
+        <source>Saved %1</source>
+        <translation>Imehifadhiwa %1</translation>
+    </message>
+</context>
+<context>
+    <name>RefundsPage</name>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="62"/>
+        <source>Refunds and voids</source>
+        <translation>Marejesho na ubatilishaji</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="66"/>
+        <source>Refresh</source>
+        <translation>Onyesha upya</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="72"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="131"/>
+        <source>When</source>
+        <translation>Lini</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="73"/>
+        <source>Method</source>
+        <translation>Njia</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="74"/>
+        <source>Paid</source>
+        <translation>Imelipwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="75"/>
+        <source>Refunded</source>
+        <translation>Imerejeshwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="76"/>
+        <source>Can still refund</source>
+        <translation>Bado inaweza kurejeshwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="77"/>
+        <source>Shift</source>
+        <translation>Zamu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="82"/>
+        <source>No paid sales yet.</source>
+        <translation>Bado hakuna mauzo yaliyolipwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="86"/>
+        <source>Give money back</source>
+        <translation>Rudisha pesa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="91"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="131"/>
+        <source>How</source>
+        <translation>Vipi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="94"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="131"/>
+        <source>Amount</source>
+        <translation>Kiasi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="97"/>
+        <source>e.g. SGR4T7YU2P</source>
+        <translation>k.m. SGR4T7YU2P</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="98"/>
+        <source>M-Pesa reversal code</source>
+        <translation>Msimbo wa kurudisha M-Pesa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="102"/>
+        <source>Why is the money given back?</source>
+        <translation>Kwa nini pesa zinarudishwa?</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="103"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="131"/>
+        <source>Reason</source>
+        <translation>Sababu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="106"/>
+        <source>Supervisor</source>
+        <translation>Msimamizi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="111"/>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="113"/>
+        <source>Refund</source>
+        <translation>Rejesha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="116"/>
+        <source>Void the whole sale</source>
+        <translation>Batilisha mauzo yote</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="127"/>
+        <source>Recent refunds</source>
+        <translation>Marejesho ya hivi karibuni</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="135"/>
+        <source>No refunds given.</source>
+        <translation>Hakuna marejesho yaliyotolewa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="178"/>
+        <source>open</source>
+        <translation>wazi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="178"/>
+        <source>closed</source>
+        <translation>imefungwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="212"/>
+        <source>Pick a paid sale above.</source>
+        <translation>Chagua mauzo yaliyolipwa hapo juu.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="216"/>
+        <source>Hand the cash back from the drawer.</source>
+        <translation>Rudisha pesa taslimu kutoka droo.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="218"/>
+        <source>Reverse it on the M-Pesa business phone first, then type the code here.</source>
+        <translation>Kwanza rudisha muamala kwenye simu ya biashara ya M-Pesa, kisha andika msimbo hapa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="220"/>
+        <source>Paystack refunds the card through the relay.</source>
+        <translation>Paystack inarejesha pesa kwenye kadi kupitia relay.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="222"/>
+        <source>Send the transfer back from the bank, then record it here.</source>
+        <translation>Rudisha uhamisho kutoka benki, kisha uandike hapa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="234"/>
+        <source>Type the amount to give back.</source>
+        <translation>Andika kiasi cha kurudisha.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="244"/>
+        <source>Refund recorded: %1.</source>
+        <translation>Rejesho limeandikwa: %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="257"/>
+        <source>The sale was voided.</source>
+        <translation>Mauzo yamebatilishwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="262"/>
+        <source>Type the supervisor&apos;s PIN.</source>
+        <translation>Andika PIN ya msimamizi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="266"/>
+        <source>Checking…</source>
+        <translation>Inakagua…</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPage</name>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="57"/>
+        <source>Reports</source>
+        <translation>Ripoti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="67"/>
+        <source>From</source>
+        <translation>Kuanzia</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="69"/>
+        <source>to</source>
+        <translation>hadi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="71"/>
+        <source>Show</source>
+        <translation>Onyesha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="75"/>
+        <source>Export CSV…</source>
+        <translation>Hamisha CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="77"/>
+        <source>Export PDF…</source>
+        <translation>Hamisha PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="94"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="100"/>
+        <source>Method</source>
+        <translation>Njia</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="94"/>
+        <source>Sales</source>
+        <translation>Mauzo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="94"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="97"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="104"/>
+        <source>Amount</source>
+        <translation>Kiasi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="97"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="100"/>
+        <source>Since</source>
+        <translation>Tangu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="97"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="100"/>
+        <source>Order</source>
+        <translation>Oda</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="104"/>
+        <source>When</source>
+        <translation>Lini</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="104"/>
+        <source>How</source>
+        <translation>Vipi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="104"/>
+        <source>By</source>
+        <translation>Na</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="104"/>
+        <source>Reason</source>
+        <translation>Sababu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="107"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="268"/>
+        <source>By payment method</source>
+        <translation>Kwa njia ya malipo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="108"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="272"/>
+        <source>Open cash on delivery</source>
+        <translation>Malipo wakati wa kupokea yaliyo wazi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="109"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="279"/>
+        <source>Proofs waiting</source>
+        <translation>Uthibitisho unaosubiri</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="110"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="287"/>
+        <source>Refunds</source>
+        <translation>Marejesho</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="135"/>
+        <source>Sales %1 – %2: %3</source>
+        <translation>Mauzo %1 – %2: %3</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="144"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="263"/>
+        <source>No sales in these days.</source>
+        <translation>Hakuna mauzo katika siku hizi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="191"/>
+        <source>Open cash on delivery (%1)</source>
+        <translation>Malipo wakati wa kupokea yaliyo wazi (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="194"/>
+        <source>Proofs waiting (%1)</source>
+        <translation>Uthibitisho unaosubiri (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="196"/>
+        <source>Refunds (%1)</source>
+        <translation>Marejesho (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="201"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="208"/>
+        <source>Export report</source>
+        <translation>Hamisha ripoti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="201"/>
+        <source>CSV files (*.csv)</source>
+        <translation>Faili za CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="208"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>Faili za PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="220"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="240"/>
+        <source>Saved %1</source>
+        <translation>Imehifadhiwa %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="234"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="249"/>
+        <source>Sales report</source>
+        <translation>Ripoti ya mauzo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="302"/>
+        <source>None.</source>
+        <translation>Hakuna.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="52"/>
+        <source>Settings</source>
+        <translation>Mipangilio</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="57"/>
+        <source>Shop and receipts</source>
+        <translation>Duka na risiti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="61"/>
+        <source>Shop name</source>
+        <translation>Jina la duka</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="65"/>
+        <source> basis points</source>
+        <translation> pointi za msingi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="66"/>
+        <source>VAT (1600 = 16%)</source>
+        <translation>VAT (1600 = 16%)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="70"/>
+        <source>Receipt header</source>
+        <translation>Kichwa cha risiti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="74"/>
+        <source>Receipt footer</source>
+        <translation>Maandishi ya chini ya risiti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="79"/>
+        <source>Shop language</source>
+        <translation>Lugha ya duka</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="82"/>
+        <source>Payments and risk</source>
+        <translation>Malipo na hatari</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="87"/>
+        <source>Risk threshold (0-100)</source>
+        <translation>Kiwango cha hatari (0-100)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="90"/>
+        <source>A supervisor approves every proof</source>
+        <translation>Msimamizi anaidhinisha kila uthibitisho</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="92"/>
+        <source>Cashier may accept low-risk proofs</source>
+        <translation>Keshia anaweza kukubali uthibitisho wa hatari ndogo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="94"/>
+        <source>Offline proofs</source>
+        <translation>Uthibitisho bila mtandao</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="95"/>
+        <source>A supervisor may approve their own proof</source>
+        <translation>Msimamizi anaweza kuidhinisha uthibitisho wake mwenyewe</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="102"/>
+        <source>Save settings</source>
+        <translation>Hifadhi mipangilio</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="109"/>
+        <source>Relay and providers</source>
+        <translation>Relay na watoa huduma</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="115"/>
+        <source>%1 in test mode (no real money)</source>
+        <translation>%1 katika hali ya majaribio (hakuna pesa halisi)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="123"/>
+        <source>Relay address</source>
+        <translation>Anwani ya relay</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="126"/>
+        <source>from the shop owner&apos;s relay page</source>
+        <translation>kutoka ukurasa wa relay wa mwenye duka</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="127"/>
+        <source>Pairing code</source>
+        <translation>Msimbo wa kuunganisha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="128"/>
+        <source>Pair this till</source>
+        <translation>Unganisha mashine hii</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="174"/>
+        <source>Saved.</source>
+        <translation>Imehifadhiwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="192"/>
+        <source>Test mode on.</source>
+        <translation>Hali ya majaribio imewashwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="192"/>
+        <source>Test mode off: live money.</source>
+        <translation>Hali ya majaribio imezimwa: pesa halisi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="211"/>
+        <source>Contacting the relay…</source>
+        <translation>Inawasiliana na relay…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="218"/>
+        <source>Paired with %1 (%2).</source>
+        <translation>Imeunganishwa na %1 (%2).</translation>
+    </message>
+</context>
+<context>
+    <name>Supervisor</name>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="47"/>
+        <source>Far above this shop&apos;s usual sale.</source>
+        <translation>Juu sana kuliko mauzo ya kawaida ya duka hili.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="50"/>
+        <source>Many payment attempts in a few minutes.</source>
+        <translation>Majaribio mengi ya kulipa ndani ya dakika chache.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="53"/>
+        <source>This receipt / reference code was already used.</source>
+        <translation>Msimbo huu wa risiti / kumbukumbu ulishatumika.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="56"/>
+        <source>The amount or currency paid differs from the amount asked.</source>
+        <translation>Kiasi au sarafu iliyolipwa ni tofauti na kilichoombwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="59"/>
+        <source>First payment from this customer.</source>
+        <translation>Malipo ya kwanza ya mteja huyu.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="62"/>
+        <source>Manual proof: nobody but the cashier has seen this money.</source>
+        <translation>Uthibitisho wa mkono: hakuna aliyeona pesa hizi isipokuwa keshia.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="65"/>
+        <source>Paid after the till had given up waiting.</source>
+        <translation>Imelipwa baada ya mashine kuacha kusubiri.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="74"/>
+        <source>Proof</source>
+        <translation>Uthibitisho</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="75"/>
+        <source>Unclear outcome</source>
+        <translation>Matokeo yasiyo wazi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="76"/>
+        <source>High risk</source>
+        <translation>Hatari kubwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="82"/>
+        <source>Cash</source>
+        <translation>Pesa taslimu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="83"/>
+        <source>Cash on delivery</source>
+        <translation>Malipo wakati wa kupokea</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="84"/>
+        <source>M-Pesa prompt</source>
+        <translation>Ombi la M-Pesa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="85"/>
+        <source>M-Pesa paybill</source>
+        <translation>Paybill ya M-Pesa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="86"/>
+        <source>Paystack link</source>
+        <translation>Kiungo cha Paystack</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="87"/>
+        <source>Bank transfer</source>
+        <translation>Uhamisho wa benki</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="88"/>
+        <source>Mobile money (manual)</source>
+        <translation>Pesa za simu (kwa mkono)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="89"/>
+        <source>Cash from the drawer</source>
+        <translation>Pesa taslimu kutoka droo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="90"/>
+        <source>M-Pesa reversal</source>
+        <translation>Kurudisha M-Pesa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="91"/>
+        <source>Paystack refund</source>
+        <translation>Rejesho la Paystack</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="41"/>
+        <source>Something went wrong; nothing was changed. Try again.</source>
+        <translation>Hitilafu imetokea; hakuna kilichobadilishwa. Jaribu tena.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="76"/>
+        <source>Approvals</source>
+        <translation>Idhini</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="82"/>
+        <source>Refunds</source>
+        <translation>Marejesho</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="88"/>
+        <source>Reports</source>
+        <translation>Ripoti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="94"/>
+        <source>Staff</source>
+        <translation>Wafanyakazi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="100"/>
+        <source>Settings</source>
+        <translation>Mipangilio</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="106"/>
+        <source>Audit trail</source>
+        <translation>Kumbukumbu za ukaguzi</translation>
+    </message>
+</context>
+<context>
+    <name>UsersPage</name>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="56"/>
+        <source>Staff</source>
+        <translation>Wafanyakazi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="60"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="70"/>
+        <source>Name</source>
+        <translation>Jina</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="60"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="75"/>
+        <source>Role</source>
+        <translation>Jukumu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="60"/>
+        <source>Status</source>
+        <translation>Hali</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="60"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="80"/>
+        <source>Language</source>
+        <translation>Lugha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="66"/>
+        <source>Add a person</source>
+        <translation>Ongeza mtu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="73"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="121"/>
+        <source>Cashier</source>
+        <translation>Keshia</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="74"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="121"/>
+        <source>Supervisor</source>
+        <translation>Msimamizi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="82"/>
+        <source>PIN (4-8 digits)</source>
+        <translation>PIN (tarakimu 4-8)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="83"/>
+        <source>Add</source>
+        <translation>Ongeza</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="89"/>
+        <source>The person picked in the list</source>
+        <translation>Mtu aliyechaguliwa kwenye orodha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="92"/>
+        <source>New PIN</source>
+        <translation>PIN mpya</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="93"/>
+        <source>Reset PIN</source>
+        <translation>Weka PIN upya</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="96"/>
+        <source>Deactivate</source>
+        <translation>Zima</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="99"/>
+        <source>Activate again</source>
+        <translation>Washa tena</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="128"/>
+        <source>active</source>
+        <translation>hai</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="128"/>
+        <source>deactivated</source>
+        <translation>amezimwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="152"/>
+        <source>%1 can now sign in.</source>
+        <translation>%1 sasa anaweza kuingia.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="160"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="174"/>
+        <source>Pick a person in the list first.</source>
+        <translation>Kwanza chagua mtu kwenye orodha.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="167"/>
+        <source>The PIN was reset.</source>
+        <translation>PIN imewekwa upya.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="181"/>
+        <source>Activated.</source>
+        <translation>Amewashwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="183"/>
+        <source>Deactivated: they can no longer sign in.</source>
+        <translation>Amezimwa: hawezi kuingia tena.</translation>
+    </message>
+</context>
+</TS>
