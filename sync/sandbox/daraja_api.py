@@ -22,7 +22,7 @@ from sync.providers.daraja import (
     stk_password,
 )
 from sync.providers.wire import NAIROBI, nairobi_stamp
-from sync.sandbox.scripts import RESULT_DESCRIPTIONS, Delivery
+from sync.sandbox.scripts import RESULT_DESCRIPTIONS, Delivery, ScriptedOutcome
 from sync.sandbox.state import SandboxState, StkPayment, monotonic, now, random_code
 
 router = APIRouter()
@@ -177,7 +177,7 @@ async def stk_push(request: Request) -> JSONResponse:
         account_reference=body.AccountReference,
         callback_url=body.CallBackURL,
         outcome=outcome,
-        final_at=monotonic() + state.config.callback_delay_s,
+        final_at=monotonic() + _delay(state, outcome),
         receipt=random_code(10),
     )
     state.stk[payment.checkout_request_id] = payment
@@ -192,6 +192,10 @@ async def stk_push(request: Request) -> JSONResponse:
             "CustomerMessage": message,
         }
     )
+
+
+def _delay(state: SandboxState, outcome: ScriptedOutcome) -> float:
+    return state.config.callback_delay_s if outcome.delay_s is None else outcome.delay_s
 
 
 def stk_callback_body(payment: StkPayment) -> dict[str, Any]:

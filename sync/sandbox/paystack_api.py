@@ -352,7 +352,8 @@ def settle(state: SandboxState, txn: PaystackTransaction, outcome: ScriptedOutco
 async def _settle_later(
     state: SandboxState, txn: PaystackTransaction, outcome: ScriptedOutcome
 ) -> None:
-    await asyncio.sleep(state.config.callback_delay_s)
+    delay = state.config.callback_delay_s if outcome.delay_s is None else outcome.delay_s
+    await asyncio.sleep(delay)
     if txn.status == "abandoned":
         settle(state, txn, outcome)
 

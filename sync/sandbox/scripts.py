@@ -35,6 +35,7 @@ class ScriptedOutcome(BaseModel):
 
     result_code: str = "0"  # Daraja ResultCode; for Paystack "0" = success, anything else failed
     delivery: Delivery = Delivery.ONCE
+    delay_s: float | None = Field(default=None, ge=0)  # None: the sandbox's callback delay
 
     @property
     def paid(self) -> bool:

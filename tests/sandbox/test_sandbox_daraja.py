@@ -20,7 +20,7 @@ from sync.providers.daraja import (
     parse_c2b,
     parse_stk_callback,
 )
-from sync.sandbox import SandboxConfig, SandboxServer
+from sync.sandbox import SandboxConfig, SandboxServer, ScriptedOutcome
 
 pytestmark = pytest.mark.anyio
 
@@ -29,7 +29,7 @@ CALLBACK_PATH = "/hooks/stk/secret-token"
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[SandboxServer]:
-    config = SandboxConfig(callback_delay_s=0.3, late_callback_delay_s=1.0)
+    config = SandboxConfig(callback_delay_s=0.3, late_callback_delay_s=2.0)
     with SandboxServer(config) as server:
         yield server
 
@@ -62,6 +62,8 @@ async def client(sandbox: SandboxServer) -> AsyncIterator[DarajaClient]:
 async def test_push_callback_and_query(
     sandbox: SandboxServer, receiver: Receiver, client: DarajaClient
 ) -> None:
+    # A longer delay for this payment keeps the "being processed" check clear of slow machines.
+    sandbox.script(ScriptedOutcome(delay_s=1.5), phone="254712345678", amount_minor=250_00)
     accepted = await client.stk_push(
         "0712 345 678", 250_00, "SALE-1", "Duka sale", receiver.url + CALLBACK_PATH
     )
@@ -77,6 +79,7 @@ async def test_push_callback_and_query(
     assert callback.phone == "254712345678" and callback.transaction_time is not None
     final = await client.stk_query(accepted.checkout_request_id)
     assert final.outcome is PaymentOutcome.PAID and final.result_code == "0"
+    sandbox.state.script.clear()
 
 
 @pytest.mark.parametrize(
@@ -123,7 +126,7 @@ async def test_late_callback_arrives_after_the_query_knows(
     assert (await client.stk_query(accepted.checkout_request_id)).outcome is PaymentOutcome.PAID
     assert receiver.on(CALLBACK_PATH) == []
     [late] = receiver.wait_for(CALLBACK_PATH)
-    assert time.monotonic() - started >= 1.2
+    assert time.monotonic() - started >= 2.2
     assert parse_stk_callback(late.body).outcome is PaymentOutcome.PAID
 
 
