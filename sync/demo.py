@@ -74,8 +74,15 @@ class RelayServer:
     def stop(self) -> None:
         """Stops serving (the port stays reserved for a restart); the store stays open."""
         if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
+            # tills' long polls are cut short by the shutdown; uvicorn logs each as an error
+            quiet = logging.getLogger("uvicorn.error")
+            level = quiet.level
+            quiet.setLevel(logging.CRITICAL)
+            try:
+                self._server.should_exit = True
+                self._thread.join(timeout=10)
+            finally:
+                quiet.setLevel(level)
         self._server = self._thread = None
 
     def close(self) -> None:

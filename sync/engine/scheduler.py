@@ -113,6 +113,12 @@ class SyncEngine:
         self._last_sync: datetime | None = None
         self._idle = threading.Condition()
         self._running = 0
+        # our own guards instead of APScheduler's max_instances, which logs a warning for
+        # every tick (and every wake-up) that finds the previous run still going
+        self._push_lock = threading.Lock()
+        self._pull_lock = threading.Lock()
+        self._reconcile_lock = threading.Lock()
+        self._push_again = False
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -122,14 +128,14 @@ class SyncEngine:
         self._stop.clear()
         t = self.timings
         scheduler = BackgroundScheduler(timezone=UTC)
-        options: dict[str, Any] = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 30}
+        options: dict[str, Any] = {"max_instances": 4, "coalesce": True, "misfire_grace_time": 30}
         now = datetime.now(UTC)
         scheduler.add_job(
             self._push_job, IntervalTrigger(seconds=t.push_every_s), id="push",
             next_run_time=now, **options,
         )  # fmt: skip
         scheduler.add_job(
-            self._pull_job, IntervalTrigger(seconds=0.5), id="pull", next_run_time=now, **options
+            self._pull_job, IntervalTrigger(seconds=1), id="pull", next_run_time=now, **options
         )
         scheduler.add_job(
             self._reconcile_job, IntervalTrigger(seconds=t.reconcile_every_s), id="reconcile",
@@ -189,10 +195,18 @@ class SyncEngine:
     # ---- jobs ------------------------------------------------------------------------------
 
     def _push_job(self) -> None:
-        if self._stop.is_set() or not self._push_backoff.ready():
+        if not self._push_lock.acquire(blocking=False):
+            self._push_again = True  # the running drain goes round once more
             return
-        with self._job():
-            self._push_once()
+        try:
+            with self._job():
+                while not self._stop.is_set() and self._push_backoff.ready():
+                    self._push_again = False
+                    self._push_once()
+                    if not self._push_again:
+                        break
+        finally:
+            self._push_lock.release()
         self._report()
 
     def _push_once(self) -> None:
@@ -208,6 +222,8 @@ class SyncEngine:
     def _pull_job(self) -> None:
         if self._stop.is_set() or not self._pull_backoff.ready():
             return
+        if not self._pull_lock.acquire(blocking=False):
+            return  # the long-poll loop is running
         try:
             t = self.timings
             with self._job():
@@ -219,12 +235,19 @@ class SyncEngine:
             self._pull_backoff.succeeded()
             if applied:
                 self._last_sync = datetime.now(UTC)
+        finally:
+            self._pull_lock.release()
 
     def _reconcile_job(self) -> None:
         if self._stop.is_set() or self.link.credentials is None:
             return
-        with self._job():
-            report = self.reconciler.run_once()
+        if not self._reconcile_lock.acquire(blocking=False):
+            return
+        try:
+            with self._job():
+                report = self.reconciler.run_once()
+        finally:
+            self._reconcile_lock.release()
         if report.unknown or report.c2b_matched:
             log.info("reconcile: %s", report)
 

@@ -34,7 +34,7 @@ def test_pairing_keeps_the_token_in_the_keyring_only(till_settings: TillSettings
     assert "very-secret-token" not in repr(saved)
     ledger = open_ledger(till_settings)
     with ledger.read() as conn:
-        dump = "\n".join(conn.connection.iterdump())  # type: ignore[attr-defined]
+        dump = "\n".join(conn.connection.iterdump())
         assert conn.execute(text("select 1")).scalar() == 1
     ledger.close()
     assert "very-secret-token" not in dump

@@ -1,0 +1,161 @@
+"""Sync benchmark: drain 10,000 queued outbox events to a local relay, and webhook-to-till
+latency through the whole chain (provider callback -> relay -> long-poll -> applied on the
+till -> in-process event).
+
+    .venv/bin/python bench/sync.py [--events 10000] [--payments 40]
+
+Last line: RESULT drain_events_per_s=... webhook_to_till_p95_ms=...
+(targets: >= 2,000 events/s and < 500 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import operator
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+# Run as a script, this file's directory comes first on sys.path and its name would hide the
+# `sync` package: look past it.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import httpx  # noqa: E402
+
+from pos_app.config import TillSettings  # noqa: E402
+from pos_app.core.events import PaymentProcessed  # noqa: E402
+from pos_app.core.money import Money  # noqa: E402
+from pos_app.core.orders import OrderLine  # noqa: E402
+from pos_app.services.bus import EventBus  # noqa: E402
+from pos_app.services.orders import OrderService  # noqa: E402
+from pos_app.services.payments import PaymentService  # noqa: E402
+from pos_app.store import outbox  # noqa: E402
+from pos_app.store.db import open_ledger  # noqa: E402
+from sync.demo import start_demo_stack  # noqa: E402
+from sync.engine.apply import account_reference  # noqa: E402
+from sync.engine.push import queue_counts  # noqa: E402
+from sync.engine.scheduler import EngineTimings, SyncEngine  # noqa: E402
+from sync.sandbox.daraja_api import stk_callback_body  # noqa: E402
+
+NO_CALLBACK_PHONE = "0712349004"  # the sandbox leaves the callback to us: we time it
+
+
+def sale_payload(i: int) -> dict[str, object]:
+    """About the size of a real one-line cash sale's outbox payload."""
+    order_id = f"00000000-0000-4000-8000-{i:012d}"
+    return {
+        "order": {
+            "order_id": order_id, "currency": "KES", "total_minor": 12_000, "vat_minor": 1_655,
+            "lines": [{"name": "Sugar 1kg", "unit_price_minor": 12_000, "quantity": 1}],
+        },
+        "payment": {
+            "payment_id": order_id, "order_id": order_id, "method": "cash",
+            "amount_minor": 12_000, "currency": "KES", "tendered_minor": 20_000,
+            "change_minor": 8_000, "status": "succeeded",
+        },
+        "audit_seq": i, "audit_hash": "0" * 64,
+    }  # fmt: skip
+
+
+def bench_drain(root: Path, events: int) -> float:
+    settings = TillSettings(data_dir=root / "drain-till", keyring="memory", till_id="bench")
+    stack = start_demo_stack(root / "drain-stack", till_settings=settings)
+    ledger = open_ledger(settings)
+    try:
+        with ledger.write() as conn:
+            for i in range(events):
+                outbox.append(conn, ledger.cipher, type="sale.cash", payload=sale_payload(i))
+        engine = SyncEngine(ledger, EventBus(), settings)
+        start = time.perf_counter()
+        report = engine.pusher.drain()
+        elapsed = time.perf_counter() - start
+        assert report.pushed == events, report
+        assert queue_counts(ledger).unsynced == 0
+        engine.link.close()
+    finally:
+        ledger.close()
+        stack.stop()
+    rate = events / elapsed
+    print(f"drain: {events} events in {elapsed:.2f} s = {rate:,.0f} events/s "
+          f"({report.batches} batches)")  # fmt: skip
+    return rate
+
+
+def bench_webhook_to_till(root: Path, payments: int) -> list[float]:
+    settings = TillSettings(data_dir=root / "latency-till", keyring="memory", till_id="bench2")
+    stack = start_demo_stack(root / "latency-stack", till_settings=settings)
+    ledger = open_ledger(settings)
+    bus = EventBus()
+    orders, service = OrderService(ledger, bus), PaymentService(ledger, bus)
+    paid_at: dict[str, float] = {}
+    arrived = threading.Condition()
+
+    def on_payment(event: PaymentProcessed) -> None:
+        if event.status == "succeeded":
+            with arrived:
+                paid_at[event.payment_id] = time.perf_counter()
+                arrived.notify_all()
+
+    bus.subscribe(on_payment, PaymentProcessed)
+    engine = SyncEngine(ledger, bus, settings, timings=EngineTimings(pull_wait_s=20.0))
+    engine.start()
+    latencies: list[float] = []
+    try:
+        deadline = time.monotonic() + 10
+        while not engine.gateway.is_online() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with httpx.Client(timeout=10) as provider:
+            for _ in range(payments):
+                order = orders.create_order([OrderLine("Unga", Money(200_00, "KES"))])
+                pay = service.create_payment(
+                    order.id, Money(200_00, "KES"), None, None, "mpesa_stk"
+                )
+                service.process_payment(pay.id, {"phone_number": NO_CALLBACK_PHONE})
+                started = engine.gateway.start_stk_push(
+                    pay.id, NO_CALLBACK_PHONE, Money(200_00, "KES"), account_reference(pay.id)
+                )
+                service.mark_awaiting_customer(pay.id, started.checkout_request_id)
+                stk = stack.sandbox.state.stk[started.checkout_request_id]
+                stk.completed_at = datetime.now(UTC)
+                body = json.dumps(stk_callback_body(stk)).encode()
+                time.sleep(0.05)  # the till is back in its long poll, as in a shop
+                sent = time.perf_counter()
+                reply = provider.post(
+                    stk.callback_url, content=body, headers={"Content-Type": "application/json"}
+                )
+                assert reply.status_code == 200, reply.text
+                with arrived:
+                    if not arrived.wait_for(partial(operator.contains, paid_at, pay.id), 10):
+                        raise RuntimeError("the paid callback never reached the till")
+                latencies.append((paid_at[pay.id] - sent) * 1000)
+    finally:
+        engine.stop()
+        ledger.close()
+        stack.stop()
+    p95 = statistics.quantiles(latencies, n=20)[-1]
+    print(f"webhook->till: {len(latencies)} payments, median {statistics.median(latencies):.1f} "
+          f"ms, p95 {p95:.1f} ms, max {max(latencies):.1f} ms")  # fmt: skip
+    return latencies
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--payments", type=int, default=40)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="duka-bench-sync-") as tmp:
+        rate = bench_drain(Path(tmp), args.events)
+        latencies = bench_webhook_to_till(Path(tmp), args.payments)
+    p95 = statistics.quantiles(latencies, n=20)[-1]
+    print(f"RESULT drain_events_per_s={rate:.0f} webhook_to_till_p95_ms={p95:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
