@@ -94,67 +94,67 @@
         <translation>Kataa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="281"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="280"/>
         <source>Pick a payment on the left to see its details.</source>
         <translation>Chagua malipo upande wa kushoto kuona maelezo yake.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="285"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="284"/>
         <source>not reported</source>
         <translation>haijaripotiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="293"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="292"/>
         <source>Expected: %1</source>
         <translation>Kinachotarajiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="294"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="293"/>
         <source>Claimed: %1</source>
         <translation>Kinachodaiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="297"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="296"/>
         <source>Reference: %1</source>
         <translation>Kumbukumbu: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="299"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="298"/>
         <source>Submitted by: %1</source>
         <translation>Imewasilishwa na: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="301"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="300"/>
         <source>Cashier&apos;s note: %1</source>
         <translation>Maelezo ya keshia: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="302"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="301"/>
         <source>Risk score: %1 of 100</source>
         <translation>Alama ya hatari: %1 kati ya 100</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="309"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="308"/>
         <source>Warning: this code was already used on another sale: %1</source>
         <translation>Tahadhari: msimbo huu ulishatumika kwenye mauzo mengine: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="319"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="318"/>
         <source>%1 confirmation %2 for %3, received %4.</source>
         <translation>Uthibitisho wa %1 %2 wa %3, ulipokelewa %4.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="328"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="327"/>
         <source>Opening the receipt photo…</source>
         <translation>Inafungua picha ya risiti…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="343"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="342"/>
         <source>No photo was attached.</source>
         <translation>Hakuna picha iliyoambatishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="352"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="351"/>
         <source>The receipt photo is damaged and cannot be shown. Ask the customer for the SMS or a new photo.</source>
         <translation>Picha ya risiti imeharibika na haiwezi kuonyeshwa. Mwombe mteja SMS au picha mpya.</translation>
     </message>
@@ -411,67 +411,67 @@
         <translation>Marejesho ya hivi karibuni</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="135"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="136"/>
         <source>No refunds given.</source>
         <translation>Hakuna marejesho yaliyotolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="178"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="179"/>
         <source>open</source>
         <translation>wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="178"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="179"/>
         <source>closed</source>
         <translation>imefungwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="212"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="213"/>
         <source>Pick a paid sale above.</source>
         <translation>Chagua mauzo yaliyolipwa hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="216"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="217"/>
         <source>Hand the cash back from the drawer.</source>
         <translation>Rudisha pesa taslimu kutoka droo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="218"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="219"/>
         <source>Reverse it on the M-Pesa business phone first, then type the code here.</source>
         <translation>Kwanza rudisha muamala kwenye simu ya biashara ya M-Pesa, kisha andika msimbo hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="220"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="221"/>
         <source>Paystack refunds the card through the relay.</source>
         <translation>Paystack inarejesha pesa kwenye kadi kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="222"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="223"/>
         <source>Send the transfer back from the bank, then record it here.</source>
         <translation>Rudisha uhamisho kutoka benki, kisha uandike hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="234"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="235"/>
         <source>Type the amount to give back.</source>
         <translation>Andika kiasi cha kurudisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="244"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="245"/>
         <source>Refund recorded: %1.</source>
         <translation>Rejesho limeandikwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="257"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="258"/>
         <source>The sale was voided.</source>
         <translation>Mauzo yamebatilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="262"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="263"/>
         <source>Type the supervisor&apos;s PIN.</source>
         <translation>Andika PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="266"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="267"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>

@@ -39,7 +39,7 @@ from pos_app.ui.supervisor.common import (
 )
 from pos_app.ui.tasks import TaskRunner
 
-IMAGE_MAX = 360
+IMAGE_MAX = 240
 
 
 def reason_text(name: str, fallback: str) -> str:
@@ -213,8 +213,7 @@ class ApprovalsPage(QWidget):
         self.detail_layout.addStretch(1)
         scroll.setWidget(detail)
         splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([640, 560])
         layout.addWidget(splitter, 1)
 
         self.refresh_button.clicked.connect(self.refresh)
@@ -367,6 +366,7 @@ class ApprovalsPage(QWidget):
             Qt.TransformationMode.SmoothTransformation,
         )
         self.image_label.setPixmap(pixmap)
+        self.image_label.setMinimumHeight(pixmap.height() + 8)
         self.image_shown = True
 
     def _image_failed(self, error: BaseException) -> None:

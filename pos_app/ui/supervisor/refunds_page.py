@@ -78,7 +78,7 @@ class RefundsPage(QWidget):
             ],
             "refunds-payments",
         )
-        layout.addWidget(self.table, 2)
+        layout.addWidget(self.table, 1)
         self.empty_hint = hint_label(self.tr("No paid sales yet."), "refunds-empty")
         self.empty_hint.hide()
         layout.addWidget(self.empty_hint)
@@ -131,7 +131,8 @@ class RefundsPage(QWidget):
             [self.tr("When"), self.tr("Amount"), self.tr("How"), self.tr("Reason")],
             "refunds-recent",
         )
-        layout.addWidget(self.refund_table, 1)
+        self.refund_table.setMaximumHeight(150)
+        layout.addWidget(self.refund_table)
         self.refunds_hint = hint_label(self.tr("No refunds given."), "refunds-recent-empty")
         self.refunds_hint.hide()
         layout.addWidget(self.refunds_hint)
