@@ -36,7 +36,7 @@ def desk_for(ctx: AppContext) -> SupervisorDesk:
     desk = ctx.extras.get("supervisor_desk")
     if isinstance(desk, SupervisorDesk):
         return desk
-    bus = ctx.extras.get("event_bus")
+    bus = getattr(ctx.extras.get("services"), "bus", None)  # the app's bus (pos_app.app)
     if not isinstance(bus, EventBus):
         bus = EventBus()
         ctx.bus.attach(bus)

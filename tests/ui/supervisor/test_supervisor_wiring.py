@@ -1,0 +1,59 @@
+"""supervisor_pages(ctx) over an AppContext: six supervisor-only pages sharing the app's bus."""
+
+from __future__ import annotations
+
+from pos_app.config import TillSettings
+from pos_app.core.events import RefundRecorded
+from pos_app.core.money import Money
+from pos_app.services.supervisor_desk import DEMO_PINS
+from pos_app.ui.application import Translations
+from pos_app.ui.bus_bridge import BusBridge
+from pos_app.ui.context import AppContext
+from pos_app.ui.status import TillStatus
+from pos_app.ui.supervisor import desk_for, supervisor_pages
+
+
+def test_pages_for_supervisors_only_and_events_reach_the_gui(qtbot, qapp, desk, ids, tasks):
+    class Services:
+        bus = desk.bus
+
+    bridge = BusBridge()
+    bridge.attach(desk.bus)
+    ctx = AppContext(
+        settings=TillSettings(data_dir=desk.ledger.settings.data_dir, keyring="memory"),
+        ledger=desk.ledger,
+        tasks=tasks,
+        status=TillStatus(),
+        translations=Translations(qapp),
+        bus=bridge,
+        payments=desk.payments,
+        orders=desk.orders,
+        users=desk.users,
+        shifts=desk.shifts,
+        shop=desk.shop,
+        shop_settings=desk.shop.get(),
+        current_user=ids.supervisor,
+        extras={"services": Services()},
+    )
+    pages = supervisor_pages(ctx)
+    for page in pages:
+        qtbot.addWidget(page.widget)
+    assert [p.key for p in pages] == [
+        "approvals",
+        "refunds",
+        "reports",
+        "staff",
+        "settings",
+        "audit",
+    ]
+    assert all(p.roles == frozenset({"supervisor"}) for p in pages)
+    seen: list[object] = []
+    bridge.domain_event.connect(seen.append)
+    desk_for(ctx).refunds.refund(
+        ids.cash_payments[0],
+        Money(100, "KES"),
+        "Short change",
+        supervisor_id=ids.supervisor.id,
+        pin=DEMO_PINS["Amina Wanjiru"],
+    )
+    qtbot.waitUntil(lambda: any(isinstance(e, RefundRecorded) for e in seen), timeout=3000)
