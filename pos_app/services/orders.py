@@ -38,6 +38,10 @@ class OrderView:
     created_at: datetime
 
 
+_INSERT_ORDER = orders.insert()
+_INSERT_LINES = order_lines.insert()
+
+
 def current_shift_id(conn: Connection) -> str | None:
     return conn.execute(
         select(shifts.c.id)
@@ -63,22 +67,23 @@ def insert_order(
     order_id = str(uuid.uuid4())
     now = datetime.now(UTC)
     change.conn.execute(
-        orders.insert().values(
-            id=order_id,
-            shift_id=shift_id,
-            cashier_id=cashier_id,
-            customer_id=customer_id,
-            status=status.value,
-            currency=draft.currency,
-            total_minor=draft.total.minor,
-            vat_minor=draft.vat.minor,
-            vat_bps=draft.vat_bps,
-            created_at=now,
-            updated_at=now,
-        )
+        _INSERT_ORDER,
+        {
+            "id": order_id,
+            "shift_id": shift_id,
+            "cashier_id": cashier_id,
+            "customer_id": customer_id,
+            "status": status.value,
+            "currency": draft.currency,
+            "total_minor": draft.total.minor,
+            "vat_minor": draft.vat.minor,
+            "vat_bps": draft.vat_bps,
+            "created_at": now,
+            "updated_at": now,
+        },
     )
     change.conn.execute(
-        order_lines.insert(),
+        _INSERT_LINES,
         [
             {
                 "id": str(uuid.uuid4()),

@@ -65,6 +65,7 @@ S = PaymentStatus
 MAX_PROOF_IMAGE_BYTES: Final = 5 * 1024 * 1024
 RECEIPT = "receipt_number_ct"
 PROVIDER_REF = "provider_reference_ct"
+_INSERT_PAYMENT = payments.insert()
 
 
 class ApplyOutcome(StrEnum):
@@ -295,26 +296,27 @@ class PaymentService:
         payment_id = str(uuid.uuid4())
         now = datetime.now(UTC)
         change.conn.execute(
-            payments.insert().values(
-                id=payment_id,
-                order_id=order_id,
-                customer_id=customer_id,
-                method=method.value,
-                provider=PROVIDER_OF_METHOD[method].value,
-                amount_minor=amount.minor,
-                currency=amount.currency,
-                status=status.value,
-                tendered_minor=None if tendered is None else tendered.minor,
-                change_minor=None if change_given is None else change_given.minor,
-                refunded_minor=0,
-                risk_score=0,
-                risk_reasons=[],
-                needs_supervisor=False,
-                test_mode=test_mode,
-                created_by=created_by,
-                created_at=now,
-                updated_at=now,
-            )
+            _INSERT_PAYMENT,
+            {
+                "id": payment_id,
+                "order_id": order_id,
+                "customer_id": customer_id,
+                "method": method.value,
+                "provider": PROVIDER_OF_METHOD[method].value,
+                "amount_minor": amount.minor,
+                "currency": amount.currency,
+                "status": status.value,
+                "tendered_minor": None if tendered is None else tendered.minor,
+                "change_minor": None if change_given is None else change_given.minor,
+                "refunded_minor": 0,
+                "risk_score": 0,
+                "risk_reasons": [],
+                "needs_supervisor": False,
+                "test_mode": test_mode,
+                "created_by": created_by,
+                "created_at": now,
+                "updated_at": now,
+            },
         )
         return payment_id
 
@@ -761,7 +763,10 @@ class PaymentService:
             payload: dict[str, Any] = {}
             if isinstance(order, Order):
                 shift = shift_id or orders.current_shift_id(conn)
-                order_id = orders.insert_order(change, order, cashier_id=cashier_id, shift_id=shift)
+                # the payment below covers the whole draft: the order is born paid
+                order_id = orders.insert_order(
+                    change, order, cashier_id=cashier_id, shift_id=shift, status=OrderStatus.PAID
+                )
                 amount = order.total
                 payload["order"] = orders.order_payload(order_id, order)
             else:
@@ -791,7 +796,8 @@ class PaymentService:
                 tendered=tendered,
                 change_given=change_due,
             )
-            orders.refresh_status(conn, order_id)
+            if not isinstance(order, Order):
+                orders.refresh_status(conn, order_id)
             change.record(
                 "sale.cash",
                 entity="payment",

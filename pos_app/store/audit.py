@@ -20,6 +20,8 @@ from pos_app.core.errors import AuditChainBroken
 from pos_app.store.schema import audit_log
 
 GENESIS: Final = "0" * 64
+_INSERT = audit_log.insert()
+_LAST = select(audit_log).order_by(audit_log.c.seq.desc()).limit(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,7 @@ def append(
     at: datetime | None = None,
 ) -> AuditEntry:
     """Add an entry inside the caller's write transaction; refuses to extend a broken tail."""
-    last = conn.execute(select(audit_log).order_by(audit_log.c.seq.desc()).limit(1)).first()
+    last = conn.execute(_LAST).first()
     if last is not None and _row_digest(last) != last.hash:
         raise AuditChainBroken(last.seq)
     seq = 1 if last is None else last.seq + 1
@@ -97,17 +99,18 @@ def append(
     text = canonical(details)
     entry_hash = digest(prev, seq, at, actor, action, entity, entity_id, text)
     conn.execute(
-        audit_log.insert().values(
-            seq=seq,
-            at=at,
-            actor=actor,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            details=text,
-            prev_hash=prev,
-            hash=entry_hash,
-        )
+        _INSERT,
+        {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "details": text,
+            "prev_hash": prev,
+            "hash": entry_hash,
+        },
     )
     return AuditEntry(seq, at, actor, action, entity, entity_id, dict(details), entry_hash)
 

@@ -19,6 +19,7 @@ from pos_app.store.crypto import FieldCipher
 from pos_app.store.schema import outbox
 
 PARK_AFTER_ATTEMPTS = 20
+_INSERT = outbox.insert().returning(outbox.c.seq)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,16 +44,15 @@ def append(
     occurred_at = occurred_at or datetime.now(UTC)
     body = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     seq = conn.execute(
-        outbox.insert()
-        .values(
-            event_id=event_id,
-            type=type,
-            occurred_at=occurred_at,
-            payload_ct=cipher.encrypt(body, "outbox", "payload_ct", event_id),
-            attempts=0,
-            parked=False,
-        )
-        .returning(outbox.c.seq)
+        _INSERT,
+        {
+            "event_id": event_id,
+            "type": type,
+            "occurred_at": occurred_at,
+            "payload_ct": cipher.encrypt(body, "outbox", "payload_ct", event_id),
+            "attempts": 0,
+            "parked": False,
+        },
     ).scalar_one()
     return OutboxEvent(seq, event_id, type, occurred_at, dict(payload))
 
