@@ -33,12 +33,12 @@ from pos_app.core.events import PaymentProcessed  # noqa: E402
 from pos_app.core.money import Money  # noqa: E402
 from pos_app.core.orders import OrderLine  # noqa: E402
 from pos_app.services.bus import EventBus  # noqa: E402
+from pos_app.services.counter import account_reference  # noqa: E402
 from pos_app.services.orders import OrderService  # noqa: E402
 from pos_app.services.payments import PaymentService  # noqa: E402
 from pos_app.store import outbox  # noqa: E402
 from pos_app.store.db import open_ledger  # noqa: E402
 from sync.demo import start_demo_stack  # noqa: E402
-from sync.engine.apply import account_reference  # noqa: E402
 from sync.engine.push import queue_counts  # noqa: E402
 from sync.engine.scheduler import EngineTimings, SyncEngine  # noqa: E402
 from sync.sandbox.daraja_api import stk_callback_body  # noqa: E402
@@ -118,7 +118,7 @@ def bench_webhook_to_till(root: Path, payments: int) -> list[float]:
                 )
                 service.process_payment(pay.id, {"phone_number": NO_CALLBACK_PHONE})
                 started = engine.gateway.start_stk_push(
-                    pay.id, NO_CALLBACK_PHONE, Money(200_00, "KES"), account_reference(pay.id)
+                    pay.id, NO_CALLBACK_PHONE, Money(200_00, "KES"), account_reference(order.id)
                 )
                 service.mark_awaiting_customer(pay.id, started.checkout_request_id)
                 stk = stack.sandbox.state.stk[started.checkout_request_id]

@@ -3,8 +3,9 @@
 It runs PaymentService.apply_provider_event inside the pull's transaction (so the effects, the
 inbox row and the cursor commit together) by handing the service a ledger whose write() is a
 savepoint of that transaction; the service's in-process events are held back until commit.
-C2B confirmations (no payment id) are matched to an open paybill payment by account reference
-and amount; what matches nothing is kept in provider_events for a supervisor.
+C2B confirmations (no payment id) pay the open sale whose account reference and amount they
+carry; what matches nothing is kept in provider_events, where the supervisor's approvals queue
+matches it to typed receipt codes (ProviderEventService.matching: receipt code + amount).
 """
 
 from __future__ import annotations
@@ -18,13 +19,17 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, select
 
 from pos_app.core.events import DomainEvent
+from pos_app.core.money import Money
+from pos_app.core.orders import OrderStatus
 from pos_app.core.payments import PaymentMethod
 from pos_app.core.payments import PaymentStatus as LedgerStatus
 from pos_app.services import provider_events
 from pos_app.services.bus import EventBus
+from pos_app.services.counter import account_reference
+from pos_app.services.orders import amounts as order_amounts
 from pos_app.services.payments import ApplyOutcome, PaymentService
 from pos_app.store.db import Ledger
-from pos_app.store.schema import payments
+from pos_app.store.schema import orders, payments
 from sync.protocol import CanonicalPaymentEvent, PaymentChannel, PaymentStatus
 
 log = logging.getLogger(__name__)
@@ -36,12 +41,6 @@ TARGET = {
     PaymentStatus.EXPIRED: LedgerStatus.EXPIRED,
 }
 RECORDED = "recorded"  # kept in provider_events for a supervisor
-
-
-def account_reference(payment_id: str) -> str:
-    """The account number a customer types on the paybill menu for this payment (10 chars,
-    no confusing separators), and the STK push's AccountReference."""
-    return payment_id.replace("-", "")[:10].upper()
 
 
 def joined(ledger: Ledger, conn: Connection) -> Ledger:
@@ -98,7 +97,8 @@ class EventApplier:
         service = PaymentService(joined(self._ledger, conn), self._held())
         payment_id = str(event.payment_id) if event.payment_id else None
         if payment_id is None and event.channel is PaymentChannel.MPESA_C2B:
-            payment_id = match_c2b(conn, event)
+            paid = _money(event) if event.status is PaymentStatus.PAID else None
+            payment_id = pay_open_sale(service, conn, event.reference, paid)
             if payment_id is None:
                 provider_events.record(conn, self._ledger.cipher, to_record(event))
                 return RECORDED
@@ -134,27 +134,72 @@ class EventApplier:
         self._held().held = []
 
 
+def _money(event: CanonicalPaymentEvent) -> Money | None:
+    if event.amount_minor is None or not event.currency:
+        return None
+    return Money(event.amount_minor, event.currency)
+
+
 def _status_of(conn: Connection, payment_id: str) -> str | None:
     return conn.execute(
         select(payments.c.status).where(payments.c.id == payment_id)
     ).scalar_one_or_none()
 
 
-def match_c2b(conn: Connection, event: CanonicalPaymentEvent) -> str | None:
-    """The open paybill payment this confirmation pays: same account reference and amount."""
-    if event.status is not PaymentStatus.PAID or not event.reference:
+def pay_open_sale(
+    service: PaymentService, conn: Connection, reference: str | None, amount: Money | None
+) -> str | None:
+    """The paybill payment a C2B confirmation pays, made now if the customer paid from the
+    SIM menu before the cashier recorded anything: the open sale whose account reference
+    (pos_app.services.counter.account_reference) the customer typed, owing exactly this."""
+    if not reference or amount is None:
         return None
-    wanted = provider_events.normalize_code(event.reference)
-    rows = conn.execute(
+    target = find_open_sale(conn, reference, amount)
+    if target is None:
+        return None
+    payment_id, order_id = target
+    if payment_id is None:
+        created = service.create_payment(order_id, amount, None, None, PaymentMethod.MPESA_PAYBILL)
+        payment_id = created.id
+    return payment_id
+
+
+def find_open_sale(
+    conn: Connection, reference: str, amount: Money
+) -> tuple[str | None, str] | None:
+    """(waiting paybill payment or None, order id) of the one open order with this account
+    reference that expects exactly `amount` by paybill; None when nothing (or not exactly one
+    thing) fits."""
+    wanted = provider_events.normalize_code(reference)
+    if not wanted.isalnum():  # also keeps LIKE wildcards out
+        return None
+    candidates = [
+        row.id
+        for row in conn.execute(
+            select(orders.c.id).where(
+                orders.c.status == OrderStatus.OPEN.value,
+                orders.c.currency == amount.currency,
+                orders.c.id.like(wanted.lower() + "%"),
+            )
+        )
+        if account_reference(row.id) == wanted
+    ]
+    if len(candidates) != 1:
+        return None
+    order_id = candidates[0]
+    waiting = conn.execute(
         select(payments.c.id).where(
+            payments.c.order_id == order_id,
             payments.c.method == PaymentMethod.MPESA_PAYBILL.value,
             payments.c.status == LedgerStatus.AWAITING_CUSTOMER.value,
-            payments.c.amount_minor == event.amount_minor,
-            payments.c.currency == event.currency,
+            payments.c.amount_minor == amount.minor,
         )
-    ).all()
-    matches = [row.id for row in rows if account_reference(row.id) == wanted]
-    return matches[0] if len(matches) == 1 else None
+    ).first()
+    if waiting is not None:
+        return waiting.id, order_id
+    if order_amounts(conn, order_id)[2] == amount:
+        return None, order_id
+    return None
 
 
 def to_record(event: CanonicalPaymentEvent) -> provider_events.ProviderEventRecord:

@@ -3,8 +3,8 @@
 After `check_after` the relay is asked to check with the provider (STK query / Paystack
 verify; the outcome then arrives on the pull stream). After `unknown_after` with still no
 outcome the payment becomes "unknown" and needs a supervisor: the till never guesses paid or
-failed. C2B confirmations that arrived before their paybill payment existed are matched
-again here (by account reference and amount).
+failed. C2B confirmations that arrived before their sale was rung up are matched again here (by
+account reference and amount).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pos_app.services.gateway import GatewayRejected, GatewayUnavailable
 from pos_app.services.payments import ApplyOutcome, PaymentService
 from pos_app.store.db import Ledger
 from pos_app.store.schema import payments
-from sync.engine.apply import HeldBus, account_reference, joined
+from sync.engine.apply import HeldBus, joined, pay_open_sale
 from sync.engine.gateway import RelayGateway
 
 log = logging.getLogger(__name__)
@@ -119,36 +119,22 @@ class Reconciler:
         return True
 
     def match_late_c2b(self) -> int:
-        """Pay open paybill payments with C2B confirmations that were kept unmatched."""
-        matched = 0
+        """Pay open sales with C2B confirmations that arrived before the sale was rung up."""
         with self.ledger.read() as conn:
             unmatched = [
                 v
                 for v in provider_events.find_unmatched(conn, self.ledger.cipher)
                 if v.channel == "mpesa_c2b" and v.reference and v.amount is not None
             ]
-            if not unmatched:
-                return 0
-            open_paybill = conn.execute(
-                select(payments.c.id, payments.c.amount_minor, payments.c.currency).where(
-                    payments.c.method == PaymentMethod.MPESA_PAYBILL.value,
-                    payments.c.status == PaymentStatus.AWAITING_CUSTOMER.value,
-                )
-            ).all()
-        by_key = {(account_reference(p.id), p.amount_minor, p.currency): p.id for p in open_paybill}
+        matched = 0
         for view in unmatched:
-            assert view.reference is not None and view.amount is not None
-            key = (
-                provider_events.normalize_code(view.reference),
-                view.amount.minor,
-                view.amount.currency,
-            )
-            payment_id = by_key.pop(key, None)
-            if payment_id is None:
-                continue
             held = HeldBus()
             with self.ledger.write() as conn:
-                outcome = PaymentService(joined(self.ledger, conn), held).apply_provider_event(
+                service = PaymentService(joined(self.ledger, conn), held)
+                payment_id = pay_open_sale(service, conn, view.reference, view.amount)
+                if payment_id is None or view.amount is None:
+                    continue
+                outcome = service.apply_provider_event(
                     str(uuid.uuid5(_LATE_MATCH_NS, view.event_id)),
                     status=PaymentStatus.SUCCEEDED,
                     amount_minor=view.amount.minor,

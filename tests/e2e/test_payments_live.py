@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
+from pos_app.services.counter import account_reference
 from pos_app.store.schema import audit_log, inbox
 from sync.demo import DemoStack
-from sync.engine.apply import account_reference
 
 
 def _status(till: Till, payment_id: str) -> str:
@@ -27,7 +27,7 @@ def _start_stk(till: Till, phone: str, minor: int = 250_00) -> str:
     till.payments.process_payment(payment.id, {"phone_number": phone})
     wait_for(till.engine.gateway.is_online, what="the relay to be reachable")
     started = till.engine.gateway.start_stk_push(
-        payment.id, phone, Money(minor, "KES"), account_reference(payment.id)
+        payment.id, phone, Money(minor, "KES"), account_reference(order.id)
     )
     till.payments.mark_awaiting_customer(payment.id, started.checkout_request_id)
     return payment.id

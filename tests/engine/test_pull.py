@@ -12,16 +12,21 @@ from sqlalchemy import func, select
 from pos_app.core.events import PaymentProcessed
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
+from pos_app.services import provider_events as pe
 from pos_app.services.bus import EventBus
+from pos_app.services.counter import account_reference
 from pos_app.services.orders import OrderService
 from pos_app.services.payments import PaymentService
 from pos_app.services.provider_events import ProviderEventService
 from pos_app.store.db import Ledger
 from pos_app.store.schema import audit_log, inbox
-from sync.engine.apply import EventApplier, account_reference
+from sync.engine.apply import EventApplier, to_record
 from sync.engine.credentials import TerminalCredentials
+from sync.engine.gateway import RelayGateway
 from sync.engine.link import RelayLink
 from sync.engine.pull import Puller
+from sync.engine.reconcile import Reconciler
+from sync.protocol import CanonicalPaymentEvent
 
 RELAY = "https://relay.test"
 PULL_URL = f"{RELAY}/api/v1/terminal/events"
@@ -125,26 +130,49 @@ def test_a_failed_apply_rolls_back_effects_and_cursor_together(
 
 
 @respx.mock
-def test_c2b_is_matched_by_account_reference_and_amount(
+def test_c2b_pays_the_open_sale_with_that_account_reference_and_amount(
     ledger: Ledger, bus: EventBus, orders: OrderService, payments: PaymentService
 ) -> None:
     order_id = _order(orders, 350_00)
-    paybill = payments.create_payment(order_id, Money(350_00, "KES"), None, None, "mpesa_paybill")
-    other = _event(
-        1, channel="mpesa_c2b", reference=account_reference(paybill.id), amount_minor=349_00
-    )
+    ref = account_reference(order_id)
+    short = _event(1, channel="mpesa_c2b", reference=ref, amount_minor=349_00)
     right = _event(
-        2, channel="mpesa_c2b", reference=account_reference(paybill.id).lower(), amount_minor=350_00
+        2, channel="mpesa_c2b", reference=ref.lower(), amount_minor=350_00, receipt="SGK9"
     )
-    respx.get(PULL_URL).respond(200, json={"events": [other, right], "cursor": "2"})
+    respx.get(PULL_URL).respond(200, json={"events": [short, right], "cursor": "2"})
     assert _puller(ledger, bus).pull_once().applied == 2
-    assert payments.get_payment(paybill.id).status == "succeeded"
-    unmatched = ProviderEventService(ledger).unmatched()
-    assert [v.event_id for v in unmatched] == [other["event_id"]]
-    assert (
-        ProviderEventService(ledger).matching("sgk1234abc", Money(349_00, "KES"))[0].event_id
-        == other["event_id"]
+    assert orders.get_order(order_id).status == "paid"
+    [paid] = payments.payments_for_order(order_id)
+    assert paid.method == "mpesa_paybill" and paid.status == "succeeded"
+    assert paid.receipt_number == "SGK9"
+    events = ProviderEventService(ledger)
+    assert [v.event_id for v in events.unmatched()] == [short["event_id"]]
+    # a cashier typing that receipt code finds it for the supervisor's one-click match
+    assert events.matching("sgk1234abc", Money(349_00, "KES"))[0].event_id == short["event_id"]
+
+
+def test_a_confirmation_kept_earlier_pays_the_sale_later(
+    ledger: Ledger, bus: EventBus, orders: OrderService, payments: PaymentService
+) -> None:
+    order_id = _order(orders, 80_00)
+    stk = payments.create_payment(order_id, Money(80_00, "KES"), None, None, "mpesa_stk")
+    event = to_record(
+        CanonicalPaymentEvent.model_validate(
+            _event(
+                5, channel="mpesa_c2b", reference=account_reference(order_id), amount_minor=80_00
+            )
+        )
     )
+    with ledger.write() as conn:
+        pe.record(conn, ledger.cipher, event)
+    link = RelayLink(TerminalCredentials(RELAY, "tok", "t-1", SHOP, "Duka"))
+    reconciler = Reconciler(ledger, bus, RelayGateway(link))
+    assert reconciler.match_late_c2b() == 0  # the order still waits on its STK payment
+    payments.cancel_payment(stk.id, actor_id=None, reason="customer paid from the SIM menu")
+    assert reconciler.match_late_c2b() == 1
+    assert orders.get_order(order_id).status == "paid"
+    assert ProviderEventService(ledger).unmatched() == []
+    assert reconciler.match_late_c2b() == 0
 
 
 @respx.mock
