@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, bindparam, select
 
 from sync.protocol import PaymentChannel, PaymentStatus, Provider
 from sync.providers.base import PaymentOutcome, ProviderPayloadError
@@ -39,6 +39,19 @@ WEBHOOK_PREFIX = "/api/v1/payments/webhook"
 KEPT_HEADERS = ("content-type", "user-agent", "x-paystack-signature", "x-forwarded-for")
 FINAL_STATES = {s.value for s in PaymentStatus} | {"mismatch"}
 DARAJA_ACK = b'{"ResultCode":0,"ResultDesc":"Accepted"}'
+# Built once: the webhook path runs them thousands of times a second.
+_PAYMENT_BY_REFERENCE = select(t.payments).where(
+    (t.payments.c.shop_id == bindparam("shop"))
+    & (t.payments.c.provider == bindparam("provider"))
+    & (t.payments.c.reference == bindparam("reference"))
+)
+_PAYMENT_BY_ID = select(t.payments).where(
+    (t.payments.c.shop_id == bindparam("shop")) & (t.payments.c.payment_id == bindparam("id"))
+)
+_PAYMENT_BY_CHECKOUT = select(t.payments).where(
+    (t.payments.c.shop_id == bindparam("shop"))
+    & (t.payments.c.checkout_request_id == bindparam("checkout"))
+)
 OUTCOME_STATUS = {
     PaymentOutcome.PAID: PaymentStatus.PAID,
     PaymentOutcome.FAILED: PaymentStatus.FAILED,
@@ -128,12 +141,13 @@ async def mpesa_stk(request: Request, token: str, payment_id: str | None = None)
         return await _refused(ctx, refusal)
 
     def decide(conn: Connection) -> Decision:
-        query = select(t.payments).where(t.payments.c.shop_id == shop.id)
         if payment_id is not None:
-            query = query.where(t.payments.c.payment_id == payment_id)
+            found = conn.execute(_PAYMENT_BY_ID, {"shop": shop.id, "id": payment_id})
         else:
-            query = query.where(t.payments.c.checkout_request_id == callback.checkout_request_id)
-        payment = conn.execute(query).first()
+            found = conn.execute(
+                _PAYMENT_BY_CHECKOUT, {"shop": shop.id, "checkout": callback.checkout_request_id}
+            )
+        payment = found.first()
         summary = {
             "checkout_request_id": callback.checkout_request_id,
             "result_code": callback.result_code,
@@ -272,11 +286,8 @@ async def paystack(request: Request, shop_id: str) -> Response:
 
     def decide(conn: Connection) -> Decision:
         payment = conn.execute(
-            select(t.payments).where(
-                (t.payments.c.shop_id == shop_id)
-                & (t.payments.c.provider == Provider.PAYSTACK.value)
-                & (t.payments.c.reference == event.reference)
-            )
+            _PAYMENT_BY_REFERENCE,
+            {"shop": shop_id, "provider": Provider.PAYSTACK.value, "reference": event.reference},
         ).first()
         if payment is None:
             return ParkDraft("unknown_reference", f"paystack:{event.event}:{event.reference}",

@@ -50,6 +50,15 @@ T = TypeVar("T")
 MAX_BATCH = 256
 _INSERT_RAW = insert(t.raw_webhooks).returning(t.raw_webhooks.c.id)
 _INSERT_PARKED = insert(t.parked)
+_INSERT_EVENT = insert(t.canonical_events)
+# The per-shop counter: the row lock it takes serialises numbering per shop (PostgreSQL), and a
+# rollback undoes it with the event, so numbers are gap-free.
+_NEXT_SEQ = (
+    update(t.shops)
+    .where(t.shops.c.id == bindparam("shop"))
+    .values(last_seq=t.shops.c.last_seq + 1)
+    .returning(t.shops.c.last_seq)
+)
 _SEEN = (
     select(t.canonical_events.c.id)
     .where(t.canonical_events.c.dedup_key == bindparam("key"))
@@ -519,37 +528,31 @@ class Store:
         self, conn: Connection, shop_id: str, draft: EventDraft, raw_id: int | None
     ) -> int:
         """Number and insert a canonical event; updates the payment it settles; wakes pullers."""
-        seq = int(
-            conn.execute(
-                update(t.shops)
-                .where(t.shops.c.id == shop_id)
-                .values(last_seq=t.shops.c.last_seq + 1)
-                .returning(t.shops.c.last_seq)
-            ).scalar_one()
-        )
+        seq = int(conn.execute(_NEXT_SEQ, {"shop": shop_id}).scalar_one())
         now = utcnow()
         conn.execute(
-            insert(t.canonical_events).values(
-                shop_id=shop_id,
-                seq=seq,
-                event_id=str(uuid.uuid4()),
-                provider=draft.provider.value,
-                channel=draft.channel.value,
-                payment_id=draft.payment_id,
-                reference=draft.reference,
-                status=draft.status.value,
-                amount_minor=draft.amount_minor,
-                currency=draft.currency,
-                receipt=draft.receipt,
-                payer=draft.payer,
-                result_code=draft.result_code,
-                message=draft.message,
-                occurred_at=draft.occurred_at,
-                received_at=now,
-                test_mode=draft.test_mode,
-                dedup_key=draft.dedup_key,
-                raw_id=raw_id,
-            )
+            _INSERT_EVENT,
+            {
+                "shop_id": shop_id,
+                "seq": seq,
+                "event_id": str(uuid.uuid4()),
+                "provider": draft.provider.value,
+                "channel": draft.channel.value,
+                "payment_id": draft.payment_id,
+                "reference": draft.reference,
+                "status": draft.status.value,
+                "amount_minor": draft.amount_minor,
+                "currency": draft.currency,
+                "receipt": draft.receipt,
+                "payer": draft.payer,
+                "result_code": draft.result_code,
+                "message": draft.message,
+                "occurred_at": draft.occurred_at,
+                "received_at": now,
+                "test_mode": draft.test_mode,
+                "dedup_key": draft.dedup_key,
+                "raw_id": raw_id,
+            },
         )
         if draft.payment_id is not None:
             conn.execute(
