@@ -3,6 +3,7 @@ sandbox (Daraja / Paystack formats) -> callback/webhook -> relay -> long-poll ->
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 
@@ -15,6 +16,7 @@ from pos_app.core.orders import OrderLine
 from pos_app.services.counter import account_reference
 from pos_app.store.schema import audit_log, inbox
 from sync.demo import DemoStack
+from sync.providers.daraja import DarajaClient, DarajaConfig
 
 
 def _status(till: Till, payment_id: str) -> str:
@@ -90,3 +92,27 @@ def test_paystack_link_paid_on_the_sandbox_checkout_page(till: Till) -> None:
         paid = browser.post(httpx.URL(link.authorization_url).join(action.group(1)))
         assert paid.status_code == 200
     wait_for(lambda: _status(till, payment.id) == "succeeded", what="the Paystack payment")
+
+
+def test_customer_pays_from_the_sim_menu_and_the_sale_is_paid(till: Till, stack: DemoStack) -> None:
+    order = till.orders.create_order([OrderLine("Mafuta 1L", Money(320_00, "KES"))])
+    wait_for(till.engine.gateway.is_online, what="the relay to be reachable")
+    cfg = stack.sandbox.config
+    daraja = DarajaClient(
+        DarajaConfig(
+            consumer_key=cfg.daraja_consumer_key, consumer_secret=cfg.daraja_consumer_secret,
+            shortcode=cfg.daraja_shortcode, passkey=cfg.daraja_passkey,
+            base_url=stack.sandbox_url, test_mode=True,
+        )
+    )  # fmt: skip
+
+    async def pay() -> None:
+        try:
+            await daraja.simulate_c2b(320_00, "254712345678", account_reference(order.id))
+        finally:
+            await daraja.aclose()
+
+    asyncio.run(pay())
+    wait_for(lambda: till.orders.get_order(order.id).status == "paid", what="the paybill payment")
+    [payment] = till.payments.payments_for_order(order.id)
+    assert payment.method == "mpesa_paybill" and payment.receipt_number
