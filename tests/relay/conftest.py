@@ -134,12 +134,15 @@ def relay_factory(tmp_path: Path, database_url: str) -> Iterator[Any]:
     started: list[tuple[ServerThread, Store, httpx.Client]] = []
 
     def start(**overrides: Any) -> Relay:
+        """`public_base_url="self"` makes providers (the sandbox) call this relay back."""
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        if overrides.get("public_base_url") == "self":
+            overrides["public_base_url"] = url
         settings = make_settings(tmp_path, database_url, **overrides)
         store = open_store(settings)
-        port = free_port()
         server = ServerThread(create_app(settings, store), port)
         server.start()
-        url = f"http://127.0.0.1:{port}"
         http = httpx.Client(base_url=url, timeout=40)
         started.append((server, store, http))
         return Relay(url, settings, store, http)
