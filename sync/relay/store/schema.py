@@ -57,7 +57,6 @@ shops = Table(
     Column("webhook_token_enc", Text, nullable=False),
     Column("mpesa_test_mode", Boolean, nullable=False, default=True),
     Column("paystack_test_mode", Boolean, nullable=False, default=True),
-    Column("c2b_accept_unknown_account", Boolean, nullable=False, default=True),
     # The per-shop event counter: bumped in the same transaction that inserts the event, so
     # the row lock serialises writers and a rollback leaves no gap.
     Column("last_seq", BigInteger, nullable=False, default=0),

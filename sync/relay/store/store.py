@@ -193,7 +193,6 @@ class Store:
                     webhook_token_enc=self.box.seal(token, f"webhook-token:{shop_id}"),
                     mpesa_test_mode=True,
                     paystack_test_mode=True,
-                    c2b_accept_unknown_account=True,
                     last_seq=0,
                     created_at=utcnow(),
                 )

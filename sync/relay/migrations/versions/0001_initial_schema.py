@@ -98,7 +98,6 @@ def upgrade() -> None:
         sa.Column("webhook_token_enc", sa.Text(), nullable=False),
         sa.Column("mpesa_test_mode", sa.Boolean(), nullable=False),
         sa.Column("paystack_test_mode", sa.Boolean(), nullable=False),
-        sa.Column("c2b_accept_unknown_account", sa.Boolean(), nullable=False),
         sa.Column("last_seq", sa.BigInteger(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),

@@ -1,0 +1,94 @@
+"""Refunds of Paystack payments a till initiated: the relay holds the secret key, so the till
+asks here. Idempotent on the refund id (Paystack itself would refund twice)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from fastapi import APIRouter, Request, Response
+
+from sync.protocol import (
+    IDEMPOTENCY_HEADER,
+    PaymentState,
+    Provider,
+    RefundRequest,
+    RefundView,
+)
+from sync.providers.base import ProviderError
+from sync.relay.context import relay
+from sync.relay.observability import TERMINAL_CALLS
+from sync.relay.store.store import request_hash
+from sync.relay.terminal import TillDep, error, json_body
+
+router = APIRouter(prefix="/api/v1/terminal/payments")
+OPERATION = "refund_paystack"
+WAIT_FOR_FIRST_S = 30.0
+
+
+@router.post("/{payment_id}/refund")
+async def refund(request: Request, payment_id: str, till: TillDep) -> Response:
+    ctx = relay(request)
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if not key or len(key) > 100:
+        return error(400, "Idempotency-Key header (the refund id) is required", OPERATION)
+    body = await request.body()
+    parsed = json_body(RefundRequest, body, OPERATION)
+    if isinstance(parsed, Response):
+        return parsed
+    row = await ctx.store.run(ctx.store.payment, payment_id)
+    if row is None or row.shop_id != till.shop_id:
+        return error(404, "unknown payment", OPERATION)
+    if row.provider != Provider.PAYSTACK.value or row.state != PaymentState.PAID.value:
+        return error(409, "only paid Paystack payments can be refunded here", OPERATION)
+    if parsed.currency.upper() != row.currency or parsed.amount_minor > row.amount_minor:
+        return error(422, "the refund is larger than the payment or in another currency",
+                     OPERATION)  # fmt: skip
+    scoped = f"refund:{key}"
+    digest = request_hash(body)
+    claim, done = await ctx.store.run(
+        ctx.store.claim_idempotency_key, till.shop_id, scoped, till.id, digest
+    )
+    waited = 0.0
+    while claim == "running" and waited < WAIT_FOR_FIRST_S:
+        await asyncio.sleep(0.05)
+        waited += 0.05
+        claim, done = await ctx.store.run(
+            ctx.store.claim_idempotency_key, till.shop_id, scoped, till.id, digest
+        )
+    if claim == "conflict":
+        return error(409, "Idempotency-Key reused with a different request", OPERATION)
+    if claim == "running":
+        return error(409, "the first request with this key is still running", OPERATION)
+    if claim == "done":
+        TERMINAL_CALLS.labels(OPERATION, "200").inc()
+        return Response(json.dumps(done), media_type="application/json")
+    try:
+        client = await ctx.store.run(ctx.credentials.paystack, till.shop_id, row.test_mode)
+        if client is None:
+            await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, scoped)
+            return error(409, "the shop has no Paystack credentials for this payment's mode",
+                         OPERATION)  # fmt: skip
+        result = await client.refund(row.reference, parsed.amount_minor)
+    except ProviderError as exc:
+        if exc.retryable:  # Paystack did not get it: the same key may try again
+            await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, scoped)
+            return error(502, exc.cashier_message, OPERATION)
+        # refused, nothing refunded: asking again is harmless and gets the same answer
+        await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, scoped)
+        return error(422, exc.cashier_message, OPERATION)
+    except BaseException:
+        await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, scoped)
+        raise
+    view = RefundView(
+        payment_id=row.payment_id,
+        refund_id=parsed.refund_id,
+        amount_minor=result.amount_minor or parsed.amount_minor,
+        currency=result.currency or row.currency,
+        status=result.status,
+        provider_refund_id=result.refund_id,
+    )
+    document = json.loads(view.model_dump_json())
+    await ctx.store.run(ctx.store.finish_idempotency_key, till.shop_id, scoped, document)
+    TERMINAL_CALLS.labels(OPERATION, "200").inc()
+    return Response(json.dumps(document), media_type="application/json")
