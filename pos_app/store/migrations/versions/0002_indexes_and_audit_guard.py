@@ -7,12 +7,16 @@ Create Date: 2026-11-28
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
+
+# NULL for most rows (cash sales): partial, so inserting such a row touches no index page
+PARTIAL = {"customer_id", "provider_reference_bidx", "receipt_number_bidx", "phone_bidx"}
 
 INDEXES: tuple[tuple[str, str, list[str]], ...] = (
     ("ix_payments_order_id", "payments", ["order_id"]),
@@ -36,7 +40,8 @@ INDEXES: tuple[tuple[str, str, list[str]], ...] = (
 
 def upgrade() -> None:
     for name, table, columns in INDEXES:
-        op.create_index(name, table, columns)
+        where = sa.text(f"{columns[0]} IS NOT NULL") if columns[0] in PARTIAL else None
+        op.create_index(name, table, columns, sqlite_where=where)
     for verb in ("UPDATE", "DELETE"):
         op.execute(
             f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
