@@ -206,3 +206,23 @@ class TestModeResponse(WireModel):
     provider: Provider
     test_mode: bool
     changed_at: AwareDatetime
+
+
+class RefundRequest(WireModel):
+    """Body of POST /terminal/payments/{payment_id}/refund (Paystack payments only).
+    The Idempotency-Key header is the refund id: Paystack refunds are not idempotent."""
+
+    refund_id: UUID
+    amount_minor: int = Field(gt=0)
+    currency: str = Field(min_length=3, max_length=3)
+    reason: str | None = Field(default=None, max_length=200)
+
+
+class RefundView(WireModel):
+    payment_id: UUID
+    refund_id: UUID
+    amount_minor: int
+    currency: str
+    status: str = Field(description="Paystack's refund status, e.g. pending or processed")
+    provider_refund_id: str | None = None
+

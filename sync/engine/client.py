@@ -23,6 +23,8 @@ from sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    RefundRequest,
+    RefundView,
     SeqGap,
     StkPushRequest,
     TestModeRequest,
@@ -179,6 +181,15 @@ class RelayClient:
             PaymentView,
             json=request,
             headers={IDEMPOTENCY_HEADER: str(request.payment_id)},
+        )
+
+    def refund(self, payment_id: str, request: RefundRequest) -> RefundView:
+        return self._call(
+            "POST",
+            f"/terminal/payments/{payment_id}/refund",
+            RefundView,
+            json=request,
+            headers={IDEMPOTENCY_HEADER: str(request.refund_id)},
         )
 
     def payment(self, payment_id: str) -> PaymentView:

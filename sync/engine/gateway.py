@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -28,6 +29,7 @@ from sync.protocol import (
     PaymentView,
     PaystackLinkRequest,
     Provider,
+    RefundRequest,
     StkPushRequest,
     TestModeRequest,
 )
@@ -106,11 +108,18 @@ class RelayGateway:
         """What the relay knows now; it asks the provider first when the outcome is late."""
         return self._send(lambda: self._link.client().payment(payment_id))
 
-    def refund_paystack(self, payment_id: str, amount: Money, reason: str) -> None:
-        raise GatewayRejected(
-            "Paystack refunds are not available through the relay yet: refund from the "
-            "Paystack dashboard, then record the refund here."
+    def refund_paystack(
+        self, payment_id: str, amount: Money, reason: str, *, refund_id: str | None = None
+    ) -> None:
+        """Pass the ledger's refund id as `refund_id` so that asking again after a lost reply
+        can never refund twice (Paystack itself is not idempotent)."""
+        request = RefundRequest(
+            refund_id=uuid.UUID(refund_id) if refund_id else uuid.uuid4(),
+            amount_minor=amount.minor,
+            currency=amount.currency,
+            reason=reason[:200] or None,
         )
+        self._send(lambda: self._link.client().refund(payment_id, request))
 
     def set_test_mode(
         self,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+import uuid
 
 import httpx
 from e2e_support import Till, wait_for
@@ -116,3 +117,26 @@ def test_customer_pays_from_the_sim_menu_and_the_sale_is_paid(till: Till, stack:
     wait_for(lambda: till.orders.get_order(order.id).status == "paid", what="the paybill payment")
     [payment] = till.payments.payments_for_order(order.id)
     assert payment.method == "mpesa_paybill" and payment.receipt_number
+
+
+def test_paystack_refund_through_the_relay(till: Till, stack: DemoStack) -> None:
+    order = till.orders.create_order([OrderLine("Viatu", Money(2_000_00, "KES"))])
+    payment = till.payments.create_payment(
+        order.id, Money(2_000_00, "KES"), None, None, "paystack_link"
+    )
+    till.payments.process_payment(payment.id, {})
+    wait_for(till.engine.gateway.is_online, what="the relay to be reachable")
+    link = till.engine.gateway.start_paystack_link(
+        payment.id, Money(2_000_00, "KES"), "SALE-R1", None
+    )
+    till.payments.mark_awaiting_customer(payment.id, link.reference)
+    assert httpx.post(f"{link.authorization_url}/pay").status_code == 200
+    wait_for(lambda: _status(till, payment.id) == "succeeded", what="the Paystack payment")
+    refund_id = str(uuid.uuid4())
+    till.engine.gateway.refund_paystack(
+        payment.id, Money(500_00, "KES"), "torn", refund_id=refund_id
+    )
+    till.engine.gateway.refund_paystack(
+        payment.id, Money(500_00, "KES"), "torn", refund_id=refund_id
+    )
+    assert stack.sandbox.state.paystack["SALE-R1"].refunded == 500_00  # once, not twice

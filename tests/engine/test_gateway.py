@@ -139,3 +139,26 @@ def test_unpaired_till_is_offline() -> None:
     assert not gateway.is_online()
     with pytest.raises(GatewayUnavailable, match="not paired"):
         gateway.request_status_check(str(uuid.uuid4()))
+
+
+@respx.mock
+def test_refund_uses_the_refund_id_as_idempotency_key(gateway: RelayGateway) -> None:
+    pid, rid = str(uuid.uuid4()), str(uuid.uuid4())
+    route = respx.post(f"{RELAY}/api/v1/terminal/payments/{pid}/refund").mock(
+        side_effect=[
+            httpx.ReadTimeout("lost"),
+            httpx.Response(
+                200,
+                json={
+                    "payment_id": pid,
+                    "refund_id": rid,
+                    "amount_minor": 5_00,
+                    "currency": "KES",
+                    "status": "pending",
+                },
+            ),
+        ]
+    )
+    gateway.refund_paystack(pid, Money(5_00, "KES"), "wrong size", refund_id=rid)
+    assert [c.request.headers["Idempotency-Key"] for c in route.calls] == [rid, rid]
+    assert json.loads(route.calls.last.request.content)["amount_minor"] == 5_00

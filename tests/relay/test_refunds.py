@@ -1,0 +1,80 @@
+"""POST /api/v1/terminal/payments/{payment_id}/refund: Paystack refunds through the relay
+(added by the sync engineer for RelayGateway.refund_paystack), against the sandbox."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from sync.relay.webhooks import callback_paths
+from sync.sandbox import SandboxConfig, SandboxServer
+from tests.relay.conftest import Relay
+
+
+@pytest.fixture
+def paid(relay_factory: Any) -> Iterator[tuple[Relay, SandboxServer, dict[str, Any], str]]:
+    relay: Relay = relay_factory(public_base_url="self")
+    shop_id, token = relay.shop()
+    paystack_url = relay.url + callback_paths(shop_id, token)["paystack"]
+    sandbox = SandboxServer(SandboxConfig(paystack_webhook_url=paystack_url, callback_delay_s=0))
+    base = sandbox.start()
+    secret = {"secret_key": sandbox.config.paystack_secret_key}
+    relay.store.set_credentials(shop_id, "paystack", "test", secret, base)
+    till = relay.till(shop_id)
+    payment_id = str(uuid.uuid4())
+    reply = relay.http.post(
+        "/api/v1/terminal/payments/paystack-link",
+        json={"payment_id": payment_id, "amount_minor": 150_000, "currency": "KES",
+              "email": None, "reference": "SALE-77"},
+        headers={**relay.auth(till), "Idempotency-Key": payment_id},
+    )  # fmt: skip
+    assert httpx.post(f"{reply.json()['authorization_url']}/pay").status_code == 200
+    deadline = time.monotonic() + 15
+    while relay.store.payment(payment_id).state != "paid":  # type: ignore[union-attr]
+        assert time.monotonic() < deadline, "the payment never became paid"
+        time.sleep(0.05)
+    try:
+        yield relay, sandbox, till, payment_id
+    finally:
+        sandbox.stop()
+
+
+def _refund(relay: Relay, till: dict[str, Any], payment_id: str, key: str, **body: Any) -> Any:
+    return relay.http.post(
+        f"/api/v1/terminal/payments/{payment_id}/refund",
+        json={"refund_id": key, "amount_minor": 50_000, "currency": "KES", **body},
+        headers={**relay.auth(till), "Idempotency-Key": key},
+    )
+
+
+def test_a_refund_is_sent_once_per_refund_id(paid: Any) -> None:
+    relay, sandbox, till, payment_id = paid
+    key = str(uuid.uuid4())
+    first = _refund(relay, till, payment_id, key, reason="damaged")
+    again = _refund(relay, till, payment_id, key, reason="damaged")
+    assert first.status_code == 200, first.text
+    assert again.json() == first.json()
+    assert first.json()["amount_minor"] == 50_000 and first.json()["refund_id"] == key
+    assert sandbox.state.paystack["SALE-77"].refunded == 50_000
+    other = _refund(relay, till, payment_id, key, reason="another body")
+    assert other.status_code == 409
+
+
+def test_refusals(paid: Any) -> None:
+    relay, _sandbox, till, payment_id = paid
+    assert _refund(relay, till, str(uuid.uuid4()), str(uuid.uuid4())).status_code == 404
+    too_much = _refund(relay, till, payment_id, str(uuid.uuid4()), amount_minor=150_001)
+    assert too_much.status_code == 422
+    no_key = relay.http.post(
+        f"/api/v1/terminal/payments/{payment_id}/refund",
+        json={"refund_id": str(uuid.uuid4()), "amount_minor": 1, "currency": "KES"},
+        headers=relay.auth(till),
+    )
+    assert no_key.status_code == 400
+    unauthenticated = relay.http.post(f"/api/v1/terminal/payments/{payment_id}/refund", json={})
+    assert unauthenticated.status_code == 401
