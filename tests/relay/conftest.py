@@ -72,8 +72,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 class ServerThread:
     def __init__(self, app: Any, port: int) -> None:
+        # proxy_headers off, as `duka-relay serve` runs it: the relay itself decides which
+        # forwarded header to trust (DUKA_RELAY_TRUSTED_FORWARDED_FOR).
         config = uvicorn.Config(app, host="127.0.0.1", port=port, loop="asyncio",
-                                log_level="warning", access_log=False)  # fmt: skip
+                                log_level="warning", access_log=False,
+                                proxy_headers=False)  # fmt: skip
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -38,3 +38,19 @@ def test_rate_limit_per_source(relay_factory: Any) -> None:
              .status_code for _ in range(8)]  # fmt: skip
     assert codes[:5] == [200] * 5 and codes[5:] == [429] * 3
     assert relay.http.get("/healthz").status_code == 200  # not a webhook path: not limited
+
+
+def test_ip_allow_list_trusts_only_the_configured_forwarded_header(relay_factory: Any) -> None:
+    relay = relay_factory(ip_allowlist=True, trusted_forwarded_for="X-Real-Client")
+    _, token = relay.shop()
+    url = f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm"
+    body = sample("daraja/c2b_confirmation_2017_doc.json")
+
+    def post(**headers: str) -> int:
+        return int(relay.http.post(url, content=body, headers={
+            "Content-Type": "application/json", **headers}).status_code)  # fmt: skip
+
+    assert post() == 403  # 127.0.0.1 is not Safaricom
+    assert post(**{"X-Forwarded-For": "196.201.214.200"}) == 403  # not the trusted header
+    assert post(**{"X-Real-Client": "196.201.214.200"}) == 200
+    assert relay.store.count_raw("rejected") == 2
