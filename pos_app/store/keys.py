@@ -20,6 +20,7 @@ from typing import Protocol
 import keyring
 import keyring.backends.fail
 from keyring.backend import KeyringBackend
+from keyring.compat import properties
 from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
 
 from pos_app.core.errors import KeyUnavailable
@@ -46,7 +47,11 @@ def username(version: int) -> str:
 class MemoryKeyring(KeyringBackend):
     """A process-local keyring for tests and CI (DUKA_KEYRING=memory). Not for real tills."""
 
-    priority = 0.1  # never chosen by keyring's auto-detection
+    @properties.classproperty
+    def priority(cls) -> float:
+        # Raising makes keyring's auto-detection treat this backend as not viable: it must
+        # never become a real till's default (the key would vanish at exit).
+        raise RuntimeError("the memory keyring is only chosen explicitly (DUKA_KEYRING=memory)")
 
     def __init__(self) -> None:
         super().__init__()

@@ -184,3 +184,12 @@ def test_open_with_env_key_and_reopen(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv(ENV_KEY, base64.b64encode(os.urandom(32)).decode())
     with pytest.raises(WrongDataKey):
         open_ledger(settings)
+
+
+def test_memory_keyring_is_never_picked_automatically() -> None:
+    # keyring registers every backend subclass; a viable one would beat the `fail` backend
+    # on a headless till and keep the data key only in memory
+    assert MemoryKeyring.viable is False
+    backend = MemoryKeyring()
+    backend.set_password("duka-pos", "x", "y")
+    assert backend.get_password("duka-pos", "x") == "y"
