@@ -460,7 +460,7 @@ class PaymentService:
             method = PaymentMethod(row.method)
             amount = Money(row.amount_minor, row.currency)
             if method is PaymentMethod.CASH:
-                tendered = Money(int(data.get("tendered_minor", amount.minor)), row.currency)
+                tendered = Money(data.get("tendered_minor", amount.minor), row.currency)
                 if tendered < amount:
                     raise InsufficientTender(
                         f"{tendered.format()} handed over is less than {amount.format()}."
@@ -1058,7 +1058,7 @@ class PaymentService:
         pulled from the relay, exactly once per event id. A paid amount or currency that
         differs from what was asked is never taken as paid: the payment goes to `unknown`
         and is flagged for a supervisor."""
-        target = PaymentStatus(status)
+        target = PaymentStatus(status) if status in PaymentStatus._value2member_map_ else None
         if target not in (S.SUCCEEDED, S.FAILED, S.CANCELLED, S.EXPIRED):
             raise InvalidInput(
                 f"A provider outcome is succeeded/failed/cancelled/expired, not {status}."
@@ -1069,9 +1069,8 @@ class PaymentService:
         with ledger_change(self._ledger, self._bus, "relay") as change:
             conn = change.conn
             if conn.execute(select(inbox.c.event_id).where(inbox.c.event_id == event_id)).first():
-                outcome = ApplyOutcome.DUPLICATE
-                change.audited = True  # nothing written: the first delivery was recorded
-                return outcome
+                change.nothing_changed()  # a concurrent delivery won the race
+                return ApplyOutcome.DUPLICATE
             row = self._match(conn, payment_id, provider_reference)
             if row is None:
                 outcome = ApplyOutcome.UNMATCHED

@@ -57,6 +57,10 @@ class Change:
         self.audited = True
         return entry
 
+    def nothing_changed(self) -> None:
+        """Declare that this change wrote nothing (so it needs no audit entry)."""
+        self.audited = True
+
     def publish(self, event: DomainEvent) -> None:
         self.events.append(event)
 

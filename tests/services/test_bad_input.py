@@ -37,10 +37,34 @@ def state(till: Till) -> dict[str, str]:
     proof_order = till.order(7000)
     pay.submit_manual_payment_proof(proof_order, "mpesa_receipt", "QAB1234567")
     [proof_payment] = pay.payments_for_order(proof_order)
-    return {"order": open_order, "paid": sale.payment_id, "proof_payment": proof_payment.id}
+    cash = pay.create_payment(till.order(3000), 3000, "KES", "cash", "cash")
+    return {
+        "order": open_order,
+        "paid": sale.payment_id,
+        "proof_payment": proof_payment.id,
+        "cash_pending": cash.id,
+    }
 
 
 CASES: dict[str, tuple[type[DukaError], Callable[[Till, dict[str, str]], object]]] = {
+    "tendered cash that is not a number": (
+        InvalidAmount,
+        lambda t, s: t.services.payments.process_payment(
+            s["cash_pending"], {"tendered_minor": "5k"}
+        ),
+    ),
+    "tendered cash below the amount": (
+        InsufficientTender,
+        lambda t, s: t.services.payments.process_payment(
+            s["cash_pending"], {"tendered_minor": 2999}
+        ),
+    ),
+    "provider outcome that is not an outcome": (
+        InvalidInput,
+        lambda t, s: t.services.payments.apply_provider_event(
+            "e1", payment_id=s["paid"], status="paid!", amount_minor=1, currency="KES"
+        ),
+    ),
     "negative amount": (
         InvalidAmount,
         lambda t, s: t.services.payments.create_payment(s["order"], -100, "KES", None, "mpesa_stk"),
