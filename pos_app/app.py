@@ -10,11 +10,12 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
 from pos_app.config import TillSettings
@@ -52,20 +53,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def wait_for(tasks: TaskRunner, fn: Callable[..., T], *args: Any) -> T:
     """Run `fn` on a worker while the GUI keeps painting; re-raise its error here."""
-    loop = QEventLoop()
     box: dict[str, Any] = {}
 
     def done(value: Any) -> None:
         box["value"] = value
-        loop.quit()
 
     def failed(error: BaseException) -> None:
         box["error"] = error
-        loop.quit()
 
     tasks.submit(fn, *args, on_done=done, on_error=failed)
-    if not box:
-        loop.exec()
+    # a plain polling loop: QEventLoop.exec() returns at once once the app has quit before
+    # (tests start the till twice), and processEvents(WaitForMoreEvents, ms) crashed
+    # PySide6 6.12 at interpreter exit here
+    while not box:
+        QCoreApplication.processEvents()
+        time.sleep(0.005)
     if "error" in box:
         raise box["error"]
     value: T = box["value"]
@@ -127,15 +129,9 @@ def apply_setup(services: Services, details: SetupDetails) -> Any:
 
 def pages_for(ctx: AppContext, window: MainWindow) -> list[Page]:
     from pos_app.ui.cashier.pages import cashier_pages
+    from pos_app.ui.supervisor import supervisor_pages
 
-    pages = cashier_pages(ctx)
-    try:
-        from pos_app.ui.supervisor import supervisor_pages  # type: ignore[attr-defined]
-    except ImportError:  # the supervisor screens are still being built
-        supervisor_pages = None
-    if supervisor_pages is not None:
-        pages.extend(supervisor_pages(ctx))
-    return pages
+    return cashier_pages(ctx) + supervisor_pages(ctx)
 
 
 class Till:
@@ -233,9 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.set_pages(cashier_pages(ctx), "cashier")
         window.show()
         QTimer.singleShot(300, app.quit)
-        code = app.exec()
-        ledger.close()
-        return code
+        return finish(app.exec(), tasks, window, ledger)
 
     if not services.users.has_users():
         setup = SetupDialog(tasks, lambda details: apply_setup(services, details))
@@ -255,6 +249,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     watcher.idle.connect(lock_after_idle)
     watcher.start()
     window.show()
-    code = app.exec()
+    return finish(app.exec(), tasks, window, ledger)
+
+
+def finish(code: int, tasks: TaskRunner, window: MainWindow, ledger: Any) -> int:
+    """Let running work finish and deliver while the screens still exist, then let go."""
+    tasks.shutdown(wait=True)
+    QCoreApplication.processEvents()
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, 0)
     ledger.close()
     return code

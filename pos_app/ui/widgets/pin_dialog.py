@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -69,13 +70,15 @@ class PinDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         for button in self.buttons.buttons():
             # Enter in the PIN field must approve, never fall through to Cancel
-            button.setAutoDefault(False)
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
         layout.addWidget(self.buttons)
 
         self._set_busy(True)
-        ctx.tasks.submit(ctx.users.list_users, on_done=self._show_supervisors,
-                         on_error=self._show_error)
+        ctx.tasks.submit(
+            ctx.users.list_users, on_done=self._show_supervisors, on_error=self._show_error
+        )
 
     def _show_supervisors(self, users: list[Any]) -> None:
         self.supervisor.clear()

@@ -1,0 +1,140 @@
+"""Bad input at the counter, offline tenders, recovery after a restart, a responsive GUI."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+
+from pos_app.core.money import Money
+from pos_app.core.orders import OrderLine
+from tests.ui.cashier.conftest import FakeGateway, Shop
+from tests.ui.cashier.test_whole_day import UNGA, open_tender, provider_says, scan
+
+
+@pytest.fixture
+def page(qtbot: Any, ctx: Any) -> Any:
+    from pos_app.ui.cashier.sale_page import SalePage
+
+    ctx.shifts.open_shift(ctx.current_user.id, Money(0, "KES"))
+    sale = SalePage(ctx)
+    qtbot.addWidget(sale)
+    sale.show()
+    qtbot.waitUntil(lambda: sale.quick_buttons[0].isEnabled())
+    return sale
+
+
+def test_empty_cart_and_letters_in_amounts(qtbot, page):
+    qtbot.mouseClick(page.tender_buttons["cash"], Qt.MouseButton.LeftButton)
+    assert "empty" in page.message.text()
+    assert page.active_dialog is None
+
+    scan(qtbot, page, UNGA)
+    cash = open_tender(qtbot, page, "cash")
+    qtbot.keyClicks(cash.tendered, "1a0b0")
+    assert cash.tendered.text() == "100"  # the letters never got in
+    assert "short" in cash.message.text()  # 100 handed over for 210 due
+    assert not cash.pay.isEnabled()
+    assert "—" in cash.change_label.text()  # never a negative change
+    cash.tendered.clear()
+    qtbot.keyClicks(cash.tendered, "250")
+    assert "40.00" in cash.change_label.text() and cash.pay.isEnabled()
+    cash.reject()
+
+
+def test_online_tenders_are_disabled_offline_with_the_reason(qtbot, ctx, page, gateway):
+    gateway.online = False
+    ctx.status.update(online=False, offline_reason="relay unreachable")
+    assert not page.tender_buttons["mpesa"].isEnabled()
+    assert not page.tender_buttons["paystack"].isEnabled()
+    assert page.tender_buttons["cash"].isEnabled() and page.tender_buttons["proof"].isEnabled()
+    assert "relay unreachable" in page.offline_label.text()
+    assert "Cash" in page.tender_buttons["mpesa"].toolTip()
+
+
+def test_a_second_call_with_the_same_key_never_pays_twice(ctx, shop: Shop):
+    order_id = ctx.counter.create_order([OrderLine("Sukari", Money(18500, "KES"))])
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(
+            lambda _i: ctx.counter.pay_cash(order_id, Money(18500, "KES"), Money(20000, "KES"),
+                                            "one-click"),
+            range(4),
+        ))
+    assert len({r.id for r in results}) == 1
+    assert len(shop.services.payments.payments_for_order(order_id)) == 1
+
+
+def test_payment_left_waiting_is_offered_again_after_a_restart(
+    qtbot, ctx, shop: Shop, page, gateway: FakeGateway
+):
+    from pos_app.ui.cashier.sale_page import SalePage
+
+    scan(qtbot, page, UNGA)
+    stk = open_tender(qtbot, page, "mpesa")
+    qtbot.keyClicks(stk.phone, "0712345678")
+    qtbot.mouseClick(stk.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: stk.payment is not None and stk.payment.status == "awaiting_customer")
+    payment_id = stk.payment_id
+    page.close()  # the window closes mid-payment; the payment stays in the ledger
+
+    restarted = SalePage(ctx)
+    qtbot.addWidget(restarted)
+    restarted.show()
+    qtbot.waitUntil(lambda: restarted.resume_box.isVisible())
+    assert "210.00" in restarted.resume_label.text()
+    qtbot.mouseClick(restarted.resume_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: restarted.active_dialog is not None)
+    resumed = restarted.active_dialog
+    assert resumed.payment_id == payment_id
+    assert [line.name for line in restarted.cart.lines] == ["Unga wa Ugali 2kg"]
+    provider_says(shop, payment_id, "succeeded", receipt="RKT1X2Y3Z4")
+    qtbot.waitUntil(lambda: "RKT1X2Y3Z4" in resumed.status_label.text())
+    done: list[str] = []
+    restarted.sale_completed.connect(done.append)
+    qtbot.mouseClick(resumed.close_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(done))
+    assert len(gateway.stk_calls) == 1  # resuming never prompts the customer again
+
+
+def test_gui_keeps_ticking_while_the_gateway_hangs_5_s(qtbot, page, gateway: FakeGateway):
+    gateway.hang = threading.Event()
+    scan(qtbot, page, UNGA)
+    stk = open_tender(qtbot, page, "mpesa")
+    qtbot.keyClicks(stk.phone, "0712345678")
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    qtbot.mouseClick(stk.send_button, Qt.MouseButton.LeftButton)
+    started = time.monotonic()
+    qtbot.waitUntil(lambda: time.monotonic() - started >= 5.0, timeout=7000)
+    assert stk.payment is None  # still stalled inside the gateway call
+    gateway.hang.set()
+    qtbot.waitUntil(lambda: stk.payment is not None, timeout=5000)
+    timer.stop()
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert len(ticks) > 150
+    assert max(gaps) < 0.1, f"GUI stalled {max(gaps) * 1000:.0f} ms"
+
+
+def test_receipt_pdf_at_both_widths_marks_test_mode(ctx, shop: Shop, tmp_path: Path, qtbot):
+    from pos_app.ui.receipts.render import receipt_html, save_pdf
+
+    order_id = ctx.counter.create_order([OrderLine("Chai", Money(12000, "KES"))])
+    ctx.counter.pay_cash(order_id, Money(12000, "KES"), Money(20000, "KES"), "k1")
+    data = ctx.counter.receipt(order_id)
+    assert "TEST MODE" not in receipt_html(data)
+    assert "80.00" in receipt_html(data)  # the change
+    for width in (58, 80):
+        assert save_pdf(data, tmp_path / f"r{width}.pdf", width).read_bytes()[:4] == b"%PDF"
+    from dataclasses import replace
+
+    test_payment = replace(data.payments[0], test_mode=True)
+    assert "TEST MODE" in receipt_html(replace(data, payments=(test_payment,)))

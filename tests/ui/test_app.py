@@ -1,0 +1,106 @@
+"""Starting the till: --smoke opens the ledger and shows the window; no data key => exit 2."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_till(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(REPO / "main.py"), *args],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+    )
+
+
+def test_smoke_start_opens_the_database_and_exits_0(tmp_path: Path):
+    done = run_till("--smoke", "--data-dir", str(tmp_path))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "till.db").stat().st_size > 0
+
+
+def test_no_keyring_and_no_fallback_refuses_to_start_with_exit_2(tmp_path: Path):
+    env = {"DUKA_KEYRING": "", "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    done = run_till("--smoke", "--data-dir", str(tmp_path), env=env)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "DUKA_DATA_KEY" in done.stderr
+
+
+def test_first_run_setup_creates_the_supervisor_and_the_shop(qtbot, tmp_path: Path):
+    from PySide6.QtCore import Qt
+
+    from pos_app.app import apply_setup
+    from pos_app.config import TillSettings
+    from pos_app.services import build_services
+    from pos_app.store.db import open_ledger
+    from pos_app.ui.login.setup_dialog import SetupDialog
+    from pos_app.ui.tasks import TaskRunner
+
+    services = build_services(open_ledger(TillSettings(data_dir=tmp_path, keyring="memory")))
+    tasks = TaskRunner()
+    dialog = SetupDialog(tasks, lambda details: apply_setup(services, details))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.shop_name, "Mama Mboga")
+    qtbot.keyClicks(dialog.supervisor_name, "Achieng")
+    qtbot.keyClicks(dialog.pin, "1111")
+    qtbot.keyClicks(dialog.pin_again, "1111")
+    qtbot.mouseClick(dialog.finish, Qt.MouseButton.LeftButton)
+    assert "easy" in dialog.message.text()  # 1111 is refused
+    dialog.pin.clear()
+    dialog.pin_again.clear()
+    qtbot.keyClicks(dialog.pin, "4826")
+    qtbot.keyClicks(dialog.pin_again, "4826")
+    dialog.vat.setValue(8)
+    qtbot.mouseClick(dialog.finish, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=5000)
+    shop = services.shop.get()
+    assert (shop.shop_name, shop.vat_bps, shop.currency) == ("Mama Mboga", 800, "KES")
+    [user] = services.users.list_users()
+    assert (user.name, user.role) == ("Achieng", "supervisor")
+    assert services.users.verify_pin(user.id, "4826").id == user.id
+    tasks.shutdown(wait=True)
+    services.ledger.close()
+
+
+def test_sign_in_by_pin_and_wrong_pin_message(qtbot, tmp_path: Path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    from pos_app.app import build_context
+    from pos_app.ui.application import Translations
+    from pos_app.ui.login.sign_in import SignInDialog
+    from pos_app.ui.tasks import TaskRunner
+    from tests.ui.cashier.conftest import CASHIER_PIN, make_shop
+
+    shop = make_shop(tmp_path, demo_catalogue=False)
+    app = QApplication.instance()
+    tasks = TaskRunner()
+    ctx = build_context(app, shop.settings, shop.services, Translations(app), tasks)
+    dialog = SignInDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.users.count() == 2)
+    cashier_row = next(i for i in range(2) if "Juma" in dialog.users.item(i).text())
+    dialog.users.setCurrentRow(cashier_row)
+    qtbot.keyClicks(dialog.pin, "0000")
+    qtbot.keyPress(dialog.pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Wrong PIN" in dialog.message.text(), timeout=5000)
+    qtbot.waitUntil(dialog.pin.isEnabled)
+    for digit in CASHIER_PIN:  # the on-screen pad, as on a touch screen
+        qtbot.mouseClick(dialog.findChild(QPushButton, f"pin-key-{digit}"),
+                         Qt.MouseButton.LeftButton)
+    assert dialog.pin.text() == CASHIER_PIN
+    qtbot.mouseClick(dialog.findChild(QPushButton, "sign-in-ok"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.user is not None, timeout=5000)
+    assert dialog.user.name == "Juma Cashier"
+    tasks.shutdown(wait=True)
+    shop.services.ledger.close()
