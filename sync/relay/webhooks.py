@@ -33,9 +33,8 @@ from sync.relay.store.store import (
 )
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix="/api/v1/payments/webhook")
-
 WEBHOOK_PREFIX = "/api/v1/payments/webhook"
+router = APIRouter(prefix=WEBHOOK_PREFIX)
 KEPT_HEADERS = ("content-type", "user-agent", "x-paystack-signature", "x-forwarded-for")
 FINAL_STATES = {s.value for s in PaymentStatus} | {"mismatch"}
 DARAJA_ACK = b'{"ResultCode":0,"ResultDesc":"Accepted"}'
