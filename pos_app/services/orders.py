@@ -152,12 +152,20 @@ def amounts(conn: Connection, order_id: str) -> tuple[Money, Money, Money]:
 
 
 def refresh_status(conn: Connection, order_id: str) -> str:
-    """Mark the order paid once paid payments cover its total."""
+    """Paid once paid payments cover the total; refunded once all that money went back."""
     row = load_order_row(conn, order_id)
-    if row.status not in (OrderStatus.OPEN, OrderStatus.PAID):
+    if row.status not in (OrderStatus.OPEN, OrderStatus.PAID, OrderStatus.REFUNDED):
         return str(row.status)
     paid = _sum_payments(conn, order_id, PAID_STATUSES)
-    status = OrderStatus.PAID if paid >= row.total_minor else OrderStatus.OPEN
+    refunded = conn.execute(
+        select(func.coalesce(func.sum(payments.c.refunded_minor), 0)).where(
+            payments.c.order_id == order_id
+        )
+    ).scalar_one()
+    if row.status != OrderStatus.OPEN and refunded:
+        status = OrderStatus.REFUNDED if paid == 0 else OrderStatus.PAID
+    else:
+        status = OrderStatus.PAID if paid >= row.total_minor else OrderStatus.OPEN
     if status != row.status:
         conn.execute(
             update(orders)

@@ -1143,6 +1143,9 @@ class PaymentService:
                     "provider_event.ignored", entity="payment", entity_id=row.id, details=details
                 )
                 return ApplyOutcome.IGNORED
+            if current is S.AWAITING_VERIFICATION and not mismatch:
+                # the provider confirms what the cashier typed: stronger than any eyeball
+                return self._confirmed_by_provider(change, row, event_id, values, details)
             if mismatch or not can_transition(current, S.SUCCEEDED):
                 # money arrived that does not fit: never "paid" without a supervisor
                 if can_transition(current, S.UNKNOWN):
@@ -1190,6 +1193,29 @@ class PaymentService:
                 "status": new.value,
                 "receipt_number": receipt_number,
             },
+        )
+        return ApplyOutcome.APPLIED
+
+    def _confirmed_by_provider(
+        self,
+        change: Change,
+        row: Any,
+        event_id: str,
+        values: dict[str, Any],
+        details: dict[str, Any],
+    ) -> ApplyOutcome:
+        change.conn.execute(
+            update(proofs)
+            .where(proofs.c.payment_id == row.id, proofs.c.decision.is_(None))
+            .values(decision="provider_confirmed", decided_at=datetime.now(UTC))
+        )
+        new = self._move(change, row, S.VERIFIED, needs_supervisor=False, **values)
+        change.record(
+            "payment.outcome",
+            entity="payment",
+            entity_id=row.id,
+            details={**details, "status": new.value, "confirmed_by": "provider"},
+            payload={"payment_id": row.id, "event_id": event_id, "status": new.value},
         )
         return ApplyOutcome.APPLIED
 

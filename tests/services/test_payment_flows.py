@@ -232,3 +232,32 @@ def test_risk_amount_far_above_usual_and_many_attempts(till: Till) -> None:
         till.services.risk.calculate_risk_score(kes(100000), JANE, "manual"),
     )
     assert flagged
+
+
+def test_provider_confirms_a_typed_receipt_code(till: Till) -> None:
+    pay = till.services.payments
+    order_id = till.order(4000)
+    p = pay.create_payment(order_id, kes(4000), None, None, "mpesa_paybill")
+    pay.submit_manual_payment_proof(order_id, "mpesa_receipt", "SGK1234567", payment_id=p.id)
+    outcome = pay.apply_provider_event(
+        "evt-c2b",
+        payment_id=p.id,
+        status="succeeded",
+        amount_minor=4000,
+        currency="KES",
+        receipt_number="SGK1234567",
+    )
+    assert outcome is ApplyOutcome.APPLIED
+    view = pay.get_payment(p.id)
+    assert view.status == "verified" and not view.needs_supervisor
+    assert [x.decision for x in pay.proofs_for_payment(p.id)] == ["provider_confirmed"]
+    assert till.services.orders.get_order(order_id).status == "paid"
+
+
+def test_order_status_follows_refunds(till: Till) -> None:
+    pay = till.services.payments
+    sale = pay.record_cash_sale(till.draft(10000), kes(10000))
+    pay.refund(sale.payment_id, kes(3000), "returned one", supervisor_id=till.supervisor.id)
+    assert till.services.orders.get_order(sale.order_id).status == "paid"
+    pay.refund(sale.payment_id, kes(7000), "returned all", supervisor_id=till.supervisor.id)
+    assert till.services.orders.get_order(sale.order_id).status == "refunded"
