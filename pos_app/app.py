@@ -38,14 +38,13 @@ T = TypeVar("T")
 EXIT_NO_KEY = 2
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("App", text)
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="duka-till", description="Duka POS till")
-    parser.add_argument("--smoke", action="store_true",
-                        help="start, open the database, show the window, quit with code 0")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="start, open the database, show the window, quit with code 0",
+    )
     parser.add_argument("--data-dir", type=Path, help="where the till keeps its database")
     parser.add_argument("--language", choices=sorted(LANGUAGES), help="language before sign-in")
     return parser.parse_args(list(argv) if argv is not None else sys.argv[1:])
@@ -153,12 +152,17 @@ class Till:
             if isinstance(page.widget, ShiftPage):
                 page.widget.signed_out.connect(self.sign_out)
                 page.widget.lock_requested.connect(self.lock)
-        role = tr("supervisor") if user.role == "supervisor" else tr("cashier")
+        role = (
+            QCoreApplication.translate("App", "supervisor")
+            if user.role == "supervisor"
+            else QCoreApplication.translate("App", "cashier")
+        )
         self.window.set_user(f"{user.name} ({role})")
 
     def sign_in(self, locked_user: Any = None) -> bool:
-        dialog = SignInDialog(self.ctx, self.window if self.window.isVisible() else None,
-                              locked_user=locked_user)
+        dialog = SignInDialog(
+            self.ctx, self.window if self.window.isVisible() else None, locked_user=locked_user
+        )
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
             return False
         if locked_user is None or dialog.user.id != locked_user.id:
@@ -186,7 +190,9 @@ class Till:
 def show_fatal(message: str, smoke: bool) -> None:
     print(message, file=sys.stderr)
     if not smoke and QApplication.instance() is not None:
-        QMessageBox.critical(None, tr("Duka POS cannot start"), message)
+        QMessageBox.critical(
+            None, QCoreApplication.translate("App", "Duka POS cannot start"), message
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -199,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tasks = TaskRunner(parent=app)
     app.aboutToQuit.connect(tasks.shutdown)
 
-    splash = QLabel(tr("Opening the till's ledger…"))
+    splash = QLabel(QCoreApplication.translate("App", "Opening the till's ledger…"))
     splash.setMinimumSize(360, 80)
     if not args.smoke:
         splash.show()
@@ -242,6 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     watcher = IdleWatcher(parent=app)
     app.installEventFilter(watcher)
+
     def lock_after_idle() -> None:
         till.lock()
         watcher.start()

@@ -5,45 +5,60 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("OnlineStatus", text)
-
-
 def describe(status: str) -> tuple[str, str, bool]:
     """(what happened, what to do next, is it final) for a payment status."""
     table = {
-        "pending": (tr("Getting ready…"), "", False),
-        "initiating": (tr("Sending the prompt…"), "", False),
-        "awaiting_customer": (
-            tr("Prompt sent: waiting for the customer to enter their PIN."),
-            tr("Ask the customer to check their phone. If nothing arrives, cancel and "
-               "use the paybill instead."),
+        "pending": (QCoreApplication.translate("OnlineStatus", "Getting ready…"), "", False),
+        "initiating": (
+            QCoreApplication.translate("OnlineStatus", "Sending the prompt…"),
+            "",
             False,
         ),
-        "succeeded": (tr("Paid."), "", True),
-        "verified": (tr("Paid."), "", True),
+        "awaiting_customer": (
+            QCoreApplication.translate(
+                "OnlineStatus", "Prompt sent: waiting for the customer to enter their PIN."
+            ),
+            QCoreApplication.translate(
+                "OnlineStatus",
+                "Ask the customer to check their phone. If nothing arrives, cancel and "
+                "use the paybill instead.",
+            ),
+            False,
+        ),
+        "succeeded": (QCoreApplication.translate("OnlineStatus", "Paid."), "", True),
+        "verified": (QCoreApplication.translate("OnlineStatus", "Paid."), "", True),
         "cancelled": (
-            tr("The customer cancelled the prompt."),
-            tr("Try again, or take another tender."),
+            QCoreApplication.translate("OnlineStatus", "The customer cancelled the prompt."),
+            QCoreApplication.translate("OnlineStatus", "Try again, or take another tender."),
             True,
         ),
         "expired": (
-            tr("No answer: the phone was unreachable or the prompt timed out."),
-            tr("Check the number and try again, or use the paybill."),
+            QCoreApplication.translate(
+                "OnlineStatus", "No answer: the phone was unreachable or the prompt timed out."
+            ),
+            QCoreApplication.translate(
+                "OnlineStatus", "Check the number and try again, or use the paybill."
+            ),
             True,
         ),
         "failed": (
-            tr("Declined: wrong PIN or not enough funds."),
-            tr("Try again once the customer is ready, or take another tender."),
+            QCoreApplication.translate("OnlineStatus", "Declined: wrong PIN or not enough funds."),
+            QCoreApplication.translate(
+                "OnlineStatus", "Try again once the customer is ready, or take another tender."
+            ),
             True,
         ),
         "unknown": (
-            tr("The outcome is not known yet."),
-            tr("Press Check status; a supervisor can confirm it with the provider."),
+            QCoreApplication.translate("OnlineStatus", "The outcome is not known yet."),
+            QCoreApplication.translate(
+                "OnlineStatus", "Press Check status; a supervisor can confirm it with the provider."
+            ),
             False,
         ),
         "awaiting_verification": (
-            tr("Receipt code recorded: waiting for verification."),
+            QCoreApplication.translate(
+                "OnlineStatus", "Receipt code recorded: waiting for verification."
+            ),
             "",
             True,
         ),

@@ -12,14 +12,10 @@ from pos_app.ui.context import AppContext
 from pos_app.ui.main_window import Page
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("CashierPages", text)
-
-
 def cashier_pages(ctx: AppContext) -> list[Page]:
     return [
-        Page("sale", tr("Sale"), SalePage(ctx)),
-        Page("cod", tr("COD orders"), CodPage(ctx)),
-        Page("sales", tr("Sales"), SalesPage(ctx)),
-        Page("shift", tr("Shift"), ShiftPage(ctx)),
+        Page("sale", QCoreApplication.translate("CashierPages", "Sale"), SalePage(ctx)),
+        Page("cod", QCoreApplication.translate("CashierPages", "COD orders"), CodPage(ctx)),
+        Page("sales", QCoreApplication.translate("CashierPages", "Sales"), SalesPage(ctx)),
+        Page("shift", QCoreApplication.translate("CashierPages", "Shift"), ShiftPage(ctx)),
     ]

@@ -29,8 +29,16 @@ from pos_app.core.money import CURRENCIES
 from pos_app.ui.application import LANGUAGES
 from pos_app.ui.tasks import TaskRunner
 
-TIME_ZONES = ("Africa/Nairobi", "Africa/Lagos", "Africa/Kampala", "Africa/Dar_es_Salaam",
-              "Africa/Kigali", "Africa/Accra", "Africa/Johannesburg", "UTC")
+TIME_ZONES = (
+    "Africa/Nairobi",
+    "Africa/Lagos",
+    "Africa/Kampala",
+    "Africa/Dar_es_Salaam",
+    "Africa/Kigali",
+    "Africa/Accra",
+    "Africa/Johannesburg",
+    "UTC",
+)
 MIN_PIN, MAX_PIN = 4, 8
 
 
@@ -51,15 +59,14 @@ def pin_problem(pin: str, again: str) -> str | None:
     """Why a new PIN is refused, in words a shop owner understands; None when it is fine."""
     from PySide6.QtCore import QCoreApplication
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("SetupDialog", text)
-
     if not pin.isdigit() or not MIN_PIN <= len(pin) <= MAX_PIN:
-        return tr("The PIN must be 4 to 8 digits.")
+        return QCoreApplication.translate("SetupDialog", "The PIN must be 4 to 8 digits.")
     if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
-        return tr("That PIN is too easy to guess: avoid 1111 or 1234.")
+        return QCoreApplication.translate(
+            "SetupDialog", "That PIN is too easy to guess: avoid 1111 or 1234."
+        )
     if pin != again:
-        return tr("The two PINs are not the same.")
+        return QCoreApplication.translate("SetupDialog", "The two PINs are not the same.")
     return None
 
 
@@ -82,8 +89,11 @@ class SetupDialog(QDialog):
         heading = QLabel(self.tr("Welcome! Set up your shop"))
         heading.setProperty("role", "heading")
         layout.addWidget(heading)
-        intro = QLabel(self.tr("This takes a minute. You can change everything later "
-                               "in the supervisor's settings."))
+        intro = QLabel(
+            self.tr(
+                "This takes a minute. You can change everything later in the supervisor's settings."
+            )
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
@@ -201,5 +211,6 @@ class SetupDialog(QDialog):
         if isinstance(error, DukaError):
             self.message.setText(error.message)
         else:
-            self.message.setText(self.tr("Could not save the set-up: %1").replace(
-                "%1", type(error).__name__))
+            self.message.setText(
+                self.tr("Could not save the set-up: %1").replace("%1", type(error).__name__)
+            )

@@ -16,8 +16,14 @@ from PySide6.QtPrintSupport import QPrinter
 
 from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment
 
-__all__ = ["ReceiptData", "ReceiptLine", "ReceiptPayment", "print_receipt", "receipt_html",
-           "save_pdf"]
+__all__ = [
+    "ReceiptData",
+    "ReceiptLine",
+    "ReceiptPayment",
+    "print_receipt",
+    "receipt_html",
+    "save_pdf",
+]
 
 PAPER_WIDTHS_MM = (58, 80)
 _MARGIN_MM = 2.0
@@ -25,40 +31,36 @@ _MARGIN_MM = 2.0
 _FONT_PT = {58: 7.0, 80: 9.0}
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Receipt", text)
-
-
 def method_label(method: str) -> str:
     labels = {
-        "cash": tr("Cash"),
-        "cash_on_delivery": tr("Cash on delivery"),
-        "mpesa_stk": tr("M-Pesa"),
-        "mpesa_paybill": tr("M-Pesa paybill"),
-        "paystack_link": tr("Paystack"),
-        "bank_transfer": tr("Bank transfer"),
-        "manual_mobile_money": tr("Mobile money"),
+        "cash": QCoreApplication.translate("Receipt", "Cash"),
+        "cash_on_delivery": QCoreApplication.translate("Receipt", "Cash on delivery"),
+        "mpesa_stk": QCoreApplication.translate("Receipt", "M-Pesa"),
+        "mpesa_paybill": QCoreApplication.translate("Receipt", "M-Pesa paybill"),
+        "paystack_link": QCoreApplication.translate("Receipt", "Paystack"),
+        "bank_transfer": QCoreApplication.translate("Receipt", "Bank transfer"),
+        "manual_mobile_money": QCoreApplication.translate("Receipt", "Mobile money"),
     }
     return labels.get(method, method)
 
 
 def status_label(status: str) -> str:
     labels = {
-        "succeeded": tr("Paid"),
-        "verified": tr("Paid"),
-        "awaiting_verification": tr("Pending verification"),
-        "awaiting_cod": tr("Awaiting cash on delivery"),
-        "awaiting_customer": tr("Waiting for customer"),
-        "initiating": tr("Waiting for customer"),
-        "pending": tr("Pending"),
-        "failed": tr("Failed"),
-        "cancelled": tr("Cancelled"),
-        "expired": tr("Expired"),
-        "unknown": tr("Being checked"),
-        "rejected": tr("Rejected"),
-        "refunded": tr("Refunded"),
-        "partially_refunded": tr("Partly refunded"),
-        "voided": tr("Voided"),
+        "succeeded": QCoreApplication.translate("Receipt", "Paid"),
+        "verified": QCoreApplication.translate("Receipt", "Paid"),
+        "awaiting_verification": QCoreApplication.translate("Receipt", "Pending verification"),
+        "awaiting_cod": QCoreApplication.translate("Receipt", "Awaiting cash on delivery"),
+        "awaiting_customer": QCoreApplication.translate("Receipt", "Waiting for customer"),
+        "initiating": QCoreApplication.translate("Receipt", "Waiting for customer"),
+        "pending": QCoreApplication.translate("Receipt", "Pending"),
+        "failed": QCoreApplication.translate("Receipt", "Failed"),
+        "cancelled": QCoreApplication.translate("Receipt", "Cancelled"),
+        "expired": QCoreApplication.translate("Receipt", "Expired"),
+        "unknown": QCoreApplication.translate("Receipt", "Being checked"),
+        "rejected": QCoreApplication.translate("Receipt", "Rejected"),
+        "refunded": QCoreApplication.translate("Receipt", "Refunded"),
+        "partially_refunded": QCoreApplication.translate("Receipt", "Partly refunded"),
+        "voided": QCoreApplication.translate("Receipt", "Voided"),
     }
     return labels.get(status, status)
 
@@ -77,19 +79,20 @@ def receipt_html(data: ReceiptData) -> str:
     if data.test_mode:
         parts.append(
             '<p align="center" style="font-weight:bold; font-size:large;">'
-            f"*** {html.escape(tr('TEST MODE'))} ***<br/>"
-            f"{html.escape(tr('No real money moved.'))}</p>"
+            f"*** {html.escape(QCoreApplication.translate('Receipt', 'TEST MODE'))} ***<br/>"
+            f"{html.escape(QCoreApplication.translate('Receipt', 'No real money moved.'))}</p>"
         )
     parts.append(f'<p align="center"><b>{html.escape(data.shop_name)}</b>')
     if data.header:
         parts.append("<br/>" + html.escape(data.header).replace("\n", "<br/>"))
     parts.append("</p>")
     if data.reprint:
-        parts.append(f'<p align="center"><b>{html.escape(tr("REPRINT"))}</b></p>')
+        reprint = html.escape(QCoreApplication.translate("Receipt", "REPRINT"))
+        parts.append(f'<p align="center"><b>{reprint}</b></p>')
     parts.append('<table width="100%" cellspacing="0" cellpadding="0">')
-    parts.append(_row(tr("Receipt"), data.order_id[:8].upper()))
-    parts.append(_row(tr("Date"), when))
-    parts.append(_row(tr("Cashier"), data.cashier))
+    parts.append(_row(QCoreApplication.translate("Receipt", "Receipt"), data.order_id[:8].upper()))
+    parts.append(_row(QCoreApplication.translate("Receipt", "Date"), when))
+    parts.append(_row(QCoreApplication.translate("Receipt", "Cashier"), data.cashier))
     parts.append("</table><hr/>")
     parts.append('<table width="100%" cellspacing="0" cellpadding="0">')
     for line in data.lines:
@@ -102,25 +105,49 @@ def receipt_html(data: ReceiptData) -> str:
         )
     parts.append("</table><hr/>")
     parts.append('<table width="100%" cellspacing="0" cellpadding="0">')
-    parts.append(_row(tr("TOTAL"), data.total.format(), bold=True))
+    parts.append(
+        _row(QCoreApplication.translate("Receipt", "TOTAL"), data.total.format(), bold=True)
+    )
     rate = f"{data.vat_bps / 100:g}%"
-    parts.append(_row(tr("incl. VAT %1").replace("%1", rate), data.vat.format(with_code=False)))
+    parts.append(
+        _row(
+            QCoreApplication.translate("Receipt", "incl. VAT %1").replace("%1", rate),
+            data.vat.format(with_code=False),
+        )
+    )
     parts.append("</table><hr/>")
     parts.append('<table width="100%" cellspacing="0" cellpadding="0">')
     for payment in data.payments:
         parts.append(_row(method_label(payment.method), payment.amount.format(with_code=False)))
         if payment.tendered is not None:
-            parts.append(_row("  " + tr("Tendered"), payment.tendered.format(with_code=False)))
+            parts.append(
+                _row(
+                    "  " + QCoreApplication.translate("Receipt", "Tendered"),
+                    payment.tendered.format(with_code=False),
+                )
+            )
         if payment.change is not None:
-            parts.append(_row("  " + tr("Change"), payment.change.format(with_code=False)))
+            parts.append(
+                _row(
+                    "  " + QCoreApplication.translate("Receipt", "Change"),
+                    payment.change.format(with_code=False),
+                )
+            )
         if payment.reference:
-            parts.append(_row("  " + tr("Ref."), payment.reference))
+            parts.append(
+                _row("  " + QCoreApplication.translate("Receipt", "Ref."), payment.reference)
+            )
         if payment.status not in ("succeeded", "verified"):
-            parts.append(_row("  " + tr("Status"), status_label(payment.status)))
+            parts.append(
+                _row(
+                    "  " + QCoreApplication.translate("Receipt", "Status"),
+                    status_label(payment.status),
+                )
+            )
         if payment.test_mode:
-            parts.append(_row("  " + tr("TEST MODE"), ""))
+            parts.append(_row("  " + QCoreApplication.translate("Receipt", "TEST MODE"), ""))
     parts.append("</table>")
-    footer = data.footer or tr("Thank you for shopping with us!")
+    footer = data.footer or QCoreApplication.translate("Receipt", "Thank you for shopping with us!")
     parts.append(f'<p align="center">{html.escape(footer)}</p>')
     parts.append("</div>")
     return "".join(parts)

@@ -1,0 +1,1519 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="sw">
+<context>
+    <name>App</name>
+    <message>
+        <location filename="../../pos_app/app.py" line="156"/>
+        <source>supervisor</source>
+        <translation>msimamizi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/app.py" line="158"/>
+        <source>cashier</source>
+        <translation>keshia</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/app.py" line="194"/>
+        <source>Duka POS cannot start</source>
+        <translation>Duka POS haiwezi kuanza</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/app.py" line="208"/>
+        <source>Opening the till&apos;s ledger…</source>
+        <translation>Inafungua daftari la mauzo…</translation>
+    </message>
+</context>
+<context>
+    <name>CartModel</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cart.py" line="98"/>
+        <source>Item</source>
+        <translation>Bidhaa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cart.py" line="98"/>
+        <source>Qty</source>
+        <translation>Idadi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cart.py" line="98"/>
+        <source>Price</source>
+        <translation>Bei</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cart.py" line="98"/>
+        <source>Total</source>
+        <translation>Jumla</translation>
+    </message>
+</context>
+<context>
+    <name>CashDialog</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="35"/>
+        <source>Cash</source>
+        <translation>Pesa taslimu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="42"/>
+        <source>Pay in cash (less for a split tender)</source>
+        <translation>Lipa kwa pesa taslimu (kidogo zaidi ili kugawanya malipo)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="46"/>
+        <source>Cash received</source>
+        <translation>Pesa iliyopokelewa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="50"/>
+        <source>Exact</source>
+        <translation>Kamili</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="69"/>
+        <source>Back</source>
+        <translation>Rudi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="73"/>
+        <source>Take cash</source>
+        <translation>Pokea pesa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="100"/>
+        <source>Type the amount to pay in cash.</source>
+        <translation>Andika kiasi cha kulipa kwa pesa taslimu.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="102"/>
+        <source>That is more than is due (%1).</source>
+        <translation>Hicho ni zaidi ya kinachodaiwa (%1).</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="104"/>
+        <source>Type the cash received, or press a note.</source>
+        <translation>Andika pesa iliyopokelewa, au bonyeza noti.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="106"/>
+        <source>Cash received is %1 short.</source>
+        <translation>Pesa iliyopokelewa imepungua %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="113"/>
+        <source>Change: —</source>
+        <translation>Chenji: —</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="118"/>
+        <source>Change: %1</source>
+        <translation>Chenji: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="121"/>
+        <source>Still due after this: %1 (choose another tender next).</source>
+        <translation>Bado kinadaiwa baada ya hapa: %1 (chagua njia nyingine ya malipo).</translation>
+    </message>
+</context>
+<context>
+    <name>CashierPages</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/pages.py" line="17"/>
+        <source>Sale</source>
+        <translation>Mauzo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/pages.py" line="18"/>
+        <source>COD orders</source>
+        <translation>Oda za COD</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/pages.py" line="19"/>
+        <source>Sales</source>
+        <translation>Mauzo ya leo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/pages.py" line="20"/>
+        <source>Shift</source>
+        <translation>Zamu</translation>
+    </message>
+</context>
+<context>
+    <name>CodDialog</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="25"/>
+        <source>Cash on delivery</source>
+        <translation>Lipa unapopokea</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="31"/>
+        <source>Customer name</source>
+        <translation>Jina la mteja</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="34"/>
+        <source>e.g. 0712 345 678</source>
+        <translation>mf. 0712 345 678</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="35"/>
+        <source>Phone</source>
+        <translation>Simu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="39"/>
+        <source>Delivery address</source>
+        <translation>Anwani ya kufikisha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="44"/>
+        <source>Back</source>
+        <translation>Rudi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="47"/>
+        <source>Send for delivery</source>
+        <translation>Tuma ifikishwe</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="60"/>
+        <source>Fill in the customer&apos;s name, phone and address.</source>
+        <translation>Jaza jina la mteja, simu na anwani.</translation>
+    </message>
+</context>
+<context>
+    <name>CodPage</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="33"/>
+        <source>Orders awaiting cash on delivery</source>
+        <translation>Oda zinazosubiri malipo wakati wa kufikisha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="39"/>
+        <source>Sale</source>
+        <translation>Mauzo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="39"/>
+        <source>Customer</source>
+        <translation>Mteja</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="39"/>
+        <source>Phone</source>
+        <translation>Simu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="39"/>
+        <source>Address</source>
+        <translation>Anwani</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="40"/>
+        <source>Amount</source>
+        <translation>Kiasi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="49"/>
+        <source>Refresh</source>
+        <translation>Onyesha upya</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="54"/>
+        <source>Cancel order…</source>
+        <translation>Ghairi oda…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="59"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="105"/>
+        <source>Cash received</source>
+        <translation>Pesa iliyopokelewa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="91"/>
+        <source>No order is waiting for cash on delivery.</source>
+        <translation>Hakuna oda inayosubiri malipo wakati wa kufikisha.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="96"/>
+        <source>Choose an order first.</source>
+        <translation>Chagua oda kwanza.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="106"/>
+        <source>Cash received for sale %1 (expected %2):</source>
+        <translation>Pesa iliyopokelewa kwa mauzo %1 (inatarajiwa %2):</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="118"/>
+        <source>Settled.</source>
+        <translation>Imelipwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="125"/>
+        <source>Cancel order</source>
+        <translation>Ghairi oda</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="126"/>
+        <source>Why is this order cancelled?</source>
+        <translation>Kwa nini oda hii inaghairiwa?</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="130"/>
+        <source>A cancelled order needs a reason.</source>
+        <translation>Oda inayoghairiwa inahitaji sababu.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="133"/>
+        <source>Cancelled.</source>
+        <translation>Imeghairiwa.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomLineDialog</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/custom_line.py" line="23"/>
+        <source>Custom amount</source>
+        <translation>Kiasi maalum</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/custom_line.py" line="27"/>
+        <source>Other item</source>
+        <translation>Bidhaa nyingine</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/custom_line.py" line="30"/>
+        <source>Description</source>
+        <translation>Maelezo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/custom_line.py" line="33"/>
+        <source>Amount (%1)</source>
+        <translation>Kiasi (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/custom_line.py" line="41"/>
+        <source>Add</source>
+        <translation>Ongeza</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/custom_line.py" line="42"/>
+        <source>Cancel</source>
+        <translation>Ghairi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/custom_line.py" line="51"/>
+        <source>Type an amount above zero.</source>
+        <translation>Andika kiasi kikubwa kuliko sifuri.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/custom_line.py" line="54"/>
+        <source>Type a description.</source>
+        <translation>Andika maelezo.</translation>
+    </message>
+</context>
+<context>
+    <name>OnlineStatus</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/online_status.py" line="11"/>
+        <source>Getting ready…</source>
+        <translation>Inajiandaa…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/online_status.py" line="13"/>
+        <source>Sending the prompt…</source>
+        <translation>Inatuma ombi la malipo…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/online_status.py" line="18"/>
+        <source>Prompt sent: waiting for the customer to enter their PIN.</source>
+        <translation>Ombi limetumwa: tunasubiri mteja aweke PIN yake.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/online_status.py" line="21"/>
+        <source>Ask the customer to check their phone. If nothing arrives, cancel and use the paybill instead.</source>
+        <translation>Mwambie mteja aangalie simu yake. Kama hakuna kinachofika, ghairi na utumie paybill.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/online_status.py" line="28"/>
+        <location filename="../../pos_app/ui/cashier/online_status.py" line="29"/>
+        <source>Paid.</source>
+        <translation>Imelipwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/online_status.py" line="31"/>
+        <source>The customer cancelled the prompt.</source>
+        <translation>Mteja ameghairi ombi la malipo.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/online_status.py" line="32"/>
+        <source>Try again, or take another tender.</source>
+        <translation>Jaribu tena, au tumia njia nyingine ya malipo.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/online_status.py" line="36"/>
+        <source>No answer: the phone was unreachable or the prompt timed out.</source>
+        <translation>Hakuna jibu: simu haipatikani au muda wa ombi umeisha.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/online_status.py" line="39"/>
+        <source>Check the number and try again, or use the paybill.</source>
+        <translation>Hakikisha namba kisha ujaribu tena, au tumia paybill.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/online_status.py" line="45"/>
+        <source>Declined: wrong PIN or not enough funds.</source>
+        <translation>Imekataliwa: PIN si sahihi au salio halitoshi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/online_status.py" line="46"/>
+        <source>Try again once the customer is ready, or take another tender.</source>
+        <translation>Jaribu tena mteja akiwa tayari, au tumia njia nyingine ya malipo.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/online_status.py" line="52"/>
+        <source>The outcome is not known yet.</source>
+        <translation>Matokeo bado hayajajulikana.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/online_status.py" line="53"/>
+        <source>Press Check status; a supervisor can confirm it with the provider.</source>
+        <translation>Bonyeza Angalia hali; msimamizi anaweza kuthibitisha na mtoa huduma.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/online_status.py" line="59"/>
+        <source>Receipt code recorded: waiting for verification.</source>
+        <translation>Namba ya risiti imehifadhiwa: inasubiri kuthibitishwa.</translation>
+    </message>
+</context>
+<context>
+    <name>PaystackDialog</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="28"/>
+        <source>Paystack link</source>
+        <translation>Kiungo cha Paystack</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="34"/>
+        <source>optional: for the customer&apos;s receipt</source>
+        <translation>si lazima: kwa risiti ya mteja</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="35"/>
+        <source>Customer email</source>
+        <translation>Barua pepe ya mteja</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="53"/>
+        <source>Copy link</source>
+        <translation>Nakili kiungo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="59"/>
+        <source>Cancel link</source>
+        <translation>Ghairi kiungo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="64"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="116"/>
+        <source>Back</source>
+        <translation>Rudi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="68"/>
+        <source>Make link</source>
+        <translation>Tengeneza kiungo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="97"/>
+        <source>Link copied.</source>
+        <translation>Kiungo kimenakiliwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="111"/>
+        <source>Link ready: the customer scans the code and pays by card or bank.</source>
+        <translation>Kiungo kiko tayari: mteja achanganue msimbo na alipe kwa kadi au benki.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="116"/>
+        <source>Close</source>
+        <translation>Funga</translation>
+    </message>
+</context>
+<context>
+    <name>PinDialog</name>
+    <message>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="34"/>
+        <source>Supervisor PIN</source>
+        <translation>PIN ya msimamizi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="40"/>
+        <source>A supervisor must approve this:</source>
+        <translation>Msimamizi lazima aidhinishe hili:</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="50"/>
+        <source>Supervisor</source>
+        <translation>Msimamizi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="56"/>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="67"/>
+        <source>Approve</source>
+        <translation>Idhinisha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="68"/>
+        <source>Cancel</source>
+        <translation>Ghairi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="89"/>
+        <source>There is no active supervisor on this till.</source>
+        <translation>Hakuna msimamizi anayetumika kwenye mashine hii.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="96"/>
+        <source>Choose a supervisor and type their PIN.</source>
+        <translation>Chagua msimamizi na uandike PIN yake.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="99"/>
+        <source>Checking…</source>
+        <translation>Inakagua…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="119"/>
+        <source>The PIN could not be checked.</source>
+        <translation>PIN haikuweza kukaguliwa.</translation>
+    </message>
+</context>
+<context>
+    <name>ProofDialog</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="32"/>
+        <source>Bank transfer / proof of payment</source>
+        <translation>Uhamisho wa benki / uthibitisho wa malipo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="38"/>
+        <source>Bank transfer</source>
+        <translation>Uhamisho wa benki</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="39"/>
+        <source>Mobile money (other)</source>
+        <translation>Pesa ya simu (nyingine)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="40"/>
+        <source>Paid by</source>
+        <translation>Imelipwa kwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="44"/>
+        <source>Transfer reference</source>
+        <translation>Namba ya muamala</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="46"/>
+        <source>no photo</source>
+        <translation>hakuna picha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="49"/>
+        <source>Choose photo…</source>
+        <translation>Chagua picha…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="53"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="99"/>
+        <source>Photo of the slip</source>
+        <translation>Picha ya risiti ya benki</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="57"/>
+        <source>Notes</source>
+        <translation>Maelezo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="66"/>
+        <source>Back</source>
+        <translation>Rudi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="69"/>
+        <source>Record proof</source>
+        <translation>Hifadhi uthibitisho</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="82"/>
+        <source>This shop checks every proof first: the sale waits until a supervisor verifies it.</source>
+        <translation>Duka hili hukagua kila uthibitisho kwanza: mauzo yanasubiri hadi msimamizi athibitishe.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="86"/>
+        <source>The sale completes now as “pending verification”; a supervisor checks the proof later.</source>
+        <translation>Mauzo yanakamilika sasa kama “yanasubiri kuthibitishwa”; msimamizi atakagua uthibitisho baadaye.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="92"/>
+        <source>That photo is larger than 5 MB: take a smaller one.</source>
+        <translation>Picha hiyo ni kubwa kuliko MB 5: piga ndogo zaidi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="99"/>
+        <source>Images (*.png *.jpg *.jpeg)</source>
+        <translation>Picha (*.png *.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="107"/>
+        <source>Type the transfer reference from the slip or SMS.</source>
+        <translation>Andika namba ya muamala kutoka kwenye risiti au SMS.</translation>
+    </message>
+</context>
+<context>
+    <name>Receipt</name>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="36"/>
+        <source>Cash</source>
+        <translation>Pesa taslimu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="37"/>
+        <source>Cash on delivery</source>
+        <translation>Lipa unapopokea</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="38"/>
+        <source>M-Pesa</source>
+        <translation>M-Pesa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="39"/>
+        <source>M-Pesa paybill</source>
+        <translation>Paybill ya M-Pesa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="40"/>
+        <source>Paystack</source>
+        <translation>Paystack</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="41"/>
+        <source>Bank transfer</source>
+        <translation>Uhamisho wa benki</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="42"/>
+        <source>Mobile money</source>
+        <translation>Pesa ya simu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="49"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="50"/>
+        <source>Paid</source>
+        <translation>Imelipwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="51"/>
+        <source>Pending verification</source>
+        <translation>Inasubiri kuthibitishwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="52"/>
+        <source>Awaiting cash on delivery</source>
+        <translation>Inasubiri malipo wakati wa kufikisha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="53"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="54"/>
+        <source>Waiting for customer</source>
+        <translation>Inamsubiri mteja</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="55"/>
+        <source>Pending</source>
+        <translation>Inasubiri</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="56"/>
+        <source>Failed</source>
+        <translation>Imeshindikana</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="57"/>
+        <source>Cancelled</source>
+        <translation>Imeghairiwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="58"/>
+        <source>Expired</source>
+        <translation>Muda umeisha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="59"/>
+        <source>Being checked</source>
+        <translation>Inakaguliwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="60"/>
+        <source>Rejected</source>
+        <translation>Imekataliwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="61"/>
+        <source>Refunded</source>
+        <translation>Imerejeshwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="62"/>
+        <source>Partly refunded</source>
+        <translation>Imerejeshwa sehemu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="63"/>
+        <source>Voided</source>
+        <translation>Imebatilishwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="90"/>
+        <source>REPRINT</source>
+        <translation>NAKALA</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="93"/>
+        <source>Receipt</source>
+        <translation>Risiti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="94"/>
+        <source>Date</source>
+        <translation>Tarehe</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="95"/>
+        <source>Cashier</source>
+        <translation>Keshia</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="109"/>
+        <source>TOTAL</source>
+        <translation>JUMLA</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="114"/>
+        <source>incl. VAT %1</source>
+        <translation>pamoja na VAT %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="125"/>
+        <source>Tendered</source>
+        <translation>Iliyotolewa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="132"/>
+        <source>Change</source>
+        <translation>Chenji</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="138"/>
+        <source>Ref.</source>
+        <translation>Kumb.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="143"/>
+        <source>Status</source>
+        <translation>Hali</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="148"/>
+        <source>TEST MODE</source>
+        <translation>HALI YA MAJARIBIO</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="150"/>
+        <source>Thank you for shopping with us!</source>
+        <translation>Asante kwa kununua kwetu!</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptDialog</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="31"/>
+        <source>Receipt</source>
+        <translation>Risiti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="40"/>
+        <source>Paper</source>
+        <translation>Karatasi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="47"/>
+        <source>Print</source>
+        <translation>Chapisha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="52"/>
+        <source>Save PDF</source>
+        <translation>Hifadhi PDF</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="56"/>
+        <source>Close</source>
+        <translation>Funga</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="90"/>
+        <source>Save receipt</source>
+        <translation>Hifadhi risiti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="94"/>
+        <source>Saved %1</source>
+        <translation>Imehifadhiwa %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="107"/>
+        <source>Sent to the printer.</source>
+        <translation>Imetumwa kwa printa.</translation>
+    </message>
+</context>
+<context>
+    <name>SalePage</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="71"/>
+        <source>Scan a barcode or type a product name…</source>
+        <translation>Changanua barcode au andika jina la bidhaa…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="83"/>
+        <source>Quick keys</source>
+        <translation>Vitufe vya haraka</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="107"/>
+        <source>Resume payment</source>
+        <translation>Endelea na malipo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="129"/>
+        <source>+1</source>
+        <translation>+1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="130"/>
+        <source>−1</source>
+        <translation>−1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="131"/>
+        <source>Remove line</source>
+        <translation>Ondoa mstari</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="132"/>
+        <source>Custom amount</source>
+        <translation>Kiasi maalum</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="133"/>
+        <source>Price / discount</source>
+        <translation>Bei / punguzo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="156"/>
+        <source>Cash (F2)</source>
+        <translation>Pesa taslimu (F2)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="157"/>
+        <source>Cash on delivery</source>
+        <translation>Lipa unapopokea</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="158"/>
+        <source>M-Pesa (F3)</source>
+        <translation>M-Pesa (F3)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="159"/>
+        <source>Paystack link</source>
+        <translation>Kiungo cha Paystack</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="160"/>
+        <source>Bank / proof</source>
+        <translation>Benki / uthibitisho</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="171"/>
+        <source>New sale</source>
+        <translation>Mauzo mapya</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="241"/>
+        <source>A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.</source>
+        <translation>Malipo hayakukamilika: %1 kwa mauzo %2. Endelea nayo uone yalivyoishia.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="294"/>
+        <source>Unknown barcode or product: %1. Nothing was added.</source>
+        <translation>Barcode au bidhaa haijulikani: %1. Hakuna kilichoongezwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="316"/>
+        <source>Add %1 after payment started</source>
+        <translation>Ongeza %1 baada ya malipo kuanza</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="321"/>
+        <source>Added %1.</source>
+        <translation>Imeongezwa: %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="335"/>
+        <source>Part of this sale is already paid: finish it, or ask a supervisor to refund it.</source>
+        <translation>Sehemu ya mauzo haya imeshalipwa: yamalize, au mwombe msimamizi arejeshe pesa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="354"/>
+        <source>Change a quantity after payment started</source>
+        <translation>Badilisha idadi baada ya malipo kuanza</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="361"/>
+        <source>Remove a line after payment started</source>
+        <translation>Ondoa mstari baada ya malipo kuanza</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="365"/>
+        <source>Add a line after payment started</source>
+        <translation>Ongeza mstari baada ya malipo kuanza</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="375"/>
+        <source>Choose a line first.</source>
+        <translation>Chagua mstari kwanza.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="379"/>
+        <source>New price</source>
+        <translation>Bei mpya</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="380"/>
+        <source>New unit price for %1 (now %2):</source>
+        <translation>Bei mpya ya kipande kwa %1 (sasa %2):</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="390"/>
+        <source>Price of %1: %2 → %3</source>
+        <translation>Bei ya %1: %2 → %3</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="394"/>
+        <source>Change a price after payment started</source>
+        <translation>Badilisha bei baada ya malipo kuanza</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="399"/>
+        <source>Part of this sale is already paid: take the rest first.</source>
+        <translation>Sehemu ya mauzo haya imeshalipwa: pokea kiasi kilichobaki kwanza.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="402"/>
+        <source>Clear a sale after payment started</source>
+        <translation>Futa mauzo baada ya malipo kuanza</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="424"/>
+        <source>The cart is empty: scan or choose a product first.</source>
+        <translation>Kikapu ni tupu: changanua au chagua bidhaa kwanza.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="489"/>
+        <source>Paid so far %1; still due %2: choose another tender.</source>
+        <translation>Imelipwa hadi sasa %1; bado kinadaiwa %2: chagua njia nyingine ya malipo.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="496"/>
+        <source>Sale complete.</source>
+        <translation>Mauzo yamekamilika.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="538"/>
+        <source>M-Pesa prompts and Paystack links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
+        <translation>Maombi ya M-Pesa na viungo vya Paystack vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="540"/>
+        <source>Offline (%1): M-Pesa prompts and Paystack links are unavailable. Cash, COD and proofs still work.</source>
+        <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya Paystack havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="555"/>
+        <source>Total %1</source>
+        <translation>Jumla %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="557"/>
+        <source>%n item(s), incl. VAT %1</source>
+        <translation>
+            <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
+            <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="562"/>
+        <source>Paid %1 · still due %2</source>
+        <translation>Imelipwa %1 · bado kinadaiwa %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="580"/>
+        <source>Something went wrong: %1</source>
+        <translation>Kuna tatizo: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SalesPage</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="32"/>
+        <source>Recent sales</source>
+        <translation>Mauzo ya karibuni</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="38"/>
+        <source>Time</source>
+        <translation>Saa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="38"/>
+        <source>Sale</source>
+        <translation>Mauzo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="38"/>
+        <source>Status</source>
+        <translation>Hali</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="38"/>
+        <source>Total</source>
+        <translation>Jumla</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="47"/>
+        <source>Refresh</source>
+        <translation>Onyesha upya</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="52"/>
+        <source>Reprint receipt</source>
+        <translation>Chapisha risiti tena</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="74"/>
+        <source>open</source>
+        <translation>wazi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="74"/>
+        <source>paid</source>
+        <translation>imelipwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="75"/>
+        <source>cancelled</source>
+        <translation>imeghairiwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="75"/>
+        <source>refunded</source>
+        <translation>imerejeshwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="92"/>
+        <source>Choose a sale first.</source>
+        <translation>Chagua mauzo kwanza.</translation>
+    </message>
+</context>
+<context>
+    <name>SetupDialog</name>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="63"/>
+        <source>The PIN must be 4 to 8 digits.</source>
+        <translation>PIN lazima iwe tarakimu 4 hadi 8.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="65"/>
+        <source>That PIN is too easy to guess: avoid 1111 or 1234.</source>
+        <translation>PIN hiyo ni rahisi kukisia: epuka 1111 au 1234.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="69"/>
+        <source>The two PINs are not the same.</source>
+        <translation>PIN mbili hazifanani.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="82"/>
+        <source>Set up this till</source>
+        <translation>Andaa mashine hii</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="89"/>
+        <source>Welcome! Set up your shop</source>
+        <translation>Karibu! Andaa duka lako</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="94"/>
+        <source>This takes a minute. You can change everything later in the supervisor&apos;s settings.</source>
+        <translation>Hii inachukua dakika moja. Unaweza kubadilisha kila kitu baadaye kwenye mipangilio ya msimamizi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="104"/>
+        <source>Shop name</source>
+        <translation>Jina la duka</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="109"/>
+        <source>Currency</source>
+        <translation>Sarafu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="115"/>
+        <source>VAT rate (prices include VAT)</source>
+        <translation>Kiwango cha VAT (bei zinajumuisha VAT)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="119"/>
+        <source>Time zone</source>
+        <translation>Saa za eneo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="124"/>
+        <source>Language</source>
+        <translation>Lugha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="128"/>
+        <source>Supervisor&apos;s name</source>
+        <translation>Jina la msimamizi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="133"/>
+        <source>Supervisor&apos;s PIN (4–8 digits)</source>
+        <translation>PIN ya msimamizi (tarakimu 4–8)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="138"/>
+        <source>PIN again</source>
+        <translation>PIN tena</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="141"/>
+        <source>optional, e.g. https://relay.example.com</source>
+        <translation>si lazima, mf. https://relay.example.com</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="142"/>
+        <source>Relay address</source>
+        <translation>Anwani ya relay</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="145"/>
+        <source>optional</source>
+        <translation>si lazima</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="146"/>
+        <source>Pairing code</source>
+        <translation>Msimbo wa kuunganisha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="157"/>
+        <source>Start selling</source>
+        <translation>Anza kuuza</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="171"/>
+        <source>Type the shop&apos;s name.</source>
+        <translation>Andika jina la duka.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="173"/>
+        <source>Type the supervisor&apos;s name.</source>
+        <translation>Andika jina la msimamizi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="180"/>
+        <source>To pair with a relay, fill in both its address and the pairing code.</source>
+        <translation>Ili kuunganisha na relay, jaza anwani yake na msimbo wa kuunganisha.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="200"/>
+        <source>Saving…</source>
+        <translation>Inahifadhi…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="215"/>
+        <source>Could not save the set-up: %1</source>
+        <translation>Mipangilio haikuweza kuhifadhiwa: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftPage</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="85"/>
+        <source>Open a shift</source>
+        <translation>Fungua zamu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="89"/>
+        <source>Cash float in the drawer</source>
+        <translation>Pesa ya kuanzia kwenye droo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="90"/>
+        <source>Open shift</source>
+        <translation>Fungua zamu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="97"/>
+        <source>Cash in / cash out</source>
+        <translation>Weka pesa / toa pesa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="101"/>
+        <source>Amount</source>
+        <translation>Kiasi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="104"/>
+        <source>e.g. change from the bank, paid the supplier</source>
+        <translation>mf. chenji kutoka benki, malipo kwa msambazaji</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="105"/>
+        <source>Reason</source>
+        <translation>Sababu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="107"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="153"/>
+        <source>Cash in</source>
+        <translation>Weka pesa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="110"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="154"/>
+        <source>Cash out</source>
+        <translation>Toa pesa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="118"/>
+        <source>Close the shift</source>
+        <translation>Funga zamu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="121"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="195"/>
+        <source>Close shift and print Z report</source>
+        <translation>Funga zamu na uchapishe ripoti ya Z</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="139"/>
+        <source>Lock till</source>
+        <translation>Funga mashine</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="143"/>
+        <source>Sign out</source>
+        <translation>Toka</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="153"/>
+        <source>Opening float</source>
+        <translation>Pesa ya kuanzia</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="154"/>
+        <source>Method</source>
+        <translation>Njia</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="155"/>
+        <source>Expected</source>
+        <translation>Inayotarajiwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="155"/>
+        <source>Counted</source>
+        <translation>Iliyohesabiwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="156"/>
+        <source>Variance</source>
+        <translation>Tofauti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="156"/>
+        <source>Total variance</source>
+        <translation>Jumla ya tofauti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
+        <source>No shift is open: count the float and open one.</source>
+        <translation>Hakuna zamu iliyo wazi: hesabu pesa ya kuanzia na ufungue zamu.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
+        <source>Shift open since %1, float %2</source>
+        <translation>Zamu iko wazi tangu %1, pesa ya kuanzia %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="191"/>
+        <source>expected %1</source>
+        <translation>inatarajiwa %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="192"/>
+        <source>Counted: %1</source>
+        <translation>Iliyohesabiwa: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="205"/>
+        <source>Type the float (0 if the drawer is empty).</source>
+        <translation>Andika pesa ya kuanzia (0 kama droo ni tupu).</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="213"/>
+        <source>Shift opened.</source>
+        <translation>Zamu imefunguliwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="221"/>
+        <source>Type an amount above zero.</source>
+        <translation>Andika kiasi kikubwa kuliko sifuri.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="224"/>
+        <source>Say why the cash goes in or out.</source>
+        <translation>Eleza kwa nini pesa inawekwa au kutolewa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="235"/>
+        <source>Cash in: %1</source>
+        <translation>Pesa iliyowekwa: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="235"/>
+        <source>Cash out: %1</source>
+        <translation>Pesa iliyotolewa: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="246"/>
+        <source>Count every method (type 0 for none): %1 is empty.</source>
+        <translation>Hesabu kila njia (andika 0 kama hakuna): %1 iko tupu.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="270"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="287"/>
+        <source>Z report</source>
+        <translation>Ripoti ya Z</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="276"/>
+        <source>Shift closed. Variance %1. Z report saved to %2</source>
+        <translation>Zamu imefungwa. Tofauti %1. Ripoti ya Z imehifadhiwa %2</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="37"/>
+        <source>Sign in</source>
+        <translation>Ingia</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="43"/>
+        <source>Till locked: sign in to carry on</source>
+        <translation>Mashine imefungwa: ingia ili kuendelea</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="44"/>
+        <source>Who is selling?</source>
+        <translation>Nani anauza?</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="59"/>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="98"/>
+        <source>supervisor</source>
+        <translation>msimamizi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="98"/>
+        <source>cashier</source>
+        <translation>keshia</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="111"/>
+        <source>Choose your name and type your PIN.</source>
+        <translation>Chagua jina lako na uandike PIN yako.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="134"/>
+        <source>Sign-in failed: %1</source>
+        <translation>Kuingia kumeshindikana: %1</translation>
+    </message>
+</context>
+<context>
+    <name>StkDialog</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="49"/>
+        <source>M-Pesa</source>
+        <translation>M-Pesa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="58"/>
+        <source>Customer&apos;s M-Pesa phone number</source>
+        <translation>Namba ya simu ya M-Pesa ya mteja</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="90"/>
+        <source>Loading the paybill details…</source>
+        <translation>Inapakia maelezo ya paybill…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="95"/>
+        <source>M-Pesa receipt code, or paste the SMS:</source>
+        <translation>Namba ya risiti ya M-Pesa, au bandika SMS:</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="104"/>
+        <source>Use paybill / till</source>
+        <translation>Tumia paybill / till</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="106"/>
+        <source>Cancel prompt</source>
+        <translation>Ghairi ombi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="107"/>
+        <source>Check status</source>
+        <translation>Angalia hali</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="108"/>
+        <source>Try again</source>
+        <translation>Jaribu tena</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="109"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="206"/>
+        <source>Close</source>
+        <translation>Funga</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="110"/>
+        <source>Send prompt</source>
+        <translation>Tuma ombi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="112"/>
+        <source>Record payment</source>
+        <translation>Hifadhi malipo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="128"/>
+        <source>Offline: the prompt cannot be sent. Use the paybill.</source>
+        <translation>Nje ya mtandao: ombi haliwezi kutumwa. Tumia paybill.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="148"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="254"/>
+        <source>Back</source>
+        <translation>Rudi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="154"/>
+        <source>Type the number, e.g. 0712 345 678.</source>
+        <translation>Andika namba, mf. 0712 345 678.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="158"/>
+        <source>Not a mobile number of this country yet.</source>
+        <translation>Bado si namba ya simu ya nchi hii.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="162"/>
+        <source>✓ Valid number</source>
+        <translation>✓ Namba sahihi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="201"/>
+        <source>Paid %1. M-Pesa receipt %2.</source>
+        <translation>Imelipwa %1. Risiti ya M-Pesa %2.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="224"/>
+        <source>Asking the provider…</source>
+        <translation>Inamuuliza mtoa huduma…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="248"/>
+        <source>Cancel the prompt first, so the customer cannot pay twice.</source>
+        <translation>Ghairi ombi kwanza, ili mteja asilipe mara mbili.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="262"/>
+        <source>Paybill number: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>Namba ya paybill: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="263"/>
+        <source>Account number: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>Namba ya akaunti: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="266"/>
+        <source>or Buy Goods till: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>au till ya Lipa kwa M-Pesa: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="268"/>
+        <source>No paybill or till number is set: ask the supervisor.</source>
+        <translation>Hakuna namba ya paybill au till iliyowekwa: muulize msimamizi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="269"/>
+        <source>Amount: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>Kiasi: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>TenderDialog</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/tender_base.py" line="39"/>
+        <source>Due: %1</source>
+        <translation>Kinachodaiwa: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/tender_base.py" line="81"/>
+        <source>Could not record the payment: %1</source>
+        <translation>Malipo hayakuweza kuhifadhiwa: %1</translation>
+    </message>
+</context>
+</TS>
