@@ -187,6 +187,47 @@ class Till:
             self.window.close()
 
 
+class SyncHandle:
+    """The sync engine (and, in demo mode, the local relay + sandbox), started off the GUI
+    thread; the online tenders wake up when its gateway arrives."""
+
+    def __init__(self) -> None:
+        self.sync: Any = None
+        self.stopped = False
+
+    def stop(self) -> None:
+        self.stopped = True
+        if self.sync is not None:
+            self.sync.stop()
+            self.sync = None
+
+
+def start_sync(ctx: AppContext, services: Services) -> SyncHandle:
+    from sync.engine.runtime import start_till_sync
+
+    handle = SyncHandle()
+
+    def on_status(status: Any) -> None:  # on an engine thread: TillStatus queues to the GUI
+        ctx.status.update(**status.till_status())
+
+    def started(sync: Any) -> None:
+        if handle.stopped:
+            sync.stop()
+            return
+        handle.sync = sync
+        ctx.gateway = sync.gateway
+        ctx.counter.gateway = sync.gateway
+        ctx.status.changed.emit()
+
+    def failed(error: BaseException) -> None:
+        log.warning("sync engine did not start: %s", error)
+        ctx.status.update(online=False, offline_reason=str(error))
+
+    ctx.tasks.submit(start_till_sync, services.ledger, services.bus, ctx.settings, on_status,
+                     on_done=started, on_error=failed)
+    return handle
+
+
 def show_fatal(message: str, smoke: bool) -> None:
     print(message, file=sys.stderr)
     if not smoke and QApplication.instance() is not None:
@@ -198,6 +239,7 @@ def show_fatal(message: str, smoke: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per job run is noise
     settings = TillSettings(data_dir=args.data_dir) if args.data_dir else TillSettings()
     app = create_application([sys.argv[0]])
     translations = Translations(app)
@@ -237,12 +279,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(300, app.quit)
         return finish(app.exec(), tasks, window, ledger)
 
+    syncing = start_sync(ctx, services)
+    app.aboutToQuit.connect(syncing.stop)
     if not services.users.has_users():
         setup = SetupDialog(tasks, lambda details: apply_setup(services, details))
         if setup.exec() != QDialog.DialogCode.Accepted:
             return 0
         ctx.shop_settings = services.shop.get()
-        ctx.counter = Counter(services, ctx.gateway)
         till.show_for(setup.result_value)
     elif not till.sign_in():
         return 0
