@@ -77,9 +77,9 @@ class Puller:
         with self._ledger.read() as conn:
             return state.get(conn, cursor_key(creds.shop_id))
 
-    def pull_once(self, wait_s: float = 0.0) -> PullReport:
-        """One (long-)poll and its application. Raises RelayUnavailable / RelayUnauthorized /
-        NotPaired for the caller to handle."""
+    def pull_once(self, wait_s: float = 0.0, stop: threading.Event | None = None) -> PullReport:
+        """One (long-)poll and its application (skipped if `stop` was set meanwhile). Raises
+        RelayUnavailable / RelayUnauthorized / NotPaired for the caller to handle."""
         client = self._link.client()
         creds = self._link.credentials
         assert creds is not None
@@ -87,6 +87,8 @@ class Puller:
         with self._ledger.read() as conn:
             after = state.get(conn, key)
         reply = client.pull(after, wait_s, self._limit)
+        if stop is not None and stop.is_set():
+            return PullReport(len(reply.events), 0, after or "")
         self._link.reached()
         if not reply.events and reply.cursor == after:
             return PullReport(0, 0, reply.cursor)
@@ -140,7 +142,8 @@ def run_pull_loop(puller: Puller, stop: threading.Event, wait_s: float, budget_s
     """Long-poll back to back until `stop` is set or `budget_s` has passed (so the scheduler
     job returns now and then); returns how many events were applied."""
     deadline = datetime.now(UTC).timestamp() + budget_s
-    applied = 0
+    # a first poll that does not wait tells at once whether the relay is there
+    applied = puller.pull_once(0, stop).applied
     while not stop.is_set() and datetime.now(UTC).timestamp() < deadline:
-        applied += puller.pull_once(wait_s).applied
+        applied += puller.pull_once(wait_s, stop).applied
     return applied

@@ -98,6 +98,10 @@ class Pusher:
             except RelayUnauthorized:
                 raise
             except RelayRefused as exc:
+                if exc.status == 413 and len(wire) > 1:
+                    # too many bytes for the relay: remember the smaller batch size
+                    self._batch_size = limit = max(1, len(wire) // 2)
+                    continue
                 if len(wire) > 1:
                     # one bad event spoils the batch: halve until it stands alone
                     limit = max(1, len(wire) // 2)

@@ -44,6 +44,15 @@ class SyncStatus:
     last_sync: datetime | None
     offline_reason: str | None
 
+    def till_status(self) -> dict[str, Any]:
+        """Keyword arguments for pos_app.ui.status.TillStatus.update."""
+        return {
+            "online": self.online,
+            "unsynced": self.unsynced,
+            "last_sync": self.last_sync,
+            "offline_reason": self.offline_reason,
+        }
+
 
 @dataclass(frozen=True)
 class EngineTimings:
@@ -116,7 +125,7 @@ class SyncEngine:
         # our own guards instead of APScheduler's max_instances, which logs a warning for
         # every tick (and every wake-up) that finds the previous run still going
         self._push_lock = threading.Lock()
-        self._pull_lock = threading.Lock()
+        self._pull_thread: threading.Thread | None = None
         self._reconcile_lock = threading.Lock()
         self._push_again = False
 
@@ -151,7 +160,8 @@ class SyncEngine:
         self._unsubscribe = self.bus.subscribe(lambda _event: self.push_now())
 
     def stop(self) -> None:
-        """Stops the jobs; an in-flight long poll is cut by closing the connection pool."""
+        """Stops the jobs and waits for the ones writing to the ledger; a long poll in flight
+        is left to end by itself (see _pull_job)."""
         self._stop.set()
         if self._unsubscribe is not None:
             self._unsubscribe()
@@ -220,23 +230,32 @@ class SyncEngine:
                 self._last_sync = datetime.now(UTC)
 
     def _pull_job(self) -> None:
+        """Keeps the long-poll thread running. The long poll lives on its own daemon thread,
+        not in the job pool: a blocked socket read cannot be interrupted, and stopping the
+        till must not wait for the relay's next reply (a poll cut short changes nothing: its
+        events are applied, with the cursor, only after the reply, in one transaction)."""
         if self._stop.is_set() or not self._pull_backoff.ready():
             return
-        if not self._pull_lock.acquire(blocking=False):
-            return  # the long-poll loop is running
+        thread = self._pull_thread
+        if thread is not None and thread.is_alive():
+            return
+        self._pull_thread = threading.Thread(target=self._pull_loop, name="sync-pull", daemon=True)
+        self._pull_thread.start()
+
+    def _pull_loop(self) -> None:
+        t = self.timings
         try:
-            t = self.timings
-            with self._job():
-                applied = run_pull_loop(self.puller, self._stop, t.pull_wait_s, t.pull_budget_s)
+            applied = run_pull_loop(self.puller, self._stop, t.pull_wait_s, t.pull_budget_s)
         except (RelayError, NotPaired) as exc:
             if not self._stop.is_set():
                 self._failed(self._pull_backoff, exc)
+        except Exception:
+            log.exception("pull loop failed")
+            self._failed(self._pull_backoff, RuntimeError("pull failed"))
         else:
             self._pull_backoff.succeeded()
             if applied:
                 self._last_sync = datetime.now(UTC)
-        finally:
-            self._pull_lock.release()
 
     def _reconcile_job(self) -> None:
         if self._stop.is_set() or self.link.credentials is None:

@@ -162,3 +162,23 @@ def test_resending_after_a_lost_reply_is_a_harmless_duplicate(ledger: Ledger) ->
         datetime.fromisoformat(e["occurred_at"]) for e in relay.stored.values()
     )
     assert all(uuid.UUID(k) for k in relay.stored)
+
+
+@respx.mock
+def test_too_large_batches_shrink_and_stay_small(ledger: Ledger) -> None:
+    relay = ScriptedRelay()
+
+    def limited(request: httpx.Request) -> httpx.Response:
+        if len(json.loads(request.content)["events"]) > 4:
+            return httpx.Response(413, json={"detail": "body too large"})
+        return relay(request)
+
+    route = respx.post(PUSH_URL).mock(side_effect=limited)
+    _sell(ledger, 10)
+    pusher = Pusher(ledger, _link(), batch_size=8)
+    assert pusher.drain().pushed == 10
+    calls = route.call_count
+    _sell(ledger, 4)
+    assert pusher.drain().pushed == 4
+    assert route.call_count == calls + 1  # no second 413: the smaller size was kept
+    assert queue_counts(ledger).parked == 0

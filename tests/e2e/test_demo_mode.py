@@ -1,0 +1,55 @@
+"""Demo mode as the app starts it: no relay configured -> local relay + sandbox + paired till."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from e2e_support import wait_for
+
+from pos_app.config import TillSettings
+from pos_app.core.money import Money
+from pos_app.core.orders import OrderLine
+from pos_app.services.bus import EventBus
+from pos_app.services.counter import account_reference
+from pos_app.services.orders import OrderService
+from pos_app.services.payments import PaymentService
+from pos_app.store.db import open_ledger
+from sync.engine import credentials
+from sync.engine.runtime import start_till_sync, wants_demo
+from sync.engine.scheduler import SyncStatus
+
+
+def test_demo_mode_rings_up_an_stk_sale_and_survives_a_restart(tmp_path: Path) -> None:
+    settings = TillSettings(data_dir=tmp_path / "till", keyring="memory", till_id="demo")
+    credentials.clear(settings)
+    assert wants_demo(settings)
+    assert not wants_demo(settings.model_copy(update={"relay_url": "https://relay.example"}))
+    ledger = open_ledger(settings)
+    bus = EventBus()
+    seen: list[SyncStatus] = []
+    sync = start_till_sync(ledger, bus, settings, on_status=seen.append)
+    try:
+        assert sync.demo is not None
+        wait_for(sync.gateway.is_online, what="the demo relay")
+        first_terminal = credentials.load(settings)
+        orders, payments = OrderService(ledger, bus), PaymentService(ledger, bus)
+        order = orders.create_order([OrderLine("Chai", Money(50_00, "KES"))])
+        pay = payments.create_payment(order.id, Money(50_00, "KES"), None, None, "mpesa_stk")
+        payments.process_payment(pay.id, {"phone_number": "0712345678"})
+        started = sync.gateway.start_stk_push(
+            pay.id, "254712345678", Money(50_00, "KES"), account_reference(order.id)
+        )
+        payments.mark_awaiting_customer(pay.id, started.checkout_request_id)
+        wait_for(lambda: payments.get_payment(pay.id).status == "succeeded", 15, "the demo sale")
+        wait_for(lambda: seen and seen[-1].online and seen[-1].unsynced == 0, 15, "a status")
+        assert set(seen[-1].till_status()) == {"online", "unsynced", "last_sync", "offline_reason"}
+    finally:
+        sync.stop()
+    again = start_till_sync(ledger, bus, settings)
+    try:
+        wait_for(again.gateway.is_online, what="the demo relay after a restart")
+        assert credentials.load(settings) == first_terminal  # same relay, same pairing
+    finally:
+        again.stop()
+        ledger.close()
+        credentials.clear(settings)
