@@ -31,6 +31,9 @@ TERMINAL_KEY = "push.terminal_id"
 OFFSET_KEY = "push.seq_offset"
 LAST_PUSH_KEY = "push.last_at"
 PARKED_TYPE = "till.event_parked"
+# Statuses that can blame the events in the batch (malformed, too large); the others stop
+# the push as a whole until the configuration is fixed.
+EVENT_FAULTS = frozenset({400, 413, 422})
 _PARKED_NS = uuid.UUID("4f7f2a4e-8d0c-4a3e-9d55-2b1c1f0e9a11")
 
 
@@ -98,6 +101,8 @@ class Pusher:
             except RelayUnauthorized:
                 raise
             except RelayRefused as exc:
+                if exc.status not in EVENT_FAULTS:
+                    raise  # 403, 404, 405...: the relay or its address is wrong, not an event
                 if exc.status == 413 and len(wire) > 1:
                     # too many bytes for the relay: remember the smaller batch size
                     self._batch_size = limit = max(1, len(wire) // 2)

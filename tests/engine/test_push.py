@@ -13,7 +13,7 @@ from sqlalchemy import select
 from pos_app.store import outbox
 from pos_app.store.db import Ledger
 from pos_app.store.schema import outbox as outbox_table
-from sync.engine.client import RelayUnavailable
+from sync.engine.client import RelayRefused, RelayUnavailable
 from sync.engine.credentials import TerminalCredentials
 from sync.engine.link import RelayLink
 from sync.engine.push import PARKED_TYPE, Pusher, queue_counts
@@ -182,3 +182,12 @@ def test_too_large_batches_shrink_and_stay_small(ledger: Ledger) -> None:
     assert pusher.drain().pushed == 4
     assert route.call_count == calls + 1  # no second 413: the smaller size was kept
     assert queue_counts(ledger).parked == 0
+
+
+@respx.mock
+def test_a_relay_that_refuses_everyone_parks_nothing(ledger: Ledger) -> None:
+    respx.post(PUSH_URL).respond(403, json={"detail": "not from this address"})
+    _sell(ledger, 3)
+    with pytest.raises(RelayRefused):
+        Pusher(ledger, _link()).drain()
+    assert queue_counts(ledger).unsynced == 3 and queue_counts(ledger).parked == 0
