@@ -23,7 +23,7 @@ from pos_app.services.gateway import (
     StkStarted,
 )
 from sync.engine.client import RelayRefused, RelayUnauthorized, RelayUnavailable
-from sync.engine.link import NotPaired, RelayLink
+from sync.engine.link import NOT_PAIRED, NotPaired, RelayLink
 from sync.protocol import (
     PaymentState,
     PaymentView,
@@ -144,7 +144,7 @@ class RelayGateway:
             except NotPaired as exc:
                 raise GatewayUnavailable(exc.message) from None
             except RelayUnauthorized:
-                self._link.lost("not paired")
+                self._link.lost(NOT_PAIRED)
                 raise GatewayUnavailable(
                     "The relay no longer knows this till: pair it again in Settings."
                 ) from None

@@ -13,6 +13,8 @@ from pos_app.core.errors import DukaError
 from sync.engine.client import RelayClient
 from sync.engine.credentials import TerminalCredentials
 
+NOT_PAIRED = "not paired"
+
 
 class NotPaired(DukaError):
     def __init__(self) -> None:
@@ -39,7 +41,7 @@ class RelayLink:
         self._transport = transport
         self._credentials: TerminalCredentials | None = None
         self._client: RelayClient | None = None
-        self._state = LinkState(False, None, "not paired")
+        self._state = LinkState(False, None, NOT_PAIRED)
         self.use(credentials)
 
     def use(self, credentials: TerminalCredentials | None) -> None:
@@ -57,7 +59,7 @@ class RelayLink:
                 if credentials is not None
                 else None
             )
-            self._state = LinkState(False, None, None if credentials else "not paired")
+            self._state = LinkState(False, None, None if credentials else NOT_PAIRED)
         if old is not None:
             old.close()
 

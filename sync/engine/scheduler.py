@@ -28,7 +28,7 @@ from sync.engine import credentials, pairing
 from sync.engine.apply import EventApplier
 from sync.engine.client import RelayError, RelayUnauthorized, RelayUnavailable
 from sync.engine.gateway import RelayGateway
-from sync.engine.link import NotPaired, RelayLink
+from sync.engine.link import NOT_PAIRED, NotPaired, RelayLink
 from sync.engine.pull import Puller, run_pull_loop
 from sync.engine.push import PushBlocked, Pusher, queue_counts
 from sync.engine.reconcile import Reconciler, ReconcileTimings
@@ -204,7 +204,21 @@ class SyncEngine:
 
     # ---- jobs ------------------------------------------------------------------------------
 
+    def _adopt_new_pairing(self) -> None:
+        """The settings screen pairs through sync.engine.pairing.pair: pick up its token."""
+        try:
+            saved = credentials.load(self.settings)
+        except Exception:
+            log.warning("cannot read the relay token from the keyring", exc_info=True)
+            return
+        if saved is not None and saved != self.link.credentials:
+            self.link.use(saved)
+            self._push_backoff.succeeded()
+            self._pull_backoff.succeeded()
+
     def _push_job(self) -> None:
+        if self.link.credentials is None or self.link.state.offline_reason == NOT_PAIRED:
+            self._adopt_new_pairing()
         if not self._push_lock.acquire(blocking=False):
             self._push_again = True  # the running drain goes round once more
             return
@@ -274,7 +288,7 @@ class SyncEngine:
         retry_after = exc.retry_after_s if isinstance(exc, RelayUnavailable) else None
         delay = backoff.failed(retry_after)
         if isinstance(exc, NotPaired | RelayUnauthorized):
-            reason = "not paired"
+            reason = NOT_PAIRED
         else:
             reason = "relay unreachable" if isinstance(exc, RelayUnavailable) else str(exc)[:200]
         self.link.lost(reason)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from e2e_support import wait_for
+from e2e_support import FAST, wait_for
 
 from pos_app.config import TillSettings
 from pos_app.core.money import Money
@@ -14,9 +14,11 @@ from pos_app.services.counter import account_reference
 from pos_app.services.orders import OrderService
 from pos_app.services.payments import PaymentService
 from pos_app.store.db import open_ledger
+from sync.demo import start_demo_stack
 from sync.engine import credentials
+from sync.engine.pairing import pair
 from sync.engine.runtime import start_till_sync, wants_demo
-from sync.engine.scheduler import SyncStatus
+from sync.engine.scheduler import SyncEngine, SyncStatus
 
 
 def test_demo_mode_rings_up_an_stk_sale_and_survives_a_restart(tmp_path: Path) -> None:
@@ -52,4 +54,22 @@ def test_demo_mode_rings_up_an_stk_sale_and_survives_a_restart(tmp_path: Path) -
     finally:
         again.stop()
         ledger.close()
+        credentials.clear(settings)
+
+
+def test_a_running_engine_adopts_a_pairing_made_from_the_settings_screen(tmp_path: Path) -> None:
+    settings = TillSettings(data_dir=tmp_path / "till", keyring="memory", till_id="later")
+    credentials.clear(settings)
+    stack = start_demo_stack(tmp_path / "stack")  # a relay, but this till is not paired yet
+    ledger = open_ledger(settings)
+    engine = SyncEngine(ledger, EventBus(), settings, timings=FAST)
+    engine.start()
+    try:
+        wait_for(lambda: engine.status().offline_reason == "not paired", what="'not paired'")
+        pair(settings, stack.relay_url, stack.pairing_code())
+        wait_for(lambda: engine.status().online, what="the engine to use the new token")
+    finally:
+        engine.stop()
+        ledger.close()
+        stack.stop()
         credentials.clear(settings)
