@@ -14,12 +14,12 @@
         <translation>keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="194"/>
+        <location filename="../../pos_app/app.py" line="235"/>
         <source>Duka POS cannot start</source>
         <translation>Duka POS haiwezi kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="208"/>
+        <location filename="../../pos_app/app.py" line="250"/>
         <source>Opening the till&apos;s ledger…</source>
         <translation>Inafungua daftari la mauzo…</translation>
     </message>
@@ -683,62 +683,62 @@
         <translation>Imebatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="90"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="96"/>
         <source>REPRINT</source>
         <translation>NAKALA</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="93"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="99"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="94"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="100"/>
         <source>Date</source>
         <translation>Tarehe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="95"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="101"/>
         <source>Cashier</source>
         <translation>Keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="109"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="115"/>
         <source>TOTAL</source>
         <translation>JUMLA</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="114"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="120"/>
         <source>incl. VAT %1</source>
         <translation>pamoja na VAT %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="125"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="131"/>
         <source>Tendered</source>
         <translation>Iliyotolewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="132"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="138"/>
         <source>Change</source>
         <translation>Chenji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="138"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="144"/>
         <source>Ref.</source>
         <translation>Kumb.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="143"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="149"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="148"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="154"/>
         <source>TEST MODE</source>
         <translation>HALI YA MAJARIBIO</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="150"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="156"/>
         <source>Thank you for shopping with us!</source>
         <translation>Asante kwa kununua kwetu!</translation>
     </message>
@@ -959,12 +959,12 @@
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya Paystack havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="555"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="558"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="557"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="560"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -972,12 +972,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="562"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="565"/>
         <source>Paid %1 · still due %2</source>
         <translation>Imelipwa %1 · bado kinadaiwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="580"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="583"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>

@@ -550,6 +550,9 @@ class SalePage(QWidget):
         self.offline_label.setText("" if online else self._offline_reason())
 
     def _refresh_totals(self, balance: Any = None, *_args: Any) -> None:
+        # columns sized while the page was hidden keep a stale width: size them again
+        self.table.horizontalHeader().resizeSections(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         total = self.cart.total
         vat = total.vat_inclusive(self._vat_bps())[1]
         self.total_label.setText(self.tr("Total %1").replace("%1", total.format()))

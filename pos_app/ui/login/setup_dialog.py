@@ -80,7 +80,7 @@ class SetupDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("setup-dialog")
         self.setWindowTitle(self.tr("Set up this till"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
         self._tasks = tasks
         self._apply = apply
         self.result_value: Any = None

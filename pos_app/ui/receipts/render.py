@@ -65,10 +65,16 @@ def status_label(status: str) -> str:
     return labels.get(status, status)
 
 
+def _indent(text: str) -> str:
+    """HTML collapses leading spaces; a receipt's sub-lines keep their indent."""
+    stripped = text.lstrip(" ")
+    return "&nbsp;" * (len(text) - len(stripped)) + html.escape(stripped)
+
+
 def _row(left: str, right: str, bold: bool = False) -> str:
     weight = "font-weight:bold;" if bold else ""
     return (
-        f'<tr><td style="{weight}">{html.escape(left)}</td>'
+        f'<tr><td style="{weight}">{_indent(left)}</td>'
         f'<td align="right" style="{weight}">{html.escape(right)}</td></tr>'
     )
 
