@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 from pos_app.config import TillSettings
 from pos_app.services.bus import EventBus
+from pos_app.services.counter import PAYBILL_KEY
+from pos_app.store import state
 from pos_app.store.db import Ledger
 from sync.engine import credentials
 from sync.engine.gateway import RelayGateway
@@ -67,6 +69,10 @@ def start_till_sync(
 
         demo = start_demo_stack(settings.data_dir, till_settings=settings)
         log.info("demo mode: relay %s, sandbox %s", demo.relay_url, demo.sandbox_url)
+        with ledger.write() as conn:
+            if state.get(conn, PAYBILL_KEY) is None:
+                # the paybill the cashier shows is the sandbox's, so SIM-menu payments work
+                state.put(conn, PAYBILL_KEY, demo.sandbox.config.daraja_shortcode)
     engine = SyncEngine(ledger, bus, settings, on_status=on_status)
     engine.start()
     return TillSync(engine, demo)

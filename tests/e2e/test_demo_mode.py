@@ -10,9 +10,10 @@ from pos_app.config import TillSettings
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.services.bus import EventBus
-from pos_app.services.counter import account_reference
+from pos_app.services.counter import PAYBILL_KEY, account_reference
 from pos_app.services.orders import OrderService
 from pos_app.services.payments import PaymentService
+from pos_app.store import state
 from pos_app.store.db import open_ledger
 from sync.demo import start_demo_stack
 from sync.engine import credentials
@@ -45,6 +46,8 @@ def test_demo_mode_rings_up_an_stk_sale_and_survives_a_restart(tmp_path: Path) -
         wait_for(lambda: payments.get_payment(pay.id).status == "succeeded", 15, "the demo sale")
         wait_for(lambda: seen and seen[-1].online and seen[-1].unsynced == 0, 15, "a status")
         assert set(seen[-1].till_status()) == {"online", "unsynced", "last_sync", "offline_reason"}
+        with ledger.read() as conn:
+            assert state.get(conn, PAYBILL_KEY) == sync.demo.sandbox.config.daraja_shortcode
     finally:
         sync.stop()
     again = start_till_sync(ledger, bus, settings)
