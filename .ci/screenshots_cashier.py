@@ -36,6 +36,7 @@ from pos_app.ui.application import Translations, create_application  # noqa: E40
 from pos_app.ui.cashier.cod_page import CodPage  # noqa: E402
 from pos_app.ui.cashier.pages import cashier_pages  # noqa: E402
 from pos_app.ui.cashier.receipt_dialog import ReceiptDialog  # noqa: E402
+from pos_app.ui.cashier.sale_page import SalePage  # noqa: E402
 from pos_app.ui.cashier.shift_page import ShiftPage  # noqa: E402
 from pos_app.ui.login.setup_dialog import SetupDialog  # noqa: E402
 from pos_app.ui.login.sign_in import SignInDialog  # noqa: E402
@@ -65,6 +66,12 @@ class DemoGateway:
                                    f"https://checkout.paystack.com/{reference[:10]}")
 
     def request_status_check(self, payment_id: str) -> None:
+        return None
+
+    def refund_paystack(self, payment_id: str, amount: Money, reason: str) -> None:
+        return None
+
+    def set_test_mode(self, provider: str, enabled: bool) -> None:
         return None
 
 
@@ -160,6 +167,7 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
     window.set_user("Juma Otieno")
     window.show()
     sale = pages[0].widget
+    assert isinstance(sale, SalePage)
     wait_until(lambda: sale.quick_buttons[0].isEnabled())
 
     def scan(code: str) -> None:
@@ -175,7 +183,8 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
 
     def finish_sale() -> None:
         wait_until(lambda: sale.receipt_dialog is not None and sale.receipt_dialog.isVisible())
-        sale.receipt_dialog.close()
+        if sale.receipt_dialog is not None:
+            sale.receipt_dialog.close()
         sale.receipt_dialog = None
 
     # --- the sale screen with a cart ------------------------------------------------------
