@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any, Final
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import select, update
 
 from pos_app.core.errors import (
-    CurrencyMismatch,
     InsufficientTender,
     InvalidAmount,
     InvalidInput,
-    NotFound,
     Overpayment,
     PaymentError,
     SelfApprovalNotAllowed,
@@ -36,7 +32,7 @@ from pos_app.core.events import (
     RefundRecorded,
 )
 from pos_app.core.identifiers import normalize_phone
-from pos_app.core.money import Money, currency
+from pos_app.core.money import Money
 from pos_app.core.orders import Order, OrderStatus
 from pos_app.core.payments import (
     MANUAL_METHODS,
@@ -44,164 +40,42 @@ from pos_app.core.payments import (
     PROVIDER_OF_METHOD,
     PaymentMethod,
     PaymentProvider,
-    PaymentStatus,
     ProofType,
-    can_transition,
     initial_status,
     transition,
 )
-from pos_app.core.risk import RiskAssessment, RiskReason, single
+from pos_app.core.risk import RiskAssessment, single
 from pos_app.services import customers, orders, risk
-from pos_app.services.bus import EventBus
 from pos_app.services.customers import CustomerDetails
+from pos_app.services.payment_base import (
+    RECEIPT,
+    CashSale,
+    PaymentView,
+    ProofView,
+    S,
+    audit_summary,
+    load_payment,
+    money_of,
+    payment_view,
+)
+from pos_app.services.payment_outcomes import ApplyOutcome, ProviderOutcomes
 from pos_app.services.shop import load_settings
 from pos_app.services.unit import Change, ledger_change
 from pos_app.services.users import require_role
-from pos_app.store.crypto import FieldCipher
-from pos_app.store.db import Ledger
 from pos_app.store.schema import inbox, payments, proofs, refunds
 
-S = PaymentStatus
+__all__ = ["ApplyOutcome", "CashSale", "PaymentService", "PaymentView", "ProofView"]
+
 MAX_PROOF_IMAGE_BYTES: Final = 5 * 1024 * 1024
-RECEIPT = "receipt_number_ct"
-PROVIDER_REF = "provider_reference_ct"
-_INSERT_PAYMENT = payments.insert()
 
 
-class ApplyOutcome(StrEnum):
-    APPLIED = "applied"
-    DUPLICATE = "duplicate"  # this event id was applied before: nothing done
-    FLAGGED = "flagged"  # recorded, but a supervisor must look (amount mismatch, late pay)
-    UNMATCHED = "unmatched"  # no payment of this till matches
-    IGNORED = "ignored"  # the payment is already where the event would take it
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentView:
-    id: str
-    order_id: str
-    method: str
-    provider: str
-    amount: Money
-    status: str
-    needs_supervisor: bool
-    risk_score: int
-    risk_reasons: tuple[RiskReason, ...]
-    receipt_number: str | None
-    provider_reference: str | None
-    tendered: Money | None
-    change: Money | None
-    paid_amount: Money | None
-    refunded: Money
-    customer_id: str | None
-    test_mode: bool
-    created_at: datetime
-    updated_at: datetime
-
-    @property
-    def is_paid(self) -> bool:
-        return PaymentStatus(self.status) in PAID_STATUSES
-
-
-@dataclass(frozen=True, slots=True)
-class CashSale:
-    order_id: str
-    payment_id: str
-    amount: Money
-    tendered: Money
-    change: Money
-
-
-@dataclass(frozen=True, slots=True)
-class ProofView:
-    id: str
-    payment_id: str
-    proof_type: str
-    reference: str
-    has_image: bool
-    notes: str | None
-    submitted_by: str | None
-    submitted_at: datetime
-    decision: str | None
-    decided_by: str | None
-    decided_at: datetime | None
-
-
-def _money(amount: Money | int, code: str | None) -> Money:
-    """A Money from the guide's (amount, currency) pair or a Money; refuses zero/negative."""
-    if isinstance(amount, Money):
-        if code is not None and code != amount.currency:
-            currency(code)
-            raise CurrencyMismatch(amount.currency, code)
-        money = amount
-    else:
-        if code is None:
-            raise InvalidInput("An amount needs a currency.")
-        money = Money(amount, code)
-    return money.require_positive()
-
-
-def _load(conn: Connection, payment_id: str) -> Any:
-    row = conn.execute(select(payments).where(payments.c.id == payment_id)).first()
-    if row is None:
-        raise NotFound("payment", payment_id)
-    return row
-
-
-def _view(row: Any, cipher: FieldCipher) -> PaymentView:
-    code = row.currency
-    reasons = tuple(RiskReason(r["name"], r["points"], r["explanation"]) for r in row.risk_reasons)
-    return PaymentView(
-        id=row.id,
-        order_id=row.order_id,
-        method=row.method,
-        provider=row.provider,
-        amount=Money(row.amount_minor, code),
-        status=row.status,
-        needs_supervisor=bool(row.needs_supervisor),
-        risk_score=row.risk_score,
-        risk_reasons=reasons,
-        receipt_number=cipher.decrypt_text_opt(row.receipt_number_ct, "payments", RECEIPT, row.id),
-        provider_reference=cipher.decrypt_text_opt(
-            row.provider_reference_ct, "payments", PROVIDER_REF, row.id
-        ),
-        tendered=None if row.tendered_minor is None else Money(row.tendered_minor, code),
-        change=None if row.change_minor is None else Money(row.change_minor, code),
-        paid_amount=None
-        if row.paid_amount_minor is None
-        else Money(row.paid_amount_minor, row.paid_currency),
-        refunded=Money(row.refunded_minor, code),
-        customer_id=row.customer_id,
-        test_mode=bool(row.test_mode),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
-
-
-def _summary(row: Any, status: str | None = None) -> dict[str, Any]:
-    """What the audit log may say about a payment: no personal data."""
-    return {
-        "order_id": row.order_id,
-        "method": row.method,
-        "amount_minor": row.amount_minor,
-        "currency": row.currency,
-        "status": status or row.status,
-    }
-
-
-class PaymentService:
-    def __init__(self, ledger: Ledger, bus: EventBus) -> None:
-        self._ledger = ledger
-        self._bus = bus
-
-    @property
-    def _cipher(self) -> FieldCipher:
-        return self._ledger.cipher
+class PaymentService(ProviderOutcomes):
+    """The product guide's operations plus the counter's own (see the module docstring)."""
 
     # --- reading --------------------------------------------------------------------------
     def get_payment(self, payment_id: str) -> PaymentView:
         with self._ledger.read() as conn:
-            return _view(_load(conn, payment_id), self._cipher)
+            return payment_view(load_payment(conn, payment_id), self._cipher)
 
     def payments_for_order(self, order_id: str) -> list[PaymentView]:
         with self._ledger.read() as conn:
@@ -210,7 +84,7 @@ class PaymentService:
                 .where(payments.c.order_id == order_id)
                 .order_by(payments.c.created_at)
             )
-            return [_view(r, self._cipher) for r in rows]
+            return [payment_view(r, self._cipher) for r in rows]
 
     def needing_supervisor(self, limit: int = 100) -> list[PaymentView]:
         """Flagged payments, unknown outcomes and proofs waiting for a decision."""
@@ -224,7 +98,7 @@ class PaymentService:
                 .order_by(payments.c.created_at)
                 .limit(limit)
             )
-            return [_view(r, self._cipher) for r in rows]
+            return [payment_view(r, self._cipher) for r in rows]
 
     def proofs_for_payment(self, payment_id: str) -> list[ProofView]:
         with self._ledger.read() as conn:
@@ -276,79 +150,7 @@ class PaymentService:
                 .where(payments.c.customer_id == customer_id)
                 .order_by(payments.c.created_at)
             )
-            return [_view(r, self._cipher) for r in rows]
-
-    # --- internal writes ------------------------------------------------------------------
-    def _insert_payment(
-        self,
-        change: Change,
-        *,
-        order_id: str,
-        amount: Money,
-        method: PaymentMethod,
-        status: PaymentStatus,
-        customer_id: str | None,
-        created_by: str | None,
-        test_mode: bool = False,
-        tendered: Money | None = None,
-        change_given: Money | None = None,
-    ) -> str:
-        payment_id = str(uuid.uuid4())
-        now = datetime.now(UTC)
-        change.conn.execute(
-            _INSERT_PAYMENT,
-            {
-                "id": payment_id,
-                "order_id": order_id,
-                "customer_id": customer_id,
-                "method": method.value,
-                "provider": PROVIDER_OF_METHOD[method].value,
-                "amount_minor": amount.minor,
-                "currency": amount.currency,
-                "status": status.value,
-                "tendered_minor": None if tendered is None else tendered.minor,
-                "change_minor": None if change_given is None else change_given.minor,
-                "refunded_minor": 0,
-                "risk_score": 0,
-                "risk_reasons": [],
-                "needs_supervisor": False,
-                "test_mode": test_mode,
-                "created_by": created_by,
-                "created_at": now,
-                "updated_at": now,
-            },
-        )
-        return payment_id
-
-    def _move(
-        self, change: Change, row: Any, target: PaymentStatus, **values: Any
-    ) -> PaymentStatus:
-        new = transition(row.status, target)
-        change.conn.execute(
-            update(payments)
-            .where(payments.c.id == row.id)
-            .values(status=new.value, updated_at=datetime.now(UTC), **values)
-        )
-        orders.refresh_status(change.conn, row.order_id)
-        change.publish(
-            PaymentProcessed(
-                payment_id=row.id,
-                order_id=row.order_id,
-                amount=Money(row.amount_minor, row.currency),
-                provider=row.provider,
-                status=new.value,
-            )
-        )
-        return new
-
-    def _check_amount_against_order(self, conn: Connection, order_id: str, amount: Money) -> None:
-        total, _, owed = orders.amounts(conn, order_id)
-        if amount.currency != total.currency:
-            raise CurrencyMismatch(total.currency, amount.currency)
-        if amount > owed:
-            raise Overpayment(
-                f"{amount.format()} is more than the order still owes ({owed.format()})."
-            )
+            return [payment_view(r, self._cipher) for r in rows]
 
     # --- the product guide's operations ---------------------------------------------------
     def create_payment(
@@ -364,7 +166,7 @@ class PaymentService:
         test_mode: bool = False,
     ) -> PaymentView:
         """A payment for (part of) an order, in the method's first state, risk-scored."""
-        money = _money(amount, currency)
+        money = money_of(amount, currency)
         try:
             method = PaymentMethod(payment_method)
         except ValueError:
@@ -434,7 +236,7 @@ class PaymentService:
                     status=status.value,
                 )
             )
-            view = _view(_load(change.conn, payment_id), self._cipher)
+            view = payment_view(load_payment(change.conn, payment_id), self._cipher)
         return view
 
     def _customer(
@@ -456,7 +258,7 @@ class PaymentService:
         "phone_number" / "email", stored encrypted)."""
         data = dict(provider_data or {})
         with ledger_change(self._ledger, self._bus, actor_id) as change:
-            row = _load(change.conn, payment_id)
+            row = load_payment(change.conn, payment_id)
             method = PaymentMethod(row.method)
             amount = Money(row.amount_minor, row.currency)
             if method is PaymentMethod.CASH:
@@ -502,10 +304,10 @@ class PaymentService:
                 "payment.processed",
                 entity="payment",
                 entity_id=row.id,
-                details=_summary(row, new.value),
+                details=audit_summary(row, new.value),
                 payload=payload,
             )
-            view = _view(_load(change.conn, payment_id), self._cipher)
+            view = payment_view(load_payment(change.conn, payment_id), self._cipher)
         return view
 
     def submit_manual_payment_proof(
@@ -597,7 +399,7 @@ class PaymentService:
         orders.load_order_row(conn, order_id)
         proofable = (S.PENDING.value, S.AWAITING_CUSTOMER.value)
         if payment_id is not None:
-            row = _load(conn, payment_id)
+            row = load_payment(conn, payment_id)
             if row.order_id != order_id:
                 raise InvalidInput("That payment belongs to another order.")
             if PaymentMethod(row.method) not in MANUAL_METHODS:
@@ -653,7 +455,7 @@ class PaymentService:
                 "status": S.PENDING.value,
             },
         )
-        return _load(conn, new_id)
+        return load_payment(conn, new_id)
 
     def confirm_manual_payment(
         self, payment_id: str, admin_id: str, is_verified: bool, notes: str | None = None
@@ -662,7 +464,7 @@ class PaymentService:
         with ledger_change(self._ledger, self._bus, admin_id) as change:
             conn = change.conn
             require_role(conn, admin_id, "supervisor")
-            row = _load(conn, payment_id)
+            row = load_payment(conn, payment_id)
             target = S.VERIFIED if is_verified else S.REJECTED
             transition(row.status, target)  # refuse before writing anything
             proof = conn.execute(
@@ -719,7 +521,7 @@ class PaymentService:
                     proof_id=proof.id, payment_id=row.id, verified=is_verified, decided_by=admin_id
                 )
             )
-            view = _view(_load(conn, payment_id), self._cipher)
+            view = payment_view(load_payment(conn, payment_id), self._cipher)
         return view
 
     def is_transaction_processed(self, reference: str) -> bool:
@@ -862,7 +664,7 @@ class PaymentService:
     def settle_cod(self, payment_id: str, collected: Money, *, actor_id: str | None) -> PaymentView:
         """The rider brought the cash. A different amount is flagged, never taken as paid."""
         with ledger_change(self._ledger, self._bus, actor_id) as change:
-            row = _load(change.conn, payment_id)
+            row = load_payment(change.conn, payment_id)
             if row.method != PaymentMethod.CASH_ON_DELIVERY:
                 raise PaymentError("Only a cash-on-delivery payment is settled this way.")
             transition(row.status, S.SUCCEEDED)
@@ -907,317 +709,28 @@ class PaymentService:
                     "payment.cod_settled",
                     entity="payment",
                     entity_id=row.id,
-                    details=_summary(row, new.value),
+                    details=audit_summary(row, new.value),
                     payload={"payment_id": row.id, "status": new.value},
                 )
-            view = _view(_load(change.conn, payment_id), self._cipher)
+            view = payment_view(load_payment(change.conn, payment_id), self._cipher)
         return view
 
     def cancel_payment(self, payment_id: str, *, actor_id: str | None, reason: str) -> PaymentView:
         """Cancel a payment still open (COD not delivered, prompt abandoned, ...)."""
         with ledger_change(self._ledger, self._bus, actor_id) as change:
-            row = _load(change.conn, payment_id)
+            row = load_payment(change.conn, payment_id)
             new = self._move(change, row, S.CANCELLED)
             change.record(
                 "payment.cancelled",
                 entity="payment",
                 entity_id=row.id,
-                details={**_summary(row, new.value), "reason": reason},
+                details={**audit_summary(row, new.value), "reason": reason},
                 payload={"payment_id": row.id, "status": new.value, "reason": reason},
             )
-            view = _view(_load(change.conn, payment_id), self._cipher)
+            view = payment_view(load_payment(change.conn, payment_id), self._cipher)
         return view
 
     cancel_cod = cancel_payment
-
-    # --- online payments: what the relay / gateway reports --------------------------------
-    def mark_awaiting_customer(
-        self, payment_id: str, provider_reference: str, *, actor_id: str | None = None
-    ) -> PaymentView:
-        """The prompt or link is out (CheckoutRequestID / Paystack reference given)."""
-        return self._simple_move(
-            payment_id,
-            S.AWAITING_CUSTOMER,
-            "payment.awaiting_customer",
-            actor_id,
-            provider_reference=provider_reference,
-        )
-
-    def mark_initiation_failed(
-        self, payment_id: str, reason: str, *, actor_id: str | None = None
-    ) -> PaymentView:
-        return self._simple_move(
-            payment_id, S.FAILED, "payment.failed", actor_id, detail={"reason": reason}
-        )
-
-    def mark_unknown(
-        self, payment_id: str, reason: str, *, actor_id: str | None = None
-    ) -> PaymentView:
-        """The till cannot tell whether the customer paid: a supervisor must check."""
-        return self._simple_move(
-            payment_id,
-            S.UNKNOWN,
-            "payment.unknown",
-            actor_id,
-            detail={"reason": reason},
-            needs_supervisor=True,
-        )
-
-    def expire_payment(self, payment_id: str, *, actor_id: str | None = None) -> PaymentView:
-        return self._simple_move(payment_id, S.EXPIRED, "payment.expired", actor_id)
-
-    def _simple_move(
-        self,
-        payment_id: str,
-        target: PaymentStatus,
-        event_type: str,
-        actor_id: str | None,
-        *,
-        detail: dict[str, Any] | None = None,
-        provider_reference: str | None = None,
-        needs_supervisor: bool | None = None,
-    ) -> PaymentView:
-        with ledger_change(self._ledger, self._bus, actor_id) as change:
-            row = _load(change.conn, payment_id)
-            values: dict[str, Any] = {}
-            if provider_reference is not None:
-                values["provider_reference_ct"] = self._cipher.encrypt(
-                    provider_reference, "payments", PROVIDER_REF, row.id
-                )
-                values["provider_reference_bidx"] = risk.reference_index(
-                    self._cipher, provider_reference
-                )
-            if needs_supervisor is not None:
-                values["needs_supervisor"] = needs_supervisor
-            new = self._move(change, row, target, **values)
-            change.record(
-                event_type,
-                entity="payment",
-                entity_id=row.id,
-                details={**_summary(row, new.value), **(detail or {})},
-                payload={
-                    "payment_id": row.id,
-                    "status": new.value,
-                    **(detail or {}),
-                    **({"provider_reference": provider_reference} if provider_reference else {}),
-                },
-            )
-            view = _view(_load(change.conn, payment_id), self._cipher)
-        return view
-
-    def resolve_unknown(
-        self,
-        payment_id: str,
-        supervisor_id: str,
-        succeeded: bool,
-        *,
-        receipt_number: str | None = None,
-        notes: str | None = None,
-    ) -> PaymentView:
-        """A supervisor checked with the provider: the unknown payment did or did not arrive."""
-        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
-            require_role(change.conn, supervisor_id, "supervisor")
-            row = _load(change.conn, payment_id)
-            target = S.SUCCEEDED if succeeded else S.FAILED
-            values: dict[str, Any] = {"needs_supervisor": False}
-            if receipt_number:
-                values["receipt_number_ct"] = self._cipher.encrypt(
-                    receipt_number, "payments", RECEIPT, row.id
-                )
-                values["receipt_number_bidx"] = risk.reference_index(self._cipher, receipt_number)
-            new = self._move(change, row, target, **values)
-            change.record(
-                "payment.resolved",
-                entity="payment",
-                entity_id=row.id,
-                details=_summary(row, new.value),
-                payload={
-                    "payment_id": row.id,
-                    "status": new.value,
-                    "notes": notes,
-                    "receipt_number": receipt_number,
-                },
-            )
-            view = _view(_load(change.conn, payment_id), self._cipher)
-        return view
-
-    def apply_provider_event(
-        self,
-        event_id: str,
-        *,
-        status: PaymentStatus | str,
-        amount_minor: int,
-        currency: str,
-        payment_id: str | None = None,
-        provider_reference: str | None = None,
-        receipt_number: str | None = None,
-        relay_seq: int | None = None,
-        event_type: str = "payment.outcome",
-    ) -> ApplyOutcome:
-        """Apply a canonical provider outcome (succeeded / failed / cancelled / expired)
-        pulled from the relay, exactly once per event id. A paid amount or currency that
-        differs from what was asked is never taken as paid: the payment goes to `unknown`
-        and is flagged for a supervisor."""
-        target = PaymentStatus(status) if status in PaymentStatus._value2member_map_ else None
-        if target not in (S.SUCCEEDED, S.FAILED, S.CANCELLED, S.EXPIRED):
-            raise InvalidInput(
-                f"A provider outcome is succeeded/failed/cancelled/expired, not {status}."
-            )
-        with self._ledger.read() as conn:
-            if conn.execute(select(inbox.c.event_id).where(inbox.c.event_id == event_id)).first():
-                return ApplyOutcome.DUPLICATE
-        with ledger_change(self._ledger, self._bus, "relay") as change:
-            conn = change.conn
-            if conn.execute(select(inbox.c.event_id).where(inbox.c.event_id == event_id)).first():
-                change.nothing_changed()  # a concurrent delivery won the race
-                return ApplyOutcome.DUPLICATE
-            row = self._match(conn, payment_id, provider_reference)
-            if row is None:
-                outcome = ApplyOutcome.UNMATCHED
-                change.record(
-                    "provider_event.unmatched",
-                    entity="inbox",
-                    entity_id=event_id,
-                    details={
-                        "status": target.value,
-                        "amount_minor": amount_minor,
-                        "currency": currency,
-                    },
-                )
-            else:
-                outcome = self._apply(
-                    change, row, event_id, target, amount_minor, currency, receipt_number
-                )
-            conn.execute(
-                inbox.insert().values(
-                    event_id=event_id,
-                    relay_seq=relay_seq,
-                    type=event_type,
-                    result=outcome.value,
-                    applied_at=datetime.now(UTC),
-                )
-            )
-        return outcome
-
-    def _match(
-        self, conn: Connection, payment_id: str | None, provider_reference: str | None
-    ) -> Any:
-        if payment_id:
-            row = conn.execute(select(payments).where(payments.c.id == payment_id)).first()
-            if row is not None:
-                return row
-        if provider_reference:
-            try:
-                bidx = risk.reference_index(self._cipher, provider_reference)
-            except InvalidInput:
-                return None
-            return conn.execute(
-                select(payments).where(payments.c.provider_reference_bidx == bidx).limit(1)
-            ).first()
-        return None
-
-    def _apply(
-        self,
-        change: Change,
-        row: Any,
-        event_id: str,
-        target: PaymentStatus,
-        amount_minor: int,
-        code: str,
-        receipt_number: str | None,
-    ) -> ApplyOutcome:
-        current = PaymentStatus(row.status)
-        details = {"event_id": event_id, "reported": target.value, "was": current.value}
-        values: dict[str, Any] = {}
-        if receipt_number:
-            values["receipt_number_ct"] = self._cipher.encrypt(
-                receipt_number, "payments", RECEIPT, row.id
-            )
-            values["receipt_number_bidx"] = risk.reference_index(self._cipher, receipt_number)
-        if target is S.SUCCEEDED:
-            values["paid_amount_minor"] = amount_minor
-            values["paid_currency"] = code
-            mismatch = amount_minor != row.amount_minor or code != row.currency
-            if current in (S.SUCCEEDED, S.VERIFIED) and not mismatch:
-                change.record(
-                    "provider_event.ignored", entity="payment", entity_id=row.id, details=details
-                )
-                return ApplyOutcome.IGNORED
-            if current is S.AWAITING_VERIFICATION and not mismatch:
-                # the provider confirms what the cashier typed: stronger than any eyeball
-                return self._confirmed_by_provider(change, row, event_id, values, details)
-            if mismatch or not can_transition(current, S.SUCCEEDED):
-                # money arrived that does not fit: never "paid" without a supervisor
-                if can_transition(current, S.UNKNOWN):
-                    self._move(change, row, S.UNKNOWN, **values)
-                else:
-                    change.conn.execute(
-                        update(payments).where(payments.c.id == row.id).values(**values)
-                    )
-                reason = "amount_mismatch" if mismatch else "late_payment"
-                change.record(
-                    "payment.outcome_flagged",
-                    entity="payment",
-                    entity_id=row.id,
-                    details={
-                        **details,
-                        "reason": reason,
-                        "paid_minor": amount_minor,
-                        "paid_currency": code,
-                    },
-                    payload={
-                        "payment_id": row.id,
-                        "event_id": event_id,
-                        "reason": reason,
-                        "paid_minor": amount_minor,
-                        "paid_currency": code,
-                    },
-                )
-                assessment = single("amount_mismatch") if mismatch else single("late_payment")
-                risk.apply_flag(change, row.id, assessment, force=True)
-                return ApplyOutcome.FLAGGED
-        if not can_transition(current, target):
-            change.record(
-                "provider_event.ignored", entity="payment", entity_id=row.id, details=details
-            )
-            return ApplyOutcome.IGNORED
-        new = self._move(change, row, target, **values)
-        change.record(
-            "payment.outcome",
-            entity="payment",
-            entity_id=row.id,
-            details={**details, "status": new.value},
-            payload={
-                "payment_id": row.id,
-                "event_id": event_id,
-                "status": new.value,
-                "receipt_number": receipt_number,
-            },
-        )
-        return ApplyOutcome.APPLIED
-
-    def _confirmed_by_provider(
-        self,
-        change: Change,
-        row: Any,
-        event_id: str,
-        values: dict[str, Any],
-        details: dict[str, Any],
-    ) -> ApplyOutcome:
-        change.conn.execute(
-            update(proofs)
-            .where(proofs.c.payment_id == row.id, proofs.c.decision.is_(None))
-            .values(decision="provider_confirmed", decided_at=datetime.now(UTC))
-        )
-        new = self._move(change, row, S.VERIFIED, needs_supervisor=False, **values)
-        change.record(
-            "payment.outcome",
-            entity="payment",
-            entity_id=row.id,
-            details={**details, "status": new.value, "confirmed_by": "provider"},
-            payload={"payment_id": row.id, "event_id": event_id, "status": new.value},
-        )
-        return ApplyOutcome.APPLIED
 
     # --- refunds ---------------------------------------------------------------------------
     def refund(
@@ -1236,7 +749,7 @@ class PaymentService:
         with ledger_change(self._ledger, self._bus, supervisor_id) as change:
             conn = change.conn
             require_role(conn, supervisor_id, "supervisor")
-            row = _load(conn, payment_id)
+            row = load_payment(conn, payment_id)
             paid = Money(row.amount_minor, row.currency)
             already = Money(row.refunded_minor, row.currency)
             remaining = paid - already
@@ -1281,5 +794,5 @@ class PaymentService:
                 },
             )
             change.publish(RefundRecorded(refund_id=refund_id, payment_id=row.id, amount=amount))
-            view = _view(_load(conn, payment_id), self._cipher)
+            view = payment_view(load_payment(conn, payment_id), self._cipher)
         return view
