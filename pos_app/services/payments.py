@@ -62,7 +62,7 @@ from pos_app.services.payment_outcomes import ApplyOutcome, ProviderOutcomes
 from pos_app.services.shop import load_settings
 from pos_app.services.unit import Change, ledger_change
 from pos_app.services.users import require_role
-from pos_app.store.schema import inbox, payments, proofs, refunds
+from pos_app.store.schema import NEEDS_ATTENTION, inbox, payments, proofs, refunds
 
 __all__ = ["ApplyOutcome", "CashSale", "PaymentService", "PaymentView", "ProofView"]
 
@@ -91,10 +91,7 @@ class PaymentService(ProviderOutcomes):
         with self._ledger.read() as conn:
             rows = conn.execute(
                 select(payments)
-                .where(
-                    (payments.c.needs_supervisor.is_(True))
-                    | payments.c.status.in_([S.UNKNOWN.value, S.AWAITING_VERIFICATION.value])
-                )
+                .where(NEEDS_ATTENTION)  # the exact WHERE of the partial index
                 .order_by(payments.c.created_at)
                 .limit(limit)
             )

@@ -40,13 +40,19 @@ def reference_index(cipher: FieldCipher, reference: str) -> bytes:
 
 def usual_amount(conn: Connection, code: str) -> Money | None:
     """Median of the shop's recent paid sales in `code`; None while there are too few."""
+    # newest payments first through the created_at index, filtered afterwards: filtering
+    # first lets SQLite pick the status index and sort every paid sale the shop ever made
+    recent = (
+        select(payments.c.amount_minor, payments.c.status, payments.c.currency)
+        .order_by(payments.c.created_at.desc())
+        .limit(RECENT_SALES)
+        .subquery()
+    )
     amounts = list(
         conn.execute(
-            select(payments.c.amount_minor)
-            .where(payments.c.status.in_([s.value for s in PAID_STATUSES]))
-            .where(payments.c.currency == code)
-            .order_by(payments.c.created_at.desc())
-            .limit(RECENT_SALES)
+            select(recent.c.amount_minor)
+            .where(recent.c.status.in_([s.value for s in PAID_STATUSES]))
+            .where(recent.c.currency == code)
         ).scalars()
     )
     if len(amounts) < MIN_SALES_FOR_USUAL:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -286,6 +287,10 @@ audit_log = Table(
 Index("ix_payments_order_id", payments.c.order_id)
 Index("ix_payments_status", payments.c.status)
 Index("ix_payments_created_at", payments.c.created_at)
+# Literal SQL on purpose: SQLite uses a partial index only for a query whose WHERE repeats
+# the index's WHERE with the same literals (bound parameters would not match).
+NEEDS_ATTENTION = text("needs_supervisor = 1 OR status IN ('unknown', 'awaiting_verification')")
+Index("ix_payments_attention", payments.c.created_at, sqlite_where=NEEDS_ATTENTION)
 Index(
     "ix_payments_customer_id",
     payments.c.customer_id,

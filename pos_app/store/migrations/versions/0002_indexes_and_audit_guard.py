@@ -42,6 +42,15 @@ def upgrade() -> None:
     for name, table, columns in INDEXES:
         where = sa.text(f"{columns[0]} IS NOT NULL") if columns[0] in PARTIAL else None
         op.create_index(name, table, columns, sqlite_where=where)
+    # what a supervisor must look at, found without scanning every sale
+    op.create_index(
+        "ix_payments_attention",
+        "payments",
+        ["created_at"],
+        sqlite_where=sa.text(
+            "needs_supervisor = 1 OR status IN ('unknown', 'awaiting_verification')"
+        ),
+    )
     for verb in ("UPDATE", "DELETE"):
         op.execute(
             f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
@@ -52,5 +61,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for verb in ("update", "delete"):
         op.execute(f"DROP TRIGGER IF EXISTS audit_log_no_{verb}")
+    op.drop_index("ix_payments_attention", table_name="payments")
     for name, table, _ in reversed(INDEXES):
         op.drop_index(name, table_name=table)
