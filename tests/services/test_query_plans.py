@@ -55,3 +55,24 @@ def test_risk_scoring_reads_recent_sales_through_the_time_index(busy: Till) -> N
     assert any("ix_payments_created_at" in p for p in found), found
     assert not any("SCAN payments" in p and "INDEX" not in p for p in found), found
     assert not any("TEMP B-TREE" in p for p in found), found
+
+
+@pytest.mark.parametrize(
+    ("table", "call"),
+    [
+        ("payments", lambda t: t.services.payments.is_transaction_processed("QKX1234ABC")),
+        ("customers", lambda t: t.services.payments.payments_for_phone("0712345678")),
+        (
+            "proofs",
+            lambda t: t.services.payments.submit_manual_payment_proof(
+                t.order(1000), "mpesa_receipt", "QKX1234ABC"
+            ),
+        ),
+    ],
+)
+def test_blind_index_lookups_use_their_partial_indexes(
+    busy: Till, table: str, call: Callable[[Till], Any]
+) -> None:
+    found = plans(busy, lambda: call(busy), table)
+    assert found, "no query captured"
+    assert not any(f"SCAN {table}" in p and "INDEX" not in p for p in found), found
