@@ -49,6 +49,9 @@ from sync.relay.store.engine import IMMEDIATE, is_sqlite
 T = TypeVar("T")
 MAX_BATCH = 256
 _INSERT_RAW = insert(t.raw_webhooks).returning(t.raw_webhooks.c.id)
+_INSERT_RAW_MANY = insert(t.raw_webhooks).returning(
+    t.raw_webhooks.c.id, sort_by_parameter_order=True
+)
 _INSERT_PARKED = insert(t.parked)
 _INSERT_EVENT = insert(t.canonical_events)
 # The per-shop counter: the row lock it takes serialises numbering per shop (PostgreSQL), and a
@@ -60,10 +63,13 @@ _NEXT_SEQ = (
     .returning(t.shops.c.last_seq)
 )
 _SEEN = (
-    select(t.canonical_events.c.id)
-    .where(t.canonical_events.c.dedup_key == bindparam("key"))
-    .union_all(select(t.parked.c.id).where(t.parked.c.dedup_key == bindparam("key")))
-    .limit(1)
+    select(t.canonical_events.c.dedup_key)
+    .where(t.canonical_events.c.dedup_key.in_(bindparam("keys", expanding=True)))
+    .union_all(
+        select(t.parked.c.dedup_key).where(
+            t.parked.c.dedup_key.in_(bindparam("keys", expanding=True))
+        )
+    )
 )
 NOTIFY_CHANNEL = "duka_relay_events"
 MODES = ("test", "live")
@@ -430,15 +436,15 @@ class Store:
         if len(items) > 1:
             try:
                 with self.write() as conn:
-                    return [self._ingest_one(conn, raw, decide) for raw, decide in items]
+                    return list(self._ingest_many(conn, items))
             except Exception:
                 pass
         results: list[IngestResult | BaseException] = []
-        for raw, decide in items:
+        for item in items:
             for attempt in (1, 2):
                 try:
                     with self.write() as conn:
-                        results.append(self._ingest_one(conn, raw, decide))
+                        results.extend(self._ingest_many(conn, [item]))
                     break
                 except IntegrityError as exc:
                     if attempt == 2:
@@ -448,13 +454,49 @@ class Store:
                     break
         return results
 
-    def _ingest_one(
-        self, conn: Connection, raw: RawWebhook, decide: Callable[[Connection], Decision]
-    ) -> IngestResult:
-        decision = decide(conn)
-        verdict = self._verdict(conn, decision)
-        raw_id = self._insert_raw(conn, raw, verdict)
-        return self._apply(conn, raw_id, raw.shop_id, raw.provider, decision, verdict)
+    def _ingest_many(
+        self, conn: Connection, items: list[tuple[RawWebhook, Callable[[Connection], Decision]]]
+    ) -> list[IngestResult]:
+        """Decide each item, then write the batch with few statements: one duplicate check,
+        one multi-row insert of raw webhooks, one of parked items; events are numbered one by
+        one (each bumps its shop's counter)."""
+        decisions = [decide(conn) for _, decide in items]
+        keys = [d.dedup_key for d in decisions if isinstance(d, EventDraft | ParkDraft)]
+        seen = self._seen_keys(conn, [k for k in keys if k])
+        verdicts: list[str] = []
+        for decision in decisions:
+            if isinstance(decision, Ignored):
+                verdicts.append(decision.verdict)
+            elif isinstance(decision, Pending):
+                verdicts.append("pending")
+            elif decision.dedup_key and decision.dedup_key in seen:
+                verdicts.append("duplicate")
+            else:
+                if decision.dedup_key:
+                    seen.add(decision.dedup_key)  # a repeat later in this batch is a duplicate
+                verdicts.append("parked" if isinstance(decision, ParkDraft) else "event")
+        raw_rows = [
+            _raw_values(raw, verdict) for (raw, _), verdict in zip(items, verdicts, strict=True)
+        ]
+        raw_ids = [int(i) for i in conn.execute(_INSERT_RAW_MANY, raw_rows).scalars()]
+        now = utcnow()
+        parked_rows = [
+            {"shop_id": raw.shop_id, "raw_id": raw_id, "provider": raw.provider,
+             "reason": decision.reason, "dedup_key": decision.dedup_key,
+             "summary": decision.summary, "created_at": now}
+            for (raw, _), decision, verdict, raw_id in zip(items, decisions, verdicts, raw_ids,
+                                                           strict=True)
+            if verdict == "parked" and isinstance(decision, ParkDraft)
+        ]  # fmt: skip
+        if parked_rows:
+            conn.execute(_INSERT_PARKED, parked_rows)
+        return [
+            self._apply(conn, raw_id, raw.shop_id, raw.provider, decision, verdict)
+            if verdict in ("event", "pending")
+            else IngestResult(raw_id, verdict)
+            for (raw, _), decision, verdict, raw_id in zip(items, decisions, verdicts, raw_ids,
+                                                           strict=True)
+        ]  # fmt: skip
 
     def reject_webhook(self, raw: RawWebhook, verdict: str, detail: str) -> int:
         """Keep a refused webhook (forged signature, bad JSON...) for the owner to look at."""
@@ -464,18 +506,7 @@ class Store:
     def _insert_raw(
         self, conn: Connection, raw: RawWebhook, verdict: str, detail: str | None = None
     ) -> int:
-        values = {
-            "shop_id": raw.shop_id,
-            "provider": raw.provider,
-            "kind": raw.kind,
-            "received_at": raw.received_at,
-            "source_ip": raw.source_ip,
-            "headers": raw.headers,
-            "body": raw.body,
-            "verdict": verdict,
-            "detail": detail,
-        }
-        return int(conn.execute(_INSERT_RAW, values).scalar_one())
+        return int(conn.execute(_INSERT_RAW, _raw_values(raw, verdict, detail)).scalar_one())
 
     def _verdict(self, conn: Connection, decision: Decision) -> str:
         if isinstance(decision, Ignored):
@@ -520,8 +551,14 @@ class Store:
         return IngestResult(raw_id, verdict)
 
     def _seen(self, conn: Connection, dedup_key: str) -> bool:
-        # Resolved parked items have their key cleared, so only open ones count here.
-        return conn.execute(_SEEN, {"key": dedup_key}).first() is not None
+        return bool(self._seen_keys(conn, [dedup_key]))
+
+    def _seen_keys(self, conn: Connection, keys: list[str]) -> set[str]:
+        """The keys already used by an event or an open parked item (resolving a parked item
+        clears its key)."""
+        if not keys:
+            return set()
+        return {row[0] for row in conn.execute(_SEEN, {"keys": keys})}
 
     def append_event(
         self, conn: Connection, shop_id: str, draft: EventDraft, raw_id: int | None
@@ -859,6 +896,20 @@ class Store:
             }
             self._audit(conn, None, "system", "purge", counts)
         return counts
+
+
+def _raw_values(raw: RawWebhook, verdict: str, detail: str | None = None) -> dict[str, Any]:
+    return {
+        "shop_id": raw.shop_id,
+        "provider": raw.provider,
+        "kind": raw.kind,
+        "received_at": raw.received_at,
+        "source_ip": raw.source_ip,
+        "headers": raw.headers,
+        "body": raw.body,
+        "verdict": verdict,
+        "detail": detail,
+    }
 
 
 def event_from_row(row: Row[Any]) -> CanonicalPaymentEvent:
