@@ -29,6 +29,7 @@ from sync.protocol import (
 )
 from sync.providers.base import PaymentOutcome, ProviderError
 from sync.providers.phones import InvalidPhone, mask_msisdn, normalise_msisdn
+from sync.relay import idempotency
 from sync.relay.context import RelayContext, relay
 from sync.relay.observability import PAYMENT_CHECKS, TERMINAL_CALLS
 from sync.relay.store.store import EventDraft, ParkDraft, request_hash, utcnow
@@ -37,7 +38,6 @@ from sync.relay.webhooks import OUTCOME_STATUS, WEBHOOK_PREFIX
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/terminal/payments")
-WAIT_FOR_FIRST_S = 30.0
 
 
 def view(row: Row[Any]) -> PaymentView:
@@ -78,17 +78,7 @@ async def _idempotent(
     payload = json_body(model, body, operation)
     if isinstance(payload, Response):
         return payload
-    digest = request_hash(body)
-    claim, response = await ctx.store.run(
-        ctx.store.claim_idempotency_key, till.shop_id, key, till.id, digest
-    )
-    waited = 0.0
-    while claim == "running" and waited < WAIT_FOR_FIRST_S:
-        await asyncio.sleep(0.05)
-        waited += 0.05
-        claim, response = await ctx.store.run(
-            ctx.store.claim_idempotency_key, till.shop_id, key, till.id, digest
-        )
+    claim, response = await idempotency.claim(ctx, till.shop_id, key, till.id, request_hash(body))
     if claim == "conflict":
         return error(409, "Idempotency-Key reused with a different request", operation)
     if claim == "running":

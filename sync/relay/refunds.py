@@ -3,7 +3,6 @@ asks here. Idempotent on the refund id (Paystack itself would refund twice)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 from fastapi import APIRouter, Request, Response
@@ -16,6 +15,7 @@ from sync.protocol import (
     RefundView,
 )
 from sync.providers.base import ProviderError
+from sync.relay import idempotency
 from sync.relay.context import relay
 from sync.relay.observability import TERMINAL_CALLS
 from sync.relay.store.store import request_hash
@@ -23,7 +23,6 @@ from sync.relay.terminal import TillDep, error, json_body
 
 router = APIRouter(prefix="/api/v1/terminal/payments")
 OPERATION = "refund_paystack"
-WAIT_FOR_FIRST_S = 30.0
 
 
 @router.post("/{payment_id}/refund")
@@ -45,17 +44,7 @@ async def refund(request: Request, payment_id: str, till: TillDep) -> Response:
         return error(422, "the refund is larger than the payment or in another currency",
                      OPERATION)  # fmt: skip
     scoped = f"refund:{key}"
-    digest = request_hash(body)
-    claim, done = await ctx.store.run(
-        ctx.store.claim_idempotency_key, till.shop_id, scoped, till.id, digest
-    )
-    waited = 0.0
-    while claim == "running" and waited < WAIT_FOR_FIRST_S:
-        await asyncio.sleep(0.05)
-        waited += 0.05
-        claim, done = await ctx.store.run(
-            ctx.store.claim_idempotency_key, till.shop_id, scoped, till.id, digest
-        )
+    claim, done = await idempotency.claim(ctx, till.shop_id, scoped, till.id, request_hash(body))
     if claim == "conflict":
         return error(409, "Idempotency-Key reused with a different request", OPERATION)
     if claim == "running":
