@@ -63,8 +63,12 @@ def _print(data: Any) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    _store(args).close()  # migrate (and create the master key) once, before the workers start
+    store = _store(args)  # migrate (and create the master key) once, before the workers start
+    sqlite = store.sqlite
+    store.close()
+    if sqlite and args.workers > 1:
+        print("SQLite serves one process; use PostgreSQL for --workers > 1", file=sys.stderr)
+        return 2
     uvicorn.run(
         "sync.relay.cli:app_factory",
         factory=True,
@@ -78,7 +82,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         proxy_headers=False,
         timeout_keep_alive=30,
     )
-    del settings
     return 0
 
 

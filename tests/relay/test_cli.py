@@ -119,3 +119,7 @@ def test_module_entry_point_runs() -> None:
                           text=True, env={**os.environ}, timeout=60)  # fmt: skip
     assert done.returncode == 0
     assert "replay-parked" in done.stdout and "serve" in done.stdout
+
+
+def test_serve_refuses_several_workers_on_sqlite(env: Path) -> None:
+    assert main(["serve", "--workers", "2"]) == 2
