@@ -13,7 +13,10 @@ from __future__ import annotations
 import argparse
 import json
 import operator
+import os
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -21,6 +24,7 @@ import time
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 # Run as a script, this file's directory comes first on sys.path and its name would hide the
 # `sync` package: look past it.
@@ -39,10 +43,12 @@ from pos_app.services.payments import PaymentService  # noqa: E402
 from pos_app.store import outbox  # noqa: E402
 from pos_app.store.db import open_ledger  # noqa: E402
 from sync.demo import start_demo_stack  # noqa: E402
+from sync.engine.pairing import pair  # noqa: E402
 from sync.engine.push import queue_counts  # noqa: E402
 from sync.engine.scheduler import EngineTimings, SyncEngine  # noqa: E402
 from sync.sandbox.daraja_api import stk_callback_body  # noqa: E402
 
+ROOT = Path(__file__).resolve().parent.parent
 NO_CALLBACK_PHONE = "0712349004"  # the sandbox leaves the callback to us: we time it
 
 
@@ -63,11 +69,42 @@ def sale_payload(i: int) -> dict[str, object]:
     }  # fmt: skip
 
 
+def relay_cli(env: dict[str, str], *args: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-m", "sync.relay", *args], env=env, check=True, capture_output=True,
+        text=True, cwd=ROOT,
+    )  # fmt: skip
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
+
+
 def bench_drain(root: Path, events: int) -> float:
+    """The relay runs as its own process (`duka-relay serve`), as in production: in-process it
+    would share the GIL with the till and measure that instead."""
     settings = TillSettings(data_dir=root / "drain-till", keyring="memory", till_id="bench")
-    stack = start_demo_stack(root / "drain-stack", till_settings=settings)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DUKA_RELAY_DATA_DIR": str(root / "drain-relay"),
+           "DUKA_RELAY_PUBLIC_BASE_URL": url, "DUKA_RELAY_LOG_LEVEL": "WARNING"}  # fmt: skip
+    shop_id = relay_cli(env, "create-shop", "Bench shop")["shop_id"]
+    code = relay_cli(env, "pair-till", "--shop", shop_id)["pairing_code"]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sync.relay", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
     ledger = open_ledger(settings)
     try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("the relay did not start")
+            time.sleep(0.1)
+        pair(settings, url, code)
         with ledger.write() as conn:
             for i in range(events):
                 outbox.append(conn, ledger.cipher, type="sale.cash", payload=sale_payload(i))
@@ -80,11 +117,18 @@ def bench_drain(root: Path, events: int) -> float:
         engine.link.close()
     finally:
         ledger.close()
-        stack.stop()
+        server.terminate()
+        server.wait(timeout=30)
     rate = events / elapsed
     print(f"drain: {events} events in {elapsed:.2f} s = {rate:,.0f} events/s "
           f"({report.batches} batches)")  # fmt: skip
     return rate
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def bench_webhook_to_till(root: Path, payments: int) -> list[float]:
