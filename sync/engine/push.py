@@ -65,6 +65,26 @@ def queue_counts(ledger: Ledger) -> QueueCounts:
     return QueueCounts(unsynced=counts.get(False, 0), parked=counts.get(True, 0))
 
 
+@dataclass(frozen=True)
+class ParkedEvent:
+    seq: int
+    event_id: str
+    type: str
+    occurred_at: datetime
+    reason: str
+
+
+def parked_events(ledger: Ledger) -> list[ParkedEvent]:
+    """Outbox events the relay refused, for a supervisor to look at (oldest first)."""
+    with ledger.read() as conn:
+        rows = conn.execute(
+            select(outbox_table)
+            .where(outbox_table.c.parked.is_(True), outbox_table.c.pushed_at.is_(None))
+            .order_by(outbox_table.c.seq)
+        ).all()
+    return [ParkedEvent(r.seq, r.event_id, r.type, r.occurred_at, r.last_error or "") for r in rows]
+
+
 def parked_stand_in_id(event_id: str) -> uuid.UUID:
     return uuid.uuid5(_PARKED_NS, event_id)
 

@@ -16,7 +16,7 @@ from pos_app.store.schema import outbox as outbox_table
 from sync.engine.client import RelayRefused, RelayUnavailable
 from sync.engine.credentials import TerminalCredentials
 from sync.engine.link import RelayLink
-from sync.engine.push import PARKED_TYPE, Pusher, queue_counts
+from sync.engine.push import PARKED_TYPE, Pusher, parked_events, queue_counts
 
 RELAY = "https://relay.test"
 PUSH_URL = f"{RELAY}/api/v1/terminal/events"
@@ -125,6 +125,8 @@ def test_one_bad_event_is_parked_and_the_queue_keeps_moving(ledger: Ledger) -> N
     with ledger.read() as conn:
         bad = conn.execute(select(outbox_table).where(outbox_table.c.type == "bad")).one()
     assert bad.parked and "422" in bad.last_error
+    [listed] = parked_events(ledger)
+    assert listed.type == "bad" and "422" in listed.reason
 
 
 @respx.mock
@@ -191,3 +193,19 @@ def test_a_relay_that_refuses_everyone_parks_nothing(ledger: Ledger) -> None:
     with pytest.raises(RelayRefused):
         Pusher(ledger, _link()).drain()
     assert queue_counts(ledger).unsynced == 3 and queue_counts(ledger).parked == 0
+
+
+@respx.mock
+def test_a_relay_restored_from_an_old_backup_gets_the_lost_events_again(ledger: Ledger) -> None:
+    relay = ScriptedRelay()
+    respx.post(PUSH_URL).mock(side_effect=relay)
+    _sell(ledger, 5)
+    pusher = Pusher(ledger, _link())
+    pusher.drain()
+    # the relay comes back from a backup taken after event 3
+    relay.stored = {k: e for k, e in relay.stored.items() if e["till_seq"] <= 3}
+    relay.expected = 4
+    _sell(ledger, 1)
+    assert pusher.drain().pushed == 1
+    assert sorted(e["till_seq"] for e in relay.stored.values()) == [1, 2, 3, 4, 5, 6]
+    assert all(e["type"] == "payment.recorded" for e in relay.stored.values())
