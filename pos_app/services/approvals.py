@@ -29,6 +29,10 @@ from pos_app.store.schema import payments, proofs, users
 S = PaymentStatus
 
 
+class NotesRequired(InvalidInput):
+    """A rejection must say why: the cashier reads it to the customer."""
+
+
 class ItemKind(StrEnum):
     PROOF = "proof"  # a typed receipt code / SMS / slip waits for verification
     UNKNOWN = "unknown"  # the till cannot tell if the money arrived (mismatch, late pay)
@@ -206,7 +210,7 @@ class ApprovalService:
         action = "approval.refused"
         try:
             if not approve and not notes.strip():
-                raise InvalidInput("Say why you reject it (the cashier will read this).")
+                raise NotesRequired("Say why you reject it (the cashier will read this).")
             self._supervisor(supervisor_id, pin)
             if item.kind is ItemKind.PROOF:
                 return self._payments.confirm_manual_payment(

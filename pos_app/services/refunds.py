@@ -32,6 +32,24 @@ from pos_app.store.schema import orders, payments, refunds, shifts
 S = PaymentStatus
 
 
+class AlreadyRefunded(PaymentError):
+    def __init__(self) -> None:
+        super().__init__("This payment was already refunded in full.")
+
+
+class RefundTooLarge(PaymentError):
+    def __init__(self, asked: Money, remaining: Money) -> None:
+        super().__init__(
+            f"{asked.format()} is more than was paid and not yet refunded ({remaining.format()})."
+        )
+        self.asked = asked
+        self.remaining = remaining
+
+
+class ReversalCodeMissing(InvalidInput):
+    """An M-Pesa reversal is recorded with the code of the reversal transaction."""
+
+
 class RefundMethod(StrEnum):
     CASH_DRAWER = "cash_drawer"
     MPESA_REVERSAL = "mpesa_reversal"
@@ -162,20 +180,17 @@ class RefundService:
                 view.status in (S.SUCCEEDED, S.VERIFIED, S.PARTIALLY_REFUNDED)
                 and target.remaining.is_zero
             ):
-                raise PaymentError("This payment was already refunded in full.")
+                raise AlreadyRefunded()
             if PaymentStatus(view.status) not in PAID_STATUSES:
                 raise PaymentError(f"A {view.status} payment has no money to give back.")
             if amount.currency != view.amount.currency:
                 raise InvalidInput(f"Refund in {view.amount.currency}, the payment's currency.")
             if amount > target.remaining:
-                raise PaymentError(
-                    f"{amount.format()} is more than was paid and not yet refunded "
-                    f"({target.remaining.format()})."
-                )
+                raise RefundTooLarge(amount, target.remaining)
             text = reason.strip()
             if target.refund_method is RefundMethod.MPESA_REVERSAL:
                 if not reversal_code or not reversal_code.strip():
-                    raise InvalidInput(
+                    raise ReversalCodeMissing(
                         "Type the M-Pesa reversal's transaction code from the confirmation SMS."
                     )
                 text = f"{text} (M-Pesa reversal {reversal_code.strip().upper()})"

@@ -4,187 +4,187 @@
 <context>
     <name>ApprovalsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="118"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="123"/>
         <source>Waiting for a decision</source>
         <translation>Yanasubiri uamuzi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="122"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="127"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="133"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="138"/>
         <source>Risk</source>
         <translation>Hatari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="134"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="139"/>
         <source>Kind</source>
         <translation>Aina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="135"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="140"/>
         <source>Expected</source>
         <translation>Kinachotarajiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="136"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="141"/>
         <source>Claimed</source>
         <translation>Kinachodaiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="137"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="142"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="138"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="143"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="144"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="149"/>
         <source>Nothing is waiting: every proof and flagged payment has been decided.</source>
         <translation>Hakuna kinachosubiri: kila uthibitisho na malipo yaliyowekewa alama yameamuliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="166"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="171"/>
         <source>The relay saw this payment</source>
         <translation>Relay iliona malipo haya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="171"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="176"/>
         <source>Accept: it matches</source>
         <translation>Kubali: yanalingana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="185"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="190"/>
         <source>Decision</source>
         <translation>Uamuzi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="189"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="194"/>
         <source>Notes (required to reject)</source>
         <translation>Maelezo (yanahitajika ili kukataa)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="191"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="196"/>
         <source>Notes</source>
         <translation>Maelezo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="194"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="199"/>
         <source>Decided by</source>
         <translation>Ameamua</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="199"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="204"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="201"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="206"/>
         <source>Approve</source>
         <translation>Idhinisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="204"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="209"/>
         <source>Reject</source>
         <translation>Kataa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="280"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="291"/>
         <source>Pick a payment on the left to see its details.</source>
         <translation>Chagua malipo upande wa kushoto kuona maelezo yake.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="284"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="295"/>
         <source>not reported</source>
         <translation>haijaripotiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="292"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="303"/>
         <source>Expected: %1</source>
         <translation>Kinachotarajiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="293"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="304"/>
         <source>Claimed: %1</source>
         <translation>Kinachodaiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="296"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="307"/>
         <source>Reference: %1</source>
         <translation>Kumbukumbu: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="298"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="309"/>
         <source>Submitted by: %1</source>
         <translation>Imewasilishwa na: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="300"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="311"/>
         <source>Cashier&apos;s note: %1</source>
         <translation>Maelezo ya keshia: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="301"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="312"/>
         <source>Risk score: %1 of 100</source>
         <translation>Alama ya hatari: %1 kati ya 100</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="308"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="319"/>
         <source>Warning: this code was already used on another sale: %1</source>
         <translation>Tahadhari: msimbo huu ulishatumika kwenye mauzo mengine: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="318"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="329"/>
         <source>%1 confirmation %2 for %3, received %4.</source>
         <translation>Uthibitisho wa %1 %2 wa %3, ulipokelewa %4.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="327"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="342"/>
         <source>Opening the receipt photo…</source>
         <translation>Inafungua picha ya risiti…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="342"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="358"/>
         <source>No photo was attached.</source>
         <translation>Hakuna picha iliyoambatishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="351"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="367"/>
         <source>The receipt photo is damaged and cannot be shown. Ask the customer for the SMS or a new photo.</source>
         <translation>Picha ya risiti imeharibika na haiwezi kuonyeshwa. Mwombe mteja SMS au picha mpya.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="374"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="390"/>
         <source>The receipt photo cannot be opened: %1</source>
         <translation>Picha ya risiti haiwezi kufunguliwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="389"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="405"/>
         <source>Approved.</source>
         <translation>Imeidhinishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="389"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="405"/>
         <source>Rejected.</source>
         <translation>Imekataliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="402"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="418"/>
         <source>Approved: matched to the relay&apos;s confirmation.</source>
         <translation>Imeidhinishwa: inalingana na uthibitisho wa relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="407"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="423"/>
         <source>Type the PIN of the person deciding.</source>
         <translation>Andika PIN ya anayeamua.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="410"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="426"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
@@ -302,176 +302,176 @@
 <context>
     <name>RefundsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="62"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="65"/>
         <source>Refunds and voids</source>
         <translation>Marejesho na ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="66"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="69"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="72"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="75"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="134"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="73"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="76"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="74"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="77"/>
         <source>Paid</source>
         <translation>Imelipwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="75"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="78"/>
         <source>Refunded</source>
         <translation>Imerejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="76"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="79"/>
         <source>Can still refund</source>
         <translation>Bado inaweza kurejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="77"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="80"/>
         <source>Shift</source>
         <translation>Zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="82"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="85"/>
         <source>No paid sales yet.</source>
         <translation>Bado hakuna mauzo yaliyolipwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="86"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="89"/>
         <source>Give money back</source>
         <translation>Rudisha pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="91"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="94"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="134"/>
         <source>How</source>
         <translation>Vipi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="94"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="97"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="134"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="97"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="100"/>
         <source>e.g. SGR4T7YU2P</source>
         <translation>k.m. SGR4T7YU2P</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="98"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="101"/>
         <source>M-Pesa reversal code</source>
         <translation>Msimbo wa kurudisha M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="102"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="105"/>
         <source>Why is the money given back?</source>
         <translation>Kwa nini pesa zinarudishwa?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="103"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="106"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="134"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="106"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="109"/>
         <source>Supervisor</source>
         <translation>Msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="111"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="114"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="113"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="116"/>
         <source>Refund</source>
         <translation>Rejesha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="116"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="119"/>
         <source>Void the whole sale</source>
         <translation>Batilisha mauzo yote</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="127"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="130"/>
         <source>Recent refunds</source>
         <translation>Marejesho ya hivi karibuni</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="136"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="139"/>
         <source>No refunds given.</source>
         <translation>Hakuna marejesho yaliyotolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="179"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="183"/>
         <source>open</source>
         <translation>wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="179"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="183"/>
         <source>closed</source>
         <translation>imefungwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="213"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="217"/>
         <source>Pick a paid sale above.</source>
         <translation>Chagua mauzo yaliyolipwa hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="217"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="221"/>
         <source>Hand the cash back from the drawer.</source>
         <translation>Rudisha pesa taslimu kutoka droo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="219"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="223"/>
         <source>Reverse it on the M-Pesa business phone first, then type the code here.</source>
         <translation>Kwanza rudisha muamala kwenye simu ya biashara ya M-Pesa, kisha andika msimbo hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="221"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="225"/>
         <source>Paystack refunds the card through the relay.</source>
         <translation>Paystack inarejesha pesa kwenye kadi kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="223"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="227"/>
         <source>Send the transfer back from the bank, then record it here.</source>
         <translation>Rudisha uhamisho kutoka benki, kisha uandike hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="235"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="239"/>
         <source>Type the amount to give back.</source>
         <translation>Andika kiasi cha kurudisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="245"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="249"/>
         <source>Refund recorded: %1.</source>
         <translation>Rejesho limeandikwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="258"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="262"/>
         <source>The sale was voided.</source>
         <translation>Mauzo yamebatilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="263"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="267"/>
         <source>Type the supervisor&apos;s PIN.</source>
         <translation>Andika PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="267"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="271"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
@@ -779,109 +779,104 @@
 <context>
     <name>Supervisor</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="47"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="50"/>
         <source>Far above this shop&apos;s usual sale.</source>
         <translation>Juu sana kuliko mauzo ya kawaida ya duka hili.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="50"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="53"/>
         <source>Many payment attempts in a few minutes.</source>
         <translation>Majaribio mengi ya kulipa ndani ya dakika chache.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="53"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="56"/>
         <source>This receipt / reference code was already used.</source>
         <translation>Msimbo huu wa risiti / kumbukumbu ulishatumika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="56"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="59"/>
         <source>The amount or currency paid differs from the amount asked.</source>
         <translation>Kiasi au sarafu iliyolipwa ni tofauti na kilichoombwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="59"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="62"/>
         <source>First payment from this customer.</source>
         <translation>Malipo ya kwanza ya mteja huyu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="62"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="65"/>
         <source>Manual proof: nobody but the cashier has seen this money.</source>
         <translation>Uthibitisho wa mkono: hakuna aliyeona pesa hizi isipokuwa keshia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="65"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="68"/>
         <source>Paid after the till had given up waiting.</source>
         <translation>Imelipwa baada ya mashine kuacha kusubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="74"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="77"/>
         <source>Proof</source>
         <translation>Uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="75"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="78"/>
         <source>Unclear outcome</source>
         <translation>Matokeo yasiyo wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="76"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="79"/>
         <source>High risk</source>
         <translation>Hatari kubwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="82"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="85"/>
         <source>Cash</source>
         <translation>Pesa taslimu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="83"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="86"/>
         <source>Cash on delivery</source>
         <translation>Malipo wakati wa kupokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="84"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="87"/>
         <source>M-Pesa prompt</source>
         <translation>Ombi la M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="85"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="88"/>
         <source>M-Pesa paybill</source>
         <translation>Paybill ya M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="86"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="89"/>
         <source>Paystack link</source>
         <translation>Kiungo cha Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="87"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="90"/>
         <source>Bank transfer</source>
         <translation>Uhamisho wa benki</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="88"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="91"/>
         <source>Mobile money (manual)</source>
         <translation>Pesa za simu (kwa mkono)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="89"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="92"/>
         <source>Cash from the drawer</source>
         <translation>Pesa taslimu kutoka droo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="90"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="93"/>
         <source>M-Pesa reversal</source>
         <translation>Kurudisha M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="91"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="94"/>
         <source>Paystack refund</source>
         <translation>Rejesho la Paystack</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="41"/>
-        <source>Something went wrong; nothing was changed. Try again.</source>
-        <translation>Hitilafu imetokea; hakuna kilichobadilishwa. Jaribu tena.</translation>
     </message>
     <message>
         <location filename="../../pos_app/ui/supervisor/__init__.py" line="76"/>
@@ -894,24 +889,94 @@
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="88"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="90"/>
         <source>Reports</source>
         <translation>Ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="94"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="96"/>
         <source>Staff</source>
         <translation>Wafanyakazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="102"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="106"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="108"/>
         <source>Audit trail</source>
         <translation>Kumbukumbu za ukaguzi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="60"/>
+        <source>Wrong PIN.</source>
+        <translation>PIN si sahihi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="61"/>
+        <source>Wrong PIN. %1 tries left before lock-out.</source>
+        <translation>PIN si sahihi. Yamebaki majaribio %1 kabla ya kufungiwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="65"/>
+        <source>Too many wrong PINs: locked until %1 UTC.</source>
+        <translation>PIN zisizo sahihi nyingi mno: umefungiwa hadi %1 UTC.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="70"/>
+        <source>%1 is more than was paid and not yet refunded (%2).</source>
+        <translation>%1 ni zaidi ya kilicholipwa na bado hakijarejeshwa (%2).</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="79"/>
+        <source>This needs a supervisor&apos;s PIN.</source>
+        <translation>Hii inahitaji PIN ya msimamizi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="81"/>
+        <source>This user is deactivated.</source>
+        <translation>Mtumiaji huyu amezimwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="84"/>
+        <source>You submitted this proof: another supervisor must approve it.</source>
+        <translation>Uliwasilisha uthibitisho huu mwenyewe: msimamizi mwingine lazima auidhinishe.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="90"/>
+        <source>This is the last active supervisor: add another supervisor before deactivating this one.</source>
+        <translation>Huyu ndiye msimamizi wa mwisho aliye hai: ongeza msimamizi mwingine kabla ya kumzima huyu.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="98"/>
+        <source>This payment was already refunded in full.</source>
+        <translation>Malipo haya yalisharejeshwa yote.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="102"/>
+        <source>Type the M-Pesa reversal&apos;s transaction code from the confirmation SMS.</source>
+        <translation>Andika msimbo wa muamala wa kurudisha M-Pesa kutoka SMS ya uthibitisho.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="109"/>
+        <source>Say why you reject it (the cashier will read this).</source>
+        <translation>Eleza kwa nini unakataa (keshia atasoma hili).</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="115"/>
+        <source>This stored item cannot be decrypted: it was damaged or altered.</source>
+        <translation>Kitu hiki kilichohifadhiwa hakiwezi kufunguliwa: kimeharibika au kimebadilishwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="121"/>
+        <source>The disk is full: nothing was saved. Free some space, then try again.</source>
+        <translation>Diski imejaa: hakuna kilichohifadhiwa. Toa nafasi, kisha ujaribu tena.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="132"/>
+        <source>Something went wrong; nothing was changed. Try again.</source>
+        <translation>Hitilafu imetokea; hakuna kilichobadilishwa. Jaribu tena.</translation>
     </message>
 </context>
 <context>

@@ -193,7 +193,7 @@ def test_cash_refund_partial_then_too_much_then_twice(desk, ids):
     assert count(desk, refunds) == rows + 1
     assert last_action(desk) == (
         "refund.refused",
-        {"amount_minor": 100, "currency": "KES", "error": "PaymentError"},
+        {"amount_minor": 100, "currency": "KES", "error": "AlreadyRefunded"},
     )
 
 

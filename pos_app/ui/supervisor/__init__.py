@@ -74,13 +74,15 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
         Page(
             "approvals",
             QCoreApplication.translate("Supervisor", "Approvals"),
-            ApprovalsPage(desk.approvals, list_users, ctx.tasks, me, zone),
+            ApprovalsPage(desk.approvals, list_users, ctx.tasks, me, zone, ctx.bus.domain_event),
             SUPERVISOR,
         ),
         Page(
             "refunds",
             QCoreApplication.translate("Supervisor", "Refunds"),
-            RefundsPage(desk.refunds, list_users, ctx.tasks, me, ctx.currency, zone),
+            RefundsPage(
+                desk.refunds, list_users, ctx.tasks, me, ctx.currency, zone, ctx.bus.domain_event
+            ),
             SUPERVISOR,
         ),
         Page(

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.core.events import PaymentFlagged, PaymentProcessed, ProofDecided, ProofSubmitted
 from pos_app.services.approvals import ApprovalItem, ApprovalService, ItemKind
 from pos_app.ui.supervisor.common import (
     error_text,
@@ -35,6 +36,8 @@ from pos_app.ui.supervisor.common import (
     local_text,
     make_table,
     message_label,
+    refresh_on_events,
+    short_time,
     show_message,
 )
 from pos_app.ui.tasks import TaskRunner
@@ -100,8 +103,10 @@ class ApprovalsPage(QWidget):
         tasks: TaskRunner,
         current_user_id: Callable[[], str | None],
         timezone: str = "Africa/Nairobi",
+        events: Any = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`events`: a Qt signal of domain events; new proofs and flags then show at once."""
         super().__init__(parent)
         self.setObjectName("supervisor-approvals")
         self._service = service
@@ -223,6 +228,12 @@ class ApprovalsPage(QWidget):
         self.accept_match_button.clicked.connect(self.accept_match)
         self._show_item(None)
         self._tasks.submit(self._list_users, on_done=self._show_users, on_error=self._failed)
+        refresh_on_events(
+            self,
+            events,
+            (ProofSubmitted, ProofDecided, PaymentFlagged, PaymentProcessed),
+            self.refresh,
+        )
         self.refresh()
 
     # --- loading ----------------------------------------------------------------------------
@@ -253,7 +264,7 @@ class ApprovalsPage(QWidget):
                     i.expected.format(),
                     i.claimed.format() if i.claimed else "—",
                     method_text(i.method),
-                    local_text(i.created_at, self._zone),
+                    short_time(i.created_at, self._zone),
                 ]
                 for i in items
             ],
@@ -316,7 +327,10 @@ class ApprovalsPage(QWidget):
             amount = match.amount.format() if match.amount else "—"
             self.match_label.setText(
                 self.tr("%1 confirmation %2 for %3, received %4.")
-                .replace("%1", match.provider.upper())
+                .replace(
+                    "%1",
+                    {"mpesa": "M-Pesa", "paystack": "Paystack"}.get(match.provider, match.provider),
+                )
                 .replace("%2", match.receipt or "—")
                 .replace("%3", amount)
                 .replace("%4", local_text(match.received_at, self._zone))
@@ -324,6 +338,7 @@ class ApprovalsPage(QWidget):
         if item.has_image and item.proof_id:
             self.image_label.show()
             self.image_label.setPixmap(QPixmap())
+            self.image_label.setMinimumHeight(120)
             self.image_label.setText(self.tr("Opening the receipt photo…"))
             proof_id: str = item.proof_id
 
@@ -339,6 +354,7 @@ class ApprovalsPage(QWidget):
         else:
             self.image_label.show()
             self.image_label.setPixmap(QPixmap())
+            self.image_label.setMinimumHeight(40)
             self.image_label.setText(self.tr("No photo was attached."))
 
     def _show_image(self, proof_id: str, data: bytes) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -18,8 +19,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.core.errors import DukaError
+from pos_app.core.errors import (
+    DecryptionError,
+    DiskFull,
+    DukaError,
+    InactiveUser,
+    NotASupervisor,
+    SelfApprovalNotAllowed,
+    UserLocked,
+    WrongPin,
+)
 from pos_app.core.money import Money
+from pos_app.services.admin import LastSupervisor
+from pos_app.services.approvals import NotesRequired
+from pos_app.services.refunds import AlreadyRefunded, RefundTooLarge, ReversalCodeMissing
 
 
 def money_text(minor: int | None, code: str | None) -> str:
@@ -34,8 +47,86 @@ def local_text(at: datetime | None, zone: str) -> str:
     return at.astimezone(ZoneInfo(zone)).strftime("%d/%m/%Y %H:%M")
 
 
+def short_time(at: datetime, zone: str) -> str:
+    """Day/month and time: enough in a queue where everything is recent."""
+    return at.astimezone(ZoneInfo(zone)).strftime("%d/%m %H:%M")
+
+
 def error_text(error: BaseException) -> str:
-    """What to show a supervisor: the till's own message, never a traceback or a secret."""
+    """What to show a supervisor, in their language where the refusal is a known one; the
+    service's own message otherwise. Never a traceback or a secret."""
+    if isinstance(error, WrongPin):
+        if error.attempts_left is None:
+            return QCoreApplication.translate("Supervisor", "Wrong PIN.")
+        return QCoreApplication.translate(
+            "Supervisor", "Wrong PIN. %1 tries left before lock-out."
+        ).replace("%1", str(error.attempts_left))
+    if isinstance(error, UserLocked):
+        return QCoreApplication.translate(
+            "Supervisor", "Too many wrong PINs: locked until %1 UTC."
+        ).replace("%1", f"{error.until:%H:%M}")
+    if isinstance(error, RefundTooLarge):
+        return (
+            QCoreApplication.translate(
+                "Supervisor", "%1 is more than was paid and not yet refunded (%2)."
+            )
+            .replace("%1", error.asked.format())
+            .replace("%2", error.remaining.format())
+        )
+    known: list[tuple[type[BaseException], str]] = [
+        (
+            NotASupervisor,
+            QCoreApplication.translate("Supervisor", "This needs a supervisor's PIN."),
+        ),
+        (InactiveUser, QCoreApplication.translate("Supervisor", "This user is deactivated.")),
+        (
+            SelfApprovalNotAllowed,
+            QCoreApplication.translate(
+                "Supervisor", "You submitted this proof: another supervisor must approve it."
+            ),
+        ),
+        (
+            LastSupervisor,
+            QCoreApplication.translate(
+                "Supervisor",
+                "This is the last active supervisor: add another supervisor before deactivating "
+                "this one.",
+            ),
+        ),
+        (
+            AlreadyRefunded,
+            QCoreApplication.translate("Supervisor", "This payment was already refunded in full."),
+        ),
+        (
+            ReversalCodeMissing,
+            QCoreApplication.translate(
+                "Supervisor",
+                "Type the M-Pesa reversal's transaction code from the confirmation SMS.",
+            ),
+        ),
+        (
+            NotesRequired,
+            QCoreApplication.translate(
+                "Supervisor", "Say why you reject it (the cashier will read this)."
+            ),
+        ),
+        (
+            DecryptionError,
+            QCoreApplication.translate(
+                "Supervisor", "This stored item cannot be decrypted: it was damaged or altered."
+            ),
+        ),
+        (
+            DiskFull,
+            QCoreApplication.translate(
+                "Supervisor",
+                "The disk is full: nothing was saved. Free some space, then try again.",
+            ),
+        ),
+    ]
+    for kind, text in known:
+        if isinstance(error, kind):
+            return text
     if isinstance(error, DukaError):
         return error.message
     return QCoreApplication.translate(
@@ -100,6 +191,33 @@ def hint_label(text: str, object_name: str) -> QLabel:
 
 def write_text(path: str | Path, text: str) -> None:
     Path(path).write_text(text, encoding="utf-8", newline="")
+
+
+def refresh_on_events(
+    widget: QWidget, events: Any, kinds: tuple[type, ...], refresh: Callable[[], None]
+) -> None:
+    """Refresh `widget` (once per burst) when the ledger publishes one of `kinds`.
+
+    `events` is a Qt signal carrying domain events on the GUI thread (BusBridge.domain_event).
+    """
+    if events is None:
+        return
+    timer = QTimer(widget)
+    timer.setSingleShot(True)
+    timer.setInterval(250)
+    timer.timeout.connect(refresh)
+
+    def seen(event: object) -> None:
+        if isinstance(event, kinds):
+            timer.start()
+
+    events.connect(seen)
+    widget.destroyed.connect(lambda _=None: _disconnect(events, seen))
+
+
+def _disconnect(events: Any, slot: Callable[[object], None]) -> None:
+    with contextlib.suppress(RuntimeError, TypeError):  # already gone with its sender
+        events.disconnect(slot)
 
 
 def set_busy(widgets: Sequence[QWidget], busy: bool) -> None:

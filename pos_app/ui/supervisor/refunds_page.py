@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.core.events import PaymentProcessed, RefundRecorded
 from pos_app.services.refunds import RefundablePayment, RefundMethod, RefundRow, RefundService
 from pos_app.ui.supervisor.approvals_page import method_text
 from pos_app.ui.supervisor.common import (
@@ -30,6 +31,7 @@ from pos_app.ui.supervisor.common import (
     local_text,
     make_table,
     message_label,
+    refresh_on_events,
     show_message,
 )
 from pos_app.ui.tasks import TaskRunner
@@ -45,6 +47,7 @@ class RefundsPage(QWidget):
         current_user_id: Callable[[], str | None],
         currency: str = "KES",
         timezone: str = "Africa/Nairobi",
+        events: Any = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -143,6 +146,7 @@ class RefundsPage(QWidget):
         self.void_button.clicked.connect(self.void)
         self._show_selected(None)
         self._tasks.submit(self._list_users, on_done=self._show_users, on_error=self._failed)
+        refresh_on_events(self, events, (PaymentProcessed, RefundRecorded), self.refresh)
         self.refresh()
 
     def _show_users(self, users: list[Any]) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QEvent, QIODevice
 from PySide6.QtGui import QColor, QImage
 
 from pos_app.config import TillSettings
@@ -23,6 +24,17 @@ def png_bytes() -> bytes:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     image.save(buffer, "PNG")
     return bytes(data.data())
+
+
+@pytest.fixture(autouse=True)
+def _widgets_die_on_the_gui_thread(qapp):
+    """After qtbot closed the test's widgets: delete them and collect their reference cycles
+    here. Left to Python's cyclic GC they could be freed on a worker thread later, and a
+    QWidget destroyed off the GUI thread crashes the process."""
+    yield
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

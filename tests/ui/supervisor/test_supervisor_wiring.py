@@ -5,6 +5,8 @@ from __future__ import annotations
 from pos_app.config import TillSettings
 from pos_app.core.events import RefundRecorded
 from pos_app.core.money import Money
+from pos_app.core.orders import OrderLine
+from pos_app.core.payments import ProofType
 from pos_app.services.supervisor_desk import DEMO_PINS
 from pos_app.ui.application import Translations
 from pos_app.ui.bus_bridge import BusBridge
@@ -47,6 +49,13 @@ def test_pages_for_supervisors_only_and_events_reach_the_gui(qtbot, qapp, desk, 
         "audit",
     ]
     assert all(p.roles == frozenset({"supervisor"}) for p in pages)
+    approvals = pages[0].widget
+    qtbot.waitUntil(lambda: len(approvals.items) == 5, timeout=3000)
+    order = desk.orders.create_order([OrderLine("Mkate", Money(7_000, "KES"))])
+    desk.payments.submit_manual_payment_proof(
+        order.id, ProofType.MPESA_RECEIPT, "SHQ4W8E2R6", submitted_by=ids.cashier.id
+    )
+    qtbot.waitUntil(lambda: len(approvals.items) == 6, timeout=3000)  # no Refresh pressed
     seen: list[object] = []
     bridge.domain_event.connect(seen.append)
     desk_for(ctx).refunds.refund(
@@ -57,3 +66,4 @@ def test_pages_for_supervisors_only_and_events_reach_the_gui(qtbot, qapp, desk, 
         pin=DEMO_PINS["Amina Wanjiru"],
     )
     qtbot.waitUntil(lambda: any(isinstance(e, RefundRecorded) for e in seen), timeout=3000)
+    qtbot.wait(400)  # the pages' own refresh after that refund settles inside this test
