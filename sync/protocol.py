@@ -226,3 +226,11 @@ class RefundView(WireModel):
     status: str = Field(description="Paystack's refund status, e.g. pending or processed")
     provider_refund_id: str | None = None
 
+
+class TerminalSettings(WireModel):
+    """Reply to GET /terminal/settings: what a till shows about its shop (the test-mode banner)."""
+
+    shop_id: UUID
+    shop_name: str
+    test_mode: dict[Provider, bool]
+

@@ -27,6 +27,7 @@ from sync.protocol import (
     RefundView,
     SeqGap,
     StkPushRequest,
+    TerminalSettings,
     TestModeRequest,
     TestModeResponse,
 )
@@ -194,6 +195,9 @@ class RelayClient:
 
     def payment(self, payment_id: str) -> PaymentView:
         return self._call("GET", f"/terminal/payments/{payment_id}", PaymentView)
+
+    def settings(self) -> TerminalSettings:
+        return self._call("GET", "/terminal/settings", TerminalSettings)
 
     def set_test_mode(self, request: TestModeRequest) -> TestModeResponse:
         return self._call("POST", "/terminal/settings/test-mode", TestModeResponse, json=request)

@@ -132,7 +132,13 @@ class RelayGateway:
         request = TestModeRequest(
             provider=Provider(provider), test_mode=enabled, supervisor=supervisor, reason=reason
         )
-        self._send(lambda: self._link.client().set_test_mode(request))
+        reply = self._send(lambda: self._link.client().set_test_mode(request))
+        self._link.set_test_modes({reply.provider.value: reply.test_mode})
+
+    def refresh_test_modes(self) -> None:
+        """Ask the relay which providers are in test mode (for the till's banner)."""
+        settings = self._link.client().settings()
+        self._link.set_test_modes({p.value: on for p, on in settings.test_mode.items()})
 
     # ---- plumbing ----------------------------------------------------------------------------
 

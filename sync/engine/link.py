@@ -4,7 +4,7 @@ engine last learned about reaching it, shared by the jobs, the gateway and the s
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import httpx
@@ -26,6 +26,7 @@ class LinkState:
     online: bool
     last_contact: datetime | None
     offline_reason: str | None
+    test_mode_providers: tuple[str, ...] = ()
 
 
 class RelayLink:
@@ -78,10 +79,18 @@ class RelayLink:
         return self._state
 
     def reached(self) -> None:
-        self._state = LinkState(True, datetime.now(UTC), None)
+        self._state = replace(self._state, online=True, last_contact=datetime.now(UTC),
+                              offline_reason=None)  # fmt: skip
 
     def lost(self, reason: str) -> None:
-        self._state = LinkState(False, self._state.last_contact, reason)
+        self._state = replace(self._state, online=False, offline_reason=reason)
+
+    def set_test_modes(self, modes: dict[str, bool]) -> None:
+        """What the relay says of each provider; kept while offline (the banner stays)."""
+        known = dict.fromkeys(self._state.test_mode_providers, True)
+        known.update(modes)
+        providers = tuple(sorted(p for p, on in known.items() if on))
+        self._state = replace(self._state, test_mode_providers=providers)
 
     def close(self) -> None:
         self.use(None)

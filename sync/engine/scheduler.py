@@ -8,6 +8,7 @@ job's thread: the UI hands it to TillStatus through its bus bridge / a queued si
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
@@ -26,7 +27,7 @@ from pos_app.services.bus import EventBus
 from pos_app.store.db import Ledger
 from sync.engine import credentials, pairing
 from sync.engine.apply import EventApplier
-from sync.engine.client import RelayError, RelayUnauthorized, RelayUnavailable
+from sync.engine.client import RelayError, RelayRefused, RelayUnauthorized, RelayUnavailable
 from sync.engine.gateway import RelayGateway
 from sync.engine.link import NOT_PAIRED, NotPaired, RelayLink
 from sync.engine.pull import Puller, run_pull_loop
@@ -43,6 +44,7 @@ class SyncStatus:
     parked: int
     last_sync: datetime | None
     offline_reason: str | None
+    test_mode_providers: tuple[str, ...] = ()
 
     def till_status(self) -> dict[str, Any]:
         """Keyword arguments for pos_app.ui.status.TillStatus.update."""
@@ -51,6 +53,7 @@ class SyncStatus:
             "unsynced": self.unsynced,
             "last_sync": self.last_sync,
             "offline_reason": self.offline_reason,
+            "test_mode_providers": self.test_mode_providers,
         }
 
 
@@ -259,6 +262,8 @@ class SyncEngine:
     def _pull_loop(self) -> None:
         t = self.timings
         try:
+            with contextlib.suppress(RelayRefused):  # an older relay without the endpoint
+                self.gateway.refresh_test_modes()  # cheap; the owner may have switched a mode
             applied = run_pull_loop(self.puller, self._stop, t.pull_wait_s, t.pull_budget_s)
         except (RelayError, NotPaired) as exc:
             if not self._stop.is_set():
@@ -305,6 +310,7 @@ class SyncEngine:
             parked=counts.parked,
             last_sync=self._last_sync,
             offline_reason=state.offline_reason,
+            test_mode_providers=state.test_mode_providers,
         )
 
     def _report(self) -> None:

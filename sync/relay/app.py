@@ -16,7 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync.relay import gateway, refunds, terminal, webhooks
+from sync.relay import gateway, refunds, terminal, terminal_settings, webhooks
 from sync.relay.config import RelaySettings
 from sync.relay.context import RelayContext
 from sync.relay.credentials import Credentials
@@ -186,6 +186,7 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
     app.include_router(terminal.router)
     app.include_router(gateway.router)
     app.include_router(refunds.router)
+    app.include_router(terminal_settings.router)
 
     @app.exception_handler(terminal.AuthError)
     async def _unauthorised(_request: Request, _exc: terminal.AuthError) -> Response:

@@ -130,8 +130,15 @@ def test_test_mode_switch_names_the_supervisor(gateway: RelayGateway) -> None:
         200,
         json={"provider": "mpesa", "test_mode": False, "changed_at": datetime.now(UTC).isoformat()},
     )
+    respx.get(f"{RELAY}/api/v1/terminal/settings").respond(
+        200,
+        json={"shop_id": CREDS.shop_id, "shop_name": "Duka",
+              "test_mode": {"mpesa": True, "paystack": True}},
+    )  # fmt: skip
+    gateway.refresh_test_modes()
     gateway.set_test_mode("mpesa", False, supervisor="Amina")
     assert json.loads(route.calls.last.request.content)["supervisor"] == "Amina"
+    assert gateway._link.state.test_mode_providers == ("paystack",)
 
 
 def test_unpaired_till_is_offline() -> None:
