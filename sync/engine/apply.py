@@ -94,7 +94,16 @@ class EventApplier:
         return held
 
     def __call__(self, conn: Connection, event: CanonicalPaymentEvent) -> str:
-        service = PaymentService(joined(self._ledger, conn), self._held())
+        held = self._held()
+        mark = len(held.held)
+        try:
+            return self._apply(conn, event, held)
+        except BaseException:
+            del held.held[mark:]  # its savepoint rolls back: nothing of it happened
+            raise
+
+    def _apply(self, conn: Connection, event: CanonicalPaymentEvent, held: HeldBus) -> str:
+        service = PaymentService(joined(self._ledger, conn), held)
         payment_id = str(event.payment_id) if event.payment_id else None
         if payment_id is None and event.channel is PaymentChannel.MPESA_C2B:
             paid = _money(event) if event.status is PaymentStatus.PAID else None

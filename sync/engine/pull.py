@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -62,13 +61,11 @@ class Puller:
         apply: Applier,
         *,
         limit: int = 200,
-        on_applied: Callable[[list[CanonicalPaymentEvent]], None] | None = None,
     ) -> None:
         self._ledger = ledger
         self._link = link
         self._apply = apply
         self._limit = limit
-        self._on_applied = on_applied
 
     def cursor(self) -> str | None:
         creds = self._link.credentials
@@ -107,8 +104,6 @@ class Puller:
             self._apply.discard()
             raise
         self._apply.flush()
-        if applied and self._on_applied is not None:
-            self._on_applied(applied)
         return PullReport(len(reply.events), len(applied), reply.cursor)
 
     def _apply_once(self, conn: Connection, event: CanonicalPaymentEvent) -> bool:

@@ -182,3 +182,34 @@ def test_long_poll_asks_the_relay_to_wait(ledger: Ledger, bus: EventBus) -> None
     )
     _puller(ledger, bus).pull_once(wait_s=20)
     assert float(route.calls.last.request.url.params["wait"]) == 20
+
+
+@respx.mock
+def test_an_event_that_cannot_be_applied_does_not_stop_the_stream(
+    ledger: Ledger, bus: EventBus, orders: OrderService, payments: PaymentService
+) -> None:
+    pid = _stk_payment(orders, payments)
+    broken = _event(1, payment_id=str(uuid.uuid4()))
+    good = _event(2, payment_id=pid)
+    respx.get(PULL_URL).respond(200, json={"events": [broken, good], "cursor": "2"})
+    seen: list[str] = []
+    bus.subscribe(lambda e: seen.append(e.payment_id), PaymentProcessed)
+
+    class Flaky(EventApplier):
+        def _apply(self, conn: Any, event: CanonicalPaymentEvent, held: Any) -> str:
+            if str(event.event_id) == broken["event_id"]:
+                held.publish(PaymentProcessed(payment_id="ghost", order_id="x",
+                                              amount=Money(1, "KES"), provider="mpesa",
+                                              status="succeeded"))  # fmt: skip
+                raise RuntimeError("a bug")
+            return super()._apply(conn, event, held)
+
+    link = RelayLink(TerminalCredentials(RELAY, "tok", "t-1", SHOP, "Duka"))
+    puller = Puller(ledger, link, Flaky(ledger, bus))
+    assert puller.pull_once().applied == 2 and puller.cursor() == "2"
+    assert payments.get_payment(pid).status == "succeeded"
+    assert seen == [pid]  # nothing published for the event that failed
+    with ledger.read() as conn:
+        results = dict(conn.execute(select(inbox.c.event_id, inbox.c.result)).all())
+    assert results[broken["event_id"]] == "error"
+    assert [v.event_id for v in ProviderEventService(ledger).unmatched()] == [broken["event_id"]]
