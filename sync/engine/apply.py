@@ -128,8 +128,9 @@ class EventApplier:
             relay_seq=event.seq,
             event_type=f"{event.channel.value}.{event.status.value}",
         )
-        if outcome is ApplyOutcome.UNMATCHED and event.channel is not PaymentChannel.MPESA_STK:
-            # an STK push is always some till's own; other outcomes may be money to place
+        if outcome is ApplyOutcome.UNMATCHED and event.payment_id is None:
+            # money nobody asked for: a supervisor places it. (An unknown payment id is
+            # another till's payment of the same shop: not this till's business.)
             provider_events.record(conn, self._ledger.cipher, to_record(event))
         return outcome.value
 

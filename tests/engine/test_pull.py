@@ -213,3 +213,12 @@ def test_an_event_that_cannot_be_applied_does_not_stop_the_stream(
         results = dict(conn.execute(select(inbox.c.event_id, inbox.c.result)).all())
     assert results[broken["event_id"]] == "error"
     assert [v.event_id for v in ProviderEventService(ledger).unmatched()] == [broken["event_id"]]
+
+
+@respx.mock
+def test_another_tills_payments_are_not_this_tills_business(ledger: Ledger, bus: EventBus) -> None:
+    theirs = _event(1, provider="paystack", channel="paystack", payment_id=str(uuid.uuid4()),
+                    reference="SALE-OTHER")  # fmt: skip
+    respx.get(PULL_URL).respond(200, json={"events": [theirs], "cursor": "1"})
+    assert _puller(ledger, bus).pull_once().applied == 1
+    assert ProviderEventService(ledger).unmatched() == []
