@@ -139,8 +139,8 @@ class ApprovalsPage(QWidget):
                 self.tr("Kind"),
                 self.tr("Expected"),
                 self.tr("Claimed"),
-                self.tr("Method"),
                 self.tr("When"),
+                self.tr("Method"),
             ],
             "approvals-table",
         )
@@ -218,7 +218,7 @@ class ApprovalsPage(QWidget):
         self.detail_layout.addStretch(1)
         scroll.setWidget(detail)
         splitter.addWidget(scroll)
-        splitter.setSizes([640, 560])
+        splitter.setSizes([780, 470])
         layout.addWidget(splitter, 1)
 
         self.refresh_button.clicked.connect(self.refresh)
@@ -263,8 +263,8 @@ class ApprovalsPage(QWidget):
                     kind_text(i.kind),
                     i.expected.format(),
                     i.claimed.format() if i.claimed else "—",
-                    method_text(i.method),
                     short_time(i.created_at, self._zone),
+                    method_text(i.method),
                 ]
                 for i in items
             ],

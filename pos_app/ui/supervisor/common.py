@@ -145,7 +145,10 @@ def make_table(headers: Sequence[str], object_name: str) -> QTableWidget:
     table.setAlternatingRowColors(True)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    # the last column takes what is left and elides, so the grid never needs a side scroll
+    header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    table.setWordWrap(False)
     return table
 
 
@@ -155,7 +158,10 @@ def fill_table(table: QTableWidget, rows: Sequence[Sequence[Any]], keys: Sequenc
     table.setRowCount(len(rows))
     for r, (cells, key) in enumerate(zip(rows, keys, strict=True)):
         for c, value in enumerate(cells):
-            item = QTableWidgetItem("" if value is None else str(value))
+            text = "" if value is None else str(value)
+            item = QTableWidgetItem(text)
+            if len(text) > 40:  # long cells are elided; the whole text is one hover away
+                item.setToolTip(text)
             if c == 0:
                 item.setData(Qt.ItemDataRole.UserRole, key)
             table.setItem(r, c, item)
