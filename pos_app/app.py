@@ -103,7 +103,20 @@ def build_context(
         shop_settings=services.shop.get(),
     )
     ctx.extras["services"] = services
+
+    def follow_test_mode() -> None:
+        ctx.counter.test_mode_providers = frozenset(status.test_mode_providers)
+
+    status.changed.connect(follow_test_mode)
+    follow_test_mode()
     return ctx
+
+
+def test_instructions() -> dict[str, str]:
+    """The banner's per-provider hint (test card / phone) while a provider is in test mode."""
+    from sync.providers.testmode import TEST_INSTRUCTIONS
+
+    return {name: f"{i.title}: {' '.join(i.lines)}" for name, i in TEST_INSTRUCTIONS.items()}
 
 
 def apply_setup(services: Services, details: SetupDetails) -> Any:
@@ -139,6 +152,7 @@ class Till:
     def __init__(self, ctx: AppContext, window: MainWindow) -> None:
         self.ctx = ctx
         self.window = window
+        self.pages: list[Page] = []
 
     def show_for(self, user: Any) -> None:
         self.ctx.current_user = user
@@ -148,6 +162,9 @@ class Till:
             self.ctx.translations.use(language)
         pages = pages_for(self.ctx, self.window)
         self.window.set_pages(pages, user.role)
+        for old in self.pages:  # the previous user's screens (other role or language)
+            old.widget.deleteLater()
+        self.pages = pages
         for page in pages:
             if isinstance(page.widget, ShiftPage):
                 page.widget.signed_out.connect(self.sign_out)
@@ -269,7 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = build_context(app, settings, services, translations, tasks)
     from pos_app.ui.login.idle_lock import IdleWatcher
 
-    window = MainWindow(ctx.status, ctx.shop_settings.timezone)
+    window = MainWindow(ctx.status, ctx.shop_settings.timezone, test_instructions())
     till = Till(ctx, window)
     if args.smoke:
         from pos_app.ui.cashier.pages import cashier_pages

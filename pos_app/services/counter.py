@@ -134,6 +134,8 @@ class Counter:
         self.shifts = services.shifts
         self.gateway = gateway
         self.user_id: str | None = None  # the signed-in cashier, set at each sign-in
+        # providers the relay runs in test mode: their payments carry the TEST MODE mark
+        self.test_mode_providers: frozenset[str] = frozenset()
         self._once = _OnceByKey()
 
     # --- catalogue ------------------------------------------------------------------------
@@ -289,6 +291,7 @@ class Counter:
         view = self.payments.create_payment(
             order_id, amount, None, PaymentProvider.MPESA, PaymentMethod.MPESA_STK,
             CustomerDetails(phone=phone), created_by=self.user_id,
+            test_mode=self._test_mode(PaymentProvider.MPESA),
         )
         view = self.payments.process_payment(
             view.id, {"phone_number": phone}, actor_id=self.user_id
@@ -346,7 +349,7 @@ class Counter:
             raise InvalidInput("An M-Pesa receipt code is 10 letters and digits, e.g. QAI1S35S7Z.")
         view = self.payments.create_payment(
             order_id, amount, None, PaymentProvider.MPESA, PaymentMethod.MPESA_PAYBILL,
-            created_by=self.user_id,
+            created_by=self.user_id, test_mode=self._test_mode(PaymentProvider.MPESA),
         )
         self.payments.submit_manual_payment_proof(
             order_id, proof_type, reference.upper(), None, notes,
@@ -366,7 +369,7 @@ class Counter:
         gateway = self._online()
         view = self.payments.create_payment(
             order_id, amount, None, PaymentProvider.PAYSTACK, PaymentMethod.PAYSTACK_LINK,
-            created_by=self.user_id,
+            created_by=self.user_id, test_mode=self._test_mode(PaymentProvider.PAYSTACK),
         )
         data = {"email": email} if email else {}
         view = self.payments.process_payment(view.id, data, actor_id=self.user_id)
@@ -446,6 +449,9 @@ class Counter:
         return self.orders.recent_orders(limit)
 
     # --- shared by the online tenders -----------------------------------------------------
+    def _test_mode(self, provider: PaymentProvider) -> bool:
+        return provider.value in self.test_mode_providers
+
     def _online(self) -> OnlineGateway:
         if self.gateway is None or not self.gateway.is_online():
             raise GatewayUnavailable(

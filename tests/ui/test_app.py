@@ -104,3 +104,37 @@ def test_sign_in_by_pin_and_wrong_pin_message(qtbot, tmp_path: Path):
     assert dialog.user.name == "Juma Cashier"
     tasks.shutdown(wait=True)
     shop.services.ledger.close()
+
+
+def test_pages_follow_the_signed_in_users_language(qtbot, tmp_path: Path):
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    from pos_app.app import Till, build_context
+    from pos_app.ui.application import Translations
+    from pos_app.ui.main_window import MainWindow
+    from pos_app.ui.tasks import TaskRunner
+    from tests.ui.cashier.conftest import make_shop
+
+    def nav_titles(window: MainWindow) -> list[str]:
+        return [b.text() for b in window.findChildren(QPushButton) if b.objectName() == "nav-sale"]
+
+    shop = make_shop(tmp_path, demo_catalogue=False)
+    swahili = shop.services.users.create_user(
+        "Neema", "cashier", "9753", created_by=shop.supervisor.id, language="sw"
+    )
+    app = QApplication.instance()
+    tasks = TaskRunner()
+    translations = Translations(app)
+    ctx = build_context(app, shop.settings, shop.services, translations, tasks)
+    window = MainWindow(ctx.status)
+    qtbot.addWidget(window)
+    till = Till(ctx, window)
+    try:
+        till.show_for(swahili)
+        assert nav_titles(window) == ["Mauzo"]
+        till.show_for(shop.cashier)  # no language of their own: the shop's (English)
+        assert "Sale" in nav_titles(window)
+    finally:
+        translations.use("en")
+        tasks.shutdown(wait=True)
+        shop.services.ledger.close()

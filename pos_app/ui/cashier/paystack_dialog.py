@@ -98,8 +98,7 @@ class PaystackDialog(TenderDialog):
 
     def _on_event(self, event: object) -> None:
         if isinstance(event, PaymentProcessed) and event.payment_id == self.payment_id:
-            self.ctx.tasks.submit(self.ctx.counter.payment, self.payment_id,
-                                  on_done=self._refreshed, on_error=self.failed)
+            self.call(self.ctx.counter.payment, self.payment_id, on_done=self._refreshed)
 
     def _refreshed(self, payment: Any) -> None:
         self.payment = payment
@@ -119,9 +118,8 @@ class PaystackDialog(TenderDialog):
             self.close_button.style().polish(self.close_button)
 
     def _cancel(self) -> None:
-        self.ctx.tasks.submit(self.ctx.counter.cancel_payment, self.payment_id,
-                              "cashier cancelled the link", on_done=self._refreshed,
-                              on_error=self.failed)
+        self.call(self.ctx.counter.cancel_payment, self.payment_id,
+                              "cashier cancelled the link", on_done=self._refreshed)
 
     def _close(self) -> None:
         if self.payment is not None and self.payment.status in ("succeeded", "verified"):

@@ -72,8 +72,7 @@ class ProofDialog(TenderDialog):
         self.submit.clicked.connect(self._submit)
         buttons.addWidget(self.submit)
         self.layout_.addLayout(buttons)
-        ctx.tasks.submit(ctx.counter.proof_policy, on_done=self._show_policy,
-                         on_error=lambda _e: None)
+        self.call(ctx.counter.proof_policy, on_done=self._show_policy)
         self.reference.setFocus()
 
     def _show_policy(self, policy: str) -> None:

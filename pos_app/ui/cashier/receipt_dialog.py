@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 from pos_app.core.errors import DukaError
 from pos_app.ui.context import AppContext
 from pos_app.ui.receipts.render import PAPER_WIDTHS_MM, ReceiptData, receipt_html, save_pdf
+from pos_app.ui.widgets.alive import if_alive
 
 
 class ReceiptDialog(QDialog):
@@ -63,8 +65,9 @@ class ReceiptDialog(QDialog):
         layout.addWidget(self.message)
         for button in (self.print_button, self.pdf_button):
             button.setEnabled(False)
-        ctx.tasks.submit(ctx.counter.receipt, order_id, reprint, on_done=self._show,
-                         on_error=self._failed)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per sale: never pile up
+        ctx.tasks.submit(ctx.counter.receipt, order_id, reprint,
+                         on_done=if_alive(self, self._show), on_error=if_alive(self, self._failed))
 
     def _show(self, data: ReceiptData) -> None:
         self.data = data

@@ -499,8 +499,14 @@ class SalePage(QWidget):
         self.load()
 
     def show_receipt(self, order_id: str) -> None:
-        self.receipt_dialog = ReceiptDialog(self.ctx, order_id, self)
-        self.receipt_dialog.open()
+        dialog = ReceiptDialog(self.ctx, order_id, self)
+        self.receipt_dialog = dialog
+        dialog.destroyed.connect(lambda _o=None: self._receipt_gone(dialog))
+        dialog.open()
+
+    def _receipt_gone(self, dialog: ReceiptDialog) -> None:
+        if self.receipt_dialog is dialog:
+            self.receipt_dialog = None
 
     def _resume(self) -> None:
         if not self._resumable:

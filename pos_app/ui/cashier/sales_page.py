@@ -92,8 +92,14 @@ class SalesPage(QWidget):
             self.message.setText(self.tr("Choose a sale first."))
             return
         order = self.orders[rows[0].row()]
-        self.last_dialog = ReceiptDialog(self.ctx, order.id, self, reprint=True)
-        self.last_dialog.open()
+        dialog = ReceiptDialog(self.ctx, order.id, self, reprint=True)
+        self.last_dialog = dialog
+        dialog.destroyed.connect(lambda _o=None: self._receipt_gone(dialog))
+        dialog.open()
+
+    def _receipt_gone(self, dialog: ReceiptDialog) -> None:
+        if self.last_dialog is dialog:
+            self.last_dialog = None
 
     def _failed(self, error: BaseException) -> None:
         self.message.setText(error.message if isinstance(error, DukaError) else str(error))

@@ -146,7 +146,10 @@ class ShiftPage(QWidget):
         bottom.addWidget(self.sign_out_button)
         layout.addLayout(bottom)
         layout.addStretch(0)
-        self.refresh()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.refresh()  # on show, not at start-up: the expected takings scan the whole shift
 
     def _labels(self) -> dict[str, str]:
         return {

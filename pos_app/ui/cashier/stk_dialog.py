@@ -186,8 +186,7 @@ class StkDialog(TenderDialog):
     # --- live status ------------------------------------------------------------------------
     def _on_event(self, event: object) -> None:
         if isinstance(event, PaymentProcessed) and event.payment_id == self.payment_id:
-            self.ctx.tasks.submit(self.ctx.counter.payment, self.payment_id,
-                                  on_done=self._refreshed, on_error=self.failed)
+            self.call(self.ctx.counter.payment, self.payment_id, on_done=self._refreshed)
 
     def _refreshed(self, payment: Any) -> None:
         self.payment = payment
@@ -216,14 +215,12 @@ class StkDialog(TenderDialog):
             self._only(self.paybill_button, self.cancel_button, self.check_button)
 
     def _cancel(self) -> None:
-        self.ctx.tasks.submit(self.ctx.counter.cancel_payment, self.payment_id,
-                              "cashier cancelled the prompt", on_done=self._refreshed,
-                              on_error=self.failed)
+        self.call(self.ctx.counter.cancel_payment, self.payment_id,
+                              "cashier cancelled the prompt", on_done=self._refreshed)
 
     def _check(self) -> None:
         self.say(self.tr("Asking the provider…"))
-        self.ctx.tasks.submit(self.ctx.counter.check_status, self.payment_id,
-                              on_done=lambda _: None, on_error=self.failed)
+        self.call(self.ctx.counter.check_status, self.payment_id, on_done=lambda _: None)
 
     def _retry(self) -> None:
         import uuid
@@ -252,8 +249,8 @@ class StkDialog(TenderDialog):
         self.pages.setCurrentIndex(2)
         self._only(self.close_button, self.submit_code_button)
         self.close_button.setText(self.tr("Back"))
-        self.ctx.tasks.submit(self.ctx.counter.paybill_details, self.order_id,
-                              on_done=self._show_paybill_details, on_error=self.failed)
+        self.call(self.ctx.counter.paybill_details, self.order_id,
+                    on_done=self._show_paybill_details)
         self.code.setFocus()
 
     def _show_paybill_details(self, details: Any) -> None:

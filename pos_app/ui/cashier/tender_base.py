@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 from pos_app.core.errors import DukaError
 from pos_app.core.money import Money
 from pos_app.ui.context import AppContext
+from pos_app.ui.widgets.alive import if_alive
 
 
 class TenderDialog(QDialog):
@@ -69,8 +70,14 @@ class TenderDialog(QDialog):
             self.set_busy(False)
             on_done(value)
 
-        self.ctx.tasks.submit(fn, *args, on_done=done, on_error=self.failed)
+        self.ctx.tasks.submit(fn, *args, on_done=if_alive(self, done),
+                              on_error=if_alive(self, self.failed))
         return True
+
+    def call(self, fn: Any, *args: Any, on_done: Any) -> None:
+        """A background call whose answer is dropped if the dialog is gone by then."""
+        self.ctx.tasks.submit(fn, *args, on_done=if_alive(self, on_done),
+                              on_error=if_alive(self, self.failed))
 
     def failed(self, error: BaseException) -> None:
         self._running = False

@@ -138,3 +138,91 @@ def test_receipt_pdf_at_both_widths_marks_test_mode(ctx, shop: Shop, tmp_path: P
 
     test_payment = replace(data.payments[0], test_mode=True)
     assert "TEST MODE" in receipt_html(replace(data, payments=(test_payment,)))
+
+
+def test_test_mode_payments_carry_the_mark_on_the_receipt(ctx, shop: Shop):
+    from pos_app.ui.receipts.render import receipt_html
+
+    ctx.status.update(test_mode_providers=("paystack",))
+    order_id = ctx.counter.create_order([OrderLine("Chai", Money(12000, "KES"))])
+    view, url = ctx.counter.start_paystack(order_id, Money(12000, "KES"), None, "k-test")
+    assert view.test_mode and url.startswith("https://")
+    provider_says(shop, view.id, "succeeded", receipt="T1234567")
+    assert "TEST MODE" in receipt_html(ctx.counter.receipt(order_id))
+
+
+def test_cod_cancelled_with_a_reason_cancels_the_order(qtbot, ctx, shop: Shop):
+    from PySide6.QtWidgets import QInputDialog
+
+    from pos_app.ui.cashier.cod_page import CodPage
+    from tests.ui.cashier.helpers import answer_next_modal
+
+    order_id = ctx.counter.create_order([OrderLine("Unga", Money(21000, "KES"))])
+    ctx.counter.start_cod(order_id, Money(21000, "KES"), "Baraka", "0711222333", "Gikomba", "c1")
+    page = CodPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1)
+    page.table.selectRow(0)
+
+    def give_reason(dialog: Any) -> None:
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("customer not at home")
+        dialog.accept()
+
+    answer_next_modal(give_reason)
+    qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.table.rowCount() == 0, timeout=5000)
+    assert shop.services.orders.get_order(order_id).status == "cancelled"
+    [payment] = shop.services.payments.payments_for_order(order_id)
+    assert payment.status == "cancelled"
+
+
+def test_idle_watcher_fires_after_quiet_and_input_restarts_it(qtbot):
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    from pos_app.ui.login.idle_lock import IdleWatcher
+
+    watcher = IdleWatcher(seconds=0.3)
+    QApplication.instance().installEventFilter(watcher)
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    field.show()
+    fired: list[float] = []
+    watcher.idle.connect(lambda: fired.append(time.monotonic()))
+    watcher.start()
+    started = time.monotonic()
+    for _ in range(3):
+        qtbot.wait(150)
+        qtbot.keyClick(field, "a")  # activity keeps pushing the lock away
+    assert not fired
+    qtbot.waitUntil(lambda: bool(fired), timeout=2000)
+    assert fired[0] - started >= 0.7
+    QApplication.instance().removeEventFilter(watcher)
+
+
+def test_a_price_change_needs_a_supervisor_pin(qtbot, page):
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from tests.ui.cashier.conftest import SUPERVISOR_PIN
+    from tests.ui.cashier.helpers import answer_next_modal, child
+
+    scan(qtbot, page, UNGA)
+
+    def supervisor_approves(dialog: Any) -> None:
+        qtbot.keyClicks(child(dialog, QLineEdit, "pin-input"), SUPERVISOR_PIN)
+        qtbot.keyPress(child(dialog, QLineEdit, "pin-input"), Qt.Key.Key_Return)
+
+    def new_price(dialog: Any) -> None:
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("180")
+        answer_next_modal(
+            supervisor_approves,
+            ready=lambda d: d.objectName() == "supervisor-pin-dialog" and d.supervisor.count(),
+        )
+        dialog.accept()
+
+    answer_next_modal(new_price)
+    qtbot.mouseClick(page.override, Qt.MouseButton.LeftButton)
+    assert page.cart.lines[0].unit_price == Money(18000, "KES")
+    assert "180.00" in page.total_label.text()
