@@ -10,6 +10,7 @@ import random
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pos_app.config import TillSettings
 from pos_app.services.provider_events import provider_events
@@ -81,6 +82,22 @@ class CrashRig:
             keys=EnvKeyStore(self.env["DUKA_DATA_KEY"]),
         )
 
+    def settled(self) -> bool:
+        """Everything pushed and every relay event pulled (read while the till runs: WAL)."""
+        ledger = self.ledger()
+        try:
+            with ledger.read() as conn:
+                unsent = conn.execute(
+                    select(func.count()).select_from(outbox).where(outbox.c.pushed_at.is_(None))
+                ).scalar_one()
+                cursor = conn.execute(
+                    select(sync_state.c.value).where(sync_state.c.key.startswith(CURSOR_PREFIX))
+                ).scalar()
+        finally:
+            ledger.close()
+        relay_seq = self.stack.relay.store.last_seq(self.stack.shop_id)
+        return unsent == 0 and int(cursor or 0) == relay_seq
+
     def check(self, final: bool = False) -> None:
         acked = set(self.ack_file.read_text().split())
         relay_events = self.stack.relay.store.till_events(self.terminal_id)
@@ -143,8 +160,15 @@ def crash_loop(rig: CrashRig, kills: int, seed: int) -> None:
     # a last, peaceful run pushes and pulls everything
     rig.customer_pays_from_sim_menu()
     child = rig.spawn("--sales", "5")
-    out, _ = child.communicate(timeout=60)
-    assert child.returncode == 0 and "drained" in out
+    try:
+        deadline = time.monotonic() + 60
+        while not rig.settled():
+            assert time.monotonic() < deadline, "the till never caught up with the relay"
+            time.sleep(0.2)
+    finally:
+        child.send_signal(signal.SIGTERM)
+        child.wait(timeout=30)
+    assert child.returncode == 0
     rig.check(final=True)
     assert len(rig.ack_file.read_text().split()) > kills  # it really sold between the kills
 
