@@ -166,9 +166,13 @@ class RefundService:
         supervisor_id: str,
         pin: str,
         reversal_code: str | None = None,
+        request_id: str | None = None,
     ) -> PaymentView:
         """Give `amount` back the way the payment came in (cash from the drawer, an M-Pesa
-        reversal already made on the phone, a Paystack refund through the relay)."""
+        reversal already made on the phone, a Paystack refund through the relay).
+
+        `request_id` (a UUID the screen keeps until the refund succeeds) makes asking the relay
+        again after a lost reply safe."""
         try:
             if not reason.strip():
                 raise InvalidInput("Say why the money is given back.")
@@ -201,7 +205,12 @@ class RefundService:
                         "Paystack refunds go through the relay, and this till is not paired "
                         "with one."
                     )
-                gateway.refund_paystack(payment_id, amount, text)
+                if request_id is None:
+                    gateway.refund_paystack(payment_id, amount, text)
+                else:
+                    # the same request id after a lost reply can never refund twice
+                    relay: Any = gateway
+                    relay.refund_paystack(payment_id, amount, text, refund_id=request_id)
             return self._payments.refund(
                 payment_id,
                 amount,

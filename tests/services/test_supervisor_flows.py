@@ -39,10 +39,19 @@ SUP2_PIN = DEMO_PINS["Grace Njeri"]
 class FakeGateway:
     def __init__(self) -> None:
         self.refunds: list[tuple[str, Money, str]] = []
+        self.refund_ids: list[str | None] = []
+        self.lose_next_reply = False
         self.test_modes: list[tuple[str, bool]] = []
 
-    def refund_paystack(self, payment_id: str, amount: Money, reason: str) -> None:
-        self.refunds.append((payment_id, amount, reason))
+    def refund_paystack(
+        self, payment_id: str, amount: Money, reason: str, *, refund_id: str | None = None
+    ) -> None:
+        self.refund_ids.append(refund_id)
+        if refund_id is None or refund_id not in self.refund_ids[:-1]:
+            self.refunds.append((payment_id, amount, reason))  # the relay refunds once per id
+        if self.lose_next_reply:
+            self.lose_next_reply = False
+            raise GatewayUnavailable("The relay did not answer.")
 
     def set_test_mode(self, provider: str, enabled: bool) -> None:
         self.test_modes.append((provider, enabled))
@@ -235,6 +244,32 @@ def test_paystack_refund_goes_through_the_relay(desk, ids, gateway):
     )
     assert [(p, a) for p, a, _ in gateway.refunds] == [(pay_id, Money(200_000, "KES"))]
     assert desk.payments.get_payment(pay_id).status == "partially_refunded"
+
+
+def test_paystack_refund_retried_after_a_lost_reply_refunds_once(desk, ids, gateway):
+    pay_id = _paid_online(desk, ids, PaymentMethod.PAYSTACK_LINK, "PSK55555")
+    rows = count(desk, refunds)
+    gateway.lose_next_reply = True
+    with pytest.raises(GatewayUnavailable):
+        desk.refunds.refund(
+            pay_id,
+            Money(100_000, "KES"),
+            "Late delivery",
+            supervisor_id=ids.supervisor.id,
+            pin=SUP_PIN,
+            request_id="r-1",
+        )
+    assert count(desk, refunds) == rows
+    desk.refunds.refund(
+        pay_id,
+        Money(100_000, "KES"),
+        "Late delivery",
+        supervisor_id=ids.supervisor.id,
+        pin=SUP_PIN,
+        request_id="r-1",
+    )
+    assert gateway.refund_ids == ["r-1", "r-1"]
+    assert len(gateway.refunds) == 1 and count(desk, refunds) == rows + 1
 
 
 def test_paystack_refund_without_relay_is_refused(tmp_path, ids, desk):

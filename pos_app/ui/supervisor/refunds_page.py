@@ -6,6 +6,7 @@ payment is refunded through the relay; a sale of the open shift can be voided wh
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -58,6 +59,8 @@ class RefundsPage(QWidget):
         self._current_user_id = current_user_id
         self._zone = timezone
         self.payments: list[RefundablePayment] = []
+        # one id per (payment, amount) until it succeeds: a retry is the same request
+        self._request_ids: dict[tuple[str, int], str] = {}
         self.selected: RefundablePayment | None = None
 
         layout = QVBoxLayout(self)
@@ -238,6 +241,8 @@ class RefundsPage(QWidget):
         if amount is None:
             show_message(self.message, self.tr("Type the amount to give back."), ok=False)
             return
+        key = (target.payment.id, amount.minor)
+        request_id = self._request_ids.setdefault(key, str(uuid.uuid4()))
         self._submit(
             self._service.refund,
             target.payment.id,
@@ -246,7 +251,9 @@ class RefundsPage(QWidget):
             supervisor_id=self.approver.currentData(),
             pin=self.pin.text(),
             reversal_code=self.reversal.text() or None,
+            request_id=request_id,
             done=self.tr("Refund recorded: %1.").replace("%1", amount.format()),
+            succeeded=lambda: self._request_ids.pop(key, None),
         )
 
     def void(self) -> None:
@@ -262,7 +269,14 @@ class RefundsPage(QWidget):
             done=self.tr("The sale was voided."),
         )
 
-    def _submit(self, fn: Callable[..., Any], *args: Any, done: str, **kwargs: Any) -> None:
+    def _submit(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        done: str,
+        succeeded: Callable[[], object] | None = None,
+        **kwargs: Any,
+    ) -> None:
         if not self.pin.text():
             show_message(self.message, self.tr("Type the supervisor's PIN."), ok=False)
             return
@@ -271,6 +285,8 @@ class RefundsPage(QWidget):
         show_message(self.message, self.tr("Checking…"), ok=True)
 
         def finished(_: Any) -> None:
+            if succeeded is not None:
+                succeeded()
             self.pin.clear()
             self.reason.clear()
             self.reversal.clear()
