@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import httpx
 
 from pos_app.core.errors import DukaError
-from sync.engine.client import RelayClient
+from sync.engine.client import InsecureRelayUrl, RelayClient
 from sync.engine.credentials import TerminalCredentials
 
 NOT_PAIRED = "not paired"
@@ -46,21 +46,26 @@ class RelayLink:
         self.use(credentials)
 
     def use(self, credentials: TerminalCredentials | None) -> None:
-        """Switch to new credentials (after pairing); the old connection pool is closed."""
-        with self._lock:
-            old = self._client
-            self._credentials = credentials
-            self._client = (
-                RelayClient(
+        """Switch to new credentials (after pairing); the old connection pool is closed.
+        An address the till must not talk to (plain http to another machine) leaves it
+        unpaired, with the reason as its offline reason."""
+        client: RelayClient | None = None
+        reason: str | None = None if credentials else NOT_PAIRED
+        if credentials is not None:
+            try:
+                client = RelayClient(
                     credentials.relay_url,
                     credentials.token,
                     timeout_s=self._timeout_s,
                     transport=self._transport,
                 )
-                if credentials is not None
-                else None
-            )
-            self._state = LinkState(False, None, None if credentials else NOT_PAIRED)
+            except InsecureRelayUrl as exc:
+                reason = str(exc)
+        with self._lock:
+            old = self._client
+            self._credentials = credentials if client is not None else None
+            self._client = client
+            self._state = LinkState(False, None, reason)
         if old is not None:
             old.close()
 

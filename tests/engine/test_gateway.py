@@ -169,3 +169,10 @@ def test_refund_uses_the_refund_id_as_idempotency_key(gateway: RelayGateway) -> 
     gateway.refund_paystack(pid, Money(5_00, "KES"), "wrong size", refund_id=rid)
     assert [c.request.headers["Idempotency-Key"] for c in route.calls] == [rid, rid]
     assert json.loads(route.calls.last.request.content)["amount_minor"] == 5_00
+
+
+def test_a_plain_http_relay_elsewhere_leaves_the_till_offline_with_the_reason() -> None:
+    link = RelayLink(TerminalCredentials("http://relay.example.com", "t", "x", "y", "z"))
+    assert link.credentials is None
+    assert link.state.offline_reason is not None and "https" in link.state.offline_reason
+    assert not RelayGateway(link).is_online()
