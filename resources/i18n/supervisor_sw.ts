@@ -34,12 +34,12 @@
         <translation>Kinachodaiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="142"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="143"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="143"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="142"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
@@ -302,176 +302,176 @@
 <context>
     <name>RefundsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="65"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="68"/>
         <source>Refunds and voids</source>
         <translation>Marejesho na ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="69"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="72"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="75"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="134"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="78"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="137"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="76"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="79"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="77"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="80"/>
         <source>Paid</source>
         <translation>Imelipwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="78"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="81"/>
         <source>Refunded</source>
         <translation>Imerejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="79"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="82"/>
         <source>Can still refund</source>
         <translation>Bado inaweza kurejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="80"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="83"/>
         <source>Shift</source>
         <translation>Zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="85"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="88"/>
         <source>No paid sales yet.</source>
         <translation>Bado hakuna mauzo yaliyolipwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="89"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="92"/>
         <source>Give money back</source>
         <translation>Rudisha pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="94"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="134"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="97"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="137"/>
         <source>How</source>
         <translation>Vipi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="97"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="134"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="137"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="103"/>
         <source>e.g. SGR4T7YU2P</source>
         <translation>k.m. SGR4T7YU2P</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="101"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="104"/>
         <source>M-Pesa reversal code</source>
         <translation>Msimbo wa kurudisha M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="105"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="108"/>
         <source>Why is the money given back?</source>
         <translation>Kwa nini pesa zinarudishwa?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="106"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="134"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="109"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="137"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="109"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="112"/>
         <source>Supervisor</source>
         <translation>Msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="114"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="117"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="116"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="119"/>
         <source>Refund</source>
         <translation>Rejesha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="119"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="122"/>
         <source>Void the whole sale</source>
         <translation>Batilisha mauzo yote</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="130"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="133"/>
         <source>Recent refunds</source>
         <translation>Marejesho ya hivi karibuni</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="139"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="142"/>
         <source>No refunds given.</source>
         <translation>Hakuna marejesho yaliyotolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="183"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="186"/>
         <source>open</source>
         <translation>wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="183"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="186"/>
         <source>closed</source>
         <translation>imefungwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="217"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="220"/>
         <source>Pick a paid sale above.</source>
         <translation>Chagua mauzo yaliyolipwa hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="221"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="224"/>
         <source>Hand the cash back from the drawer.</source>
         <translation>Rudisha pesa taslimu kutoka droo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="223"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="226"/>
         <source>Reverse it on the M-Pesa business phone first, then type the code here.</source>
         <translation>Kwanza rudisha muamala kwenye simu ya biashara ya M-Pesa, kisha andika msimbo hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="225"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="228"/>
         <source>Paystack refunds the card through the relay.</source>
         <translation>Paystack inarejesha pesa kwenye kadi kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="227"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="230"/>
         <source>Send the transfer back from the bank, then record it here.</source>
         <translation>Rudisha uhamisho kutoka benki, kisha uandike hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="239"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="242"/>
         <source>Type the amount to give back.</source>
         <translation>Andika kiasi cha kurudisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="249"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="255"/>
         <source>Refund recorded: %1.</source>
         <translation>Rejesho limeandikwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="262"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="269"/>
         <source>The sale was voided.</source>
         <translation>Mauzo yamebatilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="267"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="281"/>
         <source>Type the supervisor&apos;s PIN.</source>
         <translation>Andika PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="271"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="285"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
@@ -646,132 +646,132 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="52"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="57"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="57"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="62"/>
         <source>Shop and receipts</source>
         <translation>Duka na risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="61"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="66"/>
         <source>Shop name</source>
         <translation>Jina la duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="65"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="70"/>
         <source> basis points</source>
         <translation> pointi za msingi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="66"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="71"/>
         <source>VAT (1600 = 16%)</source>
         <translation>VAT (1600 = 16%)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="70"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="75"/>
         <source>Receipt header</source>
         <translation>Kichwa cha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="74"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="79"/>
         <source>Receipt footer</source>
         <translation>Maandishi ya chini ya risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="79"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="84"/>
         <source>Shop language</source>
         <translation>Lugha ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="82"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="87"/>
         <source>Payments and risk</source>
         <translation>Malipo na hatari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="87"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="92"/>
         <source>Risk threshold (0-100)</source>
         <translation>Kiwango cha hatari (0-100)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="90"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="95"/>
         <source>A supervisor approves every proof</source>
         <translation>Msimamizi anaidhinisha kila uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="92"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="97"/>
         <source>Cashier may accept low-risk proofs</source>
         <translation>Keshia anaweza kukubali uthibitisho wa hatari ndogo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="94"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="99"/>
         <source>Offline proofs</source>
         <translation>Uthibitisho bila mtandao</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="95"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="100"/>
         <source>A supervisor may approve their own proof</source>
         <translation>Msimamizi anaweza kuidhinisha uthibitisho wake mwenyewe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="102"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="107"/>
         <source>Save settings</source>
         <translation>Hifadhi mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="109"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="114"/>
         <source>Relay and providers</source>
         <translation>Relay na watoa huduma</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="115"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="120"/>
         <source>%1 in test mode (no real money)</source>
         <translation>%1 katika hali ya majaribio (hakuna pesa halisi)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="123"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="129"/>
         <source>Relay address</source>
         <translation>Anwani ya relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="126"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="132"/>
         <source>from the shop owner&apos;s relay page</source>
         <translation>kutoka ukurasa wa relay wa mwenye duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="127"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="133"/>
         <source>Pairing code</source>
         <translation>Msimbo wa kuunganisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="128"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="134"/>
         <source>Pair this till</source>
         <translation>Unganisha mashine hii</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="174"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="180"/>
         <source>Saved.</source>
         <translation>Imehifadhiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="192"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="200"/>
         <source>Test mode on.</source>
         <translation>Hali ya majaribio imewashwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="192"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="200"/>
         <source>Test mode off: live money.</source>
         <translation>Hali ya majaribio imezimwa: pesa halisi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="211"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="219"/>
         <source>Contacting the relay…</source>
         <translation>Inawasiliana na relay…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="218"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="226"/>
         <source>Paired with %1 (%2).</source>
         <translation>Imeunganishwa na %1 (%2).</translation>
     </message>
@@ -879,32 +879,32 @@
         <translation>Rejesho la Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="76"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="81"/>
         <source>Approvals</source>
         <translation>Idhini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="82"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="87"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="90"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="95"/>
         <source>Reports</source>
         <translation>Ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="96"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="101"/>
         <source>Staff</source>
         <translation>Wafanyakazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="102"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="107"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="108"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="120"/>
         <source>Audit trail</source>
         <translation>Kumbukumbu za ukaguzi</translation>
     </message>
@@ -1006,6 +1006,7 @@
     <message>
         <location filename="../../pos_app/ui/supervisor/users_page.py" line="60"/>
         <location filename="../../pos_app/ui/supervisor/users_page.py" line="80"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="105"/>
         <source>Language</source>
         <translation>Lugha</translation>
     </message>
@@ -1016,13 +1017,13 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/supervisor/users_page.py" line="73"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="121"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="132"/>
         <source>Cashier</source>
         <translation>Keshia</translation>
     </message>
     <message>
         <location filename="../../pos_app/ui/supervisor/users_page.py" line="74"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="121"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="132"/>
         <source>Supervisor</source>
         <translation>Msimamizi</translation>
     </message>
@@ -1052,48 +1053,59 @@
         <translation>Weka PIN upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="96"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="101"/>
+        <source>Set language</source>
+        <translation>Weka lugha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="106"/>
         <source>Deactivate</source>
         <translation>Zima</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="99"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="109"/>
         <source>Activate again</source>
         <translation>Washa tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="128"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="139"/>
         <source>active</source>
         <translation>hai</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="128"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="139"/>
         <source>deactivated</source>
         <translation>amezimwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="152"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="163"/>
         <source>%1 can now sign in.</source>
         <translation>%1 sasa anaweza kuingia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="160"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="174"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="171"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="185"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="198"/>
         <source>Pick a person in the list first.</source>
         <translation>Kwanza chagua mtu kwenye orodha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="167"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="178"/>
         <source>The PIN was reset.</source>
         <translation>PIN imewekwa upya.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="181"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="192"/>
+        <source>Language changed: it applies at their next sign-in.</source>
+        <translation>Lugha imebadilishwa: itatumika wakati ujao atakapoingia.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="205"/>
         <source>Activated.</source>
         <translation>Amewashwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="183"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="207"/>
         <source>Deactivated: they can no longer sign in.</source>
         <translation>Amezimwa: hawezi kuingia tena.</translation>
     </message>

@@ -69,6 +69,11 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
     def saved(settings: ShopSettings) -> None:
         ctx.shop_settings = settings
 
+    def test_mode_switched(provider: str, enabled: bool) -> None:
+        modes = set(ctx.status.test_mode_providers)
+        modes = modes | {provider} if enabled else modes - {provider}
+        ctx.status.update(test_mode_providers=tuple(sorted(modes)))
+
     shop_name = ctx.shop_settings.shop_name if ctx.shop_settings is not None else ""
     return [
         Page(
@@ -100,7 +105,14 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
         Page(
             "settings",
             QCoreApplication.translate("Supervisor", "Settings"),
-            SettingsPage(desk.admin, ctx.tasks, me, saved),
+            SettingsPage(
+                desk.admin,
+                ctx.tasks,
+                me,
+                saved,
+                lambda: ctx.status.test_mode_providers,
+                test_mode_switched,
+            ),
             SUPERVISOR,
         ),
         Page(

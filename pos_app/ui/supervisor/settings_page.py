@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -34,14 +34,19 @@ class SettingsPage(QWidget):
         tasks: TaskRunner,
         current_user_id: Callable[[], str | None],
         on_saved: Callable[[ShopSettings], None] | None = None,
+        test_modes: Callable[[], Iterable[str]] | None = None,
+        on_test_mode: Callable[[str, bool], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`test_modes` names the providers the relay last said are in test mode;
+        `on_test_mode` hears of a switch the relay accepted (to update the banner)."""
         super().__init__(parent)
         self.setObjectName("supervisor-settings")
         self._service = service
         self._tasks = tasks
         self._current_user_id = current_user_id
         self._on_saved = on_saved
+        self._on_test_mode = on_test_mode
         self.loaded: ShopSettings | None = None
 
         outer = QVBoxLayout(self)
@@ -116,6 +121,7 @@ class SettingsPage(QWidget):
             )
             box.setObjectName(f"settings-test-{provider}")
             self.test_mode[provider] = box
+            box.setChecked(test_modes is not None and provider in set(test_modes()))
             form3.addRow(box)
         self.relay_url = QLineEdit()
         self.relay_url.setObjectName("settings-relay-url")
@@ -189,6 +195,8 @@ class SettingsPage(QWidget):
 
         def done(_: Any) -> None:
             box.setEnabled(True)
+            if self._on_test_mode is not None:
+                self._on_test_mode(provider, enabled)
             text = self.tr("Test mode on.") if enabled else self.tr("Test mode off: live money.")
             show_message(self.message, text, ok=True)
 

@@ -93,6 +93,16 @@ class UsersPage(QWidget):
         self.reset_button = QPushButton(self.tr("Reset PIN"))
         self.reset_button.setObjectName("users-reset")
         form2.addRow(self.reset_button)
+        language_row = QHBoxLayout()
+        self.user_language = QComboBox()
+        self.user_language.setObjectName("users-user-language")
+        self.user_language.addItem("English", "en")
+        self.user_language.addItem("Kiswahili", "sw")
+        self.language_button = QPushButton(self.tr("Set language"))
+        self.language_button.setObjectName("users-set-language")
+        language_row.addWidget(self.user_language, 1)
+        language_row.addWidget(self.language_button)
+        form2.addRow(self.tr("Language"), language_row)
         self.deactivate_button = QPushButton(self.tr("Deactivate"))
         self.deactivate_button.setObjectName("users-deactivate")
         self.deactivate_button.setProperty("role", "danger")
@@ -109,6 +119,7 @@ class UsersPage(QWidget):
 
         self.add_button.clicked.connect(self.add)
         self.reset_button.clicked.connect(self.reset)
+        self.language_button.clicked.connect(self.set_language)
         self.deactivate_button.clicked.connect(lambda: self.set_active(False))
         self.activate_button.clicked.connect(lambda: self.set_active(True))
         self.refresh()
@@ -167,6 +178,19 @@ class UsersPage(QWidget):
             done=self.tr("The PIN was reset."),
         )
         self.reset_pin.clear()
+
+    def set_language(self) -> None:
+        user_id = selected_key(self.table)
+        if user_id is None:
+            show_message(self.message, self.tr("Pick a person in the list first."), ok=False)
+            return
+        self._run(
+            self._service.set_language,
+            user_id,
+            self.user_language.currentData(),
+            supervisor_id=self._current_user_id(),
+            done=self.tr("Language changed: it applies at their next sign-in."),
+        )
 
     def set_active(self, active: bool) -> None:
         user_id = selected_key(self.table)

@@ -241,3 +241,26 @@ def test_audit_filter_by_action_and_csv(qtbot, desk, ids, tasks, tmp_path: Path)
     page.export_csv(str(tmp_path / "audit.csv"))
     qtbot.waitUntil((tmp_path / "audit.csv").exists, timeout=WAIT)
     assert (tmp_path / "audit.csv").read_text().startswith("seq,at_utc,user")
+
+
+def test_test_mode_switch_without_a_relay_is_refused_and_undone(qtbot, desk, ids, tasks):
+    page = SettingsPage(desk.admin, tasks, lambda: ids.supervisor.id, test_modes=lambda: ())
+    qtbot.addWidget(page)
+    box = page.test_mode["paystack"]
+    assert not box.isChecked()
+    box.click()
+    qtbot.waitUntil(message_is(page.message, "not paired"), timeout=WAIT)
+    assert not box.isChecked()
+    assert actions(desk)[-1] == "provider.test_mode_refused"
+
+
+def test_set_a_cashiers_language(qtbot, desk, ids, tasks):
+    page = UsersPage(desk.admin, tasks, lambda: ids.supervisor.id)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: len(page.users) == 3, timeout=WAIT)
+    page.table.selectRow(next(n for n, u in enumerate(page.users) if u.id == ids.cashier.id))
+    page.user_language.setCurrentIndex(page.user_language.findData("en"))
+    qtbot.mouseClick(page.language_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(message_is(page.message, "next sign-in"), timeout=WAIT)
+    cashier = next(u for u in desk.users.list_users() if u.id == ids.cashier.id)
+    assert cashier.language == "en"
