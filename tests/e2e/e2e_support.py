@@ -50,10 +50,12 @@ def wait_for(condition: Callable[[], object], timeout_s: float = 10.0, what: str
     raise AssertionError(f"timed out after {timeout_s} s waiting for {what or condition}")
 
 
-def make_till(settings: TillSettings, *, start: bool = True) -> Till:
+def make_till(
+    settings: TillSettings, *, start: bool = True, reconcile: ReconcileTimings = QUICK_RECONCILE
+) -> Till:
     ledger = open_ledger(settings)
     bus = EventBus()
-    engine = SyncEngine(ledger, bus, settings, timings=FAST, reconcile_timings=QUICK_RECONCILE)
+    engine = SyncEngine(ledger, bus, settings, timings=FAST, reconcile_timings=reconcile)
     till = Till(
         settings, ledger, bus, OrderService(ledger, bus), PaymentService(ledger, bus), engine
     )

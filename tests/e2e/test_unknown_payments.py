@@ -1,0 +1,53 @@
+"""A payment with no outcome in time becomes "unknown" for a supervisor, never paid or failed
+by guess; the provider's late "paid" is still the truth when it comes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import httpx
+import pytest
+from e2e_support import Till, make_till, wait_for
+
+from pos_app.config import TillSettings
+from pos_app.core.money import Money
+from pos_app.core.orders import OrderLine
+from sync.demo import DemoStack
+from sync.engine.reconcile import ReconcileTimings, Timing
+
+IMPATIENT = ReconcileTimings(
+    stk=Timing(timedelta(seconds=1), timedelta(seconds=3)),
+    paystack=Timing(timedelta(seconds=1), timedelta(seconds=3)),
+    recheck_every_s=1.0,
+)
+
+
+@pytest.fixture
+def impatient_till(stack: DemoStack, till_settings: TillSettings) -> Iterator[Till]:
+    made = make_till(till_settings, reconcile=IMPATIENT)
+    yield made
+    made.close()
+
+
+def test_an_unpaid_link_goes_unknown_and_a_late_payment_still_counts(
+    impatient_till: Till,
+) -> None:
+    till = impatient_till
+    order = till.orders.create_order([OrderLine("Redio", Money(3_000_00, "KES"))])
+    payment = till.payments.create_payment(
+        order.id, Money(3_000_00, "KES"), None, None, "paystack_link"
+    )
+    till.payments.process_payment(payment.id, {})
+    wait_for(till.engine.gateway.is_online, what="the relay to be reachable")
+    link = till.engine.gateway.start_paystack_link(
+        payment.id, Money(3_000_00, "KES"), "LATE-1", None
+    )
+    till.payments.mark_awaiting_customer(payment.id, link.reference)
+
+    wait_for(lambda: till.payments.get_payment(payment.id).status == "unknown", 15, "unknown")
+    view = till.payments.get_payment(payment.id)
+    assert view.needs_supervisor and not view.is_paid
+
+    assert httpx.post(f"{link.authorization_url}/pay").status_code == 200  # the customer, late
+    wait_for(lambda: till.payments.get_payment(payment.id).status == "succeeded", 15, "late pay")
