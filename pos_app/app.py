@@ -132,6 +132,12 @@ def apply_setup(services: Services, details: SetupDetails) -> Any:
         timezone=details.timezone,
         language=details.language,
     )
+    if details.demo_catalogue:
+        from pos_app.resources import resource
+
+        services.catalogue.import_csv(
+            resource("demo_catalogue.csv").read_text(encoding="utf-8"), actor_id=supervisor.id
+        )
     if details.relay_url and details.pairing_code:
         from sync.engine.pairing import pair
 
@@ -139,11 +145,19 @@ def apply_setup(services: Services, details: SetupDetails) -> Any:
     return supervisor
 
 
-def pages_for(ctx: AppContext, window: MainWindow) -> list[Page]:
+def pages_for(ctx: AppContext, role: str) -> list[Page]:
+    """The screens `role` may use; the others are never built (or are let go at once)."""
     from pos_app.ui.cashier.pages import cashier_pages
-    from pos_app.ui.supervisor import supervisor_pages
 
-    return cashier_pages(ctx) + supervisor_pages(ctx)
+    pages = cashier_pages(ctx)
+    if role == "supervisor":
+        from pos_app.ui.supervisor import supervisor_pages
+
+        pages += supervisor_pages(ctx)
+    for page in pages:
+        if role not in page.roles:
+            page.widget.deleteLater()
+    return [page for page in pages if role in page.roles]
 
 
 class Till:
@@ -160,7 +174,7 @@ class Till:
         language = user.language or self.ctx.shop_settings.language or "en"
         if language in LANGUAGES:
             self.ctx.translations.use(language)
-        pages = pages_for(self.ctx, self.window)
+        pages = pages_for(self.ctx, user.role)
         self.window.set_pages(pages, user.role)
         for old in self.pages:  # the previous user's screens (other role or language)
             old.widget.deleteLater()

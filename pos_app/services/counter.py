@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from pos_app.core.errors import DukaError, InvalidInput, PaymentError
 from pos_app.core.money import Money
@@ -26,6 +26,7 @@ from pos_app.core.orders import OrderLine
 from pos_app.core.payments import PaymentMethod, PaymentProvider, PaymentStatus, ProofType
 from pos_app.core.shifts import z_report
 from pos_app.services import Services
+from pos_app.services.catalogue import ProductView
 from pos_app.services.customers import CustomerDetails
 from pos_app.services.gateway import GatewayRejected, GatewayUnavailable, OnlineGateway
 from pos_app.services.payments import PaymentView
@@ -35,7 +36,7 @@ from pos_app.services.shop import load_settings
 from pos_app.services.unit import ledger_change
 from pos_app.services.users import require_role
 from pos_app.store import state
-from pos_app.store.schema import cash_movements, outbox, payments, products, shifts
+from pos_app.store.schema import cash_movements, outbox, payments, shifts
 
 T = TypeVar("T")
 S = PaymentStatus
@@ -43,16 +44,6 @@ SEARCH_LIMIT = 30
 WAITING_ONLINE = frozenset({S.PENDING.value, S.INITIATING.value, S.AWAITING_CUSTOMER.value})
 PAYBILL_KEY = "mpesa_paybill"
 TILL_KEY = "mpesa_till"
-
-
-@dataclass(frozen=True, slots=True)
-class ProductView:
-    id: str
-    name: str
-    price: Money
-    sku: str | None
-    barcode: str | None
-    quick_key: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +82,6 @@ def account_reference(order_id: str) -> str:
     return order_id.replace("-", "")[:8].upper()
 
 
-def _product(row: Any) -> ProductView:
-    return ProductView(
-        row.id, row.name, Money(row.price_minor, row.currency), row.sku, row.barcode, row.quick_key
-    )
-
-
 class _OnceByKey:
     """Runs a call once per key; concurrent or later calls with the key get the same result."""
 
@@ -132,6 +117,7 @@ class Counter:
         self.payments = services.payments
         self.orders = services.orders
         self.shifts = services.shifts
+        self.catalogue = services.catalogue
         self.gateway = gateway
         self.user_id: str | None = None  # the signed-in cashier, set at each sign-in
         # providers the relay runs in test mode: their payments carry the TEST MODE mark
@@ -141,35 +127,18 @@ class Counter:
     # --- catalogue ------------------------------------------------------------------------
     def search_products(self, text: str, limit: int = SEARCH_LIMIT) -> list[ProductView]:
         text = text.strip()
-        if not text:
-            return []
-        pattern = f"%{text.replace('%', '').replace('_', '')}%"
-        query = (
-            select(products)
-            .where(products.c.active.is_(True))
-            .where(
-                or_(
-                    products.c.name.ilike(pattern),
-                    products.c.sku.ilike(pattern),
-                    products.c.barcode == text,
-                )
-            )
-            .order_by(products.c.name)
-            .limit(limit)
-        )
-        with self._ledger.read() as conn:
-            return [_product(r) for r in conn.execute(query)]
+        return self.catalogue.search(text, limit) if text else []
 
     def product_by_code(self, code: str) -> ProductView | None:
+        """The active product whose barcode or SKU is exactly `code`."""
         code = code.strip()
-        with self._ledger.read() as conn:
-            row = conn.execute(
-                select(products).where(
-                    products.c.active.is_(True),
-                    or_(products.c.barcode == code, func.upper(products.c.sku) == code.upper()),
-                )
-            ).first()
-        return _product(row) if row is not None else None
+        found = self.catalogue.find_by_barcode(code)
+        if found is not None and found.active:
+            return found
+        return next(
+            (p for p in self.catalogue.search(code, 5) if (p.sku or "").upper() == code.upper()),
+            None,
+        )
 
     def find_for_enter(self, text: str) -> ProductView | None:
         """Enter in the search field: an exact barcode / SKU, else the only name match."""
@@ -180,13 +149,7 @@ class Counter:
         return found[0] if len(found) == 1 else None
 
     def quick_keys(self) -> list[ProductView]:
-        with self._ledger.read() as conn:
-            rows = conn.execute(
-                select(products)
-                .where(products.c.active.is_(True), products.c.quick_key.is_not(None))
-                .order_by(products.c.quick_key)
-            )
-            return [_product(r) for r in rows]
+        return self.catalogue.quick_keys()
 
     # --- orders ---------------------------------------------------------------------------
     def create_order(self, lines: Sequence[OrderLine]) -> str:

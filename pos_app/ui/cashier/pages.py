@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from pos_app.ui.cashier.catalogue_page import CataloguePage
 from pos_app.ui.cashier.cod_page import CodPage
 from pos_app.ui.cashier.sale_page import SalePage
 from pos_app.ui.cashier.sales_page import SalesPage
@@ -18,4 +19,10 @@ def cashier_pages(ctx: AppContext) -> list[Page]:
         Page("cod", QCoreApplication.translate("CashierPages", "COD orders"), CodPage(ctx)),
         Page("sales", QCoreApplication.translate("CashierPages", "Sales"), SalesPage(ctx)),
         Page("shift", QCoreApplication.translate("CashierPages", "Shift"), ShiftPage(ctx)),
+        Page(
+            "catalogue",
+            QCoreApplication.translate("CashierPages", "Products"),
+            CataloguePage(ctx),
+            frozenset({"supervisor"}),
+        ),
     ]

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -53,6 +54,7 @@ class SetupDetails:
     supervisor_pin: str
     relay_url: str | None
     pairing_code: str | None
+    demo_catalogue: bool = False
 
 
 def pin_problem(pin: str, again: str) -> str | None:
@@ -144,6 +146,11 @@ class SetupDialog(QDialog):
         self.pairing_code.setObjectName("setup-pairing-code")
         self.pairing_code.setPlaceholderText(self.tr("optional"))
         form.addRow(self.tr("Pairing code"), self.pairing_code)
+        self.demo_catalogue = QCheckBox(
+            self.tr("Start with the demo catalogue (20 everyday items)")
+        )
+        self.demo_catalogue.setObjectName("setup-demo-catalogue")
+        form.addRow("", self.demo_catalogue)
         layout.addLayout(form)
 
         self.message = QLabel()
@@ -188,6 +195,7 @@ class SetupDialog(QDialog):
             supervisor_pin=self.pin.text(),
             relay_url=relay,
             pairing_code=code,
+            demo_catalogue=self.demo_catalogue.isChecked(),
         )
 
     def _submit(self) -> None:

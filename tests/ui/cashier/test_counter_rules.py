@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
+from pos_app.core.errors import DukaError
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from tests.ui.cashier.conftest import FakeGateway, Shop
@@ -226,3 +227,42 @@ def test_a_price_change_needs_a_supervisor_pin(qtbot, page):
     qtbot.mouseClick(page.override, Qt.MouseButton.LeftButton)
     assert page.cart.lines[0].unit_price == Money(18000, "KES")
     assert "180.00" in page.total_label.text()
+
+
+def test_paybill_with_a_pasted_sms_records_its_receipt_code(ctx, shop: Shop):
+    order_id = ctx.counter.create_order([OrderLine("Soda", Money(7000, "KES"))])
+    sms = ("TJK6H7T3GA Confirmed. Ksh70.00 paid to person 1. on 20/10/24 at 4:21 PM.New M-PESA "
+           "balance is Ksh123.12. Transaction cost, Ksh0.00.")
+    view = ctx.counter.submit_mpesa_code(order_id, Money(7000, "KES"), sms, "sms-1")
+    assert (view.method, view.status) == ("mpesa_paybill", "awaiting_verification")
+    [proof] = shop.services.payments.proofs_for_payment(view.id)
+    assert (proof.proof_type, proof.reference) == ("sms_text", "TJK6H7T3GA")
+
+    other = ctx.counter.create_order([OrderLine("Soda", Money(8000, "KES"))])
+    with pytest.raises(DukaError, match=r"70\.00"):  # an SMS for another amount is refused
+        ctx.counter.submit_mpesa_code(other, Money(8000, "KES"), sms, "sms-2")
+    with pytest.raises(DukaError, match="receipt code"):
+        ctx.counter.submit_mpesa_code(other, Money(8000, "KES"), "12ab", "sms-3")
+
+
+def test_supervisor_imports_a_catalogue_csv_and_bad_rows_import_nothing(
+    qtbot, ctx, shop: Shop, tmp_path: Path
+):
+    from pos_app.ui.cashier.catalogue_page import CataloguePage
+
+    ctx.current_user = shop.supervisor
+    page = CataloguePage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.table.rowCount() == 20)  # the demo catalogue
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,price,barcode\nUji,abc,111\nChapati,20.00,222\n", encoding="utf-8")
+    page.import_file(bad)
+    qtbot.waitUntil(lambda: "Nothing was imported" in page.message.text())
+    good = tmp_path / "good.csv"
+    good.write_text("name,price,barcode\nChapati,20.00,222\nMandazi,10.00,333\n",
+                    encoding="utf-8")
+    page.import_file(good)
+    qtbot.waitUntil(lambda: page.table.rowCount() == 22)
+    assert "2 new" in page.message.text()
+    assert ctx.counter.find_for_enter("333").name == "Mandazi"

@@ -74,6 +74,17 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
     qtbot.mouseClick(shift_page.open_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: shift_page.shift is not None, timeout=5000)
     shift_id = shift_page.shift.id
+    qtbot.waitUntil(lambda: shift_page.move_box.isVisibleTo(shift_page))
+    qtbot.keyClicks(shift_page.move_amount, "500")
+    qtbot.keyClicks(shift_page.move_reason, "change from the bank")
+    qtbot.mouseClick(shift_page.cash_in, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "500.00" in shift_page.message.text())
+    qtbot.keyClicks(shift_page.move_amount, "200")
+    qtbot.mouseClick(shift_page.cash_out, Qt.MouseButton.LeftButton)
+    assert "why" in shift_page.message.text()  # a cash movement needs a reason
+    qtbot.keyClicks(shift_page.move_reason, "paid the egg supplier")
+    qtbot.mouseClick(shift_page.cash_out, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "200.00" in shift_page.message.text())
 
     page = SalePage(ctx)
     qtbot.addWidget(page)
@@ -205,8 +216,9 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
         shift_page.refresh()
     preview = ctx.counter.shift_preview(shift_id)
     expected_cash = preview["methods"]["cash"]["expected_minor"]
-    # float 2,000 + 210 (cash sale) + 100 (cash part of the split); COD has its own row
-    assert expected_cash == 231000
+    # float 2,000 + 500 in - 200 out + 210 (cash sale) + 100 (cash part of the split);
+    # COD has its own row
+    assert expected_cash == 261000
     assert preview["methods"]["cash_on_delivery"]["expected_minor"] == 6500
     for method, edit in shift_page.counted.items():
         row = preview["methods"][method]

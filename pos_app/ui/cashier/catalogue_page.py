@@ -1,0 +1,112 @@
+"""The products the till sells: the list, and an import from a CSV file (or the demo list).
+
+Supervisors only. The CSV holds name,price[,sku,barcode,quick_key]; one bad row and nothing
+is imported, with every bad line listed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.core.errors import DukaError
+from pos_app.resources import resource
+from pos_app.ui.context import AppContext
+
+
+class CataloguePage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("catalogue-page")
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        title = QLabel(self.tr("Products"))
+        title.setProperty("role", "heading")
+        layout.addWidget(title)
+        self.table = QTableWidget(0, 5)
+        self.table.setObjectName("catalogue-table")
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Name"), self.tr("Price"), self.tr("SKU"), self.tr("Barcode"),
+             self.tr("Quick key")]
+        )
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.demo_button = QPushButton(self.tr("Load the demo catalogue"))
+        self.demo_button.setObjectName("catalogue-demo")
+        self.demo_button.clicked.connect(lambda: self.import_file(resource("demo_catalogue.csv")))
+        row.addWidget(self.demo_button)
+        row.addStretch(1)
+        self.import_button = QPushButton(self.tr("Import CSV…"))
+        self.import_button.setObjectName("catalogue-import")
+        self.import_button.setProperty("role", "primary")
+        self.import_button.clicked.connect(self._choose)
+        row.addWidget(self.import_button)
+        layout.addLayout(row)
+        self.message = QLabel()
+        self.message.setObjectName("catalogue-message")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.ctx.tasks.submit(self.ctx.catalogue.list_products, on_done=self._show,
+                              on_error=self._failed)
+
+    def _show(self, products: list[Any]) -> None:
+        self.table.setRowCount(len(products))
+        for i, product in enumerate(products):
+            values = [product.name, product.price.format(with_code=False), product.sku or "",
+                      product.barcode or "", str(product.quick_key or "")]
+            for column, value in enumerate(values):
+                self.table.setItem(i, column, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+    def _choose(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Import products"), "",
+                                              self.tr("CSV files (*.csv)"))
+        if name:
+            self.import_file(Path(name))
+
+    def import_file(self, path: Path) -> None:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            self.message.setText(self.tr("Could not read %1 as a UTF-8 text file.").replace(
+                "%1", path.name))
+            return
+        actor = self.ctx.current_user.id if self.ctx.current_user is not None else None
+        self.ctx.tasks.submit(self.ctx.catalogue.import_csv, text, actor_id=actor,
+                              on_done=self._imported, on_error=self._failed)
+
+    def _imported(self, report: Any) -> None:
+        if report.errors:
+            lines = [self.tr("Nothing was imported. Fix these lines and try again:")]
+            lines += [f"{line}: {message}" for line, message in report.errors[:10]]
+            self.message.setText("\n".join(lines))
+            return
+        self.message.setText(self.tr("Imported: %1 new, %2 updated.").replace(
+            "%1", str(report.added)).replace("%2", str(report.updated)))
+        self.refresh()
+
+    def _failed(self, error: BaseException) -> None:
+        self.message.setText(error.message if isinstance(error, DukaError) else str(error))
