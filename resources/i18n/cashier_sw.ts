@@ -4,22 +4,22 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../pos_app/app.py" line="156"/>
+        <location filename="../../pos_app/app.py" line="187"/>
         <source>supervisor</source>
         <translation>msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="158"/>
+        <location filename="../../pos_app/app.py" line="189"/>
         <source>cashier</source>
         <translation>keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="235"/>
+        <location filename="../../pos_app/app.py" line="266"/>
         <source>Duka POS cannot start</source>
         <translation>Duka POS haiwezi kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="250"/>
+        <location filename="../../pos_app/app.py" line="281"/>
         <source>Opening the till&apos;s ledger…</source>
         <translation>Inafungua daftari la mauzo…</translation>
     </message>
@@ -118,24 +118,97 @@
 <context>
     <name>CashierPages</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/pages.py" line="17"/>
+        <location filename="../../pos_app/ui/cashier/pages.py" line="18"/>
         <source>Sale</source>
         <translation>Mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/pages.py" line="18"/>
+        <location filename="../../pos_app/ui/cashier/pages.py" line="19"/>
         <source>COD orders</source>
         <translation>Oda za COD</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/pages.py" line="19"/>
+        <location filename="../../pos_app/ui/cashier/pages.py" line="20"/>
         <source>Sales</source>
         <translation>Mauzo ya leo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/pages.py" line="20"/>
+        <location filename="../../pos_app/ui/cashier/pages.py" line="21"/>
         <source>Shift</source>
         <translation>Zamu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/pages.py" line="24"/>
+        <source>Products</source>
+        <translation>Bidhaa</translation>
+    </message>
+</context>
+<context>
+    <name>CataloguePage</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="36"/>
+        <source>Products</source>
+        <translation>Bidhaa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="42"/>
+        <source>Name</source>
+        <translation>Jina</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="42"/>
+        <source>Price</source>
+        <translation>Bei</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="42"/>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="42"/>
+        <source>Barcode</source>
+        <translation>Barcode</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="43"/>
+        <source>Quick key</source>
+        <translation>Kitufe cha haraka</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="50"/>
+        <source>Load the demo catalogue</source>
+        <translation>Pakia orodha ya mfano</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="55"/>
+        <source>Import CSV…</source>
+        <translation>Leta CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="85"/>
+        <source>Import products</source>
+        <translation>Leta bidhaa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="86"/>
+        <source>CSV files (*.csv)</source>
+        <translation>Faili za CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="94"/>
+        <source>Could not read %1 as a UTF-8 text file.</source>
+        <translation>Imeshindwa kusoma %1 kama faili ya maandishi ya UTF-8.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="103"/>
+        <source>Nothing was imported. Fix these lines and try again:</source>
+        <translation>Hakuna kilicholetwa. Rekebisha mistari hii kisha ujaribu tena:</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="107"/>
+        <source>Imported: %1 new, %2 updated.</source>
+        <translation>Zimeletwa: %1 mpya, %2 zimesasishwa.</translation>
     </message>
 </context>
 <context>
@@ -416,7 +489,7 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="64"/>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="116"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="115"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
@@ -431,12 +504,12 @@
         <translation>Kiungo kimenakiliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="111"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="110"/>
         <source>Link ready: the customer scans the code and pays by card or bank.</source>
         <translation>Kiungo kiko tayari: mteja achanganue msimbo na alipe kwa kadi au benki.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="116"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="115"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
@@ -533,7 +606,7 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="53"/>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="99"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="98"/>
         <source>Photo of the slip</source>
         <translation>Picha ya risiti ya benki</translation>
     </message>
@@ -553,27 +626,27 @@
         <translation>Hifadhi uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="82"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="81"/>
         <source>This shop checks every proof first: the sale waits until a supervisor verifies it.</source>
         <translation>Duka hili hukagua kila uthibitisho kwanza: mauzo yanasubiri hadi msimamizi athibitishe.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="86"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="85"/>
         <source>The sale completes now as “pending verification”; a supervisor checks the proof later.</source>
         <translation>Mauzo yanakamilika sasa kama “yanasubiri kuthibitishwa”; msimamizi atakagua uthibitisho baadaye.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="92"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="91"/>
         <source>That photo is larger than 5 MB: take a smaller one.</source>
         <translation>Picha hiyo ni kubwa kuliko MB 5: piga ndogo zaidi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="99"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="98"/>
         <source>Images (*.png *.jpg *.jpeg)</source>
         <translation>Picha (*.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="107"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="106"/>
         <source>Type the transfer reference from the slip or SMS.</source>
         <translation>Andika namba ya muamala kutoka kwenye risiti au SMS.</translation>
     </message>
@@ -746,42 +819,42 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="33"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="40"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="42"/>
         <source>Paper</source>
         <translation>Karatasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="47"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="49"/>
         <source>Print</source>
         <translation>Chapisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="52"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="54"/>
         <source>Save PDF</source>
         <translation>Hifadhi PDF</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="56"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="58"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="90"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="93"/>
         <source>Save receipt</source>
         <translation>Hifadhi risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="94"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="97"/>
         <source>Saved %1</source>
         <translation>Imehifadhiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="107"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="110"/>
         <source>Sent to the printer.</source>
         <translation>Imetumwa kwa printa.</translation>
     </message>
@@ -949,22 +1022,22 @@
         <translation>Mauzo yamekamilika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="538"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="544"/>
         <source>M-Pesa prompts and Paystack links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
         <translation>Maombi ya M-Pesa na viungo vya Paystack vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="540"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="546"/>
         <source>Offline (%1): M-Pesa prompts and Paystack links are unavailable. Cash, COD and proofs still work.</source>
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya Paystack havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="558"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="564"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="560"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="566"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -972,12 +1045,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="565"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="571"/>
         <source>Paid %1 · still due %2</source>
         <translation>Imelipwa %1 · bado kinadaiwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="583"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="589"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>
@@ -1048,122 +1121,127 @@
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="63"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="65"/>
         <source>The PIN must be 4 to 8 digits.</source>
         <translation>PIN lazima iwe tarakimu 4 hadi 8.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="65"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="67"/>
         <source>That PIN is too easy to guess: avoid 1111 or 1234.</source>
         <translation>PIN hiyo ni rahisi kukisia: epuka 1111 au 1234.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="69"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="71"/>
         <source>The two PINs are not the same.</source>
         <translation>PIN mbili hazifanani.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="82"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="84"/>
         <source>Set up this till</source>
         <translation>Andaa mashine hii</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="89"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="91"/>
         <source>Welcome! Set up your shop</source>
         <translation>Karibu! Andaa duka lako</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="94"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="96"/>
         <source>This takes a minute. You can change everything later in the supervisor&apos;s settings.</source>
         <translation>Hii inachukua dakika moja. Unaweza kubadilisha kila kitu baadaye kwenye mipangilio ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="104"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="106"/>
         <source>Shop name</source>
         <translation>Jina la duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="109"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="111"/>
         <source>Currency</source>
         <translation>Sarafu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="115"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="117"/>
         <source>VAT rate (prices include VAT)</source>
         <translation>Kiwango cha VAT (bei zinajumuisha VAT)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="119"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="121"/>
         <source>Time zone</source>
         <translation>Saa za eneo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="124"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="126"/>
         <source>Language</source>
         <translation>Lugha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="128"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="130"/>
         <source>Supervisor&apos;s name</source>
         <translation>Jina la msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="133"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="135"/>
         <source>Supervisor&apos;s PIN (4–8 digits)</source>
         <translation>PIN ya msimamizi (tarakimu 4–8)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="138"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="140"/>
         <source>PIN again</source>
         <translation>PIN tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="141"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="143"/>
         <source>optional, e.g. https://relay.example.com</source>
         <translation>si lazima, mf. https://relay.example.com</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="142"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="144"/>
         <source>Relay address</source>
         <translation>Anwani ya relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="145"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="147"/>
         <source>optional</source>
         <translation>si lazima</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="146"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="148"/>
         <source>Pairing code</source>
         <translation>Msimbo wa kuunganisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="157"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="150"/>
+        <source>Start with the demo catalogue (20 everyday items)</source>
+        <translation>Anza na orodha ya mfano (bidhaa 20 za kila siku)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="164"/>
         <source>Start selling</source>
         <translation>Anza kuuza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="171"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="178"/>
         <source>Type the shop&apos;s name.</source>
         <translation>Andika jina la duka.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="173"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="180"/>
         <source>Type the supervisor&apos;s name.</source>
         <translation>Andika jina la msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="180"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="187"/>
         <source>To pair with a relay, fill in both its address and the pairing code.</source>
         <translation>Ili kuunganisha na relay, jaza anwani yake na msimbo wa kuunganisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="200"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="208"/>
         <source>Saving…</source>
         <translation>Inahifadhi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="215"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="223"/>
         <source>Could not save the set-up: %1</source>
         <translation>Mipangilio haikuweza kuhifadhiwa: %1</translation>
     </message>
@@ -1207,13 +1285,13 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/shift_page.py" line="107"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="153"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="156"/>
         <source>Cash in</source>
         <translation>Weka pesa</translation>
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/shift_page.py" line="110"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="154"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="157"/>
         <source>Cash out</source>
         <translation>Toa pesa</translation>
     </message>
@@ -1224,7 +1302,7 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/shift_page.py" line="121"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="195"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="198"/>
         <source>Close shift and print Z report</source>
         <translation>Funga zamu na uchapishe ripoti ya Z</translation>
     </message>
@@ -1239,98 +1317,98 @@
         <translation>Toka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="153"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="156"/>
         <source>Opening float</source>
         <translation>Pesa ya kuanzia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="154"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="157"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="155"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="158"/>
         <source>Expected</source>
         <translation>Inayotarajiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="155"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="158"/>
         <source>Counted</source>
         <translation>Iliyohesabiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="156"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="159"/>
         <source>Variance</source>
         <translation>Tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="156"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="159"/>
         <source>Total variance</source>
         <translation>Jumla ya tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
         <source>No shift is open: count the float and open one.</source>
         <translation>Hakuna zamu iliyo wazi: hesabu pesa ya kuanzia na ufungue zamu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="174"/>
         <source>Shift open since %1, float %2</source>
         <translation>Zamu iko wazi tangu %1, pesa ya kuanzia %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="191"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="194"/>
         <source>expected %1</source>
         <translation>inatarajiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="192"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="195"/>
         <source>Counted: %1</source>
         <translation>Iliyohesabiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="205"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="208"/>
         <source>Type the float (0 if the drawer is empty).</source>
         <translation>Andika pesa ya kuanzia (0 kama droo ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="213"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="216"/>
         <source>Shift opened.</source>
         <translation>Zamu imefunguliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="221"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="224"/>
         <source>Type an amount above zero.</source>
         <translation>Andika kiasi kikubwa kuliko sifuri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="224"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="227"/>
         <source>Say why the cash goes in or out.</source>
         <translation>Eleza kwa nini pesa inawekwa au kutolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="235"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="238"/>
         <source>Cash in: %1</source>
         <translation>Pesa iliyowekwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="235"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="238"/>
         <source>Cash out: %1</source>
         <translation>Pesa iliyotolewa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="246"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="249"/>
         <source>Count every method (type 0 for none): %1 is empty.</source>
         <translation>Hesabu kila njia (andika 0 kama hakuna): %1 iko tupu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="270"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="287"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="273"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="290"/>
         <source>Z report</source>
         <translation>Ripoti ya Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="276"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="279"/>
         <source>Shift closed. Variance %1. Z report saved to %2</source>
         <translation>Zamu imefungwa. Tofauti %1. Ripoti ya Z imehifadhiwa %2</translation>
     </message>
@@ -1422,7 +1500,7 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="109"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="206"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="205"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
@@ -1443,7 +1521,7 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="148"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="254"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="251"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
@@ -1463,42 +1541,42 @@
         <translation>✓ Namba sahihi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="201"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="200"/>
         <source>Paid %1. M-Pesa receipt %2.</source>
         <translation>Imelipwa %1. Risiti ya M-Pesa %2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="224"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="222"/>
         <source>Asking the provider…</source>
         <translation>Inamuuliza mtoa huduma…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="248"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="245"/>
         <source>Cancel the prompt first, so the customer cannot pay twice.</source>
         <translation>Ghairi ombi kwanza, ili mteja asilipe mara mbili.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="262"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="259"/>
         <source>Paybill number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya paybill: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="263"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="260"/>
         <source>Account number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya akaunti: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="266"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="263"/>
         <source>or Buy Goods till: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>au till ya Lipa kwa M-Pesa: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="268"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="265"/>
         <source>No paybill or till number is set: ask the supervisor.</source>
         <translation>Hakuna namba ya paybill au till iliyowekwa: muulize msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="269"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="266"/>
         <source>Amount: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Kiasi: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
@@ -1506,12 +1584,12 @@
 <context>
     <name>TenderDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/tender_base.py" line="39"/>
+        <location filename="../../pos_app/ui/cashier/tender_base.py" line="40"/>
         <source>Due: %1</source>
         <translation>Kinachodaiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/tender_base.py" line="81"/>
+        <location filename="../../pos_app/ui/cashier/tender_base.py" line="88"/>
         <source>Could not record the payment: %1</source>
         <translation>Malipo hayakuweza kuhifadhiwa: %1</translation>
     </message>
