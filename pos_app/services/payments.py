@@ -19,6 +19,7 @@ from pos_app.core.errors import (
     InsufficientTender,
     InvalidAmount,
     InvalidInput,
+    NotASupervisor,
     Overpayment,
     PaymentError,
     SelfApprovalNotAllowed,
@@ -457,11 +458,21 @@ class PaymentService(ProviderOutcomes):
     def confirm_manual_payment(
         self, payment_id: str, admin_id: str, is_verified: bool, notes: str | None = None
     ) -> PaymentView:
-        """A supervisor's decision on the proof of a payment awaiting verification."""
+        """A supervisor's decision on the proof of a payment awaiting verification. With the
+        shop policy "cashier_may_accept_below_threshold" a cashier may decide too, for a
+        payment nobody flagged and whose risk score is under the shop's threshold."""
         with ledger_change(self._ledger, self._bus, admin_id) as change:
             conn = change.conn
-            require_role(conn, admin_id, "supervisor")
+            decider = require_role(conn, admin_id, "cashier")
             row = load_payment(conn, payment_id)
+            if not decider.is_supervisor:
+                shop = load_settings(conn)
+                if (
+                    shop.offline_proof_policy != "cashier_may_accept_below_threshold"
+                    or row.needs_supervisor
+                    or row.risk_score >= shop.risk_threshold
+                ):
+                    raise NotASupervisor()
             target = S.VERIFIED if is_verified else S.REJECTED
             transition(row.status, target)  # refuse before writing anything
             proof = conn.execute(

@@ -261,3 +261,20 @@ def test_order_status_follows_refunds(till: Till) -> None:
     assert till.services.orders.get_order(sale.order_id).status == "paid"
     pay.refund(sale.payment_id, kes(7000), "returned all", supervisor_id=till.supervisor.id)
     assert till.services.orders.get_order(sale.order_id).status == "refunded"
+
+
+def test_shop_policy_lets_a_cashier_accept_a_low_risk_proof(till: Till) -> None:
+    pay = till.services.payments
+    till.services.shop.update(
+        till.supervisor.id, offline_proof_policy="cashier_may_accept_below_threshold"
+    )
+    calm = till.order(2000)
+    pay.submit_manual_payment_proof(calm, "mpesa_receipt", "CALM123456", submitted_by=None)
+    [calm_payment] = pay.payments_for_order(calm)
+    assert pay.confirm_manual_payment(calm_payment.id, till.cashier.id, True).is_paid
+    risky = till.order(2000)
+    pay.submit_manual_payment_proof(risky, "mpesa_receipt", "calm 123456", submitted_by=None)
+    [risky_payment] = pay.payments_for_order(risky)
+    assert risky_payment.needs_supervisor
+    with pytest.raises(NotASupervisor):
+        pay.confirm_manual_payment(risky_payment.id, till.cashier.id, True)
