@@ -27,12 +27,12 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from pos_app.app import apply_setup, build_context  # noqa: E402
 from pos_app.config import TillSettings  # noqa: E402
 from pos_app.core.money import Money  # noqa: E402
-from pos_app.resources import resource  # noqa: E402
 from pos_app.services import build_services  # noqa: E402
 from pos_app.services.gateway import PaystackLinkStarted, StkStarted  # noqa: E402
 from pos_app.store import state  # noqa: E402
 from pos_app.store.db import open_ledger  # noqa: E402
 from pos_app.ui.application import Translations, create_application  # noqa: E402
+from pos_app.ui.cashier.catalogue_page import CataloguePage  # noqa: E402
 from pos_app.ui.cashier.cod_page import CodPage  # noqa: E402
 from pos_app.ui.cashier.pages import cashier_pages  # noqa: E402
 from pos_app.ui.cashier.receipt_dialog import ReceiptDialog  # noqa: E402
@@ -131,6 +131,7 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
     setup.pin.setText("2468")
     setup.pin_again.setText("2468")
     setup.language.setCurrentIndex(1 if lang == "sw" else 0)
+    setup.demo_catalogue.setChecked(True)
     grab(setup, "setup", lang)
     setup._submit()
     wait_until(lambda: setup.result_value is not None)
@@ -140,8 +141,6 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
                          receipt_header="Kariakor Market, Nairobi · PIN P051234567X")
     cashier = services.users.create_user("Juma Otieno", "cashier", "1357",
                                          created_by=supervisor.id, language=lang)
-    services.catalogue.import_csv(resource("demo_catalogue.csv").read_text("utf-8"),
-                                  actor_id=supervisor.id)
     with services.ledger.write() as conn:
         state.put(conn, "mpesa_paybill", "174379")
         state.put(conn, "mpesa_till", "5566778")
@@ -313,6 +312,15 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
     shift._close(supervisor.id)
     wait_until(lambda: shift.report is not None)
     grab(window, "z-report", lang)
+
+    # --- the products page a supervisor sees ---------------------------------------------------
+    ctx.current_user = supervisor
+    products = CataloguePage(ctx)
+    products.resize(1000, 700)
+    products.show()
+    wait_until(lambda: products.table.rowCount() == 20)
+    grab(products, "products", lang)
+    products.close()
 
     window.close()
     tasks.shutdown(wait=True)

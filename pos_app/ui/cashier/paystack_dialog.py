@@ -111,6 +111,7 @@ class PaystackDialog(TenderDialog):
             next_step = ""
         self.status_label.setText(what if not next_step else f"{what}\n{next_step}")
         paid = status in ("succeeded", "verified")
+        self.due_label.setVisible(not paid)  # nothing is due any more
         self.cancel_button.setVisible(status in ("awaiting_customer", "unknown"))
         self.close_button.setText(self.tr("Close") if paid or final else self.tr("Back"))
         if paid:

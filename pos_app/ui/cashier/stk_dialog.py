@@ -203,6 +203,7 @@ class StkDialog(TenderDialog):
         self.status_label.setProperty("status", status)
         self.next_label.setText(next_step)
         self.close_button.setText(self.tr("Close"))
+        self.due_label.setVisible(status not in ("succeeded", "verified"))  # nothing is due
         if status in ("succeeded", "verified"):
             self._only(self.close_button)
             self.close_button.setProperty("role", "primary")
