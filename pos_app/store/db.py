@@ -200,10 +200,10 @@ class Ledger:
 def open_ledger(settings: TillSettings | None = None, *, keys: KeyStore | None = None) -> Ledger:
     """Open (creating if needed) the till's database, migrated to head, with its data key."""
     settings = settings or TillSettings()
+    store = keys or key_store(settings.keyring)  # no usable keyring: refuse before any file
     engine = create_ledger_engine(settings.database)
     try:
         migrate(engine)
-        store = keys or key_store(settings.keyring)
         with read_transaction(engine) as conn:
             check = conn.execute(
                 select(sync_state.c.value).where(sync_state.c.key == KEY_CHECK)
