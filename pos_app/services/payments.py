@@ -671,6 +671,7 @@ class PaymentService(ProviderOutcomes):
 
     def settle_cod(self, payment_id: str, collected: Money, *, actor_id: str | None) -> PaymentView:
         """The rider brought the cash. A different amount is flagged, never taken as paid."""
+        collected.require_positive("The cash collected")
         with ledger_change(self._ledger, self._bus, actor_id) as change:
             row = load_payment(change.conn, payment_id)
             if row.method != PaymentMethod.CASH_ON_DELIVERY:

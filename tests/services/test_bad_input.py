@@ -38,11 +38,13 @@ def state(till: Till) -> dict[str, str]:
     pay.submit_manual_payment_proof(proof_order, "mpesa_receipt", "QAB1234567")
     [proof_payment] = pay.payments_for_order(proof_order)
     cash = pay.create_payment(till.order(3000), 3000, "KES", "cash", "cash")
+    cod = pay.create_cod(till.order(4000))
     return {
         "order": open_order,
         "paid": sale.payment_id,
         "proof_payment": proof_payment.id,
         "cash_pending": cash.id,
+        "cod": cod.id,
     }
 
 
@@ -58,6 +60,10 @@ CASES: dict[str, tuple[type[DukaError], Callable[[Till, dict[str, str]], object]
         lambda t, s: t.services.payments.process_payment(
             s["cash_pending"], {"tendered_minor": 2999}
         ),
+    ),
+    "negative cash collected on delivery": (
+        InvalidAmount,
+        lambda t, s: t.services.payments.settle_cod(s["cod"], kes(-1), actor_id=None),
     ),
     "provider outcome that is not an outcome": (
         InvalidInput,
