@@ -118,7 +118,7 @@ def ctx(qtbot: Any, shop: Shop, gateway: FakeGateway) -> Iterator[Any]:
     from pos_app.ui.application import Translations
     from pos_app.ui.tasks import TaskRunner
 
-    app = QApplication.instance()
+    app: Any = QApplication.instance()
     tasks = TaskRunner()
     context = build_context(app, shop.settings, shop.services, Translations(app), tasks,
                             gateway=gateway)

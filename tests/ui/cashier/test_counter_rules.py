@@ -15,8 +15,9 @@ from PySide6.QtCore import Qt, QTimer
 from pos_app.core.errors import DukaError
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
-from tests.ui.cashier.conftest import FakeGateway, Shop
-from tests.ui.cashier.test_whole_day import UNGA, open_tender, provider_says, scan
+
+from .conftest import FakeGateway, Shop
+from .test_whole_day import UNGA, open_tender, provider_says, scan
 
 
 @pytest.fixture
@@ -91,7 +92,7 @@ def test_payment_left_waiting_is_offered_again_after_a_restart(
     assert "210.00" in restarted.resume_label.text()
     qtbot.mouseClick(restarted.resume_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: restarted.active_dialog is not None)
-    resumed = restarted.active_dialog
+    resumed: Any = restarted.active_dialog
     assert resumed.payment_id == payment_id
     assert [line.name for line in restarted.cart.lines] == ["Unga wa Ugali 2kg"]
     provider_says(shop, payment_id, "succeeded", receipt="RKT1X2Y3Z4")
@@ -156,7 +157,8 @@ def test_cod_cancelled_with_a_reason_cancels_the_order(qtbot, ctx, shop: Shop):
     from PySide6.QtWidgets import QInputDialog
 
     from pos_app.ui.cashier.cod_page import CodPage
-    from tests.ui.cashier.helpers import answer_next_modal
+
+    from .helpers import answer_next_modal
 
     order_id = ctx.counter.create_order([OrderLine("Unga", Money(21000, "KES"))])
     ctx.counter.start_cod(order_id, Money(21000, "KES"), "Baraka", "0711222333", "Gikomba", "c1")
@@ -185,7 +187,8 @@ def test_idle_watcher_fires_after_quiet_and_input_restarts_it(qtbot):
     from pos_app.ui.login.idle_lock import IdleWatcher
 
     watcher = IdleWatcher(seconds=0.3)
-    QApplication.instance().installEventFilter(watcher)
+    app: Any = QApplication.instance()
+    app.installEventFilter(watcher)
     field = QLineEdit()
     qtbot.addWidget(field)
     field.show()
@@ -199,14 +202,14 @@ def test_idle_watcher_fires_after_quiet_and_input_restarts_it(qtbot):
     assert not fired
     qtbot.waitUntil(lambda: bool(fired), timeout=2000)
     assert fired[0] - started >= 0.7
-    QApplication.instance().removeEventFilter(watcher)
+    app.removeEventFilter(watcher)
 
 
 def test_a_price_change_needs_a_supervisor_pin(qtbot, page):
     from PySide6.QtWidgets import QInputDialog, QLineEdit
 
-    from tests.ui.cashier.conftest import SUPERVISOR_PIN
-    from tests.ui.cashier.helpers import answer_next_modal, child
+    from .conftest import SUPERVISOR_PIN
+    from .helpers import answer_next_modal, child
 
     scan(qtbot, page, UNGA)
 
@@ -219,7 +222,7 @@ def test_a_price_change_needs_a_supervisor_pin(qtbot, page):
         dialog.setTextValue("180")
         answer_next_modal(
             supervisor_approves,
-            ready=lambda d: d.objectName() == "supervisor-pin-dialog" and d.supervisor.count(),
+            ready=lambda d: d.objectName() == "supervisor-pin-dialog" and d.supervisor.count(),  # type: ignore[attr-defined]
         )
         dialog.accept()
 

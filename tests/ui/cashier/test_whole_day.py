@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from pos_app.core.money import Money
 from pos_app.store.schema import audit_log, payments
-from tests.ui.cashier.conftest import SUPERVISOR_PIN, FakeGateway, Shop
-from tests.ui.cashier.helpers import answer_next_modal, child
+
+from .conftest import SUPERVISOR_PIN, FakeGateway, Shop
+from .helpers import answer_next_modal, child
 
 UNGA = "6161100400012"  # 210.00
 SUKARI = "6161100400029"  # 185.00
@@ -197,7 +198,8 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
     qtbot.addWidget(cod_page)
     cod_page.show()
     qtbot.waitUntil(lambda: cod_page.table.rowCount() == 1)
-    assert cod_page.table.item(0, 1).text() == "Wanjiku"
+    name_cell = cod_page.table.item(0, 1)
+    assert name_cell is not None and name_cell.text() == "Wanjiku"
     cod_page.table.selectRow(0)
 
     def accept_amount(dialog: Any) -> None:
@@ -231,11 +233,11 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
 
     answer_next_modal(
         supervisor_approves,
-        ready=lambda d: d.objectName() == "supervisor-pin-dialog" and d.supervisor.count() == 1,
+        ready=lambda d: d.objectName() == "supervisor-pin-dialog" and d.supervisor.count() == 1,  # type: ignore[attr-defined]
     )
     qtbot.mouseClick(shift_page.close_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: shift_page.report is not None, timeout=10000)
-    report = shift_page.report
+    report: Any = shift_page.report
     assert report["methods"]["cash"]["difference_minor"] == -5000
     assert report["total_difference_minor"] == -5000
     assert shift_page.pdf_path is not None and shift_page.pdf_path.read_bytes()[:4] == b"%PDF"
@@ -257,7 +259,7 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
     sales.table.selectRow(row)
     qtbot.mouseClick(sales.reprint_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: sales.last_dialog is not None and sales.last_dialog.data is not None)
-    receipt = sales.last_dialog
+    receipt: Any = sales.last_dialog
     assert receipt.data.reprint
     assert "REPRINT" in receipt.view.toPlainText() and "Unga wa Ugali 2kg" in (
         receipt.view.toPlainText())
