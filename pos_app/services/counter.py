@@ -13,6 +13,7 @@ first and gets the same payment back, never a second payment. The ledger's own c
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -83,16 +84,25 @@ def account_reference(order_id: str) -> str:
 
 
 class _OnceByKey:
-    """Runs a call once per key; concurrent or later calls with the key get the same result."""
+    """Runs a call once per key; concurrent or later calls with the key get the same result.
+
+    Keeps the last KEEP keys: a key lives as long as its dialog, a few minutes at most.
+    """
+
+    KEEP = 512
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._locks: dict[str, threading.Lock] = {}
+        self._locks: OrderedDict[str, threading.Lock] = OrderedDict()
         self._results: dict[str, Any] = {}
 
     def run(self, key: str, fn: Callable[[], T]) -> T:
         with self._lock:
             key_lock = self._locks.setdefault(key, threading.Lock())
+            self._locks.move_to_end(key)
+            while len(self._locks) > self.KEEP:
+                old, _ = self._locks.popitem(last=False)
+                self._results.pop(old, None)
         with key_lock:
             if key in self._results:
                 return self._results[key]
