@@ -51,8 +51,12 @@ def free_port() -> int:
 
 
 def request_bytes(path: str, body: bytes, headers: dict[str, str]) -> bytes:
-    head = [f"POST {path} HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(body)}",
-            "Content-Type: application/json"]  # fmt: skip
+    head = [
+        f"POST {path} HTTP/1.1",
+        "Host: 127.0.0.1",
+        f"Content-Length: {len(body)}",
+        "Content-Type: application/json",
+    ]
     head += [f"{k}: {v}" for k, v in headers.items()]
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
@@ -105,8 +109,9 @@ async def blast(
     }
 
 
-def load_process(port: int, shop_id: str, seconds: float, floor_s: float, connections: int,
-                 results: Any) -> None:  # fmt: skip
+def load_process(
+    port: int, shop_id: str, seconds: float, floor_s: float, connections: int, results: Any
+) -> None:
     import uvloop
 
     template = json.loads(SAMPLE.read_bytes())
@@ -135,9 +140,13 @@ def push_to_pull(url: str, token: str, till_token: str, rounds: int) -> list[flo
         cursor = 0
         async with httpx.AsyncClient(timeout=30) as client:
             for i in range(rounds):
-                pull = asyncio.create_task(client.get(
-                    f"{url}/api/v1/terminal/events", params={"after": cursor, "wait": 10},
-                    headers=auth))  # fmt: skip
+                pull = asyncio.create_task(
+                    client.get(
+                        f"{url}/api/v1/terminal/events",
+                        params={"after": cursor, "wait": 10},
+                        headers=auth,
+                    )
+                )
                 await asyncio.sleep(0.02)  # the pull is parked on the relay now
                 body = json.dumps({**template, "TransID": f"BN{i:08d}"}).encode()
                 sent = time.perf_counter()
@@ -177,16 +186,30 @@ def main() -> int:
         store = open_store(RelaySettings())
         shop_id, token = store.create_shop("Bench shop")
         store.set_credentials(shop_id, "paystack", "test", {"secret_key": PAYSTACK_KEY}, None)
-        store.set_credentials(shop_id, "mpesa", "test", {"consumer_key": "k",
-                              "consumer_secret": "s", "shortcode": "600134", "passkey": "p"},
-                              None)  # fmt: skip
+        store.set_credentials(
+            shop_id,
+            "mpesa",
+            "test",
+            {"consumer_key": "k", "consumer_secret": "s", "shortcode": "600134", "passkey": "p"},
+            None,
+        )
         code = store.create_pairing_code(shop_id, 600)
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         relay = subprocess.Popen(
-            [sys.executable, "-m", "sync.relay", "serve", "--host", "127.0.0.1",
-             "--port", str(port)], env=env, cwd=ROOT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "sync.relay",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            cwd=ROOT,
+        )
         try:
             deadline = time.monotonic() + 30
             while True:
@@ -198,8 +221,9 @@ def main() -> int:
                 if time.monotonic() > deadline:
                     raise SystemExit("relay did not start")
                 time.sleep(0.1)
-            till = httpx.post(f"{url}/api/v1/terminal/pair",
-                              json={"pairing_code": code, "till_name": "bench"}).json()  # fmt: skip
+            till = httpx.post(
+                f"{url}/api/v1/terminal/pair", json={"pairing_code": code, "till_name": "bench"}
+            ).json()
 
             ctx = multiprocessing.get_context("spawn")
             results = ctx.Queue()

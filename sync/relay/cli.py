@@ -100,11 +100,18 @@ def cmd_create_shop(args: argparse.Namespace) -> int:
 
 def cmd_list_shops(args: argparse.Namespace) -> int:
     store = _store(args)
-    _print([
-        {"shop_id": s.id, "name": s.name, "mpesa_test_mode": s.mpesa_test_mode,
-         "paystack_test_mode": s.paystack_test_mode, "last_seq": s.last_seq}
-        for s in store.shops()
-    ])  # fmt: skip
+    _print(
+        [
+            {
+                "shop_id": s.id,
+                "name": s.name,
+                "mpesa_test_mode": s.mpesa_test_mode,
+                "paystack_test_mode": s.paystack_test_mode,
+                "last_seq": s.last_seq,
+            }
+            for s in store.shops()
+        ]
+    )
     return 0
 
 
@@ -158,17 +165,25 @@ def cmd_set_credentials(args: argparse.Namespace) -> int:
             print(f"a Paystack {args.mode} secret key starts with {prefix}", file=sys.stderr)
             return 2
     store.set_credentials(args.shop, args.provider, args.mode, secrets, args.base_url)
-    _print({"shop_id": args.shop, "provider": args.provider, "mode": args.mode,
-            "stored_fields": sorted(secrets)})  # fmt: skip
+    _print(
+        {
+            "shop_id": args.shop,
+            "provider": args.provider,
+            "mode": args.mode,
+            "stored_fields": sorted(secrets),
+        }
+    )
     return 0
 
 
 def cmd_set_mode(args: argparse.Namespace) -> int:
     store = _store(args)
-    changed = store.set_test_mode(args.shop, Provider(args.provider), args.mode == "test",
-                                  "admin-cli", args.reason)  # fmt: skip
-    _print({"shop_id": args.shop, "provider": args.provider, "mode": args.mode,
-            "changed_at": changed})  # fmt: skip
+    changed = store.set_test_mode(
+        args.shop, Provider(args.provider), args.mode == "test", "admin-cli", args.reason
+    )
+    _print(
+        {"shop_id": args.shop, "provider": args.provider, "mode": args.mode, "changed_at": changed}
+    )
     return 0
 
 
@@ -182,12 +197,19 @@ def cmd_pair_till(args: argparse.Namespace) -> int:
 
 def cmd_list_tills(args: argparse.Namespace) -> int:
     store = _store(args)
-    _print([
-        {"terminal_id": r.id, "name": r.name, "created_at": r.created_at,
-         "revoked_at": r.revoked_at, "last_seen_at": r.last_seen_at,
-         "next_till_seq": r.next_till_seq}
-        for r in store.tills(args.shop)
-    ])  # fmt: skip
+    _print(
+        [
+            {
+                "terminal_id": r.id,
+                "name": r.name,
+                "created_at": r.created_at,
+                "revoked_at": r.revoked_at,
+                "last_seen_at": r.last_seen_at,
+                "next_till_seq": r.next_till_seq,
+            }
+            for r in store.tills(args.shop)
+        ]
+    )
     return 0
 
 
@@ -218,19 +240,33 @@ def cmd_register_c2b(args: argparse.Namespace) -> int:
             await creds.aclose()
 
     result = asyncio.run(register())
-    _print({"registered": True, "response": result.description,
-            "confirmation_url": urls["mpesa_c2b_confirmation"]})  # fmt: skip
+    _print(
+        {
+            "registered": True,
+            "response": result.description,
+            "confirmation_url": urls["mpesa_c2b_confirmation"],
+        }
+    )
     return 0
 
 
 def cmd_list_parked(args: argparse.Namespace) -> int:
     store = _store(args)
-    _print([
-        {"id": r.id, "shop_id": r.shop_id, "provider": r.provider, "reason": r.reason,
-         "summary": r.summary, "created_at": r.created_at, "resolved_at": r.resolved_at,
-         "resolution": r.resolution}
-        for r in store.parked(args.shop, include_resolved=args.all)
-    ])  # fmt: skip
+    _print(
+        [
+            {
+                "id": r.id,
+                "shop_id": r.shop_id,
+                "provider": r.provider,
+                "reason": r.reason,
+                "summary": r.summary,
+                "created_at": r.created_at,
+                "resolved_at": r.resolved_at,
+                "resolution": r.resolution,
+            }
+            for r in store.parked(args.shop, include_resolved=args.all)
+        ]
+    )
     return 0
 
 
@@ -267,8 +303,12 @@ def replay(store: Store, parked_id: int, to_shop: str | None) -> dict[str, Any]:
             return await client.post(path, content=bytes(raw.body), headers=dict(raw.headers))
 
     response = asyncio.run(post())
-    return {"parked_id": parked_id, "status": response.status_code, "resolution": resolution,
-            "open_parked_now": [p.id for p in store.parked(shop_id)]}  # fmt: skip
+    return {
+        "parked_id": parked_id,
+        "status": response.status_code,
+        "resolution": resolution,
+        "open_parked_now": [p.id for p in store.parked(shop_id)],
+    }
 
 
 def cmd_replay_parked(args: argparse.Namespace) -> int:

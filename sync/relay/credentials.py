@@ -144,6 +144,7 @@ class Credentials:
         if found is None:
             return set()
         return {
-            code for code in (found.secrets.get("shortcode"), found.secrets.get("till_number"))
+            code
+            for code in (found.secrets.get("shortcode"), found.secrets.get("till_number"))
             if code
-        }  # fmt: skip
+        }

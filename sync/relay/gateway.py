@@ -143,38 +143,53 @@ async def _start_stk(ctx: RelayContext, till: Till, req: StkPushRequest) -> Paym
     test_mode = bool((await _shop(ctx, till)).mpesa_test_mode)
     client = await ctx.store.run(ctx.credentials.daraja, till.shop_id, test_mode)
     if client is None:
-        raise _Unstarted(409, f"the shop has no M-Pesa {'test' if test_mode else 'live'} "
-                              "credentials on the relay")  # fmt: skip
+        raise _Unstarted(
+            409,
+            f"the shop has no M-Pesa {'test' if test_mode else 'live'} credentials on the relay",
+        )
     payment_id = str(req.payment_id)
     token = await ctx.store.run(ctx.store.webhook_token, till.shop_id)
     callback = ctx.public_url(f"{WEBHOOK_PREFIX}/mobile/{token}/stk/{payment_id}")
     await ctx.store.run(
         ctx.store.insert_payment,
-        payment_id=payment_id, shop_id=till.shop_id, till_id=till.id,
-        provider=Provider.MPESA.value, test_mode=test_mode, reference=req.account_reference,
-        amount_minor=req.amount_minor, currency=req.currency, state=PaymentState.PENDING.value,
+        payment_id=payment_id,
+        shop_id=till.shop_id,
+        till_id=till.id,
+        provider=Provider.MPESA.value,
+        test_mode=test_mode,
+        reference=req.account_reference,
+        amount_minor=req.amount_minor,
+        currency=req.currency,
+        state=PaymentState.PENDING.value,
         next_check_at=utcnow() + timedelta(seconds=ctx.settings.stk_requery_after_s),
-    )  # fmt: skip
+    )
     try:
         accepted = await client.stk_push(
-            msisdn, req.amount_minor, req.account_reference,
-            req.description or req.account_reference, callback,
-        )  # fmt: skip
+            msisdn,
+            req.amount_minor,
+            req.account_reference,
+            req.description or req.account_reference,
+            callback,
+        )
     except ProviderError as exc:
         if exc.retryable:  # nothing was sent: forget the attempt entirely
             await ctx.store.run(ctx.store.delete_payment, payment_id)
             raise _Unstarted(502, exc.cashier_message) from None
         log.info("STK push for payment %s refused: %s", payment_id, exc.code)
         await ctx.store.run(
-            ctx.store.update_payment, payment_id, state=PaymentState.ERROR.value,
-            error=_error_info(exc), next_check_at=None,
-        )  # fmt: skip
+            ctx.store.update_payment,
+            payment_id,
+            state=PaymentState.ERROR.value,
+            error=_error_info(exc),
+            next_check_at=None,
+        )
     else:
         await ctx.store.run(
-            ctx.store.update_payment, payment_id,
+            ctx.store.update_payment,
+            payment_id,
             checkout_request_id=accepted.checkout_request_id,
             customer_message=accepted.customer_message[:200],
-        )  # fmt: skip
+        )
     log.info("STK push for payment %s to %s", payment_id, mask_msisdn(msisdn))
     return view(await _payment(ctx, payment_id))
 
@@ -183,30 +198,43 @@ async def _start_paystack(ctx: RelayContext, till: Till, req: PaystackLinkReques
     test_mode = bool((await _shop(ctx, till)).paystack_test_mode)
     client = await ctx.store.run(ctx.credentials.paystack, till.shop_id, test_mode)
     if client is None:
-        raise _Unstarted(409, f"the shop has no Paystack {'test' if test_mode else 'live'} "
-                              "credentials on the relay")  # fmt: skip
+        raise _Unstarted(
+            409,
+            f"the shop has no Paystack {'test' if test_mode else 'live'} credentials on the relay",
+        )
     payment_id = str(req.payment_id)
     await ctx.store.run(
         ctx.store.insert_payment,
-        payment_id=payment_id, shop_id=till.shop_id, till_id=till.id,
-        provider=Provider.PAYSTACK.value, test_mode=test_mode, reference=req.reference,
-        amount_minor=req.amount_minor, currency=req.currency.upper(),
+        payment_id=payment_id,
+        shop_id=till.shop_id,
+        till_id=till.id,
+        provider=Provider.PAYSTACK.value,
+        test_mode=test_mode,
+        reference=req.reference,
+        amount_minor=req.amount_minor,
+        currency=req.currency.upper(),
         state=PaymentState.PENDING.value,
         next_check_at=utcnow() + timedelta(seconds=ctx.settings.paystack_verify_after_s),
-    )  # fmt: skip
+    )
     try:
         link = await client.initialize(
-            req.amount_minor, req.currency.upper(), req.reference, email=req.email,
+            req.amount_minor,
+            req.currency.upper(),
+            req.reference,
+            email=req.email,
             metadata={"payment_id": payment_id},
-        )  # fmt: skip
+        )
     except ProviderError as exc:
         if exc.retryable:
             await ctx.store.run(ctx.store.delete_payment, payment_id)
             raise _Unstarted(502, exc.cashier_message) from None
         await ctx.store.run(
-            ctx.store.update_payment, payment_id, state=PaymentState.ERROR.value,
-            error=_error_info(exc), next_check_at=None,
-        )  # fmt: skip
+            ctx.store.update_payment,
+            payment_id,
+            state=PaymentState.ERROR.value,
+            error=_error_info(exc),
+            next_check_at=None,
+        )
     else:
         await ctx.store.run(
             ctx.store.update_payment, payment_id, authorization_url=link.authorization_url
@@ -271,19 +299,25 @@ class PaymentChecker:
         ctx = self.ctx
         age = (utcnow() - row.created_at).total_seconds()
         if age > ctx.settings.payment_give_up_after_s:
-            await self._record(row, self._draft(row, PaymentStatus.EXPIRED, None,
-                                                "no outcome from the provider"))  # fmt: skip
+            await self._record(
+                row, self._draft(row, PaymentStatus.EXPIRED, None, "no outcome from the provider")
+            )
             return
         delay = min(max(age / 4, ctx.settings.stk_requery_after_s), 600)
         await ctx.store.run(
-            ctx.store.update_payment, row.payment_id,
+            ctx.store.update_payment,
+            row.payment_id,
             next_check_at=utcnow() + timedelta(seconds=delay),
-        )  # fmt: skip
+        )
 
     def _draft(
-        self, row: Row[Any], status: PaymentStatus, result_code: str | None, message: str,
+        self,
+        row: Row[Any],
+        status: PaymentStatus,
+        result_code: str | None,
+        message: str,
         amount_minor: int | None = None,
-    ) -> EventDraft:  # fmt: skip
+    ) -> EventDraft:
         mpesa = row.provider == Provider.MPESA.value
         return EventDraft(
             dedup_key=f"payment:{row.payment_id}",
@@ -305,9 +339,11 @@ class PaymentChecker:
         result = await ctx.store.run(ctx.store.record_outcome, row.shop_id, decision, None)
         if isinstance(decision, ParkDraft):
             await ctx.store.run(
-                ctx.store.update_payment, row.payment_id,
-                state=PaymentState.MISMATCH.value, next_check_at=None,
-            )  # fmt: skip
+                ctx.store.update_payment,
+                row.payment_id,
+                state=PaymentState.MISMATCH.value,
+                next_check_at=None,
+            )
         if result.seq is not None:
             ctx.wake(row.shop_id)
 
@@ -324,8 +360,9 @@ class PaymentChecker:
             return
         # A query answer of 0 means the prompt was paid for the amount it asked.
         amount = row.amount_minor if status is PaymentStatus.PAID else None
-        await self._record(row, self._draft(row, status, result.result_code, result.message,
-                                            amount))  # fmt: skip
+        await self._record(
+            row, self._draft(row, status, result.result_code, result.message, amount)
+        )
 
     async def _check_paystack(self, row: Row[Any]) -> None:
         client = await self.ctx.store.run(self.ctx.credentials.paystack, row.shop_id, row.test_mode)
@@ -343,18 +380,28 @@ class PaymentChecker:
                     verification.gateway_response or "",
                     row.amount_minor,
                 )
-                await self._record(row, draft)  # fmt: skip
+                await self._record(row, draft)
             else:
                 summary = {
-                    "reference": row.reference, "expected_minor": row.amount_minor,
-                    "expected_currency": row.currency, "status": verification.status,
-                    "amount_minor": verification.amount_minor, "currency": verification.currency,
-                }  # fmt: skip
+                    "reference": row.reference,
+                    "expected_minor": row.amount_minor,
+                    "expected_currency": row.currency,
+                    "status": verification.status,
+                    "amount_minor": verification.amount_minor,
+                    "currency": verification.currency,
+                }
                 park = ParkDraft("amount_mismatch", f"paystack:verify:{row.reference}", summary)
                 await self._record(row, park)
             return
         if verification.outcome is PaymentOutcome.FAILED:
-            await self._record(row, self._draft(row, PaymentStatus.FAILED, verification.status,
-                                                verification.gateway_response or ""))  # fmt: skip
+            await self._record(
+                row,
+                self._draft(
+                    row,
+                    PaymentStatus.FAILED,
+                    verification.status,
+                    verification.gateway_response or "",
+                ),
+            )
             return
         await self._later(row)

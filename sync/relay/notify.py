@@ -58,8 +58,9 @@ async def listen_forever(url: str, hub: Hub, ready: asyncio.Event | None = None)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # any connection failure: pullers fall back to polling
-            log.warning("LISTEN connection lost (%s); retrying in %.1f s", type(exc).__name__,
-                        backoff)  # fmt: skip
+            log.warning(
+                "LISTEN connection lost (%s); retrying in %.1f s", type(exc).__name__, backoff
+            )
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 10.0)

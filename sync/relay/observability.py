@@ -11,17 +11,20 @@ from datetime import UTC, datetime
 from prometheus_client import Counter, Gauge
 
 WEBHOOKS = Counter(
-    "duka_relay_webhooks_total", "Provider webhooks by provider, kind and verdict",
+    "duka_relay_webhooks_total",
+    "Provider webhooks by provider, kind and verdict",
     ["provider", "kind", "verdict"],
-)  # fmt: skip
+)
 TERMINAL_CALLS = Counter(
-    "duka_relay_terminal_requests_total", "Terminal API calls by operation and HTTP status",
+    "duka_relay_terminal_requests_total",
+    "Terminal API calls by operation and HTTP status",
     ["operation", "status"],
-)  # fmt: skip
+)
 PAYMENT_CHECKS = Counter(
-    "duka_relay_payment_checks_total", "Provider re-queries / verifications by provider and result",
+    "duka_relay_payment_checks_total",
+    "Provider re-queries / verifications by provider and result",
     ["provider", "result"],
-)  # fmt: skip
+)
 LONG_POLLS = Gauge("duka_relay_long_polls", "Pulls currently waiting for an event")
 
 Replacement = str | Callable[[re.Match[str]], str]
@@ -30,12 +33,16 @@ _SCRUBBERS: tuple[tuple[re.Pattern[str], Replacement], ...] = (
     (re.compile(r"(?i)(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), r"\1 ***"),
     # Shop tokens in webhook URLs (hex, 48 chars) and terminal tokens.
     (re.compile(r"/(mobile|mpesa)/[0-9a-f]{16,}"), r"/\1/***"),
-    (re.compile(r"(?i)(passkey|secret|password|token)([\"']?\s*[:=]\s*[\"']?)[^\s\"',}]+"),
-     r"\1\2***"),
+    (
+        re.compile(r"(?i)(passkey|secret|password|token)([\"']?\s*[:=]\s*[\"']?)[^\s\"',}]+"),
+        r"\1\2***",
+    ),
     # Phone numbers: 2547XXXXXXXX, +2547..., 07XXXXXXXX; keep the first 4 and last 3 digits.
-    (re.compile(r"(?<!\d)(\+?2547|\+?2541|07|01)(\d{5,6})(\d{3})(?!\d)"),
-     lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3)),
-)  # fmt: skip
+    (
+        re.compile(r"(?<!\d)(\+?2547|\+?2541|07|01)(\d{5,6})(\d{3})(?!\d)"),
+        lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3),
+    ),
+)
 
 
 def scrub(text: str) -> str:

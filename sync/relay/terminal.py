@@ -47,8 +47,9 @@ class AuthError(Exception):
 
 def error(status: int, detail: str, operation: str) -> Response:
     TERMINAL_CALLS.labels(operation, str(status)).inc()
-    return Response(json.dumps({"detail": detail}), status_code=status,
-                    media_type="application/json")  # fmt: skip
+    return Response(
+        json.dumps({"detail": detail}), status_code=status, media_type="application/json"
+    )
 
 
 async def terminal(request: Request) -> Till:
@@ -73,10 +74,12 @@ def json_body(model: type[M], body: bytes, operation: str) -> M | Response:
     except ValidationError as exc:
         TERMINAL_CALLS.labels(operation, "422").inc()
         return Response(
-            json.dumps({"detail": exc.errors(include_url=False, include_context=False)},
-                       default=str),
-            status_code=422, media_type="application/json",
-        )  # fmt: skip
+            json.dumps(
+                {"detail": exc.errors(include_url=False, include_context=False)}, default=str
+            ),
+            status_code=422,
+            media_type="application/json",
+        )
 
 
 @router.post("/pair")
@@ -91,10 +94,12 @@ async def pair(request: Request) -> Response:
     till_id, token, shop = paired
     TERMINAL_CALLS.labels("pair", "200").inc()
     reply = PairResponse(
-        terminal_id=uuid.UUID(till_id), token=token, shop_id=uuid.UUID(shop.id),
+        terminal_id=uuid.UUID(till_id),
+        token=token,
+        shop_id=uuid.UUID(shop.id),
         shop_name=shop.name,
         relay_time=utcnow(),
-    )  # fmt: skip
+    )
     return Response(reply.model_dump_json(), media_type="application/json")
 
 
@@ -124,8 +129,11 @@ async def pull(
     except ValueError:
         return error(400, "bad cursor", "pull")
     if cursor < 0 or not 1 <= limit <= MAX_PULL_LIMIT or not 0 <= wait <= MAX_PULL_WAIT_S:
-        return error(400, f"need after >= 0, 1 <= limit <= {MAX_PULL_LIMIT}, "
-                          f"0 <= wait <= {MAX_PULL_WAIT_S}", "pull")  # fmt: skip
+        return error(
+            400,
+            f"need after >= 0, 1 <= limit <= {MAX_PULL_LIMIT}, 0 <= wait <= {MAX_PULL_WAIT_S}",
+            "pull",
+        )
     deadline = time.monotonic() + wait
     LONG_POLLS.inc()
     try:
@@ -156,14 +164,21 @@ async def set_test_mode(request: Request, till: TillDep) -> Response:
         ctx.credentials.get, till.shop_id, parsed.provider, parsed.test_mode
     )
     if creds is None:
-        return error(409, f"the shop has no {parsed.provider.value} "
-                          f"{mode_name(parsed.test_mode)} credentials on the relay",
-                     "test_mode")  # fmt: skip
+        return error(
+            409,
+            f"the shop has no {parsed.provider.value} "
+            f"{mode_name(parsed.test_mode)} credentials on the relay",
+            "test_mode",
+        )
     actor = f"till:{till.id}:{parsed.supervisor}"
     changed_at = await ctx.store.run(
-        ctx.store.set_test_mode, till.shop_id, parsed.provider, parsed.test_mode, actor,
+        ctx.store.set_test_mode,
+        till.shop_id,
+        parsed.provider,
+        parsed.test_mode,
+        actor,
         parsed.reason,
-    )  # fmt: skip
+    )
     TERMINAL_CALLS.labels("test_mode", "200").inc()
     reply = TestModeResponse(
         provider=parsed.provider, test_mode=parsed.test_mode, changed_at=changed_at

@@ -89,9 +89,13 @@ class Refusal(Exception):
 
 
 async def _receive(
-    request: Request, ctx: RelayContext, provider: str, kind: str, shop_id: str | None,
+    request: Request,
+    ctx: RelayContext,
+    provider: str,
+    kind: str,
+    shop_id: str | None,
     allowed_ips: tuple[str, ...],
-) -> RawWebhook:  # fmt: skip
+) -> RawWebhook:
     """Read the body and the facts worth keeping; refuse what is not JSON from an allowed IP."""
     body = await request.body()
     headers = {k: v for k, v in request.headers.items() if k in KEPT_HEADERS}
@@ -156,16 +160,20 @@ async def mpesa_stk(request: Request, token: str, payment_id: str | None = None)
         if payment is None or (
             payment.checkout_request_id not in (None, callback.checkout_request_id)
         ):
-            return ParkDraft("unknown_reference", f"mpesa:stk:{callback.checkout_request_id}",
-                             summary)  # fmt: skip
+            return ParkDraft(
+                "unknown_reference", f"mpesa:stk:{callback.checkout_request_id}", summary
+            )
         if payment.state in FINAL_STATES:
             return Ignored("duplicate")
         status = OUTCOME_STATUS.get(callback.outcome)
         if status is None:  # a result code nobody knows: ask Daraja instead of guessing
             return Pending(payment.payment_id)
         if status is PaymentStatus.PAID and callback.amount_minor != payment.amount_minor:
-            return ParkDraft("amount_mismatch", f"mpesa:stk:{callback.checkout_request_id}",
-                             {**summary, "expected_minor": payment.amount_minor})  # fmt: skip
+            return ParkDraft(
+                "amount_mismatch",
+                f"mpesa:stk:{callback.checkout_request_id}",
+                {**summary, "expected_minor": payment.amount_minor},
+            )
         return EventDraft(
             dedup_key=f"payment:{payment.payment_id}",
             provider=Provider.MPESA,
@@ -196,8 +204,9 @@ async def mpesa_c2b_validation(request: Request, token: str) -> Response:
     if shop is None:
         return _json(404, {"detail": "unknown shop"})
     try:
-        raw = await _receive(request, ctx, "mpesa", "c2b_validation", shop.id,
-                             SAFARICOM_CALLBACK_IPS)  # fmt: skip
+        raw = await _receive(
+            request, ctx, "mpesa", "c2b_validation", shop.id, SAFARICOM_CALLBACK_IPS
+        )
         try:
             parse_c2b(raw.body)
         except ProviderPayloadError as exc:
@@ -217,8 +226,9 @@ async def mpesa_c2b_confirmation(request: Request, token: str) -> Response:
     if shop is None:
         return _json(404, {"detail": "unknown shop"})
     try:
-        raw = await _receive(request, ctx, "mpesa", "c2b_confirmation", shop.id,
-                             SAFARICOM_CALLBACK_IPS)  # fmt: skip
+        raw = await _receive(
+            request, ctx, "mpesa", "c2b_confirmation", shop.id, SAFARICOM_CALLBACK_IPS
+        )
         try:
             payment = parse_c2b(raw.body)
         except ProviderPayloadError as exc:
@@ -231,10 +241,16 @@ async def mpesa_c2b_confirmation(request: Request, token: str) -> Response:
 
     def decide(_conn: Connection) -> Decision:
         if shortcodes and payment.short_code not in shortcodes:
-            return ParkDraft("shortcode_mismatch", dedup_key, {
-                "trans_id": payment.trans_id, "short_code": payment.short_code,
-                "amount_minor": payment.amount_minor, "bill_ref": payment.bill_ref,
-            })  # fmt: skip
+            return ParkDraft(
+                "shortcode_mismatch",
+                dedup_key,
+                {
+                    "trans_id": payment.trans_id,
+                    "short_code": payment.short_code,
+                    "amount_minor": payment.amount_minor,
+                    "bill_ref": payment.bill_ref,
+                },
+            )
         return EventDraft(
             dedup_key=dedup_key,
             provider=Provider.MPESA,
@@ -279,9 +295,13 @@ async def paystack(request: Request, shop_id: str) -> Response:
     if event.event != "charge.success" or not event.reference:
         return await _ingest(ctx, raw, lambda _conn: Ignored("ignored"), b"{}")
     summary = {
-        "event": event.event, "reference": event.reference, "status": event.status,
-        "amount_minor": event.amount_minor, "currency": event.currency, "test_mode": test_mode,
-    }  # fmt: skip
+        "event": event.event,
+        "reference": event.reference,
+        "status": event.status,
+        "amount_minor": event.amount_minor,
+        "currency": event.currency,
+        "test_mode": test_mode,
+    }
 
     def decide(conn: Connection) -> Decision:
         payment = conn.execute(
@@ -289,8 +309,9 @@ async def paystack(request: Request, shop_id: str) -> Response:
             {"shop": shop_id, "provider": Provider.PAYSTACK.value, "reference": event.reference},
         ).first()
         if payment is None:
-            return ParkDraft("unknown_reference", f"paystack:{event.event}:{event.reference}",
-                             summary)  # fmt: skip
+            return ParkDraft(
+                "unknown_reference", f"paystack:{event.event}:{event.reference}", summary
+            )
         if payment.state in FINAL_STATES:
             return Ignored("duplicate")
         # Never trusted as is: the checker verifies through the API before reporting it paid.

@@ -74,9 +74,15 @@ class ServerThread:
     def __init__(self, app: Any, port: int) -> None:
         # proxy_headers off, as `duka-relay serve` runs it: the relay itself decides which
         # forwarded header to trust (DUKA_RELAY_TRUSTED_FORWARDED_FOR).
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, loop="asyncio",
-                                log_level="warning", access_log=False,
-                                proxy_headers=False)  # fmt: skip
+        config = uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            loop="asyncio",
+            log_level="warning",
+            access_log=False,
+            proxy_headers=False,
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -102,14 +108,16 @@ class Relay:
 
     def shop(self, name: str = "Duka") -> tuple[str, str]:
         shop_id, token = self.store.create_shop(name)
-        self.store.set_credentials(shop_id, "paystack", "test",
-                                   {"secret_key": PAYSTACK_TEST_KEY}, None)  # fmt: skip
+        self.store.set_credentials(
+            shop_id, "paystack", "test", {"secret_key": PAYSTACK_TEST_KEY}, None
+        )
         return shop_id, token
 
     def till(self, shop_id: str, name: str = "Till 1") -> dict[str, Any]:
         code = self.store.create_pairing_code(shop_id, 60)
-        reply = self.http.post("/api/v1/terminal/pair",
-                               json={"pairing_code": code, "till_name": name})  # fmt: skip
+        reply = self.http.post(
+            "/api/v1/terminal/pair", json={"pairing_code": code, "till_name": name}
+        )
         assert reply.status_code == 200, reply.text
         data: dict[str, Any] = reply.json()
         return data

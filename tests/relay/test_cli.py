@@ -29,8 +29,13 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DUKA_RELAY_PUBLIC_BASE_URL", "https://relay.example.com")
     monkeypatch.delenv("DUKA_RELAY_MASTER_KEY", raising=False)
     monkeypatch.delenv("DUKA_RELAY_DATABASE_URL", raising=False)
-    for name in ("PAYSTACK_SECRET_KEY", "MPESA_CONSUMER_KEY", "MPESA_CONSUMER_SECRET",
-                 "MPESA_SHORTCODE", "MPESA_PASSKEY"):  # fmt: skip
+    for name in (
+        "PAYSTACK_SECRET_KEY",
+        "MPESA_CONSUMER_KEY",
+        "MPESA_CONSUMER_SECRET",
+        "MPESA_SHORTCODE",
+        "MPESA_PASSKEY",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
     return tmp_path
@@ -58,12 +63,24 @@ def test_owner_flow_without_prompts(
 
     lines = "MPESA_CONSUMER_KEY=ck\nMPESA_CONSUMER_SECRET=cs-hush-4711\nMPESA_PASSKEY=pk\n"
     monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
-    stored = run_cli(capsys, "set-credentials", "--shop", shop_id, "--provider", "mpesa",
-                     "--mode", "test", "--shortcode", "174379", "--stdin")  # fmt: skip
+    stored = run_cli(
+        capsys,
+        "set-credentials",
+        "--shop",
+        shop_id,
+        "--provider",
+        "mpesa",
+        "--mode",
+        "test",
+        "--shortcode",
+        "174379",
+        "--stdin",
+    )
     assert stored["stored_fields"] == ["consumer_key", "consumer_secret", "passkey", "shortcode"]
     monkeypatch.setenv("PAYSTACK_SECRET_KEY", "sk_live_fromenvironment")
-    run_cli(capsys, "set-credentials", "--shop", shop_id, "--provider", "paystack",
-            "--mode", "live")  # fmt: skip
+    run_cli(
+        capsys, "set-credentials", "--shop", shop_id, "--provider", "paystack", "--mode", "live"
+    )
     run_cli(capsys, "set-mode", "--shop", shop_id, "--provider", "paystack", "--mode", "live")
 
     store = open_store(RelaySettings())
@@ -81,8 +98,11 @@ def test_owner_flow_without_prompts(
     assert run_cli(capsys, "revoke-till", tills[0]["terminal_id"])["revoked"] is True
     assert store.till_by_token(paired[1]) is None
     assert run_cli(capsys, "purge", "--days", "30") == {
-        "raw_webhooks": 0, "idempotency_keys": 0, "parked": 0, "pairing_codes": 0,
-    }  # fmt: skip
+        "raw_webhooks": 0,
+        "idempotency_keys": 0,
+        "parked": 0,
+        "pairing_codes": 0,
+    }
     store.close()
 
 
@@ -92,8 +112,14 @@ def test_parked_webhook_is_replayed_after_the_payment_appears(
     store = open_store(RelaySettings())
     shop_id, token = store.create_shop("Shop")
     body = sample("daraja/stk_callback_success_2017_doc.json")
-    raw = RawWebhook("mpesa", "stk_callback", shop_id, "196.201.214.200",
-                     {"content-type": "application/json"}, body)  # fmt: skip
+    raw = RawWebhook(
+        "mpesa",
+        "stk_callback",
+        shop_id,
+        "196.201.214.200",
+        {"content-type": "application/json"},
+        body,
+    )
     from sync.relay.store.store import ParkDraft
 
     store.ingest(raw, lambda _c: ParkDraft("unknown_reference", "mpesa:stk:x", {"k": 1}))
@@ -101,10 +127,18 @@ def test_parked_webhook_is_replayed_after_the_payment_appears(
     assert [p["reason"] for p in parked] == ["unknown_reference"]
     payment_id = str(uuid.uuid4())
     store.insert_payment(
-        payment_id=payment_id, shop_id=shop_id, till_id="t", provider="mpesa", test_mode=True,
-        reference="INV", checkout_request_id="ws_CO_27072017154747416", amount_minor=100,
-        currency="KES", state="pending", next_check_at=utcnow() + timedelta(hours=1),
-    )  # fmt: skip
+        payment_id=payment_id,
+        shop_id=shop_id,
+        till_id="t",
+        provider="mpesa",
+        test_mode=True,
+        reference="INV",
+        checkout_request_id="ws_CO_27072017154747416",
+        amount_minor=100,
+        currency="KES",
+        state="pending",
+        next_check_at=utcnow() + timedelta(hours=1),
+    )
     result = run_cli(capsys, "replay-parked", str(parked[0]["id"]))
     assert result["status"] == 200 and result["open_parked_now"] == []
     events = store.events_after(shop_id, 0, 10)
@@ -115,8 +149,13 @@ def test_parked_webhook_is_replayed_after_the_payment_appears(
 
 
 def test_module_entry_point_runs() -> None:
-    done = subprocess.run([sys.executable, "-m", "sync.relay", "--help"], capture_output=True,
-                          text=True, env={**os.environ}, timeout=60)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "sync.relay", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+        timeout=60,
+    )
     assert done.returncode == 0
     assert "replay-parked" in done.stdout and "serve" in done.stdout
 

@@ -26,23 +26,39 @@ CHECKOUT_ID = "ws_CO_27072017154747416"
 def providers() -> Iterator[respx.MockRouter]:
     with respx.mock(assert_all_called=False) as router:
         router.route(host="127.0.0.1").pass_through()
-        router.get(f"{DARAJA}/oauth/v1/generate").mock(return_value=httpx.Response(
-            200, content=sample("daraja/oauth_token_response_daraja2_doc.json")))  # fmt: skip
+        router.get(f"{DARAJA}/oauth/v1/generate").mock(
+            return_value=httpx.Response(
+                200, content=sample("daraja/oauth_token_response_daraja2_doc.json")
+            )
+        )
         yield router
 
 
 def mpesa_shop(relay: Relay) -> tuple[str, str, dict[str, Any]]:
     shop_id, token = relay.shop()
-    relay.store.set_credentials(shop_id, "mpesa", "test", {
-        "consumer_key": "ck", "consumer_secret": "cs", "shortcode": "174379",
-        "passkey": "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919",
-    }, None)  # fmt: skip
+    relay.store.set_credentials(
+        shop_id,
+        "mpesa",
+        "test",
+        {
+            "consumer_key": "ck",
+            "consumer_secret": "cs",
+            "shortcode": "174379",
+            "passkey": "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919",
+        },
+        None,
+    )
     return shop_id, token, relay.till(shop_id)
 
 
 def stk_body(payment_id: str, amount_minor: int = 100) -> dict[str, Any]:
-    return {"payment_id": payment_id, "phone": "0708374149", "amount_minor": amount_minor,
-            "currency": "KES", "account_reference": "INV-7"}  # fmt: skip
+    return {
+        "payment_id": payment_id,
+        "phone": "0708374149",
+        "amount_minor": amount_minor,
+        "currency": "KES",
+        "account_reference": "INV-7",
+    }
 
 
 def test_stk_push_concurrent_duplicates_prompt_once(
@@ -67,8 +83,11 @@ def test_stk_push_concurrent_duplicates_prompt_once(
     replies: list[httpx.Response] = []
 
     def initiate() -> None:
-        replies.append(relay.http.post("/api/v1/terminal/payments/mpesa-stk",
-                                       json=stk_body(payment_id), headers=headers))  # fmt: skip
+        replies.append(
+            relay.http.post(
+                "/api/v1/terminal/payments/mpesa-stk", json=stk_body(payment_id), headers=headers
+            )
+        )
 
     threads = [threading.Thread(target=initiate) for _ in range(4)]
     for thread in threads:
@@ -85,17 +104,20 @@ def test_stk_push_concurrent_duplicates_prompt_once(
     assert "mpesa" not in sent["CallBackURL"].lower()
     assert (sent["Amount"], sent["PhoneNumber"]) == (1, "254708374149")
 
-    other = relay.http.post("/api/v1/terminal/payments/mpesa-stk",
-                            json=stk_body(payment_id, 200), headers=headers)  # fmt: skip
+    other = relay.http.post(
+        "/api/v1/terminal/payments/mpesa-stk", json=stk_body(payment_id, 200), headers=headers
+    )
     assert other.status_code == 409
-    no_key = relay.http.post("/api/v1/terminal/payments/mpesa-stk", json=stk_body(payment_id),
-                             headers=relay.auth(till))  # fmt: skip
+    no_key = relay.http.post(
+        "/api/v1/terminal/payments/mpesa-stk", json=stk_body(payment_id), headers=relay.auth(till)
+    )
     assert no_key.status_code == 400
 
     callback = relay.http.post(
         sent["CallBackURL"].replace("https://relay.example.com", ""),
-        content=sample("daraja/stk_callback_success_2017_doc.json"), headers=JSON,
-    )  # fmt: skip
+        content=sample("daraja/stk_callback_success_2017_doc.json"),
+        headers=JSON,
+    )
     assert callback.status_code == 200
     events = relay.http.get("/api/v1/terminal/events", headers=relay.auth(till)).json()["events"]
     assert [(e["payment_id"], e["status"], e["receipt"]) for e in events] == [
@@ -104,18 +126,28 @@ def test_stk_push_concurrent_duplicates_prompt_once(
 
 
 def test_late_stk_result_is_found_by_requery(relay: Relay, providers: respx.MockRouter) -> None:
-    providers.post(f"{DARAJA}/mpesa/stkpush/v1/processrequest").mock(return_value=httpx.Response(
-        200, json={**json.loads(sample("daraja/stk_push_response_daraja3_doc.json")),
-                   "CheckoutRequestID": "ws_CO_27072017151044001"}))  # fmt: skip
+    providers.post(f"{DARAJA}/mpesa/stkpush/v1/processrequest").mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                **json.loads(sample("daraja/stk_push_response_daraja3_doc.json")),
+                "CheckoutRequestID": "ws_CO_27072017151044001",
+            },
+        )
+    )
     query = providers.post(f"{DARAJA}/mpesa/stkpushquery/v1/query").mock(
-        return_value=httpx.Response(200, content=sample(
-            "daraja/stk_query_response_1032_2017_doc.json")))  # fmt: skip
+        return_value=httpx.Response(
+            200, content=sample("daraja/stk_query_response_1032_2017_doc.json")
+        )
+    )
     _, _, till = mpesa_shop(relay)
     payment_id = str(uuid.uuid4())
-    relay.http.post("/api/v1/terminal/payments/mpesa-stk", json=stk_body(payment_id),
-                    headers={**relay.auth(till), "Idempotency-Key": payment_id})  # fmt: skip
-    reply = relay.http.get("/api/v1/terminal/events", params={"wait": 10},
-                           headers=relay.auth(till))  # fmt: skip
+    relay.http.post(
+        "/api/v1/terminal/payments/mpesa-stk",
+        json=stk_body(payment_id),
+        headers={**relay.auth(till), "Idempotency-Key": payment_id},
+    )
+    reply = relay.http.get("/api/v1/terminal/events", params={"wait": 10}, headers=relay.auth(till))
     events = reply.json()["events"]
     assert [(e["payment_id"], e["status"], e["result_code"]) for e in events] == [
         (payment_id, "cancelled", "1032")
@@ -125,8 +157,9 @@ def test_late_stk_result_is_found_by_requery(relay: Relay, providers: respx.Mock
 
 def paystack_verify(reference: str, amount: int, currency: str) -> httpx.Response:
     body = json.loads(sample("paystack/paystack_verify_success.json"))
-    body["data"].update(reference=reference, amount=amount, currency=currency,
-                        requested_amount=amount)  # fmt: skip
+    body["data"].update(
+        reference=reference, amount=amount, currency=currency, requested_amount=amount
+    )
     return httpx.Response(200, json=body)
 
 
@@ -141,16 +174,22 @@ def test_paystack_link_then_webhook_is_verified_before_paid(
         )
     )
     verify = providers.get(f"{PAYSTACK}/transaction/verify/{reference}").mock(
-        return_value=paystack_verify(reference, paid_amount, "KES"))  # fmt: skip
+        return_value=paystack_verify(reference, paid_amount, "KES")
+    )
     shop_id, _ = relay.shop()
     till = relay.till(shop_id)
     payment_id = str(uuid.uuid4())
     reply = relay.http.post(
         "/api/v1/terminal/payments/paystack-link",
-        json={"payment_id": payment_id, "amount_minor": 150_000, "currency": "KES",
-              "email": None, "reference": reference},
+        json={
+            "payment_id": payment_id,
+            "amount_minor": 150_000,
+            "currency": "KES",
+            "email": None,
+            "reference": reference,
+        },
         headers={**relay.auth(till), "Idempotency-Key": payment_id},
-    )  # fmt: skip
+    )
     assert reply.status_code == 200, reply.text
     assert reply.json()["authorization_url"] == "https://checkout.paystack.com/nkdks46nymizns7"
     sent = json.loads(init.calls.last.request.content)
@@ -167,8 +206,9 @@ def test_paystack_link_then_webhook_is_verified_before_paid(
     assert status.status_code == 200
     auth = relay.auth(till)
     if paid_amount == 150_000:
-        events = relay.http.get("/api/v1/terminal/events", params={"wait": 5},
-                                headers=auth).json()["events"]  # fmt: skip
+        events = relay.http.get("/api/v1/terminal/events", params={"wait": 5}, headers=auth).json()[
+            "events"
+        ]
         assert [(e["payment_id"], e["status"], e["amount_minor"]) for e in events] == [
             (payment_id, "paid", 150_000)
         ]
@@ -178,7 +218,8 @@ def test_paystack_link_then_webhook_is_verified_before_paid(
             time.sleep(0.05)
         assert [p.reason for p in relay.store.parked(shop_id)] == ["amount_mismatch"]
         assert relay.http.get("/api/v1/terminal/events", headers=auth).json()["events"] == []
-        state = relay.http.get(f"/api/v1/terminal/payments/{payment_id}",
-                               headers=auth).json()["state"]  # fmt: skip
+        state = relay.http.get(f"/api/v1/terminal/payments/{payment_id}", headers=auth).json()[
+            "state"
+        ]
         assert state == "mismatch"
     assert verify.call_count >= 1

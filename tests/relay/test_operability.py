@@ -23,8 +23,9 @@ def test_scrub_removes_secrets_tokens_and_phone_numbers() -> None:
 
 
 def test_log_records_are_json_and_scrubbed() -> None:
-    record = logging.LogRecord("sync.relay", logging.INFO, __file__, 1,
-                               "STK push to %s", ("254708374149",), None)  # fmt: skip
+    record = logging.LogRecord(
+        "sync.relay", logging.INFO, __file__, 1, "STK push to %s", ("254708374149",), None
+    )
     entry = json.loads(JsonFormatter().format(record))
     assert entry["level"] == "INFO" and entry["msg"] == "STK push to 2547*****149"
 
@@ -34,8 +35,10 @@ def test_rate_limit_per_source(relay_factory: Any) -> None:
     _, token = relay.shop()
     url = f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm"
     body = sample("daraja/c2b_confirmation_2017_doc.json")
-    codes = [relay.http.post(url, content=body, headers={"Content-Type": "application/json"})
-             .status_code for _ in range(8)]  # fmt: skip
+    codes = [
+        relay.http.post(url, content=body, headers={"Content-Type": "application/json"}).status_code
+        for _ in range(8)
+    ]
     assert codes[:5] == [200] * 5 and codes[5:] == [429] * 3
     assert relay.http.get("/healthz").status_code == 200  # not a webhook path: not limited
 
@@ -47,8 +50,11 @@ def test_ip_allow_list_trusts_only_the_configured_forwarded_header(relay_factory
     body = sample("daraja/c2b_confirmation_2017_doc.json")
 
     def post(**headers: str) -> int:
-        return int(relay.http.post(url, content=body, headers={
-            "Content-Type": "application/json", **headers}).status_code)  # fmt: skip
+        return int(
+            relay.http.post(
+                url, content=body, headers={"Content-Type": "application/json", **headers}
+            ).status_code
+        )
 
     assert post() == 403  # 127.0.0.1 is not Safaricom
     assert post(**{"X-Forwarded-For": "196.201.214.200"}) == 403  # not the trusted header

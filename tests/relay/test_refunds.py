@@ -29,10 +29,15 @@ def paid(relay_factory: Any) -> Iterator[tuple[Relay, SandboxServer, dict[str, A
     payment_id = str(uuid.uuid4())
     reply = relay.http.post(
         "/api/v1/terminal/payments/paystack-link",
-        json={"payment_id": payment_id, "amount_minor": 150_000, "currency": "KES",
-              "email": None, "reference": "SALE-77"},
+        json={
+            "payment_id": payment_id,
+            "amount_minor": 150_000,
+            "currency": "KES",
+            "email": None,
+            "reference": "SALE-77",
+        },
         headers={**relay.auth(till), "Idempotency-Key": payment_id},
-    )  # fmt: skip
+    )
     assert httpx.post(f"{reply.json()['authorization_url']}/pay").status_code == 200
     deadline = time.monotonic() + 15
     while relay.store.payment(payment_id).state != "paid":  # type: ignore[union-attr]

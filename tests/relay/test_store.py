@@ -30,8 +30,15 @@ def test_purge_drops_old_raw_webhooks_but_keeps_open_parked_ones(
     old = utcnow() - timedelta(days=100)
 
     def raw(at_days_ago: int) -> RawWebhook:
-        return RawWebhook("mpesa", "c2b_validation", shop_id, "127.0.0.1", {}, b"{}",
-                          utcnow() - timedelta(days=at_days_ago))  # fmt: skip
+        return RawWebhook(
+            "mpesa",
+            "c2b_validation",
+            shop_id,
+            "127.0.0.1",
+            {},
+            b"{}",
+            utcnow() - timedelta(days=at_days_ago),
+        )
 
     store.ingest(raw(100), lambda _c: Ignored("validation"))
     store.ingest(raw(100), lambda _c: ParkDraft("unknown_reference", "k1", {}))

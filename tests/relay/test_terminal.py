@@ -32,14 +32,19 @@ def test_pairing_code_is_one_time_and_revocation_locks_out(relay: Relay) -> None
     again = relay.http.post("/api/v1/terminal/pair", json={"pairing_code": code, "till_name": "B"})
     assert again.status_code == 404
     expired = relay.store.create_pairing_code(shop_id, -1)
-    late = relay.http.post("/api/v1/terminal/pair", json={"pairing_code": expired,
-                                                         "till_name": "C"})  # fmt: skip
+    late = relay.http.post(
+        "/api/v1/terminal/pair", json={"pairing_code": expired, "till_name": "C"}
+    )
     assert late.status_code == 404
     till = first.json()
     assert relay.http.get("/api/v1/terminal/events", headers=relay.auth(till)).status_code == 200
     assert relay.http.get("/api/v1/terminal/events").status_code == 401
-    assert relay.http.get("/api/v1/terminal/events",
-                          headers={"Authorization": "Bearer nope"}).status_code == 401  # fmt: skip
+    assert (
+        relay.http.get(
+            "/api/v1/terminal/events", headers={"Authorization": "Bearer nope"}
+        ).status_code
+        == 401
+    )
     assert relay.store.revoke_till(till["terminal_id"])
     assert relay.http.get("/api/v1/terminal/events", headers=relay.auth(till)).status_code == 401
 
@@ -64,8 +69,10 @@ def test_push_is_idempotent_and_refuses_gaps(relay: Relay) -> None:
     assert reused.json()["results"][0]["status"] == "rejected"
     stored = relay.store.till_events(till["terminal_id"])
     assert [(r.till_seq, r.event_id) for r in stored] == [
-        (1, e1["event_id"]), (2, e2["event_id"]), (3, e3["event_id"]),
-    ]  # fmt: skip
+        (1, e1["event_id"]),
+        (2, e2["event_id"]),
+        (3, e3["event_id"]),
+    ]
     bad = relay.http.post(url, json={"events": [{"till_seq": 4}]}, headers=auth)
     assert bad.status_code == 422
 
@@ -76,8 +83,9 @@ def test_long_poll_wakes_within_a_few_hundred_ms(relay: Relay) -> None:
     got: dict[str, Any] = {}
 
     def wait_for_event() -> None:
-        reply = relay.http.get("/api/v1/terminal/events", params={"after": 0, "wait": 10},
-                               headers=relay.auth(till))  # fmt: skip
+        reply = relay.http.get(
+            "/api/v1/terminal/events", params={"after": 0, "wait": 10}, headers=relay.auth(till)
+        )
         got["at"] = time.monotonic()
         got["body"] = reply.json()
 
@@ -85,15 +93,16 @@ def test_long_poll_wakes_within_a_few_hundred_ms(relay: Relay) -> None:
     waiter.start()
     time.sleep(0.5)
     sent = time.monotonic()
-    relay.http.post(f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm",
-                    content=sample("daraja/c2b_confirmation_2017_doc.json"),
-                    headers=JSON)  # fmt: skip
+    relay.http.post(
+        f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm",
+        content=sample("daraja/c2b_confirmation_2017_doc.json"),
+        headers=JSON,
+    )
     waiter.join(timeout=15)
     assert got["body"]["cursor"] == "1"
     assert got["body"]["events"][0]["receipt"] == "LGR219G3EY"
     assert got["at"] - sent < 0.3
-    again = relay.http.get("/api/v1/terminal/events", params={"after": 1},
-                           headers=relay.auth(till))  # fmt: skip
+    again = relay.http.get("/api/v1/terminal/events", params={"after": 1}, headers=relay.auth(till))
     assert again.json() == {"events": [], "cursor": "1"}
 
 
@@ -105,14 +114,29 @@ def test_supervisor_sets_test_mode_and_it_is_audited(relay: Relay) -> None:
     no_live = relay.http.post(url, json=live, headers=relay.auth(till))
     assert no_live.status_code == 409
     relay.store.set_credentials(shop_id, "paystack", "live", {"secret_key": "sk_live_x"}, None)
-    ok = relay.http.post(url, json={"provider": "mpesa", "test_mode": True, "supervisor": "Amina",
-                                    "reason": "training"}, headers=relay.auth(till))  # fmt: skip
+    ok = relay.http.post(
+        url,
+        json={"provider": "mpesa", "test_mode": True, "supervisor": "Amina", "reason": "training"},
+        headers=relay.auth(till),
+    )
     assert ok.status_code == 409  # no M-Pesa test credentials either
-    relay.store.set_credentials(shop_id, "mpesa", "test", {
-        "consumer_key": "k", "consumer_secret": "s", "shortcode": "174379", "passkey": "p",
-    }, None)  # fmt: skip
-    ok = relay.http.post(url, json={"provider": "mpesa", "test_mode": True, "supervisor": "Amina",
-                                    "reason": "training"}, headers=relay.auth(till))  # fmt: skip
+    relay.store.set_credentials(
+        shop_id,
+        "mpesa",
+        "test",
+        {
+            "consumer_key": "k",
+            "consumer_secret": "s",
+            "shortcode": "174379",
+            "passkey": "p",
+        },
+        None,
+    )
+    ok = relay.http.post(
+        url,
+        json={"provider": "mpesa", "test_mode": True, "supervisor": "Amina", "reason": "training"},
+        headers=relay.auth(till),
+    )
     assert ok.status_code == 200 and ok.json()["test_mode"] is True
     audit = [e for e in relay.store.audit_entries(shop_id) if e.action == "set_test_mode"]
     assert audit[-1].actor == f"till:{till['terminal_id']}:Amina"

@@ -30,10 +30,20 @@ def start_relay(database_url: str, port: int, data_dir: Path) -> subprocess.Pope
         "DUKA_RELAY_LOG_LEVEL": "WARNING",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "sync.relay", "--database-url", database_url, "serve",
-         "--host", "127.0.0.1", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "sync.relay",
+            "--database-url",
+            database_url,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         env=env,
-    )  # fmt: skip
+    )
 
 
 def wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
@@ -73,14 +83,19 @@ def test_long_poll_on_one_process_wakes_on_webhook_to_the_other(
     shop_id, token = store.create_shop("Two processes")
     code = store.create_pairing_code(shop_id, 60)
     store.close()
-    till = httpx.post(f"{url_a}/api/v1/terminal/pair",
-                      json={"pairing_code": code, "till_name": "T"}).json()  # fmt: skip
+    till = httpx.post(
+        f"{url_a}/api/v1/terminal/pair", json={"pairing_code": code, "till_name": "T"}
+    ).json()
     got: dict[str, Any] = {}
 
     def pull_on_a() -> None:
         auth = {"Authorization": f"Bearer {till['token']}"}
-        reply = httpx.get(f"{url_a}/api/v1/terminal/events", params={"after": 0, "wait": 15},
-                          headers=auth, timeout=30)  # fmt: skip
+        reply = httpx.get(
+            f"{url_a}/api/v1/terminal/events",
+            params={"after": 0, "wait": 15},
+            headers=auth,
+            timeout=30,
+        )
         got["at"] = time.monotonic()
         got["events"] = reply.json()["events"]
 
@@ -88,9 +103,11 @@ def test_long_poll_on_one_process_wakes_on_webhook_to_the_other(
     puller.start()
     time.sleep(1.0)
     sent = time.monotonic()
-    reply = httpx.post(f"{url_b}/api/v1/payments/webhook/mobile/{token}/c2b/confirm",
-                       content=sample("daraja/c2b_confirmation_2017_doc.json"),
-                       headers={"Content-Type": "application/json"})  # fmt: skip
+    reply = httpx.post(
+        f"{url_b}/api/v1/payments/webhook/mobile/{token}/c2b/confirm",
+        content=sample("daraja/c2b_confirmation_2017_doc.json"),
+        headers={"Content-Type": "application/json"},
+    )
     assert reply.status_code == 200
     puller.join(timeout=20)
     assert [e["receipt"] for e in got["events"]] == ["LGR219G3EY"]

@@ -20,27 +20,37 @@ PAYSTACK_SAMPLE = "paystack/paystack_charge_success_webhook.json"
 
 def paystack_post(relay: Relay, shop_id: str, body: bytes, key: str = PAYSTACK_TEST_KEY) -> int:
     headers = {**JSON, "x-paystack-signature": sign(body, key)}
-    return relay.http.post(f"/api/v1/payments/webhook/paystack/{shop_id}", content=body,
-                           headers=headers).status_code  # fmt: skip
+    return relay.http.post(
+        f"/api/v1/payments/webhook/paystack/{shop_id}", content=body, headers=headers
+    ).status_code
 
 
 def pull(relay: Relay, till: dict[str, str], after: int = 0, wait: float = 0) -> dict[str, object]:
-    reply = relay.http.get("/api/v1/terminal/events", params={"after": after, "wait": wait},
-                           headers=relay.auth(till))  # fmt: skip
+    reply = relay.http.get(
+        "/api/v1/terminal/events", params={"after": after, "wait": wait}, headers=relay.auth(till)
+    )
     assert reply.status_code == 200, reply.text
     data: dict[str, object] = reply.json()
     return data
 
 
-def add_stk_payment(relay: Relay, shop_id: str, till_id: str, checkout_id: str,
-                    amount_minor: int) -> str:  # fmt: skip
+def add_stk_payment(
+    relay: Relay, shop_id: str, till_id: str, checkout_id: str, amount_minor: int
+) -> str:
     payment_id = str(uuid.uuid4())
     relay.store.insert_payment(
-        payment_id=payment_id, shop_id=shop_id, till_id=till_id, provider="mpesa",
-        test_mode=True, reference="INV-1", checkout_request_id=checkout_id,
-        amount_minor=amount_minor, currency="KES", state="pending",
+        payment_id=payment_id,
+        shop_id=shop_id,
+        till_id=till_id,
+        provider="mpesa",
+        test_mode=True,
+        reference="INV-1",
+        checkout_request_id=checkout_id,
+        amount_minor=amount_minor,
+        currency="KES",
+        state="pending",
         next_check_at=utcnow() + timedelta(hours=1),
-    )  # fmt: skip
+    )
     return payment_id
 
 
@@ -63,13 +73,18 @@ def test_forged_and_missing_signatures_are_401_and_kept_raw(relay: Relay) -> Non
     till = relay.till(shop_id)
     body = sample(PAYSTACK_SAMPLE)
     assert paystack_post(relay, shop_id, body, key="sk_test_attacker") == 401
-    unsigned = relay.http.post(f"/api/v1/payments/webhook/paystack/{shop_id}", content=body,
-                               headers=JSON)  # fmt: skip
+    unsigned = relay.http.post(
+        f"/api/v1/payments/webhook/paystack/{shop_id}", content=body, headers=JSON
+    )
     assert unsigned.status_code == 401
     tampered = body.replace(b"10000", b"99999")
     headers = {**JSON, "x-paystack-signature": sign(body, PAYSTACK_TEST_KEY)}
-    assert relay.http.post(f"/api/v1/payments/webhook/paystack/{shop_id}", content=tampered,
-                           headers=headers).status_code == 401  # fmt: skip
+    assert (
+        relay.http.post(
+            f"/api/v1/payments/webhook/paystack/{shop_id}", content=tampered, headers=headers
+        ).status_code
+        == 401
+    )
     assert relay.store.count_raw("rejected") == 3
     assert relay.store.parked(shop_id) == []
     assert pull(relay, till)["events"] == []
@@ -79,18 +94,31 @@ def test_bad_input_gets_the_right_status(relay: Relay) -> None:
     shop_id, token = relay.shop()
     base = "/api/v1/payments/webhook"
     stk = sample("daraja/stk_callback_success_2017_doc.json")
-    assert relay.http.post(f"{base}/mobile/{'0' * 48}/stk", content=stk,
-                           headers=JSON).status_code == 404  # fmt: skip
-    assert relay.http.post(f"{base}/paystack/{uuid.uuid4()}", content=b"{}",
-                           headers=JSON).status_code == 404  # fmt: skip
-    assert relay.http.post(f"{base}/mobile/{token}/stk", content=b"{not json",
-                           headers=JSON).status_code == 400  # fmt: skip
+    assert (
+        relay.http.post(f"{base}/mobile/{'0' * 48}/stk", content=stk, headers=JSON).status_code
+        == 404
+    )
+    assert (
+        relay.http.post(f"{base}/paystack/{uuid.uuid4()}", content=b"{}", headers=JSON).status_code
+        == 404
+    )
+    assert (
+        relay.http.post(
+            f"{base}/mobile/{token}/stk", content=b"{not json", headers=JSON
+        ).status_code
+        == 400
+    )
     assert paystack_post(relay, shop_id, b"[1, 2") == 400  # signed, but not JSON
-    assert relay.http.post(f"{base}/mobile/{token}/stk", content=stk,
-                           headers={"Content-Type": "text/plain"}).status_code == 415  # fmt: skip
+    assert (
+        relay.http.post(
+            f"{base}/mobile/{token}/stk", content=stk, headers={"Content-Type": "text/plain"}
+        ).status_code
+        == 415
+    )
     huge = b'{"pad": "' + b"x" * (relay.settings.max_body_bytes + 10) + b'"}'
-    assert relay.http.post(f"{base}/mobile/{token}/stk", content=huge,
-                           headers=JSON).status_code == 413  # fmt: skip
+    assert (
+        relay.http.post(f"{base}/mobile/{token}/stk", content=huge, headers=JSON).status_code == 413
+    )
 
     def chunks() -> object:
         yield b'{"pad": "'
@@ -98,16 +126,23 @@ def test_bad_input_gets_the_right_status(relay: Relay) -> None:
             yield b"x" * 10_000
         yield b'"}'
 
-    assert relay.http.post(f"{base}/mobile/{token}/stk", content=chunks(),  # type: ignore[arg-type]
-                           headers=JSON).status_code == 413  # fmt: skip
+    assert (
+        relay.http.post(
+            f"{base}/mobile/{token}/stk",
+            content=chunks(),  # type: ignore[arg-type]
+            headers=JSON,
+        ).status_code
+        == 413
+    )
 
 
 def test_stk_callback_samples_become_one_event_each(relay: Relay) -> None:
     shop_id, token = relay.shop()
     till = relay.till(shop_id)
     paid_id = add_stk_payment(relay, shop_id, till["terminal_id"], "ws_CO_27072017154747416", 100)
-    cancelled_id = add_stk_payment(relay, shop_id, till["terminal_id"],
-                                   "ws_CO_21072024125243250722943992", 5000)  # fmt: skip
+    cancelled_id = add_stk_payment(
+        relay, shop_id, till["terminal_id"], "ws_CO_21072024125243250722943992", 5000
+    )
     url = f"/api/v1/payments/webhook/mobile/{token}/stk"
     success = sample("daraja/stk_callback_success_2017_doc.json")
     for _ in range(2):  # a replayed callback is acknowledged and changes nothing
@@ -119,8 +154,9 @@ def test_stk_callback_samples_become_one_event_each(relay: Relay) -> None:
     events = pull(relay, till)["events"]
     assert isinstance(events, list)
     assert [(e["seq"], e["payment_id"], e["status"]) for e in events] == [
-        (1, paid_id, "paid"), (2, cancelled_id, "cancelled"),
-    ]  # fmt: skip
+        (1, paid_id, "paid"),
+        (2, cancelled_id, "cancelled"),
+    ]
     paid = events[0]
     assert paid["receipt"] == "LGR7OWQX0R"
     assert paid["amount_minor"] == 100 and paid["currency"] == "KES"
@@ -136,11 +172,13 @@ def test_stk_callback_for_wrong_amount_or_unknown_checkout_is_parked(relay: Rela
     add_stk_payment(relay, shop_id, till["terminal_id"], "ws_CO_27072017154747416", 50_000)
     url = f"/api/v1/payments/webhook/mobile/{token}/stk"
     relay.http.post(url, content=sample("daraja/stk_callback_success_2017_doc.json"), headers=JSON)
-    relay.http.post(url, content=sample("daraja/stk_callback_success_daraja3_doc.json"),
-                    headers=JSON)  # fmt: skip
+    relay.http.post(
+        url, content=sample("daraja/stk_callback_success_daraja3_doc.json"), headers=JSON
+    )
     assert sorted(p.reason for p in relay.store.parked(shop_id)) == [
-        "amount_mismatch", "unknown_reference",
-    ]  # fmt: skip
+        "amount_mismatch",
+        "unknown_reference",
+    ]
     assert pull(relay, till)["events"] == []
 
 
@@ -149,9 +187,10 @@ def test_c2b_confirmation_and_validation(relay: Relay) -> None:
     till = relay.till(shop_id)
     base = f"/api/v1/payments/webhook/mobile/{token}/c2b"
     validation = relay.http.post(
-        f"{base}/validate", content=sample("daraja/c2b_validation_request_2017_doc.json"),
+        f"{base}/validate",
+        content=sample("daraja/c2b_validation_request_2017_doc.json"),
         headers=JSON,
-    )  # fmt: skip
+    )
     assert validation.json() == {"ResultCode": "0", "ResultDesc": "Accepted"}
     confirmation = sample("daraja/c2b_confirmation_masked_msisdn_v2_daraja3_doc.json")
     for _ in range(2):
@@ -161,8 +200,11 @@ def test_c2b_confirmation_and_validation(relay: Relay) -> None:
     assert isinstance(events, list) and len(events) == 1
     event = events[0]
     assert (event["channel"], event["receipt"], event["amount_minor"], event["reference"]) == (
-        "mpesa_c2b", "RKL51ZDR4F", 500, "Sample Transaction",
-    )  # fmt: skip
+        "mpesa_c2b",
+        "RKL51ZDR4F",
+        500,
+        "Sample Transaction",
+    )
     assert event["payment_id"] is None
     assert "126" in event["payer"] and "*" in event["payer"]
 
@@ -178,8 +220,9 @@ def test_a_till_sees_only_its_own_shop(relay: Relay) -> None:
     started = time.monotonic()
     assert pull(relay, till_b, wait=0.5)["events"] == []  # A's event does not wake B
     assert time.monotonic() - started >= 0.45
-    payment_of_a = relay.http.get(f"/api/v1/terminal/payments/{uuid.uuid4()}",
-                                  headers=relay.auth(till_b))  # fmt: skip
+    payment_of_a = relay.http.get(
+        f"/api/v1/terminal/payments/{uuid.uuid4()}", headers=relay.auth(till_b)
+    )
     assert payment_of_a.status_code == 404
 
 
@@ -223,8 +266,9 @@ def test_concurrent_webhooks_get_gap_free_unique_seqs(relay: Relay) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    events = relay.http.get("/api/v1/terminal/events", params={"limit": 500},
-                            headers=relay.auth(till)).json()["events"]  # fmt: skip
+    events = relay.http.get(
+        "/api/v1/terminal/events", params={"limit": 500}, headers=relay.auth(till)
+    ).json()["events"]
     assert [e["seq"] for e in events] == list(range(1, 61))
     assert sorted(e["receipt"] for e in events) == sorted(f"QX{i:08d}" for i in range(60))
     assert relay.store.count_raw("duplicate") == 60

@@ -28,8 +28,9 @@ def wired(relay_factory: Any) -> Iterator[tuple[Relay, SandboxServer, str, dict[
         "passkey": config.daraja_passkey,
     }
     relay.store.set_credentials(shop_id, "mpesa", "test", daraja, base)
-    relay.store.set_credentials(shop_id, "paystack", "test",
-                                {"secret_key": config.paystack_secret_key}, base)  # fmt: skip
+    relay.store.set_credentials(
+        shop_id, "paystack", "test", {"secret_key": config.paystack_secret_key}, base
+    )
     try:
         yield relay, sandbox, shop_id, relay.till(shop_id)
     finally:
@@ -41,18 +42,26 @@ def test_stk_push_round_trip_through_the_sandbox(wired: Any) -> None:
     payment_id = "7d0c1c8e-5f6a-4b7e-9d55-0a4c2f1e9b31"
     reply = relay.http.post(
         "/api/v1/terminal/payments/mpesa-stk",
-        json={"payment_id": payment_id, "phone": "0712345678", "amount_minor": 25_000,
-              "currency": "KES", "account_reference": "INV-42"},
+        json={
+            "payment_id": payment_id,
+            "phone": "0712345678",
+            "amount_minor": 25_000,
+            "currency": "KES",
+            "account_reference": "INV-42",
+        },
         headers={**relay.auth(till), "Idempotency-Key": payment_id},
-    )  # fmt: skip
+    )
     assert reply.status_code == 200, reply.text
     assert reply.json()["state"] == "pending"
-    pulled = relay.http.get("/api/v1/terminal/events", params={"wait": 15},
-                            headers=relay.auth(till)).json()  # fmt: skip
+    pulled = relay.http.get(
+        "/api/v1/terminal/events", params={"wait": 15}, headers=relay.auth(till)
+    ).json()
     event = pulled["events"][0]
     assert (event["payment_id"], event["status"], event["amount_minor"]) == (
-        payment_id, "paid", 25_000,
-    )  # fmt: skip
+        payment_id,
+        "paid",
+        25_000,
+    )
     assert event["receipt"] and event["test_mode"] is True
 
 
@@ -61,16 +70,25 @@ def test_paystack_link_paid_on_the_checkout_page(wired: Any) -> None:
     payment_id = "1b7e4f0c-3a2d-4c5e-8f9a-6b1c2d3e4f50"
     reply = relay.http.post(
         "/api/v1/terminal/payments/paystack-link",
-        json={"payment_id": payment_id, "amount_minor": 150_000, "currency": "KES",
-              "email": None, "reference": "SALE-0042"},
+        json={
+            "payment_id": payment_id,
+            "amount_minor": 150_000,
+            "currency": "KES",
+            "email": None,
+            "reference": "SALE-0042",
+        },
         headers={**relay.auth(till), "Idempotency-Key": payment_id},
-    )  # fmt: skip
+    )
     assert reply.status_code == 200, reply.text
     link = reply.json()["authorization_url"]
     assert httpx.post(f"{link}/pay").status_code == 200  # the customer pays
-    pulled = relay.http.get("/api/v1/terminal/events", params={"wait": 15},
-                            headers=relay.auth(till)).json()  # fmt: skip
+    pulled = relay.http.get(
+        "/api/v1/terminal/events", params={"wait": 15}, headers=relay.auth(till)
+    ).json()
     event = pulled["events"][0]
     assert (event["payment_id"], event["status"], event["amount_minor"], event["currency"]) == (
-        payment_id, "paid", 150_000, "KES",
-    )  # fmt: skip
+        payment_id,
+        "paid",
+        150_000,
+        "KES",
+    )

@@ -251,9 +251,12 @@ class Store:
                     )
                 )
             self._audit(
-                conn, shop_id, "admin", "set_credentials",
+                conn,
+                shop_id,
+                "admin",
+                "set_credentials",
                 {"provider": provider, "mode": mode, "fields": sorted(secrets)},
-            )  # fmt: skip
+            )
 
     def credentials(
         self, shop_id: str, provider: str, mode: str
@@ -279,9 +282,12 @@ class Store:
         with self.write() as conn:
             conn.execute(update(t.shops).where(t.shops.c.id == shop_id).values({column: test_mode}))
             self._audit(
-                conn, shop_id, actor, "set_test_mode",
+                conn,
+                shop_id,
+                actor,
+                "set_test_mode",
                 {"provider": provider.value, "test_mode": test_mode, "reason": reason},
-            )  # fmt: skip
+            )
         return now
 
     def audit_entries(self, shop_id: str) -> list[Row[Any]]:
@@ -481,22 +487,30 @@ class Store:
         raw_ids = [int(i) for i in conn.execute(_INSERT_RAW_MANY, raw_rows).scalars()]
         now = utcnow()
         parked_rows = [
-            {"shop_id": raw.shop_id, "raw_id": raw_id, "provider": raw.provider,
-             "reason": decision.reason, "dedup_key": decision.dedup_key,
-             "summary": decision.summary, "created_at": now}
-            for (raw, _), decision, verdict, raw_id in zip(items, decisions, verdicts, raw_ids,
-                                                           strict=True)
+            {
+                "shop_id": raw.shop_id,
+                "raw_id": raw_id,
+                "provider": raw.provider,
+                "reason": decision.reason,
+                "dedup_key": decision.dedup_key,
+                "summary": decision.summary,
+                "created_at": now,
+            }
+            for (raw, _), decision, verdict, raw_id in zip(
+                items, decisions, verdicts, raw_ids, strict=True
+            )
             if verdict == "parked" and isinstance(decision, ParkDraft)
-        ]  # fmt: skip
+        ]
         if parked_rows:
             conn.execute(_INSERT_PARKED, parked_rows)
         return [
             self._apply(conn, raw_id, raw.shop_id, raw.provider, decision, verdict)
             if verdict in ("event", "pending")
             else IngestResult(raw_id, verdict)
-            for (raw, _), decision, verdict, raw_id in zip(items, decisions, verdicts, raw_ids,
-                                                           strict=True)
-        ]  # fmt: skip
+            for (raw, _), decision, verdict, raw_id in zip(
+                items, decisions, verdicts, raw_ids, strict=True
+            )
+        ]
 
     def reject_webhook(self, raw: RawWebhook, verdict: str, detail: str) -> int:
         """Keep a refused webhook (forged signature, bad JSON...) for the owner to look at."""
@@ -865,9 +879,12 @@ class Store:
                 .returning(t.parked.c.shop_id)
             ).one()
             self._audit(
-                conn, row.shop_id, actor, "resolve_parked",
+                conn,
+                row.shop_id,
+                actor,
+                "resolve_parked",
                 {"parked_id": parked_id, "resolution": resolution},
-            )  # fmt: skip
+            )
 
     # ---- retention ---------------------------------------------------------------------------
 
