@@ -39,6 +39,7 @@ from pos_app.ui.supervisor.reports_page import ReportsPage  # noqa: E402
 from pos_app.ui.supervisor.settings_page import SettingsPage  # noqa: E402
 from pos_app.ui.supervisor.users_page import UsersPage  # noqa: E402
 from pos_app.ui.tasks import TaskRunner  # noqa: E402
+from sync.engine.push import parked_events  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 
@@ -109,7 +110,14 @@ def run(app: QApplication, lang: str, tasks: TaskRunner) -> None:
         window.resize(1280, 800)
         approvals = ApprovalsPage(desk.approvals, desk.users.list_users, tasks, lambda: me)
         refunds = RefundsPage(desk.refunds, desk.users.list_users, tasks, lambda: me)
-        reports = ReportsPage(desk.reports, tasks, "KES", "Mama Njeri General Store")
+        reports = ReportsPage(
+            desk.reports,
+            tasks,
+            "KES",
+            "Mama Njeri General Store",
+            unmatched=desk.provider_events.unmatched,
+            parked=lambda: parked_events(desk.ledger),
+        )
         users = UsersPage(desk.admin, tasks, lambda: me)
         settings = SettingsPage(desk.admin, tasks, lambda: me)
         audit = AuditPage(desk.audit, tasks)
@@ -151,6 +159,8 @@ def run(app: QApplication, lang: str, tasks: TaskRunner) -> None:
         )
         shoot(app, window, "refunds", "refunds", lang)
         shoot(app, window, "reports", "reports", lang)
+        reports.tabs.setCurrentWidget(reports.unmatched)
+        shoot(app, window, "reports", "reports-unmatched", lang)
         shoot(app, window, "staff", "staff", lang)
         shoot(app, window, "settings", "settings", lang)
         audit.verify()

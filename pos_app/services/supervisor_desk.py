@@ -232,6 +232,25 @@ def seed_demo(
                 received_at=now - timedelta(minutes=34),
             ),
         )
+        record(
+            change.conn,
+            desk.ledger.cipher,
+            ProviderEventRecord(
+                event_id="c2b-91f4b2d7-demo",
+                relay_seq=44,
+                provider="mpesa",
+                channel="c2b",
+                status="paid",
+                amount_minor=35_000,
+                currency="KES",
+                reference="JIKO",
+                receipt="SGN2P5TX9C",
+                payer="2547****9921",
+                test_mode=False,
+                occurred_at=now - timedelta(minutes=12),
+                received_at=now - timedelta(minutes=11),
+            ),
+        )
         change.record(
             "provider_event.stored",
             entity="provider_event",

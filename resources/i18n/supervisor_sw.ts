@@ -411,67 +411,67 @@
         <translation>Marejesho ya hivi karibuni</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="142"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="139"/>
         <source>No refunds given.</source>
         <translation>Hakuna marejesho yaliyotolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="186"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="184"/>
         <source>open</source>
         <translation>wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="186"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="184"/>
         <source>closed</source>
         <translation>imefungwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="220"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="217"/>
         <source>Pick a paid sale above.</source>
         <translation>Chagua mauzo yaliyolipwa hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="224"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="221"/>
         <source>Hand the cash back from the drawer.</source>
         <translation>Rudisha pesa taslimu kutoka droo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="226"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="223"/>
         <source>Reverse it on the M-Pesa business phone first, then type the code here.</source>
         <translation>Kwanza rudisha muamala kwenye simu ya biashara ya M-Pesa, kisha andika msimbo hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="228"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="225"/>
         <source>Paystack refunds the card through the relay.</source>
         <translation>Paystack inarejesha pesa kwenye kadi kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="230"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="227"/>
         <source>Send the transfer back from the bank, then record it here.</source>
         <translation>Rudisha uhamisho kutoka benki, kisha uandike hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="242"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="239"/>
         <source>Type the amount to give back.</source>
         <translation>Andika kiasi cha kurudisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="255"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="252"/>
         <source>Refund recorded: %1.</source>
         <translation>Rejesho limeandikwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="269"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="266"/>
         <source>The sale was voided.</source>
         <translation>Mauzo yamebatilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="281"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="278"/>
         <source>Type the supervisor&apos;s PIN.</source>
         <translation>Andika PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="285"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="282"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
@@ -479,166 +479,258 @@
 <context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="57"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="65"/>
         <source>Reports</source>
         <translation>Ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="67"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="75"/>
         <source>From</source>
         <translation>Kuanzia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="69"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="77"/>
         <source>to</source>
         <translation>hadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="71"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="79"/>
         <source>Show</source>
         <translation>Onyesha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="75"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="83"/>
         <source>Export CSV…</source>
         <translation>Hamisha CSV…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="77"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="85"/>
         <source>Export PDF…</source>
         <translation>Hamisha PDF…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="94"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="102"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="112"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="122"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="94"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="102"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="122"/>
         <source>Sales</source>
         <translation>Mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="94"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="97"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="100"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="104"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="102"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="107"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="112"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="117"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="122"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="131"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="97"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="107"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="112"/>
         <source>Since</source>
         <translation>Tangu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="97"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="107"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="112"/>
         <source>Order</source>
         <translation>Oda</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="104"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="109"/>
+        <source>No cash-on-delivery order is waiting for its money.</source>
+        <translation>Hakuna oda ya malipo wakati wa kupokea inayosubiri pesa zake.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="114"/>
+        <source>No proof is waiting for a decision.</source>
+        <translation>Hakuna uthibitisho unaosubiri uamuzi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="117"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="138"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="104"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="117"/>
         <source>How</source>
         <translation>Vipi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="104"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="117"/>
         <source>By</source>
         <translation>Na</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="104"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="117"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="107"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="268"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="119"/>
+        <source>No refunds in these days.</source>
+        <translation>Hakuna marejesho katika siku hizi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="122"/>
+        <source>Day</source>
+        <translation>Siku</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="128"/>
+        <source>Received</source>
+        <translation>Ilipokelewa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="129"/>
+        <source>Provider</source>
+        <translation>Mtoa huduma</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="130"/>
+        <source>Receipt</source>
+        <translation>Risiti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="132"/>
+        <source>Paid by</source>
+        <translation>Amelipa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="135"/>
+        <source>All money the relay reported belongs to a sale.</source>
+        <translation>Pesa zote zilizoripotiwa na relay ni za mauzo fulani.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="138"/>
+        <source>Event</source>
+        <translation>Tukio</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="138"/>
+        <source>Why the relay refused it</source>
+        <translation>Kwa nini relay ilikataa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="140"/>
+        <source>The relay has taken every event this till sent.</source>
+        <translation>Relay imepokea kila tukio ambalo mashine hii ilituma.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="142"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="339"/>
         <source>By payment method</source>
         <translation>Kwa njia ya malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="108"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="272"/>
-        <source>Open cash on delivery</source>
-        <translation>Malipo wakati wa kupokea yaliyo wazi</translation>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="143"/>
+        <source>By day</source>
+        <translation>Kwa siku</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="109"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="279"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="144"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="343"/>
+        <source>Open cash on delivery</source>
+        <translation>COD zilizo wazi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="145"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="350"/>
         <source>Proofs waiting</source>
         <translation>Uthibitisho unaosubiri</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="110"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="287"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="146"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="358"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="135"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="147"/>
+        <source>Money matching no sale</source>
+        <translation>Pesa bila mauzo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="148"/>
+        <source>Refused by the relay</source>
+        <translation>Zilizokataliwa na relay</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="200"/>
+        <source>Money matching no sale (%1)</source>
+        <translation>Pesa bila mauzo (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="203"/>
+        <source>Refused by the relay (%1)</source>
+        <translation>Zilizokataliwa na relay (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="206"/>
         <source>Sales %1 – %2: %3</source>
         <translation>Mauzo %1 – %2: %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="144"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="263"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="104"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="124"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="215"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="334"/>
         <source>No sales in these days.</source>
         <translation>Hakuna mauzo katika siku hizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="191"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="262"/>
         <source>Open cash on delivery (%1)</source>
-        <translation>Malipo wakati wa kupokea yaliyo wazi (%1)</translation>
+        <translation>COD zilizo wazi (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="194"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="265"/>
         <source>Proofs waiting (%1)</source>
         <translation>Uthibitisho unaosubiri (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="196"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="267"/>
         <source>Refunds (%1)</source>
         <translation>Marejesho (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="201"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="208"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="272"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="279"/>
         <source>Export report</source>
         <translation>Hamisha ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="201"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="272"/>
         <source>CSV files (*.csv)</source>
         <translation>Faili za CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="208"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="279"/>
         <source>PDF files (*.pdf)</source>
         <translation>Faili za PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="220"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="240"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="291"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="311"/>
         <source>Saved %1</source>
         <translation>Imehifadhiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="234"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="249"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="305"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="320"/>
         <source>Sales report</source>
         <translation>Ripoti ya mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="302"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="373"/>
         <source>None.</source>
         <translation>Hakuna.</translation>
     </message>
@@ -879,32 +971,32 @@
         <translation>Rejesho la Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="81"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="87"/>
         <source>Approvals</source>
         <translation>Idhini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="87"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="93"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="95"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="101"/>
         <source>Reports</source>
         <translation>Ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="101"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="115"/>
         <source>Staff</source>
         <translation>Wafanyakazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="107"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="121"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="120"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="134"/>
         <source>Audit trail</source>
         <translation>Kumbukumbu za ukaguzi</translation>
     </message>

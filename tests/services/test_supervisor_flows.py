@@ -157,7 +157,7 @@ def test_accepting_a_matching_c2b_confirmation(desk, ids):
     item = proof_item(desk, "SGL3M8TR2A")
     desk.approvals.accept_match(item, item.matches[0].event_id, ids.supervisor.id, SUP_PIN)
     assert desk.payments.get_payment(item.payment_id).status == "verified"
-    assert desk.provider_events.unmatched() == []
+    assert [e.receipt for e in desk.provider_events.unmatched()] == ["SGN2P5TX9C"]
     assert last_action(desk)[0] == "provider_event.matched"
 
 

@@ -31,6 +31,12 @@ def _pair(settings: Any, relay_url: str, code: str) -> Any:
     return pair(settings, relay_url, code)
 
 
+def _parked(ctx: AppContext) -> list[Any]:
+    from sync.engine.push import parked_events  # the sync side, only when asked
+
+    return list(parked_events(ctx.ledger))
+
+
 def desk_for(ctx: AppContext) -> SupervisorDesk:
     """The desk's services, sharing the app's services (and their event bus) where it has them."""
     desk = ctx.extras.get("supervisor_desk")
@@ -93,7 +99,15 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
         Page(
             "reports",
             QCoreApplication.translate("Supervisor", "Reports"),
-            ReportsPage(desk.reports, ctx.tasks, ctx.currency, shop_name, zone),
+            ReportsPage(
+                desk.reports,
+                ctx.tasks,
+                ctx.currency,
+                shop_name,
+                zone,
+                desk.provider_events.unmatched,
+                lambda: _parked(ctx),
+            ),
             SUPERVISOR,
         ),
         Page(

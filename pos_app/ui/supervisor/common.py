@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -134,8 +134,16 @@ def error_text(error: BaseException) -> str:
     )
 
 
-def make_table(headers: Sequence[str], object_name: str) -> QTableWidget:
+EMPTY_HINT = "empty_hint"
+
+
+def make_table(
+    headers: Sequence[str], object_name: str, empty_hint: str | None = None
+) -> QTableWidget:
+    """A read-only, row-selecting grid; with `empty_hint`, an empty grid says why it is empty."""
     table = QTableWidget(0, len(headers))
+    if empty_hint:
+        table.setProperty(EMPTY_HINT, empty_hint)
     table.setObjectName(object_name)
     table.setHorizontalHeaderLabels(list(headers))
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -154,7 +162,17 @@ def make_table(headers: Sequence[str], object_name: str) -> QTableWidget:
 
 def fill_table(table: QTableWidget, rows: Sequence[Sequence[Any]], keys: Sequence[Any]) -> None:
     """Replace the rows; each row's first cell carries its key in Qt.UserRole."""
+    table.clearSpans()
     table.setRowCount(0)
+    hint = table.property(EMPTY_HINT)
+    if not rows and hint:
+        table.setRowCount(1)
+        table.setSpan(0, 0, 1, table.columnCount())
+        item = QTableWidgetItem(str(hint))
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        item.setForeground(QColor("#5f6368"))
+        table.setItem(0, 0, item)
+        return
     table.setRowCount(len(rows))
     for r, (cells, key) in enumerate(zip(rows, keys, strict=True)):
         for c, value in enumerate(cells):
@@ -199,6 +217,26 @@ def write_text(path: str | Path, text: str) -> None:
     Path(path).write_text(text, encoding="utf-8", newline="")
 
 
+class _Refresher(QObject):
+    """Receives domain events for one page. A child of the page: when the page is deleted,
+    Qt drops the connection with it, so no event reaches a dead widget."""
+
+    def __init__(
+        self, parent: QWidget, kinds: tuple[type, ...], refresh: Callable[[], None]
+    ) -> None:
+        super().__init__(parent)
+        self._kinds = kinds
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(refresh)
+
+    @Slot(object)
+    def seen(self, event: object) -> None:
+        if isinstance(event, self._kinds):
+            self._timer.start()
+
+
 def refresh_on_events(
     widget: QWidget, events: Any, kinds: tuple[type, ...], refresh: Callable[[], None]
 ) -> None:
@@ -206,24 +244,8 @@ def refresh_on_events(
 
     `events` is a Qt signal carrying domain events on the GUI thread (BusBridge.domain_event).
     """
-    if events is None:
-        return
-    timer = QTimer(widget)
-    timer.setSingleShot(True)
-    timer.setInterval(250)
-    timer.timeout.connect(refresh)
-
-    def seen(event: object) -> None:
-        if isinstance(event, kinds):
-            timer.start()
-
-    events.connect(seen)
-    widget.destroyed.connect(lambda _=None: _disconnect(events, seen))
-
-
-def _disconnect(events: Any, slot: Callable[[object], None]) -> None:
-    with contextlib.suppress(RuntimeError, TypeError):  # already gone with its sender
-        events.disconnect(slot)
+    if events is not None:
+        events.connect(_Refresher(widget, kinds, refresh).seen)
 
 
 def set_busy(widgets: Sequence[QWidget], busy: bool) -> None:

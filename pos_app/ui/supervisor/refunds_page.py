@@ -136,12 +136,10 @@ class RefundsPage(QWidget):
         self.refund_table = make_table(
             [self.tr("When"), self.tr("Amount"), self.tr("How"), self.tr("Reason")],
             "refunds-recent",
+            self.tr("No refunds given."),
         )
         self.refund_table.setMaximumHeight(150)
         layout.addWidget(self.refund_table)
-        self.refunds_hint = hint_label(self.tr("No refunds given."), "refunds-recent-empty")
-        self.refunds_hint.hide()
-        layout.addWidget(self.refunds_hint)
 
         self.refresh_button.clicked.connect(self.refresh)
         self.table.itemSelectionChanged.connect(self._selected)
@@ -198,7 +196,6 @@ class RefundsPage(QWidget):
             ],
             [r.id for r in refunds],
         )
-        self.refunds_hint.setVisible(not refunds)
         row = next((n for n, p in enumerate(payments) if p.payment.id == keep), -1)
         if row >= 0:
             self.table.selectRow(row)

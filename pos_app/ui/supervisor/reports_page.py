@@ -3,7 +3,9 @@ proofs waiting, refunds; exported as CSV or as a one-page PDF drawn with QPdfWri
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate, QMarginsF, QRectF, Qt
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
@@ -41,8 +43,12 @@ class ReportsPage(QWidget):
         currency: str = "KES",
         shop_name: str = "",
         timezone: str = "Africa/Nairobi",
+        unmatched: Callable[[], Sequence[Any]] | None = None,
+        parked: Callable[[], Sequence[Any]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`unmatched`: money the relay reported that matches no sale (ProviderEventView);
+        `parked`: events the relay refused to take (sync.engine.push.ParkedEvent)."""
         super().__init__(parent)
         self.setObjectName("supervisor-reports")
         self._service = service
@@ -50,6 +56,8 @@ class ReportsPage(QWidget):
         self._currency = currency
         self._shop_name = shop_name
         self._zone = timezone
+        self._unmatched = unmatched or (lambda: [])
+        self._parked = parked or (lambda: [])
         self.report: Report | None = None
 
         layout = QVBoxLayout(self)
@@ -91,23 +99,53 @@ class ReportsPage(QWidget):
 
         self.tabs = QTabWidget()
         self.by_method = make_table(
-            [self.tr("Method"), self.tr("Sales"), self.tr("Amount")], "reports-by-method"
+            [self.tr("Method"), self.tr("Sales"), self.tr("Amount")],
+            "reports-by-method",
+            self.tr("No sales in these days."),
         )
         self.cod = make_table(
-            [self.tr("Since"), self.tr("Order"), self.tr("Amount")], "reports-cod"
+            [self.tr("Since"), self.tr("Order"), self.tr("Amount")],
+            "reports-cod",
+            self.tr("No cash-on-delivery order is waiting for its money."),
         )
         self.proofs = make_table(
             [self.tr("Since"), self.tr("Order"), self.tr("Method"), self.tr("Amount")],
             "reports-proofs",
+            self.tr("No proof is waiting for a decision."),
         )
         self.refunds = make_table(
             [self.tr("When"), self.tr("Amount"), self.tr("How"), self.tr("By"), self.tr("Reason")],
             "reports-refunds",
+            self.tr("No refunds in these days."),
+        )
+        self.by_day = make_table(
+            [self.tr("Day"), self.tr("Method"), self.tr("Sales"), self.tr("Amount")],
+            "reports-by-day",
+            self.tr("No sales in these days."),
+        )
+        self.unmatched = make_table(
+            [
+                self.tr("Received"),
+                self.tr("Provider"),
+                self.tr("Receipt"),
+                self.tr("Amount"),
+                self.tr("Paid by"),
+            ],
+            "reports-unmatched",
+            self.tr("All money the relay reported belongs to a sale."),
+        )
+        self.parked = make_table(
+            [self.tr("When"), self.tr("Event"), self.tr("Why the relay refused it")],
+            "reports-parked",
+            self.tr("The relay has taken every event this till sent."),
         )
         self.tabs.addTab(self.by_method, self.tr("By payment method"))
+        self.tabs.addTab(self.by_day, self.tr("By day"))
         self.tabs.addTab(self.cod, self.tr("Open cash on delivery"))
         self.tabs.addTab(self.proofs, self.tr("Proofs waiting"))
         self.tabs.addTab(self.refunds, self.tr("Refunds"))
+        self.tabs.addTab(self.unmatched, self.tr("Money matching no sale"))
+        self.tabs.addTab(self.parked, self.tr("Refused by the relay"))
         layout.addWidget(self.tabs, 3)
         self.message = message_label("reports-message")
         layout.addWidget(self.message)
@@ -119,18 +157,51 @@ class ReportsPage(QWidget):
 
     def refresh(self) -> None:
         self.show_button.setEnabled(False)
-        self._tasks.submit(
-            self._service.build,
-            self.since.date().toPython(),
-            self.until.date().toPython(),
-            self._currency,
-            on_done=self._show,
-            on_error=self._failed,
-        )
+        since, until = self.since.date().toPython(), self.until.date().toPython()
 
-    def _show(self, report: Report) -> None:
+        def load() -> tuple[Report, Sequence[Any], Sequence[Any]]:
+            report = self._service.build(since, until, self._currency)  # type: ignore[arg-type]
+            return report, self._unmatched(), self._parked()
+
+        self._tasks.submit(load, on_done=self._show, on_error=self._failed)
+
+    def _show(self, loaded: tuple[Report, Sequence[Any], Sequence[Any]]) -> None:
         self.show_button.setEnabled(True)
+        report, unmatched, parked = loaded
         self.report = report
+        fill_table(
+            self.by_day,
+            [
+                [r.day.strftime("%d/%m/%Y"), method_text(r.method), r.count, r.amount.format()]
+                for r in reversed(report.sales)
+            ],
+            [f"{r.day}:{r.method}" for r in reversed(report.sales)],
+        )
+        fill_table(
+            self.unmatched,
+            [
+                [
+                    local_text(e.received_at, self._zone),
+                    {"mpesa": "M-Pesa", "paystack": "Paystack"}.get(e.provider, e.provider),
+                    e.receipt or "—",
+                    e.amount.format() if e.amount else "—",
+                    e.payer or "—",
+                ]
+                for e in unmatched
+            ],
+            [e.event_id for e in unmatched],
+        )
+        fill_table(
+            self.parked,
+            [[local_text(p.occurred_at, self._zone), p.type, p.reason] for p in parked],
+            [p.event_id for p in parked],
+        )
+        self.tabs.setTabText(
+            5, self.tr("Money matching no sale (%1)").replace("%1", str(len(unmatched)))
+        )
+        self.tabs.setTabText(
+            6, self.tr("Refused by the relay (%1)").replace("%1", str(len(parked)))
+        )
         self.total_label.setText(
             self.tr("Sales %1 – %2: %3")
             .replace("%1", report.since.strftime("%d/%m"))
@@ -188,12 +259,12 @@ class ReportsPage(QWidget):
             [r.refund_id for r in report.refunds],
         )
         self.tabs.setTabText(
-            1, self.tr("Open cash on delivery (%1)").replace("%1", str(len(report.open_cod)))
+            2, self.tr("Open cash on delivery (%1)").replace("%1", str(len(report.open_cod)))
         )
         self.tabs.setTabText(
-            2, self.tr("Proofs waiting (%1)").replace("%1", str(len(report.pending_proofs)))
+            3, self.tr("Proofs waiting (%1)").replace("%1", str(len(report.pending_proofs)))
         )
-        self.tabs.setTabText(3, self.tr("Refunds (%1)").replace("%1", str(len(report.refunds))))
+        self.tabs.setTabText(4, self.tr("Refunds (%1)").replace("%1", str(len(report.refunds))))
 
     # --- export -----------------------------------------------------------------------------
     def _ask_csv(self) -> None:

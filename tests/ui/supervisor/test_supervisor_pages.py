@@ -194,9 +194,11 @@ def test_settings_are_saved(qtbot, desk, ids, tasks):
 
 
 def test_reports_chart_csv_and_pdf(qtbot, desk, ids, tasks, tmp_path: Path):
-    page = ReportsPage(desk.reports, tasks)
+    page = ReportsPage(desk.reports, tasks, unmatched=desk.provider_events.unmatched)
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: page.report is not None, timeout=WAIT)
+    assert page.unmatched.rowCount() == 2  # C2B money the relay saw that no sale claims yet
+    assert page.by_day.rowCount() == len(page.report.sales)
     assert len(page.chart.bars) == 7 and any(v > 0 for _, v in page.chart.bars)
     assert page.refunds.rowCount() == 1
     page.export_csv(str(tmp_path / "r.csv"))
