@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -69,3 +70,23 @@ def test_first_run_setup_creates_the_supervisor_and_the_shop(qtbot, tmp_path: Pa
     assert services.users.verify_pin(user.id, "4826").id == user.id
     tasks.shutdown(wait=True)
     services.ledger.close()
+
+
+def test_first_run_then_sign_in_through_the_real_start_up(tmp_path: Path):
+    driver = str(REPO / "tests" / "ui" / "app_driver.py")
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "DUKA_RELAY_URL": "https://relay.invalid",  # no demo stack: offline is enough here
+        # the memory keyring dies with each process: the same key for both runs
+        "DUKA_DATA_KEY": base64.b64encode(bytes(range(32))).decode(),
+    }
+    runs = []
+    for _ in range(2):  # first run: set-up; second run: sign-in
+        done = subprocess.run([sys.executable, driver, str(tmp_path), "4826"], env=env,
+                              capture_output=True, text=True, timeout=90, cwd=REPO)
+        assert done.returncode == 0, done.stdout[-1000:] + done.stderr[-3000:]
+        runs.append(next(line for line in done.stdout.splitlines() if line.startswith("PAGES")))
+    assert runs[0].startswith("PAGES setup") and runs[1].startswith("PAGES sign-in")
+    for run in runs:  # a supervisor gets the cashier's screens and the supervisor's
+        assert "nav-sale" in run and "nav-catalogue" in run and "nav-shift" in run
