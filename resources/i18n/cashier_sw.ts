@@ -489,7 +489,7 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="64"/>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="115"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="116"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
@@ -509,7 +509,7 @@
         <translation>Kiungo kiko tayari: mteja achanganue msimbo na alipe kwa kadi au benki.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="115"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="116"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
@@ -862,182 +862,187 @@
 <context>
     <name>SalePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="71"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="72"/>
         <source>Scan a barcode or type a product name…</source>
         <translation>Changanua barcode au andika jina la bidhaa…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="83"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="84"/>
         <source>Quick keys</source>
         <translation>Vitufe vya haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="107"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="108"/>
         <source>Resume payment</source>
         <translation>Endelea na malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="129"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="130"/>
         <source>+1</source>
         <translation>+1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="130"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="131"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="131"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="132"/>
         <source>Remove line</source>
         <translation>Ondoa mstari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="132"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="133"/>
         <source>Custom amount</source>
         <translation>Kiasi maalum</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="133"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="134"/>
         <source>Price / discount</source>
         <translation>Bei / punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="156"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="157"/>
         <source>Cash (F2)</source>
         <translation>Pesa taslimu (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="157"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="158"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="158"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="159"/>
         <source>M-Pesa (F3)</source>
         <translation>M-Pesa (F3)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="159"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="160"/>
         <source>Paystack link</source>
         <translation>Kiungo cha Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="160"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="161"/>
         <source>Bank / proof</source>
         <translation>Benki / uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="171"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="172"/>
         <source>New sale</source>
         <translation>Mauzo mapya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="241"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="242"/>
         <source>A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.</source>
         <translation>Malipo hayakukamilika: %1 kwa mauzo %2. Endelea nayo uone yalivyoishia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="294"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="295"/>
         <source>Unknown barcode or product: %1. Nothing was added.</source>
         <translation>Barcode au bidhaa haijulikani: %1. Hakuna kilichoongezwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="316"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="317"/>
         <source>Add %1 after payment started</source>
         <translation>Ongeza %1 baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="321"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="322"/>
         <source>Added %1.</source>
         <translation>Imeongezwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="335"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="340"/>
         <source>Part of this sale is already paid: finish it, or ask a supervisor to refund it.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: yamalize, au mwombe msimamizi arejeshe pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="354"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="363"/>
         <source>Change a quantity after payment started</source>
         <translation>Badilisha idadi baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="361"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="370"/>
         <source>Remove a line after payment started</source>
         <translation>Ondoa mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="365"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="374"/>
         <source>Add a line after payment started</source>
         <translation>Ongeza mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="375"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="384"/>
         <source>Choose a line first.</source>
         <translation>Chagua mstari kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="379"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="388"/>
         <source>New price</source>
         <translation>Bei mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="380"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="389"/>
         <source>New unit price for %1 (now %2):</source>
         <translation>Bei mpya ya kipande kwa %1 (sasa %2):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="390"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="399"/>
         <source>Price of %1: %2 → %3</source>
         <translation>Bei ya %1: %2 → %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="394"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="403"/>
         <source>Change a price after payment started</source>
         <translation>Badilisha bei baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="399"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="408"/>
         <source>Part of this sale is already paid: take the rest first.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: pokea kiasi kilichobaki kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="402"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="417"/>
+        <source>Sale parked: it completes when its payment is confirmed.</source>
+        <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="419"/>
         <source>Clear a sale after payment started</source>
         <translation>Futa mauzo baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="424"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="439"/>
         <source>The cart is empty: scan or choose a product first.</source>
         <translation>Kikapu ni tupu: changanua au chagua bidhaa kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="489"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="505"/>
         <source>Paid so far %1; still due %2: choose another tender.</source>
         <translation>Imelipwa hadi sasa %1; bado kinadaiwa %2: chagua njia nyingine ya malipo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="496"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="512"/>
         <source>Sale complete.</source>
         <translation>Mauzo yamekamilika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="544"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="560"/>
         <source>M-Pesa prompts and Paystack links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
         <translation>Maombi ya M-Pesa na viungo vya Paystack vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="546"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="562"/>
         <source>Offline (%1): M-Pesa prompts and Paystack links are unavailable. Cash, COD and proofs still work.</source>
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya Paystack havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="564"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="580"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="566"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="582"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -1045,12 +1050,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="571"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="587"/>
         <source>Paid %1 · still due %2</source>
         <translation>Imelipwa %1 · bado kinadaiwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="589"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="605"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>
@@ -1521,7 +1526,7 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="148"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="251"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="252"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
@@ -1546,37 +1551,37 @@
         <translation>Imelipwa %1. Risiti ya M-Pesa %2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="222"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="223"/>
         <source>Asking the provider…</source>
         <translation>Inamuuliza mtoa huduma…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="245"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="246"/>
         <source>Cancel the prompt first, so the customer cannot pay twice.</source>
         <translation>Ghairi ombi kwanza, ili mteja asilipe mara mbili.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="259"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="260"/>
         <source>Paybill number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya paybill: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="260"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="261"/>
         <source>Account number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya akaunti: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="263"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="264"/>
         <source>or Buy Goods till: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>au till ya Lipa kwa M-Pesa: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="265"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="266"/>
         <source>No paybill or till number is set: ask the supervisor.</source>
         <translation>Hakuna namba ya paybill au till iliyowekwa: muulize msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="266"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="267"/>
         <source>Amount: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Kiasi: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>

@@ -57,6 +57,7 @@ class SalePage(QWidget):
         self._busy = False
         self._resumable: list[Any] = []
         self.active_dialog: TenderDialog | None = None
+        self.balance: Any = None  # of the stored order, as last read
         self.receipt_dialog: ReceiptDialog | None = None
 
         root = QHBoxLayout(self)
@@ -328,18 +329,26 @@ class SalePage(QWidget):
         return len(self.cart.lines) - 1 if self.cart.lines else None
 
     def _cart_editable(self, action: str) -> bool:
-        """Once a payment has started, changing the cart needs a supervisor (and a new order)."""
+        """Once a payment has started, changing the cart needs a supervisor (and a new order).
+
+        An order stored when a tender dialog opened but left with Back has no payment: it is
+        dropped quietly and the next tender stores the changed cart.
+        """
         if self.order_id is None:
             return True
         if self.paid_so_far.is_positive:
             self.say(self.tr("Part of this sale is already paid: finish it, or ask a supervisor "
                              "to refund it."), error=True)
             return False
-        supervisor = ask_supervisor_pin(self, self.ctx, action)
-        if supervisor is None:
-            return False
-        order_id, self.order_id = self.order_id, None
-        self.ctx.tasks.submit(self.ctx.counter.abandon_order, order_id, supervisor.id,
+        started = self.balance is None or self.balance.remaining != self.balance.total
+        actor = None
+        if started:
+            supervisor = ask_supervisor_pin(self, self.ctx, action)
+            if supervisor is None:
+                return False
+            actor = supervisor.id
+        order_id, self.order_id, self.balance = self.order_id, None, None
+        self.ctx.tasks.submit(self.ctx.counter.abandon_order, order_id, actor,
                               on_error=self._show_error)
         return True
 
@@ -399,17 +408,23 @@ class SalePage(QWidget):
             self.say(self.tr("Part of this sale is already paid: take the rest first."),
                      error=True)
             return
+        if self.order_id is not None and self.balance is not None and (
+            self.balance.remaining.is_zero
+        ):
+            # all of it is covered by payments still waiting (a proof, a prompt): the order
+            # stays open and completes when they are confirmed
+            self._reset()
+            self.say(self.tr("Sale parked: it completes when its payment is confirmed."))
+            return
         if self.cart.lines and not self._cart_editable(self.tr("Clear a sale after payment "
                                                               "started")):
             return
-        if self.order_id is not None:
-            self.ctx.tasks.submit(self.ctx.counter.abandon_order, self.order_id, None,
-                                  on_error=self._show_error)
         self._reset()
 
     def _reset(self) -> None:
         self.cart.clear()
         self.order_id = None
+        self.balance = None
         self.paid_so_far = Money.zero(self.ctx.currency)
         self.search.clear()
         self.results.clear()
@@ -451,6 +466,7 @@ class SalePage(QWidget):
         )
 
     def _balance_ready(self, balance: Any, then: Any) -> None:
+        self.balance = balance
         self.paid_so_far = balance.paid
         self._refresh_totals(balance)
         if then is not None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QPushButton
 
 from pos_app.core.errors import DukaError
 from pos_app.core.money import Money
@@ -269,3 +270,16 @@ def test_supervisor_imports_a_catalogue_csv_and_bad_rows_import_nothing(
     qtbot.waitUntil(lambda: page.table.rowCount() == 22)
     assert "2 new" in page.message.text()
     assert ctx.counter.find_for_enter("333").name == "Mandazi"
+
+
+def test_changing_the_cart_before_any_payment_needs_no_pin_and_drops_the_order(
+    qtbot, page, shop: Shop
+):
+    scan(qtbot, page, UNGA)
+    cash = open_tender(qtbot, page, "cash")
+    order_id = page.order_id
+    qtbot.mouseClick(cash.findChild(QPushButton, "cash-cancel"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.active_dialog is None and page.balance is not None)
+    qtbot.mouseClick(page.plus, Qt.MouseButton.LeftButton)  # no PIN dialog: nothing was paid
+    assert page.cart.lines[0].quantity == 2 and page.order_id is None
+    qtbot.waitUntil(lambda: shop.services.orders.get_order(order_id).status == "cancelled")
