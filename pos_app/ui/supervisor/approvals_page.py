@@ -39,6 +39,7 @@ from pos_app.ui.supervisor.common import (
     refresh_on_events,
     short_time,
     show_message,
+    submit,
 )
 from pos_app.ui.tasks import TaskRunner
 
@@ -227,7 +228,7 @@ class ApprovalsPage(QWidget):
         self.reject_button.clicked.connect(lambda: self.decide(False))
         self.accept_match_button.clicked.connect(self.accept_match)
         self._show_item(None)
-        self._tasks.submit(self._list_users, on_done=self._show_users, on_error=self._failed)
+        submit(self._tasks, self, self._list_users, on_done=self._show_users, on_error=self._failed)
         refresh_on_events(
             self,
             events,
@@ -249,7 +250,9 @@ class ApprovalsPage(QWidget):
 
     def refresh(self) -> None:
         self.refresh_button.setEnabled(False)
-        self._tasks.submit(self._service.queue, on_done=self._show_queue, on_error=self._failed)
+        submit(
+            self._tasks, self, self._service.queue, on_done=self._show_queue, on_error=self._failed
+        )
 
     def _show_queue(self, items: list[ApprovalItem]) -> None:
         self.refresh_button.setEnabled(True)
@@ -345,7 +348,9 @@ class ApprovalsPage(QWidget):
             def show(data: bytes) -> None:
                 self._show_image(proof_id, data)
 
-            self._tasks.submit(
+            submit(
+                self._tasks,
+                self,
                 self._service.receipt_image,
                 proof_id,
                 on_done=show,
@@ -368,7 +373,9 @@ class ApprovalsPage(QWidget):
                     "for the SMS or a new photo."
                 )
             )
-            self._tasks.submit(
+            submit(
+                self._tasks,
+                self,
                 self._service.report_unreadable_image,
                 proof_id,
                 self._current_user_id(),
@@ -432,7 +439,7 @@ class ApprovalsPage(QWidget):
             show_message(self.message, done, ok=True)
             self.refresh()
 
-        self._tasks.submit(fn, *args, on_done=finished, on_error=self._failed)
+        submit(self._tasks, self, fn, *args, on_done=finished, on_error=self._failed)
 
     def _busy(self, busy: bool) -> None:
         for widget in (self.approve_button, self.reject_button, self.accept_match_button):

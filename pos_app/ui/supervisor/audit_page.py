@@ -26,6 +26,7 @@ from pos_app.ui.supervisor.common import (
     make_table,
     message_label,
     show_message,
+    submit,
     write_text,
 )
 from pos_app.ui.tasks import TaskRunner
@@ -115,7 +116,9 @@ class AuditPage(QWidget):
         self.filter_button.clicked.connect(self.refresh)
         self.verify_button.clicked.connect(self.verify)
         self.export_button.clicked.connect(self._ask_export)
-        self._tasks.submit(self._load_choices, on_done=self._show_choices, on_error=self._failed)
+        submit(
+            self._tasks, self, self._load_choices, on_done=self._show_choices, on_error=self._failed
+        )
         self.refresh()
 
     # --- loading ----------------------------------------------------------------------------
@@ -144,7 +147,9 @@ class AuditPage(QWidget):
 
     def refresh(self) -> None:
         self.filter_button.setEnabled(False)
-        self._tasks.submit(
+        submit(
+            self._tasks,
+            self,
             self._service.search,
             self.current_filter(),
             on_done=self._show_rows,
@@ -175,7 +180,9 @@ class AuditPage(QWidget):
     def verify(self) -> None:
         self.verify_button.setEnabled(False)
         show_message(self.chain_label, self.tr("Checking every entry…"), ok=True)
-        self._tasks.submit(self._service.verify, on_done=self._show_check, on_error=self._failed)
+        submit(
+            self._tasks, self, self._service.verify, on_done=self._show_check, on_error=self._failed
+        )
 
     def _show_check(self, check: ChainCheck) -> None:
         self.verify_button.setEnabled(True)
@@ -212,7 +219,9 @@ class AuditPage(QWidget):
 
     def export_csv(self, path: str) -> None:
         rows = list(self.rows)
-        self._tasks.submit(
+        submit(
+            self._tasks,
+            self,
             lambda: write_text(path, self._service.to_csv(rows)),
             on_done=lambda _r: show_message(
                 self.chain_label, self.tr("Saved %1").replace("%1", path), ok=True

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -33,6 +34,7 @@ from pos_app.core.money import Money
 from pos_app.services.admin import LastSupervisor
 from pos_app.services.approvals import NotesRequired
 from pos_app.services.refunds import AlreadyRefunded, RefundTooLarge, ReversalCodeMissing
+from pos_app.ui.tasks import TaskRunner
 
 
 def money_text(minor: int | None, code: str | None) -> str:
@@ -246,6 +248,31 @@ def refresh_on_events(
     """
     if events is not None:
         events.connect(_Refresher(widget, kinds, refresh).seen)
+
+
+def submit(
+    tasks: TaskRunner,
+    owner: QWidget,
+    fn: Callable[..., Any],
+    *args: Any,
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+    **kwargs: Any,
+) -> None:
+    """tasks.submit, but a late result never reaches `owner` once it is deleted (the app
+    replaces the pages at every sign-in while work may still be running)."""
+
+    def alive(callback: Callable[[Any], None] | None) -> Callable[[Any], None] | None:
+        if callback is None:
+            return None
+
+        def deliver(value: Any) -> None:
+            if shiboken6.isValid(owner):
+                callback(value)
+
+        return deliver
+
+    tasks.submit(fn, *args, on_done=alive(on_done), on_error=alive(on_error), **kwargs)
 
 
 def set_busy(widgets: Sequence[QWidget], busy: bool) -> None:

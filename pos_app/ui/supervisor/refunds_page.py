@@ -34,6 +34,7 @@ from pos_app.ui.supervisor.common import (
     message_label,
     refresh_on_events,
     show_message,
+    submit,
 )
 from pos_app.ui.tasks import TaskRunner
 from pos_app.ui.widgets.money_edit import MoneyEdit
@@ -146,7 +147,7 @@ class RefundsPage(QWidget):
         self.refund_button.clicked.connect(self.refund)
         self.void_button.clicked.connect(self.void)
         self._show_selected(None)
-        self._tasks.submit(self._list_users, on_done=self._show_users, on_error=self._failed)
+        submit(self._tasks, self, self._list_users, on_done=self._show_users, on_error=self._failed)
         refresh_on_events(self, events, (PaymentProcessed, RefundRecorded), self.refresh)
         self.refresh()
 
@@ -161,7 +162,9 @@ class RefundsPage(QWidget):
 
     def refresh(self) -> None:
         self.refresh_button.setEnabled(False)
-        self._tasks.submit(
+        submit(
+            self._tasks,
+            self,
             lambda: (self._service.recent_paid(), self._service.refunds(limit=50)),
             on_done=self._show,
             on_error=self._failed,
@@ -290,7 +293,7 @@ class RefundsPage(QWidget):
             show_message(self.message, done, ok=True)
             self.refresh()
 
-        self._tasks.submit(fn, *args, on_done=finished, on_error=self._failed, **kwargs)
+        submit(self._tasks, self, fn, *args, on_done=finished, on_error=self._failed, **kwargs)
 
     def _failed(self, error: BaseException) -> None:
         self.refresh_button.setEnabled(True)

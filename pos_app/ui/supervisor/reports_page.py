@@ -30,6 +30,7 @@ from pos_app.ui.supervisor.common import (
     make_table,
     message_label,
     show_message,
+    submit,
     write_text,
 )
 from pos_app.ui.tasks import TaskRunner
@@ -163,7 +164,7 @@ class ReportsPage(QWidget):
             report = self._service.build(since, until, self._currency)  # type: ignore[arg-type]
             return report, self._unmatched(), self._parked()
 
-        self._tasks.submit(load, on_done=self._show, on_error=self._failed)
+        submit(self._tasks, self, load, on_done=self._show, on_error=self._failed)
 
     def _show(self, loaded: tuple[Report, Sequence[Any], Sequence[Any]]) -> None:
         self.show_button.setEnabled(True)
@@ -285,7 +286,9 @@ class ReportsPage(QWidget):
         report = self.report
         if report is None:
             return
-        self._tasks.submit(
+        submit(
+            self._tasks,
+            self,
             lambda: write_text(path, self._service.to_csv(report)),
             on_done=lambda _r: show_message(
                 self.message, self.tr("Saved %1").replace("%1", path), ok=True

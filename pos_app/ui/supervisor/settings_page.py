@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.services.admin import PROVIDERS, AdminService, PairingOutcome
 from pos_app.services.shop import ShopSettings
-from pos_app.ui.supervisor.common import error_text, message_label, show_message
+from pos_app.ui.supervisor.common import error_text, message_label, show_message, submit
 from pos_app.ui.tasks import TaskRunner
 
 
@@ -148,7 +148,7 @@ class SettingsPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self._tasks.submit(self._service.settings, on_done=self._show, on_error=self._failed)
+        submit(self._tasks, self, self._service.settings, on_done=self._show, on_error=self._failed)
 
     def _show(self, s: ShopSettings) -> None:
         self.loaded = s
@@ -181,7 +181,9 @@ class SettingsPage(QWidget):
             if self._on_saved is not None:
                 self._on_saved(settings)
 
-        self._tasks.submit(
+        submit(
+            self._tasks,
+            self,
             self._service.update_settings,
             self._current_user_id(),
             on_done=saved,
@@ -205,7 +207,9 @@ class SettingsPage(QWidget):
             box.setChecked(not enabled)
             self._failed(error)
 
-        self._tasks.submit(
+        submit(
+            self._tasks,
+            self,
             self._service.set_test_mode,
             provider,
             enabled,
@@ -229,7 +233,9 @@ class SettingsPage(QWidget):
                 ok=True,
             )
 
-        self._tasks.submit(
+        submit(
+            self._tasks,
+            self,
             self._service.pair,
             self.relay_url.text(),
             self.pairing_code.text(),

@@ -25,6 +25,7 @@ from pos_app.ui.supervisor.common import (
     message_label,
     selected_key,
     show_message,
+    submit,
 )
 from pos_app.ui.tasks import TaskRunner
 
@@ -125,7 +126,9 @@ class UsersPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self._tasks.submit(self._service.list_users, on_done=self._show, on_error=self._failed)
+        submit(
+            self._tasks, self, self._service.list_users, on_done=self._show, on_error=self._failed
+        )
 
     def _show(self, users: list[Any]) -> None:
         self.users = users
@@ -149,7 +152,7 @@ class UsersPage(QWidget):
             show_message(self.message, done, ok=True)
             self.refresh()
 
-        self._tasks.submit(fn, *args, on_done=finished, on_error=self._failed, **kwargs)
+        submit(self._tasks, self, fn, *args, on_done=finished, on_error=self._failed, **kwargs)
 
     def add(self) -> None:
         name = self.name.text().strip()

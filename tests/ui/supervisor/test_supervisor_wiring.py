@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from pos_app.config import TillSettings
 from pos_app.core.events import RefundRecorded
 from pos_app.core.money import Money
@@ -67,3 +69,24 @@ def test_pages_for_supervisors_only_and_events_reach_the_gui(qtbot, qapp, desk, 
     )
     qtbot.waitUntil(lambda: any(isinstance(e, RefundRecorded) for e in seen), timeout=3000)
     qtbot.wait(400)  # the pages' own refresh after that refund settles inside this test
+
+
+def test_late_results_never_touch_a_deleted_page(qtbot, qapp, desk, ids, tasks):
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from pos_app.ui.supervisor.approvals_page import ApprovalsPage
+
+    gate = threading.Event()
+
+    def slow_queue():
+        gate.wait(5)
+        return desk.approvals.queue()
+
+    page = ApprovalsPage(desk.approvals, desk.users.list_users, tasks, lambda: None)
+    page._service = type("Slow", (), {"queue": staticmethod(slow_queue)})()
+    page.refresh()  # still running when the app replaces the page (a new sign-in)
+    page.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gate.set()
+    tasks.shutdown(wait=True)
+    qtbot.wait(50)  # the result is delivered now: pytest-qt fails on any error it raises
