@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -349,7 +350,7 @@ def test_settings_and_test_mode_are_audited(desk, ids, gateway):
 
 
 def test_reports_sum_sales_by_day_and_method(desk, ids):
-    today = date.today()
+    today = datetime.now(ZoneInfo("Africa/Nairobi")).date()  # the shop's day
     report = desk.reports.build(today - timedelta(days=7), today, "KES")
     assert report.total() == sum((a for _, a in report.total_by_method()), Money(0, "KES"))
     assert len(report.pending_proofs) == 4 and len(report.open_cod) == 1
@@ -369,3 +370,32 @@ def test_tampered_audit_row_is_named_as_first_broken(desk, ids, tmp_path):
     check = desk.audit.verify()
     assert not check.intact and check.first_broken is not None
     assert check.first_broken.seq == 12
+
+
+def test_high_risk_paid_payment_is_cleared_or_refused_to_reject(desk, ids):
+    from pos_app.core.risk import RiskAssessment, RiskReason
+    from pos_app.services.risk import RiskService
+
+    pay_id = ids.cash_payments[2]
+    risky = RiskAssessment(80, (RiskReason("amount_far_above_usual", 80, "far above"),))
+    assert RiskService(desk.ledger, desk.bus).flag_high_risk_transaction(pay_id, risky)
+    item = next(i for i in desk.approvals.queue() if i.payment_id == pay_id)
+    assert item.kind is ItemKind.FLAGGED and item.risk_score == 80
+    with pytest.raises(PaymentError, match="Refunds page"):
+        desk.approvals.decide(item, ids.supervisor.id, SUP_PIN, False, "Looks wrong")
+    assert last_action(desk)[0] == "approval.refused"
+    desk.approvals.decide(item, ids.supervisor.id, SUP_PIN, True, "Known wholesale buyer")
+    assert pay_id not in {i.payment_id for i in desk.approvals.queue()}
+    assert last_action(desk)[0] == "payment.flag_cleared"
+
+
+def test_audit_search_by_user_action_and_day(desk, ids):
+    from pos_app.services.audit_trail import AuditFilter
+
+    today = datetime.now(ZoneInfo("Africa/Nairobi")).date()  # the shop's day
+    refunds_today = desk.audit.search(
+        AuditFilter(actor=ids.supervisor.id, action="payment.refunded", since=today, until=today)
+    )
+    assert [r.action for r in refunds_today] == ["payment.refunded"]
+    assert desk.audit.search(AuditFilter(since=today + timedelta(days=2))) == []
+    assert desk.audit.to_csv(refunds_today).splitlines()[1].split(",")[2] == "Amina Wanjiru"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +24,7 @@ from pos_app.ui.supervisor.common import (
     local_text,
     make_table,
     message_label,
+    shop_today,
     show_message,
     submit,
     write_text,
@@ -62,7 +62,7 @@ class AuditPage(QWidget):
         self.action_filter.addItem(self.tr("All actions"), None)
         self.use_dates = QCheckBox(self.tr("Only from"))
         self.use_dates.setObjectName("audit-use-dates")
-        today = QDate.currentDate()
+        today = shop_today(timezone)
         self.since = QDateEdit(today.addDays(-7))
         self.until = QDateEdit(today)
         for edit in (self.since, self.until):

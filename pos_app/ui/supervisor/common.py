@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QDate, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,6 +47,12 @@ def local_text(at: datetime | None, zone: str) -> str:
     if at is None:
         return "—"
     return at.astimezone(ZoneInfo(zone)).strftime("%d/%m/%Y %H:%M")
+
+
+def shop_today(zone: str) -> QDate:
+    """Today in the shop (the till's clock may run in another zone)."""
+    day = datetime.now(ZoneInfo(zone)).date()
+    return QDate(day.year, day.month, day.day)
 
 
 def short_time(at: datetime, zone: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QMarginsF, QRectF, Qt
+from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -29,6 +29,7 @@ from pos_app.ui.supervisor.common import (
     local_text,
     make_table,
     message_label,
+    shop_today,
     show_message,
     submit,
     write_text,
@@ -67,7 +68,7 @@ class ReportsPage(QWidget):
         heading.setProperty("role", "heading")
         top.addWidget(heading)
         top.addSpacing(16)
-        today = QDate.currentDate()
+        today = shop_today(timezone)
         self.since = QDateEdit(today.addDays(-6))
         self.until = QDateEdit(today)
         for edit in (self.since, self.until):
