@@ -1,1 +1,1 @@
-"""Both ends of the wire: the till's sync engine, the hosted relay, provider clients, the sandbox."""
+"""Both ends of the wire: the till's sync engine, the relay, provider clients, the sandbox."""
