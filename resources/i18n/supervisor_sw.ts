@@ -313,7 +313,7 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="79"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="138"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="146"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
@@ -343,135 +343,135 @@
         <translation>Zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="89"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="90"/>
         <source>No paid sales yet.</source>
         <translation>Bado hakuna mauzo yaliyolipwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="93"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="94"/>
         <source>Give money back</source>
         <translation>Rudisha pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="98"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="138"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="99"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="146"/>
         <source>How</source>
         <translation>Vipi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="101"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="138"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="103"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="146"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="104"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="107"/>
         <source>e.g. SGR4T7YU2P</source>
         <translation>k.m. SGR4T7YU2P</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="105"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="108"/>
         <source>M-Pesa reversal code</source>
         <translation>Msimbo wa kurudisha M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="109"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="113"/>
         <source>Why is the money given back?</source>
         <translation>Kwa nini pesa zinarudishwa?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="110"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="138"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="114"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="146"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="113"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="118"/>
         <source>Supervisor</source>
         <translation>Msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="118"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="124"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="120"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="127"/>
         <source>Refund</source>
         <translation>Rejesha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="123"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="130"/>
         <source>Void the whole sale</source>
         <translation>Batilisha mauzo yote</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="134"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="142"/>
         <source>Recent refunds</source>
         <translation>Marejesho ya hivi karibuni</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="140"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="148"/>
         <source>No refunds given.</source>
         <translation>Hakuna marejesho yaliyotolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="187"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="195"/>
         <source>open</source>
         <translation>wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="187"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="195"/>
         <source>closed</source>
         <translation>imefungwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="220"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="228"/>
         <source>Pick a paid sale above.</source>
         <translation>Chagua mauzo yaliyolipwa hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="224"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="232"/>
         <source>Hand the cash back from the drawer.</source>
         <translation>Rudisha pesa taslimu kutoka droo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="226"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="234"/>
         <source>Reverse it on the M-Pesa business phone first, then type the code here.</source>
         <translation>Kwanza rudisha muamala kwenye simu ya biashara ya M-Pesa, kisha andika msimbo hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="228"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="236"/>
         <source>Paystack refunds the card through the relay.</source>
         <translation>Paystack inarejesha pesa kwenye kadi kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="230"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="238"/>
         <source>Send the transfer back from the bank, then record it here.</source>
         <translation>Rudisha uhamisho kutoka benki, kisha uandike hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="242"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="250"/>
         <source>Type the amount to give back.</source>
         <translation>Andika kiasi cha kurudisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="255"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="263"/>
         <source>Refund recorded: %1.</source>
         <translation>Rejesho limeandikwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="269"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="277"/>
         <source>The sale was voided.</source>
         <translation>Mauzo yamebatilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="281"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="289"/>
         <source>Type the supervisor&apos;s PIN.</source>
         <translation>Andika PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="285"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="293"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -85,37 +85,44 @@ class RefundsPage(QWidget):
             ],
             "refunds-payments",
         )
+        self.table.setMinimumHeight(200)
         layout.addWidget(self.table, 1)
         self.empty_hint = hint_label(self.tr("No paid sales yet."), "refunds-empty")
         self.empty_hint.hide()
         layout.addWidget(self.empty_hint)
 
         box = QGroupBox(self.tr("Give money back"))
-        form = QFormLayout(box)
+        grid = QGridLayout(box)  # two fields a row: the sales list keeps its room
         self.how_label = QLabel()
         self.how_label.setObjectName("refunds-how")
         self.how_label.setWordWrap(True)
-        form.addRow(self.tr("How"), self.how_label)
+        grid.addWidget(QLabel(self.tr("How")), 0, 0)
+        grid.addWidget(self.how_label, 0, 1, 1, 3)
         self.amount = MoneyEdit(currency)
         self.amount.setObjectName("refunds-amount")
-        form.addRow(self.tr("Amount"), self.amount)
+        grid.addWidget(QLabel(self.tr("Amount")), 1, 0)
+        grid.addWidget(self.amount, 1, 1)
         self.reversal = QLineEdit()
         self.reversal.setObjectName("refunds-reversal")
         self.reversal.setPlaceholderText(self.tr("e.g. SGR4T7YU2P"))
         self.reversal_label = QLabel(self.tr("M-Pesa reversal code"))
-        form.addRow(self.reversal_label, self.reversal)
+        grid.addWidget(self.reversal_label, 1, 2)
+        grid.addWidget(self.reversal, 1, 3)
         self.reason = QLineEdit()
         self.reason.setObjectName("refunds-reason")
         self.reason.setPlaceholderText(self.tr("Why is the money given back?"))
-        form.addRow(self.tr("Reason"), self.reason)
+        grid.addWidget(QLabel(self.tr("Reason")), 2, 0)
+        grid.addWidget(self.reason, 2, 1, 1, 3)
         self.approver = QComboBox()
         self.approver.setObjectName("refunds-approver")
-        form.addRow(self.tr("Supervisor"), self.approver)
+        grid.addWidget(QLabel(self.tr("Supervisor")), 3, 0)
+        grid.addWidget(self.approver, 3, 1)
         self.pin = QLineEdit()
         self.pin.setObjectName("refunds-pin")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(8)
-        form.addRow(self.tr("PIN"), self.pin)
+        grid.addWidget(QLabel(self.tr("PIN")), 3, 2)
+        grid.addWidget(self.pin, 3, 3)
         buttons = QHBoxLayout()
         self.refund_button = QPushButton(self.tr("Refund"))
         self.refund_button.setObjectName("refunds-refund")
@@ -125,10 +132,11 @@ class RefundsPage(QWidget):
         self.void_button.setProperty("role", "danger")
         buttons.addWidget(self.refund_button)
         buttons.addWidget(self.void_button)
-        buttons.addStretch(1)
-        form.addRow(buttons)
         self.message = message_label("refunds-message")
-        form.addRow(self.message)
+        buttons.addWidget(self.message, 1)
+        grid.addLayout(buttons, 4, 0, 1, 4)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
         layout.addWidget(box)
 
         recent_heading = QLabel(self.tr("Recent refunds"))
@@ -139,7 +147,7 @@ class RefundsPage(QWidget):
             "refunds-recent",
             self.tr("No refunds given."),
         )
-        self.refund_table.setMaximumHeight(150)
+        self.refund_table.setMaximumHeight(130)
         layout.addWidget(self.refund_table)
 
         self.refresh_button.clicked.connect(self.refresh)
