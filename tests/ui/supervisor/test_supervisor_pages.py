@@ -266,3 +266,16 @@ def test_set_a_cashiers_language(qtbot, desk, ids, tasks):
     qtbot.waitUntil(message_is(page.message, "next sign-in"), timeout=WAIT)
     cashier = next(u for u in desk.users.list_users() if u.id == ids.cashier.id)
     assert cashier.language == "en"
+
+
+def test_photo_altered_in_the_database_is_refused_and_audited(qtbot, desk, ids, tasks):
+    item = next(i for i in desk.approvals.queue() if i.reference == "SGK7H2XQ4P")
+    with desk.ledger.write() as conn:
+        blob = conn.execute(select(proofs.c.image_ct).where(proofs.c.id == item.proof_id)).scalar()
+        altered = blob[:40] + bytes([blob[40] ^ 0xFF]) + blob[41:]
+        conn.execute(proofs.update().where(proofs.c.id == item.proof_id).values(image_ct=altered))
+    page = approvals_page(qtbot, desk, ids, tasks)
+    select_reference(qtbot, page, "SGK7H2XQ4P")
+    qtbot.waitUntil(message_is(page.image_label, "damaged or altered"), timeout=WAIT)
+    assert not page.image_shown
+    assert actions(desk)[-1] == "proof.image_unreadable"
