@@ -50,6 +50,12 @@ def ids(desk: SupervisorDesk) -> DemoIds:
 
 
 @pytest.fixture
+def photo() -> bytes:
+    """The receipt photo seed_demo attaches, in clear (PNG encoding is deterministic)."""
+    return png_bytes()
+
+
+@pytest.fixture
 def tasks(qapp):
     runner = TaskRunner(max_workers=2)
     yield runner

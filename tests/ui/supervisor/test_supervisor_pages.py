@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import tempfile
+import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -279,3 +281,18 @@ def test_photo_altered_in_the_database_is_refused_and_audited(qtbot, desk, ids, 
     qtbot.waitUntil(message_is(page.image_label, "damaged or altered"), timeout=WAIT)
     assert not page.image_shown
     assert actions(desk)[-1] == "proof.image_unreadable"
+
+
+def test_receipt_photo_is_shown_without_touching_the_disk(qtbot, desk, ids, tasks, tmp_path, photo):
+    started = time.time()
+    page = approvals_page(qtbot, desk, ids, tasks)
+    select_reference(qtbot, page, "SGK7H2XQ4P")
+    qtbot.waitUntil(lambda: page.image_shown, timeout=WAIT)
+    assert desk.approvals.receipt_image(page.item.proof_id) == photo
+    written = [
+        path
+        for root in (tmp_path, Path(tempfile.gettempdir()))
+        for path in root.rglob("*")
+        if path.is_file() and path.stat().st_mtime >= started and path.stat().st_size < 10**7
+    ]
+    assert all(photo not in path.read_bytes() for path in written)
