@@ -399,3 +399,19 @@ def test_audit_search_by_user_action_and_day(desk, ids):
     assert [r.action for r in refunds_today] == ["payment.refunded"]
     assert desk.audit.search(AuditFilter(since=today + timedelta(days=2))) == []
     assert desk.audit.to_csv(refunds_today).splitlines()[1].split(",")[2] == "Amina Wanjiru"
+
+
+def test_pairing_is_audited_and_plain_http_is_refused(desk, ids):
+    from sync.engine.pairing import PairingError, PairingResult, pair
+
+    def fake_pair(settings, relay_url, code):
+        return PairingResult(relay_url, "till-7", "shop-1", "Mama Njeri", 0.0)
+
+    admin = SupervisorDesk.over(desk.ledger, desk.bus, pair=fake_pair).admin
+    outcome = admin.pair("https://relay.duka.co.ke", "4821-7730", supervisor_id=ids.supervisor.id)
+    assert outcome.detail == "Mama Njeri"
+    assert last_action(desk) == ("relay.paired", {"relay_url": "https://relay.duka.co.ke"})
+    real = SupervisorDesk.over(desk.ledger, desk.bus, pair=pair).admin
+    with pytest.raises(PairingError):  # refused before any network: not https, not loopback
+        real.pair("http://relay.duka.co.ke", "4821-7730", supervisor_id=ids.supervisor.id)
+    assert last_action(desk) == ("relay.pairing_failed", {"error": "PairingError"})
