@@ -27,6 +27,13 @@ PROVIDERS: Final = ("mpesa", "paystack")
 LANGUAGES: Final = ("en", "sw")
 
 
+class RelayNotPaired(GatewayUnavailable):
+    """The step needs the relay (refund by card, test mode, provider check) and there is none."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} This till is not paired with a relay: pair it in Settings.")
+
+
 class LastSupervisor(DukaError):
     def __init__(self) -> None:
         super().__init__(
@@ -150,9 +157,7 @@ class AdminService:
                 raise InvalidInput(f"Unknown provider {provider!r}.")
             gateway = self._gateway()
             if gateway is None:
-                raise GatewayUnavailable(
-                    "Test mode is switched on the relay, and this till is not paired with one."
-                )
+                raise RelayNotPaired("Test mode is switched on the relay.")
             gateway.set_test_mode(provider, enabled)
         except DukaError as exc:
             self._audit(

@@ -7,6 +7,7 @@ nothing but is itself written to the audit log, in its own transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -18,7 +19,9 @@ from pos_app.core.errors import DecryptionError, DukaError, InvalidInput, Paymen
 from pos_app.core.money import Money
 from pos_app.core.payments import OPEN_STATUSES, PaymentStatus
 from pos_app.core.risk import RiskReason
+from pos_app.services.admin import RelayNotPaired
 from pos_app.services.bus import EventBus
+from pos_app.services.gateway import OnlineGateway
 from pos_app.services.payments import PaymentService
 from pos_app.services.provider_events import ProviderEventView, mark_matched
 from pos_app.services.unit import ledger_change
@@ -82,12 +85,14 @@ class ApprovalService:
         payments_service: PaymentService,
         users_service: UserService,
         provider_events: Any = None,
+        gateway: Callable[[], OnlineGateway | None] | None = None,
     ) -> None:
         self._ledger = ledger
         self._bus = bus
         self._payments = payments_service
         self._users = users_service
         self._events = provider_events
+        self._gateway = gateway or (lambda: None)
 
     # --- the queue ------------------------------------------------------------------------
     def queue(self) -> list[ApprovalItem]:
@@ -257,6 +262,14 @@ class ApprovalService:
                 payload={"event_id": event_id, "payment_id": item.payment_id},
             )
         return view
+
+    def check_with_provider(self, payment_id: str) -> None:
+        """Ask the relay to query the provider about an unclear payment; the answer arrives
+        as a pulled event and moves the payment (or leaves it for a decision)."""
+        gateway = self._gateway()
+        if gateway is None:
+            raise RelayNotPaired("Only the relay can ask the provider.")
+        gateway.request_status_check(payment_id)
 
     def _clear_flag(self, payment_id: str, supervisor_id: str, notes: str) -> Any:
         with ledger_change(self._ledger, self._bus, supervisor_id) as change:

@@ -21,8 +21,9 @@ from pos_app.core.events import PaymentProcessed
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderStatus
 from pos_app.core.payments import OPEN_STATUSES, PAID_STATUSES, PaymentMethod, PaymentStatus
+from pos_app.services.admin import RelayNotPaired
 from pos_app.services.bus import EventBus
-from pos_app.services.gateway import GatewayUnavailable, OnlineGateway
+from pos_app.services.gateway import OnlineGateway
 from pos_app.services.payments import PaymentService, PaymentView
 from pos_app.services.unit import ledger_change
 from pos_app.services.users import UserService, require_role
@@ -201,10 +202,7 @@ class RefundService:
             if target.refund_method is RefundMethod.PAYSTACK:
                 gateway = self._gateway()
                 if gateway is None:
-                    raise GatewayUnavailable(
-                        "Paystack refunds go through the relay, and this till is not paired "
-                        "with one."
-                    )
+                    raise RelayNotPaired("Paystack refunds go through the relay.")
                 if request_id is None:
                     gateway.refund_paystack(payment_id, amount, text)
                 else:

@@ -78,7 +78,7 @@ class SupervisorDesk:
             payments=pay,
             orders=orders_service or OrderService(ledger, bus),
             shifts=shifts or ShiftService(ledger, bus),
-            approvals=ApprovalService(ledger, bus, pay, users, events),
+            approvals=ApprovalService(ledger, bus, pay, users, events, gateway),
             refunds=RefundService(ledger, bus, pay, users, gateway),
             admin=AdminService(ledger, bus, users, shop, gateway, pair),
             reports=ReportService(ledger, timezone),

@@ -50,141 +50,151 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="172"/>
+        <source>Ask the provider again</source>
+        <translation>Uliza mtoa huduma tena</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="175"/>
         <source>The relay saw this payment</source>
         <translation>Relay iliona malipo haya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="177"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="180"/>
         <source>Accept: it matches</source>
         <translation>Kubali: yanalingana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="191"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="194"/>
         <source>Decision</source>
         <translation>Uamuzi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="195"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="198"/>
         <source>Notes (required to reject)</source>
         <translation>Maelezo (yanahitajika ili kukataa)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="197"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="200"/>
         <source>Notes</source>
         <translation>Maelezo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="200"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="203"/>
         <source>Decided by</source>
         <translation>Ameamua</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="205"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="208"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="207"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="210"/>
         <source>Approve</source>
         <translation>Idhinisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="210"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="213"/>
         <source>Reject</source>
         <translation>Kataa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="294"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="299"/>
         <source>Pick a payment on the left to see its details.</source>
         <translation>Chagua malipo upande wa kushoto kuona maelezo yake.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="298"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="303"/>
         <source>not reported</source>
         <translation>haijaripotiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="306"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="311"/>
         <source>Expected: %1</source>
         <translation>Kinachotarajiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="307"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="312"/>
         <source>Claimed: %1</source>
         <translation>Kinachodaiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="310"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="315"/>
         <source>Reference: %1</source>
         <translation>Kumbukumbu: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="312"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="317"/>
         <source>Submitted by: %1</source>
         <translation>Imewasilishwa na: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="314"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="319"/>
         <source>Cashier&apos;s note: %1</source>
         <translation>Maelezo ya keshia: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="315"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="320"/>
         <source>Risk score: %1 of 100</source>
         <translation>Alama ya hatari: %1 kati ya 100</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="322"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="327"/>
         <source>Warning: this code was already used on another sale: %1</source>
         <translation>Tahadhari: msimbo huu ulishatumika kwenye mauzo mengine: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="332"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="337"/>
         <source>%1 confirmation %2 for %3, received %4.</source>
         <translation>Uthibitisho wa %1 %2 wa %3, ulipokelewa %4.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="345"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="350"/>
         <source>Opening the receipt photo…</source>
         <translation>Inafungua picha ya risiti…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="363"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="368"/>
         <source>No photo was attached.</source>
         <translation>Hakuna picha iliyoambatishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="372"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="377"/>
         <source>The receipt photo is damaged and cannot be shown. Ask the customer for the SMS or a new photo.</source>
         <translation>Picha ya risiti imeharibika na haiwezi kuonyeshwa. Mwombe mteja SMS au picha mpya.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="397"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="402"/>
         <source>The receipt photo cannot be opened: %1</source>
         <translation>Picha ya risiti haiwezi kufunguliwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="412"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="417"/>
         <source>Approved.</source>
         <translation>Imeidhinishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="412"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="417"/>
         <source>Rejected.</source>
         <translation>Imekataliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="425"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="430"/>
         <source>Approved: matched to the relay&apos;s confirmation.</source>
         <translation>Imeidhinishwa: inalingana na uthibitisho wa relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="430"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="443"/>
+        <source>Asked: the answer updates this queue when it arrives.</source>
+        <translation>Imeulizwa: jibu litasasisha orodha hii likifika.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="462"/>
         <source>Type the PIN of the person deciding.</source>
         <translation>Andika PIN ya anayeamua.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="433"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="465"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
@@ -1001,72 +1011,82 @@
         <translation>Kumbukumbu za ukaguzi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="68"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="69"/>
         <source>Wrong PIN.</source>
         <translation>PIN si sahihi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="69"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="70"/>
         <source>Wrong PIN. %1 tries left before lock-out.</source>
         <translation>PIN si sahihi. Yamebaki majaribio %1 kabla ya kufungiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="73"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="74"/>
         <source>Too many wrong PINs: locked until %1 UTC.</source>
         <translation>PIN zisizo sahihi nyingi mno: umefungiwa hadi %1 UTC.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="78"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="79"/>
         <source>%1 is more than was paid and not yet refunded (%2).</source>
         <translation>%1 ni zaidi ya kilicholipwa na bado hakijarejeshwa (%2).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="87"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="88"/>
         <source>This needs a supervisor&apos;s PIN.</source>
         <translation>Hii inahitaji PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="89"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="90"/>
         <source>This user is deactivated.</source>
         <translation>Mtumiaji huyu amezimwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="92"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="93"/>
         <source>You submitted this proof: another supervisor must approve it.</source>
         <translation>Uliwasilisha uthibitisho huu mwenyewe: msimamizi mwingine lazima auidhinishe.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="98"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="99"/>
         <source>This is the last active supervisor: add another supervisor before deactivating this one.</source>
         <translation>Huyu ndiye msimamizi wa mwisho aliye hai: ongeza msimamizi mwingine kabla ya kumzima huyu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="106"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="107"/>
         <source>This payment was already refunded in full.</source>
         <translation>Malipo haya yalisharejeshwa yote.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="110"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="111"/>
         <source>Type the M-Pesa reversal&apos;s transaction code from the confirmation SMS.</source>
         <translation>Andika msimbo wa muamala wa kurudisha M-Pesa kutoka SMS ya uthibitisho.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="117"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="118"/>
         <source>Say why you reject it (the cashier will read this).</source>
         <translation>Eleza kwa nini unakataa (keshia atasoma hili).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="123"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="124"/>
+        <source>This needs the relay, and this till is not paired with one: pair it in Settings.</source>
+        <translation>Hii inahitaji relay, na mashine hii haijaunganishwa na relay: iunganishe kwenye Mipangilio.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="132"/>
+        <source>The relay cannot be reached right now: nothing was changed. Try again when the till is online.</source>
+        <translation>Relay haipatikani kwa sasa: hakuna kilichobadilishwa. Jaribu tena mashine ikiwa mtandaoni.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="140"/>
         <source>This stored item cannot be decrypted: it was damaged or altered.</source>
         <translation>Kitu hiki kilichohifadhiwa hakiwezi kufunguliwa: kimeharibika au kimebadilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="129"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="146"/>
         <source>The disk is full: nothing was saved. Free some space, then try again.</source>
         <translation>Diski imejaa: hakuna kilichohifadhiwa. Toa nafasi, kisha ujaribu tena.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="140"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="157"/>
         <source>Something went wrong; nothing was changed. Try again.</source>
         <translation>Hitilafu imetokea; hakuna kilichobadilishwa. Jaribu tena.</translation>
     </message>

@@ -43,6 +43,7 @@ class FakeGateway:
         self.refund_ids: list[str | None] = []
         self.lose_next_reply = False
         self.test_modes: list[tuple[str, bool]] = []
+        self.status_checks: list[str] = []
 
     def refund_paystack(
         self, payment_id: str, amount: Money, reason: str, *, refund_id: str | None = None
@@ -53,6 +54,9 @@ class FakeGateway:
         if self.lose_next_reply:
             self.lose_next_reply = False
             raise GatewayUnavailable("The relay did not answer.")
+
+    def request_status_check(self, payment_id: str) -> None:
+        self.status_checks.append(payment_id)
 
     def set_test_mode(self, provider: str, enabled: bool) -> None:
         self.test_modes.append((provider, enabled))
@@ -415,3 +419,12 @@ def test_pairing_is_audited_and_plain_http_is_refused(desk, ids):
     with pytest.raises(PairingError):  # refused before any network: not https, not loopback
         real.pair("http://relay.duka.co.ke", "4821-7730", supervisor_id=ids.supervisor.id)
     assert last_action(desk) == ("relay.pairing_failed", {"error": "PairingError"})
+
+
+def test_unclear_payment_can_be_checked_with_the_provider(desk, ids, gateway):
+    item = next(i for i in desk.approvals.queue() if i.kind is ItemKind.UNKNOWN)
+    desk.approvals.check_with_provider(item.payment_id)
+    assert gateway.status_checks == [item.payment_id]
+    offline = SupervisorDesk.over(desk.ledger, desk.bus, gateway=lambda: None)
+    with pytest.raises(GatewayUnavailable):
+        offline.approvals.check_with_provider(item.payment_id)

@@ -169,6 +169,9 @@ class ApprovalsPage(QWidget):
         self.reuse_label.setWordWrap(True)
         self.detail_layout.addWidget(self.reuse_label)
 
+        self.check_button = QPushButton(self.tr("Ask the provider again"))
+        self.check_button.setObjectName("approvals-check")
+        self.detail_layout.addWidget(self.check_button)
         self.match_box = QGroupBox(self.tr("The relay saw this payment"))
         match_layout = QVBoxLayout(self.match_box)
         self.match_label = QLabel()
@@ -227,6 +230,7 @@ class ApprovalsPage(QWidget):
         self.approve_button.clicked.connect(lambda: self.decide(True))
         self.reject_button.clicked.connect(lambda: self.decide(False))
         self.accept_match_button.clicked.connect(self.accept_match)
+        self.check_button.clicked.connect(self.check_with_provider)
         self._show_item(None)
         submit(self._tasks, self, self._list_users, on_done=self._show_users, on_error=self._failed)
         refresh_on_events(
@@ -290,6 +294,7 @@ class ApprovalsPage(QWidget):
         for widget in (self.approve_button, self.reject_button, self.pin, self.notes):
             widget.setEnabled(item is not None)
         self.match_box.setVisible(bool(item and item.matches))
+        self.check_button.setVisible(item is not None and item.kind is ItemKind.UNKNOWN)
         if item is None:
             self.summary.setText(self.tr("Pick a payment on the left to see its details."))
             self.reuse_label.clear()
@@ -423,6 +428,33 @@ class ApprovalsPage(QWidget):
             self.approver.currentData(),
             self.pin.text(),
             done=self.tr("Approved: matched to the relay's confirmation."),
+        )
+
+    def check_with_provider(self) -> None:
+        item = self.item
+        if item is None:
+            return
+        self.check_button.setEnabled(False)
+
+        def asked(_: Any) -> None:
+            self.check_button.setEnabled(True)
+            show_message(
+                self.message,
+                self.tr("Asked: the answer updates this queue when it arrives."),
+                ok=True,
+            )
+
+        def failed(error: BaseException) -> None:
+            self.check_button.setEnabled(True)
+            self._failed(error)
+
+        submit(
+            self._tasks,
+            self,
+            self._service.check_with_provider,
+            item.payment_id,
+            on_done=asked,
+            on_error=failed,
         )
 
     def _submit(self, fn: Callable[..., Any], *args: Any, done: str) -> None:

@@ -31,8 +31,9 @@ from pos_app.core.errors import (
     WrongPin,
 )
 from pos_app.core.money import Money
-from pos_app.services.admin import LastSupervisor
+from pos_app.services.admin import LastSupervisor, RelayNotPaired
 from pos_app.services.approvals import NotesRequired
+from pos_app.services.gateway import GatewayUnavailable
 from pos_app.services.refunds import AlreadyRefunded, RefundTooLarge, ReversalCodeMissing
 from pos_app.ui.tasks import TaskRunner
 
@@ -116,6 +117,22 @@ def error_text(error: BaseException) -> str:
             NotesRequired,
             QCoreApplication.translate(
                 "Supervisor", "Say why you reject it (the cashier will read this)."
+            ),
+        ),
+        (
+            RelayNotPaired,
+            QCoreApplication.translate(
+                "Supervisor",
+                "This needs the relay, and this till is not paired with one: pair it in "
+                "Settings.",
+            ),
+        ),
+        (
+            GatewayUnavailable,
+            QCoreApplication.translate(
+                "Supervisor",
+                "The relay cannot be reached right now: nothing was changed. Try again when "
+                "the till is online.",
             ),
         ),
         (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pos_app.core.errors import NotASupervisor, WrongPin
 from pos_app.core.money import Money
+from pos_app.services.admin import RelayNotPaired
 from pos_app.services.refunds import RefundTooLarge
 from pos_app.ui.application import Translations
 from pos_app.ui.supervisor.approvals_page import ApprovalsPage
@@ -17,6 +18,9 @@ def test_refusals_in_swahili(qapp):
         assert error_text(NotASupervisor()) == "Hii inahitaji PIN ya msimamizi."
         assert error_text(WrongPin(2)) == (
             "PIN si sahihi. Yamebaki majaribio 2 kabla ya kufungiwa."
+        )
+        assert error_text(RelayNotPaired("Paystack refunds go through the relay.")).startswith(
+            "Hii inahitaji relay"
         )
         too_much = RefundTooLarge(Money(99_900, "KES"), Money(8_000, "KES"))
         assert error_text(too_much) == (

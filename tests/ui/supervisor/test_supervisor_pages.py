@@ -296,3 +296,12 @@ def test_receipt_photo_is_shown_without_touching_the_disk(qtbot, desk, ids, task
         if path.is_file() and path.stat().st_mtime >= started and path.stat().st_size < 10**7
     ]
     assert all(photo not in path.read_bytes() for path in written)
+
+
+def test_unclear_outcome_offers_asking_the_provider(qtbot, desk, ids, tasks):
+    page = approvals_page(qtbot, desk, ids, tasks)
+    page.table.selectRow(next(n for n, i in enumerate(page.items) if i.kind.value == "unknown"))
+    assert page.check_button.isVisibleTo(page)
+    assert "8,500.00" in page.summary.text() and "18,500.00" in page.summary.text()
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(message_is(page.message, "not paired"), timeout=WAIT)
