@@ -99,102 +99,102 @@
         <translation>Kataa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="299"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="306"/>
         <source>Pick a payment on the left to see its details.</source>
         <translation>Chagua malipo upande wa kushoto kuona maelezo yake.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="303"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="310"/>
         <source>not reported</source>
         <translation>haijaripotiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="311"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="318"/>
         <source>Expected: %1</source>
         <translation>Kinachotarajiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="312"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="319"/>
         <source>Claimed: %1</source>
         <translation>Kinachodaiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="315"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="322"/>
         <source>Reference: %1</source>
         <translation>Kumbukumbu: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="317"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="324"/>
         <source>Submitted by: %1</source>
         <translation>Imewasilishwa na: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="319"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="326"/>
         <source>Cashier&apos;s note: %1</source>
         <translation>Maelezo ya keshia: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="320"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="327"/>
         <source>Risk score: %1 of 100</source>
         <translation>Alama ya hatari: %1 kati ya 100</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="327"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="334"/>
         <source>Warning: this code was already used on another sale: %1</source>
         <translation>Tahadhari: msimbo huu ulishatumika kwenye mauzo mengine: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="337"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="344"/>
         <source>%1 confirmation %2 for %3, received %4.</source>
         <translation>Uthibitisho wa %1 %2 wa %3, ulipokelewa %4.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="350"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="357"/>
         <source>Opening the receipt photo…</source>
         <translation>Inafungua picha ya risiti…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="368"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="375"/>
         <source>No photo was attached.</source>
         <translation>Hakuna picha iliyoambatishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="377"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="384"/>
         <source>The receipt photo is damaged and cannot be shown. Ask the customer for the SMS or a new photo.</source>
         <translation>Picha ya risiti imeharibika na haiwezi kuonyeshwa. Mwombe mteja SMS au picha mpya.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="402"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="409"/>
         <source>The receipt photo cannot be opened: %1</source>
         <translation>Picha ya risiti haiwezi kufunguliwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="417"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="424"/>
         <source>Approved.</source>
         <translation>Imeidhinishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="417"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="424"/>
         <source>Rejected.</source>
         <translation>Imekataliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="430"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="437"/>
         <source>Approved: matched to the relay&apos;s confirmation.</source>
         <translation>Imeidhinishwa: inalingana na uthibitisho wa relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="443"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="450"/>
         <source>Asked: the answer updates this queue when it arrives.</source>
         <translation>Imeulizwa: jibu litasasisha orodha hii likifika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="462"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="469"/>
         <source>Type the PIN of the person deciding.</source>
         <translation>Andika PIN ya anayeamua.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="465"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="472"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QColor, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -277,6 +277,13 @@ class ApprovalsPage(QWidget):
             ],
             [i.payment_id for i in items],
         )
+        for row, item in enumerate(items):
+            if item.mismatch:  # paid differs from asked: the number a supervisor must see
+                cell = self.table.item(row, 3)
+                cell.setForeground(QColor("#b02a37"))
+                font = cell.font()
+                font.setBold(True)
+                cell.setFont(font)
         self.empty_hint.setVisible(not items)
         row = next((n for n, i in enumerate(items) if i.payment_id == keep), 0 if items else -1)
         if row >= 0:
