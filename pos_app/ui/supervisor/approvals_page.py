@@ -278,8 +278,8 @@ class ApprovalsPage(QWidget):
             [i.payment_id for i in items],
         )
         for row, item in enumerate(items):
-            if item.mismatch:  # paid differs from asked: the number a supervisor must see
-                cell = self.table.item(row, 3)
+            cell = self.table.item(row, 3)
+            if item.mismatch and cell is not None:  # paid differs from asked: look here
                 cell.setForeground(QColor("#b02a37"))
                 font = cell.font()
                 font.setBold(True)
