@@ -1071,22 +1071,22 @@
         <translation>Hii inahitaji relay, na mashine hii haijaunganishwa na relay: iunganishe kwenye Mipangilio.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="132"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="131"/>
         <source>The relay cannot be reached right now: nothing was changed. Try again when the till is online.</source>
         <translation>Relay haipatikani kwa sasa: hakuna kilichobadilishwa. Jaribu tena mashine ikiwa mtandaoni.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="140"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="139"/>
         <source>This stored item cannot be decrypted: it was damaged or altered.</source>
         <translation>Kitu hiki kilichohifadhiwa hakiwezi kufunguliwa: kimeharibika au kimebadilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="146"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="145"/>
         <source>The disk is full: nothing was saved. Free some space, then try again.</source>
         <translation>Diski imejaa: hakuna kilichohifadhiwa. Toa nafasi, kisha ujaribu tena.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="157"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="156"/>
         <source>Something went wrong; nothing was changed. Try again.</source>
         <translation>Hitilafu imetokea; hakuna kilichobadilishwa. Jaribu tena.</translation>
     </message>

@@ -123,8 +123,7 @@ def error_text(error: BaseException) -> str:
             RelayNotPaired,
             QCoreApplication.translate(
                 "Supervisor",
-                "This needs the relay, and this till is not paired with one: pair it in "
-                "Settings.",
+                "This needs the relay, and this till is not paired with one: pair it in Settings.",
             ),
         ),
         (
