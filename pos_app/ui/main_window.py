@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
             self.connection_label.setProperty("role", "ok")
             self.connection_label.setToolTip("")
         else:
-            self.connection_label.setText(self.tr("● Offline — cash, COD and proofs still work"))
+            self.connection_label.setText(self.tr("● Offline"))
             self.connection_label.setProperty("role", "error")
             self.connection_label.setToolTip(status.offline_reason)
         self.connection_label.style().polish(self.connection_label)

@@ -15,8 +15,8 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/main_window.py" line="118"/>
-        <source>● Offline — cash, COD and proofs still work</source>
-        <translation>● Nje ya mtandao — pesa taslimu, COD na uthibitisho bado vinafanya kazi</translation>
+        <source>● Offline</source>
+        <translation>● Nje ya mtandao</translation>
     </message>
     <message numerus="yes">
         <location filename="../../pos_app/ui/main_window.py" line="122"/>
