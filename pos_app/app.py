@@ -313,7 +313,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     syncing = start_sync(ctx, services)
     app.aboutToQuit.connect(syncing.stop)
     if not services.users.has_users():
-        setup = SetupDialog(tasks, lambda details: apply_setup(services, details))
+        setup = SetupDialog(
+            tasks,
+            lambda details: apply_setup(services, details),
+            demo=not ctx.settings.relay_url,
+        )
         if setup.exec() != QDialog.DialogCode.Accepted:
             return 0
         ctx.shop_settings = services.shop.get()

@@ -78,6 +78,8 @@ class SetupDialog(QDialog):
         tasks: TaskRunner,
         apply: Callable[[SetupDetails], Any],
         parent: QWidget | None = None,
+        *,
+        demo: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("setup-dialog")
@@ -150,6 +152,8 @@ class SetupDialog(QDialog):
             self.tr("Start with the demo catalogue (20 everyday items)")
         )
         self.demo_catalogue.setObjectName("setup-demo-catalogue")
+        # In demo mode a newcomer should be able to ring up a sale straight away.
+        self.demo_catalogue.setChecked(demo)
         form.addRow("", self.demo_catalogue)
         layout.addLayout(form)
 
