@@ -24,7 +24,7 @@ from pos_app.services.bus import EventBus
 from pos_app.services.gateway import OnlineGateway
 from pos_app.services.payments import PaymentService
 from pos_app.services.provider_events import ProviderEventView, mark_matched
-from pos_app.services.unit import ledger_change
+from pos_app.services.unit import ledger_change, one_transaction
 from pos_app.services.users import UserService, UserView, require_role
 from pos_app.store.db import Ledger
 from pos_app.store.schema import payments, proofs, users
@@ -242,26 +242,42 @@ class ApprovalService:
 
     def accept_match(self, item: ApprovalItem, event_id: str, supervisor_id: str, pin: str) -> Any:
         """One click: the relay's confirmation with the same receipt code and amount proves
-        the proof; verify the payment and tie the confirmation to it."""
-        match = next((m for m in item.matches if m.event_id == event_id), None)
-        if match is None:
-            error = InvalidInput("That confirmation does not match this proof.")
-            self._refused(supervisor_id, "approval.refused", "payment", item.payment_id, error)
-            raise error
-        view = self.decide(
-            item, supervisor_id, pin, True, f"Matched to relay confirmation {event_id[:8]}"
-        )
-        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
-            if not mark_matched(change.conn, event_id, item.payment_id, supervisor_id):
-                raise PaymentError("That confirmation was matched to another sale meanwhile.")
-            change.record(
-                "provider_event.matched",
-                entity="provider_event",
-                entity_id=event_id,
-                details={"payment_id": item.payment_id},
-                payload={"event_id": event_id, "payment_id": item.payment_id},
+        the proof. Verifying the payment and tying the confirmation to it are one transaction:
+        a confirmation matched elsewhere meanwhile leaves the proof undecided."""
+        try:
+            if not any(m.event_id == event_id for m in item.matches):
+                raise InvalidInput("That confirmation does not match this proof.")
+            self._supervisor(supervisor_id, pin)
+            with one_transaction(self._ledger, self._bus) as (ledger, bus):
+                view = PaymentService(ledger, bus).confirm_manual_payment(
+                    item.payment_id,
+                    supervisor_id,
+                    True,
+                    f"Matched to relay confirmation {event_id[:8]}",
+                )
+                with ledger_change(ledger, bus, supervisor_id) as change:
+                    if not mark_matched(change.conn, event_id, item.payment_id, supervisor_id):
+                        raise PaymentError(
+                            "That confirmation was matched to another sale meanwhile."
+                        )
+                    change.record(
+                        "provider_event.matched",
+                        entity="provider_event",
+                        entity_id=event_id,
+                        details={"payment_id": item.payment_id},
+                        payload={"event_id": event_id, "payment_id": item.payment_id},
+                    )
+            return view
+        except DukaError as exc:
+            self._refused(
+                supervisor_id,
+                "approval.refused",
+                "payment",
+                item.payment_id,
+                exc,
+                {"approve": True},
             )
-        return view
+            raise
 
     def check_with_provider(self, payment_id: str) -> None:
         """Ask the relay to query the provider about an unclear payment; the answer arrives

@@ -1,5 +1,8 @@
 """One ledger change = one SQLite transaction holding the domain rows, the audit entry and
-(for anything the relay must know) the outbox event; in-process events go out after commit."""
+(for anything the relay must know) the outbox event; in-process events go out after commit.
+
+`one_transaction` makes several service calls one such transaction (all or nothing).
+"""
 
 from __future__ import annotations
 
@@ -73,3 +76,48 @@ def ledger_change(ledger: Ledger, bus: EventBus, actor: str | None) -> Iterator[
         if not change.audited:
             raise RuntimeError("every ledger change must write an audit entry")
     bus.publish_all(change.events)
+
+
+@dataclass
+class _InTransaction(Ledger):
+    """The ledger as seen from inside an open write transaction: writes are savepoints."""
+
+    conn: Connection | None = None
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        assert self.conn is not None
+        with self.conn.begin_nested():
+            yield self.conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        assert self.conn is not None
+        yield self.conn
+
+
+class HeldBus(EventBus):
+    """Keeps what services publish until the transaction they wrote in has committed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: list[DomainEvent] = []
+
+    def publish(self, event: DomainEvent) -> None:
+        self.held.append(event)
+
+
+@contextmanager
+def one_transaction(ledger: Ledger, bus: EventBus) -> Iterator[tuple[Ledger, EventBus]]:
+    """Several service calls as ONE write transaction: services built over the yielded ledger
+    and bus write inside it (each of their changes a savepoint) and their events reach `bus`
+    only after the commit; any error rolls every step back."""
+    held = HeldBus()
+    with ledger.write() as conn:
+        yield (
+            _InTransaction(
+                ledger.engine, ledger.cipher, ledger.settings, ledger.key_store, conn=conn
+            ),
+            held,
+        )
+    bus.publish_all(held.held)

@@ -28,9 +28,10 @@ from pos_app.services.admin import LastSupervisor
 from pos_app.services.approvals import ItemKind
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import GatewayUnavailable
+from pos_app.services.provider_events import mark_matched, provider_events
 from pos_app.services.supervisor_desk import DEMO_PINS, DemoIds, SupervisorDesk, seed_demo
 from pos_app.store.db import open_ledger
-from pos_app.store.schema import audit_log, payments, proofs, refunds
+from pos_app.store.schema import audit_log, outbox, payments, proofs, refunds
 
 SUP_PIN = DEMO_PINS["Amina Wanjiru"]
 CASHIER_PIN = DEMO_PINS["Otieno Kamau"]
@@ -428,3 +429,82 @@ def test_unclear_payment_can_be_checked_with_the_provider(desk, ids, gateway):
     offline = SupervisorDesk.over(desk.ledger, desk.bus, gateway=lambda: None)
     with pytest.raises(GatewayUnavailable):
         offline.approvals.check_with_provider(item.payment_id)
+
+
+def _ledger_counts(desk: SupervisorDesk) -> dict[str, int]:
+    return {
+        "decided_proofs": count(desk, proofs, proofs.c.decision.is_not(None)),
+        "verified": count(desk, payments, payments.c.status == "verified"),
+        "outbox": count(desk, outbox),
+        "matched": count(desk, provider_events, provider_events.c.matched_payment_id.is_not(None)),
+    }
+
+
+def actions_since(desk: SupervisorDesk, seq: int) -> list[str]:
+    with desk.ledger.read() as conn:
+        return list(
+            conn.execute(
+                select(audit_log.c.action).where(audit_log.c.seq > seq).order_by(audit_log.c.seq)
+            ).scalars()
+        )
+
+
+def last_seq(desk: SupervisorDesk) -> int:
+    with desk.ledger.read() as conn:
+        return conn.execute(select(func.max(audit_log.c.seq))).scalar_one()
+
+
+def test_accepting_a_match_fails_whole_when_the_confirmation_was_taken_meanwhile(desk, ids):
+    item = proof_item(desk, "SGL3M8TR2A")
+    event_id = item.matches[0].event_id
+    with desk.ledger.write() as conn:  # another supervisor placed it on another sale
+        assert mark_matched(conn, event_id, ids.cash_payments[0], ids.second_supervisor.id)
+    before, seq = _ledger_counts(desk), last_seq(desk)
+    with pytest.raises(PaymentError, match="matched to another sale"):
+        desk.approvals.accept_match(item, event_id, ids.supervisor.id, SUP_PIN)
+    # the payment was verified inside the transaction, then all of it rolled back
+    assert _ledger_counts(desk) == before
+    assert actions_since(desk, seq) == ["user.signed_in", "approval.refused"]
+    assert desk.payments.get_payment(item.payment_id).status == "awaiting_verification"
+    assert last_action(desk) == (
+        "approval.refused",
+        {"approve": True, "error": "PaymentError"},
+    )
+    assert item.payment_id in {i.payment_id for i in desk.approvals.queue()}
+
+
+def test_accepting_a_match_leaves_nothing_when_the_second_step_crashes(desk, ids, monkeypatch):
+    import pos_app.services.approvals as approvals_module
+
+    item = proof_item(desk, "SGL3M8TR2A")
+    seen: list[str] = []
+    published: list[object] = []
+    desk.bus.subscribe(published.append)
+
+    def crash(conn, event_id, payment_id, by):
+        # the first step is written (inside the open transaction) when the second one fails
+        status = conn.execute(
+            select(payments.c.status).where(payments.c.id == payment_id)
+        ).scalar_one()
+        seen.append(status)
+        raise OSError("disk unplugged")
+
+    monkeypatch.setattr(approvals_module, "mark_matched", crash)
+    before, seq = _ledger_counts(desk), last_seq(desk)
+    with pytest.raises(OSError):
+        desk.approvals.accept_match(item, item.matches[0].event_id, ids.supervisor.id, SUP_PIN)
+    assert seen == ["verified"]
+    assert _ledger_counts(desk) == before
+    assert actions_since(desk, seq) == ["user.signed_in"]  # the PIN check only
+    assert desk.payments.get_payment(item.payment_id).status == "awaiting_verification"
+    assert published == []  # nothing was committed, so nothing is announced
+
+    monkeypatch.undo()
+    seq = last_seq(desk)
+    desk.approvals.accept_match(item, item.matches[0].event_id, ids.supervisor.id, SUP_PIN)
+    after = _ledger_counts(desk)
+    assert actions_since(desk, seq) == ["user.signed_in", "proof.decided", "provider_event.matched"]
+    assert after["verified"] == before["verified"] + 1
+    assert after["matched"] == before["matched"] + 1
+    assert after["outbox"] == before["outbox"] + 2  # proof.decided + provider_event.matched
+    assert published  # the committed change is announced once, after the commit
