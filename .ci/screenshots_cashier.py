@@ -100,11 +100,18 @@ def grab(widget: QWidget, name: str, lang: str) -> None:
     print("wrote", path.relative_to(ROOT))
 
 
-def provider_says(services: Any, payment_id: str, status: str, receipt: str | None = None) -> None:
+def provider_says(
+    services: Any,
+    payment_id: str,
+    status: str,
+    receipt: str | None = None,
+    result_code: str | None = None,
+) -> None:
     view = services.payments.get_payment(payment_id)
     services.payments.apply_provider_event(
         f"demo-{payment_id}-{status}", status=status, amount_minor=view.amount.minor,
-        currency=view.amount.currency, payment_id=payment_id, receipt_number=receipt)
+        currency=view.amount.currency, payment_id=payment_id, receipt_number=receipt,
+        result_code=result_code)
 
 
 def slip_photo(path: Path) -> Path:
@@ -220,12 +227,19 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
 
     scan(MAZIWA)
     stk = open_tender("mpesa")
-    stk.phone.setText("0722 000 111")
-    stk._send()
-    wait_until(lambda: stk.payment is not None)
-    provider_says(services, stk.payment_id, "failed")
-    wait_until(lambda: stk.retry_button.isVisible())
-    grab(stk, "tender-mpesa-failed", lang)
+    # each declined prompt says why and offers its next action (Daraja result codes)
+    declines = [("cancelled", "1032", "cancelled"), ("failed", "2001", "wrong-pin"),
+                ("failed", "1", "no-funds"), ("failed", "17", "duplicate"),
+                ("expired", "1037", "unreachable")]
+    for status, code, slug in declines:
+        stk.phone.setText("0722 000 111")
+        stk._send()
+        wait_until(lambda: stk.payment is not None)
+        provider_says(services, stk.payment_id, status, result_code=code)
+        wait_until(lambda c=code: stk.status_label.property("result-code") == c)
+        grab(stk, f"tender-mpesa-{slug}", lang)
+        if slug != "unreachable":
+            stk._retry()
     stk._show_paybill()
     wait_until(lambda: "174379" in stk.paybill_label.text())
     stk.code.setPlainText("SGK12AB3CD")

@@ -30,6 +30,7 @@ from pos_app.store.schema import payments
 S = PaymentStatus
 RECEIPT = "receipt_number_ct"
 PROVIDER_REF = "provider_reference_ct"
+COLLECTED_BY = "collected_by_ct"
 _INSERT_PAYMENT = payments.insert()
 
 
@@ -55,6 +56,11 @@ class PaymentView:
     test_mode: bool
     created_at: datetime
     updated_at: datetime
+    # why the provider declined: its result code (Daraja ResultCode) and a short message
+    result_code: str | None = None
+    result_message: str | None = None
+    # who brought the cash of a cash-on-delivery order (personal data)
+    collected_by: str | None = field(default=None, repr=False)
 
     @property
     def is_paid(self) -> bool:
@@ -133,6 +139,9 @@ def payment_view(row: Any, cipher: FieldCipher) -> PaymentView:
         test_mode=bool(row.test_mode),
         created_at=row.created_at,
         updated_at=row.updated_at,
+        result_code=row.result_code,
+        result_message=row.result_message,
+        collected_by=cipher.decrypt_text_opt(row.collected_by_ct, "payments", COLLECTED_BY, row.id),
     )
 
 

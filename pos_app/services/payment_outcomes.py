@@ -3,6 +3,7 @@ unknown, expired) and provider events applied exactly once, with amount checks."
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -26,6 +27,26 @@ from pos_app.services.payment_base import (
 from pos_app.services.unit import Change, ledger_change
 from pos_app.services.users import require_role
 from pos_app.store.schema import inbox, payments, proofs
+
+_LONG_NUMBER = re.compile(r"\d{6,}")
+MESSAGE_LENGTH = 120
+
+
+def safe_message(message: str | None) -> str | None:
+    """A provider's description fit to store and show: one short line, long digit runs
+    (phone numbers, account numbers) masked."""
+    if not message:
+        return None
+    text = " ".join(message.split())
+    text = _LONG_NUMBER.sub(lambda m: "*" * (len(m.group()) - 3) + m.group()[-3:], text)
+    return text[:MESSAGE_LENGTH] or None
+
+
+def _result_values(result_code: str | None, message: str | None) -> dict[str, Any]:
+    if result_code is None and message is None:
+        return {}
+    code = result_code.strip()[:32] if result_code else None
+    return {"result_code": code or None, "result_message": safe_message(message)}
 
 
 class ApplyOutcome(StrEnum):
@@ -161,11 +182,14 @@ class ProviderOutcomes(PaymentBase):
         receipt_number: str | None = None,
         relay_seq: int | None = None,
         event_type: str = "payment.outcome",
+        result_code: str | None = None,
+        message: str | None = None,
     ) -> ApplyOutcome:
         """Apply a canonical provider outcome (succeeded / failed / cancelled / expired)
         pulled from the relay, exactly once per event id. A paid amount or currency that
         differs from what was asked is never taken as paid: the payment goes to `unknown`
-        and is flagged for a supervisor."""
+        and is flagged for a supervisor. The provider's `result_code` (and a masked, short
+        `message`) is kept on the payment, so the cashier is told why it was declined."""
         target = PaymentStatus(status) if status in PaymentStatus._value2member_map_ else None
         if target not in (S.SUCCEEDED, S.FAILED, S.CANCELLED, S.EXPIRED):
             raise InvalidInput(
@@ -194,7 +218,14 @@ class ProviderOutcomes(PaymentBase):
                 )
             else:
                 outcome = self._apply(
-                    change, row, event_id, target, amount_minor, currency, receipt_number
+                    change,
+                    row,
+                    event_id,
+                    target,
+                    amount_minor,
+                    currency,
+                    receipt_number,
+                    _result_values(result_code, message),
                 )
             conn.execute(
                 inbox.insert().values(
@@ -233,10 +264,13 @@ class ProviderOutcomes(PaymentBase):
         amount_minor: int,
         code: str,
         receipt_number: str | None,
+        result: dict[str, Any],
     ) -> ApplyOutcome:
         current = PaymentStatus(row.status)
         details = {"event_id": event_id, "reported": target.value, "was": current.value}
-        values: dict[str, Any] = {}
+        if result.get("result_code") is not None:
+            details["result_code"] = result["result_code"]
+        values: dict[str, Any] = dict(result)
         if receipt_number:
             values["receipt_number_ct"] = self._cipher.encrypt(
                 receipt_number, "payments", RECEIPT, row.id

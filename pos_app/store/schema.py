@@ -194,6 +194,11 @@ payments = Table(
     Column("receipt_number_ct", LargeBinary, nullable=True),
     Column("receipt_number_bidx", LargeBinary, nullable=True),
     Column("provider_data_ct", LargeBinary, nullable=True),
+    # why a provider declined (Daraja ResultCode and a short, digit-masked description)
+    Column("result_code", String(32), nullable=True),
+    Column("result_message", String(200), nullable=True),
+    # who brought a cash-on-delivery payment in (a rider's name): personal data
+    Column("collected_by_ct", LargeBinary, nullable=True),
     Column("risk_score", Integer, nullable=False),
     Column("risk_reasons", JSON, nullable=False),
     Column("needs_supervisor", Boolean, nullable=False),

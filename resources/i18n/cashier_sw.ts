@@ -146,67 +146,67 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="36"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="27"/>
         <source>Products</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="42"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="29"/>
         <source>Name</source>
         <translation>Jina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="42"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="29"/>
         <source>Price</source>
         <translation>Bei</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="42"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="29"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="42"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="29"/>
         <source>Barcode</source>
         <translation>Barcode</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="43"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="30"/>
         <source>Quick key</source>
         <translation>Kitufe cha haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="50"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="34"/>
         <source>Load the demo catalogue</source>
         <translation>Pakia orodha ya mfano</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="55"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="37"/>
         <source>Import CSV…</source>
         <translation>Leta CSV…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="85"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="63"/>
         <source>Import products</source>
         <translation>Leta bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="86"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="64"/>
         <source>CSV files (*.csv)</source>
         <translation>Faili za CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="94"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="72"/>
         <source>Could not read %1 as a UTF-8 text file.</source>
         <translation>Imeshindwa kusoma %1 kama faili ya maandishi ya UTF-8.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="103"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="81"/>
         <source>Nothing was imported. Fix these lines and try again:</source>
         <translation>Hakuna kilicholetwa. Rekebisha mistari hii kisha ujaribu tena:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="107"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="85"/>
         <source>Imported: %1 new, %2 updated.</source>
         <translation>Zimeletwa: %1 mpya, %2 zimesasishwa.</translation>
     </message>
@@ -257,88 +257,88 @@
 <context>
     <name>CodPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="33"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="24"/>
         <source>Orders awaiting cash on delivery</source>
         <translation>Oda zinazosubiri malipo wakati wa kufikisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="39"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="26"/>
         <source>Sale</source>
         <translation>Mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="39"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="26"/>
         <source>Customer</source>
         <translation>Mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="39"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="26"/>
         <source>Phone</source>
         <translation>Simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="39"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="26"/>
         <source>Address</source>
         <translation>Anwani</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="40"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="27"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="49"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="54"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="34"/>
         <source>Cancel order…</source>
         <translation>Ghairi oda…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="59"/>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="105"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="38"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="81"/>
         <source>Cash received</source>
         <translation>Pesa iliyopokelewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="91"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="67"/>
         <source>No order is waiting for cash on delivery.</source>
         <translation>Hakuna oda inayosubiri malipo wakati wa kufikisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="96"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="72"/>
         <source>Choose an order first.</source>
         <translation>Chagua oda kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="106"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="82"/>
         <source>Cash received for sale %1 (expected %2):</source>
         <translation>Pesa iliyopokelewa kwa mauzo %1 (inatarajiwa %2):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="118"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="94"/>
         <source>Settled.</source>
         <translation>Imelipwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="125"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="101"/>
         <source>Cancel order</source>
         <translation>Ghairi oda</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="126"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="102"/>
         <source>Why is this order cancelled?</source>
         <translation>Kwa nini oda hii inaghairiwa?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="130"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="106"/>
         <source>A cancelled order needs a reason.</source>
         <translation>Oda inayoghairiwa inahitaji sababu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="133"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="109"/>
         <source>Cancelled.</source>
         <translation>Imeghairiwa.</translation>
     </message>
@@ -436,8 +436,8 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/online_status.py" line="45"/>
-        <source>Declined: wrong PIN or not enough funds.</source>
-        <translation>Imekataliwa: PIN si sahihi au salio halitoshi.</translation>
+        <source>The payment was declined.</source>
+        <translation>Malipo yamekataliwa.</translation>
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/online_status.py" line="46"/>
@@ -1063,62 +1063,62 @@
 <context>
     <name>SalesPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="32"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="24"/>
         <source>Recent sales</source>
         <translation>Mauzo ya karibuni</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="38"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="26"/>
         <source>Time</source>
         <translation>Saa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="38"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="26"/>
         <source>Sale</source>
         <translation>Mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="38"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="26"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="38"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="26"/>
         <source>Total</source>
         <translation>Jumla</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="47"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="31"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="52"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="34"/>
         <source>Reprint receipt</source>
         <translation>Chapisha risiti tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="74"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="55"/>
         <source>open</source>
         <translation>wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="74"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="55"/>
         <source>paid</source>
         <translation>imelipwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="75"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="56"/>
         <source>cancelled</source>
         <translation>imeghairiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="75"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="56"/>
         <source>refunded</source>
         <translation>imerejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="92"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="70"/>
         <source>Choose a sale first.</source>
         <translation>Chagua mauzo kwanza.</translation>
     </message>
@@ -1141,112 +1141,112 @@
         <translation>PIN mbili hazifanani.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="84"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="86"/>
         <source>Set up this till</source>
         <translation>Andaa mashine hii</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="91"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="93"/>
         <source>Welcome! Set up your shop</source>
         <translation>Karibu! Andaa duka lako</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="96"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="98"/>
         <source>This takes a minute. You can change everything later in the supervisor&apos;s settings.</source>
         <translation>Hii inachukua dakika moja. Unaweza kubadilisha kila kitu baadaye kwenye mipangilio ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="106"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="108"/>
         <source>Shop name</source>
         <translation>Jina la duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="111"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="113"/>
         <source>Currency</source>
         <translation>Sarafu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="117"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="119"/>
         <source>VAT rate (prices include VAT)</source>
         <translation>Kiwango cha VAT (bei zinajumuisha VAT)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="121"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="123"/>
         <source>Time zone</source>
         <translation>Saa za eneo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="126"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="128"/>
         <source>Language</source>
         <translation>Lugha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="130"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="132"/>
         <source>Supervisor&apos;s name</source>
         <translation>Jina la msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="135"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="137"/>
         <source>Supervisor&apos;s PIN (4–8 digits)</source>
         <translation>PIN ya msimamizi (tarakimu 4–8)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="140"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="142"/>
         <source>PIN again</source>
         <translation>PIN tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="143"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="145"/>
         <source>optional, e.g. https://relay.example.com</source>
         <translation>si lazima, mf. https://relay.example.com</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="144"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="146"/>
         <source>Relay address</source>
         <translation>Anwani ya relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="147"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="149"/>
         <source>optional</source>
         <translation>si lazima</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="148"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="150"/>
         <source>Pairing code</source>
         <translation>Msimbo wa kuunganisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="150"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="152"/>
         <source>Start with the demo catalogue (20 everyday items)</source>
         <translation>Anza na orodha ya mfano (bidhaa 20 za kila siku)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="164"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="168"/>
         <source>Start selling</source>
         <translation>Anza kuuza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="178"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="182"/>
         <source>Type the shop&apos;s name.</source>
         <translation>Andika jina la duka.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="180"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="184"/>
         <source>Type the supervisor&apos;s name.</source>
         <translation>Andika jina la msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="187"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="191"/>
         <source>To pair with a relay, fill in both its address and the pairing code.</source>
         <translation>Ili kuunganisha na relay, jaza anwani yake na msimbo wa kuunganisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="208"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="212"/>
         <source>Saving…</source>
         <translation>Inahifadhi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="223"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="227"/>
         <source>Could not save the set-up: %1</source>
         <translation>Mipangilio haikuweza kuhifadhiwa: %1</translation>
     </message>
@@ -1464,126 +1464,234 @@
 <context>
     <name>StkDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="49"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="50"/>
         <source>M-Pesa</source>
         <translation>M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="58"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="59"/>
         <source>Customer&apos;s M-Pesa phone number</source>
         <translation>Namba ya simu ya M-Pesa ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="90"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="91"/>
         <source>Loading the paybill details…</source>
         <translation>Inapakia maelezo ya paybill…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="95"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="96"/>
         <source>M-Pesa receipt code, or paste the SMS:</source>
         <translation>Namba ya risiti ya M-Pesa, au bandika SMS:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="104"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="105"/>
         <source>Use paybill / till</source>
         <translation>Tumia paybill / till</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="106"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="107"/>
         <source>Cancel prompt</source>
         <translation>Ghairi ombi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="107"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="108"/>
         <source>Check status</source>
         <translation>Angalia hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="108"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="109"/>
         <source>Try again</source>
         <translation>Jaribu tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="109"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="205"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="110"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="210"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="110"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="111"/>
         <source>Send prompt</source>
         <translation>Tuma ombi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="112"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="113"/>
         <source>Record payment</source>
         <translation>Hifadhi malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="128"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="129"/>
         <source>Offline: the prompt cannot be sent. Use the paybill.</source>
         <translation>Nje ya mtandao: ombi haliwezi kutumwa. Tumia paybill.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="148"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="252"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="149"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="285"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="154"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="155"/>
         <source>Type the number, e.g. 0712 345 678.</source>
         <translation>Andika namba, mf. 0712 345 678.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="158"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="159"/>
         <source>Not a mobile number of this country yet.</source>
         <translation>Bado si namba ya simu ya nchi hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="162"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="163"/>
         <source>✓ Valid number</source>
         <translation>✓ Namba sahihi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="200"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="201"/>
         <source>Paid %1. M-Pesa receipt %2.</source>
         <translation>Imelipwa %1. Risiti ya M-Pesa %2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="223"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="237"/>
+        <source>Choose another tender</source>
+        <translation>Chagua njia nyingine ya kulipa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="256"/>
         <source>Asking the provider…</source>
         <translation>Inamuuliza mtoa huduma…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="246"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="279"/>
         <source>Cancel the prompt first, so the customer cannot pay twice.</source>
         <translation>Ghairi ombi kwanza, ili mteja asilipe mara mbili.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="260"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="293"/>
         <source>Paybill number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya paybill: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="261"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="294"/>
         <source>Account number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya akaunti: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="264"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="297"/>
         <source>or Buy Goods till: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>au till ya Lipa kwa M-Pesa: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="266"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="299"/>
         <source>No paybill or till number is set: ask the supervisor.</source>
         <translation>Hakuna namba ya paybill au till iliyowekwa: muulize msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="267"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="300"/>
         <source>Amount: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Kiasi: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>StkOutcome</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="36"/>
+        <source>The customer does not have enough money in M-Pesa.</source>
+        <translation>Mteja hana pesa za kutosha kwenye M-Pesa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="39"/>
+        <source>Take another tender, or let the customer top up and send the prompt again.</source>
+        <translation>Pokea njia nyingine ya kulipa, au mteja aongeze salio kisha tuma ombi tena.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="45"/>
+        <source>M-Pesa refused a repeat of the same amount to this phone within 2 minutes.</source>
+        <translation>M-Pesa imekataa kurudia kiasi kilekile kwa simu hii ndani ya dakika 2.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="49"/>
+        <source>Wait, and check whether the earlier payment went through before asking again.</source>
+        <translation>Subiri, kisha hakikisha kama malipo ya awali yamefanikiwa kabla ya kuomba tena.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="55"/>
+        <source>The customer&apos;s phone is busy with another M-Pesa transaction.</source>
+        <translation>Simu ya mteja inashughulikia muamala mwingine wa M-Pesa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="58"/>
+        <source>Wait a minute, then send the prompt again.</source>
+        <translation>Subiri dakika moja, kisha tuma ombi tena.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="61"/>
+        <source>The prompt expired before the customer answered.</source>
+        <translation>Muda wa ombi uliisha kabla mteja hajajibu.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="64"/>
+        <source>Send the prompt again when the customer is ready.</source>
+        <translation>Tuma ombi tena mteja akiwa tayari.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="69"/>
+        <source>M-Pesa could not send the prompt to the phone.</source>
+        <translation>M-Pesa haikuweza kutuma ombi kwa simu.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="70"/>
+        <source>Try again, or let the customer pay from the SIM menu with the paybill or till.</source>
+        <translation>Jaribu tena, au mteja alipe kupitia menyu ya SIM kwa paybill au till.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="76"/>
+        <source>The customer cancelled the prompt on the phone.</source>
+        <translation>Mteja ameghairi ombi kwenye simu.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="77"/>
+        <source>Ask the customer, then send the prompt again, or choose another tender.</source>
+        <translation>Muulize mteja, kisha tuma ombi tena, au chagua njia nyingine ya kulipa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="82"/>
+        <source>The customer&apos;s phone did not answer: it may be off, locked or without network.</source>
+        <translation>Simu ya mteja haikujibu: huenda imezimwa, imefungwa au haina mtandao.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="86"/>
+        <source>Ask the customer to check that the phone is on, then try again, or pay from the SIM menu with the paybill or till.</source>
+        <translation>Mwombe mteja ahakikishe simu imewashwa, kisha jaribu tena, au alipe kupitia menyu ya SIM kwa paybill au till.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="93"/>
+        <source>The customer entered a wrong M-Pesa PIN.</source>
+        <translation>Mteja ameweka PIN ya M-Pesa isiyo sahihi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="94"/>
+        <source>Send the prompt again and ask the customer to enter the PIN carefully.</source>
+        <translation>Tuma ombi tena na umwombe mteja aweke PIN kwa uangalifu.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="99"/>
+        <source>M-Pesa says the shop&apos;s M-Pesa number does not accept this payment.</source>
+        <translation>M-Pesa inasema namba ya M-Pesa ya duka haipokei malipo haya.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="102"/>
+        <source>Take another tender, and tell the owner to check the M-Pesa settings.</source>
+        <translation>Pokea njia nyingine ya kulipa, na umwambie mwenye duka akague mipangilio ya M-Pesa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="129"/>
+        <source>M-Pesa declined the payment (code %1).</source>
+        <translation>M-Pesa imekataa malipo (msimbo %1).</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="132"/>
+        <source>Check the customer&apos;s M-Pesa messages before giving goods or asking again.</source>
+        <translation>Kagua ujumbe wa M-Pesa wa mteja kabla ya kutoa bidhaa au kuomba tena.</translation>
     </message>
 </context>
 <context>

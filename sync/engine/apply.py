@@ -127,6 +127,8 @@ class EventApplier:
             receipt_number=event.receipt,
             relay_seq=event.seq,
             event_type=f"{event.channel.value}.{event.status.value}",
+            result_code=event.result_code,
+            message=event.message,
         )
         if outcome is ApplyOutcome.UNMATCHED and event.payment_id is None:
             # money nobody asked for: a supervisor places it. (An unknown payment id is

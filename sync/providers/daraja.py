@@ -200,12 +200,18 @@ def normalise_result_code(value: Any) -> str | None:
     return as_text(value)
 
 
+def canonical_result_code(code: Any) -> str | None:
+    """The code whose meaning `code` shares (1031 -> 1032, 9999 -> 1025), as text."""
+    text = normalise_result_code(code)
+    return None if text is None else _ALIASES.get(text, text)
+
+
 def describe_result(code: Any) -> ResultInfo:
     """What a Daraja ResultCode means for the cashier. Keyed on the code, never on ResultDesc."""
-    text = normalise_result_code(code)
+    text = canonical_result_code(code)
     if text is None:
         return _unknown_result("none")
-    info = _RESULTS.get(_ALIASES.get(text, text))
+    info = _RESULTS.get(text)
     return info if info is not None else _unknown_result(text)
 
 

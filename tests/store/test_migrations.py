@@ -79,6 +79,10 @@ def test_upgrade_from_every_earlier_revision(tmp_path: Path, start: str | None) 
             (6500, "succeeded")
         ]
         assert db.execute("SELECT seq, event_id FROM outbox").fetchall() == [(1, "e1")]
+        # an old payment has no provider result and no COD collector
+        assert db.execute(
+            "SELECT result_code, result_message, collected_by_ct FROM payments"
+        ).fetchall() == [(None, None, None)]
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"ix_payments_status", "ix_customers_phone_bidx", "ix_proofs_reference_bidx"} <= indexes
     triggers = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}

@@ -42,7 +42,7 @@ def describe(status: str) -> tuple[str, str, bool]:
             True,
         ),
         "failed": (
-            QCoreApplication.translate("OnlineStatus", "Declined: wrong PIN or not enough funds."),
+            QCoreApplication.translate("OnlineStatus", "The payment was declined."),
             QCoreApplication.translate(
                 "OnlineStatus", "Try again once the customer is ready, or take another tender."
             ),

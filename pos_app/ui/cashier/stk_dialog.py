@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from pos_app.core.events import PaymentProcessed
 from pos_app.core.money import Money
 from pos_app.ui.cashier.online_status import describe
+from pos_app.ui.cashier.stk_outcomes import Offer, StkOutcome, stk_outcome
 from pos_app.ui.cashier.tender_base import TenderDialog
 from pos_app.ui.context import AppContext
 
@@ -101,21 +102,29 @@ class StkDialog(TenderDialog):
 
         self.add_message_line()
         buttons = QHBoxLayout()
-        self.paybill_button = self._button(self.tr("Use paybill / till"), "stk-paybill",
-                                           self._show_paybill)
+        self.paybill_button = self._button(
+            self.tr("Use paybill / till"), "stk-paybill", self._show_paybill
+        )
         self.cancel_button = self._button(self.tr("Cancel prompt"), "stk-cancel", self._cancel)
         self.check_button = self._button(self.tr("Check status"), "stk-check", self._check)
         self.retry_button = self._button(self.tr("Try again"), "stk-retry", self._retry)
         self.close_button = self._button(self.tr("Close"), "stk-close", self._close)
         self.send_button = self._button(self.tr("Send prompt"), "stk-send", self._send)
         self.send_button.setProperty("role", "primary")
-        self.submit_code_button = self._button(self.tr("Record payment"), "paybill-submit",
-                                               self._submit_code)
+        self.submit_code_button = self._button(
+            self.tr("Record payment"), "paybill-submit", self._submit_code
+        )
         self.submit_code_button.setProperty("role", "primary")
         buttons.addWidget(self.paybill_button)
         buttons.addStretch(1)
-        for button in (self.cancel_button, self.check_button, self.retry_button,
-                       self.close_button, self.send_button, self.submit_code_button):
+        for button in (
+            self.cancel_button,
+            self.check_button,
+            self.retry_button,
+            self.close_button,
+            self.send_button,
+            self.submit_code_button,
+        ):
             buttons.addWidget(button)
         self.layout_.addLayout(buttons)
         ctx.bus.domain_event.connect(self._on_event)
@@ -136,9 +145,15 @@ class StkDialog(TenderDialog):
         return button
 
     def _only(self, *visible: QPushButton) -> None:
-        for button in (self.paybill_button, self.cancel_button, self.check_button,
-                       self.retry_button, self.close_button, self.send_button,
-                       self.submit_code_button):
+        for button in (
+            self.paybill_button,
+            self.cancel_button,
+            self.check_button,
+            self.retry_button,
+            self.close_button,
+            self.send_button,
+            self.submit_code_button,
+        ):
             button.setVisible(button in visible)
 
     # --- phone ------------------------------------------------------------------------------
@@ -169,8 +184,14 @@ class StkDialog(TenderDialog):
             return
         self.say("")
         self._show_status("initiating")
-        self.run_once(self.ctx.counter.start_stk, self.order_id, self.due, self.phone.text(),
-                      self.key, on_done=self._started)
+        self.run_once(
+            self.ctx.counter.start_stk,
+            self.order_id,
+            self.due,
+            self.phone.text(),
+            self.key,
+            on_done=self._started,
+        )
 
     def _started(self, payment: Any) -> None:
         self.payment = payment
@@ -197,17 +218,26 @@ class StkDialog(TenderDialog):
         what, next_step, final = describe(status)
         if status in ("succeeded", "verified") and self.payment is not None:
             receipt = self.payment.receipt_number or ""
-            what = self.tr("Paid %1. M-Pesa receipt %2.").replace(
-                "%1", self.payment.amount.format()).replace("%2", receipt)
+            what = (
+                self.tr("Paid %1. M-Pesa receipt %2.")
+                .replace("%1", self.payment.amount.format())
+                .replace("%2", receipt)
+            )
+        outcome = self._declined_because() if final else None
+        if outcome is not None:
+            what, next_step = outcome.what, outcome.next_step
         self.status_label.setText(what)
         self.status_label.setProperty("status", status)
+        self.status_label.setProperty("result-code", outcome.code if outcome else "")
         self.next_label.setText(next_step)
         self.close_button.setText(self.tr("Close"))
+        self._primary(None)
         self.due_label.setVisible(status not in ("succeeded", "verified"))  # nothing is due
         if status in ("succeeded", "verified"):
             self._only(self.close_button)
-            self.close_button.setProperty("role", "primary")
-            self.close_button.style().polish(self.close_button)
+            self._primary(self.close_button)
+        elif outcome is not None:
+            self._offer(outcome.offer)
         elif final:
             self._only(self.paybill_button, self.retry_button, self.close_button)
         elif status in ("initiating", "pending"):
@@ -215,9 +245,39 @@ class StkDialog(TenderDialog):
         else:
             self._only(self.paybill_button, self.cancel_button, self.check_button)
 
+    def _declined_because(self) -> StkOutcome | None:
+        if self.payment is None or self.payment.status in ("succeeded", "verified"):
+            return None
+        return stk_outcome(getattr(self.payment, "result_code", None))
+
+    def _offer(self, offer: Offer) -> None:
+        """The buttons after a declined prompt, the advised next action first."""
+        if offer is Offer.PAYBILL:
+            self._only(self.paybill_button, self.retry_button, self.close_button)
+            self._primary(self.paybill_button)
+        elif offer is Offer.OTHER_TENDER:
+            self._only(self.retry_button, self.close_button)
+            self.close_button.setText(self.tr("Choose another tender"))
+            self._primary(self.close_button)
+        elif offer is Offer.CHECK_FIRST:
+            self._only(self.retry_button, self.close_button)
+            self._primary(self.close_button)
+        else:
+            self._only(self.paybill_button, self.retry_button, self.close_button)
+            self._primary(self.retry_button)
+
+    def _primary(self, chosen: QPushButton | None) -> None:
+        for button in (self.paybill_button, self.retry_button, self.close_button):
+            button.setProperty("role", "primary" if button is chosen else "")
+            button.style().polish(button)
+
     def _cancel(self) -> None:
-        self.call(self.ctx.counter.cancel_payment, self.payment_id,
-                              "cashier cancelled the prompt", on_done=self._refreshed)
+        self.call(
+            self.ctx.counter.cancel_payment,
+            self.payment_id,
+            "cashier cancelled the prompt",
+            on_done=self._refreshed,
+        )
 
     def _check(self) -> None:
         self.say(self.tr("Asking the provider…"))
@@ -232,8 +292,11 @@ class StkDialog(TenderDialog):
         self._show_phone()
 
     def _close(self) -> None:
-        if self.payment is not None and self.payment.status in ("succeeded", "verified",
-                                                                "awaiting_verification"):
+        if self.payment is not None and self.payment.status in (
+            "succeeded",
+            "verified",
+            "awaiting_verification",
+        ):
             self.accept()
         else:
             self.reject()
@@ -243,23 +306,26 @@ class StkDialog(TenderDialog):
         import uuid
 
         if self.payment is not None and self.payment.status in ("awaiting_customer", "unknown"):
-            self.say(self.tr("Cancel the prompt first, so the customer cannot pay twice."),
-                     error=True)
+            self.say(
+                self.tr("Cancel the prompt first, so the customer cannot pay twice."), error=True
+            )
             return
         self.key = str(uuid.uuid4())
         self.pages.setCurrentIndex(2)
         self._only(self.close_button, self.submit_code_button)
         self.close_button.setText(self.tr("Back"))
-        self.call(self.ctx.counter.paybill_details, self.order_id,
-                    on_done=self._show_paybill_details)
+        self.call(
+            self.ctx.counter.paybill_details, self.order_id, on_done=self._show_paybill_details
+        )
         self.code.setFocus()
 
     def _show_paybill_details(self, details: Any) -> None:
         lines = []
         if details.paybill:
             lines.append(self.tr("Paybill number: <b>%1</b>").replace("%1", details.paybill))
-            lines.append(self.tr("Account number: <b>%1</b>").replace(
-                "%1", details.account_reference))
+            lines.append(
+                self.tr("Account number: <b>%1</b>").replace("%1", details.account_reference)
+            )
         if details.till:
             lines.append(self.tr("or Buy Goods till: <b>%1</b>").replace("%1", details.till))
         if not lines:
@@ -268,8 +334,14 @@ class StkDialog(TenderDialog):
         self.paybill_label.setText("<br/>".join(lines))
 
     def _submit_code(self) -> None:
-        self.run_once(self.ctx.counter.submit_mpesa_code, self.order_id, self.due,
-                      self.code.toPlainText(), self.key, on_done=self._code_recorded)
+        self.run_once(
+            self.ctx.counter.submit_mpesa_code,
+            self.order_id,
+            self.due,
+            self.code.toPlainText(),
+            self.key,
+            on_done=self._code_recorded,
+        )
 
     def _code_recorded(self, payment: Any) -> None:
         self.payment = payment

@@ -43,7 +43,13 @@ def wait_sale_done(qtbot: Any, page: Any) -> str:
     return done[0]
 
 
-def provider_says(shop: Shop, payment_id: str, status: str, receipt: str | None = None) -> None:
+def provider_says(
+    shop: Shop,
+    payment_id: str,
+    status: str,
+    receipt: str | None = None,
+    result_code: str | None = None,
+) -> None:
     view = shop.services.payments.get_payment(payment_id)
     shop.services.payments.apply_provider_event(
         f"evt-{payment_id}-{status}",
@@ -52,6 +58,7 @@ def provider_says(shop: Shop, payment_id: str, status: str, receipt: str | None 
         currency=view.amount.currency,
         payment_id=payment_id,
         receipt_number=receipt,
+        result_code=result_code,
     )
 
 
@@ -143,8 +150,8 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
     qtbot.keyClicks(stk.phone, "0712345678")
     qtbot.mouseClick(stk.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: stk.payment is not None and stk.payment.status == "awaiting_customer")
-    provider_says(shop, stk.payment_id, "failed")
-    qtbot.waitUntil(lambda: "wrong PIN" in stk.status_label.text())
+    provider_says(shop, stk.payment_id, "failed", result_code="2001")
+    qtbot.waitUntil(lambda: "wrong M-Pesa PIN" in stk.status_label.text())
     assert stk.retry_button.isVisibleTo(stk) and stk.paybill_button.isVisibleTo(stk)
     qtbot.mouseClick(stk.paybill_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "174379" in stk.paybill_label.text())
