@@ -227,10 +227,25 @@ class RefundView(WireModel):
     provider_refund_id: str | None = None
 
 
+class MpesaNumberKind(StrEnum):
+    PAYBILL = "paybill"  # the customer also types the sale's account reference
+    TILL = "till"  # Buy Goods: the number alone
+
+
+class MpesaPayTo(WireModel):
+    """The M-Pesa number a customer pays to from the SIM menu, in the shop's current mode."""
+
+    kind: MpesaNumberKind
+    number: str = Field(pattern=r"^[0-9]{5,10}$")
+    test_mode: bool
+
+
 class TerminalSettings(WireModel):
-    """Reply to GET /terminal/settings: what a till shows about its shop (the test-mode banner)."""
+    """Reply to GET /terminal/settings: what a till shows about its shop (the test-mode banner,
+    the paybill or till number for the SIM-menu fallback). `mpesa_pay_to` is null when the
+    shop has no M-Pesa credentials for its current mode; relays before it leave it out."""
 
     shop_id: UUID
     shop_name: str
     test_mode: dict[Provider, bool]
-
+    mpesa_pay_to: MpesaPayTo | None = None

@@ -31,6 +31,7 @@ from sync.protocol import (
     Provider,
     RefundRequest,
     StkPushRequest,
+    TerminalSettings,
     TestModeRequest,
 )
 
@@ -135,10 +136,12 @@ class RelayGateway:
         reply = self._send(lambda: self._link.client().set_test_mode(request))
         self._link.set_test_modes({reply.provider.value: reply.test_mode})
 
-    def refresh_test_modes(self) -> None:
-        """Ask the relay which providers are in test mode (for the till's banner)."""
+    def refresh_test_modes(self) -> TerminalSettings:
+        """Ask the relay which providers are in test mode (for the till's banner); the reply
+        also carries the shop's M-Pesa number (see sync.engine.shop_settings)."""
         settings = self._link.client().settings()
         self._link.set_test_modes({p.value: on for p, on in settings.test_mode.items()})
+        return settings
 
     # ---- plumbing ----------------------------------------------------------------------------
 

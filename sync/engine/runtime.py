@@ -21,8 +21,6 @@ from urllib.parse import urlsplit
 
 from pos_app.config import TillSettings
 from pos_app.services.bus import EventBus
-from pos_app.services.counter import PAYBILL_KEY
-from pos_app.store import state
 from pos_app.store.db import Ledger
 from sync.engine import credentials
 from sync.engine.gateway import RelayGateway
@@ -68,11 +66,9 @@ def start_till_sync(
         from sync.demo import start_demo_stack  # the relay and sandbox load only for demos
 
         demo = start_demo_stack(settings.data_dir, till_settings=settings)
+        # the paybill the cashier shows comes from the demo relay's terminal settings (the
+        # sandbox's shortcode), as it does from a real relay: sync.engine.shop_settings
         log.info("demo mode: relay %s, sandbox %s", demo.relay_url, demo.sandbox_url)
-        with ledger.write() as conn:
-            if state.get(conn, PAYBILL_KEY) is None:
-                # the paybill the cashier shows is the sandbox's, so SIM-menu payments work
-                state.put(conn, PAYBILL_KEY, demo.sandbox.config.daraja_shortcode)
     engine = SyncEngine(ledger, bus, settings, on_status=on_status)
     engine.start()
     return TillSync(engine, demo)

@@ -33,6 +33,7 @@ from sync.engine.link import NOT_PAIRED, NotPaired, RelayLink
 from sync.engine.pull import Puller, run_pull_loop
 from sync.engine.push import PushBlocked, Pusher, queue_counts
 from sync.engine.reconcile import Reconciler, ReconcileTimings
+from sync.engine.shop_settings import remember_mpesa_number
 
 log = logging.getLogger(__name__)
 
@@ -263,7 +264,8 @@ class SyncEngine:
         t = self.timings
         try:
             with contextlib.suppress(RelayRefused):  # an older relay without the endpoint
-                self.gateway.refresh_test_modes()  # cheap; the owner may have switched a mode
+                # cheap; the owner may have switched a mode (and with it the M-Pesa number)
+                remember_mpesa_number(self.ledger, self.gateway.refresh_test_modes())
             applied = run_pull_loop(self.puller, self._stop, t.pull_wait_s, t.pull_budget_s)
         except (RelayError, NotPaired) as exc:
             if not self._stop.is_set():
