@@ -50,8 +50,11 @@ class OnlineGateway(Protocol):
     def request_status_check(self, payment_id: str) -> None:
         """Asks the relay to re-query the provider; the outcome arrives as a pulled event."""
 
-    def refund_paystack(self, payment_id: str, amount: Money, reason: str) -> None:
-        """Asks Paystack (through the relay) to refund `amount` of a paid link payment."""
+    def refund_paystack(
+        self, payment_id: str, amount: Money, reason: str, *, refund_id: str
+    ) -> None:
+        """Asks Paystack (through the relay) to refund `amount` of a paid link payment;
+        `refund_id` is the idempotency key: the same id again never refunds twice."""
 
     def set_test_mode(self, provider: str, enabled: bool) -> None:
         """Switches a provider ("mpesa" | "paystack") between test and live on the relay."""

@@ -3,7 +3,8 @@ recording an M-Pesa reversal, refunding a Paystack payment through the relay.
 
 Every one needs a supervisor's PIN and a reason. The money change itself is one ledger
 transaction (PaymentService.refund, or the void below) with its outbox event and audit entry;
-a refused attempt changes nothing and is audited on its own.
+a Paystack refund is recorded as pending before the relay is asked (refund_requests); a
+refused attempt changes nothing and is audited on its own.
 """
 
 from __future__ import annotations
@@ -24,27 +25,34 @@ from pos_app.core.payments import OPEN_STATUSES, PAID_STATUSES, PaymentMethod, P
 from pos_app.services.admin import RelayNotPaired
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import OnlineGateway
+from pos_app.services.payment_base import load_payment
 from pos_app.services.payments import PaymentService, PaymentView
+from pos_app.services.refund_requests import (
+    DONE,
+    AlreadyRefunded,
+    PaystackRefunds,
+    RefundPending,
+    RefundTooLarge,
+    check_amount,
+    pending_minor,
+    refundable_left,
+)
 from pos_app.services.unit import ledger_change
 from pos_app.services.users import UserService, require_role
 from pos_app.store.db import Ledger
 from pos_app.store.schema import orders, payments, refunds, shifts
 
+__all__ = [
+    "AlreadyRefunded",
+    "RefundMethod",
+    "RefundPending",
+    "RefundService",
+    "RefundTooLarge",
+    "ReversalCodeMissing",
+    "shift_refunds",
+]
+
 S = PaymentStatus
-
-
-class AlreadyRefunded(PaymentError):
-    def __init__(self) -> None:
-        super().__init__("This payment was already refunded in full.")
-
-
-class RefundTooLarge(PaymentError):
-    def __init__(self, asked: Money, remaining: Money) -> None:
-        super().__init__(
-            f"{asked.format()} is more than was paid and not yet refunded ({remaining.format()})."
-        )
-        self.asked = asked
-        self.remaining = remaining
 
 
 class ReversalCodeMissing(InvalidInput):
@@ -86,6 +94,7 @@ class RefundRow:
     reason: str
     by_user: str
     at: datetime
+    status: str = DONE  # "pending" while Paystack has not answered, "failed" if it refused
 
 
 def shift_refunds(conn: Connection, shift_id: str) -> dict[str, int]:
@@ -95,7 +104,7 @@ def shift_refunds(conn: Connection, shift_id: str) -> dict[str, int]:
     rows = conn.execute(
         select(refunds.c.method, func.sum(refunds.c.amount_minor))
         .select_from(refunds.join(payments).join(orders))
-        .where(orders.c.shift_id == shift_id)
+        .where(orders.c.shift_id == shift_id, refunds.c.status == DONE)
         .group_by(refunds.c.method)
     )
     return {str(method): int(total) for method, total in rows}
@@ -115,6 +124,7 @@ class RefundService:
         self._payments = payments_service
         self._users = users_service
         self._gateway = gateway or (lambda: None)
+        self.paystack = PaystackRefunds(ledger, bus, self._gateway)
 
     # --- reading --------------------------------------------------------------------------
     def recent_paid(self, limit: int = 200) -> list[RefundablePayment]:
@@ -134,10 +144,11 @@ class RefundService:
         view = self._payments.get_payment(payment_id)
         with self._ledger.read() as conn:
             shift_open = _shift_open(conn, view.order_id)
+            remaining = refundable_left(conn, load_payment(conn, payment_id))
         return RefundablePayment(
             payment=view,
             refund_method=REFUND_METHOD_OF[view.method],
-            remaining=view.amount - view.refunded,
+            remaining=remaining,
             shift_open=shift_open,
         )
 
@@ -153,6 +164,7 @@ class RefundService:
                     r.reason,
                     r.by_user,
                     r.created_at,
+                    r.status,
                 )
                 for r in rows
             ]
@@ -172,49 +184,33 @@ class RefundService:
         """Give `amount` back the way the payment came in (cash from the drawer, an M-Pesa
         reversal already made on the phone, a Paystack refund through the relay).
 
-        `request_id` (a UUID the screen keeps until the refund succeeds) makes asking the relay
-        again after a lost reply safe."""
+        A Paystack refund is recorded as pending first, then the relay is asked with
+        `request_id` (a UUID the screen keeps until the refund succeeds; the same id again is
+        the same refund, so asking after a lost reply can never refund twice). Without an
+        answer it raises RefundPending and the refund is sent again by itself."""
         try:
             if not reason.strip():
                 raise InvalidInput("Say why the money is given back.")
             amount.require_positive("A refund")
             self._users.require_supervisor(pin, supervisor_id)
-            target = self.refundable(payment_id)
-            view = target.payment
-            if PaymentStatus(view.status) is S.REFUNDED or (
-                view.status in (S.SUCCEEDED, S.VERIFIED, S.PARTIALLY_REFUNDED)
-                and target.remaining.is_zero
-            ):
-                raise AlreadyRefunded()
-            if PaymentStatus(view.status) not in PAID_STATUSES:
-                raise PaymentError(f"A {view.status} payment has no money to give back.")
-            if amount.currency != view.amount.currency:
-                raise InvalidInput(f"Refund in {view.amount.currency}, the payment's currency.")
-            if amount > target.remaining:
-                raise RefundTooLarge(amount, target.remaining)
+            method = REFUND_METHOD_OF[self._payments.get_payment(payment_id).method]
             text = reason.strip()
-            if target.refund_method is RefundMethod.MPESA_REVERSAL:
+            if method is RefundMethod.MPESA_REVERSAL:
                 if not reversal_code or not reversal_code.strip():
                     raise ReversalCodeMissing(
                         "Type the M-Pesa reversal's transaction code from the confirmation SMS."
                     )
                 text = f"{text} (M-Pesa reversal {reversal_code.strip().upper()})"
-            if target.refund_method is RefundMethod.PAYSTACK:
-                gateway = self._gateway()
-                if gateway is None:
-                    raise RelayNotPaired("Paystack refunds go through the relay.")
-                if request_id is None:
-                    gateway.refund_paystack(payment_id, amount, text)
-                else:
-                    # the same request id after a lost reply can never refund twice
-                    relay: Any = gateway
-                    relay.refund_paystack(payment_id, amount, text, refund_id=request_id)
-            return self._payments.refund(
-                payment_id,
-                amount,
-                text,
-                supervisor_id=supervisor_id,
-                method=target.refund_method.value,
+            if method is not RefundMethod.PAYSTACK:
+                with self._ledger.read() as conn:
+                    check_amount(conn, load_payment(conn, payment_id), amount)
+                return self._payments.refund(
+                    payment_id, amount, text, supervisor_id=supervisor_id, method=method.value
+                )
+            if self._gateway() is None:
+                raise RelayNotPaired("Paystack refunds go through the relay.")
+            request = self.paystack.request(
+                payment_id, amount, text, supervisor_id=supervisor_id, request_id=request_id
             )
         except DukaError as exc:
             self._refused(
@@ -226,6 +222,9 @@ class RefundService:
                 {"amount_minor": amount.minor, "currency": amount.currency},
             )
             raise
+        # recorded: from here on an error is the relay's answer, audited as such, not a refusal
+        self.paystack.send(request, actor_id=supervisor_id)
+        return self._payments.get_payment(payment_id)
 
     # --- voids ----------------------------------------------------------------------------
     def void_sale(self, order_id: str, reason: str, *, supervisor_id: str, pin: str) -> None:
@@ -255,7 +254,7 @@ class RefundService:
                     "This sale's shift is closed: it can no longer be voided. Refund it instead."
                 )
             rows = list(conn.execute(select(payments).where(payments.c.order_id == order_id)))
-            if any(r.refunded_minor for r in rows):
+            if any(r.refunded_minor or pending_minor(conn, r.id) for r in rows):
                 raise PaymentError("Part of this sale was refunded: refund the rest instead.")
             voided: list[dict[str, Any]] = []
             for row in rows:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from pos_app.core.money import Money
 from pos_app.core.payments import PAID_STATUSES, PaymentStatus
+from pos_app.services.refund_requests import DONE
 from pos_app.store.db import Ledger
 from pos_app.store.schema import payments, refunds, users
 
@@ -109,6 +110,7 @@ class ReportService:
                 select(refunds, users.c.name.label("by_name"))
                 .select_from(refunds.outerjoin(users, users.c.id == refunds.c.by_user))
                 .where(refunds.c.created_at >= start, refunds.c.created_at < end)
+                .where(refunds.c.status == DONE)  # money that went back, not what was asked
                 .order_by(refunds.c.created_at.desc())
             ).all()
         grouped: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0])

@@ -238,6 +238,10 @@ refunds = Table(
     Column("by_user", Id, ForeignKey("users.id"), nullable=False),
     Column("method", String(32), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # revision supervisor_0001: a refund through the relay is "pending" from the moment it is
+    # asked for (its request id is the relay's idempotency key) until it is "done" or "failed"
+    Column("status", String(16), nullable=False, server_default="done"),
+    Column("request_id", Id, nullable=True),
     CheckConstraint("amount_minor > 0", name="ck_refunds_amount_positive"),
 )
 
@@ -325,3 +329,9 @@ Index("ix_outbox_unpushed", outbox.c.pushed_at, outbox.c.parked)
 Index("ix_cash_movements_shift_id", cash_movements.c.shift_id)
 Index("ix_products_name", products.c.name)
 Index("ix_refunds_payment_id", refunds.c.payment_id)
+Index(
+    "ux_refunds_request_id",
+    refunds.c.request_id,
+    unique=True,
+    sqlite_where=refunds.c.request_id.is_not(None),
+)

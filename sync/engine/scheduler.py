@@ -24,6 +24,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from pos_app.config import TillSettings
 from pos_app.services.bus import EventBus
+from pos_app.services.refund_requests import PaystackRefunds
 from pos_app.store.db import Ledger
 from sync.engine import credentials, pairing
 from sync.engine.apply import EventApplier
@@ -153,6 +154,10 @@ class SyncEngine:
         scheduler.add_job(
             self._reconcile_job, IntervalTrigger(seconds=t.reconcile_every_s), id="reconcile",
             **options,
+        )  # fmt: skip
+        scheduler.add_job(  # Paystack refunds asked for but not answered (lost reply, restart)
+            PaystackRefunds(self.ledger, self.bus, lambda: self.gateway).retry_pending,
+            IntervalTrigger(seconds=t.reconcile_every_s), id="refunds", **options,
         )  # fmt: skip
         scheduler.add_job(
             self._report, IntervalTrigger(seconds=t.status_every_s), id="status",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,8 +28,18 @@ from pos_app.core.payments import PaymentMethod, ProofType
 from pos_app.services.admin import LastSupervisor
 from pos_app.services.approvals import ItemKind
 from pos_app.services.bus import EventBus
-from pos_app.services.gateway import GatewayUnavailable
+from pos_app.services.gateway import (
+    GatewayRejected,
+    GatewayUnavailable,
+    PaystackLinkStarted,
+    StkStarted,
+)
 from pos_app.services.provider_events import mark_matched, provider_events
+from pos_app.services.refund_requests import (
+    RefundAlreadyRequested,
+    RefundPending,
+    RefundTooLarge,
+)
 from pos_app.services.supervisor_desk import DEMO_PINS, DemoIds, SupervisorDesk, seed_demo
 from pos_app.store.db import open_ledger
 from pos_app.store.schema import audit_log, outbox, payments, proofs, refunds
@@ -38,23 +49,56 @@ CASHIER_PIN = DEMO_PINS["Otieno Kamau"]
 SUP2_PIN = DEMO_PINS["Grace Njeri"]
 
 
+class PowerCut(BaseException):
+    pass
+
+
 class FakeGateway:
+    """The relay as the till sees it: refunds once per request id; can lose a reply after
+    refunding, refuse, or be unreachable."""
+
     def __init__(self) -> None:
         self.refunds: list[tuple[str, Money, str]] = []
-        self.refund_ids: list[str | None] = []
+        self.refund_ids: list[str] = []
         self.lose_next_reply = False
+        self.unreachable = False
+        self.refuse_next = False
         self.test_modes: list[tuple[str, bool]] = []
         self.status_checks: list[str] = []
+        self.on_refund: Callable[[], object] | None = None  # runs when a refund arrives
+        self.crash_after_refund = False
+
+    def is_online(self) -> bool:
+        return not self.unreachable
+
+    def start_stk_push(
+        self, payment_id: str, phone: str, amount: Money, account_reference: str
+    ) -> StkStarted:
+        raise NotImplementedError
+
+    def start_paystack_link(
+        self, payment_id: str, amount: Money, reference: str, email: str | None
+    ) -> PaystackLinkStarted:
+        raise NotImplementedError
 
     def refund_paystack(
-        self, payment_id: str, amount: Money, reason: str, *, refund_id: str | None = None
+        self, payment_id: str, amount: Money, reason: str, *, refund_id: str
     ) -> None:
+        if self.on_refund is not None:
+            self.on_refund()
+        if self.unreachable:
+            raise GatewayUnavailable("The relay cannot be reached.")
+        if self.refuse_next:
+            self.refuse_next = False
+            raise GatewayRejected("The relay refused the request (422): insufficient balance")
         self.refund_ids.append(refund_id)
-        if refund_id is None or refund_id not in self.refund_ids[:-1]:
+        if refund_id not in self.refund_ids[:-1]:
             self.refunds.append((payment_id, amount, reason))  # the relay refunds once per id
         if self.lose_next_reply:
             self.lose_next_reply = False
             raise GatewayUnavailable("The relay did not answer.")
+        if self.crash_after_refund:
+            raise PowerCut  # Paystack refunded; the till stops before it writes the outcome
 
     def request_status_check(self, payment_id: str) -> None:
         self.status_checks.append(payment_id)
@@ -252,11 +296,56 @@ def test_paystack_refund_goes_through_the_relay(desk, ids, gateway):
     assert desk.payments.get_payment(pay_id).status == "partially_refunded"
 
 
+def refund_rows(desk: SupervisorDesk, pay_id: str) -> list[tuple[str, int, str | None]]:
+    with desk.ledger.read() as conn:
+        rows = conn.execute(
+            select(refunds.c.status, refunds.c.amount_minor, refunds.c.request_id)
+            .where(refunds.c.payment_id == pay_id)
+            .order_by(refunds.c.created_at)
+        )
+        return [tuple(r) for r in rows]
+
+
+def outbox_types_since(desk: SupervisorDesk, seq: int) -> list[str]:
+    with desk.ledger.read() as conn:
+        return list(
+            conn.execute(
+                select(outbox.c.type).where(outbox.c.seq > seq).order_by(outbox.c.seq)
+            ).scalars()
+        )
+
+
+def last_outbox(desk: SupervisorDesk) -> int:
+    with desk.ledger.read() as conn:
+        return conn.execute(select(func.coalesce(func.max(outbox.c.seq), 0))).scalar_one()
+
+
+def test_paystack_refund_is_recorded_pending_before_the_relay_is_asked(desk, ids, gateway):
+    pay_id = _paid_online(desk, ids, PaymentMethod.PAYSTACK_LINK, "PSK24680")
+    seen: list[list[tuple[str, int, str | None]]] = []
+    # what the till's file holds when the relay is asked
+    gateway.on_refund = lambda: seen.append(refund_rows(desk, pay_id))
+    seq, out = last_seq(desk), last_outbox(desk)
+    desk.refunds.refund(
+        pay_id,
+        Money(150_000, "KES"),
+        "Wrong size",
+        supervisor_id=ids.supervisor.id,
+        pin=SUP_PIN,
+        request_id="11111111-1111-4111-8111-111111111111",
+    )
+    assert seen == [[("pending", 150_000, "11111111-1111-4111-8111-111111111111")]]
+    assert refund_rows(desk, pay_id) == [("done", 150_000, "11111111-1111-4111-8111-111111111111")]
+    assert gateway.refund_ids == ["11111111-1111-4111-8111-111111111111"]
+    assert actions_since(desk, seq) == ["user.signed_in", "refund.requested", "payment.refunded"]
+    assert outbox_types_since(desk, out) == ["refund.requested", "payment.refunded"]
+    assert desk.payments.get_payment(pay_id).refunded == Money(150_000, "KES")
+
+
 def test_paystack_refund_retried_after_a_lost_reply_refunds_once(desk, ids, gateway):
     pay_id = _paid_online(desk, ids, PaymentMethod.PAYSTACK_LINK, "PSK55555")
-    rows = count(desk, refunds)
     gateway.lose_next_reply = True
-    with pytest.raises(GatewayUnavailable):
+    with pytest.raises(RefundPending):
         desk.refunds.refund(
             pay_id,
             Money(100_000, "KES"),
@@ -265,7 +354,15 @@ def test_paystack_refund_retried_after_a_lost_reply_refunds_once(desk, ids, gate
             pin=SUP_PIN,
             request_id="r-1",
         )
-    assert count(desk, refunds) == rows
+    # Paystack refunded; the till knows it asked and keeps the amount reserved
+    assert refund_rows(desk, pay_id) == [("pending", 100_000, "r-1")]
+    assert desk.payments.get_payment(pay_id).refunded.is_zero
+    assert desk.refunds.refundable(pay_id).remaining == Money(400_000, "KES")
+    with pytest.raises(RefundTooLarge):  # the pending amount counts
+        desk.refunds.refund(
+            pay_id, Money(500_000, "KES"), "All", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+        )
+    assert last_action(desk)[1]["error"] == "RefundTooLarge"
     desk.refunds.refund(
         pay_id,
         Money(100_000, "KES"),
@@ -275,7 +372,93 @@ def test_paystack_refund_retried_after_a_lost_reply_refunds_once(desk, ids, gate
         request_id="r-1",
     )
     assert gateway.refund_ids == ["r-1", "r-1"]
-    assert len(gateway.refunds) == 1 and count(desk, refunds) == rows + 1
+    assert len(gateway.refunds) == 1
+    assert refund_rows(desk, pay_id) == [("done", 100_000, "r-1")]
+    assert desk.payments.get_payment(pay_id).status == "partially_refunded"
+
+
+def test_paystack_refund_refused_by_the_relay_releases_the_amount(desk, ids, gateway):
+    pay_id = _paid_online(desk, ids, PaymentMethod.PAYSTACK_LINK, "PSK13579")
+    gateway.refuse_next = True
+    seq = last_seq(desk)
+    with pytest.raises(GatewayRejected):
+        desk.refunds.refund(
+            pay_id, Money(500_000, "KES"), "Faulty", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+        )
+    assert [r[:2] for r in refund_rows(desk, pay_id)] == [("failed", 500_000)]
+    assert actions_since(desk, seq) == ["user.signed_in", "refund.requested", "refund.failed"]
+    assert last_action(desk)[1]["error"] == "GatewayRejected"
+    assert desk.payments.get_payment(pay_id).status == "succeeded"
+    assert desk.refunds.refundable(pay_id).remaining == Money(500_000, "KES")
+    desk.refunds.refund(
+        pay_id, Money(500_000, "KES"), "Faulty", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+    )
+    assert [r[0] for r in refund_rows(desk, pay_id)] == ["failed", "done"]
+    assert desk.payments.get_payment(pay_id).status == "refunded"
+
+
+def test_paystack_refund_pending_whole_amount_refuses_a_second_one(desk, ids, gateway):
+    pay_id = _paid_online(desk, ids, PaymentMethod.PAYSTACK_LINK, "PSK86420")
+    gateway.unreachable = True
+    with pytest.raises(RefundPending):
+        desk.refunds.refund(
+            pay_id, Money(500_000, "KES"), "Faulty", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+        )
+    rows = refund_rows(desk, pay_id)
+    with pytest.raises(RefundAlreadyRequested):
+        desk.refunds.refund(
+            pay_id, Money(100, "KES"), "Again", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+        )
+    assert refund_rows(desk, pay_id) == rows
+    assert last_action(desk) == (
+        "refund.refused",
+        {"amount_minor": 100, "currency": "KES", "error": "RefundAlreadyRequested"},
+    )
+    today = datetime.now(ZoneInfo("Africa/Nairobi")).date()  # asked for is not given back
+    assert [r.reason for r in desk.reports.build(today, today, "KES").refunds] == [
+        "Soda bottle was broken"
+    ]
+    with pytest.raises(PaymentError, match="refunded"):  # nor can the sale be voided
+        desk.refunds.void_sale(
+            desk.payments.get_payment(pay_id).order_id,
+            "Undo",
+            supervisor_id=ids.supervisor.id,
+            pin=SUP_PIN,
+        )
+
+
+def test_pending_paystack_refund_is_retried_with_its_id_after_a_restart(tmp_path, ids, desk):
+    gateway = FakeGateway()
+    gateway.crash_after_refund = True
+    first = SupervisorDesk.over(desk.ledger, desk.bus, gateway=lambda: gateway)
+    pay_id = _paid_online(desk, ids, PaymentMethod.PAYSTACK_LINK, "PSK11223")
+    with pytest.raises(PowerCut):
+        first.refunds.refund(
+            pay_id, Money(500_000, "KES"), "Faulty", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+        )
+    [(status, _, request_id)] = refund_rows(desk, pay_id)
+    assert status == "pending" and gateway.refund_ids == [request_id]
+    desk.ledger.close()
+
+    # the till starts again over the same file; the scheduler's job retries what is pending
+    ledger = open_ledger(TillSettings(data_dir=tmp_path, keyring="memory"))
+    try:
+        relay = FakeGateway()
+        relay.refund_ids = list(gateway.refund_ids)  # the relay remembers the first request
+        relay.unreachable = True
+        restarted = SupervisorDesk.over(ledger, EventBus(), gateway=lambda: relay)
+        assert restarted.refunds.paystack.retry_pending() == 0  # offline: still pending
+        relay.unreachable = False
+        assert restarted.refunds.paystack.retry_pending() == 1
+        assert relay.refund_ids == [request_id, request_id] and relay.refunds == []
+        view = restarted.payments.get_payment(pay_id)
+        assert view.status == "refunded" and view.refunded == Money(500_000, "KES")
+        with ledger.read() as conn:
+            row = conn.execute(select(audit_log).order_by(audit_log.c.seq.desc()).limit(1)).one()
+        assert (row.action, row.actor) == ("payment.refunded", None)
+        assert restarted.refunds.paystack.retry_pending() == 0  # nothing left
+    finally:
+        ledger.close()
 
 
 def test_paystack_refund_without_relay_is_refused(tmp_path, ids, desk):
@@ -286,6 +469,8 @@ def test_paystack_refund_without_relay_is_refused(tmp_path, ids, desk):
             pay_id, Money(100, "KES"), "x", supervisor_id=ids.supervisor.id, pin=SUP_PIN
         )
     assert desk.payments.get_payment(pay_id).refunded.is_zero
+    assert refund_rows(desk, pay_id) == []
+    assert last_action(desk)[1]["error"] == "RelayNotPaired"
 
 
 def test_mpesa_reversal_is_recorded_with_its_code(desk, ids):
@@ -508,3 +693,18 @@ def test_accepting_a_match_leaves_nothing_when_the_second_step_crashes(desk, ids
     assert after["matched"] == before["matched"] + 1
     assert after["outbox"] == before["outbox"] + 2  # proof.decided + provider_event.matched
     assert published  # the committed change is announced once, after the commit
+
+
+def test_the_sync_engine_retries_pending_refunds(desk, ids):
+    from sync.engine.scheduler import EngineTimings, SyncEngine
+
+    engine = SyncEngine(
+        desk.ledger, desk.bus, desk.ledger.settings, timings=EngineTimings(reconcile_every_s=3600)
+    )
+    engine.start()
+    try:
+        assert engine._scheduler is not None
+        job = engine._scheduler.get_job("refunds")
+        assert job.func.__qualname__ == "PaystackRefunds.retry_pending"
+    finally:
+        engine.stop()

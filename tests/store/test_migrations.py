@@ -47,6 +47,8 @@ def seed(path: Path) -> None:
             refunded_minor, risk_score, risk_reasons, needs_supervisor, test_mode, created_at,
             updated_at)
             VALUES ('pay1','o1','cash','cash',6500,'KES','succeeded',0,0,'[]',0,0,'{TS}','{TS}');
+        INSERT INTO refunds (id, payment_id, amount_minor, currency, reason, by_user, method,
+            created_at) VALUES ('r1','pay1',500,'KES','Broken','u1','cash_drawer','{TS}');
         INSERT INTO outbox (event_id, type, occurred_at, payload_ct, attempts, parked)
             VALUES ('e1','sale.cash','{TS}',x'0100010000',0,0);
         """
@@ -83,8 +85,13 @@ def test_upgrade_from_every_earlier_revision(tmp_path: Path, start: str | None) 
         assert db.execute(
             "SELECT result_code, result_message, collected_by_ct FROM payments"
         ).fetchall() == [(None, None, None)]
+        # refunds recorded before supervisor_0001 were recorded once done
+        assert db.execute("SELECT id, status, request_id FROM refunds").fetchall() == [
+            ("r1", "done", None)
+        ]
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"ix_payments_status", "ix_customers_phone_bidx", "ix_proofs_reference_bidx"} <= indexes
+    assert "ux_refunds_request_id" in indexes
     triggers = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
     assert triggers == {"audit_log_no_update", "audit_log_no_delete"}
     assert db.execute("SELECT currency, vat_bps FROM shop_settings").fetchall() == [("KES", 1600)]

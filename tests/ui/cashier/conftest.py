@@ -59,7 +59,9 @@ class FakeGateway:
     def request_status_check(self, payment_id: str) -> None:
         self.status_checks.append(payment_id)
 
-    def refund_paystack(self, payment_id: str, amount: Money, reason: str) -> None:
+    def refund_paystack(
+        self, payment_id: str, amount: Money, reason: str, *, refund_id: str
+    ) -> None:
         raise NotImplementedError
 
     def set_test_mode(self, provider: str, enabled: bool) -> None:

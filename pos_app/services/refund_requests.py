@@ -1,0 +1,326 @@
+"""Refunds the relay makes for the till (Paystack): recorded before the relay is asked, so a
+customer is never refunded without the till knowing.
+
+1. One transaction records the refund as `pending` with its request id (the relay's
+   idempotency key), its outbox event and audit entry; it refuses more than was paid and not
+   yet refunded or already asked for.
+2. The relay is asked with that request id (asking again can never refund twice).
+3. One transaction marks it `done` (the payment moves to refunded / partially refunded) or
+   `failed` (the relay or Paystack refused it: the amount can be asked for again).
+
+No answer (relay unreachable, reply lost, till stopped): the refund stays pending and
+`PaystackRefunds.retry_pending` (run by the sync engine's scheduler) asks again with the same
+request id until it settles.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from sqlalchemy import Connection, func, select, update
+
+from pos_app.core.errors import DukaError, InvalidInput, PaymentError
+from pos_app.core.events import RefundRecorded
+from pos_app.core.money import Money
+from pos_app.core.payments import PAID_STATUSES, PaymentStatus
+from pos_app.services.bus import EventBus
+from pos_app.services.gateway import GatewayRejected, GatewayUnavailable, OnlineGateway
+from pos_app.services.payment_base import PaymentBase, load_payment
+from pos_app.services.unit import ledger_change
+from pos_app.services.users import require_role
+from pos_app.store.db import Ledger
+from pos_app.store.schema import refunds
+
+log = logging.getLogger(__name__)
+
+S = PaymentStatus
+PENDING: Final = "pending"
+DONE: Final = "done"
+FAILED: Final = "failed"
+PAYSTACK_REFUND: Final = "paystack_refund"
+# The relay's answer while the first request with the same key is still being handled: the
+# outcome is unknown, so the refund stays pending (a "failed" here could refund twice).
+_STILL_RUNNING: Final = "still running"
+
+
+class AlreadyRefunded(PaymentError):
+    def __init__(self) -> None:
+        super().__init__("This payment was already refunded in full.")
+
+
+class RefundTooLarge(PaymentError):
+    def __init__(self, asked: Money, remaining: Money) -> None:
+        super().__init__(
+            f"{asked.format()} is more than was paid and not yet refunded ({remaining.format()})."
+        )
+        self.asked = asked
+        self.remaining = remaining
+
+
+class RefundAlreadyRequested(PaymentError):
+    def __init__(self) -> None:
+        super().__init__(
+            "A refund of this payment is already waiting for Paystack: it is sent again "
+            "automatically until Paystack answers."
+        )
+
+
+class RefundPending(PaymentError):
+    """Asked for and recorded, but Paystack's answer did not arrive: sent again by itself."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The refund is recorded as requested, but the relay did not answer. The till asks "
+            "again by itself with the same request (it can never refund twice)."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RefundRequest:
+    refund_id: str
+    request_id: str
+    payment_id: str
+    amount: Money
+    reason: str
+    status: str
+
+
+def pending_minor(conn: Connection, payment_id: str) -> int:
+    """What is asked of the relay for this payment and not yet settled."""
+    total = conn.execute(
+        select(func.coalesce(func.sum(refunds.c.amount_minor), 0)).where(
+            refunds.c.payment_id == payment_id, refunds.c.status == PENDING
+        )
+    ).scalar_one()
+    return int(total)
+
+
+def refundable_left(conn: Connection, row: Any) -> Money:
+    """What of a payment row may still be given back: paid - refunded - pending."""
+    left = row.amount_minor - row.refunded_minor - pending_minor(conn, row.id)
+    return Money(max(left, 0), row.currency)
+
+
+def check_amount(conn: Connection, row: Any, amount: Money) -> None:
+    """Refuse a refund of a payment with nothing to give back, or of more than is left."""
+    if row.status == S.REFUNDED.value or (
+        row.status in PAID_STATUSES and row.refunded_minor >= row.amount_minor
+    ):
+        raise AlreadyRefunded()
+    if PaymentStatus(row.status) not in PAID_STATUSES:
+        raise PaymentError(f"A {row.status} payment has no money to give back.")
+    if amount.currency != row.currency:
+        raise InvalidInput(f"Refund in {row.currency}, the payment's currency.")
+    left = refundable_left(conn, row)
+    if left.is_zero:
+        raise RefundAlreadyRequested()
+    if amount > left:
+        raise RefundTooLarge(amount, left)
+
+
+def _request_of(row: Any) -> RefundRequest:
+    return RefundRequest(
+        refund_id=row.id,
+        request_id=row.request_id,
+        payment_id=row.payment_id,
+        amount=Money(row.amount_minor, row.currency),
+        reason=row.reason,
+        status=row.status,
+    )
+
+
+class PaystackRefunds(PaymentBase):
+    def __init__(
+        self, ledger: Ledger, bus: EventBus, gateway: Callable[[], OnlineGateway | None]
+    ) -> None:
+        super().__init__(ledger, bus)
+        self._gateway = gateway
+
+    # --- 1. record the request ------------------------------------------------------------
+    def request(
+        self,
+        payment_id: str,
+        amount: Money,
+        reason: str,
+        *,
+        supervisor_id: str,
+        request_id: str | None = None,
+    ) -> RefundRequest:
+        """Record the refund as pending (one transaction). The same `request_id` again is the
+        same refund: pending or done, it is returned as it is; failed, it is asked for anew."""
+        request_id = request_id or str(uuid.uuid4())
+        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
+            conn = change.conn
+            require_role(conn, supervisor_id, "supervisor")
+            existing = conn.execute(
+                select(refunds).where(refunds.c.request_id == request_id)
+            ).first()
+            if existing is not None and (
+                existing.payment_id != payment_id
+                or Money(existing.amount_minor, existing.currency) != amount
+            ):
+                raise InvalidInput("This request id belongs to another refund.")
+            if existing is not None and existing.status != FAILED:
+                change.nothing_changed()
+                return _request_of(existing)
+            row = load_payment(conn, payment_id)
+            check_amount(conn, row, amount)
+            refund_id = existing.id if existing is not None else str(uuid.uuid4())
+            if existing is None:
+                conn.execute(
+                    refunds.insert().values(
+                        id=refund_id,
+                        payment_id=payment_id,
+                        amount_minor=amount.minor,
+                        currency=amount.currency,
+                        reason=reason,
+                        by_user=supervisor_id,
+                        method=PAYSTACK_REFUND,
+                        created_at=datetime.now(UTC),
+                        status=PENDING,
+                        request_id=request_id,
+                    )
+                )
+            else:
+                conn.execute(
+                    update(refunds)
+                    .where(refunds.c.id == refund_id)
+                    .values(status=PENDING, reason=reason, by_user=supervisor_id)
+                )
+            change.record(
+                "refund.requested",
+                entity="refund",
+                entity_id=refund_id,
+                details={
+                    "payment_id": payment_id,
+                    "amount_minor": amount.minor,
+                    "currency": amount.currency,
+                    "request_id": request_id,
+                },
+                payload={
+                    "refund_id": refund_id,
+                    "request_id": request_id,
+                    "payment_id": payment_id,
+                    "amount_minor": amount.minor,
+                    "currency": amount.currency,
+                    "reason": reason,
+                    "method": PAYSTACK_REFUND,
+                    "status": PENDING,
+                },
+            )
+            stored = conn.execute(select(refunds).where(refunds.c.id == refund_id)).one()
+        return _request_of(stored)
+
+    # --- 2. ask the relay, 3. settle ------------------------------------------------------
+    def send(self, request: RefundRequest, *, actor_id: str | None) -> str:
+        """Ask the relay (idempotent on the request id) and settle the refund: returns its
+        status. Raises RefundPending when no answer came, GatewayRejected when refused."""
+        if request.status != PENDING:
+            return request.status
+        gateway = self._gateway()
+        if gateway is None:
+            raise RefundPending()
+        try:
+            gateway.refund_paystack(
+                request.payment_id, request.amount, request.reason, refund_id=request.request_id
+            )
+        except GatewayRejected as exc:
+            if _STILL_RUNNING in exc.message:
+                raise RefundPending() from None
+            self._settle(request, FAILED, actor_id, error=type(exc).__name__)
+            raise
+        except GatewayUnavailable:
+            raise RefundPending() from None
+        return self._settle(request, DONE, actor_id)
+
+    def _settle(
+        self, request: RefundRequest, outcome: str, actor_id: str | None, error: str | None = None
+    ) -> str:
+        """Pending -> done (the payment moves) or failed (the amount is free again), once."""
+        with ledger_change(self._ledger, self._bus, actor_id) as change:
+            conn = change.conn
+            moved = conn.execute(
+                update(refunds)
+                .where(refunds.c.id == request.refund_id, refunds.c.status == PENDING)
+                .values(status=outcome)
+            )
+            if moved.rowcount != 1:  # settled meanwhile (the screen and the scheduler raced)
+                change.nothing_changed()
+                return str(
+                    conn.execute(
+                        select(refunds.c.status).where(refunds.c.id == request.refund_id)
+                    ).scalar_one()
+                )
+            amount = request.amount
+            common = {
+                "refund_id": request.refund_id,
+                "request_id": request.request_id,
+                "payment_id": request.payment_id,
+                "amount_minor": amount.minor,
+                "currency": amount.currency,
+            }
+            if outcome == FAILED:
+                change.record(
+                    "refund.failed",
+                    entity="refund",
+                    entity_id=request.refund_id,
+                    details={**_details(common), "error": error},
+                    payload={**common, "status": FAILED},
+                )
+                return FAILED
+            row = load_payment(conn, request.payment_id)
+            total = row.refunded_minor + amount.minor
+            target = S.REFUNDED if total >= row.amount_minor else S.PARTIALLY_REFUNDED
+            new = self._move(change, row, target, refunded_minor=total)
+            change.record(
+                "payment.refunded",
+                entity="refund",
+                entity_id=request.refund_id,
+                details={**_details(common), "status": new.value},
+                payload={
+                    **common,
+                    "reason": request.reason,
+                    "method": PAYSTACK_REFUND,
+                    "status": new.value,
+                },
+            )
+            change.publish(
+                RefundRecorded(
+                    refund_id=request.refund_id, payment_id=request.payment_id, amount=amount
+                )
+            )
+        return DONE
+
+    # --- after a lost answer or a restart -------------------------------------------------
+    def pending(self) -> list[RefundRequest]:
+        with self._ledger.read() as conn:
+            rows = conn.execute(
+                select(refunds).where(refunds.c.status == PENDING).order_by(refunds.c.created_at)
+            )
+            return [_request_of(r) for r in rows]
+
+    def retry_pending(self) -> int:
+        """Ask the relay again about every pending refund, each with its own request id;
+        returns how many settled (done or failed). Meant for a scheduler job."""
+        settled = 0
+        for request in self.pending():
+            try:
+                self.send(request, actor_id=None)
+            except RefundPending:
+                break  # the relay is not answering: the next run tries again
+            except DukaError as exc:
+                log.info("Paystack refund %s refused: %s", request.refund_id, exc.message)
+                settled += 1
+            else:
+                settled += 1
+        return settled
+
+
+def _details(payload: dict[str, Any]) -> dict[str, Any]:
+    """The audit log's copy: ids and amounts only."""
+    return {k: v for k, v in payload.items() if k != "refund_id"}
