@@ -213,7 +213,7 @@ class Till:
         self.ctx.counter.user_id = None
         self.window.hide()
         if self.sign_in():
-            self.window.show()
+            self.window.showMaximized()
         else:
             self.window.close()
 
@@ -333,7 +333,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     watcher.idle.connect(lock_after_idle)
     watcher.start()
-    window.show()
+    window.showMaximized()
     return finish(app.exec(), tasks, window, ledger)
 
 

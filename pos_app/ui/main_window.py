@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -43,7 +45,10 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Duka POS"))
-        self.resize(1200, 800)
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:  # never open taller or wider than the shop's screen
+            room = screen.availableGeometry()
+            self.resize(min(1280, room.width()), min(800, room.height()))
         self._status = status
         self._zone = ZoneInfo(shop_zone)
         self._test_instructions = test_instructions or {}
@@ -83,11 +88,23 @@ class MainWindow(QMainWindow):
             button.deleteLater()
         while (widget := self.pages.widget(0)) is not None:
             self.pages.removeWidget(widget)
+            if isinstance(widget, QScrollArea):
+                # The page belongs to whoever built it; only the scroller dies here.
+                page_widget = widget.takeWidget()
+                if page_widget is not None:
+                    page_widget.setParent(None)
+            widget.deleteLater()
         self._page_keys = []
         for page in pages:
             if role not in page.roles:
                 continue
-            index = self.pages.addWidget(page.widget)
+            # A page taller than a 1366x768 shop laptop scrolls instead of pushing the
+            # status bar off the screen.
+            scroller = QScrollArea()
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+            scroller.setWidget(page.widget)
+            index = self.pages.addWidget(scroller)
             self._page_keys.append(page.key)
             button = QPushButton(page.title)
             button.setCheckable(True)
@@ -99,6 +116,10 @@ class MainWindow(QMainWindow):
         if buttons:
             buttons[0].setChecked(True)
             self.pages.setCurrentIndex(0)
+
+    def current_page(self) -> QWidget | None:
+        scroller = self.pages.currentWidget()
+        return scroller.widget() if isinstance(scroller, QScrollArea) else None
 
     def show_page(self, key: str) -> None:
         index = self._page_keys.index(key)
@@ -127,10 +148,11 @@ class MainWindow(QMainWindow):
             self.last_sync_label.setText(self.tr("Last sync: %1").replace("%1", shown))
         if status.test_mode_providers:
             lines = [self.tr("TEST MODE — no real money moves.")]
-            for provider in status.test_mode_providers:
-                hint = self._test_instructions.get(provider, "")
-                lines.append(f"{provider}: {hint}" if hint else provider)
-            self.banner.setText("  ".join(lines))
+            lines += [
+                self._test_instructions.get(provider) or provider
+                for provider in status.test_mode_providers
+            ]
+            self.banner.setText("\n".join(lines))
             self.banner.show()
         else:
             self.banner.hide()

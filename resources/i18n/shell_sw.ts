@@ -4,22 +4,22 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="45"/>
+        <location filename="../../pos_app/ui/main_window.py" line="47"/>
         <source>Duka POS</source>
         <translation>Duka POS</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="114"/>
+        <location filename="../../pos_app/ui/main_window.py" line="135"/>
         <source>● Online</source>
         <translation>● Mtandaoni</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="118"/>
+        <location filename="../../pos_app/ui/main_window.py" line="139"/>
         <source>● Offline</source>
         <translation>● Nje ya mtandao</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="122"/>
+        <location filename="../../pos_app/ui/main_window.py" line="143"/>
         <source>Unsynced: %n event(s)</source>
         <translation>
             <numerusform>Hazijasawazishwa: tukio %n</numerusform>
@@ -27,17 +27,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="124"/>
+        <location filename="../../pos_app/ui/main_window.py" line="145"/>
         <source>Last sync: never</source>
         <translation>Usawazishaji wa mwisho: bado</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="127"/>
+        <location filename="../../pos_app/ui/main_window.py" line="148"/>
         <source>Last sync: %1</source>
         <translation>Usawazishaji wa mwisho: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="129"/>
+        <location filename="../../pos_app/ui/main_window.py" line="150"/>
         <source>TEST MODE — no real money moves.</source>
         <translation>HALI YA MAJARIBIO — hakuna pesa halisi inayohamishwa.</translation>
     </message>

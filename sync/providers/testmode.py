@@ -35,7 +35,7 @@ TEST_INSTRUCTIONS: dict[str, TestInstructions] = {
         "mpesa",
         "M-Pesa sandbox",
         (
-            f"No real money moves. Shortcode {daraja.SANDBOX_SHORTCODE}.",
+            f"Shortcode {daraja.SANDBOX_SHORTCODE}.",
             f"Safaricom's test number {daraja.SANDBOX_TEST_MSISDN} never answers (ends in 1037);",
             "in the local sandbox any other Kenyan number pays.",
         ),

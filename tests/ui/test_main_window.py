@@ -23,7 +23,7 @@ def test_pages_follow_the_role_and_status_is_shown(qtbot):
     window.set_pages(pages, role="supervisor")
     assert window.pages.count() == 2
     window.show_page("approvals")
-    assert window.pages.currentWidget().text() == "approvals"
+    assert window.current_page().text() == "approvals"
 
     assert "Offline" in window.connection_label.text()
     assert window.banner.isHidden()
