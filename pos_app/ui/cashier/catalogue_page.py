@@ -9,22 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.core.errors import DukaError
 from pos_app.resources import resource
 from pos_app.ui.context import AppContext
+from pos_app.ui.widgets.page_parts import button_row, heading_label
+from pos_app.ui.widgets.tables import ReadOnlyTable
 
 
 class CataloguePage(QWidget):
@@ -33,31 +24,21 @@ class CataloguePage(QWidget):
         self.setObjectName("catalogue-page")
         self.ctx = ctx
         layout = QVBoxLayout(self)
-        title = QLabel(self.tr("Products"))
-        title.setProperty("role", "heading")
-        layout.addWidget(title)
-        self.table = QTableWidget(0, 5)
-        self.table.setObjectName("catalogue-table")
-        self.table.setHorizontalHeaderLabels(
+        layout.addWidget(heading_label(self.tr("Products")))
+        self.table = ReadOnlyTable(
             [self.tr("Name"), self.tr("Price"), self.tr("SKU"), self.tr("Barcode"),
-             self.tr("Quick key")]
+             self.tr("Quick key")],
+            "catalogue-table", stretch_column=0, pick_rows=False,
         )
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
-        row = QHBoxLayout()
         self.demo_button = QPushButton(self.tr("Load the demo catalogue"))
         self.demo_button.setObjectName("catalogue-demo")
         self.demo_button.clicked.connect(lambda: self.import_file(resource("demo_catalogue.csv")))
-        row.addWidget(self.demo_button)
-        row.addStretch(1)
         self.import_button = QPushButton(self.tr("Import CSV…"))
         self.import_button.setObjectName("catalogue-import")
         self.import_button.setProperty("role", "primary")
         self.import_button.clicked.connect(self._choose)
-        row.addWidget(self.import_button)
-        layout.addLayout(row)
+        layout.addLayout(button_row([self.demo_button], [self.import_button]))
         self.message = QLabel()
         self.message.setObjectName("catalogue-message")
         self.message.setWordWrap(True)
@@ -72,14 +53,11 @@ class CataloguePage(QWidget):
                               on_error=self._failed)
 
     def _show(self, products: list[Any]) -> None:
-        self.table.setRowCount(len(products))
-        for i, product in enumerate(products):
-            values = [product.name, product.price.format(with_code=False), product.sku or "",
-                      product.barcode or "", str(product.quick_key or "")]
-            for column, value in enumerate(values):
-                self.table.setItem(i, column, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.show_rows([
+            [product.name, product.price.format(with_code=False), product.sku or "",
+             product.barcode or "", str(product.quick_key or "")]
+            for product in products
+        ])
 
     def _choose(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, self.tr("Import products"), "",

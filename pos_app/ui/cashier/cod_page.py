@@ -5,22 +5,13 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
-    QLabel,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QInputDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.core.errors import DukaError
 from pos_app.core.money import Money
 from pos_app.ui.context import AppContext
+from pos_app.ui.widgets.page_parts import button_row, heading_label
+from pos_app.ui.widgets.tables import ReadOnlyTable
 
 
 class CodPage(QWidget):
@@ -30,38 +21,27 @@ class CodPage(QWidget):
         self.ctx = ctx
         self.orders: list[Any] = []
         layout = QVBoxLayout(self)
-        title = QLabel(self.tr("Orders awaiting cash on delivery"))
-        title.setProperty("role", "heading")
-        layout.addWidget(title)
-        self.table = QTableWidget(0, 5)
-        self.table.setObjectName("cod-table")
-        self.table.setHorizontalHeaderLabels(
+        layout.addWidget(heading_label(self.tr("Orders awaiting cash on delivery")))
+        self.table = ReadOnlyTable(
             [self.tr("Sale"), self.tr("Customer"), self.tr("Phone"), self.tr("Address"),
-             self.tr("Amount")]
+             self.tr("Amount")],
+            "cod-table", stretch_column=3,
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
-        row = QHBoxLayout()
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.setObjectName("cod-refresh")
         self.refresh_button.clicked.connect(self.refresh)
-        row.addWidget(self.refresh_button)
-        row.addStretch(1)
         self.cancel_button = QPushButton(self.tr("Cancel order…"))
         self.cancel_button.setObjectName("cod-cancel")
         self.cancel_button.setProperty("role", "danger")
         self.cancel_button.clicked.connect(self._cancel)
-        row.addWidget(self.cancel_button)
         self.settle_button = QPushButton(self.tr("Cash received"))
         self.settle_button.setObjectName("cod-settle")
         self.settle_button.setProperty("role", "primary")
         self.settle_button.clicked.connect(self._settle)
-        row.addWidget(self.settle_button)
-        layout.addLayout(row)
+        layout.addLayout(
+            button_row([self.refresh_button], [self.cancel_button, self.settle_button])
+        )
         self.message = QLabel()
         self.message.setObjectName("cod-message")
         self.message.setWordWrap(True)
@@ -77,25 +57,21 @@ class CodPage(QWidget):
 
     def _show(self, orders: list[Any]) -> None:
         self.orders = orders
-        self.table.setRowCount(len(orders))
         zone = ZoneInfo(self.ctx.shop_settings.timezone if self.ctx.shop_settings else "UTC")
-        for i, cod in enumerate(orders):
-            when = cod.created_at.astimezone(zone).strftime("%d/%m %H:%M")
-            values = [f"{cod.order_id[:8].upper()}  {when}", cod.name, cod.phone, cod.address,
-                      cod.amount.format()]
-            for column, value in enumerate(values):
-                self.table.setItem(i, column, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.show_rows([
+            [f"{cod.order_id[:8].upper()}  {cod.created_at.astimezone(zone):%d/%m %H:%M}",
+             cod.name, cod.phone, cod.address, cod.amount.format()]
+            for cod in orders
+        ])
         if not orders:
             self.message.setText(self.tr("No order is waiting for cash on delivery."))
 
     def _selected(self) -> Any:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        row = self.table.picked_row()
+        if row is None:
             self.message.setText(self.tr("Choose an order first."))
             return None
-        return self.orders[rows[0].row()]
+        return self.orders[row]
 
     def _settle(self) -> None:
         cod = self._selected()

@@ -5,21 +5,13 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.core.errors import DukaError
 from pos_app.ui.cashier.receipt_dialog import ReceiptDialog
 from pos_app.ui.context import AppContext
+from pos_app.ui.widgets.page_parts import button_row, heading_label
+from pos_app.ui.widgets.tables import ReadOnlyTable
 
 
 class SalesPage(QWidget):
@@ -29,32 +21,21 @@ class SalesPage(QWidget):
         self.ctx = ctx
         self.orders: list[Any] = []
         layout = QVBoxLayout(self)
-        title = QLabel(self.tr("Recent sales"))
-        title.setProperty("role", "heading")
-        layout.addWidget(title)
-        self.table = QTableWidget(0, 4)
-        self.table.setObjectName("sales-table")
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("Time"), self.tr("Sale"), self.tr("Status"), self.tr("Total")])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(heading_label(self.tr("Recent sales")))
+        self.table = ReadOnlyTable(
+            [self.tr("Time"), self.tr("Sale"), self.tr("Status"), self.tr("Total")],
+            "sales-table", stretch_column=1,
+        )
         self.table.doubleClicked.connect(lambda _i: self.reprint())
         layout.addWidget(self.table, 1)
-        row = QHBoxLayout()
         refresh = QPushButton(self.tr("Refresh"))
         refresh.setObjectName("sales-refresh")
         refresh.clicked.connect(self.refresh)
-        row.addWidget(refresh)
-        row.addStretch(1)
         self.reprint_button = QPushButton(self.tr("Reprint receipt"))
         self.reprint_button.setObjectName("sales-reprint")
         self.reprint_button.setProperty("role", "primary")
         self.reprint_button.clicked.connect(self.reprint)
-        row.addWidget(self.reprint_button)
-        layout.addLayout(row)
+        layout.addLayout(button_row([refresh], [self.reprint_button]))
         self.message = QLabel()
         self.message.setObjectName("sales-message")
         layout.addWidget(self.message)
@@ -73,25 +54,22 @@ class SalesPage(QWidget):
         zone = ZoneInfo(self.ctx.shop_settings.timezone if self.ctx.shop_settings else "UTC")
         statuses = {"open": self.tr("open"), "paid": self.tr("paid"),
                     "cancelled": self.tr("cancelled"), "refunded": self.tr("refunded")}
-        self.table.setRowCount(len(orders))
-        for i, order in enumerate(orders):
-            values = [
+        self.table.show_rows([
+            [
                 order.created_at.astimezone(zone).strftime("%d/%m %H:%M"),
                 order.id[:8].upper() + "  " + ", ".join(line.name for line in order.lines)[:60],
                 statuses.get(order.status, order.status),
                 order.total.format(),
             ]
-            for column, value in enumerate(values):
-                self.table.setItem(i, column, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+            for order in orders
+        ])
 
     def reprint(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        row = self.table.picked_row()
+        if row is None:
             self.message.setText(self.tr("Choose a sale first."))
             return
-        order = self.orders[rows[0].row()]
+        order = self.orders[row]
         dialog = ReceiptDialog(self.ctx, order.id, self, reprint=True)
         self.last_dialog = dialog
         dialog.destroyed.connect(lambda _o=None: self._receipt_gone(dialog))
