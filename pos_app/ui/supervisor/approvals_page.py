@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -42,6 +41,8 @@ from pos_app.ui.supervisor.common import (
     submit,
 )
 from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.widgets.page_parts import button_row, heading_label
+from pos_app.ui.widgets.staff_fields import fill_deciders, pin_edit
 
 IMAGE_MAX = 240
 
@@ -120,15 +121,10 @@ class ApprovalsPage(QWidget):
         self.image_shown = False
 
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        heading = QLabel(self.tr("Waiting for a decision"))
-        heading.setProperty("role", "heading")
-        top.addWidget(heading)
-        top.addStretch(1)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.setObjectName("approvals-refresh")
-        top.addWidget(self.refresh_button)
-        layout.addLayout(top)
+        heading = heading_label(self.tr("Waiting for a decision"))
+        layout.addLayout(button_row([heading], [self.refresh_button]))
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
@@ -201,10 +197,7 @@ class ApprovalsPage(QWidget):
         self.approver = QComboBox()
         self.approver.setObjectName("approvals-approver")
         form.addRow(self.tr("Decided by"), self.approver)
-        self.pin = QLineEdit()
-        self.pin.setObjectName("approvals-pin")
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setMaxLength(8)
+        self.pin = pin_edit("approvals-pin")
         form.addRow(self.tr("PIN"), self.pin)
         buttons = QHBoxLayout()
         self.approve_button = QPushButton(self.tr("Approve"))
@@ -243,14 +236,7 @@ class ApprovalsPage(QWidget):
 
     # --- loading ----------------------------------------------------------------------------
     def _show_users(self, users: list[Any]) -> None:
-        self.approver.clear()
-        me = self._current_user_id()
-        for user in users:
-            if user.active:
-                self.approver.addItem(user.name, user.id)
-        index = self.approver.findData(me)
-        if index >= 0:
-            self.approver.setCurrentIndex(index)
+        fill_deciders(self.approver, users, self._current_user_id())
 
     def refresh(self) -> None:
         self.refresh_button.setEnabled(False)

@@ -30,6 +30,7 @@ from pos_app.ui.supervisor.common import (
     write_text,
 )
 from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.widgets.page_parts import heading_label
 
 
 class AuditPage(QWidget):
@@ -49,9 +50,7 @@ class AuditPage(QWidget):
         self.last_check: ChainCheck | None = None
 
         layout = QVBoxLayout(self)
-        heading = QLabel(self.tr("Audit trail"))
-        heading.setProperty("role", "heading")
-        layout.addWidget(heading)
+        layout.addWidget(heading_label(self.tr("Audit trail")))
 
         filters = QHBoxLayout()
         self.user_filter = QComboBox()

@@ -38,6 +38,8 @@ from pos_app.ui.supervisor.common import (
 )
 from pos_app.ui.tasks import TaskRunner
 from pos_app.ui.widgets.money_edit import MoneyEdit
+from pos_app.ui.widgets.page_parts import button_row, heading_label
+from pos_app.ui.widgets.staff_fields import fill_deciders, pin_edit
 
 
 class RefundsPage(QWidget):
@@ -65,14 +67,9 @@ class RefundsPage(QWidget):
         self.selected: RefundablePayment | None = None
 
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        heading = QLabel(self.tr("Refunds and voids"))
-        heading.setProperty("role", "heading")
-        top.addWidget(heading)
-        top.addStretch(1)
         self.refresh_button = QPushButton(self.tr("Refresh"))
-        top.addWidget(self.refresh_button)
-        layout.addLayout(top)
+        heading = heading_label(self.tr("Refunds and voids"))
+        layout.addLayout(button_row([heading], [self.refresh_button]))
 
         self.table = make_table(
             [
@@ -117,10 +114,7 @@ class RefundsPage(QWidget):
         self.approver.setObjectName("refunds-approver")
         grid.addWidget(QLabel(self.tr("Supervisor")), 3, 0)
         grid.addWidget(self.approver, 3, 1)
-        self.pin = QLineEdit()
-        self.pin.setObjectName("refunds-pin")
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setMaxLength(8)
+        self.pin = pin_edit("refunds-pin")
         grid.addWidget(QLabel(self.tr("PIN")), 3, 2)
         grid.addWidget(self.pin, 3, 3)
         buttons = QHBoxLayout()
@@ -139,9 +133,7 @@ class RefundsPage(QWidget):
         grid.setColumnStretch(3, 1)
         layout.addWidget(box)
 
-        recent_heading = QLabel(self.tr("Recent refunds"))
-        recent_heading.setProperty("role", "heading")
-        layout.addWidget(recent_heading)
+        layout.addWidget(heading_label(self.tr("Recent refunds")))
         self.refund_table = make_table(
             [self.tr("When"), self.tr("Amount"), self.tr("How"), self.tr("Reason")],
             "refunds-recent",
@@ -160,13 +152,7 @@ class RefundsPage(QWidget):
         self.refresh()
 
     def _show_users(self, users: list[Any]) -> None:
-        self.approver.clear()
-        for user in users:
-            if user.active:
-                self.approver.addItem(user.name, user.id)
-        index = self.approver.findData(self._current_user_id())
-        if index >= 0:
-            self.approver.setCurrentIndex(index)
+        fill_deciders(self.approver, users, self._current_user_id())
 
     def refresh(self) -> None:
         self.refresh_button.setEnabled(False)

@@ -35,6 +35,7 @@ from pos_app.ui.supervisor.common import (
     write_text,
 )
 from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.widgets.page_parts import heading_label
 
 
 class ReportsPage(QWidget):
@@ -64,9 +65,7 @@ class ReportsPage(QWidget):
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        heading = QLabel(self.tr("Reports"))
-        heading.setProperty("role", "heading")
-        top.addWidget(heading)
+        top.addWidget(heading_label(self.tr("Reports")))
         top.addSpacing(16)
         today = shop_today(timezone)
         self.since = QDateEdit(today.addDays(-6))

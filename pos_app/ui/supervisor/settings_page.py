@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -25,6 +24,8 @@ from pos_app.services.admin import PROVIDERS, AdminService, PairingOutcome
 from pos_app.services.shop import ShopSettings
 from pos_app.ui.supervisor.common import error_text, message_label, show_message, submit
 from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.widgets.page_parts import heading_label
+from pos_app.ui.widgets.staff_fields import language_combo
 
 
 class SettingsPage(QWidget):
@@ -54,9 +55,7 @@ class SettingsPage(QWidget):
         scroll.setWidgetResizable(True)
         body = QWidget()
         layout = QVBoxLayout(body)
-        heading = QLabel(self.tr("Settings"))
-        heading.setProperty("role", "heading")
-        layout.addWidget(heading)
+        layout.addWidget(heading_label(self.tr("Settings")))
 
         columns = QHBoxLayout()
         shop = QGroupBox(self.tr("Shop and receipts"))
@@ -77,10 +76,7 @@ class SettingsPage(QWidget):
         self.footer.setObjectName("settings-footer")
         self.footer.setFixedHeight(60)
         form.addRow(self.tr("Receipt footer"), self.footer)
-        self.language = QComboBox()
-        self.language.setObjectName("settings-language")
-        self.language.addItem("English", "en")
-        self.language.addItem("Kiswahili", "sw")
+        self.language = language_combo("settings-language")
         form.addRow(self.tr("Shop language"), self.language)
         columns.addWidget(shop)
 

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -28,14 +27,8 @@ from pos_app.ui.supervisor.common import (
     submit,
 )
 from pos_app.ui.tasks import TaskRunner
-
-
-def _pin_edit(name: str) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setMaxLength(8)
-    return edit
+from pos_app.ui.widgets.page_parts import heading_label
+from pos_app.ui.widgets.staff_fields import language_combo, pin_edit
 
 
 class UsersPage(QWidget):
@@ -54,9 +47,7 @@ class UsersPage(QWidget):
         self.users: list[Any] = []
 
         layout = QVBoxLayout(self)
-        heading = QLabel(self.tr("Staff"))
-        heading.setProperty("role", "heading")
-        layout.addWidget(heading)
+        layout.addWidget(heading_label(self.tr("Staff")))
         self.table = make_table(
             [self.tr("Name"), self.tr("Role"), self.tr("Status"), self.tr("Language")],
             "users-table",
@@ -74,12 +65,9 @@ class UsersPage(QWidget):
         self.role.addItem(self.tr("Cashier"), "cashier")
         self.role.addItem(self.tr("Supervisor"), "supervisor")
         form.addRow(self.tr("Role"), self.role)
-        self.language = QComboBox()
-        self.language.setObjectName("users-language")
-        self.language.addItem("English", "en")
-        self.language.addItem("Kiswahili", "sw")
+        self.language = language_combo("users-language")
         form.addRow(self.tr("Language"), self.language)
-        self.new_pin = _pin_edit("users-new-pin")
+        self.new_pin = pin_edit("users-new-pin")
         form.addRow(self.tr("PIN (4-8 digits)"), self.new_pin)
         self.add_button = QPushButton(self.tr("Add"))
         self.add_button.setObjectName("users-add")
@@ -89,16 +77,13 @@ class UsersPage(QWidget):
 
         chosen = QGroupBox(self.tr("The person picked in the list"))
         form2 = QFormLayout(chosen)
-        self.reset_pin = _pin_edit("users-reset-pin")
+        self.reset_pin = pin_edit("users-reset-pin")
         form2.addRow(self.tr("New PIN"), self.reset_pin)
         self.reset_button = QPushButton(self.tr("Reset PIN"))
         self.reset_button.setObjectName("users-reset")
         form2.addRow(self.reset_button)
         language_row = QHBoxLayout()
-        self.user_language = QComboBox()
-        self.user_language.setObjectName("users-user-language")
-        self.user_language.addItem("English", "en")
-        self.user_language.addItem("Kiswahili", "sw")
+        self.user_language = language_combo("users-user-language")
         self.language_button = QPushButton(self.tr("Set language"))
         self.language_button.setObjectName("users-set-language")
         language_row.addWidget(self.user_language, 1)
@@ -169,9 +154,8 @@ class UsersPage(QWidget):
         self.name.clear()
 
     def reset(self) -> None:
-        user_id = selected_key(self.table)
+        user_id = self._picked()
         if user_id is None:
-            show_message(self.message, self.tr("Pick a person in the list first."), ok=False)
             return
         self._run(
             self._service.reset_pin,
@@ -183,9 +167,8 @@ class UsersPage(QWidget):
         self.reset_pin.clear()
 
     def set_language(self) -> None:
-        user_id = selected_key(self.table)
+        user_id = self._picked()
         if user_id is None:
-            show_message(self.message, self.tr("Pick a person in the list first."), ok=False)
             return
         self._run(
             self._service.set_language,
@@ -196,9 +179,8 @@ class UsersPage(QWidget):
         )
 
     def set_active(self, active: bool) -> None:
-        user_id = selected_key(self.table)
+        user_id = self._picked()
         if user_id is None:
-            show_message(self.message, self.tr("Pick a person in the list first."), ok=False)
             return
         self._run(
             self._service.set_active,
@@ -209,6 +191,12 @@ class UsersPage(QWidget):
             if active
             else self.tr("Deactivated: they can no longer sign in."),
         )
+
+    def _picked(self) -> str | None:
+        user_id: str | None = selected_key(self.table)
+        if user_id is None:
+            show_message(self.message, self.tr("Pick a person in the list first."), ok=False)
+        return user_id
 
     def _failed(self, error: BaseException) -> None:
         show_message(self.message, error_text(error), ok=False)
