@@ -271,6 +271,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per job run is noise
+    # httpx logs every URL at INFO; in demo mode those include the shop's secret callback token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = TillSettings(data_dir=args.data_dir) if args.data_dir else TillSettings()
     app = create_application([sys.argv[0]])
     translations = Translations(app)
