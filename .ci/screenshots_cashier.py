@@ -34,6 +34,7 @@ from pos_app.store.db import open_ledger  # noqa: E402
 from pos_app.ui.application import Translations, create_application  # noqa: E402
 from pos_app.ui.cashier.catalogue_page import CataloguePage  # noqa: E402
 from pos_app.ui.cashier.cod_page import CodPage  # noqa: E402
+from pos_app.ui.cashier.cod_settle_dialog import CodSettleDialog  # noqa: E402
 from pos_app.ui.cashier.pages import cashier_pages  # noqa: E402
 from pos_app.ui.cashier.receipt_dialog import ReceiptDialog  # noqa: E402
 from pos_app.ui.cashier.sale_page import SalePage  # noqa: E402
@@ -291,6 +292,16 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
     cod_page.refresh()
     wait_until(lambda: cod_page.table.rowCount() == 2)
     grab(window, "cod-list", lang)
+    # the rider brings the cash: who collected it goes on the receipt
+    settling = CodSettleDialog(ctx, cod_page.orders[0], window)
+    settling.collected_by.setText("Otieno (boda boda)")
+    grab(settling, "cod-settle", lang)
+    settling._save()
+    wait_until(lambda: settling.payment is not None)
+    cod_receipt = ReceiptDialog(ctx, settling.payment.order_id)
+    wait_until(lambda: cod_receipt.data is not None)
+    grab(cod_receipt, "receipt-cod", lang)
+    cod_receipt.close()
 
     # --- the receipt of the STK sale, and the offline sale screen ---------------------------------
     orders = services.orders.recent_orders(20)

@@ -243,9 +243,14 @@ class Counter:
             )
         return result
 
-    def settle_cod(self, payment_id: str, collected: Money) -> PaymentView:
-        """The signed-in user received `collected` from the rider (a different sum is flagged)."""
-        return self.payments.settle_cod(payment_id, collected, actor_id=self.user_id)
+    def settle_cod(
+        self, payment_id: str, collected: Money, collected_by: str | None = None
+    ) -> PaymentView:
+        """The signed-in user received `collected`, brought by `collected_by` (e.g. the rider;
+        optional); a different sum is flagged."""
+        return self.payments.settle_cod(
+            payment_id, collected, actor_id=self.user_id, collected_by=collected_by
+        )
 
     def cancel_cod(self, payment_id: str, reason: str) -> PaymentView:
         if not reason.strip():

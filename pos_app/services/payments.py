@@ -49,6 +49,7 @@ from pos_app.core.risk import RiskAssessment, single
 from pos_app.services import customers, orders, risk
 from pos_app.services.customers import CustomerDetails
 from pos_app.services.payment_base import (
+    COLLECTED_BY,
     RECEIPT,
     CashSale,
     PaymentView,
@@ -68,6 +69,7 @@ from pos_app.store.schema import NEEDS_ATTENTION, inbox, payments, proofs, refun
 __all__ = ["ApplyOutcome", "CashSale", "PaymentService", "PaymentView", "ProofView"]
 
 MAX_PROOF_IMAGE_BYTES: Final = 5 * 1024 * 1024
+COLLECTOR_LENGTH: Final = 80  # a name, not a story
 
 
 class PaymentService(ProviderOutcomes):
@@ -669,20 +671,43 @@ class PaymentService(ProviderOutcomes):
             created_by=created_by,
         )
 
-    def settle_cod(self, payment_id: str, collected: Money, *, actor_id: str | None) -> PaymentView:
-        """The rider brought the cash. A different amount is flagged, never taken as paid."""
+    def settle_cod(
+        self,
+        payment_id: str,
+        collected: Money,
+        *,
+        actor_id: str | None,
+        collected_by: str | None = None,
+    ) -> PaymentView:
+        """The rider brought the cash. A different amount is flagged, never taken as paid.
+        `collected_by` (who brought it, e.g. the rider's name) is optional and stored
+        encrypted; the signed-in user (`actor_id`) is the one who received it."""
         collected.require_positive("The cash collected")
+        by = " ".join((collected_by or "").split())
+        if len(by) > COLLECTOR_LENGTH:
+            raise InvalidInput(
+                f"The name of who collected the cash is at most {COLLECTOR_LENGTH} characters."
+            )
         with ledger_change(self._ledger, self._bus, actor_id) as change:
             row = load_payment(change.conn, payment_id)
             if row.method != PaymentMethod.CASH_ON_DELIVERY:
                 raise PaymentError("Only a cash-on-delivery payment is settled this way.")
             transition(row.status, S.SUCCEEDED)
             expected = Money(row.amount_minor, row.currency)
+            collector = (
+                {"collected_by_ct": self._cipher.encrypt(by, "payments", COLLECTED_BY, row.id)}
+                if by
+                else {}
+            )
             if collected.currency != expected.currency or collected.minor != expected.minor:
                 change.conn.execute(
                     update(payments)
                     .where(payments.c.id == row.id)
-                    .values(paid_amount_minor=collected.minor, paid_currency=collected.currency)
+                    .values(
+                        paid_amount_minor=collected.minor,
+                        paid_currency=collected.currency,
+                        **collector,
+                    )
                 )
                 change.record(
                     "payment.cod_mismatch",
@@ -692,6 +717,7 @@ class PaymentService(ProviderOutcomes):
                         "expected_minor": expected.minor,
                         "collected_minor": collected.minor,
                         "collected_currency": collected.currency,
+                        "collector_named": bool(by),
                     },
                     payload={
                         "payment_id": row.id,
@@ -713,12 +739,14 @@ class PaymentService(ProviderOutcomes):
                     S.SUCCEEDED,
                     paid_amount_minor=collected.minor,
                     paid_currency=collected.currency,
+                    **collector,
                 )
                 change.record(
                     "payment.cod_settled",
                     entity="payment",
                     entity_id=row.id,
-                    details=audit_summary(row, new.value),
+                    # the name itself is personal data: the audit says only that one was given
+                    details={**audit_summary(row, new.value), "collector_named": bool(by)},
                     payload={"payment_id": row.id, "status": new.value},
                 )
             view = payment_view(load_payment(change.conn, payment_id), self._cipher)

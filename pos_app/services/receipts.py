@@ -37,6 +37,7 @@ class ReceiptPayment:
     tendered: Money | None = None
     change: Money | None = None
     test_mode: bool = False
+    collected_by: str | None = None  # who brought the cash of a cash-on-delivery order
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ def build_receipt(
                 tendered=p.tendered,
                 change=p.change,
                 test_mode=p.test_mode,
+                collected_by=p.collected_by,
             )
             for p in shown
         ),

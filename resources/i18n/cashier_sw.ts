@@ -344,6 +344,40 @@
     </message>
 </context>
 <context>
+    <name>CodSettleDialog</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="32"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="49"/>
+        <source>Cash received</source>
+        <translation>Pesa iliyopokelewa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="39"/>
+        <source>Sale %1, expected %2.</source>
+        <translation>Mauzo %1, yanatarajiwa %2.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="53"/>
+        <source>e.g. the rider&apos;s name (optional)</source>
+        <translation>mf. jina la mpeleka mzigo (si lazima)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="54"/>
+        <source>Collected by</source>
+        <translation>Imeletwa na</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="62"/>
+        <source>Back</source>
+        <translation>Rudi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="65"/>
+        <source>Record the cash</source>
+        <translation>Weka pesa iliyopokelewa</translation>
+    </message>
+</context>
+<context>
     <name>CustomLineDialog</name>
     <message>
         <location filename="../../pos_app/ui/cashier/custom_line.py" line="23"/>
@@ -802,16 +836,21 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/receipts/render.py" line="149"/>
+        <source>Collected by</source>
+        <translation>Imeletwa na</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="156"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="154"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="161"/>
         <source>TEST MODE</source>
         <translation>HALI YA MAJARIBIO</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="156"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="163"/>
         <source>Thank you for shopping with us!</source>
         <translation>Asante kwa kununua kwetu!</translation>
     </message>
@@ -1484,109 +1523,109 @@
         <translation>Namba ya risiti ya M-Pesa, au bandika SMS:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="105"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="106"/>
         <source>Use paybill / till</source>
         <translation>Tumia paybill / till</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="107"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="108"/>
         <source>Cancel prompt</source>
         <translation>Ghairi ombi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="108"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="109"/>
         <source>Check status</source>
         <translation>Angalia hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="109"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="110"/>
         <source>Try again</source>
         <translation>Jaribu tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="110"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="210"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="111"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="233"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="111"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="112"/>
         <source>Send prompt</source>
         <translation>Tuma ombi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="113"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="115"/>
         <source>Record payment</source>
         <translation>Hifadhi malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="129"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="137"/>
         <source>Offline: the prompt cannot be sent. Use the paybill.</source>
         <translation>Nje ya mtandao: ombi haliwezi kutumwa. Tumia paybill.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="149"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="285"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="163"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="316"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="155"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="169"/>
         <source>Type the number, e.g. 0712 345 678.</source>
         <translation>Andika namba, mf. 0712 345 678.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="159"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="173"/>
         <source>Not a mobile number of this country yet.</source>
         <translation>Bado si namba ya simu ya nchi hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="163"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="177"/>
         <source>✓ Valid number</source>
         <translation>✓ Namba sahihi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="201"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="222"/>
         <source>Paid %1. M-Pesa receipt %2.</source>
         <translation>Imelipwa %1. Risiti ya M-Pesa %2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="237"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="260"/>
         <source>Choose another tender</source>
         <translation>Chagua njia nyingine ya kulipa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="256"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="283"/>
         <source>Asking the provider…</source>
         <translation>Inamuuliza mtoa huduma…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="279"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="310"/>
         <source>Cancel the prompt first, so the customer cannot pay twice.</source>
         <translation>Ghairi ombi kwanza, ili mteja asilipe mara mbili.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="293"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="325"/>
         <source>Paybill number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya paybill: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="294"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="327"/>
         <source>Account number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya akaunti: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="297"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="330"/>
         <source>or Buy Goods till: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>au till ya Lipa kwa M-Pesa: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="299"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="332"/>
         <source>No paybill or till number is set: ask the supervisor.</source>
         <translation>Hakuna namba ya paybill au till iliyowekwa: muulize msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="300"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="333"/>
         <source>Amount: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Kiasi: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>

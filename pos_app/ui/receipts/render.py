@@ -143,6 +143,13 @@ def receipt_html(data: ReceiptData) -> str:
             parts.append(
                 _row("  " + QCoreApplication.translate("Receipt", "Ref."), payment.reference)
             )
+        if payment.collected_by:
+            parts.append(
+                _row(
+                    "  " + QCoreApplication.translate("Receipt", "Collected by"),
+                    payment.collected_by,
+                )
+            )
         if payment.status not in ("succeeded", "verified"):
             parts.append(
                 _row(

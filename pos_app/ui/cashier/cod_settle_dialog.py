@@ -1,0 +1,101 @@
+"""Settling a cash-on-delivery order: the cash received and, optionally, who brought it (the
+rider). The signed-in cashier is recorded as the one who received it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.core.errors import DukaError
+from pos_app.core.money import Money
+from pos_app.services.payments import COLLECTOR_LENGTH
+from pos_app.ui.context import AppContext
+from pos_app.ui.widgets.alive import if_alive
+
+
+class CodSettleDialog(QDialog):
+    """Takes a `CodOrder` (pos_app.services.counter); accepted once the ledger has the cash."""
+
+    def __init__(self, ctx: AppContext, cod: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cod-settle-dialog")
+        self.setWindowTitle(self.tr("Cash received"))
+        self.setMinimumWidth(480)
+        self.ctx = ctx
+        self.cod = cod
+        self.payment: Any = None
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            self.tr("Sale %1, expected %2.")
+            .replace("%1", cod.order_id[:8].upper())
+            .replace("%2", cod.amount.format())
+        )
+        intro.setProperty("role", "heading")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.amount = QLineEdit(cod.amount.format(with_code=False).replace(",", ""))
+        self.amount.setObjectName("cod-settle-amount")
+        form.addRow(self.tr("Cash received"), self.amount)
+        self.collected_by = QLineEdit()
+        self.collected_by.setObjectName("cod-settle-by")
+        self.collected_by.setMaxLength(COLLECTOR_LENGTH)
+        self.collected_by.setPlaceholderText(self.tr("e.g. the rider's name (optional)"))
+        form.addRow(self.tr("Collected by"), self.collected_by)
+        layout.addLayout(form)
+        self.message = QLabel()
+        self.message.setObjectName("cod-settle-message")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        back = QPushButton(self.tr("Back"))
+        back.clicked.connect(self.reject)
+        buttons.addWidget(back)
+        self.save = QPushButton(self.tr("Record the cash"))
+        self.save.setObjectName("cod-settle-save")
+        self.save.setProperty("role", "primary")
+        self.save.clicked.connect(self._save)
+        buttons.addWidget(self.save)
+        layout.addLayout(buttons)
+        self.amount.returnPressed.connect(self.collected_by.setFocus)
+        self.collected_by.returnPressed.connect(self._save)
+        self.amount.setFocus()
+        self.amount.selectAll()
+
+    def _save(self) -> None:
+        if not self.save.isEnabled():
+            return  # the first click is still being recorded: never settle twice
+        try:
+            collected = Money.parse(self.amount.text(), self.cod.amount.currency)
+        except DukaError as error:
+            self.message.setText(error.message)
+            return
+        self.save.setEnabled(False)
+        self.message.setText("")
+        self.ctx.tasks.submit(
+            self.ctx.counter.settle_cod,
+            self.cod.payment_id,
+            collected,
+            self.collected_by.text().strip() or None,
+            on_done=if_alive(self, self._settled),
+            on_error=if_alive(self, self._failed),
+        )
+
+    def _settled(self, payment: Any) -> None:
+        self.payment = payment
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.save.setEnabled(True)
+        self.message.setText(error.message if isinstance(error, DukaError) else str(error))
