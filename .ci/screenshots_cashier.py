@@ -27,8 +27,10 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from pos_app.app import apply_setup, build_context  # noqa: E402
 from pos_app.config import TillSettings  # noqa: E402
 from pos_app.core.money import Money  # noqa: E402
+from pos_app.core.orders import OrderLine  # noqa: E402
 from pos_app.services import build_services  # noqa: E402
 from pos_app.services.gateway import PaystackLinkStarted, StkStarted  # noqa: E402
+from pos_app.services.refunds import RefundService  # noqa: E402
 from pos_app.store import state  # noqa: E402
 from pos_app.store.db import open_ledger  # noqa: E402
 from pos_app.ui.application import Translations, create_application  # noqa: E402
@@ -69,7 +71,9 @@ class DemoGateway:
     def request_status_check(self, payment_id: str) -> None:
         return None
 
-    def refund_paystack(self, payment_id: str, amount: Money, reason: str) -> None:
+    def refund_paystack(
+        self, payment_id: str, amount: Money, reason: str, *, refund_id: str
+    ) -> None:
         return None
 
     def set_test_mode(self, provider: str, enabled: bool) -> None:
@@ -321,6 +325,18 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
     sale._new_sale()
     gateway.online = True
     ctx.status.update(online=True)
+
+    # --- a supervisor refunds part of one cash sale and voids another (Z report lines) ---------
+    refunds = RefundService(services.ledger, services.bus, services.payments, services.users)
+    refund_of, void_of = (
+        services.payments.record_cash_sale(
+            services.orders.draft([OrderLine(name, Money(price, "KES"))]),
+            Money(price, "KES"), cashier_id=cashier.id)
+        for name, price in (("Sukari 2kg", 36000), ("Mchele 5kg", 95000))
+    )
+    refunds.refund(refund_of.payment_id, Money(5000, "KES"), "Torn bag",
+                   supervisor_id=supervisor.id, pin="2468")
+    refunds.void_sale(void_of.order_id, "Rang up twice", supervisor_id=supervisor.id, pin="2468")
 
     # --- close the shift with a variance: the Z report -----------------------------------------
     window.show_page("shift")

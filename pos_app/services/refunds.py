@@ -50,6 +50,7 @@ __all__ = [
     "RefundTooLarge",
     "ReversalCodeMissing",
     "shift_refunds",
+    "shift_voids",
 ]
 
 S = PaymentStatus
@@ -97,17 +98,27 @@ class RefundRow:
     status: str = DONE  # "pending" while Paystack has not answered, "failed" if it refused
 
 
-def shift_refunds(conn: Connection, shift_id: str) -> dict[str, int]:
-    """Minor units given back per refund method for the sales of one shift (for the Z report).
-
-    The cash drawer holds less by the `cash_drawer` total."""
+def shift_refunds(conn: Connection, shift_id: str) -> dict[str, tuple[int, int]]:
+    """(count, minor units) of the refunds given back per payment method, for the sales of
+    one shift (for the Z report). Asked-for refunds count once Paystack has made them."""
     rows = conn.execute(
-        select(refunds.c.method, func.sum(refunds.c.amount_minor))
+        select(payments.c.method, func.count(), func.sum(refunds.c.amount_minor))
         .select_from(refunds.join(payments).join(orders))
         .where(orders.c.shift_id == shift_id, refunds.c.status == DONE)
-        .group_by(refunds.c.method)
+        .group_by(payments.c.method)
     )
-    return {str(method): int(total) for method, total in rows}
+    return {str(method): (int(n), int(total)) for method, n, total in rows}
+
+
+def shift_voids(conn: Connection, shift_id: str) -> dict[str, tuple[int, int]]:
+    """(count, minor units) of the payments voided per payment method in one shift's sales."""
+    rows = conn.execute(
+        select(payments.c.method, func.count(), func.sum(payments.c.amount_minor))
+        .select_from(payments.join(orders))
+        .where(orders.c.shift_id == shift_id, payments.c.status == S.VOIDED.value)
+        .group_by(payments.c.method)
+    )
+    return {str(method): (int(n), int(total)) for method, n, total in rows}
 
 
 class RefundService:

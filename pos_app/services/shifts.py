@@ -1,4 +1,5 @@
-"""Shifts: open with a float, cash in / out, close with counted amounts -> Z report."""
+"""Shifts: open with a float, cash in / out, close with counted amounts -> Z report (with the
+refunds and voids of the shift's sales on their own lines)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pos_app.core.money import Money
 from pos_app.core.payments import PAID_STATUSES
 from pos_app.core.shifts import z_report
 from pos_app.services.bus import EventBus
+from pos_app.services.refunds import shift_refunds, shift_voids
 from pos_app.services.shop import load_settings
 from pos_app.services.unit import ledger_change
 from pos_app.services.users import require_role
@@ -58,6 +60,22 @@ def _movements(conn: Connection, shift_id: str, direction: str, code: str) -> Mo
         )
     ).scalar_one()
     return Money(int(total), code)
+
+
+def refunds_and_voids(conn: Connection, shift_id: str) -> dict[str, dict[str, int]]:
+    """Per payment method with any: what was refunded and voided of the shift's sales (the
+    expected takings are already net of both; these lines say why)."""
+    given_back = shift_refunds(conn, shift_id)
+    voided = shift_voids(conn, shift_id)
+    return {
+        method: {
+            "refunds_count": given_back.get(method, (0, 0))[0],
+            "refunds_minor": given_back.get(method, (0, 0))[1],
+            "voids_count": voided.get(method, (0, 0))[0],
+            "voids_minor": voided.get(method, (0, 0))[1],
+        }
+        for method in sorted(set(given_back) | set(voided))
+    }
 
 
 def takings(conn: Connection, shift_id: str, code: str) -> dict[str, Money]:
@@ -194,6 +212,7 @@ class ShiftService:
                 "opened_at": row.opened_at.isoformat(),
                 "closed_at": now.isoformat(),
                 "closed_by": user_id,
+                "refunds_and_voids": refunds_and_voids(conn, shift_id),
             }
             conn.execute(
                 update(shifts)

@@ -19,7 +19,7 @@
         <translation>Duka POS haiwezi kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="281"/>
+        <location filename="../../pos_app/app.py" line="283"/>
         <source>Opening the till&apos;s ledger…</source>
         <translation>Inafungua daftari la mauzo…</translation>
     </message>
@@ -1293,166 +1293,201 @@
 <context>
     <name>ShiftPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="85"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="53"/>
         <source>Open a shift</source>
         <translation>Fungua zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="89"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="57"/>
         <source>Cash float in the drawer</source>
         <translation>Pesa ya kuanzia kwenye droo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="90"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="58"/>
         <source>Open shift</source>
         <translation>Fungua zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="97"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="65"/>
         <source>Cash in / cash out</source>
         <translation>Weka pesa / toa pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="101"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="69"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="104"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="72"/>
         <source>e.g. change from the bank, paid the supplier</source>
         <translation>mf. chenji kutoka benki, malipo kwa msambazaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="105"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="73"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="107"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="156"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="75"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="124"/>
         <source>Cash in</source>
         <translation>Weka pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="110"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="157"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="78"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="125"/>
         <source>Cash out</source>
         <translation>Toa pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="118"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="86"/>
         <source>Close the shift</source>
         <translation>Funga zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="121"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="198"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="89"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
         <source>Close shift and print Z report</source>
         <translation>Funga zamu na uchapishe ripoti ya Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="139"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="107"/>
         <source>Lock till</source>
         <translation>Funga mashine</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="143"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="111"/>
         <source>Sign out</source>
         <translation>Toka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="156"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="124"/>
         <source>Opening float</source>
         <translation>Pesa ya kuanzia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="157"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="125"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="158"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
         <source>Expected</source>
         <translation>Inayotarajiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="158"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
         <source>Counted</source>
         <translation>Iliyohesabiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="159"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="127"/>
         <source>Variance</source>
         <translation>Tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="159"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="127"/>
         <source>Total variance</source>
         <translation>Jumla ya tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="128"/>
+        <source>Expected amounts are net of the refunds and voids below.</source>
+        <translation>Kiasi kinachotarajiwa tayari kimeondoa marejesho na ubatilishaji ulio hapa chini.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="129"/>
+        <source>Refunds and voids</source>
+        <translation>Marejesho na ubatilishaji</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="130"/>
+        <source>No refunds or voids in this shift.</source>
+        <translation>Hakuna marejesho wala ubatilishaji katika zamu hii.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="131"/>
+        <source>Refunds</source>
+        <translation>Marejesho</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="131"/>
+        <source>Refunded</source>
+        <translation>Kilichorejeshwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="132"/>
+        <source>Voids</source>
+        <translation>Ubatilishaji</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="132"/>
+        <source>Voided</source>
+        <translation>Kilichobatilishwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="145"/>
         <source>No shift is open: count the float and open one.</source>
         <translation>Hakuna zamu iliyo wazi: hesabu pesa ya kuanzia na ufungue zamu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="174"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="147"/>
         <source>Shift open since %1, float %2</source>
         <translation>Zamu iko wazi tangu %1, pesa ya kuanzia %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="194"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="167"/>
         <source>expected %1</source>
         <translation>inatarajiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="195"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="168"/>
         <source>Counted: %1</source>
         <translation>Iliyohesabiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="208"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="181"/>
         <source>Type the float (0 if the drawer is empty).</source>
         <translation>Andika pesa ya kuanzia (0 kama droo ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="216"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="189"/>
         <source>Shift opened.</source>
         <translation>Zamu imefunguliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="224"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="197"/>
         <source>Type an amount above zero.</source>
         <translation>Andika kiasi kikubwa kuliko sifuri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="227"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="200"/>
         <source>Say why the cash goes in or out.</source>
         <translation>Eleza kwa nini pesa inawekwa au kutolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="238"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="211"/>
         <source>Cash in: %1</source>
         <translation>Pesa iliyowekwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="238"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="211"/>
         <source>Cash out: %1</source>
         <translation>Pesa iliyotolewa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="249"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="222"/>
         <source>Count every method (type 0 for none): %1 is empty.</source>
         <translation>Hesabu kila njia (andika 0 kama hakuna): %1 iko tupu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="273"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="290"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="246"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="263"/>
         <source>Z report</source>
         <translation>Ripoti ya Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="279"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="252"/>
         <source>Shift closed. Variance %1. Z report saved to %2</source>
         <translation>Zamu imefungwa. Tofauti %1. Ripoti ya Z imehifadhiwa %2</translation>
     </message>

@@ -42,7 +42,7 @@ from pos_app.services.refund_requests import (
 )
 from pos_app.services.supervisor_desk import DEMO_PINS, DemoIds, SupervisorDesk, seed_demo
 from pos_app.store.db import open_ledger
-from pos_app.store.schema import audit_log, outbox, payments, proofs, refunds
+from pos_app.store.schema import audit_log, outbox, payments, proofs, refunds, shifts
 
 SUP_PIN = DEMO_PINS["Amina Wanjiru"]
 CASHIER_PIN = DEMO_PINS["Otieno Kamau"]
@@ -708,3 +708,34 @@ def test_the_sync_engine_retries_pending_refunds(desk, ids):
         assert job.func.__qualname__ == "PaystackRefunds.retry_pending"
     finally:
         engine.stop()
+
+
+def test_z_report_shows_refunds_and_voids_per_method(desk, ids, gateway):
+    voided = desk.payments.get_payment(ids.cash_payments[1])
+    desk.refunds.void_sale(
+        voided.order_id, "Rang up twice", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+    )
+    card = _paid_online(desk, ids, PaymentMethod.PAYSTACK_LINK, "PSK70707")
+    desk.refunds.refund(
+        card, Money(200_000, "KES"), "Wrong size", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+    )
+    gateway.unreachable = True  # asked for, not made: not on the report
+    with pytest.raises(RefundPending):
+        desk.refunds.refund(
+            card, Money(100_000, "KES"), "Late", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+        )
+    seq = last_seq(desk)
+    z = desk.shifts.close_shift(ids.shift_id, {}, user_id=ids.cashier.id)
+    assert z["refunds_and_voids"] == {
+        "cash": {"refunds_count": 1, "refunds_minor": 8_000, "voids_count": 1,
+                 "voids_minor": voided.amount.minor},
+        "paystack_link": {"refunds_count": 1, "refunds_minor": 200_000, "voids_count": 0,
+                          "voids_minor": 0},
+    }  # fmt: skip
+    assert z["methods"]["paystack_link"]["expected_minor"] == 300_000  # net, as before
+    assert actions_since(desk, seq) == ["shift.closed"]
+    with desk.ledger.read() as conn:
+        stored = conn.execute(
+            select(shifts.c.z_report).where(shifts.c.id == ids.shift_id)
+        ).scalar_one()
+    assert stored["refunds_and_voids"] == z["refunds_and_voids"]

@@ -1,9 +1,9 @@
 """The shift: open with a float, cash in / out with a reason, close with the counted cash and
-the Z report (expected vs counted per method, the variance), printed and saved as PDF."""
+the Z report (expected vs counted per method, the variance, the refunds and voids), printed
+and saved as PDF."""
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
@@ -27,41 +27,9 @@ from pos_app.core.money import Money
 from pos_app.services.counter import UnsyncedEvents
 from pos_app.ui.context import AppContext
 from pos_app.ui.receipts.render import method_label
+from pos_app.ui.receipts.z_report import z_report_html
 from pos_app.ui.widgets.money_edit import MoneyEdit
 from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
-
-
-def z_report_html(report: dict[str, Any], shop_name: str, title: str, labels: dict[str, str]
-                  ) -> str:
-    code = report["currency"]
-
-    def money(minor: int) -> str:
-        return Money(minor, code).format(with_code=False)
-
-    rows = []
-    for method, row in report["methods"].items():
-        diff = row["difference_minor"]
-        colour = "#b02a37" if diff < 0 else ("#146c43" if diff > 0 else "#000")
-        rows.append(
-            f"<tr><td>{html.escape(method_label(method))}</td>"
-            f"<td align='right'>{money(row['expected_minor'])}</td>"
-            f"<td align='right'>{money(row['counted_minor'])}</td>"
-            f"<td align='right' style='color:{colour}'>{money(diff)}</td></tr>"
-        )
-    total = report["total_difference_minor"]
-    return (
-        f"<h2>{html.escape(shop_name)} — {html.escape(title)}</h2>"
-        f"<p>{html.escape(labels['float'])}: {money(report['opening_float_minor'])} {code}<br/>"
-        f"{html.escape(labels['in'])}: {money(report['cash_in_minor'])} · "
-        f"{html.escape(labels['out'])}: {money(report['cash_out_minor'])}</p>"
-        "<table width='100%' cellspacing='0' cellpadding='4' border='1'>"
-        f"<tr><th align='left'>{html.escape(labels['method'])}</th>"
-        f"<th align='right'>{html.escape(labels['expected'])}</th>"
-        f"<th align='right'>{html.escape(labels['counted'])}</th>"
-        f"<th align='right'>{html.escape(labels['variance'])}</th></tr>"
-        + "".join(rows)
-        + f"</table><p><b>{html.escape(labels['total'])}: {money(total)} {code}</b></p>"
-    )
 
 
 class ShiftPage(QWidget):
@@ -157,6 +125,11 @@ class ShiftPage(QWidget):
             "out": self.tr("Cash out"), "method": self.tr("Method"),
             "expected": self.tr("Expected"), "counted": self.tr("Counted"),
             "variance": self.tr("Variance"), "total": self.tr("Total variance"),
+            "net_note": self.tr("Expected amounts are net of the refunds and voids below."),
+            "given_back": self.tr("Refunds and voids"),
+            "none_given_back": self.tr("No refunds or voids in this shift."),
+            "refunds": self.tr("Refunds"), "refunded": self.tr("Refunded"),
+            "voids": self.tr("Voids"), "voided": self.tr("Voided"),
         }
 
     def refresh(self) -> None:

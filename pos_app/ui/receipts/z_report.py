@@ -1,0 +1,81 @@
+"""The Z report as HTML: one layout for the shift screen, the printer and the saved PDF.
+
+Expected amounts per method are net of refunds and voids; the refunds and voids of the
+shift's sales follow on their own lines (count and amount per method) so the difference is
+explained, not hidden. `labels` carries the screen's translated words.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+from pos_app.core.money import Money
+from pos_app.ui.receipts.render import method_label
+
+NEGATIVE = "#b02a37"
+POSITIVE = "#146c43"
+
+
+def z_report_html(
+    report: dict[str, Any], shop_name: str, title: str, labels: dict[str, str]
+) -> str:
+    code = report["currency"]
+
+    def money(minor: int) -> str:
+        return Money(minor, code).format(with_code=False)
+
+    def text(key: str) -> str:
+        return html.escape(labels[key])
+
+    rows = []
+    for method, row in report["methods"].items():
+        diff = row["difference_minor"]
+        colour = NEGATIVE if diff < 0 else (POSITIVE if diff > 0 else "#000")
+        rows.append(
+            f"<tr><td>{html.escape(method_label(method))}</td>"
+            f"<td align='right'>{money(row['expected_minor'])}</td>"
+            f"<td align='right'>{money(row['counted_minor'])}</td>"
+            f"<td align='right' style='color:{colour}'>{money(diff)}</td></tr>"
+        )
+    total = report["total_difference_minor"]
+    return (
+        f"<h2>{html.escape(shop_name)} — {html.escape(title)}</h2>"
+        f"<p>{text('float')}: {money(report['opening_float_minor'])} {code}<br/>"
+        f"{text('in')}: {money(report['cash_in_minor'])} · "
+        f"{text('out')}: {money(report['cash_out_minor'])}</p>"
+        "<table width='100%' cellspacing='0' cellpadding='4' border='1'>"
+        f"<tr><th align='left'>{text('method')}</th>"
+        f"<th align='right'>{text('expected')}</th>"
+        f"<th align='right'>{text('counted')}</th>"
+        f"<th align='right'>{text('variance')}</th></tr>"
+        + "".join(rows)
+        + f"</table><p><b>{text('total')}: {money(total)} {code}</b><br/>"
+        f"<i>{text('net_note')}</i></p>"
+        + _refunds_and_voids(report.get("refunds_and_voids") or {}, money, text)
+    )
+
+
+def _refunds_and_voids(
+    lines: dict[str, dict[str, int]], money: Callable[[int], str], text: Callable[[str], str]
+) -> str:
+    heading = f"<h3>{text('given_back')}</h3>"
+    if not lines:
+        return heading + f"<p>{text('none_given_back')}</p>"
+    rows = [
+        f"<tr><td>{html.escape(method_label(method))}</td>"
+        f"<td align='right'>{row['refunds_count']}</td>"
+        f"<td align='right' style='color:{NEGATIVE}'>{money(-row['refunds_minor'])}</td>"
+        f"<td align='right'>{row['voids_count']}</td>"
+        f"<td align='right' style='color:{NEGATIVE}'>{money(-row['voids_minor'])}</td></tr>"
+        for method, row in lines.items()
+    ]
+    return (
+        heading + "<table width='100%' cellspacing='0' cellpadding='4' border='1'>"
+        f"<tr><th align='left'>{text('method')}</th>"
+        f"<th align='right'>{text('refunds')}</th>"
+        f"<th align='right'>{text('refunded')}</th>"
+        f"<th align='right'>{text('voids')}</th>"
+        f"<th align='right'>{text('voided')}</th></tr>" + "".join(rows) + "</table>"
+    )

@@ -1,0 +1,93 @@
+"""The Z report on screen and in its PDF: refunds and voids of the shift's sales on their own
+lines per method (count and amount), over a real ledger file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pos_app.core.money import Money
+from pos_app.core.orders import OrderLine
+from pos_app.services.refunds import RefundService
+from pos_app.ui.receipts.z_report import z_report_html
+
+from .conftest import SUPERVISOR_PIN, Shop
+
+
+def kes(minor: int) -> Money:
+    return Money(minor, "KES")
+
+
+def cash_sale(shop: Shop, shift_id: str, minor: int) -> str:
+    sale = shop.services.payments.record_cash_sale(
+        shop.services.orders.draft([OrderLine("Unga", kes(minor))]),
+        kes(minor),
+        cashier_id=shop.cashier.id,
+        shift_id=shift_id,
+    )
+    return sale.payment_id
+
+
+def test_z_report_lists_refunds_and_voids(qtbot: Any, ctx: Any, shop: Shop) -> None:
+    from pos_app.ui.cashier.shift_page import ShiftPage
+
+    services = shop.services
+    shift = services.shifts.open_shift(shop.cashier.id, kes(100_000))
+    refunded = cash_sale(shop, shift.id, 25_000)
+    voided = cash_sale(shop, shift.id, 14_000)
+    cash_sale(shop, shift.id, 30_000)
+    refunds = RefundService(services.ledger, services.bus, services.payments, services.users)
+    refunds.refund(
+        refunded, kes(5_000), "Torn bag", supervisor_id=shop.supervisor.id, pin=SUPERVISOR_PIN
+    )
+    refunds.void_sale(
+        services.payments.get_payment(voided).order_id,
+        "Rang up twice",
+        supervisor_id=shop.supervisor.id,
+        pin=SUPERVISOR_PIN,
+    )
+    report = services.shifts.close_shift(shift.id, {"cash": kes(150_000)}, user_id=shop.cashier.id)
+    assert report["methods"]["cash"]["expected_minor"] == 100_000 + 25_000 - 5_000 + 30_000
+
+    page = ShiftPage(ctx)
+    qtbot.addWidget(page)
+    page._closed(report)
+    shown = page.report_view.toPlainText()
+    assert "Refunds and voids" in shown
+    assert "Expected amounts are net of the refunds and voids below." in shown
+    # Method | Refunds | Refunded | Voids | Voided, then the cash line
+    assert "Cash\n1\n-50.00\n1\n-140.00" in shown
+    assert page.pdf_path is not None and page.pdf_path.read_bytes()[:4] == b"%PDF"
+
+
+def test_z_report_without_refunds_or_voids_says_so() -> None:
+    report = {
+        "currency": "KES",
+        "opening_float_minor": 0,
+        "cash_in_minor": 0,
+        "cash_out_minor": 0,
+        "methods": {"cash": {"expected_minor": 100, "counted_minor": 100, "difference_minor": 0}},
+        "total_difference_minor": 0,
+    }  # a Z report saved before refunds and voids had lines of their own
+    labels = {
+        key: key.upper()
+        for key in [
+            "float",
+            "in",
+            "out",
+            "method",
+            "expected",
+            "counted",
+            "variance",
+            "total",
+            "net_note",
+            "given_back",
+            "none_given_back",
+            "refunds",
+            "refunded",
+            "voids",
+            "voided",
+        ]
+    }
+    text = z_report_html(report, "Duka", "Z", labels)
+    assert "<h3>GIVEN_BACK</h3><p>NONE_GIVEN_BACK</p>" in text
+    assert "REFUNDED" not in text
