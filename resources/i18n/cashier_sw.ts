@@ -257,88 +257,82 @@
 <context>
     <name>CodPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="24"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
         <source>Orders awaiting cash on delivery</source>
         <translation>Oda zinazosubiri malipo wakati wa kufikisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="26"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="33"/>
         <source>Sale</source>
         <translation>Mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="26"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="33"/>
         <source>Customer</source>
         <translation>Mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="26"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="33"/>
         <source>Phone</source>
         <translation>Simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="26"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="33"/>
         <source>Address</source>
         <translation>Anwani</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="27"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="34"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="38"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="34"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="41"/>
         <source>Cancel order…</source>
         <translation>Ghairi oda…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="38"/>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="81"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="45"/>
         <source>Cash received</source>
         <translation>Pesa iliyopokelewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="67"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="77"/>
         <source>No order is waiting for cash on delivery.</source>
         <translation>Hakuna oda inayosubiri malipo wakati wa kufikisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="72"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="84"/>
         <source>Choose an order first.</source>
         <translation>Chagua oda kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="82"/>
-        <source>Cash received for sale %1 (expected %2):</source>
-        <translation>Pesa iliyopokelewa kwa mauzo %1 (inatarajiwa %2):</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="94"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="93"/>
         <source>Settled.</source>
         <translation>Imelipwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="101"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="99"/>
         <source>Cancel order</source>
         <translation>Ghairi oda</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="102"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="100"/>
         <source>Why is this order cancelled?</source>
         <translation>Kwa nini oda hii inaghairiwa?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="106"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="104"/>
         <source>A cancelled order needs a reason.</source>
         <translation>Oda inayoghairiwa inahitaji sababu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="109"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="107"/>
         <source>Cancelled.</source>
         <translation>Imeghairiwa.</translation>
     </message>

@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtWidgets import QInputDialog, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pos_app.core.errors import DukaError
-from pos_app.core.money import Money
+from pos_app.ui.cashier.cod_settle_dialog import CodSettleDialog
 from pos_app.ui.context import AppContext
 from pos_app.ui.widgets.page_parts import button_row, heading_label
 from pos_app.ui.widgets.tables import ReadOnlyTable
@@ -42,6 +49,7 @@ class CodPage(QWidget):
         layout.addLayout(
             button_row([self.refresh_button], [self.cancel_button, self.settle_button])
         )
+        self._last_action = ""
         self.message = QLabel()
         self.message.setObjectName("cod-message")
         self.message.setWordWrap(True)
@@ -63,8 +71,12 @@ class CodPage(QWidget):
              cod.name, cod.phone, cod.address, cod.amount.format()]
             for cod in orders
         ])
+        # What the cashier just did stays in view; the empty-list hint comes after it.
+        notes = [self._last_action] if self._last_action else []
         if not orders:
-            self.message.setText(self.tr("No order is waiting for cash on delivery."))
+            notes.append(self.tr("No order is waiting for cash on delivery."))
+        self.message.setText(" ".join(notes))
+        self._last_action = ""
 
     def _selected(self) -> Any:
         row = self.table.picked_row()
@@ -77,22 +89,8 @@ class CodPage(QWidget):
         cod = self._selected()
         if cod is None:
             return
-        text, ok = QInputDialog.getText(
-            self, self.tr("Cash received"),
-            self.tr("Cash received for sale %1 (expected %2):").replace(
-                "%1", cod.order_id[:8].upper()).replace("%2", cod.amount.format()),
-            text=cod.amount.format(with_code=False).replace(",", ""),
-        )
-        if not ok:
-            return
-        try:
-            collected = Money.parse(text, cod.amount.currency)
-        except DukaError as error:
-            self.message.setText(error.message)
-            return
-        self.ctx.tasks.submit(self.ctx.counter.settle_cod, cod.payment_id, collected,
-                              on_done=lambda _: self._done(self.tr("Settled.")),
-                              on_error=self._failed)
+        if CodSettleDialog(self.ctx, cod, self).exec() == QDialog.DialogCode.Accepted:
+            self._done(self.tr("Settled."))
 
     def _cancel(self) -> None:
         cod = self._selected()
@@ -110,7 +108,7 @@ class CodPage(QWidget):
                               on_error=self._failed)
 
     def _done(self, text: str) -> None:
-        self.message.setText(text)
+        self._last_action = text
         self.refresh()
 
     def _failed(self, error: BaseException) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QPushButton
+from PySide6.QtWidgets import QLineEdit, QPushButton
 from sqlalchemy import select
 
 from pos_app.core.money import Money
@@ -68,6 +68,7 @@ def payments_of(shop: Shop, order_id: str) -> list[Any]:
 
 def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway, tmp_path: Path):
     from pos_app.ui.cashier.cod_page import CodPage
+    from pos_app.ui.cashier.cod_settle_dialog import CodSettleDialog
     from pos_app.ui.cashier.sale_page import SalePage
     from pos_app.ui.cashier.sales_page import SalesPage
     from pos_app.ui.cashier.shift_page import ShiftPage
@@ -209,16 +210,19 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
     assert name_cell is not None and name_cell.text() == "Wanjiku"
     cod_page.table.selectRow(0)
 
-    def accept_amount(dialog: Any) -> None:
-        assert isinstance(dialog, QInputDialog)
-        dialog.setTextValue("65")
-        dialog.accept()
+    def record_cash(dialog: Any) -> None:
+        assert isinstance(dialog, CodSettleDialog)
+        dialog.amount.setText("65")
+        dialog.collected_by.setText("Otieno (rider)")
+        dialog.save.click()
 
-    answer_next_modal(accept_amount)
+    answer_next_modal(record_cash)
     qtbot.mouseClick(cod_page.settle_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: cod_page.table.rowCount() == 0, timeout=5000)
+    assert cod_page.message.text().startswith("Settled.")
     [cod_payment] = payments_of(shop, cod_order)
     assert cod_payment.status == "succeeded"
+    assert cod_payment.collected_by == "Otieno (rider)"
 
     # --- evening: close with the counted cash 50 short; unsynced => supervisor overrides -------
     with qtbot.waitSignal(shift_page.close_fields_ready, timeout=5000):
