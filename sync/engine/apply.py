@@ -1,8 +1,9 @@
 """EventApplier: what one canonical payment event does to the ledger.
 
 It runs PaymentService.apply_provider_event inside the pull's transaction (so the effects, the
-inbox row and the cursor commit together) by handing the service a ledger whose write() is a
-savepoint of that transaction; the service's in-process events are held back until commit.
+inbox row and the cursor commit together): `transaction()` opens that transaction with
+pos_app.services.unit.one_transaction, whose ledger writes in savepoints of it and whose bus
+holds the service's in-process events back until the commit.
 C2B confirmations (no payment id) pay the open sale whose account reference and amount they
 carry; what matches nothing is kept in provider_events, where the supervisor's approvals queue
 matches it to typed receipt codes (ProviderEventService.matching: receipt code + amount).
@@ -14,11 +15,9 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
 
-from pos_app.core.events import DomainEvent
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderStatus
 from pos_app.core.payments import PaymentMethod
@@ -28,6 +27,7 @@ from pos_app.services.bus import EventBus
 from pos_app.services.counter import account_reference
 from pos_app.services.orders import amounts as order_amounts
 from pos_app.services.payments import ApplyOutcome, PaymentService
+from pos_app.services.unit import HeldBus, one_transaction
 from pos_app.store.db import Ledger
 from pos_app.store.schema import orders, payments
 from sync.protocol import CanonicalPaymentEvent, PaymentChannel, PaymentStatus
@@ -43,58 +43,27 @@ TARGET = {
 RECORDED = "recorded"  # kept in provider_events for a supervisor
 
 
-def joined(ledger: Ledger, conn: Connection) -> Ledger:
-    """`ledger` for services that must write inside the caller's open transaction `conn`."""
-    return _InTransaction(
-        ledger.engine, ledger.cipher, ledger.settings, ledger.key_store, conn=conn
-    )
-
-
-@dataclass
-class _InTransaction(Ledger):
-    """The ledger as seen from inside an open write transaction: writes are savepoints."""
-
-    conn: Connection | None = None
-
-    @contextmanager
-    def write(self) -> Iterator[Connection]:
-        assert self.conn is not None
-        with self.conn.begin_nested():
-            yield self.conn
-
-    @contextmanager
-    def read(self) -> Iterator[Connection]:
-        assert self.conn is not None
-        yield self.conn
-
-
-@dataclass
-class HeldBus(EventBus):
-    """Collects what the service publishes until the outer transaction commits."""
-
-    held: list[DomainEvent] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        super().__init__()
-
-    def publish(self, event: DomainEvent) -> None:
-        self.held.append(event)
-
-
 class EventApplier:
     def __init__(self, ledger: Ledger, bus: EventBus) -> None:
         self._ledger = ledger
         self._bus = bus
-        self._local = threading.local()
+        self._local = threading.local()  # the open transaction of this thread's pull
 
-    def _held(self) -> HeldBus:
-        held = getattr(self._local, "bus", None)
-        if held is None:
-            held = self._local.bus = HeldBus()
-        return held
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """The pull's one write transaction; what the applied events published reaches the
+        bus only after it commits (nothing of it if it rolls back)."""
+        with one_transaction(self._ledger, self._bus) as (joined, held):
+            assert isinstance(held, HeldBus)
+            with joined.write() as conn:
+                self._local.open = (joined, held)
+                try:
+                    yield conn
+                finally:
+                    del self._local.open
 
     def __call__(self, conn: Connection, event: CanonicalPaymentEvent) -> str:
-        held = self._held()
+        held = self._local.open[1]
         mark = len(held.held)
         try:
             return self._apply(conn, event, held)
@@ -103,7 +72,7 @@ class EventApplier:
             raise
 
     def _apply(self, conn: Connection, event: CanonicalPaymentEvent, held: HeldBus) -> str:
-        service = PaymentService(joined(self._ledger, conn), held)
+        service = PaymentService(self._local.open[0], held)
         payment_id = str(event.payment_id) if event.payment_id else None
         if payment_id is None and event.channel is PaymentChannel.MPESA_C2B:
             paid = _money(event) if event.status is PaymentStatus.PAID else None
@@ -135,15 +104,6 @@ class EventApplier:
             # another till's payment of the same shop: not this till's business.)
             provider_events.record(conn, self._ledger.cipher, to_record(event))
         return outcome.value
-
-    def flush(self) -> None:
-        """Publish what the committed transaction changed."""
-        held = self._held()
-        events, held.held = held.held, []
-        self._bus.publish_all(events)
-
-    def discard(self) -> None:
-        self._held().held = []
 
 
 def _money(event: CanonicalPaymentEvent) -> Money | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -31,14 +32,12 @@ FAILED = "error"
 
 
 class Applier(Protocol):
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """One write transaction; what the events applied in it changed is published after
+        it commits."""
+
     def __call__(self, conn: Connection, event: CanonicalPaymentEvent) -> str:
-        """Apply one event's effects inside the caller's transaction; a short result word."""
-
-    def flush(self) -> None:
-        """The transaction committed: publish what it changed."""
-
-    def discard(self) -> None:
-        """The transaction rolled back: forget what it would have published."""
+        """Apply one event's effects inside `transaction()`; a short result word."""
 
 
 def cursor_key(shop_id: str) -> str:
@@ -90,20 +89,15 @@ class Puller:
         if not reply.events and reply.cursor == after:
             return PullReport(0, 0, reply.cursor)
         applied: list[CanonicalPaymentEvent] = []
-        try:
-            with self._ledger.write() as conn:
-                if state.get(conn, key) != after:
-                    # another puller moved the cursor meanwhile; its transaction applied these
-                    return PullReport(len(reply.events), 0, state.get(conn, key) or "")
-                for event in reply.events:
-                    if self._apply_once(conn, event):
-                        applied.append(event)
-                state.put(conn, key, reply.cursor)
-                state.put(conn, LAST_PULL_KEY, datetime.now(UTC).isoformat())
-        except BaseException:
-            self._apply.discard()
-            raise
-        self._apply.flush()
+        with self._apply.transaction() as conn:
+            if state.get(conn, key) != after:
+                # another puller moved the cursor meanwhile; its transaction applied these
+                return PullReport(len(reply.events), 0, state.get(conn, key) or "")
+            for event in reply.events:
+                if self._apply_once(conn, event):
+                    applied.append(event)
+            state.put(conn, key, reply.cursor)
+            state.put(conn, LAST_PULL_KEY, datetime.now(UTC).isoformat())
         return PullReport(len(reply.events), len(applied), reply.cursor)
 
     def _apply_once(self, conn: Connection, event: CanonicalPaymentEvent) -> bool:

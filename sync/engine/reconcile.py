@@ -23,9 +23,10 @@ from pos_app.services import provider_events
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import GatewayRejected, GatewayUnavailable
 from pos_app.services.payments import ApplyOutcome, PaymentService
+from pos_app.services.unit import one_transaction
 from pos_app.store.db import Ledger
 from pos_app.store.schema import payments
-from sync.engine.apply import HeldBus, joined, pay_open_sale
+from sync.engine.apply import pay_open_sale
 from sync.engine.gateway import RelayGateway
 
 log = logging.getLogger(__name__)
@@ -128,9 +129,11 @@ class Reconciler:
             ]
         matched = 0
         for view in unmatched:
-            held = HeldBus()
-            with self.ledger.write() as conn:
-                service = PaymentService(joined(self.ledger, conn), held)
+            with (
+                one_transaction(self.ledger, self.bus) as (joined, held),
+                joined.write() as conn,
+            ):
+                service = PaymentService(joined, held)
                 payment_id = pay_open_sale(service, conn, view.reference, view.amount)
                 if payment_id is None or view.amount is None:
                     continue
@@ -147,5 +150,4 @@ class Reconciler:
                 if outcome in (ApplyOutcome.APPLIED, ApplyOutcome.FLAGGED):
                     provider_events.mark_matched(conn, view.event_id, payment_id, "auto")
                     matched += 1
-            self.bus.publish_all(held.held)
         return matched
