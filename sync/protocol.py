@@ -123,6 +123,14 @@ class SeqGap(WireModel):
     expected_till_seq: int
 
 
+class ErrorCode(StrEnum):
+    """`ErrorBody.code` values a till acts on (the detail is for people)."""
+
+    # 409: the first request with this Idempotency-Key is still being handled; its outcome is
+    # not known yet. Ask again later with the same key (a new key could do it twice).
+    IN_PROGRESS = "in_progress"
+
+
 class ErrorBody(WireModel):
     detail: str
     code: str | None = None

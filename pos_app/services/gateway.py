@@ -22,6 +22,12 @@ class GatewayRejected(DukaError):
     """The relay or the provider refused the request; the message says what to do."""
 
 
+class GatewayInProgress(GatewayRejected):
+    """The relay is still handling the first request with this idempotency key: its outcome is
+    unknown. Ask again later with the same key. (A GatewayRejected to callers that only know
+    "not done by this call".)"""
+
+
 @dataclass(frozen=True)
 class StkStarted:
     payment_id: str

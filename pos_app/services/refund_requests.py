@@ -29,7 +29,12 @@ from pos_app.core.events import RefundRecorded
 from pos_app.core.money import Money
 from pos_app.core.payments import PAID_STATUSES, PaymentStatus
 from pos_app.services.bus import EventBus
-from pos_app.services.gateway import GatewayRejected, GatewayUnavailable, OnlineGateway
+from pos_app.services.gateway import (
+    GatewayInProgress,
+    GatewayRejected,
+    GatewayUnavailable,
+    OnlineGateway,
+)
 from pos_app.services.payment_base import PaymentBase, load_payment
 from pos_app.services.unit import ledger_change
 from pos_app.services.users import require_role
@@ -43,9 +48,6 @@ PENDING: Final = "pending"
 DONE: Final = "done"
 FAILED: Final = "failed"
 PAYSTACK_REFUND: Final = "paystack_refund"
-# The relay's answer while the first request with the same key is still being handled: the
-# outcome is unknown, so the refund stays pending (a "failed" here could refund twice).
-_STILL_RUNNING: Final = "still running"
 
 
 class AlreadyRefunded(PaymentError):
@@ -229,9 +231,9 @@ class PaystackRefunds(PaymentBase):
             gateway.refund_paystack(
                 request.payment_id, request.amount, request.reason, refund_id=request.request_id
             )
+        except GatewayInProgress:  # outcome unknown: a "failed" here could refund twice
+            raise RefundPending() from None
         except GatewayRejected as exc:
-            if _STILL_RUNNING in exc.message:
-                raise RefundPending() from None
             self._settle(request, FAILED, actor_id, error=type(exc).__name__)
             raise
         except GatewayUnavailable:

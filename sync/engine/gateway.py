@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from pos_app.core.money import Money
 from pos_app.services.gateway import (
+    GatewayInProgress,
     GatewayRejected,
     GatewayUnavailable,
     PaystackLinkStarted,
@@ -25,6 +26,7 @@ from pos_app.services.gateway import (
 from sync.engine.client import RelayRefused, RelayUnauthorized, RelayUnavailable
 from sync.engine.link import NOT_PAIRED, NotPaired, RelayLink
 from sync.protocol import (
+    ErrorCode,
     PaymentState,
     PaymentView,
     PaystackLinkRequest,
@@ -158,6 +160,10 @@ class RelayGateway:
                     "The relay no longer knows this till: pair it again in Settings."
                 ) from None
             except RelayRefused as exc:
+                if exc.code == ErrorCode.IN_PROGRESS:
+                    raise GatewayInProgress(
+                        "The first request is still being handled; its outcome is not known yet."
+                    ) from None
                 raise GatewayRejected(_refusal_message(exc)) from None
             except RelayUnavailable as exc:
                 log.info("relay call failed (attempt %d/%d): %s", attempt, self._attempts, exc)

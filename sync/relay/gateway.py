@@ -33,7 +33,7 @@ from sync.relay import idempotency
 from sync.relay.context import RelayContext, relay
 from sync.relay.observability import PAYMENT_CHECKS, TERMINAL_CALLS
 from sync.relay.store.store import EventDraft, ParkDraft, request_hash, utcnow
-from sync.relay.terminal import Till, TillDep, error, json_body
+from sync.relay.terminal import Till, TillDep, error, json_body, still_running
 from sync.relay.webhooks import OUTCOME_STATUS, WEBHOOK_PREFIX
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ async def _idempotent(
     if claim == "conflict":
         return error(409, "Idempotency-Key reused with a different request", operation)
     if claim == "running":
-        return error(409, "the first request with this key is still running", operation)
+        return still_running(operation)
     if claim == "done":
         TERMINAL_CALLS.labels(operation, "200").inc()
         return Response(json.dumps(response), media_type="application/json")

@@ -19,7 +19,7 @@ from sync.relay import idempotency
 from sync.relay.context import relay
 from sync.relay.observability import TERMINAL_CALLS
 from sync.relay.store.store import request_hash
-from sync.relay.terminal import TillDep, error, json_body
+from sync.relay.terminal import TillDep, error, json_body, still_running
 
 router = APIRouter(prefix="/api/v1/terminal/payments")
 OPERATION = "refund_paystack"
@@ -48,7 +48,7 @@ async def refund(request: Request, payment_id: str, till: TillDep) -> Response:
     if claim == "conflict":
         return error(409, "Idempotency-Key reused with a different request", OPERATION)
     if claim == "running":
-        return error(409, "the first request with this key is still running", OPERATION)
+        return still_running(OPERATION)
     if claim == "done":
         TERMINAL_CALLS.labels(OPERATION, "200").inc()
         return Response(json.dumps(done), media_type="application/json")

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ValidationError
 from sync.protocol import (
     MAX_PULL_LIMIT,
     MAX_PULL_WAIT_S,
+    ErrorBody,
+    ErrorCode,
     PairRequest,
     PairResponse,
     PullResponse,
@@ -45,10 +47,16 @@ class AuthError(Exception):
     pass
 
 
-def error(status: int, detail: str, operation: str) -> Response:
+def error(status: int, detail: str, operation: str, code: ErrorCode | None = None) -> Response:
     TERMINAL_CALLS.labels(operation, str(status)).inc()
-    return Response(
-        json.dumps({"detail": detail}), status_code=status, media_type="application/json"
+    body = ErrorBody(detail=detail, code=code).model_dump_json(exclude_none=True)
+    return Response(body, status_code=status, media_type="application/json")
+
+
+def still_running(operation: str) -> Response:
+    """A duplicate of a request whose outcome is not known yet: the till asks again later."""
+    return error(
+        409, "the first request with this key is still running", operation, ErrorCode.IN_PROGRESS
     )
 
 

@@ -9,7 +9,12 @@ import pytest
 import respx
 
 from pos_app.core.money import Money
-from pos_app.services.gateway import GatewayRejected, GatewayUnavailable, OnlineGateway
+from pos_app.services.gateway import (
+    GatewayInProgress,
+    GatewayRejected,
+    GatewayUnavailable,
+    OnlineGateway,
+)
 from sync.engine.credentials import TerminalCredentials
 from sync.engine.gateway import RelayGateway
 from sync.engine.link import RelayLink
@@ -169,6 +174,25 @@ def test_refund_uses_the_refund_id_as_idempotency_key(gateway: RelayGateway) -> 
     gateway.refund_paystack(pid, Money(5_00, "KES"), "wrong size", refund_id=rid)
     assert [c.request.headers["Idempotency-Key"] for c in route.calls] == [rid, rid]
     assert json.loads(route.calls.last.request.content)["amount_minor"] == 5_00
+
+
+@respx.mock
+def test_a_refund_the_relay_is_still_handling_is_in_progress_not_refused(
+    gateway: RelayGateway,
+) -> None:
+    pid, rid = str(uuid.uuid4()), str(uuid.uuid4())
+    route = respx.post(f"{RELAY}/api/v1/terminal/payments/{pid}/refund").mock(
+        side_effect=[
+            httpx.Response(409, json={"detail": "still running", "code": "in_progress"}),
+            httpx.Response(409, json={"detail": "only paid Paystack payments can be refunded"}),
+        ]
+    )
+    with pytest.raises(GatewayInProgress):
+        gateway.refund_paystack(pid, Money(5_00, "KES"), "wrong size", refund_id=rid)
+    with pytest.raises(GatewayRejected) as refused:
+        gateway.refund_paystack(pid, Money(5_00, "KES"), "wrong size", refund_id=rid)
+    assert not isinstance(refused.value, GatewayInProgress)
+    assert route.call_count == 2  # neither is retried by the gateway itself
 
 
 def test_a_plain_http_relay_elsewhere_leaves_the_till_offline_with_the_reason() -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Iterator
@@ -11,6 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
+from sync.protocol import ErrorCode
+from sync.relay import idempotency
+from sync.relay.store.store import request_hash
 from sync.relay.webhooks import callback_paths
 from sync.sandbox import SandboxConfig, SandboxServer
 from tests.relay.conftest import Relay
@@ -83,3 +87,27 @@ def test_refusals(paid: Any) -> None:
     assert no_key.status_code == 400
     unauthenticated = relay.http.post(f"/api/v1/terminal/payments/{payment_id}/refund", json={})
     assert unauthenticated.status_code == 401
+
+
+def test_a_refund_still_being_handled_says_so_in_a_code(
+    paid: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    relay, sandbox, till, payment_id = paid
+    monkeypatch.setattr(idempotency, "WAIT_FOR_FIRST_S", 0.2)
+    key = str(uuid.uuid4())
+    body = json.dumps({"refund_id": key, "amount_minor": 50_000, "currency": "KES"}).encode()
+    # the first request with this key has claimed it and not answered yet
+    claim = relay.store.claim_idempotency_key(
+        till["shop_id"], f"refund:{key}", till["terminal_id"], request_hash(body)
+    )
+    assert claim == ("new", None)
+    reply = relay.http.post(
+        f"/api/v1/terminal/payments/{payment_id}/refund",
+        content=body,
+        headers={**relay.auth(till), "Idempotency-Key": key, "Content-Type": "application/json"},
+    )
+    assert reply.status_code == 409
+    assert reply.json()["code"] == ErrorCode.IN_PROGRESS == "in_progress"
+    assert sandbox.state.paystack["SALE-77"].refunded == 0
+    # a plain refusal carries no code
+    assert "code" not in _refund(relay, till, payment_id, key, amount_minor=1).json()

@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,6 +30,7 @@ from pos_app.services.admin import LastSupervisor
 from pos_app.services.approvals import ItemKind
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import (
+    GatewayInProgress,
     GatewayRejected,
     GatewayUnavailable,
     PaystackLinkStarted,
@@ -63,6 +65,7 @@ class FakeGateway:
         self.lose_next_reply = False
         self.unreachable = False
         self.refuse_next = False
+        self.in_progress_next = False  # the relay still handles the first request with the id
         self.test_modes: list[tuple[str, bool]] = []
         self.status_checks: list[str] = []
         self.on_refund: Callable[[], object] | None = None  # runs when a refund arrives
@@ -91,6 +94,9 @@ class FakeGateway:
         if self.refuse_next:
             self.refuse_next = False
             raise GatewayRejected("The relay refused the request (422): insufficient balance")
+        if self.in_progress_next:
+            self.in_progress_next = False
+            raise GatewayInProgress("The first request is still being handled.")
         self.refund_ids.append(refund_id)
         if refund_id not in self.refund_ids[:-1]:
             self.refunds.append((payment_id, amount, reason))  # the relay refunds once per id
@@ -306,18 +312,18 @@ def refund_rows(desk: SupervisorDesk, pay_id: str) -> list[tuple[str, int, str |
         return [tuple(r) for r in rows]
 
 
-def outbox_types_since(desk: SupervisorDesk, seq: int) -> list[str]:
+def appended_since(desk: SupervisorDesk, column: Any, seq: int) -> list[str]:
+    """`column` of the rows its table (outbox or audit log) gained after `seq`."""
+    table_seq = column.table.c.seq
     with desk.ledger.read() as conn:
         return list(
-            conn.execute(
-                select(outbox.c.type).where(outbox.c.seq > seq).order_by(outbox.c.seq)
-            ).scalars()
+            conn.execute(select(column).where(table_seq > seq).order_by(table_seq)).scalars()
         )
 
 
-def last_outbox(desk: SupervisorDesk) -> int:
+def last_seq(desk: SupervisorDesk, table: Any) -> int:
     with desk.ledger.read() as conn:
-        return conn.execute(select(func.coalesce(func.max(outbox.c.seq), 0))).scalar_one()
+        return conn.execute(select(func.coalesce(func.max(table.c.seq), 0))).scalar_one()
 
 
 def test_paystack_refund_is_recorded_pending_before_the_relay_is_asked(desk, ids, gateway):
@@ -325,7 +331,7 @@ def test_paystack_refund_is_recorded_pending_before_the_relay_is_asked(desk, ids
     seen: list[list[tuple[str, int, str | None]]] = []
     # what the till's file holds when the relay is asked
     gateway.on_refund = lambda: seen.append(refund_rows(desk, pay_id))
-    seq, out = last_seq(desk), last_outbox(desk)
+    seq, out = last_seq(desk, audit_log), last_seq(desk, outbox)
     desk.refunds.refund(
         pay_id,
         Money(150_000, "KES"),
@@ -337,8 +343,12 @@ def test_paystack_refund_is_recorded_pending_before_the_relay_is_asked(desk, ids
     assert seen == [[("pending", 150_000, "11111111-1111-4111-8111-111111111111")]]
     assert refund_rows(desk, pay_id) == [("done", 150_000, "11111111-1111-4111-8111-111111111111")]
     assert gateway.refund_ids == ["11111111-1111-4111-8111-111111111111"]
-    assert actions_since(desk, seq) == ["user.signed_in", "refund.requested", "payment.refunded"]
-    assert outbox_types_since(desk, out) == ["refund.requested", "payment.refunded"]
+    assert appended_since(desk, audit_log.c.action, seq) == [
+        "user.signed_in",
+        "refund.requested",
+        "payment.refunded",
+    ]
+    assert appended_since(desk, outbox.c.type, out) == ["refund.requested", "payment.refunded"]
     assert desk.payments.get_payment(pay_id).refunded == Money(150_000, "KES")
 
 
@@ -380,13 +390,17 @@ def test_paystack_refund_retried_after_a_lost_reply_refunds_once(desk, ids, gate
 def test_paystack_refund_refused_by_the_relay_releases_the_amount(desk, ids, gateway):
     pay_id = _paid_online(desk, ids, PaymentMethod.PAYSTACK_LINK, "PSK13579")
     gateway.refuse_next = True
-    seq = last_seq(desk)
+    seq = last_seq(desk, audit_log)
     with pytest.raises(GatewayRejected):
         desk.refunds.refund(
             pay_id, Money(500_000, "KES"), "Faulty", supervisor_id=ids.supervisor.id, pin=SUP_PIN
         )
     assert [r[:2] for r in refund_rows(desk, pay_id)] == [("failed", 500_000)]
-    assert actions_since(desk, seq) == ["user.signed_in", "refund.requested", "refund.failed"]
+    assert appended_since(desk, audit_log.c.action, seq) == [
+        "user.signed_in",
+        "refund.requested",
+        "refund.failed",
+    ]
     assert last_action(desk)[1]["error"] == "GatewayRejected"
     assert desk.payments.get_payment(pay_id).status == "succeeded"
     assert desk.refunds.refundable(pay_id).remaining == Money(500_000, "KES")
@@ -395,6 +409,27 @@ def test_paystack_refund_refused_by_the_relay_releases_the_amount(desk, ids, gat
     )
     assert [r[0] for r in refund_rows(desk, pay_id)] == ["failed", "done"]
     assert desk.payments.get_payment(pay_id).status == "refunded"
+
+
+def test_paystack_refund_the_relay_still_handles_stays_pending(desk, ids, gateway):
+    pay_id = _paid_online(desk, ids, PaymentMethod.PAYSTACK_LINK, "PSK24680")
+    gateway.in_progress_next = True
+    seq = last_seq(desk, audit_log)
+    with pytest.raises(RefundPending):
+        desk.refunds.refund(
+            pay_id, Money(200_000, "KES"), "Faulty", supervisor_id=ids.supervisor.id,
+            pin=SUP_PIN, request_id="r-9",
+        )  # fmt: skip
+    # not failed: the outcome is unknown, so the amount stays reserved
+    assert refund_rows(desk, pay_id) == [("pending", 200_000, "r-9")]
+    assert appended_since(desk, audit_log.c.action, seq) == ["user.signed_in", "refund.requested"]
+    assert desk.refunds.refundable(pay_id).remaining == Money(300_000, "KES")
+    desk.refunds.refund(
+        pay_id, Money(200_000, "KES"), "Faulty", supervisor_id=ids.supervisor.id, pin=SUP_PIN,
+        request_id="r-9",
+    )  # fmt: skip
+    assert refund_rows(desk, pay_id) == [("done", 200_000, "r-9")]
+    assert len(gateway.refunds) == 1
 
 
 def test_paystack_refund_pending_whole_amount_refuses_a_second_one(desk, ids, gateway):
@@ -625,31 +660,17 @@ def _ledger_counts(desk: SupervisorDesk) -> dict[str, int]:
     }
 
 
-def actions_since(desk: SupervisorDesk, seq: int) -> list[str]:
-    with desk.ledger.read() as conn:
-        return list(
-            conn.execute(
-                select(audit_log.c.action).where(audit_log.c.seq > seq).order_by(audit_log.c.seq)
-            ).scalars()
-        )
-
-
-def last_seq(desk: SupervisorDesk) -> int:
-    with desk.ledger.read() as conn:
-        return conn.execute(select(func.max(audit_log.c.seq))).scalar_one()
-
-
 def test_accepting_a_match_fails_whole_when_the_confirmation_was_taken_meanwhile(desk, ids):
     item = proof_item(desk, "SGL3M8TR2A")
     event_id = item.matches[0].event_id
     with desk.ledger.write() as conn:  # another supervisor placed it on another sale
         assert mark_matched(conn, event_id, ids.cash_payments[0], ids.second_supervisor.id)
-    before, seq = _ledger_counts(desk), last_seq(desk)
+    before, seq = _ledger_counts(desk), last_seq(desk, audit_log)
     with pytest.raises(PaymentError, match="matched to another sale"):
         desk.approvals.accept_match(item, event_id, ids.supervisor.id, SUP_PIN)
     # the payment was verified inside the transaction, then all of it rolled back
     assert _ledger_counts(desk) == before
-    assert actions_since(desk, seq) == ["user.signed_in", "approval.refused"]
+    assert appended_since(desk, audit_log.c.action, seq) == ["user.signed_in", "approval.refused"]
     assert desk.payments.get_payment(item.payment_id).status == "awaiting_verification"
     assert last_action(desk) == (
         "approval.refused",
@@ -675,20 +696,24 @@ def test_accepting_a_match_leaves_nothing_when_the_second_step_crashes(desk, ids
         raise OSError("disk unplugged")
 
     monkeypatch.setattr(approvals_module, "mark_matched", crash)
-    before, seq = _ledger_counts(desk), last_seq(desk)
+    before, seq = _ledger_counts(desk), last_seq(desk, audit_log)
     with pytest.raises(OSError):
         desk.approvals.accept_match(item, item.matches[0].event_id, ids.supervisor.id, SUP_PIN)
     assert seen == ["verified"]
     assert _ledger_counts(desk) == before
-    assert actions_since(desk, seq) == ["user.signed_in"]  # the PIN check only
+    assert appended_since(desk, audit_log.c.action, seq) == ["user.signed_in"]  # the PIN check only
     assert desk.payments.get_payment(item.payment_id).status == "awaiting_verification"
     assert published == []  # nothing was committed, so nothing is announced
 
     monkeypatch.undo()
-    seq = last_seq(desk)
+    seq = last_seq(desk, audit_log)
     desk.approvals.accept_match(item, item.matches[0].event_id, ids.supervisor.id, SUP_PIN)
     after = _ledger_counts(desk)
-    assert actions_since(desk, seq) == ["user.signed_in", "proof.decided", "provider_event.matched"]
+    assert appended_since(desk, audit_log.c.action, seq) == [
+        "user.signed_in",
+        "proof.decided",
+        "provider_event.matched",
+    ]
     assert after["verified"] == before["verified"] + 1
     assert after["matched"] == before["matched"] + 1
     assert after["outbox"] == before["outbox"] + 2  # proof.decided + provider_event.matched
@@ -724,7 +749,7 @@ def test_z_report_shows_refunds_and_voids_per_method(desk, ids, gateway):
         desk.refunds.refund(
             card, Money(100_000, "KES"), "Late", supervisor_id=ids.supervisor.id, pin=SUP_PIN
         )
-    seq = last_seq(desk)
+    seq = last_seq(desk, audit_log)
     z = desk.shifts.close_shift(ids.shift_id, {}, user_id=ids.cashier.id)
     assert z["refunds_and_voids"] == {
         "cash": {"refunds_count": 1, "refunds_minor": 8_000, "voids_count": 1,
@@ -733,7 +758,7 @@ def test_z_report_shows_refunds_and_voids_per_method(desk, ids, gateway):
                           "voids_minor": 0},
     }  # fmt: skip
     assert z["methods"]["paystack_link"]["expected_minor"] == 300_000  # net, as before
-    assert actions_since(desk, seq) == ["shift.closed"]
+    assert appended_since(desk, audit_log.c.action, seq) == ["shift.closed"]
     with desk.ledger.read() as conn:
         stored = conn.execute(
             select(shifts.c.z_report).where(shifts.c.id == ids.shift_id)
