@@ -24,7 +24,7 @@ from pos_app.services.bus import EventBus
 from pos_app.services.gateway import OnlineGateway
 from pos_app.services.payments import PaymentService
 from pos_app.services.provider_events import ProviderEventView, mark_matched
-from pos_app.services.unit import ledger_change, one_transaction
+from pos_app.services.unit import audit_refusal, ledger_change, one_transaction
 from pos_app.services.users import UserService, UserView, require_role
 from pos_app.store.db import Ledger
 from pos_app.store.schema import payments, proofs, users
@@ -182,7 +182,9 @@ class ApprovalService:
         try:
             image = self._payments.proof_image(proof_id)
         except DecryptionError as exc:
-            self._refused(None, "proof.image_unreadable", "proof", proof_id, exc)
+            audit_refusal(
+                self._ledger, self._bus, None, "proof.image_unreadable", "proof", proof_id, exc
+            )
             raise
         if image is None:
             raise InvalidInput("This proof has no photo.")
@@ -190,7 +192,9 @@ class ApprovalService:
 
     def report_unreadable_image(self, proof_id: str, actor_id: str | None) -> None:
         """The photo decrypted but is no picture: audit it so a damaged file is noticed."""
-        self._refused(
+        audit_refusal(
+            self._ledger,
+            self._bus,
             actor_id,
             "proof.image_unreadable",
             "proof",
@@ -235,8 +239,15 @@ class ApprovalService:
                 "This payment is already paid: give the money back on the Refunds page."
             )
         except DukaError as exc:
-            self._refused(
-                supervisor_id, action, "payment", item.payment_id, exc, {"approve": approve}
+            audit_refusal(
+                self._ledger,
+                self._bus,
+                supervisor_id,
+                action,
+                "payment",
+                item.payment_id,
+                exc,
+                {"approve": approve},
             )
             raise
 
@@ -269,7 +280,9 @@ class ApprovalService:
                     )
             return view
         except DukaError as exc:
-            self._refused(
+            audit_refusal(
+                self._ledger,
+                self._bus,
                 supervisor_id,
                 "approval.refused",
                 "payment",
@@ -305,21 +318,3 @@ class ApprovalService:
                 payload={"payment_id": payment_id, "notes": notes},
             )
         return self._payments.get_payment(payment_id)
-
-    def _refused(
-        self,
-        actor_id: str | None,
-        action: str,
-        entity: str,
-        entity_id: str,
-        error: BaseException,
-        extra: dict[str, Any] | None = None,
-    ) -> None:
-        """Audit a refused attempt (nothing else is written)."""
-        with ledger_change(self._ledger, self._bus, actor_id) as change:
-            change.record(
-                action,
-                entity=entity,
-                entity_id=entity_id,
-                details={"error": type(error).__name__, **(extra or {})},
-            )

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -276,18 +277,10 @@ class Counter:
         )
         from sync.providers.phones import normalise_msisdn
 
-        try:
+        with self._initiating(view.id, "relay unreachable while starting the prompt"):
             started = gateway.start_stk_push(
                 view.id, normalise_msisdn(phone), amount, account_reference(order_id)
             )
-        except GatewayRejected as error:
-            self.payments.mark_initiation_failed(view.id, error.message, actor_id=self.user_id)
-            raise
-        except GatewayUnavailable:
-            # the relay may or may not have sent the prompt: keep it open to be re-checked
-            self.payments.mark_unknown(view.id, "relay unreachable while starting the prompt",
-                                       actor_id=self.user_id)
-            raise
         return self.payments.mark_awaiting_customer(
             view.id, started.checkout_request_id, actor_id=self.user_id
         )
@@ -351,15 +344,8 @@ class Counter:
         )
         data = {"email": email} if email else {}
         view = self.payments.process_payment(view.id, data, actor_id=self.user_id)
-        try:
+        with self._initiating(view.id, "relay unreachable while making the link"):
             link = gateway.start_paystack_link(view.id, amount, view.id, email)
-        except GatewayRejected as error:
-            self.payments.mark_initiation_failed(view.id, error.message, actor_id=self.user_id)
-            raise
-        except GatewayUnavailable:
-            self.payments.mark_unknown(view.id, "relay unreachable while making the link",
-                                       actor_id=self.user_id)
-            raise
         view = self.payments.mark_awaiting_customer(view.id, link.reference,
                                                     actor_id=self.user_id)
         return view, link.authorization_url
@@ -436,6 +422,20 @@ class Counter:
                 "The till is offline: use cash, the paybill with a receipt code, or a proof."
             )
         return self.gateway
+
+    @contextmanager
+    def _initiating(self, payment_id: str, unreachable: str) -> Iterator[None]:
+        """Around the relay call that starts a payment: a refusal fails the payment; an
+        unreachable relay may or may not have reached the provider, so the payment stays
+        open (unknown) to be re-checked."""
+        try:
+            yield
+        except GatewayRejected as error:
+            self.payments.mark_initiation_failed(payment_id, error.message, actor_id=self.user_id)
+            raise
+        except GatewayUnavailable:
+            self.payments.mark_unknown(payment_id, unreachable, actor_id=self.user_id)
+            raise
 
     def payment(self, payment_id: str) -> PaymentView:
         return self.payments.get_payment(payment_id)

@@ -202,25 +202,22 @@ class PaymentService(ProviderOutcomes):
                 created_by=created_by,
                 test_mode=test_mode,
             )
+            details = {
+                "order_id": order_id,
+                "method": method.value,
+                "amount_minor": money.minor,
+                "currency": money.currency,
+                "status": status.value,
+            }
             change.record(
                 "payment.created",
                 entity="payment",
                 entity_id=payment_id,
-                details={
-                    "order_id": order_id,
-                    "method": method.value,
-                    "amount_minor": money.minor,
-                    "currency": money.currency,
-                    "status": status.value,
-                },
+                details=details,
                 payload={
+                    **details,
                     "payment_id": payment_id,
-                    "order_id": order_id,
-                    "method": method.value,
                     "provider": PROVIDER_OF_METHOD[method].value,
-                    "amount_minor": money.minor,
-                    "currency": money.currency,
-                    "status": status.value,
                     "customer_id": customer_id,
                     "test_mode": test_mode,
                 },
@@ -699,15 +696,14 @@ class PaymentService(ProviderOutcomes):
                 if by
                 else {}
             )
+            received = {
+                "paid_amount_minor": collected.minor,
+                "paid_currency": collected.currency,
+                **collector,
+            }
             if collected.currency != expected.currency or collected.minor != expected.minor:
                 change.conn.execute(
-                    update(payments)
-                    .where(payments.c.id == row.id)
-                    .values(
-                        paid_amount_minor=collected.minor,
-                        paid_currency=collected.currency,
-                        **collector,
-                    )
+                    update(payments).where(payments.c.id == row.id).values(**received)
                 )
                 change.record(
                     "payment.cod_mismatch",
@@ -733,14 +729,7 @@ class PaymentService(ProviderOutcomes):
                     force=True,
                 )
             else:
-                new = self._move(
-                    change,
-                    row,
-                    S.SUCCEEDED,
-                    paid_amount_minor=collected.minor,
-                    paid_currency=collected.currency,
-                    **collector,
-                )
+                new = self._move(change, row, S.SUCCEEDED, **received)
                 change.record(
                     "payment.cod_settled",
                     entity="payment",

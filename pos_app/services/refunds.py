@@ -37,7 +37,7 @@ from pos_app.services.refund_requests import (
     pending_minor,
     refundable_left,
 )
-from pos_app.services.unit import ledger_change
+from pos_app.services.unit import audit_refusal, ledger_change
 from pos_app.services.users import UserService, require_role
 from pos_app.store.db import Ledger
 from pos_app.store.schema import orders, payments, refunds, shifts
@@ -224,7 +224,9 @@ class RefundService:
                 payment_id, amount, text, supervisor_id=supervisor_id, request_id=request_id
             )
         except DukaError as exc:
-            self._refused(
+            audit_refusal(
+                self._ledger,
+                self._bus,
                 supervisor_id,
                 "refund.refused",
                 "payment",
@@ -247,7 +249,9 @@ class RefundService:
             self._users.require_supervisor(pin, supervisor_id)
             self._void(order_id, reason.strip(), supervisor_id)
         except DukaError as exc:
-            self._refused(supervisor_id, "void.refused", "order", order_id, exc)
+            audit_refusal(
+                self._ledger, self._bus, supervisor_id, "void.refused", "order", order_id, exc
+            )
             raise
 
     def _void(self, order_id: str, reason: str, supervisor_id: str) -> None:
@@ -308,23 +312,6 @@ class RefundService:
                     "payments": voided,
                 },
                 payload={"order_id": order_id, "reason": reason, "payments": voided},
-            )
-
-    def _refused(
-        self,
-        actor_id: str | None,
-        action: str,
-        entity: str,
-        entity_id: str,
-        error: BaseException,
-        extra: dict[str, Any] | None = None,
-    ) -> None:
-        with ledger_change(self._ledger, self._bus, actor_id) as change:
-            change.record(
-                action,
-                entity=entity,
-                entity_id=entity_id,
-                details={"error": type(error).__name__, **(extra or {})},
             )
 
 

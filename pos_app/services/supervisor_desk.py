@@ -212,45 +212,32 @@ def seed_demo(
         0.5,
         None,
     )
+    # C2B confirmations the relay has seen; the first carries the receipt code of the proof above
+    seen = [
+        ("c2b-7d1e6a0c-demo", 41, 70_000, "ORDER", "SGL3M8TR2A", "2547****1234", 35),
+        ("c2b-91f4b2d7-demo", 44, 35_000, "JIKO", "SGN2P5TX9C", "2547****9921", 12),
+    ]
     with ledger_change(desk.ledger, desk.bus, "relay") as change:
-        record(
-            change.conn,
-            desk.ledger.cipher,
-            ProviderEventRecord(
-                event_id="c2b-7d1e6a0c-demo",
-                relay_seq=41,
-                provider="mpesa",
-                channel="c2b",
-                status="paid",
-                amount_minor=70_000,
-                currency="KES",
-                reference="ORDER",
-                receipt="SGL3M8TR2A",
-                payer="2547****1234",
-                test_mode=False,
-                occurred_at=now - timedelta(minutes=35),
-                received_at=now - timedelta(minutes=34),
-            ),
-        )
-        record(
-            change.conn,
-            desk.ledger.cipher,
-            ProviderEventRecord(
-                event_id="c2b-91f4b2d7-demo",
-                relay_seq=44,
-                provider="mpesa",
-                channel="c2b",
-                status="paid",
-                amount_minor=35_000,
-                currency="KES",
-                reference="JIKO",
-                receipt="SGN2P5TX9C",
-                payer="2547****9921",
-                test_mode=False,
-                occurred_at=now - timedelta(minutes=12),
-                received_at=now - timedelta(minutes=11),
-            ),
-        )
+        for event_id, relay_seq, amount_minor, reference, receipt, payer, minutes in seen:
+            record(
+                change.conn,
+                desk.ledger.cipher,
+                ProviderEventRecord(
+                    event_id=event_id,
+                    relay_seq=relay_seq,
+                    provider="mpesa",
+                    channel="c2b",
+                    status="paid",
+                    amount_minor=amount_minor,
+                    currency="KES",
+                    reference=reference,
+                    receipt=receipt,
+                    payer=payer,
+                    test_mode=False,
+                    occurred_at=now - timedelta(minutes=minutes),
+                    received_at=now - timedelta(minutes=minutes - 1),
+                ),
+            )
         change.record(
             "provider_event.stored",
             entity="provider_event",

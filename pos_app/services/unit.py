@@ -78,6 +78,26 @@ def ledger_change(ledger: Ledger, bus: EventBus, actor: str | None) -> Iterator[
     bus.publish_all(change.events)
 
 
+def audit_refusal(
+    ledger: Ledger,
+    bus: EventBus,
+    actor: str | None,
+    action: str,
+    entity: str,
+    entity_id: str,
+    error: BaseException,
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    """Audit a refused attempt in its own transaction (nothing else is written)."""
+    with ledger_change(ledger, bus, actor) as change:
+        change.record(
+            action,
+            entity=entity,
+            entity_id=entity_id,
+            details={"error": type(error).__name__, **(extra or {})},
+        )
+
+
 @dataclass
 class _InTransaction(Ledger):
     """The ledger as seen from inside an open write transaction: writes are savepoints."""

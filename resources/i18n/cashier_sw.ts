@@ -50,22 +50,22 @@
 <context>
     <name>CashDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="35"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="36"/>
         <source>Cash</source>
         <translation>Pesa taslimu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="42"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="43"/>
         <source>Pay in cash (less for a split tender)</source>
         <translation>Lipa kwa pesa taslimu (kidogo zaidi ili kugawanya malipo)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="46"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="47"/>
         <source>Cash received</source>
         <translation>Pesa iliyopokelewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="50"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="51"/>
         <source>Exact</source>
         <translation>Kamili</translation>
     </message>
@@ -75,42 +75,42 @@
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="73"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="69"/>
         <source>Take cash</source>
         <translation>Pokea pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="100"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="94"/>
         <source>Type the amount to pay in cash.</source>
         <translation>Andika kiasi cha kulipa kwa pesa taslimu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="102"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="96"/>
         <source>That is more than is due (%1).</source>
         <translation>Hicho ni zaidi ya kinachodaiwa (%1).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="104"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="98"/>
         <source>Type the cash received, or press a note.</source>
         <translation>Andika pesa iliyopokelewa, au bonyeza noti.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="106"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="100"/>
         <source>Cash received is %1 short.</source>
         <translation>Pesa iliyopokelewa imepungua %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="113"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="107"/>
         <source>Change: —</source>
         <translation>Chenji: —</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="118"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="112"/>
         <source>Change: %1</source>
         <translation>Chenji: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="121"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="115"/>
         <source>Still due after this: %1 (choose another tender next).</source>
         <translation>Bado kinadaiwa baada ya hapa: %1 (chagua njia nyingine ya malipo).</translation>
     </message>
@@ -186,27 +186,27 @@
         <translation>Leta CSV…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="63"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="61"/>
         <source>Import products</source>
         <translation>Leta bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="64"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="62"/>
         <source>CSV files (*.csv)</source>
         <translation>Faili za CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="72"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="70"/>
         <source>Could not read %1 as a UTF-8 text file.</source>
         <translation>Imeshindwa kusoma %1 kama faili ya maandishi ya UTF-8.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="81"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="79"/>
         <source>Nothing was imported. Fix these lines and try again:</source>
         <translation>Hakuna kilicholetwa. Rekebisha mistari hii kisha ujaribu tena:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="85"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="83"/>
         <source>Imported: %1 new, %2 updated.</source>
         <translation>Zimeletwa: %1 mpya, %2 zimesasishwa.</translation>
     </message>
@@ -214,42 +214,42 @@
 <context>
     <name>CodDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="25"/>
+        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="19"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="25"/>
         <source>Customer name</source>
         <translation>Jina la mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="34"/>
+        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="28"/>
         <source>e.g. 0712 345 678</source>
         <translation>mf. 0712 345 678</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="35"/>
+        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="29"/>
         <source>Phone</source>
         <translation>Simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="39"/>
+        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="33"/>
         <source>Delivery address</source>
         <translation>Anwani ya kufikisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="44"/>
+        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="37"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="47"/>
+        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="37"/>
         <source>Send for delivery</source>
         <translation>Tuma ifikishwe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="60"/>
+        <location filename="../../pos_app/ui/cashier/cod_dialog.py" line="47"/>
         <source>Fill in the customer&apos;s name, phone and address.</source>
         <translation>Jaza jina la mteja, simu na anwani.</translation>
     </message>
@@ -257,82 +257,82 @@
 <context>
     <name>CodPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="30"/>
         <source>Orders awaiting cash on delivery</source>
         <translation>Oda zinazosubiri malipo wakati wa kufikisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="33"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
         <source>Sale</source>
         <translation>Mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="33"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
         <source>Customer</source>
         <translation>Mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="33"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
         <source>Phone</source>
         <translation>Simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="33"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
         <source>Address</source>
         <translation>Anwani</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="34"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="33"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="38"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="37"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="41"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="40"/>
         <source>Cancel order…</source>
         <translation>Ghairi oda…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="45"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="44"/>
         <source>Cash received</source>
         <translation>Pesa iliyopokelewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="77"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="74"/>
         <source>No order is waiting for cash on delivery.</source>
         <translation>Hakuna oda inayosubiri malipo wakati wa kufikisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="84"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="81"/>
         <source>Choose an order first.</source>
         <translation>Chagua oda kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="93"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="90"/>
         <source>Settled.</source>
         <translation>Imelipwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="99"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="96"/>
         <source>Cancel order</source>
         <translation>Ghairi oda</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="100"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="97"/>
         <source>Why is this order cancelled?</source>
         <translation>Kwa nini oda hii inaghairiwa?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="104"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="101"/>
         <source>A cancelled order needs a reason.</source>
         <translation>Oda inayoghairiwa inahitaji sababu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="107"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="104"/>
         <source>Cancelled.</source>
         <translation>Imeghairiwa.</translation>
     </message>
@@ -340,33 +340,33 @@
 <context>
     <name>CodSettleDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="32"/>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="49"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="48"/>
         <source>Cash received</source>
         <translation>Pesa iliyopokelewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="39"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="38"/>
         <source>Sale %1, expected %2.</source>
         <translation>Mauzo %1, yanatarajiwa %2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="53"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="52"/>
         <source>e.g. the rider&apos;s name (optional)</source>
         <translation>mf. jina la mpeleka mzigo (si lazima)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="54"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="53"/>
         <source>Collected by</source>
         <translation>Imeletwa na</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="62"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="58"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="65"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="58"/>
         <source>Record the cash</source>
         <translation>Weka pesa iliyopokelewa</translation>
     </message>
@@ -491,53 +491,53 @@
 <context>
     <name>PaystackDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="28"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="27"/>
         <source>Paystack link</source>
         <translation>Kiungo cha Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="34"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="33"/>
         <source>optional: for the customer&apos;s receipt</source>
         <translation>si lazima: kwa risiti ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="35"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="34"/>
         <source>Customer email</source>
         <translation>Barua pepe ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="53"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="52"/>
         <source>Copy link</source>
         <translation>Nakili kiungo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="59"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="58"/>
         <source>Cancel link</source>
         <translation>Ghairi kiungo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="64"/>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="116"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="63"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="106"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="68"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="67"/>
         <source>Make link</source>
         <translation>Tengeneza kiungo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="97"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="95"/>
         <source>Link copied.</source>
         <translation>Kiungo kimenakiliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="110"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="100"/>
         <source>Link ready: the customer scans the code and pays by card or bank.</source>
         <translation>Kiungo kiko tayari: mteja achanganue msimbo na alipe kwa kadi au benki.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="116"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="106"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
@@ -598,48 +598,48 @@
 <context>
     <name>ProofDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="32"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="33"/>
         <source>Bank transfer / proof of payment</source>
         <translation>Uhamisho wa benki / uthibitisho wa malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="38"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="39"/>
         <source>Bank transfer</source>
         <translation>Uhamisho wa benki</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="39"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="40"/>
         <source>Mobile money (other)</source>
         <translation>Pesa ya simu (nyingine)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="40"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="41"/>
         <source>Paid by</source>
         <translation>Imelipwa kwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="44"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="45"/>
         <source>Transfer reference</source>
         <translation>Namba ya muamala</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="46"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="47"/>
         <source>no photo</source>
         <translation>hakuna picha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="49"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="50"/>
         <source>Choose photo…</source>
         <translation>Chagua picha…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="53"/>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="98"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="54"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="92"/>
         <source>Photo of the slip</source>
         <translation>Picha ya risiti ya benki</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="57"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="58"/>
         <source>Notes</source>
         <translation>Maelezo</translation>
     </message>
@@ -649,32 +649,32 @@
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="66"/>
         <source>Record proof</source>
         <translation>Hifadhi uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="81"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="75"/>
         <source>This shop checks every proof first: the sale waits until a supervisor verifies it.</source>
         <translation>Duka hili hukagua kila uthibitisho kwanza: mauzo yanasubiri hadi msimamizi athibitishe.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="85"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="79"/>
         <source>The sale completes now as “pending verification”; a supervisor checks the proof later.</source>
         <translation>Mauzo yanakamilika sasa kama “yanasubiri kuthibitishwa”; msimamizi atakagua uthibitisho baadaye.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="91"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="85"/>
         <source>That photo is larger than 5 MB: take a smaller one.</source>
         <translation>Picha hiyo ni kubwa kuliko MB 5: piga ndogo zaidi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="98"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="92"/>
         <source>Images (*.png *.jpg *.jpeg)</source>
         <translation>Picha (*.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="106"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="100"/>
         <source>Type the transfer reference from the slip or SMS.</source>
         <translation>Andika namba ya muamala kutoka kwenye risiti au SMS.</translation>
     </message>
@@ -895,187 +895,187 @@
 <context>
     <name>SalePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="72"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="73"/>
         <source>Scan a barcode or type a product name…</source>
         <translation>Changanua barcode au andika jina la bidhaa…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="84"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="85"/>
         <source>Quick keys</source>
         <translation>Vitufe vya haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="108"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="109"/>
         <source>Resume payment</source>
         <translation>Endelea na malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="130"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="131"/>
         <source>+1</source>
         <translation>+1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="131"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="132"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="132"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="133"/>
         <source>Remove line</source>
         <translation>Ondoa mstari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="133"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="134"/>
         <source>Custom amount</source>
         <translation>Kiasi maalum</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="134"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="135"/>
         <source>Price / discount</source>
         <translation>Bei / punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="157"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="158"/>
         <source>Cash (F2)</source>
         <translation>Pesa taslimu (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="158"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="159"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="159"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="160"/>
         <source>M-Pesa (F3)</source>
         <translation>M-Pesa (F3)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="160"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="161"/>
         <source>Paystack link</source>
         <translation>Kiungo cha Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="161"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="162"/>
         <source>Bank / proof</source>
         <translation>Benki / uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="172"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="173"/>
         <source>New sale</source>
         <translation>Mauzo mapya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="242"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="241"/>
         <source>A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.</source>
         <translation>Malipo hayakukamilika: %1 kwa mauzo %2. Endelea nayo uone yalivyoishia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="295"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="294"/>
         <source>Unknown barcode or product: %1. Nothing was added.</source>
         <translation>Barcode au bidhaa haijulikani: %1. Hakuna kilichoongezwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="317"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="316"/>
         <source>Add %1 after payment started</source>
         <translation>Ongeza %1 baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="322"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="321"/>
         <source>Added %1.</source>
         <translation>Imeongezwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="340"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="339"/>
         <source>Part of this sale is already paid: finish it, or ask a supervisor to refund it.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: yamalize, au mwombe msimamizi arejeshe pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="363"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="362"/>
         <source>Change a quantity after payment started</source>
         <translation>Badilisha idadi baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="370"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="369"/>
         <source>Remove a line after payment started</source>
         <translation>Ondoa mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="374"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="373"/>
         <source>Add a line after payment started</source>
         <translation>Ongeza mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="384"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="383"/>
         <source>Choose a line first.</source>
         <translation>Chagua mstari kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="388"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="387"/>
         <source>New price</source>
         <translation>Bei mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="389"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="388"/>
         <source>New unit price for %1 (now %2):</source>
         <translation>Bei mpya ya kipande kwa %1 (sasa %2):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="399"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="398"/>
         <source>Price of %1: %2 → %3</source>
         <translation>Bei ya %1: %2 → %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="403"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="402"/>
         <source>Change a price after payment started</source>
         <translation>Badilisha bei baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="408"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="407"/>
         <source>Part of this sale is already paid: take the rest first.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: pokea kiasi kilichobaki kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="417"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="416"/>
         <source>Sale parked: it completes when its payment is confirmed.</source>
         <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="419"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="418"/>
         <source>Clear a sale after payment started</source>
         <translation>Futa mauzo baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="439"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="438"/>
         <source>The cart is empty: scan or choose a product first.</source>
         <translation>Kikapu ni tupu: changanua au chagua bidhaa kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="505"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="504"/>
         <source>Paid so far %1; still due %2: choose another tender.</source>
         <translation>Imelipwa hadi sasa %1; bado kinadaiwa %2: chagua njia nyingine ya malipo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="512"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="511"/>
         <source>Sale complete.</source>
         <translation>Mauzo yamekamilika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="560"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="559"/>
         <source>M-Pesa prompts and Paystack links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
         <translation>Maombi ya M-Pesa na viungo vya Paystack vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="562"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="561"/>
         <source>Offline (%1): M-Pesa prompts and Paystack links are unavailable. Cash, COD and proofs still work.</source>
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya Paystack havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="580"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="579"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="582"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="581"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -1083,12 +1083,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="587"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="586"/>
         <source>Paid %1 · still due %2</source>
         <translation>Imelipwa %1 · bado kinadaiwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="605"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="604"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>
@@ -1287,201 +1287,201 @@
 <context>
     <name>ShiftPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="53"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="54"/>
         <source>Open a shift</source>
         <translation>Fungua zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="57"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="58"/>
         <source>Cash float in the drawer</source>
         <translation>Pesa ya kuanzia kwenye droo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="58"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="59"/>
         <source>Open shift</source>
         <translation>Fungua zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="65"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="66"/>
         <source>Cash in / cash out</source>
         <translation>Weka pesa / toa pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="70"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="72"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="73"/>
         <source>e.g. change from the bank, paid the supplier</source>
         <translation>mf. chenji kutoka benki, malipo kwa msambazaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="73"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="74"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="75"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="124"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="76"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="123"/>
         <source>Cash in</source>
         <translation>Weka pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="78"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="125"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="79"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="124"/>
         <source>Cash out</source>
         <translation>Toa pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="86"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="87"/>
         <source>Close the shift</source>
         <translation>Funga zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="89"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="90"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
         <source>Close shift and print Z report</source>
         <translation>Funga zamu na uchapishe ripoti ya Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="107"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="106"/>
         <source>Lock till</source>
         <translation>Funga mashine</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="111"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="110"/>
         <source>Sign out</source>
         <translation>Toka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="124"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="123"/>
         <source>Opening float</source>
         <translation>Pesa ya kuanzia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="125"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="124"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="125"/>
         <source>Expected</source>
         <translation>Inayotarajiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="125"/>
         <source>Counted</source>
         <translation>Iliyohesabiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="127"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
         <source>Variance</source>
         <translation>Tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="127"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
         <source>Total variance</source>
         <translation>Jumla ya tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="128"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="127"/>
         <source>Expected amounts are net of the refunds and voids below.</source>
         <translation>Kiasi kinachotarajiwa tayari kimeondoa marejesho na ubatilishaji ulio hapa chini.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="129"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="128"/>
         <source>Refunds and voids</source>
         <translation>Marejesho na ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="130"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="129"/>
         <source>No refunds or voids in this shift.</source>
         <translation>Hakuna marejesho wala ubatilishaji katika zamu hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="131"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="130"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="131"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="130"/>
         <source>Refunded</source>
         <translation>Kilichorejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="132"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="131"/>
         <source>Voids</source>
         <translation>Ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="132"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="131"/>
         <source>Voided</source>
         <translation>Kilichobatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="145"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="144"/>
         <source>No shift is open: count the float and open one.</source>
         <translation>Hakuna zamu iliyo wazi: hesabu pesa ya kuanzia na ufungue zamu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="147"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="146"/>
         <source>Shift open since %1, float %2</source>
         <translation>Zamu iko wazi tangu %1, pesa ya kuanzia %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="167"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="166"/>
         <source>expected %1</source>
         <translation>inatarajiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="168"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="167"/>
         <source>Counted: %1</source>
         <translation>Iliyohesabiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="181"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="180"/>
         <source>Type the float (0 if the drawer is empty).</source>
         <translation>Andika pesa ya kuanzia (0 kama droo ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="189"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="188"/>
         <source>Shift opened.</source>
         <translation>Zamu imefunguliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="197"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="196"/>
         <source>Type an amount above zero.</source>
         <translation>Andika kiasi kikubwa kuliko sifuri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="200"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="199"/>
         <source>Say why the cash goes in or out.</source>
         <translation>Eleza kwa nini pesa inawekwa au kutolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="211"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="210"/>
         <source>Cash in: %1</source>
         <translation>Pesa iliyowekwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="211"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="210"/>
         <source>Cash out: %1</source>
         <translation>Pesa iliyotolewa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="222"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="221"/>
         <source>Count every method (type 0 for none): %1 is empty.</source>
         <translation>Hesabu kila njia (andika 0 kama hakuna): %1 iko tupu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="246"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="263"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="245"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="262"/>
         <source>Z report</source>
         <translation>Ripoti ya Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="252"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="251"/>
         <source>Shift closed. Variance %1. Z report saved to %2</source>
         <translation>Zamu imefungwa. Tofauti %1. Ripoti ya Z imehifadhiwa %2</translation>
     </message>
@@ -1532,129 +1532,129 @@
 <context>
     <name>StkDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="50"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="49"/>
         <source>M-Pesa</source>
         <translation>M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="59"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="58"/>
         <source>Customer&apos;s M-Pesa phone number</source>
         <translation>Namba ya simu ya M-Pesa ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="91"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="90"/>
         <source>Loading the paybill details…</source>
         <translation>Inapakia maelezo ya paybill…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="96"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="95"/>
         <source>M-Pesa receipt code, or paste the SMS:</source>
         <translation>Namba ya risiti ya M-Pesa, au bandika SMS:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="106"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="105"/>
         <source>Use paybill / till</source>
         <translation>Tumia paybill / till</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="108"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="107"/>
         <source>Cancel prompt</source>
         <translation>Ghairi ombi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="109"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="108"/>
         <source>Check status</source>
         <translation>Angalia hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="110"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="109"/>
         <source>Try again</source>
         <translation>Jaribu tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="111"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="233"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="110"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="216"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="112"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="111"/>
         <source>Send prompt</source>
         <translation>Tuma ombi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="115"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="114"/>
         <source>Record payment</source>
         <translation>Hifadhi malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="137"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="135"/>
         <source>Offline: the prompt cannot be sent. Use the paybill.</source>
         <translation>Nje ya mtandao: ombi haliwezi kutumwa. Tumia paybill.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="163"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="316"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="161"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="299"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="169"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="167"/>
         <source>Type the number, e.g. 0712 345 678.</source>
         <translation>Andika namba, mf. 0712 345 678.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="173"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="171"/>
         <source>Not a mobile number of this country yet.</source>
         <translation>Bado si namba ya simu ya nchi hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="177"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="175"/>
         <source>✓ Valid number</source>
         <translation>✓ Namba sahihi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="222"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="205"/>
         <source>Paid %1. M-Pesa receipt %2.</source>
         <translation>Imelipwa %1. Risiti ya M-Pesa %2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="260"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="243"/>
         <source>Choose another tender</source>
         <translation>Chagua njia nyingine ya kulipa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="283"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="266"/>
         <source>Asking the provider…</source>
         <translation>Inamuuliza mtoa huduma…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="310"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="293"/>
         <source>Cancel the prompt first, so the customer cannot pay twice.</source>
         <translation>Ghairi ombi kwanza, ili mteja asilipe mara mbili.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="325"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="308"/>
         <source>Paybill number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya paybill: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="327"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="310"/>
         <source>Account number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya akaunti: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="330"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="313"/>
         <source>or Buy Goods till: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>au till ya Lipa kwa M-Pesa: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="332"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="315"/>
         <source>No paybill or till number is set: ask the supervisor.</source>
         <translation>Hakuna namba ya paybill au till iliyowekwa: muulize msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="333"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="316"/>
         <source>Amount: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Kiasi: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
@@ -1765,7 +1765,7 @@
 <context>
     <name>TenderDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/tender_base.py" line="40"/>
+        <location filename="../../pos_app/ui/cashier/tender_base.py" line="42"/>
         <source>Due: %1</source>
         <translation>Kinachodaiwa: %1</translation>
     </message>

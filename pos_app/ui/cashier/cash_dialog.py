@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFormLayout, QGridLayout, QLabel, QPushButton, QWidget
 
 from pos_app.core.money import Money, currency
 from pos_app.ui.cashier.tender_base import TenderDialog
 from pos_app.ui.context import AppContext
 from pos_app.ui.widgets.money_edit import MoneyEdit
+from pos_app.ui.widgets.page_parts import dialog_buttons
 
 # common notes, in whole currency units
 NOTES = {
@@ -64,18 +65,11 @@ class CashDialog(TenderDialog):
         self.change_label.setProperty("role", "total")
         self.layout_.addWidget(self.change_label)
         self.add_message_line()
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        cancel = QPushButton(self.tr("Back"))
+        buttons, cancel, self.pay = dialog_buttons(
+            self, self.tr("Back"), self.tr("Take cash"), "cash-pay", self._pay
+        )
         cancel.setObjectName("cash-cancel")
-        cancel.clicked.connect(self.reject)
-        buttons.addWidget(cancel)
-        self.pay = QPushButton(self.tr("Take cash"))
-        self.pay.setObjectName("cash-pay")
-        self.pay.setProperty("role", "primary")
         self.pay.setDefault(True)
-        self.pay.clicked.connect(self._pay)
-        buttons.addWidget(self.pay)
         self.layout_.addLayout(buttons)
         self.amount.amount_changed.connect(self._update)
         self.tendered.amount_changed.connect(self._update)

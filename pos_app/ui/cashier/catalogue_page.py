@@ -9,12 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.core.errors import DukaError
 from pos_app.resources import resource
 from pos_app.ui.context import AppContext
-from pos_app.ui.widgets.page_parts import button_row, heading_label
+from pos_app.ui.widgets.page_parts import button_row, heading_label, message_label
 from pos_app.ui.widgets.tables import ReadOnlyTable
 
 
@@ -39,9 +39,7 @@ class CataloguePage(QWidget):
         self.import_button.setProperty("role", "primary")
         self.import_button.clicked.connect(self._choose)
         layout.addLayout(button_row([self.demo_button], [self.import_button]))
-        self.message = QLabel()
-        self.message.setObjectName("catalogue-message")
-        self.message.setWordWrap(True)
+        self.message = message_label("catalogue-message")
         layout.addWidget(self.message)
 
     def showEvent(self, event: Any) -> None:

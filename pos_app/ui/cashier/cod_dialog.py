@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QHBoxLayout,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from pos_app.core.money import Money
 from pos_app.ui.cashier.tender_base import TenderDialog
 from pos_app.ui.context import AppContext
+from pos_app.ui.widgets.page_parts import dialog_buttons
 
 
 class CodDialog(TenderDialog):
@@ -39,16 +33,9 @@ class CodDialog(TenderDialog):
         form.addRow(self.tr("Delivery address"), self.address)
         self.layout_.addLayout(form)
         self.add_message_line()
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        back = QPushButton(self.tr("Back"))
-        back.clicked.connect(self.reject)
-        buttons.addWidget(back)
-        self.save = QPushButton(self.tr("Send for delivery"))
-        self.save.setObjectName("cod-save")
-        self.save.setProperty("role", "primary")
-        self.save.clicked.connect(self._save)
-        buttons.addWidget(self.save)
+        buttons, _, self.save = dialog_buttons(
+            self, self.tr("Back"), self.tr("Send for delivery"), "cod-save", self._save
+        )
         self.layout_.addLayout(buttons)
         self.name.setFocus()
 

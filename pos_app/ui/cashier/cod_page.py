@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from PySide6.QtWidgets import (
     QDialog,
     QInputDialog,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
 from pos_app.core.errors import DukaError
 from pos_app.ui.cashier.cod_settle_dialog import CodSettleDialog
 from pos_app.ui.context import AppContext
-from pos_app.ui.widgets.page_parts import button_row, heading_label
+from pos_app.ui.widgets.page_parts import button_row, heading_label, message_label
 from pos_app.ui.widgets.tables import ReadOnlyTable
 
 
@@ -50,9 +49,7 @@ class CodPage(QWidget):
             button_row([self.refresh_button], [self.cancel_button, self.settle_button])
         )
         self._last_action = ""
-        self.message = QLabel()
-        self.message.setObjectName("cod-message")
-        self.message.setWordWrap(True)
+        self.message = message_label("cod-message")
         layout.addWidget(self.message)
 
     def showEvent(self, event: Any) -> None:

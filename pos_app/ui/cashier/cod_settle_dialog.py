@@ -8,10 +8,8 @@ from typing import Any
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +19,7 @@ from pos_app.core.money import Money
 from pos_app.services.payments import COLLECTOR_LENGTH
 from pos_app.ui.context import AppContext
 from pos_app.ui.widgets.alive import if_alive
+from pos_app.ui.widgets.page_parts import dialog_buttons, message_label
 
 
 class CodSettleDialog(QDialog):
@@ -53,20 +52,11 @@ class CodSettleDialog(QDialog):
         self.collected_by.setPlaceholderText(self.tr("e.g. the rider's name (optional)"))
         form.addRow(self.tr("Collected by"), self.collected_by)
         layout.addLayout(form)
-        self.message = QLabel()
-        self.message.setObjectName("cod-settle-message")
-        self.message.setWordWrap(True)
+        self.message = message_label("cod-settle-message")
         layout.addWidget(self.message)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        back = QPushButton(self.tr("Back"))
-        back.clicked.connect(self.reject)
-        buttons.addWidget(back)
-        self.save = QPushButton(self.tr("Record the cash"))
-        self.save.setObjectName("cod-settle-save")
-        self.save.setProperty("role", "primary")
-        self.save.clicked.connect(self._save)
-        buttons.addWidget(self.save)
+        buttons, _, self.save = dialog_buttons(
+            self, self.tr("Back"), self.tr("Record the cash"), "cod-settle-save", self._save
+        )
         layout.addLayout(buttons)
         self.amount.returnPressed.connect(self.collected_by.setFocus)
         self.collected_by.returnPressed.connect(self._save)

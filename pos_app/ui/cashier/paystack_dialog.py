@@ -8,15 +8,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from pos_app.core.events import PaymentProcessed
 from pos_app.core.money import Money
 from pos_app.ui.cashier.online_status import describe
-from pos_app.ui.cashier.tender_base import TenderDialog
+from pos_app.ui.cashier.tender_base import LiveTenderDialog
 from pos_app.ui.context import AppContext
 from pos_app.ui.widgets.qr import qr_pixmap
 
 
-class PaystackDialog(TenderDialog):
+class PaystackDialog(LiveTenderDialog):
     def __init__(
         self,
         ctx: AppContext,
@@ -71,12 +70,11 @@ class PaystackDialog(TenderDialog):
         self.create_button.clicked.connect(self._create)
         buttons.addWidget(self.create_button)
         self.layout_.addLayout(buttons)
-        ctx.bus.domain_event.connect(self._on_event)
+        ctx.bus.domain_event.connect(self.on_event)
         if resume is not None:
-            self.payment = resume
             self.email.setEnabled(False)
             self.create_button.hide()
-            self._show_status(resume.status)
+            self.show_payment(resume)
 
     def _create(self) -> None:
         self.run_once(self.ctx.counter.start_paystack, self.order_id, self.due,
@@ -90,21 +88,13 @@ class PaystackDialog(TenderDialog):
         self.copy_button.show()
         self.create_button.hide()
         self.email.setEnabled(False)
-        self._show_status(self.payment.status)
+        self.show_status(self.payment.status)
 
     def _copy(self) -> None:
         QGuiApplication.clipboard().setText(self.url)
         self.say(self.tr("Link copied."))
 
-    def _on_event(self, event: object) -> None:
-        if isinstance(event, PaymentProcessed) and event.payment_id == self.payment_id:
-            self.call(self.ctx.counter.payment, self.payment_id, on_done=self._refreshed)
-
-    def _refreshed(self, payment: Any) -> None:
-        self.payment = payment
-        self._show_status(payment.status)
-
-    def _show_status(self, status: str) -> None:
+    def show_status(self, status: str) -> None:
         what, next_step, final = describe(status)
         if status == "awaiting_customer":
             what = self.tr("Link ready: the customer scans the code and pays by card or bank.")
@@ -120,7 +110,7 @@ class PaystackDialog(TenderDialog):
 
     def _cancel(self) -> None:
         self.call(self.ctx.counter.cancel_payment, self.payment_id,
-                              "cashier cancelled the link", on_done=self._refreshed)
+                              "cashier cancelled the link", on_done=self.show_payment)
 
     def _close(self) -> None:
         if self.payment is not None and self.payment.status in ("succeeded", "verified"):

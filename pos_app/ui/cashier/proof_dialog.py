@@ -21,6 +21,7 @@ from pos_app.core.money import Money
 from pos_app.core.payments import PaymentMethod
 from pos_app.ui.cashier.tender_base import TenderDialog
 from pos_app.ui.context import AppContext
+from pos_app.ui.widgets.page_parts import dialog_buttons
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
@@ -61,16 +62,9 @@ class ProofDialog(TenderDialog):
         self.policy_label.setWordWrap(True)
         self.layout_.addWidget(self.policy_label)
         self.add_message_line()
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        back = QPushButton(self.tr("Back"))
-        back.clicked.connect(self.reject)
-        buttons.addWidget(back)
-        self.submit = QPushButton(self.tr("Record proof"))
-        self.submit.setObjectName("proof-submit")
-        self.submit.setProperty("role", "primary")
-        self.submit.clicked.connect(self._submit)
-        buttons.addWidget(self.submit)
+        buttons, _, self.submit = dialog_buttons(
+            self, self.tr("Back"), self.tr("Record proof"), "proof-submit", self._submit
+        )
         self.layout_.addLayout(buttons)
         self.call(ctx.counter.proof_policy, on_done=self._show_policy)
         self.reference.setFocus()

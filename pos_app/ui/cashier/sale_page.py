@@ -35,6 +35,7 @@ from pos_app.ui.cashier.receipt_dialog import ReceiptDialog
 from pos_app.ui.cashier.tender_base import TenderDialog
 from pos_app.ui.cashier.tenders import make_tender_dialog
 from pos_app.ui.context import AppContext
+from pos_app.ui.widgets.page_parts import message_label
 from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
 
 SEARCH_DELAY_MS = 150
@@ -176,9 +177,7 @@ class SalePage(QWidget):
         self.offline_label.setObjectName("sale-offline-reason")
         self.offline_label.setWordWrap(True)
         right.addWidget(self.offline_label)
-        self.message = QLabel()
-        self.message.setObjectName("sale-message")
-        self.message.setWordWrap(True)
+        self.message = message_label("sale-message")
         right.addWidget(self.message)
 
         QShortcut(QKeySequence("F2"), self, lambda: self.start_tender("cash"))

@@ -29,6 +29,7 @@ from pos_app.ui.context import AppContext
 from pos_app.ui.receipts.render import method_label
 from pos_app.ui.receipts.z_report import z_report_html
 from pos_app.ui.widgets.money_edit import MoneyEdit
+from pos_app.ui.widgets.page_parts import message_label
 from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
 
 
@@ -98,9 +99,7 @@ class ShiftPage(QWidget):
         layout.addWidget(self.report_view, 1)
         self.pdf_path: Path | None = None
 
-        self.message = QLabel()
-        self.message.setObjectName("shift-message")
-        self.message.setWordWrap(True)
+        self.message = message_label("shift-message")
         layout.addWidget(self.message)
         bottom = QHBoxLayout()
         bottom.addStretch(1)

@@ -18,11 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.core.events import PaymentProcessed
 from pos_app.core.money import Money
 from pos_app.ui.cashier.online_status import describe
 from pos_app.ui.cashier.stk_outcomes import Offer, StkOutcome, stk_outcome
-from pos_app.ui.cashier.tender_base import TenderDialog
+from pos_app.ui.cashier.tender_base import LiveTenderDialog
 from pos_app.ui.context import AppContext
 
 PHONE_REGIONS = {"KES": "KE", "NGN": "NG", "UGX": "UG", "TZS": "TZ"}
@@ -38,7 +37,7 @@ def check_phone(text: str, region: str) -> str | None:
         return None
 
 
-class StkDialog(TenderDialog):
+class StkDialog(LiveTenderDialog):
     def __init__(
         self,
         ctx: AppContext,
@@ -127,11 +126,10 @@ class StkDialog(TenderDialog):
         ):
             buttons.addWidget(button)
         self.layout_.addLayout(buttons)
-        ctx.bus.domain_event.connect(self._on_event)
+        ctx.bus.domain_event.connect(self.on_event)
 
         if resume is not None:
-            self.payment = resume
-            self._show_status(resume.status)
+            self.show_payment(resume)
         elif not ctx.is_online():
             self._show_paybill()
             self.say(self.tr("Offline: the prompt cannot be sent. Use the paybill."), error=True)
@@ -183,19 +181,12 @@ class StkDialog(TenderDialog):
         if check_phone(self.phone.text(), self.region) is None:
             return
         self.say("")
-        self._show_status("initiating")
-        self.run_once(
-            self.ctx.counter.start_stk,
-            self.order_id,
-            self.due,
-            self.phone.text(),
-            self.key,
-            on_done=self._started,
-        )
+        self.show_status("initiating")
+        self._pay(self.ctx.counter.start_stk, self.phone.text())
 
-    def _started(self, payment: Any) -> None:
-        self.payment = payment
-        self._show_status(payment.status)
+    def _pay(self, fn: Any, text: str) -> None:
+        """The money call of either page: the prompt to `text` or the code / SMS in `text`."""
+        self.run_once(fn, self.order_id, self.due, text, self.key, on_done=self.show_payment)
 
     def failed(self, error: BaseException) -> None:
         super().failed(error)
@@ -205,15 +196,7 @@ class StkDialog(TenderDialog):
             self._only(self.paybill_button, self.close_button, self.retry_button)
 
     # --- live status ------------------------------------------------------------------------
-    def _on_event(self, event: object) -> None:
-        if isinstance(event, PaymentProcessed) and event.payment_id == self.payment_id:
-            self.call(self.ctx.counter.payment, self.payment_id, on_done=self._refreshed)
-
-    def _refreshed(self, payment: Any) -> None:
-        self.payment = payment
-        self._show_status(payment.status)
-
-    def _show_status(self, status: str) -> None:
+    def show_status(self, status: str) -> None:
         self.pages.setCurrentIndex(1)
         what, next_step, final = describe(status)
         if status in ("succeeded", "verified") and self.payment is not None:
@@ -276,7 +259,7 @@ class StkDialog(TenderDialog):
             self.ctx.counter.cancel_payment,
             self.payment_id,
             "cashier cancelled the prompt",
-            on_done=self._refreshed,
+            on_done=self.show_payment,
         )
 
     def _check(self) -> None:
@@ -334,18 +317,7 @@ class StkDialog(TenderDialog):
         self.paybill_label.setText("<br/>".join(lines))
 
     def _submit_code(self) -> None:
-        self.run_once(
-            self.ctx.counter.submit_mpesa_code,
-            self.order_id,
-            self.due,
-            self.code.toPlainText(),
-            self.key,
-            on_done=self._code_recorded,
-        )
-
-    def _code_recorded(self, payment: Any) -> None:
-        self.payment = payment
-        self._show_status(payment.status)
+        self._pay(self.ctx.counter.submit_mpesa_code, self.code.toPlainText())
 
     def set_busy(self, busy: bool) -> None:
         self.submit_code_button.setEnabled(not busy)

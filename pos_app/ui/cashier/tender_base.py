@@ -12,9 +12,11 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from pos_app.core.errors import DukaError
+from pos_app.core.events import PaymentProcessed
 from pos_app.core.money import Money
 from pos_app.ui.context import AppContext
 from pos_app.ui.widgets.alive import if_alive
+from pos_app.ui.widgets.page_parts import message_label
 
 
 class TenderDialog(QDialog):
@@ -47,9 +49,7 @@ class TenderDialog(QDialog):
         return self.payment.id if self.payment is not None else None
 
     def add_message_line(self) -> QLabel:
-        self.message = QLabel()
-        self.message.setObjectName("tender-message")
-        self.message.setWordWrap(True)
+        self.message = message_label("tender-message")
         self.layout_.addWidget(self.message)
         return self.message
 
@@ -90,3 +90,20 @@ class TenderDialog(QDialog):
 
     def set_busy(self, busy: bool) -> None:
         """Subclasses disable their action buttons while a call runs."""
+
+
+class LiveTenderDialog(TenderDialog):
+    """A tender paid on the customer's phone: the outcome arrives later (relay -> sync engine
+    -> ledger -> bus), so the dialog follows its payment's status; `resume` reopens a payment
+    left open when the till stopped. Subclasses connect `on_event` to the bus once built."""
+
+    def on_event(self, event: object) -> None:
+        if isinstance(event, PaymentProcessed) and event.payment_id == self.payment_id:
+            self.call(self.ctx.counter.payment, self.payment_id, on_done=self.show_payment)
+
+    def show_payment(self, payment: Any) -> None:
+        self.payment = payment
+        self.show_status(payment.status)
+
+    def show_status(self, status: str) -> None:
+        raise NotImplementedError

@@ -29,20 +29,20 @@ from PySide6.QtWidgets import (
 from pos_app.core.events import PaymentFlagged, PaymentProcessed, ProofDecided, ProofSubmitted
 from pos_app.services.approvals import ApprovalItem, ApprovalService, ItemKind
 from pos_app.ui.supervisor.common import (
+    DecisionPage,
     error_text,
     fill_table,
     hint_label,
     local_text,
     make_table,
-    message_label,
     refresh_on_events,
     short_time,
     show_message,
     submit,
 )
 from pos_app.ui.tasks import TaskRunner
-from pos_app.ui.widgets.page_parts import button_row, heading_label
-from pos_app.ui.widgets.staff_fields import fill_deciders, pin_edit
+from pos_app.ui.widgets.page_parts import button_row, heading_label, message_label
+from pos_app.ui.widgets.staff_fields import pin_edit
 
 IMAGE_MAX = 240
 
@@ -97,7 +97,7 @@ def method_text(method: str) -> str:
     }.get(method, method)
 
 
-class ApprovalsPage(QWidget):
+class ApprovalsPage(DecisionPage):
     def __init__(
         self,
         service: ApprovalService,
@@ -109,13 +109,9 @@ class ApprovalsPage(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         """`events`: a Qt signal of domain events; new proofs and flags then show at once."""
-        super().__init__(parent)
+        super().__init__(list_users, tasks, current_user_id, timezone, parent)
         self.setObjectName("supervisor-approvals")
         self._service = service
-        self._list_users = list_users
-        self._tasks = tasks
-        self._current_user_id = current_user_id
-        self._zone = timezone
         self.items: list[ApprovalItem] = []
         self.item: ApprovalItem | None = None
         self.image_shown = False
@@ -225,7 +221,7 @@ class ApprovalsPage(QWidget):
         self.accept_match_button.clicked.connect(self.accept_match)
         self.check_button.clicked.connect(self.check_with_provider)
         self._show_item(None)
-        submit(self._tasks, self, self._list_users, on_done=self._show_users, on_error=self._failed)
+        self.load_deciders()
         refresh_on_events(
             self,
             events,
@@ -235,9 +231,6 @@ class ApprovalsPage(QWidget):
         self.refresh()
 
     # --- loading ----------------------------------------------------------------------------
-    def _show_users(self, users: list[Any]) -> None:
-        fill_deciders(self.approver, users, self._current_user_id())
-
     def refresh(self) -> None:
         self.refresh_button.setEnabled(False)
         submit(

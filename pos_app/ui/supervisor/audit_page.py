@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -18,19 +17,19 @@ from PySide6.QtWidgets import (
 
 from pos_app.services.audit_trail import AuditFilter, AuditRow, AuditTrailService, ChainCheck
 from pos_app.ui.supervisor.common import (
+    ask_save_path,
     error_text,
     fill_table,
     hint_label,
     local_text,
     make_table,
-    message_label,
+    save_text,
     shop_today,
     show_message,
     submit,
-    write_text,
 )
 from pos_app.ui.tasks import TaskRunner
-from pos_app.ui.widgets.page_parts import heading_label
+from pos_app.ui.widgets.page_parts import heading_label, message_label
 
 
 class AuditPage(QWidget):
@@ -210,22 +209,24 @@ class AuditPage(QWidget):
 
     # --- export -----------------------------------------------------------------------------
     def _ask_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export audit trail"), "audit.csv", self.tr("CSV files (*.csv)")
+        ask_save_path(
+            self,
+            self.tr("Export audit trail"),
+            "audit.csv",
+            self.tr("CSV files (*.csv)"),
+            self.export_csv,
         )
-        if path:
-            self.export_csv(path)
 
     def export_csv(self, path: str) -> None:
         rows = list(self.rows)
-        submit(
+        save_text(
             self._tasks,
             self,
-            lambda: write_text(path, self._service.to_csv(rows)),
-            on_done=lambda _r: show_message(
-                self.chain_label, self.tr("Saved %1").replace("%1", path), ok=True
-            ),
-            on_error=self._failed,
+            path,
+            lambda: self._service.to_csv(rows),
+            self.chain_label,
+            self.tr("Saved %1"),
+            self._failed,
         )
 
     def _failed(self, error: BaseException) -> None:

@@ -13,6 +13,8 @@ from PySide6.QtCore import QCoreApplication, QDate, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QFileDialog,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -34,8 +36,10 @@ from pos_app.core.money import Money
 from pos_app.services.admin import LastSupervisor, RelayNotPaired
 from pos_app.services.approvals import NotesRequired
 from pos_app.services.gateway import GatewayUnavailable
+from pos_app.services.refund_requests import RefundAlreadyRequested, RefundPending
 from pos_app.services.refunds import AlreadyRefunded, RefundTooLarge, ReversalCodeMissing
 from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.widgets.staff_fields import fill_deciders
 
 
 def money_text(minor: int | None, code: str | None) -> str:
@@ -105,6 +109,22 @@ def error_text(error: BaseException) -> str:
         (
             AlreadyRefunded,
             QCoreApplication.translate("Supervisor", "This payment was already refunded in full."),
+        ),
+        (
+            RefundPending,
+            QCoreApplication.translate(
+                "Supervisor",
+                "The refund is recorded as requested, but the relay did not answer. The till "
+                "asks again by itself with the same request (it can never refund twice).",
+            ),
+        ),
+        (
+            RefundAlreadyRequested,
+            QCoreApplication.translate(
+                "Supervisor",
+                "A refund of this payment is already waiting for Paystack: it is sent again "
+                "automatically until Paystack answers.",
+            ),
         ),
         (
             ReversalCodeMissing,
@@ -215,13 +235,6 @@ def selected_key(table: QTableWidget) -> Any:
     return None if item is None else item.data(Qt.ItemDataRole.UserRole)
 
 
-def message_label(object_name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(object_name)
-    label.setWordWrap(True)
-    return label
-
-
 def show_message(label: QLabel, text: str, ok: bool) -> None:
     label.setText(text)
     label.setProperty("role", "ok" if ok else "error")
@@ -237,8 +250,33 @@ def hint_label(text: str, object_name: str) -> QLabel:
     return label
 
 
-def write_text(path: str | Path, text: str) -> None:
-    Path(path).write_text(text, encoding="utf-8", newline="")
+def ask_save_path(
+    owner: QWidget, title: str, file_name: str, file_filter: str, then: Callable[[str], None]
+) -> None:
+    """Ask where to save; `then(path)` unless the supervisor cancels."""
+    path, _ = QFileDialog.getSaveFileName(owner, title, file_name, file_filter)
+    if path:
+        then(path)
+
+
+def save_text(
+    tasks: TaskRunner,
+    owner: QWidget,
+    path: str,
+    make_text: Callable[[], str],
+    label: QLabel,
+    saved: str,
+    on_error: Callable[[BaseException], None],
+) -> None:
+    """Build the text and write it to `path` on a worker, then say `saved` (its %1 is the
+    path) in `label`."""
+    submit(
+        tasks,
+        owner,
+        lambda: Path(path).write_text(make_text(), encoding="utf-8", newline=""),
+        on_done=lambda _r: show_message(label, saved.replace("%1", path), ok=True),
+        on_error=on_error,
+    )
 
 
 class _Refresher(QObject):
@@ -300,3 +338,33 @@ def submit(
 def set_busy(widgets: Sequence[QWidget], busy: bool) -> None:
     for widget in widgets:
         widget.setEnabled(not busy)
+
+
+class DecisionPage(QWidget):
+    """A page where a supervisor decides with their PIN: `approver` offers the staff who may
+    decide, the signed-in one first."""
+
+    approver: QComboBox
+
+    def __init__(
+        self,
+        list_users: Callable[[], list[Any]],
+        tasks: TaskRunner,
+        current_user_id: Callable[[], str | None],
+        timezone: str,
+        parent: QWidget | None,
+    ) -> None:
+        super().__init__(parent)
+        self._list_users = list_users
+        self._tasks = tasks
+        self._current_user_id = current_user_id
+        self._zone = timezone
+
+    def load_deciders(self) -> None:
+        submit(self._tasks, self, self._list_users, on_done=self._show_users, on_error=self._failed)
+
+    def _show_users(self, users: list[Any]) -> None:
+        fill_deciders(self.approver, users, self._current_user_id())
+
+    def _failed(self, error: BaseException) -> None:
+        raise NotImplementedError

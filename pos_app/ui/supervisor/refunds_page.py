@@ -23,26 +23,27 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.events import PaymentProcessed, RefundRecorded
+from pos_app.services.refund_requests import DONE, FAILED, PENDING, RefundPending
 from pos_app.services.refunds import RefundablePayment, RefundMethod, RefundRow, RefundService
 from pos_app.ui.supervisor.approvals_page import method_text
 from pos_app.ui.supervisor.common import (
+    DecisionPage,
     error_text,
     fill_table,
     hint_label,
     local_text,
     make_table,
-    message_label,
     refresh_on_events,
     show_message,
     submit,
 )
 from pos_app.ui.tasks import TaskRunner
 from pos_app.ui.widgets.money_edit import MoneyEdit
-from pos_app.ui.widgets.page_parts import button_row, heading_label
-from pos_app.ui.widgets.staff_fields import fill_deciders, pin_edit
+from pos_app.ui.widgets.page_parts import button_row, heading_label, message_label
+from pos_app.ui.widgets.staff_fields import pin_edit
 
 
-class RefundsPage(QWidget):
+class RefundsPage(DecisionPage):
     def __init__(
         self,
         service: RefundService,
@@ -54,13 +55,9 @@ class RefundsPage(QWidget):
         events: Any = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(list_users, tasks, current_user_id, timezone, parent)
         self.setObjectName("supervisor-refunds")
         self._service = service
-        self._list_users = list_users
-        self._tasks = tasks
-        self._current_user_id = current_user_id
-        self._zone = timezone
         self.payments: list[RefundablePayment] = []
         # one id per (payment, amount) until it succeeds: a retry is the same request
         self._request_ids: dict[tuple[str, int], str] = {}
@@ -135,7 +132,13 @@ class RefundsPage(QWidget):
 
         layout.addWidget(heading_label(self.tr("Recent refunds")))
         self.refund_table = make_table(
-            [self.tr("When"), self.tr("Amount"), self.tr("How"), self.tr("Reason")],
+            [
+                self.tr("When"),
+                self.tr("Amount"),
+                self.tr("How"),
+                self.tr("Status"),
+                self.tr("Reason"),
+            ],
             "refunds-recent",
             self.tr("No refunds given."),
         )
@@ -147,12 +150,9 @@ class RefundsPage(QWidget):
         self.refund_button.clicked.connect(self.refund)
         self.void_button.clicked.connect(self.void)
         self._show_selected(None)
-        submit(self._tasks, self, self._list_users, on_done=self._show_users, on_error=self._failed)
+        self.load_deciders()
         refresh_on_events(self, events, (PaymentProcessed, RefundRecorded), self.refresh)
         self.refresh()
-
-    def _show_users(self, users: list[Any]) -> None:
-        fill_deciders(self.approver, users, self._current_user_id())
 
     def refresh(self) -> None:
         self.refresh_button.setEnabled(False)
@@ -188,7 +188,13 @@ class RefundsPage(QWidget):
         fill_table(
             self.refund_table,
             [
-                [local_text(r.at, self._zone), r.amount.format(), method_text(r.method), r.reason]
+                [
+                    local_text(r.at, self._zone),
+                    r.amount.format(),
+                    method_text(r.method),
+                    self._status_text(r.status),
+                    r.reason,
+                ]
                 for r in refunds
             ],
             [r.id for r in refunds],
@@ -198,6 +204,14 @@ class RefundsPage(QWidget):
             self.table.selectRow(row)
         else:
             self._show_selected(None)
+
+    def _status_text(self, status: str) -> str:
+        """A Paystack refund waits for Paystack's answer; every other kind is done at once."""
+        return {
+            PENDING: self.tr("Waiting for Paystack"),
+            DONE: self.tr("Done"),
+            FAILED: self.tr("Failed"),
+        }.get(status, status)
 
     def _selected(self) -> None:
         row = self.table.currentRow()
@@ -294,3 +308,5 @@ class RefundsPage(QWidget):
         self.pin.clear()
         self._show_selected(self.selected)
         show_message(self.message, error_text(error), ok=False)
+        if isinstance(error, RefundPending):
+            self.refresh()  # it is recorded: the recent refunds show it waiting

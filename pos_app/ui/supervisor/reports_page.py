@@ -11,7 +11,6 @@ from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import (
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -24,18 +23,18 @@ from pos_app.services.reports import Report, ReportService
 from pos_app.ui.supervisor.approvals_page import method_text
 from pos_app.ui.supervisor.chart import BarChart, paint_bars
 from pos_app.ui.supervisor.common import (
+    ask_save_path,
     error_text,
     fill_table,
     local_text,
     make_table,
-    message_label,
+    save_text,
     shop_today,
     show_message,
     submit,
-    write_text,
 )
 from pos_app.ui.tasks import TaskRunner
-from pos_app.ui.widgets.page_parts import heading_label
+from pos_app.ui.widgets.page_parts import heading_label, message_label
 
 
 class ReportsPage(QWidget):
@@ -269,31 +268,35 @@ class ReportsPage(QWidget):
 
     # --- export -----------------------------------------------------------------------------
     def _ask_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export report"), "report.csv", self.tr("CSV files (*.csv)")
+        ask_save_path(
+            self,
+            self.tr("Export report"),
+            "report.csv",
+            self.tr("CSV files (*.csv)"),
+            self.export_csv,
         )
-        if path:
-            self.export_csv(path)
 
     def _ask_pdf(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export report"), "report.pdf", self.tr("PDF files (*.pdf)")
+        ask_save_path(
+            self,
+            self.tr("Export report"),
+            "report.pdf",
+            self.tr("PDF files (*.pdf)"),
+            self.export_pdf,
         )
-        if path:
-            self.export_pdf(path)
 
     def export_csv(self, path: str) -> None:
         report = self.report
         if report is None:
             return
-        submit(
+        save_text(
             self._tasks,
             self,
-            lambda: write_text(path, self._service.to_csv(report)),
-            on_done=lambda _r: show_message(
-                self.message, self.tr("Saved %1").replace("%1", path), ok=True
-            ),
-            on_error=self._failed,
+            path,
+            lambda: self._service.to_csv(report),
+            self.message,
+            self.tr("Saved %1"),
+            self._failed,
         )
 
     def export_pdf(self, path: str) -> None:

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 
 from pos_app.services.admin import PROVIDERS, AdminService, PairingOutcome
 from pos_app.services.shop import ShopSettings
-from pos_app.ui.supervisor.common import error_text, message_label, show_message, submit
+from pos_app.ui.supervisor.common import error_text, show_message, submit
 from pos_app.ui.tasks import TaskRunner
-from pos_app.ui.widgets.page_parts import heading_label
+from pos_app.ui.widgets.page_parts import heading_label, message_label
 from pos_app.ui.widgets.staff_fields import language_combo
 
 

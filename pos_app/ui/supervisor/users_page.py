@@ -21,13 +21,12 @@ from pos_app.ui.supervisor.common import (
     error_text,
     fill_table,
     make_table,
-    message_label,
     selected_key,
     show_message,
     submit,
 )
 from pos_app.ui.tasks import TaskRunner
-from pos_app.ui.widgets.page_parts import heading_label
+from pos_app.ui.widgets.page_parts import heading_label, message_label
 from pos_app.ui.widgets.staff_fields import language_combo, pin_edit
 
 

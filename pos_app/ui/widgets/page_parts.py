@@ -1,18 +1,27 @@
-"""The rows most pages are built of: the heading, and a row of buttons pushed apart.
+"""The rows most pages and dialogs are built of: the heading, a row of buttons pushed apart,
+a dialog's "back" and action buttons.
 
 Callers pass their own translated texts, so each string keeps its page's translation context.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
 
 def heading_label(text: str) -> QLabel:
     label = QLabel(text)
     label.setProperty("role", "heading")  # the style sheet sizes headings by this role
+    return label
+
+
+def message_label(object_name: str) -> QLabel:
+    """The line where a page or dialog says how its last action went."""
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
     return label
 
 
@@ -25,3 +34,22 @@ def button_row(left: Sequence[QWidget], right: Sequence[QWidget] = ()) -> QHBoxL
     for widget in right:
         row.addWidget(widget)
     return row
+
+
+def dialog_buttons(
+    dialog: QDialog,
+    back_text: str,
+    action_text: str,
+    action_name: str,
+    action: Callable[[], object],
+) -> tuple[QHBoxLayout, QPushButton, QPushButton]:
+    """A dialog's foot, at the right: "back" closes it with nothing done, the primary action
+    does its work. Returns the row and both buttons (the dialog disables its action while
+    the work runs)."""
+    back = QPushButton(back_text)
+    back.clicked.connect(dialog.reject)
+    button = QPushButton(action_text)
+    button.setObjectName(action_name)
+    button.setProperty("role", "primary")
+    button.clicked.connect(action)
+    return button_row([], [back, button]), back, button
