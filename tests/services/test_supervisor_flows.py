@@ -30,6 +30,7 @@ from pos_app.services.admin import LastSupervisor
 from pos_app.services.approvals import ItemKind
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import (
+    GatewayInProgress,
     GatewayRejected,
     GatewayUnavailable,
     PaystackLinkStarted,
@@ -64,6 +65,7 @@ class FakeGateway:
         self.lose_next_reply = False
         self.unreachable = False
         self.refuse_next = False
+        self.in_progress_next = False  # the relay still handles the first request with the id
         self.test_modes: list[tuple[str, bool]] = []
         self.status_checks: list[str] = []
         self.on_refund: Callable[[], object] | None = None  # runs when a refund arrives
@@ -92,6 +94,9 @@ class FakeGateway:
         if self.refuse_next:
             self.refuse_next = False
             raise GatewayRejected("The relay refused the request (422): insufficient balance")
+        if self.in_progress_next:
+            self.in_progress_next = False
+            raise GatewayInProgress("The first request is still being handled.")
         self.refund_ids.append(refund_id)
         if refund_id not in self.refund_ids[:-1]:
             self.refunds.append((payment_id, amount, reason))  # the relay refunds once per id
@@ -404,6 +409,27 @@ def test_paystack_refund_refused_by_the_relay_releases_the_amount(desk, ids, gat
     )
     assert [r[0] for r in refund_rows(desk, pay_id)] == ["failed", "done"]
     assert desk.payments.get_payment(pay_id).status == "refunded"
+
+
+def test_paystack_refund_the_relay_still_handles_stays_pending(desk, ids, gateway):
+    pay_id = _paid_online(desk, ids, PaymentMethod.PAYSTACK_LINK, "PSK24680")
+    gateway.in_progress_next = True
+    seq = last_seq(desk, audit_log)
+    with pytest.raises(RefundPending):
+        desk.refunds.refund(
+            pay_id, Money(200_000, "KES"), "Faulty", supervisor_id=ids.supervisor.id,
+            pin=SUP_PIN, request_id="r-9",
+        )  # fmt: skip
+    # not failed: the outcome is unknown, so the amount stays reserved
+    assert refund_rows(desk, pay_id) == [("pending", 200_000, "r-9")]
+    assert appended_since(desk, audit_log.c.action, seq) == ["user.signed_in", "refund.requested"]
+    assert desk.refunds.refundable(pay_id).remaining == Money(300_000, "KES")
+    desk.refunds.refund(
+        pay_id, Money(200_000, "KES"), "Faulty", supervisor_id=ids.supervisor.id, pin=SUP_PIN,
+        request_id="r-9",
+    )  # fmt: skip
+    assert refund_rows(desk, pay_id) == [("done", 200_000, "r-9")]
+    assert len(gateway.refunds) == 1
 
 
 def test_paystack_refund_pending_whole_amount_refuses_a_second_one(desk, ids, gateway):
