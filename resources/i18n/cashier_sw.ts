@@ -1323,13 +1323,13 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/shift_page.py" line="76"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="123"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="125"/>
         <source>Cash in</source>
         <translation>Weka pesa</translation>
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/shift_page.py" line="79"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="124"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
         <source>Cash out</source>
         <translation>Toa pesa</translation>
     </message>
@@ -1340,148 +1340,148 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/shift_page.py" line="90"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
         <source>Close shift and print Z report</source>
         <translation>Funga zamu na uchapishe ripoti ya Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="106"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="108"/>
         <source>Lock till</source>
         <translation>Funga mashine</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="110"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="112"/>
         <source>Sign out</source>
         <translation>Toka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="123"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="125"/>
         <source>Opening float</source>
         <translation>Pesa ya kuanzia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="124"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="125"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="127"/>
         <source>Expected</source>
         <translation>Inayotarajiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="125"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="127"/>
         <source>Counted</source>
         <translation>Iliyohesabiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="128"/>
         <source>Variance</source>
         <translation>Tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="128"/>
         <source>Total variance</source>
         <translation>Jumla ya tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="127"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="129"/>
         <source>Expected amounts are net of the refunds and voids below.</source>
         <translation>Kiasi kinachotarajiwa tayari kimeondoa marejesho na ubatilishaji ulio hapa chini.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="128"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="130"/>
         <source>Refunds and voids</source>
         <translation>Marejesho na ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="129"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="131"/>
         <source>No refunds or voids in this shift.</source>
         <translation>Hakuna marejesho wala ubatilishaji katika zamu hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="130"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="132"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="130"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="132"/>
         <source>Refunded</source>
         <translation>Kilichorejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="131"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="133"/>
         <source>Voids</source>
         <translation>Ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="131"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="133"/>
         <source>Voided</source>
         <translation>Kilichobatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="144"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="146"/>
         <source>No shift is open: count the float and open one.</source>
         <translation>Hakuna zamu iliyo wazi: hesabu pesa ya kuanzia na ufungue zamu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="146"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="148"/>
         <source>Shift open since %1, float %2</source>
         <translation>Zamu iko wazi tangu %1, pesa ya kuanzia %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="166"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="168"/>
         <source>expected %1</source>
         <translation>inatarajiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="167"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
         <source>Counted: %1</source>
         <translation>Iliyohesabiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="180"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="182"/>
         <source>Type the float (0 if the drawer is empty).</source>
         <translation>Andika pesa ya kuanzia (0 kama droo ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="188"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="190"/>
         <source>Shift opened.</source>
         <translation>Zamu imefunguliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="196"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="198"/>
         <source>Type an amount above zero.</source>
         <translation>Andika kiasi kikubwa kuliko sifuri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="199"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="201"/>
         <source>Say why the cash goes in or out.</source>
         <translation>Eleza kwa nini pesa inawekwa au kutolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="210"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="212"/>
         <source>Cash in: %1</source>
         <translation>Pesa iliyowekwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="210"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="212"/>
         <source>Cash out: %1</source>
         <translation>Pesa iliyotolewa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="221"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="223"/>
         <source>Count every method (type 0 for none): %1 is empty.</source>
         <translation>Hesabu kila njia (andika 0 kama hakuna): %1 iko tupu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="245"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="262"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="247"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="264"/>
         <source>Z report</source>
         <translation>Ripoti ya Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="251"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="253"/>
         <source>Shift closed. Variance %1. Z report saved to %2</source>
         <translation>Zamu imefungwa. Tofauti %1. Ripoti ya Z imehifadhiwa %2</translation>
     </message>

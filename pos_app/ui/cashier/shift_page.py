@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
@@ -95,6 +95,8 @@ class ShiftPage(QWidget):
 
         self.report_view = QTextBrowser()
         self.report_view.setObjectName("z-report")
+        # the report's tables are 100% wide plus their border: no side scroll for two pixels
+        self.report_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.report_view.hide()
         layout.addWidget(self.report_view, 1)
         self.pdf_path: Path | None = None
