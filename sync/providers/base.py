@@ -1,6 +1,7 @@
 """What every payment provider offers the relay, the errors they raise, and the registry.
 
-A new provider is one module that subclasses PaymentProviderInterface plus one
+A new provider is one module that subclasses PaymentProviderInterface (over HTTP:
+sync.providers.http.HttpProviderClient) plus one
 `register_provider(...)` line at its bottom (and its import in sync/providers/__init__.py).
 """
 

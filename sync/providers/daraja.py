@@ -26,7 +26,6 @@ import httpx
 from sync.providers.base import (
     PaymentInitiation,
     PaymentOutcome,
-    PaymentProviderInterface,
     PaymentRequest,
     PaymentStatus,
     ProviderError,
@@ -34,6 +33,7 @@ from sync.providers.base import (
     ProviderPayloadError,
     register_provider,
 )
+from sync.providers.http import HttpProviderClient, overloaded, unreachable
 from sync.providers.phones import InvalidPhone, mask_msisdn, normalise_msisdn
 from sync.providers.wire import (
     as_text,
@@ -43,7 +43,6 @@ from sync.providers.wire import (
     nairobi_stamp,
     nothing_was_sent,
     parse_nairobi_stamp,
-    send,
 )
 
 log = logging.getLogger(__name__)
@@ -445,7 +444,7 @@ def check_callback_url(url: str) -> None:
 # ---------------------------------------------------------------------------------- client
 
 
-class DarajaClient(PaymentProviderInterface):
+class DarajaClient(HttpProviderClient):
     """Async Daraja client. Share ONE instance per consumer key: each token it mints revokes
     the previous one for that app."""
 
@@ -458,9 +457,13 @@ class DarajaClient(PaymentProviderInterface):
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        super().__init__(
+            http,
+            base_url=str(config.base_url),
+            timeout_s=config.timeout_s,
+            backoff_s=config.retry_backoff_s,
+        )
         self.config = config
-        self._http = http or httpx.AsyncClient(timeout=config.timeout_s)
-        self._owns_http = http is None
         self._clock = clock
         self._token: str | None = None
         self._token_expires_at = 0.0
@@ -468,16 +471,6 @@ class DarajaClient(PaymentProviderInterface):
 
     def __repr__(self) -> str:
         return f"DarajaClient(shortcode={self.config.shortcode!r}, url={self.config.base_url!r})"
-
-    async def __aenter__(self) -> DarajaClient:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        if self._owns_http:
-            await self._http.aclose()
 
     # -------------------------------------------------------------------------- token
 
@@ -850,15 +843,8 @@ class DarajaClient(PaymentProviderInterface):
         self, method: str, path: str, *, idempotent: bool, **kwargs: Any
     ) -> httpx.Response:
         try:
-            return await send(
-                self._http,
-                method,
-                f"{self.config.base_url}{path}",
-                timeout_s=self.config.timeout_s,
-                idempotent=idempotent,
-                backoff_s=self.config.retry_backoff_s,
-                is_answer=_is_daraja_answer,
-                **kwargs,
+            return await self._send(
+                method, path, idempotent=idempotent, is_answer=_is_daraja_answer, **kwargs
             )
         except httpx.TransportError as exc:
             if path == OAUTH_PATH:
@@ -916,12 +902,7 @@ def _push_transport_error(exc: httpx.TransportError) -> ProviderError:
 
 
 def _network_error(exc: httpx.TransportError) -> ProviderError:
-    return ProviderError(
-        "daraja_unreachable",
-        "Could not reach M-Pesa. Check the internet connection and try again.",
-        retryable=True,
-        detail=type(exc).__name__,
-    )
+    return unreachable("daraja", "M-Pesa", exc)
 
 
 def _api_error(response: httpx.Response, operation: str) -> ProviderError:
@@ -958,22 +939,9 @@ def _api_error(response: httpx.Response, operation: str) -> ProviderError:
             http_status=status,
             detail=detail,
         )
-    if status == 429:
-        return ProviderError(
-            "daraja_rate_limited",
-            "M-Pesa is asking us to slow down. Try again in a minute.",
-            retryable=True,
-            http_status=status,
-            detail=detail,
-        )
-    if status >= 500:
-        return ProviderError(
-            "daraja_unavailable",
-            "M-Pesa is having problems right now. Try again shortly, or use the paybill/till.",
-            retryable=True,
-            http_status=status,
-            detail=detail,
-        )
+    busy = overloaded("daraja", "M-Pesa", status, detail, ", or use the paybill/till")
+    if busy is not None:
+        return busy
     if status == 200 and code:
         return ProviderError(
             "daraja_refused",

@@ -24,7 +24,6 @@ import httpx
 from sync.providers.base import (
     PaymentInitiation,
     PaymentOutcome,
-    PaymentProviderInterface,
     PaymentRequest,
     PaymentStatus,
     ProviderError,
@@ -34,6 +33,7 @@ from sync.providers.base import (
     header,
     register_provider,
 )
+from sync.providers.http import HttpProviderClient, overloaded, unreachable
 from sync.providers.wire import (
     as_text,
     json_or_empty,
@@ -41,7 +41,6 @@ from sync.providers.wire import (
     minor_units,
     nothing_was_sent,
     parse_iso_utc,
-    send,
 )
 
 log = logging.getLogger(__name__)
@@ -224,27 +223,21 @@ def synthetic_email(reference: str, domain: str = "customers.invalid") -> str:
 # ---------------------------------------------------------------------------------- client
 
 
-class PaystackClient(PaymentProviderInterface):
+class PaystackClient(HttpProviderClient):
     name: ClassVar[str] = "paystack"
 
     def __init__(self, config: PaystackConfig, http: httpx.AsyncClient | None = None) -> None:
+        super().__init__(
+            http,
+            base_url=config.base_url,
+            timeout_s=config.timeout_s,
+            backoff_s=config.retry_backoff_s,
+        )
         self.config = config
-        self._http = http or httpx.AsyncClient(timeout=config.timeout_s)
-        self._owns_http = http is None
 
     def __repr__(self) -> str:
         mode = "test" if self.config.test_mode else "live"
         return f"PaystackClient({mode}, url={self.config.base_url!r})"
-
-    async def __aenter__(self) -> PaystackClient:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        if self._owns_http:
-            await self._http.aclose()
 
     async def initialize(
         self,
@@ -289,19 +282,7 @@ class PaystackClient(PaymentProviderInterface):
             body["channels"] = chosen
         if metadata is not None:
             body["metadata"] = dict(metadata)
-        try:
-            response = await send(
-                self._http,
-                "POST",
-                f"{self.config.base_url}/transaction/initialize",
-                timeout_s=self.config.timeout_s,
-                idempotent=True,
-                backoff_s=self.config.retry_backoff_s,
-                json=body,
-                headers=self._headers(),
-            )
-        except httpx.TransportError as exc:
-            raise _network_error(exc) from None
+        response = await self._request("POST", "/transaction/initialize", json=body)
         reply = json_or_empty(response)
         data = reply.get("data")
         if response.status_code == 200 and reply.get("status") is True and isinstance(data, dict):
@@ -316,18 +297,7 @@ class PaystackClient(PaymentProviderInterface):
     async def verify(self, reference: str) -> PaystackVerification:
         """What Paystack says of this reference now (HTTP 200 even for failed payments)."""
         _check_reference(reference)
-        try:
-            response = await send(
-                self._http,
-                "GET",
-                f"{self.config.base_url}/transaction/verify/{reference}",
-                timeout_s=self.config.timeout_s,
-                idempotent=True,
-                backoff_s=self.config.retry_backoff_s,
-                headers=self._headers(),
-            )
-        except httpx.TransportError as exc:
-            raise _network_error(exc) from None
+        response = await self._request("GET", f"/transaction/verify/{reference}")
         reply = json_or_empty(response)
         data = reply.get("data")
         if response.status_code == 200 and reply.get("status") is True and isinstance(data, dict):
@@ -356,15 +326,7 @@ class PaystackClient(PaymentProviderInterface):
             if amount_minor <= 0:
                 raise ProviderError("paystack_bad_amount", "The refund amount must be positive.")
             body["amount"] = amount_minor
-        try:
-            response = await self._http.post(
-                f"{self.config.base_url}/refund",
-                json=body,
-                headers=self._headers(),
-                timeout=self.config.timeout_s,
-            )
-        except httpx.TransportError as exc:
-            raise _network_error(exc, sent_once=not nothing_was_sent(exc)) from None
+        response = await self._request("POST", "/refund", idempotent=False, json=body)
         reply = json_or_empty(response)
         data = reply.get("data")
         if response.status_code in (200, 201) and reply.get("status") is True:
@@ -438,8 +400,21 @@ class PaystackClient(PaymentProviderInterface):
 
     # -------------------------------------------------------------------------- plumbing
 
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.config.secret_key}"}
+    async def _request(
+        self, method: str, path: str, *, idempotent: bool = True, **kwargs: Any
+    ) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.config.secret_key}"}
+        try:
+            return await self._send(method, path, idempotent=idempotent, headers=headers, **kwargs)
+        except httpx.TransportError as exc:
+            if idempotent or nothing_was_sent(exc):
+                raise unreachable("paystack", "Paystack", exc) from None
+            raise ProviderError(
+                "paystack_no_answer",
+                "Paystack did not answer; the request may have gone through. Check the Paystack "
+                "dashboard before trying again.",
+                detail=type(exc).__name__,
+            ) from None
 
     async def _verify_quietly(self, reference: str) -> PaystackVerification | None:
         """After a duplicate (often our own earlier attempt whose reply was lost), find out
@@ -473,22 +448,6 @@ def _is_duplicate(reply: Mapping[str, Any]) -> bool:
     )
 
 
-def _network_error(exc: httpx.TransportError, *, sent_once: bool = False) -> ProviderError:
-    if sent_once:
-        return ProviderError(
-            "paystack_no_answer",
-            "Paystack did not answer; the request may have gone through. Check the Paystack "
-            "dashboard before trying again.",
-            detail=type(exc).__name__,
-        )
-    return ProviderError(
-        "paystack_unreachable",
-        "Could not reach Paystack. Check the internet connection and try again.",
-        retryable=True,
-        detail=type(exc).__name__,
-    )
-
-
 def _api_error(response: httpx.Response, operation: str) -> ProviderError:
     reply = json_or_empty(response)
     message = str(reply.get("message") or "")[:200]
@@ -519,22 +478,9 @@ def _api_error(response: httpx.Response, operation: str) -> ProviderError:
             http_status=status,
             detail=detail,
         )
-    if status == 429:
-        return ProviderError(
-            "paystack_rate_limited",
-            "Paystack is asking us to slow down. Try again in a minute.",
-            retryable=True,
-            http_status=status,
-            detail=detail,
-        )
-    if status >= 500:
-        return ProviderError(
-            "paystack_unavailable",
-            "Paystack is having problems right now. Try again shortly.",
-            retryable=True,
-            http_status=status,
-            detail=detail,
-        )
+    busy = overloaded("paystack", "Paystack", status, detail)
+    if busy is not None:
+        return busy
     return ProviderError(
         "paystack_refused",
         f"Paystack did not accept the request: {message or 'no reason given'}.",

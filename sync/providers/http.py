@@ -1,0 +1,89 @@
+"""What every provider client does over HTTP: one httpx.AsyncClient (its own unless the relay
+shares one), requests to the provider's base URL with wire.send's resend rules, and the
+failures that mean "the provider is not there right now" rather than "it said no"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Self
+
+import httpx
+
+from sync.providers.base import PaymentProviderInterface, ProviderError
+from sync.providers.wire import send
+
+
+class HttpProviderClient(PaymentProviderInterface):
+    def __init__(
+        self, http: httpx.AsyncClient | None, *, base_url: str, timeout_s: float, backoff_s: float
+    ) -> None:
+        self._http = http or httpx.AsyncClient(timeout=timeout_s)
+        self._owns_http = http is None
+        self._base_url = base_url
+        self._timeout_s = timeout_s
+        self._backoff_s = backoff_s
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        idempotent: bool,
+        is_answer: Callable[[httpx.Response], bool] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """One request to base URL + `path` (resent only when `idempotent`, see wire.send);
+        raises httpx.TransportError for the provider module to say what it means."""
+        return await send(
+            self._http,
+            method,
+            f"{self._base_url}{path}",
+            timeout_s=self._timeout_s,
+            idempotent=idempotent,
+            backoff_s=self._backoff_s,
+            is_answer=is_answer,
+            **kwargs,
+        )
+
+
+def unreachable(code_prefix: str, provider: str, exc: httpx.TransportError) -> ProviderError:
+    """Nothing reached the provider (or an idempotent request may simply be sent again)."""
+    return ProviderError(
+        f"{code_prefix}_unreachable",
+        f"Could not reach {provider}. Check the internet connection and try again.",
+        retryable=True,
+        detail=type(exc).__name__,
+    )
+
+
+def overloaded(
+    code_prefix: str, provider: str, status: int, detail: str, then: str = ""
+) -> ProviderError | None:
+    """A 429 or 5xx reply: worth trying again later. `then` follows "Try again shortly"."""
+    if status == 429:
+        return ProviderError(
+            f"{code_prefix}_rate_limited",
+            f"{provider} is asking us to slow down. Try again in a minute.",
+            retryable=True,
+            http_status=status,
+            detail=detail,
+        )
+    if status >= 500:
+        return ProviderError(
+            f"{code_prefix}_unavailable",
+            f"{provider} is having problems right now. Try again shortly{then}.",
+            retryable=True,
+            http_status=status,
+            detail=detail,
+        )
+    return None
