@@ -143,26 +143,14 @@ async def _start_stk(ctx: RelayContext, till: Till, req: StkPushRequest) -> Paym
     test_mode = bool((await _shop(ctx, till)).mpesa_test_mode)
     client = await ctx.store.run(ctx.credentials.daraja, till.shop_id, test_mode)
     if client is None:
-        raise _Unstarted(
-            409,
-            f"the shop has no M-Pesa {'test' if test_mode else 'live'} credentials on the relay",
-        )
+        raise _no_credentials("M-Pesa", test_mode)
     payment_id = str(req.payment_id)
     token = await ctx.store.run(ctx.store.webhook_token, till.shop_id)
     callback = ctx.public_url(f"{WEBHOOK_PREFIX}/mobile/{token}/stk/{payment_id}")
-    await ctx.store.run(
-        ctx.store.insert_payment,
-        payment_id=payment_id,
-        shop_id=till.shop_id,
-        till_id=till.id,
-        provider=Provider.MPESA.value,
-        test_mode=test_mode,
-        reference=req.account_reference,
-        amount_minor=req.amount_minor,
-        currency=req.currency,
-        state=PaymentState.PENDING.value,
-        next_check_at=utcnow() + timedelta(seconds=ctx.settings.stk_requery_after_s),
-    )
+    await _record_pending(
+        ctx, till, payment_id, Provider.MPESA, test_mode, ctx.settings.stk_requery_after_s,
+        reference=req.account_reference, amount_minor=req.amount_minor, currency=req.currency,
+    )  # fmt: skip
     try:
         accepted = await client.stk_push(
             msisdn,
@@ -172,17 +160,7 @@ async def _start_stk(ctx: RelayContext, till: Till, req: StkPushRequest) -> Paym
             callback,
         )
     except ProviderError as exc:
-        if exc.retryable:  # nothing was sent: forget the attempt entirely
-            await ctx.store.run(ctx.store.delete_payment, payment_id)
-            raise _Unstarted(502, exc.cashier_message) from None
-        log.info("STK push for payment %s refused: %s", payment_id, exc.code)
-        await ctx.store.run(
-            ctx.store.update_payment,
-            payment_id,
-            state=PaymentState.ERROR.value,
-            error=_error_info(exc),
-            next_check_at=None,
-        )
+        await _not_started(ctx, payment_id, exc)
     else:
         await ctx.store.run(
             ctx.store.update_payment,
@@ -198,24 +176,12 @@ async def _start_paystack(ctx: RelayContext, till: Till, req: PaystackLinkReques
     test_mode = bool((await _shop(ctx, till)).paystack_test_mode)
     client = await ctx.store.run(ctx.credentials.paystack, till.shop_id, test_mode)
     if client is None:
-        raise _Unstarted(
-            409,
-            f"the shop has no Paystack {'test' if test_mode else 'live'} credentials on the relay",
-        )
+        raise _no_credentials("Paystack", test_mode)
     payment_id = str(req.payment_id)
-    await ctx.store.run(
-        ctx.store.insert_payment,
-        payment_id=payment_id,
-        shop_id=till.shop_id,
-        till_id=till.id,
-        provider=Provider.PAYSTACK.value,
-        test_mode=test_mode,
-        reference=req.reference,
-        amount_minor=req.amount_minor,
-        currency=req.currency.upper(),
-        state=PaymentState.PENDING.value,
-        next_check_at=utcnow() + timedelta(seconds=ctx.settings.paystack_verify_after_s),
-    )
+    await _record_pending(
+        ctx, till, payment_id, Provider.PAYSTACK, test_mode, ctx.settings.paystack_verify_after_s,
+        reference=req.reference, amount_minor=req.amount_minor, currency=req.currency.upper(),
+    )  # fmt: skip
     try:
         link = await client.initialize(
             req.amount_minor,
@@ -225,21 +191,57 @@ async def _start_paystack(ctx: RelayContext, till: Till, req: PaystackLinkReques
             metadata={"payment_id": payment_id},
         )
     except ProviderError as exc:
-        if exc.retryable:
-            await ctx.store.run(ctx.store.delete_payment, payment_id)
-            raise _Unstarted(502, exc.cashier_message) from None
-        await ctx.store.run(
-            ctx.store.update_payment,
-            payment_id,
-            state=PaymentState.ERROR.value,
-            error=_error_info(exc),
-            next_check_at=None,
-        )
+        await _not_started(ctx, payment_id, exc)
     else:
         await ctx.store.run(
             ctx.store.update_payment, payment_id, authorization_url=link.authorization_url
         )
     return view(await _payment(ctx, payment_id))
+
+
+def _no_credentials(provider: str, test_mode: bool) -> _Unstarted:
+    mode = "test" if test_mode else "live"
+    return _Unstarted(409, f"the shop has no {provider} {mode} credentials on the relay")
+
+
+async def _record_pending(
+    ctx: RelayContext,
+    till: Till,
+    payment_id: str,
+    provider: Provider,
+    test_mode: bool,
+    check_after_s: float,
+    **fields: Any,
+) -> None:
+    """The attempt, before the provider is asked: a crash after asking still leaves a row
+    for PaymentChecker to ask about after `check_after_s`."""
+    await ctx.store.run(
+        ctx.store.insert_payment,
+        payment_id=payment_id,
+        shop_id=till.shop_id,
+        till_id=till.id,
+        provider=provider.value,
+        test_mode=test_mode,
+        state=PaymentState.PENDING.value,
+        next_check_at=utcnow() + timedelta(seconds=check_after_s),
+        **fields,
+    )
+
+
+async def _not_started(ctx: RelayContext, payment_id: str, exc: ProviderError) -> None:
+    """The provider was not reached (retryable: nothing was sent, so the attempt is forgotten
+    and the till may ask again, 502) or refused (kept as the payment's error)."""
+    if exc.retryable:
+        await ctx.store.run(ctx.store.delete_payment, payment_id)
+        raise _Unstarted(502, exc.cashier_message) from None
+    log.info("starting payment %s refused: %s", payment_id, exc.code)
+    await ctx.store.run(
+        ctx.store.update_payment,
+        payment_id,
+        state=PaymentState.ERROR.value,
+        error=_error_info(exc),
+        next_check_at=None,
+    )
 
 
 @router.get("/{payment_id}")

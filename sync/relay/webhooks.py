@@ -16,7 +16,12 @@ from sqlalchemy import Connection, Row, bindparam, select
 
 from sync.protocol import PaymentChannel, PaymentStatus, Provider
 from sync.providers.base import PaymentOutcome, ProviderPayloadError
-from sync.providers.daraja import c2b_validation_reply, parse_c2b, parse_stk_callback
+from sync.providers.daraja import (
+    C2BPayment,
+    c2b_validation_reply,
+    parse_c2b,
+    parse_stk_callback,
+)
 from sync.providers.paystack import parse_webhook, verify_signature
 from sync.providers.phones import mask_msisdn
 from sync.relay.config import PAYSTACK_WEBHOOK_IPS, SAFARICOM_CALLBACK_IPS
@@ -197,44 +202,43 @@ async def mpesa_stk(request: Request, token: str, payment_id: str | None = None)
 # ------------------------------------------------------------------------------ M-Pesa C2B
 
 
-@router.post("/mobile/{token}/c2b/validate")
-async def mpesa_c2b_validation(request: Request, token: str) -> Response:
+async def _receive_c2b(
+    request: Request, token: str, kind: str
+) -> tuple[Row[Any], RawWebhook, C2BPayment] | Response:
+    """The shop the URL token names, the raw callback and its payment; or the refusal."""
     ctx = relay(request)
     shop = await ctx.store.run(_shop_by_token, ctx, token)
     if shop is None:
         return _json(404, {"detail": "unknown shop"})
     try:
-        raw = await _receive(
-            request, ctx, "mpesa", "c2b_validation", shop.id, SAFARICOM_CALLBACK_IPS
-        )
+        raw = await _receive(request, ctx, "mpesa", kind, shop.id, SAFARICOM_CALLBACK_IPS)
         try:
-            parse_c2b(raw.body)
+            return shop, raw, parse_c2b(raw.body)
         except ProviderPayloadError as exc:
             raise _malformed(raw, exc) from None
     except Refusal as refusal:
         return await _refused(ctx, refusal)
+
+
+@router.post("/mobile/{token}/c2b/validate")
+async def mpesa_c2b_validation(request: Request, token: str) -> Response:
+    received = await _receive_c2b(request, token, "c2b_validation")
+    if isinstance(received, Response):
+        return received
+    _shop, raw, _payment = received
     # The payment is not made yet; it becomes one with the confirmation. Accept: the till
     # matches the account reference, and refusing a customer's money helps nobody.
     reply = json.dumps(c2b_validation_reply(True)).encode()
-    return await _ingest(ctx, raw, lambda _conn: Ignored("validation"), reply)
+    return await _ingest(relay(request), raw, lambda _conn: Ignored("validation"), reply)
 
 
 @router.post("/mobile/{token}/c2b/confirm")
 async def mpesa_c2b_confirmation(request: Request, token: str) -> Response:
+    received = await _receive_c2b(request, token, "c2b_confirmation")
+    if isinstance(received, Response):
+        return received
+    shop, raw, payment = received
     ctx = relay(request)
-    shop = await ctx.store.run(_shop_by_token, ctx, token)
-    if shop is None:
-        return _json(404, {"detail": "unknown shop"})
-    try:
-        raw = await _receive(
-            request, ctx, "mpesa", "c2b_confirmation", shop.id, SAFARICOM_CALLBACK_IPS
-        )
-        try:
-            payment = parse_c2b(raw.body)
-        except ProviderPayloadError as exc:
-            raise _malformed(raw, exc) from None
-    except Refusal as refusal:
-        return await _refused(ctx, refusal)
     test_mode = bool(shop.mpesa_test_mode)
     shortcodes = await ctx.store.run(ctx.credentials.mpesa_shortcodes, shop.id, test_mode)
     dedup_key = f"mpesa:c2b:{payment.trans_id}"

@@ -7,7 +7,7 @@ import html
 import json
 import secrets
 import string
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -47,11 +47,19 @@ class RefundBody(_PaystackBody):
     amount: int | str | None = None
 
 
-async def _parse(request: Request, model: type[_PaystackBody]) -> _PaystackBody | None:
+B = TypeVar("B", bound=_PaystackBody)
+
+
+async def _keyed_body(
+    request: Request, model: type[B], unreadable: JSONResponse
+) -> B | JSONResponse:
+    """The body as `model`, sent with the secret key; else Paystack's refusal."""
+    if (refused := _key_error(request)) is not None:
+        return refused
     try:
         return model.model_validate_json(await request.body())
     except ValidationError:
-        return None
+        return unreadable
 
 
 def _refuse(status: int, message: str, **extra: Any) -> JSONResponse:
@@ -125,12 +133,9 @@ def transaction_data(txn: PaystackTransaction) -> dict[str, Any]:
 @router.post("/transaction/initialize")
 async def initialize(request: Request) -> JSONResponse:
     state = _state(request)
-    if (refused := _key_error(request)) is not None:
-        return refused
-    body = await _parse(request, InitializeBody)
-    if body is None:
-        return _refuse(400, "Invalid request body")
-    assert isinstance(body, InitializeBody)
+    body = await _keyed_body(request, InitializeBody, _refuse(400, "Invalid request body"))
+    if isinstance(body, JSONResponse):
+        return body
     if not body.email or "@" not in body.email:
         return _refuse(
             400,
@@ -204,12 +209,10 @@ async def verify(request: Request, reference: str) -> JSONResponse:
 @router.post("/refund")
 async def refund(request: Request) -> JSONResponse:
     state = _state(request)
-    if (refused := _key_error(request)) is not None:
-        return refused
-    body = await _parse(request, RefundBody)
-    if body is None:
-        return _refuse(400, "Transaction reference is required", code="missing_params")
-    assert isinstance(body, RefundBody)
+    missing = _refuse(400, "Transaction reference is required", code="missing_params")
+    body = await _keyed_body(request, RefundBody, missing)
+    if isinstance(body, JSONResponse):
+        return body
     wanted = body.transaction
     txn = state.paystack.get(wanted) or next(
         (t for t in state.paystack.values() if str(t.id) == wanted), None
