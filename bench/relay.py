@@ -21,9 +21,7 @@ import base64
 import json
 import multiprocessing
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +33,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.relay_process import free_port, relay_process  # noqa: E402
 from sync.providers.paystack import sign  # noqa: E402
 from sync.relay.app import open_store  # noqa: E402
 from sync.relay.config import RelaySettings  # noqa: E402
@@ -42,12 +41,6 @@ from sync.relay.config import RelaySettings  # noqa: E402
 PAYSTACK_KEY = "sk_test_bench000000000000000000000000000000"
 SAMPLE = Path("/work/shared/reference/paystack/paystack_charge_success_webhook.json")
 C2B_SAMPLE = Path("/work/shared/reference/daraja/c2b_confirmation_2017_doc.json")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def request_bytes(path: str, body: bytes, headers: dict[str, str]) -> bytes:
@@ -195,32 +188,7 @@ def main() -> int:
         )
         code = store.create_pairing_code(shop_id, 600)
         port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        relay = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "sync.relay",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            env=env,
-            cwd=ROOT,
-        )
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise SystemExit("relay did not start")
-                time.sleep(0.1)
+        with relay_process(env, port) as url:
             till = httpx.post(
                 f"{url}/api/v1/terminal/pair", json={"pairing_code": code, "till_name": "bench"}
             ).json()
@@ -235,9 +203,6 @@ def main() -> int:
             measured = results.get(timeout=args.seconds + args.floor_seconds + 120)
             loader.join()
             latencies = push_to_pull(url, token, till["token"], args.rounds)
-        finally:
-            relay.terminate()
-            relay.wait(timeout=30)
 
         floor, hooks = measured["floor"], measured["webhooks"]
         stored = store.count_raw("parked")

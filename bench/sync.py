@@ -14,7 +14,6 @@ import argparse
 import json
 import operator
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,11 +26,13 @@ from pathlib import Path
 from typing import Any
 
 # Run as a script, this file's directory comes first on sys.path and its name would hide the
-# `sync` package: look past it.
+# `sync` package: look past it, to the project's top (bench.relay_process lives there too).
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx  # noqa: E402
 
+from bench.relay_process import ROOT, free_port, relay_process  # noqa: E402
 from pos_app.config import TillSettings  # noqa: E402
 from pos_app.core.events import PaymentProcessed  # noqa: E402
 from pos_app.core.money import Money  # noqa: E402
@@ -48,7 +49,6 @@ from sync.engine.push import queue_counts  # noqa: E402
 from sync.engine.scheduler import EngineTimings, SyncEngine  # noqa: E402
 from sync.sandbox.daraja_api import stk_callback_body  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 NO_CALLBACK_PHONE = "0712349004"  # the sandbox leaves the callback to us: we time it
 
 
@@ -88,47 +88,26 @@ def bench_drain(root: Path, events: int) -> float:
            "DUKA_RELAY_PUBLIC_BASE_URL": url, "DUKA_RELAY_LOG_LEVEL": "WARNING"}  # fmt: skip
     shop_id = relay_cli(env, "create-shop", "Bench shop")["shop_id"]
     code = relay_cli(env, "pair-till", "--shop", shop_id)["pairing_code"]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "sync.relay", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
     ledger = open_ledger(settings)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("the relay did not start")
-            time.sleep(0.1)
-        pair(settings, url, code)
-        with ledger.write() as conn:
-            for i in range(events):
-                outbox.append(conn, ledger.cipher, type="sale.cash", payload=sale_payload(i))
-        engine = SyncEngine(ledger, EventBus(), settings)
-        start = time.perf_counter()
-        report = engine.pusher.drain()
-        elapsed = time.perf_counter() - start
-        assert report.pushed == events, report
-        assert queue_counts(ledger).unsynced == 0
-        engine.link.close()
+        with relay_process(env, port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+            pair(settings, url, code)
+            with ledger.write() as conn:
+                for i in range(events):
+                    outbox.append(conn, ledger.cipher, type="sale.cash", payload=sale_payload(i))
+            engine = SyncEngine(ledger, EventBus(), settings)
+            start = time.perf_counter()
+            report = engine.pusher.drain()
+            elapsed = time.perf_counter() - start
+            assert report.pushed == events, report
+            assert queue_counts(ledger).unsynced == 0
+            engine.link.close()
     finally:
         ledger.close()
-        server.terminate()
-        server.wait(timeout=30)
     rate = events / elapsed
     print(f"drain: {events} events in {elapsed:.2f} s = {rate:,.0f} events/s "
           f"({report.batches} batches)")  # fmt: skip
     return rate
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def bench_webhook_to_till(root: Path, payments: int) -> list[float]:

@@ -125,6 +125,22 @@ class Relay:
     def auth(self, till: dict[str, Any]) -> dict[str, str]:
         return {"Authorization": f"Bearer {till['token']}"}
 
+    def paystack_link(
+        self, till: dict[str, Any], payment_id: str, reference: str, amount_minor: int = 150_000
+    ) -> httpx.Response:
+        """Ask for a Paystack link as a till does (the payment id is the idempotency key)."""
+        return self.http.post(
+            "/api/v1/terminal/payments/paystack-link",
+            json={
+                "payment_id": payment_id,
+                "amount_minor": amount_minor,
+                "currency": "KES",
+                "email": None,
+                "reference": reference,
+            },
+            headers={**self.auth(till), "Idempotency-Key": payment_id},
+        )
+
 
 def make_settings(tmp_path: Path, database_url: str, **overrides: Any) -> RelaySettings:
     values: dict[str, Any] = {

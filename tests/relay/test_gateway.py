@@ -179,17 +179,7 @@ def test_paystack_link_then_webhook_is_verified_before_paid(
     shop_id, _ = relay.shop()
     till = relay.till(shop_id)
     payment_id = str(uuid.uuid4())
-    reply = relay.http.post(
-        "/api/v1/terminal/payments/paystack-link",
-        json={
-            "payment_id": payment_id,
-            "amount_minor": 150_000,
-            "currency": "KES",
-            "email": None,
-            "reference": reference,
-        },
-        headers={**relay.auth(till), "Idempotency-Key": payment_id},
-    )
+    reply = relay.paystack_link(till, payment_id, reference)
     assert reply.status_code == 200, reply.text
     assert reply.json()["authorization_url"] == "https://checkout.paystack.com/nkdks46nymizns7"
     sent = json.loads(init.calls.last.request.content)

@@ -31,17 +31,7 @@ def paid(relay_factory: Any) -> Iterator[tuple[Relay, SandboxServer, dict[str, A
     relay.store.set_credentials(shop_id, "paystack", "test", secret, base)
     till = relay.till(shop_id)
     payment_id = str(uuid.uuid4())
-    reply = relay.http.post(
-        "/api/v1/terminal/payments/paystack-link",
-        json={
-            "payment_id": payment_id,
-            "amount_minor": 150_000,
-            "currency": "KES",
-            "email": None,
-            "reference": "SALE-77",
-        },
-        headers={**relay.auth(till), "Idempotency-Key": payment_id},
-    )
+    reply = relay.paystack_link(till, payment_id, "SALE-77")
     assert httpx.post(f"{reply.json()['authorization_url']}/pay").status_code == 200
     deadline = time.monotonic() + 15
     while relay.store.payment(payment_id).state != "paid":  # type: ignore[union-attr]

@@ -68,17 +68,7 @@ def test_stk_push_round_trip_through_the_sandbox(wired: Any) -> None:
 def test_paystack_link_paid_on_the_checkout_page(wired: Any) -> None:
     relay, _sandbox, _shop, till = wired
     payment_id = "1b7e4f0c-3a2d-4c5e-8f9a-6b1c2d3e4f50"
-    reply = relay.http.post(
-        "/api/v1/terminal/payments/paystack-link",
-        json={
-            "payment_id": payment_id,
-            "amount_minor": 150_000,
-            "currency": "KES",
-            "email": None,
-            "reference": "SALE-0042",
-        },
-        headers={**relay.auth(till), "Idempotency-Key": payment_id},
-    )
+    reply = relay.paystack_link(till, payment_id, "SALE-0042")
     assert reply.status_code == 200, reply.text
     link = reply.json()["authorization_url"]
     assert httpx.post(f"{link}/pay").status_code == 200  # the customer pays
