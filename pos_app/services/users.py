@@ -223,17 +223,3 @@ class UserService:
                 update(users).where(users.c.id == user_id).values(pin_hash=new_hash, pin_salt=salt)
             )
             change.record("user.pin_changed", entity="user", entity_id=user_id, details={})
-
-    def set_active(self, user_id: str, active: bool, *, supervisor_id: str) -> None:
-        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
-            require_role(change.conn, supervisor_id, "supervisor")
-            if change.conn.execute(select(users.c.id).where(users.c.id == user_id)).first() is None:
-                raise NotFound("user", user_id)
-            change.conn.execute(update(users).where(users.c.id == user_id).values(active=active))
-            change.record(
-                "user.activated" if active else "user.deactivated",
-                entity="user",
-                entity_id=user_id,
-                details={},
-                payload={"user_id": user_id, "active": active},
-            )
