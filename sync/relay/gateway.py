@@ -32,8 +32,8 @@ from sync.providers.phones import InvalidPhone, mask_msisdn, normalise_msisdn
 from sync.relay import idempotency
 from sync.relay.context import RelayContext, relay
 from sync.relay.observability import PAYMENT_CHECKS, TERMINAL_CALLS
-from sync.relay.store.store import EventDraft, ParkDraft, request_hash, utcnow
-from sync.relay.terminal import Till, TillDep, error, json_body, still_running
+from sync.relay.store.store import EventDraft, ParkDraft, utcnow
+from sync.relay.terminal import Till, TillDep, error, json_body
 from sync.relay.webhooks import OUTCOME_STATUS, WEBHOOK_PREFIX
 
 log = logging.getLogger(__name__)
@@ -78,14 +78,9 @@ async def _idempotent(
     payload = json_body(model, body, operation)
     if isinstance(payload, Response):
         return payload
-    claim, response = await idempotency.claim(ctx, till.shop_id, key, till.id, request_hash(body))
-    if claim == "conflict":
-        return error(409, "Idempotency-Key reused with a different request", operation)
-    if claim == "running":
-        return still_running(operation)
-    if claim == "done":
-        TERMINAL_CALLS.labels(operation, "200").inc()
-        return Response(json.dumps(response), media_type="application/json")
+    answered = await idempotency.answered(ctx, till, key, body, operation)
+    if answered is not None:
+        return answered
     try:
         if isinstance(payload, StkPushRequest):
             result = await _start_stk(ctx, till, payload)

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
+from fastapi import Response
+
+from sync.protocol import ErrorCode
 from sync.relay.context import RelayContext
+from sync.relay.observability import TERMINAL_CALLS
+from sync.relay.store.store import request_hash
+from sync.relay.terminal import Till, error
 
 WAIT_FOR_FIRST_S = 30.0
 POLL_S = 0.05
@@ -26,3 +33,23 @@ async def claim(
             return state, response
         await asyncio.sleep(POLL_S)
         waited += POLL_S
+
+
+async def answered(
+    ctx: RelayContext, till: Till, key: str, body: bytes, operation: str
+) -> Response | None:
+    """None when this request owns `key` and must do the work; otherwise the answer: the
+    first request's reply again, 409 `in_progress` while that one is still running (the till
+    asks again later), or 409 when the key came with another body."""
+    state, first = await claim(ctx, till.shop_id, key, till.id, request_hash(body))
+    if state == "conflict":
+        return error(409, "Idempotency-Key reused with a different request", operation)
+    if state == "running":
+        return error(
+            409, "the first request with this key is still running", operation,
+            ErrorCode.IN_PROGRESS,
+        )  # fmt: skip
+    if state == "done":
+        TERMINAL_CALLS.labels(operation, "200").inc()
+        return Response(json.dumps(first), media_type="application/json")
+    return None

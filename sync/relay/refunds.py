@@ -18,8 +18,7 @@ from sync.providers.base import ProviderError
 from sync.relay import idempotency
 from sync.relay.context import relay
 from sync.relay.observability import TERMINAL_CALLS
-from sync.relay.store.store import request_hash
-from sync.relay.terminal import TillDep, error, json_body, still_running
+from sync.relay.terminal import TillDep, error, json_body
 
 router = APIRouter(prefix="/api/v1/terminal/payments")
 OPERATION = "refund_paystack"
@@ -44,14 +43,9 @@ async def refund(request: Request, payment_id: str, till: TillDep) -> Response:
         return error(422, "the refund is larger than the payment or in another currency",
                      OPERATION)  # fmt: skip
     scoped = f"refund:{key}"
-    claim, done = await idempotency.claim(ctx, till.shop_id, scoped, till.id, request_hash(body))
-    if claim == "conflict":
-        return error(409, "Idempotency-Key reused with a different request", OPERATION)
-    if claim == "running":
-        return still_running(OPERATION)
-    if claim == "done":
-        TERMINAL_CALLS.labels(OPERATION, "200").inc()
-        return Response(json.dumps(done), media_type="application/json")
+    answered = await idempotency.answered(ctx, till, scoped, body, OPERATION)
+    if answered is not None:
+        return answered
     try:
         client = await ctx.store.run(ctx.credentials.paystack, till.shop_id, row.test_mode)
         if client is None:

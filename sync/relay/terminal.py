@@ -53,13 +53,6 @@ def error(status: int, detail: str, operation: str, code: ErrorCode | None = Non
     return Response(body, status_code=status, media_type="application/json")
 
 
-def still_running(operation: str) -> Response:
-    """A duplicate of a request whose outcome is not known yet: the till asks again later."""
-    return error(
-        409, "the first request with this key is still running", operation, ErrorCode.IN_PROGRESS
-    )
-
-
 async def terminal(request: Request) -> Till:
     """Bearer-token auth for every terminal call; revoked or unknown tokens get 401."""
     header = request.headers.get("authorization", "")

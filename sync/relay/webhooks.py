@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import Connection, Row, bindparam, select
 
 from sync.protocol import PaymentChannel, PaymentStatus, Provider
 from sync.providers.base import PaymentOutcome, ProviderPayloadError
-from sync.providers.daraja import (
-    C2BPayment,
-    c2b_validation_reply,
-    parse_c2b,
-    parse_stk_callback,
-)
+from sync.providers.daraja import c2b_validation_reply, parse_c2b, parse_stk_callback
 from sync.providers.paystack import parse_webhook, verify_signature
 from sync.providers.phones import mask_msisdn
 from sync.relay.config import PAYSTACK_WEBHOOK_IPS, SAFARICOM_CALLBACK_IPS
@@ -38,6 +34,7 @@ from sync.relay.store.store import (
 )
 
 log = logging.getLogger(__name__)
+P = TypeVar("P")  # what a provider callback parses into
 WEBHOOK_PREFIX = "/api/v1/payments/webhook"
 router = APIRouter(prefix=WEBHOOK_PREFIX)
 KEPT_HEADERS = ("content-type", "user-agent", "x-paystack-signature", "x-forwarded-for")
@@ -129,24 +126,36 @@ def _shop_by_token(ctx: RelayContext, token: str) -> Row[Any] | None:
     return ctx.store.shop_by_webhook_token(token) if len(token) == 48 else None
 
 
+async def _receive_daraja(
+    request: Request, token: str, kind: str, parse: Callable[[bytes], P]
+) -> tuple[Row[Any], RawWebhook, P] | Response:
+    """The shop the URL token names, the raw callback and what `parse` reads in it; or the
+    refusal (unknown token, source, content type, malformed body)."""
+    ctx = relay(request)
+    shop = await ctx.store.run(_shop_by_token, ctx, token)
+    if shop is None:
+        return _json(404, {"detail": "unknown shop"})
+    try:
+        raw = await _receive(request, ctx, "mpesa", kind, shop.id, SAFARICOM_CALLBACK_IPS)
+        try:
+            return shop, raw, parse(raw.body)
+        except ProviderPayloadError as exc:
+            raise _malformed(raw, exc) from None
+    except Refusal as refusal:
+        return await _refused(ctx, refusal)
+
+
 # ------------------------------------------------------------------------------ M-Pesa STK
 
 
 @router.post("/mobile/{token}/stk")
 @router.post("/mobile/{token}/stk/{payment_id}")
 async def mpesa_stk(request: Request, token: str, payment_id: str | None = None) -> Response:
+    received = await _receive_daraja(request, token, "stk_callback", parse_stk_callback)
+    if isinstance(received, Response):
+        return received
+    shop, raw, callback = received
     ctx = relay(request)
-    shop = await ctx.store.run(_shop_by_token, ctx, token)
-    if shop is None:
-        return _json(404, {"detail": "unknown shop"})
-    try:
-        raw = await _receive(request, ctx, "mpesa", "stk_callback", shop.id, SAFARICOM_CALLBACK_IPS)
-        try:
-            callback = parse_stk_callback(raw.body)
-        except ProviderPayloadError as exc:
-            raise _malformed(raw, exc) from None
-    except Refusal as refusal:
-        return await _refused(ctx, refusal)
 
     def decide(conn: Connection) -> Decision:
         if payment_id is not None:
@@ -202,27 +211,9 @@ async def mpesa_stk(request: Request, token: str, payment_id: str | None = None)
 # ------------------------------------------------------------------------------ M-Pesa C2B
 
 
-async def _receive_c2b(
-    request: Request, token: str, kind: str
-) -> tuple[Row[Any], RawWebhook, C2BPayment] | Response:
-    """The shop the URL token names, the raw callback and its payment; or the refusal."""
-    ctx = relay(request)
-    shop = await ctx.store.run(_shop_by_token, ctx, token)
-    if shop is None:
-        return _json(404, {"detail": "unknown shop"})
-    try:
-        raw = await _receive(request, ctx, "mpesa", kind, shop.id, SAFARICOM_CALLBACK_IPS)
-        try:
-            return shop, raw, parse_c2b(raw.body)
-        except ProviderPayloadError as exc:
-            raise _malformed(raw, exc) from None
-    except Refusal as refusal:
-        return await _refused(ctx, refusal)
-
-
 @router.post("/mobile/{token}/c2b/validate")
 async def mpesa_c2b_validation(request: Request, token: str) -> Response:
-    received = await _receive_c2b(request, token, "c2b_validation")
+    received = await _receive_daraja(request, token, "c2b_validation", parse_c2b)
     if isinstance(received, Response):
         return received
     _shop, raw, _payment = received
@@ -234,7 +225,7 @@ async def mpesa_c2b_validation(request: Request, token: str) -> Response:
 
 @router.post("/mobile/{token}/c2b/confirm")
 async def mpesa_c2b_confirmation(request: Request, token: str) -> Response:
-    received = await _receive_c2b(request, token, "c2b_confirmation")
+    received = await _receive_daraja(request, token, "c2b_confirmation", parse_c2b)
     if isinstance(received, Response):
         return received
     shop, raw, payment = received
