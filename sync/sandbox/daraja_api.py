@@ -7,7 +7,7 @@ import base64
 import json
 import re
 import secrets
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -101,7 +101,13 @@ def _token_error(request: Request) -> JSONResponse | None:
     return None
 
 
-async def _body(request: Request, model: type[_DarajaBody]) -> _DarajaBody | JSONResponse:
+B = TypeVar("B", bound=_DarajaBody)
+
+
+async def _body(request: Request, model: type[B]) -> B | JSONResponse:
+    """The body as `model`, sent with the app's current token; else Daraja's refusal."""
+    if (refused := _token_error(request)) is not None:
+        return refused
     try:
         raw = json.loads(await request.body())
         return model.model_validate(raw)
@@ -142,12 +148,9 @@ async def oauth(request: Request) -> JSONResponse:
 @router.post(STK_PUSH_PATH)
 async def stk_push(request: Request) -> JSONResponse:
     state = _state(request)
-    if (refused := _token_error(request)) is not None:
-        return refused
     body = await _body(request, StkPushBody)
     if isinstance(body, JSONResponse):
         return body
-    assert isinstance(body, StkPushBody)
     if body.BusinessShortCode != state.config.daraja_shortcode:
         return _bad_request("BusinessShortCode")
     if not _STAMP.match(body.Timestamp):
@@ -239,12 +242,9 @@ async def _deliver_stk_callback(state: SandboxState, payment: StkPayment) -> Non
 @router.post(STK_QUERY_PATH)
 async def stk_query(request: Request) -> JSONResponse:
     state = _state(request)
-    if (refused := _token_error(request)) is not None:
-        return refused
     body = await _body(request, StkQueryBody)
     if isinstance(body, JSONResponse):
         return body
-    assert isinstance(body, StkQueryBody)
     if body.BusinessShortCode != state.config.daraja_shortcode:
         return _bad_request("BusinessShortCode")
     if not _password_ok(state, body.BusinessShortCode, body.Password, body.Timestamp):
@@ -270,12 +270,9 @@ async def stk_query(request: Request) -> JSONResponse:
 @router.post(C2B_REGISTER_PATH)
 async def c2b_register(request: Request) -> JSONResponse:
     state = _state(request)
-    if (refused := _token_error(request)) is not None:
-        return refused
     body = await _body(request, C2BRegisterBody)
     if isinstance(body, JSONResponse):
         return body
-    assert isinstance(body, C2BRegisterBody)
     if body.ShortCode != state.config.daraja_shortcode:
         return _bad_request("ShortCode")
     if body.ResponseType not in ("Completed", "Cancelled"):
@@ -306,12 +303,9 @@ async def c2b_register(request: Request) -> JSONResponse:
 @router.post(C2B_SIMULATE_PATH)
 async def c2b_simulate(request: Request) -> JSONResponse:
     state = _state(request)
-    if (refused := _token_error(request)) is not None:
-        return refused
     body = await _body(request, C2BSimulateBody)
     if isinstance(body, JSONResponse):
         return body
-    assert isinstance(body, C2BSimulateBody)
     urls = state.c2b_urls.get(body.ShortCode)
     if urls is None:
         return _bad_request("ShortCode")
