@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from pos_app.config import TillSettings
+from pos_app.core.money import Money
+from pos_app.core.orders import OrderLine
 from pos_app.services.bus import EventBus
+from pos_app.services.gateway import PaystackLinkStarted
 from pos_app.services.orders import OrderService
-from pos_app.services.payments import PaymentService
+from pos_app.services.payments import PaymentService, PaymentView
 from pos_app.store.db import Ledger, open_ledger
 from sync.engine.reconcile import ReconcileTimings, Timing
 from sync.engine.scheduler import EngineTimings, SyncEngine
@@ -48,6 +51,21 @@ def wait_for(condition: Callable[[], object], timeout_s: float = 10.0, what: str
             return
         time.sleep(0.02)
     raise AssertionError(f"timed out after {timeout_s} s waiting for {what or condition}")
+
+
+def paystack_link_sale(
+    till: Till, item: str, amount: Money, reference: str | None = None
+) -> tuple[PaymentView, PaystackLinkStarted]:
+    """A one-line sale paid by a Paystack link the relay made, awaiting the customer (the
+    reference defaults to one made of the payment id)."""
+    order = till.orders.create_order([OrderLine(item, amount)])
+    payment = till.payments.create_payment(order.id, amount, None, None, "paystack_link")
+    till.payments.process_payment(payment.id, {})
+    wait_for(till.engine.gateway.is_online, what="the relay to be reachable")
+    reference = reference or f"DUKA-{payment.id[:8]}"
+    link = till.engine.gateway.start_paystack_link(payment.id, amount, reference, None)
+    till.payments.mark_awaiting_customer(payment.id, link.reference)
+    return payment, link
 
 
 def make_till(

@@ -9,7 +9,7 @@ import time
 import uuid
 
 import httpx
-from e2e_support import Till, wait_for
+from e2e_support import Till, paystack_link_sale, wait_for
 from sqlalchemy import func, select
 
 from pos_app.core.money import Money
@@ -74,17 +74,7 @@ def test_duplicated_callbacks_are_applied_once(till: Till, stack: DemoStack) -> 
 
 
 def test_paystack_link_paid_on_the_sandbox_checkout_page(till: Till) -> None:
-    order = till.orders.create_order([OrderLine("Kitenge", Money(1_500_00, "KES"))])
-    payment = till.payments.create_payment(
-        order.id, Money(1_500_00, "KES"), None, None, "paystack_link"
-    )
-    till.payments.process_payment(payment.id, {})
-    wait_for(till.engine.gateway.is_online, what="the relay to be reachable")
-    reference = f"DUKA-{payment.id[:8]}"
-    link = till.engine.gateway.start_paystack_link(
-        payment.id, Money(1_500_00, "KES"), reference, None
-    )
-    till.payments.mark_awaiting_customer(payment.id, link.reference)
+    payment, link = paystack_link_sale(till, "Kitenge", Money(1_500_00, "KES"))
     with httpx.Client(follow_redirects=True) as browser:
         page = browser.get(link.authorization_url)
         assert page.status_code == 200
@@ -120,16 +110,7 @@ def test_customer_pays_from_the_sim_menu_and_the_sale_is_paid(till: Till, stack:
 
 
 def test_paystack_refund_through_the_relay(till: Till, stack: DemoStack) -> None:
-    order = till.orders.create_order([OrderLine("Viatu", Money(2_000_00, "KES"))])
-    payment = till.payments.create_payment(
-        order.id, Money(2_000_00, "KES"), None, None, "paystack_link"
-    )
-    till.payments.process_payment(payment.id, {})
-    wait_for(till.engine.gateway.is_online, what="the relay to be reachable")
-    link = till.engine.gateway.start_paystack_link(
-        payment.id, Money(2_000_00, "KES"), "SALE-R1", None
-    )
-    till.payments.mark_awaiting_customer(payment.id, link.reference)
+    payment, link = paystack_link_sale(till, "Viatu", Money(2_000_00, "KES"), "SALE-R1")
     assert httpx.post(f"{link.authorization_url}/pay").status_code == 200
     wait_for(lambda: _status(till, payment.id) == "succeeded", what="the Paystack payment")
     refund_id = str(uuid.uuid4())

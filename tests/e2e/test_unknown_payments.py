@@ -8,11 +8,10 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from e2e_support import Till, make_till, wait_for
+from e2e_support import Till, make_till, paystack_link_sale, wait_for
 
 from pos_app.config import TillSettings
 from pos_app.core.money import Money
-from pos_app.core.orders import OrderLine
 from sync.demo import DemoStack
 from sync.engine.reconcile import ReconcileTimings, Timing
 
@@ -34,16 +33,7 @@ def test_an_unpaid_link_goes_unknown_and_a_late_payment_still_counts(
     impatient_till: Till,
 ) -> None:
     till = impatient_till
-    order = till.orders.create_order([OrderLine("Redio", Money(3_000_00, "KES"))])
-    payment = till.payments.create_payment(
-        order.id, Money(3_000_00, "KES"), None, None, "paystack_link"
-    )
-    till.payments.process_payment(payment.id, {})
-    wait_for(till.engine.gateway.is_online, what="the relay to be reachable")
-    link = till.engine.gateway.start_paystack_link(
-        payment.id, Money(3_000_00, "KES"), "LATE-1", None
-    )
-    till.payments.mark_awaiting_customer(payment.id, link.reference)
+    payment, link = paystack_link_sale(till, "Redio", Money(3_000_00, "KES"), "LATE-1")
 
     wait_for(lambda: till.payments.get_payment(payment.id).status == "unknown", 15, "unknown")
     view = till.payments.get_payment(payment.id)
