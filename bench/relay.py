@@ -39,8 +39,10 @@ from sync.relay.app import open_store  # noqa: E402
 from sync.relay.config import RelaySettings  # noqa: E402
 
 PAYSTACK_KEY = "sk_test_bench000000000000000000000000000000"
-SAMPLE = Path("/work/shared/reference/paystack/paystack_charge_success_webhook.json")
-C2B_SAMPLE = Path("/work/shared/reference/daraja/c2b_confirmation_2017_doc.json")
+# The providers' published samples live in shared/, beside the repository.
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+SAMPLE = REFERENCE / "paystack" / "paystack_charge_success_webhook.json"
+C2B_SAMPLE = REFERENCE / "daraja" / "c2b_confirmation_2017_doc.json"
 
 
 def request_bytes(path: str, body: bytes, headers: dict[str, str]) -> bytes:
