@@ -12,15 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
-    Column,
     Connection,
-    Index,
-    Integer,
-    LargeBinary,
     Row,
-    String,
-    Table,
     select,
     update,
 )
@@ -29,34 +22,7 @@ from sqlalchemy.dialects.sqlite import insert
 from pos_app.core.money import Money
 from pos_app.store.crypto import FieldCipher
 from pos_app.store.db import Ledger
-from pos_app.store.schema import UTCDateTime, metadata
-
-# Created by migration sync_0001.
-provider_events = Table(
-    "provider_events",
-    metadata,
-    Column("event_id", String(36), primary_key=True),
-    Column("relay_seq", Integer, nullable=True),
-    Column("provider", String(16), nullable=False),
-    Column("channel", String(16), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("amount_minor", Integer, nullable=True),
-    Column("currency", String(3), nullable=True),
-    Column("reference_ct", LargeBinary, nullable=True),
-    Column("reference_bidx", LargeBinary, nullable=True),
-    Column("receipt_ct", LargeBinary, nullable=True),
-    Column("receipt_bidx", LargeBinary, nullable=True),
-    Column("payer_ct", LargeBinary, nullable=True),
-    Column("test_mode", Boolean, nullable=False),
-    Column("occurred_at", UTCDateTime, nullable=False),
-    Column("received_at", UTCDateTime, nullable=False),
-    Column("matched_payment_id", String(36), nullable=True),
-    Column("matched_by", String(64), nullable=True),
-    Column("matched_at", UTCDateTime, nullable=True),
-)
-Index("ix_provider_events_receipt_bidx", provider_events.c.receipt_bidx)
-Index("ix_provider_events_reference_bidx", provider_events.c.reference_bidx)
-Index("ix_provider_events_matched_payment_id", provider_events.c.matched_payment_id)
+from pos_app.store.schema import provider_events
 
 TABLE = "provider_events"
 RECEIPT_INDEX = "provider_receipt"

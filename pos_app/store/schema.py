@@ -335,3 +335,30 @@ Index(
     unique=True,
     sqlite_where=refunds.c.request_id.is_not(None),
 )
+
+# Provider outcomes that match no sale yet (C2B confirmations); created by migration sync_0001.
+provider_events = Table(
+    "provider_events",
+    metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("relay_seq", Integer, nullable=True),
+    Column("provider", String(16), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("amount_minor", Integer, nullable=True),
+    Column("currency", String(3), nullable=True),
+    Column("reference_ct", LargeBinary, nullable=True),
+    Column("reference_bidx", LargeBinary, nullable=True),
+    Column("receipt_ct", LargeBinary, nullable=True),
+    Column("receipt_bidx", LargeBinary, nullable=True),
+    Column("payer_ct", LargeBinary, nullable=True),
+    Column("test_mode", Boolean, nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("matched_payment_id", String(36), nullable=True),
+    Column("matched_by", String(64), nullable=True),
+    Column("matched_at", UTCDateTime, nullable=True),
+)
+Index("ix_provider_events_receipt_bidx", provider_events.c.receipt_bidx)
+Index("ix_provider_events_reference_bidx", provider_events.c.reference_bidx)
+Index("ix_provider_events_matched_payment_id", provider_events.c.matched_payment_id)

@@ -21,10 +21,9 @@ import pytest
 from sqlalchemy import func, select
 
 from pos_app.config import TillSettings
-from pos_app.services.provider_events import provider_events
 from pos_app.store.db import Ledger, open_ledger
 from pos_app.store.keys import EnvKeyStore
-from pos_app.store.schema import inbox, orders, outbox, sync_state
+from pos_app.store.schema import inbox, orders, outbox, provider_events, sync_state
 from sync.demo import DemoStack, start_demo_stack
 from sync.engine.client import RelayClient
 from sync.engine.pull import cursor_key
