@@ -113,10 +113,46 @@ def build_context(
 
 
 def test_instructions() -> dict[str, str]:
-    """The banner's per-provider hint (test card / phone) while a provider is in test mode."""
-    from sync.providers.testmode import TEST_INSTRUCTIONS
+    """The banner's per-provider hint (test card / phone) in the current language."""
+    from sync.providers import daraja, testmode
 
-    return {name: f"{i.title}: {' '.join(i.lines)}" for name, i in TEST_INSTRUCTIONS.items()}
+    def fill(text: str, *values: str) -> str:
+        for number, value in enumerate(values, start=1):
+            text = text.replace(f"%{number}", value)
+        return text
+
+    translate = QCoreApplication.translate
+    return {
+        "mpesa": fill(
+            translate(
+                "TestMode",
+                "M-Pesa sandbox: shortcode %1. Safaricom's test number %2 never answers (ends "
+                "in 1037); in the local sandbox any other Kenyan number pays.",
+            ),
+            daraja.SANDBOX_SHORTCODE,
+            daraja.SANDBOX_TEST_MSISDN,
+        ),
+        "paystack": fill(
+            translate(
+                "TestMode",
+                "Paystack test keys: card %1, any future expiry, CVV 408 (%2 is declined). "
+                "Test M-Pesa via Paystack: %3.",
+            ),
+            testmode.PAYSTACK_TEST_CARD,
+            testmode.PAYSTACK_DECLINED_CARD,
+            testmode.PAYSTACK_TEST_MPESA,
+        ),
+        "flutterwave": fill(
+            translate(
+                "TestMode", "Flutterwave test keys: card %1, PIN 1234, expiry 09/32, CVV 564."
+            ),
+            testmode.FLUTTERWAVE_TEST_CARD,
+        ),
+        "stripe": fill(
+            translate("TestMode", "Stripe test keys: card %1, any future date, any CVC."),
+            testmode.STRIPE_TEST_CARD,
+        ),
+    }
 
 
 def apply_setup(services: Services, details: SetupDetails) -> Any:
@@ -302,7 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = build_context(app, settings, services, translations, tasks)
     from pos_app.ui.login.idle_lock import IdleWatcher
 
-    window = MainWindow(ctx.status, ctx.shop_settings.timezone, test_instructions())
+    window = MainWindow(ctx.status, ctx.shop_settings.timezone, test_instructions)
     till = Till(ctx, window)
     if args.smoke:
         from pos_app.ui.cashier.pages import cashier_pages

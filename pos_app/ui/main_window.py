@@ -6,7 +6,7 @@ ones the signed-in user's role may use.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -40,7 +40,7 @@ class MainWindow(QMainWindow):
         self,
         status: TillStatus,
         shop_zone: str = "Africa/Nairobi",
-        test_instructions: dict[str, str] | None = None,
+        test_instructions: Callable[[], Mapping[str, str]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
             self.resize(min(1280, room.width()), min(800, room.height()))
         self._status = status
         self._zone = ZoneInfo(shop_zone)
-        self._test_instructions = test_instructions or {}
+        self._test_instructions = test_instructions or dict
 
         root = QWidget()
         layout = QVBoxLayout(root)
@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         if buttons:
             buttons[0].setChecked(True)
             self.pages.setCurrentIndex(0)
+        self.refresh_status()  # the status bar and banner in the new user's language
 
     def current_page(self) -> QWidget | None:
         scroller = self.pages.currentWidget()
@@ -148,10 +149,8 @@ class MainWindow(QMainWindow):
             self.last_sync_label.setText(self.tr("Last sync: %1").replace("%1", shown))
         if status.test_mode_providers:
             lines = [self.tr("TEST MODE — no real money moves.")]
-            lines += [
-                self._test_instructions.get(provider) or provider
-                for provider in status.test_mode_providers
-            ]
+            hints = self._test_instructions()
+            lines += [hints.get(provider) or provider for provider in status.test_mode_providers]
             self.banner.setText("\n".join(lines))
             self.banner.show()
         else:

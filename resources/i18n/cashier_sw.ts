@@ -4,22 +4,22 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../pos_app/app.py" line="187"/>
+        <location filename="../../pos_app/app.py" line="223"/>
         <source>supervisor</source>
         <translation>msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="189"/>
+        <location filename="../../pos_app/app.py" line="225"/>
         <source>cashier</source>
         <translation>keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="266"/>
+        <location filename="../../pos_app/app.py" line="302"/>
         <source>Duka POS cannot start</source>
         <translation>Duka POS haiwezi kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="283"/>
+        <location filename="../../pos_app/app.py" line="319"/>
         <source>Opening the till&apos;s ledger…</source>
         <translation>Inafungua daftari la mauzo…</translation>
     </message>
@@ -1773,6 +1773,29 @@
         <location filename="../../pos_app/ui/cashier/tender_base.py" line="88"/>
         <source>Could not record the payment: %1</source>
         <translation>Malipo hayakuweza kuhifadhiwa: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TestMode</name>
+    <message>
+        <location filename="../../pos_app/app.py" line="127"/>
+        <source>M-Pesa sandbox: shortcode %1. Safaricom&apos;s test number %2 never answers (ends in 1037); in the local sandbox any other Kenyan number pays.</source>
+        <translation>Sandbox ya M-Pesa: shortcode %1. Namba ya majaribio ya Safaricom %2 haijibu kamwe (huishia 1037); kwenye sandbox ya hapa, namba nyingine yoyote ya Kenya hulipa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/app.py" line="136"/>
+        <source>Paystack test keys: card %1, any future expiry, CVV 408 (%2 is declined). Test M-Pesa via Paystack: %3.</source>
+        <translation>Funguo za majaribio za Paystack: kadi %1, tarehe yoyote ya baadaye ya kuisha, CVV 408 (%2 hukataliwa). M-Pesa ya majaribio kupitia Paystack: %3.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/app.py" line="146"/>
+        <source>Flutterwave test keys: card %1, PIN 1234, expiry 09/32, CVV 564.</source>
+        <translation>Funguo za majaribio za Flutterwave: kadi %1, PIN 1234, inaisha 09/32, CVV 564.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/app.py" line="152"/>
+        <source>Stripe test keys: card %1, any future date, any CVC.</source>
+        <translation>Funguo za majaribio za Stripe: kadi %1, tarehe yoyote ya baadaye, CVC yoyote.</translation>
     </message>
 </context>
 </TS>

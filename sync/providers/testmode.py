@@ -30,6 +30,13 @@ class ProviderMode:
     instructions: TestInstructions | None  # None in live mode: no banner
 
 
+# The providers' published test cards and phones (the till's banner translates around them).
+PAYSTACK_TEST_CARD = "4084 0840 8408 4081"
+PAYSTACK_DECLINED_CARD = "4084 0800 0000 5408"
+PAYSTACK_TEST_MPESA = "+254 710 000 000"
+FLUTTERWAVE_TEST_CARD = "5531 8866 5214 2950"
+STRIPE_TEST_CARD = "4242 4242 4242 4242"
+
 TEST_INSTRUCTIONS: dict[str, TestInstructions] = {
     "mpesa": TestInstructions(
         "mpesa",
@@ -44,20 +51,20 @@ TEST_INSTRUCTIONS: dict[str, TestInstructions] = {
         "paystack",
         "Paystack test keys",
         (
-            "Card 4084 0840 8408 4081, any future expiry, CVV 408 (4084 0800 0000 5408 is "
+            f"Card {PAYSTACK_TEST_CARD}, any future expiry, CVV 408 ({PAYSTACK_DECLINED_CARD} is "
             "declined).",
-            "Test M-Pesa via Paystack: +254 710 000 000.",
+            f"Test M-Pesa via Paystack: {PAYSTACK_TEST_MPESA}.",
         ),
     ),
     "flutterwave": TestInstructions(
         "flutterwave",
         "Flutterwave test keys",
-        ("Card 5531 8866 5214 2950, PIN 1234, expiry 09/32, CVV 564.",),
+        (f"Card {FLUTTERWAVE_TEST_CARD}, PIN 1234, expiry 09/32, CVV 564.",),
     ),
     "stripe": TestInstructions(
         "stripe",
         "Stripe test keys",
-        ("Card 4242 4242 4242 4242, any future date, any CVC.",),
+        (f"Card {STRIPE_TEST_CARD}, any future date, any CVC.",),
     ),
 }
 

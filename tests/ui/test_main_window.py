@@ -8,7 +8,7 @@ from pos_app.ui.status import TillStatus
 
 def test_pages_follow_the_role_and_status_is_shown(qtbot):
     status = TillStatus()
-    window = MainWindow(status, test_instructions={"paystack": "card 4084 0840 8408 4081"})
+    window = MainWindow(status, test_instructions=lambda: {"paystack": "card 4084 0840 8408 4081"})
     qtbot.addWidget(window)
     pages = [
         Page("sale", "Sale", QLabel("sale")),

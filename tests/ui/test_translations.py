@@ -45,3 +45,28 @@ def test_swahili_is_applied(qtbot):
     finally:
         translations.use("en")
     assert QCoreApplication.translate("MainWindow", "Last sync: never") == "Last sync: never"
+
+
+def test_test_mode_banner_speaks_swahili_and_keeps_the_card_numbers(qtbot):
+    from PySide6.QtCore import QCoreApplication
+
+    from pos_app.app import test_instructions
+    from pos_app.ui.application import Translations
+    from pos_app.ui.main_window import MainWindow
+    from pos_app.ui.status import TillStatus
+
+    status = TillStatus()
+    window = MainWindow(status, test_instructions=test_instructions)
+    qtbot.addWidget(window)
+    translations = Translations(QCoreApplication.instance())
+    translations.use("sw")
+    try:
+        status.update(test_mode_providers=("mpesa", "paystack"))
+        banner = window.banner.text()
+        assert "HALI YA MAJARIBIO" in banner
+        assert "Funguo za majaribio za Paystack: kadi 4084 0840 8408 4081" in banner
+        assert "254708374149" in banner and "174379" in banner
+    finally:
+        translations.use("en")
+    window.set_pages([], role="cashier")  # a new sign-in re-renders in that user's language
+    assert "Paystack test keys: card 4084 0840 8408 4081" in window.banner.text()
