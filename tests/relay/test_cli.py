@@ -162,3 +162,16 @@ def test_module_entry_point_runs() -> None:
 
 def test_serve_refuses_several_workers_on_sqlite(env: Path) -> None:
     assert main(["serve", "--workers", "2"]) == 2
+
+
+def test_a_live_paystack_key_is_refused_for_test_mode(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shop_id = run_cli(capsys, "create-shop", "Duka la Baraka")["shop_id"]
+    monkeypatch.setenv("PAYSTACK_SECRET_KEY", "sk_live_wrongdrawer")
+    argv = ["set-credentials", "--shop", shop_id, "--provider", "paystack", "--mode", "test"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "a Paystack test secret key starts with sk_test_" in err
+    assert "sk_live_wrongdrawer" not in err  # the key itself is never echoed
+    assert open_store(RelaySettings()).credentials(shop_id, "paystack", "test") is None
