@@ -1,15 +1,16 @@
-"""Per-provider test mode: which host and keys a provider uses, and what the till's banner says.
+"""Per-provider test mode: the providers' test cards and phones, and which keys fit a mode.
 
-Test mode is chosen per provider for each shop. Daraja has a separate sandbox host; Paystack,
-Flutterwave and Stripe use one host and tell test from live by the secret key's prefix, so a
-mismatch between the switch and the key is an owner error worth stating plainly.
+Test mode is chosen per provider for each shop. Daraja has a separate sandbox host (see
+daraja.DarajaConfig); Paystack, Flutterwave and Stripe use one host and tell test from live by
+the secret key's prefix, so a mismatch between the switch and the key is an owner error worth
+stating plainly. The till's banner translates its hints around the numbers named here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sync.providers import daraja, paystack
+from sync.providers import daraja
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,17 +18,6 @@ class TestInstructions:
     provider: str
     title: str
     lines: tuple[str, ...]
-
-    def banner(self) -> str:
-        return f"TEST MODE - {self.title}: " + " ".join(self.lines)
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderMode:
-    provider: str
-    test_mode: bool
-    base_url: str
-    instructions: TestInstructions | None  # None in live mode: no banner
 
 
 # The providers' published test cards and phones (the till's banner translates around them).
@@ -68,38 +58,11 @@ TEST_INSTRUCTIONS: dict[str, TestInstructions] = {
     ),
 }
 
-_HOSTS: dict[str, tuple[str, str]] = {  # provider -> (test host, live host)
-    "mpesa": (daraja.SANDBOX_URL, daraja.PRODUCTION_URL),
-    "paystack": (paystack.DEFAULT_BASE_URL, paystack.DEFAULT_BASE_URL),
-    "flutterwave": ("https://api.flutterwave.com", "https://api.flutterwave.com"),
-    "stripe": ("https://api.stripe.com", "https://api.stripe.com"),
-}
-
 _KEY_PREFIXES: dict[str, tuple[str, str]] = {  # provider -> (test prefix, live prefix)
     "paystack": ("sk_test_", "sk_live_"),
     "stripe": ("sk_test_", "sk_live_"),
     "flutterwave": ("FLWSECK_TEST-", "FLWSECK-"),
 }
-
-
-def provider_mode(provider: str, test_mode: bool) -> ProviderMode:
-    """The host and banner for `provider` in the chosen mode."""
-    try:
-        test_host, live_host = _HOSTS[provider]
-    except KeyError:
-        raise ValueError(f"unknown provider {provider!r}") from None
-    return ProviderMode(
-        provider=provider,
-        test_mode=test_mode,
-        base_url=test_host if test_mode else live_host,
-        instructions=TEST_INSTRUCTIONS[provider] if test_mode else None,
-    )
-
-
-def banner_text(modes: dict[str, bool]) -> str | None:
-    """One line for the till's banner covering every provider in test mode, or None."""
-    parts = [TEST_INSTRUCTIONS[name].banner() for name, on in sorted(modes.items()) if on]
-    return "  |  ".join(parts) or None
 
 
 def key_matches_mode(provider: str, secret_key: str, test_mode: bool) -> bool:
