@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.banner = QLabel()
         self.banner.setProperty("role", "banner-test")
         self.banner.setWordWrap(True)
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignLeft)
         self.banner.hide()
         layout.addWidget(self.banner)
 
@@ -155,4 +156,3 @@ class MainWindow(QMainWindow):
             self.banner.show()
         else:
             self.banner.hide()
-        self.banner.setAlignment(Qt.AlignmentFlag.AlignLeft)
