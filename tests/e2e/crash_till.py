@@ -45,11 +45,15 @@ def main() -> int:
     bus = EventBus()
     orders, payments = OrderService(ledger, bus), PaymentService(ledger, bus)
     engine = SyncEngine(ledger, bus, settings, timings=TIMINGS)
+    # installed before "ready": a SIGTERM that arrives while the till still sells (a loaded
+    # machine) must end it cleanly too, not by the default handler
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     engine.start()
     print("ready", flush=True)
     made = 0
     with args.ack_file.open("a", encoding="utf-8") as ack:
-        while args.sales < 0 or made < args.sales:
+        while (args.sales < 0 or made < args.sales) and not stop.is_set():
             draft = orders.draft([OrderLine("Soda", Money(random.randint(1, 500) * 100, "KES"))])
             sale = payments.record_cash_sale(draft, Money(100_000, "KES"))
             ack.write(sale.order_id + "\n")
@@ -58,8 +62,6 @@ def main() -> int:
             made += 1
             time.sleep(random.uniform(0, 0.02))
     # a peaceful end: keep syncing until the test, having seen everything arrive, says stop
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     while not stop.wait(0.05):
         pass
     engine.stop()
