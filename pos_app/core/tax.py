@@ -40,8 +40,9 @@ class TaxClass:
     def __post_init__(self) -> None:
         if isinstance(self.rate_bps, bool) or not isinstance(self.rate_bps, int):
             raise InvalidAmount("A tax rate is a whole number of basis points.")
-        if self.kind in _TAXED and not 0 < self.rate_bps <= 10_000:
-            raise InvalidAmount(f"Tax class {self.code} is {self.kind}: its rate must be above 0.")
+        # 0 is allowed for a VAT band: a 2026 sandbox code list had E at 0 % (ETIMS.md §3.1)
+        if self.kind in _TAXED and not 0 <= self.rate_bps <= 10_000:
+            raise InvalidAmount(f"Tax class {self.code}: a rate is between 0 and 10000 bps.")
         if self.kind not in _TAXED and self.rate_bps != 0:
             raise InvalidAmount(f"Tax class {self.code} is {self.kind}: it carries no tax.")
 
