@@ -32,7 +32,7 @@ class ReceiptNumber:
         if isinstance(self.sequence, bool) or not isinstance(self.sequence, int):
             raise InvalidReceiptNumber("A receipt sequence is a whole number.")
         if not 1 <= self.sequence <= MAX_SEQUENCE:
-            raise InvalidReceiptNumber("Receipt numbers start at 1.")
+            raise InvalidReceiptNumber(f"Receipt numbers run from 1 to {MAX_SEQUENCE:,}.")
 
     @classmethod
     def first(cls, prefix: str) -> ReceiptNumber:
