@@ -27,7 +27,11 @@ class Discount:
     @classmethod
     def percent(cls, gross: Money, percent_bps: int, reason: str) -> Discount:
         """percent_bps of gross (1000 = 10 %), rounded once by core.rounding."""
-        if isinstance(percent_bps, bool) or not 0 <= percent_bps <= BPS_DENOMINATOR:
+        if (
+            isinstance(percent_bps, bool)
+            or not isinstance(percent_bps, int)
+            or not 0 <= percent_bps <= BPS_DENOMINATOR
+        ):
             raise InvalidDiscount("A discount percent is between 0 and 100.")
         amount = round_half_up(gross.minor * percent_bps, BPS_DENOMINATOR)
         return cls(Money(amount, gross.currency), reason)

@@ -27,7 +27,7 @@ class Unit(StrEnum):
 _QUANTITY = re.compile(r"^(\d+)?(?:[.,](\d+))?$")
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class Quantity:
     thousandths: int
     unit: Unit

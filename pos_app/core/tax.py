@@ -14,7 +14,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from pos_app.core.errors import CurrencyMismatch, InvalidAmount, UnknownTaxClass
+from pos_app.core.errors import CurrencyMismatch, InvalidAmount, InvalidInput, UnknownTaxClass
 from pos_app.core.money import Money
 from pos_app.core.rounding import split_vat_inclusive
 
@@ -99,7 +99,7 @@ def tax_table(country: str) -> TaxTable:
     try:
         return TAX_TABLES[country.strip().upper()]
     except KeyError:
-        raise UnknownTaxClass("(any)", country) from None
+        raise InvalidInput(f"The till has no tax classes for country {country!r}.") from None
 
 
 @dataclass(frozen=True, slots=True)
