@@ -47,6 +47,34 @@ class InvalidOrder(DukaError):
     """An order that cannot be rung up (no lines, bad quantity, ...)."""
 
 
+# --- tax, quantities, discounts, barcodes, receipts, refunds -----------------------------------
+class UnknownTaxClass(DukaError):
+    def __init__(self, code: str, country: str) -> None:
+        super().__init__(f"{code!r} is not a tax class in {country}.")
+        self.code = code
+        self.country = country
+
+
+class InvalidQuantity(InvalidOrder):
+    """A quantity the till cannot sell: not a number, too many decimals, zero, too large."""
+
+
+class InvalidDiscount(InvalidOrder):
+    """A discount below zero, above what it discounts, or without a reason."""
+
+
+class InvalidBarcode(DukaError):
+    """A barcode with the wrong length, non-digits or a wrong check digit."""
+
+
+class InvalidReceiptNumber(DukaError):
+    """Text that is not a receipt number of the form PREFIX-000123."""
+
+
+class RefundTooLarge(DukaError):
+    """Returning more of a line than is left to refund."""
+
+
 # --- payments ----------------------------------------------------------------------------------
 class IllegalTransition(DukaError):
     def __init__(self, current: str, target: str) -> None:

@@ -14,6 +14,7 @@ from pos_app.core.errors import (
     InvalidMoneyText,
     UnknownCurrency,
 )
+from pos_app.core.rounding import split_vat_inclusive
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +40,6 @@ CURRENCIES: Final[dict[str, Currency]] = {
         Currency("GBP", 2, "Pound sterling"),
     )
 }
-
-BPS_DENOMINATOR: Final = 10_000
 
 
 def currency(code: str) -> Currency:
@@ -143,11 +142,11 @@ class Money:
         return [Money(sign * s, self.currency) for s in shares]
 
     def vat_inclusive(self, rate_bps: int) -> tuple[Money, Money]:
-        """(net, vat) of a VAT-inclusive gross amount; vat rounded half up to the minor unit."""
+        """(net, vat) of a VAT-inclusive gross amount, split by the eTIMS rule in core.rounding."""
         if not _is_int(rate_bps) or rate_bps < 0:
             raise InvalidAmount("A VAT rate is a non-negative number of basis points.")
-        vat = _round_half_up(self.minor * rate_bps, BPS_DENOMINATOR + rate_bps)
-        return Money(self.minor - vat, self.currency), Money(vat, self.currency)
+        net, vat = split_vat_inclusive(self.minor, rate_bps)
+        return Money(net, self.currency), Money(vat, self.currency)
 
     # --- display --------------------------------------------------------------------------
     def format(self, with_code: bool = True) -> str:
@@ -159,12 +158,6 @@ class Money:
 
     def __str__(self) -> str:
         return self.format()
-
-
-def _round_half_up(numerator: int, denominator: int) -> int:
-    sign = -1 if numerator < 0 else 1
-    q, r = divmod(abs(numerator), denominator)
-    return sign * (q + (1 if 2 * r >= denominator else 0))
 
 
 def total(amounts: Iterable[Money], code: str) -> Money:
@@ -195,5 +188,5 @@ def parse_minor(text: str, code: str) -> int:
             f"{text!r} has more decimals than {code} allows: the smallest amount is {smallest}."
         )
     whole = int((match["whole"] or "0").replace(",", ""))
-    minor = whole * 10**exp + (int(frac.ljust(exp, "0")) if exp else 0)
+    minor: int = whole * 10**exp + (int(frac.ljust(exp, "0")) if exp else 0)
     return -minor if match["sign"] else minor
