@@ -1,7 +1,7 @@
 """M-Pesa Daraja (Safaricom): OAuth, STK push and query, C2B, and the bodies Daraja posts to us.
 
-All that is known of Daraja lives here; see docs/providers.md and the published samples in
-/work/shared/reference/daraja. Facts that shape the code:
+All that is known of Daraja lives here; see docs/providers.md and the published samples copied
+under tests/providers/samples (stk_*, c2b_*, ...). Facts that shape the code:
 - a new OAuth token invalidates the previous one for the same app, so one client (on the relay)
   owns the token for each consumer key, and refreshes it before it expires;
 - an STK push has no idempotency: it is sent once and never resent automatically;
@@ -27,10 +27,10 @@ from sync.providers.base import (
     PaymentInitiation,
     PaymentOutcome,
     PaymentRequest,
-    PaymentStatus,
     ProviderError,
     ProviderNotification,
     ProviderPayloadError,
+    ProviderStatus,
     register_provider,
 )
 from sync.providers.http import HttpProviderClient, overloaded, unreachable
@@ -760,9 +760,9 @@ class DarajaClient(HttpProviderClient):
             customer_message=accepted.customer_message,
         )
 
-    async def verify_payment(self, reference: str) -> PaymentStatus:
+    async def verify_payment(self, reference: str) -> ProviderStatus:
         result = await self.stk_query(reference)
-        return PaymentStatus(
+        return ProviderStatus(
             provider=self.name,
             provider_reference=reference,
             outcome=result.outcome,
