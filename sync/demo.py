@@ -28,7 +28,7 @@ from sync.providers.daraja import DarajaClient, DarajaConfig
 from sync.relay.app import create_app, open_store
 from sync.relay.config import RelaySettings
 from sync.relay.store.store import Store
-from sync.relay.webhooks import callback_paths
+from sync.relay.webhook_paths import callback_paths
 from sync.sandbox.server import SandboxServer
 from sync.sandbox.state import SandboxConfig
 

@@ -1,11 +1,10 @@
-"""Normalising phone numbers and payment references before they are blind-indexed."""
+"""Normalising payment references before they are blind-indexed, and the phone region of each
+currency (phone numbers themselves: sync.providers.phones)."""
 
 from __future__ import annotations
 
 import re
 from typing import Final
-
-import phonenumbers
 
 from pos_app.core.errors import InvalidInput
 
@@ -19,17 +18,6 @@ REGION_OF_CURRENCY: Final = {
     "RWF": "RW",
     "XOF": "SN",
 }
-
-
-def normalize_phone(text: str, region: str = "KE") -> str:
-    """E.164 form ("+254712345678") of a phone number typed any usual way."""
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        raise InvalidInput("That is not a phone number.") from None
-    if not phonenumbers.is_possible_number(number):
-        raise InvalidInput("That is not a phone number.")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 _NOT_REFERENCE = re.compile(r"[\s\-_.]")

@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, select, update
 
-from pos_app.core.errors import NotFound
-from pos_app.core.identifiers import REGION_OF_CURRENCY, normalize_phone
+from pos_app.core.errors import InvalidInput, NotFound
+from pos_app.core.identifiers import REGION_OF_CURRENCY
 from pos_app.store.crypto import FieldCipher
 from pos_app.store.schema import customers
+from sync.providers.phones import InvalidPhone, normalise_msisdn
 
 PHONE = "phone"
 
@@ -41,8 +42,17 @@ def region_for(currency_code: str) -> str:
     return REGION_OF_CURRENCY.get(currency_code, "KE")
 
 
+def normalised_phone(phone: str, region: str) -> str:
+    """E.164 ("+254712345678"): the form customers' phones have always been stored and
+    blind-indexed in, so that earlier rows are still found."""
+    try:
+        return f"+{normalise_msisdn(phone, region)}"
+    except InvalidPhone as exc:
+        raise InvalidInput(str(exc)) from None
+
+
 def phone_index(cipher: FieldCipher, phone: str, region: str) -> tuple[str, bytes]:
-    normalized = normalize_phone(phone, region)
+    normalized = normalised_phone(phone, region)
     return normalized, cipher.blind_index(PHONE, normalized)
 
 

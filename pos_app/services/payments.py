@@ -32,7 +32,6 @@ from pos_app.core.events import (
     ProofSubmitted,
     RefundRecorded,
 )
-from pos_app.core.identifiers import normalize_phone
 from pos_app.core.money import Money
 from pos_app.core.orders import Order, OrderStatus
 from pos_app.core.payments import (
@@ -278,7 +277,7 @@ class PaymentService(ProviderOutcomes):
                     if not phone.strip():
                         raise InvalidInput("An M-Pesa prompt needs the customer's phone number.")
                     region = customers.region_for(row.currency)
-                    data["phone_number"] = normalize_phone(phone, region)
+                    data["phone_number"] = customers.normalised_phone(phone, region)
                 blob = self._cipher.encrypt(
                     json.dumps(data, sort_keys=True), "payments", "provider_data_ct", row.id
                 )

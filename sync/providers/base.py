@@ -100,7 +100,7 @@ class PaymentInitiation:
 
 
 @dataclass(frozen=True, slots=True)
-class PaymentStatus:
+class ProviderStatus:
     """What the provider's API says now about one payment."""
 
     provider: str
@@ -144,7 +144,7 @@ class PaymentProviderInterface(ABC):
         """Ask the provider to collect; never resent automatically if that could charge twice."""
 
     @abstractmethod
-    async def verify_payment(self, reference: str) -> PaymentStatus:
+    async def verify_payment(self, reference: str) -> ProviderStatus:
         """Ask the provider what happened to `reference` (its provider_reference)."""
 
     @abstractmethod

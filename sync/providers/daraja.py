@@ -1,11 +1,12 @@
 """M-Pesa Daraja (Safaricom): OAuth, STK push and query, C2B, and the bodies Daraja posts to us.
 
-All that is known of Daraja lives here; see docs/providers.md and the published samples in
-/work/shared/reference/daraja. Facts that shape the code:
+All that is known of Daraja lives here; see docs/providers.md and the published samples copied
+under tests/providers/samples (stk_*, c2b_*, ...). Facts that shape the code:
 - a new OAuth token invalidates the previous one for the same app, so one client (on the relay)
   owns the token for each consumer key, and refreshes it before it expires;
 - an STK push has no idempotency: it is sent once and never resent automatically;
-- result codes decide the outcome; ResultDesc text changes over the years and is only shown;
+- result codes decide the outcome (their meanings live in sync.providers.mpesa_codes);
+  ResultDesc text changes over the years and is only shown;
 - callbacks are unsigned, loosely typed and delivered once.
 """
 
@@ -27,13 +28,14 @@ from sync.providers.base import (
     PaymentInitiation,
     PaymentOutcome,
     PaymentRequest,
-    PaymentStatus,
     ProviderError,
     ProviderNotification,
     ProviderPayloadError,
+    ProviderStatus,
     register_provider,
 )
 from sync.providers.http import HttpProviderClient, overloaded, unreachable
+from sync.providers.mpesa_codes import describe_result, normalise_result_code
 from sync.providers.phones import InvalidPhone, mask_msisdn, normalise_msisdn
 from sync.providers.wire import (
     as_text,
@@ -69,7 +71,6 @@ TOKEN_REFRESH_MARGIN_S = 60.0
 ERROR_INVALID_TOKEN = "404.001.03"
 ERROR_IN_PROCESS = "500.001.1001"
 ERROR_BAD_REQUEST = "400.002.02"
-RESULT_IN_PROCESS = "4999"
 
 # Safaricom refuses callback URLs containing these words (case-insensitive).
 _FORBIDDEN_URL_WORDS = ("m-pesa", "mpesa", "safaricom", "sql", "query", "exec", "cmd")
@@ -110,117 +111,6 @@ class DarajaConfig:
     @property
     def party_b(self) -> str:
         return self.till_number or self.shortcode
-
-
-class NextAction(StrEnum):
-    NONE = "none"  # paid: hand over the goods
-    WAIT = "wait"  # still in flight: query again shortly
-    RETRY_PROMPT = "retry_prompt"  # talk to the customer, then send a new prompt
-    RETRY_LATER = "retry_later"  # wait a minute, then send a new prompt
-    USE_PAYBILL = "use_paybill"  # the prompt cannot reach the phone: pay from the SIM menu
-    OTHER_METHOD = "other_method"  # M-Pesa will not work for this customer now
-    CHECK_FIRST = "check_first"  # a payment may already exist: check before asking again
-    FIX_SETTINGS = "fix_settings"  # the owner must correct the shop's M-Pesa settings
-
-
-@dataclass(frozen=True, slots=True)
-class ResultInfo:
-    outcome: PaymentOutcome
-    cashier_message: str
-    next_action: NextAction
-
-
-_RESULTS: dict[str, ResultInfo] = {
-    "0": ResultInfo(PaymentOutcome.PAID, "Paid.", NextAction.NONE),
-    "1": ResultInfo(
-        PaymentOutcome.FAILED,
-        "The customer does not have enough money in M-Pesa. Ask them to top up, or take "
-        "another payment method.",
-        NextAction.OTHER_METHOD,
-    ),
-    "17": ResultInfo(
-        PaymentOutcome.FAILED,
-        "M-Pesa refused a repeat of the same amount to the same phone within 2 minutes. "
-        "Check whether the first payment went through before asking again.",
-        NextAction.CHECK_FIRST,
-    ),
-    "1001": ResultInfo(
-        PaymentOutcome.FAILED,
-        "The customer's phone is busy with another M-Pesa transaction. Wait a minute, then "
-        "send the prompt again.",
-        NextAction.RETRY_LATER,
-    ),
-    "1019": ResultInfo(
-        PaymentOutcome.EXPIRED,
-        "The prompt expired before the customer answered. Send it again when they are ready.",
-        NextAction.RETRY_PROMPT,
-    ),
-    "1025": ResultInfo(
-        PaymentOutcome.FAILED,
-        "M-Pesa could not send the prompt to the phone. Try again, or let the customer pay "
-        "from the SIM menu (paybill/till).",
-        NextAction.USE_PAYBILL,
-    ),
-    "1032": ResultInfo(
-        PaymentOutcome.CANCELLED,
-        "The customer cancelled the prompt on the phone. Ask them, then send it again if they "
-        "want to pay.",
-        NextAction.RETRY_PROMPT,
-    ),
-    "1037": ResultInfo(
-        PaymentOutcome.EXPIRED,
-        "The phone did not answer (switched off, no network or locked). Ask the customer to "
-        "unlock the phone and try again, or pay from the SIM menu (paybill/till).",
-        NextAction.USE_PAYBILL,
-    ),
-    "2001": ResultInfo(
-        PaymentOutcome.FAILED,
-        "The customer entered a wrong M-Pesa PIN. Send the prompt again and ask them to enter "
-        "the PIN carefully.",
-        NextAction.RETRY_PROMPT,
-    ),
-    "2028": ResultInfo(
-        PaymentOutcome.FAILED,
-        "M-Pesa says the shop's till/paybill setup does not allow this payment. Owner: check "
-        "the shortcode and till number in the M-Pesa settings.",
-        NextAction.FIX_SETTINGS,
-    ),
-    RESULT_IN_PROCESS: ResultInfo(
-        PaymentOutcome.PENDING,
-        "Still waiting for the customer to answer the prompt.",
-        NextAction.WAIT,
-    ),
-}
-_ALIASES = {"1031": "1032", "9999": "1025", "SFC_IC0003": "2028"}
-
-
-def normalise_result_code(value: Any) -> str | None:
-    """ResultCode as text: 1032, "1032", 1032.0 and " 1032 " all give "1032"."""
-    return as_text(value)
-
-
-def canonical_result_code(code: Any) -> str | None:
-    """The code whose meaning `code` shares (1031 -> 1032, 9999 -> 1025), as text."""
-    text = normalise_result_code(code)
-    return None if text is None else _ALIASES.get(text, text)
-
-
-def describe_result(code: Any) -> ResultInfo:
-    """What a Daraja ResultCode means for the cashier. Keyed on the code, never on ResultDesc."""
-    text = canonical_result_code(code)
-    if text is None:
-        return _unknown_result("none")
-    info = _RESULTS.get(text)
-    return info if info is not None else _unknown_result(text)
-
-
-def _unknown_result(code: str) -> ResultInfo:
-    return ResultInfo(
-        PaymentOutcome.UNKNOWN,
-        f"M-Pesa gave an unrecognised result (code {code[:20]}). Check the customer's M-Pesa "
-        "message before giving goods or asking again.",
-        NextAction.CHECK_FIRST,
-    )
 
 
 # ---------------------------------------------------------------------------------- results
@@ -760,9 +650,9 @@ class DarajaClient(HttpProviderClient):
             customer_message=accepted.customer_message,
         )
 
-    async def verify_payment(self, reference: str) -> PaymentStatus:
+    async def verify_payment(self, reference: str) -> ProviderStatus:
         result = await self.stk_query(reference)
-        return PaymentStatus(
+        return ProviderStatus(
             provider=self.name,
             provider_reference=reference,
             outcome=result.outcome,

@@ -1,6 +1,6 @@
 """Read an M-Pesa confirmation SMS that a cashier typed or pasted (the manual-proof path).
 
-Three published forms (see /work/shared/reference/sms_examples.txt):
+Three published forms (see tests/providers/samples/sms_examples.txt):
 - payer to a paybill: "UJ22T8IYOU Confirmed. KSH1.00 sent to SHOP for account ACC on 2/10/26
   at 6:11 PM ...";
 - payer to a till (Buy Goods): "TJK6H7T3GA Confirmed. Ksh70.00 paid to SHOP. on 20/10/24 at

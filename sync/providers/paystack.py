@@ -1,7 +1,7 @@
 """Paystack: transaction links, verification, refunds and signed webhooks.
 
-All that is known of Paystack lives here; see docs/providers.md and the published samples in
-/work/shared/reference/paystack. Facts that shape the code:
+All that is known of Paystack lives here; see docs/providers.md and the published samples copied
+under tests/providers/samples (paystack_*). Facts that shape the code:
 - the webhook signature is HMAC-SHA512 of the RAW body keyed with the secret key itself;
 - verify answers HTTP 200 even for failed payments: value is given only when status, amount,
   currency and reference all match what the sale asked for;
@@ -25,10 +25,10 @@ from sync.providers.base import (
     PaymentInitiation,
     PaymentOutcome,
     PaymentRequest,
-    PaymentStatus,
     ProviderError,
     ProviderNotification,
     ProviderPayloadError,
+    ProviderStatus,
     WebhookSignatureError,
     header,
     register_provider,
@@ -363,9 +363,9 @@ class PaystackClient(HttpProviderClient):
             checkout_url=link.authorization_url,
         )
 
-    async def verify_payment(self, reference: str) -> PaymentStatus:
+    async def verify_payment(self, reference: str) -> ProviderStatus:
         result = await self.verify(reference)
-        return PaymentStatus(
+        return ProviderStatus(
             provider=self.name,
             provider_reference=result.reference or reference,
             outcome=result.outcome,

@@ -1,4 +1,5 @@
-"""Mobile numbers as M-Pesa wants them (2547XXXXXXXX / 2541XXXXXXXX), via `phonenumbers`."""
+"""Mobile numbers, checked and normalised in one place (via `phonenumbers`) for the relay and the
+till: M-Pesa wants 2547XXXXXXXX / 2541XXXXXXXX; the till stores the same number in E.164."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ _MAX_INPUT = 40
 
 
 class InvalidPhone(ValueError):
-    """The text is not a mobile number of the expected country; str() is for the cashier."""
+    """The text is not a mobile number of the expected country; str() is for the cashier and
+    never repeats what was typed (it may be someone's number, one digit off)."""
 
 
 def normalise_msisdn(text: str, region: str = "KE") -> str:
@@ -20,13 +22,12 @@ def normalise_msisdn(text: str, region: str = "KE") -> str:
     Only mobile numbers of `region` are accepted: an M-Pesa prompt cannot reach a landline or
     a foreign number.
     """
-    country = _COUNTRY_NAMES.get(region.upper(), f"{region.upper()}")
-    shown = text.strip()[:_MAX_INPUT] if isinstance(text, str) else repr(text)[:_MAX_INPUT]
+    country = _COUNTRY_NAMES.get(region.upper(), region.upper())
     problem = InvalidPhone(
-        f"That is not a {country} mobile number: {shown!r}. "
+        f"That is not a {country} mobile number. "
         "Type it as 07XX XXX XXX, 01XX XXX XXX or +254 7XX XXX XXX."
         if region.upper() == "KE"
-        else f"That is not a {country} mobile number: {shown!r}."
+        else f"That is not a {country} mobile number."
     )
     if not isinstance(text, str) or not text.strip() or len(text) > _MAX_INPUT:
         raise problem

@@ -16,12 +16,14 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync.relay import gateway, refunds, terminal, terminal_settings, webhooks
+from sync.relay import payments_api, refunds, terminal, terminal_settings, webhooks
+from sync.relay.auth import AuthError
+from sync.relay.checker import PaymentChecker
 from sync.relay.config import RelaySettings
 from sync.relay.context import RelayContext
 from sync.relay.credentials import Credentials
 from sync.relay.crypto import SecretBox, decode_master_key, load_or_create_key_file
-from sync.relay.gateway import PaymentChecker
+from sync.relay.errors import error
 from sync.relay.notify import Hub, listen_forever
 from sync.relay.store.engine import make_engine
 from sync.relay.store.migrate import upgrade
@@ -161,9 +163,10 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = store if store is not None else await asyncio.to_thread(open_store, settings)
         ctx = RelayContext(settings, opened, Hub(), Credentials(opened, settings))
-        ctx.checker = PaymentChecker(ctx)
+        checker = PaymentChecker(ctx)
+        ctx.checker = checker
         app.state.relay = ctx
-        ctx.tasks.append(asyncio.create_task(ctx.checker.run_forever()))
+        ctx.tasks.append(asyncio.create_task(checker.run_forever()))
         ctx.tasks.append(asyncio.create_task(_purge_forever(ctx)))
         if not opened.sqlite:
             ready = asyncio.Event()
@@ -184,13 +187,13 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
     app = FastAPI(title="Duka relay", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.include_router(webhooks.router)
     app.include_router(terminal.router)
-    app.include_router(gateway.router)
+    app.include_router(payments_api.router)
     app.include_router(refunds.router)
     app.include_router(terminal_settings.router)
 
-    @app.exception_handler(terminal.AuthError)
-    async def _unauthorised(_request: Request, _exc: terminal.AuthError) -> Response:
-        return terminal.error(401, "missing, unknown or revoked terminal token", "auth")
+    @app.exception_handler(AuthError)
+    async def _unauthorised(_request: Request, _exc: AuthError) -> Response:
+        return error(401, "missing, unknown or revoked terminal token", "auth")
 
     @app.get("/healthz")
     async def healthz(request: Request) -> Response:

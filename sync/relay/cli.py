@@ -117,7 +117,7 @@ def cmd_list_shops(args: argparse.Namespace) -> int:
 
 
 def _callback_urls(store: Store, shop_id: str, token: str | None = None) -> dict[str, str]:
-    from sync.relay.webhooks import callback_paths
+    from sync.relay.webhook_paths import callback_paths
 
     base = RelaySettings().public_base_url.rstrip("/")
     token = token or store.webhook_token(shop_id)
@@ -279,7 +279,7 @@ def replay(store: Store, parked_id: int, to_shop: str | None) -> dict[str, Any]:
     from sync.relay.app import create_app
     from sync.relay.context import RelayContext
     from sync.relay.notify import Hub
-    from sync.relay.webhooks import callback_paths
+    from sync.relay.webhook_paths import callback_paths
 
     item = store.parked_item(parked_id)
     if item is None or item.resolved_at is not None or item.raw_id is None:

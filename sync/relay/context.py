@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from fastapi import Request
+from sqlalchemy import Row
 
 from sync.relay.config import RelaySettings
 from sync.relay.credentials import Credentials
 from sync.relay.notify import Hub
 from sync.relay.store.store import Store
 
-if TYPE_CHECKING:
-    from sync.relay.gateway import PaymentChecker
+
+class Checker(Protocol):
+    """What request handlers need of sync.relay.checker.PaymentChecker (named here by shape, so
+    that this module, which the checker imports, imports nothing back)."""
+
+    def kick(self) -> None: ...
+
+    async def check(self, row: Row[Any]) -> None: ...
 
 
 @dataclass
@@ -23,7 +30,7 @@ class RelayContext:
     store: Store
     hub: Hub
     credentials: Credentials
-    checker: PaymentChecker | None = None
+    checker: Checker | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def wake(self, shop_id: str) -> None:

@@ -9,10 +9,11 @@ from typing import Any
 from fastapi import Response
 
 from sync.protocol import ErrorCode
+from sync.relay.auth import Till
 from sync.relay.context import RelayContext
+from sync.relay.errors import error
 from sync.relay.observability import TERMINAL_CALLS
 from sync.relay.store.store import request_hash
-from sync.relay.terminal import Till, error
 
 WAIT_FOR_FIRST_S = 30.0
 POLL_S = 0.05

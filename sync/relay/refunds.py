@@ -16,9 +16,10 @@ from sync.protocol import (
 )
 from sync.providers.base import ProviderError
 from sync.relay import idempotency
+from sync.relay.auth import TillDep
 from sync.relay.context import relay
+from sync.relay.errors import error, json_body
 from sync.relay.observability import TERMINAL_CALLS
-from sync.relay.terminal import TillDep, error, json_body
 
 router = APIRouter(prefix="/api/v1/terminal/payments")
 OPERATION = "refund_paystack"

@@ -1,23 +1,17 @@
-"""The terminal API: pairing, bearer auth, push of outbox events, long-poll pull, test mode."""
+"""The terminal API: pairing, push of outbox events, long-poll pull, test mode."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import time
 import uuid
-from dataclasses import dataclass
-from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, ValidationError
+from fastapi import APIRouter, Request, Response
 
 from sync.protocol import (
     MAX_PULL_LIMIT,
     MAX_PULL_WAIT_S,
-    ErrorBody,
-    ErrorCode,
     PairRequest,
     PairResponse,
     PullResponse,
@@ -27,60 +21,14 @@ from sync.protocol import (
     TestModeRequest,
     TestModeResponse,
 )
+from sync.relay.auth import TillDep
 from sync.relay.context import relay
 from sync.relay.credentials import mode_name
+from sync.relay.errors import error, json_body
 from sync.relay.observability import LONG_POLLS, TERMINAL_CALLS
 from sync.relay.store.store import utcnow
 
 router = APIRouter(prefix="/api/v1/terminal")
-M = TypeVar("M", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class Till:
-    id: str
-    shop_id: str
-    name: str
-
-
-class AuthError(Exception):
-    pass
-
-
-def error(status: int, detail: str, operation: str, code: ErrorCode | None = None) -> Response:
-    TERMINAL_CALLS.labels(operation, str(status)).inc()
-    body = ErrorBody(detail=detail, code=code).model_dump_json(exclude_none=True)
-    return Response(body, status_code=status, media_type="application/json")
-
-
-async def terminal(request: Request) -> Till:
-    """Bearer-token auth for every terminal call; revoked or unknown tokens get 401."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise AuthError
-    ctx = relay(request)
-    row = await ctx.store.run(ctx.store.till_by_token, token.strip())
-    if row is None:
-        raise AuthError
-    return Till(row.id, row.shop_id, row.name)
-
-
-TillDep = Annotated[Till, Depends(terminal)]
-
-
-def json_body(model: type[M], body: bytes, operation: str) -> M | Response:
-    try:
-        return model.model_validate_json(body)
-    except ValidationError as exc:
-        TERMINAL_CALLS.labels(operation, "422").inc()
-        return Response(
-            json.dumps(
-                {"detail": exc.errors(include_url=False, include_context=False)}, default=str
-            ),
-            status_code=422,
-            media_type="application/json",
-        )
 
 
 @router.post("/pair")

@@ -7,9 +7,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from sync.protocol import MpesaNumberKind, MpesaPayTo, Provider, TerminalSettings
+from sync.relay.auth import TillDep
 from sync.relay.context import relay
 from sync.relay.observability import TERMINAL_CALLS
-from sync.relay.terminal import TillDep
 
 router = APIRouter(prefix="/api/v1/terminal")
 

@@ -1,7 +1,6 @@
 """Provider webhooks: store raw first, then deduplicate, verify and number, in one transaction.
 
-Daraja signs nothing, so its URLs carry the shop's secret token; Daraja also refuses URLs
-containing "mpesa" (and "sql", "query", ...), hence the `/mobile/` path. Paystack posts to
+Daraja's paths carry the shop's secret token (sync.relay.webhook_paths); Paystack posts to
 `/paystack/{shop_id}` and is checked by HMAC-SHA512 of the raw body with the shop's key.
 """
 
@@ -16,13 +15,14 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy import Connection, Row, bindparam, select
 
 from sync.protocol import PaymentChannel, PaymentStatus, Provider
-from sync.providers.base import PaymentOutcome, ProviderPayloadError
+from sync.providers.base import ProviderPayloadError
 from sync.providers.daraja import c2b_validation_reply, parse_c2b, parse_stk_callback
 from sync.providers.paystack import parse_webhook, verify_signature
 from sync.providers.phones import mask_msisdn
 from sync.relay.config import PAYSTACK_WEBHOOK_IPS, SAFARICOM_CALLBACK_IPS
 from sync.relay.context import RelayContext, relay
 from sync.relay.observability import WEBHOOKS
+from sync.relay.outcomes import OUTCOME_STATUS
 from sync.relay.store import schema as t
 from sync.relay.store.store import (
     Decision,
@@ -32,10 +32,10 @@ from sync.relay.store.store import (
     Pending,
     RawWebhook,
 )
+from sync.relay.webhook_paths import WEBHOOK_PREFIX
 
 log = logging.getLogger(__name__)
 P = TypeVar("P")  # what a provider callback parses into
-WEBHOOK_PREFIX = "/api/v1/payments/webhook"
 router = APIRouter(prefix=WEBHOOK_PREFIX)
 KEPT_HEADERS = ("content-type", "user-agent", "x-paystack-signature", "x-forwarded-for")
 FINAL_STATES = {s.value for s in PaymentStatus} | {"mismatch"}
@@ -53,21 +53,6 @@ _PAYMENT_BY_CHECKOUT = select(t.payments).where(
     (t.payments.c.shop_id == bindparam("shop"))
     & (t.payments.c.checkout_request_id == bindparam("checkout"))
 )
-OUTCOME_STATUS = {
-    PaymentOutcome.PAID: PaymentStatus.PAID,
-    PaymentOutcome.FAILED: PaymentStatus.FAILED,
-    PaymentOutcome.CANCELLED: PaymentStatus.CANCELLED,
-    PaymentOutcome.EXPIRED: PaymentStatus.EXPIRED,
-}
-
-
-def callback_paths(shop_id: str, webhook_token: str) -> dict[str, str]:
-    return {
-        "mpesa_stk": f"{WEBHOOK_PREFIX}/mobile/{webhook_token}/stk",
-        "mpesa_c2b_validation": f"{WEBHOOK_PREFIX}/mobile/{webhook_token}/c2b/validate",
-        "mpesa_c2b_confirmation": f"{WEBHOOK_PREFIX}/mobile/{webhook_token}/c2b/confirm",
-        "paystack": f"{WEBHOOK_PREFIX}/paystack/{shop_id}",
-    }
 
 
 def _masked(msisdn: str) -> str | None:

@@ -27,7 +27,7 @@ from pos_app.store.schema import inbox, orders, outbox, provider_events, sync_st
 from sync.demo import DemoStack, start_demo_stack
 from sync.engine.client import RelayClient
 from sync.engine.pull import cursor_key
-from sync.relay.webhooks import callback_paths
+from sync.relay.webhook_paths import callback_paths
 
 CURSOR_PREFIX = cursor_key("")
 SCRIPT = Path(__file__).with_name("crash_till.py")

@@ -1,4 +1,4 @@
-"""Daraja callback / C2B parsing and result-code mapping, from the published samples."""
+"""Daraja callback / C2B parsing, from the published samples."""
 
 from __future__ import annotations
 
@@ -15,9 +15,7 @@ from sync.providers.daraja import (
     C2BRejectCode,
     DarajaClient,
     DarajaConfig,
-    NextAction,
     c2b_validation_reply,
-    describe_result,
     parse_c2b,
     parse_stk_callback,
     parse_transaction_status_result,
@@ -165,47 +163,6 @@ def test_validation_replies_match_the_samples() -> None:
     )
     with pytest.raises(ValueError):
         c2b_validation_reply(False, "NOPE")
-
-
-@pytest.mark.parametrize(
-    ("code", "outcome", "action"),
-    [
-        (0, PaymentOutcome.PAID, NextAction.NONE),
-        ("1", PaymentOutcome.FAILED, NextAction.OTHER_METHOD),
-        (17, PaymentOutcome.FAILED, NextAction.CHECK_FIRST),
-        (1001, PaymentOutcome.FAILED, NextAction.RETRY_LATER),
-        (1019, PaymentOutcome.EXPIRED, NextAction.RETRY_PROMPT),
-        (1025, PaymentOutcome.FAILED, NextAction.USE_PAYBILL),
-        (9999, PaymentOutcome.FAILED, NextAction.USE_PAYBILL),
-        (1032, PaymentOutcome.CANCELLED, NextAction.RETRY_PROMPT),
-        ("1031", PaymentOutcome.CANCELLED, NextAction.RETRY_PROMPT),
-        (1037, PaymentOutcome.EXPIRED, NextAction.USE_PAYBILL),
-        (2001, PaymentOutcome.FAILED, NextAction.RETRY_PROMPT),
-        (2028, PaymentOutcome.FAILED, NextAction.FIX_SETTINGS),
-        ("SFC_IC0003", PaymentOutcome.FAILED, NextAction.FIX_SETTINGS),
-        ("4999", PaymentOutcome.PENDING, NextAction.WAIT),
-        (1032.0, PaymentOutcome.CANCELLED, NextAction.RETRY_PROMPT),
-        (" 2001 ", PaymentOutcome.FAILED, NextAction.RETRY_PROMPT),
-    ],
-)
-def test_result_codes(code: object, outcome: PaymentOutcome, action: NextAction) -> None:
-    info = describe_result(code)
-    assert info.outcome is outcome and info.next_action is action
-    assert info.cashier_message.endswith(".")
-
-
-@pytest.mark.parametrize("code", [12345, "WHATEVER", None, "", {"a": 1}, True])
-def test_unknown_codes_are_unknown_with_a_generic_message(code: object) -> None:
-    info = describe_result(code)
-    assert info.outcome is PaymentOutcome.UNKNOWN and info.next_action is NextAction.CHECK_FIRST
-    assert "unrecognised" in info.cashier_message
-
-
-def test_wrong_pin_and_cancel_messages_differ() -> None:
-    assert "PIN" in describe_result(2001).cashier_message
-    assert "cancelled" in describe_result(1032).cashier_message
-    assert "enough money" in describe_result(1).cashier_message
-    assert "did not answer" in describe_result(1037).cashier_message
 
 
 def test_parse_webhook_tells_stk_from_c2b() -> None:

@@ -51,6 +51,12 @@ def test_not_kenyan_mobiles(text: str) -> None:
     assert str(caught.value).startswith("That is not a Kenyan mobile number")
 
 
+def test_a_refusal_never_repeats_what_was_typed() -> None:
+    with pytest.raises(InvalidPhone) as caught:
+        normalise_msisdn("020 123 4567")
+    assert "123" not in str(caught.value) and "4567" not in str(caught.value)
+
+
 def test_other_regions() -> None:
     assert normalise_msisdn("08031234567", region="NG") == "2348031234567"
     with pytest.raises(InvalidPhone, match="Nigerian"):

@@ -12,9 +12,9 @@ from sync.providers.base import (
     PaymentOutcome,
     PaymentProviderInterface,
     PaymentRequest,
-    PaymentStatus,
     ProviderError,
     ProviderNotification,
+    ProviderStatus,
 )
 from sync.providers.daraja import DarajaClient, DarajaConfig
 from sync.providers.paystack import PaystackClient, PaystackConfig
@@ -31,8 +31,8 @@ class CashOnDelivery(PaymentProviderInterface):
     async def initialize_payment(self, request: PaymentRequest) -> PaymentInitiation:
         return PaymentInitiation(self.name, request.reference, request.reference)
 
-    async def verify_payment(self, reference: str) -> PaymentStatus:
-        return PaymentStatus(self.name, reference, PaymentOutcome.PENDING, "collect on delivery")
+    async def verify_payment(self, reference: str) -> ProviderStatus:
+        return ProviderStatus(self.name, reference, PaymentOutcome.PENDING, "collect on delivery")
 
     def parse_webhook(self, raw: bytes, headers: Mapping[str, str]) -> list[ProviderNotification]:
         return []

@@ -19,7 +19,7 @@ from sync.relay.app import open_store
 from sync.relay.cli import main
 from sync.relay.config import RelaySettings
 from sync.relay.store.store import RawWebhook, utcnow
-from sync.relay.webhooks import callback_paths
+from sync.relay.webhook_paths import callback_paths
 from tests.relay.conftest import sample
 
 

@@ -15,7 +15,7 @@ import pytest
 from sync.protocol import ErrorCode
 from sync.relay import idempotency
 from sync.relay.store.store import request_hash
-from sync.relay.webhooks import callback_paths
+from sync.relay.webhook_paths import callback_paths
 from sync.sandbox import SandboxConfig, SandboxServer
 from tests.relay.conftest import Relay
 

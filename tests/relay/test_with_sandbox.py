@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sync.relay.webhooks import callback_paths
+from sync.relay.webhook_paths import callback_paths
 from sync.sandbox import SandboxConfig, SandboxServer
 from tests.relay.conftest import Relay
 

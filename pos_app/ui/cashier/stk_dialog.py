@@ -18,13 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.core.identifiers import REGION_OF_CURRENCY
 from pos_app.core.money import Money
 from pos_app.ui.cashier.online_status import describe
 from pos_app.ui.cashier.stk_outcomes import Offer, StkOutcome, stk_outcome
 from pos_app.ui.cashier.tender_base import LiveTenderDialog
 from pos_app.ui.context import AppContext
-
-PHONE_REGIONS = {"KES": "KE", "NGN": "NG", "UGX": "UG", "TZS": "TZ"}
 
 
 def check_phone(text: str, region: str) -> str | None:
@@ -48,7 +47,7 @@ class StkDialog(LiveTenderDialog):
     ) -> None:
         super().__init__(ctx, order_id, due, self.tr("M-Pesa"), parent)
         self.setObjectName("stk-dialog")
-        self.region = PHONE_REGIONS.get(due.currency, "KE")
+        self.region = REGION_OF_CURRENCY.get(due.currency, "KE")
         self.pages = QStackedWidget()
         self.layout_.addWidget(self.pages)
 

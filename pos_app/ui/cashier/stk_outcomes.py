@@ -1,7 +1,8 @@
 """Why an M-Pesa prompt did not end in a payment, in the cashier's language, and what to do next.
 
-Keyed on Daraja's ResultCode (sync.providers.daraja decides what each code means and which next
-action it calls for); the words live here so Qt can translate them.
+sync.providers.mpesa_codes decides what each result code means (outcome, cause, next action);
+only the words live here, keyed by cause, so that Qt can translate them, and the button the
+dialog puts first, chosen by next action.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from enum import StrEnum
 
 from PySide6.QtCore import QCoreApplication
 
+from sync.providers.mpesa_codes import Cause, NextAction, describe_result
+
 
 class Offer(StrEnum):
-    """What the dialog puts first after a declined prompt (mirrors daraja.NextAction)."""
+    """What the dialog puts first after a declined prompt."""
 
     RETRY = "retry"  # talk to the customer, then send a new prompt
     PAYBILL = "paybill"  # the prompt cannot reach the phone: pay from the SIM menu
@@ -30,9 +33,16 @@ class StkOutcome:
     offer: Offer
 
 
-# (what happened, what to do next) per canonical code; each line is a literal for lupdate
-_TEXTS: dict[str, Callable[[], tuple[str, str]]] = {
-    "1": lambda: (
+_OFFERS = {
+    NextAction.USE_PAYBILL: Offer.PAYBILL,
+    NextAction.OTHER_METHOD: Offer.OTHER_TENDER,
+    NextAction.FIX_SETTINGS: Offer.OTHER_TENDER,
+    NextAction.CHECK_FIRST: Offer.CHECK_FIRST,
+}  # any other next action: send the prompt again
+
+# (what happened, what to do next) per cause; each line is a literal for lupdate
+_TEXTS: dict[Cause, Callable[[], tuple[str, str]]] = {
+    Cause.INSUFFICIENT_FUNDS: lambda: (
         QCoreApplication.translate(
             "StkOutcome", "The customer does not have enough money in M-Pesa."
         ),
@@ -41,7 +51,7 @@ _TEXTS: dict[str, Callable[[], tuple[str, str]]] = {
             "Take another tender, or let the customer top up and send the prompt again.",
         ),
     ),
-    "17": lambda: (
+    Cause.REPEAT_TOO_SOON: lambda: (
         QCoreApplication.translate(
             "StkOutcome",
             "M-Pesa refused a repeat of the same amount to this phone within 2 minutes.",
@@ -51,13 +61,13 @@ _TEXTS: dict[str, Callable[[], tuple[str, str]]] = {
             "Wait, and check whether the earlier payment went through before asking again.",
         ),
     ),
-    "1001": lambda: (
+    Cause.PHONE_BUSY: lambda: (
         QCoreApplication.translate(
             "StkOutcome", "The customer's phone is busy with another M-Pesa transaction."
         ),
         QCoreApplication.translate("StkOutcome", "Wait a minute, then send the prompt again."),
     ),
-    "1019": lambda: (
+    Cause.PROMPT_EXPIRED: lambda: (
         QCoreApplication.translate(
             "StkOutcome", "The prompt expired before the customer answered."
         ),
@@ -65,20 +75,20 @@ _TEXTS: dict[str, Callable[[], tuple[str, str]]] = {
             "StkOutcome", "Send the prompt again when the customer is ready."
         ),
     ),
-    "1025": lambda: (
+    Cause.PROMPT_NOT_DELIVERED: lambda: (
         QCoreApplication.translate("StkOutcome", "M-Pesa could not send the prompt to the phone."),
         QCoreApplication.translate(
             "StkOutcome",
             "Try again, or let the customer pay from the SIM menu with the paybill or till.",
         ),
     ),
-    "1032": lambda: (
+    Cause.CANCELLED_BY_CUSTOMER: lambda: (
         QCoreApplication.translate("StkOutcome", "The customer cancelled the prompt on the phone."),
         QCoreApplication.translate(
             "StkOutcome", "Ask the customer, then send the prompt again, or choose another tender."
         ),
     ),
-    "1037": lambda: (
+    Cause.PHONE_UNREACHABLE: lambda: (
         QCoreApplication.translate(
             "StkOutcome",
             "The customer's phone did not answer: it may be off, locked or without network.",
@@ -89,13 +99,13 @@ _TEXTS: dict[str, Callable[[], tuple[str, str]]] = {
             "the SIM menu with the paybill or till.",
         ),
     ),
-    "2001": lambda: (
+    Cause.WRONG_PIN: lambda: (
         QCoreApplication.translate("StkOutcome", "The customer entered a wrong M-Pesa PIN."),
         QCoreApplication.translate(
             "StkOutcome", "Send the prompt again and ask the customer to enter the PIN carefully."
         ),
     ),
-    "2028": lambda: (
+    Cause.SHOP_SETUP: lambda: (
         QCoreApplication.translate(
             "StkOutcome", "M-Pesa says the shop's M-Pesa number does not accept this payment."
         ),
@@ -109,30 +119,19 @@ _TEXTS: dict[str, Callable[[], tuple[str, str]]] = {
 def stk_outcome(result_code: str | None) -> StkOutcome | None:
     """What a declined prompt's result code means for the cashier; None without a code (the
     status alone then speaks) or for a code that is not a refusal (paid, still waiting)."""
-    from sync.providers.base import PaymentOutcome
-    from sync.providers.daraja import NextAction, canonical_result_code, describe_result
-
-    code = canonical_result_code(result_code)
-    if code is None:
+    meaning = describe_result(result_code)
+    if meaning.code is None or not meaning.declined:
         return None
-    info = describe_result(code)
-    if info.outcome in (PaymentOutcome.PAID, PaymentOutcome.PENDING):
-        return None
-    offer = {
-        NextAction.USE_PAYBILL: Offer.PAYBILL,
-        NextAction.OTHER_METHOD: Offer.OTHER_TENDER,
-        NextAction.FIX_SETTINGS: Offer.OTHER_TENDER,
-        NextAction.CHECK_FIRST: Offer.CHECK_FIRST,
-    }.get(info.next_action, Offer.RETRY)
-    texts = _TEXTS.get(code)
+    offer = _OFFERS.get(meaning.next_action, Offer.RETRY)
+    texts = _TEXTS.get(meaning.cause)
     if texts is None:
         what = QCoreApplication.translate(
             "StkOutcome", "M-Pesa declined the payment (code %1)."
-        ).replace("%1", code[:20])
+        ).replace("%1", meaning.code[:20])
         next_step = QCoreApplication.translate(
             "StkOutcome",
             "Check the customer's M-Pesa messages before giving goods or asking again.",
         )
     else:
         what, next_step = texts()
-    return StkOutcome(code, what, next_step, offer)
+    return StkOutcome(meaning.code, what, next_step, offer)

@@ -1,4 +1,4 @@
-"""The provider gateway for tills: initiate STK pushes and Paystack links, and find late outcomes.
+"""The terminal API's payments: tills start STK pushes and Paystack links here and ask their state.
 
 Idempotency: the key (the till's payment id) is claimed in the database before the provider is
 called, so concurrent duplicates wait for the first answer instead of prompting twice.
@@ -6,8 +6,6 @@ called, so concurrent duplicates wait for the first answer instead of prompting 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
 from datetime import timedelta
@@ -18,23 +16,22 @@ from sqlalchemy import Row
 
 from sync.protocol import (
     IDEMPOTENCY_HEADER,
-    PaymentChannel,
     PaymentState,
-    PaymentStatus,
     PaymentView,
     PaystackLinkRequest,
     Provider,
     ProviderErrorInfo,
     StkPushRequest,
 )
-from sync.providers.base import PaymentOutcome, ProviderError
+from sync.providers.base import ProviderError
 from sync.providers.phones import InvalidPhone, mask_msisdn, normalise_msisdn
 from sync.relay import idempotency
+from sync.relay.auth import Till, TillDep
 from sync.relay.context import RelayContext, relay
-from sync.relay.observability import PAYMENT_CHECKS, TERMINAL_CALLS
-from sync.relay.store.store import EventDraft, ParkDraft, utcnow
-from sync.relay.terminal import Till, TillDep, error, json_body
-from sync.relay.webhooks import OUTCOME_STATUS, WEBHOOK_PREFIX
+from sync.relay.errors import error, json_body
+from sync.relay.observability import TERMINAL_CALLS
+from sync.relay.store.store import utcnow
+from sync.relay.webhook_paths import stk_callback_path
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/terminal/payments")
@@ -141,7 +138,7 @@ async def _start_stk(ctx: RelayContext, till: Till, req: StkPushRequest) -> Paym
         raise _no_credentials("M-Pesa", test_mode)
     payment_id = str(req.payment_id)
     token = await ctx.store.run(ctx.store.webhook_token, till.shop_id)
-    callback = ctx.public_url(f"{WEBHOOK_PREFIX}/mobile/{token}/stk/{payment_id}")
+    callback = ctx.public_url(stk_callback_path(token, payment_id))
     await _record_pending(
         ctx, till, payment_id, Provider.MPESA, test_mode, ctx.settings.stk_requery_after_s,
         reference=req.account_reference, amount_minor=req.amount_minor, currency=req.currency,
@@ -251,154 +248,3 @@ async def payment_state(request: Request, payment_id: str, till: TillDep) -> Res
         row = await _payment(ctx, payment_id)
     TERMINAL_CALLS.labels("payment_state", "200").inc()
     return Response(view(row).model_dump_json(), media_type="application/json")
-
-
-class PaymentChecker:
-    """Background job: asks Daraja / Paystack about payments whose outcome is late or that a
-    webhook says succeeded (Paystack is verified before anything is reported as paid)."""
-
-    def __init__(self, ctx: RelayContext) -> None:
-        self.ctx = ctx
-        self._kick = asyncio.Event()
-
-    def kick(self) -> None:
-        self._kick.set()
-
-    async def run_forever(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._kick.wait(), self.ctx.settings.job_interval_s)
-            self._kick.clear()
-            try:
-                await self.run_once()
-            except Exception:
-                log.exception("payment check round failed")
-
-    async def run_once(self) -> int:
-        due = await self.ctx.store.run(self.ctx.store.due_payments, utcnow())
-        for row in due:
-            await self.check(row)
-        return len(due)
-
-    async def check(self, row: Row[Any]) -> None:
-        provider = Provider(row.provider)
-        try:
-            if provider is Provider.MPESA:
-                await self._check_stk(row)
-            else:
-                await self._check_paystack(row)
-        except ProviderError as exc:
-            PAYMENT_CHECKS.labels(provider.value, "error").inc()
-            log.info("check of payment %s failed: %s", row.payment_id, exc.code)
-            await self._later(row)
-
-    async def _later(self, row: Row[Any]) -> None:
-        ctx = self.ctx
-        age = (utcnow() - row.created_at).total_seconds()
-        if age > ctx.settings.payment_give_up_after_s:
-            await self._record(
-                row, self._draft(row, PaymentStatus.EXPIRED, None, "no outcome from the provider")
-            )
-            return
-        delay = min(max(age / 4, ctx.settings.stk_requery_after_s), 600)
-        await ctx.store.run(
-            ctx.store.update_payment,
-            row.payment_id,
-            next_check_at=utcnow() + timedelta(seconds=delay),
-        )
-
-    def _draft(
-        self,
-        row: Row[Any],
-        status: PaymentStatus,
-        result_code: str | None,
-        message: str,
-        amount_minor: int | None = None,
-    ) -> EventDraft:
-        mpesa = row.provider == Provider.MPESA.value
-        return EventDraft(
-            dedup_key=f"payment:{row.payment_id}",
-            provider=Provider(row.provider),
-            channel=PaymentChannel.MPESA_STK if mpesa else PaymentChannel.PAYSTACK,
-            status=status,
-            occurred_at=utcnow(),
-            test_mode=row.test_mode,
-            payment_id=row.payment_id,
-            reference=row.reference,
-            amount_minor=amount_minor,
-            currency=row.currency,
-            result_code=result_code,
-            message=message[:200],
-        )
-
-    async def _record(self, row: Row[Any], decision: EventDraft | ParkDraft) -> None:
-        ctx = self.ctx
-        result = await ctx.store.run(ctx.store.record_outcome, row.shop_id, decision, None)
-        if isinstance(decision, ParkDraft):
-            await ctx.store.run(
-                ctx.store.update_payment,
-                row.payment_id,
-                state=PaymentState.MISMATCH.value,
-                next_check_at=None,
-            )
-        if result.seq is not None:
-            ctx.wake(row.shop_id)
-
-    async def _check_stk(self, row: Row[Any]) -> None:
-        client = await self.ctx.store.run(self.ctx.credentials.daraja, row.shop_id, row.test_mode)
-        if client is None or row.checkout_request_id is None:
-            await self._later(row)
-            return
-        result = await client.stk_query(row.checkout_request_id)
-        PAYMENT_CHECKS.labels("mpesa", result.outcome.value).inc()
-        status = OUTCOME_STATUS.get(result.outcome)
-        if status is None:
-            await self._later(row)
-            return
-        # A query answer of 0 means the prompt was paid for the amount it asked.
-        amount = row.amount_minor if status is PaymentStatus.PAID else None
-        await self._record(
-            row, self._draft(row, status, result.result_code, result.message, amount)
-        )
-
-    async def _check_paystack(self, row: Row[Any]) -> None:
-        client = await self.ctx.store.run(self.ctx.credentials.paystack, row.shop_id, row.test_mode)
-        if client is None:
-            await self._later(row)
-            return
-        verification = await client.verify(row.reference)
-        PAYMENT_CHECKS.labels("paystack", verification.outcome.value).inc()
-        if verification.outcome is PaymentOutcome.PAID:
-            if verification.gives_value(row.amount_minor, row.currency, row.reference):
-                draft = self._draft(
-                    row,
-                    PaymentStatus.PAID,
-                    verification.status,
-                    verification.gateway_response or "",
-                    row.amount_minor,
-                )
-                await self._record(row, draft)
-            else:
-                summary = {
-                    "reference": row.reference,
-                    "expected_minor": row.amount_minor,
-                    "expected_currency": row.currency,
-                    "status": verification.status,
-                    "amount_minor": verification.amount_minor,
-                    "currency": verification.currency,
-                }
-                park = ParkDraft("amount_mismatch", f"paystack:verify:{row.reference}", summary)
-                await self._record(row, park)
-            return
-        if verification.outcome is PaymentOutcome.FAILED:
-            await self._record(
-                row,
-                self._draft(
-                    row,
-                    PaymentStatus.FAILED,
-                    verification.status,
-                    verification.gateway_response or "",
-                ),
-            )
-            return
-        await self._later(row)

@@ -1,4 +1,5 @@
-"""Gateway against the real relay; only Daraja's and Paystack's servers are mocked (respx)."""
+"""The payments API and the late-outcome checker against the real relay; only Daraja's and
+Paystack's servers are mocked (respx)."""
 
 from __future__ import annotations
 

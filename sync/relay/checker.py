@@ -1,0 +1,172 @@
+"""Finding late outcomes: the relay asks Daraja / Paystack itself when no callback came in time,
+and verifies every Paystack success through the API before a till hears of it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Row
+
+from sync.protocol import PaymentChannel, PaymentState, PaymentStatus, Provider
+from sync.providers.base import PaymentOutcome, ProviderError
+from sync.relay.context import RelayContext
+from sync.relay.observability import PAYMENT_CHECKS
+from sync.relay.outcomes import OUTCOME_STATUS
+from sync.relay.store.store import EventDraft, ParkDraft, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class PaymentChecker:
+    """Background job: asks Daraja / Paystack about payments whose outcome is late or that a
+    webhook says succeeded (Paystack is verified before anything is reported as paid)."""
+
+    def __init__(self, ctx: RelayContext) -> None:
+        self.ctx = ctx
+        self._kick = asyncio.Event()
+
+    def kick(self) -> None:
+        self._kick.set()
+
+    async def run_forever(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._kick.wait(), self.ctx.settings.job_interval_s)
+            self._kick.clear()
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("payment check round failed")
+
+    async def run_once(self) -> int:
+        due = await self.ctx.store.run(self.ctx.store.due_payments, utcnow())
+        for row in due:
+            await self.check(row)
+        return len(due)
+
+    async def check(self, row: Row[Any]) -> None:
+        provider = Provider(row.provider)
+        try:
+            if provider is Provider.MPESA:
+                await self._check_stk(row)
+            else:
+                await self._check_paystack(row)
+        except ProviderError as exc:
+            PAYMENT_CHECKS.labels(provider.value, "error").inc()
+            log.info("check of payment %s failed: %s", row.payment_id, exc.code)
+            await self._later(row)
+
+    async def _later(self, row: Row[Any]) -> None:
+        ctx = self.ctx
+        age = (utcnow() - row.created_at).total_seconds()
+        if age > ctx.settings.payment_give_up_after_s:
+            await self._record(
+                row, self._draft(row, PaymentStatus.EXPIRED, None, "no outcome from the provider")
+            )
+            return
+        delay = min(max(age / 4, ctx.settings.stk_requery_after_s), 600)
+        await ctx.store.run(
+            ctx.store.update_payment,
+            row.payment_id,
+            next_check_at=utcnow() + timedelta(seconds=delay),
+        )
+
+    def _draft(
+        self,
+        row: Row[Any],
+        status: PaymentStatus,
+        result_code: str | None,
+        message: str,
+        amount_minor: int | None = None,
+    ) -> EventDraft:
+        mpesa = row.provider == Provider.MPESA.value
+        return EventDraft(
+            dedup_key=f"payment:{row.payment_id}",
+            provider=Provider(row.provider),
+            channel=PaymentChannel.MPESA_STK if mpesa else PaymentChannel.PAYSTACK,
+            status=status,
+            occurred_at=utcnow(),
+            test_mode=row.test_mode,
+            payment_id=row.payment_id,
+            reference=row.reference,
+            amount_minor=amount_minor,
+            currency=row.currency,
+            result_code=result_code,
+            message=message[:200],
+        )
+
+    async def _record(self, row: Row[Any], decision: EventDraft | ParkDraft) -> None:
+        ctx = self.ctx
+        result = await ctx.store.run(ctx.store.record_outcome, row.shop_id, decision, None)
+        if isinstance(decision, ParkDraft):
+            await ctx.store.run(
+                ctx.store.update_payment,
+                row.payment_id,
+                state=PaymentState.MISMATCH.value,
+                next_check_at=None,
+            )
+        if result.seq is not None:
+            ctx.wake(row.shop_id)
+
+    async def _check_stk(self, row: Row[Any]) -> None:
+        client = await self.ctx.store.run(self.ctx.credentials.daraja, row.shop_id, row.test_mode)
+        if client is None or row.checkout_request_id is None:
+            await self._later(row)
+            return
+        result = await client.stk_query(row.checkout_request_id)
+        PAYMENT_CHECKS.labels("mpesa", result.outcome.value).inc()
+        status = OUTCOME_STATUS.get(result.outcome)
+        if status is None:
+            await self._later(row)
+            return
+        # A query answer of 0 means the prompt was paid for the amount it asked.
+        amount = row.amount_minor if status is PaymentStatus.PAID else None
+        await self._record(
+            row, self._draft(row, status, result.result_code, result.message, amount)
+        )
+
+    async def _check_paystack(self, row: Row[Any]) -> None:
+        client = await self.ctx.store.run(self.ctx.credentials.paystack, row.shop_id, row.test_mode)
+        if client is None:
+            await self._later(row)
+            return
+        verification = await client.verify(row.reference)
+        PAYMENT_CHECKS.labels("paystack", verification.outcome.value).inc()
+        if verification.outcome is PaymentOutcome.PAID:
+            if verification.gives_value(row.amount_minor, row.currency, row.reference):
+                draft = self._draft(
+                    row,
+                    PaymentStatus.PAID,
+                    verification.status,
+                    verification.gateway_response or "",
+                    row.amount_minor,
+                )
+                await self._record(row, draft)
+            else:
+                summary = {
+                    "reference": row.reference,
+                    "expected_minor": row.amount_minor,
+                    "expected_currency": row.currency,
+                    "status": verification.status,
+                    "amount_minor": verification.amount_minor,
+                    "currency": verification.currency,
+                }
+                park = ParkDraft("amount_mismatch", f"paystack:verify:{row.reference}", summary)
+                await self._record(row, park)
+            return
+        if verification.outcome is PaymentOutcome.FAILED:
+            await self._record(
+                row,
+                self._draft(
+                    row,
+                    PaymentStatus.FAILED,
+                    verification.status,
+                    verification.gateway_response or "",
+                ),
+            )
+            return
+        await self._later(row)

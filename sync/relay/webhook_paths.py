@@ -1,0 +1,24 @@
+"""Where providers post to the relay: the paths the webhook routes serve and the initiating
+calls hand to the provider (and `duka-relay` prints for the Daraja/Paystack portals).
+
+Daraja signs nothing, so its paths carry the shop's secret webhook token; Daraja also refuses
+URLs containing "mpesa" (and "sql", "query", ...), hence `/mobile/`.
+"""
+
+from __future__ import annotations
+
+WEBHOOK_PREFIX = "/api/v1/payments/webhook"
+
+
+def callback_paths(shop_id: str, webhook_token: str) -> dict[str, str]:
+    return {
+        "mpesa_stk": f"{WEBHOOK_PREFIX}/mobile/{webhook_token}/stk",
+        "mpesa_c2b_validation": f"{WEBHOOK_PREFIX}/mobile/{webhook_token}/c2b/validate",
+        "mpesa_c2b_confirmation": f"{WEBHOOK_PREFIX}/mobile/{webhook_token}/c2b/confirm",
+        "paystack": f"{WEBHOOK_PREFIX}/paystack/{shop_id}",
+    }
+
+
+def stk_callback_path(webhook_token: str, payment_id: str) -> str:
+    """The CallBackURL path of one STK push: the payment id spares a lookup by CheckoutRequestID."""
+    return f"{WEBHOOK_PREFIX}/mobile/{webhook_token}/stk/{payment_id}"
