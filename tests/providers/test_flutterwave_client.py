@@ -346,7 +346,9 @@ async def test_full_refund_through_the_interface_looks_up_the_currency(
 @pytest.mark.parametrize(
     "failure", [httpx.ReadTimeout("slow"), httpx.Response(503, json={"status": "error"})]
 )
-async def test_refund_is_sent_once(failure: object, client: FlutterwaveClient) -> None:
+async def test_refund_is_sent_once(
+    failure: httpx.Response | Exception, client: FlutterwaveClient
+) -> None:
     with respx.mock() as mock:
         route = mock.post(f"{BASE}/v3/transactions/908790/refund").mock(side_effect=[failure])
         with pytest.raises(ProviderError) as caught:
