@@ -30,6 +30,7 @@ ISO_MINOR_DIGITS: dict[str, int] = {
 }
 
 _DECIMAL_TEXT = re.compile(r"[0-9]{1,15}(\.[0-9]{1,12})?")
+_TOO_LARGE = Decimal(10) ** 15  # no sale is a quadrillion; 1E+300 is not an amount
 
 
 def currency_code(value: Any) -> str | None:
@@ -64,7 +65,7 @@ def major_to_minor(value: Any, currency: str) -> int | None:
         if not _DECIMAL_TEXT.fullmatch(text):
             return None
         value = Decimal(text)
-    if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
+    if not isinstance(value, Decimal) or not value.is_finite() or not 0 <= value < _TOO_LARGE:
         return None
     try:
         minor = value.scaleb(digits)

@@ -493,6 +493,14 @@ class StripeCheckoutClient(PaymentProviderInterface):
             metadata=request.metadata,
             idempotency_key=request.idempotency_key,
         )
+        if session.url is None:  # the key replayed an earlier session that has closed
+            raise ProviderError(
+                "stripe_session_closed",
+                "This sale is already paid through Stripe; do not charge again."
+                if session.outcome is PaymentOutcome.PAID
+                else "This sale's earlier Stripe checkout has closed. Start a new payment.",
+                detail=f"session {session.session_id} is {session.status}",
+            )
         return PaymentInitiation(
             provider=self.name,
             reference=request.reference,

@@ -99,6 +99,8 @@ def test_mode_follows_the_key_and_a_mismatch_is_refused() -> None:
         ("1e3", "KES", None),
         (True, "KES", None),
         (float("nan"), "KES", None),
+        (Decimal("1E+300"), "KES", None),
+        (Decimal("1E+3"), "KES", 1000_00),
         (100, "XYZ", None),
     ],
 )

@@ -326,6 +326,22 @@ async def test_initialize_payment_interface(client: StripeCheckoutClient) -> Non
         await client.initialize_payment(PaymentRequest("sale-9", 2198, "USD"))
 
 
+async def test_a_replayed_closed_session_is_not_a_new_checkout(
+    client: StripeCheckoutClient,
+) -> None:
+    request = PaymentRequest("sale-7", 1500_50, "KES", callback_url="https://s/p")
+    for changes, words in (
+        (PAID_KES, "already paid"),
+        ({"status": "expired", "url": None}, "has closed"),
+    ):
+        with respx.mock() as mock:
+            mock.post(SESSIONS).respond(200, json=session_sample(**changes))
+            with pytest.raises(ProviderError) as caught:
+                await client.initialize_payment(request)
+        assert caught.value.code == "stripe_session_closed"
+        assert words in caught.value.cashier_message
+
+
 # ----------------------------------------------------------------------------- refunds
 
 
