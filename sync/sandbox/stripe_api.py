@@ -236,6 +236,12 @@ def _refund(state: SandboxState, fields: dict[str, str]) -> JSONResponse:
     )
     if session is None:
         return _missing("payment_intent", intent)
+    if session.payment_status != "paid":
+        return _error(
+            400,
+            f"This PaymentIntent ({intent}) does not have a successful charge to refund.",
+            code="charge_not_refundable",
+        )
     remaining = session.amount_total - session.refunded
     if remaining <= 0:
         return _error(

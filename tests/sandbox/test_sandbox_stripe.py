@@ -180,6 +180,10 @@ async def test_scripted_delayed_method_fails(
     assert kinds == ["checkout.session.completed", "checkout.session.async_payment_failed"]
     outcomes = [client.parse_webhook(raw, headers)[0].outcome for raw, headers in found]
     assert outcomes == [PaymentOutcome.PENDING, PaymentOutcome.FAILED]
+    session = parse_event(found[0][0]).session
+    assert session is not None
+    with pytest.raises(ProviderError, match="charge_not_refundable"):
+        await client.refund_payment(session.session_id, idempotency_key="refund-4")
 
 
 async def test_scripted_duplicate_events_share_one_id(
