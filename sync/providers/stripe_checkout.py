@@ -539,8 +539,12 @@ class StripeCheckoutClient(PaymentProviderInterface):
         intent = provider_reference
         if provider_reference.startswith("cs_") or currency is None:
             session = await self.retrieve_session(provider_reference)
-            if session.payment_intent is None or session.currency is None:
-                raise ProviderError("stripe_not_paid", "This Stripe checkout has no payment.")
+            if (
+                session.payment_status != "paid"
+                or session.payment_intent is None
+                or session.currency is None
+            ):
+                raise ProviderError("stripe_not_paid", "This Stripe checkout was not paid.")
             intent, currency = session.payment_intent, session.currency
         refund = await self.refund(intent, currency, amount_minor, idempotency_key=idempotency_key)
         return RefundResult(

@@ -484,3 +484,14 @@ def test_client_parse_webhook_checks_the_signature_first() -> None:
             client.parse_webhook(raw, headers)
     instructions = client.test_instructions()
     assert instructions is not None and "4242 4242 4242 4242" in " ".join(instructions.lines)
+
+
+async def test_no_refund_for_an_unpaid_session(client: StripeCheckoutClient) -> None:
+    unpaid = session_sample(**{**PAID_KES, "payment_status": "unpaid"})
+    with respx.mock(assert_all_called=False) as mock:
+        mock.get(f"{SESSIONS}/{SESSION_ID}").respond(200, json=unpaid)
+        refunds = mock.post(f"{BASE}/v1/refunds")
+        with pytest.raises(ProviderError) as caught:
+            await client.refund_payment(SESSION_ID, idempotency_key="refund-req-4")
+        assert refunds.call_count == 0
+    assert caught.value.code == "stripe_not_paid"

@@ -182,8 +182,12 @@ async def test_scripted_delayed_method_fails(
     assert outcomes == [PaymentOutcome.PENDING, PaymentOutcome.FAILED]
     session = parse_event(found[0][0]).session
     assert session is not None
-    with pytest.raises(ProviderError, match="charge_not_refundable"):
+    with pytest.raises(ProviderError) as caught:
         await client.refund_payment(session.session_id, idempotency_key="refund-4")
+    assert caught.value.code == "stripe_not_paid"
+    assert session.payment_intent is not None  # the sandbox refuses it too
+    with pytest.raises(ProviderError, match="charge_not_refundable"):
+        await client.refund(session.payment_intent, "KES", idempotency_key="refund-5")
 
 
 async def test_scripted_duplicate_events_share_one_id(
