@@ -1,6 +1,6 @@
 """Payment provider clients. Importing this package registers every built-in provider."""
 
-from sync.providers import daraja, paystack
+from sync.providers import daraja, flutterwave, paystack, stripe_checkout
 from sync.providers.base import (
     PaymentOutcome,
     PaymentProviderInterface,
@@ -18,7 +18,9 @@ __all__ = [
     "ProviderPayloadError",
     "create_provider",
     "daraja",
+    "flutterwave",
     "paystack",
     "provider_names",
     "register_provider",
+    "stripe_checkout",
 ]

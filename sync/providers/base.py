@@ -12,7 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from sync.providers.testmode import TestInstructions
 
 
 class ProviderError(Exception):
@@ -86,6 +89,8 @@ class PaymentRequest:
     # Daraja prints at most 12 characters of it in the payer's SMS; defaults to `reference`.
     account_reference: str | None = None
     metadata: Mapping[str, Any] | None = None
+    # Makes a resent request safe where the provider honours keys (Stripe); e.g. the payment id.
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +117,18 @@ class ProviderStatus:
     currency: str | None = None
     receipt: str | None = None
     paid_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefundResult:
+    """What the provider said to a refund request (usually still pending on its side)."""
+
+    provider: str
+    provider_reference: str  # the payment that is refunded
+    refund_id: str | None
+    amount_minor: int | None
+    currency: str | None
+    status: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +171,28 @@ class PaymentProviderInterface(ABC):
     @abstractmethod
     async def aclose(self) -> None:
         """Release the HTTP client if this object created it."""
+
+    async def refund_payment(
+        self,
+        provider_reference: str,
+        amount_minor: int | None = None,
+        *,
+        currency: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> RefundResult:
+        """Refund all (amount None) or part of a paid payment; sent once unless the provider
+        honours `idempotency_key`. Providers without a refund API say so."""
+        raise ProviderError(
+            "refund_not_supported",
+            f"Refunds through {self.name} are made in the provider's own portal.",
+        )
+
+    def test_instructions(self) -> TestInstructions | None:
+        """The provider's test cards/phones for the test-mode banner (None: nothing to show)."""
+        # Imported here: testmode names values of the provider modules, which import this one.
+        from sync.providers.testmode import TEST_INSTRUCTIONS
+
+        return TEST_INSTRUCTIONS.get(self.name)
 
 
 ProviderFactory = Callable[..., PaymentProviderInterface]

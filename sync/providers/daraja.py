@@ -59,6 +59,7 @@ OAUTH_PATH = "/oauth/v1/generate"
 STK_PUSH_PATH = "/mpesa/stkpush/v1/processrequest"
 STK_QUERY_PATH = "/mpesa/stkpushquery/v1/query"
 C2B_REGISTER_PATH = "/mpesa/c2b/v2/registerurl"
+C2B_REGISTER_V1_PATH = "/mpesa/c2b/v1/registerurl"  # older clients still use it; same body
 C2B_SIMULATE_PATH = "/mpesa/c2b/v2/simulate"
 TRANSACTION_STATUS_PATH = "/mpesa/transactionstatus/v1/query"
 

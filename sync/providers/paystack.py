@@ -29,6 +29,7 @@ from sync.providers.base import (
     ProviderNotification,
     ProviderPayloadError,
     ProviderStatus,
+    RefundResult,
     WebhookSignatureError,
     header,
     register_provider,
@@ -41,6 +42,7 @@ from sync.providers.wire import (
     minor_units,
     nothing_was_sent,
     parse_iso_utc,
+    synthetic_email,
 )
 
 log = logging.getLogger(__name__)
@@ -214,12 +216,6 @@ def outcome_for_status(status: str | None) -> PaymentOutcome:
     return _STATUS_OUTCOMES.get((status or "").lower(), PaymentOutcome.UNKNOWN)
 
 
-def synthetic_email(reference: str, domain: str = "customers.invalid") -> str:
-    """A stand-in e-mail for customers without one, unique per sale and clearly not real."""
-    local = re.sub(r"[^A-Za-z0-9]+", "-", reference).strip("-")[:60] or "customer"
-    return f"sale-{local}@{domain}"
-
-
 # ---------------------------------------------------------------------------------- client
 
 
@@ -374,6 +370,25 @@ class PaystackClient(HttpProviderClient):
             amount_minor=result.amount_minor,
             currency=result.currency,
             paid_at=result.paid_at,
+        )
+
+    async def refund_payment(
+        self,
+        provider_reference: str,
+        amount_minor: int | None = None,
+        *,
+        currency: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> RefundResult:
+        """Paystack takes no idempotency key: the refund is sent once."""
+        refund = await self.refund(provider_reference, amount_minor)
+        return RefundResult(
+            provider=self.name,
+            provider_reference=refund.reference,
+            refund_id=refund.refund_id,
+            amount_minor=refund.amount_minor,
+            currency=refund.currency,
+            status=refund.status,
         )
 
     def parse_webhook(self, raw: bytes, headers: Mapping[str, str]) -> list[ProviderNotification]:

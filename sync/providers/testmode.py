@@ -25,7 +25,28 @@ PAYSTACK_TEST_CARD = "4084 0840 8408 4081"
 PAYSTACK_DECLINED_CARD = "4084 0800 0000 5408"
 PAYSTACK_TEST_MPESA = "+254 710 000 000"
 FLUTTERWAVE_TEST_CARD = "5531 8866 5214 2950"
+FLUTTERWAVE_TEST_EXPIRY = "09/32"
+FLUTTERWAVE_TEST_CVV = "564"
+# Flutterwave's current Testing page gives PIN 3310; the product guide (older) says 1234.
+FLUTTERWAVE_TEST_PIN = "3310"
+FLUTTERWAVE_OLD_TEST_PIN = "1234"
+FLUTTERWAVE_TEST_OTP = "12345"
+# Failing test cards: insufficient funds, fraudulent, declined (AVS), incorrect PIN.
+FLUTTERWAVE_DECLINED_CARDS = (
+    "5258 5859 2266 6506",
+    "5590 1317 4329 4314",
+    "5143 0105 2233 9965",
+    "5399 8346 9789 4723",
+)
 STRIPE_TEST_CARD = "4242 4242 4242 4242"
+# generic decline, insufficient funds, expired, incorrect CVC, processing error
+STRIPE_DECLINED_CARDS = (
+    "4000 0000 0000 0002",
+    "4000 0000 0000 9995",
+    "4000 0000 0000 0069",
+    "4000 0000 0000 0127",
+    "4000 0000 0000 0119",
+)
 
 TEST_INSTRUCTIONS: dict[str, TestInstructions] = {
     "mpesa": TestInstructions(
@@ -49,19 +70,28 @@ TEST_INSTRUCTIONS: dict[str, TestInstructions] = {
     "flutterwave": TestInstructions(
         "flutterwave",
         "Flutterwave test keys",
-        (f"Card {FLUTTERWAVE_TEST_CARD}, PIN 1234, expiry 09/32, CVV 564.",),
+        (
+            f"Card {FLUTTERWAVE_TEST_CARD}, expiry {FLUTTERWAVE_TEST_EXPIRY}, CVV "
+            f"{FLUTTERWAVE_TEST_CVV}, PIN {FLUTTERWAVE_TEST_PIN} (older guides say "
+            f"{FLUTTERWAVE_OLD_TEST_PIN}), OTP {FLUTTERWAVE_TEST_OTP}.",
+            f"{FLUTTERWAVE_DECLINED_CARDS[0]} is declined (insufficient funds).",
+        ),
     ),
     "stripe": TestInstructions(
         "stripe",
         "Stripe test keys",
-        (f"Card {STRIPE_TEST_CARD}, any future date, any CVC.",),
+        (
+            f"Card {STRIPE_TEST_CARD}, any future date, any CVC ({STRIPE_DECLINED_CARDS[0]} is "
+            "declined).",
+        ),
     ),
 }
 
-_KEY_PREFIXES: dict[str, tuple[str, str]] = {  # provider -> (test prefix, live prefix)
-    "paystack": ("sk_test_", "sk_live_"),
-    "stripe": ("sk_test_", "sk_live_"),
-    "flutterwave": ("FLWSECK_TEST-", "FLWSECK-"),
+# provider -> (test prefixes, live prefixes); Stripe's restricted keys (rk_) carry the mode too.
+_KEY_PREFIXES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "paystack": (("sk_test_",), ("sk_live_",)),
+    "stripe": (("sk_test_", "rk_test_"), ("sk_live_", "rk_live_")),
+    "flutterwave": (("FLWSECK_TEST-",), ("FLWSECK-",)),
 }
 
 
@@ -71,5 +101,17 @@ def key_matches_mode(provider: str, secret_key: str, test_mode: bool) -> bool:
     prefixes = _KEY_PREFIXES.get(provider)
     if prefixes is None:
         return True
-    test_prefix, live_prefix = prefixes
-    return secret_key.startswith(test_prefix if test_mode else live_prefix)
+    test_prefixes, live_prefixes = prefixes
+    return secret_key.startswith(test_prefixes if test_mode else live_prefixes)
+
+
+def key_mode(provider: str, secret_key: str) -> bool | None:
+    """True for a test key, False for a live key, None when the prefix says neither (or the
+    provider's keys do not carry the mode)."""
+    if provider not in _KEY_PREFIXES:
+        return None
+    if key_matches_mode(provider, secret_key, True):
+        return True
+    if key_matches_mode(provider, secret_key, False):
+        return False
+    return None

@@ -27,14 +27,17 @@ _PLAIN_AMOUNT = re.compile(r"[0-9]{1,15}(\.[0-9]{1,6})?")
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
-def load_json_object(body: bytes | str | Mapping[str, Any], what: str) -> dict[str, Any]:
-    """Decode a provider body into a dict, or raise ProviderPayloadError saying why not."""
+def load_json_object(
+    body: bytes | str | Mapping[str, Any], what: str, *, exact: bool = False
+) -> dict[str, Any]:
+    """Decode a provider body into a dict, or raise ProviderPayloadError saying why not.
+    `exact` reads fractional numbers as Decimal (for major-unit amounts)."""
     if isinstance(body, Mapping):
         return dict(body)
     if not isinstance(body, bytes | str):
         raise ProviderPayloadError(f"{what}: expected JSON bytes or an object")
     try:
-        value = json.loads(body)
+        value = json.loads(body, parse_float=Decimal if exact else None)
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         raise ProviderPayloadError(f"{what}: body is not valid JSON") from exc
     if not isinstance(value, dict):
@@ -123,10 +126,18 @@ def parse_iso_utc(value: Any) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def json_or_empty(response: httpx.Response) -> dict[str, Any]:
-    """A reply body as a dict, or {} when it is not a JSON object (error pages, empty bodies)."""
+def synthetic_email(reference: str, domain: str = "customers.invalid") -> str:
+    """A stand-in e-mail for customers without one (providers that demand one), unique per sale
+    and clearly not real."""
+    local = re.sub(r"[^A-Za-z0-9]+", "-", reference).strip("-")[:60] or "customer"
+    return f"sale-{local}@{domain}"
+
+
+def json_or_empty(response: httpx.Response, *, exact: bool = False) -> dict[str, Any]:
+    """A reply body as a dict, or {} when it is not a JSON object (error pages, empty bodies).
+    `exact` reads fractional numbers as Decimal (for major-unit amounts)."""
     try:
-        value = response.json()
+        value = json.loads(response.content, parse_float=Decimal if exact else None)
     except (ValueError, RecursionError):
         return {}
     return value if isinstance(value, dict) else {}

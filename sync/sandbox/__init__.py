@@ -1,7 +1,8 @@
-"""An offline stand-in for Daraja and Paystack that speaks their wire formats.
+"""An offline stand-in for Daraja, Paystack, Flutterwave and Stripe that speaks their wire
+formats.
 
 In-process: `with SandboxServer(SandboxConfig(paystack_webhook_url=...)) as sandbox: ...`
-(sandbox.base_url is the base URL for both DarajaConfig and PaystackConfig). Stand-alone:
+(sandbox.base_url is the base URL for every provider's config). Stand-alone:
 `python -m sync.sandbox --port 8081 --paystack-webhook-url http://127.0.0.1:8080/...`.
 Scripted outcomes: see sync.sandbox.scripts.
 """

@@ -1,4 +1,5 @@
-"""The sandbox's FastAPI application: Daraja and Paystack routes plus a small admin API."""
+"""The sandbox's FastAPI application: Daraja, Paystack, Flutterwave and Stripe routes plus a
+small admin API."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from pydantic import BaseModel, ConfigDict
 
-from sync.sandbox import daraja_api, paystack_api
+from sync.sandbox import daraja_api, flutterwave_api, paystack_api, stripe_api
 from sync.sandbox.scripts import ScriptedOutcome, ScriptRule, outcome_named
 from sync.sandbox.state import SandboxConfig, SandboxState
 
@@ -85,5 +86,7 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
     app.state.sandbox = state
     app.include_router(daraja_api.router)
     app.include_router(paystack_api.router)
+    app.include_router(flutterwave_api.router)
+    app.include_router(stripe_api.router)
     app.include_router(admin)
     return app

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sync.providers.daraja import (
     C2B_REGISTER_PATH,
+    C2B_REGISTER_V1_PATH,
     C2B_SIMULATE_PATH,
     OAUTH_PATH,
     STK_PUSH_PATH,
@@ -268,6 +269,7 @@ async def stk_query(request: Request) -> JSONResponse:
 
 
 @router.post(C2B_REGISTER_PATH)
+@router.post(C2B_REGISTER_V1_PATH)
 async def c2b_register(request: Request) -> JSONResponse:
     state = _state(request)
     body = await _body(request, C2BRegisterBody)

@@ -7,6 +7,7 @@ import html
 import json
 import secrets
 import string
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
@@ -20,6 +21,9 @@ from sync.sandbox.scripts import Delivery, ScriptedOutcome
 from sync.sandbox.state import PaystackTransaction, SandboxState, now
 
 router = APIRouter()
+
+# When Paystack expects the money back with the customer (its sample: about nine days).
+REFUND_EXPECTED_AFTER = timedelta(days=9)
 
 
 def _state(request: Request) -> SandboxState:
@@ -230,6 +234,8 @@ async def refund(request: Request) -> JSONResponse:
     txn.refunded += amount
     if txn.refunded == txn.amount:
         txn.status = "reversed"
+    created = now()
+    # The shape of Paystack's documented Create Refund reply (data.transaction is a summary).
     return JSONResponse(
         {
             "status": True,
@@ -237,10 +243,22 @@ async def refund(request: Request) -> JSONResponse:
             "data": {
                 "transaction": {
                     "id": txn.id,
+                    "domain": "test",
                     "reference": txn.reference,
                     "amount": txn.amount,
-                    "currency": txn.currency,
+                    "paid_at": _iso(txn.paid_at),
                     "channel": "card",
+                    "currency": txn.currency,
+                    "authorization": {"exp_month": "12", "exp_year": "2030", "account_name": None},
+                    "customer": {"international_format_phone": None},
+                    "plan": {},
+                    "subaccount": {"currency": None},
+                    "split": {},
+                    "order_id": None,
+                    "paidAt": _iso(txn.paid_at),
+                    "pos_transaction_data": None,
+                    "source": None,
+                    "fees_breakdown": None,
                 },
                 "integration": 1,
                 "deducted_amount": 0,
@@ -249,12 +267,14 @@ async def refund(request: Request) -> JSONResponse:
                 "customer_note": f"Refund for transaction {txn.reference}",
                 "status": "pending",
                 "refunded_by": "sandbox@example.com",
+                "expected_at": _iso(created + REFUND_EXPECTED_AFTER),
                 "currency": txn.currency,
                 "domain": "test",
                 "amount": amount,
                 "fully_deducted": False,
                 "id": state.next_id(),
-                "createdAt": _iso(now()),
+                "createdAt": _iso(created),
+                "updatedAt": _iso(created),
             },
         }
     )

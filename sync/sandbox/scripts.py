@@ -9,8 +9,11 @@ Default script (when no explicit rule matches) for STK pushes, by the phone's la
     ...9002 -> paid, callback sent twice         ...9003 -> paid, callback late
     ...9004 -> paid, no callback at all (only a query finds out)
     anything else -> paid, one callback.
-Paystack links wait for the checkout page (Pay / Decline) unless a rule matches their amount,
-reference or e-mail; then the sandbox settles them by itself after the callback delay.
+Paystack links, Flutterwave links and Stripe Checkout Sessions wait for their checkout page
+(Pay / Decline) unless a rule matches their amount, reference (tx_ref, client_reference_id) or
+e-mail; then the sandbox settles them by itself after the callback delay. A failed outcome is a
+failed charge on Flutterwave (charge.completed, status failed) and a delayed method that fails
+on Stripe (completed unpaid, then async_payment_failed).
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ class Delivery(StrEnum):
 class ScriptedOutcome(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    result_code: str = "0"  # Daraja ResultCode; for Paystack "0" = success, anything else failed
+    # Daraja ResultCode; for the card providers "0" = success, anything else failed
+    result_code: str = "0"
     delivery: Delivery = Delivery.ONCE
     delay_s: float | None = Field(default=None, ge=0)  # None: the sandbox's callback delay
 
@@ -88,7 +92,9 @@ class ScriptRule(BaseModel):
     outcome: ScriptedOutcome
     phone: str | None = None
     amount_minor: int | None = Field(default=None, ge=0)
-    reference: str | None = None  # Paystack reference, M-Pesa AccountReference or e-mail
+    # Paystack reference, Flutterwave tx_ref, Stripe client_reference_id, M-Pesa
+    # AccountReference or e-mail
+    reference: str | None = None
 
     def matches(self, phone: str | None, amount_minor: int, reference: str | None) -> bool:
         return (

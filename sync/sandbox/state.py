@@ -11,7 +11,9 @@ import time
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, Literal
+from urllib.parse import parse_qsl
 
 import httpx
 from pydantic import BaseModel, Field
@@ -35,6 +37,15 @@ class SandboxConfig(BaseModel):
     paystack_webhook_url: str | None = None
     paystack_currencies: tuple[str, ...] = ("KES", "NGN", "GHS", "ZAR", "USD")
     paystack_default_currency: str = "KES"
+    flutterwave_secret_key: str = "FLWSECK_TEST-sandbox-X"
+    flutterwave_secret_hash: str = "sandbox-secret-hash"
+    flutterwave_webhook_url: str | None = None
+    # How webhooks are signed: the newer HMAC header or the v3 verif-hash (accounts differ).
+    flutterwave_signature: Literal["hmac", "verif-hash"] = "hmac"
+    flutterwave_currencies: tuple[str, ...] = ("KES", "NGN", "GHS", "UGX", "RWF", "TZS", "USD")
+    stripe_secret_key: str = "sk_test_sandbox"
+    stripe_webhook_secret: str = "whsec_sandbox"
+    stripe_webhook_url: str | None = None
     callback_delay_s: float = Field(default=1.0, ge=0)
     late_callback_delay_s: float = Field(default=10.0, ge=0)
     duplicate_gap_s: float = Field(default=0.2, ge=0)
@@ -75,6 +86,53 @@ class PaystackTransaction:
     refunded: int = 0
 
 
+@dataclass
+class FlutterwaveLink:
+    """One hosted Standard page; every attempt on it is a FlutterwaveCharge."""
+
+    token: str
+    tx_ref: str
+    amount: Decimal  # major units, as Flutterwave keeps them
+    currency: str
+    email: str
+    redirect_url: str | None
+    payment_options: str
+    created_at: datetime
+    settled: bool = False  # a successful charge closes the page
+
+
+@dataclass
+class FlutterwaveCharge:
+    id: int
+    tx_ref: str
+    flw_ref: str
+    amount: Decimal
+    currency: str
+    email: str
+    status: str  # successful | failed
+    processor_response: str
+    created_at: datetime
+    refunded: Decimal = Decimal(0)
+
+
+@dataclass
+class StripeCheckoutSession:
+    id: str
+    amount_total: int  # Stripe's units
+    currency: str  # lower case, as Stripe writes it
+    client_reference_id: str | None
+    metadata: dict[str, str]
+    success_url: str
+    cancel_url: str | None
+    customer_email: str | None
+    created: int
+    expires_at: int
+    status: str = "open"
+    payment_status: str = "unpaid"
+    payment_intent: str | None = None
+    refunded: int = 0
+
+
 @dataclass(frozen=True)
 class Delivery:
     kind: str
@@ -93,6 +151,11 @@ class SandboxState:
     stk: dict[str, StkPayment] = field(default_factory=dict)
     c2b_urls: dict[str, dict[str, str]] = field(default_factory=dict)  # shortcode -> URLs
     paystack: dict[str, PaystackTransaction] = field(default_factory=dict)  # by reference
+    flutterwave_links: dict[str, FlutterwaveLink] = field(default_factory=dict)  # by token
+    flutterwave_charges: dict[int, FlutterwaveCharge] = field(default_factory=dict)
+    stripe_sessions: dict[str, StripeCheckoutSession] = field(default_factory=dict)
+    # (Idempotency-Key) -> (request fingerprint, HTTP status, reply body)
+    stripe_idempotency: dict[str, tuple[str, int, dict[str, Any]]] = field(default_factory=dict)
     deliveries: list[Delivery] = field(default_factory=list)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _http: httpx.AsyncClient | None = None
@@ -147,6 +210,17 @@ def now() -> datetime:
 
 def monotonic() -> float:
     return time.monotonic()
+
+
+def form_fields(raw: bytes) -> dict[str, str]:
+    """An application/x-www-form-urlencoded body (pages' forms, Stripe's API) as a flat dict;
+    Stripe's bracket keys stay as they are ("metadata[reference]")."""
+    return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+def card_digits(text: str) -> str:
+    """A card number as typed ("4242 4242 ...") reduced to its digits, for comparisons."""
+    return "".join(ch for ch in text if ch.isdigit())
 
 
 def random_code(length: int, alphabet: str = string.ascii_uppercase + string.digits) -> str:

@@ -9,7 +9,7 @@ from provider_samples import SAMPLES
 
 from sync.providers.mpesa_sms import SmsNotRecognised, parse_mpesa_sms
 from sync.providers.phones import InvalidPhone, mask_msisdn, normalise_msisdn
-from sync.providers.testmode import TEST_INSTRUCTIONS, key_matches_mode
+from sync.providers.testmode import TEST_INSTRUCTIONS, key_matches_mode, key_mode
 
 
 @pytest.mark.parametrize(
@@ -147,7 +147,8 @@ def test_test_mode_instructions_name_the_published_test_cards_and_phones() -> No
     assert "+254 710 000 000" in text("paystack")
     assert "254708374149" in text("mpesa")
     assert "5531 8866 5214 2950" in text("flutterwave")
-    assert "1234" in text("flutterwave")
+    assert "PIN 3310" in text("flutterwave") and "1234" in text("flutterwave")  # docs vs guide
+    assert "OTP 12345" in text("flutterwave") and "09/32" in text("flutterwave")
     assert "4242 4242 4242 4242" in text("stripe")
 
 
@@ -158,3 +159,9 @@ def test_key_prefix_must_match_the_mode() -> None:
     assert key_matches_mode("flutterwave", "FLWSECK_TEST-abc", True)
     assert not key_matches_mode("flutterwave", "FLWSECK_TEST-abc", False)
     assert key_matches_mode("mpesa", "anything", False)
+    assert key_matches_mode("stripe", "rk_live_x", False)
+    assert not key_matches_mode("stripe", "rk_test_x", False)
+    assert not key_matches_mode("flutterwave", "FLWSECK-abc", True)
+    assert key_mode("flutterwave", "FLWSECK-abc") is False
+    assert key_mode("stripe", "sk_test_x") is True
+    assert key_mode("stripe", "pk_test_x") is None and key_mode("mpesa", "x") is None

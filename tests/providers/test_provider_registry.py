@@ -17,7 +17,9 @@ from sync.providers.base import (
     ProviderStatus,
 )
 from sync.providers.daraja import DarajaClient, DarajaConfig
+from sync.providers.flutterwave import FlutterwaveClient, FlutterwaveConfig
 from sync.providers.paystack import PaystackClient, PaystackConfig
+from sync.providers.stripe_checkout import StripeCheckoutClient, StripeConfig
 
 pytestmark = pytest.mark.anyio
 
@@ -42,11 +44,37 @@ class CashOnDelivery(PaymentProviderInterface):
 
 
 def test_built_in_providers_are_registered() -> None:
-    assert {"mpesa", "paystack"} <= set(provider_names())
+    assert {"mpesa", "paystack", "flutterwave", "stripe"} <= set(provider_names())
     daraja = create_provider("mpesa", DarajaConfig("k", "s", "174379", "p", test_mode=True))
     assert isinstance(daraja, DarajaClient)
     paystack = create_provider("paystack", PaystackConfig("sk_test_x"))
     assert isinstance(paystack, PaystackClient)
+    flutterwave = create_provider("flutterwave", FlutterwaveConfig("FLWSECK_TEST-x", "hash"))
+    assert isinstance(flutterwave, FlutterwaveClient)
+    stripe = create_provider("stripe", StripeConfig("sk_test_x", "whsec_x"))
+    assert isinstance(stripe, StripeCheckoutClient)
+
+
+def test_every_built_in_provider_names_its_test_instructions() -> None:
+    providers = [
+        create_provider("mpesa", DarajaConfig("k", "s", "174379", "p", test_mode=True)),
+        create_provider("paystack", PaystackConfig("sk_test_x")),
+        create_provider("flutterwave", FlutterwaveConfig("FLWSECK_TEST-x", "hash")),
+        create_provider("stripe", StripeConfig("sk_test_x", "whsec_x")),
+    ]
+    cards = {"paystack": "4084 0840 8408 4081", "flutterwave": "5531 8866 5214 2950"}
+    cards |= {"stripe": "4242 4242 4242 4242", "mpesa": "254708374149"}
+    for provider in providers:
+        instructions = provider.test_instructions()
+        assert instructions is not None and instructions.provider == provider.name
+        assert cards[provider.name] in " ".join(instructions.lines)
+
+
+async def test_refund_is_declared_unsupported_where_a_provider_has_none() -> None:
+    with pytest.raises(ProviderError) as caught:
+        await CashOnDelivery(None).refund_payment("S-1", 100)
+    assert caught.value.code == "refund_not_supported" and not caught.value.retryable
+    assert CashOnDelivery(None).test_instructions() is None
 
 
 async def test_a_new_provider_is_one_registration_line() -> None:

@@ -13,6 +13,7 @@ from receiver import Receiver
 
 from sync.providers.base import PaymentOutcome, ProviderError
 from sync.providers.daraja import (
+    C2B_REGISTER_V1_PATH,
     SANDBOX_PASSKEY,
     SANDBOX_TEST_MSISDN,
     DarajaClient,
@@ -225,3 +226,27 @@ async def test_c2b_validation_refusal_stops_the_payment(
         assert len(refusing.wait_for("/c2b/check")) == 1
         await asyncio.sleep(0.3)
         assert refusing.on("/c2b/confirm") == []
+
+
+async def test_c2b_register_on_the_v1_path_for_older_clients(
+    sandbox: SandboxServer, receiver: Receiver, client: DarajaClient
+) -> None:
+    """A third-party client that still registers on /mpesa/c2b/v1/registerurl is served too."""
+    token = await client.get_token()
+    body = {
+        "ShortCode": sandbox.config.daraja_shortcode,
+        "ResponseType": "Completed",
+        "ConfirmationURL": receiver.url + "/v1/confirm",
+        "ValidationURL": receiver.url + "/v1/validate",
+    }
+    async with httpx.AsyncClient() as http:
+        reply = await http.post(
+            f"{sandbox.base_url}{C2B_REGISTER_V1_PATH}",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert reply.status_code == 200
+    assert reply.json()["ResponseCode"] == "0" and reply.json()["OriginatorCoversationID"]
+    await client.simulate_c2b(250_00, "0712345678", "SALE-V1")
+    [confirmation] = receiver.wait_for("/v1/confirm")
+    assert parse_c2b(confirmation.body).bill_ref == "SALE-V1"

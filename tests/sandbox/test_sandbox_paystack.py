@@ -207,3 +207,23 @@ async def test_raw_requests_get_paystack_shaped_refusals(sandbox: SandboxServer)
         deliveries = await http.get("/sandbox/deliveries")
         assert deliveries.status_code == 200
         assert all(d["kind"] == "paystack_webhook" for d in deliveries.json())
+
+
+async def test_refund_reply_has_the_documented_shape(
+    sandbox: SandboxServer, client: PaystackClient
+) -> None:
+    link = await client.initialize(200_00, "KES", "sale-1007", email="buyer@example.com")
+    async with httpx.AsyncClient() as browser:
+        await browser.post(f"{sandbox.base_url}/checkout/{link.access_code}/pay")
+    paid_at = (await client.verify("sale-1007")).paid_at
+    headers = {"Authorization": f"Bearer {KEY}"}
+    async with httpx.AsyncClient(base_url=sandbox.base_url, headers=headers) as http:
+        reply = await http.post("/refund", json={"transaction": "sale-1007", "amount": 5000})
+    data = reply.json()["data"]
+    transaction = data["transaction"]
+    assert transaction["reference"] == "sale-1007" and transaction["domain"] == "test"
+    assert {"authorization", "customer", "paid_at", "paidAt", "currency"} <= set(transaction)
+    assert transaction["paid_at"] is not None and paid_at is not None
+    assert transaction["paid_at"].startswith(paid_at.strftime("%Y-%m-%dT%H:%M:%S"))
+    assert data["expected_at"] > data["createdAt"] and data["status"] == "pending"
+    assert data["amount"] == 5000 and data["domain"] == "test"
