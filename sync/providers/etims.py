@@ -417,7 +417,12 @@ class EtimsPayloadError(ProviderPayloadError):
 
 def parse_reply(raw: bytes | str | Mapping[str, Any]) -> Reply:
     """The envelope of any eTIMS reply, direct or gateway-wrapped; EtimsPayloadError else."""
-    body = _trimmed_keys(load_json_object(raw, "eTIMS reply"))
+    try:
+        body = _trimmed_keys(load_json_object(raw, "eTIMS reply"))
+    except ProviderPayloadError as exc:
+        raise EtimsPayloadError(exc.detail or "eTIMS reply unreadable") from None
+    except RecursionError:
+        raise EtimsPayloadError("eTIMS reply: nested too deeply") from None
     inner = body.get("responseBody")
     if isinstance(inner, dict):
         body = inner
