@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from pydantic import BaseModel, ConfigDict
 
-from sync.sandbox import daraja_api, paystack_api
+from sync.sandbox import daraja_api, etims_api, paystack_api
 from sync.sandbox.scripts import ScriptedOutcome, ScriptRule, outcome_named
 from sync.sandbox.state import SandboxConfig, SandboxState
 
@@ -83,7 +83,9 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
 
     app = FastAPI(title="Duka payment sandbox", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.sandbox = state
+    app.state.etims = etims_api.EtimsWorld()
     app.include_router(daraja_api.router)
     app.include_router(paystack_api.router)
+    app.include_router(etims_api.router)
     app.include_router(admin)
     return app

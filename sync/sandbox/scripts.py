@@ -11,6 +11,8 @@ Default script (when no explicit rule matches) for STK pushes, by the phone's la
     anything else -> paid, one callback.
 Paystack links wait for the checkout page (Pay / Decline) unless a rule matches their amount,
 reference or e-mail; then the sandbox settles them by itself after the callback delay.
+eTIMS sales are signed unless a rule matches their trdInvcNo or totAmt (etims_* presets; see
+sync.sandbox.etims_api).
 """
 
 from __future__ import annotations
@@ -53,6 +55,11 @@ PRESETS: dict[str, ScriptedOutcome] = {
     "duplicated_callback": ScriptedOutcome(delivery=Delivery.TWICE),
     "late_callback": ScriptedOutcome(delivery=Delivery.LATE),
     "no_callback": ScriptedOutcome(delivery=Delivery.NONE),
+    # eTIMS: KRA's result codes (994 overlapped data, 910 parameter error); slow = signed
+    # at once, answered after the delay
+    "etims_duplicate": ScriptedOutcome(result_code="994"),
+    "etims_refused": ScriptedOutcome(result_code="910"),
+    "etims_slow": ScriptedOutcome(delay_s=5.0),
 }
 
 _DEFAULT_SUFFIXES: dict[str, str] = {
