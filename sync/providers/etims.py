@@ -410,9 +410,12 @@ class EtimsPayloadError(ProviderPayloadError):
     """An eTIMS reply we cannot read. The message never repeats the body (it may hold keys)."""
 
     def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.code = "etims_payload_invalid"
-        self.cashier_message = "KRA eTIMS sent a reply we could not read."
+        ProviderError.__init__(
+            self,
+            "etims_payload_invalid",
+            "KRA eTIMS sent a reply we could not read.",
+            detail=detail,
+        )
 
 
 def parse_reply(raw: bytes | str | Mapping[str, Any]) -> Reply:
@@ -508,12 +511,12 @@ def tax_rates_bps(classes: Sequence[CodeClass]) -> dict[str, int]:
             continue
         for detail in cls.dtl_list:
             try:
-                percent = Decimal((detail.user_dfn_cd1 or "").strip())
-            except ArithmeticError:
-                raise EtimsPayloadError(f"eTIMS tax band {detail.cd}: no rate") from None
-            bps = percent * 100
-            if not percent.is_finite() or bps != bps.to_integral_value() or not 0 <= bps <= 10_000:
-                raise EtimsPayloadError(f"eTIMS tax band {detail.cd}: rate out of range")
+                bps = Decimal((detail.user_dfn_cd1 or "").strip()) * 100
+                whole = bps.is_finite() and bps == bps.to_integral_value() and 0 <= bps <= 10_000
+            except ArithmeticError:  # not a number, sNaN, overflow
+                whole = False
+            if not whole:
+                raise EtimsPayloadError(f"eTIMS tax band {detail.cd}: no usable rate")
             rates[detail.cd] = int(bps)
     return rates
 

@@ -36,7 +36,9 @@ SCALARS = (
     | st.integers()
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.text(max_size=20)
-    | st.sampled_from(["000", "001", "994", "902", "910", "999", "0", "16", "B", "x" * 30])
+    | st.sampled_from(
+        ["000", "001", "994", "902", "910", "999", "0", "16", "B", "sNaN", "1E+999999", "x" * 30]
+    )
 )
 KEYS = st.sampled_from(
     [
