@@ -13,7 +13,10 @@ from sync.providers.base import PaymentProviderInterface, ProviderError
 from sync.providers.wire import send
 
 
-class HttpProviderClient(PaymentProviderInterface):
+class ProviderHttp:
+    """The HTTP half of a provider client; payment providers add PaymentProviderInterface
+    (HttpProviderClient), other services (eTIMS) use it alone."""
+
     def __init__(
         self, http: httpx.AsyncClient | None, *, base_url: str, timeout_s: float, backoff_s: float
     ) -> None:
@@ -40,6 +43,7 @@ class HttpProviderClient(PaymentProviderInterface):
         *,
         idempotent: bool,
         is_answer: Callable[[httpx.Response], bool] | None = None,
+        timeout_s: float | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
         """One request to base URL + `path` (resent only when `idempotent`, see wire.send);
@@ -48,12 +52,16 @@ class HttpProviderClient(PaymentProviderInterface):
             self._http,
             method,
             f"{self._base_url}{path}",
-            timeout_s=self._timeout_s,
+            timeout_s=self._timeout_s if timeout_s is None else timeout_s,
             idempotent=idempotent,
             backoff_s=self._backoff_s,
             is_answer=is_answer,
             **kwargs,
         )
+
+
+class HttpProviderClient(ProviderHttp, PaymentProviderInterface):
+    """A payment provider spoken to over HTTP."""
 
 
 def unreachable(code_prefix: str, provider: str, exc: httpx.TransportError) -> ProviderError:

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from pydantic import BaseModel, ConfigDict
 
-from sync.sandbox import daraja_api, flutterwave_api, paystack_api, stripe_api
+from sync.sandbox import daraja_api, etims_api, flutterwave_api, paystack_api, stripe_api
 from sync.sandbox.scripts import ScriptedOutcome, ScriptRule, outcome_named
 from sync.sandbox.state import SandboxConfig, SandboxState
 
@@ -84,9 +84,11 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
 
     app = FastAPI(title="Duka payment sandbox", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.sandbox = state
+    app.state.etims = etims_api.EtimsWorld()
     app.include_router(daraja_api.router)
     app.include_router(paystack_api.router)
     app.include_router(flutterwave_api.router)
     app.include_router(stripe_api.router)
+    app.include_router(etims_api.router)
     app.include_router(admin)
     return app

@@ -14,6 +14,8 @@ Paystack links, Flutterwave links and Stripe Checkout Sessions wait for their ch
 e-mail; then the sandbox settles them by itself after the callback delay. A failed outcome is a
 failed charge on Flutterwave (charge.completed, status failed) and a delayed method that fails
 on Stripe (completed unpaid, then async_payment_failed).
+eTIMS sales are signed unless a rule matches their trdInvcNo or totAmt (etims_* presets; see
+sync.sandbox.etims_api).
 """
 
 from __future__ import annotations
@@ -57,6 +59,11 @@ PRESETS: dict[str, ScriptedOutcome] = {
     "duplicated_callback": ScriptedOutcome(delivery=Delivery.TWICE),
     "late_callback": ScriptedOutcome(delivery=Delivery.LATE),
     "no_callback": ScriptedOutcome(delivery=Delivery.NONE),
+    # eTIMS: KRA's result codes (994 overlapped data, 910 parameter error); slow = signed
+    # at once, answered after the delay
+    "etims_duplicate": ScriptedOutcome(result_code="994"),
+    "etims_refused": ScriptedOutcome(result_code="910"),
+    "etims_slow": ScriptedOutcome(delay_s=5.0),
 }
 
 _DEFAULT_SUFFIXES: dict[str, str] = {
