@@ -13,10 +13,10 @@ from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import PaystackLinkStarted
+from pos_app.services.late_payments import ReconcileTimings, Timing
 from pos_app.services.orders import OrderService
 from pos_app.services.payments import PaymentService, PaymentView
 from pos_app.store.db import Ledger, open_ledger
-from sync.engine.reconcile import ReconcileTimings, Timing
 from sync.engine.scheduler import EngineTimings, SyncEngine
 
 FAST = EngineTimings(
