@@ -142,7 +142,7 @@ def bench_webhook_to_till(root: Path, payments: int) -> list[float]:
                 started = engine.gateway.start_stk_push(
                     pay.id, NO_CALLBACK_PHONE, Money(200_00, "KES"), account_reference(order.id)
                 )
-                service.mark_awaiting_customer(pay.id, started.checkout_request_id)
+                service.outcomes.mark_awaiting_customer(pay.id, started.checkout_request_id)
                 stk = stack.sandbox.state.stk[started.checkout_request_id]
                 stk.completed_at = datetime.now(UTC)
                 body = json.dumps(stk_callback_body(stk)).encode()

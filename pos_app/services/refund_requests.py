@@ -35,7 +35,7 @@ from pos_app.services.gateway import (
     GatewayUnavailable,
     OnlineGateway,
 )
-from pos_app.services.payment_base import PaymentBase, load_payment
+from pos_app.services.payment_rows import load_payment, move
 from pos_app.services.unit import ledger_change
 from pos_app.services.users import require_role
 from pos_app.store.db import Ledger
@@ -136,11 +136,12 @@ def _request_of(row: Any) -> RefundRequest:
     )
 
 
-class PaystackRefunds(PaymentBase):
+class PaystackRefunds:
     def __init__(
         self, ledger: Ledger, bus: EventBus, gateway: Callable[[], OnlineGateway | None]
     ) -> None:
-        super().__init__(ledger, bus)
+        self._ledger = ledger
+        self._bus = bus
         self._gateway = gateway
 
     # --- 1. record the request ------------------------------------------------------------
@@ -278,7 +279,7 @@ class PaystackRefunds(PaymentBase):
             row = load_payment(conn, request.payment_id)
             total = row.refunded_minor + amount.minor
             target = S.REFUNDED if total >= row.amount_minor else S.PARTIALLY_REFUNDED
-            new = self._move(change, row, target, refunded_minor=total)
+            new = move(change, row, target, refunded_minor=total)
             change.record(
                 "payment.refunded",
                 entity="refund",

@@ -25,7 +25,7 @@ from pos_app.core.payments import OPEN_STATUSES, PAID_STATUSES, PaymentMethod, P
 from pos_app.services.admin import RelayNotPaired
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import OnlineGateway
-from pos_app.services.payment_base import load_payment
+from pos_app.services.payment_rows import load_payment
 from pos_app.services.payments import PaymentService, PaymentView
 from pos_app.services.refund_requests import (
     DONE,

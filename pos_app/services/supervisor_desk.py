@@ -253,8 +253,8 @@ def seed_demo(
         stk_order.id, _kes(18_500), None, "mpesa", PaymentMethod.MPESA_STK, created_by=cashier.id
     )
     desk.payments.process_payment(stk.id, {"phone_number": "0712345678"}, actor_id=cashier.id)
-    desk.payments.mark_awaiting_customer(stk.id, "ws_CO_28112026101512345678")
-    desk.payments.apply_provider_event(
+    desk.payments.outcomes.mark_awaiting_customer(stk.id, "ws_CO_28112026101512345678")
+    desk.payments.outcomes.apply_provider_event(
         "stk-demo-mismatch",
         status="succeeded",
         amount_minor=1_850_000 - 1_000_000,

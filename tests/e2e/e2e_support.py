@@ -64,7 +64,7 @@ def paystack_link_sale(
     wait_for(till.engine.gateway.is_online, what="the relay to be reachable")
     reference = reference or f"DUKA-{payment.id[:8]}"
     link = till.engine.gateway.start_paystack_link(payment.id, amount, reference, None)
-    till.payments.mark_awaiting_customer(payment.id, link.reference)
+    till.payments.outcomes.mark_awaiting_customer(payment.id, link.reference)
     return payment, link
 
 

@@ -37,7 +37,7 @@ def _stk_payment(orders: OrderService, payments: PaymentService, minor: int = 20
     order_id = _order(orders, minor)
     payment = payments.create_payment(order_id, Money(minor, "KES"), None, None, "mpesa_stk")
     payments.process_payment(payment.id, {"phone_number": "0712345678"})
-    payments.mark_awaiting_customer(payment.id, "ws_CO_123")
+    payments.outcomes.mark_awaiting_customer(payment.id, "ws_CO_123")
     return payment.id
 
 

@@ -26,7 +26,7 @@ def _waiting(orders: OrderService, payments: PaymentService, method: str) -> str
     order = orders.create_order([OrderLine("Maziwa", Money(60_00, "KES"))])
     payment = payments.create_payment(order.id, Money(60_00, "KES"), None, None, method)
     payments.process_payment(payment.id, {"phone_number": "0712345678"})
-    payments.mark_awaiting_customer(payment.id, f"ref-{uuid.uuid4().hex[:8]}")
+    payments.outcomes.mark_awaiting_customer(payment.id, f"ref-{uuid.uuid4().hex[:8]}")
     return payment.id
 
 

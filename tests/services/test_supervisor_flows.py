@@ -281,8 +281,8 @@ def _paid_online(desk: SupervisorDesk, ids: DemoIds, method: PaymentMethod, ref:
     )
     view = desk.payments.create_payment(order.id, Money(500_000, "KES"), None, None, method)
     desk.payments.process_payment(view.id, {"phone_number": "0712345678", "email": "a@b.co"})
-    desk.payments.mark_awaiting_customer(view.id, ref)
-    desk.payments.apply_provider_event(
+    desk.payments.outcomes.mark_awaiting_customer(view.id, ref)
+    desk.payments.outcomes.apply_provider_event(
         f"ev-{ref}",
         status="succeeded",
         amount_minor=500_000,

@@ -84,8 +84,8 @@ def paid_by_paystack(desk: SupervisorDesk, ids: DemoIds) -> str:
         order.id, Money(500_000, "KES"), None, None, PaymentMethod.PAYSTACK_LINK
     )
     desk.payments.process_payment(view.id, {"email": "a@b.co"})
-    desk.payments.mark_awaiting_customer(view.id, "PSK-UI-1")
-    desk.payments.apply_provider_event(
+    desk.payments.outcomes.mark_awaiting_customer(view.id, "PSK-UI-1")
+    desk.payments.outcomes.apply_provider_event(
         "ev-PSK-UI-1",
         status="succeeded",
         amount_minor=500_000,
