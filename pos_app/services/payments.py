@@ -65,6 +65,7 @@ from pos_app.services.payment_rows import (
     move,
     payment_view,
 )
+from pos_app.services.refundable import check_refund, status_after_refund
 from pos_app.services.shop import load_settings
 from pos_app.services.unit import Change, ledger_change
 from pos_app.services.users import require_role
@@ -784,7 +785,8 @@ class PaymentService:
         supervisor_id: str,
         method: str = PaymentMethod.CASH.value,
     ) -> PaymentView:
-        """Give money back on a paid payment (supervisor only); partial refunds add up."""
+        """Give money back on a paid payment (supervisor only); partial refunds add up, up to
+        what is left (pos_app.services.refundable)."""
         amount.require_positive("A refund")
         if not reason.strip():
             raise InvalidInput("Say why the money is given back.")
@@ -792,15 +794,9 @@ class PaymentService:
             conn = change.conn
             require_role(conn, supervisor_id, "supervisor")
             row = load_payment(conn, payment_id)
-            paid = Money(row.amount_minor, row.currency)
-            already = Money(row.refunded_minor, row.currency)
-            remaining = paid - already
-            if amount > remaining:
-                raise Overpayment(
-                    f"Only {remaining.format()} of this payment can still be refunded."
-                )
-            total_refunded = already + amount
-            target = S.REFUNDED if total_refunded == paid else S.PARTIALLY_REFUNDED
+            check_refund(conn, row, amount)
+            total_refunded = Money(row.refunded_minor, row.currency) + amount
+            target = status_after_refund(row, total_refunded.minor)
             refund_id = str(uuid.uuid4())
             conn.execute(
                 refunds.insert().values(
