@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from pos_app.config import TillSettings  # noqa: E402
 from pos_app.services.bus import EventBus  # noqa: E402
-from pos_app.services.supervisor_desk import DemoIds, SupervisorDesk, seed_demo  # noqa: E402
+from pos_app.services.supervisor_desk import SupervisorDesk  # noqa: E402
 from pos_app.services.sync_ledger import SyncLedger  # noqa: E402
 from pos_app.store.db import open_ledger  # noqa: E402
 from pos_app.ui.application import Translations, create_application  # noqa: E402
@@ -40,6 +40,7 @@ from pos_app.ui.supervisor.reports_page import ReportsPage  # noqa: E402
 from pos_app.ui.supervisor.settings_page import SettingsPage  # noqa: E402
 from pos_app.ui.supervisor.users_page import UsersPage  # noqa: E402
 from pos_app.ui.tasks import TaskRunner  # noqa: E402
+from sync.demo_day import DemoIds, seed_demo  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 

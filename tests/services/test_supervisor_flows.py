@@ -39,9 +39,10 @@ from pos_app.services.gateway import (
 from pos_app.services.provider_events import mark_matched, provider_events
 from pos_app.services.refund_requests import RefundPending
 from pos_app.services.refundable import RefundAlreadyRequested, RefundTooLarge
-from pos_app.services.supervisor_desk import DEMO_PINS, DemoIds, SupervisorDesk, seed_demo
+from pos_app.services.supervisor_desk import SupervisorDesk
 from pos_app.store.db import open_ledger
 from pos_app.store.schema import audit_log, outbox, payments, proofs, refunds, shifts
+from sync.demo_day import DEMO_PINS, DemoIds, seed_demo
 
 SUP_PIN = DEMO_PINS["Amina Wanjiru"]
 CASHIER_PIN = DEMO_PINS["Otieno Kamau"]
