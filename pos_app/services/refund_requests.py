@@ -35,7 +35,8 @@ from pos_app.services.gateway import (
     OnlineGateway,
 )
 from pos_app.services.payment_rows import load_payment, move
-from pos_app.services.refundable import PENDING, check_refund, status_after_refund
+from pos_app.services.refundable import PENDING as PENDING  # a refund state, as DONE, FAILED
+from pos_app.services.refundable import check_refund, status_after_refund
 from pos_app.services.unit import ledger_change
 from pos_app.services.users import require_role
 from pos_app.store.db import Ledger
