@@ -113,7 +113,7 @@ def provider_says(
     result_code: str | None = None,
 ) -> None:
     view = services.payments.get_payment(payment_id)
-    services.payments.apply_provider_event(
+    services.payments.outcomes.apply_provider_event(
         f"demo-{payment_id}-{status}", status=status, amount_minor=view.amount.minor,
         currency=view.amount.currency, payment_id=payment_id, receipt_number=receipt,
         result_code=result_code)

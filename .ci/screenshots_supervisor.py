@@ -26,7 +26,8 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from pos_app.config import TillSettings  # noqa: E402
 from pos_app.services.bus import EventBus  # noqa: E402
-from pos_app.services.supervisor_desk import DemoIds, SupervisorDesk, seed_demo  # noqa: E402
+from pos_app.services.supervisor_desk import SupervisorDesk  # noqa: E402
+from pos_app.services.sync_ledger import SyncLedger  # noqa: E402
 from pos_app.store.db import open_ledger  # noqa: E402
 from pos_app.ui.application import Translations, create_application  # noqa: E402
 from pos_app.ui.main_window import MainWindow, Page  # noqa: E402
@@ -39,7 +40,7 @@ from pos_app.ui.supervisor.reports_page import ReportsPage  # noqa: E402
 from pos_app.ui.supervisor.settings_page import SettingsPage  # noqa: E402
 from pos_app.ui.supervisor.users_page import UsersPage  # noqa: E402
 from pos_app.ui.tasks import TaskRunner  # noqa: E402
-from sync.engine.push import parked_events  # noqa: E402
+from sync.demo_day import DemoIds, seed_demo  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 
@@ -116,7 +117,7 @@ def run(app: QApplication, lang: str, tasks: TaskRunner) -> None:
             "KES",
             "Mama Njeri General Store",
             unmatched=desk.provider_events.unmatched,
-            parked=lambda: parked_events(desk.ledger),
+            parked=SyncLedger(desk.ledger).parked_events,
         )
         users = UsersPage(desk.admin, tasks, lambda: me)
         settings = SettingsPage(desk.admin, tasks, lambda: me)

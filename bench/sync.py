@@ -45,7 +45,6 @@ from pos_app.store import outbox  # noqa: E402
 from pos_app.store.db import open_ledger  # noqa: E402
 from sync.demo import start_demo_stack  # noqa: E402
 from sync.engine.pairing import pair  # noqa: E402
-from sync.engine.push import queue_counts  # noqa: E402
 from sync.engine.scheduler import EngineTimings, SyncEngine  # noqa: E402
 from sync.sandbox.daraja_api import stk_callback_body  # noqa: E402
 
@@ -100,7 +99,7 @@ def bench_drain(root: Path, events: int) -> float:
             report = engine.pusher.drain()
             elapsed = time.perf_counter() - start
             assert report.pushed == events, report
-            assert queue_counts(ledger).unsynced == 0
+            assert engine.sync_ledger.queue_counts().unsynced == 0
             engine.link.close()
     finally:
         ledger.close()
@@ -143,7 +142,7 @@ def bench_webhook_to_till(root: Path, payments: int) -> list[float]:
                 started = engine.gateway.start_stk_push(
                     pay.id, NO_CALLBACK_PHONE, Money(200_00, "KES"), account_reference(order.id)
                 )
-                service.mark_awaiting_customer(pay.id, started.checkout_request_id)
+                service.outcomes.mark_awaiting_customer(pay.id, started.checkout_request_id)
                 stk = stack.sandbox.state.stk[started.checkout_request_id]
                 stk.completed_at = datetime.now(UTC)
                 body = json.dumps(stk_callback_body(stk)).encode()

@@ -226,7 +226,7 @@ class ApprovalService:
                     item.payment_id, supervisor_id, approve, notes.strip() or None
                 )
             if item.kind is ItemKind.UNKNOWN:
-                return self._payments.resolve_unknown(
+                return self._payments.outcomes.resolve_unknown(
                     item.payment_id, supervisor_id, approve, notes=notes.strip() or None
                 )
             if approve:

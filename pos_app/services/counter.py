@@ -281,7 +281,7 @@ class Counter:
             started = gateway.start_stk_push(
                 view.id, normalise_msisdn(phone), amount, account_reference(order_id)
             )
-        return self.payments.mark_awaiting_customer(
+        return self.payments.outcomes.mark_awaiting_customer(
             view.id, started.checkout_request_id, actor_id=self.user_id
         )
 
@@ -346,7 +346,7 @@ class Counter:
         view = self.payments.process_payment(view.id, data, actor_id=self.user_id)
         with self._initiating(view.id, "relay unreachable while making the link"):
             link = gateway.start_paystack_link(view.id, amount, view.id, email)
-        view = self.payments.mark_awaiting_customer(view.id, link.reference,
+        view = self.payments.outcomes.mark_awaiting_customer(view.id, link.reference,
                                                     actor_id=self.user_id)
         return view, link.authorization_url
 
@@ -428,13 +428,14 @@ class Counter:
         """Around the relay call that starts a payment: a refusal fails the payment; an
         unreachable relay may or may not have reached the provider, so the payment stays
         open (unknown) to be re-checked."""
+        outcomes = self.payments.outcomes
         try:
             yield
         except GatewayRejected as error:
-            self.payments.mark_initiation_failed(payment_id, error.message, actor_id=self.user_id)
+            outcomes.mark_initiation_failed(payment_id, error.message, actor_id=self.user_id)
             raise
         except GatewayUnavailable:
-            self.payments.mark_unknown(payment_id, unreachable, actor_id=self.user_id)
+            outcomes.mark_unknown(payment_id, unreachable, actor_id=self.user_id)
             raise
 
     def payment(self, payment_id: str) -> PaymentView:

@@ -14,18 +14,21 @@ from pos_app.core.errors import InvalidInput
 from pos_app.core.payments import PaymentStatus, can_transition
 from pos_app.core.risk import single
 from pos_app.services import risk
-from pos_app.services.payment_base import (
+from pos_app.services.bus import EventBus
+from pos_app.services.payment_rows import (
     PROVIDER_REF,
     RECEIPT,
-    PaymentBase,
     PaymentView,
     S,
     audit_summary,
     load_payment,
+    move,
     payment_view,
 )
 from pos_app.services.unit import Change, ledger_change
 from pos_app.services.users import require_role
+from pos_app.store.crypto import FieldCipher
+from pos_app.store.db import Ledger
 from pos_app.store.schema import inbox, payments, proofs
 
 _LONG_NUMBER = re.compile(r"\d{6,}")
@@ -57,8 +60,17 @@ class ApplyOutcome(StrEnum):
     IGNORED = "ignored"  # the payment is already where the event would take it
 
 
-class ProviderOutcomes(PaymentBase):
-    """Status reports from the gateway and outcomes pulled from the relay."""
+class ProviderOutcomes:
+    """Status reports from the gateway and outcomes pulled from the relay, and the
+    supervisor's word on outcomes nobody reported (PaymentService.outcomes is one)."""
+
+    def __init__(self, ledger: Ledger, bus: EventBus) -> None:
+        self._ledger = ledger
+        self._bus = bus
+
+    @property
+    def _cipher(self) -> FieldCipher:
+        return self._ledger.cipher
 
     def mark_awaiting_customer(
         self, payment_id: str, provider_reference: str, *, actor_id: str | None = None
@@ -118,7 +130,7 @@ class ProviderOutcomes(PaymentBase):
                 )
             if needs_supervisor is not None:
                 values["needs_supervisor"] = needs_supervisor
-            new = self._move(change, row, target, **values)
+            new = move(change, row, target, **values)
             change.record(
                 event_type,
                 entity="payment",
@@ -154,7 +166,7 @@ class ProviderOutcomes(PaymentBase):
                     receipt_number, "payments", RECEIPT, row.id
                 )
                 values["receipt_number_bidx"] = risk.reference_index(self._cipher, receipt_number)
-            new = self._move(change, row, target, **values)
+            new = move(change, row, target, **values)
             change.record(
                 "payment.resolved",
                 entity="payment",
@@ -291,7 +303,7 @@ class ProviderOutcomes(PaymentBase):
             if mismatch or not can_transition(current, S.SUCCEEDED):
                 # money arrived that does not fit: never "paid" without a supervisor
                 if can_transition(current, S.UNKNOWN):
-                    self._move(change, row, S.UNKNOWN, **values)
+                    move(change, row, S.UNKNOWN, **values)
                 else:
                     change.conn.execute(
                         update(payments).where(payments.c.id == row.id).values(**values)
@@ -323,7 +335,7 @@ class ProviderOutcomes(PaymentBase):
                 "provider_event.ignored", entity="payment", entity_id=row.id, details=details
             )
             return ApplyOutcome.IGNORED
-        new = self._move(change, row, target, **values)
+        new = move(change, row, target, **values)
         change.record(
             "payment.outcome",
             entity="payment",
@@ -351,7 +363,7 @@ class ProviderOutcomes(PaymentBase):
             .where(proofs.c.payment_id == row.id, proofs.c.decision.is_(None))
             .values(decision="provider_confirmed", decided_at=datetime.now(UTC))
         )
-        new = self._move(change, row, S.VERIFIED, needs_supervisor=False, **values)
+        new = move(change, row, S.VERIFIED, needs_supervisor=False, **values)
         change.record(
             "payment.outcome",
             entity="payment",

@@ -46,8 +46,10 @@ from pos_app.core.payments import (
 )
 from pos_app.core.risk import RiskAssessment, single
 from pos_app.services import customers, orders, risk
+from pos_app.services.bus import EventBus
 from pos_app.services.customers import CustomerDetails
-from pos_app.services.payment_base import (
+from pos_app.services.payment_outcomes import ApplyOutcome, ProviderOutcomes
+from pos_app.services.payment_rows import (
     COLLECTED_BY,
     RECEIPT,
     CashSale,
@@ -55,14 +57,19 @@ from pos_app.services.payment_base import (
     ProofView,
     S,
     audit_summary,
+    check_amount_against_order,
+    insert_payment,
     load_payment,
     money_of,
+    move,
     payment_view,
 )
-from pos_app.services.payment_outcomes import ApplyOutcome, ProviderOutcomes
+from pos_app.services.refundable import check_refund, status_after_refund
 from pos_app.services.shop import load_settings
 from pos_app.services.unit import Change, ledger_change
 from pos_app.services.users import require_role
+from pos_app.store.crypto import FieldCipher
+from pos_app.store.db import Ledger
 from pos_app.store.schema import NEEDS_ATTENTION, inbox, payments, proofs, refunds
 
 __all__ = ["ApplyOutcome", "CashSale", "PaymentService", "PaymentView", "ProofView"]
@@ -71,8 +78,18 @@ MAX_PROOF_IMAGE_BYTES: Final = 5 * 1024 * 1024
 COLLECTOR_LENGTH: Final = 80  # a name, not a story
 
 
-class PaymentService(ProviderOutcomes):
-    """The product guide's operations plus the counter's own (see the module docstring)."""
+class PaymentService:
+    """The product guide's operations plus the counter's own (see the module docstring).
+    Provider outcomes are a service of their own, composed: `outcomes`."""
+
+    def __init__(self, ledger: Ledger, bus: EventBus) -> None:
+        self._ledger = ledger
+        self._bus = bus
+        self.outcomes = ProviderOutcomes(ledger, bus)
+
+    @property
+    def _cipher(self) -> FieldCipher:
+        return self._ledger.cipher
 
     # --- reading --------------------------------------------------------------------------
     def get_payment(self, payment_id: str) -> PaymentView:
@@ -176,7 +193,7 @@ class PaymentService(ProviderOutcomes):
             row = orders.load_order_row(change.conn, order_id)
             if row.status != OrderStatus.OPEN:
                 raise PaymentError(f"This order is {row.status}: it takes no more payments.")
-            self._check_amount_against_order(change.conn, order_id, money)
+            check_amount_against_order(change.conn, order_id, money)
             customer_id, is_new = self._customer(change, customer_details, money.currency)
             assessment = (
                 risk.gather(
@@ -191,7 +208,7 @@ class PaymentService(ProviderOutcomes):
                 else RiskAssessment(0)
             )
             status = initial_status(method)
-            payment_id = self._insert_payment(
+            payment_id = insert_payment(
                 change,
                 order_id=order_id,
                 amount=money,
@@ -263,7 +280,7 @@ class PaymentService(ProviderOutcomes):
                     raise InsufficientTender(
                         f"{tendered.format()} handed over is less than {amount.format()}."
                     )
-                new = self._move(
+                new = move(
                     change,
                     row,
                     S.SUCCEEDED,
@@ -281,7 +298,7 @@ class PaymentService(ProviderOutcomes):
                 blob = self._cipher.encrypt(
                     json.dumps(data, sort_keys=True), "payments", "provider_data_ct", row.id
                 )
-                new = self._move(change, row, S.INITIATING, provider_data_ct=blob)
+                new = move(change, row, S.INITIATING, provider_data_ct=blob)
                 payload = {
                     "payment_id": row.id,
                     "order_id": row.order_id,
@@ -354,7 +371,7 @@ class PaymentService(ProviderOutcomes):
                     submitted_at=datetime.now(UTC),
                 )
             )
-            self._move(change, row, S.AWAITING_VERIFICATION)
+            move(change, row, S.AWAITING_VERIFICATION)
             change.record(
                 "proof.submitted",
                 entity="proof",
@@ -415,13 +432,13 @@ class PaymentService(ProviderOutcomes):
         money = owed if amount is None else amount.require_positive()
         if money.is_zero:
             raise Overpayment("This order owes nothing: there is nothing to prove.")
-        self._check_amount_against_order(conn, order_id, money)
+        check_amount_against_order(conn, order_id, money)
         method = (
             PaymentMethod.BANK_TRANSFER
             if kind is ProofType.BANK_TRANSFER
             else PaymentMethod.MANUAL_MOBILE_MONEY
         )
-        new_id = self._insert_payment(
+        new_id = insert_payment(
             change,
             order_id=order_id,
             amount=money,
@@ -507,7 +524,7 @@ class PaymentService(ProviderOutcomes):
                     reference, "payments", RECEIPT, row.id
                 )
                 extra["receipt_number_bidx"] = proof.reference_bidx
-            new = self._move(change, row, target, **extra)
+            new = move(change, row, target, **extra)
             change.record(
                 "proof.decided",
                 entity="proof",
@@ -593,7 +610,7 @@ class PaymentService(ProviderOutcomes):
                 )
             change_due = tendered - amount
             status = transition(S.PENDING, S.SUCCEEDED)
-            payment_id = self._insert_payment(
+            payment_id = insert_payment(
                 change,
                 order_id=order_id,
                 amount=amount,
@@ -728,7 +745,7 @@ class PaymentService(ProviderOutcomes):
                     force=True,
                 )
             else:
-                new = self._move(change, row, S.SUCCEEDED, **received)
+                new = move(change, row, S.SUCCEEDED, **received)
                 change.record(
                     "payment.cod_settled",
                     entity="payment",
@@ -744,7 +761,7 @@ class PaymentService(ProviderOutcomes):
         """Cancel a payment still open (COD not delivered, prompt abandoned, ...)."""
         with ledger_change(self._ledger, self._bus, actor_id) as change:
             row = load_payment(change.conn, payment_id)
-            new = self._move(change, row, S.CANCELLED)
+            new = move(change, row, S.CANCELLED)
             change.record(
                 "payment.cancelled",
                 entity="payment",
@@ -767,7 +784,8 @@ class PaymentService(ProviderOutcomes):
         supervisor_id: str,
         method: str = PaymentMethod.CASH.value,
     ) -> PaymentView:
-        """Give money back on a paid payment (supervisor only); partial refunds add up."""
+        """Give money back on a paid payment (supervisor only); partial refunds add up, up to
+        what is left (pos_app.services.refundable)."""
         amount.require_positive("A refund")
         if not reason.strip():
             raise InvalidInput("Say why the money is given back.")
@@ -775,15 +793,9 @@ class PaymentService(ProviderOutcomes):
             conn = change.conn
             require_role(conn, supervisor_id, "supervisor")
             row = load_payment(conn, payment_id)
-            paid = Money(row.amount_minor, row.currency)
-            already = Money(row.refunded_minor, row.currency)
-            remaining = paid - already
-            if amount > remaining:
-                raise Overpayment(
-                    f"Only {remaining.format()} of this payment can still be refunded."
-                )
-            total_refunded = already + amount
-            target = S.REFUNDED if total_refunded == paid else S.PARTIALLY_REFUNDED
+            check_refund(conn, row, amount)
+            total_refunded = Money(row.refunded_minor, row.currency) + amount
+            target = status_after_refund(row, total_refunded.minor)
             refund_id = str(uuid.uuid4())
             conn.execute(
                 refunds.insert().values(
@@ -797,7 +809,7 @@ class PaymentService(ProviderOutcomes):
                     created_at=datetime.now(UTC),
                 )
             )
-            new = self._move(change, row, target, refunded_minor=total_refunded.minor)
+            new = move(change, row, target, refunded_minor=total_refunded.minor)
             change.record(
                 "payment.refunded",
                 entity="refund",

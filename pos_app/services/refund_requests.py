@@ -3,7 +3,7 @@ customer is never refunded without the till knowing.
 
 1. One transaction records the refund as `pending` with its request id (the relay's
    idempotency key), its outbox event and audit entry; it refuses more than was paid and not
-   yet refunded or already asked for.
+   yet refunded or already asked for (pos_app.services.refundable).
 2. The relay is asked with that request id (asking again can never refund twice).
 3. One transaction marks it `done` (the payment moves to refunded / partially refunded) or
    `failed` (the relay or Paystack refused it: the amount can be asked for again).
@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import select, update
 
 from pos_app.core.errors import DukaError, InvalidInput, PaymentError
 from pos_app.core.events import RefundRecorded
 from pos_app.core.money import Money
-from pos_app.core.payments import PAID_STATUSES, PaymentStatus
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import (
     GatewayInProgress,
@@ -35,7 +34,9 @@ from pos_app.services.gateway import (
     GatewayUnavailable,
     OnlineGateway,
 )
-from pos_app.services.payment_base import PaymentBase, load_payment
+from pos_app.services.payment_rows import load_payment, move
+from pos_app.services.refundable import PENDING as PENDING  # a refund state, as DONE, FAILED
+from pos_app.services.refundable import check_refund, status_after_refund
 from pos_app.services.unit import ledger_change
 from pos_app.services.users import require_role
 from pos_app.store.db import Ledger
@@ -43,33 +44,9 @@ from pos_app.store.schema import refunds
 
 log = logging.getLogger(__name__)
 
-S = PaymentStatus
-PENDING: Final = "pending"
 DONE: Final = "done"
 FAILED: Final = "failed"
 PAYSTACK_REFUND: Final = "paystack_refund"
-
-
-class AlreadyRefunded(PaymentError):
-    def __init__(self) -> None:
-        super().__init__("This payment was already refunded in full.")
-
-
-class RefundTooLarge(PaymentError):
-    def __init__(self, asked: Money, remaining: Money) -> None:
-        super().__init__(
-            f"{asked.format()} is more than was paid and not yet refunded ({remaining.format()})."
-        )
-        self.asked = asked
-        self.remaining = remaining
-
-
-class RefundAlreadyRequested(PaymentError):
-    def __init__(self) -> None:
-        super().__init__(
-            "A refund of this payment is already waiting for Paystack: it is sent again "
-            "automatically until Paystack answers."
-        )
 
 
 class RefundPending(PaymentError):
@@ -92,39 +69,6 @@ class RefundRequest:
     status: str
 
 
-def pending_minor(conn: Connection, payment_id: str) -> int:
-    """What is asked of the relay for this payment and not yet settled."""
-    total = conn.execute(
-        select(func.coalesce(func.sum(refunds.c.amount_minor), 0)).where(
-            refunds.c.payment_id == payment_id, refunds.c.status == PENDING
-        )
-    ).scalar_one()
-    return int(total)
-
-
-def refundable_left(conn: Connection, row: Any) -> Money:
-    """What of a payment row may still be given back: paid - refunded - pending."""
-    left = row.amount_minor - row.refunded_minor - pending_minor(conn, row.id)
-    return Money(max(left, 0), row.currency)
-
-
-def check_amount(conn: Connection, row: Any, amount: Money) -> None:
-    """Refuse a refund of a payment with nothing to give back, or of more than is left."""
-    if row.status == S.REFUNDED.value or (
-        row.status in PAID_STATUSES and row.refunded_minor >= row.amount_minor
-    ):
-        raise AlreadyRefunded()
-    if PaymentStatus(row.status) not in PAID_STATUSES:
-        raise PaymentError(f"A {row.status} payment has no money to give back.")
-    if amount.currency != row.currency:
-        raise InvalidInput(f"Refund in {row.currency}, the payment's currency.")
-    left = refundable_left(conn, row)
-    if left.is_zero:
-        raise RefundAlreadyRequested()
-    if amount > left:
-        raise RefundTooLarge(amount, left)
-
-
 def _request_of(row: Any) -> RefundRequest:
     return RefundRequest(
         refund_id=row.id,
@@ -136,11 +80,12 @@ def _request_of(row: Any) -> RefundRequest:
     )
 
 
-class PaystackRefunds(PaymentBase):
+class PaystackRefunds:
     def __init__(
         self, ledger: Ledger, bus: EventBus, gateway: Callable[[], OnlineGateway | None]
     ) -> None:
-        super().__init__(ledger, bus)
+        self._ledger = ledger
+        self._bus = bus
         self._gateway = gateway
 
     # --- 1. record the request ------------------------------------------------------------
@@ -171,7 +116,7 @@ class PaystackRefunds(PaymentBase):
                 change.nothing_changed()
                 return _request_of(existing)
             row = load_payment(conn, payment_id)
-            check_amount(conn, row, amount)
+            check_refund(conn, row, amount)
             refund_id = existing.id if existing is not None else str(uuid.uuid4())
             if existing is None:
                 conn.execute(
@@ -277,8 +222,7 @@ class PaystackRefunds(PaymentBase):
                 return FAILED
             row = load_payment(conn, request.payment_id)
             total = row.refunded_minor + amount.minor
-            target = S.REFUNDED if total >= row.amount_minor else S.PARTIALLY_REFUNDED
-            new = self._move(change, row, target, refunded_minor=total)
+            new = move(change, row, status_after_refund(row, total), refunded_minor=total)
             change.record(
                 "payment.refunded",
                 entity="refund",

@@ -25,16 +25,14 @@ from pos_app.core.payments import OPEN_STATUSES, PAID_STATUSES, PaymentMethod, P
 from pos_app.services.admin import RelayNotPaired
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import OnlineGateway
-from pos_app.services.payment_base import load_payment
+from pos_app.services.payment_rows import load_payment
 from pos_app.services.payments import PaymentService, PaymentView
-from pos_app.services.refund_requests import (
-    DONE,
+from pos_app.services.refund_requests import DONE, PaystackRefunds, RefundPending
+from pos_app.services.refundable import (
     AlreadyRefunded,
-    PaystackRefunds,
-    RefundPending,
+    RefundAlreadyRequested,
     RefundTooLarge,
-    check_amount,
-    pending_minor,
+    refund_started,
     refundable_left,
 )
 from pos_app.services.unit import audit_refusal, ledger_change
@@ -44,6 +42,7 @@ from pos_app.store.schema import orders, payments, refunds, shifts
 
 __all__ = [
     "AlreadyRefunded",
+    "RefundAlreadyRequested",
     "RefundMethod",
     "RefundPending",
     "RefundService",
@@ -213,8 +212,6 @@ class RefundService:
                     )
                 text = f"{text} (M-Pesa reversal {reversal_code.strip().upper()})"
             if method is not RefundMethod.PAYSTACK:
-                with self._ledger.read() as conn:
-                    check_amount(conn, load_payment(conn, payment_id), amount)
                 return self._payments.refund(
                     payment_id, amount, text, supervisor_id=supervisor_id, method=method.value
                 )
@@ -269,7 +266,7 @@ class RefundService:
                     "This sale's shift is closed: it can no longer be voided. Refund it instead."
                 )
             rows = list(conn.execute(select(payments).where(payments.c.order_id == order_id)))
-            if any(r.refunded_minor or pending_minor(conn, r.id) for r in rows):
+            if any(refund_started(conn, r) for r in rows):
                 raise PaymentError("Part of this sale was refunded: refund the rest instead.")
             voided: list[dict[str, Any]] = []
             for row in rows:

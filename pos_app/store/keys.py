@@ -214,8 +214,17 @@ def key_store(keyring_choice: str = "") -> KeyStore:
     explicit = os.environ.get(ENV_KEY)
     if explicit:
         return EnvKeyStore(explicit)
+    return KeyringKeyStore(keyring_backend(keyring_choice))
+
+
+def keyring_backend(keyring_choice: str = "") -> KeyringBackend:
+    """The keyring this till keeps its secrets in (the data key, the relay terminal token):
+    the OS one, or the in-memory one of tests (DUKA_KEYRING=memory)."""
     if keyring_choice == "memory":
-        return KeyringKeyStore(memory_keyring())
+        return memory_keyring()
     if keyring_choice:
         raise KeyUnavailable(f"Unknown DUKA_KEYRING {keyring_choice!r}: use 'memory' or unset it.")
-    return KeyringKeyStore(keyring.get_keyring())
+    backend = keyring.get_keyring()
+    if isinstance(backend, keyring.backends.fail.Keyring):
+        raise KeyUnavailable(NO_KEYRING_HELP)
+    return backend

@@ -1,6 +1,6 @@
-"""Where the till keeps its relay terminal token: the OS keyring (service "duka-pos"), chosen
-like the data key (pos_app.store.keys). DUKA_RELAY_TOKEN with DUKA_RELAY_URL is the explicit
-headless fallback, as DUKA_DATA_KEY is for the data key."""
+"""Where the till keeps its relay terminal token: the keyring of the data key
+(pos_app.services.secrets). DUKA_RELAY_TOKEN with DUKA_RELAY_URL is the explicit headless
+fallback, as DUKA_DATA_KEY is for the data key."""
 
 from __future__ import annotations
 
@@ -9,14 +9,11 @@ import json
 import os
 from dataclasses import asdict, dataclass
 
-import keyring
-import keyring.backends.fail
-from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError, PasswordDeleteError
 
 from pos_app.config import TillSettings
 from pos_app.core.errors import KeyUnavailable
-from pos_app.store.keys import NO_KEYRING_HELP, SERVICE, memory_keyring
+from pos_app.services.secrets import SERVICE, keyring_backend
 
 ENTRY = "relay-terminal"
 ENV_TOKEN = "DUKA_RELAY_TOKEN"
@@ -34,26 +31,13 @@ class TerminalCredentials:
         return f"TerminalCredentials(relay_url={self.relay_url!r}, terminal_id={self.terminal_id})"
 
 
-def _backend(settings: TillSettings) -> KeyringBackend:
-    if settings.keyring == "memory":
-        return memory_keyring()
-    if settings.keyring:
-        raise KeyUnavailable(
-            f"Unknown DUKA_KEYRING {settings.keyring!r}: use 'memory' or unset it."
-        )
-    backend = keyring.get_keyring()
-    if isinstance(backend, keyring.backends.fail.Keyring):
-        raise KeyUnavailable(NO_KEYRING_HELP)
-    return backend
-
-
 def load(settings: TillSettings) -> TerminalCredentials | None:
     """This till's relay credentials, or None when it has not been paired."""
     env_token = os.environ.get(ENV_TOKEN)
     if env_token and settings.relay_url:
         return TerminalCredentials(settings.relay_url, env_token, "env", "env", "")
     try:
-        text = _backend(settings).get_password(SERVICE, ENTRY)
+        text = keyring_backend(settings.keyring).get_password(SERVICE, ENTRY)
     except KeyringError as exc:
         raise KeyUnavailable(f"The OS keyring refused to give the relay token: {exc}") from None
     if not text:
@@ -63,11 +47,13 @@ def load(settings: TillSettings) -> TerminalCredentials | None:
 
 def save(settings: TillSettings, credentials: TerminalCredentials) -> None:
     try:
-        _backend(settings).set_password(SERVICE, ENTRY, json.dumps(asdict(credentials)))
+        keyring_backend(settings.keyring).set_password(
+            SERVICE, ENTRY, json.dumps(asdict(credentials))
+        )
     except KeyringError as exc:
         raise KeyUnavailable(f"The OS keyring refused to store the relay token: {exc}") from None
 
 
 def clear(settings: TillSettings) -> None:
     with contextlib.suppress(PasswordDeleteError, KeyringError):
-        _backend(settings).delete_password(SERVICE, ENTRY)
+        keyring_backend(settings.keyring).delete_password(SERVICE, ENTRY)

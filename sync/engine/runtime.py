@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from pos_app.config import TillSettings
 from pos_app.services.bus import EventBus
-from pos_app.store.db import Ledger
+from pos_app.services.sync_ledger import Ledger
 from sync.engine import credentials
 from sync.engine.gateway import RelayGateway
 from sync.engine.scheduler import SyncEngine, SyncStatus

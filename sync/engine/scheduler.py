@@ -24,16 +24,17 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from pos_app.config import TillSettings
 from pos_app.services.bus import EventBus
+from pos_app.services.late_payments import ReconcileTimings
+from pos_app.services.payment_events import PaymentEvents
 from pos_app.services.refund_requests import PaystackRefunds
-from pos_app.store.db import Ledger
+from pos_app.services.sync_ledger import Ledger, SyncLedger
 from sync.engine import credentials, pairing
-from sync.engine.apply import EventApplier
 from sync.engine.client import RelayError, RelayRefused, RelayUnauthorized, RelayUnavailable
 from sync.engine.gateway import RelayGateway
 from sync.engine.link import NOT_PAIRED, NotPaired, RelayLink
 from sync.engine.pull import Puller, run_pull_loop
-from sync.engine.push import PushBlocked, Pusher, queue_counts
-from sync.engine.reconcile import Reconciler, ReconcileTimings
+from sync.engine.push import PushBlocked, Pusher
+from sync.engine.reconcile import Reconciler
 from sync.engine.shop_settings import remember_mpesa_number
 
 log = logging.getLogger(__name__)
@@ -111,9 +112,9 @@ class SyncEngine:
         self.timings = timings or EngineTimings()
         self.link = link or RelayLink(credentials.load(settings))
         self.gateway = RelayGateway(self.link)
-        self.applier = EventApplier(ledger, bus)
-        self.pusher = Pusher(ledger, self.link)
-        self.puller = Puller(ledger, self.link, self.applier)
+        self.sync_ledger = SyncLedger(ledger)
+        self.pusher = Pusher(self.sync_ledger, self.link)
+        self.puller = Puller(PaymentEvents(ledger, bus), self.link)
         self.reconciler = Reconciler(
             ledger, bus, self.gateway, reconcile_timings or ReconcileTimings()
         )
@@ -270,7 +271,7 @@ class SyncEngine:
         try:
             with contextlib.suppress(RelayRefused):  # an older relay without the endpoint
                 # cheap; the owner may have switched a mode (and with it the M-Pesa number)
-                remember_mpesa_number(self.ledger, self.gateway.refresh_test_modes())
+                remember_mpesa_number(self.sync_ledger, self.gateway.refresh_test_modes())
             applied = run_pull_loop(self.puller, self._stop, t.pull_wait_s, t.pull_budget_s)
         except (RelayError, NotPaired) as exc:
             if not self._stop.is_set():
@@ -309,7 +310,7 @@ class SyncEngine:
     # ---- status ----------------------------------------------------------------------------
 
     def status(self) -> SyncStatus:
-        counts = queue_counts(self.ledger)
+        counts = self.sync_ledger.queue_counts()
         state = self.link.state
         return SyncStatus(
             online=state.online,

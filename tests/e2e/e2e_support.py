@@ -13,10 +13,10 @@ from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import PaystackLinkStarted
+from pos_app.services.late_payments import ReconcileTimings, Timing
 from pos_app.services.orders import OrderService
 from pos_app.services.payments import PaymentService, PaymentView
 from pos_app.store.db import Ledger, open_ledger
-from sync.engine.reconcile import ReconcileTimings, Timing
 from sync.engine.scheduler import EngineTimings, SyncEngine
 
 FAST = EngineTimings(
@@ -64,7 +64,7 @@ def paystack_link_sale(
     wait_for(till.engine.gateway.is_online, what="the relay to be reachable")
     reference = reference or f"DUKA-{payment.id[:8]}"
     link = till.engine.gateway.start_paystack_link(payment.id, amount, reference, None)
-    till.payments.mark_awaiting_customer(payment.id, link.reference)
+    till.payments.outcomes.mark_awaiting_customer(payment.id, link.reference)
     return payment, link
 
 

@@ -42,7 +42,7 @@ def test_demo_mode_rings_up_an_stk_sale_and_survives_a_restart(tmp_path: Path) -
         started = sync.gateway.start_stk_push(
             pay.id, "254712345678", Money(50_00, "KES"), account_reference(order.id)
         )
-        payments.mark_awaiting_customer(pay.id, started.checkout_request_id)
+        payments.outcomes.mark_awaiting_customer(pay.id, started.checkout_request_id)
         wait_for(lambda: payments.get_payment(pay.id).status == "succeeded", 15, "the demo sale")
         wait_for(lambda: seen and seen[-1].online and seen[-1].unsynced == 0, 15, "a status")
         assert seen[-1].till_status() == {

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
+from pos_app.services.sync_ledger import SyncLedger
 from pos_app.store.schema import outbox
 from sync.demo import DemoStack
-from sync.engine.push import queue_counts
 
 SALES = 500
 
@@ -23,10 +23,12 @@ def test_sales_made_offline_reach_the_relay_exactly_once(till: Till, stack: Demo
         sale = till.payments.record_cash_sale(draft, Money(1_000_00, "KES"))
         sold.add(sale.order_id)
     wait_for(lambda: not till.engine.status().online, what="the till to notice it is offline")
-    assert queue_counts(till.ledger).unsynced >= SALES
+    assert SyncLedger(till.ledger).queue_counts().unsynced >= SALES
 
     stack.relay.start()
-    wait_for(lambda: queue_counts(till.ledger).unsynced == 0, 60, "the outbox to drain")
+    wait_for(
+        lambda: SyncLedger(till.ledger).queue_counts().unsynced == 0, 60, "the outbox to drain"
+    )
 
     creds = till.engine.link.credentials
     assert creds is not None
@@ -38,4 +40,4 @@ def test_sales_made_offline_reach_the_relay_exactly_once(till: Till, stack: Demo
     assert [r.till_seq for r in on_relay] == list(range(1, len(on_relay) + 1))
     relay_sales = [r.payload["order"]["order_id"] for r in on_relay if r.type == "sale.cash"]
     assert len(relay_sales) == SALES and set(relay_sales) == sold
-    assert queue_counts(till.ledger).parked == 0
+    assert SyncLedger(till.ledger).queue_counts().parked == 0

@@ -32,7 +32,7 @@ def _start_stk(till: Till, phone: str, minor: int = 250_00) -> str:
     started = till.engine.gateway.start_stk_push(
         payment.id, phone, Money(minor, "KES"), account_reference(order.id)
     )
-    till.payments.mark_awaiting_customer(payment.id, started.checkout_request_id)
+    till.payments.outcomes.mark_awaiting_customer(payment.id, started.checkout_request_id)
     return payment.id
 
 

@@ -12,8 +12,8 @@ from e2e_support import Till, make_till, paystack_link_sale, wait_for
 
 from pos_app.config import TillSettings
 from pos_app.core.money import Money
+from pos_app.services.late_payments import ReconcileTimings, Timing
 from sync.demo import DemoStack
-from sync.engine.reconcile import ReconcileTimings, Timing
 
 IMPATIENT = ReconcileTimings(
     stk=Timing(timedelta(seconds=1), timedelta(seconds=3)),

@@ -12,21 +12,17 @@ from sqlalchemy import func, select
 from pos_app.core.events import PaymentProcessed
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
-from pos_app.services import provider_events as pe
 from pos_app.services.bus import EventBus
 from pos_app.services.counter import account_reference
 from pos_app.services.orders import OrderService
+from pos_app.services.payment_events import EventBatch, PaymentEvents, ProviderOutcome
 from pos_app.services.payments import PaymentService
 from pos_app.services.provider_events import ProviderEventService
 from pos_app.store.db import Ledger
 from pos_app.store.schema import audit_log, inbox
-from sync.engine.apply import EventApplier, to_record
 from sync.engine.credentials import TerminalCredentials
-from sync.engine.gateway import RelayGateway
 from sync.engine.link import RelayLink
 from sync.engine.pull import Puller
-from sync.engine.reconcile import Reconciler
-from sync.protocol import CanonicalPaymentEvent
 
 RELAY = "https://relay.test"
 PULL_URL = f"{RELAY}/api/v1/terminal/events"
@@ -41,7 +37,7 @@ def _stk_payment(orders: OrderService, payments: PaymentService, minor: int = 20
     order_id = _order(orders, minor)
     payment = payments.create_payment(order_id, Money(minor, "KES"), None, None, "mpesa_stk")
     payments.process_payment(payment.id, {"phone_number": "0712345678"})
-    payments.mark_awaiting_customer(payment.id, "ws_CO_123")
+    payments.outcomes.mark_awaiting_customer(payment.id, "ws_CO_123")
     return payment.id
 
 
@@ -67,7 +63,7 @@ def _event(seq: int, **fields: Any) -> dict[str, Any]:
 
 def _puller(ledger: Ledger, bus: EventBus) -> Puller:
     link = RelayLink(TerminalCredentials(RELAY, "tok", "t-1", SHOP, "Duka"))
-    return Puller(ledger, link, EventApplier(ledger, bus))
+    return Puller(PaymentEvents(ledger, bus), link)
 
 
 def _audit_count(ledger: Ledger) -> int:
@@ -106,7 +102,6 @@ def test_a_failed_apply_rolls_back_effects_and_cursor_together(
 ) -> None:
     pid = _stk_payment(orders, payments)
     respx.get(PULL_URL).respond(200, json={"events": [_event(1, payment_id=pid)], "cursor": "1"})
-    applier = EventApplier(ledger, bus)
     link = RelayLink(TerminalCredentials(RELAY, "tok", "t-1", SHOP, "Duka"))
 
     class Crash(Exception):
@@ -115,7 +110,7 @@ def test_a_failed_apply_rolls_back_effects_and_cursor_together(
     def crash_on_commit(*_: object) -> None:
         raise Crash()
 
-    puller = Puller(ledger, link, applier)
+    puller = Puller(PaymentEvents(ledger, bus), link)
     sa_event.listen(ledger.engine, "commit", crash_on_commit)
     try:
         puller.pull_once()
@@ -151,30 +146,6 @@ def test_c2b_pays_the_open_sale_with_that_account_reference_and_amount(
     assert events.matching("sgk1234abc", Money(349_00, "KES"))[0].event_id == short["event_id"]
 
 
-def test_a_confirmation_kept_earlier_pays_the_sale_later(
-    ledger: Ledger, bus: EventBus, orders: OrderService, payments: PaymentService
-) -> None:
-    order_id = _order(orders, 80_00)
-    stk = payments.create_payment(order_id, Money(80_00, "KES"), None, None, "mpesa_stk")
-    event = to_record(
-        CanonicalPaymentEvent.model_validate(
-            _event(
-                5, channel="mpesa_c2b", reference=account_reference(order_id), amount_minor=80_00
-            )
-        )
-    )
-    with ledger.write() as conn:
-        pe.record(conn, ledger.cipher, event)
-    link = RelayLink(TerminalCredentials(RELAY, "tok", "t-1", SHOP, "Duka"))
-    reconciler = Reconciler(ledger, bus, RelayGateway(link))
-    assert reconciler.match_late_c2b() == 0  # the order still waits on its STK payment
-    payments.cancel_payment(stk.id, actor_id=None, reason="customer paid from the SIM menu")
-    assert reconciler.match_late_c2b() == 1
-    assert orders.get_order(order_id).status == "paid"
-    assert ProviderEventService(ledger).unmatched() == []
-    assert reconciler.match_late_c2b() == 0
-
-
 @respx.mock
 def test_long_poll_asks_the_relay_to_wait(ledger: Ledger, bus: EventBus) -> None:
     route = respx.get(PULL_URL).mock(
@@ -195,17 +166,17 @@ def test_an_event_that_cannot_be_applied_does_not_stop_the_stream(
     seen: list[str] = []
     bus.subscribe(lambda e: seen.append(e.payment_id), PaymentProcessed)
 
-    class Flaky(EventApplier):
-        def _apply(self, conn: Any, event: CanonicalPaymentEvent, held: Any) -> str:
-            if str(event.event_id) == broken["event_id"]:
-                held.publish(PaymentProcessed(payment_id="ghost", order_id="x",
-                                              amount=Money(1, "KES"), provider="mpesa",
-                                              status="succeeded"))  # fmt: skip
+    class Flaky(PaymentEvents):
+        def apply(self, batch: EventBatch, event: ProviderOutcome) -> str:
+            if event.event_id == broken["event_id"]:
+                batch.held.publish(PaymentProcessed(payment_id="ghost", order_id="x",
+                                                    amount=Money(1, "KES"), provider="mpesa",
+                                                    status="succeeded"))  # fmt: skip
                 raise RuntimeError("a bug")
-            return super()._apply(conn, event, held)
+            return super().apply(batch, event)
 
     link = RelayLink(TerminalCredentials(RELAY, "tok", "t-1", SHOP, "Duka"))
-    puller = Puller(ledger, link, Flaky(ledger, bus))
+    puller = Puller(Flaky(ledger, bus), link)
     assert puller.pull_once().applied == 2 and puller.cursor() == "2"
     assert payments.get_payment(pid).status == "succeeded"
     assert seen == [pid]  # nothing published for the event that failed

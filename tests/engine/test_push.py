@@ -10,13 +10,14 @@ import pytest
 import respx
 from sqlalchemy import select
 
+from pos_app.services.sync_ledger import SyncLedger
 from pos_app.store import outbox
 from pos_app.store.db import Ledger
 from pos_app.store.schema import outbox as outbox_table
 from sync.engine.client import RelayRefused, RelayUnavailable
 from sync.engine.credentials import TerminalCredentials
 from sync.engine.link import RelayLink
-from sync.engine.push import PARKED_TYPE, Pusher, parked_events, queue_counts
+from sync.engine.push import PARKED_TYPE, Pusher
 
 RELAY = "https://relay.test"
 PUSH_URL = f"{RELAY}/api/v1/terminal/events"
@@ -75,14 +76,14 @@ def test_drains_oldest_first_in_batches(ledger: Ledger) -> None:
     relay = ScriptedRelay()
     respx.post(PUSH_URL).mock(side_effect=relay)
     _sell(ledger, 25)
-    report = Pusher(ledger, _link(), batch_size=10).drain()
+    report = Pusher(SyncLedger(ledger), _link(), batch_size=10).drain()
     assert report.pushed == 25 and report.batches == 3
     seqs = sorted(e["till_seq"] for e in relay.stored.values())
     assert seqs == list(range(1, 26))
     assert [
         e["payload"]["n"] for e in sorted(relay.stored.values(), key=lambda e: e["till_seq"])
     ] == list(range(25))
-    assert queue_counts(ledger).unsynced == 0
+    assert SyncLedger(ledger).queue_counts().unsynced == 0
 
 
 @respx.mock
@@ -90,11 +91,11 @@ def test_network_failure_keeps_everything_queued_without_counting_it(ledger: Led
     respx.post(PUSH_URL).mock(side_effect=httpx.ConnectError("down"))
     _sell(ledger, 3)
     with pytest.raises(RelayUnavailable):
-        Pusher(ledger, _link()).drain()
+        Pusher(SyncLedger(ledger), _link()).drain()
     with ledger.read() as conn:
         rows = conn.execute(select(outbox_table)).all()
     assert [(r.pushed_at, r.parked, r.attempts) for r in rows] == [(None, False, 0)] * 3
-    assert queue_counts(ledger).unsynced == 3
+    assert SyncLedger(ledger).queue_counts().unsynced == 3
 
 
 @respx.mock
@@ -103,10 +104,10 @@ def test_server_trouble_is_retryable(ledger: Ledger, status: int) -> None:
     respx.post(PUSH_URL).respond(status, json={"detail": "busy"}, headers={"Retry-After": "3"})
     _sell(ledger, 1)
     with pytest.raises(RelayUnavailable) as info:
-        Pusher(ledger, _link()).drain()
+        Pusher(SyncLedger(ledger), _link()).drain()
     if status == 429:
         assert info.value.retry_after_s == 3
-    assert queue_counts(ledger).unsynced == 1
+    assert SyncLedger(ledger).queue_counts().unsynced == 1
 
 
 @respx.mock
@@ -116,16 +117,19 @@ def test_one_bad_event_is_parked_and_the_queue_keeps_moving(ledger: Ledger) -> N
     _sell(ledger, 5)
     _sell(ledger, 1, type_="bad")
     _sell(ledger, 6)
-    report = Pusher(ledger, _link(), batch_size=8).drain()
+    report = Pusher(SyncLedger(ledger), _link(), batch_size=8).drain()
     assert report.pushed == 11 and report.parked == 1
     by_seq = {e["till_seq"]: e for e in relay.stored.values()}
     assert sorted(by_seq) == list(range(1, 13))
     assert by_seq[6]["type"] == PARKED_TYPE
-    assert queue_counts(ledger).parked == 1 and queue_counts(ledger).unsynced == 0
+    assert (
+        SyncLedger(ledger).queue_counts().parked == 1
+        and SyncLedger(ledger).queue_counts().unsynced == 0
+    )
     with ledger.read() as conn:
         bad = conn.execute(select(outbox_table).where(outbox_table.c.type == "bad")).one()
     assert bad.parked and "422" in bad.last_error
-    [listed] = parked_events(ledger)
+    [listed] = SyncLedger(ledger).parked_events()
     assert listed.type == "bad" and "422" in listed.reason
 
 
@@ -134,10 +138,10 @@ def test_a_repaired_till_starts_its_new_terminal_at_one(ledger: Ledger) -> None:
     first, second = ScriptedRelay(), ScriptedRelay()
     route = respx.post(PUSH_URL).mock(side_effect=first)
     _sell(ledger, 4)
-    Pusher(ledger, _link("t-1")).drain()
+    Pusher(SyncLedger(ledger), _link("t-1")).drain()
     route.side_effect = second
     _sell(ledger, 2)
-    Pusher(ledger, _link("t-2")).drain()
+    Pusher(SyncLedger(ledger), _link("t-2")).drain()
     assert sorted(e["till_seq"] for e in second.stored.values()) == [1, 2]
 
 
@@ -155,11 +159,11 @@ def test_resending_after_a_lost_reply_is_a_harmless_duplicate(ledger: Ledger) ->
 
     respx.post(PUSH_URL).mock(side_effect=lose_first_reply)
     _sell(ledger, 3)
-    pusher = Pusher(ledger, _link())
+    pusher = Pusher(SyncLedger(ledger), _link())
     with pytest.raises(RelayUnavailable):
         pusher.drain()
     assert pusher.drain().pushed == 3
-    assert len(relay.stored) == 3 and queue_counts(ledger).unsynced == 0
+    assert len(relay.stored) == 3 and SyncLedger(ledger).queue_counts().unsynced == 0
     assert datetime.now(UTC) > min(
         datetime.fromisoformat(e["occurred_at"]) for e in relay.stored.values()
     )
@@ -177,13 +181,13 @@ def test_too_large_batches_shrink_and_stay_small(ledger: Ledger) -> None:
 
     route = respx.post(PUSH_URL).mock(side_effect=limited)
     _sell(ledger, 10)
-    pusher = Pusher(ledger, _link(), batch_size=8)
+    pusher = Pusher(SyncLedger(ledger), _link(), batch_size=8)
     assert pusher.drain().pushed == 10
     calls = route.call_count
     _sell(ledger, 4)
     assert pusher.drain().pushed == 4
     assert route.call_count == calls + 1  # no second 413: the smaller size was kept
-    assert queue_counts(ledger).parked == 0
+    assert SyncLedger(ledger).queue_counts().parked == 0
 
 
 @respx.mock
@@ -191,8 +195,11 @@ def test_a_relay_that_refuses_everyone_parks_nothing(ledger: Ledger) -> None:
     respx.post(PUSH_URL).respond(403, json={"detail": "not from this address"})
     _sell(ledger, 3)
     with pytest.raises(RelayRefused):
-        Pusher(ledger, _link()).drain()
-    assert queue_counts(ledger).unsynced == 3 and queue_counts(ledger).parked == 0
+        Pusher(SyncLedger(ledger), _link()).drain()
+    assert (
+        SyncLedger(ledger).queue_counts().unsynced == 3
+        and SyncLedger(ledger).queue_counts().parked == 0
+    )
 
 
 @respx.mock
@@ -200,7 +207,7 @@ def test_a_relay_restored_from_an_old_backup_gets_the_lost_events_again(ledger: 
     relay = ScriptedRelay()
     respx.post(PUSH_URL).mock(side_effect=relay)
     _sell(ledger, 5)
-    pusher = Pusher(ledger, _link())
+    pusher = Pusher(SyncLedger(ledger), _link())
     pusher.drain()
     # the relay comes back from a backup taken after event 3
     relay.stored = {k: e for k, e in relay.stored.items() if e["till_seq"] <= 3}

@@ -9,13 +9,14 @@ import respx
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.services.bus import EventBus
+from pos_app.services.late_payments import ReconcileTimings
 from pos_app.services.orders import OrderService
 from pos_app.services.payments import PaymentService
 from pos_app.store.db import Ledger
 from sync.engine.credentials import TerminalCredentials
 from sync.engine.gateway import RelayGateway
 from sync.engine.link import RelayLink
-from sync.engine.reconcile import Reconciler, ReconcileTimings
+from sync.engine.reconcile import Reconciler
 from sync.engine.scheduler import Backoff
 
 RELAY = "https://relay.test"
@@ -25,7 +26,7 @@ def _waiting(orders: OrderService, payments: PaymentService, method: str) -> str
     order = orders.create_order([OrderLine("Maziwa", Money(60_00, "KES"))])
     payment = payments.create_payment(order.id, Money(60_00, "KES"), None, None, method)
     payments.process_payment(payment.id, {"phone_number": "0712345678"})
-    payments.mark_awaiting_customer(payment.id, f"ref-{uuid.uuid4().hex[:8]}")
+    payments.outcomes.mark_awaiting_customer(payment.id, f"ref-{uuid.uuid4().hex[:8]}")
     return payment.id
 
 

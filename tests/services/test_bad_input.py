@@ -67,7 +67,7 @@ CASES: dict[str, tuple[type[DukaError], Callable[[Till, dict[str, str]], object]
     ),
     "provider outcome that is not an outcome": (
         InvalidInput,
-        lambda t, s: t.services.payments.apply_provider_event(
+        lambda t, s: t.services.payments.outcomes.apply_provider_event(
             "e1", payment_id=s["paid"], status="paid!", amount_minor=1, currency="KES"
         ),
     ),
@@ -137,7 +137,7 @@ CASES: dict[str, tuple[type[DukaError], Callable[[Till, dict[str, str]], object]
     ),
     "illegal transition: expire a paid payment": (
         IllegalTransition,
-        lambda t, s: t.services.payments.expire_payment(s["paid"]),
+        lambda t, s: t.services.payments.outcomes.expire_payment(s["paid"]),
     ),
     "refund more than was paid": (
         Overpayment,

@@ -59,8 +59,8 @@ def test_personal_data_is_never_on_disk_in_clear(tmp_path: Path) -> None:
             CustomerDetails(name=name, phone=typed, address=address),
         )
         s.payments.process_payment(payment.id, {"phone_number": typed})
-        s.payments.mark_awaiting_customer(payment.id, STK_REFERENCE)
-        s.payments.apply_provider_event(
+        s.payments.outcomes.mark_awaiting_customer(payment.id, STK_REFERENCE)
+        s.payments.outcomes.apply_provider_event(
             str(uuid.uuid4()),
             payment_id=payment.id,
             status="succeeded",

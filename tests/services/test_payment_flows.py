@@ -19,7 +19,7 @@ def stk_payment(till: Till, amount: int = 25000) -> str:
     assert p.status == "pending"
     p = pay.process_payment(p.id, {"phone_number": "0712345678"})
     assert p.status == "initiating"
-    p = pay.mark_awaiting_customer(p.id, "ws_CO_191220191020363925")
+    p = pay.outcomes.mark_awaiting_customer(p.id, "ws_CO_191220191020363925")
     assert p.status == "awaiting_customer"
     return p.id
 
@@ -27,7 +27,7 @@ def stk_payment(till: Till, amount: int = 25000) -> str:
 def test_stk_push_paid_once_even_when_the_event_comes_twice(till: Till) -> None:
     pay = till.services.payments
     pid = stk_payment(till)
-    outcome = pay.apply_provider_event(
+    outcome = pay.outcomes.apply_provider_event(
         "evt-1",
         payment_id=pid,
         status="succeeded",
@@ -38,7 +38,7 @@ def test_stk_push_paid_once_even_when_the_event_comes_twice(till: Till) -> None:
     )
     assert outcome is ApplyOutcome.APPLIED
     before = till.counts()
-    again = pay.apply_provider_event(
+    again = pay.outcomes.apply_provider_event(
         "evt-1", payment_id=pid, status="succeeded", amount_minor=25000, currency="KES"
     )
     assert again is ApplyOutcome.DUPLICATE
@@ -54,7 +54,7 @@ def test_stk_push_paid_once_even_when_the_event_comes_twice(till: Till) -> None:
 
 def test_event_matched_by_provider_reference(till: Till) -> None:
     pid = stk_payment(till)
-    outcome = till.services.payments.apply_provider_event(
+    outcome = till.services.payments.outcomes.apply_provider_event(
         "evt-2",
         provider_reference="ws_CO_191220191020363925",
         status="failed",
@@ -72,7 +72,7 @@ def test_paid_amount_or_currency_mismatch_is_flagged_never_accepted(
     flagged: list[DomainEvent] = []
     till.services.bus.subscribe(flagged.append, PaymentFlagged)
     pid = stk_payment(till)
-    outcome = till.services.payments.apply_provider_event(
+    outcome = till.services.payments.outcomes.apply_provider_event(
         "evt-3", payment_id=pid, status="succeeded", amount_minor=amount, currency=code
     )
     assert outcome is ApplyOutcome.FLAGGED
@@ -85,8 +85,8 @@ def test_paid_amount_or_currency_mismatch_is_flagged_never_accepted(
     assert len(flagged) == 1
     # a supervisor checks with the provider and settles it
     with pytest.raises(NotASupervisor):
-        till.services.payments.resolve_unknown(pid, till.cashier.id, True)
-    done = till.services.payments.resolve_unknown(
+        till.services.payments.outcomes.resolve_unknown(pid, till.cashier.id, True)
+    done = till.services.payments.outcomes.resolve_unknown(
         pid, till.supervisor.id, True, receipt_number="QKX9999ZZZ"
     )
     assert done.status == "succeeded" and not done.needs_supervisor
@@ -95,7 +95,7 @@ def test_paid_amount_or_currency_mismatch_is_flagged_never_accepted(
 def test_late_success_after_cancel_is_flagged(till: Till) -> None:
     pid = stk_payment(till)
     till.services.payments.cancel_payment(pid, actor_id=till.cashier.id, reason="walked away")
-    outcome = till.services.payments.apply_provider_event(
+    outcome = till.services.payments.outcomes.apply_provider_event(
         "evt-4", payment_id=pid, status="succeeded", amount_minor=25000, currency="KES"
     )
     assert outcome is ApplyOutcome.FLAGGED
@@ -107,8 +107,8 @@ def test_late_success_after_cancel_is_flagged(till: Till) -> None:
 def test_unmatched_event_is_recorded_once(till: Till) -> None:
     pay = till.services.payments
     kwargs = dict(provider_reference="NOPE1234", status="succeeded", amount_minor=1, currency="KES")
-    assert pay.apply_provider_event("evt-5", **kwargs) is ApplyOutcome.UNMATCHED  # type: ignore[arg-type]
-    assert pay.apply_provider_event("evt-5", **kwargs) is ApplyOutcome.DUPLICATE  # type: ignore[arg-type]
+    assert pay.outcomes.apply_provider_event("evt-5", **kwargs) is ApplyOutcome.UNMATCHED  # type: ignore[arg-type]
+    assert pay.outcomes.apply_provider_event("evt-5", **kwargs) is ApplyOutcome.DUPLICATE  # type: ignore[arg-type]
 
 
 def test_manual_proof_submitted_and_verified(till: Till) -> None:
@@ -239,7 +239,7 @@ def test_provider_confirms_a_typed_receipt_code(till: Till) -> None:
     order_id = till.order(4000)
     p = pay.create_payment(order_id, kes(4000), None, None, "mpesa_paybill")
     pay.submit_manual_payment_proof(order_id, "mpesa_receipt", "SGK1234567", payment_id=p.id)
-    outcome = pay.apply_provider_event(
+    outcome = pay.outcomes.apply_provider_event(
         "evt-c2b",
         payment_id=p.id,
         status="succeeded",

@@ -80,9 +80,9 @@ def run(till: Till, order_id: str, ids: list[str], op: tuple[Any, ...]) -> None:
     if name == "process":
         pay.process_payment(pid, {"phone_number": "0712345678"})
     elif name == "prompted":
-        pay.mark_awaiting_customer(pid, f"ws_CO_{uuid.uuid4().hex[:12]}")
+        pay.outcomes.mark_awaiting_customer(pid, f"ws_CO_{uuid.uuid4().hex[:12]}")
     elif name == "outcome":
-        pay.apply_provider_event(
+        pay.outcomes.apply_provider_event(
             str(uuid.uuid4()), payment_id=pid, status=op[2], amount_minor=op[3], currency="KES"
         )
     elif name == "proof":
@@ -98,7 +98,7 @@ def run(till: Till, order_id: str, ids: list[str], op: tuple[Any, ...]) -> None:
     elif name == "refund":
         pay.refund(pid, kes(op[2]), "test", supervisor_id=till.supervisor.id)
     elif name == "expire":
-        pay.expire_payment(pid)
+        pay.outcomes.expire_payment(pid)
 
 
 @settings(

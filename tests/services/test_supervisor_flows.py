@@ -37,14 +37,12 @@ from pos_app.services.gateway import (
     StkStarted,
 )
 from pos_app.services.provider_events import mark_matched, provider_events
-from pos_app.services.refund_requests import (
-    RefundAlreadyRequested,
-    RefundPending,
-    RefundTooLarge,
-)
-from pos_app.services.supervisor_desk import DEMO_PINS, DemoIds, SupervisorDesk, seed_demo
+from pos_app.services.refund_requests import RefundPending
+from pos_app.services.refundable import RefundAlreadyRequested, RefundTooLarge
+from pos_app.services.supervisor_desk import SupervisorDesk
 from pos_app.store.db import open_ledger
 from pos_app.store.schema import audit_log, outbox, payments, proofs, refunds, shifts
+from sync.demo_day import DEMO_PINS, DemoIds, seed_demo
 
 SUP_PIN = DEMO_PINS["Amina Wanjiru"]
 CASHIER_PIN = DEMO_PINS["Otieno Kamau"]
@@ -281,8 +279,8 @@ def _paid_online(desk: SupervisorDesk, ids: DemoIds, method: PaymentMethod, ref:
     )
     view = desk.payments.create_payment(order.id, Money(500_000, "KES"), None, None, method)
     desk.payments.process_payment(view.id, {"phone_number": "0712345678", "email": "a@b.co"})
-    desk.payments.mark_awaiting_customer(view.id, ref)
-    desk.payments.apply_provider_event(
+    desk.payments.outcomes.mark_awaiting_customer(view.id, ref)
+    desk.payments.outcomes.apply_provider_event(
         f"ev-{ref}",
         status="succeeded",
         amount_minor=500_000,

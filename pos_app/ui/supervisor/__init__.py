@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication
 from pos_app.services.bus import EventBus
 from pos_app.services.shop import ShopSettings
 from pos_app.services.supervisor_desk import SupervisorDesk
+from pos_app.services.sync_ledger import SyncLedger
 from pos_app.ui.context import AppContext
 from pos_app.ui.main_window import Page
 from pos_app.ui.supervisor.approvals_page import ApprovalsPage
@@ -32,9 +33,7 @@ def _pair(settings: Any, relay_url: str, code: str) -> Any:
 
 
 def _parked(ctx: AppContext) -> list[Any]:
-    from sync.engine.push import parked_events  # the sync side, only when asked
-
-    return list(parked_events(ctx.ledger))
+    return list(SyncLedger(ctx.ledger).parked_events())
 
 
 def desk_for(ctx: AppContext) -> SupervisorDesk:

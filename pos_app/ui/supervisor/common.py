@@ -36,8 +36,13 @@ from pos_app.core.money import Money
 from pos_app.services.admin import LastSupervisor, RelayNotPaired
 from pos_app.services.approvals import NotesRequired
 from pos_app.services.gateway import GatewayUnavailable
-from pos_app.services.refund_requests import RefundAlreadyRequested, RefundPending
-from pos_app.services.refunds import AlreadyRefunded, RefundTooLarge, ReversalCodeMissing
+from pos_app.services.refunds import (
+    AlreadyRefunded,
+    RefundAlreadyRequested,
+    RefundPending,
+    RefundTooLarge,
+    ReversalCodeMissing,
+)
 from pos_app.ui.tasks import TaskRunner
 from pos_app.ui.widgets.staff_fields import fill_deciders
 

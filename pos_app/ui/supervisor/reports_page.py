@@ -50,7 +50,7 @@ class ReportsPage(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         """`unmatched`: money the relay reported that matches no sale (ProviderEventView);
-        `parked`: events the relay refused to take (sync.engine.push.ParkedEvent)."""
+        `parked`: events the relay refused to take (pos_app.services.sync_ledger.ParkedEvent)."""
         super().__init__(parent)
         self.setObjectName("supervisor-reports")
         self._service = service

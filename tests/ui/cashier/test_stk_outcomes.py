@@ -48,7 +48,7 @@ def _prompt_sent(qtbot: Any, ctx: Any, shop: Shop) -> Any:
 
 
 def _declined(shop: Shop, payment_id: str, status: str, code: str) -> None:
-    shop.services.payments.apply_provider_event(
+    shop.services.payments.outcomes.apply_provider_event(
         f"evt-{payment_id}-{code}",
         status=status,
         amount_minor=DUE.minor,
@@ -112,7 +112,7 @@ def test_unreachable_phone_offers_the_paybill_and_swahili_speaks(
 
 def test_a_declined_prompt_without_a_code_claims_no_cause(qtbot: Any, ctx: Any, shop: Shop) -> None:
     dialog = _prompt_sent(qtbot, ctx, shop)
-    shop.services.payments.apply_provider_event(
+    shop.services.payments.outcomes.apply_provider_event(
         "evt-nocode",
         status="failed",
         amount_minor=DUE.minor,

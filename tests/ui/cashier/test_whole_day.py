@@ -51,7 +51,7 @@ def provider_says(
     result_code: str | None = None,
 ) -> None:
     view = shop.services.payments.get_payment(payment_id)
-    shop.services.payments.apply_provider_event(
+    shop.services.payments.outcomes.apply_provider_event(
         f"evt-{payment_id}-{status}",
         status=status,
         amount_minor=view.amount.minor,

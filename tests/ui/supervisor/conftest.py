@@ -11,9 +11,10 @@ from PySide6.QtGui import QColor, QImage
 
 from pos_app.config import TillSettings
 from pos_app.services.bus import EventBus
-from pos_app.services.supervisor_desk import DemoIds, SupervisorDesk, seed_demo
+from pos_app.services.supervisor_desk import SupervisorDesk
 from pos_app.store.db import open_ledger
 from pos_app.ui.tasks import TaskRunner
+from sync.demo_day import DemoIds, seed_demo
 
 
 def png_bytes() -> bytes:

@@ -13,11 +13,12 @@ from pos_app.services.admin import RelayNotPaired
 from pos_app.services.gateway import GatewayRejected, GatewayUnavailable
 from pos_app.services.refund_requests import RefundPending
 from pos_app.services.refunds import RefundTooLarge
-from pos_app.services.supervisor_desk import DEMO_PINS, DemoIds, SupervisorDesk
+from pos_app.services.supervisor_desk import SupervisorDesk
 from pos_app.ui.application import Translations
 from pos_app.ui.supervisor.approvals_page import ApprovalsPage
 from pos_app.ui.supervisor.common import error_text
 from pos_app.ui.supervisor.refunds_page import RefundsPage
+from sync.demo_day import DEMO_PINS, DemoIds
 
 SUP_PIN = DEMO_PINS["Amina Wanjiru"]
 WAIT = 5000
@@ -84,8 +85,8 @@ def paid_by_paystack(desk: SupervisorDesk, ids: DemoIds) -> str:
         order.id, Money(500_000, "KES"), None, None, PaymentMethod.PAYSTACK_LINK
     )
     desk.payments.process_payment(view.id, {"email": "a@b.co"})
-    desk.payments.mark_awaiting_customer(view.id, "PSK-UI-1")
-    desk.payments.apply_provider_event(
+    desk.payments.outcomes.mark_awaiting_customer(view.id, "PSK-UI-1")
+    desk.payments.outcomes.apply_provider_event(
         "ev-PSK-UI-1",
         status="succeeded",
         amount_minor=500_000,

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import func, select
 
-from pos_app.services.supervisor_desk import DEMO_PINS
 from pos_app.store.schema import audit_log, proofs, refunds, users
 from pos_app.ui.supervisor.approvals_page import ApprovalsPage
 from pos_app.ui.supervisor.audit_page import AuditPage
@@ -21,6 +20,7 @@ from pos_app.ui.supervisor.refunds_page import RefundsPage
 from pos_app.ui.supervisor.reports_page import ReportsPage
 from pos_app.ui.supervisor.settings_page import SettingsPage
 from pos_app.ui.supervisor.users_page import UsersPage
+from sync.demo_day import DEMO_PINS
 
 SUP_PIN = DEMO_PINS["Amina Wanjiru"]
 CASHIER_PIN = DEMO_PINS["Otieno Kamau"]

@@ -9,12 +9,12 @@ from pos_app.core.events import RefundRecorded
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.core.payments import ProofType
-from pos_app.services.supervisor_desk import DEMO_PINS
 from pos_app.ui.application import Translations
 from pos_app.ui.bus_bridge import BusBridge
 from pos_app.ui.context import AppContext
 from pos_app.ui.status import TillStatus
 from pos_app.ui.supervisor import desk_for, supervisor_pages
+from sync.demo_day import DEMO_PINS
 
 
 def test_pages_for_supervisors_only_and_events_reach_the_gui(qtbot, qapp, desk, ids, tasks):

@@ -1,4 +1,5 @@
-"""Payment rows: the views services hand out, and the moves every payment operation shares."""
+"""Payment rows: the views services hand out, and the writes every payment operation shares
+(a new row, a move through the state machine); the services compose them, none inherits."""
 
 from __future__ import annotations
 
@@ -21,10 +22,8 @@ from pos_app.core.payments import (
 )
 from pos_app.core.risk import RiskReason
 from pos_app.services import orders
-from pos_app.services.bus import EventBus
 from pos_app.services.unit import Change
 from pos_app.store.crypto import FieldCipher
-from pos_app.store.db import Ledger
 from pos_app.store.schema import payments
 
 S = PaymentStatus
@@ -156,86 +155,73 @@ def audit_summary(row: Any, status: str | None = None) -> dict[str, Any]:
     }
 
 
-class PaymentBase:
-    """What every payment operation shares: the ledger, the cipher, inserting a payment
-    row and moving it through the state machine."""
+def insert_payment(
+    change: Change,
+    *,
+    order_id: str,
+    amount: Money,
+    method: PaymentMethod,
+    status: PaymentStatus,
+    customer_id: str | None,
+    created_by: str | None,
+    test_mode: bool = False,
+    tendered: Money | None = None,
+    change_given: Money | None = None,
+) -> str:
+    """A new payment row inside `change`; its id."""
+    payment_id = str(uuid.uuid4())
+    now = datetime.now(UTC)
+    change.conn.execute(
+        _INSERT_PAYMENT,
+        {
+            "id": payment_id,
+            "order_id": order_id,
+            "customer_id": customer_id,
+            "method": method.value,
+            "provider": PROVIDER_OF_METHOD[method].value,
+            "amount_minor": amount.minor,
+            "currency": amount.currency,
+            "status": status.value,
+            "tendered_minor": None if tendered is None else tendered.minor,
+            "change_minor": None if change_given is None else change_given.minor,
+            "refunded_minor": 0,
+            "risk_score": 0,
+            "risk_reasons": [],
+            "needs_supervisor": False,
+            "test_mode": test_mode,
+            "created_by": created_by,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    return payment_id
 
-    def __init__(self, ledger: Ledger, bus: EventBus) -> None:
-        self._ledger = ledger
-        self._bus = bus
 
-    @property
-    def _cipher(self) -> FieldCipher:
-        return self._ledger.cipher
-
-    # --- internal writes ------------------------------------------------------------------
-    def _insert_payment(
-        self,
-        change: Change,
-        *,
-        order_id: str,
-        amount: Money,
-        method: PaymentMethod,
-        status: PaymentStatus,
-        customer_id: str | None,
-        created_by: str | None,
-        test_mode: bool = False,
-        tendered: Money | None = None,
-        change_given: Money | None = None,
-    ) -> str:
-        payment_id = str(uuid.uuid4())
-        now = datetime.now(UTC)
-        change.conn.execute(
-            _INSERT_PAYMENT,
-            {
-                "id": payment_id,
-                "order_id": order_id,
-                "customer_id": customer_id,
-                "method": method.value,
-                "provider": PROVIDER_OF_METHOD[method].value,
-                "amount_minor": amount.minor,
-                "currency": amount.currency,
-                "status": status.value,
-                "tendered_minor": None if tendered is None else tendered.minor,
-                "change_minor": None if change_given is None else change_given.minor,
-                "refunded_minor": 0,
-                "risk_score": 0,
-                "risk_reasons": [],
-                "needs_supervisor": False,
-                "test_mode": test_mode,
-                "created_by": created_by,
-                "created_at": now,
-                "updated_at": now,
-            },
+def move(change: Change, row: Any, target: PaymentStatus, **values: Any) -> PaymentStatus:
+    """Move a payment through the state machine (refusing a move it forbids), refresh its
+    order's status and publish the move once `change` commits."""
+    new = transition(row.status, target)
+    change.conn.execute(
+        update(payments)
+        .where(payments.c.id == row.id)
+        .values(status=new.value, updated_at=datetime.now(UTC), **values)
+    )
+    orders.refresh_status(change.conn, row.order_id)
+    change.publish(
+        PaymentProcessed(
+            payment_id=row.id,
+            order_id=row.order_id,
+            amount=Money(row.amount_minor, row.currency),
+            provider=row.provider,
+            status=new.value,
         )
-        return payment_id
+    )
+    return new
 
-    def _move(
-        self, change: Change, row: Any, target: PaymentStatus, **values: Any
-    ) -> PaymentStatus:
-        new = transition(row.status, target)
-        change.conn.execute(
-            update(payments)
-            .where(payments.c.id == row.id)
-            .values(status=new.value, updated_at=datetime.now(UTC), **values)
-        )
-        orders.refresh_status(change.conn, row.order_id)
-        change.publish(
-            PaymentProcessed(
-                payment_id=row.id,
-                order_id=row.order_id,
-                amount=Money(row.amount_minor, row.currency),
-                provider=row.provider,
-                status=new.value,
-            )
-        )
-        return new
 
-    def _check_amount_against_order(self, conn: Connection, order_id: str, amount: Money) -> None:
-        total, _, owed = orders.amounts(conn, order_id)
-        if amount.currency != total.currency:
-            raise CurrencyMismatch(total.currency, amount.currency)
-        if amount > owed:
-            raise Overpayment(
-                f"{amount.format()} is more than the order still owes ({owed.format()})."
-            )
+def check_amount_against_order(conn: Connection, order_id: str, amount: Money) -> None:
+    total, _, owed = orders.amounts(conn, order_id)
+    if amount.currency != total.currency:
+        raise CurrencyMismatch(total.currency, amount.currency)
+    if amount > owed:
+        raise Overpayment(f"{amount.format()} is more than the order still owes ({owed.format()}).")

@@ -1,13 +1,23 @@
+"""Unmatched provider outcomes kept for a supervisor (pos_app.services.provider_events)."""
+
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
 
+import pytest
+from ledger_helpers import Till
 from sqlalchemy import select
 
 from pos_app.core.money import Money
 from pos_app.services import provider_events as pe
 from pos_app.store.db import Ledger
+from pos_app.store.schema import provider_events
+
+
+@pytest.fixture
+def ledger(till: Till) -> Ledger:
+    return till.ledger
 
 
 def _record(
@@ -50,7 +60,7 @@ def test_personal_data_is_not_stored_in_plaintext(ledger: Ledger) -> None:
     with ledger.write() as conn:
         pe.record(conn, ledger.cipher, event)
     with ledger.read() as conn:
-        row = conn.execute(select(pe.provider_events)).one()
+        row = conn.execute(select(provider_events)).one()
     blob = b"".join(bytes(v) for v in row if isinstance(v, bytes | memoryview))
     assert b"QWERTY1234" not in blob and b"0712345678" not in blob
 
