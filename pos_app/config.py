@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,13 @@ class TillSettings(BaseSettings):
     till_id: str = "till-1"
     # "memory" selects the in-memory keyring (tests, CI); empty means the OS keyring
     keyring: str = ""
+    # the receipt printer (ESC/POS): "usb" address "04b8:0202" (vendor:product), "serial"
+    # "/dev/ttyUSB0" or "COM3" (optionally "@19200" baud), "network" "192.168.1.50" (port
+    # 9100 unless given), "cups" the queue name; "none" prints through the system dialog only
+    printer: Literal["none", "usb", "serial", "network", "cups"] = "none"
+    printer_address: str = ""
+    printer_columns: Literal[32, 42, 48] = 42  # 58 mm: 32; 80 mm: 42 or 48 (512/576 dots)
+    drawer_pin: Literal[2, 5] = 2
 
     @model_validator(mode="after")
     def _derive_db_path(self) -> TillSettings:

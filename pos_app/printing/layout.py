@@ -65,7 +65,7 @@ Block = PrintLine | QrCode
 class ReceiptLayout:
     columns: int
     blocks: tuple[Block, ...]
-    cash: bool  # a cash tender: the drawer opens when this receipt prints
+    opens_drawer: bool  # a first print of a sale with a cash tender (never a reprint)
     test_mode: bool
 
     @property
@@ -205,6 +205,6 @@ def lay_out(data: ReceiptData, labels: ReceiptLabels, columns: int) -> ReceiptLa
     return ReceiptLayout(
         columns=columns,
         blocks=tuple(out.blocks),
-        cash=any(p.method == "cash" for p in data.payments),
+        opens_drawer=not data.reprint and any(p.method == "cash" for p in data.payments),
         test_mode=data.test_mode,
     )
