@@ -24,24 +24,23 @@ KICK_PIN2 = b"\x1bp\x00"  # ESC p 0: pulse on connector pin 2
 QR_PRINT = b"\x1d(k\x03\x001Q0"  # GS ( k: print the stored QR symbol
 PAYLOAD = "https://checkout.paystack.com/7hq2xk4p"
 
+CARD = sample_receipt(method="paystack_link", test_mode=True, qr_payload=PAYLOAD)
 CASES = {
-    "cash-58mm-32col": (32, {}),
-    "cash-80mm-42col": (42, {}),
-    "cash-80mm-48col": (48, {}),
-    "paystack-test-58mm-32col": (32, {"method": "paystack_link", "test_mode": True,
-                                      "qr_payload": PAYLOAD}),
-    "paystack-test-80mm-42col": (42, {"method": "paystack_link", "test_mode": True,
-                                      "qr_payload": PAYLOAD}),
+    "cash-58mm-32col": (32, sample_receipt()),
+    "cash-80mm-42col": (42, sample_receipt()),
+    "cash-80mm-48col": (48, sample_receipt()),
+    "paystack-test-58mm-32col": (32, CARD),
+    "paystack-test-80mm-42col": (42, CARD),
 }
 
 
 def job(name: str) -> bytes:
-    columns, options = CASES[name]
-    return receipt_bytes(lay_out(sample_receipt(**options), receipt_labels(), columns))
+    columns, receipt = CASES[name]
+    return receipt_bytes(lay_out(receipt, receipt_labels(), columns))
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_bytes_match_the_golden_file(name: str):
+def test_bytes_match_the_golden_file(name: str) -> None:
     golden = GOLDEN / f"{name}.bin"
     data = job(name)
     if os.environ.get("DUKA_REGEN_GOLDEN") == "1":
@@ -50,7 +49,7 @@ def test_bytes_match_the_golden_file(name: str):
 
 
 @pytest.mark.parametrize("name", ["cash-58mm-32col", "cash-80mm-42col"])
-def test_cash_receipt_is_cut_then_opens_the_drawer(name: str):
+def test_cash_receipt_is_cut_then_opens_the_drawer(name: str) -> None:
     data = job(name)
     assert data.startswith(INIT)
     assert data.endswith(CUT + KICK_PIN2 + b"22")  # ESC p m t1 t2: 100 ms on, 100 ms off
@@ -59,7 +58,7 @@ def test_cash_receipt_is_cut_then_opens_the_drawer(name: str):
 
 
 @pytest.mark.parametrize("name", ["paystack-test-58mm-32col", "paystack-test-80mm-42col"])
-def test_card_receipt_has_its_qr_and_test_mark_and_no_drawer_kick(name: str):
+def test_card_receipt_has_its_qr_and_test_mark_and_no_drawer_kick(name: str) -> None:
     data = job(name)
     assert KICK_PIN2 not in data and data.endswith(CUT)
     assert PAYLOAD.encode() in data and QR_PRINT in data
@@ -67,13 +66,13 @@ def test_card_receipt_has_its_qr_and_test_mark_and_no_drawer_kick(name: str):
     assert b"*** TEST MODE ***" in data
 
 
-def test_a_reprint_never_opens_the_drawer():
+def test_a_reprint_never_opens_the_drawer() -> None:
     from dataclasses import replace
 
     layout = lay_out(replace(sample_receipt(), reprint=True), receipt_labels(), 32)
     assert KICK_PIN2 not in receipt_bytes(layout)
 
 
-def test_no_sale_kick_alone_and_pin_5():
+def test_no_sale_kick_alone_and_pin_5() -> None:
     assert drawer_kick_bytes(2) == KICK_PIN2 + b"22"
     assert drawer_kick_bytes(5) == b"\x1bp\x0122"

@@ -34,7 +34,7 @@ widths = st.sampled_from(COLUMNS)
 
 
 @given(st.lists(words, max_size=20), widths)
-def test_wrap_keeps_every_word_whole_and_in_order(text: list[str], width: int):
+def test_wrap_keeps_every_word_whole_and_in_order(text: list[str], width: int) -> None:
     lines = wrap(" ".join(text), width)
     assert all(len(line) <= width for line in lines)
     assert " ".join(lines).split() == [fit(word, width) for word in text]
@@ -42,7 +42,7 @@ def test_wrap_keeps_every_word_whole_and_in_order(text: list[str], width: int):
 
 @given(st.lists(words, max_size=8), st.from_regex(r"[0-9]{1,3}(,[0-9]{3}){0,4}\.[0-9]{2}",
                                                  fullmatch=True), widths)
-def test_an_amount_stays_whole_at_the_right_edge(label: list[str], amount: str, width: int):
+def test_an_amount_stays_whole_at_the_right_edge(label: list[str], amount: str, width: int) -> None:
     lines = row("  " + " ".join(label), amount, width)
     assert all(len(line) <= width for line in lines)
     before = lines[-1][: -len(amount)]
@@ -52,7 +52,7 @@ def test_an_amount_stays_whole_at_the_right_edge(label: list[str], amount: str, 
 
 
 @pytest.mark.parametrize("columns", COLUMNS)
-def test_a_sale_lays_out_without_a_broken_word_or_number(columns: int):
+def test_a_sale_lays_out_without_a_broken_word_or_number(columns: int) -> None:
     layout = lay_out(sample_receipt(), LABELS, columns)
     lines = layout.lines
     assert all(len(line) <= columns for line in lines)
@@ -73,7 +73,7 @@ def test_a_sale_lays_out_without_a_broken_word_or_number(columns: int):
     assert not any(isinstance(block, QrCode) for block in layout.blocks)
 
 
-def test_test_payments_are_marked_and_the_qr_payload_is_printed():
+def test_test_payments_are_marked_and_the_qr_payload_is_printed() -> None:
     data = sample_receipt(method="paystack_link", test_mode=True,
                           qr_payload="https://checkout.paystack.com/abc")
     layout = lay_out(data, LABELS, 32)
@@ -84,11 +84,11 @@ def test_test_payments_are_marked_and_the_qr_payload_is_printed():
     assert layout.test_mode and not layout.opens_drawer
 
 
-def test_the_receipt_number_reads_aloud_in_two_groups():
+def test_the_receipt_number_reads_aloud_in_two_groups() -> None:
     assert readable_number("1a2b3c4d-0000-4000-8000-000000000000") == "1A2B-3C4D"
     assert any(line.endswith("1A2B-3C4D") for line in lay_out(sample_receipt(), LABELS, 42).lines)
 
 
-def test_only_roll_widths_are_accepted():
+def test_only_roll_widths_are_accepted() -> None:
     with pytest.raises(ValueError):
         lay_out(sample_receipt(), LABELS, 40)

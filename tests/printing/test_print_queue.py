@@ -10,9 +10,11 @@ import socket
 import socketserver
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+from escpos.printer import Usb
 from pydantic import ValidationError
 
 from pos_app.config import TillSettings
@@ -44,7 +46,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_for(condition, timeout: float = 5.0) -> None:
+def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"
@@ -62,7 +64,7 @@ def statuses() -> list[QueueStatus]:
 
 
 @pytest.fixture
-def queue(port: int, statuses: list[QueueStatus], tmp_path) -> Iterator[PrintQueue]:
+def queue(port: int, statuses: list[QueueStatus], tmp_path: Path) -> Iterator[PrintQueue]:
     settings = TillSettings(data_dir=tmp_path, printer="network",
                             printer_address=f"127.0.0.1:{port}")
     q = PrintQueue(lambda: open_printer(settings), on_status=statuses.append,
@@ -73,7 +75,7 @@ def queue(port: int, statuses: list[QueueStatus], tmp_path) -> Iterator[PrintQue
 
 def test_a_missing_printer_leaves_the_job_waiting_until_it_comes_back(
     queue: PrintQueue, port: int, statuses: list[QueueStatus]
-):
+) -> None:
     started = time.monotonic()
     queue.submit(b"receipt one")
     assert time.monotonic() - started < 0.05  # the sale never waits for the printer
@@ -93,7 +95,7 @@ def test_a_missing_printer_leaves_the_job_waiting_until_it_comes_back(
         printer.server_close()
 
 
-def test_jobs_print_once_each_and_in_order(queue: PrintQueue, port: int):
+def test_jobs_print_once_each_and_in_order(queue: PrintQueue, port: int) -> None:
     printer = FakePrinter(port)
     try:
         for n in range(5):
@@ -106,7 +108,7 @@ def test_jobs_print_once_each_and_in_order(queue: PrintQueue, port: int):
         printer.server_close()
 
 
-def test_an_unset_printer_waits_and_says_why(tmp_path):
+def test_an_unset_printer_waits_and_says_why(tmp_path: Path) -> None:
     statuses: list[QueueStatus] = []
     queue = PrintQueue(lambda: open_printer(TillSettings(data_dir=tmp_path)),
                        on_status=statuses.append, backoff=(60.0,))
@@ -120,14 +122,17 @@ def test_an_unset_printer_waits_and_says_why(tmp_path):
         queue.submit(b"after close")
 
 
-def test_printer_settings_come_from_the_environment(monkeypatch, tmp_path):
+def test_printer_settings_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("DUKA_PRINTER", "usb")
     monkeypatch.setenv("DUKA_PRINTER_ADDRESS", "04b8:0202")
     monkeypatch.setenv("DUKA_PRINTER_COLUMNS", "32")
     settings = TillSettings(data_dir=tmp_path)
     assert settings.printer_columns == 32
     printer = open_printer(settings)
-    assert printer.usb_args == {"idVendor": 0x04B8, "idProduct": 0x0202}  # type: ignore[attr-defined]
+    assert isinstance(printer, Usb)
+    assert printer.usb_args == {"idVendor": 0x04B8, "idProduct": 0x0202}
     monkeypatch.setenv("DUKA_PRINTER_ADDRESS", "epson")
     with pytest.raises(PrinterNotConfigured):
         open_printer(TillSettings(data_dir=tmp_path))

@@ -37,8 +37,8 @@ def sale(tmp_path: Path) -> Iterator[ReceiptData]:
 
 @pytest.mark.parametrize(("width_mm", "columns"), [(58, 32), (80, 42)])
 def test_one_page_at_roll_width_with_nothing_split(
-    qapp, sale: ReceiptData, tmp_path: Path, width_mm: int, columns: int
-):
+    qapp: object, sale: ReceiptData, tmp_path: Path, width_mm: int, columns: int
+) -> None:
     from pos_app.ui.receipts.render import receipt_layout, save_pdf
 
     pdf = PdfReader(save_pdf(sale, tmp_path / f"r{width_mm}.pdf", width_mm))

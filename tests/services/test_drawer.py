@@ -9,7 +9,7 @@ from pos_app.core.errors import NotFound, ShiftError
 from pos_app.services.drawer import record_no_sale
 
 
-def test_no_sale_is_one_audited_change_in_the_open_shift(till: Till):
+def test_no_sale_is_one_audited_change_in_the_open_shift(till: Till) -> None:
     s = till.services
     with pytest.raises(ShiftError):
         record_no_sale(s.ledger, s.bus, till.cashier.id)
@@ -26,7 +26,7 @@ def test_no_sale_is_one_audited_change_in_the_open_shift(till: Till):
     assert s.audit.verify_chain() is None
 
 
-def test_an_unknown_user_cannot_open_the_drawer(till: Till):
+def test_an_unknown_user_cannot_open_the_drawer(till: Till) -> None:
     s = till.services
     s.shifts.open_shift(till.cashier.id, kes(500_00))
     before = till.counts()
