@@ -844,6 +844,11 @@
         <translation>HALI YA MAJARIBIO</translation>
     </message>
     <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="106"/>
+        <source>No real money moved.</source>
+        <translation>Hakuna pesa halisi iliyohamishwa.</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/ui/receipts/render.py" line="163"/>
         <source>Thank you for shopping with us!</source>
         <translation>Asante kwa kununua kwetu!</translation>

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from receipt_samples import kes
+from receipt_samples import kes, sample_receipt
 
 from pos_app.config import TillSettings
 from pos_app.core.orders import OrderLine
@@ -61,3 +61,20 @@ def test_one_page_at_roll_width_with_nothing_split(
     assert any(line.startswith("MaziwaBrooksideTarehe") for line in printed)
     assert "2x210.00420.00" in printed
     assert all(len(line) <= columns for line in lines)
+
+
+def test_a_swahili_till_prints_swahili_words(qapp: object) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    from pos_app.ui.application import Translations
+    from pos_app.ui.receipts.render import receipt_layout
+
+    translations = Translations(QCoreApplication.instance())
+    translations.use("sw")
+    try:
+        lines = receipt_layout(sample_receipt(method="paystack_link", test_mode=True), 58).lines
+    finally:
+        translations.use("en")
+    text = "\n".join(lines)
+    assert "HALI YA MAJARIBIO" in text and "Hakuna pesa halisi" in text
+    assert all(len(line) <= 32 for line in lines)

@@ -85,31 +85,27 @@ def status_label(status: str) -> str:
 
 
 def receipt_labels() -> ReceiptLabels:
-    """The receipt's words in the language the till speaks now."""
-
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("Receipt", text)
-
+    """The receipt's words in the language the till speaks now (literal calls: lupdate)."""
     methods = ("cash", "cash_on_delivery", "mpesa_stk", "mpesa_paybill", "paystack_link",
                "bank_transfer", "manual_mobile_money")
     statuses = ("succeeded", "verified", "awaiting_verification", "awaiting_cod",
                 "awaiting_customer", "initiating", "pending", "failed", "cancelled", "expired",
                 "unknown", "rejected", "refunded", "partially_refunded", "voided")
     return ReceiptLabels(
-        receipt=tr("Receipt"),
-        date=tr("Date"),
-        cashier=tr("Cashier"),
-        total=tr("TOTAL"),
-        vat=tr("incl. VAT %1"),
-        tendered=tr("Tendered"),
-        change=tr("Change"),
-        reference=tr("Ref."),
-        collected_by=tr("Collected by"),
-        status=tr("Status"),
-        test_mode=tr("TEST MODE"),
-        no_real_money=tr("No real money moved."),
-        reprint=tr("REPRINT"),
-        thanks=tr("Thank you for shopping with us!"),
+        receipt=QCoreApplication.translate("Receipt", "Receipt"),
+        date=QCoreApplication.translate("Receipt", "Date"),
+        cashier=QCoreApplication.translate("Receipt", "Cashier"),
+        total=QCoreApplication.translate("Receipt", "TOTAL"),
+        vat=QCoreApplication.translate("Receipt", "incl. VAT %1"),
+        tendered=QCoreApplication.translate("Receipt", "Tendered"),
+        change=QCoreApplication.translate("Receipt", "Change"),
+        reference=QCoreApplication.translate("Receipt", "Ref."),
+        collected_by=QCoreApplication.translate("Receipt", "Collected by"),
+        status=QCoreApplication.translate("Receipt", "Status"),
+        test_mode=QCoreApplication.translate("Receipt", "TEST MODE"),
+        no_real_money=QCoreApplication.translate("Receipt", "No real money moved."),
+        reprint=QCoreApplication.translate("Receipt", "REPRINT"),
+        thanks=QCoreApplication.translate("Receipt", "Thank you for shopping with us!"),
         methods={m: method_label(m) for m in methods},
         statuses={s: status_label(s) for s in statuses},
     )
