@@ -63,8 +63,8 @@ class PrintQueue:
 
     @property
     def status(self) -> QueueStatus:
-        with self._cond:
-            return self._status
+        with self._cond:  # the count is live: a job just submitted is pending at once
+            return QueueStatus(self._status.state, len(self._jobs), self._status.error)
 
     def submit(self, job: bytes) -> None:
         with self._cond:
@@ -109,8 +109,8 @@ class PrintQueue:
                 delay = self._backoff[min(failures, len(self._backoff) - 1)]
                 failures += 1
                 log.warning("receipt printer: %s (retry in %.0f s)", type(error).__name__, delay)
-                self._set(PrinterState.WAITING, str(error).strip().splitlines()[0] if str(error)
-                          else type(error).__name__)
+                reason = " ".join(str(error).split()) or type(error).__name__
+                self._set(PrinterState.WAITING, reason)
                 with self._cond:
                     self._cond.wait_for(lambda: self._wake or self._closed, delay)
                     self._wake = False

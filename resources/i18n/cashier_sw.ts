@@ -896,6 +896,16 @@
         <source>Sent to the printer.</source>
         <translation>Imetumwa kwa printa.</translation>
     </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="133"/>
+        <source>Waiting for printer: %1</source>
+        <translation>Inasubiri printa: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="135"/>
+        <source>Printing…</source>
+        <translation>Inachapisha…</translation>
+    </message>
 </context>
 <context>
     <name>SalePage</name>

@@ -6,51 +6,24 @@ takes the bytes), reached through python-escpos's Network printer from the till'
 
 from __future__ import annotations
 
-import socket
-import socketserver
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from escpos.printer import Usb
+from fake_printer import FakePrinter, free_port, wait_for
 from pydantic import ValidationError
+from receipt_samples import kes, sample_receipt
 
 from pos_app.config import TillSettings
-from pos_app.printing.escpos_printer import PrinterNotConfigured, open_printer
+from pos_app.printing.escpos_printer import PrinterNotConfigured, drawer_kick_bytes, open_printer
+from pos_app.printing.layout import lay_out
 from pos_app.printing.queue import PrinterState, PrintQueue, QueueStatus
-
-
-class _Received(socketserver.BaseRequestHandler):
-    def handle(self) -> None:
-        chunks = []
-        while data := self.request.recv(4096):
-            chunks.append(data)
-        self.server.jobs.append(b"".join(chunks))  # type: ignore[attr-defined]
-
-
-class FakePrinter(socketserver.ThreadingTCPServer):
-    allow_reuse_address = True
-    daemon_threads = True
-
-    def __init__(self, port: int) -> None:
-        super().__init__(("127.0.0.1", port), _Received)
-        self.jobs: list[bytes] = []
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
+from pos_app.printing.receipt_printer import ReceiptPrinter
+from pos_app.services import build_services
+from pos_app.store.db import open_ledger
+from pos_app.ui.receipts.render import receipt_labels
 
 
 @pytest.fixture
@@ -139,3 +112,26 @@ def test_printer_settings_come_from_the_environment(
     monkeypatch.setenv("DUKA_PRINTER_COLUMNS", "40")
     with pytest.raises(ValidationError):
         TillSettings(data_dir=tmp_path)
+
+
+def test_no_sale_is_audited_then_kicks_the_drawer(port: int, tmp_path: Path) -> None:
+    settings = TillSettings(data_dir=tmp_path, keyring="memory", printer="network",
+                            printer_address=f"127.0.0.1:{port}", drawer_pin=5)
+    ledger = open_ledger(settings)
+    s = build_services(ledger)
+    boss = s.users.create_user("Amina", "supervisor", "2468")
+    s.shifts.open_shift(boss.id, kes(500_00))
+    printer = FakePrinter(port)
+    station = ReceiptPrinter(settings)
+    try:
+        station.no_sale(ledger, s.bus, boss.id)
+        assert s.audit.recent(limit=1)[0].action == "drawer.no_sale"
+        station.print_receipt(lay_out(sample_receipt(), receipt_labels(), station.columns))
+        wait_for(lambda: len(printer.jobs) == 2)
+        assert printer.jobs[0] == drawer_kick_bytes(5)
+        assert printer.jobs[1].endswith(b"\x1dV\x00" + drawer_kick_bytes(5))
+    finally:
+        station.close()
+        printer.shutdown()
+        printer.server_close()
+        ledger.close()

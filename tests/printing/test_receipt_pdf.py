@@ -69,7 +69,9 @@ def test_a_swahili_till_prints_swahili_words(qapp: object) -> None:
     from pos_app.ui.application import Translations
     from pos_app.ui.receipts.render import receipt_layout
 
-    translations = Translations(QCoreApplication.instance())
+    app = QCoreApplication.instance()
+    assert app is not None
+    translations = Translations(app)
     translations.use("sw")
     try:
         lines = receipt_layout(sample_receipt(method="paystack_link", test_mode=True), 58).lines
