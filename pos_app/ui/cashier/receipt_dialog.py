@@ -54,6 +54,7 @@ class ReceiptDialog(QDialog):
         self.width_box.setObjectName("receipt-width")
         for width in reversed(PAPER_WIDTHS_MM):
             self.width_box.addItem(f"{width} mm", width)
+        self.width_box.currentIndexChanged.connect(self._render)
         row.addWidget(self.width_box)
         row.addStretch(1)
         self.print_button = QPushButton(self.tr("Print"))
@@ -86,9 +87,14 @@ class ReceiptDialog(QDialog):
 
     def _show(self, data: ReceiptData) -> None:
         self.data = data
-        self.view.setHtml(receipt_html(data))
+        self._render()
         for button in (self.print_button, self.pdf_button):
             button.setEnabled(True)
+
+    def _render(self) -> None:
+        """The preview is the printout, line for line, at the chosen roll's width."""
+        if self.data is not None:
+            self.view.setHtml(receipt_html(self.data, self.width_mm))
 
     def _failed(self, error: BaseException) -> None:
         self.message.setText(error.message if isinstance(error, DukaError) else str(error))
