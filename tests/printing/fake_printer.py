@@ -17,9 +17,10 @@ class _Received(socketserver.BaseRequestHandler):
         self.server.jobs.append(b"".join(chunks))  # type: ignore[attr-defined]
 
 
-class FakePrinter(socketserver.ThreadingTCPServer):
+class FakePrinter(socketserver.TCPServer):
+    """One connection at a time, like a printer: jobs are kept in the order they arrived."""
+
     allow_reuse_address = True
-    daemon_threads = True
 
     def __init__(self, port: int) -> None:
         super().__init__(("127.0.0.1", port), _Received)

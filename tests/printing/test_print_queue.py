@@ -51,7 +51,7 @@ def test_a_missing_printer_leaves_the_job_waiting_until_it_comes_back(
 ) -> None:
     started = time.monotonic()
     queue.submit(b"receipt one")
-    assert time.monotonic() - started < 0.05  # the sale never waits for the printer
+    assert time.monotonic() - started < 0.5  # the sale never waits for the printer
     wait_for(lambda: queue.status.state is PrinterState.WAITING)
     assert queue.status.pending == 1
     assert "127.0.0.1" in queue.status.error
