@@ -103,6 +103,12 @@ def build_context(
         shop_settings=services.shop.get(),
     )
     ctx.extras["services"] = services
+    if settings.printer != "none":
+        from pos_app.printing.receipt_printer import ReceiptPrinter
+
+        printer = ReceiptPrinter(settings)
+        ctx.extras["printer"] = printer
+        app.aboutToQuit.connect(printer.close)
 
     def follow_test_mode() -> None:
         ctx.counter.test_mode_providers = frozenset(status.test_mode_providers)

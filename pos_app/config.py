@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,6 +27,27 @@ class TillSettings(BaseSettings):
     till_id: str = "till-1"
     # "memory" selects the in-memory keyring (tests, CI); empty means the OS keyring
     keyring: str = ""
+    # the receipt printer (ESC/POS): "usb" address "04b8:0202" (vendor:product), "serial"
+    # "/dev/ttyUSB0" or "COM3" (optionally "@19200" baud), "network" "192.168.1.50" (port
+    # 9100 unless given), "cups" the queue name; "none" prints through the system dialog only
+    printer: Literal["none", "usb", "serial", "network", "cups"] = "none"
+    printer_address: str = ""
+    printer_columns: int = 42  # 58 mm: 32; 80 mm: 42 or 48 (a 512- or 576-dot head)
+    drawer_pin: int = 2  # the drawer's connector pin: 2 or 5
+
+    @field_validator("printer_columns")
+    @classmethod
+    def _roll_columns(cls, value: int) -> int:
+        if value not in (32, 42, 48):
+            raise ValueError("a receipt roll prints 32, 42 or 48 characters a line")
+        return value
+
+    @field_validator("drawer_pin")
+    @classmethod
+    def _drawer_pin(cls, value: int) -> int:
+        if value not in (2, 5):
+            raise ValueError("a cash drawer is kicked on pin 2 or pin 5")
+        return value
 
     @model_validator(mode="after")
     def _derive_db_path(self) -> TillSettings:

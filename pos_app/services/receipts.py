@@ -55,6 +55,8 @@ class ReceiptData:
     header: str = ""
     footer: str = ""
     reprint: bool = False
+    # printed as a QR code under the totals (a payment link; the KRA eTIMS invoice later)
+    qr_payload: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

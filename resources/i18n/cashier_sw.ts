@@ -844,6 +844,11 @@
         <translation>HALI YA MAJARIBIO</translation>
     </message>
     <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="106"/>
+        <source>No real money moved.</source>
+        <translation>Hakuna pesa halisi iliyohamishwa.</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/ui/receipts/render.py" line="163"/>
         <source>Thank you for shopping with us!</source>
         <translation>Asante kwa kununua kwetu!</translation>
@@ -890,6 +895,16 @@
         <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="110"/>
         <source>Sent to the printer.</source>
         <translation>Imetumwa kwa printa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="133"/>
+        <source>Waiting for printer: %1</source>
+        <translation>Inasubiri printa: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="135"/>
+        <source>Printing…</source>
+        <translation>Inachapisha…</translation>
     </message>
 </context>
 <context>

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -19,9 +19,19 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.errors import DukaError
+from pos_app.printing.layout import lay_out
 from pos_app.ui.context import AppContext
-from pos_app.ui.receipts.render import PAPER_WIDTHS_MM, ReceiptData, receipt_html, save_pdf
+from pos_app.ui.receipts.render import (
+    PAPER_WIDTHS_MM,
+    ReceiptData,
+    receipt_html,
+    receipt_labels,
+    save_pdf,
+)
 from pos_app.ui.widgets.alive import if_alive
+
+if TYPE_CHECKING:  # python-escpos takes 0.4 s to import: only a till with a printer pays it
+    from pos_app.printing.receipt_printer import ReceiptPrinter
 
 
 class ReceiptDialog(QDialog):
@@ -44,6 +54,7 @@ class ReceiptDialog(QDialog):
         self.width_box.setObjectName("receipt-width")
         for width in reversed(PAPER_WIDTHS_MM):
             self.width_box.addItem(f"{width} mm", width)
+        self.width_box.currentIndexChanged.connect(self._render)
         row.addWidget(self.width_box)
         row.addStretch(1)
         self.print_button = QPushButton(self.tr("Print"))
@@ -66,14 +77,24 @@ class ReceiptDialog(QDialog):
         for button in (self.print_button, self.pdf_button):
             button.setEnabled(False)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per sale: never pile up
+        # the ESC/POS printer's queue state, read on a timer (its thread never touches widgets)
+        self.printer: ReceiptPrinter | None = ctx.extras.get("printer")
+        self.printer_watch = QTimer(self)
+        self.printer_watch.setInterval(300)
+        self.printer_watch.timeout.connect(self._show_printer)
         ctx.tasks.submit(ctx.counter.receipt, order_id, reprint,
                          on_done=if_alive(self, self._show), on_error=if_alive(self, self._failed))
 
     def _show(self, data: ReceiptData) -> None:
         self.data = data
-        self.view.setHtml(receipt_html(data))
+        self._render()
         for button in (self.print_button, self.pdf_button):
             button.setEnabled(True)
+
+    def _render(self) -> None:
+        """The preview is the printout, line for line, at the chosen roll's width."""
+        if self.data is not None:
+            self.view.setHtml(receipt_html(self.data, self.width_mm))
 
     def _failed(self, error: BaseException) -> None:
         self.message.setText(error.message if isinstance(error, DukaError) else str(error))
@@ -103,8 +124,27 @@ class ReceiptDialog(QDialog):
 
         if self.data is None:
             return
+        if self.printer is not None:  # the till's receipt printer: queued, never blocks
+            self.printer.print_receipt(lay_out(self.data, receipt_labels(), self.printer.columns))
+            self.printer_watch.start()
+            self._show_printer()
+            return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog: Any = QPrintDialog(printer, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             print_receipt(self.data, printer, self.width_mm)
             self.message.setText(self.tr("Sent to the printer."))
+
+    def _show_printer(self) -> None:
+        from pos_app.printing.queue import PrinterState
+
+        if self.printer is None:
+            return
+        status = self.printer.status
+        if status.state is PrinterState.WAITING:
+            self.message.setText(self.tr("Waiting for printer: %1").replace("%1", status.error))
+        elif status.state is PrinterState.PRINTING or status.pending:
+            self.message.setText(self.tr("Printing…"))
+        else:
+            self.message.setText(self.tr("Sent to the printer."))
+            self.printer_watch.stop()

@@ -1,19 +1,33 @@
-"""A receipt as HTML laid out by QTextDocument, printed through QPrinter (paper or PDF).
+"""A receipt on screen and through QPrinter (paper or PDF), from the shared column layout.
 
-Thermal rolls are 58 mm or 80 mm wide and as long as needed: the page height is taken from
-the laid-out document so nothing is cut and no paper is wasted.
+Thermal rolls are 58 mm or 80 mm wide and as long as needed: the receipt is one page exactly
+as tall as its text, so nothing is cut, split over pages or wasted. The text is the same
+fixed-column layout the ESC/POS printer gets (pos_app.printing.layout), in a monospace font
+scaled to the printable width, so a word or an amount is never broken.
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+import segno
 from PySide6.QtCore import QCoreApplication, QMarginsF, QSizeF
-from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
+from PySide6.QtGui import (
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QTextDocument,
+)
 from PySide6.QtPrintSupport import QPrinter
 
+from pos_app.printing.layout import QrCode, ReceiptLabels, ReceiptLayout, lay_out
+from pos_app.resources import resource
 from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment
 
 __all__ = [
@@ -22,13 +36,18 @@ __all__ = [
     "ReceiptPayment",
     "print_receipt",
     "receipt_html",
+    "receipt_labels",
+    "receipt_layout",
     "save_pdf",
 ]
 
 PAPER_WIDTHS_MM = (58, 80)
-_MARGIN_MM = 2.0
-# printable characters per line: the font is sized so the same text fits both rolls
-_FONT_PT = {58: 7.0, 80: 9.0}
+# what a 384-dot (58 mm) and a 576-dot (80 mm) head reach, and the characters of font A there
+PRINTABLE_MM = {58: 48.0, 80: 72.0}
+COLUMNS_FOR_WIDTH = {58: 32, 80: 42}
+_TOP_MM = 3.0
+_BOTTOM_MM = 6.0  # clear of the tear bar
+_QR_PX = 132
 
 
 def method_label(method: str) -> str:
@@ -65,138 +84,123 @@ def status_label(status: str) -> str:
     return labels.get(status, status)
 
 
-def _indent(text: str) -> str:
-    """HTML collapses leading spaces; a receipt's sub-lines keep their indent."""
-    stripped = text.lstrip(" ")
-    return "&nbsp;" * (len(text) - len(stripped)) + html.escape(stripped)
-
-
-def _row(left: str, right: str, bold: bool = False) -> str:
-    weight = "font-weight:bold;" if bold else ""
-    return (
-        f'<tr><td style="{weight}">{_indent(left)}</td>'
-        f'<td align="right" style="{weight}">{html.escape(right)}</td></tr>'
+def receipt_labels() -> ReceiptLabels:
+    """The receipt's words in the language the till speaks now (literal calls: lupdate)."""
+    methods = ("cash", "cash_on_delivery", "mpesa_stk", "mpesa_paybill", "paystack_link",
+               "bank_transfer", "manual_mobile_money")
+    statuses = ("succeeded", "verified", "awaiting_verification", "awaiting_cod",
+                "awaiting_customer", "initiating", "pending", "failed", "cancelled", "expired",
+                "unknown", "rejected", "refunded", "partially_refunded", "voided")
+    return ReceiptLabels(
+        receipt=QCoreApplication.translate("Receipt", "Receipt"),
+        date=QCoreApplication.translate("Receipt", "Date"),
+        cashier=QCoreApplication.translate("Receipt", "Cashier"),
+        total=QCoreApplication.translate("Receipt", "TOTAL"),
+        vat=QCoreApplication.translate("Receipt", "incl. VAT %1"),
+        tendered=QCoreApplication.translate("Receipt", "Tendered"),
+        change=QCoreApplication.translate("Receipt", "Change"),
+        reference=QCoreApplication.translate("Receipt", "Ref."),
+        collected_by=QCoreApplication.translate("Receipt", "Collected by"),
+        status=QCoreApplication.translate("Receipt", "Status"),
+        test_mode=QCoreApplication.translate("Receipt", "TEST MODE"),
+        no_real_money=QCoreApplication.translate("Receipt", "No real money moved."),
+        reprint=QCoreApplication.translate("Receipt", "REPRINT"),
+        thanks=QCoreApplication.translate("Receipt", "Thank you for shopping with us!"),
+        methods={m: method_label(m) for m in methods},
+        statuses={s: status_label(s) for s in statuses},
     )
 
 
-def receipt_html(data: ReceiptData) -> str:
-    when = data.created_at.astimezone(ZoneInfo(data.timezone)).strftime("%d/%m/%Y %H:%M")
-    parts = ['<div style="font-family: DejaVu Sans;">']
-    if data.test_mode:
-        parts.append(
-            '<p align="center" style="font-weight:bold; font-size:large;">'
-            f"*** {html.escape(QCoreApplication.translate('Receipt', 'TEST MODE'))} ***<br/>"
-            f"{html.escape(QCoreApplication.translate('Receipt', 'No real money moved.'))}</p>"
-        )
-    parts.append(f'<p align="center"><b>{html.escape(data.shop_name)}</b>')
-    if data.header:
-        parts.append("<br/>" + html.escape(data.header).replace("\n", "<br/>"))
-    parts.append("</p>")
-    if data.reprint:
-        reprint = html.escape(QCoreApplication.translate("Receipt", "REPRINT"))
-        parts.append(f'<p align="center"><b>{reprint}</b></p>')
-    parts.append('<table width="100%" cellspacing="0" cellpadding="0">')
-    parts.append(_row(QCoreApplication.translate("Receipt", "Receipt"), data.order_id[:8].upper()))
-    parts.append(_row(QCoreApplication.translate("Receipt", "Date"), when))
-    parts.append(_row(QCoreApplication.translate("Receipt", "Cashier"), data.cashier))
-    parts.append("</table><hr/>")
-    parts.append('<table width="100%" cellspacing="0" cellpadding="0">')
-    for line in data.lines:
-        parts.append(f'<tr><td colspan="2">{html.escape(line.name)}</td></tr>')
-        parts.append(
-            _row(
-                f"  {line.quantity} x {line.unit_price.format(with_code=False)}",
-                line.total.format(with_code=False),
-            )
-        )
-    parts.append("</table><hr/>")
-    parts.append('<table width="100%" cellspacing="0" cellpadding="0">')
-    parts.append(
-        _row(QCoreApplication.translate("Receipt", "TOTAL"), data.total.format(), bold=True)
-    )
-    rate = f"{data.vat_bps / 100:g}%"
-    parts.append(
-        _row(
-            QCoreApplication.translate("Receipt", "incl. VAT %1").replace("%1", rate),
-            data.vat.format(with_code=False),
-        )
-    )
-    parts.append("</table><hr/>")
-    parts.append('<table width="100%" cellspacing="0" cellpadding="0">')
-    for payment in data.payments:
-        parts.append(_row(method_label(payment.method), payment.amount.format(with_code=False)))
-        if payment.tendered is not None:
+def receipt_layout(data: ReceiptData, width_mm: int = 80) -> ReceiptLayout:
+    if width_mm not in PAPER_WIDTHS_MM:
+        raise ValueError(f"receipt paper is {PAPER_WIDTHS_MM} mm wide, not {width_mm}")
+    return lay_out(data, receipt_labels(), COLUMNS_FOR_WIDTH[width_mm])
+
+
+def _mono_family() -> str:
+    """The shipped monospace font (every column the same width, like the thermal head)."""
+    global _mono
+    if _mono is None:
+        families: list[str] = []
+        for name in ("DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf"):
+            font_id = QFontDatabase.addApplicationFont(str(resource("fonts", name)))
+            if font_id >= 0:
+                families += QFontDatabase.applicationFontFamilies(font_id)
+        _mono = families[0] if families else QFontDatabase.systemFont(
+            QFontDatabase.SystemFont.FixedFont).family()
+    return _mono
+
+
+_mono: str | None = None
+
+
+def _qr_png(payload: str) -> str:
+    buffer = io.BytesIO()
+    segno.make(payload, error="m").save(buffer, kind="png", scale=4, border=2)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def receipt_html(data: ReceiptData, width_mm: int = 80) -> str:
+    """The receipt as it prints: the column layout in the monospace font, line for line."""
+    layout = receipt_layout(data, width_mm)
+    parts = [f'<pre style="font-family: \'{_mono_family()}\';">']
+    for block in layout.blocks:
+        if isinstance(block, QrCode):
             parts.append(
-                _row(
-                    "  " + QCoreApplication.translate("Receipt", "Tendered"),
-                    payment.tendered.format(with_code=False),
-                )
+                f'</pre><p align="center"><img src="data:image/png;base64,{_qr_png(block.payload)}"'
+                f' width="{_QR_PX}" height="{_QR_PX}"/></p><pre style="font-family: '
+                f"'{_mono_family()}';\">"
             )
-        if payment.change is not None:
-            parts.append(
-                _row(
-                    "  " + QCoreApplication.translate("Receipt", "Change"),
-                    payment.change.format(with_code=False),
-                )
-            )
-        if payment.reference:
-            parts.append(
-                _row("  " + QCoreApplication.translate("Receipt", "Ref."), payment.reference)
-            )
-        if payment.collected_by:
-            parts.append(
-                _row(
-                    "  " + QCoreApplication.translate("Receipt", "Collected by"),
-                    payment.collected_by,
-                )
-            )
-        if payment.status not in ("succeeded", "verified"):
-            parts.append(
-                _row(
-                    "  " + QCoreApplication.translate("Receipt", "Status"),
-                    status_label(payment.status),
-                )
-            )
-        if payment.test_mode:
-            parts.append(_row("  " + QCoreApplication.translate("Receipt", "TEST MODE"), ""))
-    parts.append("</table>")
-    footer = data.footer or QCoreApplication.translate("Receipt", "Thank you for shopping with us!")
-    parts.append(f'<p align="center">{html.escape(footer)}</p>')
-    parts.append("</div>")
+            continue
+        text = html.escape(block.text)
+        parts.append((f"<b>{text}</b>" if block.bold or block.tall else text) + "\n")
+    parts.append("</pre>")
     return "".join(parts)
 
 
 def receipt_document(data: ReceiptData, width_mm: int = 80) -> QTextDocument:
-    if width_mm not in PAPER_WIDTHS_MM:
-        raise ValueError(f"receipt paper is {PAPER_WIDTHS_MM} mm wide, not {width_mm}")
+    """The receipt laid out exactly `COLUMNS_FOR_WIDTH[width_mm]` characters wide."""
     document = QTextDocument()
-    font = document.defaultFont()
-    font.setFamily("DejaVu Sans")
-    font.setPointSizeF(_FONT_PT[width_mm])
+    font = QFont(_mono_family())
+    font.setStyleHint(QFont.StyleHint.Monospace)
+    font.setPointSizeF(10)
     document.setDefaultFont(font)
     document.setDocumentMargin(0)
-    document.setHtml(receipt_html(data))
+    document.setHtml(receipt_html(data, width_mm))
+    columns = COLUMNS_FOR_WIDTH[width_mm]
+    # exactly one line's worth: a line of `columns` characters fits, nothing is rewrapped
+    document.setTextWidth(QFontMetricsF(font).horizontalAdvance("M" * columns) + 1)
     return document
 
 
 def print_receipt(data: ReceiptData, printer: QPrinter, width_mm: int = 80) -> None:
-    """Lays the receipt out on a roll `width_mm` wide, as long as the text needs."""
+    """One unbroken strip `width_mm` wide and exactly as long as the receipt: no page
+    margins, no page numbers (QTextDocument.print_ would add both to an unpaginated text)."""
     document = receipt_document(data, width_mm)
-    printable_mm = width_mm - 2 * _MARGIN_MM
-    # QTextDocument lays out in points at the printer's logical resolution: 72 dpi
-    points_per_mm = 72 / 25.4
-    document.setTextWidth(printable_mm * points_per_mm)
-    height_mm = document.size().height() / points_per_mm + 2 * _MARGIN_MM + 4
-    page = QPageSize(QSizeF(width_mm, height_mm), QPageSize.Unit.Millimeter, "receipt")
+    printable_mm = PRINTABLE_MM[width_mm]
+    mm_per_unit = printable_mm / document.textWidth()
+    height_mm = document.size().height() * mm_per_unit + _TOP_MM + _BOTTOM_MM
+    page = QPageSize(
+        QSizeF(width_mm, height_mm),
+        QPageSize.Unit.Millimeter,
+        "receipt",
+        QPageSize.SizeMatchPolicy.ExactMatch,  # a close standard size would crop or pad it
+    )
+    printer.setFullPage(True)
     printer.setPageLayout(
         QPageLayout(
-            page,
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(_MARGIN_MM, _MARGIN_MM, _MARGIN_MM, _MARGIN_MM),
+            page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
             QPageLayout.Unit.Millimeter,
         )
     )
-    document.print_(printer)
+    px_per_mm = printer.resolution() / 25.4
+    painter = QPainter(printer)
+    try:
+        painter.translate((width_mm - printable_mm) / 2 * px_per_mm, _TOP_MM * px_per_mm)
+        painter.scale(mm_per_unit * px_per_mm, mm_per_unit * px_per_mm)
+        document.drawContents(painter)
+    finally:
+        painter.end()
 
 
 def save_pdf(data: ReceiptData, path: Path, width_mm: int = 80) -> Path:

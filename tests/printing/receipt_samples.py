@@ -1,0 +1,48 @@
+"""Receipts to print in the printing tests (a module name no other test folder uses)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pos_app.core.money import Money
+from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment
+
+
+def kes(minor: int) -> Money:
+    return Money(minor, "KES")
+
+
+LINES = (
+    ReceiptLine("Unga wa mahindi Jogoo 2kg", 2, kes(21000), kes(42000)),
+    ReceiptLine("Maziwa Brookside Tarehe 12/12 lala 500ml pakiti", 3, kes(6500), kes(19500)),
+    ReceiptLine("Supercalifragilisticexpialidocious-detergent-refill", 1, kes(123456789),
+                kes(123456789)),
+    ReceiptLine("Sukari", 10, kes(18000), kes(180000)),
+)
+
+
+def sample_receipt(
+    *, method: str = "cash", test_mode: bool = False, qr_payload: str = ""
+) -> ReceiptData:
+    total = sum(line.total.minor for line in LINES)
+    if method == "cash":
+        payment = ReceiptPayment("cash", kes(total), "succeeded", tendered=kes(total + 4400),
+                                 change=kes(4400))
+    else:
+        payment = ReceiptPayment(method, kes(total), "succeeded", reference="SGM9K4LQ7B",
+                                 test_mode=test_mode)
+    return ReceiptData(
+        shop_name="Mama Njeri Duka la Jumla",
+        order_id="1a2b3c4d-0000-4000-8000-000000000000",
+        created_at=datetime(2026, 12, 2, 9, 30, tzinfo=UTC),
+        timezone="Africa/Nairobi",
+        cashier="Brian",
+        lines=LINES,
+        total=kes(total),
+        vat=kes(total * 16 // 116),
+        vat_bps=1600,
+        payments=(payment,),
+        header="Biashara Street, Nairobi\nTel 0712 345 678",
+        footer="Asante! Karibu tena.",
+        qr_payload=qr_payload,
+    )
