@@ -120,7 +120,7 @@ def build_context(
 
 def test_instructions() -> dict[str, str]:
     """The banner's per-provider hint (test card / phone) in the current language."""
-    from sync.providers import daraja, testmode
+    from sync.providers import testmode
 
     def fill(text: str, *values: str) -> str:
         for number, value in enumerate(values, start=1):
@@ -135,8 +135,8 @@ def test_instructions() -> dict[str, str]:
                 "M-Pesa sandbox: shortcode %1. Safaricom's test number %2 never answers (ends "
                 "in 1037); in the local sandbox any other Kenyan number pays.",
             ),
-            daraja.SANDBOX_SHORTCODE,
-            daraja.SANDBOX_TEST_MSISDN,
+            testmode.MPESA_SANDBOX_SHORTCODE,
+            testmode.MPESA_SANDBOX_TEST_MSISDN,
         ),
         "paystack": fill(
             translate(

@@ -18,7 +18,8 @@ from urllib.parse import parse_qsl
 import httpx
 from pydantic import BaseModel, Field
 
-from sync.providers.daraja import SANDBOX_PASSKEY, SANDBOX_SHORTCODE
+from sync.providers.daraja import SANDBOX_PASSKEY
+from sync.providers.testmode import MPESA_SANDBOX_SHORTCODE
 from sync.sandbox.scripts import Script, ScriptedOutcome, ScriptRule
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ class SandboxConfig(BaseModel):
 
     daraja_consumer_key: str = "sandbox-consumer-key"
     daraja_consumer_secret: str = "sandbox-consumer-secret"
-    daraja_shortcode: str = SANDBOX_SHORTCODE
+    daraja_shortcode: str = MPESA_SANDBOX_SHORTCODE
     daraja_passkey: str = SANDBOX_PASSKEY
     token_lifetime_s: int = 3599
     paystack_secret_key: str = "sk_test_sandbox"
