@@ -6,9 +6,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The OS keyring is unusable on a headless CI machine; tests use the in-memory backend.
 os.environ["DUKA_KEYRING"] = "memory"
 os.environ.pop("DUKA_DATA_KEY", None)
-# Ledger commits fsync (synchronous=FULL), about 10 ms each on a disk and hundreds per test
-# module; on a RAM disk they cost nothing. A process killed mid-write loses nothing there
-# either, so the crash tests keep their meaning. An explicit PYTEST_DEBUG_TEMPROOT wins.
+# Ledger commits fsync (synchronous=FULL): 6-12 ms each on this project's CI disk under load,
+# and a set-up such as seed_demo makes about 90. On a RAM disk they cost next to nothing, and
+# a process killed mid-write loses nothing there either, so the crash tests keep their
+# meaning. An explicit PYTEST_DEBUG_TEMPROOT wins.
 if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
     os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", "/dev/shm")
 
