@@ -37,12 +37,9 @@ from bench.relay_process import free_port, relay_process  # noqa: E402
 from sync.providers.paystack import sign  # noqa: E402
 from sync.relay.app import open_store  # noqa: E402
 from sync.relay.config import RelaySettings  # noqa: E402
+from tests.providers.provider_samples import sample  # noqa: E402
 
 PAYSTACK_KEY = "sk_test_bench000000000000000000000000000000"
-# The providers' published samples live in shared/, beside the repository.
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
-SAMPLE = REFERENCE / "paystack" / "paystack_charge_success_webhook.json"
-C2B_SAMPLE = REFERENCE / "daraja" / "c2b_confirmation_2017_doc.json"
 
 
 def request_bytes(path: str, body: bytes, headers: dict[str, str]) -> bytes:
@@ -109,7 +106,7 @@ def load_process(
 ) -> None:
     import uvloop
 
-    template = json.loads(SAMPLE.read_bytes())
+    template = sample("paystack_charge_success_webhook.json")
     path = f"/api/v1/payments/webhook/paystack/{shop_id}"
     budget = int(seconds * 6000)  # more than can be sent: the clock ends the run
     webhooks = []
@@ -126,7 +123,7 @@ def load_process(
 
 
 def push_to_pull(url: str, token: str, till_token: str, rounds: int) -> list[float]:
-    template = json.loads(C2B_SAMPLE.read_bytes())
+    template = sample("c2b_confirmation_2017_doc.json")
     hook = f"{url}/api/v1/payments/webhook/mobile/{token}/c2b/confirm"
     auth = {"Authorization": f"Bearer {till_token}"}
 

@@ -28,11 +28,12 @@ from pos_app.store.schema import users
 ROLES: Final = ("cashier", "supervisor")
 MAX_ATTEMPTS: Final = 5
 LOCKOUT: Final = timedelta(minutes=5)
-_SCRYPT: Final = {"n": 2**14, "r": 8, "p": 1, "dklen": 32, "maxmem": 64 * 1024 * 1024}
+# Read at each call, so that the test suite can swap in a cheap cost (tests/conftest.py).
+PIN_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32, "maxmem": 64 * 1024 * 1024}
 
 
 def hash_pin(pin: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(pin.encode(), salt=salt, **_SCRYPT)
+    return hashlib.scrypt(pin.encode(), salt=salt, **PIN_SCRYPT)
 
 
 def _check_pin_format(pin: str) -> None:

@@ -111,7 +111,7 @@ def test_parked_webhook_is_replayed_after_the_payment_appears(
 ) -> None:
     store = open_store(RelaySettings())
     shop_id, token = store.create_shop("Shop")
-    body = sample("daraja/stk_callback_success_2017_doc.json")
+    body = sample("stk_callback_success_2017_doc.json")
     raw = RawWebhook(
         "mpesa",
         "stk_callback",

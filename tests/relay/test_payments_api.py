@@ -29,7 +29,7 @@ def providers() -> Iterator[respx.MockRouter]:
         router.route(host="127.0.0.1").pass_through()
         router.get(f"{DARAJA}/oauth/v1/generate").mock(
             return_value=httpx.Response(
-                200, content=sample("daraja/oauth_token_response_daraja2_doc.json")
+                200, content=sample("oauth_token_response_daraja2_doc.json")
             )
         )
         yield router
@@ -72,7 +72,7 @@ def test_stk_push_concurrent_duplicates_prompt_once(
         return httpx.Response(
             200,
             json={
-                **json.loads(sample("daraja/stk_push_response_daraja3_doc.json")),
+                **json.loads(sample("stk_push_response_daraja3_doc.json")),
                 "CheckoutRequestID": CHECKOUT_ID,
             },
         )
@@ -116,7 +116,7 @@ def test_stk_push_concurrent_duplicates_prompt_once(
 
     callback = relay.http.post(
         sent["CallBackURL"].replace("https://relay.example.com", ""),
-        content=sample("daraja/stk_callback_success_2017_doc.json"),
+        content=sample("stk_callback_success_2017_doc.json"),
         headers=JSON,
     )
     assert callback.status_code == 200
@@ -131,15 +131,13 @@ def test_late_stk_result_is_found_by_requery(relay: Relay, providers: respx.Mock
         return_value=httpx.Response(
             200,
             json={
-                **json.loads(sample("daraja/stk_push_response_daraja3_doc.json")),
+                **json.loads(sample("stk_push_response_daraja3_doc.json")),
                 "CheckoutRequestID": "ws_CO_27072017151044001",
             },
         )
     )
     query = providers.post(f"{DARAJA}/mpesa/stkpushquery/v1/query").mock(
-        return_value=httpx.Response(
-            200, content=sample("daraja/stk_query_response_1032_2017_doc.json")
-        )
+        return_value=httpx.Response(200, content=sample("stk_query_response_1032_2017_doc.json"))
     )
     _, _, till = mpesa_shop(relay)
     payment_id = str(uuid.uuid4())
@@ -157,7 +155,7 @@ def test_late_stk_result_is_found_by_requery(relay: Relay, providers: respx.Mock
 
 
 def paystack_verify(reference: str, amount: int, currency: str) -> httpx.Response:
-    body = json.loads(sample("paystack/paystack_verify_success.json"))
+    body = json.loads(sample("paystack_verify_success.json"))
     body["data"].update(
         reference=reference, amount=amount, currency=currency, requested_amount=amount
     )
@@ -170,9 +168,7 @@ def test_paystack_link_then_webhook_is_verified_before_paid(
 ) -> None:
     reference = f"SALE-{uuid.uuid4().hex[:8]}"
     init = providers.post(f"{PAYSTACK}/transaction/initialize").mock(
-        return_value=httpx.Response(
-            200, content=sample("paystack/paystack_initialize_response.json")
-        )
+        return_value=httpx.Response(200, content=sample("paystack_initialize_response.json"))
     )
     verify = providers.get(f"{PAYSTACK}/transaction/verify/{reference}").mock(
         return_value=paystack_verify(reference, paid_amount, "KES")
@@ -186,7 +182,7 @@ def test_paystack_link_then_webhook_is_verified_before_paid(
     sent = json.loads(init.calls.last.request.content)
     assert sent["email"].startswith("sale-") and sent["reference"] == reference
 
-    webhook = json.loads(sample("paystack/paystack_charge_success_webhook.json"))
+    webhook = json.loads(sample("paystack_charge_success_webhook.json"))
     webhook["data"].update(reference=reference, amount=paid_amount, currency="KES")
     body = json.dumps(webhook).encode()
     status = relay.http.post(

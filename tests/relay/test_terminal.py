@@ -95,7 +95,7 @@ def test_long_poll_wakes_within_a_few_hundred_ms(relay: Relay) -> None:
     sent = time.monotonic()
     relay.http.post(
         f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm",
-        content=sample("daraja/c2b_confirmation_2017_doc.json"),
+        content=sample("c2b_confirmation_2017_doc.json"),
         headers=JSON,
     )
     waiter.join(timeout=15)

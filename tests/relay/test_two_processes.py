@@ -105,7 +105,7 @@ def test_long_poll_on_one_process_wakes_on_webhook_to_the_other(
     sent = time.monotonic()
     reply = httpx.post(
         f"{url_b}/api/v1/payments/webhook/mobile/{token}/c2b/confirm",
-        content=sample("daraja/c2b_confirmation_2017_doc.json"),
+        content=sample("c2b_confirmation_2017_doc.json"),
         headers={"Content-Type": "application/json"},
     )
     assert reply.status_code == 200

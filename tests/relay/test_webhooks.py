@@ -15,7 +15,7 @@ from sync.relay.store.store import utcnow
 from tests.relay.conftest import PAYSTACK_TEST_KEY, Relay, sample
 
 JSON = {"Content-Type": "application/json"}
-PAYSTACK_SAMPLE = "paystack/paystack_charge_success_webhook.json"
+PAYSTACK_SAMPLE = "paystack_charge_success_webhook.json"
 
 
 def paystack_post(relay: Relay, shop_id: str, body: bytes, key: str = PAYSTACK_TEST_KEY) -> int:
@@ -93,7 +93,7 @@ def test_forged_and_missing_signatures_are_401_and_kept_raw(relay: Relay) -> Non
 def test_bad_input_gets_the_right_status(relay: Relay) -> None:
     shop_id, token = relay.shop()
     base = "/api/v1/payments/webhook"
-    stk = sample("daraja/stk_callback_success_2017_doc.json")
+    stk = sample("stk_callback_success_2017_doc.json")
     assert (
         relay.http.post(f"{base}/mobile/{'0' * 48}/stk", content=stk, headers=JSON).status_code
         == 404
@@ -144,12 +144,12 @@ def test_stk_callback_samples_become_one_event_each(relay: Relay) -> None:
         relay, shop_id, till["terminal_id"], "ws_CO_21072024125243250722943992", 5000
     )
     url = f"/api/v1/payments/webhook/mobile/{token}/stk"
-    success = sample("daraja/stk_callback_success_2017_doc.json")
+    success = sample("stk_callback_success_2017_doc.json")
     for _ in range(2):  # a replayed callback is acknowledged and changes nothing
         reply = relay.http.post(url, content=success, headers=JSON)
         assert reply.status_code == 200
         assert reply.json() == {"ResultCode": 0, "ResultDesc": "Accepted"}
-    cancelled = sample("daraja/stk_callback_cancelled_1032_daraja3_doc.json")
+    cancelled = sample("stk_callback_cancelled_1032_daraja3_doc.json")
     assert relay.http.post(url, content=cancelled, headers=JSON).status_code == 200
     events = pull(relay, till)["events"]
     assert isinstance(events, list)
@@ -171,10 +171,8 @@ def test_stk_callback_for_wrong_amount_or_unknown_checkout_is_parked(relay: Rela
     till = relay.till(shop_id)
     add_stk_payment(relay, shop_id, till["terminal_id"], "ws_CO_27072017154747416", 50_000)
     url = f"/api/v1/payments/webhook/mobile/{token}/stk"
-    relay.http.post(url, content=sample("daraja/stk_callback_success_2017_doc.json"), headers=JSON)
-    relay.http.post(
-        url, content=sample("daraja/stk_callback_success_daraja3_doc.json"), headers=JSON
-    )
+    relay.http.post(url, content=sample("stk_callback_success_2017_doc.json"), headers=JSON)
+    relay.http.post(url, content=sample("stk_callback_success_daraja3_doc.json"), headers=JSON)
     assert sorted(p.reason for p in relay.store.parked(shop_id)) == [
         "amount_mismatch",
         "unknown_reference",
@@ -188,11 +186,11 @@ def test_c2b_confirmation_and_validation(relay: Relay) -> None:
     base = f"/api/v1/payments/webhook/mobile/{token}/c2b"
     validation = relay.http.post(
         f"{base}/validate",
-        content=sample("daraja/c2b_validation_request_2017_doc.json"),
+        content=sample("c2b_validation_request_2017_doc.json"),
         headers=JSON,
     )
     assert validation.json() == {"ResultCode": "0", "ResultDesc": "Accepted"}
-    confirmation = sample("daraja/c2b_confirmation_masked_msisdn_v2_daraja3_doc.json")
+    confirmation = sample("c2b_confirmation_masked_msisdn_v2_daraja3_doc.json")
     for _ in range(2):
         reply = relay.http.post(f"{base}/confirm", content=confirmation, headers=JSON)
         assert reply.status_code == 200
@@ -214,7 +212,7 @@ def test_a_till_sees_only_its_own_shop(relay: Relay) -> None:
     shop_b, _ = relay.shop("B")
     till_a, till_b = relay.till(shop_a), relay.till(shop_b)
     url = f"/api/v1/payments/webhook/mobile/{token_a}/c2b/confirm"
-    relay.http.post(url, content=sample("daraja/c2b_confirmation_2017_doc.json"), headers=JSON)
+    relay.http.post(url, content=sample("c2b_confirmation_2017_doc.json"), headers=JSON)
     assert len(pull(relay, till_a)["events"]) == 1  # type: ignore[arg-type]
     assert pull(relay, till_b)["events"] == []
     started = time.monotonic()
@@ -250,7 +248,7 @@ def test_raw_body_is_kept_byte_for_byte(relay: Relay) -> None:
 def test_concurrent_webhooks_get_gap_free_unique_seqs(relay: Relay) -> None:
     shop_id, token = relay.shop()
     till = relay.till(shop_id)
-    template = json.loads(sample("daraja/c2b_confirmation_2017_doc.json"))
+    template = json.loads(sample("c2b_confirmation_2017_doc.json"))
     url = f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm"
     bodies = [json.dumps({**template, "TransID": f"QX{i:08d}"}).encode() for i in range(60)]
 
