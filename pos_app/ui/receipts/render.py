@@ -15,6 +15,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 
 from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment
+from pos_app.version import app_version
 
 __all__ = [
     "ReceiptData",
@@ -162,6 +163,7 @@ def receipt_html(data: ReceiptData) -> str:
     parts.append("</table>")
     footer = data.footer or QCoreApplication.translate("Receipt", "Thank you for shopping with us!")
     parts.append(f'<p align="center">{html.escape(footer)}</p>')
+    parts.append(f'<p align="center" style="font-size:small;">Duka POS {app_version()}</p>')
     parts.append("</div>")
     return "".join(parts)
 
