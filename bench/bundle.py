@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -32,7 +33,9 @@ def folder_mb(folder: Path) -> float:
     return size / 2**20
 
 
-def timed_start(command: list[str]) -> float:
+def timed_start(command: list[str]) -> tuple[float, float]:
+    """(wall-clock s, CPU s of the child) of one smoke start; CPU time shows through the
+    noise of a shared machine, where wall-clock time mostly measures the other tenants."""
     with tempfile.TemporaryDirectory(prefix="duka-bench-") as data_dir:
         env = {
             **os.environ,
@@ -41,12 +44,15 @@ def timed_start(command: list[str]) -> float:
             "DUKA_DATA_DIR": data_dir,
         }
         env.pop("DUKA_DATA_KEY", None)
+        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         began = time.perf_counter()
         done = subprocess.run(command, env=env, cwd=REPO, capture_output=True, timeout=120)
         elapsed = time.perf_counter() - began
+        cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"{command[0]} --smoke failed:\n{done.stderr.decode()[-2000:]}")
-    return elapsed
+    cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
+    return elapsed, cpu
 
 
 def main() -> int:
@@ -70,16 +76,23 @@ def main() -> int:
     source_cmd = [sys.executable, str(REPO / "main.py"), "--smoke"]
     timed_start(frozen_cmd)  # the first start of each pays for a cold page cache
     timed_start(source_cmd)
-    frozen: list[float] = []
-    source: list[float] = []
+    frozen: list[tuple[float, float]] = []
+    source: list[tuple[float, float]] = []
     for run in range(args.runs):
         frozen.append(timed_start(frozen_cmd))
         source.append(timed_start(source_cmd))
-        print(f"run {run + 1}: frozen {frozen[-1]:.2f} s, source {source[-1]:.2f} s", flush=True)
+        print(
+            f"run {run + 1}: frozen {frozen[-1][0]:.2f} s ({frozen[-1][1]:.2f} s CPU), "
+            f"source {source[-1][0]:.2f} s ({source[-1][1]:.2f} s CPU)",
+            flush=True,
+        )
     bundle_mb = folder_mb(args.bundle)
-    frozen_s = statistics.median(frozen)
-    source_s = statistics.median(source)
-    print(f"bundle {args.bundle}: {bundle_mb:.0f} MB; load average {os.getloadavg()[0]:.1f}")
+    frozen_s = statistics.median(wall for wall, _ in frozen)
+    source_s = statistics.median(wall for wall, _ in source)
+    frozen_cpu = statistics.median(cpu for _, cpu in frozen)
+    source_cpu = statistics.median(cpu for _, cpu in source)
+    print(f"bundle {args.bundle}: {bundle_mb:.0f} MiB; load average {os.getloadavg()[0]:.1f}")
+    print(f"median CPU per start: frozen {frozen_cpu:.2f} s, source {source_cpu:.2f} s")
     print(
         f"RESULT bundle_mb={bundle_mb:.0f} frozen_start_s={frozen_s:.2f} "
         f"source_start_s={source_s:.2f} start_ratio={frozen_s / source_s:.2f}"
