@@ -14,7 +14,8 @@ from pathlib import Path, PurePosixPath
 QT_MODULES_USED = frozenset({"QtCore", "QtGui", "QtWidgets", "QtPrintSupport", "QtSvg"})
 
 # Python packages the analysis reaches (pydantic's mypy and hypothesis plugins, uvicorn's
-# optional speed-ups) that the till never imports: its demo relay runs on asyncio + h11.
+# optional speed-ups, mako's pygments plugin, which drags Pillow in) that the till never
+# imports: its demo relay runs on asyncio + h11.
 UNUSED_PACKAGES = (
     "tkinter",
     "pytest",
@@ -29,6 +30,7 @@ UNUSED_PACKAGES = (
     "watchfiles",
     "websockets",
     "yaml",
+    "pygments",
 )
 
 # Qt plugin folders whose plugins the till never loads: network, embedded/framebuffer input
