@@ -1,8 +1,8 @@
 """Starting the till: settings, the ledger (opened off the GUI thread), first-run set-up,
 sign-in, and the main window with the pages of the signed-in user's role and language.
 
-`python main.py [--smoke] [--data-dir DIR] [--language sw]`. Exit codes: 0 fine, 2 no data
-key (the till never runs unencrypted), 1 anything else that stopped it.
+`python main.py [--smoke] [--data-dir DIR] [--language sw] [--version]`. Exit codes: 0 fine,
+2 no data key (the till never runs unencrypted), 1 anything else that stopped it.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from pos_app.ui.login.sign_in import SignInDialog
 from pos_app.ui.main_window import MainWindow, Page
 from pos_app.ui.status import TillStatus
 from pos_app.ui.tasks import TaskRunner
+from pos_app.version import app_version
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,6 +48,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--data-dir", type=Path, help="where the till keeps its database")
     parser.add_argument("--language", choices=sorted(LANGUAGES), help="language before sign-in")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {app_version()}")
     return parser.parse_args(list(argv) if argv is not None else sys.argv[1:])
 
 

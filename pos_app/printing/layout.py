@@ -42,6 +42,7 @@ class ReceiptLabels:
     thanks: str
     methods: Mapping[str, str]
     statuses: Mapping[str, str]
+    small_print: str = ""  # the program and its version, under the thanks
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,8 @@ def lay_out(data: ReceiptData, labels: ReceiptLabels, columns: int) -> ReceiptLa
     if data.qr_payload:
         out.blocks.append(QrCode(data.qr_payload))
     out.center(data.footer or labels.thanks)
+    if labels.small_print:
+        out.center(labels.small_print)
     return ReceiptLayout(
         columns=columns,
         blocks=tuple(out.blocks),

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.errors import DukaError
 from pos_app.ui.context import AppContext
+from pos_app.version import app_version
 
 
 class SignInDialog(QDialog):
@@ -85,6 +86,10 @@ class SignInDialog(QDialog):
         self.message.setWordWrap(True)
         right.addWidget(self.message)
         right.addStretch(1)
+        version = QLabel(f"Duka POS {app_version()}")
+        version.setObjectName("sign-in-version")
+        version.setStyleSheet("color: #6c757d; font-size: 11px;")
+        right.addWidget(version, 0, Qt.AlignmentFlag.AlignRight)
         body.addLayout(right)
         self._locked_user = locked_user
         self.users.itemSelectionChanged.connect(lambda: self.pin.setFocus())

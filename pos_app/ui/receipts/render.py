@@ -29,6 +29,7 @@ from PySide6.QtPrintSupport import QPrinter
 from pos_app.printing.layout import QrCode, ReceiptLabels, ReceiptLayout, lay_out
 from pos_app.resources import resource
 from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment
+from pos_app.version import app_version
 
 __all__ = [
     "ReceiptData",
@@ -106,6 +107,7 @@ def receipt_labels() -> ReceiptLabels:
         no_real_money=QCoreApplication.translate("Receipt", "No real money moved."),
         reprint=QCoreApplication.translate("Receipt", "REPRINT"),
         thanks=QCoreApplication.translate("Receipt", "Thank you for shopping with us!"),
+        small_print=f"Duka POS {app_version()}",
         methods={m: method_label(m) for m in methods},
         statuses={s: status_label(s) for s in statuses},
     )
