@@ -60,3 +60,41 @@ def test_gui_thread_keeps_ticking_while_a_call_hangs(qtbot):
     assert len(ticks) > 50
     assert max(gaps) < 0.1
     runner.shutdown()
+
+
+def test_the_worker_never_frees_what_the_gui_handed_it(qtbot):
+    """A page's last reference must never die on a worker: a QWidget destroyed off the GUI
+    thread crashes the process (seen as a SIGSEGV while switching languages)."""
+    runner = TaskRunner(max_workers=1)
+    freed_on: list[threading.Thread] = []
+
+    class Probe:  # stands for a page the app has already let go of
+        def __del__(self) -> None:
+            freed_on.append(threading.current_thread())
+
+    probe = Probe()
+    gate = threading.Event()
+    runner.submit(lambda held=probe: gate.wait(5))
+    del probe
+    gate.set()
+    qtbot.waitUntil(lambda: bool(freed_on), timeout=2000)
+    assert freed_on == [threading.main_thread()]
+    runner.shutdown(wait=True)
+
+
+def test_results_for_a_deleted_receiver_are_dropped(qtbot):
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
+    runner = TaskRunner()
+    gate = threading.Event()
+    seen: list[object] = []
+    owner = QObject()
+    runner.submit(gate.wait, 5, on_done=seen.append, owner=owner)
+    runner.submit(lambda: 1 / 0, on_error=seen.append, owner=owner)
+    owner.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    with qtbot.assertNotEmitted(runner.failed, wait=300):
+        gate.set()
+        runner.shutdown(wait=True)
+        qtbot.wait(50)
+    assert seen == []
