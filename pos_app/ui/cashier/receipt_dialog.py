@@ -18,10 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.core.errors import DukaError
 from pos_app.ui.context import AppContext
+from pos_app.ui.errors import error_message
 from pos_app.ui.receipts.render import PAPER_WIDTHS_MM, ReceiptData, receipt_html, save_pdf
-from pos_app.ui.widgets.alive import if_alive
 
 
 class ReceiptDialog(QDialog):
@@ -67,7 +66,7 @@ class ReceiptDialog(QDialog):
             button.setEnabled(False)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per sale: never pile up
         ctx.tasks.submit(ctx.counter.receipt, order_id, reprint,
-                         on_done=if_alive(self, self._show), on_error=if_alive(self, self._failed))
+                         on_done=self._show, on_error=self._failed, owner=self)
 
     def _show(self, data: ReceiptData) -> None:
         self.data = data
@@ -76,7 +75,7 @@ class ReceiptDialog(QDialog):
             button.setEnabled(True)
 
     def _failed(self, error: BaseException) -> None:
-        self.message.setText(error.message if isinstance(error, DukaError) else str(error))
+        self.message.setText(error_message(error))
 
     @property
     def width_mm(self) -> int:

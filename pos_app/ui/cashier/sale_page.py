@@ -35,6 +35,7 @@ from pos_app.ui.cashier.receipt_dialog import ReceiptDialog
 from pos_app.ui.cashier.tender_base import TenderDialog
 from pos_app.ui.cashier.tenders import make_tender_dialog
 from pos_app.ui.context import AppContext
+from pos_app.ui.errors import error_message
 from pos_app.ui.widgets.page_parts import message_label
 from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
 
@@ -209,9 +210,9 @@ class SalePage(QWidget):
     def load(self) -> None:
         """Quick keys and payments left half-way (a crash, a closed window) to offer again."""
         self.ctx.tasks.submit(self.ctx.counter.quick_keys, on_done=self._show_quick_keys,
-                              on_error=self._show_error)
+                              on_error=self._show_error, owner=self)
         self.ctx.tasks.submit(self.ctx.counter.resumable_payments, on_done=self._show_resumable,
-                              on_error=self._show_error)
+                              on_error=self._show_error, owner=self)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -260,6 +261,7 @@ class SalePage(QWidget):
             text,
             on_done=lambda found: self._show_results(seq, found),
             on_error=self._show_error,
+            owner=self,
         )
 
     def _show_results(self, seq: int, products: list[Any]) -> None:
@@ -286,6 +288,7 @@ class SalePage(QWidget):
             text,
             on_done=lambda product: self._entered(text, product),
             on_error=self._show_error,
+            owner=self,
         )
 
     def _entered(self, text: str, product: Any) -> None:
@@ -348,7 +351,7 @@ class SalePage(QWidget):
             actor = supervisor.id
         order_id, self.order_id, self.balance = self.order_id, None, None
         self.ctx.tasks.submit(self.ctx.counter.abandon_order, order_id, actor,
-                              on_error=self._show_error)
+                              on_error=self._show_error, owner=self)
         return True
 
     def _change_quantity(self, delta: int) -> None:
@@ -393,7 +396,7 @@ class SalePage(QWidget):
         try:
             price = Money.parse(text, self.ctx.currency).require_positive()
         except DukaError as error:
-            self.say(error.message, error=True)
+            self.say(error_message(error), error=True)
             return
         if ask_supervisor_pin(self, self.ctx, self.tr("Price of %1: %2 → %3").replace(
                 "%1", line.name).replace("%2", line.unit_price.format()).replace(
@@ -447,6 +450,7 @@ class SalePage(QWidget):
                 self.cart.order_lines(),
                 on_done=lambda order_id: self._order_ready(kind, order_id),
                 on_error=self._tender_failed,
+                owner=self,
             )
         else:
             self._refresh_balance(then=lambda balance: self._open_tender(kind, balance))
@@ -462,6 +466,7 @@ class SalePage(QWidget):
             self.order_id,
             on_done=lambda balance: self._balance_ready(balance, then),
             on_error=self._tender_failed,
+            owner=self,
         )
 
     def _balance_ready(self, balance: Any, then: Any) -> None:
@@ -533,6 +538,7 @@ class SalePage(QWidget):
             payment.order_id,
             on_done=lambda lines: self._resumed(payment, lines),
             on_error=self._show_error,
+            owner=self,
         )
 
     def _resumed(self, payment: Any, lines: list[Any]) -> None:
@@ -599,7 +605,7 @@ class SalePage(QWidget):
 
     def _show_error(self, error: BaseException) -> None:
         if isinstance(error, DukaError):
-            self.say(error.message, error=True)
+            self.say(error_message(error), error=True)
         else:
             self.say(self.tr("Something went wrong: %1").replace("%1", type(error).__name__),
                      error=True)

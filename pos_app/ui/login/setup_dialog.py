@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from pos_app.core.errors import DukaError
 from pos_app.core.money import CURRENCIES
 from pos_app.ui.application import LANGUAGES
+from pos_app.ui.errors import error_message
 from pos_app.ui.tasks import TaskRunner
 
 TIME_ZONES = (
@@ -210,7 +211,9 @@ class SetupDialog(QDialog):
         self.finish.setEnabled(False)
         self.message.setProperty("role", "ok")
         self.message.setText(self.tr("Saving…"))
-        self._tasks.submit(self._apply, details, on_done=self._done, on_error=self._failed)
+        self._tasks.submit(
+            self._apply, details, on_done=self._done, on_error=self._failed, owner=self
+        )
 
     def _done(self, value: Any) -> None:
         self.result_value = value
@@ -221,7 +224,7 @@ class SetupDialog(QDialog):
         self.message.setProperty("role", "error")
         self.message.style().polish(self.message)
         if isinstance(error, DukaError):
-            self.message.setText(error.message)
+            self.message.setText(error_message(error))
         else:
             self.message.setText(
                 self.tr("Could not save the set-up: %1").replace("%1", type(error).__name__)

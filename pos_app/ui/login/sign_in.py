@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.errors import DukaError
 from pos_app.ui.context import AppContext
+from pos_app.ui.errors import error_message
 
 
 class SignInDialog(QDialog):
@@ -88,7 +89,12 @@ class SignInDialog(QDialog):
         body.addLayout(right)
         self._locked_user = locked_user
         self.users.itemSelectionChanged.connect(lambda: self.pin.setFocus())
-        ctx.tasks.submit(ctx.users.list_users, on_done=self._show_users, on_error=self._failed)
+        ctx.tasks.submit(
+            ctx.services.users.list_users,
+            on_done=self._show_users,
+            on_error=self._failed,
+            owner=self,
+        )
 
     def _show_users(self, users: list[Any]) -> None:
         self.users.clear()
@@ -113,11 +119,12 @@ class SignInDialog(QDialog):
         self.pin.setEnabled(False)
         self.message.setText("")
         self._ctx.tasks.submit(
-            self._ctx.users.verify_pin,
+            self._ctx.services.users.verify_pin,
             item.data(Qt.ItemDataRole.UserRole),
             self.pin.text(),
             on_done=self._signed_in,
             on_error=self._failed,
+            owner=self,
         )
 
     def _signed_in(self, user: Any) -> None:
@@ -129,6 +136,6 @@ class SignInDialog(QDialog):
         self.pin.clear()
         self.pin.setFocus()
         if isinstance(error, DukaError):
-            self.message.setText(error.message)
+            self.message.setText(error_message(error))
         else:
             self.message.setText(self.tr("Sign-in failed: %1").replace("%1", type(error).__name__))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.errors import DukaError
 from pos_app.ui.context import AppContext
+from pos_app.ui.errors import error_message
 
 
 class PinDialog(QDialog):
@@ -77,7 +78,10 @@ class PinDialog(QDialog):
 
         self._set_busy(True)
         ctx.tasks.submit(
-            ctx.users.list_users, on_done=self._show_supervisors, on_error=self._show_error
+            ctx.services.users.list_users,
+            on_done=self._show_supervisors,
+            on_error=self._show_error,
+            owner=self,
         )
 
     def _show_supervisors(self, users: list[Any]) -> None:
@@ -98,11 +102,12 @@ class PinDialog(QDialog):
         self._set_busy(True)
         self.message.setText(self.tr("Checking…"))
         self._ctx.tasks.submit(
-            self._ctx.users.require_supervisor,
+            self._ctx.services.users.require_supervisor,
             self.pin.text(),
             user_id,
             on_done=self._verified,
             on_error=self._show_error,
+            owner=self,
         )
 
     def _verified(self, user: Any) -> None:
@@ -114,7 +119,7 @@ class PinDialog(QDialog):
         self.pin.clear()
         self.pin.setFocus()
         if isinstance(error, DukaError):
-            self.message.setText(error.message)
+            self.message.setText(error_message(error))
         else:
             self.message.setText(self.tr("The PIN could not be checked."))
 
