@@ -195,5 +195,5 @@ def parse_minor(text: str, code: str) -> int:
             f"{text!r} has more decimals than {code} allows: the smallest amount is {smallest}."
         )
     whole = int((match["whole"] or "0").replace(",", ""))
-    minor = whole * 10**exp + (int(frac.ljust(exp, "0")) if exp else 0)
+    minor: int = whole * 10**exp + (int(frac.ljust(exp, "0")) if exp else 0)
     return -minor if match["sign"] else minor
