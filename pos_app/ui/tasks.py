@@ -18,14 +18,15 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
 
-DoneCallback = Callable[[Any], None]
+T = TypeVar("T")
+DoneCallback = Callable[[Any], object]
 ErrorCallback = Callable[[BaseException], None]
 
 
@@ -121,9 +122,9 @@ class TaskRunner(QObject):
 
     def submit(
         self,
-        fn: Callable[..., Any],
+        fn: Callable[..., T],
         *args: Any,
-        on_done: DoneCallback | None = None,
+        on_done: Callable[[T], object] | None = None,
         on_error: ErrorCallback | None = None,
         owner: QObject | None = None,
         **kwargs: Any,
