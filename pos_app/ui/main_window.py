@@ -32,7 +32,6 @@ class Page:
     key: str
     title: str
     widget: QWidget
-    roles: frozenset[str] = frozenset({"cashier", "supervisor"})
 
 
 class MainWindow(QMainWindow):

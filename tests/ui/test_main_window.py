@@ -18,7 +18,7 @@ def test_the_window_owns_its_pages_and_status_is_shown(qtbot):
     assert not shiboken6.ownedByPython(first)  # the window's from now on
     pages = [
         Page("sale", "Sale", QLabel("sale")),
-        Page("approvals", "Approvals", QLabel("approvals"), frozenset({"supervisor"})),
+        Page("approvals", "Approvals", QLabel("approvals")),
     ]
     window.set_pages(pages)
     assert window.pages.count() == 2

@@ -33,4 +33,4 @@ def cashier_pages(ctx: AppContext, role: str) -> list[Page]:
             SUPERVISOR,
         ),
     ]
-    return [Page(key, title, make(ctx), roles) for key, title, make, roles in made if role in roles]
+    return [Page(key, title, make(ctx)) for key, title, make, roles in made if role in roles]

@@ -25,8 +25,6 @@ from pos_app.ui.supervisor.users_page import UsersPage
 if TYPE_CHECKING:
     from sync.engine.push import ParkedEvent
 
-SUPERVISOR = frozenset({"supervisor"})
-
 
 def _parked(ctx: AppContext) -> list[ParkedEvent]:
     from sync.engine.push import parked_events  # the sync side, only when asked
@@ -58,13 +56,11 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
             "approvals",
             QCoreApplication.translate("Supervisor", "Approvals"),
             ApprovalsPage(desk.approvals, list_users, ctx.tasks, me, zone, ctx.bus),
-            SUPERVISOR,
         ),
         Page(
             "refunds",
             QCoreApplication.translate("Supervisor", "Refunds"),
             RefundsPage(desk.refunds, list_users, ctx.tasks, me, ctx.currency, zone, ctx.bus),
-            SUPERVISOR,
         ),
         Page(
             "reports",
@@ -78,13 +74,11 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
                 desk.provider_events.unmatched,
                 lambda: _parked(ctx),
             ),
-            SUPERVISOR,
         ),
         Page(
             "staff",
             QCoreApplication.translate("Supervisor", "Staff"),
             UsersPage(desk.admin, ctx.tasks, me),
-            SUPERVISOR,
         ),
         Page(
             "settings",
@@ -97,13 +91,11 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
                 lambda: ctx.status.test_mode_providers,
                 test_mode_switched,
             ),
-            SUPERVISOR,
         ),
         Page(
             "audit",
             QCoreApplication.translate("Supervisor", "Audit trail"),
             AuditPage(desk.audit, ctx.tasks, zone),
-            SUPERVISOR,
         ),
     ]
 
