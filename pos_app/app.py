@@ -372,7 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             lambda details: apply_setup(services, details),
             demo=not ctx.settings.relay_url,
         )
-        if setup.exec() != QDialog.DialogCode.Accepted:
+        if setup.exec() != QDialog.DialogCode.Accepted or setup.result_value is None:
             return 0
         ctx.shop_settings = services.shop.get()
         till.show_for(setup.result_value)

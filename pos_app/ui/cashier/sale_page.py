@@ -29,6 +29,9 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.errors import DukaError
 from pos_app.core.money import Money
+from pos_app.services.catalogue import ProductView
+from pos_app.services.counter import Balance
+from pos_app.services.payment_base import PaymentView
 from pos_app.ui.cashier.cart import CartLine, CartModel
 from pos_app.ui.cashier.custom_line import CustomLineDialog
 from pos_app.ui.cashier.receipt_dialog import ReceiptDialog
@@ -57,9 +60,9 @@ class SalePage(QWidget):
         self.paid_so_far = Money.zero(ctx.currency)
         self._search_seq = 0
         self._busy = False
-        self._resumable: list[Any] = []
+        self._resumable: list[PaymentView] = []
         self.active_dialog: TenderDialog | None = None
-        self.balance: Any = None  # of the stored order, as last read
+        self.balance: Balance | None = None  # of the stored order, as last read
         self.receipt_dialog: ReceiptDialog | None = None
 
         root = QHBoxLayout(self)
@@ -218,7 +221,7 @@ class SalePage(QWidget):
         super().showEvent(event)
         self.search.setFocus()
 
-    def _show_quick_keys(self, products: list[Any]) -> None:
+    def _show_quick_keys(self, products: list[ProductView]) -> None:
         for button in self.quick_buttons:
             button.setText("")
             button.setEnabled(False)
@@ -232,7 +235,7 @@ class SalePage(QWidget):
             button.setEnabled(True)
             button.setProperty("product", product)
 
-    def _show_resumable(self, payments: list[Any]) -> None:
+    def _show_resumable(self, payments: list[PaymentView]) -> None:
         self._resumable = payments
         if not payments:
             self.resume_box.hide()
@@ -264,7 +267,7 @@ class SalePage(QWidget):
             owner=self,
         )
 
-    def _show_results(self, seq: int, products: list[Any]) -> None:
+    def _show_results(self, seq: int, products: list[ProductView]) -> None:
         if seq != self._search_seq:
             return  # an older search finished after a newer one started
         self.results.clear()
@@ -291,7 +294,7 @@ class SalePage(QWidget):
             owner=self,
         )
 
-    def _entered(self, text: str, product: Any) -> None:
+    def _entered(self, text: str, product: ProductView | None) -> None:
         if product is None:
             self.say(
                 self.tr("Unknown barcode or product: %1. Nothing was added.").replace("%1", text),
@@ -315,7 +318,7 @@ class SalePage(QWidget):
             self.add_product(product)
         self.search.setFocus()
 
-    def add_product(self, product: Any) -> None:
+    def add_product(self, product: ProductView) -> None:
         if not self._cart_editable(self.tr("Add %1 after payment started").replace(
                 "%1", product.name)):
             return
@@ -469,14 +472,14 @@ class SalePage(QWidget):
             owner=self,
         )
 
-    def _balance_ready(self, balance: Any, then: Any) -> None:
+    def _balance_ready(self, balance: Balance, then: Any) -> None:
         self.balance = balance
         self.paid_so_far = balance.paid
         self._refresh_totals(balance)
         if then is not None:
             then(balance)
 
-    def _open_tender(self, kind: str, balance: Any) -> None:
+    def _open_tender(self, kind: str, balance: Balance) -> None:
         self._set_busy(False)
         assert self.order_id is not None
         if balance.remaining.is_zero:
@@ -503,7 +506,7 @@ class SalePage(QWidget):
             return
         self._refresh_balance(then=self._maybe_finish)
 
-    def _maybe_finish(self, balance: Any) -> None:
+    def _maybe_finish(self, balance: Balance) -> None:
         if not balance.settled:
             if balance.paid.is_positive:
                 self.say(self.tr("Paid so far %1; still due %2: choose another tender.")

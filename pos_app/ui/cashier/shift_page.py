@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.money import Money
 from pos_app.services.counter import UnsyncedEvents
+from pos_app.services.shifts import ShiftView
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
 from pos_app.ui.receipts.render import method_label
@@ -42,7 +43,7 @@ class ShiftPage(QWidget):
         super().__init__(parent)
         self.setObjectName("shift-page")
         self.ctx = ctx
-        self.shift: Any = None
+        self.shift: ShiftView | None = None
         self.report: dict[str, Any] | None = None
         code = ctx.currency
         layout = QVBoxLayout(self)
@@ -137,7 +138,7 @@ class ShiftPage(QWidget):
         self.ctx.tasks.submit(self.ctx.services.shifts.current_shift, on_done=self._show,
                               on_error=self._failed, owner=self)
 
-    def _show(self, shift: Any) -> None:
+    def _show(self, shift: ShiftView | None) -> None:
         self.shift = shift
         self.open_box.setVisible(shift is None)
         self.move_box.setVisible(shift is not None)
@@ -192,6 +193,8 @@ class ShiftPage(QWidget):
         self.refresh()
 
     def _move(self, direction: str) -> None:
+        if self.shift is None:
+            return
         amount = self.move_amount.money()
         reason = self.move_reason.text().strip()
         if amount is None or not amount.is_positive:

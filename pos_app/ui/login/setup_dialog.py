@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.errors import DukaError
 from pos_app.core.money import CURRENCIES
+from pos_app.services.users import UserView
 from pos_app.ui.application import LANGUAGES
 from pos_app.ui.errors import error_message
 from pos_app.ui.tasks import TaskRunner
@@ -77,7 +77,7 @@ class SetupDialog(QDialog):
     def __init__(
         self,
         tasks: TaskRunner,
-        apply: Callable[[SetupDetails], Any],
+        apply: Callable[[SetupDetails], UserView],
         parent: QWidget | None = None,
         *,
         demo: bool = False,
@@ -88,7 +88,7 @@ class SetupDialog(QDialog):
         self.setMinimumWidth(640)
         self._tasks = tasks
         self._apply = apply
-        self.result_value: Any = None
+        self.result_value: UserView | None = None
 
         layout = QVBoxLayout(self)
         heading = QLabel(self.tr("Welcome! Set up your shop"))
@@ -215,7 +215,7 @@ class SetupDialog(QDialog):
             self._apply, details, on_done=self._done, on_error=self._failed, owner=self
         )
 
-    def _done(self, value: Any) -> None:
+    def _done(self, value: UserView) -> None:
         self.result_value = value
         self.accept()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.errors import DukaError
+from pos_app.services.users import UserView
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
 
@@ -31,14 +30,14 @@ class SignInDialog(QDialog):
         ctx: AppContext,
         parent: QWidget | None = None,
         *,
-        locked_user: Any = None,
+        locked_user: UserView | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("sign-in-dialog")
         self.setWindowTitle(self.tr("Sign in"))
         self.setMinimumSize(640, 480)
         self._ctx = ctx
-        self.user: Any = None
+        self.user: UserView | None = None
 
         layout = QVBoxLayout(self)
         locked_text = self.tr("Till locked: sign in to carry on")
@@ -96,7 +95,7 @@ class SignInDialog(QDialog):
             owner=self,
         )
 
-    def _show_users(self, users: list[Any]) -> None:
+    def _show_users(self, users: list[UserView]) -> None:
         self.users.clear()
         for user in users:
             if not user.active:
@@ -127,7 +126,7 @@ class SignInDialog(QDialog):
             owner=self,
         )
 
-    def _signed_in(self, user: Any) -> None:
+    def _signed_in(self, user: UserView) -> None:
         self.user = user
         self.accept()
 

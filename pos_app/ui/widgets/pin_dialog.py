@@ -6,8 +6,6 @@ wrong PIN and shows the service's message (tries left, lock-out).
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.errors import DukaError
+from pos_app.services.users import UserView
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
 
@@ -35,7 +34,7 @@ class PinDialog(QDialog):
         self.setWindowTitle(self.tr("Supervisor PIN"))
         self.setMinimumWidth(420)
         self._ctx = ctx
-        self.user: Any = None
+        self.user: UserView | None = None
 
         layout = QVBoxLayout(self)
         heading = QLabel(self.tr("A supervisor must approve this:"))
@@ -84,7 +83,7 @@ class PinDialog(QDialog):
             owner=self,
         )
 
-    def _show_supervisors(self, users: list[Any]) -> None:
+    def _show_supervisors(self, users: list[UserView]) -> None:
         self.supervisor.clear()
         for user in users:
             if user.role == "supervisor" and user.active:
@@ -110,7 +109,7 @@ class PinDialog(QDialog):
             owner=self,
         )
 
-    def _verified(self, user: Any) -> None:
+    def _verified(self, user: UserView) -> None:
         self.user = user
         self.accept()
 
@@ -128,7 +127,7 @@ class PinDialog(QDialog):
         self.pin.setEnabled(not busy)
 
 
-def ask_supervisor_pin(parent: QWidget | None, ctx: AppContext, reason: str) -> Any:
+def ask_supervisor_pin(parent: QWidget | None, ctx: AppContext, reason: str) -> UserView | None:
     """The supervisor who approved, or None when the cashier cancelled."""
     dialog = PinDialog(ctx, reason, parent)
     if dialog.exec() == QDialog.DialogCode.Accepted:
