@@ -146,67 +146,67 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="27"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="28"/>
         <source>Products</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="29"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="30"/>
         <source>Name</source>
         <translation>Jina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="29"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="30"/>
         <source>Price</source>
         <translation>Bei</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="29"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="30"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="29"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="30"/>
         <source>Barcode</source>
         <translation>Barcode</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="30"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="31"/>
         <source>Quick key</source>
         <translation>Kitufe cha haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="34"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="35"/>
         <source>Load the demo catalogue</source>
         <translation>Pakia orodha ya mfano</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="37"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="38"/>
         <source>Import CSV…</source>
         <translation>Leta CSV…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="61"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="62"/>
         <source>Import products</source>
         <translation>Leta bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="62"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="63"/>
         <source>CSV files (*.csv)</source>
         <translation>Faili za CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="70"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="71"/>
         <source>Could not read %1 as a UTF-8 text file.</source>
         <translation>Imeshindwa kusoma %1 kama faili ya maandishi ya UTF-8.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="79"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="80"/>
         <source>Nothing was imported. Fix these lines and try again:</source>
         <translation>Hakuna kilicholetwa. Rekebisha mistari hii kisha ujaribu tena:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="83"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="84"/>
         <source>Imported: %1 new, %2 updated.</source>
         <translation>Zimeletwa: %1 mpya, %2 zimesasishwa.</translation>
     </message>
@@ -545,52 +545,52 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="35"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="34"/>
         <source>Supervisor PIN</source>
         <translation>PIN ya msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="41"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="40"/>
         <source>A supervisor must approve this:</source>
         <translation>Msimamizi lazima aidhinishe hili:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="51"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="50"/>
         <source>Supervisor</source>
         <translation>Msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="57"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="56"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="68"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="67"/>
         <source>Approve</source>
         <translation>Idhinisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="69"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="68"/>
         <source>Cancel</source>
         <translation>Ghairi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="93"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="92"/>
         <source>There is no active supervisor on this till.</source>
         <translation>Hakuna msimamizi anayetumika kwenye mashine hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="100"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="99"/>
         <source>Choose a supervisor and type their PIN.</source>
         <translation>Chagua msimamizi na uandike PIN yake.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="103"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="102"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="124"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="123"/>
         <source>The PIN could not be checked.</source>
         <translation>PIN haikuweza kukaguliwa.</translation>
     </message>
@@ -895,187 +895,187 @@
 <context>
     <name>SalePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="74"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="77"/>
         <source>Scan a barcode or type a product name…</source>
         <translation>Changanua barcode au andika jina la bidhaa…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="86"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="89"/>
         <source>Quick keys</source>
         <translation>Vitufe vya haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="110"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="113"/>
         <source>Resume payment</source>
         <translation>Endelea na malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="132"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="135"/>
         <source>+1</source>
         <translation>+1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="133"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="136"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="134"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="137"/>
         <source>Remove line</source>
         <translation>Ondoa mstari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="135"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="138"/>
         <source>Custom amount</source>
         <translation>Kiasi maalum</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="136"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="139"/>
         <source>Price / discount</source>
         <translation>Bei / punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="159"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="162"/>
         <source>Cash (F2)</source>
         <translation>Pesa taslimu (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="160"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="163"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="161"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="164"/>
         <source>M-Pesa (F3)</source>
         <translation>M-Pesa (F3)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="162"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="165"/>
         <source>Paystack link</source>
         <translation>Kiungo cha Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="163"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="166"/>
         <source>Bank / proof</source>
         <translation>Benki / uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="174"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="177"/>
         <source>New sale</source>
         <translation>Mauzo mapya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="242"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="245"/>
         <source>A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.</source>
         <translation>Malipo hayakukamilika: %1 kwa mauzo %2. Endelea nayo uone yalivyoishia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="297"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="300"/>
         <source>Unknown barcode or product: %1. Nothing was added.</source>
         <translation>Barcode au bidhaa haijulikani: %1. Hakuna kilichoongezwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="319"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="322"/>
         <source>Add %1 after payment started</source>
         <translation>Ongeza %1 baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="324"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="327"/>
         <source>Added %1.</source>
         <translation>Imeongezwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="342"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="345"/>
         <source>Part of this sale is already paid: finish it, or ask a supervisor to refund it.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: yamalize, au mwombe msimamizi arejeshe pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="365"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="368"/>
         <source>Change a quantity after payment started</source>
         <translation>Badilisha idadi baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="372"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="375"/>
         <source>Remove a line after payment started</source>
         <translation>Ondoa mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="376"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="379"/>
         <source>Add a line after payment started</source>
         <translation>Ongeza mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="386"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="389"/>
         <source>Choose a line first.</source>
         <translation>Chagua mstari kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="390"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="393"/>
         <source>New price</source>
         <translation>Bei mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="391"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="394"/>
         <source>New unit price for %1 (now %2):</source>
         <translation>Bei mpya ya kipande kwa %1 (sasa %2):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="401"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="404"/>
         <source>Price of %1: %2 → %3</source>
         <translation>Bei ya %1: %2 → %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="405"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="408"/>
         <source>Change a price after payment started</source>
         <translation>Badilisha bei baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="410"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="413"/>
         <source>Part of this sale is already paid: take the rest first.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: pokea kiasi kilichobaki kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="419"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="422"/>
         <source>Sale parked: it completes when its payment is confirmed.</source>
         <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="421"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="424"/>
         <source>Clear a sale after payment started</source>
         <translation>Futa mauzo baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="441"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="444"/>
         <source>The cart is empty: scan or choose a product first.</source>
         <translation>Kikapu ni tupu: changanua au chagua bidhaa kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="509"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="512"/>
         <source>Paid so far %1; still due %2: choose another tender.</source>
         <translation>Imelipwa hadi sasa %1; bado kinadaiwa %2: chagua njia nyingine ya malipo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="516"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="519"/>
         <source>Sale complete.</source>
         <translation>Mauzo yamekamilika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="565"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="568"/>
         <source>M-Pesa prompts and Paystack links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
         <translation>Maombi ya M-Pesa na viungo vya Paystack vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="567"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="570"/>
         <source>Offline (%1): M-Pesa prompts and Paystack links are unavailable. Cash, COD and proofs still work.</source>
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya Paystack havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="585"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="588"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="587"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="590"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -1083,12 +1083,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="592"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="595"/>
         <source>Paid %1 · still due %2</source>
         <translation>Imelipwa %1 · bado kinadaiwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="610"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="613"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>
@@ -1287,201 +1287,201 @@
 <context>
     <name>ShiftPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="54"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="55"/>
         <source>Open a shift</source>
         <translation>Fungua zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="58"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="59"/>
         <source>Cash float in the drawer</source>
         <translation>Pesa ya kuanzia kwenye droo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="59"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="60"/>
         <source>Open shift</source>
         <translation>Fungua zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="66"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="67"/>
         <source>Cash in / cash out</source>
         <translation>Weka pesa / toa pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="70"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="71"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="73"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="74"/>
         <source>e.g. change from the bank, paid the supplier</source>
         <translation>mf. chenji kutoka benki, malipo kwa msambazaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="74"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="75"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="76"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="125"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="77"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
         <source>Cash in</source>
         <translation>Weka pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="79"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="80"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="127"/>
         <source>Cash out</source>
         <translation>Toa pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="87"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="88"/>
         <source>Close the shift</source>
         <translation>Funga zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="90"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="91"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="173"/>
         <source>Close shift and print Z report</source>
         <translation>Funga zamu na uchapishe ripoti ya Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="108"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="109"/>
         <source>Lock till</source>
         <translation>Funga mashine</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="112"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="113"/>
         <source>Sign out</source>
         <translation>Toka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="125"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
         <source>Opening float</source>
         <translation>Pesa ya kuanzia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="127"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="127"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="128"/>
         <source>Expected</source>
         <translation>Inayotarajiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="127"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="128"/>
         <source>Counted</source>
         <translation>Iliyohesabiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="128"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="129"/>
         <source>Variance</source>
         <translation>Tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="128"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="129"/>
         <source>Total variance</source>
         <translation>Jumla ya tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="129"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="130"/>
         <source>Expected amounts are net of the refunds and voids below.</source>
         <translation>Kiasi kinachotarajiwa tayari kimeondoa marejesho na ubatilishaji ulio hapa chini.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="130"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="131"/>
         <source>Refunds and voids</source>
         <translation>Marejesho na ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="131"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="132"/>
         <source>No refunds or voids in this shift.</source>
         <translation>Hakuna marejesho wala ubatilishaji katika zamu hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="132"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="133"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="132"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="133"/>
         <source>Refunded</source>
         <translation>Kilichorejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="133"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="134"/>
         <source>Voids</source>
         <translation>Ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="133"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="134"/>
         <source>Voided</source>
         <translation>Kilichobatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="146"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="147"/>
         <source>No shift is open: count the float and open one.</source>
         <translation>Hakuna zamu iliyo wazi: hesabu pesa ya kuanzia na ufungue zamu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="148"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="149"/>
         <source>Shift open since %1, float %2</source>
         <translation>Zamu iko wazi tangu %1, pesa ya kuanzia %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="168"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
         <source>expected %1</source>
         <translation>inatarajiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
         <source>Counted: %1</source>
         <translation>Iliyohesabiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="182"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="183"/>
         <source>Type the float (0 if the drawer is empty).</source>
         <translation>Andika pesa ya kuanzia (0 kama droo ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="190"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="191"/>
         <source>Shift opened.</source>
         <translation>Zamu imefunguliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="198"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="201"/>
         <source>Type an amount above zero.</source>
         <translation>Andika kiasi kikubwa kuliko sifuri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="201"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="204"/>
         <source>Say why the cash goes in or out.</source>
         <translation>Eleza kwa nini pesa inawekwa au kutolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="213"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="216"/>
         <source>Cash in: %1</source>
         <translation>Pesa iliyowekwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="213"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="216"/>
         <source>Cash out: %1</source>
         <translation>Pesa iliyotolewa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="224"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="227"/>
         <source>Count every method (type 0 for none): %1 is empty.</source>
         <translation>Hesabu kila njia (andika 0 kama hakuna): %1 iko tupu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="249"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="266"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="252"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="269"/>
         <source>Z report</source>
         <translation>Ripoti ya Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="255"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="258"/>
         <source>Shift closed. Variance %1. Z report saved to %2</source>
         <translation>Zamu imefungwa. Tofauti %1. Ripoti ya Z imehifadhiwa %2</translation>
     </message>
@@ -1489,42 +1489,42 @@
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="38"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="37"/>
         <source>Sign in</source>
         <translation>Ingia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="44"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="43"/>
         <source>Till locked: sign in to carry on</source>
         <translation>Mashine imefungwa: ingia ili kuendelea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="45"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="44"/>
         <source>Who is selling?</source>
         <translation>Nani anauza?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="60"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="59"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="104"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="103"/>
         <source>supervisor</source>
         <translation>msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="104"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="103"/>
         <source>cashier</source>
         <translation>keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="117"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="116"/>
         <source>Choose your name and type your PIN.</source>
         <translation>Chagua jina lako na uandike PIN yako.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="141"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="140"/>
         <source>Sign-in failed: %1</source>
         <translation>Kuingia kumeshindikana: %1</translation>
     </message>

@@ -107,22 +107,22 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="47"/>
+        <location filename="../../pos_app/ui/main_window.py" line="46"/>
         <source>Duka POS</source>
         <translation>Duka POS</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="135"/>
+        <location filename="../../pos_app/ui/main_window.py" line="134"/>
         <source>● Online</source>
         <translation>● Mtandaoni</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="139"/>
+        <location filename="../../pos_app/ui/main_window.py" line="138"/>
         <source>● Offline</source>
         <translation>● Nje ya mtandao</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="143"/>
+        <location filename="../../pos_app/ui/main_window.py" line="142"/>
         <source>Unsynced: %n event(s)</source>
         <translation>
             <numerusform>Hazijasawazishwa: tukio %n</numerusform>
@@ -130,17 +130,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="145"/>
+        <location filename="../../pos_app/ui/main_window.py" line="144"/>
         <source>Last sync: never</source>
         <translation>Usawazishaji wa mwisho: bado</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="148"/>
+        <location filename="../../pos_app/ui/main_window.py" line="147"/>
         <source>Last sync: %1</source>
         <translation>Usawazishaji wa mwisho: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="150"/>
+        <location filename="../../pos_app/ui/main_window.py" line="149"/>
         <source>TEST MODE — no real money moves.</source>
         <translation>HALI YA MAJARIBIO — hakuna pesa halisi inayohamishwa.</translation>
     </message>

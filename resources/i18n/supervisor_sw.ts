@@ -1001,32 +1001,32 @@
         <translation>Rejesho la Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="59"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="57"/>
         <source>Approvals</source>
         <translation>Idhini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="65"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="62"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="71"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="67"/>
         <source>Reports</source>
         <translation>Ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="85"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="80"/>
         <source>Staff</source>
         <translation>Wafanyakazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="91"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="85"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="104"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="97"/>
         <source>Audit trail</source>
         <translation>Kumbukumbu za ukaguzi</translation>
     </message>
