@@ -38,6 +38,7 @@ class _Job:
     on_done: DoneCallback | None
     on_error: ErrorCallback | None
     owner: QObject | None
+    started: bool = False
     outcome: tuple[Any, bool] | None = None  # (value or error, is_error), set by the worker
 
 
@@ -88,7 +89,10 @@ class _JobTable:
 
     def run(self, number: int) -> None:  # on a worker thread
         with self._lock:
-            job = self._jobs[number]
+            job = self._jobs.get(number)
+            if job is None:  # dropped by shutdown before it started
+                return
+            job.started = True
         fn, args, kwargs = job.fn, job.args, job.kwargs
         del job
         outcome = _call(fn, args, kwargs)
@@ -101,6 +105,13 @@ class _JobTable:
     def take(self, number: int) -> _Job:
         with self._lock:
             return self._jobs.pop(number)
+
+    def drop_unstarted(self) -> None:
+        """Let go (on the GUI thread) of the jobs a shutdown cancelled."""
+        with self._lock:
+            unstarted = [n for n, job in self._jobs.items() if not job.started]
+            dropped = [self._jobs.pop(n) for n in unstarted]
+        del dropped
 
 
 class TaskRunner(QObject):
@@ -157,3 +168,4 @@ class TaskRunner(QObject):
         """Cancel what has not started; later submits do nothing."""
         self._closed = True
         self._pool.shutdown(wait=wait, cancel_futures=True)
+        self._jobs.drop_unstarted()

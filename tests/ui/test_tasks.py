@@ -98,3 +98,18 @@ def test_results_for_a_deleted_receiver_are_dropped(qtbot):
         runner.shutdown(wait=True)
         qtbot.wait(50)
     assert seen == []
+
+
+def test_shutdown_cancels_what_has_not_started_and_lets_it_go(qtbot):
+    runner = TaskRunner(max_workers=1)
+    gate = threading.Event()
+    ran: list[int] = []
+    runner.submit(gate.wait, 5)
+    for n in range(3):
+        runner.submit(ran.append, n)
+    runner.shutdown()
+    assert len(runner._jobs._jobs) == 1  # only the running one is still held
+    gate.set()
+    runner.submit(ran.append, 99)  # after shutdown: nothing happens
+    qtbot.waitUntil(lambda: not runner._jobs._jobs, timeout=2000)
+    assert ran == []
