@@ -2,6 +2,8 @@ import itertools
 import threading
 import time
 
+import pytest
+
 from pos_app.ui.tasks import TaskRunner
 
 
@@ -113,3 +115,37 @@ def test_shutdown_cancels_what_has_not_started_and_lets_it_go(qtbot):
     runner.submit(ran.append, 99)  # after shutdown: nothing happens
     qtbot.waitUntil(lambda: not runner._jobs._jobs, timeout=2000)
     assert ran == []
+
+
+@pytest.mark.slow
+def test_thousands_of_pages_let_go_mid_job_all_die_on_the_gui_thread(qtbot):
+    """The crash itself: with the old runner this died with SIGSEGV in processEvents within a
+    few hundred pages (a worker freed the last reference to a QWidget)."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QLabel, QTableWidget, QVBoxLayout, QWidget
+
+    runner = TaskRunner(max_workers=2)
+    off_gui: list[str] = []
+    freed: list[int] = []
+
+    class Page(QWidget):
+        def __init__(self) -> None:
+            super().__init__()
+            layout = QVBoxLayout(self)
+            for _ in range(5):
+                layout.addWidget(QLabel("x"))
+            layout.addWidget(QTableWidget(20, 5))
+
+        def __del__(self) -> None:
+            freed.append(1)
+            if threading.current_thread() is not threading.main_thread():
+                off_gui.append(threading.current_thread().name)
+
+    for _ in range(3000):
+        page = Page()
+        runner.submit(lambda held=page: time.sleep(0.001), on_done=lambda _v: None)
+        del page
+        QCoreApplication.processEvents()
+    runner.shutdown(wait=True)
+    qtbot.waitUntil(lambda: len(freed) == 3000, timeout=5000)
+    assert off_gui == []
