@@ -118,8 +118,8 @@ def child(directory: Path, items: int) -> None:
     ctx.current_user = cashier
     ctx.counter.user_id = cashier.id
     window = MainWindow(ctx.status, settings.timezone)
-    pages = cashier_pages(ctx)
-    window.set_pages(pages, "cashier")
+    pages = cashier_pages(ctx, "cashier")
+    window.set_pages(pages)
     window.show()
     sale = pages[0].widget
     assert isinstance(sale, SalePage)

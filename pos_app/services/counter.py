@@ -106,7 +106,8 @@ class _OnceByKey:
                 self._results.pop(old, None)
         with key_lock:
             if key in self._results:
-                return self._results[key]
+                earlier: T = self._results[key]
+                return earlier
             result = fn()
             self._results[key] = result
             return result

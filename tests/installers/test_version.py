@@ -35,7 +35,8 @@ def test_sign_in_screen_shows_the_version(qtbot: Any) -> None:
     from pos_app.ui.tasks import TaskRunner
 
     tasks = TaskRunner()
-    ctx: Any = SimpleNamespace(tasks=tasks, users=SimpleNamespace(list_users=lambda: []))
+    users = SimpleNamespace(list_users=lambda: [])
+    ctx: Any = SimpleNamespace(tasks=tasks, services=SimpleNamespace(users=users))
     dialog = SignInDialog(ctx)
     qtbot.addWidget(dialog)
     dialog.show()
