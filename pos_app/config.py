@@ -34,6 +34,8 @@ class TillSettings(BaseSettings):
     printer_address: str = ""
     printer_columns: int = 42  # 58 mm: 32; 80 mm: 42 or 48 (a 512- or 576-dot head)
     drawer_pin: int = 2  # the drawer's connector pin: 2 or 5
+    # a cash shortage at close larger than this (minor units) needs the cashier's reason
+    shortage_tolerance_minor: int = Field(default=0, ge=0)
 
     @field_validator("printer_columns")
     @classmethod

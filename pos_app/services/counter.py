@@ -400,11 +400,22 @@ class Counter:
             )
 
     def close_shift(
-        self, shift_id: str, counted: dict[str, Money], override_by: str | None
+        self,
+        shift_id: str,
+        counted: dict[str, Money],
+        override_by: str | None,
+        shortage_reason: str = "",
+        shortage_tolerance_minor: int = 0,
     ) -> dict[str, Any]:
         self.require_synced("close_shift", override_by)
         assert self.user_id is not None
-        return self.shifts.close_shift(shift_id, counted, user_id=self.user_id)
+        return self.shifts.close_shift(
+            shift_id,
+            counted,
+            user_id=self.user_id,
+            shortage_reason=shortage_reason,
+            shortage_tolerance_minor=shortage_tolerance_minor,
+        )
 
     # --- receipts and the sales list -------------------------------------------------------
     def receipt(self, order_id: str, reprint: bool = False) -> ReceiptData:

@@ -25,6 +25,14 @@ from pos_app.store.db import Ledger
 from pos_app.store.schema import cash_movements, orders, payments, shifts
 
 
+class ShortageNeedsReason(ShiftError):
+    """The counted cash is short of the expected beyond the shop's tolerance and no reason was
+    given. Says nothing of the amounts: the count is blind until the shift is closed."""
+
+    def __init__(self) -> None:
+        super().__init__("The drawer is short: say why before closing.")
+
+
 @dataclass(frozen=True, slots=True)
 class ShiftView:
     id: str
@@ -188,9 +196,16 @@ class ShiftService:
             change.publish(CashMoved(shift_id=shift_id, amount=amount, direction=direction))
 
     def close_shift(
-        self, shift_id: str, counted: Mapping[str, Money], *, user_id: str
+        self,
+        shift_id: str,
+        counted: Mapping[str, Money],
+        *,
+        user_id: str,
+        shortage_reason: str = "",
+        shortage_tolerance_minor: int = 0,
     ) -> dict[str, Any]:
-        """Close the shift; returns the Z report (expected vs counted per method)."""
+        """Close the shift; returns the Z report (expected vs counted per method). A cash
+        shortage beyond `shortage_tolerance_minor` needs a reason, kept in the report."""
         with ledger_change(self._ledger, self._bus, user_id) as change:
             conn = change.conn
             require_role(conn, user_id, "cashier")
@@ -213,7 +228,11 @@ class ShiftService:
                 "closed_at": now.isoformat(),
                 "closed_by": user_id,
                 "refunds_and_voids": refunds_and_voids(conn, shift_id),
+                "shortage_reason": shortage_reason.strip(),
             }
+            short = report["methods"]["cash"]["difference_minor"] < -shortage_tolerance_minor
+            if short and not shortage_reason.strip():
+                raise ShortageNeedsReason()
             conn.execute(
                 update(shifts)
                 .where(shifts.c.id == shift_id)
@@ -228,7 +247,10 @@ class ShiftService:
                 "shift.closed",
                 entity="shift",
                 entity_id=shift_id,
-                details={"total_difference_minor": report["total_difference_minor"]},
+                details={
+                    "total_difference_minor": report["total_difference_minor"],
+                    "shortage_reason": report["shortage_reason"],
+                },
                 payload={"z_report": report},
             )
             change.publish(ShiftClosed(shift_id=shift_id, closed_by=user_id))

@@ -17,6 +17,7 @@ from pos_app.core.errors import (
 )
 from pos_app.services import build_services
 from pos_app.services.customers import CustomerDetails
+from pos_app.services.shifts import ShortageNeedsReason
 from pos_app.store.db import open_ledger
 from pos_app.store.rotate import retire_old_keys, rotate_data_key
 
@@ -86,9 +87,14 @@ def test_shift_z_report(till: Till) -> None:
     shifts.cash_movement(shift.id, "in", kes(1000), "change top-up", user_id=till.cashier.id)
     with pytest.raises(InvalidInput):
         shifts.cash_movement(shift.id, "sideways", kes(1), "?", user_id=till.cashier.id)
+    counted = {"cash": kes(510000), "manual_mobile_money": kes(7000)}
+    with pytest.raises(ShortageNeedsReason):  # 5.00 short, and the shop tolerates nothing
+        shifts.close_shift(shift.id, counted, user_id=till.cashier.id)
+    assert shifts.current_shift() is not None
     report = shifts.close_shift(
-        shift.id, {"cash": kes(510000), "manual_mobile_money": kes(7000)}, user_id=till.cashier.id
+        shift.id, counted, user_id=till.cashier.id, shortage_reason="Change given twice"
     )
+    assert report["shortage_reason"] == "Change given twice"
     assert report["methods"]["cash"] == {
         "expected_minor": 500000 + 12500 - 3000 + 1000,
         "counted_minor": 510000,

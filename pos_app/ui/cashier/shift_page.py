@@ -1,6 +1,6 @@
-"""The shift: open with a float, cash in / out with a reason, close with the counted cash and
-the Z report (expected vs counted per method, the variance, the refunds and voids), printed
-and saved as PDF."""
+"""The shift: open with a float, cash in / out with a reason, close with a blind count of the
+drawer's cash (confirmed; a shortage needs a reason) and the Z report (expected vs counted per
+method, the variance, the refunds and voids), printed and saved as PDF."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.money import Money
 from pos_app.services.counter import UnsyncedEvents
-from pos_app.services.shifts import ShiftView
+from pos_app.services.shifts import ShiftView, ShortageNeedsReason
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
 from pos_app.ui.receipts.render import method_label
@@ -85,13 +85,47 @@ class ShiftPage(QWidget):
         move_form.addRow(move_buttons)
         layout.addWidget(self.move_box)
 
+        # The count is blind: the drawer's expected cash appears only in the Z report, after
+        # the count is submitted. Only the drawer is counted; M-Pesa, Paystack and COD come
+        # from the ledger and are shown as totals.
         self.close_box = QGroupBox(self.tr("Close the shift"))
-        self.close_form = QFormLayout(self.close_box)
-        self.counted: dict[str, MoneyEdit] = {}
-        self.close_button = QPushButton(self.tr("Close shift and print Z report"))
+        close_layout = QVBoxLayout(self.close_box)
+        close_form = QFormLayout()
+        self.counted_cash = MoneyEdit(code)
+        self.counted_cash.setObjectName("counted-cash")
+        close_form.addRow(self.tr("Cash counted in the drawer"), self.counted_cash)
+        self.shortage_reason = QLineEdit()
+        self.shortage_reason.setObjectName("shortage-reason")
+        self.shortage_reason.setPlaceholderText(self.tr("e.g. gave too much change"))
+        self.shortage_label = QLabel(self.tr("Why is the drawer short?"))
+        close_form.addRow(self.shortage_label, self.shortage_reason)
+        close_layout.addLayout(close_form)
+        self.ledger_totals = QLabel()
+        self.ledger_totals.setObjectName("ledger-totals")
+        self.ledger_totals.setWordWrap(True)
+        close_layout.addWidget(self.ledger_totals)
+        close_buttons = QHBoxLayout()
+        self.close_button = QPushButton(self.tr("Close shift…"))
         self.close_button.setObjectName("shift-close")
         self.close_button.setProperty("role", "danger")
-        self.close_button.clicked.connect(lambda: self._close(None))
+        self.close_button.clicked.connect(self._ask_confirmation)
+        close_buttons.addWidget(self.close_button)
+        self.confirm_label = QLabel()
+        self.confirm_label.setObjectName("shift-close-question")
+        self.confirm_label.setWordWrap(True)
+        close_buttons.addWidget(self.confirm_label, 1)
+        self.confirm_button = QPushButton(self.tr("Yes, close and print Z report"))
+        self.confirm_button.setObjectName("shift-close-confirm")
+        self.confirm_button.setProperty("role", "danger")
+        self.confirm_button.clicked.connect(lambda: self._close(None))
+        close_buttons.addWidget(self.confirm_button)
+        self.back_button = QPushButton(self.tr("Go back"))
+        self.back_button.setObjectName("shift-close-back")
+        self.back_button.clicked.connect(self._step_back)
+        close_buttons.addWidget(self.back_button)
+        close_buttons.addStretch(0)
+        close_layout.addLayout(close_buttons)
+        self._reset_close()
         layout.addWidget(self.close_box)
 
         self.report_view = QTextBrowser()
@@ -132,6 +166,7 @@ class ShiftPage(QWidget):
             "none_given_back": self.tr("No refunds or voids in this shift."),
             "refunds": self.tr("Refunds"), "refunded": self.tr("Refunded"),
             "voids": self.tr("Voids"), "voided": self.tr("Voided"),
+            "shortage_reason": self.tr("Reason for the shortage"),
         }
 
     def refresh(self) -> None:
@@ -158,24 +193,50 @@ class ShiftPage(QWidget):
         return ZoneInfo(self.ctx.shop_settings.timezone if self.ctx.shop_settings else "UTC")
 
     def _show_close_fields(self, preview: dict[str, Any]) -> None:
-        while self.close_form.rowCount():
-            self.close_form.removeRow(0)
-        self.counted = {}
         code = preview["currency"]
-        for method, row in preview["methods"].items():
-            edit = MoneyEdit(code)
-            edit.setObjectName(f"counted-{method}")
-            expected = Money(row["expected_minor"], code).format()
-            edit.setPlaceholderText(self.tr("expected %1").replace("%1", expected))
-            self.close_form.addRow(self.tr("Counted: %1").replace("%1", method_label(method)),
-                                   edit)
-            self.counted[method] = edit
-        self.close_button = QPushButton(self.tr("Close shift and print Z report"))
-        self.close_button.setObjectName("shift-close")
-        self.close_button.setProperty("role", "danger")
-        self.close_button.clicked.connect(lambda: self._close(None))
-        self.close_form.addRow(self.close_button)
+        lines = [
+            f"{method_label(method)}: {Money(row['expected_minor'], code).format()}"
+            for method, row in preview["methods"].items()
+            if method != "cash"
+        ]
+        self.ledger_totals.setText(
+            self.tr("Not in the drawer (from the ledger, nothing to count):") + "\n"
+            + "\n".join(lines)
+            if lines else self.tr("No M-Pesa, Paystack or delivery takings in this shift.")
+        )
         self.close_fields_ready.emit()
+
+    def _reset_close(self) -> None:
+        self.counted_cash.clear()
+        self.counted_cash.setReadOnly(False)
+        self.shortage_reason.clear()
+        self.shortage_reason.hide()
+        self.shortage_label.hide()
+        self._confirming(False)
+
+    def _confirming(self, asking: bool) -> None:
+        self.close_button.setVisible(not asking)
+        for widget in (self.confirm_label, self.confirm_button, self.back_button):
+            widget.setVisible(asking)
+
+    def _ask_confirmation(self) -> None:
+        amount = self.counted_cash.money()
+        if amount is None:
+            self.say(self.tr("Count the cash in the drawer first (type 0 if it is empty)."),
+                     error=True)
+            return
+        self.counted_cash.setReadOnly(True)
+        self.confirm_label.setText(
+            self.tr("Close the shift with %1 counted? This cannot be undone.").replace(
+                "%1", amount.format()))
+        self._confirming(True)
+        self.confirm_button.setFocus()
+
+    def _step_back(self) -> None:
+        # a recount is allowed until the count is submitted; after a refused shortage it is not
+        if not self.shortage_reason.isVisible():
+            self.counted_cash.setReadOnly(False)
+        self._confirming(False)
 
     def _open(self) -> None:
         amount = self.float_edit.money()
@@ -218,26 +279,30 @@ class ShiftPage(QWidget):
         self.refresh()
 
     def _close(self, override_by: str | None) -> None:
-        if self.shift is None:
+        amount = self.counted_cash.money()
+        if self.shift is None or amount is None:
             return
-        counted: dict[str, Money] = {}
-        for method, edit in self.counted.items():
-            amount = edit.money()
-            if amount is None:
-                self.say(self.tr("Count every method (type 0 for none): %1 is empty.").replace(
-                    "%1", method_label(method)), error=True)
-                return
-            counted[method] = amount
-        self.close_button.setEnabled(False)
+        self.confirm_button.setEnabled(False)
         self.ctx.tasks.submit(
-            self.ctx.counter.close_shift, self.shift.id, counted, override_by,
+            self.ctx.counter.close_shift, self.shift.id, {"cash": amount}, override_by,
+            self.shortage_reason.text(), self.ctx.settings.shortage_tolerance_minor,
             on_done=self._closed,
             on_error=lambda e: self._unsynced(e, lambda who: self._close(who)),
             owner=self,
         )
 
+    def _short(self) -> None:
+        """The count stays as submitted (no recount once the shortage is known)."""
+        self.shortage_label.show()
+        self.shortage_reason.show()
+        self.shortage_reason.setFocus()
+        self.say(self.tr("The drawer is short: say why, then close."), error=True)
+
     def _unsynced(self, error: BaseException, retry: Any) -> None:
-        self.close_button.setEnabled(True)
+        self.confirm_button.setEnabled(True)
+        if isinstance(error, ShortageNeedsReason):
+            self._short()
+            return
         if not isinstance(error, UnsyncedEvents):
             self._failed(error)
             return
@@ -257,6 +322,7 @@ class ShiftPage(QWidget):
         variance = Money(report["total_difference_minor"], report["currency"])
         self.say(self.tr("Shift closed. Variance %1. Z report saved to %2").replace(
             "%1", variance.format()).replace("%2", str(self.pdf_path)))
+        self._reset_close()
         self.refresh()
 
     def save_report_pdf(self, path: Path) -> Path:
@@ -285,5 +351,5 @@ class ShiftPage(QWidget):
 
     def _failed(self, error: BaseException) -> None:
         self.open_button.setEnabled(True)
-        self.close_button.setEnabled(True)
+        self.confirm_button.setEnabled(True)
         self.say(error_message(error), error=True)

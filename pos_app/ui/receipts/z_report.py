@@ -53,8 +53,15 @@ def z_report_html(
         + "".join(rows)
         + f"</table><p><b>{text('total')}: {money(total)} {code}</b><br/>"
         f"<i>{text('net_note')}</i></p>"
+        + _shortage_reason(report.get("shortage_reason") or "", labels)
         + _refunds_and_voids(report.get("refunds_and_voids") or {}, money, text)
     )
+
+
+def _shortage_reason(reason: str, labels: dict[str, str]) -> str:
+    if not reason:
+        return ""
+    return f"<p>{html.escape(labels['shortage_reason'])}: {html.escape(reason)}</p>"
 
 
 def _refunds_and_voids(
