@@ -35,10 +35,11 @@ from pos_app.services.refundable import (
     refund_started,
     refundable_left,
 )
+from pos_app.services.shop import ShopSettings, load_settings
 from pos_app.services.unit import audit_refusal, ledger_change
 from pos_app.services.users import UserService, require_role
 from pos_app.store.db import Ledger
-from pos_app.store.schema import orders, payments, refunds, shifts
+from pos_app.store.schema import order_lines, orders, payments, refunds, shifts
 
 __all__ = [
     "AlreadyRefunded",
@@ -83,6 +84,17 @@ class RefundablePayment:
     refund_method: RefundMethod
     remaining: Money
     shift_open: bool  # the sale's shift is still open: it may be voided instead
+
+
+@dataclass(frozen=True, slots=True)
+class RefundableSale:
+    """A paid sale as the refunds desk lists it: one row, its payments beneath."""
+
+    order_id: str
+    at: datetime
+    items: tuple[str, ...]  # "2 x Unga wa Ugali 2kg"
+    total: Money
+    payments: tuple[RefundablePayment, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +161,44 @@ class RefundService:
                 ).scalars()
             )
         return [self.refundable(i) for i in ids]
+
+    def recent_sales(self, limit: int = 200) -> list[RefundableSale]:
+        """The sales of the newest paid payments, newest first, each with its paid payments
+        (a split sale is one sale)."""
+        paid = self.recent_paid(limit)
+        by_order: dict[str, list[RefundablePayment]] = {}
+        for target in paid:
+            by_order.setdefault(target.payment.order_id, []).append(target)
+        with self._ledger.read() as conn:
+            heads = {
+                row.id: row
+                for row in conn.execute(
+                    select(orders.c.id, orders.c.created_at, orders.c.total_minor,
+                           orders.c.currency).where(orders.c.id.in_(list(by_order)))
+                )
+            }
+            items: dict[str, list[str]] = {}
+            for line in conn.execute(
+                select(order_lines.c.order_id, order_lines.c.quantity, order_lines.c.name)
+                .where(order_lines.c.order_id.in_(list(by_order)))
+                .order_by(order_lines.c.order_id, order_lines.c.position)
+            ):
+                items.setdefault(line.order_id, []).append(f"{line.quantity} x {line.name}")
+        return [
+            RefundableSale(
+                order_id=order_id,
+                at=heads[order_id].created_at,
+                items=tuple(items.get(order_id, ())),
+                total=Money(heads[order_id].total_minor, heads[order_id].currency),
+                payments=tuple(reversed(targets)),  # in the order they were paid
+            )
+            for order_id, targets in by_order.items()
+        ]
+
+    def shop(self) -> ShopSettings:
+        """The shop's name, zone and receipt header, for the refund slip."""
+        with self._ledger.read() as conn:
+            return load_settings(conn)
 
     def refundable(self, payment_id: str) -> RefundablePayment:
         view = self._payments.get_payment(payment_id)

@@ -312,196 +312,221 @@
 <context>
     <name>RefundsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="68"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="88"/>
         <source>Refunds and voids</source>
         <translation>Marejesho na ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="67"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="87"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="73"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="136"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="91"/>
+        <source>Find: receipt number or amount</source>
+        <translation>Tafuta: namba ya risiti au kiasi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="98"/>
+        <source>Receipt</source>
+        <translation>Risiti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="99"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="161"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="74"/>
-        <source>Method</source>
-        <translation>Njia</translation>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="100"/>
+        <source>Items</source>
+        <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="75"/>
-        <source>Paid</source>
-        <translation>Imelipwa</translation>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="101"/>
+        <source>Total</source>
+        <translation>Jumla</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="76"/>
-        <source>Refunded</source>
-        <translation>Imerejeshwa</translation>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="102"/>
+        <source>Paid by</source>
+        <translation>Imelipwa kwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="77"/>
-        <source>Can still refund</source>
-        <translation>Bado inaweza kurejeshwa</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="78"/>
-        <source>Shift</source>
-        <translation>Zamu</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="84"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="109"/>
         <source>No paid sales yet.</source>
         <translation>Bado hakuna mauzo yaliyolipwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="88"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="113"/>
         <source>Give money back</source>
         <translation>Rudisha pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="93"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="138"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="118"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="163"/>
         <source>How</source>
         <translation>Vipi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="97"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="137"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="122"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="162"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="101"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="126"/>
         <source>e.g. SGR4T7YU2P</source>
         <translation>k.m. SGR4T7YU2P</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="102"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="127"/>
         <source>M-Pesa reversal code</source>
         <translation>Msimbo wa kurudisha M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="107"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="132"/>
         <source>Why is the money given back?</source>
         <translation>Kwa nini pesa zinarudishwa?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="108"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="140"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="133"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="165"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="112"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="137"/>
         <source>Supervisor</source>
         <translation>Msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="115"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="140"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="118"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="143"/>
         <source>Refund</source>
         <translation>Rejesha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="121"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="146"/>
         <source>Void the whole sale</source>
         <translation>Batilisha mauzo yote</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="133"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="158"/>
         <source>Recent refunds</source>
         <translation>Marejesho ya hivi karibuni</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="139"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="164"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="143"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="168"/>
         <source>No refunds given.</source>
         <translation>Hakuna marejesho yaliyotolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="180"/>
-        <source>open</source>
-        <translation>wazi</translation>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="238"/>
+        <source>%1 paid %2, can still refund %3</source>
+        <translation>%1 imelipa %2, bado inaweza kurejeshwa %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="180"/>
-        <source>closed</source>
-        <translation>imefungwa</translation>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="243"/>
+        <source>shift open</source>
+        <translation>zamu iko wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="209"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="243"/>
+        <source>shift closed</source>
+        <translation>zamu imefungwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="386"/>
+        <source>Refund: %1</source>
+        <translation>Marejesho: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="398"/>
+        <source>*** REFUND ***</source>
+        <translation>*** MAREJESHO ***</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="262"/>
         <source>Waiting for Paystack</source>
         <translation>Inasubiri Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="210"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="263"/>
         <source>Done</source>
         <translation>Imekamilika</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="211"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="264"/>
         <source>Failed</source>
         <translation>Imeshindikana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="226"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="277"/>
+        <source>Paid in parts: pick the payment to refund below.</source>
+        <translation>Imelipwa kwa sehemu: chagua malipo ya kurejesha hapa chini.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="289"/>
         <source>Pick a paid sale above.</source>
         <translation>Chagua mauzo yaliyolipwa hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="230"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="293"/>
         <source>Hand the cash back from the drawer.</source>
         <translation>Rudisha pesa taslimu kutoka droo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="232"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="295"/>
         <source>Reverse it on the M-Pesa business phone first, then type the code here.</source>
         <translation>Kwanza rudisha muamala kwenye simu ya biashara ya M-Pesa, kisha andika msimbo hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="234"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="297"/>
         <source>Paystack refunds the card through the relay.</source>
         <translation>Paystack inarejesha pesa kwenye kadi kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="236"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="299"/>
         <source>Send the transfer back from the bank, then record it here.</source>
         <translation>Rudisha uhamisho kutoka benki, kisha uandike hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="248"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="306"/>
+        <source>up to %1</source>
+        <translation>hadi %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="314"/>
         <source>Type the amount to give back.</source>
         <translation>Andika kiasi cha kurudisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="261"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="333"/>
         <source>Refund recorded: %1.</source>
         <translation>Rejesho limeandikwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="275"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="347"/>
         <source>The sale was voided.</source>
         <translation>Mauzo yamebatilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="287"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="359"/>
         <source>Type the supervisor&apos;s PIN.</source>
         <translation>Andika PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="291"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="363"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
@@ -1001,32 +1026,32 @@
         <translation>Rejesho la Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="57"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="51"/>
         <source>Approvals</source>
         <translation>Idhini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="62"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="56"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="67"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="61"/>
         <source>Reports</source>
         <translation>Ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="80"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="74"/>
         <source>Staff</source>
         <translation>Wafanyakazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="85"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="79"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="97"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="91"/>
         <source>Audit trail</source>
         <translation>Kumbukumbu za ukaguzi</translation>
     </message>

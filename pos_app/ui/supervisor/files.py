@@ -5,17 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
 from pos_app.ui.tasks import TaskRunner
 from pos_app.ui.widgets.page_parts import show_message
 
 
+def documents_folder() -> Path:
+    """The user's Documents folder (never the program's own folder, where a bundled till may
+    not even be writable)."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(found) if found else Path.home()
+
+
 def ask_save_path(
     owner: QWidget, title: str, file_name: str, file_filter: str, then: Callable[[str], None]
 ) -> None:
-    """Ask where to save; `then(path)` unless the supervisor cancels."""
-    path, _ = QFileDialog.getSaveFileName(owner, title, file_name, file_filter)
+    """Ask where to save, starting in the user's Documents; `then(path)` unless the
+    supervisor cancels."""
+    start = str(documents_folder() / file_name)
+    path, _ = QFileDialog.getSaveFileName(owner, title, start, file_filter)
     if path:
         then(path)
 

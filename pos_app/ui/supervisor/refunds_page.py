@@ -1,13 +1,17 @@
-"""Refunds and voids: pick a paid sale, say why, type the supervisor's PIN.
+"""Refunds and voids: find the sale (receipt number or amount), pick the payment beneath it,
+type the amount to give back, say why, type the supervisor's PIN.
 
 Cash goes back from the drawer, an M-Pesa reversal is recorded with its code, a Paystack
-payment is refunded through the relay; a sale of the open shift can be voided whole.
+payment is refunded through the relay; a sale of the open shift can be voided whole. Each
+refund leaves a slip (PDF, the receipt's layout marked REFUND) in the user's Documents.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -23,12 +27,23 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.events import PaymentProcessed, RefundRecorded
+from pos_app.core.money import Money
+from pos_app.printing.layout import readable_number
+from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment
 from pos_app.services.refund_requests import DONE, FAILED, PENDING, RefundPending
-from pos_app.services.refunds import RefundablePayment, RefundMethod, RefundRow, RefundService
+from pos_app.services.refunds import (
+    RefundablePayment,
+    RefundableSale,
+    RefundMethod,
+    RefundRow,
+    RefundService,
+)
 from pos_app.ui.bus_bridge import BusBridge
 from pos_app.ui.errors import error_message
+from pos_app.ui.receipts.render import save_pdf
 from pos_app.ui.supervisor.approvals_page import method_text
 from pos_app.ui.supervisor.decision_page import DecisionPage
+from pos_app.ui.supervisor.files import documents_folder
 from pos_app.ui.supervisor.formatting import local_text
 from pos_app.ui.tasks import TaskRunner
 from pos_app.ui.widgets.money_edit import MoneyEdit
@@ -54,11 +69,16 @@ class RefundsPage(DecisionPage):
         timezone: str = "Africa/Nairobi",
         bus: BusBridge | None = None,
         parent: QWidget | None = None,
+        slips_dir: Path | None = None,
     ) -> None:
         super().__init__(list_users, tasks, current_user_id, timezone, parent)
         self.setObjectName("supervisor-refunds")
         self._service = service
-        self.payments: list[RefundablePayment] = []
+        self._slips_dir = slips_dir or documents_folder() / "Duka POS refund slips"
+        self.sales: list[RefundableSale] = []
+        # what each shown row stands for: a sale (payment None) or one payment beneath it
+        self.rows: list[tuple[RefundableSale, RefundablePayment | None]] = []
+        self.slip_path: Path | None = None
         # one id per (payment, amount) until it succeeds: a retry is the same request
         self._request_ids: dict[tuple[str, int], str] = {}
         self.selected: RefundablePayment | None = None
@@ -66,18 +86,23 @@ class RefundsPage(DecisionPage):
         layout = QVBoxLayout(self)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         heading = heading_label(self.tr("Refunds and voids"))
-        layout.addLayout(button_row([heading], [self.refresh_button]))
+        self.search = QLineEdit()
+        self.search.setObjectName("refunds-search")
+        self.search.setPlaceholderText(self.tr("Find: receipt number or amount"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _t: self._show_sales())
+        layout.addLayout(button_row([heading, self.search], [self.refresh_button]))
 
         self.table = ReadOnlyTable(
             [
+                self.tr("Receipt"),
                 self.tr("When"),
-                self.tr("Method"),
-                self.tr("Paid"),
-                self.tr("Refunded"),
-                self.tr("Can still refund"),
-                self.tr("Shift"),
+                self.tr("Items"),
+                self.tr("Total"),
+                self.tr("Paid by"),
             ],
-            "refunds-payments",
+            "refunds-sales",
+            stretch_column=2,
         )
         self.table.setMinimumHeight(200)
         layout.addWidget(self.table, 1)
@@ -158,32 +183,16 @@ class RefundsPage(DecisionPage):
     def refresh(self) -> None:
         self.refresh_button.setEnabled(False)
         self._tasks.submit(
-            lambda: (self._service.recent_paid(), self._service.refunds(limit=50)),
+            lambda: (self._service.recent_sales(), self._service.refunds(limit=50)),
             on_done=self._show,
             on_error=self._failed,
             owner=self,
         )
 
-    def _show(self, loaded: tuple[list[RefundablePayment], list[RefundRow]]) -> None:
+    def _show(self, loaded: tuple[list[RefundableSale], list[RefundRow]]) -> None:
         self.refresh_button.setEnabled(True)
-        payments, refunds = loaded
-        keep = self.selected.payment.id if self.selected else None
-        self.payments = payments
-        self.table.show_rows(
-            [
-                [
-                    local_text(p.payment.created_at, self._zone),
-                    method_text(p.payment.method),
-                    p.payment.amount.format(),
-                    p.payment.refunded.format(),
-                    p.remaining.format(),
-                    self.tr("open") if p.shift_open else self.tr("closed"),
-                ]
-                for p in payments
-            ],
-            [p.payment.id for p in payments],
-        )
-        self.empty_hint.setVisible(not payments)
+        self.sales, refunds = loaded
+        self._show_sales()
         self.refund_table.show_rows(
             [
                 [
@@ -197,11 +206,55 @@ class RefundsPage(DecisionPage):
             ],
             [r.id for r in refunds],
         )
-        row = next((n for n, p in enumerate(payments) if p.payment.id == keep), -1)
-        if row >= 0:
+
+    def _matches(self, sale: RefundableSale, words: str) -> bool:
+        wanted = words.replace("-", "").replace(",", "").strip().upper()
+        if not wanted:
+            return True
+        amounts = [sale.total] + [p.payment.amount for p in sale.payments]
+        return wanted in readable_number(sale.order_id).replace("-", "") or any(
+            wanted in m.format(with_code=False).replace(",", "") for m in amounts
+        )
+
+    def _show_sales(self) -> None:
+        keep = self.selected.payment.id if self.selected else None
+        words = self.search.text()
+        self.rows = []
+        cells: list[list[str]] = []
+        for sale in (s for s in self.sales if self._matches(s, words)):
+            self.rows.append((sale, None))
+            cells.append([
+                readable_number(sale.order_id),
+                local_text(sale.at, self._zone),
+                ", ".join(sale.items),
+                sale.total.format(),
+                " + ".join(method_text(p.payment.method) for p in sale.payments),
+            ])
+            for target in sale.payments:
+                self.rows.append((sale, target))
+                cells.append([
+                    "",
+                    "",
+                    "   └ " + self.tr("%1 paid %2, can still refund %3").replace(
+                        "%1", method_text(target.payment.method)).replace(
+                        "%2", target.payment.amount.format()).replace(
+                        "%3", target.remaining.format()),
+                    "",
+                    self.tr("shift open") if target.shift_open else self.tr("shift closed"),
+                ])
+        self.table.show_rows(cells)
+        self.empty_hint.setVisible(not self.sales)
+        row = self.row_of(keep) if keep else None
+        if row is not None:
             self.table.selectRow(row)
         else:
             self._show_selected(None)
+
+    def row_of(self, payment_id: str) -> int | None:
+        """The table row of one payment (beneath its sale), None when it is not shown."""
+        return next(
+            (n for n, (_s, p) in enumerate(self.rows) if p and p.payment.id == payment_id), None
+        )
 
     def _status_text(self, status: str) -> str:
         """A Paystack refund waits for Paystack's answer; every other kind is done at once."""
@@ -213,7 +266,17 @@ class RefundsPage(DecisionPage):
 
     def _selected(self) -> None:
         row = self.table.currentRow()
-        self._show_selected(self.payments[row] if 0 <= row < len(self.payments) else None)
+        if not 0 <= row < len(self.rows):
+            self._show_selected(None)
+            return
+        sale, target = self.rows[row]
+        if target is None and len(sale.payments) == 1:
+            target = sale.payments[0]  # a sale paid one way: its payment is the one
+        if target is None:
+            self._show_selected(None)
+            self.how_label.setText(self.tr("Paid in parts: pick the payment to refund below."))
+            return
+        self._show_selected(target)
 
     def _show_selected(self, target: RefundablePayment | None) -> None:
         self.selected = target
@@ -237,7 +300,10 @@ class RefundsPage(DecisionPage):
                 ),
             }[target.refund_method]
         )
-        self.amount.set_money(target.remaining)
+        # nothing prefilled: the supervisor types what goes back (never the whole by default)
+        self.amount.clear()
+        self.amount.setPlaceholderText(
+            self.tr("up to %1").replace("%1", target.remaining.format(with_code=False)))
 
     def refund(self) -> None:
         target = self.selected
@@ -249,17 +315,23 @@ class RefundsPage(DecisionPage):
             return
         key = (target.payment.id, amount.minor)
         request_id = self._request_ids.setdefault(key, str(uuid.uuid4()))
+        reason = self.reason.text()
+
+        def succeeded() -> None:
+            self._request_ids.pop(key, None)
+            self._save_slip(target, amount, reason)
+
         self._submit(
             self._service.refund,
             target.payment.id,
             amount,
-            self.reason.text(),
+            reason,
             supervisor_id=self.approver.currentData(),
             pin=self.pin.text(),
             reversal_code=self.reversal.text() or None,
             request_id=request_id,
             done=self.tr("Refund recorded: %1.").replace("%1", amount.format()),
-            succeeded=lambda: self._request_ids.pop(key, None),
+            succeeded=succeeded,
         )
 
     def void(self) -> None:
@@ -307,6 +379,28 @@ class RefundsPage(DecisionPage):
             **kwargs,
             owner=self,
         )
+
+    def _save_slip(self, target: RefundablePayment, amount: Money, reason: str) -> None:
+        """The refund slip: the receipt's layout, marked REFUND, saved as a PDF."""
+        shop = self._service.shop()
+        line = self.tr("Refund: %1").replace("%1", reason.strip())
+        slip = ReceiptData(
+            shop_name=shop.shop_name,
+            order_id=target.payment.order_id,
+            created_at=datetime.now(UTC),
+            timezone=shop.timezone,
+            cashier="",
+            lines=(ReceiptLine(line, 1, amount, amount),),
+            total=amount,
+            vat=Money.zero(amount.currency),
+            vat_bps=0,
+            payments=(ReceiptPayment(target.payment.method, amount, "refunded"),),
+            header=self.tr("*** REFUND ***"),
+        )
+        self._slips_dir.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        name = f"refund-{readable_number(target.payment.order_id)}-{stamp}.pdf"
+        self.slip_path = save_pdf(slip, self._slips_dir / name)
 
     def _failed(self, error: BaseException) -> None:
         self.refresh_button.setEnabled(True)

@@ -105,7 +105,7 @@ def paid_by_paystack(desk: SupervisorDesk, ids: DemoIds) -> str:
     ],
 )
 def test_recent_refunds_show_their_status_and_a_pending_refund_says_so(
-    qtbot, qapp, desk, ids, tasks, language, done, failed, waiting, pending_message
+    qtbot, qapp, desk, ids, tasks, language, done, failed, waiting, pending_message, tmp_path
 ):
     relay = SilentRelay()
     online = SupervisorDesk.over(desk.ledger, desk.bus, gateway=lambda: relay)
@@ -122,15 +122,14 @@ def test_recent_refunds_show_their_status_and_a_pending_refund_says_so(
     translations = Translations(qapp)
     translations.use(language)
     try:
-        page = RefundsPage(online.refunds, desk.users.list_users, tasks, lambda: ids.supervisor.id)
+        page = RefundsPage(online.refunds, desk.users.list_users, tasks, lambda: ids.supervisor.id,
+                           slips_dir=tmp_path)
         qtbot.addWidget(page)
         given = len(online.refunds.refunds())
         qtbot.waitUntil(lambda: page.refund_table.rowCount() == given, timeout=WAIT)
         status = [page.refund_table.item(r, 3).text() for r in range(2)]
         assert status == [failed, done]  # newest first
-        page.table.selectRow(
-            next(n for n, p in enumerate(page.payments) if p.payment.id == paystack)
-        )
+        page.table.selectRow(page.row_of(paystack))
         page.amount.setText("2000")
         page.reason.setText("Wrong size")
         page.pin.setText(SUP_PIN)

@@ -116,16 +116,17 @@ def test_accept_matching_c2b_confirmation(qtbot, desk, ids, tasks):
     assert "provider_event.matched" in actions(desk)
 
 
-def refunds_page(qtbot, desk, ids, tasks) -> RefundsPage:
-    page = RefundsPage(desk.refunds, desk.users.list_users, tasks, lambda: ids.supervisor.id)
+def refunds_page(qtbot, desk, ids, tasks, tmp_path: Path) -> RefundsPage:
+    page = RefundsPage(desk.refunds, desk.users.list_users, tasks, lambda: ids.supervisor.id,
+                       slips_dir=tmp_path)
     qtbot.addWidget(page)
-    qtbot.waitUntil(lambda: bool(page.payments) and page.approver.count() == 3, timeout=WAIT)
+    qtbot.waitUntil(lambda: bool(page.sales) and page.approver.count() == 3, timeout=WAIT)
     return page
 
 
-def test_refund_more_than_paid_is_refused_then_a_real_refund(qtbot, desk, ids, tasks):
-    page = refunds_page(qtbot, desk, ids, tasks)
-    page.table.selectRow(0)
+def test_refund_more_than_paid_is_refused_then_a_real_refund(qtbot, desk, ids, tasks, tmp_path):
+    page = refunds_page(qtbot, desk, ids, tasks, tmp_path)
+    page.table.selectRow(1)  # the newest sale's first payment
     target = page.selected
     assert target is not None
     rows = count(desk, refunds)
@@ -144,11 +145,9 @@ def test_refund_more_than_paid_is_refused_then_a_real_refund(qtbot, desk, ids, t
     qtbot.waitUntil(message_is(page.message, "Refund recorded"), timeout=WAIT)
 
 
-def test_void_a_sale_of_the_open_shift(qtbot, desk, ids, tasks):
-    page = refunds_page(qtbot, desk, ids, tasks)
-    page.table.selectRow(
-        next(n for n, p in enumerate(page.payments) if p.payment.id == ids.cash_payments[0])
-    )
+def test_void_a_sale_of_the_open_shift(qtbot, desk, ids, tasks, tmp_path):
+    page = refunds_page(qtbot, desk, ids, tasks, tmp_path)
+    page.table.selectRow(page.row_of(ids.cash_payments[0]))
     target = page.selected
     assert target is not None and page.void_button.isEnabled()
     page.reason.setText("Rang up twice")

@@ -1,0 +1,70 @@
+"""The refunds desk lists sales, not payments: a split sale is one row with its payments
+beneath; a search finds a sale by receipt number or amount; nothing is prefilled; a refund
+leaves a slip (PDF, the receipt's layout, marked REFUND)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from pos_app.core.money import Money
+from pos_app.core.orders import OrderLine
+from pos_app.printing.layout import readable_number
+from pos_app.ui.supervisor.refunds_page import RefundsPage
+from sync.demo_day import DEMO_PINS
+
+WAIT = 5000
+
+
+def split_sale(desk, ids) -> tuple[str, str, str]:
+    """Mchele 1,234.00: 1,000.00 in cash now, 234.00 on delivery."""
+    order = desk.orders.create_order([OrderLine("Mchele 10kg", Money(123_400, "KES"))],
+                                     cashier_id=ids.cashier.id, shift_id=ids.shift_id)
+    cash = desk.payments.create_payment(order.id, Money(100_000, "KES"), None, None, "cash",
+                                        created_by=ids.cashier.id)
+    desk.payments.process_payment(cash.id, actor_id=ids.cashier.id)
+    cod = desk.payments.create_cod(order.id, created_by=ids.cashier.id)
+    desk.payments.settle_cod(cod.id, Money(23_400, "KES"), actor_id=ids.cashier.id)
+    return order.id, cash.id, cod.id
+
+
+def test_a_split_sale_is_one_row_with_its_payments_beneath(qtbot, desk, ids, tasks,
+                                                           tmp_path: Path):
+    order_id, cash_id, _cod = split_sale(desk, ids)
+    page = RefundsPage(desk.refunds, desk.users.list_users, tasks, lambda: ids.supervisor.id,
+                       slips_dir=tmp_path / "slips")
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: bool(page.sales) and page.approver.count() == 3, timeout=WAIT)
+    number = readable_number(order_id)
+    sale_rows = [n for n, (s, p) in enumerate(page.rows) if s.order_id == order_id]
+    assert len(sale_rows) == 3  # the sale, then its two payments
+    head = sale_rows[0]
+    assert page.table.item(head, 0).text() == number
+    assert page.table.item(head, 2).text() == "1 x Mchele 10kg"
+    assert page.table.item(head, 3).text() == "KES 1,234.00"
+    assert page.table.item(head, 4).text() == "Cash + Cash on delivery"
+    assert "Cash paid KES 1,000.00" in page.table.item(head + 1, 2).text()
+
+    page.search.setText(number.replace("-", "").lower())  # the receipt number as typed
+    assert [s.order_id for s, p in page.rows if p is None] == [order_id]
+    page.search.setText("1234")  # or the amount
+    assert order_id in {s.order_id for s, _p in page.rows}
+    page.search.setText("")
+
+    page.table.selectRow(head)  # the split sale itself
+    assert page.selected is None and "pick the payment" in page.how_label.text()
+    page.table.selectRow(page.row_of(cash_id))
+    assert page.selected is not None and page.selected.payment.id == cash_id
+    assert page.amount.text() == ""  # nothing prefilled
+    assert "1,000.00" in page.amount.placeholderText()
+
+    page.amount.setText("150")
+    page.reason.setText("Bag torn")
+    page.pin.setText(DEMO_PINS["Amina Wanjiru"])
+    qtbot.mouseClick(page.refund_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.slip_path is not None, timeout=WAIT)
+    slip = page.slip_path
+    assert slip is not None and slip.parent == tmp_path / "slips"
+    assert slip.read_bytes()[:4] == b"%PDF"
+    assert desk.payments.get_payment(cash_id).refunded == Money(15_000, "KES")
