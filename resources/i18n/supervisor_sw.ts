@@ -4,307 +4,580 @@
 <context>
     <name>ApprovalsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="121"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="124"/>
         <source>Waiting for a decision</source>
         <translation>Yanasubiri uamuzi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="119"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="122"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="130"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="133"/>
         <source>Risk</source>
         <translation>Hatari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="134"/>
         <source>Kind</source>
         <translation>Aina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="132"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="135"/>
         <source>Expected</source>
         <translation>Kinachotarajiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="133"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="136"/>
         <source>Claimed</source>
         <translation>Kinachodaiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="135"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="138"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="134"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="137"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="141"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="144"/>
         <source>Nothing is waiting: every proof and flagged payment has been decided.</source>
         <translation>Hakuna kinachosubiri: kila uthibitisho na malipo yaliyowekewa alama yameamuliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="163"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="166"/>
         <source>Ask the provider again</source>
         <translation>Uliza mtoa huduma tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="166"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="169"/>
         <source>The relay saw this payment</source>
         <translation>Relay iliona malipo haya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="171"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="174"/>
         <source>Accept: it matches</source>
         <translation>Kubali: yanalingana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="185"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="180"/>
         <source>Decision</source>
         <translation>Uamuzi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="189"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="184"/>
         <source>Notes (required to reject)</source>
         <translation>Maelezo (yanahitajika ili kukataa)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="191"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="186"/>
         <source>Notes</source>
         <translation>Maelezo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="194"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="189"/>
         <source>Decided by</source>
         <translation>Ameamua</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="196"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="191"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="198"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="193"/>
         <source>Approve</source>
         <translation>Idhinisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="201"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="196"/>
         <source>Reject</source>
         <translation>Kataa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="284"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="289"/>
         <source>Pick a payment on the left to see its details.</source>
         <translation>Chagua malipo upande wa kushoto kuona maelezo yake.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="288"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="293"/>
         <source>not reported</source>
         <translation>haijaripotiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="296"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="301"/>
         <source>Expected: %1</source>
         <translation>Kinachotarajiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="297"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="302"/>
         <source>Claimed: %1</source>
         <translation>Kinachodaiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="300"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="305"/>
         <source>Reference: %1</source>
         <translation>Kumbukumbu: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="302"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="307"/>
         <source>Submitted by: %1</source>
         <translation>Imewasilishwa na: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="304"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="309"/>
         <source>Cashier&apos;s note: %1</source>
         <translation>Maelezo ya keshia: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="305"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="310"/>
         <source>Risk score: %1 of 100</source>
         <translation>Alama ya hatari: %1 kati ya 100</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="312"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="317"/>
         <source>Warning: this code was already used on another sale: %1</source>
         <translation>Tahadhari: msimbo huu ulishatumika kwenye mauzo mengine: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="322"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="327"/>
         <source>%1 confirmation %2 for %3, received %4.</source>
         <translation>Uthibitisho wa %1 %2 wa %3, ulipokelewa %4.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="335"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="340"/>
         <source>Opening the receipt photo…</source>
         <translation>Inafungua picha ya risiti…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="352"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="357"/>
         <source>No photo was attached.</source>
         <translation>Hakuna picha iliyoambatishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="361"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="366"/>
         <source>The receipt photo is damaged and cannot be shown. Ask the customer for the SMS or a new photo.</source>
         <translation>Picha ya risiti imeharibika na haiwezi kuonyeshwa. Mwombe mteja SMS au picha mpya.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="385"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="390"/>
         <source>The receipt photo cannot be opened: %1</source>
         <translation>Picha ya risiti haiwezi kufunguliwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="400"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="405"/>
         <source>Approved.</source>
         <translation>Imeidhinishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="400"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="405"/>
         <source>Rejected.</source>
         <translation>Imekataliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="413"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="418"/>
         <source>Approved: matched to the relay&apos;s confirmation.</source>
         <translation>Imeidhinishwa: inalingana na uthibitisho wa relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="426"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="431"/>
         <source>Asked: the answer updates this queue when it arrives.</source>
         <translation>Imeulizwa: jibu litasasisha orodha hii likifika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="444"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="449"/>
         <source>Type the PIN of the person deciding.</source>
         <translation>Andika PIN ya anayeamua.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="447"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="452"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
 </context>
 <context>
+    <name>AuditActions</name>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="15"/>
+        <source>Approval refused</source>
+        <translation>Idhini imekataliwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="16"/>
+        <source>Cash put in the drawer</source>
+        <translation>Pesa imewekwa droo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="17"/>
+        <source>Cash taken out of the drawer</source>
+        <translation>Pesa imetolewa droo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="18"/>
+        <source>Products imported</source>
+        <translation>Bidhaa zimeletwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="19"/>
+        <source>Drawer opened (no sale)</source>
+        <translation>Droo imefunguliwa (bila mauzo)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="20"/>
+        <source>Sale cancelled</source>
+        <translation>Mauzo yameghairiwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="21"/>
+        <source>Sale started</source>
+        <translation>Mauzo yameanzishwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="22"/>
+        <source>Waiting for the customer</source>
+        <translation>Inasubiri mteja</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="25"/>
+        <source>Payment cancelled</source>
+        <translation>Malipo yameghairiwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="26"/>
+        <source>Delivery cash differs</source>
+        <translation>Pesa ya kufikisha inatofautiana</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="27"/>
+        <source>Delivery cash received</source>
+        <translation>Pesa ya kufikisha imepokelewa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="28"/>
+        <source>Payment started</source>
+        <translation>Malipo yameanzishwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="29"/>
+        <source>Payment expired</source>
+        <translation>Muda wa malipo umekwisha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="30"/>
+        <source>Payment failed</source>
+        <translation>Malipo yameshindikana</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="31"/>
+        <source>Flag cleared</source>
+        <translation>Alama imeondolewa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="32"/>
+        <source>Payment flagged</source>
+        <translation>Malipo yamewekewa alama</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="33"/>
+        <source>Provider answered</source>
+        <translation>Mtoa huduma amejibu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="34"/>
+        <source>Provider answer flagged</source>
+        <translation>Jibu la mtoa huduma limewekewa alama</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="37"/>
+        <source>Payment taken</source>
+        <translation>Malipo yamepokelewa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="38"/>
+        <source>Refund given</source>
+        <translation>Marejesho yametolewa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="39"/>
+        <source>Payment resolved</source>
+        <translation>Malipo yametatuliwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="40"/>
+        <source>Risk scored</source>
+        <translation>Hatari imepimwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="41"/>
+        <source>Payment outcome unknown</source>
+        <translation>Matokeo ya malipo hayajulikani</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="42"/>
+        <source>Product added</source>
+        <translation>Bidhaa imeongezwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="43"/>
+        <source>Product changed</source>
+        <translation>Bidhaa imebadilishwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="44"/>
+        <source>Proof decided</source>
+        <translation>Uthibitisho umeamuliwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="45"/>
+        <source>Proof photo unreadable</source>
+        <translation>Picha ya uthibitisho haisomeki</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="48"/>
+        <source>Proof submitted</source>
+        <translation>Uthibitisho umewasilishwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="49"/>
+        <source>Test mode switched</source>
+        <translation>Hali ya majaribio imebadilishwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="50"/>
+        <source>Test mode refused</source>
+        <translation>Hali ya majaribio imekataliwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="53"/>
+        <source>Provider message ignored</source>
+        <translation>Ujumbe wa mtoa huduma umepuuzwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="56"/>
+        <source>Provider message matched</source>
+        <translation>Ujumbe wa mtoa huduma umelinganishwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="59"/>
+        <source>Provider message unmatched</source>
+        <translation>Ujumbe wa mtoa huduma haujalinganishwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="62"/>
+        <source>Refund approved</source>
+        <translation>Marejesho yameidhinishwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="63"/>
+        <source>Refund failed</source>
+        <translation>Marejesho yameshindikana</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="64"/>
+        <source>Refund refused</source>
+        <translation>Marejesho yamekataliwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="65"/>
+        <source>Refund asked for</source>
+        <translation>Marejesho yameombwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="66"/>
+        <source>Relay paired</source>
+        <translation>Relay imeunganishwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="67"/>
+        <source>Relay pairing failed</source>
+        <translation>Kuunganisha relay kumeshindikana</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="68"/>
+        <source>Cash sale</source>
+        <translation>Mauzo ya pesa taslimu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="69"/>
+        <source>Sale voided</source>
+        <translation>Mauzo yamebatilishwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="70"/>
+        <source>Settings changed</source>
+        <translation>Mipangilio imebadilishwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="71"/>
+        <source>Shift closed</source>
+        <translation>Zamu imefungwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="72"/>
+        <source>Shift opened</source>
+        <translation>Zamu imefunguliwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="73"/>
+        <source>Unsynced work overridden</source>
+        <translation>Kazi isiyosawazishwa imeruhusiwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="74"/>
+        <source>User activated</source>
+        <translation>Mtumiaji amewezeshwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="75"/>
+        <source>User added</source>
+        <translation>Mtumiaji ameongezwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="76"/>
+        <source>User deactivated</source>
+        <translation>Mtumiaji amezimwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="77"/>
+        <source>Language changed</source>
+        <translation>Lugha imebadilishwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="78"/>
+        <source>PIN changed</source>
+        <translation>PIN imebadilishwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="79"/>
+        <source>Wrong PIN</source>
+        <translation>PIN si sahihi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="80"/>
+        <source>PIN reset</source>
+        <translation>PIN imewekwa upya</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="81"/>
+        <source>Signed in</source>
+        <translation>Ameingia</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="82"/>
+        <source>Void refused</source>
+        <translation>Ubatilishaji umekataliwa</translation>
+    </message>
+</context>
+<context>
     <name>AuditPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="44"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="45"/>
         <source>Audit trail</source>
         <translation>Kumbukumbu za ukaguzi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="49"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="50"/>
         <source>Everybody</source>
         <translation>Kila mtu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="52"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="53"/>
         <source>All actions</source>
         <translation>Vitendo vyote</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="53"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="54"/>
         <source>Only from</source>
         <translation>Kuanzia tu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="61"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="62"/>
         <source>Show</source>
         <translation>Onyesha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="63"/>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="92"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="64"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="93"/>
         <source>User</source>
         <translation>Mtumiaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="65"/>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="93"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="66"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="94"/>
         <source>Action</source>
         <translation>Kitendo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="69"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="70"/>
         <source>to</source>
         <translation>hadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="76"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="77"/>
         <source>Verify the chain</source>
         <translation>Hakiki mnyororo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="79"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="80"/>
         <source>Export CSV…</source>
         <translation>Hamisha CSV…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="90"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="91"/>
         <source>No.</source>
         <translation>Na.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="91"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="92"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="94"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="95"/>
         <source>What</source>
         <translation>Nini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="95"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="96"/>
         <source>Details</source>
         <translation>Maelezo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="101"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="102"/>
         <source>No audit entries match these filters.</source>
         <translation>Hakuna kumbukumbu zinazolingana na vichujio hivi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="173"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="175"/>
         <source>Checking every entry…</source>
         <translation>Inakagua kila kumbukumbu…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="185"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="187"/>
         <source>The chain is intact: all %1 entries are as they were written.</source>
         <translation>Mnyororo uko salama: kumbukumbu zote %1 ziko kama zilivyoandikwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="191"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="193"/>
         <source>The audit trail was altered. First broken entry: No. %1 (%2, %3, %4). Every later entry is unproven. Call the shop owner.</source>
         <translation>Kumbukumbu za ukaguzi zimebadilishwa. Kumbukumbu ya kwanza iliyovunjika: Na. %1 (%2, %3, %4). Kila kumbukumbu inayofuata haijathibitishwa. Mpigie mwenye duka.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="210"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="217"/>
         <source>Export audit trail</source>
         <translation>Hamisha kumbukumbu za ukaguzi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="212"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="219"/>
         <source>CSV files (*.csv)</source>
         <translation>Faili za CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="224"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="231"/>
         <source>Saved %1</source>
         <translation>Imehifadhiwa %1</translation>
     </message>
@@ -793,132 +1066,127 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="58"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="59"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="61"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="62"/>
         <source>Shop and receipts</source>
         <translation>Duka na risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="65"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="66"/>
         <source>Shop name</source>
         <translation>Jina la duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="69"/>
-        <source> basis points</source>
-        <translation> pointi za msingi</translation>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="72"/>
+        <source>VAT rate (prices include VAT)</source>
+        <translation>Kiwango cha VAT (bei zinajumuisha VAT)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="70"/>
-        <source>VAT (1600 = 16%)</source>
-        <translation>VAT (1600 = 16%)</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="74"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="76"/>
         <source>Receipt header</source>
         <translation>Kichwa cha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="78"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="80"/>
         <source>Receipt footer</source>
         <translation>Maandishi ya chini ya risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="80"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="82"/>
         <source>Shop language</source>
         <translation>Lugha ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="83"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="85"/>
         <source>Payments and risk</source>
         <translation>Malipo na hatari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="88"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="90"/>
         <source>Risk threshold (0-100)</source>
         <translation>Kiwango cha hatari (0-100)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="91"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="93"/>
         <source>A supervisor approves every proof</source>
         <translation>Msimamizi anaidhinisha kila uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="93"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="95"/>
         <source>Cashier may accept low-risk proofs</source>
         <translation>Keshia anaweza kukubali uthibitisho wa hatari ndogo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="95"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="97"/>
         <source>Offline proofs</source>
         <translation>Uthibitisho bila mtandao</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="96"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="98"/>
         <source>A supervisor may approve their own proof</source>
         <translation>Msimamizi anaweza kuidhinisha uthibitisho wake mwenyewe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="103"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="105"/>
         <source>Save settings</source>
         <translation>Hifadhi mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="110"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="112"/>
         <source>Relay and providers</source>
         <translation>Relay na watoa huduma</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="116"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="118"/>
         <source>%1 in test mode (no real money)</source>
         <translation>%1 katika hali ya majaribio (hakuna pesa halisi)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="125"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="127"/>
         <source>Relay address</source>
         <translation>Anwani ya relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="128"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="130"/>
         <source>from the shop owner&apos;s relay page</source>
         <translation>kutoka ukurasa wa relay wa mwenye duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="129"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="131"/>
         <source>Pairing code</source>
         <translation>Msimbo wa kuunganisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="130"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="132"/>
         <source>Pair this till</source>
         <translation>Unganisha mashine hii</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="181"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="183"/>
         <source>Saved.</source>
         <translation>Imehifadhiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="202"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="204"/>
         <source>Test mode on.</source>
         <translation>Hali ya majaribio imewashwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="202"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="204"/>
         <source>Test mode off: live money.</source>
         <translation>Hali ya majaribio imezimwa: pesa halisi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="222"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="224"/>
         <source>Contacting the relay…</source>
         <translation>Inawasiliana na relay…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="229"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="231"/>
         <source>Paired with %1 (%2).</source>
         <translation>Imeunganishwa na %1 (%2).</translation>
     </message>
@@ -1026,32 +1294,37 @@
         <translation>Rejesho la Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="51"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="31"/>
         <source>Approvals</source>
         <translation>Idhini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="56"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="34"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="70"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="61"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="75"/>
         <source>Reports</source>
         <translation>Ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="74"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="88"/>
         <source>Staff</source>
         <translation>Wafanyakazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="79"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="93"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="91"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="105"/>
         <source>Audit trail</source>
         <translation>Kumbukumbu za ukaguzi</translation>
     </message>

@@ -8,6 +8,7 @@ a real ledger without the app.
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from pos_app.services.shop import ShopSettings
 from pos_app.services.sync_ledger import ParkedEvent, SyncLedger
@@ -24,6 +25,21 @@ from pos_app.ui.supervisor.users_page import UsersPage
 
 def _parked(ctx: AppContext) -> list[ParkedEvent]:
     return SyncLedger(ctx.services.ledger).parked_events()
+
+
+def approvals_title(waiting: int) -> str:
+    title = QCoreApplication.translate("Supervisor", "Approvals")
+    if not waiting:
+        return title
+    return QCoreApplication.translate("Supervisor", "%1 (%2)").replace("%1", title).replace(
+        "%2", str(waiting))
+
+
+def show_waiting(page: QWidget, waiting: int) -> None:
+    """The approvals page's navigation button says how many wait: "Approvals (3)"."""
+    button = page.window().findChild(QPushButton, "nav-approvals")
+    if button is not None:
+        button.setText(approvals_title(waiting))
 
 
 def supervisor_pages(ctx: AppContext) -> list[Page]:
@@ -45,12 +61,10 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
         ctx.status.update(test_mode_providers=tuple(sorted(modes)))
 
     shop_name = ctx.shop_settings.shop_name if ctx.shop_settings is not None else ""
+    approvals = ApprovalsPage(desk.approvals, list_users, ctx.tasks, me, zone, ctx.bus)
+    approvals.count_changed.connect(lambda n: show_waiting(approvals, n))
     return [
-        Page(
-            "approvals",
-            QCoreApplication.translate("Supervisor", "Approvals"),
-            ApprovalsPage(desk.approvals, list_users, ctx.tasks, me, zone, ctx.bus),
-        ),
+        Page("approvals", approvals_title(0), approvals),
         Page(
             "refunds",
             QCoreApplication.translate("Supervisor", "Refunds"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -97,6 +97,8 @@ def method_text(method: str) -> str:
 
 
 class ApprovalsPage(DecisionPage):
+    count_changed = Signal(int)
+
     def __init__(
         self,
         service: ApprovalService,
@@ -107,7 +109,8 @@ class ApprovalsPage(DecisionPage):
         bus: BusBridge | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        """With `bus`, new proofs and flags show at once."""
+        """With `bus`, new proofs and flags show at once; `count_changed` carries how many
+        wait (the page's title shows it)."""
         super().__init__(list_users, tasks, current_user_id, timezone, parent)
         self.setObjectName("supervisor-approvals")
         self._service = service
@@ -174,14 +177,6 @@ class ApprovalsPage(DecisionPage):
         match_layout.addWidget(self.accept_match_button)
         self.detail_layout.addWidget(self.match_box)
 
-        self.image_label = QLabel()
-        self.image_label.setObjectName("approvals-image")
-        self.image_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.image_label.setWordWrap(True)
-        self.image_label.setMinimumHeight(120)
-        self.image_label.setStyleSheet("border: 1px solid #c4c7cc; background: #fafafa;")
-        self.detail_layout.addWidget(self.image_label)
-
         decision = QGroupBox(self.tr("Decision"))
         form = QFormLayout(decision)
         self.notes = QPlainTextEdit()
@@ -207,6 +202,15 @@ class ApprovalsPage(DecisionPage):
         self.detail_layout.addWidget(decision)
         self.message = message_label("approvals-message")
         self.detail_layout.addWidget(self.message)
+        # the photo last: Approve / Reject stay within reach at 1366x768, above it
+        self.image_label = QLabel()
+        self.image_label.setObjectName("approvals-image")
+        self.image_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image_label.setWordWrap(True)
+        self.image_label.setMinimumHeight(120)
+        self.image_label.setStyleSheet("border: 1px solid #c4c7cc; background: #fafafa;")
+        self.detail_layout.addWidget(self.image_label)
+
         self.detail_layout.addStretch(1)
         scroll.setWidget(detail)
         splitter.addWidget(scroll)
@@ -241,6 +245,7 @@ class ApprovalsPage(DecisionPage):
         self.refresh_button.setEnabled(True)
         keep = self.item.payment_id if self.item else None
         self.items = items
+        self.count_changed.emit(len(items))
         self.table.show_rows(
             [
                 [

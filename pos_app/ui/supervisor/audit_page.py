@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.services.audit_trail import AuditFilter, AuditRow, AuditTrailService, ChainCheck
 from pos_app.ui.errors import error_message
+from pos_app.ui.supervisor.audit_names import action_text, details_text
 from pos_app.ui.supervisor.files import ask_save_path, save_text
 from pos_app.ui.supervisor.formatting import local_text, shop_today
 from pos_app.ui.tasks import TaskRunner
@@ -123,7 +124,7 @@ class AuditPage(QWidget):
         for user_id, name in actors:
             self.user_filter.addItem(name, user_id)
         for action in actions:
-            self.action_filter.addItem(action, action)
+            self.action_filter.addItem(action_text(action), action)
 
     def current_filter(self) -> AuditFilter:
         since: date | None = None
@@ -157,14 +158,15 @@ class AuditPage(QWidget):
                     r.seq,
                     local_text(r.at, self._zone),
                     r.actor_name,
-                    r.action,
+                    action_text(r.action),
                     f"{r.entity} {(r.entity_id or '')[:8]}",
-                    r.details,
+                    details_text(r.details),
                 ]
                 for r in rows
             ],
             [r.seq for r in rows],
         )
+        self.table.resizeRowsToContents()  # the details' key: value lines, each on its own
         self.empty_hint.setVisible(not rows)
 
     # --- the chain --------------------------------------------------------------------------
@@ -192,7 +194,12 @@ class AuditPage(QWidget):
             "Every later entry is unproven. Call the shop owner."
         )
         for i, value in enumerate(
-            (str(broken.seq), broken.action, broken.actor_name, local_text(broken.at, self._zone)),
+            (
+                str(broken.seq),
+                action_text(broken.action),
+                broken.actor_name,
+                local_text(broken.at, self._zone),
+            ),
             start=1,
         ):
             text = text.replace(f"%{i}", value)

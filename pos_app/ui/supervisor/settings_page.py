@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -63,11 +64,12 @@ class SettingsPage(QWidget):
         self.shop_name = QLineEdit()
         self.shop_name.setObjectName("settings-shop-name")
         form.addRow(self.tr("Shop name"), self.shop_name)
-        self.vat = QSpinBox()
+        self.vat = QDoubleSpinBox()  # a percentage with two decimals: 16% is 1600 bps stored
         self.vat.setObjectName("settings-vat")
-        self.vat.setRange(0, 10_000)
-        self.vat.setSuffix(self.tr(" basis points"))
-        form.addRow(self.tr("VAT (1600 = 16%)"), self.vat)
+        self.vat.setRange(0, 100)
+        self.vat.setDecimals(2)
+        self.vat.setSuffix(" %")
+        form.addRow(self.tr("VAT rate (prices include VAT)"), self.vat)
         self.header = QPlainTextEdit()
         self.header.setObjectName("settings-header")
         self.header.setFixedHeight(60)
@@ -154,7 +156,7 @@ class SettingsPage(QWidget):
     def _show(self, s: ShopSettings) -> None:
         self.loaded = s
         self.shop_name.setText(s.shop_name)
-        self.vat.setValue(s.vat_bps)
+        self.vat.setValue(s.vat_bps / 100)
         self.header.setPlainText(s.receipt_header)
         self.footer.setPlainText(s.receipt_footer)
         self.language.setCurrentIndex(max(0, self.language.findData(s.language)))
@@ -165,7 +167,7 @@ class SettingsPage(QWidget):
     def save(self) -> None:
         changes = {
             "shop_name": self.shop_name.text().strip(),
-            "vat_bps": self.vat.value(),
+            "vat_bps": round(self.vat.value() * 100),
             "receipt_header": self.header.toPlainText(),
             "receipt_footer": self.footer.toPlainText(),
             "language": self.language.currentData(),
