@@ -81,6 +81,7 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
                 zone,
                 desk.provider_events.unmatched,
                 lambda: _parked(ctx),
+                bus=ctx.bus,
             ),
         ),
         Page(

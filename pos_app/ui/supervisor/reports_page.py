@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMarginsF, QRectF, Qt
+from PySide6.QtCore import QMarginsF, QRectF, Qt, QTimer
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -19,7 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.core.events import (
+    CashSaleRecorded,
+    PaymentProcessed,
+    ProofDecided,
+    RefundRecorded,
+    ShiftClosed,
+)
 from pos_app.services.reports import Report, ReportService
+from pos_app.ui.bus_bridge import BusBridge
 from pos_app.ui.errors import error_message
 from pos_app.ui.supervisor.approvals_page import method_text
 from pos_app.ui.supervisor.chart import BarChart, paint_bars
@@ -41,9 +49,12 @@ class ReportsPage(QWidget):
         unmatched: Callable[[], Sequence[Any]] | None = None,
         parked: Callable[[], Sequence[Any]] | None = None,
         parent: QWidget | None = None,
+        bus: BusBridge | None = None,
     ) -> None:
         """`unmatched`: money the relay reported that matches no sale (ProviderEventView);
-        `parked`: events the relay refused to take (pos_app.services.sync_ledger.ParkedEvent)."""
+        `parked`: events the relay refused to take (pos_app.services.sync_ledger.ParkedEvent).
+        The report follows the ledger: with `bus`, a sale, refund or closed shift shows at
+        once; a changed date range shows without pressing Show."""
         super().__init__(parent)
         self.setObjectName("supervisor-reports")
         self._service = service
@@ -144,6 +155,18 @@ class ReportsPage(QWidget):
         layout.addWidget(self.message)
 
         self.show_button.clicked.connect(self.refresh)
+        settle = QTimer(self)  # typing a date changes it digit by digit: one load per pause
+        settle.setSingleShot(True)
+        settle.setInterval(300)
+        settle.timeout.connect(self.refresh)
+        for edit in (self.since, self.until):
+            edit.dateChanged.connect(lambda _d: settle.start())
+        if bus is not None:
+            bus.refresh_on(
+                self,
+                (PaymentProcessed, CashSaleRecorded, RefundRecorded, ShiftClosed, ProofDecided),
+                self.refresh,
+            )
         self.csv_button.clicked.connect(self._ask_csv)
         self.pdf_button.clicked.connect(self._ask_pdf)
         self.refresh()

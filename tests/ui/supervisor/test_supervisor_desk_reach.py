@@ -16,6 +16,7 @@ from pos_app.ui.application import Translations
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.supervisor import supervisor_pages
 from pos_app.ui.supervisor.approvals_page import ApprovalsPage
+from pos_app.ui.supervisor.reports_page import ReportsPage
 from tests.ui.cashier.visibility import visible_without_scrolling
 
 
@@ -53,3 +54,28 @@ def test_approvals_count_and_decision_in_reach(qtbot, qapp, desk, ids, tasks, la
             assert visible_without_scrolling(approvals.reject_button), row
     finally:
         translations.use("en")
+
+
+def test_reports_follow_the_ledger_without_show(qtbot, qapp, desk, ids, tasks):
+    app = QApplication.instance()
+    services = build_services(desk.ledger, desk.bus)
+    settings = TillSettings(data_dir=desk.ledger.settings.data_dir, keyring="memory")
+    ctx = build_context(app, settings, services, Translations(app), tasks)
+    ctx.current_user = ids.supervisor
+    pages = {p.key: p.widget for p in supervisor_pages(ctx)}
+    for page in pages.values():
+        qtbot.addWidget(page)
+    reports = pages["reports"]
+    assert isinstance(reports, ReportsPage)
+    qtbot.waitUntil(lambda: reports.report is not None, timeout=3000)
+    def sold() -> int:
+        return sum(row.count for row in reports.report.sales)
+
+    before = sold()
+    desk.payments.record_cash_sale(
+        desk.orders.draft([OrderLine("Mkate", Money(7_000, "KES"))]), Money(7_000, "KES"),
+        cashier_id=ids.cashier.id)
+    qtbot.waitUntil(lambda: sold() == before + 1, timeout=3000)
+    shown = reports.report
+    reports.since.setDate(reports.since.date().addDays(-30))  # no Show pressed
+    qtbot.waitUntil(lambda: reports.report is not shown, timeout=3000)
