@@ -33,6 +33,7 @@ class ProductView:
     barcode: str | None
     quick_key: int | None
     active: bool
+    category: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,7 @@ def _view(row: Any) -> ProductView:
         row.barcode,
         row.quick_key,
         bool(row.active),
+        row.category,
     )
 
 
@@ -88,6 +90,7 @@ class CatalogueService:
         sku: str | None = None,
         barcode: str | None = None,
         quick_key: int | None = None,
+        category: str | None = None,
         actor_id: str | None = None,
     ) -> ProductView:
         product_id = str(uuid.uuid4())
@@ -104,6 +107,7 @@ class CatalogueService:
                 barcode=barcode,
                 active=True,
                 quick_key=quick_key,
+                category=_clean(category),
                 created_at=now,
                 updated_at=now,
             )
@@ -121,8 +125,8 @@ class CatalogueService:
     def update_product(
         self, product_id: str, *, actor_id: str | None = None, **changes: Any
     ) -> ProductView:
-        """Change name, price (Money), sku, barcode, quick_key or active."""
-        allowed = {"name", "price", "sku", "barcode", "quick_key", "active"}
+        """Change name, price (Money), sku, barcode, quick_key, active or category."""
+        allowed = {"name", "price", "sku", "barcode", "quick_key", "active", "category"}
         if set(changes) - allowed:
             raise InvalidInput(f"Unknown product fields: {', '.join(set(changes) - allowed)}.")
         with ledger_change(self._ledger, self._bus, actor_id) as change:
@@ -142,6 +146,7 @@ class CatalogueService:
                 barcode=barcode,
                 quick_key=changes.get("quick_key", current.quick_key),
                 active=bool(changes.get("active", current.active)),
+                category=_clean(changes.get("category", current.category)),
                 updated_at=datetime.now(UTC),
             )
             change.conn.execute(

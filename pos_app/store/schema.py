@@ -126,6 +126,7 @@ products = Table(
     Column("quick_key", Integer, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("category", Text, nullable=True),  # revision desk_0001
     CheckConstraint("price_minor > 0", name="ck_products_price_positive"),
 )
 

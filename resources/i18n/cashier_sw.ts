@@ -146,67 +146,116 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="28"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="42"/>
         <source>Products</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="30"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="45"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="64"/>
         <source>Name</source>
         <translation>Jina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="30"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="45"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="64"/>
         <source>Price</source>
         <translation>Bei</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="30"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="46"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="30"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="45"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="65"/>
         <source>Barcode</source>
         <translation>Barcode</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="45"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="65"/>
+        <source>Category</source>
+        <translation>Aina</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="46"/>
         <source>Quick key</source>
         <translation>Kitufe cha haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="35"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="52"/>
+        <source>Product</source>
+        <translation>Bidhaa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="62"/>
+        <source>e.g. Flour, Drinks</source>
+        <translation>k.m. Unga, Vinywaji</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="72"/>
+        <source>Add as a new product</source>
+        <translation>Ongeza kama bidhaa mpya</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="75"/>
+        <source>Save changes</source>
+        <translation>Hifadhi mabadiliko</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="80"/>
+        <source>Clear</source>
+        <translation>Futa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="88"/>
         <source>Load the demo catalogue</source>
         <translation>Pakia orodha ya mfano</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="38"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="91"/>
         <source>Import CSV…</source>
         <translation>Leta CSV…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="62"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="142"/>
+        <source>A product needs a name and a price.</source>
+        <translation>Bidhaa inahitaji jina na bei.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="159"/>
+        <source>Added: %1</source>
+        <translation>Imeongezwa: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="170"/>
+        <source>Saved: %1</source>
+        <translation>Imehifadhiwa: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="178"/>
         <source>Import products</source>
         <translation>Leta bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="63"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="180"/>
         <source>CSV files (*.csv)</source>
         <translation>Faili za CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="71"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="188"/>
         <source>Could not read %1 as a UTF-8 text file.</source>
         <translation>Imeshindwa kusoma %1 kama faili ya maandishi ya UTF-8.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="80"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="197"/>
         <source>Nothing was imported. Fix these lines and try again:</source>
         <translation>Hakuna kilicholetwa. Rekebisha mistari hii kisha ujaribu tena:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="84"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="201"/>
         <source>Imported: %1 new, %2 updated.</source>
         <translation>Zimeletwa: %1 mpya, %2 zimesasishwa.</translation>
     </message>

@@ -1,7 +1,9 @@
-"""The products the till sells: the list, and an import from a CSV file (or the demo list).
+"""The products the till sells: the list, adding or editing one (name, barcode, price,
+category), and an import from a CSV file (or the demo list).
 
-Supervisors only. The CSV holds name,price[,sku,barcode,quick_key]; one bad row and nothing
-is imported, with every bad line listed.
+Supervisors only: the page is built for a signed-in supervisor, who is the actor of every
+change (audited by the catalogue service). The CSV holds name,price[,sku,barcode,quick_key];
+one bad row and nothing is imported, with every bad line listed.
 """
 
 from __future__ import annotations
@@ -9,12 +11,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pos_app.resources import resource
 from pos_app.services.catalogue import ImportReport, ProductView
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
+from pos_app.ui.supervisor.files import documents_folder
+from pos_app.ui.widgets.money_edit import MoneyEdit
 from pos_app.ui.widgets.page_parts import button_row, heading_label, message_label
 from pos_app.ui.widgets.tables import ReadOnlyTable
 
@@ -26,12 +40,51 @@ class CataloguePage(QWidget):
         self.ctx = ctx
         layout = QVBoxLayout(self)
         layout.addWidget(heading_label(self.tr("Products")))
+        self.products: list[ProductView] = []
         self.table = ReadOnlyTable(
-            [self.tr("Name"), self.tr("Price"), self.tr("SKU"), self.tr("Barcode"),
-             self.tr("Quick key")],
-            "catalogue-table", stretch_column=0, pick_rows=False,
+            [self.tr("Name"), self.tr("Price"), self.tr("Category"), self.tr("Barcode"),
+             self.tr("SKU"), self.tr("Quick key")],
+            "catalogue-table", stretch_column=0,
         )
+        self.table.itemSelectionChanged.connect(self._picked)
         layout.addWidget(self.table, 1)
+
+        editor = QGroupBox(self.tr("Product"))
+        grid = QGridLayout(editor)  # two fields a row: the list keeps its room
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("product-name")
+        self.barcode_edit = QLineEdit()
+        self.barcode_edit.setObjectName("product-barcode")
+        self.price_edit = MoneyEdit(ctx.currency)
+        self.price_edit.setObjectName("product-price")
+        self.category_edit = QLineEdit()
+        self.category_edit.setObjectName("product-category")
+        self.category_edit.setPlaceholderText(self.tr("e.g. Flour, Drinks"))
+        for n, (label, field) in enumerate([
+            (self.tr("Name"), self.name_edit), (self.tr("Price"), self.price_edit),
+            (self.tr("Barcode"), self.barcode_edit), (self.tr("Category"), self.category_edit),
+        ]):
+            grid.addWidget(QLabel(label), n // 2, (n % 2) * 2)
+            grid.addWidget(field, n // 2, (n % 2) * 2 + 1)
+        grid.setColumnStretch(1, 2)
+        grid.setColumnStretch(3, 1)
+        edit_buttons = QHBoxLayout()
+        self.add_button = QPushButton(self.tr("Add as a new product"))
+        self.add_button.setObjectName("product-add")
+        self.add_button.clicked.connect(self.add_product)
+        self.save_button = QPushButton(self.tr("Save changes"))
+        self.save_button.setObjectName("product-save")
+        self.save_button.setProperty("role", "primary")
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self.save_product)
+        self.new_button = QPushButton(self.tr("Clear"))
+        self.new_button.setObjectName("product-clear")
+        self.new_button.clicked.connect(self._clear_form)
+        for button in (self.add_button, self.save_button, self.new_button):
+            edit_buttons.addWidget(button)
+        edit_buttons.addStretch(1)
+        grid.addLayout(edit_buttons, 2, 0, 1, 4)
+        layout.addWidget(editor)
         self.demo_button = QPushButton(self.tr("Load the demo catalogue"))
         self.demo_button.setObjectName("catalogue-demo")
         self.demo_button.clicked.connect(lambda: self.import_file(resource("demo_catalogue.csv")))
@@ -52,14 +105,78 @@ class CataloguePage(QWidget):
                               on_error=self._failed, owner=self)
 
     def _show(self, products: list[ProductView]) -> None:
+        keep = self.picked.id if self.picked else None
+        self.products = products
         self.table.show_rows([
-            [product.name, product.price.format(with_code=False), product.sku or "",
-             product.barcode or "", str(product.quick_key or "")]
+            [product.name, product.price.format(with_code=False), product.category or "",
+             product.barcode or "", product.sku or "", str(product.quick_key or "")]
             for product in products
         ])
+        row = next((n for n, p in enumerate(products) if p.id == keep), -1)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    @property
+    def picked(self) -> ProductView | None:
+        row = self.table.picked_row()
+        return self.products[row] if row is not None and row < len(self.products) else None
+
+    def _picked(self) -> None:
+        product = self.picked
+        self.save_button.setEnabled(product is not None)
+        if product is None:
+            return
+        self.name_edit.setText(product.name)
+        self.barcode_edit.setText(product.barcode or "")
+        self.price_edit.set_money(product.price)
+        self.category_edit.setText(product.category or "")
+
+    def _clear_form(self) -> None:
+        self.table.clearSelection()
+        for edit in (self.name_edit, self.barcode_edit, self.price_edit, self.category_edit):
+            edit.clear()
+
+    def _fields(self) -> dict[str, Any] | None:
+        price = self.price_edit.money()
+        if not self.name_edit.text().strip() or price is None:
+            self.message.setText(self.tr("A product needs a name and a price."))
+            return None
+        return {"name": self.name_edit.text(), "price": price,
+                "barcode": self.barcode_edit.text(), "category": self.category_edit.text()}
+
+    def _actor(self) -> str | None:
+        return self.ctx.current_user.id if self.ctx.current_user is not None else None
+
+    def add_product(self) -> None:
+        fields = self._fields()
+        if fields is None:
+            return
+        catalogue, actor = self.ctx.services.catalogue, self._actor()
+        self.ctx.tasks.submit(
+            lambda: catalogue.add_product(
+                fields["name"], fields["price"], barcode=fields["barcode"],
+                category=fields["category"], actor_id=actor),
+            on_done=lambda p: self._saved(self.tr("Added: %1").replace("%1", p.name)),
+            on_error=self._failed, owner=self)
+
+    def save_product(self) -> None:
+        product = self.picked
+        fields = self._fields()
+        if product is None or fields is None:
+            return
+        self.ctx.tasks.submit(
+            self.ctx.services.catalogue.update_product, product.id, actor_id=self._actor(),
+            **fields,
+            on_done=lambda p: self._saved(self.tr("Saved: %1").replace("%1", p.name)),
+            on_error=self._failed, owner=self)
+
+    def _saved(self, text: str) -> None:
+        self.message.setText(text)
+        self.refresh()
 
     def _choose(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Import products"), "",
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Import products"),
+                                              str(documents_folder()),
                                               self.tr("CSV files (*.csv)"))
         if name:
             self.import_file(Path(name))
