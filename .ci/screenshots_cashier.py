@@ -1,9 +1,10 @@
 """Screenshots of the cashier desk in English and Swahili, each screen built over a real
 ledger (SQLite file, real services) with the online provider stood in for at the gateway.
 
-    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python .ci/screenshots_cashier.py
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python .ci/screenshots_cashier.py \
+        [--size 1024x768]
 
-Writes docs/screenshots/cashier-<screen>-<en|sw>.png.
+Writes docs/screenshots/cashier-<screen>-<en|sw>[-WxH].png (no suffix at 1366x768).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QCoreApplication  # noqa: E402
 from PySide6.QtGui import QColor, QImage, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from screen_size import screen_size, size_suffix  # noqa: E402
 
 from pos_app.app import apply_setup, build_context  # noqa: E402
 from pos_app.config import TillSettings  # noqa: E402
@@ -47,6 +49,7 @@ from pos_app.ui.main_window import MainWindow  # noqa: E402
 from pos_app.ui.tasks import TaskRunner  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
+SIZE = screen_size()
 UNGA, SUKARI, MAZIWA = "6161100400012", "6161100400029", "6161100400036"
 
 
@@ -100,7 +103,7 @@ def grab(widget: QWidget, name: str, lang: str) -> None:
     widget.show()
     widget.raise_()
     settle()
-    path = OUT / f"cashier-{name}-{lang}.png"
+    path = OUT / f"cashier-{name}-{lang}{size_suffix(SIZE)}.png"
     widget.grab().save(str(path))
     print("wrote", path.relative_to(ROOT))
 
@@ -172,7 +175,7 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
 
     services.shifts.open_shift(cashier.id, Money(200000, "KES"))
     window = MainWindow(ctx.status, "Africa/Nairobi")
-    window.resize(1200, 760)
+    window.resize(*SIZE)
     pages = cashier_pages(ctx, "cashier")
     window.set_pages(pages)
     window.set_user("Juma Otieno")
@@ -356,7 +359,7 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
     # --- the products page a supervisor sees ---------------------------------------------------
     ctx.current_user = supervisor
     products = CataloguePage(ctx)
-    products.resize(1000, 700)
+    products.resize(*SIZE)
     products.show()
     wait_until(lambda: products.table.rowCount() == 20)
     grab(products, "products", lang)

@@ -1,9 +1,11 @@
 """Screenshots of the supervisor desk in English and Swahili, over seeded demo ledgers.
 
-    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python .ci/screenshots_supervisor.py
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python .ci/screenshots_supervisor.py \
+        [--size 1024x768]
 
-Writes docs/screenshots/supervisor-<page>-<en|sw>.png. The broken-chain audit picture uses a
-separate throw-away ledger whose audit log is tampered with, as an attacker would.
+Writes docs/screenshots/supervisor-<page>-<en|sw>[-WxH].png (no suffix at 1366x768). The
+broken-chain audit picture uses a separate throw-away ledger whose audit log is tampered with,
+as an attacker would.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QFont, QImage, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from screen_size import screen_size, size_suffix  # noqa: E402
 
 from pos_app.config import TillSettings  # noqa: E402
 from pos_app.services.bus import EventBus  # noqa: E402
@@ -42,6 +45,7 @@ from pos_app.ui.tasks import TaskRunner  # noqa: E402
 from sync.demo_day import DemoIds, seed_demo  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
+SIZE = screen_size()
 
 
 def receipt_photo() -> bytes:
@@ -94,7 +98,7 @@ def open_desk(directory: Path) -> tuple[SupervisorDesk, DemoIds]:
 def shoot(app: QApplication, window: MainWindow, key: str, name: str, lang: str) -> None:
     window.show_page(key)
     wait(app, lambda: False, 0.3)
-    path = OUT / f"supervisor-{name}-{lang}.png"
+    path = OUT / f"supervisor-{name}-{lang}{size_suffix(SIZE)}.png"
     window.grab().save(str(path))
     print(path.relative_to(ROOT))
 
@@ -107,7 +111,7 @@ def run(app: QApplication, lang: str, tasks: TaskRunner) -> None:
         status = TillStatus()
         status.update(online=True, unsynced=3, offline_reason="")
         window = MainWindow(status)
-        window.resize(1280, 800)
+        window.resize(*SIZE)
         approvals = ApprovalsPage(desk.approvals, desk.users.list_users, tasks, lambda: me)
         refunds = RefundsPage(desk.refunds, desk.users.list_users, tasks, lambda: me)
         reports = ReportsPage(
@@ -139,7 +143,7 @@ def run(app: QApplication, lang: str, tasks: TaskRunner) -> None:
                 len(approvals.items) > 0
                 and bool(audit.rows)
                 and reports.report is not None
-                and bool(refunds.payments)
+                and bool(refunds.sales)
                 and bool(users.users)
             ),
         )
@@ -154,9 +158,7 @@ def run(app: QApplication, lang: str, tasks: TaskRunner) -> None:
         approvals.table.selectRow(match)
         wait(app, lambda: False, 0.3)
         shoot(app, window, "approvals", "approvals-c2b", lang)
-        refunds.table.selectRow(
-            next(n for n, p in enumerate(refunds.payments) if p.payment.id == ids.cash_payments[3])
-        )
+        refunds.table.selectRow(refunds.row_of(ids.cash_payments[3]))
         shoot(app, window, "refunds", "refunds", lang)
         shoot(app, window, "reports", "reports", lang)
         reports.tabs.setCurrentWidget(reports.unmatched)
@@ -181,7 +183,7 @@ def run(app: QApplication, lang: str, tasks: TaskRunner) -> None:
         db.close()
         status = TillStatus()
         window = MainWindow(status)
-        window.resize(1280, 800)
+        window.resize(*SIZE)
         audit = AuditPage(desk.audit, tasks)
         window.set_pages([Page("audit", app.translate("Supervisor", "Audit trail"), audit)])
         window.show()
@@ -195,7 +197,7 @@ def run(app: QApplication, lang: str, tasks: TaskRunner) -> None:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    app = create_application(sys.argv)
+    app = create_application(sys.argv[:1])
     tasks = TaskRunner(max_workers=2)
     for lang in ("en", "sw"):
         run(app, lang, tasks)

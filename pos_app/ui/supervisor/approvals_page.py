@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -178,17 +178,22 @@ class ApprovalsPage(DecisionPage):
         self.detail_layout.addWidget(self.match_box)
 
         decision = QGroupBox(self.tr("Decision"))
-        form = QFormLayout(decision)
+        form = QGridLayout(decision)  # who and PIN share a row: the buttons stay in reach
         self.notes = QPlainTextEdit()
         self.notes.setObjectName("approvals-notes")
         self.notes.setPlaceholderText(self.tr("Notes (required to reject)"))
-        self.notes.setFixedHeight(70)
-        form.addRow(self.tr("Notes"), self.notes)
+        self.notes.setFixedHeight(48)
+        form.addWidget(QLabel(self.tr("Notes")), 0, 0)
+        form.addWidget(self.notes, 0, 1, 1, 3)
         self.approver = QComboBox()
         self.approver.setObjectName("approvals-approver")
-        form.addRow(self.tr("Decided by"), self.approver)
+        form.addWidget(QLabel(self.tr("Decided by")), 1, 0)
+        form.addWidget(self.approver, 1, 1)
         self.pin = pin_edit("approvals-pin")
-        form.addRow(self.tr("PIN"), self.pin)
+        form.addWidget(QLabel(self.tr("PIN")), 1, 2)
+        form.addWidget(self.pin, 1, 3)
+        form.setColumnStretch(1, 2)
+        form.setColumnStretch(3, 1)
         buttons = QHBoxLayout()
         self.approve_button = QPushButton(self.tr("Approve"))
         self.approve_button.setObjectName("approvals-approve")
@@ -198,7 +203,7 @@ class ApprovalsPage(DecisionPage):
         self.reject_button.setProperty("role", "danger")
         buttons.addWidget(self.approve_button)
         buttons.addWidget(self.reject_button)
-        form.addRow(buttons)
+        form.addLayout(buttons, 2, 0, 1, 4)
         self.detail_layout.addWidget(decision)
         self.message = message_label("approvals-message")
         self.detail_layout.addWidget(self.message)

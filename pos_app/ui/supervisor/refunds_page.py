@@ -90,6 +90,8 @@ class RefundsPage(DecisionPage):
         self.search.setObjectName("refunds-search")
         self.search.setPlaceholderText(self.tr("Find: receipt number or amount"))
         self.search.setClearButtonEnabled(True)
+        hint = self.search.fontMetrics().horizontalAdvance(self.search.placeholderText())
+        self.search.setMinimumWidth(hint + 48)  # the whole hint, and the clear button
         self.search.textChanged.connect(lambda _t: self._show_sales())
         layout.addLayout(button_row([heading, self.search], [self.refresh_button]))
 
@@ -104,7 +106,7 @@ class RefundsPage(DecisionPage):
             "refunds-sales",
             stretch_column=2,
         )
-        self.table.setMinimumHeight(200)
+        self.table.setMinimumHeight(120)  # with the form and recent refunds: 768 px tall
         layout.addWidget(self.table, 1)
         self.empty_hint = hint_label(self.tr("No paid sales yet."), "refunds-empty")
         self.empty_hint.hide()
