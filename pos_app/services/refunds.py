@@ -195,6 +195,14 @@ class RefundService:
             for order_id, targets in by_order.items()
         ]
 
+    def orders_for_phone(self, phone: str) -> set[str]:
+        """The sales a customer paid, found by their whole phone number through its blind
+        index (the index is of the whole number: its last digits alone cannot be looked up)."""
+        try:
+            return {p.order_id for p in self._payments.payments_for_phone(phone)}
+        except DukaError:  # not a phone number after all
+            return set()
+
     def shop(self) -> ShopSettings:
         """The shop's name, zone and receipt header, for the refund slip."""
         with self._ledger.read() as conn:

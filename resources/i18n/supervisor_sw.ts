@@ -79,122 +79,122 @@
         <translation>Maelezo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="189"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="190"/>
         <source>Decided by</source>
         <translation>Ameamua</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="191"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="193"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="193"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="198"/>
         <source>Approve</source>
         <translation>Idhinisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="196"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="201"/>
         <source>Reject</source>
         <translation>Kataa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="289"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="294"/>
         <source>Pick a payment on the left to see its details.</source>
         <translation>Chagua malipo upande wa kushoto kuona maelezo yake.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="293"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="298"/>
         <source>not reported</source>
         <translation>haijaripotiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="301"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="306"/>
         <source>Expected: %1</source>
         <translation>Kinachotarajiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="302"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="307"/>
         <source>Claimed: %1</source>
         <translation>Kinachodaiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="305"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="310"/>
         <source>Reference: %1</source>
         <translation>Kumbukumbu: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="307"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="312"/>
         <source>Submitted by: %1</source>
         <translation>Imewasilishwa na: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="309"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="314"/>
         <source>Cashier&apos;s note: %1</source>
         <translation>Maelezo ya keshia: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="310"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="315"/>
         <source>Risk score: %1 of 100</source>
         <translation>Alama ya hatari: %1 kati ya 100</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="317"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="322"/>
         <source>Warning: this code was already used on another sale: %1</source>
         <translation>Tahadhari: msimbo huu ulishatumika kwenye mauzo mengine: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="327"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="332"/>
         <source>%1 confirmation %2 for %3, received %4.</source>
         <translation>Uthibitisho wa %1 %2 wa %3, ulipokelewa %4.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="340"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="345"/>
         <source>Opening the receipt photo…</source>
         <translation>Inafungua picha ya risiti…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="357"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="362"/>
         <source>No photo was attached.</source>
         <translation>Hakuna picha iliyoambatishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="366"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="371"/>
         <source>The receipt photo is damaged and cannot be shown. Ask the customer for the SMS or a new photo.</source>
         <translation>Picha ya risiti imeharibika na haiwezi kuonyeshwa. Mwombe mteja SMS au picha mpya.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="390"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="395"/>
         <source>The receipt photo cannot be opened: %1</source>
         <translation>Picha ya risiti haiwezi kufunguliwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="405"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="410"/>
         <source>Approved.</source>
         <translation>Imeidhinishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="405"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="410"/>
         <source>Rejected.</source>
         <translation>Imekataliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="418"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="423"/>
         <source>Approved: matched to the relay&apos;s confirmation.</source>
         <translation>Imeidhinishwa: inalingana na uthibitisho wa relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="431"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="436"/>
         <source>Asked: the answer updates this queue when it arrives.</source>
         <translation>Imeulizwa: jibu litasasisha orodha hii likifika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="449"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="454"/>
         <source>Type the PIN of the person deciding.</source>
         <translation>Andika PIN ya anayeamua.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="452"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="457"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
@@ -595,211 +595,211 @@
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="91"/>
-        <source>Find: receipt number or amount</source>
-        <translation>Tafuta: namba ya risiti au kiasi</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="98"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="102"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="99"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="161"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="103"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="165"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="104"/>
         <source>Items</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="101"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="105"/>
         <source>Total</source>
         <translation>Jumla</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="102"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="106"/>
         <source>Paid by</source>
         <translation>Imelipwa kwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="109"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="113"/>
         <source>No paid sales yet.</source>
         <translation>Bado hakuna mauzo yaliyolipwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="113"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="117"/>
         <source>Give money back</source>
         <translation>Rudisha pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="118"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="163"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="122"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="167"/>
         <source>How</source>
         <translation>Vipi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="122"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="162"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="126"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="166"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="126"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="130"/>
         <source>e.g. SGR4T7YU2P</source>
         <translation>k.m. SGR4T7YU2P</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="127"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="131"/>
         <source>M-Pesa reversal code</source>
         <translation>Msimbo wa kurudisha M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="132"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="136"/>
         <source>Why is the money given back?</source>
         <translation>Kwa nini pesa zinarudishwa?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="133"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="165"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="137"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="169"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="137"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="141"/>
         <source>Supervisor</source>
         <translation>Msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="140"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="144"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="143"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="147"/>
         <source>Refund</source>
         <translation>Rejesha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="146"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="150"/>
         <source>Void the whole sale</source>
         <translation>Batilisha mauzo yote</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="158"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="162"/>
         <source>Recent refunds</source>
         <translation>Marejesho ya hivi karibuni</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="164"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="168"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="168"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="172"/>
         <source>No refunds given.</source>
         <translation>Hakuna marejesho yaliyotolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="238"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="260"/>
         <source>%1 paid %2, can still refund %3</source>
         <translation>%1 imelipa %2, bado inaweza kurejeshwa %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="243"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="265"/>
         <source>shift open</source>
         <translation>zamu iko wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="243"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="265"/>
         <source>shift closed</source>
         <translation>zamu imefungwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="386"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="408"/>
         <source>Refund: %1</source>
         <translation>Marejesho: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="398"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="420"/>
         <source>*** REFUND ***</source>
         <translation>*** MAREJESHO ***</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="262"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="284"/>
         <source>Waiting for Paystack</source>
         <translation>Inasubiri Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="263"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="91"/>
+        <source>Find: receipt number, amount or phone</source>
+        <translation>Tafuta: namba ya risiti, kiasi au simu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="285"/>
         <source>Done</source>
         <translation>Imekamilika</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="264"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="286"/>
         <source>Failed</source>
         <translation>Imeshindikana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="277"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="299"/>
         <source>Paid in parts: pick the payment to refund below.</source>
         <translation>Imelipwa kwa sehemu: chagua malipo ya kurejesha hapa chini.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="289"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="311"/>
         <source>Pick a paid sale above.</source>
         <translation>Chagua mauzo yaliyolipwa hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="293"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="315"/>
         <source>Hand the cash back from the drawer.</source>
         <translation>Rudisha pesa taslimu kutoka droo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="295"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="317"/>
         <source>Reverse it on the M-Pesa business phone first, then type the code here.</source>
         <translation>Kwanza rudisha muamala kwenye simu ya biashara ya M-Pesa, kisha andika msimbo hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="297"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="319"/>
         <source>Paystack refunds the card through the relay.</source>
         <translation>Paystack inarejesha pesa kwenye kadi kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="299"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="321"/>
         <source>Send the transfer back from the bank, then record it here.</source>
         <translation>Rudisha uhamisho kutoka benki, kisha uandike hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="306"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="328"/>
         <source>up to %1</source>
         <translation>hadi %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="314"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="336"/>
         <source>Type the amount to give back.</source>
         <translation>Andika kiasi cha kurudisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="333"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="355"/>
         <source>Refund recorded: %1.</source>
         <translation>Rejesho limeandikwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="347"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="369"/>
         <source>The sale was voided.</source>
         <translation>Mauzo yamebatilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="359"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="381"/>
         <source>Type the supervisor&apos;s PIN.</source>
         <translation>Andika PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="363"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="385"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
@@ -807,258 +807,258 @@
 <context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="60"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="71"/>
         <source>Reports</source>
         <translation>Ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="68"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="79"/>
         <source>From</source>
         <translation>Kuanzia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="70"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="81"/>
         <source>to</source>
         <translation>hadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="72"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="83"/>
         <source>Show</source>
         <translation>Onyesha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="76"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="87"/>
         <source>Export CSV…</source>
         <translation>Hamisha CSV…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="78"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="89"/>
         <source>Export PDF…</source>
         <translation>Hamisha PDF…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="95"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="105"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="115"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="106"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="116"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="126"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="95"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="115"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="106"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="126"/>
         <source>Sales</source>
         <translation>Mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="95"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="100"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="105"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="110"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="115"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="124"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="106"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="111"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="116"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="121"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="126"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="135"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="100"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="105"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="111"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="116"/>
         <source>Since</source>
         <translation>Tangu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="100"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="105"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="111"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="116"/>
         <source>Order</source>
         <translation>Oda</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="102"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="113"/>
         <source>No cash-on-delivery order is waiting for its money.</source>
         <translation>Hakuna oda ya malipo wakati wa kupokea inayosubiri pesa zake.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="107"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="118"/>
         <source>No proof is waiting for a decision.</source>
         <translation>Hakuna uthibitisho unaosubiri uamuzi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="110"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="121"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="142"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="110"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="121"/>
         <source>How</source>
         <translation>Vipi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="110"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="121"/>
         <source>By</source>
         <translation>Na</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="110"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="121"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="112"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="123"/>
         <source>No refunds in these days.</source>
         <translation>Hakuna marejesho katika siku hizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="115"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="126"/>
         <source>Day</source>
         <translation>Siku</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="121"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="132"/>
         <source>Received</source>
         <translation>Ilipokelewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="122"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="133"/>
         <source>Provider</source>
         <translation>Mtoa huduma</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="123"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="134"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="125"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="136"/>
         <source>Paid by</source>
         <translation>Amelipa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="128"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="139"/>
         <source>All money the relay reported belongs to a sale.</source>
         <translation>Pesa zote zilizoripotiwa na relay ni za mauzo fulani.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="142"/>
         <source>Event</source>
         <translation>Tukio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="142"/>
         <source>Why the relay refused it</source>
         <translation>Kwa nini relay ilikataa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="133"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="144"/>
         <source>The relay has taken every event this till sent.</source>
         <translation>Relay imepokea kila tukio ambalo mashine hii ilituma.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="135"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="336"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="146"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="359"/>
         <source>By payment method</source>
         <translation>Kwa njia ya malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="136"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="147"/>
         <source>By day</source>
         <translation>Kwa siku</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="137"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="340"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="148"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="363"/>
         <source>Open cash on delivery</source>
         <translation>COD zilizo wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="138"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="347"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="149"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="370"/>
         <source>Proofs waiting</source>
         <translation>Uthibitisho unaosubiri</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="139"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="355"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="150"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="378"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="140"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="151"/>
         <source>Money matching no sale</source>
         <translation>Pesa bila mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="141"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="152"/>
         <source>Refused by the relay</source>
         <translation>Zilizokataliwa na relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="195"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="218"/>
         <source>Money matching no sale (%1)</source>
         <translation>Pesa bila mauzo (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="198"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="221"/>
         <source>Refused by the relay (%1)</source>
         <translation>Zilizokataliwa na relay (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="201"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="224"/>
         <source>Sales %1 – %2: %3</source>
         <translation>Mauzo %1 – %2: %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="97"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="117"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="210"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="331"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="108"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="128"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="233"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="354"/>
         <source>No sales in these days.</source>
         <translation>Hakuna mauzo katika siku hizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="253"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="276"/>
         <source>Open cash on delivery (%1)</source>
         <translation>COD zilizo wazi (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="256"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="279"/>
         <source>Proofs waiting (%1)</source>
         <translation>Uthibitisho unaosubiri (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="258"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="281"/>
         <source>Refunds (%1)</source>
         <translation>Marejesho (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="264"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="273"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="287"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="296"/>
         <source>Export report</source>
         <translation>Hamisha ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="266"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="289"/>
         <source>CSV files (*.csv)</source>
         <translation>Faili za CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="275"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="298"/>
         <source>PDF files (*.pdf)</source>
         <translation>Faili za PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="289"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="308"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="312"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="331"/>
         <source>Saved %1</source>
         <translation>Imehifadhiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="302"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="317"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="325"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="340"/>
         <source>Sales report</source>
         <translation>Ripoti ya mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="370"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="393"/>
         <source>None.</source>
         <translation>Hakuna.</translation>
     </message>
@@ -1314,17 +1314,17 @@
         <translation>Ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="88"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="89"/>
         <source>Staff</source>
         <translation>Wafanyakazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="93"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="94"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="105"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="106"/>
         <source>Audit trail</source>
         <translation>Ukaguzi</translation>
     </message>

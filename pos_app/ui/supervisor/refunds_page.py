@@ -88,11 +88,13 @@ class RefundsPage(DecisionPage):
         heading = heading_label(self.tr("Refunds and voids"))
         self.search = QLineEdit()
         self.search.setObjectName("refunds-search")
-        self.search.setPlaceholderText(self.tr("Find: receipt number or amount"))
+        self.search.setPlaceholderText(self.tr("Find: receipt number, amount or phone"))
         self.search.setClearButtonEnabled(True)
         hint = self.search.fontMetrics().horizontalAdvance(self.search.placeholderText())
         self.search.setMinimumWidth(hint + 48)  # the whole hint, and the clear button
-        self.search.textChanged.connect(lambda _t: self._show_sales())
+        self.search.textChanged.connect(self._search)
+        # the sales of the customer whose whole phone number is typed (blind index look-up)
+        self._phone: tuple[str, set[str]] | None = None
         layout.addLayout(button_row([heading, self.search], [self.refresh_button]))
 
         self.table = ReadOnlyTable(
@@ -209,10 +211,28 @@ class RefundsPage(DecisionPage):
             [r.id for r in refunds],
         )
 
+    def _search(self, text: str) -> None:
+        digits = text.replace(" ", "")
+        if digits[:1] in ("0", "+") and len(digits) >= 10 and digits[1:].isdigit():
+            self._tasks.submit(
+                self._service.orders_for_phone,
+                digits,
+                on_done=lambda found: self._phone_found(digits, found),
+                on_error=self._failed,
+                owner=self,
+            )
+        self._show_sales()
+
+    def _phone_found(self, phone: str, orders: set[str]) -> None:
+        self._phone = (phone, orders)
+        self._show_sales()
+
     def _matches(self, sale: RefundableSale, words: str) -> bool:
         wanted = words.replace("-", "").replace(",", "").strip().upper()
         if not wanted:
             return True
+        if self._phone is not None and self._phone[0] == wanted.replace(" ", ""):
+            return sale.order_id in self._phone[1]
         amounts = [sale.total] + [p.payment.amount for p in sale.payments]
         return wanted in readable_number(sale.order_id).replace("-", "") or any(
             wanted in m.format(with_code=False).replace(",", "") for m in amounts

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.printing.layout import readable_number
+from pos_app.services.customers import CustomerDetails
 from pos_app.ui.supervisor.refunds_page import RefundsPage
 from sync.demo_day import DEMO_PINS
 
@@ -68,3 +69,21 @@ def test_a_split_sale_is_one_row_with_its_payments_beneath(qtbot, desk, ids, tas
     assert slip is not None and slip.parent == tmp_path / "slips"
     assert slip.read_bytes()[:4] == b"%PDF"
     assert desk.payments.get_payment(cash_id).refunded == Money(15_000, "KES")
+
+
+def test_a_sale_is_found_by_the_customers_phone(qtbot, desk, ids, tasks, tmp_path: Path):
+    order = desk.orders.create_order([OrderLine("Mafuta 3L", Money(89_000, "KES"))],
+                                     cashier_id=ids.cashier.id, shift_id=ids.shift_id)
+    cod = desk.payments.create_cod(
+        order.id, CustomerDetails("Wanjiru", "0712 345 678", "Kilimani"),
+        created_by=ids.cashier.id)
+    desk.payments.settle_cod(cod.id, Money(89_000, "KES"), actor_id=ids.cashier.id)
+    page = RefundsPage(desk.refunds, desk.users.list_users, tasks, lambda: ids.supervisor.id,
+                       slips_dir=tmp_path)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: bool(page.sales), timeout=WAIT)
+    page.search.setText("0712 345 678")
+    qtbot.waitUntil(lambda: [s.order_id for s, p in page.rows if p is None] == [order.id],
+                    timeout=WAIT)
+    page.search.setText("0799 999 999")  # nobody: nothing shown
+    qtbot.waitUntil(lambda: not page.rows, timeout=WAIT)
