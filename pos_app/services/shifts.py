@@ -229,6 +229,7 @@ class ShiftService:
                 "closed_by": user_id,
                 "refunds_and_voids": refunds_and_voids(conn, shift_id),
                 "shortage_reason": shortage_reason.strip(),
+                "counted_methods": sorted(counted),  # the rest come from the ledger
             }
             short = report["methods"]["cash"]["difference_minor"] < -shortage_tolerance_minor
             if short and not shortage_reason.strip():

@@ -29,15 +29,19 @@ def z_report_html(
     def text(key: str) -> str:
         return html.escape(labels[key])
 
+    # a report from before blind counts says nothing of what was counted: all of it was
+    counted = report.get("counted_methods", list(report["methods"]))
     rows = []
     for method, row in report["methods"].items():
         diff = row["difference_minor"]
         colour = NEGATIVE if diff < 0 else (POSITIVE if diff > 0 else "#000")
+        was_counted = method in counted  # M-Pesa, Paystack, COD: ledger totals, not counted
         rows.append(
             f"<tr><td>{html.escape(method_label(method))}</td>"
             f"<td align='right'>{money(row['expected_minor'])}</td>"
-            f"<td align='right'>{money(row['counted_minor'])}</td>"
-            f"<td align='right' style='color:{colour}'>{money(diff)}</td></tr>"
+            f"<td align='right'>{money(row['counted_minor']) if was_counted else '—'}</td>"
+            f"<td align='right' style='color:{colour}'>"
+            f"{money(diff) if was_counted else '—'}</td></tr>"
         )
     total = report["total_difference_minor"]
     return (

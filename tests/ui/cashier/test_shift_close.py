@@ -95,7 +95,9 @@ def test_close_is_confirmed_and_a_shortage_needs_a_reason(qtbot: Any, ctx: Any,
     assert report["methods"]["cash"]["difference_minor"] == -5_000
     assert report["methods"]["cash_on_delivery"]["difference_minor"] == 0
     assert "Reason for the shortage: Gave too much change" in page.report_view.toPlainText()
-    assert "1,250.00" in page.report_view.toPlainText()  # the expected, after the count
+    shown = page.report_view.toPlainText()
+    assert "1,250.00" in shown  # the expected, after the count
+    assert "Cash on delivery\n400.00\n—\n—" in shown  # a ledger total: nothing counted
     with shop.services.ledger.read() as conn:
         details = conn.execute(
             select(audit_log.c.details).where(audit_log.c.action == "shift.closed",
