@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 EXIT_NO_KEY = 2
+SMOKE_SYNC_S = 30  # the demo relay and sandbox start in a second or two; pairing is one call
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -52,7 +53,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--smoke",
         action="store_true",
-        help="start, open the database, show the window, quit with code 0",
+        help="start, open the database, show the window, quit with code 0; in demo mode "
+        f"first wait (at most {SMOKE_SYNC_S} s) until the till is paired and online and print "
+        "its sync state",
     )
     parser.add_argument("--data-dir", type=Path, help="where the till keeps its database")
     parser.add_argument("--language", choices=sorted(LANGUAGES), help="language before sign-in")
@@ -83,10 +86,15 @@ def wait_for(tasks: TaskRunner, fn: Callable[..., T], *args: Any) -> T:
     return value
 
 
-def _pair(settings: TillSettings, relay_url: str, code: str) -> PairingResult:
-    from sync.engine.pairing import pair  # the network side loads only when pairing
+def _pairing(ledger: Ledger) -> Callable[[TillSettings, str, str], PairingResult]:
+    """The settings screen's pairing: the token goes into this ledger."""
 
-    return pair(settings, relay_url, code)
+    def pair_till(settings: TillSettings, relay_url: str, code: str) -> PairingResult:
+        from sync.engine.pairing import pair  # the network side loads only when pairing
+
+        return pair(settings, ledger, relay_url, code)
+
+    return pair_till
 
 
 def build_context(
@@ -116,7 +124,7 @@ def build_context(
             orders_service=services.orders,
             shifts=services.shifts,
             gateway=lambda: ctx.gateway,
-            pair=_pair,
+            pair=_pairing(services.ledger),
             timezone=settings.timezone,
         ),
         tasks=tasks,
@@ -205,7 +213,7 @@ def apply_setup(services: Services, details: SetupDetails) -> UserView:
     if details.relay_url and details.pairing_code:
         from sync.engine.pairing import pair
 
-        pair(services.ledger.settings, details.relay_url, details.pairing_code)
+        pair(services.ledger.settings, services.ledger, details.relay_url, details.pairing_code)
     return supervisor
 
 
@@ -313,9 +321,44 @@ def start_sync(ctx: AppContext, services: Services) -> SyncHandle:
         log.warning("sync engine did not start: %s", error)
         ctx.status.update(online=False, offline_reason=str(error))
 
-    ctx.tasks.submit(start_till_sync, services.ledger, services.bus, ctx.settings, on_status,
-                     on_done=started, on_error=failed)
+    ctx.tasks.submit(
+        start_till_sync,
+        services.ledger,
+        services.bus,
+        ctx.settings,
+        on_status,
+        on_done=started,
+        on_error=failed,
+    )
     return handle
+
+
+def smoke_sync(ctx: AppContext, services: Services) -> bool:
+    """--smoke in demo mode: start the sync engine (and the demo relay), wait until it is
+    paired and online or SMOKE_SYNC_S pass, print the sync state. True when online."""
+    handle = start_sync(ctx, services)
+    deadline = time.monotonic() + SMOKE_SYNC_S
+    while time.monotonic() < deadline and not (
+        handle.sync is not None and handle.sync.gateway.is_online()
+    ):
+        QCoreApplication.processEvents()
+        time.sleep(0.02)
+    sync = handle.sync
+    if sync is None:
+        print(f"sync: not started ({ctx.status.offline_reason})", flush=True)
+        handle.stop()
+        return False
+    status = sync.engine.status()
+    paired = sync.engine.link.credentials is not None
+    relay = f", relay {sync.demo.relay_url}" if sync.demo is not None else ""
+    print(
+        f"sync: {'paired' if paired else 'not paired'}, "
+        f"{'online' if status.online else 'offline (' + str(status.offline_reason) + ')'}, "
+        f"{status.unsynced} unsynced{relay}",
+        flush=True,
+    )
+    handle.stop()
+    return status.online
 
 
 def show_fatal(message: str, smoke: bool) -> None:
@@ -368,8 +411,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         window.set_pages(cashier_pages(ctx, "cashier"))
         window.show()
+        from sync.engine.runtime import wants_demo
+
+        online = not wants_demo(settings, ledger) or smoke_sync(ctx, services)
         QTimer.singleShot(300, app.quit)
-        return finish(app.exec(), tasks, window, ledger)
+        code = finish(app.exec(), tasks, window, ledger)
+        return code if online else 1
 
     syncing = start_sync(ctx, services)
     app.aboutToQuit.connect(syncing.stop)

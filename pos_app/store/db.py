@@ -27,7 +27,7 @@ from pos_app.config import TillSettings
 from pos_app.core.errors import DecryptionError, DiskFull, KeyUnavailable, WrongDataKey
 from pos_app.store import state
 from pos_app.store.crypto import FieldCipher
-from pos_app.store.keys import KeyStore, key_store
+from pos_app.store.keys import DEMO_KEY_FILE, KeyStore, key_store
 from pos_app.store.schema import sync_state
 
 log = logging.getLogger(__name__)
@@ -200,7 +200,8 @@ class Ledger:
 def open_ledger(settings: TillSettings | None = None, *, keys: KeyStore | None = None) -> Ledger:
     """Open (creating if needed) the till's database, migrated to head, with its data key."""
     settings = settings or TillSettings()
-    store = keys or key_store(settings.keyring)  # no usable keyring: refuse before any file
+    # no usable keyring: refuse before any file, unless this is (or becomes) a demo ledger
+    store = keys or key_store(settings.keyring, demo_key_file(settings))
     engine = create_ledger_engine(settings.database)
     try:
         migrate(engine)
@@ -230,6 +231,15 @@ def open_ledger(settings: TillSettings | None = None, *, keys: KeyStore | None =
     checkpointer = Checkpointer(settings.database)
     checkpointer.start()
     return Ledger(engine, cipher, settings, store, checkpointer)
+
+
+def demo_key_file(settings: TillSettings) -> Path | None:
+    """Where demo mode may keep its own data key: only with no relay configured, and only
+    for a new ledger or one made that way (never for an existing real shop's ledger)."""
+    if settings.relay_url:
+        return None
+    path = settings.data_dir / DEMO_KEY_FILE
+    return path if path.exists() or not settings.database.exists() else None
 
 
 def verify_key(cipher: FieldCipher, check_hex: str) -> None:
