@@ -162,8 +162,8 @@ def test_instructions() -> dict[str, str]:
         "mpesa": fill(
             translate(
                 "TestMode",
-                "M-Pesa sandbox: shortcode %1. Safaricom's test number %2 never answers (ends "
-                "in 1037); in the local sandbox any other Kenyan number pays.",
+                "M-Pesa sandbox: shortcode %1. Safaricom's test number %2 is never prompted "
+                "(result 1037, unreachable); in the local sandbox any other Kenyan number pays.",
             ),
             testmode.MPESA_SANDBOX_SHORTCODE,
             testmode.MPESA_SANDBOX_TEST_MSISDN,

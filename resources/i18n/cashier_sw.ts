@@ -4,22 +4,22 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../pos_app/app.py" line="239"/>
+        <location filename="../../pos_app/app.py" line="254"/>
         <source>supervisor</source>
         <translation>msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="241"/>
+        <location filename="../../pos_app/app.py" line="256"/>
         <source>cashier</source>
         <translation>keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="318"/>
+        <location filename="../../pos_app/app.py" line="368"/>
         <source>Duka POS cannot start</source>
         <translation>Duka POS haiwezi kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="335"/>
+        <location filename="../../pos_app/app.py" line="385"/>
         <source>Opening the till&apos;s ledger…</source>
         <translation>Inafungua daftari la mauzo…</translation>
     </message>
@@ -682,174 +682,174 @@
 <context>
     <name>Receipt</name>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="36"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="56"/>
         <source>Cash</source>
         <translation>Pesa taslimu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="37"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="57"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="38"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="58"/>
         <source>M-Pesa</source>
         <translation>M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="39"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="59"/>
         <source>M-Pesa paybill</source>
         <translation>Paybill ya M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="40"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="60"/>
         <source>Paystack</source>
         <translation>Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="41"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="61"/>
         <source>Bank transfer</source>
         <translation>Uhamisho wa benki</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="42"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="62"/>
         <source>Mobile money</source>
         <translation>Pesa ya simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="49"/>
-        <location filename="../../pos_app/ui/receipts/render.py" line="50"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="69"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="70"/>
         <source>Paid</source>
         <translation>Imelipwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="51"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="71"/>
         <source>Pending verification</source>
         <translation>Inasubiri kuthibitishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="52"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="72"/>
         <source>Awaiting cash on delivery</source>
         <translation>Inasubiri malipo wakati wa kufikisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="53"/>
-        <location filename="../../pos_app/ui/receipts/render.py" line="54"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="73"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="74"/>
         <source>Waiting for customer</source>
         <translation>Inamsubiri mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="55"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="75"/>
         <source>Pending</source>
         <translation>Inasubiri</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="56"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="76"/>
         <source>Failed</source>
         <translation>Imeshindikana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="57"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="77"/>
         <source>Cancelled</source>
         <translation>Imeghairiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="58"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="78"/>
         <source>Expired</source>
         <translation>Muda umeisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="59"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="79"/>
         <source>Being checked</source>
         <translation>Inakaguliwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="60"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="80"/>
         <source>Rejected</source>
         <translation>Imekataliwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="61"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="81"/>
         <source>Refunded</source>
         <translation>Imerejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="62"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="82"/>
         <source>Partly refunded</source>
         <translation>Imerejeshwa sehemu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="63"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="83"/>
         <source>Voided</source>
         <translation>Imebatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="96"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="108"/>
         <source>REPRINT</source>
         <translation>NAKALA</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="99"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="96"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="100"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="97"/>
         <source>Date</source>
         <translation>Tarehe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="101"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="98"/>
         <source>Cashier</source>
         <translation>Keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="115"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="99"/>
         <source>TOTAL</source>
         <translation>JUMLA</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="120"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="100"/>
         <source>incl. VAT %1</source>
         <translation>pamoja na VAT %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="131"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="101"/>
         <source>Tendered</source>
         <translation>Iliyotolewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="138"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="102"/>
         <source>Change</source>
         <translation>Chenji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="144"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="103"/>
         <source>Ref.</source>
         <translation>Kumb.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="149"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="104"/>
         <source>Collected by</source>
         <translation>Imeletwa na</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="156"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="105"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="161"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="106"/>
         <source>TEST MODE</source>
         <translation>HALI YA MAJARIBIO</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="106"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="107"/>
         <source>No real money moved.</source>
         <translation>Hakuna pesa halisi iliyohamishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="163"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="109"/>
         <source>Thank you for shopping with us!</source>
         <translation>Asante kwa kununua kwetu!</translation>
     </message>
@@ -857,52 +857,53 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="32"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="42"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="41"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="51"/>
         <source>Paper</source>
         <translation>Karatasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="48"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="59"/>
         <source>Print</source>
         <translation>Chapisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="53"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="64"/>
         <source>Save PDF</source>
         <translation>Hifadhi PDF</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="57"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="68"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="92"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="113"/>
         <source>Save receipt</source>
         <translation>Hifadhi risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="96"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="117"/>
         <source>Saved %1</source>
         <translation>Imehifadhiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="109"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="135"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="148"/>
         <source>Sent to the printer.</source>
         <translation>Imetumwa kwa printa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="133"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="144"/>
         <source>Waiting for printer: %1</source>
         <translation>Inasubiri printa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="135"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="146"/>
         <source>Printing…</source>
         <translation>Inachapisha…</translation>
     </message>
@@ -1504,42 +1505,42 @@
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="37"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="38"/>
         <source>Sign in</source>
         <translation>Ingia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="43"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="44"/>
         <source>Till locked: sign in to carry on</source>
         <translation>Mashine imefungwa: ingia ili kuendelea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="44"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="45"/>
         <source>Who is selling?</source>
         <translation>Nani anauza?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="59"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="60"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="103"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="108"/>
         <source>supervisor</source>
         <translation>msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="103"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="108"/>
         <source>cashier</source>
         <translation>keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="116"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="121"/>
         <source>Choose your name and type your PIN.</source>
         <translation>Chagua jina lako na uandike PIN yako.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="140"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="145"/>
         <source>Sign-in failed: %1</source>
         <translation>Kuingia kumeshindikana: %1</translation>
     </message>
@@ -1547,129 +1548,129 @@
 <context>
     <name>StkDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="49"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="48"/>
         <source>M-Pesa</source>
         <translation>M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="58"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="57"/>
         <source>Customer&apos;s M-Pesa phone number</source>
         <translation>Namba ya simu ya M-Pesa ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="90"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="89"/>
         <source>Loading the paybill details…</source>
         <translation>Inapakia maelezo ya paybill…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="95"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="94"/>
         <source>M-Pesa receipt code, or paste the SMS:</source>
         <translation>Namba ya risiti ya M-Pesa, au bandika SMS:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="105"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="104"/>
         <source>Use paybill / till</source>
         <translation>Tumia paybill / till</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="107"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="106"/>
         <source>Cancel prompt</source>
         <translation>Ghairi ombi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="108"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="107"/>
         <source>Check status</source>
         <translation>Angalia hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="109"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="108"/>
         <source>Try again</source>
         <translation>Jaribu tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="110"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="216"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="109"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="215"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="111"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="110"/>
         <source>Send prompt</source>
         <translation>Tuma ombi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="114"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="113"/>
         <source>Record payment</source>
         <translation>Hifadhi malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="135"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="134"/>
         <source>Offline: the prompt cannot be sent. Use the paybill.</source>
         <translation>Nje ya mtandao: ombi haliwezi kutumwa. Tumia paybill.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="161"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="299"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="160"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="298"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="167"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="166"/>
         <source>Type the number, e.g. 0712 345 678.</source>
         <translation>Andika namba, mf. 0712 345 678.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="171"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="170"/>
         <source>Not a mobile number of this country yet.</source>
         <translation>Bado si namba ya simu ya nchi hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="175"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="174"/>
         <source>✓ Valid number</source>
         <translation>✓ Namba sahihi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="205"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="204"/>
         <source>Paid %1. M-Pesa receipt %2.</source>
         <translation>Imelipwa %1. Risiti ya M-Pesa %2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="243"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="242"/>
         <source>Choose another tender</source>
         <translation>Chagua njia nyingine ya kulipa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="266"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="265"/>
         <source>Asking the provider…</source>
         <translation>Inamuuliza mtoa huduma…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="293"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="292"/>
         <source>Cancel the prompt first, so the customer cannot pay twice.</source>
         <translation>Ghairi ombi kwanza, ili mteja asilipe mara mbili.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="308"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="307"/>
         <source>Paybill number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya paybill: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="310"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="309"/>
         <source>Account number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya akaunti: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="313"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="312"/>
         <source>or Buy Goods till: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>au till ya Lipa kwa M-Pesa: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="315"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="314"/>
         <source>No paybill or till number is set: ask the supervisor.</source>
         <translation>Hakuna namba ya paybill au till iliyowekwa: muulize msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="316"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="315"/>
         <source>Amount: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Kiasi: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
@@ -1677,102 +1678,102 @@
 <context>
     <name>StkOutcome</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="36"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="46"/>
         <source>The customer does not have enough money in M-Pesa.</source>
         <translation>Mteja hana pesa za kutosha kwenye M-Pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="39"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="49"/>
         <source>Take another tender, or let the customer top up and send the prompt again.</source>
         <translation>Pokea njia nyingine ya kulipa, au mteja aongeze salio kisha tuma ombi tena.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="45"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="55"/>
         <source>M-Pesa refused a repeat of the same amount to this phone within 2 minutes.</source>
         <translation>M-Pesa imekataa kurudia kiasi kilekile kwa simu hii ndani ya dakika 2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="49"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="59"/>
         <source>Wait, and check whether the earlier payment went through before asking again.</source>
         <translation>Subiri, kisha hakikisha kama malipo ya awali yamefanikiwa kabla ya kuomba tena.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="55"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="65"/>
         <source>The customer&apos;s phone is busy with another M-Pesa transaction.</source>
         <translation>Simu ya mteja inashughulikia muamala mwingine wa M-Pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="58"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="68"/>
         <source>Wait a minute, then send the prompt again.</source>
         <translation>Subiri dakika moja, kisha tuma ombi tena.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="61"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="71"/>
         <source>The prompt expired before the customer answered.</source>
         <translation>Muda wa ombi uliisha kabla mteja hajajibu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="64"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="74"/>
         <source>Send the prompt again when the customer is ready.</source>
         <translation>Tuma ombi tena mteja akiwa tayari.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="79"/>
         <source>M-Pesa could not send the prompt to the phone.</source>
         <translation>M-Pesa haikuweza kutuma ombi kwa simu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="70"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="80"/>
         <source>Try again, or let the customer pay from the SIM menu with the paybill or till.</source>
         <translation>Jaribu tena, au mteja alipe kupitia menyu ya SIM kwa paybill au till.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="76"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="86"/>
         <source>The customer cancelled the prompt on the phone.</source>
         <translation>Mteja ameghairi ombi kwenye simu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="77"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="87"/>
         <source>Ask the customer, then send the prompt again, or choose another tender.</source>
         <translation>Muulize mteja, kisha tuma ombi tena, au chagua njia nyingine ya kulipa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="82"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="92"/>
         <source>The customer&apos;s phone did not answer: it may be off, locked or without network.</source>
         <translation>Simu ya mteja haikujibu: huenda imezimwa, imefungwa au haina mtandao.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="86"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="96"/>
         <source>Ask the customer to check that the phone is on, then try again, or pay from the SIM menu with the paybill or till.</source>
         <translation>Mwombe mteja ahakikishe simu imewashwa, kisha jaribu tena, au alipe kupitia menyu ya SIM kwa paybill au till.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="93"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="103"/>
         <source>The customer entered a wrong M-Pesa PIN.</source>
         <translation>Mteja ameweka PIN ya M-Pesa isiyo sahihi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="94"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="104"/>
         <source>Send the prompt again and ask the customer to enter the PIN carefully.</source>
         <translation>Tuma ombi tena na umwombe mteja aweke PIN kwa uangalifu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="99"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="109"/>
         <source>M-Pesa says the shop&apos;s M-Pesa number does not accept this payment.</source>
         <translation>M-Pesa inasema namba ya M-Pesa ya duka haipokei malipo haya.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="102"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="112"/>
         <source>Take another tender, and tell the owner to check the M-Pesa settings.</source>
         <translation>Pokea njia nyingine ya kulipa, na umwambie mwenye duka akague mipangilio ya M-Pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="129"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="128"/>
         <source>M-Pesa declined the payment (code %1).</source>
         <translation>M-Pesa imekataa malipo (msimbo %1).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="132"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="131"/>
         <source>Check the customer&apos;s M-Pesa messages before giving goods or asking again.</source>
         <translation>Kagua ujumbe wa M-Pesa wa mteja kabla ya kutoa bidhaa au kuomba tena.</translation>
     </message>
@@ -1793,22 +1794,22 @@
 <context>
     <name>TestMode</name>
     <message>
-        <location filename="../../pos_app/app.py" line="148"/>
-        <source>M-Pesa sandbox: shortcode %1. Safaricom&apos;s test number %2 never answers (ends in 1037); in the local sandbox any other Kenyan number pays.</source>
-        <translation>Sandbox ya M-Pesa: shortcode %1. Namba ya majaribio ya Safaricom %2 haijibu kamwe (huishia 1037); kwenye sandbox ya hapa, namba nyingine yoyote ya Kenya hulipa.</translation>
+        <location filename="../../pos_app/app.py" line="163"/>
+        <source>M-Pesa sandbox: shortcode %1. Safaricom&apos;s test number %2 is never prompted (result 1037, unreachable); in the local sandbox any other Kenyan number pays.</source>
+        <translation>Sandbox ya M-Pesa: shortcode %1. Namba ya majaribio ya Safaricom %2 haipokei ombi kamwe (jibu 1037, haipatikani); kwenye sandbox ya hapa, namba nyingine yoyote ya Kenya hulipa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="157"/>
+        <location filename="../../pos_app/app.py" line="172"/>
         <source>Paystack test keys: card %1, any future expiry, CVV 408 (%2 is declined). Test M-Pesa via Paystack: %3.</source>
         <translation>Funguo za majaribio za Paystack: kadi %1, tarehe yoyote ya baadaye ya kuisha, CVV 408 (%2 hukataliwa). M-Pesa ya majaribio kupitia Paystack: %3.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="167"/>
+        <location filename="../../pos_app/app.py" line="182"/>
         <source>Flutterwave test keys: card %1, PIN 1234, expiry 09/32, CVV 564.</source>
         <translation>Funguo za majaribio za Flutterwave: kadi %1, PIN 1234, inaisha 09/32, CVV 564.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="173"/>
+        <location filename="../../pos_app/app.py" line="188"/>
         <source>Stripe test keys: card %1, any future date, any CVC.</source>
         <translation>Funguo za majaribio za Stripe: kadi %1, tarehe yoyote ya baadaye, CVC yoyote.</translation>
     </message>
