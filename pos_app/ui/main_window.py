@@ -20,14 +20,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QToolTip,
     QStackedWidget,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from pos_app.ui.status import TillStatus
-
 
 PROVIDER_NAMES = {
     "mpesa": "M-Pesa",

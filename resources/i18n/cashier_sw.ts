@@ -484,8 +484,13 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/online_status.py" line="59"/>
-        <source>Receipt code recorded: waiting for verification.</source>
-        <translation>Namba ya risiti imehifadhiwa: inasubiri kuthibitishwa.</translation>
+        <source>Receipt code recorded: a supervisor must approve it.</source>
+        <translation>Namba ya risiti imerekodiwa: msimamizi lazima aiidhinishe.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/online_status.py" line="62"/>
+        <source>Until a supervisor approves the code, the sale waits in the list of waiting sales.</source>
+        <translation>Hadi msimamizi aidhinishe namba hiyo, mauzo yanasubiri kwenye orodha ya mauzo yanayosubiri.</translation>
     </message>
 </context>
 <context>
@@ -857,53 +862,53 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="42"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="48"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="51"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="57"/>
         <source>Paper</source>
         <translation>Karatasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="59"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="65"/>
         <source>Print</source>
         <translation>Chapisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="64"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="70"/>
         <source>Save PDF</source>
         <translation>Hifadhi PDF</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="68"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="74"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="113"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="121"/>
         <source>Save receipt</source>
         <translation>Hifadhi risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="117"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="125"/>
         <source>Saved %1</source>
         <translation>Imehifadhiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="135"/>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="148"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="143"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="156"/>
         <source>Sent to the printer.</source>
         <translation>Imetumwa kwa printa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="144"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="152"/>
         <source>Waiting for printer: %1</source>
         <translation>Inasubiri printa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="146"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="154"/>
         <source>Printing…</source>
         <translation>Inachapisha…</translation>
     </message>
@@ -911,187 +916,263 @@
 <context>
     <name>SalePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="77"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="79"/>
         <source>Scan a barcode or type a product name…</source>
         <translation>Changanua barcode au andika jina la bidhaa…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="89"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="91"/>
         <source>Quick keys</source>
         <translation>Vitufe vya haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="113"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="115"/>
         <source>Resume payment</source>
         <translation>Endelea na malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="135"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="155"/>
         <source>+1</source>
         <translation>+1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="136"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="156"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="137"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="157"/>
         <source>Remove line</source>
         <translation>Ondoa mstari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="138"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="158"/>
         <source>Custom amount</source>
         <translation>Kiasi maalum</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="139"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="159"/>
         <source>Price / discount</source>
         <translation>Bei / punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="162"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="191"/>
         <source>Cash (F2)</source>
         <translation>Pesa taslimu (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="163"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="192"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="164"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="193"/>
         <source>M-Pesa (F3)</source>
         <translation>M-Pesa (F3)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="165"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="194"/>
         <source>Paystack link</source>
         <translation>Kiungo cha Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="166"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="195"/>
         <source>Bank / proof</source>
         <translation>Benki / uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="177"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="206"/>
+        <source>Back</source>
+        <translation>Rudi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="210"/>
         <source>New sale</source>
         <translation>Mauzo mapya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="245"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="227"/>
+        <source>Print receipt</source>
+        <translation>Chapisha risiti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="230"/>
+        <source>No receipt</source>
+        <translation>Bila risiti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="275"/>
+        <source>Waiting sales (%1)</source>
+        <translation>Mauzo yanayosubiri (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="281"/>
+        <source>waiting for a supervisor to approve the proof</source>
+        <translation>yanasubiri msimamizi aidhinishe uthibitisho</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="283"/>
+        <source>waiting for the customer&apos;s payment</source>
+        <translation>yanasubiri malipo ya mteja</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="289"/>
+        <source>No sale is waiting.</source>
+        <translation>Hakuna mauzo yanayosubiri.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="319"/>
         <source>A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.</source>
         <translation>Malipo hayakukamilika: %1 kwa mauzo %2. Endelea nayo uone yalivyoishia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="300"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="374"/>
         <source>Unknown barcode or product: %1. Nothing was added.</source>
         <translation>Barcode au bidhaa haijulikani: %1. Hakuna kilichoongezwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="322"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="396"/>
         <source>Add %1 after payment started</source>
         <translation>Ongeza %1 baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="327"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="402"/>
         <source>Added %1.</source>
         <translation>Imeongezwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="345"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="420"/>
         <source>Part of this sale is already paid: finish it, or ask a supervisor to refund it.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: yamalize, au mwombe msimamizi arejeshe pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="368"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="443"/>
         <source>Change a quantity after payment started</source>
         <translation>Badilisha idadi baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="375"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="450"/>
         <source>Remove a line after payment started</source>
         <translation>Ondoa mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="379"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="454"/>
         <source>Add a line after payment started</source>
         <translation>Ongeza mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="389"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="464"/>
         <source>Choose a line first.</source>
         <translation>Chagua mstari kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="393"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="468"/>
         <source>New price</source>
         <translation>Bei mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="394"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="469"/>
         <source>New unit price for %1 (now %2):</source>
         <translation>Bei mpya ya kipande kwa %1 (sasa %2):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="404"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="479"/>
         <source>Price of %1: %2 → %3</source>
         <translation>Bei ya %1: %2 → %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="408"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="483"/>
         <source>Change a price after payment started</source>
         <translation>Badilisha bei baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="413"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="488"/>
         <source>Part of this sale is already paid: take the rest first.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: pokea kiasi kilichobaki kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="422"/>
-        <source>Sale parked: it completes when its payment is confirmed.</source>
-        <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa.</translation>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="497"/>
+        <source>Sale parked: it completes when its payment is confirmed. It is in the list of waiting sales.</source>
+        <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa. Yapo kwenye orodha ya mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="424"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="737"/>
+        <source>Charge %1</source>
+        <translation>Lipisha %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="501"/>
         <source>Clear a sale after payment started</source>
         <translation>Futa mauzo baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="444"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="523"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="537"/>
         <source>The cart is empty: scan or choose a product first.</source>
         <translation>Kikapu ni tupu: changanua au chagua bidhaa kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="512"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="608"/>
         <source>Paid so far %1; still due %2: choose another tender.</source>
         <translation>Imelipwa hadi sasa %1; bado kinadaiwa %2: chagua njia nyingine ya malipo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="519"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="617"/>
+        <source>Sale complete. Its proof of payment still waits for a supervisor to approve it (see the waiting sales).</source>
+        <translation>Mauzo yamekamilika. Uthibitisho wake wa malipo bado unasubiri msimamizi auidhinishe (angalia mauzo yanayosubiri).</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="620"/>
         <source>Sale complete.</source>
         <translation>Mauzo yamekamilika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="568"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="628"/>
+        <source>Waiting for a supervisor to approve the proof of payment. The sale completes once approved; New sale parks it meanwhile.</source>
+        <translation>Inasubiri msimamizi aidhinishe uthibitisho wa malipo. Mauzo yatakamilika yakiidhinishwa; Mauzo mapya yanayaweka kando kwa sasa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="631"/>
+        <source>Waiting for the customer&apos;s payment (M-Pesa prompt or Paystack link). New sale parks the sale meanwhile.</source>
+        <translation>Inasubiri malipo ya mteja (ombi la M-Pesa au kiungo cha Paystack). Mauzo mapya yanayaweka mauzo haya kando kwa sasa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="642"/>
+        <source>Receipt for sale %1?</source>
+        <translation>Risiti ya mauzo %1?</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="697"/>
         <source>M-Pesa prompts and Paystack links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
         <translation>Maombi ya M-Pesa na viungo vya Paystack vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="570"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="699"/>
         <source>Offline (%1): M-Pesa prompts and Paystack links are unavailable. Cash, COD and proofs still work.</source>
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya Paystack havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="588"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="726"/>
+        <source>Due %1</source>
+        <translation>Inadaiwa %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="728"/>
+        <source>Total %1 · paid %2</source>
+        <translation>Jumla %1 · imelipwa %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="731"/>
+        <source>waiting %1</source>
+        <translation>inasubiri %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="735"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="590"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="719"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -1099,12 +1180,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="595"/>
-        <source>Paid %1 · still due %2</source>
-        <translation>Imelipwa %1 · bado kinadaiwa %2</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="613"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="753"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>

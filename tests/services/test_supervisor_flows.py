@@ -634,7 +634,10 @@ def test_pairing_is_audited_and_plain_http_is_refused(desk, ids):
     outcome = admin.pair("https://relay.duka.co.ke", "4821-7730", supervisor_id=ids.supervisor.id)
     assert outcome.detail == "Mama Njeri"
     assert last_action(desk) == ("relay.paired", {"relay_url": "https://relay.duka.co.ke"})
-    real = SupervisorDesk.over(desk.ledger, desk.bus, pair=pair).admin
+    def real_pair(settings, relay_url, code):  # as pos_app.app wires it: into this ledger
+        return pair(settings, desk.ledger, relay_url, code)
+
+    real = SupervisorDesk.over(desk.ledger, desk.bus, pair=real_pair).admin
     with pytest.raises(PairingError):  # refused before any network: not https, not loopback
         real.pair("http://relay.duka.co.ke", "4821-7730", supervisor_id=ids.supervisor.id)
     assert last_action(desk) == ("relay.pairing_failed", {"error": "PairingError"})

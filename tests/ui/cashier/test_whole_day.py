@@ -30,16 +30,30 @@ def scan(qtbot: Any, page: Any, code: str) -> None:
 
 
 def open_tender(qtbot: Any, page: Any, kind: str) -> Any:
+    """The one Charge button (showing what is due), then the tender."""
+    assert page.charge.isVisibleTo(page) and page.tender_panel.isHidden()
+    qtbot.mouseClick(page.charge, Qt.MouseButton.LeftButton)
+    assert page.tender_panel.isVisibleTo(page) and page.charge.isHidden()
     qtbot.mouseClick(page.tender_buttons[kind], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.active_dialog is not None, timeout=5000)
     return page.active_dialog
 
 
-def wait_sale_done(qtbot: Any, page: Any) -> str:
+def wait_sale_done(qtbot: Any, page: Any, printed: bool = False) -> str:
+    """The sale completes; no receipt pops up by itself: the cashier chooses."""
     done: list[str] = []
     page.sale_completed.connect(done.append)
     qtbot.waitUntil(lambda: bool(done), timeout=5000)
-    page.receipt_dialog.close()
+    assert page.receipt_dialog is None and page.receipt_choice.isVisibleTo(page)
+    if printed:  # no receipt printer configured: the system's print dialog, cancelled here
+        answer_next_modal(lambda dialog: dialog.reject())  # type: ignore[attr-defined]
+        qtbot.mouseClick(page.print_receipt, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.receipt_dialog is not None
+                        and page.receipt_dialog.data is not None)
+        page.receipt_dialog.close()
+    else:
+        qtbot.mouseClick(page.no_receipt, Qt.MouseButton.LeftButton)
+    assert page.receipt_choice.isHidden()
     return done[0]
 
 
@@ -108,12 +122,14 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
 
     # --- cash: quick note, change, a double click pays once --------------------------------
     scan(qtbot, page, UNGA)
+    assert page.charge.text() == "Charge KES 210.00"
+    assert page.total_label.text() == "Total KES 210.00"
     cash = open_tender(qtbot, page, "cash")
     qtbot.mouseClick(child(cash, QPushButton, "note-50000"), Qt.MouseButton.LeftButton)
     assert "290.00" in cash.change_label.text()
     qtbot.mouseClick(cash.pay, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(cash.pay, Qt.MouseButton.LeftButton)
-    cash_order = wait_sale_done(qtbot, page)
+    cash_order = wait_sale_done(qtbot, page, printed=True)
     [cash_payment] = payments_of(shop, cash_order)
     assert cash_payment.status == "succeeded"
     assert cash_payment.change == Money(29000, "KES")
@@ -127,7 +143,10 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
     qtbot.keyClicks(cash.tendered, "100")
     qtbot.mouseClick(cash.pay, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.active_dialog is None)
-    qtbot.waitUntil(lambda: "295.00" in page.due_label.text())
+    # the big figure is what is due now, and the Charge button says it too
+    qtbot.waitUntil(lambda: page.total_label.text() == "Due KES 295.00")
+    assert page.due_label.text() == "Total KES 395.00 · paid KES 100.00"
+    assert page.charge.text() == "Charge KES 295.00"
     stk = open_tender(qtbot, page, "mpesa")
     assert "295.00" in stk.due_label.text()
     qtbot.keyClicks(stk.phone, "+234 803 123 4567")  # a Nigerian number cannot get the prompt
@@ -160,8 +179,11 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
     qtbot.mouseClick(stk.submit_code_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: stk.payment is not None
                     and stk.payment.status == "awaiting_verification")
+    assert "a supervisor must approve" in stk.status_label.text()  # never silent
     qtbot.mouseClick(stk.close_button, Qt.MouseButton.LeftButton)
     paybill_order = wait_sale_done(qtbot, page)
+    assert "waits for a supervisor" in page.message.text()
+    qtbot.waitUntil(lambda: page.waiting_button.text() == "Waiting sales (1)")
     statuses = {p.method: p.status for p in payments_of(shop, paybill_order)}
     assert statuses == {"mpesa_stk": "failed", "mpesa_paybill": "awaiting_verification"}
 
@@ -193,6 +215,31 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
                                                             "awaiting_verification")
     [stored_proof] = shop.services.payments.proofs_for_payment(proof_payment.id)
     assert stored_proof.has_image and stored_proof.reference == "FT24001ABC"
+    qtbot.waitUntil(lambda: page.waiting_button.text() == "Waiting sales (2)")
+
+    # --- a shop that wants every proof approved first: the cart says so, then it is parked --
+    shop.services.shop.update(shop.supervisor.id, offline_proof_policy="supervisor_approves")
+    scan(qtbot, page, MAZIWA)
+    proof = open_tender(qtbot, page, "proof")
+    qtbot.keyClicks(proof.reference, "FT24002XYZ")
+    qtbot.mouseClick(proof.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.pending_label.isVisibleTo(page))
+    assert "Waiting for a supervisor to approve" in page.pending_label.text()
+    assert page.cart.lines and page.order_id is not None  # not completed, not cleared
+    parked_order = page.order_id
+    qtbot.mouseClick(page.new_sale, Qt.MouseButton.LeftButton)
+    assert "parked" in page.message.text() and not page.cart.lines
+    assert page.pending_label.isHidden()
+    qtbot.waitUntil(lambda: page.waiting_button.text() == "Waiting sales (3)")
+    qtbot.mouseClick(page.waiting_button, Qt.MouseButton.LeftButton)
+    assert page.waiting_list.isVisibleTo(page)
+    first = page.waiting_list.item(0).text()
+    assert parked_order[:8].upper() in first and "KES 65.00" in first and "supervisor" in first
+    qtbot.mouseClick(page.waiting_button, Qt.MouseButton.LeftButton)
+    assert page.waiting_list.isHidden()
+    shop.services.shop.update(
+        shop.supervisor.id, offline_proof_policy="cashier_may_accept_below_threshold"
+    )
 
     # --- cash on delivery, settled later from the COD list ------------------------------------
     scan(qtbot, page, MAZIWA)
@@ -265,7 +312,7 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
     sales = SalesPage(ctx)
     qtbot.addWidget(sales)
     sales.show()
-    qtbot.waitUntil(lambda: sales.table.rowCount() == 6)
+    qtbot.waitUntil(lambda: sales.table.rowCount() == 7)
     row = next(i for i, o in enumerate(sales.orders) if o.id == cash_order)
     sales.table.selectRow(row)
     qtbot.mouseClick(sales.reprint_button, Qt.MouseButton.LeftButton)
