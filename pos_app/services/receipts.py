@@ -100,7 +100,9 @@ def build_receipt(
                 method=p.method,
                 amount=p.amount,
                 status=p.status,
-                reference=p.receipt_number or None,
+                # no M-Pesa code yet (the relay learnt the outcome by querying): the
+                # provider's reference, so the payment can still be traced
+                reference=p.receipt_number or p.provider_reference or None,
                 tendered=p.tendered,
                 change=p.change,
                 test_mode=p.test_mode,

@@ -522,7 +522,7 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="63"/>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="106"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="112"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
@@ -542,7 +542,12 @@
         <translation>Kiungo kiko tayari: mteja achanganue msimbo na alipe kwa kadi au benki.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="106"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="104"/>
+        <source>Paid %1</source>
+        <translation>Imelipwa %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="112"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
@@ -1624,129 +1629,149 @@
 <context>
     <name>StkDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="48"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="62"/>
         <source>M-Pesa</source>
         <translation>M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="57"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="71"/>
         <source>Customer&apos;s M-Pesa phone number</source>
         <translation>Namba ya simu ya M-Pesa ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="89"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="117"/>
         <source>Loading the paybill details…</source>
         <translation>Inapakia maelezo ya paybill…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="94"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="122"/>
         <source>M-Pesa receipt code, or paste the SMS:</source>
         <translation>Namba ya risiti ya M-Pesa, au bandika SMS:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="104"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="132"/>
         <source>Use paybill / till</source>
         <translation>Tumia paybill / till</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="106"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="134"/>
         <source>Cancel prompt</source>
         <translation>Ghairi ombi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="107"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="135"/>
         <source>Check status</source>
         <translation>Angalia hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="108"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="136"/>
         <source>Try again</source>
         <translation>Jaribu tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="109"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="215"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="137"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="254"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="110"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="138"/>
         <source>Send prompt</source>
         <translation>Tuma ombi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="113"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="141"/>
         <source>Record payment</source>
         <translation>Hifadhi malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="134"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="162"/>
         <source>Offline: the prompt cannot be sent. Use the paybill.</source>
         <translation>Nje ya mtandao: ombi haliwezi kutumwa. Tumia paybill.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="160"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="298"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="188"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="361"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="166"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="194"/>
         <source>Type the number, e.g. 0712 345 678.</source>
         <translation>Andika namba, mf. 0712 345 678.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="170"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="198"/>
         <source>Not a mobile number of this country yet.</source>
         <translation>Bado si namba ya simu ya nchi hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="174"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="202"/>
         <source>✓ Valid number</source>
         <translation>✓ Namba sahihi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="204"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="236"/>
         <source>Paid %1. M-Pesa receipt %2.</source>
         <translation>Imelipwa %1. Risiti ya M-Pesa %2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="242"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="241"/>
+        <source>Paid %1. M-Pesa receipt code to follow.</source>
+        <translation>Imelipwa %1. Namba ya risiti ya M-Pesa itafuata.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="248"/>
+        <source>Checking with Safaricom…</source>
+        <translation>Inakagua na Safaricom…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="249"/>
+        <source>The answer is late: the till asks Safaricom directly.</source>
+        <translation>Jibu limechelewa: mashine inauliza Safaricom moja kwa moja.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="285"/>
+        <source>%1 s since the prompt went to %2</source>
+        <translation>Sekunde %1 tangu ombi litumwe kwa %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="305"/>
         <source>Choose another tender</source>
         <translation>Chagua njia nyingine ya kulipa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="265"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="328"/>
         <source>Asking the provider…</source>
         <translation>Inamuuliza mtoa huduma…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="292"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="355"/>
         <source>Cancel the prompt first, so the customer cannot pay twice.</source>
         <translation>Ghairi ombi kwanza, ili mteja asilipe mara mbili.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="307"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="370"/>
         <source>Paybill number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya paybill: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="309"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="372"/>
         <source>Account number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya akaunti: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="312"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="375"/>
         <source>or Buy Goods till: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>au till ya Lipa kwa M-Pesa: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="314"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="377"/>
         <source>No paybill or till number is set: ask the supervisor.</source>
         <translation>Hakuna namba ya paybill au till iliyowekwa: muulize msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="315"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="378"/>
         <source>Amount: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Kiasi: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>

@@ -107,17 +107,17 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="56"/>
+        <location filename="../../pos_app/ui/main_window.py" line="55"/>
         <source>Duka POS</source>
         <translation>Duka POS</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="150"/>
+        <location filename="../../pos_app/ui/main_window.py" line="149"/>
         <source>● Online</source>
         <translation>● Mtandaoni</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="192"/>
+        <location filename="../../pos_app/ui/main_window.py" line="191"/>
         <source>Unsynced: %n event(s)</source>
         <translation>
             <numerusform>Hazijasawazishwa: tukio %n</numerusform>
@@ -125,37 +125,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="161"/>
+        <location filename="../../pos_app/ui/main_window.py" line="160"/>
         <source>Last sync: never</source>
         <translation>Usawazishaji wa mwisho: bado</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="154"/>
+        <location filename="../../pos_app/ui/main_window.py" line="153"/>
         <source>● Offline: %1</source>
         <translation>● Nje ya mtandao: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="165"/>
+        <location filename="../../pos_app/ui/main_window.py" line="164"/>
         <source>Last sync: %1</source>
         <translation>Usawazishaji wa mwisho: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="170"/>
+        <location filename="../../pos_app/ui/main_window.py" line="169"/>
         <source>details</source>
         <translation>maelezo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="172"/>
+        <location filename="../../pos_app/ui/main_window.py" line="171"/>
         <source>TEST MODE — no real money moves (%1).</source>
         <translation>HALI YA MAJARIBIO — hakuna pesa halisi inayohamishwa (%1).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="187"/>
+        <location filename="../../pos_app/ui/main_window.py" line="186"/>
         <source>All synced</source>
         <translation>Yote yamesawazishwa</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="189"/>
+        <location filename="../../pos_app/ui/main_window.py" line="188"/>
         <source>%n event(s) waiting to sync</source>
         <translation>
             <numerusform>Tukio %n linasubiri kusawazishwa</numerusform>
@@ -163,7 +163,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="191"/>
+        <location filename="../../pos_app/ui/main_window.py" line="190"/>
         <source>Syncing %n event(s)…</source>
         <translation>
             <numerusform>Inasawazisha tukio %n…</numerusform>

@@ -80,7 +80,10 @@ def payments_of(shop: Shop, order_id: str) -> list[Any]:
     return shop.services.payments.payments_for_order(order_id)
 
 
-def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway, tmp_path: Path):
+def test_a_whole_day_at_the_counter(
+    qtbot, ctx, shop: Shop, gateway: FakeGateway, tmp_path: Path, monkeypatch: Any
+):
+    from pos_app.ui.cashier import stk_dialog
     from pos_app.ui.cashier.cod_page import CodPage
     from pos_app.ui.cashier.cod_settle_dialog import CodSettleDialog
     from pos_app.ui.cashier.sale_page import SalePage
@@ -158,8 +161,13 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
     qtbot.waitUntil(lambda: stk.payment is not None and stk.payment.status == "awaiting_customer")
     assert gateway.stk_calls[0][1] == "254712345678"
     assert "PIN" in stk.status_label.text()
+    # the waiting screen moves: a progress bar, the seconds, the masked phone
+    assert stk.progress.isVisibleTo(stk) and stk.ticker.isActive()
+    assert "0712 ••• 678" in stk.elapsed_label.text() and "s since" in stk.elapsed_label.text()
+    assert "345" not in stk.elapsed_label.text()
     provider_says(shop, stk.payment_id, "succeeded", receipt="QAI1S35S7Z")
     qtbot.waitUntil(lambda: "QAI1S35S7Z" in stk.status_label.text())
+    assert stk.progress.isHidden() and not stk.ticker.isActive()
     qtbot.mouseClick(stk.close_button, Qt.MouseButton.LeftButton)
     split_order = wait_sale_done(qtbot, page)
     assert sorted(p.method for p in payments_of(shop, split_order)) == ["cash", "mpesa_stk"]
@@ -187,6 +195,23 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
     statuses = {p.method: p.status for p in payments_of(shop, paybill_order)}
     assert statuses == {"mpesa_stk": "failed", "mpesa_paybill": "awaiting_verification"}
 
+    # --- no callback: the till asks Safaricom; the query's answer carries no receipt code -----
+    monkeypatch.setattr(stk_dialog, "LATE_S", 0)
+    scan(qtbot, page, MAZIWA)
+    stk = open_tender(qtbot, page, "mpesa")
+    qtbot.keyClicks(stk.phone, "0712345678")
+    qtbot.mouseClick(stk.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: stk.payment is not None and stk.payment.status == "awaiting_customer")
+    qtbot.waitUntil(lambda: stk.status_label.text() == "Checking with Safaricom…", timeout=3000)
+    qtbot.waitUntil(lambda: stk.payment_id in gateway.status_checks)
+    provider_says(shop, stk.payment_id, "succeeded")  # what the relay's query learnt
+    qtbot.waitUntil(lambda: stk.status_label.text().startswith("Paid"))
+    assert stk.status_label.text() == "Paid KES 65.00. M-Pesa receipt code to follow."
+    qtbot.mouseClick(stk.close_button, Qt.MouseButton.LeftButton)
+    queried_order = wait_sale_done(qtbot, page)
+    [queried] = ctx.counter.receipt(queried_order).payments
+    assert queried.reference == "ws_CO_3"  # the checkout request id, until the code comes
+
     # --- Paystack link with QR code, paid by webhook -------------------------------------------
     scan(qtbot, page, UNGA)
     link = open_tender(qtbot, page, "paystack")
@@ -197,6 +222,9 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
     assert QGuiApplication.clipboard().text() == link.url
     provider_says(shop, link.payment_id, "succeeded", receipt="T123456")
     qtbot.waitUntil(lambda: link.status_label.text().startswith("Paid"))
+    assert link.status_label.text() == "Paid KES 210.00"  # one big word, the QR code gone
+    assert link.status_label.property("role") == "total"
+    assert link.qr.isHidden() and link.link.isHidden() and link.copy_button.isHidden()
     qtbot.mouseClick(link.close_button, Qt.MouseButton.LeftButton)
     wait_sale_done(qtbot, page)
 
@@ -312,7 +340,7 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
     sales = SalesPage(ctx)
     qtbot.addWidget(sales)
     sales.show()
-    qtbot.waitUntil(lambda: sales.table.rowCount() == 7)
+    qtbot.waitUntil(lambda: sales.table.rowCount() == 8)
     row = next(i for i, o in enumerate(sales.orders) if o.id == cash_order)
     sales.table.selectRow(row)
     qtbot.mouseClick(sales.reprint_button, Qt.MouseButton.LeftButton)
