@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ class ProductView:
     barcode: str | None
     quick_key: int | None
     active: bool
+    category: str | None = None
+    colour: str | None = None  # "#RRGGBB"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,9 @@ class ImportReport:
     added: int = 0
     updated: int = 0
     errors: tuple[tuple[int, str], ...] = field(default_factory=tuple)  # (line, message)
+
+
+COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
 def _view(row: Any) -> ProductView:
@@ -51,6 +57,8 @@ def _view(row: Any) -> ProductView:
         row.barcode,
         row.quick_key,
         bool(row.active),
+        row.category,
+        row.colour,
     )
 
 
@@ -285,7 +293,7 @@ def _parse_row(record: dict[str, str | None], code: str, seen: set[str]) -> dict
     quick_text = _clean(record.get("quick_key"))
     if quick_text is not None and not quick_text.isdigit():
         raise InvalidInput("quick_key must be a whole number.")
-    return {
+    values = {
         "name": name,
         "price_minor": price.minor,
         "currency": code,
@@ -293,6 +301,15 @@ def _parse_row(record: dict[str, str | None], code: str, seen: set[str]) -> dict
         "barcode": barcode,
         "quick_key": int(quick_text) if quick_text else None,
     }
+    # only a file with these columns changes them (an older file keeps the grid as it was)
+    if "category" in record:
+        values["category"] = (_clean(record["category"]) or "")[:40] or None
+    if "colour" in record:
+        colour = _clean(record["colour"])
+        if colour is not None and not COLOUR.fullmatch(colour):
+            raise InvalidInput("colour must look like #1E88E5.")
+        values["colour"] = colour
+    return values
 
 
 def _payload(values: dict[str, Any]) -> dict[str, Any]:

@@ -126,6 +126,8 @@ products = Table(
     Column("quick_key", Integer, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("category", String(40), nullable=True),  # the sale screen's product grid
+    Column("colour", String(7), nullable=True),  # "#RRGGBB" of its button there
     CheckConstraint("price_minor > 0", name="ck_products_price_positive"),
 )
 

@@ -50,67 +50,67 @@
 <context>
     <name>CashDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="36"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="37"/>
         <source>Cash</source>
         <translation>Pesa taslimu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="43"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="44"/>
         <source>Pay in cash (less for a split tender)</source>
         <translation>Lipa kwa pesa taslimu (kidogo zaidi ili kugawanya malipo)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="47"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="48"/>
         <source>Cash received</source>
         <translation>Pesa iliyopokelewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="51"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="54"/>
         <source>Exact</source>
         <translation>Kamili</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="72"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="72"/>
         <source>Take cash</source>
         <translation>Pokea pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="94"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="97"/>
         <source>Type the amount to pay in cash.</source>
         <translation>Andika kiasi cha kulipa kwa pesa taslimu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="96"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="99"/>
         <source>That is more than is due (%1).</source>
         <translation>Hicho ni zaidi ya kinachodaiwa (%1).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="98"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="101"/>
         <source>Type the cash received, or press a note.</source>
         <translation>Andika pesa iliyopokelewa, au bonyeza noti.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="100"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="103"/>
         <source>Cash received is %1 short.</source>
         <translation>Pesa iliyopokelewa imepungua %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="107"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="110"/>
         <source>Change: —</source>
         <translation>Chenji: —</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="112"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="115"/>
         <source>Change: %1</source>
         <translation>Chenji: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="115"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="118"/>
         <source>Still due after this: %1 (choose another tender next).</source>
         <translation>Bado kinadaiwa baada ya hapa: %1 (chagua njia nyingine ya malipo).</translation>
     </message>
@@ -412,6 +412,14 @@
         <location filename="../../pos_app/ui/cashier/custom_line.py" line="54"/>
         <source>Type a description.</source>
         <translation>Andika maelezo.</translation>
+    </message>
+</context>
+<context>
+    <name>Keypad</name>
+    <message>
+        <location filename="../../pos_app/ui/widgets/keypad.py" line="38"/>
+        <source>C</source>
+        <translation>F</translation>
     </message>
 </context>
 <context>
@@ -921,263 +929,284 @@
 <context>
     <name>SalePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="79"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="88"/>
         <source>Scan a barcode or type a product name…</source>
         <translation>Changanua barcode au andika jina la bidhaa…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="91"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="349"/>
         <source>Quick keys</source>
         <translation>Vitufe vya haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="115"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="128"/>
         <source>Resume payment</source>
         <translation>Endelea na malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="155"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="168"/>
+        <source>Qty…</source>
+        <translation>Idadi…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="171"/>
         <source>+1</source>
         <translation>+1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="156"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="172"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="157"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="173"/>
         <source>Remove line</source>
         <translation>Ondoa mstari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="158"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="174"/>
         <source>Custom amount</source>
         <translation>Kiasi maalum</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="159"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="175"/>
         <source>Price / discount</source>
         <translation>Bei / punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="191"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="185"/>
+        <source>Quantity</source>
+        <translation>Idadi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="190"/>
+        <source>Set quantity</source>
+        <translation>Weka idadi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="223"/>
         <source>Cash (F2)</source>
         <translation>Pesa taslimu (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="192"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="224"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="193"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="225"/>
         <source>M-Pesa (F3)</source>
         <translation>M-Pesa (F3)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="194"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="226"/>
         <source>Paystack link</source>
         <translation>Kiungo cha Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="195"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="227"/>
         <source>Bank / proof</source>
         <translation>Benki / uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="206"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="238"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="210"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="242"/>
         <source>New sale</source>
         <translation>Mauzo mapya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="227"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="259"/>
         <source>Print receipt</source>
         <translation>Chapisha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="230"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="262"/>
         <source>No receipt</source>
         <translation>Bila risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="275"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="310"/>
         <source>Waiting sales (%1)</source>
         <translation>Mauzo yanayosubiri (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="281"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="316"/>
         <source>waiting for a supervisor to approve the proof</source>
         <translation>yanasubiri msimamizi aidhinishe uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="283"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="318"/>
         <source>waiting for the customer&apos;s payment</source>
         <translation>yanasubiri malipo ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="289"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="324"/>
         <source>No sale is waiting.</source>
         <translation>Hakuna mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="319"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="396"/>
         <source>A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.</source>
         <translation>Malipo hayakukamilika: %1 kwa mauzo %2. Endelea nayo uone yalivyoishia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="374"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="451"/>
         <source>Unknown barcode or product: %1. Nothing was added.</source>
         <translation>Barcode au bidhaa haijulikani: %1. Hakuna kilichoongezwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="396"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="473"/>
         <source>Add %1 after payment started</source>
         <translation>Ongeza %1 baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="402"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="479"/>
         <source>Added %1.</source>
         <translation>Imeongezwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="420"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="497"/>
         <source>Part of this sale is already paid: finish it, or ask a supervisor to refund it.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: yamalize, au mwombe msimamizi arejeshe pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="443"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="520"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="535"/>
         <source>Change a quantity after payment started</source>
         <translation>Badilisha idadi baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="450"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="533"/>
+        <source>Choose a line, type how many, then Set quantity.</source>
+        <translation>Chagua mstari, andika idadi, kisha Weka idadi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="544"/>
         <source>Remove a line after payment started</source>
         <translation>Ondoa mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="454"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="548"/>
         <source>Add a line after payment started</source>
         <translation>Ongeza mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="464"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="558"/>
         <source>Choose a line first.</source>
         <translation>Chagua mstari kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="468"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="562"/>
         <source>New price</source>
         <translation>Bei mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="469"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="563"/>
         <source>New unit price for %1 (now %2):</source>
         <translation>Bei mpya ya kipande kwa %1 (sasa %2):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="479"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="573"/>
         <source>Price of %1: %2 → %3</source>
         <translation>Bei ya %1: %2 → %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="483"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="577"/>
         <source>Change a price after payment started</source>
         <translation>Badilisha bei baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="488"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="582"/>
         <source>Part of this sale is already paid: take the rest first.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: pokea kiasi kilichobaki kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="497"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="591"/>
         <source>Sale parked: it completes when its payment is confirmed. It is in the list of waiting sales.</source>
         <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa. Yapo kwenye orodha ya mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="737"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="831"/>
         <source>Charge %1</source>
         <translation>Lipisha %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="501"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="595"/>
         <source>Clear a sale after payment started</source>
         <translation>Futa mauzo baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="523"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="537"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="617"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="631"/>
         <source>The cart is empty: scan or choose a product first.</source>
         <translation>Kikapu ni tupu: changanua au chagua bidhaa kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="608"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="702"/>
         <source>Paid so far %1; still due %2: choose another tender.</source>
         <translation>Imelipwa hadi sasa %1; bado kinadaiwa %2: chagua njia nyingine ya malipo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="617"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="711"/>
         <source>Sale complete. Its proof of payment still waits for a supervisor to approve it (see the waiting sales).</source>
         <translation>Mauzo yamekamilika. Uthibitisho wake wa malipo bado unasubiri msimamizi auidhinishe (angalia mauzo yanayosubiri).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="620"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="714"/>
         <source>Sale complete.</source>
         <translation>Mauzo yamekamilika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="628"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="722"/>
         <source>Waiting for a supervisor to approve the proof of payment. The sale completes once approved; New sale parks it meanwhile.</source>
         <translation>Inasubiri msimamizi aidhinishe uthibitisho wa malipo. Mauzo yatakamilika yakiidhinishwa; Mauzo mapya yanayaweka kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="631"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="725"/>
         <source>Waiting for the customer&apos;s payment (M-Pesa prompt or Paystack link). New sale parks the sale meanwhile.</source>
         <translation>Inasubiri malipo ya mteja (ombi la M-Pesa au kiungo cha Paystack). Mauzo mapya yanayaweka mauzo haya kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="642"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="736"/>
         <source>Receipt for sale %1?</source>
         <translation>Risiti ya mauzo %1?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="697"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="791"/>
         <source>M-Pesa prompts and Paystack links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
         <translation>Maombi ya M-Pesa na viungo vya Paystack vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="699"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="793"/>
         <source>Offline (%1): M-Pesa prompts and Paystack links are unavailable. Cash, COD and proofs still work.</source>
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya Paystack havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="726"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="820"/>
         <source>Due %1</source>
         <translation>Inadaiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="728"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="822"/>
         <source>Total %1 · paid %2</source>
         <translation>Jumla %1 · imelipwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="731"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="825"/>
         <source>waiting %1</source>
         <translation>inasubiri %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="735"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="829"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="719"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="813"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -1185,7 +1214,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="753"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="847"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>
@@ -1639,139 +1668,139 @@
         <translation>Namba ya simu ya M-Pesa ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="117"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="119"/>
         <source>Loading the paybill details…</source>
         <translation>Inapakia maelezo ya paybill…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="122"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="124"/>
         <source>M-Pesa receipt code, or paste the SMS:</source>
         <translation>Namba ya risiti ya M-Pesa, au bandika SMS:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="132"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="134"/>
         <source>Use paybill / till</source>
         <translation>Tumia paybill / till</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="134"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="136"/>
         <source>Cancel prompt</source>
         <translation>Ghairi ombi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="135"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="137"/>
         <source>Check status</source>
         <translation>Angalia hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="136"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="138"/>
         <source>Try again</source>
         <translation>Jaribu tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="137"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="254"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="139"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="256"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="138"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="140"/>
         <source>Send prompt</source>
         <translation>Tuma ombi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="141"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="143"/>
         <source>Record payment</source>
         <translation>Hifadhi malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="162"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="164"/>
         <source>Offline: the prompt cannot be sent. Use the paybill.</source>
         <translation>Nje ya mtandao: ombi haliwezi kutumwa. Tumia paybill.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="188"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="361"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="190"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="363"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="194"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="196"/>
         <source>Type the number, e.g. 0712 345 678.</source>
         <translation>Andika namba, mf. 0712 345 678.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="198"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="200"/>
         <source>Not a mobile number of this country yet.</source>
         <translation>Bado si namba ya simu ya nchi hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="202"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="204"/>
         <source>✓ Valid number</source>
         <translation>✓ Namba sahihi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="236"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="238"/>
         <source>Paid %1. M-Pesa receipt %2.</source>
         <translation>Imelipwa %1. Risiti ya M-Pesa %2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="241"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="243"/>
         <source>Paid %1. M-Pesa receipt code to follow.</source>
         <translation>Imelipwa %1. Namba ya risiti ya M-Pesa itafuata.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="248"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="250"/>
         <source>Checking with Safaricom…</source>
         <translation>Inakagua na Safaricom…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="249"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="251"/>
         <source>The answer is late: the till asks Safaricom directly.</source>
         <translation>Jibu limechelewa: mashine inauliza Safaricom moja kwa moja.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="285"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="287"/>
         <source>%1 s since the prompt went to %2</source>
         <translation>Sekunde %1 tangu ombi litumwe kwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="305"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="307"/>
         <source>Choose another tender</source>
         <translation>Chagua njia nyingine ya kulipa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="328"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="330"/>
         <source>Asking the provider…</source>
         <translation>Inamuuliza mtoa huduma…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="355"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="357"/>
         <source>Cancel the prompt first, so the customer cannot pay twice.</source>
         <translation>Ghairi ombi kwanza, ili mteja asilipe mara mbili.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="370"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="372"/>
         <source>Paybill number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya paybill: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="372"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="374"/>
         <source>Account number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya akaunti: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="375"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="377"/>
         <source>or Buy Goods till: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>au till ya Lipa kwa M-Pesa: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="377"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="379"/>
         <source>No paybill or till number is set: ask the supervisor.</source>
         <translation>Hakuna namba ya paybill au till iliyowekwa: muulize msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="378"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="380"/>
         <source>Amount: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Kiasi: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>

@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QIntValidator, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -40,10 +41,18 @@ from pos_app.ui.cashier.tender_base import TenderDialog
 from pos_app.ui.cashier.tenders import make_tender_dialog
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
+from pos_app.ui.widgets.keypad import Keypad
 from pos_app.ui.widgets.page_parts import message_label
 from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
 
 SEARCH_DELAY_MS = 150
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever reads better on `background` ("#RRGGBB")."""
+    red, green, blue = (int(background[i : i + 2], 16) for i in (1, 3, 5))
+    return "#1f1f1f" if red * 299 + green * 587 + blue * 114 > 150_000 else "#ffffff"
+
 QUICK_KEYS = 12
 TENDERS = ("cash", "cod", "mpesa", "paystack", "proof")
 ONLINE_TENDERS = frozenset({"mpesa", "paystack"})
@@ -88,9 +97,13 @@ class SalePage(QWidget):
         self.results.itemActivated.connect(self._add_result)
         self.results.itemClicked.connect(self._add_result)
         left.addWidget(self.results, 1)
-        quick_title = QLabel(self.tr("Quick keys"))
-        quick_title.setProperty("role", "heading")
-        left.addWidget(quick_title)
+        # the product grid: quick keys, or the products of one category, in their colours
+        self.category_bar = QHBoxLayout()
+        self.category_group = QButtonGroup(self)
+        self.category_group.setExclusive(True)
+        left.addLayout(self.category_bar)
+        self.categories: dict[str, list[ProductView]] = {}
+        self.quick_products: list[ProductView] = []
         self.quick_grid = QGridLayout()
         self.quick_buttons: list[QPushButton] = []
         for i in range(QUICK_KEYS):
@@ -152,6 +165,9 @@ class SalePage(QWidget):
         right.addWidget(self.table, 1)
 
         line_buttons = QHBoxLayout()
+        self.qty_button = self._button(self.tr("Qty…"), "cart-qty", self._toggle_keypad)
+        self.qty_button.setCheckable(True)
+        line_buttons.addWidget(self.qty_button)
         self.plus = self._button(self.tr("+1"), "cart-plus", lambda: self._change_quantity(1))
         self.minus = self._button(self.tr("−1"), "cart-minus", lambda: self._change_quantity(-1))
         self.remove = self._button(self.tr("Remove line"), "cart-remove", self._remove_line)
@@ -160,6 +176,22 @@ class SalePage(QWidget):
         for button in (self.plus, self.minus, self.remove, self.custom, self.override):
             line_buttons.addWidget(button)
         right.addLayout(line_buttons)
+        self.keypad_box = QWidget()
+        self.keypad_box.setObjectName("sale-keypad")
+        keypad_layout = QHBoxLayout(self.keypad_box)
+        keypad_layout.setContentsMargins(0, 0, 0, 0)
+        self.qty_edit = QLineEdit()
+        self.qty_edit.setObjectName("sale-qty")
+        self.qty_edit.setPlaceholderText(self.tr("Quantity"))
+        self.qty_edit.setValidator(QIntValidator(1, 9999, self.qty_edit))
+        self.qty_edit.setStyleSheet("font-size: 22px; min-height: 48px;")
+        self.qty_edit.returnPressed.connect(self._set_quantity)
+        keypad_layout.addWidget(self.qty_edit, 1, Qt.AlignmentFlag.AlignTop)
+        self.keypad = Keypad(self.qty_edit, self.tr("Set quantity"))
+        self.keypad.action.connect(self._set_quantity)
+        keypad_layout.addWidget(self.keypad, 2)
+        self.keypad_box.hide()
+        right.addWidget(self.keypad_box)
 
         totals = QHBoxLayout()
         self.vat_label = QLabel()
@@ -265,6 +297,9 @@ class SalePage(QWidget):
         """Quick keys and payments left half-way (a crash, a closed window) to offer again."""
         self.ctx.tasks.submit(self.ctx.counter.quick_keys, on_done=self._show_quick_keys,
                               on_error=self._show_error, owner=self)
+        self.ctx.tasks.submit(self.ctx.services.catalogue.list_products,
+                              on_done=self._show_categories, on_error=self._show_error,
+                              owner=self)
         self.ctx.tasks.submit(self.ctx.counter.resumable_payments, on_done=self._show_resumable,
                               on_error=self._show_error, owner=self)
         self.ctx.tasks.submit(waiting_sales, self.ctx.services.ledger,
@@ -296,18 +331,60 @@ class SalePage(QWidget):
         self.search.setFocus()
 
     def _show_quick_keys(self, products: list[ProductView]) -> None:
+        self.quick_products = products
+        self._show_grid(self.category_group.checkedButton())
+
+    def _show_categories(self, products: list[ProductView]) -> None:
+        categories: dict[str, list[ProductView]] = {}
+        for product in sorted(products, key=lambda p: p.name.casefold()):
+            if product.category:
+                categories.setdefault(product.category, []).append(product)
+        self.categories = dict(sorted(categories.items()))
+        chosen = self.category_group.checkedButton()
+        chosen_name = chosen.property("category") if chosen is not None else None
+        for button in self.category_group.buttons():
+            self.category_group.removeButton(button)
+            button.deleteLater()
+        for name in [None, *self.categories]:
+            button = QPushButton(self.tr("Quick keys") if name is None else name)
+            button.setObjectName("category-quick" if name is None else f"category-{name}")
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setProperty("category", name)
+            button.setChecked(name == chosen_name)
+            button.clicked.connect(lambda _=False, b=button: self._show_grid(b))
+            self.category_group.addButton(button)
+            self.category_bar.addWidget(button)
+        self._show_grid(self.category_group.checkedButton())
+
+    def _show_grid(self, chosen: Any) -> None:
+        """The quick keys in their places, or a category's products in name order."""
+        category = chosen.property("category") if chosen is not None else None
+        if chosen is None and self.category_group.buttons():
+            self.category_group.buttons()[0].setChecked(True)
+        placed: list[tuple[int, ProductView]] = []
+        if category is None:
+            for product in self.quick_products[:QUICK_KEYS]:
+                index = (product.quick_key or 0) - 1
+                if 0 <= index < QUICK_KEYS:
+                    placed.append((index, product))
+        else:
+            placed = list(enumerate(self.categories.get(category, [])[:QUICK_KEYS]))
         for button in self.quick_buttons:
             button.setText("")
             button.setEnabled(False)
             button.setProperty("product", None)
-        for product in products[:QUICK_KEYS]:
-            index = (product.quick_key or 0) - 1
-            if not 0 <= index < QUICK_KEYS:
-                continue
+            button.setStyleSheet("")
+        for index, product in placed:
             button = self.quick_buttons[index]
             button.setText(f"{product.name}\n{product.price.format(with_code=False)}")
             button.setEnabled(True)
             button.setProperty("product", product)
+            if product.colour:
+                button.setStyleSheet(
+                    f"background: {product.colour}; color: {text_colour(product.colour)};"
+                    "font-weight: bold;"
+                )
 
     def _show_resumable(self, payments: list[PaymentView]) -> None:
         self._resumable = payments
@@ -442,6 +519,23 @@ class SalePage(QWidget):
             return
         if self._cart_editable(self.tr("Change a quantity after payment started")):
             self.cart.set_quantity(row, quantity)
+
+    def _toggle_keypad(self) -> None:
+        self.keypad_box.setVisible(self.qty_button.isChecked())
+        self.qty_edit.clear()
+
+    def _set_quantity(self) -> None:
+        """The keypad's quantity for the chosen line (the last one when none is chosen)."""
+        row = self._selected_row()
+        text = self.qty_edit.text()
+        self.qty_edit.clear()
+        if row is None or not text.isdigit() or int(text) < 1:
+            self.say(self.tr("Choose a line, type how many, then Set quantity."), error=True)
+            return
+        if self._cart_editable(self.tr("Change a quantity after payment started")):
+            self.cart.set_quantity(row, int(text))
+            self.table.selectRow(row)
+        self.search.setFocus()
 
     def _remove_line(self) -> None:
         row = self._selected_row()

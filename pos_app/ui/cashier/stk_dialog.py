@@ -27,6 +27,7 @@ from pos_app.ui.cashier.online_status import describe
 from pos_app.ui.cashier.stk_outcomes import Offer, StkOutcome, stk_outcome
 from pos_app.ui.cashier.tender_base import LiveTenderDialog
 from pos_app.ui.context import AppContext
+from pos_app.ui.widgets.keypad import Keypad
 
 PROMPT_S = 60  # how long a phone shows the M-Pesa prompt: the progress bar's length
 LATE_S = 25  # no callback by then: the till asks Safaricom (through the relay) itself
@@ -79,6 +80,8 @@ class StkDialog(LiveTenderDialog):
         self.phone_hint.setObjectName("stk-phone-hint")
         self.phone_hint.setWordWrap(True)
         phone_layout.addWidget(self.phone_hint)
+        self.keypad = Keypad(self.phone)
+        phone_layout.addWidget(self.keypad)
         self.pages.addWidget(phone_page)
 
         # page 1: waiting / outcome

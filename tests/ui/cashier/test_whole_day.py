@@ -117,6 +117,16 @@ def test_a_whole_day_at_the_counter(
     page.show()
     qtbot.waitUntil(lambda: page.quick_buttons[0].isEnabled())
 
+    # --- the product grid: quick keys, then a category's products in their colour -------------
+    qtbot.waitUntil(lambda: len(page.category_group.buttons()) == 7)  # quick keys + 6
+    drinks = child(page, QPushButton, "category-Drinks")
+    qtbot.mouseClick(drinks, Qt.MouseButton.LeftButton)
+    names = [b.text().split("\n")[0] for b in page.quick_buttons if b.isEnabled()]
+    assert names == ["Chai Majani 250g", "Maji ya Kunywa 1L", "Maziwa 500ml", "Soda 500ml"]
+    assert "#1E88E5" in page.quick_buttons[0].styleSheet()
+    qtbot.mouseClick(child(page, QPushButton, "category-quick"), Qt.MouseButton.LeftButton)
+    assert page.quick_buttons[0].text().startswith("Unga wa Ugali 2kg")
+
     # --- an unknown barcode adds nothing -----------------------------------------------------
     qtbot.keyClicks(page.search, "4000000000000")
     qtbot.keyPress(page.search, Qt.Key.Key_Return)
@@ -140,10 +150,25 @@ def test_a_whole_day_at_the_counter(
     # --- split: part cash, the rest by M-Pesa STK --------------------------------------------
     scan(qtbot, page, SUKARI)
     qtbot.mouseClick(page.quick_buttons[0], Qt.MouseButton.LeftButton)  # unga again: 395.00
+    # the on-screen keypad: 3 × Sukari on the chosen line, then back to 1
+    page.table.selectRow(0)
+    qtbot.mouseClick(page.qty_button, Qt.MouseButton.LeftButton)
+    assert page.keypad_box.isVisibleTo(page)
+    qtbot.mouseClick(child(page.keypad, QPushButton, "key-3"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(child(page.keypad, QPushButton, "key-action"), Qt.MouseButton.LeftButton)
+    assert [line.quantity for line in page.cart.lines] == [3, 1]
+    page.table.selectRow(0)
+    qtbot.mouseClick(child(page.keypad, QPushButton, "key-1"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(child(page.keypad, QPushButton, "key-action"), Qt.MouseButton.LeftButton)
+    assert [line.quantity for line in page.cart.lines] == [1, 1]
+    qtbot.mouseClick(page.qty_button, Qt.MouseButton.LeftButton)
+    assert page.keypad_box.isHidden()
     cash = open_tender(qtbot, page, "cash")
     cash.amount.clear()
     qtbot.keyClicks(cash.amount, "100")
-    qtbot.keyClicks(cash.tendered, "100")
+    for key in ("key-1", "key-0", "key-0"):  # cash received on the dialog's keypad
+        qtbot.mouseClick(child(cash.keypad, QPushButton, key), Qt.MouseButton.LeftButton)
+    assert cash.tendered.text() == "100"
     qtbot.mouseClick(cash.pay, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.active_dialog is None)
     # the big figure is what is due now, and the Charge button says it too
@@ -154,8 +179,13 @@ def test_a_whole_day_at_the_counter(
     assert "295.00" in stk.due_label.text()
     qtbot.keyClicks(stk.phone, "+234 803 123 4567")  # a Nigerian number cannot get the prompt
     assert not stk.send_button.isEnabled()
-    stk.phone.clear()
-    qtbot.keyClicks(stk.phone, "0712 345 678")
+    qtbot.mouseClick(child(stk.keypad, QPushButton, "key-clear"), Qt.MouseButton.LeftButton)
+    assert stk.phone.text() == ""
+    for key in "0712345679":  # the phone on the keypad, one digit wrong, then mended
+        qtbot.mouseClick(child(stk.keypad, QPushButton, f"key-{key}"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(child(stk.keypad, QPushButton, "key-back"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(child(stk.keypad, QPushButton, "key-8"), Qt.MouseButton.LeftButton)
+    assert stk.phone.text() == "0712345678"
     assert stk.send_button.isEnabled()
     qtbot.mouseClick(stk.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: stk.payment is not None and stk.payment.status == "awaiting_customer")
