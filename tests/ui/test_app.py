@@ -122,3 +122,13 @@ def test_first_run_then_sign_in_through_the_real_start_up(tmp_path: Path):
     assert runs[0].startswith("PAGES setup") and runs[1].startswith("PAGES sign-in")
     for run in runs:  # a supervisor gets the cashier's screens and the supervisor's
         assert "nav-sale" in run and "nav-catalogue" in run and "nav-shift" in run
+
+
+def test_till_script_with_no_screen_says_how_to_run_instead_of_qts_xcb_message():
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}  # no DISPLAY
+    done = subprocess.run(
+        ["bash", str(REPO / ".ci" / "till")], env=env, capture_output=True, text=True,
+        timeout=30, cwd=REPO,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "xvfb-run -a bash .ci/till" in done.stderr and "xcb" not in done.stderr
