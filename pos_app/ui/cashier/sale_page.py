@@ -148,7 +148,6 @@ class SalePage(QWidget):
         self.waiting_list.setMaximumHeight(140)
         self.waiting_list.hide()
         right.addWidget(self.waiting_list)
-        self.waiting: list[WaitingSale] = []
 
         self.table = QTableView()
         self.table.setObjectName("sale-cart")
@@ -283,7 +282,11 @@ class SalePage(QWidget):
         ctx.status.changed.connect(self._refresh_tenders)
         self._refresh_totals()
         self._refresh_tenders()
+        self._show_waiting([])
         self.load()
+        # the categories once per sign-in (the screens are built again at each one)
+        ctx.tasks.submit(ctx.services.catalogue.list_products, on_done=self._show_categories,
+                         on_error=self._show_error, owner=self)
 
     def _button(self, text: str, name: str, slot: Any) -> QPushButton:
         button = QPushButton(text)
@@ -297,16 +300,12 @@ class SalePage(QWidget):
         """Quick keys and payments left half-way (a crash, a closed window) to offer again."""
         self.ctx.tasks.submit(self.ctx.counter.quick_keys, on_done=self._show_quick_keys,
                               on_error=self._show_error, owner=self)
-        self.ctx.tasks.submit(self.ctx.services.catalogue.list_products,
-                              on_done=self._show_categories, on_error=self._show_error,
-                              owner=self)
         self.ctx.tasks.submit(self.ctx.counter.resumable_payments, on_done=self._show_resumable,
                               on_error=self._show_error, owner=self)
         self.ctx.tasks.submit(waiting_sales, self.ctx.services.ledger,
                               on_done=self._show_waiting, on_error=self._show_error, owner=self)
 
     def _show_waiting(self, sales: list[WaitingSale]) -> None:
-        self.waiting = sales
         self.waiting_button.setText(self.tr("Waiting sales (%1)").replace("%1", str(len(sales))))
         self.waiting_button.setProperty("role", "primary" if sales else "")
         self.waiting_button.style().polish(self.waiting_button)
