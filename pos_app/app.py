@@ -23,6 +23,7 @@ from pos_app.core.errors import DukaError, KeyUnavailable, StoreError
 from pos_app.services import Services, build_services
 from pos_app.services.counter import Counter
 from pos_app.services.gateway import OnlineGateway
+from pos_app.services.grants import Action
 from pos_app.ui.application import LANGUAGES, Translations, create_application
 from pos_app.ui.bus_bridge import BusBridge
 from pos_app.ui.cashier.shift_page import ShiftPage
@@ -162,12 +163,13 @@ def test_instructions() -> dict[str, str]:
 
 
 def apply_setup(services: Services, details: SetupDetails) -> Any:
-    """First run: the supervisor, then the shop's settings (in the supervisor's name)."""
+    """First run: the supervisor, then the shop's settings (with grants from the PIN the
+    supervisor just chose)."""
     supervisor = services.users.create_user(
         details.supervisor_name, "supervisor", details.supervisor_pin, language=details.language
     )
     services.shop.update(
-        supervisor.id,
+        services.users.grant(supervisor.id, details.supervisor_pin, Action.SETTINGS),
         shop_name=details.shop_name,
         currency=details.currency,
         vat_bps=details.vat_bps,
@@ -178,7 +180,8 @@ def apply_setup(services: Services, details: SetupDetails) -> Any:
         from pos_app.resources import resource
 
         services.catalogue.import_csv(
-            resource("demo_catalogue.csv").read_text(encoding="utf-8"), actor_id=supervisor.id
+            resource("demo_catalogue.csv").read_text(encoding="utf-8"),
+            grant=services.users.grant(supervisor.id, details.supervisor_pin, Action.CATALOGUE),
         )
     if details.relay_url and details.pairing_code:
         from sync.engine.pairing import pair

@@ -138,6 +138,13 @@ class InactiveUser(AuthError):
         super().__init__("This user is deactivated.")
 
 
+class NoAuthority(AuthError):
+    """A privileged step without a valid supervisor approval (none, expired, another step)."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(f"{why} A supervisor must type their PIN for this.")
+
+
 # --- shifts and catalogue ------------------------------------------------------------------------
 class ShiftError(DukaError):
     """Opening a second shift, closing a closed one, selling with no shift, ..."""

@@ -16,8 +16,10 @@ from pos_app.core.errors import CatalogueError, DukaError, InvalidInput, NotFoun
 from pos_app.core.events import CatalogueChanged
 from pos_app.core.money import Money
 from pos_app.services.bus import EventBus
+from pos_app.services.grants import Action, Grant, actor
 from pos_app.services.shop import load_settings
 from pos_app.services.unit import ledger_change
+from pos_app.services.users import authorise
 from pos_app.store.db import Ledger
 from pos_app.store.schema import products
 
@@ -88,10 +90,11 @@ class CatalogueService:
         sku: str | None = None,
         barcode: str | None = None,
         quick_key: int | None = None,
-        actor_id: str | None = None,
+        grant: Grant,
     ) -> ProductView:
         product_id = str(uuid.uuid4())
-        with ledger_change(self._ledger, self._bus, actor_id) as change:
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
+            authorise(change.conn, grant, Action.CATALOGUE)
             barcode = _clean(barcode)
             _check(change.conn, name, price, barcode, None)
             now = datetime.now(UTC)
@@ -118,14 +121,13 @@ class CatalogueService:
             change.publish(CatalogueChanged(product_ids=(product_id,)))
         return self.get_product(product_id)
 
-    def update_product(
-        self, product_id: str, *, actor_id: str | None = None, **changes: Any
-    ) -> ProductView:
+    def update_product(self, product_id: str, *, grant: Grant, **changes: Any) -> ProductView:
         """Change name, price (Money), sku, barcode, quick_key or active."""
         allowed = {"name", "price", "sku", "barcode", "quick_key", "active"}
         if set(changes) - allowed:
             raise InvalidInput(f"Unknown product fields: {', '.join(set(changes) - allowed)}.")
-        with ledger_change(self._ledger, self._bus, actor_id) as change:
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
+            authorise(change.conn, grant, Action.CATALOGUE)
             row = change.conn.execute(select(products).where(products.c.id == product_id)).first()
             if row is None:
                 raise NotFound("product", product_id)
@@ -206,7 +208,7 @@ class CatalogueService:
             ).first()
         return None if row is None else _view(row)
 
-    def import_csv(self, text: str, *, actor_id: str | None = None) -> ImportReport:
+    def import_csv(self, text: str, *, grant: Grant) -> ImportReport:
         """Rows of name,price[,sku,barcode,quick_key]; existing barcodes / SKUs are updated.
         Any bad row: nothing is imported and every bad line is reported."""
         reader = csv.DictReader(io.StringIO(text))
@@ -224,16 +226,17 @@ class CatalogueService:
                 errors.append((line_no, exc.message))
         if errors:
             return ImportReport(errors=tuple(errors))
-        return self._apply_import(parsed, actor_id)
+        return self._apply_import(parsed, grant)
 
     def _apply_import(
-        self, rows: Sequence[tuple[int, dict[str, Any]]], actor_id: str | None
+        self, rows: Sequence[tuple[int, dict[str, Any]]], grant: Grant
     ) -> ImportReport:
         added = updated = 0
         ids: list[str] = []
         now = datetime.now(UTC)
-        with ledger_change(self._ledger, self._bus, actor_id) as change:
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
             conn = change.conn
+            authorise(conn, grant, Action.CATALOGUE)
             for _, row in rows:
                 existing = None
                 if row["barcode"]:

@@ -31,12 +31,13 @@ from pos_app.services import Services
 from pos_app.services.catalogue import ProductView
 from pos_app.services.customers import CustomerDetails
 from pos_app.services.gateway import GatewayRejected, GatewayUnavailable, OnlineGateway
+from pos_app.services.grants import Action, Grant, actor
 from pos_app.services.payments import PaymentView
 from pos_app.services.receipts import ReceiptData, build_receipt
 from pos_app.services.shifts import takings as shift_takings
 from pos_app.services.shop import load_settings
 from pos_app.services.unit import ledger_change
-from pos_app.services.users import require_role
+from pos_app.services.users import authorise
 from pos_app.store import state
 from pos_app.store.schema import cash_movements, outbox, payments, shifts
 
@@ -169,9 +170,14 @@ class Counter:
     def order_lines(self, order_id: str) -> list[OrderLine]:
         return list(self.orders.get_order(order_id).lines)
 
-    def abandon_order(self, order_id: str, supervisor_id: str | None) -> None:
-        """The cart changed after the order was stored: cancel it (it owes, nothing was paid)."""
-        self.orders.cancel_order(order_id, actor_id=supervisor_id or self.user_id)
+    def abandon_order(self, order_id: str, override: Grant | None) -> None:
+        """The cart changed after the order was stored: cancel it (it owes, nothing was paid).
+        Once a tender started this needs a supervisor's OVERRIDE grant (the screen asks)."""
+        actor_id = self.user_id
+        if override is not None:
+            with self._ledger.read() as conn:
+                actor_id = authorise(conn, override, Action.OVERRIDE).id
+        self.orders.cancel_order(order_id, actor_id=actor_id)
 
     def order_balance(self, order_id: str) -> Balance:
         order = self.orders.get_order(order_id)
@@ -381,16 +387,16 @@ class Counter:
                 counted={},
             )
 
-    def require_synced(self, action: str, override_by: str | None) -> None:
-        """Refuse `action` while money events wait for the relay, unless a supervisor (whose
-        PIN the screen checked) overrides; the override is audited."""
+    def require_synced(self, action: str, override_by: Grant | None) -> None:
+        """Refuse `action` while money events wait for the relay, unless a supervisor's
+        OVERRIDE grant overrides; the override is audited."""
         pending = self.unsynced_count()
         if not pending:
             return
         if override_by is None:
             raise UnsyncedEvents(pending)
-        with ledger_change(self._ledger, self._bus, override_by) as change:
-            require_role(change.conn, override_by, "supervisor")
+        with ledger_change(self._ledger, self._bus, actor(override_by)) as change:
+            authorise(change.conn, override_by, Action.OVERRIDE)
             change.record(
                 "sync.override",
                 entity="till",
@@ -399,7 +405,7 @@ class Counter:
             )
 
     def close_shift(
-        self, shift_id: str, counted: dict[str, Money], override_by: str | None
+        self, shift_id: str, counted: dict[str, Money], override_by: Grant | None
     ) -> dict[str, Any]:
         self.require_synced("close_shift", override_by)
         assert self.user_id is not None

@@ -48,6 +48,7 @@ from pos_app.core.risk import RiskAssessment, single
 from pos_app.services import customers, orders, risk
 from pos_app.services.bus import EventBus
 from pos_app.services.customers import CustomerDetails
+from pos_app.services.grants import Action, Grant, actor
 from pos_app.services.payment_outcomes import ApplyOutcome, ProviderOutcomes
 from pos_app.services.payment_rows import (
     COLLECTED_BY,
@@ -67,7 +68,7 @@ from pos_app.services.payment_rows import (
 from pos_app.services.refundable import check_refund, status_after_refund
 from pos_app.services.shop import load_settings
 from pos_app.services.unit import Change, ledger_change
-from pos_app.services.users import require_role
+from pos_app.services.users import authorise
 from pos_app.store.crypto import FieldCipher
 from pos_app.store.db import Ledger
 from pos_app.store.schema import NEEDS_ATTENTION, inbox, payments, proofs, refunds
@@ -471,14 +472,15 @@ class PaymentService:
         return load_payment(conn, new_id)
 
     def confirm_manual_payment(
-        self, payment_id: str, admin_id: str, is_verified: bool, notes: str | None = None
+        self, payment_id: str, grant: Grant, is_verified: bool, notes: str | None = None
     ) -> PaymentView:
         """A supervisor's decision on the proof of a payment awaiting verification. With the
         shop policy "cashier_may_accept_below_threshold" a cashier may decide too, for a
         payment nobody flagged and whose risk score is under the shop's threshold."""
-        with ledger_change(self._ledger, self._bus, admin_id) as change:
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
             conn = change.conn
-            decider = require_role(conn, admin_id, "cashier")
+            decider = authorise(conn, grant, Action.DECIDE_PAYMENT)
+            admin_id = decider.id
             row = load_payment(conn, payment_id)
             if not decider.is_supervisor:
                 shop = load_settings(conn)
@@ -781,17 +783,17 @@ class PaymentService:
         amount: Money,
         reason: str,
         *,
-        supervisor_id: str,
+        grant: Grant,
         method: str = PaymentMethod.CASH.value,
     ) -> PaymentView:
-        """Give money back on a paid payment (supervisor only); partial refunds add up, up to
-        what is left (pos_app.services.refundable)."""
+        """Give money back on a paid payment (a supervisor's REFUND grant); partial refunds
+        add up, up to what is left (pos_app.services.refundable)."""
         amount.require_positive("A refund")
         if not reason.strip():
             raise InvalidInput("Say why the money is given back.")
-        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
             conn = change.conn
-            require_role(conn, supervisor_id, "supervisor")
+            supervisor_id = authorise(conn, grant, Action.REFUND).id
             row = load_payment(conn, payment_id)
             check_refund(conn, row, amount)
             total_refunded = Money(row.refunded_minor, row.currency) + amount

@@ -25,6 +25,7 @@ from pos_app.core.payments import OPEN_STATUSES, PAID_STATUSES, PaymentMethod, P
 from pos_app.services.admin import RelayNotPaired
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import OnlineGateway
+from pos_app.services.grants import Action, Grant, actor
 from pos_app.services.payment_rows import load_payment
 from pos_app.services.payments import PaymentService, PaymentView
 from pos_app.services.refund_requests import DONE, PaystackRefunds, RefundPending
@@ -36,7 +37,7 @@ from pos_app.services.refundable import (
     refundable_left,
 )
 from pos_app.services.unit import audit_refusal, ledger_change
-from pos_app.services.users import UserService, require_role
+from pos_app.services.users import UserService, authorise
 from pos_app.store.db import Ledger
 from pos_app.store.schema import orders, payments, refunds, shifts
 
@@ -202,7 +203,7 @@ class RefundService:
             if not reason.strip():
                 raise InvalidInput("Say why the money is given back.")
             amount.require_positive("A refund")
-            self._users.require_supervisor(pin, supervisor_id)
+            grant = self._users.grant(supervisor_id, pin, Action.REFUND)
             method = REFUND_METHOD_OF[self._payments.get_payment(payment_id).method]
             text = reason.strip()
             if method is RefundMethod.MPESA_REVERSAL:
@@ -213,12 +214,12 @@ class RefundService:
                 text = f"{text} (M-Pesa reversal {reversal_code.strip().upper()})"
             if method is not RefundMethod.PAYSTACK:
                 return self._payments.refund(
-                    payment_id, amount, text, supervisor_id=supervisor_id, method=method.value
+                    payment_id, amount, text, grant=grant, method=method.value
                 )
             if self._gateway() is None:
                 raise RelayNotPaired("Paystack refunds go through the relay.")
             request = self.paystack.request(
-                payment_id, amount, text, supervisor_id=supervisor_id, request_id=request_id
+                payment_id, amount, text, grant=grant, request_id=request_id
             )
         except DukaError as exc:
             audit_refusal(
@@ -243,19 +244,19 @@ class RefundService:
         try:
             if not reason.strip():
                 raise InvalidInput("Say why the sale is voided.")
-            self._users.require_supervisor(pin, supervisor_id)
-            self._void(order_id, reason.strip(), supervisor_id)
+            grant = self._users.grant(supervisor_id, pin, Action.REFUND)
+            self._void(order_id, reason.strip(), grant)
         except DukaError as exc:
             audit_refusal(
                 self._ledger, self._bus, supervisor_id, "void.refused", "order", order_id, exc
             )
             raise
 
-    def _void(self, order_id: str, reason: str, supervisor_id: str) -> None:
+    def _void(self, order_id: str, reason: str, grant: Grant) -> None:
         now = datetime.now(UTC)
-        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
             conn = change.conn
-            require_role(conn, supervisor_id, "supervisor")
+            authorise(conn, grant, Action.REFUND)
             order = conn.execute(select(orders).where(orders.c.id == order_id)).first()
             if order is None:
                 raise NotFound("order", order_id)

@@ -11,12 +11,14 @@ from sqlalchemy import Connection, select, update
 from pos_app.core.errors import InvalidInput
 from pos_app.core.money import currency
 from pos_app.services.bus import EventBus
+from pos_app.services.grants import Action, Grant, actor
 from pos_app.services.unit import ledger_change
-from pos_app.services.users import require_role
+from pos_app.services.users import authorise
 from pos_app.store.db import Ledger
 from pos_app.store.schema import shop_settings
 
 PROOF_POLICIES: Final = ("supervisor_approves", "cashier_may_accept_below_threshold")
+PIN_LENGTHS: Final = (4, 6)  # a shop may require 6-digit PINs; existing PINs keep working
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,7 @@ class ShopSettings:
     offline_proof_policy: str
     language: str
     allow_self_approval: bool
+    min_pin_length: int = 4
 
 
 def load_settings(conn: Connection) -> ShopSettings:
@@ -46,6 +49,7 @@ def load_settings(conn: Connection) -> ShopSettings:
         offline_proof_policy=row.offline_proof_policy,
         language=row.language,
         allow_self_approval=bool(row.allow_self_approval),
+        min_pin_length=row.min_pin_length,
     )
 
 
@@ -57,6 +61,8 @@ def _validate(s: ShopSettings) -> None:
         raise InvalidInput("VAT must be between 0 and 100% (0-10000 basis points).")
     if not 0 <= s.risk_threshold <= 100:
         raise InvalidInput("The risk threshold is a score from 0 to 100.")
+    if s.min_pin_length not in PIN_LENGTHS:
+        raise InvalidInput("PINs are at least 4 or at least 6 digits.")
     if s.offline_proof_policy not in PROOF_POLICIES:
         raise InvalidInput(f"Unknown proof policy; choose one of {', '.join(PROOF_POLICIES)}.")
 
@@ -70,13 +76,14 @@ class ShopService:
         with self._ledger.read() as conn:
             return load_settings(conn)
 
-    def update(self, supervisor_id: str, **changes: Any) -> ShopSettings:
-        """Change some settings (supervisor only); unknown names raise InvalidInput."""
+    def update(self, grant: Grant, **changes: Any) -> ShopSettings:
+        """Change some settings (a supervisor's SETTINGS grant); unknown names raise
+        InvalidInput."""
         unknown = set(changes) - set(ShopSettings.__dataclass_fields__)
         if unknown:
             raise InvalidInput(f"Unknown settings: {', '.join(sorted(unknown))}.")
-        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
-            require_role(change.conn, supervisor_id, "supervisor")
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
+            authorise(change.conn, grant, Action.SETTINGS)
             new = replace(load_settings(change.conn), **changes)
             _validate(new)
             change.conn.execute(

@@ -25,7 +25,7 @@ from sqlalchemy.exc import OperationalError
 
 from pos_app.config import TillSettings
 from pos_app.core.errors import DecryptionError, DiskFull, KeyUnavailable, WrongDataKey
-from pos_app.store import state
+from pos_app.store import pin_seal, state
 from pos_app.store.crypto import FieldCipher
 from pos_app.store.keys import KeyStore, key_store
 from pos_app.store.schema import sync_state
@@ -224,6 +224,8 @@ def open_ledger(settings: TillSettings | None = None, *, keys: KeyStore | None =
                 state.put(conn, KEY_CHECK, blob.hex())
         else:
             verify_key(cipher, check)
+        with write_transaction(engine) as conn:
+            pin_seal.seal_legacy(conn, cipher)
     except BaseException:
         engine.dispose()
         raise

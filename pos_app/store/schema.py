@@ -64,6 +64,7 @@ shop_settings = Table(
     Column("offline_proof_policy", String(32), nullable=False),
     Column("language", String(8), nullable=False),
     Column("allow_self_approval", Boolean, nullable=False),
+    Column("min_pin_length", Integer, nullable=False, server_default="4"),
     Column("updated_at", UTCDateTime, nullable=False),
     CheckConstraint("id = 1", name="ck_shop_settings_single_row"),
 )

@@ -345,7 +345,7 @@ class SalePage(QWidget):
             supervisor = ask_supervisor_pin(self, self.ctx, action)
             if supervisor is None:
                 return False
-            actor = supervisor.id
+            actor = supervisor
         order_id, self.order_id, self.balance = self.order_id, None, None
         self.ctx.tasks.submit(self.ctx.counter.abandon_order, order_id, actor,
                               on_error=self._show_error)

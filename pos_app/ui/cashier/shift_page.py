@@ -213,7 +213,7 @@ class ShiftPage(QWidget):
         self.say(text.replace("%1", amount.format()))
         self.refresh()
 
-    def _close(self, override_by: str | None) -> None:
+    def _close(self, override_by: Any) -> None:
         if self.shift is None:
             return
         counted: dict[str, Money] = {}
@@ -239,7 +239,7 @@ class ShiftPage(QWidget):
         self.say(error.message, error=True)
         supervisor = ask_supervisor_pin(self, self.ctx, error.message)
         if supervisor is not None:
-            retry(supervisor.id)
+            retry(supervisor)
 
     def _closed(self, report: dict[str, Any]) -> None:
         self.report = report
@@ -265,7 +265,7 @@ class ShiftPage(QWidget):
         document.print_(printer)
         return path
 
-    def _sign_out(self, override_by: str | None) -> None:
+    def _sign_out(self, override_by: Any) -> None:
         self.ctx.tasks.submit(
             self.ctx.counter.require_synced, "sign_out", override_by,
             on_done=lambda _r: self.signed_out.emit(),

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from pos_app.services.bus import EventBus
+from pos_app.services.grants import Action, Grant
 from pos_app.services.shop import ShopSettings
 from pos_app.services.supervisor_desk import SupervisorDesk
 from pos_app.services.sync_ledger import SyncLedger
@@ -22,6 +23,7 @@ from pos_app.ui.supervisor.refunds_page import RefundsPage
 from pos_app.ui.supervisor.reports_page import ReportsPage
 from pos_app.ui.supervisor.settings_page import SettingsPage
 from pos_app.ui.supervisor.users_page import UsersPage
+from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
 
 SUPERVISOR = frozenset({"supervisor"})
 
@@ -68,6 +70,11 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
     def me() -> str | None:
         return None if ctx.current_user is None else str(ctx.current_user.id)
 
+    def approve(reason: str, action: Action) -> Grant | None:
+        """A grant from a supervisor's PIN typed now (services refuse a bare user id)."""
+        grant: Grant | None = ask_supervisor_pin(None, ctx, reason, action)
+        return grant
+
     def list_users() -> list[Any]:
         return desk.users.list_users()
 
@@ -112,7 +119,7 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
         Page(
             "staff",
             QCoreApplication.translate("Supervisor", "Staff"),
-            UsersPage(desk.admin, ctx.tasks, me),
+            UsersPage(desk.admin, ctx.tasks, approve),
             SUPERVISOR,
         ),
         Page(
@@ -121,7 +128,7 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
             SettingsPage(
                 desk.admin,
                 ctx.tasks,
-                me,
+                approve,
                 saved,
                 lambda: ctx.status.test_mode_providers,
                 test_mode_switched,

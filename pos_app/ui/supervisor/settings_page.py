@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.services.admin import PROVIDERS, AdminService, PairingOutcome
+from pos_app.services.grants import Action, Grant
 from pos_app.services.shop import ShopSettings
 from pos_app.ui.supervisor.common import error_text, show_message, submit
 from pos_app.ui.tasks import TaskRunner
@@ -33,7 +34,7 @@ class SettingsPage(QWidget):
         self,
         service: AdminService,
         tasks: TaskRunner,
-        current_user_id: Callable[[], str | None],
+        approve: Callable[[str, Action], Grant | None],
         on_saved: Callable[[ShopSettings], None] | None = None,
         test_modes: Callable[[], Iterable[str]] | None = None,
         on_test_mode: Callable[[str, bool], None] | None = None,
@@ -45,7 +46,7 @@ class SettingsPage(QWidget):
         self.setObjectName("supervisor-settings")
         self._service = service
         self._tasks = tasks
-        self._current_user_id = current_user_id
+        self._approve = approve
         self._on_saved = on_saved
         self._on_test_mode = on_test_mode
         self.loaded: ShopSettings | None = None
@@ -168,6 +169,9 @@ class SettingsPage(QWidget):
             "offline_proof_policy": self.policy.currentData(),
             "allow_self_approval": self.self_approval.isChecked(),
         }
+        grant = self._approve(self.tr("Change the shop's settings"), Action.SETTINGS)
+        if grant is None:
+            return
         self.save_button.setEnabled(False)
 
         def saved(settings: ShopSettings) -> None:
@@ -181,7 +185,7 @@ class SettingsPage(QWidget):
             self._tasks,
             self,
             self._service.update_settings,
-            self._current_user_id(),
+            grant,
             on_done=saved,
             on_error=self._failed,
             **changes,
@@ -189,6 +193,10 @@ class SettingsPage(QWidget):
 
     def set_test_mode(self, provider: str, enabled: bool) -> None:
         box = self.test_mode[provider]
+        grant = self._approve(self.tr("Switch test mode"), Action.SETTINGS)
+        if grant is None:
+            box.setChecked(not enabled)
+            return
         box.setEnabled(False)
 
         def done(_: Any) -> None:
@@ -209,12 +217,15 @@ class SettingsPage(QWidget):
             self._service.set_test_mode,
             provider,
             enabled,
-            supervisor_id=self._current_user_id(),
+            grant=grant,
             on_done=done,
             on_error=failed,
         )
 
     def pair(self) -> None:
+        grant = self._approve(self.tr("Pair this till with a relay"), Action.SETTINGS)
+        if grant is None:
+            return
         self.pair_button.setEnabled(False)
         show_message(self.message, self.tr("Contacting the relay…"), ok=True)
 
@@ -235,7 +246,7 @@ class SettingsPage(QWidget):
             self._service.pair,
             self.relay_url.text(),
             self.pairing_code.text(),
-            supervisor_id=self._current_user_id(),
+            grant=grant,
             on_done=paired,
             on_error=self._failed,
         )

@@ -22,18 +22,23 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.errors import DukaError
+from pos_app.services.grants import Action
 from pos_app.ui.context import AppContext
 
 
 class PinDialog(QDialog):
-    """Pick a supervisor, type their PIN; `user` holds the verified supervisor on accept."""
+    """Pick a supervisor, type their PIN; `user` holds the supervisor's Grant for `action`
+    on accept (its `user_id` / `id` is who approved)."""
 
-    def __init__(self, ctx: AppContext, reason: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, reason: str, action: Action, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("supervisor-pin-dialog")
         self.setWindowTitle(self.tr("Supervisor PIN"))
         self.setMinimumWidth(420)
         self._ctx = ctx
+        self._action = action
         self.user: Any = None
 
         layout = QVBoxLayout(self)
@@ -98,9 +103,10 @@ class PinDialog(QDialog):
         self._set_busy(True)
         self.message.setText(self.tr("Checking…"))
         self._ctx.tasks.submit(
-            self._ctx.users.require_supervisor,
-            self.pin.text(),
+            self._ctx.users.grant,
             user_id,
+            self.pin.text(),
+            self._action,
             on_done=self._verified,
             on_error=self._show_error,
         )
@@ -123,9 +129,11 @@ class PinDialog(QDialog):
         self.pin.setEnabled(not busy)
 
 
-def ask_supervisor_pin(parent: QWidget | None, ctx: AppContext, reason: str) -> Any:
-    """The supervisor who approved, or None when the cashier cancelled."""
-    dialog = PinDialog(ctx, reason, parent)
+def ask_supervisor_pin(
+    parent: QWidget | None, ctx: AppContext, reason: str, action: Action = Action.OVERRIDE
+) -> Any:
+    """The approving supervisor's Grant for `action`, or None when the cashier cancelled."""
+    dialog = PinDialog(ctx, reason, action, parent)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         return dialog.user
     return None

@@ -252,7 +252,22 @@ def test_paybill_with_a_pasted_sms_records_its_receipt_code(ctx, shop: Shop):
 def test_supervisor_imports_a_catalogue_csv_and_bad_rows_import_nothing(
     qtbot, ctx, shop: Shop, tmp_path: Path
 ):
+    from PySide6.QtWidgets import QLineEdit
+
     from pos_app.ui.cashier.catalogue_page import CataloguePage
+
+    from .conftest import SUPERVISOR_PIN
+    from .helpers import answer_next_modal, child
+
+    def supervisor_approves() -> None:  # importing changes prices: the PIN is asked each time
+        def type_pin(dialog: Any) -> None:
+            qtbot.keyClicks(child(dialog, QLineEdit, "pin-input"), SUPERVISOR_PIN)
+            qtbot.keyPress(child(dialog, QLineEdit, "pin-input"), Qt.Key.Key_Return)
+
+        answer_next_modal(
+            type_pin,
+            ready=lambda d: d.objectName() == "supervisor-pin-dialog" and d.supervisor.count(),  # type: ignore[attr-defined]
+        )
 
     ctx.current_user = shop.supervisor
     page = CataloguePage(ctx)
@@ -261,11 +276,13 @@ def test_supervisor_imports_a_catalogue_csv_and_bad_rows_import_nothing(
     qtbot.waitUntil(lambda: page.table.rowCount() == 20)  # the demo catalogue
     bad = tmp_path / "bad.csv"
     bad.write_text("name,price,barcode\nUji,abc,111\nChapati,20.00,222\n", encoding="utf-8")
+    supervisor_approves()
     page.import_file(bad)
     qtbot.waitUntil(lambda: "Nothing was imported" in page.message.text())
     good = tmp_path / "good.csv"
     good.write_text("name,price,barcode\nChapati,20.00,222\nMandazi,10.00,333\n",
                     encoding="utf-8")
+    supervisor_approves()
     page.import_file(good)
     qtbot.waitUntil(lambda: page.table.rowCount() == 22)
     assert "2 new" in page.message.text()

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import func, select
 
+from pos_app.services.grants import Action
 from pos_app.store.schema import audit_log, proofs, refunds, users
 from pos_app.ui.supervisor.approvals_page import ApprovalsPage
 from pos_app.ui.supervisor.audit_page import AuditPage
@@ -23,6 +24,19 @@ from pos_app.ui.supervisor.users_page import UsersPage
 from sync.demo_day import DEMO_PINS
 
 SUP_PIN = DEMO_PINS["Amina Wanjiru"]
+
+
+def staff_grant(desk, ids):
+    return desk.users.grant(ids.supervisor.id, SUP_PIN, Action.STAFF)
+
+
+def settings_grant(desk, ids):
+    return desk.users.grant(ids.supervisor.id, SUP_PIN, Action.SETTINGS)
+
+
+def approve_as(desk, ids):
+    """What the real pages get: the supervisor types their PIN in the PIN dialog."""
+    return lambda _reason, action: desk.users.grant(ids.supervisor.id, SUP_PIN, action)
 CASHIER_PIN = DEMO_PINS["Otieno Kamau"]
 WAIT = 5000
 
@@ -159,8 +173,8 @@ def test_void_a_sale_of_the_open_shift(qtbot, desk, ids, tasks):
 
 
 def test_last_supervisor_is_kept(qtbot, desk, ids, tasks):
-    desk.admin.set_active(ids.second_supervisor.id, False, supervisor_id=ids.supervisor.id)
-    page = UsersPage(desk.admin, tasks, lambda: ids.supervisor.id)
+    desk.admin.set_active(ids.second_supervisor.id, False, grant=staff_grant(desk, ids))
+    page = UsersPage(desk.admin, tasks, approve_as(desk, ids))
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: len(page.users) == 3, timeout=WAIT)
     row = next(n for n, u in enumerate(page.users) if u.id == ids.supervisor.id)
@@ -171,7 +185,7 @@ def test_last_supervisor_is_kept(qtbot, desk, ids, tasks):
 
 
 def test_add_a_cashier(qtbot, desk, ids, tasks):
-    page = UsersPage(desk.admin, tasks, lambda: ids.supervisor.id)
+    page = UsersPage(desk.admin, tasks, approve_as(desk, ids))
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: len(page.users) == 3, timeout=WAIT)
     page.name.setText("Wanjiku Muthoni")
@@ -184,7 +198,7 @@ def test_add_a_cashier(qtbot, desk, ids, tasks):
 
 
 def test_settings_are_saved(qtbot, desk, ids, tasks):
-    page = SettingsPage(desk.admin, tasks, lambda: ids.supervisor.id)
+    page = SettingsPage(desk.admin, tasks, approve_as(desk, ids))
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: page.loaded is not None, timeout=WAIT)
     page.threshold.setValue(35)
@@ -249,7 +263,7 @@ def test_audit_filter_by_action_and_csv(qtbot, desk, ids, tasks, tmp_path: Path)
 
 
 def test_test_mode_switch_without_a_relay_is_refused_and_undone(qtbot, desk, ids, tasks):
-    page = SettingsPage(desk.admin, tasks, lambda: ids.supervisor.id, test_modes=lambda: ())
+    page = SettingsPage(desk.admin, tasks, approve_as(desk, ids), test_modes=lambda: ())
     qtbot.addWidget(page)
     box = page.test_mode["paystack"]
     assert not box.isChecked()
@@ -260,7 +274,7 @@ def test_test_mode_switch_without_a_relay_is_refused_and_undone(qtbot, desk, ids
 
 
 def test_set_a_cashiers_language(qtbot, desk, ids, tasks):
-    page = UsersPage(desk.admin, tasks, lambda: ids.supervisor.id)
+    page = UsersPage(desk.admin, tasks, approve_as(desk, ids))
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: len(page.users) == 3, timeout=WAIT)
     page.table.selectRow(next(n for n, u in enumerate(page.users) if u.id == ids.cashier.id))
