@@ -164,6 +164,15 @@ class DiskFull(StoreError):
         super().__init__("The disk is full: nothing was saved. Free some space, then try again.")
 
 
+class LedgerDamaged(StoreError):
+    """The ledger file failed its integrity check: the till stops selling until it is
+    restored. `findings` are SQLite's own words, for the log and support."""
+
+    def __init__(self, message: str, findings: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.findings = findings
+
+
 class KeyUnavailable(StoreError):
     """No usable data key: no keyring and no explicit fallback, or the key is missing."""
 

@@ -27,7 +27,7 @@ from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.core.payments import PaymentMethod, PaymentProvider, PaymentStatus, ProofType
 from pos_app.core.shifts import z_report
-from pos_app.services import Services
+from pos_app.services import Services, guard
 from pos_app.services.catalogue import ProductView
 from pos_app.services.customers import CustomerDetails
 from pos_app.services.gateway import GatewayRejected, GatewayUnavailable, OnlineGateway
@@ -409,7 +409,18 @@ class Counter:
     ) -> dict[str, Any]:
         self.require_synced("close_shift", override_by)
         assert self.user_id is not None
-        return self.shifts.close_shift(shift_id, counted, user_id=self.user_id)
+        report = self.shifts.close_shift(shift_id, counted, user_id=self.user_id)
+        # the full integrity check: a damaged file stops the next shift's sales, not this Z
+        guard.check_now(self._ledger)
+        return report
+
+    def ledger_status(self) -> guard.GuardStatus:
+        """Whether the till may sell, and if not why, in a supervisor's words."""
+        return guard.status(self._ledger)
+
+    def check_ledger(self) -> guard.GuardStatus:
+        """The full integrity check, on demand (slow on a large file: a worker calls it)."""
+        return guard.check_now(self._ledger)
 
     # --- receipts and the sales list -------------------------------------------------------
     def receipt(self, order_id: str, reprint: bool = False) -> ReceiptData:

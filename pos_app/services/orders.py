@@ -61,6 +61,7 @@ def insert_order(
     status: OrderStatus = OrderStatus.OPEN,
 ) -> str:
     """Write the order and its lines inside `change` (the caller records audit/outbox)."""
+    change.require_selling()
     shop_currency = load_settings(change.conn).currency
     if draft.currency != shop_currency:
         raise CurrencyMismatch(shop_currency, draft.currency)

@@ -169,6 +169,7 @@ def insert_payment(
     change_given: Money | None = None,
 ) -> str:
     """A new payment row inside `change`; its id."""
+    change.require_selling()
     payment_id = str(uuid.uuid4())
     now = datetime.now(UTC)
     change.conn.execute(

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,7 +19,7 @@ from pos_app.store.schema import outbox as outbox_table
 from sync.engine.client import RelayRefused, RelayUnavailable
 from sync.engine.credentials import TerminalCredentials
 from sync.engine.link import RelayLink
-from sync.engine.push import PARKED_TYPE, Pusher
+from sync.engine.push import PARKED_TYPE, PushBlocked, Pusher
 
 RELAY = "https://relay.test"
 PUSH_URL = f"{RELAY}/api/v1/terminal/events"
@@ -216,3 +218,45 @@ def test_a_relay_restored_from_an_old_backup_gets_the_lost_events_again(ledger: 
     assert pusher.drain().pushed == 1
     assert sorted(e["till_seq"] for e in relay.stored.values()) == [1, 2, 3, 4, 5, 6]
     assert all(e["type"] == "payment.recorded" for e in relay.stored.values())
+
+
+@respx.mock
+def test_a_ledger_cut_short_after_acknowledged_sales_stops_pushing_and_selling(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """The -wal lost after 300 acknowledged events, 33 of them gone: the till must not give
+    its next events the numbers the relay already accepted, nor sell."""
+    from pos_app.core.errors import LedgerDamaged
+    from pos_app.core.money import Money
+    from pos_app.core.orders import OrderLine
+    from pos_app.services.bus import EventBus
+    from pos_app.services.orders import OrderService
+    from pos_app.store.db import open_ledger
+
+    relay = ScriptedRelay()
+    respx.post(PUSH_URL).mock(side_effect=relay)
+    _sell(ledger, 267)
+    snapshot = tmp_path / "before.db"
+    with ledger.engine.connect() as conn:  # the file as it was before the lost tail
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        with sqlite3.connect(snapshot) as copy:
+            raw.backup(copy)  # type: ignore[attr-defined]
+    _sell(ledger, 33)
+    Pusher(SyncLedger(ledger), _link()).drain()
+    assert relay.expected == 301
+    settings = ledger.settings
+    ledger.close()
+    for suffix in ("-wal", "-shm"):
+        settings.database.with_name(settings.database.name + suffix).unlink(missing_ok=True)
+    settings.database.write_bytes(snapshot.read_bytes())
+
+    cut = open_ledger(settings)
+    try:
+        with pytest.raises(PushBlocked, match="lost 33 sale record"):
+            Pusher(SyncLedger(cut), _link()).drain()
+        assert relay.expected == 301  # nothing was sent under a reused number
+        with pytest.raises(LedgerDamaged):
+            OrderService(cut, EventBus()).create_order([OrderLine("Soda", Money(8000, "KES"))])
+    finally:
+        cut.close()

@@ -252,6 +252,9 @@ class ShiftPage(QWidget):
         variance = Money(report["total_difference_minor"], report["currency"])
         self.say(self.tr("Shift closed. Variance %1. Z report saved to %2").replace(
             "%1", variance.format()).replace("%2", str(self.pdf_path)))
+        ledger = self.ctx.counter.ledger_status()  # in memory: the check ran on the worker
+        if not ledger.selling and ledger.message:
+            self.say(ledger.message, error=True)
         self.refresh()
 
     def save_report_pdf(self, path: Path) -> Path:
