@@ -48,6 +48,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--data-dir", type=Path, help="where the till keeps its database")
     parser.add_argument("--language", choices=sorted(LANGUAGES), help="language before sign-in")
+    parser.add_argument(
+        "--restore",
+        nargs="?",
+        const="",
+        metavar="BACKUP",
+        help="replace the ledger with BACKUP (default: the newest backup), then quit",
+    )
     return parser.parse_args(list(argv) if argv is not None else sys.argv[1:])
 
 
@@ -319,6 +326,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # httpx logs every URL at INFO; in demo mode those include the shop's secret callback token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = TillSettings(data_dir=args.data_dir) if args.data_dir else TillSettings()
+    if args.restore is not None:
+        from pos_app.services.recovery import restore_command
+
+        return restore_command(settings, Path(args.restore) if args.restore else None)
     app = create_application([sys.argv[0]])
     translations = Translations(app)
     translations.use(args.language or "en")
@@ -343,6 +354,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         show_fatal(error.message, args.smoke)
         return 1
     splash.close()
+    from pos_app.services.backups import HourlyBackups
+
+    hourly = HourlyBackups(ledger)
+    hourly.start()
+    app.aboutToQuit.connect(hourly.stop)
 
     ctx = build_context(app, settings, services, translations, tasks)
     from pos_app.ui.login.idle_lock import IdleWatcher

@@ -28,6 +28,7 @@ from pos_app.core.orders import OrderLine
 from pos_app.core.payments import PaymentMethod, PaymentProvider, PaymentStatus, ProofType
 from pos_app.core.shifts import z_report
 from pos_app.services import Services, guard
+from pos_app.services.backups import back_up_quietly
 from pos_app.services.catalogue import ProductView
 from pos_app.services.customers import CustomerDetails
 from pos_app.services.gateway import GatewayRejected, GatewayUnavailable, OnlineGateway
@@ -410,8 +411,10 @@ class Counter:
         self.require_synced("close_shift", override_by)
         assert self.user_id is not None
         report = self.shifts.close_shift(shift_id, counted, user_id=self.user_id)
-        # the full integrity check: a damaged file stops the next shift's sales, not this Z
-        guard.check_now(self._ledger)
+        # the full integrity check: a damaged file stops the next shift's sales, not this Z;
+        # a sound one is backed up (a damaged one would only overwrite good backups' use)
+        if guard.check_now(self._ledger).selling:
+            back_up_quietly(self._ledger, "shift close")
         return report
 
     def ledger_status(self) -> guard.GuardStatus:
