@@ -328,8 +328,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = TillSettings(data_dir=args.data_dir) if args.data_dir else TillSettings()
     if args.restore is not None:
         from pos_app.services.recovery import restore_command
+        from sync.engine.recovery import relay_source
 
-        return restore_command(settings, Path(args.restore) if args.restore else None)
+        backup = Path(args.restore) if args.restore else None
+        return restore_command(settings, backup, relay_source(settings))
     app = create_application([sys.argv[0]])
     translations = Translations(app)
     translations.use(args.language or "en")

@@ -116,6 +116,13 @@ class PushResponse(WireModel):
     next_till_seq: int = Field(description="the till_seq the relay expects next")
 
 
+class OwnEventsResponse(WireModel):
+    """A page of the events this till pushed, oldest first (to rebuild a lost ledger)."""
+
+    events: list[OutboxEvent]
+    next_till_seq: int = Field(description="the till_seq the relay expects next")
+
+
 class SeqGap(WireModel):
     """409 body when a push batch does not continue the till's sequence."""
 

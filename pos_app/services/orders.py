@@ -59,14 +59,16 @@ def insert_order(
     shift_id: str | None,
     customer_id: str | None = None,
     status: OrderStatus = OrderStatus.OPEN,
+    known: tuple[str, datetime] | None = None,
 ) -> str:
-    """Write the order and its lines inside `change` (the caller records audit/outbox)."""
-    change.require_selling()
+    """Write the order and its lines inside `change` (the caller records audit/outbox).
+    `known` is the (id, time) of an order rebuilt from the relay's copy (services.recovery)."""
+    if known is None:
+        change.require_selling()
     shop_currency = load_settings(change.conn).currency
     if draft.currency != shop_currency:
         raise CurrencyMismatch(shop_currency, draft.currency)
-    order_id = str(uuid.uuid4())
-    now = datetime.now(UTC)
+    order_id, now = known or (str(uuid.uuid4()), datetime.now(UTC))
     change.conn.execute(
         _INSERT_ORDER,
         {

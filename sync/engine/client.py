@@ -16,6 +16,7 @@ from sync.protocol import (
     MAX_PULL_LIMIT,
     MAX_PULL_WAIT_S,
     OutboxEvent,
+    OwnEventsResponse,
     PairRequest,
     PairResponse,
     PaymentView,
@@ -156,6 +157,15 @@ class RelayClient:
 
     def push(self, events: list[OutboxEvent]) -> PushResponse:
         return self._call("POST", "/terminal/events", PushResponse, json=PushRequest(events=events))
+
+    def own_events(self, after: int, limit: int = MAX_PULL_LIMIT) -> OwnEventsResponse:
+        """This till's own pushed events after `after` (rebuilding a lost ledger)."""
+        return self._call(
+            "GET",
+            "/terminal/own-events",
+            OwnEventsResponse,
+            params={"after": after, "limit": max(1, min(MAX_PULL_LIMIT, limit))},
+        )
 
     def pull(self, after: str | None, wait_s: float, limit: int = MAX_PULL_LIMIT) -> PullResponse:
         wait = max(0.0, min(float(MAX_PULL_WAIT_S), wait_s))
