@@ -69,39 +69,47 @@ class RelayEvents(Protocol):
     def close(self) -> None: ...
 
 
-def restore_command(settings: TillSettings, backup: Path | None, relay: RelayEvents | None) -> int:
-    """`main.py --restore [BACKUP]`: the backup, then the relay's copy of what came after;
-    says what could not be recovered."""
+def restore_and_catch_up(
+    settings: TillSettings, backup: Path | None, relay: RelayEvents | None
+) -> tuple[bool, list[str]]:
+    """The backup, then the relay's copy of what came after: (all recovered?, what happened
+    in a supervisor's words, including every event that could not be recovered)."""
+    said: list[str] = []
     try:
         try:
             done = restore_latest(settings, backup)
         except StoreError as exc:
-            print(exc.message, file=sys.stderr)
-            return 1
-        print(f"Restored the ledger from {done.backup}.")
+            return False, [exc.message]
+        said.append(f"Restored the ledger from {done.backup}.")
         if done.set_aside is not None:
-            print(f"The files it replaced are kept in {done.set_aside}.")
+            said.append(f"The files it replaced are kept in {done.set_aside}.")
         if relay is None:
-            print("This till is not paired with a relay: the backup is all there is.")
-            return 0
+            said.append("This till is not paired with a relay: the backup is all there is.")
+            return True, said
         ledger = open_ledger(settings)
         try:
             report = catch_up_from(ledger, EventBus(), relay)
         except DukaError as exc:
-            print(f"The relay could not be asked for this till's sales: {exc.message}")
-            print("Run --restore again when the relay is reachable.", file=sys.stderr)
-            return 1
+            said.append(f"The relay could not be asked for this till's sales: {exc.message}")
+            said.append("Restore again when the relay is reachable.")
+            return False, said
         finally:
             ledger.close()
     finally:
         if relay is not None:
             relay.close()
-    print(f"Recovered from the relay: {len(report.recovered)} event(s).")
+    said.append(f"Recovered from the relay: {len(report.recovered)} event(s).")
     if report.not_recovered:
-        print("Not recovered (re-enter these by hand; the relay still holds them):")
-        for line in report.not_recovered:
-            print(f"  {line}")
-    return 0
+        said.append("Not recovered (re-enter these by hand; the relay still holds them):")
+        said += [f"  {line}" for line in report.not_recovered]
+    return not report.not_recovered, said
+
+
+def restore_command(settings: TillSettings, backup: Path | None, relay: RelayEvents | None) -> int:
+    """`main.py --restore [BACKUP]`."""
+    ok, said = restore_and_catch_up(settings, backup, relay)
+    print("\n".join(said), file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
 
 
 @dataclass(frozen=True, slots=True)
