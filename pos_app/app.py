@@ -319,6 +319,33 @@ def show_fatal(message: str, smoke: bool) -> None:
         )
 
 
+def open_or_restore(settings: TillSettings, tasks: TaskRunner, *, smoke: bool) -> Any:
+    """The ledger; or, when its file is damaged, the damage screen and its restore (None when
+    the supervisor quits there). A damaged ledger is never opened for selling."""
+    from pos_app.core.errors import LedgerDamaged
+    from pos_app.services.recovery import restore_and_catch_up
+    from pos_app.store.db import open_ledger
+    from pos_app.ui.widgets.damage_screen import DamageScreen
+    from sync.engine.recovery import relay_source
+
+    while True:
+        try:
+            return wait_for(tasks, open_ledger, settings)
+        except LedgerDamaged as error:
+            log.error("ledger damaged: %s", "; ".join(error.findings))
+            if smoke:
+                print(error.message, file=sys.stderr)
+                return None
+            screen = DamageScreen(
+                error.message,
+                error.findings,
+                lambda: restore_and_catch_up(settings, None, relay_source(settings)),
+                tasks,
+            )
+            if screen.exec() != QDialog.DialogCode.Accepted:
+                return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -343,9 +370,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.smoke:
         splash.show()
     try:
-        from pos_app.store.db import open_ledger
-
-        ledger = wait_for(tasks, open_ledger, settings)
+        ledger = open_or_restore(settings, tasks, smoke=args.smoke)
+        if ledger is None:
+            splash.close()
+            return 1
         services = build_services(ledger)
     except KeyUnavailable as error:
         splash.close()
@@ -387,6 +415,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         ctx.shop_settings = services.shop.get()
         till.show_for(setup.result_value)
+        window.show_page("shift")  # nothing can be sold before the first shift is open
     elif not till.sign_in():
         return 0
     watcher = IdleWatcher(parent=app)
