@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
-from pos_app.core.errors import DukaError, InvalidInput, PaymentError
+from pos_app.core.errors import DukaError, InvalidInput, PaymentError, ShiftError
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.core.payments import PaymentMethod, PaymentProvider, PaymentStatus, ProofType
@@ -33,6 +33,7 @@ from pos_app.services.catalogue import ProductView
 from pos_app.services.customers import CustomerDetails
 from pos_app.services.gateway import GatewayRejected, GatewayUnavailable, OnlineGateway
 from pos_app.services.grants import Action, Grant, actor
+from pos_app.services.orders import current_shift_id
 from pos_app.services.payments import PaymentView
 from pos_app.services.receipts import ReceiptData, build_receipt
 from pos_app.services.shifts import takings as shift_takings
@@ -46,6 +47,7 @@ T = TypeVar("T")
 S = PaymentStatus
 SEARCH_LIMIT = 30
 WAITING_ONLINE = frozenset({S.PENDING.value, S.INITIATING.value, S.AWAITING_CUSTOMER.value})
+CART_CHANGES = ("cleared", "line_removed", "quantity_lowered")
 PAYBILL_KEY = "mpesa_paybill"
 TILL_KEY = "mpesa_till"
 
@@ -166,7 +168,46 @@ class Counter:
 
     # --- orders ---------------------------------------------------------------------------
     def create_order(self, lines: Sequence[OrderLine]) -> str:
-        return self.orders.create_order(list(lines), cashier_id=self.user_id).id
+        """Store the cart as an order of the open shift; no shift open, no sale (its money
+        would belong to no drawer count)."""
+        with self._ledger.read() as conn:
+            shift_id = current_shift_id(conn)
+        if shift_id is None:
+            raise ShiftError("Open a shift before selling: a supervisor or cashier opens it on "
+                             "the Shift page.")
+        return self.orders.create_order(list(lines), cashier_id=self.user_id, shift_id=shift_id).id
+
+    def record_cart_change(
+        self,
+        kind: str,
+        removed: Sequence[OrderLine],
+        order_id: str | None = None,
+        approved_by: Grant | None = None,
+    ) -> None:
+        """Put a change to the cart's money on the record: the cart cleared with unpaid lines,
+        a line removed, a quantity lowered (`removed` holds what left the cart). Audit only:
+        the ids, the amount and who approved, never product names."""
+        if kind not in CART_CHANGES:
+            raise InvalidInput(f"Unknown cart change {kind!r}.")
+        if not removed:
+            return
+        amount = sum((line.total for line in removed[1:]), removed[0].total)
+        actor_id = self.user_id
+        with ledger_change(self._ledger, self._bus, actor_id) as change:
+            if approved_by is not None:
+                actor_id = authorise(change.conn, approved_by, Action.OVERRIDE).id
+            change.record(
+                f"cart.{kind}",
+                entity="order",
+                entity_id=order_id,
+                details={
+                    "lines": len(removed),
+                    "amount_minor": amount.minor,
+                    "currency": amount.currency,
+                    "cashier": self.user_id,
+                    "approved_by": actor_id if approved_by is not None else None,
+                },
+            )
 
     def order_lines(self, order_id: str) -> list[OrderLine]:
         return list(self.orders.get_order(order_id).lines)

@@ -6,6 +6,7 @@ presses Enter. Everything that reads or writes the ledger goes through ctx.tasks
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.errors import DukaError
 from pos_app.core.money import Money
+from pos_app.core.orders import OrderLine
 from pos_app.ui.cashier.cart import CartLine, CartModel
 from pos_app.ui.cashier.custom_line import CustomLineDialog
 from pos_app.ui.cashier.receipt_dialog import ReceiptDialog
@@ -359,14 +361,20 @@ class SalePage(QWidget):
         if quantity <= 0:
             self._remove_line()
             return
+        order_id = self.order_id
         if self._cart_editable(self.tr("Change a quantity after payment started")):
+            if delta < 0 and order_id is not None:  # money a started tender counted on
+                line = self.cart.order_lines()[row]
+                self._record("quantity_lowered", [replace(line, quantity=-delta)], order_id)
             self.cart.set_quantity(row, quantity)
 
     def _remove_line(self) -> None:
         row = self._selected_row()
         if row is None:
             return
+        order_id = self.order_id
         if self._cart_editable(self.tr("Remove a line after payment started")):
+            self._record("line_removed", [self.cart.order_lines()[row]], order_id)
             self.cart.remove(row)
 
     def _custom_line(self) -> None:
@@ -415,10 +423,18 @@ class SalePage(QWidget):
             self._reset()
             self.say(self.tr("Sale parked: it completes when its payment is confirmed."))
             return
+        order_id = self.order_id
         if self.cart.lines and not self._cart_editable(self.tr("Clear a sale after payment "
                                                               "started")):
             return
+        self._record("cleared", self.cart.order_lines(), order_id)
         self._reset()
+
+    def _record(self, kind: str, removed: list[OrderLine], order_id: str | None) -> None:
+        """Money leaving the cart goes on the record (services.counter.record_cart_change)."""
+        if removed:
+            self.ctx.tasks.submit(self.ctx.counter.record_cart_change, kind, removed, order_id,
+                                  on_error=self._show_error)
 
     def _reset(self) -> None:
         self.cart.clear()

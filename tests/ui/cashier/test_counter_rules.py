@@ -22,6 +22,12 @@ from .test_whole_day import UNGA, open_tender, provider_says, scan
 
 
 @pytest.fixture
+def shift_open(ctx: Any) -> Any:
+    """Nothing is sold before a shift is open (services.counter)."""
+    return ctx.shifts.open_shift(ctx.current_user.id, Money(0, "KES"))
+
+
+@pytest.fixture
 def page(qtbot: Any, ctx: Any) -> Any:
     from pos_app.ui.cashier.sale_page import SalePage
 
@@ -61,7 +67,7 @@ def test_online_tenders_are_disabled_offline_with_the_reason(qtbot, ctx, page, g
     assert "Cash" in page.tender_buttons["mpesa"].toolTip()
 
 
-def test_a_second_call_with_the_same_key_never_pays_twice(ctx, shop: Shop):
+def test_a_second_call_with_the_same_key_never_pays_twice(ctx, shift_open, shop: Shop):
     order_id = ctx.counter.create_order([OrderLine("Sukari", Money(18500, "KES"))])
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(
@@ -127,7 +133,7 @@ def test_gui_keeps_ticking_while_the_gateway_hangs_5_s(qtbot, page, gateway: Fak
     assert max(gaps) < 0.1, f"GUI stalled {max(gaps) * 1000:.0f} ms"
 
 
-def test_receipt_pdf_at_both_widths_marks_test_mode(ctx, shop: Shop, tmp_path: Path, qtbot):
+def test_receipt_pdf_at_both_widths_marks_test_mode(ctx, shift_open, shop: Shop, tmp_path: Path, qtbot):
     from pos_app.ui.receipts.render import receipt_html, save_pdf
 
     order_id = ctx.counter.create_order([OrderLine("Chai", Money(12000, "KES"))])
@@ -143,7 +149,7 @@ def test_receipt_pdf_at_both_widths_marks_test_mode(ctx, shop: Shop, tmp_path: P
     assert "TEST MODE" in receipt_html(replace(data, payments=(test_payment,)))
 
 
-def test_test_mode_payments_carry_the_mark_on_the_receipt(ctx, shop: Shop):
+def test_test_mode_payments_carry_the_mark_on_the_receipt(ctx, shift_open, shop: Shop):
     from pos_app.ui.receipts.render import receipt_html
 
     ctx.status.update(test_mode_providers=("paystack",))
@@ -154,7 +160,7 @@ def test_test_mode_payments_carry_the_mark_on_the_receipt(ctx, shop: Shop):
     assert "TEST MODE" in receipt_html(ctx.counter.receipt(order_id))
 
 
-def test_cod_cancelled_with_a_reason_cancels_the_order(qtbot, ctx, shop: Shop):
+def test_cod_cancelled_with_a_reason_cancels_the_order(qtbot, ctx, shift_open, shop: Shop):
     from PySide6.QtWidgets import QInputDialog
 
     from pos_app.ui.cashier.cod_page import CodPage
@@ -233,7 +239,7 @@ def test_a_price_change_needs_a_supervisor_pin(qtbot, page):
     assert "180.00" in page.total_label.text()
 
 
-def test_paybill_with_a_pasted_sms_records_its_receipt_code(ctx, shop: Shop):
+def test_paybill_with_a_pasted_sms_records_its_receipt_code(ctx, shift_open, shop: Shop):
     order_id = ctx.counter.create_order([OrderLine("Soda", Money(7000, "KES"))])
     sms = ("TJK6H7T3GA Confirmed. Ksh70.00 paid to person 1. on 20/10/24 at 4:21 PM.New M-PESA "
            "balance is Ksh123.12. Transaction cost, Ksh0.00.")
