@@ -209,6 +209,25 @@ class Counter:
                 },
             )
 
+    def record_price_override(
+        self, old: Money, new: Money, quantity: int, approved_by: Grant
+    ) -> None:
+        """A supervisor changed a line's price at the counter: on the record, with who."""
+        with ledger_change(self._ledger, self._bus, actor(approved_by)) as change:
+            authorise(change.conn, approved_by, Action.OVERRIDE)
+            change.record(
+                "cart.price_overridden",
+                entity="order",
+                entity_id=None,
+                details={
+                    "old_minor": old.minor,
+                    "new_minor": new.minor,
+                    "quantity": quantity,
+                    "currency": new.currency,
+                    "cashier": self.user_id,
+                },
+            )
+
     def order_lines(self, order_id: str) -> list[OrderLine]:
         return list(self.orders.get_order(order_id).lines)
 

@@ -61,3 +61,13 @@ def test_money_leaving_the_cart_is_audited(till: Till) -> None:
             [lines[1]],
             approved_by=till.supervisor.id,  # type: ignore[arg-type]
         )
+
+
+def test_a_price_override_is_on_record_with_its_supervisor(till: Till) -> None:
+    counter = _counter(till)
+    counter.record_price_override(kes(21000), kes(18000), 2, till.grant(Action.OVERRIDE))
+    action, actor, details = _last(till)
+    assert (action, actor) == ("cart.price_overridden", till.supervisor.id)
+    assert (details["old_minor"], details["new_minor"], details["quantity"]) == (21000, 18000, 2)
+    with pytest.raises(NoAuthority):
+        counter.record_price_override(kes(21000), kes(1), 1, till.grant(Action.REFUND))

@@ -403,11 +403,14 @@ class SalePage(QWidget):
         except DukaError as error:
             self.say(error.message, error=True)
             return
-        if ask_supervisor_pin(self, self.ctx, self.tr("Price of %1: %2 → %3").replace(
+        grant = ask_supervisor_pin(self, self.ctx, self.tr("Price of %1: %2 → %3").replace(
                 "%1", line.name).replace("%2", line.unit_price.format()).replace(
-                "%3", price.format())) is None:
+                "%3", price.format()))
+        if grant is None:
             return
         if self._cart_editable(self.tr("Change a price after payment started")):
+            self.ctx.tasks.submit(self.ctx.counter.record_price_override, line.unit_price, price,
+                                  line.quantity, grant, on_error=self._show_error)
             self.cart.set_price(row, price)
 
     def _new_sale(self) -> None:
