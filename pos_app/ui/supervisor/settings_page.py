@@ -97,6 +97,9 @@ class SettingsPage(QWidget):
         self.self_approval = QCheckBox(self.tr("A supervisor may approve their own proof"))
         self.self_approval.setObjectName("settings-self-approval")
         form2.addRow(self.self_approval)
+        self.six_digit_pins = QCheckBox(self.tr("New PINs have at least 6 digits"))
+        self.six_digit_pins.setObjectName("settings-six-digit-pins")
+        form2.addRow(self.six_digit_pins)
         columns.addWidget(risk)
         layout.addLayout(columns)
 
@@ -157,6 +160,7 @@ class SettingsPage(QWidget):
         self.threshold.setValue(s.risk_threshold)
         self.policy.setCurrentIndex(max(0, self.policy.findData(s.offline_proof_policy)))
         self.self_approval.setChecked(s.allow_self_approval)
+        self.six_digit_pins.setChecked(s.min_pin_length >= 6)
 
     def save(self) -> None:
         changes = {
@@ -168,6 +172,7 @@ class SettingsPage(QWidget):
             "risk_threshold": self.threshold.value(),
             "offline_proof_policy": self.policy.currentData(),
             "allow_self_approval": self.self_approval.isChecked(),
+            "min_pin_length": 6 if self.six_digit_pins.isChecked() else 4,
         }
         grant = self._approve(self.tr("Change the shop's settings"), Action.SETTINGS)
         if grant is None:

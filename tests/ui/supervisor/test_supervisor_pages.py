@@ -203,11 +203,23 @@ def test_settings_are_saved(qtbot, desk, ids, tasks):
     qtbot.waitUntil(lambda: page.loaded is not None, timeout=WAIT)
     page.threshold.setValue(35)
     page.footer.setPlainText("Asante kwa kununua!")
+    page.six_digit_pins.setChecked(True)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(message_is(page.message, "Saved"), timeout=WAIT)
     saved = desk.admin.settings()
     assert (saved.risk_threshold, saved.receipt_footer) == (35, "Asante kwa kununua!")
+    assert saved.min_pin_length == 6
     assert actions(desk)[-1] == "settings.updated"
+
+
+def test_settings_are_not_saved_without_a_supervisors_pin(qtbot, desk, ids, tasks):
+    page = SettingsPage(desk.admin, tasks, lambda _reason, _action: None)  # PIN dialog cancelled
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.loaded is not None, timeout=WAIT)
+    page.threshold.setValue(35)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(300)  # time enough for a save that should not happen
+    assert page.save_button.isEnabled() and desk.admin.settings().risk_threshold != 35
 
 
 def test_reports_chart_csv_and_pdf(qtbot, desk, ids, tasks, tmp_path: Path):
