@@ -4,22 +4,22 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../pos_app/app.py" line="223"/>
+        <location filename="../../pos_app/app.py" line="239"/>
         <source>supervisor</source>
         <translation>msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="225"/>
+        <location filename="../../pos_app/app.py" line="241"/>
         <source>cashier</source>
         <translation>keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="302"/>
+        <location filename="../../pos_app/app.py" line="318"/>
         <source>Duka POS cannot start</source>
         <translation>Duka POS haiwezi kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="319"/>
+        <location filename="../../pos_app/app.py" line="368"/>
         <source>Opening the till&apos;s ledger…</source>
         <translation>Inafungua daftari la mauzo…</translation>
     </message>
@@ -146,67 +146,72 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="27"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="29"/>
         <source>Products</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="29"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="31"/>
         <source>Name</source>
         <translation>Jina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="29"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="31"/>
         <source>Price</source>
         <translation>Bei</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="29"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="31"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="29"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="31"/>
         <source>Barcode</source>
         <translation>Barcode</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="30"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="32"/>
         <source>Quick key</source>
         <translation>Kitufe cha haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="34"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="36"/>
         <source>Load the demo catalogue</source>
         <translation>Pakia orodha ya mfano</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="37"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="39"/>
         <source>Import CSV…</source>
         <translation>Leta CSV…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="61"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="63"/>
         <source>Import products</source>
         <translation>Leta bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="62"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="64"/>
         <source>CSV files (*.csv)</source>
         <translation>Faili za CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="70"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="72"/>
         <source>Could not read %1 as a UTF-8 text file.</source>
         <translation>Imeshindwa kusoma %1 kama faili ya maandishi ya UTF-8.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="79"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="75"/>
+        <source>Import products and prices</source>
+        <translation>Ingiza bidhaa na bei</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="84"/>
         <source>Nothing was imported. Fix these lines and try again:</source>
         <translation>Hakuna kilicholetwa. Rekebisha mistari hii kisha ujaribu tena:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="83"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="88"/>
         <source>Imported: %1 new, %2 updated.</source>
         <translation>Zimeletwa: %1 mpya, %2 zimesasishwa.</translation>
     </message>
@@ -415,6 +420,49 @@
     </message>
 </context>
 <context>
+    <name>DamageScreen</name>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="29"/>
+        <source>Duka POS has stopped selling</source>
+        <translation>Duka POS imesimamisha mauzo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="34"/>
+        <source>The till has stopped selling</source>
+        <translation>Kaunta imesimamisha mauzo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="46"/>
+        <source>Restore from backup</source>
+        <translation>Rejesha kutoka nakala ya akiba</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="49"/>
+        <source>Quit</source>
+        <translation>Funga</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="55"/>
+        <source>Restoring… this can take a minute.</source>
+        <translation>Inarejesha… inaweza kuchukua dakika moja.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="62"/>
+        <source>Restored. The till starts again.</source>
+        <translation>Imerejeshwa. Kaunta inaanza tena.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="65"/>
+        <source>Not everything came back: see the list above.</source>
+        <translation>Si kila kitu kimerudi: tazama orodha hapo juu.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="69"/>
+        <source>Restore failed.</source>
+        <translation>Kurejesha kumeshindikana.</translation>
+    </message>
+</context>
+<context>
     <name>OnlineStatus</name>
     <message>
         <location filename="../../pos_app/ui/cashier/online_status.py" line="11"/>
@@ -545,52 +593,52 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="34"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="38"/>
         <source>Supervisor PIN</source>
         <translation>PIN ya msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="40"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="45"/>
         <source>A supervisor must approve this:</source>
         <translation>Msimamizi lazima aidhinishe hili:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="50"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="55"/>
         <source>Supervisor</source>
         <translation>Msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="56"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="61"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="67"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="72"/>
         <source>Approve</source>
         <translation>Idhinisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="68"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="73"/>
         <source>Cancel</source>
         <translation>Ghairi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="89"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="94"/>
         <source>There is no active supervisor on this till.</source>
         <translation>Hakuna msimamizi anayetumika kwenye mashine hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="96"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="101"/>
         <source>Choose a supervisor and type their PIN.</source>
         <translation>Chagua msimamizi na uandike PIN yake.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="99"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="104"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="119"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="125"/>
         <source>The PIN could not be checked.</source>
         <translation>PIN haikuweza kukaguliwa.</translation>
     </message>
@@ -682,164 +730,164 @@
 <context>
     <name>Receipt</name>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="36"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="55"/>
         <source>Cash</source>
         <translation>Pesa taslimu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="37"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="56"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="38"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="57"/>
         <source>M-Pesa</source>
         <translation>M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="39"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="58"/>
         <source>M-Pesa paybill</source>
         <translation>Paybill ya M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="40"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="59"/>
         <source>Paystack</source>
         <translation>Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="41"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="60"/>
         <source>Bank transfer</source>
         <translation>Uhamisho wa benki</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="42"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="61"/>
         <source>Mobile money</source>
         <translation>Pesa ya simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="49"/>
-        <location filename="../../pos_app/ui/receipts/render.py" line="50"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="68"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="69"/>
         <source>Paid</source>
         <translation>Imelipwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="51"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="70"/>
         <source>Pending verification</source>
         <translation>Inasubiri kuthibitishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="52"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="71"/>
         <source>Awaiting cash on delivery</source>
         <translation>Inasubiri malipo wakati wa kufikisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="53"/>
-        <location filename="../../pos_app/ui/receipts/render.py" line="54"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="72"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="73"/>
         <source>Waiting for customer</source>
         <translation>Inamsubiri mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="55"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="74"/>
         <source>Pending</source>
         <translation>Inasubiri</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="56"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="75"/>
         <source>Failed</source>
         <translation>Imeshindikana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="57"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="76"/>
         <source>Cancelled</source>
         <translation>Imeghairiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="58"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="77"/>
         <source>Expired</source>
         <translation>Muda umeisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="59"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="78"/>
         <source>Being checked</source>
         <translation>Inakaguliwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="60"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="79"/>
         <source>Rejected</source>
         <translation>Imekataliwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="61"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="80"/>
         <source>Refunded</source>
         <translation>Imerejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="62"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="81"/>
         <source>Partly refunded</source>
         <translation>Imerejeshwa sehemu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="63"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="82"/>
         <source>Voided</source>
         <translation>Imebatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="96"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="107"/>
         <source>REPRINT</source>
         <translation>NAKALA</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="99"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="95"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="100"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="96"/>
         <source>Date</source>
         <translation>Tarehe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="101"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="97"/>
         <source>Cashier</source>
         <translation>Keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="115"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="98"/>
         <source>TOTAL</source>
         <translation>JUMLA</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="120"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="99"/>
         <source>incl. VAT %1</source>
         <translation>pamoja na VAT %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="131"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="100"/>
         <source>Tendered</source>
         <translation>Iliyotolewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="138"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="101"/>
         <source>Change</source>
         <translation>Chenji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="144"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="102"/>
         <source>Ref.</source>
         <translation>Kumb.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="149"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="103"/>
         <source>Collected by</source>
         <translation>Imeletwa na</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="156"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="104"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="161"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="105"/>
         <source>TEST MODE</source>
         <translation>HALI YA MAJARIBIO</translation>
     </message>
@@ -849,7 +897,7 @@
         <translation>Hakuna pesa halisi iliyohamishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="163"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="108"/>
         <source>Thank you for shopping with us!</source>
         <translation>Asante kwa kununua kwetu!</translation>
     </message>
@@ -857,52 +905,53 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="33"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="43"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="42"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="52"/>
         <source>Paper</source>
         <translation>Karatasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="49"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="60"/>
         <source>Print</source>
         <translation>Chapisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="54"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="65"/>
         <source>Save PDF</source>
         <translation>Hifadhi PDF</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="58"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="69"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="93"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="114"/>
         <source>Save receipt</source>
         <translation>Hifadhi risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="97"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="118"/>
         <source>Saved %1</source>
         <translation>Imehifadhiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="110"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="136"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="149"/>
         <source>Sent to the printer.</source>
         <translation>Imetumwa kwa printa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="133"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="145"/>
         <source>Waiting for printer: %1</source>
         <translation>Inasubiri printa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="135"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="147"/>
         <source>Printing…</source>
         <translation>Inachapisha…</translation>
     </message>
@@ -910,187 +959,187 @@
 <context>
     <name>SalePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="73"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="75"/>
         <source>Scan a barcode or type a product name…</source>
         <translation>Changanua barcode au andika jina la bidhaa…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="85"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="87"/>
         <source>Quick keys</source>
         <translation>Vitufe vya haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="109"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="111"/>
         <source>Resume payment</source>
         <translation>Endelea na malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="131"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="133"/>
         <source>+1</source>
         <translation>+1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="132"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="134"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="133"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="135"/>
         <source>Remove line</source>
         <translation>Ondoa mstari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="134"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="136"/>
         <source>Custom amount</source>
         <translation>Kiasi maalum</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="135"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="137"/>
         <source>Price / discount</source>
         <translation>Bei / punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="158"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="160"/>
         <source>Cash (F2)</source>
         <translation>Pesa taslimu (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="159"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="161"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="160"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="162"/>
         <source>M-Pesa (F3)</source>
         <translation>M-Pesa (F3)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="161"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="163"/>
         <source>Paystack link</source>
         <translation>Kiungo cha Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="162"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="164"/>
         <source>Bank / proof</source>
         <translation>Benki / uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="173"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="175"/>
         <source>New sale</source>
         <translation>Mauzo mapya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="241"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="243"/>
         <source>A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.</source>
         <translation>Malipo hayakukamilika: %1 kwa mauzo %2. Endelea nayo uone yalivyoishia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="294"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="296"/>
         <source>Unknown barcode or product: %1. Nothing was added.</source>
         <translation>Barcode au bidhaa haijulikani: %1. Hakuna kilichoongezwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="316"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="318"/>
         <source>Add %1 after payment started</source>
         <translation>Ongeza %1 baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="321"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="323"/>
         <source>Added %1.</source>
         <translation>Imeongezwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="339"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="341"/>
         <source>Part of this sale is already paid: finish it, or ask a supervisor to refund it.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: yamalize, au mwombe msimamizi arejeshe pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="362"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="365"/>
         <source>Change a quantity after payment started</source>
         <translation>Badilisha idadi baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="369"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="376"/>
         <source>Remove a line after payment started</source>
         <translation>Ondoa mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="373"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="381"/>
         <source>Add a line after payment started</source>
         <translation>Ongeza mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="383"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="391"/>
         <source>Choose a line first.</source>
         <translation>Chagua mstari kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="387"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="395"/>
         <source>New price</source>
         <translation>Bei mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="388"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="396"/>
         <source>New unit price for %1 (now %2):</source>
         <translation>Bei mpya ya kipande kwa %1 (sasa %2):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="398"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="406"/>
         <source>Price of %1: %2 → %3</source>
         <translation>Bei ya %1: %2 → %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="402"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="411"/>
         <source>Change a price after payment started</source>
         <translation>Badilisha bei baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="407"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="418"/>
         <source>Part of this sale is already paid: take the rest first.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: pokea kiasi kilichobaki kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="416"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="427"/>
         <source>Sale parked: it completes when its payment is confirmed.</source>
         <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="418"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="430"/>
         <source>Clear a sale after payment started</source>
         <translation>Futa mauzo baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="438"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="457"/>
         <source>The cart is empty: scan or choose a product first.</source>
         <translation>Kikapu ni tupu: changanua au chagua bidhaa kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="504"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="523"/>
         <source>Paid so far %1; still due %2: choose another tender.</source>
         <translation>Imelipwa hadi sasa %1; bado kinadaiwa %2: chagua njia nyingine ya malipo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="511"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="530"/>
         <source>Sale complete.</source>
         <translation>Mauzo yamekamilika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="559"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="578"/>
         <source>M-Pesa prompts and Paystack links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
         <translation>Maombi ya M-Pesa na viungo vya Paystack vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="561"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="580"/>
         <source>Offline (%1): M-Pesa prompts and Paystack links are unavailable. Cash, COD and proofs still work.</source>
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya Paystack havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="579"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="598"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="581"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="600"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -1098,12 +1147,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="586"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="605"/>
         <source>Paid %1 · still due %2</source>
         <translation>Imelipwa %1 · bado kinadaiwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="604"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="623"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>
@@ -1491,7 +1540,7 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/shift_page.py" line="247"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="264"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="267"/>
         <source>Z report</source>
         <translation>Ripoti ya Z</translation>
     </message>
@@ -1547,129 +1596,129 @@
 <context>
     <name>StkDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="49"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="48"/>
         <source>M-Pesa</source>
         <translation>M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="58"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="57"/>
         <source>Customer&apos;s M-Pesa phone number</source>
         <translation>Namba ya simu ya M-Pesa ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="90"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="89"/>
         <source>Loading the paybill details…</source>
         <translation>Inapakia maelezo ya paybill…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="95"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="94"/>
         <source>M-Pesa receipt code, or paste the SMS:</source>
         <translation>Namba ya risiti ya M-Pesa, au bandika SMS:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="105"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="104"/>
         <source>Use paybill / till</source>
         <translation>Tumia paybill / till</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="107"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="106"/>
         <source>Cancel prompt</source>
         <translation>Ghairi ombi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="108"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="107"/>
         <source>Check status</source>
         <translation>Angalia hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="109"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="108"/>
         <source>Try again</source>
         <translation>Jaribu tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="110"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="216"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="109"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="215"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="111"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="110"/>
         <source>Send prompt</source>
         <translation>Tuma ombi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="114"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="113"/>
         <source>Record payment</source>
         <translation>Hifadhi malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="135"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="134"/>
         <source>Offline: the prompt cannot be sent. Use the paybill.</source>
         <translation>Nje ya mtandao: ombi haliwezi kutumwa. Tumia paybill.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="161"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="299"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="160"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="298"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="167"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="166"/>
         <source>Type the number, e.g. 0712 345 678.</source>
         <translation>Andika namba, mf. 0712 345 678.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="171"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="170"/>
         <source>Not a mobile number of this country yet.</source>
         <translation>Bado si namba ya simu ya nchi hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="175"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="174"/>
         <source>✓ Valid number</source>
         <translation>✓ Namba sahihi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="205"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="204"/>
         <source>Paid %1. M-Pesa receipt %2.</source>
         <translation>Imelipwa %1. Risiti ya M-Pesa %2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="243"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="242"/>
         <source>Choose another tender</source>
         <translation>Chagua njia nyingine ya kulipa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="266"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="265"/>
         <source>Asking the provider…</source>
         <translation>Inamuuliza mtoa huduma…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="293"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="292"/>
         <source>Cancel the prompt first, so the customer cannot pay twice.</source>
         <translation>Ghairi ombi kwanza, ili mteja asilipe mara mbili.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="308"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="307"/>
         <source>Paybill number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya paybill: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="310"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="309"/>
         <source>Account number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya akaunti: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="313"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="312"/>
         <source>or Buy Goods till: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>au till ya Lipa kwa M-Pesa: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="315"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="314"/>
         <source>No paybill or till number is set: ask the supervisor.</source>
         <translation>Hakuna namba ya paybill au till iliyowekwa: muulize msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="316"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="315"/>
         <source>Amount: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Kiasi: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
@@ -1677,102 +1726,102 @@
 <context>
     <name>StkOutcome</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="36"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="46"/>
         <source>The customer does not have enough money in M-Pesa.</source>
         <translation>Mteja hana pesa za kutosha kwenye M-Pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="39"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="49"/>
         <source>Take another tender, or let the customer top up and send the prompt again.</source>
         <translation>Pokea njia nyingine ya kulipa, au mteja aongeze salio kisha tuma ombi tena.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="45"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="55"/>
         <source>M-Pesa refused a repeat of the same amount to this phone within 2 minutes.</source>
         <translation>M-Pesa imekataa kurudia kiasi kilekile kwa simu hii ndani ya dakika 2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="49"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="59"/>
         <source>Wait, and check whether the earlier payment went through before asking again.</source>
         <translation>Subiri, kisha hakikisha kama malipo ya awali yamefanikiwa kabla ya kuomba tena.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="55"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="65"/>
         <source>The customer&apos;s phone is busy with another M-Pesa transaction.</source>
         <translation>Simu ya mteja inashughulikia muamala mwingine wa M-Pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="58"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="68"/>
         <source>Wait a minute, then send the prompt again.</source>
         <translation>Subiri dakika moja, kisha tuma ombi tena.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="61"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="71"/>
         <source>The prompt expired before the customer answered.</source>
         <translation>Muda wa ombi uliisha kabla mteja hajajibu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="64"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="74"/>
         <source>Send the prompt again when the customer is ready.</source>
         <translation>Tuma ombi tena mteja akiwa tayari.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="79"/>
         <source>M-Pesa could not send the prompt to the phone.</source>
         <translation>M-Pesa haikuweza kutuma ombi kwa simu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="70"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="80"/>
         <source>Try again, or let the customer pay from the SIM menu with the paybill or till.</source>
         <translation>Jaribu tena, au mteja alipe kupitia menyu ya SIM kwa paybill au till.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="76"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="86"/>
         <source>The customer cancelled the prompt on the phone.</source>
         <translation>Mteja ameghairi ombi kwenye simu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="77"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="87"/>
         <source>Ask the customer, then send the prompt again, or choose another tender.</source>
         <translation>Muulize mteja, kisha tuma ombi tena, au chagua njia nyingine ya kulipa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="82"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="92"/>
         <source>The customer&apos;s phone did not answer: it may be off, locked or without network.</source>
         <translation>Simu ya mteja haikujibu: huenda imezimwa, imefungwa au haina mtandao.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="86"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="96"/>
         <source>Ask the customer to check that the phone is on, then try again, or pay from the SIM menu with the paybill or till.</source>
         <translation>Mwombe mteja ahakikishe simu imewashwa, kisha jaribu tena, au alipe kupitia menyu ya SIM kwa paybill au till.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="93"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="103"/>
         <source>The customer entered a wrong M-Pesa PIN.</source>
         <translation>Mteja ameweka PIN ya M-Pesa isiyo sahihi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="94"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="104"/>
         <source>Send the prompt again and ask the customer to enter the PIN carefully.</source>
         <translation>Tuma ombi tena na umwombe mteja aweke PIN kwa uangalifu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="99"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="109"/>
         <source>M-Pesa says the shop&apos;s M-Pesa number does not accept this payment.</source>
         <translation>M-Pesa inasema namba ya M-Pesa ya duka haipokei malipo haya.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="102"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="112"/>
         <source>Take another tender, and tell the owner to check the M-Pesa settings.</source>
         <translation>Pokea njia nyingine ya kulipa, na umwambie mwenye duka akague mipangilio ya M-Pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="129"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="128"/>
         <source>M-Pesa declined the payment (code %1).</source>
         <translation>M-Pesa imekataa malipo (msimbo %1).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="132"/>
+        <location filename="../../pos_app/ui/cashier/stk_outcomes.py" line="131"/>
         <source>Check the customer&apos;s M-Pesa messages before giving goods or asking again.</source>
         <translation>Kagua ujumbe wa M-Pesa wa mteja kabla ya kutoa bidhaa au kuomba tena.</translation>
     </message>
@@ -1793,22 +1842,22 @@
 <context>
     <name>TestMode</name>
     <message>
-        <location filename="../../pos_app/app.py" line="127"/>
+        <location filename="../../pos_app/app.py" line="141"/>
         <source>M-Pesa sandbox: shortcode %1. Safaricom&apos;s test number %2 never answers (ends in 1037); in the local sandbox any other Kenyan number pays.</source>
         <translation>Sandbox ya M-Pesa: shortcode %1. Namba ya majaribio ya Safaricom %2 haijibu kamwe (huishia 1037); kwenye sandbox ya hapa, namba nyingine yoyote ya Kenya hulipa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="136"/>
+        <location filename="../../pos_app/app.py" line="150"/>
         <source>Paystack test keys: card %1, any future expiry, CVV 408 (%2 is declined). Test M-Pesa via Paystack: %3.</source>
         <translation>Funguo za majaribio za Paystack: kadi %1, tarehe yoyote ya baadaye ya kuisha, CVV 408 (%2 hukataliwa). M-Pesa ya majaribio kupitia Paystack: %3.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="146"/>
+        <location filename="../../pos_app/app.py" line="160"/>
         <source>Flutterwave test keys: card %1, PIN 1234, expiry 09/32, CVV 564.</source>
         <translation>Funguo za majaribio za Flutterwave: kadi %1, PIN 1234, inaisha 09/32, CVV 564.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="152"/>
+        <location filename="../../pos_app/app.py" line="166"/>
         <source>Stripe test keys: card %1, any future date, any CVC.</source>
         <translation>Funguo za majaribio za Stripe: kadi %1, tarehe yoyote ya baadaye, CVC yoyote.</translation>
     </message>

@@ -768,132 +768,152 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="58"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="59"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="61"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="62"/>
         <source>Shop and receipts</source>
         <translation>Duka na risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="65"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="66"/>
         <source>Shop name</source>
         <translation>Jina la duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="69"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="70"/>
         <source> basis points</source>
         <translation> pointi za msingi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="70"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="71"/>
         <source>VAT (1600 = 16%)</source>
         <translation>VAT (1600 = 16%)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="74"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="75"/>
         <source>Receipt header</source>
         <translation>Kichwa cha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="78"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="79"/>
         <source>Receipt footer</source>
         <translation>Maandishi ya chini ya risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="80"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="81"/>
         <source>Shop language</source>
         <translation>Lugha ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="83"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="84"/>
         <source>Payments and risk</source>
         <translation>Malipo na hatari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="88"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="89"/>
         <source>Risk threshold (0-100)</source>
         <translation>Kiwango cha hatari (0-100)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="91"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="92"/>
         <source>A supervisor approves every proof</source>
         <translation>Msimamizi anaidhinisha kila uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="93"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="94"/>
         <source>Cashier may accept low-risk proofs</source>
         <translation>Keshia anaweza kukubali uthibitisho wa hatari ndogo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="95"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="96"/>
         <source>Offline proofs</source>
         <translation>Uthibitisho bila mtandao</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="96"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="97"/>
         <source>A supervisor may approve their own proof</source>
         <translation>Msimamizi anaweza kuidhinisha uthibitisho wake mwenyewe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="103"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="100"/>
+        <source>New PINs have at least 6 digits</source>
+        <translation>PIN mpya ziwe na tarakimu 6 au zaidi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="107"/>
         <source>Save settings</source>
         <translation>Hifadhi mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="110"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="114"/>
         <source>Relay and providers</source>
         <translation>Relay na watoa huduma</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="116"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="120"/>
         <source>%1 in test mode (no real money)</source>
         <translation>%1 katika hali ya majaribio (hakuna pesa halisi)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="125"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="129"/>
         <source>Relay address</source>
         <translation>Anwani ya relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="128"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="132"/>
         <source>from the shop owner&apos;s relay page</source>
         <translation>kutoka ukurasa wa relay wa mwenye duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="129"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="133"/>
         <source>Pairing code</source>
         <translation>Msimbo wa kuunganisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="130"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="134"/>
         <source>Pair this till</source>
         <translation>Unganisha mashine hii</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="176"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="177"/>
+        <source>Change the shop&apos;s settings</source>
+        <translation>Badilisha mipangilio ya duka</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="185"/>
         <source>Saved.</source>
         <translation>Imehifadhiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="198"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="201"/>
+        <source>Switch test mode</source>
+        <translation>Badilisha hali ya majaribio</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="211"/>
         <source>Test mode on.</source>
         <translation>Hali ya majaribio imewashwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="198"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="211"/>
         <source>Test mode off: live money.</source>
         <translation>Hali ya majaribio imezimwa: pesa halisi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="219"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="231"/>
+        <source>Pair this till with a relay</source>
+        <translation>Unganisha kaunta hii na relay</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="235"/>
         <source>Contacting the relay…</source>
         <translation>Inawasiliana na relay…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="226"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="242"/>
         <source>Paired with %1 (%2).</source>
         <translation>Imeunganishwa na %1 (%2).</translation>
     </message>
@@ -1001,122 +1021,122 @@
         <translation>Rejesho la Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="87"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="93"/>
         <source>Approvals</source>
         <translation>Idhini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="93"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="99"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="101"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="107"/>
         <source>Reports</source>
         <translation>Ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="115"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="121"/>
         <source>Staff</source>
         <translation>Wafanyakazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="121"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="127"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="134"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="140"/>
         <source>Audit trail</source>
         <translation>Kumbukumbu za ukaguzi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="73"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="78"/>
         <source>Wrong PIN.</source>
         <translation>PIN si sahihi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="74"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="79"/>
         <source>Wrong PIN. %1 tries left before lock-out.</source>
         <translation>PIN si sahihi. Yamebaki majaribio %1 kabla ya kufungiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="78"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="83"/>
         <source>Too many wrong PINs: locked until %1 UTC.</source>
         <translation>PIN zisizo sahihi nyingi mno: umefungiwa hadi %1 UTC.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="83"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="88"/>
         <source>%1 is more than was paid and not yet refunded (%2).</source>
         <translation>%1 ni zaidi ya kilicholipwa na bado hakijarejeshwa (%2).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="92"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="97"/>
         <source>This needs a supervisor&apos;s PIN.</source>
         <translation>Hii inahitaji PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="94"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="99"/>
         <source>This user is deactivated.</source>
         <translation>Mtumiaji huyu amezimwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="97"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="102"/>
         <source>You submitted this proof: another supervisor must approve it.</source>
         <translation>Uliwasilisha uthibitisho huu mwenyewe: msimamizi mwingine lazima auidhinishe.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="103"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="108"/>
         <source>This is the last active supervisor: add another supervisor before deactivating this one.</source>
         <translation>Huyu ndiye msimamizi wa mwisho aliye hai: ongeza msimamizi mwingine kabla ya kumzima huyu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="111"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="116"/>
         <source>This payment was already refunded in full.</source>
         <translation>Malipo haya yalisharejeshwa yote.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="115"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="120"/>
         <source>The refund is recorded as requested, but the relay did not answer. The till asks again by itself with the same request (it can never refund twice).</source>
         <translation>Marejesho yamerekodiwa kama yalivyoombwa, lakini relay haikujibu. Mashine itaomba tena yenyewe kwa ombi lilelile (haiwezi kurejesha mara mbili).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="123"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="128"/>
         <source>A refund of this payment is already waiting for Paystack: it is sent again automatically until Paystack answers.</source>
         <translation>Marejesho ya malipo haya tayari yanasubiri Paystack: yanatumwa tena yenyewe hadi Paystack ijibu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="136"/>
         <source>Type the M-Pesa reversal&apos;s transaction code from the confirmation SMS.</source>
         <translation>Andika msimbo wa muamala wa kurudisha M-Pesa kutoka SMS ya uthibitisho.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="138"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="143"/>
         <source>Say why you reject it (the cashier will read this).</source>
         <translation>Eleza kwa nini unakataa (keshia atasoma hili).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="144"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="149"/>
         <source>This needs the relay, and this till is not paired with one: pair it in Settings.</source>
         <translation>Hii inahitaji relay, na mashine hii haijaunganishwa na relay: iunganishe kwenye Mipangilio.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="151"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="156"/>
         <source>The relay cannot be reached right now: nothing was changed. Try again when the till is online.</source>
         <translation>Relay haipatikani kwa sasa: hakuna kilichobadilishwa. Jaribu tena mashine ikiwa mtandaoni.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="159"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="164"/>
         <source>This stored item cannot be decrypted: it was damaged or altered.</source>
         <translation>Kitu hiki kilichohifadhiwa hakiwezi kufunguliwa: kimeharibika au kimebadilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="165"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="170"/>
         <source>The disk is full: nothing was saved. Free some space, then try again.</source>
         <translation>Diski imejaa: hakuna kilichohifadhiwa. Toa nafasi, kisha ujaribu tena.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="176"/>
+        <location filename="../../pos_app/ui/supervisor/common.py" line="181"/>
         <source>Something went wrong; nothing was changed. Try again.</source>
         <translation>Hitilafu imetokea; hakuna kilichobadilishwa. Jaribu tena.</translation>
     </message>
@@ -1124,128 +1144,133 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="49"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="50"/>
         <source>Staff</source>
         <translation>Wafanyakazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="51"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="61"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="52"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="62"/>
         <source>Name</source>
         <translation>Jina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="51"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="66"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="52"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="67"/>
         <source>Role</source>
         <translation>Jukumu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="51"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="52"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="51"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="68"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="90"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="52"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="69"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="91"/>
         <source>Language</source>
         <translation>Lugha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="57"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="58"/>
         <source>Add a person</source>
         <translation>Ongeza mtu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="64"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="119"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="65"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="120"/>
         <source>Cashier</source>
         <translation>Keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="65"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="119"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="66"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="120"/>
         <source>Supervisor</source>
         <translation>Msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="70"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="71"/>
         <source>PIN (4-8 digits)</source>
         <translation>PIN (tarakimu 4-8)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="71"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="72"/>
         <source>Add</source>
         <translation>Ongeza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="77"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="78"/>
         <source>The person picked in the list</source>
         <translation>Mtu aliyechaguliwa kwenye orodha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="80"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="81"/>
         <source>New PIN</source>
         <translation>PIN mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="81"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="82"/>
         <source>Reset PIN</source>
         <translation>Weka PIN upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="86"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="87"/>
         <source>Set language</source>
         <translation>Weka lugha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="91"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="92"/>
         <source>Deactivate</source>
         <translation>Zima</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="94"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="95"/>
         <source>Activate again</source>
         <translation>Washa tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="126"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="127"/>
         <source>active</source>
         <translation>hai</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="126"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="127"/>
         <source>deactivated</source>
         <translation>amezimwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="150"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="136"/>
+        <source>Change the staff list</source>
+        <translation>Badilisha orodha ya wafanyakazi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="157"/>
         <source>%1 can now sign in.</source>
         <translation>%1 sasa anaweza kuingia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="197"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="201"/>
         <source>Pick a person in the list first.</source>
         <translation>Kwanza chagua mtu kwenye orodha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="164"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="170"/>
         <source>The PIN was reset.</source>
         <translation>PIN imewekwa upya.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="177"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="182"/>
         <source>Language changed: it applies at their next sign-in.</source>
         <translation>Lugha imebadilishwa: itatumika wakati ujao atakapoingia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="189"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="193"/>
         <source>Activated.</source>
         <translation>Amewashwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="191"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="195"/>
         <source>Deactivated: they can no longer sign in.</source>
         <translation>Amezimwa: hawezi kuingia tena.</translation>
     </message>
