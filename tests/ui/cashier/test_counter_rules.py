@@ -133,7 +133,9 @@ def test_gui_keeps_ticking_while_the_gateway_hangs_5_s(qtbot, page, gateway: Fak
     assert max(gaps) < 0.1, f"GUI stalled {max(gaps) * 1000:.0f} ms"
 
 
-def test_receipt_pdf_at_both_widths_marks_test_mode(ctx, shift_open, shop: Shop, tmp_path: Path, qtbot):
+def test_receipt_pdf_at_both_widths_marks_test_mode(
+    ctx, shift_open, shop: Shop, tmp_path: Path, qtbot
+):
     from pos_app.ui.receipts.render import receipt_html, save_pdf
 
     order_id = ctx.counter.create_order([OrderLine("Chai", Money(12000, "KES"))])
