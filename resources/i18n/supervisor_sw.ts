@@ -768,152 +768,167 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="59"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="63"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="62"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="66"/>
         <source>Shop and receipts</source>
         <translation>Duka na risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="66"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="70"/>
         <source>Shop name</source>
         <translation>Jina la duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="70"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="74"/>
         <source> basis points</source>
         <translation> pointi za msingi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="71"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="75"/>
         <source>VAT (1600 = 16%)</source>
         <translation>VAT (1600 = 16%)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="75"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="79"/>
         <source>Receipt header</source>
         <translation>Kichwa cha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="79"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="83"/>
         <source>Receipt footer</source>
         <translation>Maandishi ya chini ya risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="81"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="85"/>
         <source>Shop language</source>
         <translation>Lugha ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="84"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="88"/>
         <source>Payments and risk</source>
         <translation>Malipo na hatari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="89"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="93"/>
         <source>Risk threshold (0-100)</source>
         <translation>Kiwango cha hatari (0-100)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="92"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="96"/>
         <source>A supervisor approves every proof</source>
         <translation>Msimamizi anaidhinisha kila uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="94"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="98"/>
         <source>Cashier may accept low-risk proofs</source>
         <translation>Keshia anaweza kukubali uthibitisho wa hatari ndogo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="96"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="100"/>
         <source>Offline proofs</source>
         <translation>Uthibitisho bila mtandao</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="97"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="101"/>
         <source>A supervisor may approve their own proof</source>
         <translation>Msimamizi anaweza kuidhinisha uthibitisho wake mwenyewe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="104"/>
         <source>New PINs have at least 6 digits</source>
         <translation>PIN mpya ziwe na tarakimu 6 au zaidi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="107"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="111"/>
         <source>Save settings</source>
         <translation>Hifadhi mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="114"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="118"/>
         <source>Relay and providers</source>
         <translation>Relay na watoa huduma</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="120"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="124"/>
         <source>%1 in test mode (no real money)</source>
         <translation>%1 katika hali ya majaribio (hakuna pesa halisi)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="129"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="133"/>
         <source>Relay address</source>
         <translation>Anwani ya relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="132"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="136"/>
         <source>from the shop owner&apos;s relay page</source>
         <translation>kutoka ukurasa wa relay wa mwenye duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="133"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="137"/>
         <source>Pairing code</source>
         <translation>Msimbo wa kuunganisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="134"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="138"/>
         <source>Pair this till</source>
         <translation>Unganisha mashine hii</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="177"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="142"/>
+        <source>Check the ledger now</source>
+        <translation>Kagua daftari sasa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="164"/>
+        <source>Checking the ledger…</source>
+        <translation>Inakagua daftari…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="169"/>
+        <source>The ledger is sound.</source>
+        <translation>Daftari liko salama.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="206"/>
         <source>Change the shop&apos;s settings</source>
         <translation>Badilisha mipangilio ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="185"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="214"/>
         <source>Saved.</source>
         <translation>Imehifadhiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="201"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="230"/>
         <source>Switch test mode</source>
         <translation>Badilisha hali ya majaribio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="211"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="240"/>
         <source>Test mode on.</source>
         <translation>Hali ya majaribio imewashwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="211"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="240"/>
         <source>Test mode off: live money.</source>
         <translation>Hali ya majaribio imezimwa: pesa halisi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="231"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="260"/>
         <source>Pair this till with a relay</source>
         <translation>Unganisha kaunta hii na relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="235"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="264"/>
         <source>Contacting the relay…</source>
         <translation>Inawasiliana na relay…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="242"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="271"/>
         <source>Paired with %1 (%2).</source>
         <translation>Imeunganishwa na %1 (%2).</translation>
     </message>
@@ -1046,7 +1061,7 @@
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="140"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="141"/>
         <source>Audit trail</source>
         <translation>Kumbukumbu za ukaguzi</translation>
     </message>

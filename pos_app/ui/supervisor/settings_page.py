@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.services.admin import PROVIDERS, AdminService, PairingOutcome
 from pos_app.services.grants import Action, Grant
+from pos_app.services.guard import GuardStatus
 from pos_app.services.shop import ShopSettings
 from pos_app.ui.supervisor.common import error_text, show_message, submit
 from pos_app.ui.tasks import TaskRunner
@@ -38,10 +39,12 @@ class SettingsPage(QWidget):
         on_saved: Callable[[ShopSettings], None] | None = None,
         test_modes: Callable[[], Iterable[str]] | None = None,
         on_test_mode: Callable[[str, bool], None] | None = None,
+        check_ledger: Callable[[], GuardStatus] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """`test_modes` names the providers the relay last said are in test mode;
-        `on_test_mode` hears of a switch the relay accepted (to update the banner)."""
+        `on_test_mode` hears of a switch the relay accepted (to update the banner);
+        `check_ledger` runs the full integrity check (services.counter.check_ledger)."""
         super().__init__(parent)
         self.setObjectName("supervisor-settings")
         self._service = service
@@ -49,6 +52,7 @@ class SettingsPage(QWidget):
         self._approve = approve
         self._on_saved = on_saved
         self._on_test_mode = on_test_mode
+        self._check_ledger = check_ledger
         self.loaded: ShopSettings | None = None
 
         outer = QVBoxLayout(self)
@@ -135,6 +139,10 @@ class SettingsPage(QWidget):
         self.pair_button.setObjectName("settings-pair")
         form3.addRow(self.pair_button)
         layout.addWidget(relay)
+        self.check_button = QPushButton(self.tr("Check the ledger now"))
+        self.check_button.setObjectName("settings-check-ledger")
+        self.check_button.setVisible(check_ledger is not None)
+        layout.addWidget(self.check_button)
         self.message = message_label("settings-message")
         layout.addWidget(self.message)
         layout.addStretch(1)
@@ -143,9 +151,30 @@ class SettingsPage(QWidget):
 
         self.save_button.clicked.connect(self.save)
         self.pair_button.clicked.connect(self.pair)
+        self.check_button.clicked.connect(self.check_ledger)
         for provider, box in self.test_mode.items():
             box.clicked.connect(lambda checked, p=provider: self.set_test_mode(p, checked))
         self.reload()
+
+    def check_ledger(self) -> None:
+        """The full integrity check on a worker (minutes on a big file); its verdict here."""
+        if self._check_ledger is None:
+            return
+        self.check_button.setEnabled(False)
+        show_message(self.message, self.tr("Checking the ledger…"), ok=True)
+
+        def checked(status: GuardStatus) -> None:
+            self.check_button.setEnabled(True)
+            if status.selling:
+                show_message(self.message, self.tr("The ledger is sound."), ok=True)
+            else:
+                show_message(self.message, status.message or "", ok=False)
+
+        def failed(error: BaseException) -> None:
+            self.check_button.setEnabled(True)
+            self._failed(error)
+
+        submit(self._tasks, self, self._check_ledger, on_done=checked, on_error=failed)
 
     def reload(self) -> None:
         submit(self._tasks, self, self._service.settings, on_done=self._show, on_error=self._failed)

@@ -339,3 +339,19 @@ def test_unclear_outcome_offers_asking_the_provider(qtbot, desk, ids, tasks):
     assert "8,500.00" in page.summary.text() and "18,500.00" in page.summary.text()
     qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(message_is(page.message, "not paired"), timeout=WAIT)
+
+
+def test_the_ledger_is_checked_on_demand(qtbot, desk, ids, tasks):
+    from pos_app.services import guard
+
+    page = SettingsPage(
+        desk.admin, tasks, approve_as(desk, ids), check_ledger=lambda: guard.check_now(desk.ledger)
+    )
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.loaded is not None, timeout=WAIT)
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(message_is(page.message, "The ledger is sound"), timeout=WAIT)
+    with sqlite3.connect(desk.ledger.settings.database) as raw:  # a value no till writes
+        raw.execute("UPDATE payments SET status = 'pa1d' WHERE rowid = 1")
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(message_is(page.message, "will not sell"), timeout=WAIT)
