@@ -161,6 +161,10 @@ class SyncLedger:
             guard.lost_events(self._ledger, missing)
         return max(missing, 0)
 
+    def numbers_reused(self, count: int) -> None:
+        """The relay refused `count` events whose numbers it holds under other events."""
+        guard.lost_events(self._ledger, count)
+
     def selling_stopped(self) -> str | None:
         return guard.status(self._ledger).message
 

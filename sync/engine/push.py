@@ -110,6 +110,11 @@ class Pusher:
             self._ledger.record_push(done, refused)
             pushed += len(done)
             parked += len(refused)
+            if refused:
+                # the relay refuses only a till_seq it holds under another event: this till's
+                # ledger lost events and has been reusing their numbers
+                self._ledger.numbers_reused(len(refused))
+                raise PushBlocked(self._ledger.selling_stopped() or "sequence numbers reused")
         return PushReport(pushed, parked, batches)
 
     # ---- sequence --------------------------------------------------------------------------

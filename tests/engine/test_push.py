@@ -335,3 +335,49 @@ def test_after_a_cut_ledger_recovery_restores_every_acknowledged_sale(
         assert build_services(cut).audit.verify_chain() is None  # the chain still holds
     finally:
         cut.close()
+
+
+@respx.mock
+def test_a_cut_ledger_that_sold_past_the_relays_count_is_still_caught(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """Offline after the loss, the till sold more than it lost: the counts no longer tell, but
+    the relay refusing numbers it holds under other events does."""
+    from pos_app.core.errors import LedgerDamaged
+    from pos_app.core.money import Money
+    from pos_app.core.orders import OrderLine
+    from pos_app.services.bus import EventBus
+    from pos_app.services.orders import OrderService
+    from pos_app.store.db import open_ledger
+
+    relay = ScriptedRelay()
+    respx.post(PUSH_URL).mock(side_effect=relay)
+    _sell(ledger, 267)
+    snapshot = tmp_path / "before.db"
+    with ledger.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        with sqlite3.connect(snapshot) as copy:
+            raw.backup(copy)  # type: ignore[attr-defined]
+    _sell(ledger, 33)
+    Pusher(SyncLedger(ledger), _link()).drain()
+    settings = ledger.settings
+    ledger.close()
+    for suffix in ("-wal", "-shm"):
+        settings.database.with_name(settings.database.name + suffix).unlink(missing_ok=True)
+    settings.database.write_bytes(snapshot.read_bytes())
+
+    cut = open_ledger(settings)
+    try:
+        _sell(cut, 40)  # offline: numbers 268-307, of which 268-300 the relay holds already
+        with pytest.raises(PushBlocked, match="sale record"):
+            Pusher(SyncLedger(cut), _link()).drain()
+        with cut.read() as conn:  # the 33 colliding sales are kept, parked, not dropped
+            parked = conn.execute(
+                select(outbox_table.c.seq).where(outbox_table.c.parked.is_(True))
+            ).all()
+        assert len(parked) == 33
+        with pytest.raises(LedgerDamaged):
+            OrderService(cut, EventBus()).create_order([OrderLine("Soda", Money(8000, "KES"))])
+    finally:
+        cut.close()
