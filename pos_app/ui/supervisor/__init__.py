@@ -132,7 +132,7 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
                 saved,
                 lambda: ctx.status.test_mode_providers,
                 test_mode_switched,
-                ctx.counter.check_ledger,
+                lambda: ctx.counter.check_ledger(),  # looked up when clicked: may be set later
             ),
             SUPERVISOR,
         ),
