@@ -301,7 +301,13 @@ async def paystack(request: Request, shop_id: str) -> Response:
 
 
 async def _ingest(ctx: RelayContext, raw: RawWebhook, decide: Any, reply: bytes) -> Response:
-    result = await ctx.store.ingest_async(raw, decide)
+    try:
+        result = await ctx.store.ingest_async(raw, decide)
+    except Exception:
+        # Not durably stored: the provider must hear a failure and deliver again.
+        WEBHOOKS.labels(raw.provider, raw.kind, "not_stored").inc()
+        log.exception("webhook %s/%s not stored", raw.provider, raw.kind)
+        return _json(503, {"detail": "not stored; deliver again"})
     WEBHOOKS.labels(raw.provider, raw.kind, result.verdict).inc()
     if result.seq is not None and raw.shop_id is not None:
         ctx.wake(raw.shop_id)

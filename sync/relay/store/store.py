@@ -418,17 +418,27 @@ class Store:
         return result
 
     async def _drain(self) -> None:
+        batch: list[tuple[RawWebhook, Callable[[Connection], Decision], asyncio.Future[Any]]] = []
         try:
             while self._queue:
                 await asyncio.sleep(0)  # let requests already read by the server join in
                 batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
                 try:
                     results = await self.run(self.ingest_batch, [(r, d) for r, d, _ in batch])
+                    if len(results) != len(batch):
+                        raise RuntimeError("group commit lost track of its webhooks")
                 except Exception as exc:
                     results = [exc] * len(batch)
                 for (_, _, future), result in zip(batch, results, strict=True):
                     if not future.done():
                         future.set_result(result)
+        except BaseException as exc:
+            # Whatever went wrong, no caller may be left waiting or told it was stored.
+            for _, _, future in [*batch, *self._queue]:
+                if not future.done():
+                    future.set_result(exc)
+            self._queue = []
+            raise
         finally:
             self._draining = False
 
@@ -450,7 +460,9 @@ class Store:
             for attempt in (1, 2):
                 try:
                     with self.write() as conn:
-                        results.extend(self._ingest_many(conn, [item]))
+                        done = self._ingest_many(conn, [item])
+                    # Only now, after the commit: a failed commit must not count as stored.
+                    results.extend(done)
                     break
                 except IntegrityError as exc:
                     if attempt == 2:
