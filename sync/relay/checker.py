@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -63,12 +64,22 @@ class PaymentChecker:
     async def _later(self, row: Row[Any]) -> None:
         ctx = self.ctx
         age = (utcnow() - row.created_at).total_seconds()
-        if age > ctx.settings.payment_give_up_after_s:
-            await self._record(
-                row, self._draft(row, PaymentStatus.EXPIRED, None, "no outcome from the provider")
-            )
-            return
         delay = min(max(age / 4, ctx.settings.stk_requery_after_s), 600)
+        if age > ctx.settings.payment_give_up_after_s:
+            # Never a guess: the customer may well have paid. A supervisor is told the outcome
+            # is unknown; the relay keeps asking, hourly, and streams it if the provider answers.
+            summary = {
+                "payment_id": row.payment_id,
+                "provider": row.provider,
+                "reference": row.reference,
+                "amount_minor": row.amount_minor,
+                "checkout_request_id": row.checkout_request_id,
+            }
+            unknown = ParkDraft("outcome_unknown", f"payment:{row.payment_id}:unknown", summary)
+            result = await ctx.store.run(ctx.store.record_outcome, row.shop_id, unknown, None)
+            if result.verdict == "parked":
+                log.warning("payment %s: outcome unknown, parked for a supervisor", row.payment_id)
+            delay = 3600
         await ctx.store.run(
             ctx.store.update_payment,
             row.payment_id,
@@ -125,9 +136,10 @@ class PaymentChecker:
             return
         # A query answer of 0 means the prompt was paid for the amount it asked.
         amount = row.amount_minor if status is PaymentStatus.PAID else None
-        await self._record(
-            row, self._draft(row, status, result.result_code, result.message, amount)
-        )
+        draft = self._draft(row, status, result.result_code, result.message, amount)
+        if status is PaymentStatus.PAID and row.receipt:  # the receipt the callback brought
+            draft = replace(draft, receipt=row.receipt)
+        await self._record(row, draft)
 
     async def _check_paystack(self, row: Row[Any]) -> None:
         client = await self.ctx.store.run(self.ctx.credentials.paystack, row.shop_id, row.test_mode)

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import Connection, Row, bindparam, select
 
-from sync.protocol import PaymentChannel, PaymentStatus, Provider
+from sync.protocol import PaymentChannel, PaymentState, PaymentStatus, Provider
 from sync.providers.base import ProviderPayloadError
 from sync.providers.daraja import c2b_validation_reply, parse_c2b, parse_stk_callback
 from sync.providers.paystack import parse_webhook, verify_signature
@@ -22,7 +22,6 @@ from sync.providers.phones import mask_msisdn
 from sync.relay.config import PAYSTACK_WEBHOOK_IPS, SAFARICOM_CALLBACK_IPS
 from sync.relay.context import RelayContext, relay
 from sync.relay.observability import WEBHOOKS
-from sync.relay.outcomes import OUTCOME_STATUS
 from sync.relay.store import schema as t
 from sync.relay.store.store import (
     Decision,
@@ -38,7 +37,6 @@ log = logging.getLogger(__name__)
 P = TypeVar("P")  # what a provider callback parses into
 router = APIRouter(prefix=WEBHOOK_PREFIX)
 KEPT_HEADERS = ("content-type", "user-agent", "x-paystack-signature", "x-forwarded-for")
-FINAL_STATES = {s.value for s in PaymentStatus} | {"mismatch"}
 DARAJA_ACK = b'{"ResultCode":0,"ResultDesc":"Accepted"}'
 # Built once: the webhook path runs them thousands of times a second.
 _PAYMENT_BY_REFERENCE = select(t.payments).where(
@@ -162,32 +160,31 @@ async def mpesa_stk(request: Request, token: str, payment_id: str | None = None)
             return ParkDraft(
                 "unknown_reference", f"mpesa:stk:{callback.checkout_request_id}", summary
             )
-        if payment.state in FINAL_STATES:
+        if payment.state != PaymentState.PENDING.value:  # final, or never started (error)
             return Ignored("duplicate")
-        status = OUTCOME_STATUS.get(callback.outcome)
-        if status is None:  # a result code nobody knows: ask Daraja instead of guessing
-            return Pending(payment.payment_id)
-        if status is PaymentStatus.PAID and callback.amount_minor != payment.amount_minor:
+        if (
+            payment.checkout_request_id is None
+            and conn.execute(
+                _PAYMENT_BY_CHECKOUT, {"shop": shop.id, "checkout": callback.checkout_request_id}
+            ).first()
+        ):
+            # The relay died before saving this push's id, and the callback names another
+            # payment's push: not this payment's outcome.
+            return ParkDraft(
+                "unknown_reference", f"mpesa:stk:{callback.checkout_request_id}", summary
+            )
+        if callback.amount_minor not in (None, payment.amount_minor):
             return ParkDraft(
                 "amount_mismatch",
                 f"mpesa:stk:{callback.checkout_request_id}",
                 {**summary, "expected_minor": payment.amount_minor},
             )
-        return EventDraft(
-            dedup_key=f"payment:{payment.payment_id}",
-            provider=Provider.MPESA,
-            channel=PaymentChannel.MPESA_STK,
-            status=status,
-            occurred_at=callback.transaction_time or raw.received_at,
-            test_mode=payment.test_mode,
-            payment_id=payment.payment_id,
-            reference=payment.reference,
-            amount_minor=callback.amount_minor if status is PaymentStatus.PAID else None,
-            currency="KES",
+        # Daraja signs nothing, so the callback is a claim: the checker asks STK Query (for the
+        # push the relay started, on the shop's shortcode) before any till hears an outcome.
+        return Pending(
+            payment.payment_id,
+            checkout_request_id=callback.checkout_request_id,
             receipt=callback.receipt_number,
-            payer=mask_msisdn(callback.phone) if callback.phone else None,
-            result_code=callback.result_code,
-            message=callback.message[:200],
         )
 
     return await _ingest(ctx, raw, decide, DARAJA_ACK)
@@ -292,7 +289,7 @@ async def paystack(request: Request, shop_id: str) -> Response:
             return ParkDraft(
                 "unknown_reference", f"paystack:{event.event}:{event.reference}", summary
             )
-        if payment.state in FINAL_STATES:
+        if payment.state != PaymentState.PENDING.value:
             return Ignored("duplicate")
         # Never trusted as is: the checker verifies through the API before reporting it paid.
         return Pending(payment.payment_id)

@@ -114,13 +114,21 @@ def test_stk_push_concurrent_duplicates_prompt_once(
     )
     assert no_key.status_code == 400
 
+    query = providers.post(f"{DARAJA}/mpesa/stkpushquery/v1/query").mock(
+        return_value=httpx.Response(
+            200, content=sample("daraja/stk_query_response_success_daraja3_doc.json")
+        )
+    )
     callback = relay.http.post(
         sent["CallBackURL"].replace("https://relay.example.com", ""),
         content=sample("daraja/stk_callback_success_2017_doc.json"),
         headers=JSON,
     )
     assert callback.status_code == 200
-    events = relay.http.get("/api/v1/terminal/events", headers=relay.auth(till)).json()["events"]
+    events = relay.http.get(
+        "/api/v1/terminal/events", params={"wait": 10}, headers=relay.auth(till)
+    ).json()["events"]
+    assert json.loads(query.calls.last.request.content)["CheckoutRequestID"] == CHECKOUT_ID
     assert [(e["payment_id"], e["status"], e["receipt"]) for e in events] == [
         (payment_id, "paid", "LGR7OWQX0R")
     ]

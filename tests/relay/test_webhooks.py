@@ -136,7 +136,9 @@ def test_bad_input_gets_the_right_status(relay: Relay) -> None:
     )
 
 
-def test_stk_callback_samples_become_one_event_each(relay: Relay) -> None:
+def test_stk_callback_samples_are_claims_until_daraja_confirms(relay: Relay) -> None:
+    """Daraja signs nothing: a callback only makes the relay ask STK Query. With no Daraja
+    to ask (this shop has no M-Pesa credentials), nothing reaches the tills."""
     shop_id, token = relay.shop()
     till = relay.till(shop_id)
     paid_id = add_stk_payment(relay, shop_id, till["terminal_id"], "ws_CO_27072017154747416", 100)
@@ -145,25 +147,18 @@ def test_stk_callback_samples_become_one_event_each(relay: Relay) -> None:
     )
     url = f"/api/v1/payments/webhook/mobile/{token}/stk"
     success = sample("daraja/stk_callback_success_2017_doc.json")
-    for _ in range(2):  # a replayed callback is acknowledged and changes nothing
+    for _ in range(2):  # a replayed callback is acknowledged too
         reply = relay.http.post(url, content=success, headers=JSON)
         assert reply.status_code == 200
         assert reply.json() == {"ResultCode": 0, "ResultDesc": "Accepted"}
     cancelled = sample("daraja/stk_callback_cancelled_1032_daraja3_doc.json")
     assert relay.http.post(url, content=cancelled, headers=JSON).status_code == 200
-    events = pull(relay, till)["events"]
-    assert isinstance(events, list)
-    assert [(e["seq"], e["payment_id"], e["status"]) for e in events] == [
-        (1, paid_id, "paid"),
-        (2, cancelled_id, "cancelled"),
-    ]
-    paid = events[0]
-    assert paid["receipt"] == "LGR7OWQX0R"
-    assert paid["amount_minor"] == 100 and paid["currency"] == "KES"
-    assert paid["payer"] == "2547*****839"
-    assert paid["test_mode"] is True
-    view = relay.http.get(f"/api/v1/terminal/payments/{paid_id}", headers=relay.auth(till))
-    assert view.json()["state"] == "paid" and view.json()["event_seq"] == 1
+    time.sleep(0.5)  # a checker round
+    assert pull(relay, till)["events"] == []
+    assert relay.store.count_raw("pending") == 3
+    for payment_id in (paid_id, cancelled_id):
+        view = relay.http.get(f"/api/v1/terminal/payments/{payment_id}", headers=relay.auth(till))
+        assert view.json()["state"] == "pending" and view.json()["event_seq"] is None
 
 
 def test_stk_callback_for_wrong_amount_or_unknown_checkout_is_parked(relay: Relay) -> None:

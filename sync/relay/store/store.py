@@ -119,9 +119,13 @@ class ParkDraft:
 
 @dataclass(frozen=True)
 class Pending:
-    """Accepted and stored; the outcome needs a provider check first (e.g. Paystack verify)."""
+    """Accepted and stored; the outcome needs a provider check first (STK Query, Paystack
+    verify). An STK callback also brings the CheckoutRequestID (kept when the relay died
+    before saving it: the query then asks about it) and the receipt it claims."""
 
     payment_id: str
+    checkout_request_id: str | None = None
+    receipt: str | None = None
 
 
 @dataclass(frozen=True)
@@ -553,10 +557,16 @@ class Store:
         verdict: str,
     ) -> IngestResult:
         if isinstance(decision, Pending):
+            payment = t.payments.c
+            values: dict[str, Any] = {"next_check_at": utcnow()}
+            if decision.receipt:
+                values["receipt"] = decision.receipt
+            if decision.checkout_request_id:
+                values["checkout_request_id"] = func.coalesce(
+                    payment.checkout_request_id, decision.checkout_request_id
+                )
             conn.execute(
-                update(t.payments)
-                .where(t.payments.c.payment_id == decision.payment_id)
-                .values(next_check_at=utcnow())
+                update(t.payments).where(payment.payment_id == decision.payment_id).values(values)
             )
         elif verdict == "parked" and isinstance(decision, ParkDraft):
             conn.execute(
@@ -799,17 +809,27 @@ class Store:
             return "new", None
         except IntegrityError:
             pass
+        state, response, _ = self.idempotency_key_state(shop_id, key, request_hash)
+        return state, response
+
+    def idempotency_key_state(
+        self, shop_id: str, key: str, request_hash: str
+    ) -> tuple[str, dict[str, Any] | None, datetime | None]:
+        """What became of a claimed key, read without a write transaction (duplicates poll
+        this): ("done"|"running"|"conflict"|"gone", first response, claimed at)."""
         with self.read() as conn:
             row = conn.execute(
                 select(t.idempotency_keys).where(
                     (t.idempotency_keys.c.shop_id == shop_id) & (t.idempotency_keys.c.key == key)
                 )
-            ).one()
+            ).first()
+        if row is None:
+            return "gone", None, None
         if row.request_hash != request_hash:
-            return "conflict", None
+            return "conflict", None, row.created_at
         if row.response is None:
-            return "running", None
-        return "done", row.response
+            return "running", None, row.created_at
+        return "done", row.response, row.created_at
 
     def finish_idempotency_key(self, shop_id: str, key: str, response: dict[str, Any]) -> None:
         with self.write() as conn:
@@ -832,10 +852,15 @@ class Store:
                 )
             )
 
-    def insert_payment(self, **values: Any) -> None:
+    def insert_payment(self, **values: Any) -> bool:
+        """False when the payment id is taken (by this shop or another)."""
         now = utcnow()
-        with self.write() as conn:
-            conn.execute(insert(t.payments).values(created_at=now, updated_at=now, **values))
+        try:
+            with self.write() as conn:
+                conn.execute(insert(t.payments).values(created_at=now, updated_at=now, **values))
+        except IntegrityError:
+            return False
+        return True
 
     def update_payment(self, payment_id: str, **values: Any) -> None:
         with self.write() as conn:

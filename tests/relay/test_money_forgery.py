@@ -1,0 +1,175 @@
+"""Issue 11, as the attacker: forged callbacks against the relay wired to the provider sandbox
+over real HTTP on 127.0.0.1. Knowing a shop's callback URL token must not make money."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from sync.providers.daraja import DarajaClient, DarajaConfig
+from sync.relay.store.store import request_hash, utcnow
+from sync.relay.webhook_paths import callback_paths, stk_callback_path
+from sync.sandbox import SandboxConfig, SandboxServer
+from tests.relay.conftest import Relay, run, sample
+
+JSON = {"Content-Type": "application/json"}
+PAID_PHONE = "0712345678"
+CANCELLING_PHONE = "0712341032"  # the sandbox's script: the customer cancels (1032)
+
+
+@pytest.fixture
+def shop(relay_factory: Any) -> Iterator[tuple[Relay, SandboxServer, str, str, dict[str, Any]]]:
+    relay: Relay = relay_factory(public_base_url="self", payment_give_up_after_s=2)
+    shop_id, token = relay.shop()
+    config = SandboxConfig(callback_delay_s=0.3)
+    sandbox = SandboxServer(config)
+    base = sandbox.start()
+    daraja = {
+        "consumer_key": config.daraja_consumer_key,
+        "consumer_secret": config.daraja_consumer_secret,
+        "shortcode": config.daraja_shortcode,
+        "passkey": config.daraja_passkey,
+    }
+    relay.store.set_credentials(shop_id, "mpesa", "test", daraja, base)
+    try:
+        yield relay, sandbox, shop_id, token, relay.till(shop_id)
+    finally:
+        sandbox.stop()
+
+
+def start_stk(relay: Relay, till: dict[str, Any], phone: str, amount_minor: int) -> dict[str, Any]:
+    payment_id = str(uuid.uuid4())
+    reply = relay.http.post(
+        "/api/v1/terminal/payments/mpesa-stk",
+        json={
+            "payment_id": payment_id,
+            "phone": phone,
+            "amount_minor": amount_minor,
+            "currency": "KES",
+            "account_reference": "INV-7",
+        },
+        headers={**relay.auth(till), "Idempotency-Key": payment_id},
+    )
+    assert reply.status_code == 200, reply.text
+    view: dict[str, Any] = reply.json()
+    return view
+
+
+def forged_paid_callback(checkout_id: str, amount_minor: int) -> bytes:
+    body = json.loads(sample("daraja/stk_callback_success_2017_doc.json"))
+    stk = body["Body"]["stkCallback"]
+    stk["CheckoutRequestID"] = checkout_id
+    for item in stk["CallbackMetadata"]["Item"]:
+        if item["Name"] == "Amount":
+            item["Value"] = amount_minor // 100
+    return json.dumps(body).encode()
+
+
+def events(relay: Relay, till: dict[str, Any], wait: float = 0) -> list[dict[str, Any]]:
+    reply = relay.http.get(
+        "/api/v1/terminal/events", params={"wait": wait}, headers=relay.auth(till)
+    )
+    found: list[dict[str, Any]] = reply.json()["events"]
+    return found
+
+
+def test_forged_stk_paid_callback_never_yields_a_paid_event(shop: Any) -> None:
+    """The customer cancels on the phone; the attacker, knowing the URL token, the payment id
+    and the CheckoutRequestID, posts ResultCode 0 for the right amount, twice, first."""
+    relay, _sandbox, shop_id, token, till = shop
+    view = start_stk(relay, till, CANCELLING_PHONE, 50_000)
+    forged = forged_paid_callback(view["checkout_request_id"], 50_000)
+    shop_path = callback_paths(shop_id, token)["mpesa_stk"]
+    for path in (stk_callback_path(token, view["payment_id"]), shop_path):
+        assert relay.http.post(path, content=forged, headers=JSON).status_code == 200
+    outcome = events(relay, till, wait=15)
+    assert [(e["payment_id"], e["status"]) for e in outcome] == [(view["payment_id"], "cancelled")]
+    time.sleep(1)
+    assert [e["status"] for e in events(relay, till)] == ["cancelled"]
+
+
+def test_forged_callback_for_a_push_daraja_refused_is_not_paid(shop: Any) -> None:
+    relay, _sandbox, shop_id, token, till = shop
+    payment_id = str(uuid.uuid4())
+    relay.store.insert_payment(  # what a push Daraja refused to start leaves
+        payment_id=payment_id, shop_id=shop_id, till_id=till["terminal_id"], provider="mpesa",
+        test_mode=True, reference="INV-8", amount_minor=10_000, currency="KES", state="error",
+        error={"code": "daraja_refused", "cashier_message": "no", "retryable": False},
+    )  # fmt: skip
+    forged = forged_paid_callback("ws_CO_000000000000001", 10_000)
+    path = stk_callback_path(token, payment_id)
+    assert relay.http.post(path, content=forged, headers=JSON).status_code == 200
+    time.sleep(1)
+    assert events(relay, till) == []
+    view = relay.http.get(f"/api/v1/terminal/payments/{payment_id}", headers=relay.auth(till))
+    assert view.json()["state"] == "error"
+
+
+def test_push_whose_id_was_never_saved_ends_paid(shop: Any) -> None:
+    """The relay dies after Daraja accepted the push, before saving the CheckoutRequestID:
+    the pending row and the running idempotency key are all that is left. The callback (to
+    the URL carrying the payment id) is confirmed by STK Query and the sale ends paid."""
+    relay, sandbox, shop_id, token, till = shop
+    payment_id = str(uuid.uuid4())
+    body = {"payment_id": payment_id, "phone": PAID_PHONE, "amount_minor": 30_000,
+            "currency": "KES", "account_reference": "INV-9"}  # fmt: skip
+    raw = json.dumps(body).encode()
+    assert relay.store.claim_idempotency_key(
+        shop_id, payment_id, till["terminal_id"], request_hash(raw)
+    ) == ("new", None)
+    relay.store.insert_payment(
+        payment_id=payment_id, shop_id=shop_id, till_id=till["terminal_id"], provider="mpesa",
+        test_mode=True, reference="INV-9", amount_minor=30_000, currency="KES", state="pending",
+        next_check_at=utcnow() + timedelta(seconds=1),
+    )  # fmt: skip
+    config = sandbox.config
+    client = DarajaClient(
+        DarajaConfig(
+            consumer_key=config.daraja_consumer_key,
+            consumer_secret=config.daraja_consumer_secret,
+            shortcode=config.daraja_shortcode,
+            passkey=config.daraja_passkey,
+            base_url=sandbox.base_url,
+            test_mode=True,
+        )
+    )
+    run(client.stk_push("254712345678", 30_000, "INV-9", "INV-9",
+                        relay.url + stk_callback_path(token, payment_id)))  # fmt: skip
+    outcome = events(relay, till, wait=15)
+    assert [(e["payment_id"], e["status"], e["amount_minor"]) for e in outcome] == [
+        (payment_id, "paid", 30_000)
+    ]
+    assert not [p for p in relay.store.parked(shop_id) if p.reason == "outcome_unknown"]
+    # The till's retry with the same key gets the payment, not "still running" forever.
+    retry = relay.http.post(
+        "/api/v1/terminal/payments/mpesa-stk",
+        content=raw,
+        headers={**relay.auth(till), "Idempotency-Key": payment_id, **JSON},
+    )
+    assert retry.status_code == 200, retry.text
+    assert retry.json()["state"] == "paid"
+
+
+def test_no_outcome_is_unknown_for_a_supervisor_never_expired(shop: Any) -> None:
+    """Paid on the phone, no callback, and the push's id was never saved: the relay cannot
+    ask. It must not tell the till "expired"; a supervisor sees the outcome is unknown."""
+    relay, _sandbox, shop_id, _token, till = shop
+    payment_id = str(uuid.uuid4())
+    relay.store.insert_payment(
+        payment_id=payment_id, shop_id=shop_id, till_id=till["terminal_id"], provider="mpesa",
+        test_mode=True, reference="INV-10", amount_minor=30_000, currency="KES",
+        state="pending", next_check_at=utcnow(),
+    )  # fmt: skip
+    deadline = time.monotonic() + 15
+    while not relay.store.parked(shop_id) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [p.reason for p in relay.store.parked(shop_id)] == ["outcome_unknown"]
+    assert events(relay, till) == []
+    view = relay.http.get(f"/api/v1/terminal/payments/{payment_id}", headers=relay.auth(till))
+    assert view.json()["state"] == "pending"
