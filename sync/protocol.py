@@ -20,6 +20,8 @@ MAX_PUSH_BATCH = 500
 MAX_PULL_LIMIT = 500
 MAX_PULL_WAIT_S = 30
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# Every integer on the wire fits a signed 64-bit column; larger is refused (422), not a 500.
+MAX_INT64 = 2**63 - 1
 
 
 class WireModel(BaseModel):
@@ -57,7 +59,7 @@ class CanonicalPaymentEvent(WireModel):
     `reference` (the account number the customer typed) or the cashier matches by receipt.
     """
 
-    seq: int = Field(ge=1, description="gap-free per-shop sequence number")
+    seq: int = Field(ge=1, le=MAX_INT64, description="gap-free per-shop sequence number")
     event_id: UUID
     shop_id: UUID
     provider: Provider
@@ -65,7 +67,7 @@ class CanonicalPaymentEvent(WireModel):
     payment_id: UUID | None = None
     reference: str | None = None
     status: PaymentStatus
-    amount_minor: int | None = Field(default=None, ge=0)
+    amount_minor: int | None = Field(default=None, ge=0, le=MAX_INT64)
     currency: str | None = Field(default=None, min_length=3, max_length=3)
     receipt: str | None = None
     payer: str | None = Field(default=None, description="masked phone or name; never full")
@@ -85,7 +87,7 @@ class OutboxEvent(WireModel):
     """One event from a till's outbox. `till_seq` counts 1, 2, 3... per till without gaps."""
 
     event_id: UUID
-    till_seq: int = Field(ge=1)
+    till_seq: int = Field(ge=1, le=MAX_INT64)
     type: str = Field(min_length=1, max_length=64)
     occurred_at: AwareDatetime
     payload: dict[str, Any] = Field(default_factory=dict)
@@ -152,7 +154,7 @@ class PairResponse(WireModel):
 class StkPushRequest(WireModel):
     payment_id: UUID
     phone: str = Field(min_length=9, max_length=20)
-    amount_minor: int = Field(gt=0)
+    amount_minor: int = Field(gt=0, le=MAX_INT64)
     currency: Literal["KES"] = "KES"
     account_reference: str = Field(min_length=1, max_length=12)
     description: str | None = Field(default=None, max_length=13)
@@ -160,7 +162,7 @@ class StkPushRequest(WireModel):
 
 class PaystackLinkRequest(WireModel):
     payment_id: UUID
-    amount_minor: int = Field(gt=0)
+    amount_minor: int = Field(gt=0, le=MAX_INT64)
     currency: str = Field(min_length=3, max_length=3)
     email: str | None = None
     reference: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9.=\-]+$")
@@ -221,7 +223,7 @@ class RefundRequest(WireModel):
     The Idempotency-Key header is the refund id: Paystack refunds are not idempotent."""
 
     refund_id: UUID
-    amount_minor: int = Field(gt=0)
+    amount_minor: int = Field(gt=0, le=MAX_INT64)
     currency: str = Field(min_length=3, max_length=3)
     reason: str | None = Field(default=None, max_length=200)
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import Connection, Row, bindparam, select
 
-from sync.protocol import PaymentChannel, PaymentState, PaymentStatus, Provider
+from sync.protocol import MAX_INT64, PaymentChannel, PaymentState, PaymentStatus, Provider
 from sync.providers.base import ProviderPayloadError
 from sync.providers.daraja import c2b_validation_reply, parse_c2b, parse_stk_callback
 from sync.providers.paystack import parse_webhook, verify_signature
@@ -121,9 +121,12 @@ async def _receive_daraja(
     try:
         raw = await _receive(request, ctx, "mpesa", kind, shop.id, SAFARICOM_CALLBACK_IPS)
         try:
-            return shop, raw, parse(raw.body)
+            parsed = parse(raw.body)
         except ProviderPayloadError as exc:
             raise _malformed(raw, exc) from None
+        if not 0 <= (getattr(parsed, "amount_minor", None) or 0) <= MAX_INT64:
+            raise Refusal(raw, 400, "malformed", "amount out of range")
+        return shop, raw, parsed
     except Refusal as refusal:
         return await _refused(ctx, refusal)
 

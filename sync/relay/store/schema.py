@@ -132,9 +132,11 @@ canonical_events = Table(
     Column("occurred_at", UtcDateTime, nullable=False),
     Column("received_at", UtcDateTime, nullable=False),
     Column("test_mode", Boolean, nullable=False),
-    Column("dedup_key", String(200), nullable=False, unique=True),
+    Column("dedup_key", String(200), nullable=False),
     Column("raw_id", Id),
     UniqueConstraint("shop_id", "seq", name="uq_canonical_shop_seq"),
+    # Per shop: a transaction id seen at one shop says nothing about another's.
+    UniqueConstraint("shop_id", "dedup_key", name="uq_canonical_shop_dedup"),
 )
 
 parked = Table(
@@ -145,11 +147,12 @@ parked = Table(
     Column("raw_id", Id),  # None when a re-query / verify found it, not a webhook
     Column("provider", String(16), nullable=False),
     Column("reason", String(32), nullable=False),
-    Column("dedup_key", String(200), unique=True),
+    Column("dedup_key", String(200)),
     Column("summary", JSON, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("resolved_at", UtcDateTime),
     Column("resolution", String(200)),
+    UniqueConstraint("shop_id", "dedup_key", name="uq_parked_shop_dedup"),
 )
 
 till_events = Table(

@@ -63,10 +63,10 @@ _NEXT_SEQ = (
     .returning(t.shops.c.last_seq)
 )
 _SEEN = (
-    select(t.canonical_events.c.dedup_key)
+    select(t.canonical_events.c.shop_id, t.canonical_events.c.dedup_key)
     .where(t.canonical_events.c.dedup_key.in_(bindparam("keys", expanding=True)))
     .union_all(
-        select(t.parked.c.dedup_key).where(
+        select(t.parked.c.shop_id, t.parked.c.dedup_key).where(
             t.parked.c.dedup_key.in_(bindparam("keys", expanding=True))
         )
     )
@@ -486,16 +486,16 @@ class Store:
         keys = [d.dedup_key for d in decisions if isinstance(d, EventDraft | ParkDraft)]
         seen = self._seen_keys(conn, [k for k in keys if k])
         verdicts: list[str] = []
-        for decision in decisions:
+        for (raw, _), decision in zip(items, decisions, strict=True):
             if isinstance(decision, Ignored):
                 verdicts.append(decision.verdict)
             elif isinstance(decision, Pending):
                 verdicts.append("pending")
-            elif decision.dedup_key and decision.dedup_key in seen:
+            elif decision.dedup_key and (raw.shop_id, decision.dedup_key) in seen:
                 verdicts.append("duplicate")
             else:
-                if decision.dedup_key:
-                    seen.add(decision.dedup_key)  # a repeat later in this batch is a duplicate
+                if decision.dedup_key:  # a repeat later in this batch is a duplicate
+                    seen.add((raw.shop_id, decision.dedup_key))
                 verdicts.append("parked" if isinstance(decision, ParkDraft) else "event")
         raw_rows = [
             _raw_values(raw, verdict) for (raw, _), verdict in zip(items, verdicts, strict=True)
@@ -538,12 +538,14 @@ class Store:
     ) -> int:
         return int(conn.execute(_INSERT_RAW, _raw_values(raw, verdict, detail)).scalar_one())
 
-    def _verdict(self, conn: Connection, decision: Decision) -> str:
+    def _verdict(self, conn: Connection, shop_id: str, decision: Decision) -> str:
         if isinstance(decision, Ignored):
             return decision.verdict
         if isinstance(decision, Pending):
             return "pending"
-        if decision.dedup_key and self._seen(conn, decision.dedup_key):
+        if decision.dedup_key and (shop_id, decision.dedup_key) in self._seen_keys(
+            conn, [decision.dedup_key]
+        ):
             return "duplicate"
         return "parked" if isinstance(decision, ParkDraft) else "event"
 
@@ -586,15 +588,13 @@ class Store:
             return IngestResult(raw_id, verdict, self.append_event(conn, shop_id, decision, raw_id))
         return IngestResult(raw_id, verdict)
 
-    def _seen(self, conn: Connection, dedup_key: str) -> bool:
-        return bool(self._seen_keys(conn, [dedup_key]))
-
-    def _seen_keys(self, conn: Connection, keys: list[str]) -> set[str]:
-        """The keys already used by an event or an open parked item (resolving a parked item
-        clears its key)."""
+    def _seen_keys(self, conn: Connection, keys: list[str]) -> set[tuple[str | None, str]]:
+        """(shop, key) of the keys already used by an event or an open parked item (resolving
+        a parked item clears its key). Keys are per shop: one shop's transaction id says
+        nothing about another's."""
         if not keys:
             return set()
-        return {row[0] for row in conn.execute(_SEEN, {"keys": keys})}
+        return {(row[0], row[1]) for row in conn.execute(_SEEN, {"keys": keys})}
 
     def append_event(
         self, conn: Connection, shop_id: str, draft: EventDraft, raw_id: int | None
@@ -654,7 +654,7 @@ class Store:
                         if isinstance(decision, EventDraft)
                         else (str(decision.summary.get("provider", "unknown")))
                     )
-                    verdict = self._verdict(conn, decision)
+                    verdict = self._verdict(conn, shop_id, decision)
                     return self._apply(conn, raw_id, shop_id, provider, decision, verdict)
             except IntegrityError:
                 if attempt == 2:
