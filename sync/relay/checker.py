@@ -15,9 +15,11 @@ from sqlalchemy import Row
 from sync.protocol import PaymentChannel, PaymentState, PaymentStatus, Provider
 from sync.providers.base import PaymentOutcome, ProviderError
 from sync.relay.context import RelayContext
+from sync.relay.crypto import new_url_token
 from sync.relay.observability import PAYMENT_CHECKS
 from sync.relay.outcomes import OUTCOME_STATUS
 from sync.relay.store.store import EventDraft, ParkDraft, utcnow
+from sync.relay.webhook_paths import transaction_status_paths
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +49,52 @@ class PaymentChecker:
         due = await self.ctx.store.run(self.ctx.store.due_payments, utcnow())
         for row in due:
             await self.check(row)
-        return len(due)
+        claims = await self.ctx.store.run(self.ctx.store.due_c2b_claims, utcnow())
+        for claim in claims:
+            await self.confirm_c2b(claim)
+        return len(due) + len(claims)
+
+    async def confirm_c2b(self, claim: Row[Any]) -> None:
+        """Ask the Transaction Status API about a claimed C2B payment. The answer comes to a
+        result URL with a new unguessable request id (webhooks.mpesa_transaction_status);
+        without an answer the claim is asked about again, later and later."""
+        ctx = self.ctx
+        store = ctx.store
+        delay = min(ctx.settings.stk_requery_after_s * 2 ** (claim.attempts + 1), 3600)
+        later = utcnow() + timedelta(seconds=delay)
+        client = await store.run(ctx.credentials.daraja, claim.shop_id, claim.test_mode)
+        if client is None or not client.config.initiator:
+            # Nothing can confirm it: it stays a claim, and a supervisor is told why.
+            summary = {
+                "trans_id": claim.trans_id,
+                "amount_minor": claim.amount_minor,
+                "bill_ref": claim.bill_ref,
+                "detail": "no M-Pesa initiator credentials to confirm C2B payments with",
+            }
+            park = ParkDraft("c2b_unconfirmed", f"mpesa:c2b:{claim.trans_id}:unconfirmed", summary)
+            await store.run(store.record_outcome, claim.shop_id, park, None)
+            await store.run(store.update_c2b_claim, claim.id, next_check_at=later)
+            return
+        request_id = new_url_token()
+        token = await store.run(store.webhook_token, claim.shop_id)
+        result_path, timeout_path = transaction_status_paths(token, request_id)
+        # Saved before asking: the answer may come back before the call returns.
+        await store.run(
+            store.update_c2b_claim,
+            claim.id,
+            request_id=request_id,
+            attempts=claim.attempts + 1,
+            next_check_at=later,
+        )
+        try:
+            await client.transaction_status(
+                claim.trans_id, ctx.public_url(result_path), ctx.public_url(timeout_path)
+            )
+        except ProviderError as exc:
+            PAYMENT_CHECKS.labels("mpesa_c2b", "error").inc()
+            log.info("transaction status of a C2B claim failed: %s", exc.code)
+            return
+        PAYMENT_CHECKS.labels("mpesa_c2b", "asked").inc()
 
     async def check(self, row: Row[Any]) -> None:
         provider = Provider(row.provider)

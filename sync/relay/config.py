@@ -87,6 +87,12 @@ class RelaySettings(BaseSettings):
     env_mpesa_till_number: str | None = Field(
         default=None, validation_alias=AliasChoices("MPESA_TILL_NUMBER")
     )
+    env_mpesa_initiator: str | None = Field(
+        default=None, validation_alias=AliasChoices("MPESA_INITIATOR_NAME")
+    )
+    env_mpesa_security_credential: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("MPESA_SECURITY_CREDENTIAL")
+    )
     env_mpesa_mode: str = Field(default="test", validation_alias=AliasChoices("MPESA_MODE"))
 
     def resolved_database_url(self) -> str:

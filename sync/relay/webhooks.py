@@ -12,11 +12,16 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import Connection, Row, bindparam, select
+from sqlalchemy import Connection, Row, bindparam, select, update
 
 from sync.protocol import MAX_INT64, PaymentChannel, PaymentState, PaymentStatus, Provider
 from sync.providers.base import ProviderPayloadError
-from sync.providers.daraja import c2b_validation_reply, parse_c2b, parse_stk_callback
+from sync.providers.daraja import (
+    c2b_validation_reply,
+    parse_c2b,
+    parse_stk_callback,
+    parse_transaction_status_result,
+)
 from sync.providers.paystack import parse_webhook, verify_signature
 from sync.providers.phones import mask_msisdn
 from sync.relay.config import PAYSTACK_WEBHOOK_IPS, SAFARICOM_CALLBACK_IPS
@@ -219,7 +224,7 @@ async def mpesa_c2b_confirmation(request: Request, token: str) -> Response:
     shortcodes = await ctx.store.run(ctx.credentials.mpesa_shortcodes, shop.id, test_mode)
     dedup_key = f"mpesa:c2b:{payment.trans_id}"
 
-    def decide(_conn: Connection) -> Decision:
+    def decide(conn: Connection) -> Decision:
         if shortcodes and payment.short_code not in shortcodes:
             return ParkDraft(
                 "shortcode_mismatch",
@@ -231,22 +236,93 @@ async def mpesa_c2b_confirmation(request: Request, token: str) -> Response:
                     "bill_ref": payment.bill_ref,
                 },
             )
+        # Daraja signs nothing: this is a claim until the Transaction Status API, asked by the
+        # relay off this acknowledgement path, confirms it (PaymentChecker).
+        claimed = ctx.store.claim_c2b(
+            conn,
+            shop_id=shop.id,
+            trans_id=payment.trans_id[:32],
+            test_mode=test_mode,
+            amount_minor=payment.amount_minor,
+            currency=payment.currency,
+            short_code=payment.short_code[:16],
+            bill_ref=(payment.bill_ref or None) and payment.bill_ref[:120],
+            payer=_masked(payment.msisdn_masked),
+            transaction_type=(payment.transaction_type or None) and payment.transaction_type[:32],
+            trans_time=payment.trans_time,
+        )
+        return Ignored("claimed" if claimed else "duplicate")
+
+    return await _ingest(ctx, raw, decide, DARAJA_ACK)
+
+
+@router.post("/mobile/{token}/status/{request_id}")
+@router.post("/mobile/{token}/status/{request_id}/timeout")
+async def mpesa_transaction_status(request: Request, token: str, request_id: str) -> Response:
+    """Daraja's answer to a Transaction Status query the relay made about a C2B claim. Only
+    the answer to the query last asked counts: its URL carries an unguessable request id."""
+    timed_out = request.url.path.endswith("/timeout")
+    parse = parse_transaction_status_result
+    received = await _receive_daraja(request, token, "transaction_status", parse)
+    if isinstance(received, Response):
+        return received
+    shop, raw, result = received
+    ctx = relay(request)
+
+    def decide(conn: Connection) -> Decision:
+        claims = t.c2b_claims.c
+        claim = conn.execute(
+            select(t.c2b_claims).where(
+                (claims.shop_id == shop.id) & (claims.request_id == request_id)
+            )
+        ).first()
+        if claim is None or claim.state != "claimed":
+            return Ignored("ignored")
+        if timed_out:
+            return Ignored("timeout")  # the checker asks again when the claim is due
+        dedup_key = f"mpesa:c2b:{claim.trans_id}"
+        summary = {
+            "trans_id": claim.trans_id,
+            "amount_minor": claim.amount_minor,
+            "bill_ref": claim.bill_ref,
+            "result_code": result.result_code,
+            "confirmed_amount_minor": result.amount_minor,
+            "status": result.status,
+        }
+        settle = update(t.c2b_claims).where(claims.id == claim.id)
+        if not result.found or result.receipt != claim.trans_id:
+            conn.execute(settle.values(state="refused", next_check_at=None))
+            return ParkDraft("c2b_not_confirmed", dedup_key, summary)
+        if (
+            result.amount_minor != claim.amount_minor
+            or (result.status or "").lower() != "completed"
+            or not _credits(result.credit_party, claim.short_code)
+        ):
+            conn.execute(settle.values(state="refused", next_check_at=None))
+            return ParkDraft("amount_mismatch", dedup_key, summary)
+        conn.execute(settle.values(state="confirmed", next_check_at=None))
         return EventDraft(
             dedup_key=dedup_key,
             provider=Provider.MPESA,
             channel=PaymentChannel.MPESA_C2B,
             status=PaymentStatus.PAID,
-            occurred_at=payment.trans_time,
-            test_mode=test_mode,
-            reference=payment.bill_ref or None,
-            amount_minor=payment.amount_minor,
-            currency=payment.currency,
-            receipt=payment.trans_id,
-            payer=_masked(payment.msisdn_masked),
-            message=payment.transaction_type or None,
+            occurred_at=claim.trans_time,
+            test_mode=claim.test_mode,
+            reference=claim.bill_ref,
+            amount_minor=claim.amount_minor,
+            currency=claim.currency,
+            receipt=claim.trans_id,
+            payer=claim.payer,
+            message=claim.transaction_type,
         )
 
     return await _ingest(ctx, raw, decide, DARAJA_ACK)
+
+
+def _credits(credit_party: str | None, short_code: str) -> bool:
+    """Daraja names the receiving party "600000 - Shop name"; absent, the query (made with the
+    shop's own credentials, for its shortcode) already implies it."""
+    return credit_party is None or credit_party.split(" ")[0] == short_code
 
 
 # ------------------------------------------------------------------------------ Paystack
@@ -311,7 +387,7 @@ async def _ingest(ctx: RelayContext, raw: RawWebhook, decide: Any, reply: bytes)
     WEBHOOKS.labels(raw.provider, raw.kind, result.verdict).inc()
     if result.seq is not None and raw.shop_id is not None:
         ctx.wake(raw.shop_id)
-    elif result.verdict == "pending" and ctx.checker is not None:
+    elif result.verdict in ("pending", "claimed") and ctx.checker is not None:
         ctx.checker.kick()
     elif result.verdict == "parked":
         log.info("webhook %s/%s parked (raw id %s)", raw.provider, raw.kind, result.raw_id)

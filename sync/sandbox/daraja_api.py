@@ -19,6 +19,7 @@ from sync.providers.daraja import (
     OAUTH_PATH,
     STK_PUSH_PATH,
     STK_QUERY_PATH,
+    TRANSACTION_STATUS_PATH,
     stk_password,
 )
 from sync.providers.wire import NAIROBI, nairobi_stamp
@@ -70,6 +71,19 @@ class C2BSimulateBody(_DarajaBody):
     Amount: str
     Msisdn: str
     BillRefNumber: str | None = None
+
+
+class TransactionStatusBody(_DarajaBody):
+    Initiator: str
+    SecurityCredential: str
+    CommandID: str
+    TransactionID: str
+    PartyA: str
+    IdentifierType: str
+    ResultURL: str
+    QueueTimeOutURL: str
+    Remarks: str = ""
+    Occasion: str = ""
 
 
 def _state(request: Request) -> SandboxState:
@@ -329,6 +343,7 @@ async def c2b_simulate(request: Request) -> JSONResponse:
         "MiddleName": "",
         "LastName": "",
     }
+    state.c2b[notice["TransID"]] = notice
     state.later(_deliver_c2b(state, urls, notice))
     return JSONResponse(
         {
@@ -357,6 +372,73 @@ async def _deliver_c2b(state: SandboxState, urls: dict[str, str], notice: dict[s
             if not isinstance(verdict, dict) or str(verdict.get("ResultCode")) != "0":
                 return
     await state.post("c2b_confirmation", urls["confirmation"], raw)
+
+
+@router.post(TRANSACTION_STATUS_PATH)
+async def transaction_status(request: Request) -> JSONResponse:
+    """Accepted at once; the result goes to the ResultURL later, as Daraja does. It knows the
+    C2B payments this sandbox made (by TransID, for the shortcode that received them)."""
+    state = _state(request)
+    body = await _body(request, TransactionStatusBody)
+    if isinstance(body, JSONResponse):
+        return body
+    config = state.config
+    if body.Initiator != config.daraja_initiator or not secrets.compare_digest(
+        body.SecurityCredential, config.daraja_security_credential
+    ):
+        return _error(400, "400.002.02", "Bad Request - Invalid Initiator or SecurityCredential")
+    if body.CommandID != "TransactionStatusQuery":
+        return _bad_request("CommandID")
+    conversation = f"AG_{now():%Y%m%d}_{secrets.token_hex(10)}"
+    originator = _conversation_id()
+    notice = state.c2b.get(body.TransactionID.upper())
+    if notice is not None and notice["BusinessShortCode"] != body.PartyA:
+        notice = None
+    state.later(_deliver_status(state, body.ResultURL, conversation, originator, notice))
+    return JSONResponse(
+        {
+            "OriginatorConversationID": originator,
+            "ConversationID": conversation,
+            "ResponseCode": "0",
+            "ResponseDescription": "Accept the service request successfully.",
+        }
+    )
+
+
+async def _deliver_status(
+    state: SandboxState,
+    url: str,
+    conversation: str,
+    originator: str,
+    notice: dict[str, str] | None,
+) -> None:
+    await asyncio.sleep(state.config.callback_delay_s)
+    result: dict[str, Any] = {
+        "ConversationID": conversation,
+        "OriginatorConversationID": originator,
+        "ResultType": 0,
+    }
+    if notice is None:
+        result |= {"ResultCode": 2001, "ResultDesc": "The transaction receipt number is invalid."}
+    else:
+        params = {
+            "ReceiptNo": notice["TransID"],
+            "Amount": notice["TransAmount"].removesuffix(".00"),
+            "TransactionStatus": "Completed",
+            "DebitPartyName": f"{notice['MSISDN']} - {notice['FirstName']}",
+            "CreditPartyName": f"{notice['BusinessShortCode']} - Sandbox shop",
+            "FinalisedTime": notice["TransTime"],
+            "InitiatedTime": notice["TransTime"],
+        }
+        result |= {
+            "ResultCode": 0,
+            "ResultDesc": "The service request is processed successfully.",
+            "ResultParameters": {
+                "ResultParameter": [{"Key": k, "Value": v} for k, v in params.items()]
+            },
+            "TransactionID": notice["TransID"],
+        }
+    await state.post("transaction_status_result", url, json.dumps({"Result": result}).encode())
 
 
 def _conversation_id() -> str:

@@ -30,6 +30,8 @@ class SandboxConfig(BaseModel):
     daraja_consumer_secret: str = "sandbox-consumer-secret"
     daraja_shortcode: str = SANDBOX_SHORTCODE
     daraja_passkey: str = SANDBOX_PASSKEY
+    daraja_initiator: str = "sandbox-initiator"  # Transaction Status API operator
+    daraja_security_credential: str = "sandbox-security-credential"
     token_lifetime_s: int = 3599
     paystack_secret_key: str = "sk_test_sandbox"
     paystack_webhook_url: str | None = None
@@ -92,6 +94,7 @@ class SandboxState:
     tokens: dict[str, str] = field(default_factory=dict)  # consumer key -> the one valid token
     stk: dict[str, StkPayment] = field(default_factory=dict)
     c2b_urls: dict[str, dict[str, str]] = field(default_factory=dict)  # shortcode -> URLs
+    c2b: dict[str, dict[str, str]] = field(default_factory=dict)  # TransID -> the notice
     paystack: dict[str, PaystackTransaction] = field(default_factory=dict)  # by reference
     deliveries: list[Delivery] = field(default_factory=list)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from sync.relay.store.engine import IMMEDIATE
 from sync.sandbox import SandboxConfig, SandboxServer
+from tests.relay.c2b_support import confirm_claims
 from tests.relay.conftest import Relay, free_port, sample
 
 JSON = {"Content-Type": "application/json"}
@@ -196,6 +197,7 @@ def test_a_trans_id_seen_at_shop_a_does_not_drop_shop_bs_payment(relay: Relay) -
         path = f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm"
         assert relay.http.post(path, content=body, headers=JSON).status_code == 200
     assert relay.store.count_raw("duplicate") == 0
+    confirm_claims(relay, shop_b, token_b)  # Daraja confirms B's claim
     pulled = relay.http.get(
         "/api/v1/terminal/events", params={"wait": 10}, headers=relay.auth(till_b)
     ).json()["events"]

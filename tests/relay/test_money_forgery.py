@@ -35,6 +35,8 @@ def shop(relay_factory: Any) -> Iterator[tuple[Relay, SandboxServer, str, str, d
         "consumer_secret": config.daraja_consumer_secret,
         "shortcode": config.daraja_shortcode,
         "passkey": config.daraja_passkey,
+        "initiator": config.daraja_initiator,
+        "security_credential": config.daraja_security_credential,
     }
     relay.store.set_credentials(shop_id, "mpesa", "test", daraja, base)
     try:
@@ -59,6 +61,20 @@ def start_stk(relay: Relay, till: dict[str, Any], phone: str, amount_minor: int)
     assert reply.status_code == 200, reply.text
     view: dict[str, Any] = reply.json()
     return view
+
+
+def daraja_client(sandbox: SandboxServer) -> DarajaClient:
+    config = sandbox.config
+    return DarajaClient(
+        DarajaConfig(
+            consumer_key=config.daraja_consumer_key,
+            consumer_secret=config.daraja_consumer_secret,
+            shortcode=config.daraja_shortcode,
+            passkey=config.daraja_passkey,
+            base_url=sandbox.base_url,
+            test_mode=True,
+        )
+    )
 
 
 def forged_paid_callback(checkout_id: str, amount_minor: int) -> bytes:
@@ -128,17 +144,7 @@ def test_push_whose_id_was_never_saved_ends_paid(shop: Any) -> None:
         test_mode=True, reference="INV-9", amount_minor=30_000, currency="KES", state="pending",
         next_check_at=utcnow() + timedelta(seconds=1),
     )  # fmt: skip
-    config = sandbox.config
-    client = DarajaClient(
-        DarajaConfig(
-            consumer_key=config.daraja_consumer_key,
-            consumer_secret=config.daraja_consumer_secret,
-            shortcode=config.daraja_shortcode,
-            passkey=config.daraja_passkey,
-            base_url=sandbox.base_url,
-            test_mode=True,
-        )
-    )
+    client = daraja_client(sandbox)
     run(client.stk_push("254712345678", 30_000, "INV-9", "INV-9",
                         relay.url + stk_callback_path(token, payment_id)))  # fmt: skip
     outcome = events(relay, till, wait=15)
@@ -173,3 +179,55 @@ def test_no_outcome_is_unknown_for_a_supervisor_never_expired(shop: Any) -> None
     assert events(relay, till) == []
     view = relay.http.get(f"/api/v1/terminal/payments/{payment_id}", headers=relay.auth(till))
     assert view.json()["state"] == "pending"
+
+
+def forged_c2b(trans_id: str, amount_minor: int, bill_ref: str, short_code: str) -> bytes:
+    body = json.loads(sample("daraja/c2b_confirmation_2017_doc.json"))
+    body |= {"TransID": trans_id, "TransAmount": f"{amount_minor // 100}.00",
+             "BillRefNumber": bill_ref, "BusinessShortCode": short_code}  # fmt: skip
+    return json.dumps(body).encode()
+
+
+def wait_for(condition: Any, timeout_s: float = 15) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_forged_c2b_confirmation_never_yields_a_paid_event(shop: Any) -> None:
+    """Knowing the URL token, an attacker posts a C2B confirmation for an open sale's account
+    reference and amount; then a genuine payment's TransID with a larger amount; then a
+    forged Transaction Status result. Only the genuine SIM-menu payment is streamed, for the
+    amount the customer really paid."""
+    relay, sandbox, shop_id, token, till = shop
+    paths = callback_paths(shop_id, token)
+    short_code = sandbox.config.daraja_shortcode
+    confirm = paths["mpesa_c2b_confirmation"]
+    forged = forged_c2b("QFA1B2C3D4", 50_000, "SALE42", short_code)
+    assert relay.http.post(confirm, content=forged, headers=JSON).status_code == 200
+
+    async def customer_pays_from_the_sim_menu() -> None:
+        client = daraja_client(sandbox)
+        await client.register_c2b_urls(
+            relay.url + confirm, relay.url + paths["mpesa_c2b_validation"]
+        )
+        await client.simulate_c2b(20_000, "254712345678", "SALE43")
+
+    run(customer_pays_from_the_sim_menu())
+    outcome = events(relay, till, wait=15)
+    assert [(e["channel"], e["reference"], e["amount_minor"]) for e in outcome] == [
+        ("mpesa_c2b", "SALE43", 20_000)
+    ]
+    genuine = outcome[0]["receipt"]
+    inflated = forged_c2b(genuine, 90_000, "SALE43", short_code)
+    assert relay.http.post(confirm, content=inflated, headers=JSON).status_code == 200
+    result = json.loads(sample("daraja/transaction_status_result_daraja3_doc.json"))
+    result["Result"]["ResultParameters"]["ResultParameter"][-1]["Value"] = "QFA1B2C3D4"
+    status_path = confirm.replace("/c2b/confirm", f"/status/{'0' * 48}")
+    assert relay.http.post(status_path, json=result).status_code == 200
+    wait_for(lambda: any(p.reason == "c2b_not_confirmed" for p in relay.store.parked(shop_id)))
+    time.sleep(1)
+    assert [e["receipt"] for e in events(relay, till)] == [genuine]
+    states = {c.trans_id: c.state for c in relay.store.c2b_claims(shop_id)}
+    assert states == {"QFA1B2C3D4": "refused", genuine: "confirmed"}

@@ -12,6 +12,7 @@ import httpx
 
 from sync.providers.paystack import sign
 from sync.relay.store.store import utcnow
+from tests.relay.c2b_support import asked_paths, confirm_claims
 from tests.relay.conftest import PAYSTACK_TEST_KEY, Relay, sample
 
 JSON = {"Content-Type": "application/json"}
@@ -191,6 +192,10 @@ def test_c2b_confirmation_and_validation(relay: Relay) -> None:
     for _ in range(2):
         reply = relay.http.post(f"{base}/confirm", content=confirmation, headers=JSON)
         assert reply.status_code == 200
+    assert pull(relay, till)["events"] == []  # a claim, until Daraja confirms it
+    assert [c.state for c in relay.store.c2b_claims(shop_id)] == ["claimed"]
+    assert relay.store.count_raw("duplicate") == 1
+    confirm_claims(relay, shop_id, token)
     events = pull(relay, till)["events"]
     assert isinstance(events, list) and len(events) == 1
     event = events[0]
@@ -210,6 +215,7 @@ def test_a_till_sees_only_its_own_shop(relay: Relay) -> None:
     till_a, till_b = relay.till(shop_a), relay.till(shop_b)
     url = f"/api/v1/payments/webhook/mobile/{token_a}/c2b/confirm"
     relay.http.post(url, content=sample("daraja/c2b_confirmation_2017_doc.json"), headers=JSON)
+    confirm_claims(relay, shop_a, token_a)
     assert len(pull(relay, till_a)["events"]) == 1  # type: ignore[arg-type]
     assert pull(relay, till_b)["events"] == []
     started = time.monotonic()
@@ -249,21 +255,26 @@ def test_concurrent_webhooks_get_gap_free_unique_seqs(relay: Relay) -> None:
     url = f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm"
     bodies = [json.dumps({**template, "TransID": f"QX{i:08d}"}).encode() for i in range(60)]
 
-    def post_all(chunk: list[bytes]) -> None:
+    def post_all(chunk: list[tuple[str, bytes]]) -> None:
         with httpx.Client(base_url=relay.url) as client:
-            for body in chunk:
-                assert client.post(url, content=body, headers=JSON).status_code == 200
+            for path, body in chunk:
+                assert client.post(path, content=body, headers=JSON).status_code == 200
 
-    # Every body twice, from different threads at once: duplicates race each other.
-    chunks = [bodies[i::4] for i in range(4)] + [bodies[i::4][::-1] for i in range(4)]
-    threads = [threading.Thread(target=post_all, args=(chunk,)) for chunk in chunks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    def race(posts: list[tuple[str, bytes]]) -> None:
+        """Every post twice, from different threads at once: duplicates race each other."""
+        chunks = [posts[i::4] for i in range(4)] + [posts[i::4][::-1] for i in range(4)]
+        threads = [threading.Thread(target=post_all, args=(chunk,)) for chunk in chunks]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    race([(url, body) for body in bodies])  # the claims
+    assert len(relay.store.c2b_claims(shop_id)) == 60
+    assert relay.store.count_raw("duplicate") == 60
+    race(asked_paths(relay, shop_id, token))  # Daraja's Transaction Status answers
     events = relay.http.get(
         "/api/v1/terminal/events", params={"limit": 500}, headers=relay.auth(till)
     ).json()["events"]
     assert [e["seq"] for e in events] == list(range(1, 61))
     assert sorted(e["receipt"] for e in events) == sorted(f"QX{i:08d}" for i in range(60))
-    assert relay.store.count_raw("duplicate") == 60

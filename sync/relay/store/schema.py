@@ -208,6 +208,31 @@ payments = Table(
     Index("ix_payments_reference", "shop_id", "provider", "reference"),
 )
 
+# A C2B confirmation is a claim (Daraja signs nothing) until the Transaction Status API, asked
+# by the relay, confirms it; its answer comes to a result URL carrying `request_id`.
+c2b_claims = Table(
+    "c2b_claims",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("shop_id", String(36), ForeignKey("shops.id"), nullable=False),
+    Column("trans_id", String(32), nullable=False),
+    Column("test_mode", Boolean, nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("short_code", String(16), nullable=False),
+    Column("bill_ref", String(120)),
+    Column("payer", String(64)),
+    Column("transaction_type", String(32)),
+    Column("trans_time", UtcDateTime, nullable=False),
+    Column("state", String(16), nullable=False),  # claimed | confirmed | refused
+    Column("request_id", String(64), unique=True),  # of the last Transaction Status asked
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_check_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("shop_id", "trans_id", name="uq_c2b_claims_shop_trans"),
+    Index("ix_c2b_claims_next_check", "next_check_at"),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,

@@ -891,6 +891,53 @@ class Store:
                 )
             )
 
+    # ---- C2B claims --------------------------------------------------------------------------
+
+    def claim_c2b(self, conn: Connection, **values: Any) -> bool:
+        """In a webhook's transaction: record a C2B confirmation as a claim to be confirmed
+        (due now); False when the shop has this transaction id already."""
+        claims = t.c2b_claims.c
+        known = conn.execute(
+            select(claims.id).where(
+                (claims.shop_id == values["shop_id"]) & (claims.trans_id == values["trans_id"])
+            )
+        ).first()
+        if known is not None:
+            return False
+        now = utcnow()
+        conn.execute(
+            insert(t.c2b_claims).values(
+                state="claimed", attempts=0, next_check_at=now, created_at=now, **values
+            )
+        )
+        return True
+
+    def due_c2b_claims(self, now: datetime, limit: int = 50) -> list[Row[Any]]:
+        claims = t.c2b_claims.c
+        with self.read() as conn:
+            return list(
+                conn.execute(
+                    select(t.c2b_claims)
+                    .where((claims.next_check_at <= now) & (claims.state == "claimed"))
+                    .order_by(claims.next_check_at)
+                    .limit(limit)
+                )
+            )
+
+    def update_c2b_claim(self, claim_id: int, **values: Any) -> None:
+        with self.write() as conn:
+            conn.execute(update(t.c2b_claims).where(t.c2b_claims.c.id == claim_id).values(values))
+
+    def c2b_claims(self, shop_id: str) -> list[Row[Any]]:
+        with self.read() as conn:
+            return list(
+                conn.execute(
+                    select(t.c2b_claims)
+                    .where(t.c2b_claims.c.shop_id == shop_id)
+                    .order_by(t.c2b_claims.c.id)
+                )
+            )
+
     # ---- parked ------------------------------------------------------------------------------
 
     def parked(self, shop_id: str | None, include_resolved: bool = False) -> list[Row[Any]]:
