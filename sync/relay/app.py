@@ -116,12 +116,10 @@ class Guard:
             await _plain(send, 413, "body too large")
 
     def _source(self, scope: Scope) -> str:
-        if self.forwarded is not None:
-            value = _header(scope, self.forwarded)
-            if value:
-                return value.split(",")[-1].strip()
         client = scope.get("client")
-        return str(client[0]) if client else "?"
+        peer = str(client[0]) if client else None
+        forwarded = _header(scope, self.forwarded) if self.forwarded is not None else None
+        return self.settings.client_address(peer, forwarded) or "?"
 
 
 class BodyTooLarge(Exception):

@@ -24,7 +24,7 @@ from sync.providers.daraja import (
 )
 from sync.providers.paystack import parse_webhook, verify_signature
 from sync.providers.phones import mask_msisdn
-from sync.relay.config import PAYSTACK_WEBHOOK_IPS, SAFARICOM_CALLBACK_IPS
+from sync.relay.config import PAYSTACK_WEBHOOK_IPS
 from sync.relay.context import RelayContext, relay
 from sync.relay.observability import WEBHOOKS
 from sync.relay.store import schema as t
@@ -84,13 +84,13 @@ async def _receive(
     provider: str,
     kind: str,
     shop_id: str | None,
-    allowed_ips: tuple[str, ...],
+    allowed: Callable[[str | None], bool],
 ) -> RawWebhook:
     """Read the body and the facts worth keeping; refuse what is not JSON from an allowed IP."""
     body = await request.body()
     headers = {k: v for k, v in request.headers.items() if k in KEPT_HEADERS}
     raw = RawWebhook(provider, kind, shop_id, ctx.client_ip(request), headers, body)
-    if ctx.settings.ip_allowlist and raw.source_ip not in allowed_ips:
+    if not allowed(raw.source_ip):
         raise Refusal(raw, 403, "rejected", "source IP not in the provider's list")
     content_type = request.headers.get("content-type", "")
     if not content_type.split(";")[0].strip().lower().endswith("json"):
@@ -110,6 +110,10 @@ async def _refused(ctx: RelayContext, refusal: Refusal) -> Response:
     return _json(refusal.status, {"detail": refusal.detail})
 
 
+def _anyone(_ip: str | None) -> bool:
+    return True
+
+
 def _shop_by_token(ctx: RelayContext, token: str) -> Row[Any] | None:
     return ctx.store.shop_by_webhook_token(token) if len(token) == 48 else None
 
@@ -124,7 +128,12 @@ async def _receive_daraja(
     if shop is None:
         return _json(404, {"detail": "unknown shop"})
     try:
-        raw = await _receive(request, ctx, "mpesa", kind, shop.id, SAFARICOM_CALLBACK_IPS)
+        settings = ctx.settings
+        guarded = settings.ip_allowlist or (
+            settings.ip_allowlist is None and not shop.mpesa_test_mode
+        )
+        allowed = settings.from_safaricom if guarded else _anyone
+        raw = await _receive(request, ctx, "mpesa", kind, shop.id, allowed)
         try:
             parsed = parse(raw.body)
         except ProviderPayloadError as exc:
@@ -335,7 +344,10 @@ async def paystack(request: Request, shop_id: str) -> Response:
     if not keys:
         return _json(404, {"detail": "unknown shop"})
     try:
-        raw = await _receive(request, ctx, "paystack", "webhook", shop_id, PAYSTACK_WEBHOOK_IPS)
+        from_paystack = (
+            (lambda ip: ip in PAYSTACK_WEBHOOK_IPS) if ctx.settings.ip_allowlist else _anyone
+        )
+        raw = await _receive(request, ctx, "paystack", "webhook", shop_id, from_paystack)
         signature = request.headers.get("x-paystack-signature")
         test_mode = next(
             (mode for mode, key in keys if verify_signature(raw.body, signature, key)), None

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from sync.protocol import Provider
 from sync.providers.daraja import DarajaClient, DarajaConfig
 from sync.relay.store.store import request_hash, utcnow
 from sync.relay.webhook_paths import callback_paths, stk_callback_path
@@ -231,3 +232,32 @@ def test_forged_c2b_confirmation_never_yields_a_paid_event(shop: Any) -> None:
     assert [e["receipt"] for e in events(relay, till)] == [genuine]
     states = {c.trans_id: c.state for c in relay.store.c2b_claims(shop_id)}
     assert states == {"QFA1B2C3D4": "refused", genuine: "confirmed"}
+
+
+def test_live_shops_take_daraja_callbacks_only_from_safaricom(relay_factory: Any) -> None:
+    """By default (no setting), a shop in M-Pesa live mode refuses callbacks from outside
+    Safaricom's published addresses; a forwarded header counts only from a trusted proxy."""
+    relay: Relay = relay_factory(trusted_forwarded_for="X-Forwarded-For")
+    shop_id, token = relay.shop()
+    url = f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm"
+    body = sample("daraja/c2b_confirmation_2017_doc.json")
+
+    def post(**headers: str) -> int:
+        return relay.http.post(url, content=body, headers={**JSON, **headers}).status_code
+
+    relay.store.set_test_mode(shop_id, Provider.MPESA, False, "owner", "going live")
+    assert post() == 403  # 127.0.0.1 is not Safaricom
+    assert post(**{"X-Forwarded-For": "196.201.214.200"}) == 200  # via the local proxy
+    assert relay.store.count_raw("rejected") == 1
+
+    untrusting: Relay = relay_factory(
+        trusted_forwarded_for="X-Forwarded-For", trusted_proxies=["10.9.9.9"]
+    )
+    shop_b, token_b = untrusting.shop()
+    untrusting.store.set_test_mode(shop_b, Provider.MPESA, False, "owner", "going live")
+    forged_source = untrusting.http.post(
+        f"/api/v1/payments/webhook/mobile/{token_b}/c2b/confirm",
+        content=body,
+        headers={**JSON, "X-Forwarded-For": "196.201.214.200"},
+    )
+    assert forged_source.status_code == 403  # 127.0.0.1 is not a trusted proxy here
