@@ -75,7 +75,13 @@ class CanonicalPaymentEvent(WireModel):
     message: str | None = None
     occurred_at: AwareDatetime
     received_at: AwareDatetime
-    test_mode: bool
+    test_mode: bool = Field(description="test money never counts as live money")
+    claimed_by_till: UUID | None = Field(
+        default=None,
+        description="C2B only: the till the relay gave this payment to (the one that showed its "
+        "account reference). Every other till shows it as taken, never as unmatched money. "
+        "Null: nobody showed the reference; a till may ask for it (POST /terminal/c2b/claims).",
+    )
 
 
 class PullResponse(WireModel):
@@ -91,6 +97,11 @@ class OutboxEvent(WireModel):
     type: str = Field(min_length=1, max_length=64)
     occurred_at: AwareDatetime
     payload: dict[str, Any] = Field(default_factory=dict)
+
+
+# Outbox event type a till pushes when it shows a paybill account reference for a sale, with
+# payload {"reference": "..."}: the relay then gives a C2B payment for that reference to it.
+PAYBILL_REFERENCE_SHOWN = "paybill.reference_shown"
 
 
 class PushRequest(WireModel):
@@ -259,3 +270,22 @@ class TerminalSettings(WireModel):
     shop_name: str
     test_mode: dict[Provider, bool]
     mpesa_pay_to: MpesaPayTo | None = None
+
+
+class C2BClaimRequest(WireModel):
+    """Body of POST /terminal/c2b/claims: a supervisor matches an unmatched C2B payment (by
+    its M-Pesa receipt) to a sale on this till. The relay grants each payment once per shop."""
+
+    receipt: str = Field(min_length=8, max_length=32, pattern=r"^[A-Za-z0-9]+$")
+    supervisor: str = Field(min_length=1, max_length=80, description="who matched, for audit")
+
+
+class C2BClaimView(WireModel):
+    """200: the payment is this till's (granted now or before). 409 carries the same body with
+    the till that has it, so that the second till can explain the refusal."""
+
+    receipt: str
+    till_id: UUID
+    till_name: str
+    granted_at: AwareDatetime
+    how: Literal["reference", "manual"]

@@ -310,6 +310,10 @@ async def mpesa_transaction_status(request: Request, token: str, request_id: str
             conn.execute(settle.values(state="refused", next_check_at=None))
             return ParkDraft("amount_mismatch", dedup_key, summary)
         conn.execute(settle.values(state="confirmed", next_check_at=None))
+        # One shop, one claim: the payment goes to the till that showed its reference.
+        owner = ctx.store.reference_owner(conn, shop.id, claim.bill_ref)
+        if owner is not None:
+            owner = ctx.store.grant_c2b(conn, shop.id, claim.trans_id, owner, "reference").till_id
         return EventDraft(
             dedup_key=dedup_key,
             provider=Provider.MPESA,
@@ -323,6 +327,7 @@ async def mpesa_transaction_status(request: Request, token: str, request_id: str
             receipt=claim.trans_id,
             payer=claim.payer,
             message=claim.transaction_type,
+            claimed_by_till=owner,
         )
 
     return await _ingest(ctx, raw, decide, DARAJA_ACK)

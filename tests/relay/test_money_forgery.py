@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from sync.protocol import Provider
+from sync.protocol import PAYBILL_REFERENCE_SHOWN, Provider
 from sync.providers.daraja import DarajaClient, DarajaConfig
 from sync.relay.store.store import request_hash, utcnow
 from sync.relay.webhook_paths import callback_paths, stk_callback_path
@@ -261,3 +261,52 @@ def test_live_shops_take_daraja_callbacks_only_from_safaricom(relay_factory: Any
         headers={**JSON, "X-Forwarded-For": "196.201.214.200"},
     )
     assert forged_source.status_code == 403  # 127.0.0.1 is not a trusted proxy here
+
+
+def test_one_sim_menu_payment_is_given_to_one_till_only(shop: Any) -> None:
+    """Two tills in one shop. Till A shows a sale's paybill reference; the customer pays it
+    from the SIM menu. The payment is A's; till B sees it taken, and B's supervisor cannot
+    accept it against a proof. A payment nobody showed goes to the first till that asks."""
+    relay, sandbox, shop_id, token, till_a = shop
+    till_b = relay.till(shop_id, "Till B")
+    shown = relay.http.post(
+        "/api/v1/terminal/events",
+        json={"events": [{"event_id": str(uuid.uuid4()), "till_seq": 1,
+                          "type": PAYBILL_REFERENCE_SHOWN, "occurred_at": utcnow().isoformat(),
+                          "payload": {"reference": "SALE43"}}]},
+        headers=relay.auth(till_a),
+    )  # fmt: skip
+    assert shown.status_code == 200, shown.text
+    paths = callback_paths(shop_id, token)
+
+    async def customers_pay_from_the_sim_menu() -> None:
+        client = daraja_client(sandbox)
+        await client.register_c2b_urls(
+            relay.url + paths["mpesa_c2b_confirmation"], relay.url + paths["mpesa_c2b_validation"]
+        )
+        await client.simulate_c2b(20_000, "254712345678", "sale43")  # typed in lower case
+        await client.simulate_c2b(5_000, "254712345678", "NOBODY")
+
+    run(customers_pay_from_the_sim_menu())
+    wait_for(lambda: relay.store.last_seq(shop_id) == 2)
+    by_reference = {e["reference"].upper(): e for e in events(relay, till_b)}
+    assert by_reference["SALE43"]["claimed_by_till"] == till_a["terminal_id"]
+    assert by_reference["NOBODY"]["claimed_by_till"] is None
+
+    def claim(till: dict[str, Any], receipt: str) -> Any:
+        return relay.http.post(
+            "/api/v1/terminal/c2b/claims",
+            json={"receipt": receipt, "supervisor": "Amina"},
+            headers=relay.auth(till),
+        )
+
+    taken = claim(till_b, by_reference["SALE43"]["receipt"])
+    assert taken.status_code == 409
+    assert (taken.json()["till_name"], taken.json()["how"]) == ("Till 1", "reference")
+    assert claim(till_a, by_reference["SALE43"]["receipt"]).status_code == 200
+    unowned = by_reference["NOBODY"]["receipt"]
+    assert claim(till_b, unowned).status_code == 200
+    second = claim(till_a, unowned)
+    assert second.status_code == 409 and second.json()["till_id"] == till_b["terminal_id"]
+    assert claim(till_b, unowned).status_code == 200  # asking again is harmless
+    assert claim(till_a, "QZZZZZZZZZ").status_code == 404

@@ -134,6 +134,7 @@ canonical_events = Table(
     Column("test_mode", Boolean, nullable=False),
     Column("dedup_key", String(200), nullable=False),
     Column("raw_id", Id),
+    Column("claimed_by_till", String(36)),  # C2B: the till the payment was given to
     UniqueConstraint("shop_id", "seq", name="uq_canonical_shop_seq"),
     # Per shop: a transaction id seen at one shop says nothing about another's.
     UniqueConstraint("shop_id", "dedup_key", name="uq_canonical_shop_dedup"),
@@ -231,6 +232,29 @@ c2b_claims = Table(
     Column("created_at", UtcDateTime, nullable=False),
     UniqueConstraint("shop_id", "trans_id", name="uq_c2b_claims_shop_trans"),
     Index("ix_c2b_claims_next_check", "next_check_at"),
+)
+
+# Which till showed a paybill account reference first (its outbox event
+# paybill.reference_shown): a C2B payment for that reference is given to that till.
+c2b_references = Table(
+    "c2b_references",
+    metadata,
+    Column("shop_id", String(36), ForeignKey("shops.id"), primary_key=True),
+    Column("reference", String(120), primary_key=True),
+    Column("till_id", String(36), nullable=False),
+    Column("shown_at", UtcDateTime, nullable=False),
+)
+
+# One shop, one claim: each C2B payment (by receipt) belongs to at most one till.
+c2b_grants = Table(
+    "c2b_grants",
+    metadata,
+    Column("shop_id", String(36), ForeignKey("shops.id"), primary_key=True),
+    Column("receipt", String(32), primary_key=True),
+    Column("till_id", String(36), nullable=False),
+    Column("how", String(16), nullable=False),  # reference | manual
+    Column("actor", String(120)),
+    Column("granted_at", UtcDateTime, nullable=False),
 )
 
 audit_log = Table(

@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from sync.protocol import (
+    PAYBILL_REFERENCE_SHOWN,
     CanonicalPaymentEvent,
     OutboxEvent,
     PaymentChannel,
@@ -108,6 +109,7 @@ class EventDraft:
     payer: str | None = None
     result_code: str | None = None
     message: str | None = None
+    claimed_by_till: str | None = None
 
 
 @dataclass(frozen=True)
@@ -624,6 +626,7 @@ class Store:
                 "test_mode": draft.test_mode,
                 "dedup_key": draft.dedup_key,
                 "raw_id": raw_id,
+                "claimed_by_till": draft.claimed_by_till,
             },
         )
         if draft.payment_id is not None:
@@ -762,6 +765,8 @@ class Store:
                         received_at=now,
                     )
                 )
+                if event.type == PAYBILL_REFERENCE_SHOWN:
+                    self._reference_shown(conn, shop_id, till_id, event.payload, now)
                 accepted_now[str(event.event_id)] = event.till_seq
                 results.append(
                     PushResult(
@@ -775,6 +780,91 @@ class Store:
                 .values(next_till_seq=expected, last_seen_at=now)
             )
         return PushOutcome(results, expected)
+
+    def _reference_shown(
+        self, conn: Connection, shop_id: str, till_id: str, payload: dict[str, Any], now: datetime
+    ) -> None:
+        """The first till to show a paybill account reference owns the C2B payments for it."""
+        reference = payload.get("reference")
+        if not isinstance(reference, str) or not 0 < len(reference.strip()) <= 120:
+            return
+        refs = t.c2b_references.c
+        key = (refs.shop_id == shop_id) & (refs.reference == normal_reference(reference))
+        if conn.execute(select(refs.till_id).where(key)).first() is None:
+            conn.execute(
+                insert(t.c2b_references).values(
+                    shop_id=shop_id,
+                    reference=normal_reference(reference),
+                    till_id=till_id,
+                    shown_at=now,
+                )
+            )
+
+    def reference_owner(self, conn: Connection, shop_id: str, reference: str | None) -> str | None:
+        if not reference or not reference.strip():
+            return None
+        refs = t.c2b_references.c
+        return conn.execute(
+            select(refs.till_id).where(
+                (refs.shop_id == shop_id) & (refs.reference == normal_reference(reference))
+            )
+        ).scalar()
+
+    def grant_c2b(
+        self,
+        conn: Connection,
+        shop_id: str,
+        receipt: str,
+        till_id: str,
+        how: str,
+        actor: str | None = None,
+    ) -> Row[Any]:
+        """Give the C2B payment `receipt` to `till_id` unless a till has it already; -> the
+        grant that holds (this one or the earlier)."""
+        grants = t.c2b_grants.c
+        key = (grants.shop_id == shop_id) & (grants.receipt == receipt)
+        held = conn.execute(select(t.c2b_grants).where(key)).first()
+        if held is not None:
+            return held
+        conn.execute(
+            insert(t.c2b_grants).values(
+                shop_id=shop_id,
+                receipt=receipt,
+                till_id=till_id,
+                how=how,
+                actor=actor,
+                granted_at=utcnow(),
+            )
+        )
+        return conn.execute(select(t.c2b_grants).where(key)).one()
+
+    def claim_c2b_payment(
+        self, shop_id: str, till_id: str, receipt: str, actor: str
+    ) -> tuple[Row[Any], str] | None:
+        """A supervisor's match of an unmatched C2B payment: granted once per shop. -> (the
+        grant that holds, its till's name), or None when the shop has no such confirmed
+        payment."""
+        events = t.canonical_events.c
+        with self.write() as conn:
+            paid = conn.execute(
+                select(events.id).where(
+                    (events.shop_id == shop_id)
+                    & (events.channel == PaymentChannel.MPESA_C2B.value)
+                    & (events.status == PaymentStatus.PAID.value)
+                    & (events.receipt == receipt.upper())
+                )
+            ).first()
+            if paid is None:
+                return None
+            grant = self.grant_c2b(conn, shop_id, receipt.upper(), till_id, "manual", actor)
+            detail = {
+                "receipt": grant.receipt,
+                "till_id": till_id,
+                "granted": grant.till_id == till_id,
+            }
+            self._audit(conn, shop_id, actor, "claim_c2b", detail)
+            name = conn.execute(select(t.tills.c.name).where(t.tills.c.id == grant.till_id))
+            return grant, str(name.scalar() or "")
 
     def till_events(self, till_id: str) -> list[Row[Any]]:
         with self.read() as conn:
@@ -1032,7 +1122,13 @@ def event_from_row(row: Row[Any]) -> CanonicalPaymentEvent:
         occurred_at=row.occurred_at,
         received_at=row.received_at,
         test_mode=row.test_mode,
+        claimed_by_till=row.claimed_by_till,
     )
+
+
+def normal_reference(reference: str) -> str:
+    """Customers type account references in any case and with stray spaces."""
+    return reference.strip().upper()[:120]
 
 
 def request_hash(body: bytes) -> str:
