@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,7 +18,9 @@ from sync.relay.observability import TERMINAL_CALLS
 from sync.relay.store.store import request_hash, utcnow
 
 WAIT_FOR_FIRST_S = 30.0
-POLL_S = (0.05, 0.5)  # first and longest pause between two looks at the first request
+# A waiting duplicate is woken in-process when the first request finishes; it looks at the
+# database this often too, for a first request running in another relay process.
+LOOK_EVERY_S = 0.5
 # Longer than any provider call with its retries: a key still running after this belongs to a
 # request that died (the relay restarted under it).
 FIRST_REQUEST_DEAD_AFTER_S = 120.0
@@ -27,25 +30,44 @@ FIRST_REQUEST_DEAD_AFTER_S = 120.0
 Recover = Callable[[bool], Awaitable[dict[str, Any] | None]]
 
 
+def _hub_name(shop_id: str, key: str) -> str:
+    return f"idempotency:{shop_id}:{key}"
+
+
 async def claim(
     ctx: RelayContext, shop_id: str, key: str, till_id: str, digest: str
 ) -> tuple[str, dict[str, Any] | None]:
     """Claim `key` for this request. A concurrent duplicate waits (up to 30 s) for the first
-    request's answer instead of calling the provider again, looking with reads only: a waiting
-    duplicate holds no write transaction. -> ("new"|"done"|"running"|"conflict", first
-    response or None); see Store.claim_idempotency_key."""
+    request's answer instead of calling the provider again, holding no transaction while it
+    waits. -> ("new"|"done"|"running"|"conflict", first response or None); see
+    Store.claim_idempotency_key."""
     store = ctx.store
     state, response = await store.run(store.claim_idempotency_key, shop_id, key, till_id, digest)
-    waited, pause = 0.0, POLL_S[0]
-    while state == "running" and waited < WAIT_FOR_FIRST_S:
-        await asyncio.sleep(pause)
-        waited, pause = waited + pause, min(pause * 2, POLL_S[1])
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT_FOR_FIRST_S
+    while state == "running" and loop.time() < deadline:
+        woken = ctx.hub.waiter(_hub_name(shop_id, key))  # before the read: no lost wake-up
         state, response, _ = await store.run(store.idempotency_key_state, shop_id, key, digest)
         if state == "gone":  # released: the provider never got the first one; this one may
             state, response = await store.run(
                 store.claim_idempotency_key, shop_id, key, till_id, digest
             )
+        if state == "running":
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(woken.wait(), LOOK_EVERY_S)
     return state, response
+
+
+async def finish(ctx: RelayContext, shop_id: str, key: str, document: dict[str, Any]) -> None:
+    await ctx.store.run(ctx.store.finish_idempotency_key, shop_id, key, document)
+    ctx.hub.wake(_hub_name(shop_id, key))
+
+
+async def release(ctx: RelayContext, shop_id: str, key: str) -> None:
+    """The provider certainly did not get the request: a retry (or a waiting duplicate) may
+    own the key."""
+    await ctx.store.run(ctx.store.release_idempotency_key, shop_id, key)
+    ctx.hub.wake(_hub_name(shop_id, key))
 
 
 async def answered(
@@ -72,10 +94,10 @@ async def answered(
         )
         document = await recover(dead)
         if document is not None:
-            await ctx.store.run(ctx.store.finish_idempotency_key, till.shop_id, key, document)
+            await finish(ctx, till.shop_id, key, document)
             state, first = "done", document
         elif dead:
-            await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, key)
+            await release(ctx, till.shop_id, key)
             state, first = await claim(ctx, till.shop_id, key, till.id, digest)
     if state == "conflict":
         return error(409, "Idempotency-Key reused with a different request", operation)

@@ -97,13 +97,13 @@ async def _idempotent(
         else:
             result = await _start_paystack(ctx, till, payload)
     except _Unstarted as exc:
-        await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, key)
+        await idempotency.release(ctx, till.shop_id, key)
         return error(exc.status, exc.detail, operation)
     except BaseException:
-        await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, key)
+        await idempotency.release(ctx, till.shop_id, key)
         raise
     document = json.loads(result.model_dump_json())
-    await ctx.store.run(ctx.store.finish_idempotency_key, till.shop_id, key, document)
+    await idempotency.finish(ctx, till.shop_id, key, document)
     TERMINAL_CALLS.labels(operation, "200").inc()
     return Response(json.dumps(document), media_type="application/json")
 

@@ -883,7 +883,11 @@ class Store:
     ) -> tuple[str, dict[str, Any] | None]:
         """-> ("new", None) when this request owns the key; ("done", response) when it was
         answered before; ("running", None) while the first is still in flight; ("conflict",
-        None) when the key was used with another body."""
+        None) when the key was used with another body. A duplicate finds the key with a
+        read: only the first request writes."""
+        state, response, _ = self.idempotency_key_state(shop_id, key, request_hash)
+        if state != "gone":
+            return state, response
         try:
             with self.write() as conn:
                 conn.execute(
