@@ -413,32 +413,63 @@ async def _deliver_status(
     notice: dict[str, str] | None,
 ) -> None:
     await asyncio.sleep(state.config.callback_delay_s)
-    result: dict[str, Any] = {
-        "ConversationID": conversation,
-        "OriginatorConversationID": originator,
-        "ResultType": 0,
-    }
     if notice is None:
-        result |= {"ResultCode": 2001, "ResultDesc": "The transaction receipt number is invalid."}
-    else:
-        params = {
-            "ReceiptNo": notice["TransID"],
-            "Amount": notice["TransAmount"].removesuffix(".00"),
-            "TransactionStatus": "Completed",
-            "DebitPartyName": f"{notice['MSISDN']} - {notice['FirstName']}",
-            "CreditPartyName": f"{notice['BusinessShortCode']} - Sandbox shop",
-            "FinalisedTime": notice["TransTime"],
-            "InitiatedTime": notice["TransTime"],
+        result: dict[str, Any] = {
+            "Result": {
+                "ConversationID": conversation,
+                "OriginatorConversationID": originator,
+                "ResultType": 0,
+                "ResultCode": 2001,
+                "ResultDesc": "The transaction receipt number is invalid.",
+            }
         }
-        result |= {
+    else:
+        result = transaction_status_result(
+            notice["TransID"],
+            int(notice["TransAmount"].removesuffix(".00")) * 100,
+            notice["BusinessShortCode"],
+            debit_party=f"{notice['MSISDN']} - {notice['FirstName']}",
+            finalised=notice["TransTime"],
+            conversation=conversation,
+            originator=originator,
+        )
+    await state.post("transaction_status_result", url, json.dumps(result).encode())
+
+
+def transaction_status_result(
+    receipt: str,
+    amount_minor: int,
+    short_code: str,
+    *,
+    debit_party: str = "2547******149 - SANDBOX",
+    finalised: str | None = None,
+    conversation: str | None = None,
+    originator: str | None = None,
+) -> dict[str, Any]:
+    """The body Daraja posts to a ResultURL when it knows the payment (ResultCode 0)."""
+    stamp = finalised or nairobi_stamp(now().astimezone(NAIROBI))
+    params = {
+        "ReceiptNo": receipt,
+        "Amount": f"{amount_minor / 100:g}",
+        "TransactionStatus": "Completed",
+        "DebitPartyName": debit_party,
+        "CreditPartyName": f"{short_code} - Sandbox shop",
+        "FinalisedTime": stamp,
+        "InitiatedTime": stamp,
+    }
+    return {
+        "Result": {
+            "ConversationID": conversation or f"AG_{now():%Y%m%d}_{secrets.token_hex(10)}",
+            "OriginatorConversationID": originator or _conversation_id(),
+            "ResultType": 0,
             "ResultCode": 0,
             "ResultDesc": "The service request is processed successfully.",
             "ResultParameters": {
                 "ResultParameter": [{"Key": k, "Value": v} for k, v in params.items()]
             },
-            "TransactionID": notice["TransID"],
+            "TransactionID": receipt,
         }
-    await state.post("transaction_status_result", url, json.dumps({"Result": result}).encode())
+    }
 
 
 def _conversation_id() -> str:

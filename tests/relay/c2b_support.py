@@ -7,20 +7,10 @@ import json
 import secrets
 
 from sync.relay.webhook_paths import transaction_status_paths
-from tests.relay.conftest import Relay, sample
+from sync.sandbox.daraja_api import transaction_status_result
+from tests.relay.conftest import Relay
 
 JSON = {"Content-Type": "application/json"}
-
-
-def status_result(trans_id: str, amount_minor: int) -> bytes:
-    """Daraja's published Transaction Status result, for this receipt and amount."""
-    body = json.loads(sample("daraja/transaction_status_result_daraja3_doc.json"))
-    for param in body["Result"]["ResultParameters"]["ResultParameter"]:
-        if param["Key"] == "ReceiptNo":
-            param["Value"] = trans_id
-        elif param["Key"] == "Amount":
-            param["Value"] = f"{amount_minor / 100:g}"
-    return json.dumps(body).encode()
 
 
 def asked_paths(relay: Relay, shop_id: str, token: str) -> list[tuple[str, bytes]]:
@@ -32,7 +22,8 @@ def asked_paths(relay: Relay, shop_id: str, token: str) -> list[tuple[str, bytes
             request_id = secrets.token_hex(24)
             relay.store.update_c2b_claim(claim.id, request_id=request_id)
             path = transaction_status_paths(token, request_id)[0]
-            found.append((path, status_result(claim.trans_id, claim.amount_minor)))
+            result = transaction_status_result(claim.trans_id, claim.amount_minor, claim.short_code)
+            found.append((path, json.dumps(result).encode()))
     return found
 
 
