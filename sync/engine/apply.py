@@ -76,7 +76,7 @@ class EventApplier:
         payment_id = str(event.payment_id) if event.payment_id else None
         if payment_id is None and event.channel is PaymentChannel.MPESA_C2B:
             paid = _money(event) if event.status is PaymentStatus.PAID else None
-            payment_id = pay_open_sale(service, conn, event.reference, paid)
+            payment_id = pay_open_sale(service, conn, event.reference, paid, event.test_mode)
             if payment_id is None:
                 provider_events.record(conn, self._ledger.cipher, to_record(event))
                 return RECORDED
@@ -119,11 +119,16 @@ def _status_of(conn: Connection, payment_id: str) -> str | None:
 
 
 def pay_open_sale(
-    service: PaymentService, conn: Connection, reference: str | None, amount: Money | None
+    service: PaymentService,
+    conn: Connection,
+    reference: str | None,
+    amount: Money | None,
+    test_mode: bool,
 ) -> str | None:
     """The paybill payment a C2B confirmation pays, made now if the customer paid from the
     SIM menu before the cashier recorded anything: the open sale whose account reference
-    (pos_app.services.counter.account_reference) the customer typed, owing exactly this."""
+    (pos_app.services.counter.account_reference) the customer typed, owing exactly this.
+    A payment made here keeps the event's test mode: test money never counts as live."""
     if not reference or amount is None:
         return None
     target = find_open_sale(conn, reference, amount)
@@ -131,7 +136,9 @@ def pay_open_sale(
         return None
     payment_id, order_id = target
     if payment_id is None:
-        created = service.create_payment(order_id, amount, None, None, PaymentMethod.MPESA_PAYBILL)
+        created = service.create_payment(
+            order_id, amount, None, None, PaymentMethod.MPESA_PAYBILL, test_mode=test_mode
+        )
         payment_id = created.id
     return payment_id
 

@@ -134,7 +134,9 @@ class Reconciler:
                 joined.write() as conn,
             ):
                 service = PaymentService(joined, held)
-                payment_id = pay_open_sale(service, conn, view.reference, view.amount)
+                payment_id = pay_open_sale(
+                    service, conn, view.reference, view.amount, view.test_mode
+                )
                 if payment_id is None or view.amount is None:
                     continue
                 outcome = service.apply_provider_event(
