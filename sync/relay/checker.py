@@ -178,7 +178,7 @@ class PaymentChecker:
         result = await client.stk_query(row.checkout_request_id)
         PAYMENT_CHECKS.labels("mpesa", result.outcome.value).inc()
         status = OUTCOME_STATUS.get(result.outcome)
-        if status is None:
+        if status is None or result.checkout_request_id != row.checkout_request_id:
             await self._later(row)
             return
         # A query answer of 0 means the prompt was paid for the amount it asked.

@@ -117,10 +117,9 @@ def test_stk_push_concurrent_duplicates_prompt_once(
     )
     assert no_key.status_code == 400
 
+    answer = json.loads(sample("daraja/stk_query_response_success_daraja3_doc.json"))
     query = providers.post(f"{DARAJA}/mpesa/stkpushquery/v1/query").mock(
-        return_value=httpx.Response(
-            200, content=sample("daraja/stk_query_response_success_daraja3_doc.json")
-        )
+        return_value=httpx.Response(200, json={**answer, "CheckoutRequestID": CHECKOUT_ID})
     )
     callback = relay.http.post(
         sent["CallBackURL"].replace("https://relay.example.com", ""),
