@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from sync.protocol import PAYBILL_REFERENCE_SHOWN, Provider
+from sync.engine.client import C2BTaken, RelayClient
+from sync.protocol import PAYBILL_REFERENCE_SHOWN, C2BClaimRequest, Provider
 from sync.providers.daraja import DarajaClient, DarajaConfig
 from sync.relay.store.store import request_hash, utcnow
 from sync.relay.webhook_paths import callback_paths, stk_callback_path
@@ -310,3 +311,11 @@ def test_one_sim_menu_payment_is_given_to_one_till_only(shop: Any) -> None:
     assert second.status_code == 409 and second.json()["till_id"] == till_b["terminal_id"]
     assert claim(till_b, unowned).status_code == 200  # asking again is harmless
     assert claim(till_a, "QZZZZZZZZZ").status_code == 404
+    # The till's client says the same: the second till is refused, told who has it.
+    with RelayClient(relay.url, till_a["token"]) as client_a:
+        with pytest.raises(C2BTaken) as refused:
+            client_a.claim_c2b(C2BClaimRequest(receipt=unowned, supervisor="Amina"))
+        assert refused.value.holder.till_name == "Till B"
+    with RelayClient(relay.url, till_b["token"]) as client_b:
+        granted = client_b.claim_c2b(C2BClaimRequest(receipt=unowned, supervisor="Juma"))
+        assert (granted.receipt, granted.how) == (unowned, "manual")
