@@ -15,6 +15,8 @@ from sync.protocol import (
     IDEMPOTENCY_HEADER,
     MAX_PULL_LIMIT,
     MAX_PULL_WAIT_S,
+    C2BClaimRequest,
+    C2BClaimView,
     OutboxEvent,
     PairRequest,
     PairResponse,
@@ -33,6 +35,7 @@ from sync.protocol import (
 )
 
 M = TypeVar("M", bound=BaseModel)
+C2B_CLAIMS_PATH = "/terminal/c2b/claims"
 
 
 class RelayError(Exception):
@@ -63,6 +66,15 @@ class RelayRefused(RelayError):
 
 class RelayUnauthorized(RelayRefused):
     """401: the terminal token is missing, unknown or revoked; pair the till again."""
+
+
+class C2BTaken(RelayRefused):
+    """409 to a C2B claim: the relay gave the payment to another till (`holder` says which and
+    how), so this till must not count it."""
+
+    def __init__(self, holder: C2BClaimView) -> None:
+        super().__init__(409, f"the payment is with till {holder.till_name}")
+        self.holder = holder
 
 
 class SeqGapError(RelayError):
@@ -202,6 +214,11 @@ class RelayClient:
     def set_test_mode(self, request: TestModeRequest) -> TestModeResponse:
         return self._call("POST", "/terminal/settings/test-mode", TestModeResponse, json=request)
 
+    def claim_c2b(self, request: C2BClaimRequest) -> C2BClaimView:
+        """Ask for an unmatched C2B payment (a supervisor's match); raises C2BTaken when
+        another till of the shop has it. Asking again is harmless."""
+        return self._call("POST", C2B_CLAIMS_PATH, C2BClaimView, json=request)
+
     # ---- plumbing ----------------------------------------------------------------------------
 
     def _call(
@@ -238,6 +255,11 @@ class RelayClient:
             try:
                 raise SeqGapError(SeqGap.model_validate(response.json()).expected_till_seq)
             except (ValueError, ValidationError):
+                pass
+        if status == 409 and path == C2B_CLAIMS_PATH:
+            try:
+                raise C2BTaken(C2BClaimView.model_validate_json(response.content))
+            except ValidationError:
                 pass
         if status == 429 or status >= 500:
             detail, _ = _detail(response)

@@ -16,7 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync.relay import payments_api, refunds, terminal, terminal_settings, webhooks
+from sync.relay import c2b_claims, payments_api, refunds, terminal, terminal_settings, webhooks
 from sync.relay.auth import AuthError
 from sync.relay.checker import PaymentChecker
 from sync.relay.config import RelaySettings
@@ -116,12 +116,10 @@ class Guard:
             await _plain(send, 413, "body too large")
 
     def _source(self, scope: Scope) -> str:
-        if self.forwarded is not None:
-            value = _header(scope, self.forwarded)
-            if value:
-                return value.split(",")[-1].strip()
         client = scope.get("client")
-        return str(client[0]) if client else "?"
+        peer = str(client[0]) if client else None
+        forwarded = _header(scope, self.forwarded) if self.forwarded is not None else None
+        return self.settings.client_address(peer, forwarded) or "?"
 
 
 class BodyTooLarge(Exception):
@@ -189,6 +187,7 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
     app.include_router(terminal.router)
     app.include_router(payments_api.router)
     app.include_router(refunds.router)
+    app.include_router(c2b_claims.router)
     app.include_router(terminal_settings.router)
 
     @app.exception_handler(AuthError)

@@ -23,7 +23,7 @@ import uvicorn
 from sync.protocol import Provider
 from sync.providers.testmode import key_matches_mode
 from sync.relay.config import RelaySettings
-from sync.relay.credentials import MPESA_FIELDS, Credentials
+from sync.relay.credentials import MPESA_FIELDS, OPTIONAL_MPESA_FIELDS, Credentials
 from sync.relay.store.store import Store, utcnow
 
 ENV_NAMES = {
@@ -32,9 +32,12 @@ ENV_NAMES = {
     "shortcode": "MPESA_SHORTCODE",
     "passkey": "MPESA_PASSKEY",
     "till_number": "MPESA_TILL_NUMBER",
+    # The Transaction Status API (confirming C2B payments) acts as this API operator.
+    "initiator": "MPESA_INITIATOR_NAME",
+    "security_credential": "MPESA_SECURITY_CREDENTIAL",
     "secret_key": "PAYSTACK_SECRET_KEY",
 }
-SECRET_FIELDS = {"consumer_key", "consumer_secret", "passkey", "secret_key"}
+SECRET_FIELDS = {"consumer_key", "consumer_secret", "passkey", "secret_key", "security_credential"}
 
 
 def app_factory() -> Any:
@@ -144,7 +147,12 @@ def _read_secrets(args: argparse.Namespace, fields: Sequence[str]) -> dict[str, 
             or given.get(ENV_NAMES[name].lower())
             or os.environ.get(ENV_NAMES[name])
         )
-        if not value and name != "till_number" and sys.stdin.isatty() and not args.stdin:
+        if (
+            not value
+            and name not in OPTIONAL_MPESA_FIELDS
+            and sys.stdin.isatty()
+            and not args.stdin
+        ):
             prompt = f"{ENV_NAMES[name]}: "
             value = getpass.getpass(prompt) if name in SECRET_FIELDS else input(prompt)
         if value:
@@ -156,7 +164,7 @@ def cmd_set_credentials(args: argparse.Namespace) -> int:
     store = _store(args)
     fields = MPESA_FIELDS if args.provider == "mpesa" else ("secret_key",)
     secrets = _read_secrets(args, fields)
-    missing = [n for n in fields if n not in secrets and n != "till_number"]
+    missing = [n for n in fields if n not in secrets and n not in OPTIONAL_MPESA_FIELDS]
     if missing:
         print(f"missing: {', '.join(ENV_NAMES[n] for n in missing)}", file=sys.stderr)
         return 2
@@ -354,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=["test", "live"], required=True)
     p.add_argument("--shortcode", help="M-Pesa paybill / store number (not a secret)")
     p.add_argument("--till-number", help="M-Pesa Buy Goods till number (not a secret)")
+    p.add_argument("--initiator", help="M-Pesa API operator name, to confirm C2B payments")
     p.add_argument("--base-url", help="provider host override (sandbox / tests)")
     p.add_argument("--stdin", action="store_true", help="read NAME=VALUE lines from stdin")
     p = command("set-mode", cmd_set_mode, "use test or live credentials for a provider")

@@ -6,6 +6,7 @@ too, without the prefix; they are the default shop's credentials (see EnvCredent
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import platformdirs
@@ -49,7 +50,13 @@ class RelaySettings(BaseSettings):
     default_shop_id: str | None = None  # shop that gets the env credentials (else: the only one)
 
     trusted_forwarded_for: str | None = None  # e.g. X-Forwarded-For, only behind your proxy
-    ip_allowlist: bool = False  # accept provider webhooks only from their published IPs
+    # Peers whose forwarded header is believed (your proxy); anyone else could forge it.
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
+    # Accept Daraja callbacks only from Safaricom's published addresses: true, false, or unset
+    # = only for shops in M-Pesa live mode (Daraja signs nothing; test callbacks come from
+    # the sandbox, wherever it runs). Paystack's, signed, are checked when true.
+    ip_allowlist: bool | None = None
+    safaricom_callback_ips: list[str] = Field(default_factory=lambda: [*SAFARICOM_CALLBACK_IPS])
     max_body_bytes: int = 256 * 1024
     webhook_rate_per_s: float = 200.0  # per source IP, token bucket
     webhook_burst: int = 2000
@@ -87,7 +94,31 @@ class RelaySettings(BaseSettings):
     env_mpesa_till_number: str | None = Field(
         default=None, validation_alias=AliasChoices("MPESA_TILL_NUMBER")
     )
+    env_mpesa_initiator: str | None = Field(
+        default=None, validation_alias=AliasChoices("MPESA_INITIATOR_NAME")
+    )
+    env_mpesa_security_credential: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("MPESA_SECURITY_CREDENTIAL")
+    )
     env_mpesa_mode: str = Field(default="test", validation_alias=AliasChoices("MPESA_MODE"))
+
+    def client_address(self, peer: str | None, forwarded: str | None) -> str | None:
+        """The caller's address: the trusted header's last entry (the peer the proxy saw) when
+        the request comes from a trusted proxy, else the TCP peer."""
+        if forwarded and self.trusted_forwarded_for and peer in self.trusted_proxies:
+            return forwarded.split(",")[-1].strip()
+        return peer
+
+    def from_safaricom(self, address: str | None) -> bool:
+        if address is None:
+            return False
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(
+            ip in ipaddress.ip_network(net, strict=False) for net in self.safaricom_callback_ips
+        )
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -38,12 +38,10 @@ class RelayContext:
 
     def client_ip(self, request: Request) -> str | None:
         header = self.settings.trusted_forwarded_for
-        if header:
-            forwarded = request.headers.get(header)
-            if forwarded:
-                # The proxy appends the peer it saw: the last entry is the one it vouches for.
-                return forwarded.split(",")[-1].strip()
-        return request.client.host if request.client else None
+        return self.settings.client_address(
+            request.client.host if request.client else None,
+            request.headers.get(header) if header else None,
+        )
 
     def public_url(self, path: str) -> str:
         return self.settings.public_base_url.rstrip("/") + path

@@ -75,7 +75,20 @@ async def _idempotent(
     payload = json_body(model, body, operation)
     if isinstance(payload, Response):
         return payload
-    answered = await idempotency.answered(ctx, till, key, body, operation)
+    payment_id = str(payload.payment_id)
+
+    async def left_behind(first_is_dead: bool) -> dict[str, Any] | None:
+        """The payment a first request recorded, once it has an outcome or that request died
+        (the relay restarted after asking the provider)."""
+        row = await ctx.store.run(ctx.store.payment, payment_id)
+        if row is None or row.shop_id != till.shop_id:
+            return None
+        if row.state == PaymentState.PENDING.value and not first_is_dead:
+            return None
+        document: dict[str, Any] = json.loads(view(row).model_dump_json())
+        return document
+
+    answered = await idempotency.answered(ctx, till, key, body, operation, left_behind)
     if answered is not None:
         return answered
     try:
@@ -84,13 +97,13 @@ async def _idempotent(
         else:
             result = await _start_paystack(ctx, till, payload)
     except _Unstarted as exc:
-        await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, key)
+        await idempotency.release(ctx, till.shop_id, key)
         return error(exc.status, exc.detail, operation)
     except BaseException:
-        await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, key)
+        await idempotency.release(ctx, till.shop_id, key)
         raise
     document = json.loads(result.model_dump_json())
-    await ctx.store.run(ctx.store.finish_idempotency_key, till.shop_id, key, document)
+    await idempotency.finish(ctx, till.shop_id, key, document)
     TERMINAL_CALLS.labels(operation, "200").inc()
     return Response(json.dumps(document), media_type="application/json")
 
@@ -207,7 +220,7 @@ async def _record_pending(
 ) -> None:
     """The attempt, before the provider is asked: a crash after asking still leaves a row
     for PaymentChecker to ask about after `check_after_s`."""
-    await ctx.store.run(
+    inserted = await ctx.store.run(
         ctx.store.insert_payment,
         payment_id=payment_id,
         shop_id=till.shop_id,
@@ -218,6 +231,8 @@ async def _record_pending(
         next_check_at=utcnow() + timedelta(seconds=check_after_s),
         **fields,
     )
+    if not inserted:  # payment ids are the tills' UUIDs: a reuse is a client's mistake
+        raise _Unstarted(409, "this payment id is already used")
 
 
 async def _not_started(ctx: RelayContext, payment_id: str, exc: ProviderError) -> None:

@@ -50,19 +50,19 @@ async def refund(request: Request, payment_id: str, till: TillDep) -> Response:
     try:
         client = await ctx.store.run(ctx.credentials.paystack, till.shop_id, row.test_mode)
         if client is None:
-            await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, scoped)
+            await idempotency.release(ctx, till.shop_id, scoped)
             return error(409, "the shop has no Paystack credentials for this payment's mode",
                          OPERATION)  # fmt: skip
         result = await client.refund(row.reference, parsed.amount_minor)
     except ProviderError as exc:
         if exc.retryable:  # Paystack did not get it: the same key may try again
-            await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, scoped)
+            await idempotency.release(ctx, till.shop_id, scoped)
             return error(502, exc.cashier_message, OPERATION)
         # refused, nothing refunded: asking again is harmless and gets the same answer
-        await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, scoped)
+        await idempotency.release(ctx, till.shop_id, scoped)
         return error(422, exc.cashier_message, OPERATION)
     except BaseException:
-        await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, scoped)
+        await idempotency.release(ctx, till.shop_id, scoped)
         raise
     view = RefundView(
         payment_id=row.payment_id,
@@ -73,6 +73,6 @@ async def refund(request: Request, payment_id: str, till: TillDep) -> Response:
         provider_refund_id=result.refund_id,
     )
     document = json.loads(view.model_dump_json())
-    await ctx.store.run(ctx.store.finish_idempotency_key, till.shop_id, scoped, document)
+    await idempotency.finish(ctx, till.shop_id, scoped, document)
     TERMINAL_CALLS.labels(OPERATION, "200").inc()
     return Response(json.dumps(document), media_type="application/json")

@@ -10,6 +10,7 @@ import uuid
 from fastapi import APIRouter, Request, Response
 
 from sync.protocol import (
+    MAX_INT64,
     MAX_PULL_LIMIT,
     MAX_PULL_WAIT_S,
     PairRequest,
@@ -76,11 +77,13 @@ async def pull(
     try:
         cursor = int(after or "0")
     except ValueError:
-        return error(400, "bad cursor", "pull")
-    if cursor < 0 or not 1 <= limit <= MAX_PULL_LIMIT or not 0 <= wait <= MAX_PULL_WAIT_S:
+        return error(422, "bad cursor", "pull")
+    in_range = 0 <= cursor <= MAX_INT64 and 1 <= limit <= MAX_PULL_LIMIT
+    if not in_range or not 0 <= wait <= MAX_PULL_WAIT_S:
         return error(
-            400,
-            f"need after >= 0, 1 <= limit <= {MAX_PULL_LIMIT}, 0 <= wait <= {MAX_PULL_WAIT_S}",
+            422,
+            f"need 0 <= after < 2^63, 1 <= limit <= {MAX_PULL_LIMIT}, "
+            f"0 <= wait <= {MAX_PULL_WAIT_S}",
             "pull",
         )
     deadline = time.monotonic() + wait

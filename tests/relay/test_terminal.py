@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from tests.relay.c2b_support import asked_paths
 from tests.relay.conftest import Relay, sample
 
 JSON = {"Content-Type": "application/json"}
@@ -89,15 +90,17 @@ def test_long_poll_wakes_within_a_few_hundred_ms(relay: Relay) -> None:
         got["at"] = time.monotonic()
         got["body"] = reply.json()
 
-    waiter = threading.Thread(target=wait_for_event)
-    waiter.start()
-    time.sleep(0.5)
-    sent = time.monotonic()
     relay.http.post(
         f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm",
         content=sample("c2b_confirmation_2017_doc.json"),
         headers=JSON,
     )
+    [(path, result)] = asked_paths(relay, shop_id, token)
+    waiter = threading.Thread(target=wait_for_event)
+    waiter.start()
+    time.sleep(0.5)
+    sent = time.monotonic()
+    relay.http.post(path, content=result, headers=JSON)  # Daraja confirms the C2B claim
     waiter.join(timeout=15)
     assert got["body"]["cursor"] == "1"
     assert got["body"]["events"][0]["receipt"] == "LGR219G3EY"
