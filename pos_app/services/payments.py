@@ -580,9 +580,11 @@ class PaymentService:
         *,
         cashier_id: str | None = None,
         shift_id: str | None = None,
+        approved_by: orders.Approval | None = None,
     ) -> CashSale:
-        """A whole cash sale in one commit: the order (when given as a draft), the payment for
-        what it owes, the change to hand back, outbox and audit."""
+        """A whole cash sale in one commit: the order (when given as a draft, with its receipt
+        number; `approved_by` for a discount above the shop's percent), the payment for what
+        it owes, the change to hand back, outbox and audit."""
         with ledger_change(self._ledger, self._bus, cashier_id) as change:
             conn = change.conn
             payload: dict[str, Any] = {}
@@ -590,10 +592,11 @@ class PaymentService:
                 shift = shift_id or orders.current_shift_id(conn)
                 # the payment below covers the whole draft: the order is born paid
                 order_id = orders.insert_order(
-                    change, order, cashier_id=cashier_id, shift_id=shift, status=OrderStatus.PAID
+                    change, order, cashier_id=cashier_id, shift_id=shift, status=OrderStatus.PAID,
+                    approved_by=approved_by,
                 )
                 amount = order.total
-                payload["order"] = orders.order_payload(order_id, order)
+                payload["order"] = orders.order_payload(conn, order_id, order)
             else:
                 order_id = order
                 row = orders.load_order_row(conn, order_id)
