@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from pos_app.core.discounts import Discount
-from pos_app.core.errors import InvalidAmount, InvalidOrder
+from pos_app.core.errors import InvalidAmount, InvalidDiscount, InvalidOrder
 from pos_app.core.money import Money
 from pos_app.core.pricing import CartLine, PricedCart, price_cart
 from pos_app.core.quantities import MAX_QUANTITY, Quantity, line_gross
@@ -83,6 +83,8 @@ class Order:
         """Lines without a class are in the table's default (standard) class."""
         default = table.default_class.code
         priced = price_cart([line.cart_line(default) for line in lines], table, cart_discount)
+        if priced.total.is_zero:
+            raise InvalidDiscount("The discounts leave nothing to pay: a sale is never free.")
         return cls(tuple(lines), priced)
 
     @property

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
+from pos_app.core.discounts import Discount
 from pos_app.core.errors import DukaError, InvalidInput, PaymentError
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
@@ -31,6 +32,7 @@ from pos_app.services import Services
 from pos_app.services.catalogue import ProductView
 from pos_app.services.customers import CustomerDetails
 from pos_app.services.gateway import GatewayRejected, GatewayUnavailable, OnlineGateway
+from pos_app.services.orders import Approval
 from pos_app.services.payments import PaymentView
 from pos_app.services.receipts import ReceiptData, build_receipt
 from pos_app.services.shifts import takings as shift_takings
@@ -163,8 +165,17 @@ class Counter:
         return self.catalogue.quick_keys()
 
     # --- orders ---------------------------------------------------------------------------
-    def create_order(self, lines: Sequence[OrderLine]) -> str:
-        return self.orders.create_order(list(lines), cashier_id=self.user_id).id
+    def create_order(
+        self,
+        lines: Sequence[OrderLine],
+        cart_discount: Discount | None = None,
+        approved_by: Approval | None = None,
+    ) -> str:
+        """Lines may carry their own discounts; above the shop's percent, `approved_by`."""
+        return self.orders.create_order(
+            list(lines), cashier_id=self.user_id, cart_discount=cart_discount,
+            approved_by=approved_by,
+        ).id
 
     def order_lines(self, order_id: str) -> list[OrderLine]:
         return list(self.orders.get_order(order_id).lines)

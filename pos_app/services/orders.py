@@ -12,7 +12,13 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, func, select, update
 
 from pos_app.core.discounts import Discount
-from pos_app.core.errors import CurrencyMismatch, DukaError, InvalidOrder, NotFound
+from pos_app.core.errors import (
+    CurrencyMismatch,
+    DukaError,
+    InvalidOrder,
+    NotASupervisor,
+    NotFound,
+)
 from pos_app.core.events import OrderCreated
 from pos_app.core.money import Money
 from pos_app.core.orders import Order, OrderLine, OrderStatus
@@ -23,7 +29,7 @@ from pos_app.core.tax import LineTax, TaxSummary, TaxTable, summarise
 from pos_app.services import receipt_numbers
 from pos_app.services.bus import EventBus
 from pos_app.services.shop import load_settings, shop_tax_table
-from pos_app.services.unit import Change, ledger_change
+from pos_app.services.unit import Change, audit_refusal, ledger_change
 from pos_app.services.users import require_role
 from pos_app.store.db import Ledger
 from pos_app.store.schema import order_lines, orders, payments, products, shifts
@@ -390,6 +396,25 @@ class OrderService:
         """`cart_discount` applies to lines given as a list (a draft carries its own);
         `approved_by` is needed once a discount is above the shop's percent."""
         draft = lines if isinstance(lines, Order) else self.draft(lines, cart_discount)
+        try:
+            order_id = self._create(draft, cashier_id, shift_id, customer_id, approved_by)
+        except (DiscountNeedsApproval, NotASupervisor) as error:
+            audit_refusal(
+                self._ledger, self._bus, cashier_id, "discount.refused", "order", "", error,
+                {"discount_minor": draft.discount.minor,
+                 "approved_by": approved_by.user_id if approved_by else None},
+            )
+            raise
+        return self.get_order(order_id)
+
+    def _create(
+        self,
+        draft: Order,
+        cashier_id: str | None,
+        shift_id: str | None,
+        customer_id: str | None,
+        approved_by: Approval | None,
+    ) -> str:
         with ledger_change(self._ledger, self._bus, cashier_id) as change:
             shift = shift_id or current_shift_id(change.conn)
             order_id = insert_order(
@@ -403,7 +428,7 @@ class OrderService:
                 details={"total_minor": draft.total.minor, "currency": draft.currency},
                 payload=order_payload(change.conn, order_id, draft),
             )
-        return self.get_order(order_id)
+        return order_id
 
     def get_order(self, order_id: str) -> OrderView:
         with self._ledger.read() as conn:
