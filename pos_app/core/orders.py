@@ -83,6 +83,8 @@ class Order:
         """Lines without a class are in the table's default (standard) class."""
         default = table.default_class.code
         priced = price_cart([line.cart_line(default) for line in lines], table, cart_discount)
+        if priced.gross.is_zero:
+            raise InvalidOrder("This sale comes to nothing: check the weights and prices.")
         if priced.total.is_zero:
             raise InvalidDiscount("The discounts leave nothing to pay: a sale is never free.")
         return cls(tuple(lines), priced)

@@ -29,7 +29,7 @@ from pos_app.core.orders import OrderLine
 from pos_app.core.payments import PaymentMethod, PaymentProvider, PaymentStatus, ProofType
 from pos_app.core.shifts import z_report
 from pos_app.services import Services
-from pos_app.services.catalogue import ProductView
+from pos_app.services.catalogue import ProductView, ScannedItem
 from pos_app.services.customers import CustomerDetails
 from pos_app.services.gateway import GatewayRejected, GatewayUnavailable, OnlineGateway
 from pos_app.services.orders import Approval
@@ -152,6 +152,12 @@ class Counter:
             (p for p in self.catalogue.search(code, 5) if (p.sku or "").upper() == code.upper()),
             None,
         )
+
+    def scan(self, code: str) -> ScannedItem | None:
+        """A scanner's code: a scale label of the shop's layouts (the product with the weight
+        it carries) or an active product's own barcode; None when nothing matches."""
+        found = self.catalogue.lookup_code(code)
+        return found if found is not None and found.product.active else None
 
     def find_for_enter(self, text: str) -> ProductView | None:
         """Enter in the search field: an exact barcode / SKU, else the only name match."""
