@@ -252,10 +252,20 @@ def order_payload(conn: Connection, order_id: str, draft: Order) -> dict[str, An
     }
 
 
-def _stored_table(conn: Connection, rows: Sequence[Any]) -> TaxTable:
+def _at_sold_rates(conn: Connection, rows: Sequence[Any]) -> TaxTable:
     """The shop's table at the rates the lines were sold at (a rate may have changed since)."""
     table = shop_tax_table(load_settings(conn))
     return table.with_rates({r.tax_class: r.tax_rate_bps for r in rows})
+
+
+def stored_table(conn: Connection, order_id: str) -> TaxTable:
+    """The tax table of an order's lines as they were sold (credit notes are taxed by it)."""
+    rows = conn.execute(
+        select(order_lines.c.tax_class, order_lines.c.tax_rate_bps).where(
+            order_lines.c.order_id == order_id
+        )
+    ).all()
+    return _at_sold_rates(conn, rows)
 
 
 def stored_lines(conn: Connection, order_id: str) -> tuple[tuple[StoredLine, ...], TaxSummary]:
@@ -267,7 +277,7 @@ def stored_lines(conn: Connection, order_id: str) -> tuple[tuple[StoredLine, ...
             .order_by(order_lines.c.position)
         )
     )
-    table = _stored_table(conn, rows)
+    table = _at_sold_rates(conn, rows)
     code = row.currency
     result = []
     for r in rows:
