@@ -22,15 +22,17 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
+from pos_app.core.discounts import Discount
 from pos_app.core.errors import DukaError, InvalidInput, PaymentError
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.core.payments import PaymentMethod, PaymentProvider, PaymentStatus, ProofType
 from pos_app.core.shifts import z_report
 from pos_app.services import Services
-from pos_app.services.catalogue import ProductView
+from pos_app.services.catalogue import ProductView, ScannedItem
 from pos_app.services.customers import CustomerDetails
 from pos_app.services.gateway import GatewayRejected, GatewayUnavailable, OnlineGateway
+from pos_app.services.orders import Approval
 from pos_app.services.payments import PaymentView
 from pos_app.services.receipts import ReceiptData, build_receipt
 from pos_app.services.shifts import takings as shift_takings
@@ -152,6 +154,12 @@ class Counter:
             None,
         )
 
+    def scan(self, code: str) -> ScannedItem | None:
+        """A scanner's code: a scale label of the shop's layouts (the product with the weight
+        it carries) or an active product's own barcode; None when nothing matches."""
+        found = self.catalogue.lookup_code(code)
+        return found if found is not None and found.product.active else None
+
     def find_for_enter(self, text: str) -> ProductView | None:
         """Enter in the search field: an exact barcode / SKU, else the only name match."""
         exact = self.product_by_code(text)
@@ -164,8 +172,17 @@ class Counter:
         return self.catalogue.quick_keys()
 
     # --- orders ---------------------------------------------------------------------------
-    def create_order(self, lines: Sequence[OrderLine]) -> str:
-        return self.orders.create_order(list(lines), cashier_id=self.user_id).id
+    def create_order(
+        self,
+        lines: Sequence[OrderLine],
+        cart_discount: Discount | None = None,
+        approved_by: Approval | None = None,
+    ) -> str:
+        """Lines may carry their own discounts; above the shop's percent, `approved_by`."""
+        return self.orders.create_order(
+            list(lines), cashier_id=self.user_id, cart_discount=cart_discount,
+            approved_by=approved_by,
+        ).id
 
     def order_lines(self, order_id: str) -> list[OrderLine]:
         return list(self.orders.get_order(order_id).lines)

@@ -1,4 +1,5 @@
-"""The shop's settings (one row): name, currency, VAT rate, risk threshold, receipt text, ..."""
+"""The shop's settings (one row): name, currency, country (its tax classes), risk threshold,
+receipt text and prefix, the discount percent a cashier may give alone, scale labels, ..."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from typing import Any, Final
 
 from sqlalchemy import Connection, select, update
 
-from pos_app.core.errors import InvalidInput
+from pos_app.core.errors import DukaError, InvalidInput
 from pos_app.core.money import currency
+from pos_app.core.receipt_numbers import ReceiptNumber
+from pos_app.core.scale_barcode import Embedded, ScaleBarcodeRules, ScaleLayout
+from pos_app.core.tax import TaxTable, tax_table
 from pos_app.services.bus import EventBus
 from pos_app.services.unit import ledger_change
 from pos_app.services.users import require_role
@@ -31,6 +35,33 @@ class ShopSettings:
     offline_proof_policy: str
     language: str
     allow_self_approval: bool
+    country: str = "KE"  # ISO 3166 alpha-2: whose tax classes (pos_app.core.tax) apply
+    receipt_prefix: str = "TILL1"  # this till's receipt numbers: TILL1-000001, ...
+    discount_approval_bps: int = 1000  # a discount above this percent needs a supervisor
+    scale_layouts: str = "21=weight"  # scale-label prefixes: "21=weight,22=price"
+
+
+def shop_tax_table(s: ShopSettings) -> TaxTable:
+    """The country's tax classes; `vat_bps` is the rate of its standard class (the class of a
+    product nobody classified), 1600 by default like KRA's B."""
+    table = tax_table(s.country)
+    return table.with_rates({table.default_class.code: s.vat_bps})
+
+
+def scale_rules(s: ShopSettings) -> ScaleBarcodeRules:
+    """`scale_layouts` ("21=weight,22=price") as the rules the catalogue reads labels with."""
+    layouts = []
+    for part in s.scale_layouts.replace(" ", "").split(","):
+        if not part:
+            continue
+        prefix, _, embeds = part.partition("=")
+        try:
+            layouts.append(ScaleLayout(prefix, Embedded(embeds)))
+        except ValueError:
+            raise InvalidInput(
+                f"Scale layout {part!r}: write prefix=weight or prefix=price, e.g. 21=weight."
+            ) from None
+    return ScaleBarcodeRules(tuple(layouts), s.currency)
 
 
 def load_settings(conn: Connection) -> ShopSettings:
@@ -46,6 +77,10 @@ def load_settings(conn: Connection) -> ShopSettings:
         offline_proof_policy=row.offline_proof_policy,
         language=row.language,
         allow_self_approval=bool(row.allow_self_approval),
+        country=row.country,
+        receipt_prefix=row.receipt_prefix,
+        discount_approval_bps=row.discount_approval_bps,
+        scale_layouts=row.scale_layouts,
     )
 
 
@@ -57,6 +92,14 @@ def _validate(s: ShopSettings) -> None:
         raise InvalidInput("VAT must be between 0 and 100% (0-10000 basis points).")
     if not 0 <= s.risk_threshold <= 100:
         raise InvalidInput("The risk threshold is a score from 0 to 100.")
+    if not 0 <= s.discount_approval_bps <= 10_000:
+        raise InvalidInput("The discount a cashier may give alone is between 0 and 100%.")
+    try:
+        shop_tax_table(s)
+        ReceiptNumber(s.receipt_prefix, 1)
+        scale_rules(s)
+    except DukaError as error:
+        raise InvalidInput(error.message) from None
     if s.offline_proof_policy not in PROOF_POLICIES:
         raise InvalidInput(f"Unknown proof policy; choose one of {', '.join(PROOF_POLICIES)}.")
 

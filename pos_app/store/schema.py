@@ -64,6 +64,12 @@ shop_settings = Table(
     Column("offline_proof_policy", String(32), nullable=False),
     Column("language", String(8), nullable=False),
     Column("allow_self_approval", Boolean, nullable=False),
+    # revision 0007: the country's tax table, this till's receipt prefix, the discount percent
+    # (basis points) above which a supervisor approves, and the scale-label layouts
+    Column("country", String(2), nullable=False, server_default="KE"),
+    Column("receipt_prefix", String(12), nullable=False, server_default="TILL1"),
+    Column("discount_approval_bps", Integer, nullable=False, server_default="1000"),
+    Column("scale_layouts", String(64), nullable=False, server_default="21=weight"),
     Column("updated_at", UTCDateTime, nullable=False),
     CheckConstraint("id = 1", name="ck_shop_settings_single_row"),
 )
@@ -126,6 +132,8 @@ products = Table(
     Column("quick_key", Integer, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("tax_class", String(4), nullable=False, server_default="B"),
+    Column("unit", String(8), nullable=False, server_default="each"),
     CheckConstraint("price_minor > 0", name="ck_products_price_positive"),
 )
 
@@ -151,9 +159,14 @@ orders = Table(
     Column("currency", String(3), nullable=False),
     Column("total_minor", Integer, nullable=False),
     Column("vat_minor", Integer, nullable=False),
-    Column("vat_bps", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # revision 0007: the gap-free receipt number (prefix + sequence) given in the sale's
+    # transaction; the cart discount's reason and who approved the sale's discounts
+    Column("receipt_prefix", String(12), nullable=True),
+    Column("receipt_sequence", Integer, nullable=True),
+    Column("cart_discount_reason", Text, nullable=True),
+    Column("discount_approved_by", Id, nullable=True),
     CheckConstraint("total_minor > 0", name="ck_orders_total_positive"),
 )
 
@@ -166,9 +179,27 @@ order_lines = Table(
     Column("product_id", Id, ForeignKey("products.id"), nullable=True),
     Column("name", String(200), nullable=False),
     Column("unit_price_minor", Integer, nullable=False),
-    Column("quantity", Integer, nullable=False),
-    Column("line_total_minor", Integer, nullable=False),
-    CheckConstraint("quantity > 0", name="ck_order_lines_quantity_positive"),
+    Column("quantity_thousandths", Integer, nullable=False),  # pieces are whole thousands
+    Column("line_total_minor", Integer, nullable=False),  # price x quantity, before discounts
+    # revision 0007: what the line is taxed at and how; net paid = taxable + vat
+    Column("unit", String(8), nullable=False, server_default="each"),
+    Column("tax_class", String(4), nullable=False, server_default="B"),
+    Column("tax_rate_bps", Integer, nullable=False, server_default="0"),
+    Column("discount_minor", Integer, nullable=False, server_default="0"),
+    Column("discount_reason", Text, nullable=True),
+    Column("cart_discount_minor", Integer, nullable=False, server_default="0"),
+    Column("taxable_minor", Integer, nullable=False, server_default="0"),
+    Column("vat_minor", Integer, nullable=False, server_default="0"),
+    Column("refunded_thousandths", Integer, nullable=False, server_default="0"),
+    CheckConstraint("quantity_thousandths > 0", name="ck_order_lines_quantity_positive"),
+)
+
+# revision 0007: the last receipt sequence given per prefix (one row per till prefix)
+receipt_counters = Table(
+    "receipt_counters",
+    metadata,
+    Column("prefix", String(12), primary_key=True),
+    Column("last_sequence", Integer, nullable=False),
 )
 
 payments = Table(
@@ -243,6 +274,22 @@ refunds = Table(
     Column("status", String(16), nullable=False, server_default="done"),
     Column("request_id", Id, nullable=True),
     CheckConstraint("amount_minor > 0", name="ck_refunds_amount_positive"),
+)
+
+# revision 0007: which sold lines (and how much of each) a refund gives back
+credit_note_lines = Table(
+    "credit_note_lines",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("refund_id", Id, ForeignKey("refunds.id"), nullable=False),
+    Column("order_line_id", Id, ForeignKey("order_lines.id"), nullable=False),
+    Column("quantity_thousandths", Integer, nullable=False),
+    Column("amount_minor", Integer, nullable=False),
+    Column("tax_class", String(4), nullable=False),
+    Column("tax_rate_bps", Integer, nullable=False),
+    Column("taxable_minor", Integer, nullable=False),
+    Column("vat_minor", Integer, nullable=False),
+    CheckConstraint("quantity_thousandths > 0", name="ck_credit_note_lines_quantity"),
 )
 
 outbox = Table(
@@ -329,6 +376,15 @@ Index("ix_outbox_unpushed", outbox.c.pushed_at, outbox.c.parked)
 Index("ix_cash_movements_shift_id", cash_movements.c.shift_id)
 Index("ix_products_name", products.c.name)
 Index("ix_refunds_payment_id", refunds.c.payment_id)
+Index("ix_credit_note_lines_refund_id", credit_note_lines.c.refund_id)
+Index("ix_credit_note_lines_order_line_id", credit_note_lines.c.order_line_id)
+Index(
+    "ux_orders_receipt_number",
+    orders.c.receipt_prefix,
+    orders.c.receipt_sequence,
+    unique=True,
+    sqlite_where=orders.c.receipt_sequence.is_not(None),
+)
 Index(
     "ux_refunds_request_id",
     refunds.c.request_id,
