@@ -42,7 +42,7 @@ class PaymentChannel(StrEnum):
     PAYSTACK = "paystack"
 
 
-class PaymentStatus(StrEnum):
+class EventStatus(StrEnum):
     """Final outcome reported to tills. Only PAID gives value."""
 
     PAID = "paid"
@@ -66,7 +66,7 @@ class CanonicalPaymentEvent(WireModel):
     channel: PaymentChannel
     payment_id: UUID | None = None
     reference: str | None = None
-    status: PaymentStatus
+    status: EventStatus
     amount_minor: int | None = Field(default=None, ge=0, le=MAX_INT64)
     currency: str | None = Field(default=None, min_length=3, max_length=3)
     receipt: str | None = None
@@ -197,7 +197,7 @@ class ProviderErrorInfo(WireModel):
     retryable: bool
 
 
-class PaymentView(WireModel):
+class RelayPaymentView(WireModel):
     """Reply to initiate (STK / Paystack link) and to GET /terminal/payments/{payment_id}."""
 
     payment_id: UUID
@@ -229,7 +229,7 @@ class TestModeResponse(WireModel):
     changed_at: AwareDatetime
 
 
-class RefundRequest(WireModel):
+class RelayRefundRequest(WireModel):
     """Body of POST /terminal/payments/{payment_id}/refund (Paystack payments only).
     The Idempotency-Key header is the refund id: Paystack refunds are not idempotent."""
 

@@ -20,13 +20,13 @@ from sync.protocol import (
     OutboxEvent,
     PairRequest,
     PairResponse,
-    PaymentView,
     PaystackLinkRequest,
     PullResponse,
     PushRequest,
     PushResponse,
-    RefundRequest,
     RefundView,
+    RelayPaymentView,
+    RelayRefundRequest,
     SeqGap,
     StkPushRequest,
     TerminalSettings,
@@ -178,25 +178,25 @@ class RelayClient:
             "GET", "/terminal/events", PullResponse, params=params, timeout=wait + self.timeout_s
         )
 
-    def start_stk_push(self, request: StkPushRequest) -> PaymentView:
+    def start_stk_push(self, request: StkPushRequest) -> RelayPaymentView:
         return self._call(
             "POST",
             "/terminal/payments/mpesa-stk",
-            PaymentView,
+            RelayPaymentView,
             json=request,
             headers={IDEMPOTENCY_HEADER: str(request.payment_id)},
         )
 
-    def start_paystack_link(self, request: PaystackLinkRequest) -> PaymentView:
+    def start_paystack_link(self, request: PaystackLinkRequest) -> RelayPaymentView:
         return self._call(
             "POST",
             "/terminal/payments/paystack-link",
-            PaymentView,
+            RelayPaymentView,
             json=request,
             headers={IDEMPOTENCY_HEADER: str(request.payment_id)},
         )
 
-    def refund(self, payment_id: str, request: RefundRequest) -> RefundView:
+    def refund(self, payment_id: str, request: RelayRefundRequest) -> RefundView:
         return self._call(
             "POST",
             f"/terminal/payments/{payment_id}/refund",
@@ -205,8 +205,8 @@ class RelayClient:
             headers={IDEMPOTENCY_HEADER: str(request.refund_id)},
         )
 
-    def payment(self, payment_id: str) -> PaymentView:
-        return self._call("GET", f"/terminal/payments/{payment_id}", PaymentView)
+    def payment(self, payment_id: str) -> RelayPaymentView:
+        return self._call("GET", f"/terminal/payments/{payment_id}", RelayPaymentView)
 
     def settings(self) -> TerminalSettings:
         return self._call("GET", "/terminal/settings", TerminalSettings)

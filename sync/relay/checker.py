@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from sync.protocol import PaymentChannel, PaymentState, PaymentStatus, Provider
+from sync.protocol import EventStatus, PaymentChannel, PaymentState, Provider
 from sync.providers.base import PaymentOutcome, ProviderError
 from sync.relay.context import RelayContext
 from sync.relay.crypto import new_url_token
@@ -136,7 +136,7 @@ class PaymentChecker:
     def _draft(
         self,
         row: Row[Any],
-        status: PaymentStatus,
+        status: EventStatus,
         result_code: str | None,
         message: str,
         amount_minor: int | None = None,
@@ -182,9 +182,9 @@ class PaymentChecker:
             await self._later(row)
             return
         # A query answer of 0 means the prompt was paid for the amount it asked.
-        amount = row.amount_minor if status is PaymentStatus.PAID else None
+        amount = row.amount_minor if status is EventStatus.PAID else None
         draft = self._draft(row, status, result.result_code, result.message, amount)
-        if status is PaymentStatus.PAID and row.receipt:  # the receipt the callback brought
+        if status is EventStatus.PAID and row.receipt:  # the receipt the callback brought
             draft = replace(draft, receipt=row.receipt)
         await self._record(row, draft)
 
@@ -199,7 +199,7 @@ class PaymentChecker:
             if verification.gives_value(row.amount_minor, row.currency, row.reference):
                 draft = self._draft(
                     row,
-                    PaymentStatus.PAID,
+                    EventStatus.PAID,
                     verification.status,
                     verification.gateway_response or "",
                     row.amount_minor,
@@ -222,7 +222,7 @@ class PaymentChecker:
                 row,
                 self._draft(
                     row,
-                    PaymentStatus.FAILED,
+                    EventStatus.FAILED,
                     verification.status,
                     verification.gateway_response or "",
                 ),

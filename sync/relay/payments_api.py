@@ -17,10 +17,10 @@ from sqlalchemy import Row
 from sync.protocol import (
     IDEMPOTENCY_HEADER,
     PaymentState,
-    PaymentView,
     PaystackLinkRequest,
     Provider,
     ProviderErrorInfo,
+    RelayPaymentView,
     StkPushRequest,
 )
 from sync.providers.base import ProviderError
@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/terminal/payments")
 
 
-def view(row: Row[Any]) -> PaymentView:
-    return PaymentView(
+def view(row: Row[Any]) -> RelayPaymentView:
+    return RelayPaymentView(
         payment_id=row.payment_id,
         provider=Provider(row.provider),
         state=PaymentState(row.state),
@@ -138,7 +138,7 @@ async def initiate_paystack(request: Request, till: TillDep) -> Response:
     return await _idempotent(request, till, Provider.PAYSTACK, PaystackLinkRequest)
 
 
-async def _start_stk(ctx: RelayContext, till: Till, req: StkPushRequest) -> PaymentView:
+async def _start_stk(ctx: RelayContext, till: Till, req: StkPushRequest) -> RelayPaymentView:
     if req.amount_minor % 100:
         raise _Unstarted(422, "M-Pesa takes whole shillings: amount_minor must be whole hundreds")
     try:
@@ -177,7 +177,9 @@ async def _start_stk(ctx: RelayContext, till: Till, req: StkPushRequest) -> Paym
     return view(await _payment(ctx, payment_id))
 
 
-async def _start_paystack(ctx: RelayContext, till: Till, req: PaystackLinkRequest) -> PaymentView:
+async def _start_paystack(
+    ctx: RelayContext, till: Till, req: PaystackLinkRequest
+) -> RelayPaymentView:
     test_mode = bool((await _shop(ctx, till)).paystack_test_mode)
     client = await ctx.store.run(ctx.credentials.paystack, till.shop_id, test_mode)
     if client is None:

@@ -11,8 +11,8 @@ from sync.protocol import (
     IDEMPOTENCY_HEADER,
     PaymentState,
     Provider,
-    RefundRequest,
     RefundView,
+    RelayRefundRequest,
 )
 from sync.providers.base import ProviderError
 from sync.relay import idempotency
@@ -32,7 +32,7 @@ async def refund(request: Request, payment_id: str, till: TillDep) -> Response:
     if not key or len(key) > 100:
         return error(400, "Idempotency-Key header (the refund id) is required", OPERATION)
     body = await request.body()
-    parsed = json_body(RefundRequest, body, OPERATION)
+    parsed = json_body(RelayRefundRequest, body, OPERATION)
     if isinstance(parsed, Response):
         return parsed
     row = await ctx.store.run(ctx.store.payment, payment_id)

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import Connection, Row, bindparam, select, update
 
-from sync.protocol import MAX_INT64, PaymentChannel, PaymentState, PaymentStatus, Provider
+from sync.protocol import MAX_INT64, EventStatus, PaymentChannel, PaymentState, Provider
 from sync.providers.base import ProviderPayloadError
 from sync.providers.daraja import (
     c2b_validation_reply,
@@ -318,7 +318,7 @@ async def mpesa_transaction_status(request: Request, token: str, request_id: str
             dedup_key=dedup_key,
             provider=Provider.MPESA,
             channel=PaymentChannel.MPESA_C2B,
-            status=PaymentStatus.PAID,
+            status=EventStatus.PAID,
             occurred_at=claim.trans_time,
             test_mode=claim.test_mode,
             reference=claim.bill_ref,

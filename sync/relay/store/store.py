@@ -36,9 +36,9 @@ from sqlalchemy.exc import IntegrityError
 from sync.protocol import (
     PAYBILL_REFERENCE_SHOWN,
     CanonicalPaymentEvent,
+    EventStatus,
     OutboxEvent,
     PaymentChannel,
-    PaymentStatus,
     Provider,
     PushResult,
     PushStatus,
@@ -98,7 +98,7 @@ class EventDraft:
     dedup_key: str
     provider: Provider
     channel: PaymentChannel
-    status: PaymentStatus
+    status: EventStatus
     occurred_at: datetime
     test_mode: bool
     payment_id: str | None = None
@@ -850,7 +850,7 @@ class Store:
                 select(events.id).where(
                     (events.shop_id == shop_id)
                     & (events.channel == PaymentChannel.MPESA_C2B.value)
-                    & (events.status == PaymentStatus.PAID.value)
+                    & (events.status == EventStatus.PAID.value)
                     & (events.receipt == receipt.upper())
                 )
             ).first()
@@ -1116,7 +1116,7 @@ def event_from_row(row: Row[Any]) -> CanonicalPaymentEvent:
         channel=PaymentChannel(row.channel),
         payment_id=row.payment_id,
         reference=row.reference,
-        status=PaymentStatus(row.status),
+        status=EventStatus(row.status),
         amount_minor=row.amount_minor,
         currency=row.currency,
         receipt=row.receipt,
