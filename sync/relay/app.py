@@ -24,6 +24,7 @@ from sync.relay.context import RelayContext
 from sync.relay.credentials import Credentials
 from sync.relay.crypto import SecretBox, decode_master_key, load_or_create_key_file
 from sync.relay.errors import error
+from sync.relay.middleware import SecurityHeaders, may_read_metrics
 from sync.relay.notify import Hub, listen_forever
 from sync.relay.store.engine import make_engine
 from sync.relay.store.migrate import upgrade
@@ -184,7 +185,14 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
             if store is None:
                 opened.close()
 
-    app = FastAPI(title="Duka relay", lifespan=lifespan, docs_url=None, redoc_url=None)
+    docs = settings.openapi_docs
+    app = FastAPI(
+        title="Duka relay",
+        lifespan=lifespan,
+        openapi_url="/openapi.json" if docs else None,
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+    )
     app.include_router(webhooks.router)
     app.include_router(terminal.router)
     app.include_router(payments_api.router)
@@ -210,8 +218,10 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
             return Response('{"status":"db_down"}', 503, media_type="application/json")
         return Response('{"status":"ok"}', media_type="application/json")
 
-    @app.get("/metrics")
-    async def metrics() -> Response:
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        if not may_read_metrics(request, settings):
+            return Response('{"detail":"forbidden"}', 403, media_type="application/json")
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     if settings.floor_endpoint:
@@ -221,4 +231,5 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
             return Response(b"{}", media_type="application/json")
 
     app.add_middleware(Guard, settings=settings)
+    app.add_middleware(SecurityHeaders, settings=settings)  # outermost: refusals get them too
     return app

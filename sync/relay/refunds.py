@@ -43,6 +43,9 @@ async def refund(request: Request, payment_id: str, till: TillDep) -> Response:
     if parsed.currency.upper() != row.currency or parsed.amount_minor > row.amount_minor:
         return error(422, "the refund is larger than the payment or in another currency",
                      OPERATION)  # fmt: skip
+    limit = await ctx.store.run(ctx.owners.refund_limit, till.shop_id)
+    if limit is not None and parsed.amount_minor > limit:
+        return error(403, "a refund this large needs the shop's owner", OPERATION)
     scoped = f"refund:{key}"
     answered = await idempotency.answered(ctx, till, scoped, body, OPERATION)
     if answered is not None:

@@ -18,7 +18,7 @@ from sync.protocol import PaymentChannel, PaymentStatus, Provider
 from sync.providers.base import ProviderPayloadError
 from sync.providers.daraja import c2b_validation_reply, parse_c2b, parse_stk_callback
 from sync.providers.paystack import parse_webhook, verify_signature
-from sync.providers.phones import mask_msisdn
+from sync.providers.phones import mask_msisdn, mask_payer
 from sync.relay.config import PAYSTACK_WEBHOOK_IPS, SAFARICOM_CALLBACK_IPS
 from sync.relay.context import RelayContext, relay
 from sync.relay.observability import WEBHOOKS
@@ -53,14 +53,6 @@ _PAYMENT_BY_CHECKOUT = select(t.payments).where(
     (t.payments.c.shop_id == bindparam("shop"))
     & (t.payments.c.checkout_request_id == bindparam("checkout"))
 )
-
-
-def _masked(msisdn: str) -> str | None:
-    """Daraja masks or hashes C2B MSISDNs now, but older integrations still send them whole."""
-    compact = msisdn.replace(" ", "")
-    if not compact:
-        return None
-    return compact[:64] if "*" in compact or not compact.isdigit() else mask_msisdn(compact)
 
 
 def _json(status: int, body: dict[str, Any]) -> Response:
@@ -242,7 +234,7 @@ async def mpesa_c2b_confirmation(request: Request, token: str) -> Response:
             amount_minor=payment.amount_minor,
             currency=payment.currency,
             receipt=payment.trans_id,
-            payer=_masked(payment.msisdn_masked),
+            payer=mask_payer(payment.msisdn_masked),
             message=payment.transaction_type or None,
         )
 

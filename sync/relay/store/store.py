@@ -311,7 +311,7 @@ class Store:
 
     # ---- tills -----------------------------------------------------------------------------
 
-    def create_pairing_code(self, shop_id: str, ttl_s: int) -> str:
+    def create_pairing_code(self, shop_id: str, ttl_s: int, actor: str = "admin") -> str:
         code = new_pairing_code()
         with self.write() as conn:
             conn.execute(
@@ -321,7 +321,7 @@ class Store:
                     expires_at=utcnow() + timedelta(seconds=ttl_s),
                 )
             )
-            self._audit(conn, shop_id, "admin", "pairing_code", {})
+            self._audit(conn, shop_id, actor, "pairing_code", {})
         return code
 
     def pair(self, code: str, till_name: str) -> tuple[str, str, Row[Any]] | None:
@@ -377,7 +377,7 @@ class Store:
                 )
             )
 
-    def revoke_till(self, till_id: str) -> bool:
+    def revoke_till(self, till_id: str, actor: str = "admin") -> bool:
         with self.write() as conn:
             row = conn.execute(
                 update(t.tills)
@@ -386,7 +386,7 @@ class Store:
                 .returning(t.tills.c.shop_id)
             ).first()
             if row is not None:
-                self._audit(conn, row.shop_id, "admin", "revoke_till", {"till_id": till_id})
+                self._audit(conn, row.shop_id, actor, "revoke_till", {"till_id": till_id})
         return row is not None
 
     # ---- webhooks ----------------------------------------------------------------------------
