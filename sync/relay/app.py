@@ -20,6 +20,7 @@ from sync.relay import payments_api, refunds, terminal, terminal_settings, webho
 from sync.relay.auth import AuthError
 from sync.relay.checker import PaymentChecker
 from sync.relay.config import RelaySettings
+from sync.relay.console import routes as console
 from sync.relay.context import RelayContext
 from sync.relay.credentials import Credentials
 from sync.relay.crypto import SecretBox, decode_master_key, load_or_create_key_file
@@ -198,6 +199,7 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
     app.include_router(payments_api.router)
     app.include_router(refunds.router)
     app.include_router(terminal_settings.router)
+    console.install(app)
 
     @app.exception_handler(AuthError)
     async def _unauthorised(_request: Request, _exc: AuthError) -> Response:

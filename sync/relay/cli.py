@@ -299,6 +299,56 @@ def cmd_reroute_parked(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(args: argparse.Namespace) -> str:
+    if args.stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        raise SystemExit("the two passwords differ")
+    return first
+
+
+def cmd_create_owner(args: argparse.Namespace) -> int:
+    """The password comes from a hidden prompt or stdin (never argv); the TOTP secret is shown
+    once, as a provisioning URI and a QR code to scan with an authenticator app."""
+    import segno
+
+    from sync.relay.console.security import hash_password, new_totp_secret, provisioning_uri
+    from sync.relay.store.owners import Owners
+
+    owners = Owners(_store(args))
+    if owners.owner_by_email(args.email) is not None:
+        print("an owner with that e-mail exists", file=sys.stderr)
+        return 1
+    try:
+        password_hash = hash_password(_read_password(args))
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    secret = new_totp_secret()
+    owner_id = owners.create_owner(args.email, password_hash, secret)
+    uri = provisioning_uri(secret, args.email.strip().lower())
+    _print({"owner_id": owner_id, "email": args.email.strip().lower(), "totp_uri": uri})
+    if not args.no_qr:
+        segno.make(uri, error="m").terminal(out=sys.stdout, compact=True)
+    return 0
+
+
+def cmd_grant_shop(args: argparse.Namespace) -> int:
+    from sync.relay.store.owners import Owners
+
+    store = _store(args)
+    owners = Owners(store)
+    owner = owners.owner_by_email(args.owner)
+    if owner is None or store.shop(args.shop) is None:
+        print("unknown owner or shop", file=sys.stderr)
+        return 1
+    if not owners.owns(owner.id, args.shop):
+        owners.grant_shop(owner.id, args.shop)
+    _print({"owner": owner.email, "shop_id": args.shop, "granted": True})
+    return 0
+
+
 def cmd_purge(args: argparse.Namespace) -> int:
     store = _store(args)
     days = args.days if args.days is not None else RelaySettings().retention_days
@@ -356,6 +406,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("reroute-parked", cmd_reroute_parked, "process a parked webhook for another shop")
     p.add_argument("parked_id", type=int)
     p.add_argument("--to-shop", required=True)
+    p = command("create-owner", cmd_create_owner, "create a console owner (password + TOTP)")
+    p.add_argument("--email", required=True)
+    p.add_argument("--stdin", action="store_true", help="read the password from stdin")
+    p.add_argument("--no-qr", action="store_true", help="print the TOTP URI only")
+    p = command("grant-shop", cmd_grant_shop, "let an owner see and run a shop in the console")
+    p.add_argument("--owner", required=True, help="the owner's e-mail")
+    p.add_argument("--shop", required=True)
     p = command("purge", cmd_purge, "delete raw webhooks etc. older than the retention")
     p.add_argument("--days", type=int)
     return parser

@@ -80,6 +80,7 @@ class RelaySettings(BaseSettings):
     access_log: bool = False  # access lines carry the shops' URL tokens (scrubbed, still noise)
     metrics_token: SecretStr | None = None  # /metrics needs it as a bearer token; else loopback
     openapi_docs: bool = False  # /openapi.json and /docs; development only
+    console_time_zone: str = "Africa/Nairobi"  # "today" on the console starts at its midnight
     console_session_hours: float = 12.0
     console_max_failures: int = 5  # wrong passwords or codes in a row before the lock-out
     console_lockout_s: int = 900

@@ -35,6 +35,9 @@ async def refund(request: Request, payment_id: str, till: TillDep) -> Response:
     parsed = json_body(RefundRequest, body, OPERATION)
     if isinstance(parsed, Response):
         return parsed
+    limit = await ctx.store.run(ctx.owners.refund_limit, till.shop_id)
+    if limit is not None and parsed.amount_minor > limit:
+        return error(403, "a refund this large needs the shop's owner", OPERATION)
     row = await ctx.store.run(ctx.store.payment, payment_id)
     if row is None or row.shop_id != till.shop_id:
         return error(404, "unknown payment", OPERATION)
@@ -43,9 +46,6 @@ async def refund(request: Request, payment_id: str, till: TillDep) -> Response:
     if parsed.currency.upper() != row.currency or parsed.amount_minor > row.amount_minor:
         return error(422, "the refund is larger than the payment or in another currency",
                      OPERATION)  # fmt: skip
-    limit = await ctx.store.run(ctx.owners.refund_limit, till.shop_id)
-    if limit is not None and parsed.amount_minor > limit:
-        return error(403, "a refund this large needs the shop's owner", OPERATION)
     scoped = f"refund:{key}"
     answered = await idempotency.answered(ctx, till, scoped, body, OPERATION)
     if answered is not None:
