@@ -39,7 +39,7 @@ from sync.relay.store.store import utcnow
 HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(prefix="/console", include_in_schema=False)
-CONSOLE_PROVIDERS = (Provider.MPESA, Provider.PAYSTACK)
+CONSOLE_PROVIDERS = {Provider.MPESA: "M-Pesa", Provider.PAYSTACK: "Paystack"}
 SIGN_IN_TTL = timedelta(minutes=10)
 
 
@@ -400,12 +400,13 @@ async def _providers_page(
     rows = [
         {
             "provider": p.value,
+            "title": title,
             "test_mode": bool(getattr(shop, f"{p.value}_test_mode")),
             "test_set": (p.value, "test") in stored,
             "live_set": (p.value, "live") in stored,
             "instructions": TEST_INSTRUCTIONS.get(p.value),
         }
-        for p in CONSOLE_PROVIDERS
+        for p, title in CONSOLE_PROVIDERS.items()
     ]
     limit = await v.ctx.store.run(v.owners.refund_limit, shop.id)
     return render(
