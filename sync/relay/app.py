@@ -10,6 +10,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -27,6 +28,7 @@ from sync.relay.crypto import SecretBox, decode_master_key, load_or_create_key_f
 from sync.relay.errors import error
 from sync.relay.middleware import SecurityHeaders, may_read_metrics
 from sync.relay.notify import Hub, listen_forever
+from sync.relay.store.at_rest import private_sqlite_files, seal_existing
 from sync.relay.store.engine import make_engine
 from sync.relay.store.migrate import upgrade
 from sync.relay.store.store import Store, utcnow
@@ -43,9 +45,17 @@ def master_key(settings: RelaySettings, create: bool = True) -> bytes:
 
 def open_store(settings: RelaySettings, migrate: bool = True) -> Store:
     engine = make_engine(settings.resolved_database_url(), settings.sqlite_synchronous)
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        database = Path(str(engine.url.database)).resolve()
+        private_sqlite_files(database, own_folder=database.parent == settings.data_dir.resolve())
     if migrate:
         upgrade(engine)
-    return Store(engine, SecretBox(master_key(settings)))
+    store = Store(engine, SecretBox(master_key(settings)))
+    if migrate:
+        sealed = seal_existing(store)
+        if any(sealed.values()):
+            log.info("sealed personal data written in clear by an older relay: %s", sealed)
+    return store
 
 
 class TokenBuckets:

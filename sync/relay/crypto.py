@@ -69,6 +69,13 @@ class SecretBox:
         raw = base64.b64decode(token)
         return self._aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode()).decode()
 
+    def seal_bytes(self, plaintext: bytes, context: str) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + self._aead.encrypt(nonce, plaintext, context.encode())
+
+    def open_bytes(self, sealed: bytes, context: str) -> bytes:
+        return self._aead.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], context.encode())
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)

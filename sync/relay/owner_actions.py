@@ -55,6 +55,8 @@ async def replay_parked(
     raw = store.raw_webhook(item.raw_id)
     assert raw is not None, "a parked item's raw webhook is kept until it is resolved"
     shop_id = to_shop or raw.shop_id
+    if shop_id is None:
+        raise OwnerActionRefused("the webhook reached no shop: send it to one")
     paths = callback_paths(shop_id, store.webhook_token(shop_id))
     path = {
         "stk_callback": paths["mpesa_stk"],

@@ -5,6 +5,7 @@ parked webhook, be refused another owner's shop; and screenshots of every page."
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.skipif(
     reason="needs Debian's chromium and chromium-driver (apt-get install chromium "
     "chromium-driver); .ci/run installs them",
 )
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 JSON = {"Content-Type": "application/json"}
 STK_CHECKOUT = "ws_CO_27072017154747416"  # the STK success sample's CheckoutRequestID
 DESKTOP, PHONE = (1280, 800), (390, 844)
@@ -212,7 +213,9 @@ def seed_a_day(relay: Relay) -> tuple[str, Owner]:
     for n, (amount, live) in enumerate([("350.00", False), ("1200.00", True), ("80.00", True)]):
         if live and relay.store.shop(shop_id).mpesa_test_mode:  # type: ignore[union-attr]
             relay.store.set_credentials(shop_id, "mpesa", "live", MPESA_CREDENTIALS, None)
-            relay.store.set_test_mode(shop_id, Provider.MPESA, False, "owner:njeri@example.com", None)
+            relay.store.set_test_mode(
+                shop_id, Provider.MPESA, False, "owner:njeri@example.com", None
+            )
         relay.http.post(c2b, content=c2b_now(f"TST{n}ABCDE", amount), headers=JSON)
     relay.http.get("/api/v1/terminal/events", params={"after": 1}, headers=relay.auth(front))
     return shop_id, owner
@@ -226,21 +229,24 @@ def c2b_now(trans_id: str, amount: str) -> bytes:
     return json.dumps(body).encode()
 
 
-def test_screenshots_of_every_page(console: Relay, browser: Any) -> None:
+def test_screenshots_of_every_page(console: Relay, browser: Any, tmp_path: Path) -> None:
+    """Into docs/screenshots with DUKA_SCREENSHOTS=1 (to refresh the committed ones), else
+    into a temporary folder: a test run leaves the work tree as it found it."""
     if not console.store.sqlite:
         pytest.skip("the pictures are the same on PostgreSQL")
+    shots = DOCS_SCREENSHOTS if os.environ.get("DUKA_SCREENSHOTS") else tmp_path / "shots"
     shop_id, owner = seed_a_day(console)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shots.mkdir(parents=True, exist_ok=True)
     browser.set_window_size(*DESKTOP)
     browser.get(f"{console.url}/console/login")
     wait_for(browser, "#email")
     for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
         browser.set_window_size(*size)
-        browser.save_screenshot(str(SCREENSHOTS / f"console-login-{name}.png"))
+        browser.save_screenshot(str(shots / f"console-login-{name}.png"))
     browser_sign_in(browser, console, owner)
     for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
         browser.set_window_size(*size)
-        browser.save_screenshot(str(SCREENSHOTS / f"console-shops-{name}.png"))
+        browser.save_screenshot(str(shots / f"console-shops-{name}.png"))
     pages = {
         "overview": "",
         "payments": "/payments",
@@ -254,10 +260,10 @@ def test_screenshots_of_every_page(console: Relay, browser: Any) -> None:
         for page, path in pages.items():
             browser.get(f"{console.url}/console/shops/{shop_id}{path}")
             wait_for(browser, "nav.tabs")
-            browser.save_screenshot(str(SCREENSHOTS / f"console-{page}-{name}.png"))
+            browser.save_screenshot(str(shots / f"console-{page}-{name}.png"))
         browser.get(f"{console.url}/console/shops/{shop_id}/tills")
         click(browser, "#pair")
         wait_for(browser, "#pairing-code")
-        browser.save_screenshot(str(SCREENSHOTS / f"console-pairing-{name}.png"))
-    written = sorted(p.name for p in SCREENSHOTS.glob("console-*.png"))
+        browser.save_screenshot(str(shots / f"console-pairing-{name}.png"))
+    written = sorted(p.name for p in shots.glob("console-*.png"))
     assert len(written) >= 18

@@ -186,11 +186,15 @@ class Owners:
             )
 
     def note_pulled(self, till_id: str, seq: int) -> None:
+        """The till confirmed holding the shop's events up to `seq` (and was seen doing so)."""
         with self.store.write() as conn:
             key = t.till_cursors.c.till_id == till_id
             values = {"pulled_seq": seq, "at": utcnow()}
             if conn.execute(update(t.till_cursors).where(key).values(values)).rowcount == 0:
                 conn.execute(insert(t.till_cursors).values(till_id=till_id, **values))
+            conn.execute(
+                update(t.tills).where(t.tills.c.id == till_id).values(last_seen_at=values["at"])
+            )
 
     def tills_overview(self, shop_id: str) -> list[Row[Any]]:
         """Each till with `unsynced`: the shop's events it has not yet confirmed holding."""

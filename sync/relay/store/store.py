@@ -44,6 +44,14 @@ from sync.protocol import (
 )
 from sync.relay.crypto import SecretBox, new_pairing_code, new_token, new_url_token, token_hash
 from sync.relay.store import schema as t
+from sync.relay.store.at_rest import (
+    OpenedRaw,
+    OpenedTillEvent,
+    open_raw,
+    open_till_event,
+    seal_body,
+    seal_payload,
+)
 from sync.relay.store.engine import IMMEDIATE, is_sqlite
 
 T = TypeVar("T")
@@ -482,7 +490,8 @@ class Store:
                     seen.add(decision.dedup_key)  # a repeat later in this batch is a duplicate
                 verdicts.append("parked" if isinstance(decision, ParkDraft) else "event")
         raw_rows = [
-            _raw_values(raw, verdict) for (raw, _), verdict in zip(items, verdicts, strict=True)
+            self._sealed_raw_values(raw, verdict)
+            for (raw, _), verdict in zip(items, verdicts, strict=True)
         ]
         raw_ids = [int(i) for i in conn.execute(_INSERT_RAW_MANY, raw_rows).scalars()]
         now = utcnow()
@@ -520,7 +529,15 @@ class Store:
     def _insert_raw(
         self, conn: Connection, raw: RawWebhook, verdict: str, detail: str | None = None
     ) -> int:
-        return int(conn.execute(_INSERT_RAW, _raw_values(raw, verdict, detail)).scalar_one())
+        return int(
+            conn.execute(_INSERT_RAW, self._sealed_raw_values(raw, verdict, detail)).scalar_one()
+        )
+
+    def _sealed_raw_values(
+        self, raw: RawWebhook, verdict: str, detail: str | None = None
+    ) -> dict[str, Any]:
+        body = seal_body(self.box, raw.shop_id, raw.provider, raw.kind, raw.received_at, raw.body)
+        return _raw_values(raw, verdict, detail) | {"body": body}
 
     def _verdict(self, conn: Connection, decision: Decision) -> str:
         if isinstance(decision, Ignored):
@@ -639,9 +656,10 @@ class Store:
                     raise
         raise AssertionError("unreachable")
 
-    def raw_webhook(self, raw_id: int) -> Row[Any] | None:
+    def raw_webhook(self, raw_id: int) -> OpenedRaw | None:
         with self.read() as conn:
-            return conn.execute(select(t.raw_webhooks).where(t.raw_webhooks.c.id == raw_id)).first()
+            row = conn.execute(select(t.raw_webhooks).where(t.raw_webhooks.c.id == raw_id)).first()
+        return None if row is None else open_raw(self.box, row)
 
     def count_raw(self, verdict: str | None = None) -> int:
         query = select(func.count()).select_from(t.raw_webhooks)
@@ -736,7 +754,7 @@ class Store:
                         till_seq=event.till_seq,
                         type=event.type,
                         occurred_at=event.occurred_at,
-                        payload=event.payload,
+                        payload=seal_payload(self.box, till_id, str(event.event_id), event.payload),
                         received_at=now,
                     )
                 )
@@ -754,15 +772,14 @@ class Store:
             )
         return PushOutcome(results, expected)
 
-    def till_events(self, till_id: str) -> list[Row[Any]]:
+    def till_events(self, till_id: str) -> list[OpenedTillEvent]:
         with self.read() as conn:
-            return list(
-                conn.execute(
-                    select(t.till_events)
-                    .where(t.till_events.c.till_id == till_id)
-                    .order_by(t.till_events.c.till_seq)
-                )
-            )
+            rows = conn.execute(
+                select(t.till_events)
+                .where(t.till_events.c.till_id == till_id)
+                .order_by(t.till_events.c.till_seq)
+            ).all()
+        return [open_till_event(self.box, row) for row in rows]
 
     # ---- idempotency and initiated payments --------------------------------------------------
 
