@@ -20,6 +20,9 @@ MAX_PUSH_BATCH = 500
 MAX_PULL_LIMIT = 500
 MAX_PULL_WAIT_S = 30
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# A bound far above any sale (10 billion in major units) that still fits a 64-bit column.
+MAX_AMOUNT_MINOR = 10**12
+MAX_SEQ = 2**63 - 1
 
 
 class WireModel(BaseModel):
@@ -85,7 +88,7 @@ class OutboxEvent(WireModel):
     """One event from a till's outbox. `till_seq` counts 1, 2, 3... per till without gaps."""
 
     event_id: UUID
-    till_seq: int = Field(ge=1)
+    till_seq: int = Field(ge=1, le=MAX_SEQ)
     type: str = Field(min_length=1, max_length=64)
     occurred_at: AwareDatetime
     payload: dict[str, Any] = Field(default_factory=dict)
@@ -152,7 +155,7 @@ class PairResponse(WireModel):
 class StkPushRequest(WireModel):
     payment_id: UUID
     phone: str = Field(min_length=9, max_length=20)
-    amount_minor: int = Field(gt=0)
+    amount_minor: int = Field(gt=0, le=MAX_AMOUNT_MINOR)
     currency: Literal["KES"] = "KES"
     account_reference: str = Field(min_length=1, max_length=12)
     description: str | None = Field(default=None, max_length=13)
@@ -160,7 +163,7 @@ class StkPushRequest(WireModel):
 
 class PaystackLinkRequest(WireModel):
     payment_id: UUID
-    amount_minor: int = Field(gt=0)
+    amount_minor: int = Field(gt=0, le=MAX_AMOUNT_MINOR)
     currency: str = Field(min_length=3, max_length=3)
     email: str | None = None
     reference: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9.=\-]+$")
@@ -221,7 +224,7 @@ class RefundRequest(WireModel):
     The Idempotency-Key header is the refund id: Paystack refunds are not idempotent."""
 
     refund_id: UUID
-    amount_minor: int = Field(gt=0)
+    amount_minor: int = Field(gt=0, le=MAX_AMOUNT_MINOR)
     currency: str = Field(min_length=3, max_length=3)
     reason: str | None = Field(default=None, max_length=200)
 

@@ -17,7 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync.relay import payments_api, refunds, terminal, terminal_settings, webhooks
+from sync.relay import api_doc, payments_api, refunds, terminal, terminal_settings, webhooks
 from sync.relay.auth import AuthError
 from sync.relay.checker import PaymentChecker
 from sync.relay.config import RelaySettings
@@ -210,6 +210,7 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
     app.include_router(refunds.router)
     app.include_router(terminal_settings.router)
     console.install(app)
+    api_doc.install(app)
 
     @app.exception_handler(AuthError)
     async def _unauthorised(_request: Request, _exc: AuthError) -> Response:

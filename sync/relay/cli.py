@@ -349,6 +349,13 @@ def cmd_grant_shop(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_openapi(_args: argparse.Namespace) -> int:
+    from sync.relay.api_doc import document
+
+    print(json.dumps(document(), indent=2, sort_keys=True))
+    return 0
+
+
 def cmd_purge(args: argparse.Namespace) -> int:
     store = _store(args)
     days = args.days if args.days is not None else RelaySettings().retention_days
@@ -413,6 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("grant-shop", cmd_grant_shop, "let an owner see and run a shop in the console")
     p.add_argument("--owner", required=True, help="the owner's e-mail")
     p.add_argument("--shop", required=True)
+    command("openapi", cmd_openapi, "print the terminal API's OpenAPI document (docs/openapi.json)")
     p = command("purge", cmd_purge, "delete raw webhooks etc. older than the retention")
     p.add_argument("--days", type=int)
     return parser

@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import Row
+from sqlalchemy.exc import IntegrityError
 
 from sync.protocol import (
     IDEMPOTENCY_HEADER,
@@ -207,17 +208,20 @@ async def _record_pending(
 ) -> None:
     """The attempt, before the provider is asked: a crash after asking still leaves a row
     for PaymentChecker to ask about after `check_after_s`."""
-    await ctx.store.run(
-        ctx.store.insert_payment,
-        payment_id=payment_id,
-        shop_id=till.shop_id,
-        till_id=till.id,
-        provider=provider.value,
-        test_mode=test_mode,
-        state=PaymentState.PENDING.value,
-        next_check_at=utcnow() + timedelta(seconds=check_after_s),
-        **fields,
-    )
+    try:
+        await ctx.store.run(
+            ctx.store.insert_payment,
+            payment_id=payment_id,
+            shop_id=till.shop_id,
+            till_id=till.id,
+            provider=provider.value,
+            test_mode=test_mode,
+            state=PaymentState.PENDING.value,
+            next_check_at=utcnow() + timedelta(seconds=check_after_s),
+            **fields,
+        )
+    except IntegrityError:  # the payment id came before under another Idempotency-Key
+        raise _Unstarted(409, "this payment id is already used") from None
 
 
 async def _not_started(ctx: RelayContext, payment_id: str, exc: ProviderError) -> None:

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request, Response
 from sync.protocol import (
     MAX_PULL_LIMIT,
     MAX_PULL_WAIT_S,
+    MAX_SEQ,
     PairRequest,
     PairResponse,
     PullResponse,
@@ -76,7 +77,11 @@ async def pull(
         cursor = int(after or "0")
     except ValueError:
         return error(400, "bad cursor", "pull")
-    if cursor < 0 or not 1 <= limit <= MAX_PULL_LIMIT or not 0 <= wait <= MAX_PULL_WAIT_S:
+    if (
+        not 0 <= cursor <= MAX_SEQ
+        or not 1 <= limit <= MAX_PULL_LIMIT
+        or not 0 <= wait <= MAX_PULL_WAIT_S
+    ):
         return error(
             400,
             f"need after >= 0, 1 <= limit <= {MAX_PULL_LIMIT}, 0 <= wait <= {MAX_PULL_WAIT_S}",

@@ -175,7 +175,9 @@ idempotency_keys = Table(
     Column("key", String(100), primary_key=True),
     Column("till_id", String(36), nullable=False),
     Column("request_hash", String(64), nullable=False),
-    Column("response", JSON),  # None while the first request is still running
+    # None while the first request is still running: SQL NULL (not JSON null), so that
+    # release_idempotency_key's IS NULL finds a claim to free.
+    Column("response", JSON(none_as_null=True)),
     Column("created_at", UtcDateTime, nullable=False),
 )
 
