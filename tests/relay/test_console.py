@@ -217,18 +217,19 @@ def test_refunds_above_the_owners_limit_need_the_owner(console: Relay) -> None:
         f"/console/shops/{shop_id}/refund-limit", data={"csrf": csrf, "limit": "500"}
     )
     assert saved.status_code == 303
-    refund = {"refund_id": str(uuid.uuid4()), "amount_minor": 50_001, "currency": "KES"}
+    refund_id = str(uuid.uuid4())
+    refund = {"refund_id": refund_id, "amount_minor": 50_001, "currency": "KES"}
     reply = console.http.post(
         f"/api/v1/terminal/payments/{uuid.uuid4()}/refund",
         json=refund,
-        headers={**console.auth(till), "Idempotency-Key": refund["refund_id"]},
+        headers={**console.auth(till), "Idempotency-Key": refund_id},
     )
     assert reply.status_code == 403 and "owner" in reply.json()["detail"]
     within = {**refund, "amount_minor": 50_000}
     reply = console.http.post(
         f"/api/v1/terminal/payments/{uuid.uuid4()}/refund",
         json=within,
-        headers={**console.auth(till), "Idempotency-Key": refund["refund_id"]},
+        headers={**console.auth(till), "Idempotency-Key": refund_id},
     )
     assert reply.status_code == 404  # past the limit check: the payment is unknown
 
