@@ -248,6 +248,23 @@ def test_swahili_by_accept_language(console: Relay) -> None:
     assert "Ingia" in reply.text and 'lang="sw"' in reply.text
 
 
+def test_the_owner_chooses_swahili(console: Relay) -> None:
+    shop_id, _ = console.shop()
+    client = sign_in(console, make_owner(console, "sw@example.com", shop_id))
+    page = client.get(f"/console/shops/{shop_id}/tills")
+    assert "Pair a new till" in page.text
+    chosen = client.post(
+        "/console/language",
+        data={
+            "csrf": csrf_of(page.text),
+            "language": "sw",
+            "back": f"/console/shops/{shop_id}/tills",
+        },
+    )
+    assert chosen.headers["location"] == f"/console/shops/{shop_id}/tills"
+    assert "Unganisha mashine mpya" in client.get(chosen.headers["location"]).text
+
+
 def test_create_owner_and_grant_shop_from_the_cli(
     console: Relay, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

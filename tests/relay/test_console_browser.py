@@ -68,6 +68,7 @@ def browser(tmp_path: Path) -> Iterator[Any]:
         f"--window-size={DESKTOP[0]},{DESKTOP[1]}",
     ):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=str(DRIVER)), options=options)
     driver.implicitly_wait(0)
     try:
@@ -184,6 +185,9 @@ def test_owner_signs_in_switches_mode_pairs_a_till_and_replays(
     browser.get(f"{console.url}/console/shops/{theirs}/providers")
     refused = wait_for(browser, "#refused")
     assert "may not" in refused.text and "Someone Else" not in browser.page_source
+    # Nothing the page needed was blocked (the CSP allows only the relay's own files).
+    problems = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert [p for p in problems if "403" not in p] == []
 
 
 def seed_a_day(relay: Relay) -> tuple[str, Owner]:
