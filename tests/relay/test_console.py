@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -279,3 +280,37 @@ def test_create_owner_and_grant_shop_from_the_cli(
     assert main(["grant-shop", "--owner", "owner@example.com", "--shop", shop_id]) == 0
     monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
     assert main(["create-owner", "--email", "x@example.com", "--stdin"]) == 2
+
+
+def till_event(seq: int, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "event_id": str(uuid.uuid4()),
+        "till_seq": seq,
+        "type": kind,
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "payload": payload,
+    }
+
+
+def test_the_overview_adds_the_tills_cash_less_voids(console: Relay) -> None:
+    shop_id, _ = console.shop()
+    till = console.till(shop_id)
+    cash = [str(uuid.uuid4()) for _ in range(3)]
+    events = [
+        till_event(
+            n + 1,
+            "sale.cash",
+            {"payment": {"payment_id": p, "amount_minor": 25_000, "currency": "KES"}},
+        )
+        for n, p in enumerate(cash)
+    ]
+    events.append(
+        till_event(4, "sale.voided", {"payments": [{"payment_id": cash[0], "amount_minor": 1}]})
+    )
+    pushed = console.http.post(
+        "/api/v1/terminal/events", json={"events": events}, headers=console.auth(till)
+    )
+    assert pushed.status_code == 200
+    client = sign_in(console, make_owner(console, "cash@example.com", shop_id))
+    page = client.get(f"/console/shops/{shop_id}").text
+    assert "Cash (less voids)" in page and "KES 500.00" in page and "KES 750.00" not in page

@@ -9,7 +9,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -221,6 +221,20 @@ def seed_a_day(relay: Relay) -> tuple[str, Owner]:
                 shop_id, Provider.MPESA, False, "owner:njeri@example.com", None
             )
         relay.http.post(c2b, content=c2b_now(f"TST{n}ABCDE", amount), headers=JSON)
+    sales = [
+        {
+            "event_id": str(uuid.uuid4()),
+            "till_seq": n,
+            "type": "sale.cash",
+            "occurred_at": datetime.now(UTC).isoformat(),
+            "payload": {
+                "payment": {"payment_id": str(uuid.uuid4()), "amount_minor": amount,
+                            "currency": "KES"}
+            },
+        }
+        for n, amount in ((1, 45_000), (2, 12_050), (3, 230_000))
+    ]  # fmt: skip
+    relay.http.post("/api/v1/terminal/events", json={"events": sales}, headers=relay.auth(front))
     relay.http.get("/api/v1/terminal/events", params={"after": 1}, headers=relay.auth(front))
     return shop_id, owner
 

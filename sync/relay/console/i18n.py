@@ -79,6 +79,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "done": "Done.",
         "language": "Lugha: Kiswahili",
         "shop": "Shop",
+        "method_cash": "Cash (less voids)",
+        "method_mpesa_stk": "M-Pesa prompt",
+        "method_mpesa_c2b": "M-Pesa paybill/till",
+        "method_paystack": "Paystack",
     },
     "sw": {
         "title": "Dashibodi ya mwenye Duka",
@@ -155,6 +159,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "done": "Imekamilika.",
         "language": "Language: English",
         "shop": "Duka",
+        "method_cash": "Pesa taslimu (bila zilizobatilishwa)",
+        "method_mpesa_stk": "Ombi la M-Pesa",
+        "method_mpesa_c2b": "M-Pesa paybill/till",
+        "method_paystack": "Paystack",
     },
 }
 

@@ -295,8 +295,11 @@ async def overview(request: Request, shop_id: str) -> Response:
     shop = await owned_shop(v, shop_id)
     zone = ZoneInfo(v.ctx.settings.console_time_zone)
     midnight = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
-    today = await v.ctx.store.run(v.owners.takings, shop_id, midnight)
-    month = await v.ctx.store.run(v.owners.takings, shop_id, midnight - timedelta(days=29))
+    month_start = midnight - timedelta(days=29)
+    today = await v.ctx.store.run(v.owners.cash_takings, shop_id, midnight)
+    today += await v.ctx.store.run(v.owners.takings, shop_id, midnight)
+    month = await v.ctx.store.run(v.owners.cash_takings, shop_id, month_start)
+    month += await v.ctx.store.run(v.owners.takings, shop_id, month_start)
     parked = await v.ctx.store.run(v.ctx.store.parked, shop_id)
     return render(
         request, v, "overview.html", shop=shop, page="overview",

@@ -15,6 +15,7 @@ from sqlalchemy import Row, delete, func, insert, select, update
 
 from sync.protocol import PaymentStatus
 from sync.relay.store import schema as t
+from sync.relay.store.at_rest import open_payload
 from sync.relay.store.store import Store, utcnow
 
 
@@ -257,6 +258,41 @@ class Owners:
                 .order_by(ev.c.test_mode, ev.c.channel)
             ).all()
         return [Taking(r[0], r[1] or "", bool(r[2]), int(r[3]), int(r[4])) for r in rows]
+
+    def cash_takings(self, shop_id: str, since: datetime) -> list[Taking]:
+        """Cash as the tills pushed it: `sale.cash` events less the payments of `sale.voided`
+        ones (the payloads are sealed, so they are opened here, on the relay)."""
+        ev = t.till_events
+        with self.store.read() as conn:
+            rows = conn.execute(
+                select(ev).where(
+                    (ev.c.shop_id == shop_id)
+                    & (ev.c.occurred_at >= since)
+                    & ev.c.type.in_(("sale.cash", "sale.voided"))
+                )
+            ).all()
+        cash: dict[str, tuple[str, int]] = {}
+        voided: set[str] = set()
+        for row in rows:
+            payload = open_payload(self.store.box, row)
+            if row.type == "sale.cash":
+                payment = payload.get("payment") or {}
+                if payment.get("payment_id") and isinstance(payment.get("amount_minor"), int):
+                    cash[payment["payment_id"]] = (
+                        str(payment.get("currency") or ""),
+                        payment["amount_minor"],
+                    )
+            else:
+                voided.update(str(p.get("payment_id")) for p in payload.get("payments") or [])
+        totals: dict[str, tuple[int, int]] = {}
+        for payment_id, (currency, amount) in cash.items():
+            if payment_id not in voided:
+                count, total = totals.get(currency, (0, 0))
+                totals[currency] = (count + 1, total + amount)
+        return [
+            Taking("cash", currency, False, count, total)
+            for currency, (count, total) in sorted(totals.items())
+        ]
 
     def payments(self, shop_id: str, limit: int = 100) -> list[tuple[Row[Any], list[Row[Any]]]]:
         with self.store.read() as conn:
