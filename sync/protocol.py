@@ -22,6 +22,8 @@ MAX_PULL_WAIT_S = 30
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Every integer on the wire fits a signed 64-bit column; larger is refused (422), not a 500.
 MAX_INT64 = 2**63 - 1
+# A bound far above any sale (10 billion in major units) that still fits a 64-bit column.
+MAX_AMOUNT_MINOR = 10**12
 
 
 class WireModel(BaseModel):
@@ -165,7 +167,7 @@ class PairResponse(WireModel):
 class StkPushRequest(WireModel):
     payment_id: UUID
     phone: str = Field(min_length=9, max_length=20)
-    amount_minor: int = Field(gt=0, le=MAX_INT64)
+    amount_minor: int = Field(gt=0, le=MAX_AMOUNT_MINOR)
     currency: Literal["KES"] = "KES"
     account_reference: str = Field(min_length=1, max_length=12)
     description: str | None = Field(default=None, max_length=13)
@@ -173,7 +175,7 @@ class StkPushRequest(WireModel):
 
 class PaystackLinkRequest(WireModel):
     payment_id: UUID
-    amount_minor: int = Field(gt=0, le=MAX_INT64)
+    amount_minor: int = Field(gt=0, le=MAX_AMOUNT_MINOR)
     currency: str = Field(min_length=3, max_length=3)
     email: str | None = None
     reference: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9.=\-]+$")
@@ -234,7 +236,7 @@ class RelayRefundRequest(WireModel):
     The Idempotency-Key header is the refund id: Paystack refunds are not idempotent."""
 
     refund_id: UUID
-    amount_minor: int = Field(gt=0, le=MAX_INT64)
+    amount_minor: int = Field(gt=0, le=MAX_AMOUNT_MINOR)
     currency: str = Field(min_length=3, max_length=3)
     reason: str | None = Field(default=None, max_length=200)
 

@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The OS keyring is unusable on a headless CI machine; tests use the in-memory backend.
 os.environ["DUKA_KEYRING"] = "memory"
@@ -16,8 +18,6 @@ if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-
-import pytest
 
 from pos_app.config import TillSettings
 from pos_app.services import users

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SAFARICOM_CALLBACK_IPS = (
@@ -30,6 +31,18 @@ SAFARICOM_CALLBACK_IPS = (
     "196.201.212.132",
 )
 PAYSTACK_WEBHOOK_IPS = ("52.31.139.75", "52.49.173.169", "52.214.14.220")
+
+
+LOOPBACK_NAMES = ("localhost", "localhost.localdomain")
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def default_data_dir() -> Path:
@@ -70,6 +83,13 @@ class RelaySettings(BaseSettings):
     job_interval_s: float = 5.0
     long_poll_fallback_s: float = 1.0  # re-read the DB this often even without a wake-up
     log_level: str = "INFO"
+    access_log: bool = False  # access lines carry the shops' URL tokens (scrubbed, still noise)
+    metrics_token: SecretStr | None = None  # /metrics needs it as a bearer token; else loopback
+    openapi_docs: bool = False  # /openapi.json and /docs; development only
+    console_time_zone: str = "Africa/Nairobi"  # "today" on the console starts at its midnight
+    console_session_hours: float = 12.0
+    console_max_failures: int = 5  # wrong passwords or codes in a row before the lock-out
+    console_lockout_s: int = 900
     floor_endpoint: bool = False  # POST /bench/floor answers 200 and does nothing (benchmarks)
 
     mpesa_base_url_test: str = "https://sandbox.safaricom.co.ke"
@@ -119,6 +139,25 @@ class RelaySettings(BaseSettings):
         return any(
             ip in ipaddress.ip_network(net, strict=False) for net in self.safaricom_callback_ips
         )
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _https_unless_loopback(cls, value: str) -> str:
+        """Callback URLs carry the shop's token: over http they would cross the internet in
+        clear, so only a relay that providers reach on this machine may use http."""
+        parts = urlsplit(value)
+        if parts.scheme == "https" and parts.hostname:
+            return value
+        if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
+            return value
+        raise ValueError(
+            f"DUKA_RELAY_PUBLIC_BASE_URL must be an https URL (http only for 127.0.0.1 or "
+            f"localhost), got {parts.scheme or 'no'} scheme for host {parts.hostname or '?'}"
+        )
+
+    @property
+    def https(self) -> bool:
+        return self.public_base_url.startswith("https://")
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -12,6 +12,7 @@ from sqlalchemy import Row
 from sync.relay.config import RelaySettings
 from sync.relay.credentials import Credentials
 from sync.relay.notify import Hub
+from sync.relay.store.owners import Owners
 from sync.relay.store.store import Store
 
 
@@ -32,6 +33,11 @@ class RelayContext:
     credentials: Credentials
     checker: Checker | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    pulled: dict[str, int] = field(default_factory=dict)  # cursor last recorded per till
+
+    @property
+    def owners(self) -> Owners:
+        return Owners(self.store)
 
     def wake(self, shop_id: str) -> None:
         self.hub.wake(shop_id)

@@ -35,6 +35,9 @@ async def refund(request: Request, payment_id: str, till: TillDep) -> Response:
     parsed = json_body(RelayRefundRequest, body, OPERATION)
     if isinstance(parsed, Response):
         return parsed
+    limit = await ctx.store.run(ctx.owners.refund_limit, till.shop_id)
+    if limit is not None and parsed.amount_minor > limit:
+        return error(403, "a refund this large needs the shop's owner", OPERATION)
     row = await ctx.store.run(ctx.store.payment, payment_id)
     if row is None or row.shop_id != till.shop_id:
         return error(404, "unknown payment", OPERATION)

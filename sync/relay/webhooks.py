@@ -23,7 +23,7 @@ from sync.providers.daraja import (
     parse_transaction_status_result,
 )
 from sync.providers.paystack import parse_webhook, verify_signature
-from sync.providers.phones import mask_msisdn
+from sync.providers.phones import mask_payer
 from sync.relay.config import PAYSTACK_WEBHOOK_IPS
 from sync.relay.context import RelayContext, relay
 from sync.relay.observability import WEBHOOKS
@@ -56,14 +56,6 @@ _PAYMENT_BY_CHECKOUT = select(t.payments).where(
     (t.payments.c.shop_id == bindparam("shop"))
     & (t.payments.c.checkout_request_id == bindparam("checkout"))
 )
-
-
-def _masked(msisdn: str) -> str | None:
-    """Daraja masks or hashes C2B MSISDNs now, but older integrations still send them whole."""
-    compact = msisdn.replace(" ", "")
-    if not compact:
-        return None
-    return compact[:64] if "*" in compact or not compact.isdigit() else mask_msisdn(compact)
 
 
 def _json(status: int, body: dict[str, Any]) -> Response:
@@ -256,7 +248,7 @@ async def mpesa_c2b_confirmation(request: Request, token: str) -> Response:
             currency=payment.currency,
             short_code=payment.short_code[:16],
             bill_ref=(payment.bill_ref or None) and payment.bill_ref[:120],
-            payer=_masked(payment.msisdn_masked),
+            payer=mask_payer(payment.msisdn_masked),
             transaction_type=(payment.transaction_type or None) and payment.transaction_type[:32],
             trans_time=payment.trans_time,
         )

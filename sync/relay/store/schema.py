@@ -179,7 +179,8 @@ idempotency_keys = Table(
     Column("key", String(100), primary_key=True),
     Column("till_id", String(36), nullable=False),
     Column("request_hash", String(64), nullable=False),
-    # SQL NULL (not the JSON text 'null') while the first request is still running.
+    # None while the first request is still running: SQL NULL (not JSON null), so that
+    # release_idempotency_key's IS NULL finds a claim to free.
     Column("response", JSON(none_as_null=True)),
     Column("created_at", UtcDateTime, nullable=False),
 )
@@ -265,5 +266,57 @@ audit_log = Table(
     Column("actor", String(120), nullable=False),
     Column("action", String(64), nullable=False),
     Column("detail", JSON, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+# ---- the owner's console (migration 0002) ---------------------------------------------------
+
+owners = Table(
+    "owners",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("email", String(200), nullable=False, unique=True),  # lower-cased
+    Column("password_hash", String(200), nullable=False),  # argon2id
+    Column("totp_secret_enc", Text, nullable=False),  # AES-GCM, bound to the owner id
+    Column("totp_last_step", BigInteger),  # a code is good once (no replay within its window)
+    Column("language", String(8), nullable=False, default="en"),
+    Column("failed_count", Integer, nullable=False, default=0),
+    Column("locked_until", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_sign_in_at", UtcDateTime),
+)
+
+owner_shops = Table(
+    "owner_shops",
+    metadata,
+    Column("owner_id", String(36), ForeignKey("owners.id"), primary_key=True),
+    Column("shop_id", String(36), ForeignKey("shops.id"), primary_key=True),
+)
+
+owner_sessions = Table(
+    "owner_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),  # SHA-256 of the cookie's session id
+    Column("owner_id", String(36), ForeignKey("owners.id")),  # None before the password
+    Column("stage", String(8), nullable=False),  # anon | totp | full
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
+)
+
+shop_policies = Table(
+    "shop_policies",
+    metadata,
+    Column("shop_id", String(36), ForeignKey("shops.id"), primary_key=True),
+    # A till may refund up to this much (minor units) alone; above it only the owner.
+    Column("refund_limit_minor", BigInteger),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+till_cursors = Table(
+    "till_cursors",
+    metadata,
+    Column("till_id", String(36), ForeignKey("tills.id"), primary_key=True),
+    Column("pulled_seq", BigInteger, nullable=False),  # the till holds every event up to here
     Column("at", UtcDateTime, nullable=False),
 )

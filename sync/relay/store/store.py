@@ -45,6 +45,14 @@ from sync.protocol import (
 )
 from sync.relay.crypto import SecretBox, new_pairing_code, new_token, new_url_token, token_hash
 from sync.relay.store import schema as t
+from sync.relay.store.at_rest import (
+    OpenedRaw,
+    OpenedTillEvent,
+    open_raw,
+    open_till_event,
+    seal_body,
+    seal_payload,
+)
 from sync.relay.store.engine import IMMEDIATE, is_sqlite
 
 T = TypeVar("T")
@@ -317,7 +325,7 @@ class Store:
 
     # ---- tills -----------------------------------------------------------------------------
 
-    def create_pairing_code(self, shop_id: str, ttl_s: int) -> str:
+    def create_pairing_code(self, shop_id: str, ttl_s: int, actor: str = "admin") -> str:
         code = new_pairing_code()
         with self.write() as conn:
             conn.execute(
@@ -327,7 +335,7 @@ class Store:
                     expires_at=utcnow() + timedelta(seconds=ttl_s),
                 )
             )
-            self._audit(conn, shop_id, "admin", "pairing_code", {})
+            self._audit(conn, shop_id, actor, "pairing_code", {})
         return code
 
     def pair(self, code: str, till_name: str) -> tuple[str, str, Row[Any]] | None:
@@ -383,7 +391,7 @@ class Store:
                 )
             )
 
-    def revoke_till(self, till_id: str) -> bool:
+    def revoke_till(self, till_id: str, actor: str = "admin") -> bool:
         with self.write() as conn:
             row = conn.execute(
                 update(t.tills)
@@ -392,7 +400,7 @@ class Store:
                 .returning(t.tills.c.shop_id)
             ).first()
             if row is not None:
-                self._audit(conn, row.shop_id, "admin", "revoke_till", {"till_id": till_id})
+                self._audit(conn, row.shop_id, actor, "revoke_till", {"till_id": till_id})
         return row is not None
 
     # ---- webhooks ----------------------------------------------------------------------------
@@ -500,7 +508,8 @@ class Store:
                     seen.add((raw.shop_id, decision.dedup_key))
                 verdicts.append("parked" if isinstance(decision, ParkDraft) else "event")
         raw_rows = [
-            _raw_values(raw, verdict) for (raw, _), verdict in zip(items, verdicts, strict=True)
+            self._sealed_raw_values(raw, verdict)
+            for (raw, _), verdict in zip(items, verdicts, strict=True)
         ]
         raw_ids = [int(i) for i in conn.execute(_INSERT_RAW_MANY, raw_rows).scalars()]
         now = utcnow()
@@ -538,7 +547,15 @@ class Store:
     def _insert_raw(
         self, conn: Connection, raw: RawWebhook, verdict: str, detail: str | None = None
     ) -> int:
-        return int(conn.execute(_INSERT_RAW, _raw_values(raw, verdict, detail)).scalar_one())
+        return int(
+            conn.execute(_INSERT_RAW, self._sealed_raw_values(raw, verdict, detail)).scalar_one()
+        )
+
+    def _sealed_raw_values(
+        self, raw: RawWebhook, verdict: str, detail: str | None = None
+    ) -> dict[str, Any]:
+        body = seal_body(self.box, raw.shop_id, raw.provider, raw.kind, raw.received_at, raw.body)
+        return _raw_values(raw, verdict, detail) | {"body": body}
 
     def _verdict(self, conn: Connection, shop_id: str, decision: Decision) -> str:
         if isinstance(decision, Ignored):
@@ -664,9 +681,10 @@ class Store:
                     raise
         raise AssertionError("unreachable")
 
-    def raw_webhook(self, raw_id: int) -> Row[Any] | None:
+    def raw_webhook(self, raw_id: int) -> OpenedRaw | None:
         with self.read() as conn:
-            return conn.execute(select(t.raw_webhooks).where(t.raw_webhooks.c.id == raw_id)).first()
+            row = conn.execute(select(t.raw_webhooks).where(t.raw_webhooks.c.id == raw_id)).first()
+        return None if row is None else open_raw(self.box, row)
 
     def count_raw(self, verdict: str | None = None) -> int:
         query = select(func.count()).select_from(t.raw_webhooks)
@@ -761,7 +779,7 @@ class Store:
                         till_seq=event.till_seq,
                         type=event.type,
                         occurred_at=event.occurred_at,
-                        payload=event.payload,
+                        payload=seal_payload(self.box, till_id, str(event.event_id), event.payload),
                         received_at=now,
                     )
                 )
@@ -866,15 +884,14 @@ class Store:
             name = conn.execute(select(t.tills.c.name).where(t.tills.c.id == grant.till_id))
             return grant, str(name.scalar() or "")
 
-    def till_events(self, till_id: str) -> list[Row[Any]]:
+    def till_events(self, till_id: str) -> list[OpenedTillEvent]:
         with self.read() as conn:
-            return list(
-                conn.execute(
-                    select(t.till_events)
-                    .where(t.till_events.c.till_id == till_id)
-                    .order_by(t.till_events.c.till_seq)
-                )
-            )
+            rows = conn.execute(
+                select(t.till_events)
+                .where(t.till_events.c.till_id == till_id)
+                .order_by(t.till_events.c.till_seq)
+            ).all()
+        return [open_till_event(self.box, row) for row in rows]
 
     # ---- idempotency and initiated payments --------------------------------------------------
 
