@@ -1,7 +1,7 @@
 """owner console
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0004_owner_console
+Revises: 0003_c2b_claims
 Create Date: 2026-12-02 15:17:10.184482
 """
 
