@@ -61,7 +61,7 @@ def test_a_day_leaves_no_personal_data_in_the_raw_files(relay: Relay, tmp_path: 
         headers=relay.auth(till),
     )
     assert pushed.status_code == 200
-    body = json.loads(sample("daraja/c2b_confirmation_2017_doc.json"))
+    body = json.loads(sample("c2b_confirmation_2017_doc.json"))
     url = f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm"
     reply = relay.http.post(url, content=json.dumps(body), headers=JSON)
     assert reply.status_code == 200

@@ -110,7 +110,7 @@ def browser_sign_in(driver: Any, relay: Relay, owner: Owner) -> None:
 def park_an_stk_callback(relay: Relay, token: str) -> int:
     """An STK callback arriving before the relay knows its payment is parked."""
     url = f"/api/v1/payments/webhook/mobile/{token}/stk"
-    body = sample("daraja/stk_callback_success_2017_doc.json")
+    body = sample("stk_callback_success_2017_doc.json")
     assert relay.http.post(url, content=body, headers=JSON).status_code == 200
     shop = relay.store.shop_by_webhook_token(token)
     assert shop is not None
@@ -201,14 +201,14 @@ def seed_a_day(relay: Relay) -> tuple[str, Owner]:
     relay.store.revoke_till(old["terminal_id"], "owner:njeri@example.com")
     add_stk_payment(relay, shop_id, front["terminal_id"])
     stk = f"/api/v1/payments/webhook/mobile/{token}/stk"
-    relay.http.post(stk, content=sample("daraja/stk_callback_success_2017_doc.json"), headers=JSON)
+    relay.http.post(stk, content=sample("stk_callback_success_2017_doc.json"), headers=JSON)
     c2b = f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm"
     relay.http.post(
         c2b,
-        content=sample("daraja/c2b_confirmation_masked_msisdn_v2_daraja3_doc.json"),
+        content=sample("c2b_confirmation_masked_msisdn_v2_daraja3_doc.json"),
         headers=JSON,
     )
-    body = sample("paystack/paystack_charge_success_webhook.json")
+    body = sample("paystack_charge_success_webhook.json")
     relay.http.post(
         f"/api/v1/payments/webhook/paystack/{shop_id}",
         content=body,
@@ -241,7 +241,7 @@ def seed_a_day(relay: Relay) -> tuple[str, Owner]:
 
 def c2b_now(trans_id: str, amount: str) -> bytes:
     """A C2B confirmation paid just now to the shop's shortcode."""
-    body = json.loads(sample("daraja/c2b_confirmation_2017_doc.json"))
+    body = json.loads(sample("c2b_confirmation_2017_doc.json"))
     now = datetime.now(ZoneInfo("Africa/Nairobi")).strftime("%Y%m%d%H%M%S")
     body.update(TransID=trans_id, TransTime=now, TransAmount=amount, BusinessShortCode="174379")
     return json.dumps(body).encode()

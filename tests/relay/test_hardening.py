@@ -167,7 +167,7 @@ def test_revocation_ends_an_open_long_poll(relay: Relay) -> None:
 def test_a_hashed_msisdn_is_streamed_as_hashed(relay: Relay) -> None:
     shop_id, token = relay.shop()
     till = relay.till(shop_id)
-    body = json.loads(sample("daraja/c2b_confirmation_2017_doc.json"))
+    body = json.loads(sample("c2b_confirmation_2017_doc.json"))
     digest = hashlib.sha256(b"254708374149").hexdigest()
     body["MSISDN"] = digest
     url = f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm"
