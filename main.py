@@ -1,4 +1,4 @@
-"""Starts the till: `python main.py [--smoke] [--data-dir DIR] [--language sw]`."""
+"""Starts the till: `python main.py [--smoke] [--data-dir DIR] [--language sw] [--version]`."""
 
 import sys
 

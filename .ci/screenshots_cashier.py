@@ -173,8 +173,8 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
     services.shifts.open_shift(cashier.id, Money(200000, "KES"))
     window = MainWindow(ctx.status, "Africa/Nairobi")
     window.resize(1200, 760)
-    pages = cashier_pages(ctx)
-    window.set_pages(pages, "cashier")
+    pages = cashier_pages(ctx, "cashier")
+    window.set_pages(pages)
     window.set_user("Juma Otieno")
     window.show()
     sale = pages[0].widget

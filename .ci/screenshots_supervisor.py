@@ -32,7 +32,6 @@ from pos_app.store.db import open_ledger  # noqa: E402
 from pos_app.ui.application import Translations, create_application  # noqa: E402
 from pos_app.ui.main_window import MainWindow, Page  # noqa: E402
 from pos_app.ui.status import TillStatus  # noqa: E402
-from pos_app.ui.supervisor import SUPERVISOR  # noqa: E402
 from pos_app.ui.supervisor.approvals_page import ApprovalsPage  # noqa: E402
 from pos_app.ui.supervisor.audit_page import AuditPage  # noqa: E402
 from pos_app.ui.supervisor.refunds_page import RefundsPage  # noqa: E402
@@ -131,7 +130,7 @@ def run(app: QApplication, lang: str, tasks: TaskRunner) -> None:
             ("settings", tr("Supervisor", "Settings"), settings),
             ("audit", tr("Supervisor", "Audit trail"), audit),
         ]
-        window.set_pages([Page(k, t, w, SUPERVISOR) for k, t, w in pages], "supervisor")
+        window.set_pages([Page(k, t, w) for k, t, w in pages])
         window.set_user("Amina Wanjiru · " + tr("UsersPage", "Supervisor"))
         window.show()
         wait(
@@ -184,10 +183,7 @@ def run(app: QApplication, lang: str, tasks: TaskRunner) -> None:
         window = MainWindow(status)
         window.resize(1280, 800)
         audit = AuditPage(desk.audit, tasks)
-        window.set_pages(
-            [Page("audit", app.translate("Supervisor", "Audit trail"), audit, SUPERVISOR)],
-            "supervisor",
-        )
+        window.set_pages([Page("audit", app.translate("Supervisor", "Audit trail"), audit)])
         window.show()
         wait(app, lambda: bool(audit.rows))
         audit.verify()

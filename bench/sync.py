@@ -2,15 +2,22 @@
 latency through the whole chain (provider callback -> relay -> long-poll -> applied on the
 till -> in-process event).
 
+The drain is set against a floor measured in the same run: a bare HTTP client, paired as a
+second till of the same relay, pushes the same batches (same payloads, same batch size, bodies
+encoded beforehand) and only waits for each reply. `drain_ratio` = drain rate / floor rate: the
+share of what the relay can take that the till's engine reaches (reading and decrypting the
+outbox, marking events pushed), comparable between machines where the raw rate is not.
+
     .venv/bin/python bench/sync.py [--events 10000] [--payments 40]
 
-Last line: RESULT drain_events_per_s=... webhook_to_till_p95_ms=...
-(targets: >= 2,000 events/s and < 500 ms).
+Last line: RESULT drain_events_per_s=... floor_events_per_s=... drain_ratio=...
+webhook_to_till_p95_ms=... (targets: >= 2,000 events/s and < 500 ms).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import operator
 import os
@@ -20,10 +27,13 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 # Run as a script, this file's directory comes first on sys.path and its name would hide the
 # `sync` package: look past it, to the project's top (bench.relay_process lives there too).
@@ -44,11 +54,14 @@ from pos_app.services.payments import PaymentService  # noqa: E402
 from pos_app.store import outbox  # noqa: E402
 from pos_app.store.db import open_ledger  # noqa: E402
 from sync.demo import start_demo_stack  # noqa: E402
+from sync.engine.client import RelayClient  # noqa: E402
 from sync.engine.pairing import pair  # noqa: E402
 from sync.engine.scheduler import EngineTimings, SyncEngine  # noqa: E402
+from sync.protocol import API_PREFIX, OutboxEvent, PushRequest, PushResponse  # noqa: E402
 from sync.sandbox.daraja_api import stk_callback_body  # noqa: E402
 
 NO_CALLBACK_PHONE = "0712349004"  # the sandbox leaves the callback to us: we time it
+relay_client_push = RelayClient.push
 
 
 def sale_payload(i: int) -> dict[str, object]:
@@ -77,7 +90,53 @@ def relay_cli(env: dict[str, str], *args: str) -> dict[str, Any]:
     return result
 
 
-def bench_drain(root: Path, events: int) -> float:
+@dataclass(frozen=True)
+class Drain:
+    events_per_s: float
+    floor_events_per_s: float
+
+    @property
+    def ratio(self) -> float:
+        return self.events_per_s / self.floor_events_per_s
+
+
+def push_bodies(sizes: list[int]) -> list[bytes]:
+    """Batches of these sizes of the sales the engine pushed, as JSON bodies (new event ids)."""
+    occurred_at = datetime.now(UTC)
+    wire = [
+        OutboxEvent(event_id=uuid.uuid4(), till_seq=i + 1, type="sale.cash",
+                    occurred_at=occurred_at, payload=sale_payload(i))
+        for i in range(sum(sizes))
+    ]  # fmt: skip
+    starts = list(itertools.accumulate(sizes, initial=0))
+    return [
+        PushRequest(events=wire[start : start + size]).model_dump_json().encode()
+        for start, size in zip(starts, sizes, strict=False)
+    ]
+
+
+def bare_push(url: str, code: str, sizes: list[int]) -> float:
+    """The floor: a bare client paired as another till pushes batches of the sizes the engine
+    pushed (it halves its batch when the relay answers 413); events/s."""
+    token = httpx.post(
+        f"{url}{API_PREFIX}/terminal/pair", json={"pairing_code": code, "till_name": "floor"}
+    ).json()["token"]
+    events = sum(sizes)
+    bodies = push_bodies(sizes)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    with httpx.Client(base_url=url + API_PREFIX, headers=headers, timeout=60) as client:
+        start = time.perf_counter()
+        for body in bodies:
+            reply = client.post("/terminal/events", content=body)
+            assert reply.status_code == 200, reply.text
+        elapsed = time.perf_counter() - start
+    rate = events / elapsed
+    print(f"floor: {events} events in {elapsed:.2f} s = {rate:,.0f} events/s "
+          f"({len(bodies)} batches from a bare client)")  # fmt: skip
+    return rate
+
+
+def bench_drain(root: Path, events: int) -> Drain:
     """The relay runs as its own process (`duka-relay serve`), as in production: in-process it
     would share the GIL with the till and measure that instead."""
     settings = TillSettings(data_dir=root / "drain-till", keyring="memory", till_id="bench")
@@ -87,6 +146,7 @@ def bench_drain(root: Path, events: int) -> float:
            "DUKA_RELAY_PUBLIC_BASE_URL": url, "DUKA_RELAY_LOG_LEVEL": "WARNING"}  # fmt: skip
     shop_id = relay_cli(env, "create-shop", "Bench shop")["shop_id"]
     code = relay_cli(env, "pair-till", "--shop", shop_id)["pairing_code"]
+    floor_code = relay_cli(env, "pair-till", "--shop", shop_id)["pairing_code"]
     ledger = open_ledger(settings)
     try:
         with relay_process(env, port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
@@ -95,18 +155,27 @@ def bench_drain(root: Path, events: int) -> float:
                 for i in range(events):
                     outbox.append(conn, ledger.cipher, type="sale.cash", payload=sale_payload(i))
             engine = SyncEngine(ledger, EventBus(), settings)
-            start = time.perf_counter()
-            report = engine.pusher.drain()
-            elapsed = time.perf_counter() - start
-            assert report.pushed == events, report
+            sizes: list[int] = []  # of the batches the relay took
+
+            def push(client: RelayClient, batch: list[OutboxEvent]) -> PushResponse:
+                response = relay_client_push(client, batch)
+                sizes.append(len(batch))
+                return response
+
+            with mock.patch.object(RelayClient, "push", push):
+                start = time.perf_counter()
+                report = engine.pusher.drain()
+                elapsed = time.perf_counter() - start
+            assert report.pushed == events == sum(sizes), report
             assert engine.sync_ledger.queue_counts().unsynced == 0
             engine.link.close()
+            floor = bare_push(url, floor_code, sizes)
     finally:
         ledger.close()
     rate = events / elapsed
     print(f"drain: {events} events in {elapsed:.2f} s = {rate:,.0f} events/s "
           f"({report.batches} batches)")  # fmt: skip
-    return rate
+    return Drain(rate, floor)
 
 
 def bench_webhook_to_till(root: Path, payments: int) -> list[float]:
@@ -172,10 +241,12 @@ def main() -> int:
     parser.add_argument("--payments", type=int, default=40)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="duka-bench-sync-") as tmp:
-        rate = bench_drain(Path(tmp), args.events)
+        drain = bench_drain(Path(tmp), args.events)
         latencies = bench_webhook_to_till(Path(tmp), args.payments)
     p95 = statistics.quantiles(latencies, n=20)[-1]
-    print(f"RESULT drain_events_per_s={rate:.0f} webhook_to_till_p95_ms={p95:.1f}")
+    print(f"RESULT drain_events_per_s={drain.events_per_s:.0f} "
+          f"floor_events_per_s={drain.floor_events_per_s:.0f} drain_ratio={drain.ratio:.2f} "
+          f"webhook_to_till_p95_ms={p95:.1f}")  # fmt: skip
     return 0
 
 

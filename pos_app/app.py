@@ -1,8 +1,8 @@
 """Starting the till: settings, the ledger (opened off the GUI thread), first-run set-up,
 sign-in, and the main window with the pages of the signed-in user's role and language.
 
-`python main.py [--smoke] [--data-dir DIR] [--language sw]`. Exit codes: 0 fine, 2 no data
-key (the till never runs unencrypted), 1 anything else that stopped it.
+`python main.py [--smoke] [--data-dir DIR] [--language sw] [--version]`. Exit codes: 0 fine,
+2 no data key (the till never runs unencrypted), 1 anything else that stopped it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
@@ -24,6 +24,9 @@ from pos_app.services import Services, build_services
 from pos_app.services.counter import Counter
 from pos_app.services.gateway import OnlineGateway
 from pos_app.services.grants import Action
+from pos_app.services.supervisor_desk import SupervisorDesk
+from pos_app.services.users import UserView
+from pos_app.store.db import Ledger
 from pos_app.ui.application import LANGUAGES, Translations, create_application
 from pos_app.ui.bus_bridge import BusBridge
 from pos_app.ui.cashier.shift_page import ShiftPage
@@ -33,6 +36,12 @@ from pos_app.ui.login.sign_in import SignInDialog
 from pos_app.ui.main_window import MainWindow, Page
 from pos_app.ui.status import TillStatus
 from pos_app.ui.tasks import TaskRunner
+from pos_app.version import app_version
+
+if TYPE_CHECKING:
+    from sync.engine.pairing import PairingResult
+    from sync.engine.runtime import TillSync
+    from sync.engine.scheduler import SyncStatus
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -55,6 +64,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="BACKUP",
         help="replace the ledger with BACKUP (default: the newest backup), then quit",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {app_version()}")
     return parser.parse_args(list(argv) if argv is not None else sys.argv[1:])
 
 
@@ -81,6 +91,12 @@ def wait_for(tasks: TaskRunner, fn: Callable[..., T], *args: Any) -> T:
     return value
 
 
+def _pair(settings: TillSettings, relay_url: str, code: str) -> PairingResult:
+    from sync.engine.pairing import pair  # the network side loads only when pairing
+
+    return pair(settings, relay_url, code)
+
+
 def build_context(
     app: QApplication,
     settings: TillSettings,
@@ -90,33 +106,39 @@ def build_context(
     gateway: OnlineGateway | None = None,
     status: TillStatus | None = None,
 ) -> AppContext:
+    """Wires every screen's handles over `services` (pos_app.services.build_services): the one
+    place the cashier's counter, the supervisor's desk and the GUI-thread bus meet."""
     bridge = BusBridge(app)
     bridge.attach(services.bus)
     status = status or TillStatus(app)
     ctx = AppContext(
         settings=settings,
-        ledger=services.ledger,
+        services=services,
+        counter=Counter(services, gateway),
+        desk=SupervisorDesk.over(
+            services.ledger,
+            services.bus,
+            users=services.users,
+            shop=services.shop,
+            payments_service=services.payments,
+            orders_service=services.orders,
+            shifts=services.shifts,
+            gateway=lambda: ctx.gateway,
+            pair=_pair,
+            timezone=settings.timezone,
+        ),
         tasks=tasks,
         status=status,
         translations=translations,
         bus=bridge,
-        gateway=gateway,
-        payments=services.payments,
-        orders=services.orders,
-        users=services.users,
-        shifts=services.shifts,
-        catalogue=services.catalogue,
-        counter=Counter(services, gateway),
-        shop=services.shop,
         shop_settings=services.shop.get(),
+        gateway=gateway,
     )
-    ctx.extras["services"] = services
     if settings.printer != "none":
         from pos_app.printing.receipt_printer import ReceiptPrinter
 
-        printer = ReceiptPrinter(settings)
-        ctx.extras["printer"] = printer
-        app.aboutToQuit.connect(printer.close)
+        ctx.printer = ReceiptPrinter(settings)
+        app.aboutToQuit.connect(ctx.printer.close)
 
     def follow_test_mode() -> None:
         ctx.counter.test_mode_providers = frozenset(status.test_mode_providers)
@@ -128,7 +150,7 @@ def build_context(
 
 def test_instructions() -> dict[str, str]:
     """The banner's per-provider hint (test card / phone) in the current language."""
-    from sync.providers import daraja, testmode
+    from sync.providers import testmode
 
     def fill(text: str, *values: str) -> str:
         for number, value in enumerate(values, start=1):
@@ -143,8 +165,8 @@ def test_instructions() -> dict[str, str]:
                 "M-Pesa sandbox: shortcode %1. Safaricom's test number %2 never answers (ends "
                 "in 1037); in the local sandbox any other Kenyan number pays.",
             ),
-            daraja.SANDBOX_SHORTCODE,
-            daraja.SANDBOX_TEST_MSISDN,
+            testmode.MPESA_SANDBOX_SHORTCODE,
+            testmode.MPESA_SANDBOX_TEST_MSISDN,
         ),
         "paystack": fill(
             translate(
@@ -169,7 +191,7 @@ def test_instructions() -> dict[str, str]:
     }
 
 
-def apply_setup(services: Services, details: SetupDetails) -> Any:
+def apply_setup(services: Services, details: SetupDetails) -> UserView:
     """First run: the supervisor, then the shop's settings (with grants from the PIN the
     supervisor just chose)."""
     supervisor = services.users.create_user(
@@ -198,18 +220,15 @@ def apply_setup(services: Services, details: SetupDetails) -> Any:
 
 
 def pages_for(ctx: AppContext, role: str) -> list[Page]:
-    """The screens `role` may use; the others are never built (or are let go at once)."""
+    """The screens `role` may use; the others are never built."""
     from pos_app.ui.cashier.pages import cashier_pages
 
-    pages = cashier_pages(ctx)
+    pages = cashier_pages(ctx, role)
     if role == "supervisor":
         from pos_app.ui.supervisor import supervisor_pages
 
         pages += supervisor_pages(ctx)
-    for page in pages:
-        if role not in page.roles:
-            page.widget.deleteLater()
-    return [page for page in pages if role in page.roles]
+    return pages
 
 
 class Till:
@@ -218,19 +237,17 @@ class Till:
     def __init__(self, ctx: AppContext, window: MainWindow) -> None:
         self.ctx = ctx
         self.window = window
-        self.pages: list[Page] = []
 
-    def show_for(self, user: Any) -> None:
+    def show_for(self, user: UserView) -> None:
+        """The screens of `user`'s role in their language; the window lets the previous
+        user's screens go (it alone owns pages)."""
         self.ctx.current_user = user
         self.ctx.counter.user_id = user.id
         language = user.language or self.ctx.shop_settings.language or "en"
         if language in LANGUAGES:
             self.ctx.translations.use(language)
         pages = pages_for(self.ctx, user.role)
-        self.window.set_pages(pages, user.role)
-        for old in self.pages:  # the previous user's screens (other role or language)
-            old.widget.deleteLater()
-        self.pages = pages
+        self.window.set_pages(pages)
         for page in pages:
             if isinstance(page.widget, ShiftPage):
                 page.widget.signed_out.connect(self.sign_out)
@@ -242,7 +259,7 @@ class Till:
         )
         self.window.set_user(f"{user.name} ({role})")
 
-    def sign_in(self, locked_user: Any = None) -> bool:
+    def sign_in(self, locked_user: UserView | None = None) -> bool:
         dialog = SignInDialog(
             self.ctx, self.window if self.window.isVisible() else None, locked_user=locked_user
         )
@@ -275,7 +292,7 @@ class SyncHandle:
     thread; the online tenders wake up when its gateway arrives."""
 
     def __init__(self) -> None:
-        self.sync: Any = None
+        self.sync: TillSync | None = None
         self.stopped = False
 
     def stop(self) -> None:
@@ -290,10 +307,10 @@ def start_sync(ctx: AppContext, services: Services) -> SyncHandle:
 
     handle = SyncHandle()
 
-    def on_status(status: Any) -> None:  # on an engine thread: TillStatus queues to the GUI
+    def on_status(status: SyncStatus) -> None:  # on an engine thread: TillStatus queues to the GUI
         ctx.status.update(**status.till_status())
 
-    def started(sync: Any) -> None:
+    def started(sync: TillSync) -> None:
         if handle.stopped:
             sync.stop()
             return
@@ -398,7 +415,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.smoke:
         from pos_app.ui.cashier.pages import cashier_pages
 
-        window.set_pages(cashier_pages(ctx), "cashier")
+        window.set_pages(cashier_pages(ctx, "cashier"))
         window.show()
         QTimer.singleShot(300, app.quit)
         return finish(app.exec(), tasks, window, ledger)
@@ -411,7 +428,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             lambda details: apply_setup(services, details),
             demo=not ctx.settings.relay_url,
         )
-        if setup.exec() != QDialog.DialogCode.Accepted:
+        if setup.exec() != QDialog.DialogCode.Accepted or setup.result_value is None:
             return 0
         ctx.shop_settings = services.shop.get()
         till.show_for(setup.result_value)
@@ -431,7 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return finish(app.exec(), tasks, window, ledger)
 
 
-def finish(code: int, tasks: TaskRunner, window: MainWindow, ledger: Any) -> int:
+def finish(code: int, tasks: TaskRunner, window: MainWindow, ledger: Ledger) -> int:
     """Let running work finish and deliver while the screens still exist, then let go."""
     tasks.shutdown(wait=True)
     QCoreApplication.processEvents()

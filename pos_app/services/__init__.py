@@ -14,7 +14,7 @@ from pos_app.services.payments import PaymentService
 from pos_app.services.risk import RiskService
 from pos_app.services.shifts import ShiftService
 from pos_app.services.shop import ShopService
-from pos_app.services.users import PIN_KDF, PinKdf, UserService
+from pos_app.services.users import PinKdf, UserService
 from pos_app.store.db import Ledger
 
 
@@ -33,7 +33,7 @@ class Services:
 
 
 def build_services(
-    ledger: Ledger, bus: EventBus | None = None, *, pin_kdf: PinKdf = PIN_KDF
+    ledger: Ledger, bus: EventBus | None = None, *, pin_kdf: PinKdf | None = None
 ) -> Services:
     """`pin_kdf` is scrypt's cost for PINs (test fixtures may pass a cheap one)."""
     bus = bus or EventBus()

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
+from pos_app.core.discounts import Discount
 from pos_app.core.errors import DukaError, InvalidInput, PaymentError, ShiftError
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
@@ -29,7 +30,7 @@ from pos_app.core.payments import PaymentMethod, PaymentProvider, PaymentStatus,
 from pos_app.core.shifts import z_report
 from pos_app.services import Services, guard
 from pos_app.services.backups import back_up_quietly
-from pos_app.services.catalogue import ProductView
+from pos_app.services.catalogue import ProductView, ScannedItem
 from pos_app.services.customers import CustomerDetails
 from pos_app.services.gateway import GatewayRejected, GatewayUnavailable, OnlineGateway
 from pos_app.services.grants import Action, Grant, actor
@@ -110,7 +111,8 @@ class _OnceByKey:
                 self._results.pop(old, None)
         with key_lock:
             if key in self._results:
-                return self._results[key]
+                earlier: T = self._results[key]
+                return earlier
             result = fn()
             self._results[key] = result
             return result
@@ -155,6 +157,12 @@ class Counter:
             None,
         )
 
+    def scan(self, code: str) -> ScannedItem | None:
+        """A scanner's code: a scale label of the shop's layouts (the product with the weight
+        it carries) or an active product's own barcode; None when nothing matches."""
+        found = self.catalogue.lookup_code(code)
+        return found if found is not None and found.product.active else None
+
     def find_for_enter(self, text: str) -> ProductView | None:
         """Enter in the search field: an exact barcode / SKU, else the only name match."""
         exact = self.product_by_code(text)
@@ -167,15 +175,24 @@ class Counter:
         return self.catalogue.quick_keys()
 
     # --- orders ---------------------------------------------------------------------------
-    def create_order(self, lines: Sequence[OrderLine]) -> str:
+    def create_order(
+        self,
+        lines: Sequence[OrderLine],
+        cart_discount: Discount | None = None,
+        approved_by: Grant | None = None,
+    ) -> str:
         """Store the cart as an order of the open shift; no shift open, no sale (its money
-        would belong to no drawer count)."""
+        would belong to no drawer count). Lines may carry their own discounts; above the
+        shop's percent, a supervisor's grant (`approved_by`)."""
         with self._ledger.read() as conn:
             shift_id = current_shift_id(conn)
         if shift_id is None:
             raise ShiftError("Open a shift before selling: a supervisor or cashier opens it on "
                              "the Shift page.")
-        return self.orders.create_order(list(lines), cashier_id=self.user_id, shift_id=shift_id).id
+        return self.orders.create_order(
+            list(lines), cashier_id=self.user_id, shift_id=shift_id,
+            cart_discount=cart_discount, approved_by=approved_by,
+        ).id
 
     def record_cart_change(
         self,

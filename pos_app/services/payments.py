@@ -582,9 +582,11 @@ class PaymentService:
         *,
         cashier_id: str | None = None,
         shift_id: str | None = None,
+        approved_by: Grant | None = None,
     ) -> CashSale:
-        """A whole cash sale in one commit: the order (when given as a draft), the payment for
-        what it owes, the change to hand back, outbox and audit."""
+        """A whole cash sale in one commit: the order (when given as a draft, with its receipt
+        number; `approved_by` for a discount above the shop's percent), the payment for what
+        it owes, the change to hand back, outbox and audit."""
         with ledger_change(self._ledger, self._bus, cashier_id) as change:
             conn = change.conn
             payload: dict[str, Any] = {}
@@ -592,10 +594,11 @@ class PaymentService:
                 shift = shift_id or orders.current_shift_id(conn)
                 # the payment below covers the whole draft: the order is born paid
                 order_id = orders.insert_order(
-                    change, order, cashier_id=cashier_id, shift_id=shift, status=OrderStatus.PAID
+                    change, order, cashier_id=cashier_id, shift_id=shift, status=OrderStatus.PAID,
+                    approved_by=approved_by,
                 )
                 amount = order.total
-                payload["order"] = orders.order_payload(order_id, order)
+                payload["order"] = orders.order_payload(conn, order_id, order)
             else:
                 order_id = order
                 row = orders.load_order_row(conn, order_id)
@@ -792,46 +795,55 @@ class PaymentService:
         if not reason.strip():
             raise InvalidInput("Say why the money is given back.")
         with ledger_change(self._ledger, self._bus, actor(grant)) as change:
-            conn = change.conn
-            supervisor_id = authorise(conn, grant, Action.REFUND).id
-            row = load_payment(conn, payment_id)
-            check_refund(conn, row, amount)
-            total_refunded = Money(row.refunded_minor, row.currency) + amount
-            target = status_after_refund(row, total_refunded.minor)
-            refund_id = str(uuid.uuid4())
-            conn.execute(
-                refunds.insert().values(
-                    id=refund_id,
-                    payment_id=row.id,
-                    amount_minor=amount.minor,
-                    currency=amount.currency,
-                    reason=reason.strip(),
-                    by_user=supervisor_id,
-                    method=method,
-                    created_at=datetime.now(UTC),
-                )
-            )
-            new = move(change, row, target, refunded_minor=total_refunded.minor)
-            change.record(
-                "payment.refunded",
-                entity="refund",
-                entity_id=refund_id,
-                details={
-                    "payment_id": row.id,
-                    "amount_minor": amount.minor,
-                    "currency": amount.currency,
-                    "status": new.value,
-                },
-                payload={
-                    "refund_id": refund_id,
-                    "payment_id": row.id,
-                    "amount_minor": amount.minor,
-                    "currency": amount.currency,
-                    "reason": reason.strip(),
-                    "method": method,
-                    "status": new.value,
-                },
-            )
-            change.publish(RefundRecorded(refund_id=refund_id, payment_id=row.id, amount=amount))
-            view = payment_view(load_payment(conn, payment_id), self._cipher)
+            supervisor_id = authorise(change.conn, grant, Action.REFUND).id
+            record_refund(change, payment_id, amount, reason.strip(), supervisor_id, method)
+            view = payment_view(load_payment(change.conn, payment_id), self._cipher)
         return view
+
+
+def record_refund(
+    change: Change, payment_id: str, amount: Money, reason: str, supervisor_id: str, method: str
+) -> str:
+    """Inside `change`: the refund row of `amount` given back on a paid payment (no more than
+    is left: pos_app.services.refundable), its audit entry and outbox event; its id."""
+    conn = change.conn
+    row = load_payment(conn, payment_id)
+    check_refund(conn, row, amount)
+    total_refunded = Money(row.refunded_minor, row.currency) + amount
+    target = status_after_refund(row, total_refunded.minor)
+    refund_id = str(uuid.uuid4())
+    conn.execute(
+        refunds.insert().values(
+            id=refund_id,
+            payment_id=row.id,
+            amount_minor=amount.minor,
+            currency=amount.currency,
+            reason=reason,
+            by_user=supervisor_id,
+            method=method,
+            created_at=datetime.now(UTC),
+        )
+    )
+    new = move(change, row, target, refunded_minor=total_refunded.minor)
+    change.record(
+        "payment.refunded",
+        entity="refund",
+        entity_id=refund_id,
+        details={
+            "payment_id": row.id,
+            "amount_minor": amount.minor,
+            "currency": amount.currency,
+            "status": new.value,
+        },
+        payload={
+            "refund_id": refund_id,
+            "payment_id": row.id,
+            "amount_minor": amount.minor,
+            "currency": amount.currency,
+            "reason": reason,
+            "method": method,
+            "status": new.value,
+        },
+    )
+    change.publish(RefundRecorded(refund_id=refund_id, payment_id=row.id, amount=amount))
+    return refund_id

@@ -26,10 +26,11 @@ from pos_app.core.errors import DukaError, StoreError
 from pos_app.core.money import Money
 from pos_app.core.orders import Order, OrderLine, OrderStatus
 from pos_app.core.payments import PaymentMethod, PaymentStatus
+from pos_app.core.quantities import Quantity, Unit
 from pos_app.services import orders
 from pos_app.services.bus import EventBus
 from pos_app.services.payment_rows import insert_payment
-from pos_app.services.shop import load_settings
+from pos_app.services.shop import load_settings, shop_tax_table
 from pos_app.services.sync_ledger import SyncLedger
 from pos_app.services.unit import Change, ledger_change
 from pos_app.store import outbox
@@ -199,16 +200,22 @@ def _rebuild(change: Change, event: RelayEvent) -> str | None:
     when = event.occurred_at
     if "order" in event.payload:
         sold = event.payload["order"]
+        # at the rates it was sold at; a discounted sale does not add up here and is listed
+        # as not recovered (its discount's reason and approver are not in the event)
+        table = shop_tax_table(load_settings(conn)).with_rates(
+            {str(band["tax_class"]): int(band["rate_bps"]) for band in sold["taxes"]}
+        )
         lines = [
             OrderLine(
                 str(line["name"]),
                 Money(int(line["unit_price_minor"]), currency),
-                int(line["quantity"]),
+                Quantity(int(line["quantity_thousandths"]), Unit(str(line["unit"]))),
                 line.get("product_id"),
+                str(line["tax_class"]),
             )
             for line in sold["lines"]
         ]
-        draft = Order.of(lines, int(sold["vat_bps"]))
+        draft = Order.of(lines, table)
         if draft.total.minor != int(sold["total_minor"]) or draft.total != amount:
             raise ValueError("amounts do not add up")
         orders.insert_order(

@@ -43,7 +43,8 @@ MAX_PIN_LENGTH: Final = 8
 
 @dataclass(frozen=True, slots=True)
 class PinKdf:
-    """scrypt's cost; tests may pass a cheap one (UserService(kdf=...)), tills use PIN_KDF."""
+    """scrypt's cost. Tills use PIN_KDF, read when a UserService is made, so that the test
+    suite can swap in a cheap one for its fixtures (tests/conftest.py)."""
 
     n: int = 2**14
     r: int = 8
@@ -56,7 +57,7 @@ class PinKdf:
         )
 
 
-PIN_KDF: Final = PinKdf()
+PIN_KDF = PinKdf()
 
 
 def pin_matches(cipher: FieldCipher, kdf: PinKdf, pin: object, row: Any) -> bool:
@@ -112,10 +113,10 @@ def authorise(conn: Connection, grant: object, action: Action) -> UserView:
 
 
 class UserService:
-    def __init__(self, ledger: Ledger, bus: EventBus, kdf: PinKdf = PIN_KDF) -> None:
+    def __init__(self, ledger: Ledger, bus: EventBus, kdf: PinKdf | None = None) -> None:
         self._ledger = ledger
         self._bus = bus
-        self._kdf = kdf
+        self._kdf = kdf or PIN_KDF
 
     def min_pin_length(self) -> int:
         with self._ledger.read() as conn:

@@ -54,7 +54,7 @@ class MemoryKeyring(KeyringBackend):
         raise RuntimeError("the memory keyring is only chosen explicitly (DUKA_KEYRING=memory)")
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring's base is untyped
         self._entries: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
 

@@ -1,47 +1,55 @@
-"""Everything a screen needs, in one object handed to every page and dialog.
+"""Everything a screen needs, in one typed object handed to every page and dialog.
 
-Built once by pos_app.app after the ledger is open; `current_user` changes at each sign-in.
-Screens reach the services through these handles but call them only via `tasks.submit`.
+Built once by `pos_app.app.build_context` after the ledger is open; `current_user` changes at
+each sign-in, `gateway` when the sync engine is up, `shop_settings` when a supervisor saves
+them. Screens reach the services through these handles but call them only via `tasks.submit`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pos_app.config import TillSettings
+from pos_app.services import Services
+from pos_app.services.counter import Counter
 from pos_app.services.gateway import OnlineGateway
+from pos_app.services.shop import ShopSettings
+from pos_app.services.supervisor_desk import SupervisorDesk
+from pos_app.services.users import UserView
 from pos_app.ui.application import Translations
 from pos_app.ui.bus_bridge import BusBridge
 from pos_app.ui.status import TillStatus
 from pos_app.ui.tasks import TaskRunner
 
+if TYPE_CHECKING:  # python-escpos takes 0.4 s to import: only a till with a printer pays it
+    from pos_app.printing.receipt_printer import ReceiptPrinter
+
 
 @dataclass
 class AppContext:
     settings: TillSettings
-    ledger: Any
+    services: Services  # the ledger's services (pos_app.services.build_services)
+    counter: Counter  # the cashier's flows over `services`
+    desk: SupervisorDesk  # the supervisor's services, sharing `services` and their bus
     tasks: TaskRunner
     status: TillStatus
     translations: Translations
-    bus: BusBridge
+    bus: BusBridge  # `services.bus`, delivered on the GUI thread
+    shop_settings: ShopSettings
     gateway: OnlineGateway | None = None
-    # the ledger's services (pos_app.services.*), built over `ledger`
-    payments: Any = None
-    orders: Any = None
-    users: Any = None
-    shifts: Any = None
-    catalogue: Any = None
-    # pos_app.services.counter.Counter: the cashier's flows over the services above
-    counter: Any = None
-    shop: Any = None  # ShopService
-    shop_settings: Any = None  # ShopSettings, re-read after the supervisor changes them
-    current_user: Any = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    current_user: UserView | None = None
+    printer: ReceiptPrinter | None = None  # the ESC/POS receipt printer, when one is set
 
     @property
     def currency(self) -> str:
-        return str(self.shop_settings.currency) if self.shop_settings is not None else "KES"
+        return self.shop_settings.currency
+
+    def user_id(self) -> str:
+        """The signed-in user's id; screens that act in someone's name exist only then."""
+        if self.current_user is None:
+            raise RuntimeError("no user is signed in")
+        return self.current_user.id
 
     def is_online(self) -> bool:
         """Online tenders need a gateway that says it can reach the relay right now."""

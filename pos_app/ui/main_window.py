@@ -1,7 +1,7 @@
 """The till's window: test-mode banner on top, the screens in the middle, status at the bottom.
 
-Screens come from the cashier and supervisor packages as `Page`s; the window only shows the
-ones the signed-in user's role may use.
+Screens come from the cashier and supervisor packages as `Page`s built for the signed-in
+user's role (pos_app.app.pages_for); the window owns them from then on.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ class Page:
     key: str
     title: str
     widget: QWidget
-    roles: frozenset[str] = frozenset({"cashier", "supervisor"})
 
 
 class MainWindow(QMainWindow):
@@ -82,23 +81,21 @@ class MainWindow(QMainWindow):
         status.changed.connect(self.refresh_status)
         self.refresh_status()
 
-    def set_pages(self, pages: Sequence[Page], role: str) -> None:
-        """Replaces the screens with those `role` may use (called after each sign-in)."""
+    def set_pages(self, pages: Sequence[Page]) -> None:
+        """Shows `pages` in place of the previous ones (called after each sign-in).
+
+        The window owns every page handed to it: each sits in a scroll area of the stack, and
+        the old ones go with their scroll areas, deleted on the GUI thread once the current
+        event is done. Nobody else deletes a page or takes it back out.
+        """
         for button in self._nav_group.buttons():
             self._nav_group.removeButton(button)
             button.deleteLater()
-        while (widget := self.pages.widget(0)) is not None:
-            self.pages.removeWidget(widget)
-            if isinstance(widget, QScrollArea):
-                # The page belongs to whoever built it; only the scroller dies here.
-                page_widget = widget.takeWidget()
-                if page_widget is not None:
-                    page_widget.setParent(None)
-            widget.deleteLater()
+        while (scroller := self.pages.widget(0)) is not None:
+            self.pages.removeWidget(scroller)  # still the stack's child until deleted
+            scroller.deleteLater()
         self._page_keys = []
         for page in pages:
-            if role not in page.roles:
-                continue
             # A page taller than a 1366x768 shop laptop scrolls instead of pushing the
             # status bar off the screen.
             scroller = QScrollArea()

@@ -4,22 +4,22 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../pos_app/app.py" line="239"/>
+        <location filename="../../pos_app/app.py" line="256"/>
         <source>supervisor</source>
         <translation>msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="241"/>
+        <location filename="../../pos_app/app.py" line="258"/>
         <source>cashier</source>
         <translation>keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="318"/>
+        <location filename="../../pos_app/app.py" line="335"/>
         <source>Duka POS cannot start</source>
         <translation>Duka POS haiwezi kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="368"/>
+        <location filename="../../pos_app/app.py" line="385"/>
         <source>Opening the till&apos;s ledger…</source>
         <translation>Inafungua daftari la mauzo…</translation>
     </message>
@@ -118,27 +118,27 @@
 <context>
     <name>CashierPages</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/pages.py" line="18"/>
+        <location filename="../../pos_app/ui/cashier/pages.py" line="25"/>
         <source>Sale</source>
         <translation>Mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/pages.py" line="19"/>
+        <location filename="../../pos_app/ui/cashier/pages.py" line="26"/>
         <source>COD orders</source>
         <translation>Oda za COD</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/pages.py" line="20"/>
+        <location filename="../../pos_app/ui/cashier/pages.py" line="27"/>
         <source>Sales</source>
         <translation>Mauzo ya leo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/pages.py" line="21"/>
+        <location filename="../../pos_app/ui/cashier/pages.py" line="28"/>
         <source>Shift</source>
         <translation>Zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/pages.py" line="24"/>
+        <location filename="../../pos_app/ui/cashier/pages.py" line="31"/>
         <source>Products</source>
         <translation>Bidhaa</translation>
     </message>
@@ -146,72 +146,72 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="29"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="30"/>
         <source>Products</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="32"/>
         <source>Name</source>
         <translation>Jina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="32"/>
         <source>Price</source>
         <translation>Bei</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="32"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="32"/>
         <source>Barcode</source>
         <translation>Barcode</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="32"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="33"/>
         <source>Quick key</source>
         <translation>Kitufe cha haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="36"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="37"/>
         <source>Load the demo catalogue</source>
         <translation>Pakia orodha ya mfano</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="39"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="40"/>
         <source>Import CSV…</source>
         <translation>Leta CSV…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="63"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="64"/>
         <source>Import products</source>
         <translation>Leta bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="64"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="65"/>
         <source>CSV files (*.csv)</source>
         <translation>Faili za CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="72"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="73"/>
         <source>Could not read %1 as a UTF-8 text file.</source>
         <translation>Imeshindwa kusoma %1 kama faili ya maandishi ya UTF-8.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="75"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="76"/>
         <source>Import products and prices</source>
         <translation>Ingiza bidhaa na bei</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="84"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="85"/>
         <source>Nothing was imported. Fix these lines and try again:</source>
         <translation>Hakuna kilicholetwa. Rekebisha mistari hii kisha ujaribu tena:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="88"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="89"/>
         <source>Imported: %1 new, %2 updated.</source>
         <translation>Zimeletwa: %1 mpya, %2 zimesasishwa.</translation>
     </message>
@@ -623,22 +623,22 @@
         <translation>Ghairi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="94"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="97"/>
         <source>There is no active supervisor on this till.</source>
         <translation>Hakuna msimamizi anayetumika kwenye mashine hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="101"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="104"/>
         <source>Choose a supervisor and type their PIN.</source>
         <translation>Chagua msimamizi na uandike PIN yake.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="104"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="107"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="125"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="129"/>
         <source>The PIN could not be checked.</source>
         <translation>PIN haikuweza kukaguliwa.</translation>
     </message>
@@ -730,174 +730,194 @@
 <context>
     <name>Receipt</name>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="55"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="56"/>
         <source>Cash</source>
         <translation>Pesa taslimu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="56"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="57"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="57"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="58"/>
         <source>M-Pesa</source>
         <translation>M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="58"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="59"/>
         <source>M-Pesa paybill</source>
         <translation>Paybill ya M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="59"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="60"/>
         <source>Paystack</source>
         <translation>Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="60"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="61"/>
         <source>Bank transfer</source>
         <translation>Uhamisho wa benki</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="61"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="62"/>
         <source>Mobile money</source>
         <translation>Pesa ya simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="68"/>
         <location filename="../../pos_app/ui/receipts/render.py" line="69"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="70"/>
         <source>Paid</source>
         <translation>Imelipwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="70"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="71"/>
         <source>Pending verification</source>
         <translation>Inasubiri kuthibitishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="71"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="72"/>
         <source>Awaiting cash on delivery</source>
         <translation>Inasubiri malipo wakati wa kufikisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="72"/>
         <location filename="../../pos_app/ui/receipts/render.py" line="73"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="74"/>
         <source>Waiting for customer</source>
         <translation>Inamsubiri mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="74"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="75"/>
         <source>Pending</source>
         <translation>Inasubiri</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="75"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="76"/>
         <source>Failed</source>
         <translation>Imeshindikana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="76"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="77"/>
         <source>Cancelled</source>
         <translation>Imeghairiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="77"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="78"/>
         <source>Expired</source>
         <translation>Muda umeisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="78"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="79"/>
         <source>Being checked</source>
         <translation>Inakaguliwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="79"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="80"/>
         <source>Rejected</source>
         <translation>Imekataliwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="80"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="81"/>
         <source>Refunded</source>
         <translation>Imerejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="81"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="82"/>
         <source>Partly refunded</source>
         <translation>Imerejeshwa sehemu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="82"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="83"/>
         <source>Voided</source>
         <translation>Imebatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="107"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="101"/>
+        <source>Discount</source>
+        <translation>Punguzo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="102"/>
+        <source>VAT band</source>
+        <translation>Kundi la VAT</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="103"/>
+        <source>Taxable</source>
+        <translation>Kinachotozwa kodi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="104"/>
+        <source>VAT</source>
+        <translation>VAT</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="112"/>
         <source>REPRINT</source>
         <translation>NAKALA</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="95"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="96"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="96"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="97"/>
         <source>Date</source>
         <translation>Tarehe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="97"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="98"/>
         <source>Cashier</source>
         <translation>Keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="98"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="99"/>
         <source>TOTAL</source>
         <translation>JUMLA</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="99"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="100"/>
         <source>incl. VAT %1</source>
         <translation>pamoja na VAT %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="100"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="105"/>
         <source>Tendered</source>
         <translation>Iliyotolewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="101"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="106"/>
         <source>Change</source>
         <translation>Chenji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="102"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="107"/>
         <source>Ref.</source>
         <translation>Kumb.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="103"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="108"/>
         <source>Collected by</source>
         <translation>Imeletwa na</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="104"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="109"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="105"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="110"/>
         <source>TEST MODE</source>
         <translation>HALI YA MAJARIBIO</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="106"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="111"/>
         <source>No real money moved.</source>
         <translation>Hakuna pesa halisi iliyohamishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="108"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="113"/>
         <source>Thank you for shopping with us!</source>
         <translation>Asante kwa kununua kwetu!</translation>
     </message>
@@ -905,53 +925,53 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="43"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="42"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="52"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="51"/>
         <source>Paper</source>
         <translation>Karatasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="60"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="59"/>
         <source>Print</source>
         <translation>Chapisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="65"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="64"/>
         <source>Save PDF</source>
         <translation>Hifadhi PDF</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="68"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="114"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="113"/>
         <source>Save receipt</source>
         <translation>Hifadhi risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="118"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="117"/>
         <source>Saved %1</source>
         <translation>Imehifadhiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="136"/>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="149"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="135"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="148"/>
         <source>Sent to the printer.</source>
         <translation>Imetumwa kwa printa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="145"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="144"/>
         <source>Waiting for printer: %1</source>
         <translation>Inasubiri printa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="147"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="146"/>
         <source>Printing…</source>
         <translation>Inachapisha…</translation>
     </message>
@@ -959,187 +979,187 @@
 <context>
     <name>SalePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="75"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="79"/>
         <source>Scan a barcode or type a product name…</source>
         <translation>Changanua barcode au andika jina la bidhaa…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="87"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="91"/>
         <source>Quick keys</source>
         <translation>Vitufe vya haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="111"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="115"/>
         <source>Resume payment</source>
         <translation>Endelea na malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="133"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="137"/>
         <source>+1</source>
         <translation>+1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="134"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="138"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="135"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="139"/>
         <source>Remove line</source>
         <translation>Ondoa mstari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="136"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="140"/>
         <source>Custom amount</source>
         <translation>Kiasi maalum</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="137"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="141"/>
         <source>Price / discount</source>
         <translation>Bei / punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="160"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="164"/>
         <source>Cash (F2)</source>
         <translation>Pesa taslimu (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="161"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="165"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="162"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="166"/>
         <source>M-Pesa (F3)</source>
         <translation>M-Pesa (F3)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="163"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="167"/>
         <source>Paystack link</source>
         <translation>Kiungo cha Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="164"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="168"/>
         <source>Bank / proof</source>
         <translation>Benki / uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="175"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="179"/>
         <source>New sale</source>
         <translation>Mauzo mapya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="243"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="247"/>
         <source>A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.</source>
         <translation>Malipo hayakukamilika: %1 kwa mauzo %2. Endelea nayo uone yalivyoishia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="296"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="302"/>
         <source>Unknown barcode or product: %1. Nothing was added.</source>
         <translation>Barcode au bidhaa haijulikani: %1. Hakuna kilichoongezwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="318"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="324"/>
         <source>Add %1 after payment started</source>
         <translation>Ongeza %1 baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="323"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="329"/>
         <source>Added %1.</source>
         <translation>Imeongezwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="341"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="347"/>
         <source>Part of this sale is already paid: finish it, or ask a supervisor to refund it.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: yamalize, au mwombe msimamizi arejeshe pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="365"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="371"/>
         <source>Change a quantity after payment started</source>
         <translation>Badilisha idadi baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="376"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="382"/>
         <source>Remove a line after payment started</source>
         <translation>Ondoa mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="381"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="387"/>
         <source>Add a line after payment started</source>
         <translation>Ongeza mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="391"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="397"/>
         <source>Choose a line first.</source>
         <translation>Chagua mstari kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="395"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="401"/>
         <source>New price</source>
         <translation>Bei mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="396"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="402"/>
         <source>New unit price for %1 (now %2):</source>
         <translation>Bei mpya ya kipande kwa %1 (sasa %2):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="406"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="412"/>
         <source>Price of %1: %2 → %3</source>
         <translation>Bei ya %1: %2 → %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="411"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="417"/>
         <source>Change a price after payment started</source>
         <translation>Badilisha bei baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="418"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="424"/>
         <source>Part of this sale is already paid: take the rest first.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: pokea kiasi kilichobaki kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="427"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="433"/>
         <source>Sale parked: it completes when its payment is confirmed.</source>
         <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="430"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="436"/>
         <source>Clear a sale after payment started</source>
         <translation>Futa mauzo baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="457"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="463"/>
         <source>The cart is empty: scan or choose a product first.</source>
         <translation>Kikapu ni tupu: changanua au chagua bidhaa kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="523"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="531"/>
         <source>Paid so far %1; still due %2: choose another tender.</source>
         <translation>Imelipwa hadi sasa %1; bado kinadaiwa %2: chagua njia nyingine ya malipo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="530"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="538"/>
         <source>Sale complete.</source>
         <translation>Mauzo yamekamilika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="578"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="587"/>
         <source>M-Pesa prompts and Paystack links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
         <translation>Maombi ya M-Pesa na viungo vya Paystack vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="580"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="589"/>
         <source>Offline (%1): M-Pesa prompts and Paystack links are unavailable. Cash, COD and proofs still work.</source>
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya Paystack havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="598"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="607"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="600"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="609"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -1147,12 +1167,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="605"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="614"/>
         <source>Paid %1 · still due %2</source>
         <translation>Imelipwa %1 · bado kinadaiwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="623"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="632"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>
@@ -1223,127 +1243,127 @@
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="65"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="66"/>
         <source>The PIN must be 4 to 8 digits.</source>
         <translation>PIN lazima iwe tarakimu 4 hadi 8.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="67"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="68"/>
         <source>That PIN is too easy to guess: avoid 1111 or 1234.</source>
         <translation>PIN hiyo ni rahisi kukisia: epuka 1111 au 1234.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="71"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="72"/>
         <source>The two PINs are not the same.</source>
         <translation>PIN mbili hazifanani.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="86"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="87"/>
         <source>Set up this till</source>
         <translation>Andaa mashine hii</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="93"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="94"/>
         <source>Welcome! Set up your shop</source>
         <translation>Karibu! Andaa duka lako</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="98"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="99"/>
         <source>This takes a minute. You can change everything later in the supervisor&apos;s settings.</source>
         <translation>Hii inachukua dakika moja. Unaweza kubadilisha kila kitu baadaye kwenye mipangilio ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="108"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="109"/>
         <source>Shop name</source>
         <translation>Jina la duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="113"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="114"/>
         <source>Currency</source>
         <translation>Sarafu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="119"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="120"/>
         <source>VAT rate (prices include VAT)</source>
         <translation>Kiwango cha VAT (bei zinajumuisha VAT)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="123"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="124"/>
         <source>Time zone</source>
         <translation>Saa za eneo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="128"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="129"/>
         <source>Language</source>
         <translation>Lugha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="132"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="133"/>
         <source>Supervisor&apos;s name</source>
         <translation>Jina la msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="137"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="138"/>
         <source>Supervisor&apos;s PIN (4–8 digits)</source>
         <translation>PIN ya msimamizi (tarakimu 4–8)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="142"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="143"/>
         <source>PIN again</source>
         <translation>PIN tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="145"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="146"/>
         <source>optional, e.g. https://relay.example.com</source>
         <translation>si lazima, mf. https://relay.example.com</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="146"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="147"/>
         <source>Relay address</source>
         <translation>Anwani ya relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="149"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="150"/>
         <source>optional</source>
         <translation>si lazima</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="150"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="151"/>
         <source>Pairing code</source>
         <translation>Msimbo wa kuunganisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="152"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="153"/>
         <source>Start with the demo catalogue (20 everyday items)</source>
         <translation>Anza na orodha ya mfano (bidhaa 20 za kila siku)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="168"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="169"/>
         <source>Start selling</source>
         <translation>Anza kuuza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="182"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="183"/>
         <source>Type the shop&apos;s name.</source>
         <translation>Andika jina la duka.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="184"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="185"/>
         <source>Type the supervisor&apos;s name.</source>
         <translation>Andika jina la msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="191"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="192"/>
         <source>To pair with a relay, fill in both its address and the pairing code.</source>
         <translation>Ili kuunganisha na relay, jaza anwani yake na msimbo wa kuunganisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="212"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="213"/>
         <source>Saving…</source>
         <translation>Inahifadhi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="227"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="230"/>
         <source>Could not save the set-up: %1</source>
         <translation>Mipangilio haikuweza kuhifadhiwa: %1</translation>
     </message>
@@ -1351,201 +1371,201 @@
 <context>
     <name>ShiftPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="54"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="55"/>
         <source>Open a shift</source>
         <translation>Fungua zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="58"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="59"/>
         <source>Cash float in the drawer</source>
         <translation>Pesa ya kuanzia kwenye droo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="59"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="60"/>
         <source>Open shift</source>
         <translation>Fungua zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="66"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="67"/>
         <source>Cash in / cash out</source>
         <translation>Weka pesa / toa pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="70"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="71"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="73"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="74"/>
         <source>e.g. change from the bank, paid the supplier</source>
         <translation>mf. chenji kutoka benki, malipo kwa msambazaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="74"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="75"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="76"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="125"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="77"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
         <source>Cash in</source>
         <translation>Weka pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="79"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="80"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="127"/>
         <source>Cash out</source>
         <translation>Toa pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="87"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="88"/>
         <source>Close the shift</source>
         <translation>Funga zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="90"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="91"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="173"/>
         <source>Close shift and print Z report</source>
         <translation>Funga zamu na uchapishe ripoti ya Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="108"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="109"/>
         <source>Lock till</source>
         <translation>Funga mashine</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="112"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="113"/>
         <source>Sign out</source>
         <translation>Toka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="125"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
         <source>Opening float</source>
         <translation>Pesa ya kuanzia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="127"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="127"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="128"/>
         <source>Expected</source>
         <translation>Inayotarajiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="127"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="128"/>
         <source>Counted</source>
         <translation>Iliyohesabiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="128"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="129"/>
         <source>Variance</source>
         <translation>Tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="128"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="129"/>
         <source>Total variance</source>
         <translation>Jumla ya tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="129"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="130"/>
         <source>Expected amounts are net of the refunds and voids below.</source>
         <translation>Kiasi kinachotarajiwa tayari kimeondoa marejesho na ubatilishaji ulio hapa chini.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="130"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="131"/>
         <source>Refunds and voids</source>
         <translation>Marejesho na ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="131"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="132"/>
         <source>No refunds or voids in this shift.</source>
         <translation>Hakuna marejesho wala ubatilishaji katika zamu hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="132"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="133"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="132"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="133"/>
         <source>Refunded</source>
         <translation>Kilichorejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="133"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="134"/>
         <source>Voids</source>
         <translation>Ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="133"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="134"/>
         <source>Voided</source>
         <translation>Kilichobatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="146"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="147"/>
         <source>No shift is open: count the float and open one.</source>
         <translation>Hakuna zamu iliyo wazi: hesabu pesa ya kuanzia na ufungue zamu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="148"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="149"/>
         <source>Shift open since %1, float %2</source>
         <translation>Zamu iko wazi tangu %1, pesa ya kuanzia %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="168"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
         <source>expected %1</source>
         <translation>inatarajiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
         <source>Counted: %1</source>
         <translation>Iliyohesabiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="182"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="183"/>
         <source>Type the float (0 if the drawer is empty).</source>
         <translation>Andika pesa ya kuanzia (0 kama droo ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="190"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="191"/>
         <source>Shift opened.</source>
         <translation>Zamu imefunguliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="198"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="201"/>
         <source>Type an amount above zero.</source>
         <translation>Andika kiasi kikubwa kuliko sifuri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="201"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="204"/>
         <source>Say why the cash goes in or out.</source>
         <translation>Eleza kwa nini pesa inawekwa au kutolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="212"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="216"/>
         <source>Cash in: %1</source>
         <translation>Pesa iliyowekwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="212"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="216"/>
         <source>Cash out: %1</source>
         <translation>Pesa iliyotolewa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="223"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="227"/>
         <source>Count every method (type 0 for none): %1 is empty.</source>
         <translation>Hesabu kila njia (andika 0 kama hakuna): %1 iko tupu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="247"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="267"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="252"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="272"/>
         <source>Z report</source>
         <translation>Ripoti ya Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="253"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="258"/>
         <source>Shift closed. Variance %1. Z report saved to %2</source>
         <translation>Zamu imefungwa. Tofauti %1. Ripoti ya Z imehifadhiwa %2</translation>
     </message>
@@ -1553,42 +1573,42 @@
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="37"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="38"/>
         <source>Sign in</source>
         <translation>Ingia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="43"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="44"/>
         <source>Till locked: sign in to carry on</source>
         <translation>Mashine imefungwa: ingia ili kuendelea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="44"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="45"/>
         <source>Who is selling?</source>
         <translation>Nani anauza?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="59"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="60"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="98"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="108"/>
         <source>supervisor</source>
         <translation>msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="98"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="108"/>
         <source>cashier</source>
         <translation>keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="111"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="121"/>
         <source>Choose your name and type your PIN.</source>
         <translation>Chagua jina lako na uandike PIN yako.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/sign_in.py" line="134"/>
+        <location filename="../../pos_app/ui/login/sign_in.py" line="145"/>
         <source>Sign-in failed: %1</source>
         <translation>Kuingia kumeshindikana: %1</translation>
     </message>
@@ -1842,22 +1862,22 @@
 <context>
     <name>TestMode</name>
     <message>
-        <location filename="../../pos_app/app.py" line="141"/>
+        <location filename="../../pos_app/app.py" line="163"/>
         <source>M-Pesa sandbox: shortcode %1. Safaricom&apos;s test number %2 never answers (ends in 1037); in the local sandbox any other Kenyan number pays.</source>
         <translation>Sandbox ya M-Pesa: shortcode %1. Namba ya majaribio ya Safaricom %2 haijibu kamwe (huishia 1037); kwenye sandbox ya hapa, namba nyingine yoyote ya Kenya hulipa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="150"/>
+        <location filename="../../pos_app/app.py" line="172"/>
         <source>Paystack test keys: card %1, any future expiry, CVV 408 (%2 is declined). Test M-Pesa via Paystack: %3.</source>
         <translation>Funguo za majaribio za Paystack: kadi %1, tarehe yoyote ya baadaye ya kuisha, CVV 408 (%2 hukataliwa). M-Pesa ya majaribio kupitia Paystack: %3.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="160"/>
+        <location filename="../../pos_app/app.py" line="182"/>
         <source>Flutterwave test keys: card %1, PIN 1234, expiry 09/32, CVV 564.</source>
         <translation>Funguo za majaribio za Flutterwave: kadi %1, PIN 1234, inaisha 09/32, CVV 564.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="166"/>
+        <location filename="../../pos_app/app.py" line="188"/>
         <source>Stripe test keys: card %1, any future date, any CVC.</source>
         <translation>Funguo za majaribio za Stripe: kadi %1, tarehe yoyote ya baadaye, CVC yoyote.</translation>
     </message>

@@ -4,197 +4,197 @@
 <context>
     <name>ApprovalsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="122"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="121"/>
         <source>Waiting for a decision</source>
         <translation>Yanasubiri uamuzi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="120"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="119"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="130"/>
         <source>Risk</source>
         <translation>Hatari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="132"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="131"/>
         <source>Kind</source>
         <translation>Aina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="133"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="132"/>
         <source>Expected</source>
         <translation>Kinachotarajiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="134"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="133"/>
         <source>Claimed</source>
         <translation>Kinachodaiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="136"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="135"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="135"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="134"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="142"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="141"/>
         <source>Nothing is waiting: every proof and flagged payment has been decided.</source>
         <translation>Hakuna kinachosubiri: kila uthibitisho na malipo yaliyowekewa alama yameamuliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="164"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="163"/>
         <source>Ask the provider again</source>
         <translation>Uliza mtoa huduma tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="167"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="166"/>
         <source>The relay saw this payment</source>
         <translation>Relay iliona malipo haya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="172"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="171"/>
         <source>Accept: it matches</source>
         <translation>Kubali: yanalingana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="186"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="185"/>
         <source>Decision</source>
         <translation>Uamuzi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="190"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="189"/>
         <source>Notes (required to reject)</source>
         <translation>Maelezo (yanahitajika ili kukataa)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="192"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="191"/>
         <source>Notes</source>
         <translation>Maelezo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="195"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="194"/>
         <source>Decided by</source>
         <translation>Ameamua</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="197"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="196"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="199"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="198"/>
         <source>Approve</source>
         <translation>Idhinisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="202"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="201"/>
         <source>Reject</source>
         <translation>Kataa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="285"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="284"/>
         <source>Pick a payment on the left to see its details.</source>
         <translation>Chagua malipo upande wa kushoto kuona maelezo yake.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="289"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="288"/>
         <source>not reported</source>
         <translation>haijaripotiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="297"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="296"/>
         <source>Expected: %1</source>
         <translation>Kinachotarajiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="298"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="297"/>
         <source>Claimed: %1</source>
         <translation>Kinachodaiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="301"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="300"/>
         <source>Reference: %1</source>
         <translation>Kumbukumbu: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="303"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="302"/>
         <source>Submitted by: %1</source>
         <translation>Imewasilishwa na: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="305"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="304"/>
         <source>Cashier&apos;s note: %1</source>
         <translation>Maelezo ya keshia: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="306"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="305"/>
         <source>Risk score: %1 of 100</source>
         <translation>Alama ya hatari: %1 kati ya 100</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="313"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="312"/>
         <source>Warning: this code was already used on another sale: %1</source>
         <translation>Tahadhari: msimbo huu ulishatumika kwenye mauzo mengine: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="323"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="322"/>
         <source>%1 confirmation %2 for %3, received %4.</source>
         <translation>Uthibitisho wa %1 %2 wa %3, ulipokelewa %4.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="336"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="335"/>
         <source>Opening the receipt photo…</source>
         <translation>Inafungua picha ya risiti…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="354"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="352"/>
         <source>No photo was attached.</source>
         <translation>Hakuna picha iliyoambatishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="363"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="361"/>
         <source>The receipt photo is damaged and cannot be shown. Ask the customer for the SMS or a new photo.</source>
         <translation>Picha ya risiti imeharibika na haiwezi kuonyeshwa. Mwombe mteja SMS au picha mpya.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="388"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="385"/>
         <source>The receipt photo cannot be opened: %1</source>
         <translation>Picha ya risiti haiwezi kufunguliwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="403"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="400"/>
         <source>Approved.</source>
         <translation>Imeidhinishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="403"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="400"/>
         <source>Rejected.</source>
         <translation>Imekataliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="416"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="413"/>
         <source>Approved: matched to the relay&apos;s confirmation.</source>
         <translation>Imeidhinishwa: inalingana na uthibitisho wa relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="429"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="426"/>
         <source>Asked: the answer updates this queue when it arrives.</source>
         <translation>Imeulizwa: jibu litasasisha orodha hii likifika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="448"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="444"/>
         <source>Type the PIN of the person deciding.</source>
         <translation>Andika PIN ya anayeamua.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="451"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="447"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
@@ -202,109 +202,109 @@
 <context>
     <name>AuditPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="52"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="44"/>
         <source>Audit trail</source>
         <translation>Kumbukumbu za ukaguzi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="57"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="49"/>
         <source>Everybody</source>
         <translation>Kila mtu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="60"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="52"/>
         <source>All actions</source>
         <translation>Vitendo vyote</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="61"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="53"/>
         <source>Only from</source>
         <translation>Kuanzia tu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="69"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="61"/>
         <source>Show</source>
         <translation>Onyesha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="71"/>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="63"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="92"/>
         <source>User</source>
         <translation>Mtumiaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="73"/>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="101"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="65"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="93"/>
         <source>Action</source>
         <translation>Kitendo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="77"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="69"/>
         <source>to</source>
         <translation>hadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="84"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="76"/>
         <source>Verify the chain</source>
         <translation>Hakiki mnyororo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="87"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="79"/>
         <source>Export CSV…</source>
         <translation>Hamisha CSV…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="98"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="90"/>
         <source>No.</source>
         <translation>Na.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="99"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="91"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="102"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="94"/>
         <source>What</source>
         <translation>Nini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="103"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="95"/>
         <source>Details</source>
         <translation>Maelezo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="109"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="101"/>
         <source>No audit entries match these filters.</source>
         <translation>Hakuna kumbukumbu zinazolingana na vichujio hivi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="180"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="173"/>
         <source>Checking every entry…</source>
         <translation>Inakagua kila kumbukumbu…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="189"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="185"/>
         <source>The chain is intact: all %1 entries are as they were written.</source>
         <translation>Mnyororo uko salama: kumbukumbu zote %1 ziko kama zilivyoandikwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="195"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="191"/>
         <source>The audit trail was altered. First broken entry: No. %1 (%2, %3, %4). Every later entry is unproven. Call the shop owner.</source>
         <translation>Kumbukumbu za ukaguzi zimebadilishwa. Kumbukumbu ya kwanza iliyovunjika: Na. %1 (%2, %3, %4). Kila kumbukumbu inayofuata haijathibitishwa. Mpigie mwenye duka.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="214"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="210"/>
         <source>Export audit trail</source>
         <translation>Hamisha kumbukumbu za ukaguzi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="216"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="212"/>
         <source>CSV files (*.csv)</source>
         <translation>Faili za CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="228"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="224"/>
         <source>Saved %1</source>
         <translation>Imehifadhiwa %1</translation>
     </message>
@@ -431,77 +431,77 @@
         <translation>Hakuna marejesho yaliyotolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="181"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="180"/>
         <source>open</source>
         <translation>wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="181"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="180"/>
         <source>closed</source>
         <translation>imefungwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="211"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="209"/>
         <source>Waiting for Paystack</source>
         <translation>Inasubiri Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="212"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="210"/>
         <source>Done</source>
         <translation>Imekamilika</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="213"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="211"/>
         <source>Failed</source>
         <translation>Imeshindikana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="228"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="226"/>
         <source>Pick a paid sale above.</source>
         <translation>Chagua mauzo yaliyolipwa hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="232"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="230"/>
         <source>Hand the cash back from the drawer.</source>
         <translation>Rudisha pesa taslimu kutoka droo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="234"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="232"/>
         <source>Reverse it on the M-Pesa business phone first, then type the code here.</source>
         <translation>Kwanza rudisha muamala kwenye simu ya biashara ya M-Pesa, kisha andika msimbo hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="236"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="234"/>
         <source>Paystack refunds the card through the relay.</source>
         <translation>Paystack inarejesha pesa kwenye kadi kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="238"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="236"/>
         <source>Send the transfer back from the bank, then record it here.</source>
         <translation>Rudisha uhamisho kutoka benki, kisha uandike hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="250"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="248"/>
         <source>Type the amount to give back.</source>
         <translation>Andika kiasi cha kurudisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="263"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="261"/>
         <source>Refund recorded: %1.</source>
         <translation>Rejesho limeandikwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="277"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="275"/>
         <source>The sale was voided.</source>
         <translation>Mauzo yamebatilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="289"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="287"/>
         <source>Type the supervisor&apos;s PIN.</source>
         <translation>Andika PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="293"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="291"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
@@ -509,258 +509,258 @@
 <context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="67"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="60"/>
         <source>Reports</source>
         <translation>Ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="75"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="68"/>
         <source>From</source>
         <translation>Kuanzia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="77"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="70"/>
         <source>to</source>
         <translation>hadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="79"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="72"/>
         <source>Show</source>
         <translation>Onyesha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="83"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="76"/>
         <source>Export CSV…</source>
         <translation>Hamisha CSV…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="85"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="78"/>
         <source>Export PDF…</source>
         <translation>Hamisha PDF…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="102"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="112"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="122"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="95"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="105"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="115"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="102"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="122"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="95"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="115"/>
         <source>Sales</source>
         <translation>Mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="102"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="107"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="112"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="117"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="122"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="95"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="105"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="110"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="115"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="124"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="107"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="112"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="105"/>
         <source>Since</source>
         <translation>Tangu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="107"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="112"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="105"/>
         <source>Order</source>
         <translation>Oda</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="109"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="102"/>
         <source>No cash-on-delivery order is waiting for its money.</source>
         <translation>Hakuna oda ya malipo wakati wa kupokea inayosubiri pesa zake.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="114"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="107"/>
         <source>No proof is waiting for a decision.</source>
         <translation>Hakuna uthibitisho unaosubiri uamuzi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="117"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="138"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="110"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="131"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="117"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="110"/>
         <source>How</source>
         <translation>Vipi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="117"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="110"/>
         <source>By</source>
         <translation>Na</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="117"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="110"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="119"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="112"/>
         <source>No refunds in these days.</source>
         <translation>Hakuna marejesho katika siku hizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="122"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="115"/>
         <source>Day</source>
         <translation>Siku</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="128"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="121"/>
         <source>Received</source>
         <translation>Ilipokelewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="129"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="122"/>
         <source>Provider</source>
         <translation>Mtoa huduma</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="130"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="123"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="132"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="125"/>
         <source>Paid by</source>
         <translation>Amelipa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="135"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="128"/>
         <source>All money the relay reported belongs to a sale.</source>
         <translation>Pesa zote zilizoripotiwa na relay ni za mauzo fulani.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="138"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="131"/>
         <source>Event</source>
         <translation>Tukio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="138"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="131"/>
         <source>Why the relay refused it</source>
         <translation>Kwa nini relay ilikataa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="140"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="133"/>
         <source>The relay has taken every event this till sent.</source>
         <translation>Relay imepokea kila tukio ambalo mashine hii ilituma.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="142"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="345"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="135"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="336"/>
         <source>By payment method</source>
         <translation>Kwa njia ya malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="143"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="136"/>
         <source>By day</source>
         <translation>Kwa siku</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="144"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="349"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="137"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="340"/>
         <source>Open cash on delivery</source>
         <translation>COD zilizo wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="145"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="356"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="138"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="347"/>
         <source>Proofs waiting</source>
         <translation>Uthibitisho unaosubiri</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="146"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="364"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="139"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="355"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="147"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="140"/>
         <source>Money matching no sale</source>
         <translation>Pesa bila mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="148"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="141"/>
         <source>Refused by the relay</source>
         <translation>Zilizokataliwa na relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="200"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="195"/>
         <source>Money matching no sale (%1)</source>
         <translation>Pesa bila mauzo (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="203"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="198"/>
         <source>Refused by the relay (%1)</source>
         <translation>Zilizokataliwa na relay (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="206"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="201"/>
         <source>Sales %1 – %2: %3</source>
         <translation>Mauzo %1 – %2: %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="104"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="124"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="215"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="340"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="97"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="117"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="210"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="331"/>
         <source>No sales in these days.</source>
         <translation>Hakuna mauzo katika siku hizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="262"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="253"/>
         <source>Open cash on delivery (%1)</source>
         <translation>COD zilizo wazi (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="265"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="256"/>
         <source>Proofs waiting (%1)</source>
         <translation>Uthibitisho unaosubiri (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="267"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="258"/>
         <source>Refunds (%1)</source>
         <translation>Marejesho (%1)</translation>
     </message>
     <message>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="264"/>
         <location filename="../../pos_app/ui/supervisor/reports_page.py" line="273"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="282"/>
         <source>Export report</source>
         <translation>Hamisha ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="275"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="266"/>
         <source>CSV files (*.csv)</source>
         <translation>Faili za CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="284"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="275"/>
         <source>PDF files (*.pdf)</source>
         <translation>Faili za PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="298"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="317"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="289"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="308"/>
         <source>Saved %1</source>
         <translation>Imehifadhiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="311"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="326"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="302"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="317"/>
         <source>Sales report</source>
         <translation>Ripoti ya mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="379"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="370"/>
         <source>None.</source>
         <translation>Hakuna.</translation>
     </message>
@@ -893,42 +893,42 @@
         <translation>Daftari liko salama.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="206"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="211"/>
         <source>Change the shop&apos;s settings</source>
         <translation>Badilisha mipangilio ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="214"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="219"/>
         <source>Saved.</source>
         <translation>Imehifadhiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="230"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="234"/>
         <source>Switch test mode</source>
         <translation>Badilisha hali ya majaribio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="240"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="244"/>
         <source>Test mode on.</source>
         <translation>Hali ya majaribio imewashwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="240"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="244"/>
         <source>Test mode off: live money.</source>
         <translation>Hali ya majaribio imezimwa: pesa halisi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="260"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="263"/>
         <source>Pair this till with a relay</source>
         <translation>Unganisha kaunta hii na relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="264"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="267"/>
         <source>Contacting the relay…</source>
         <translation>Inawasiliana na relay…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="271"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="274"/>
         <source>Paired with %1 (%2).</source>
         <translation>Imeunganishwa na %1 (%2).</translation>
     </message>
@@ -936,356 +936,266 @@
 <context>
     <name>Supervisor</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="52"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="51"/>
         <source>Far above this shop&apos;s usual sale.</source>
         <translation>Juu sana kuliko mauzo ya kawaida ya duka hili.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="55"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="54"/>
         <source>Many payment attempts in a few minutes.</source>
         <translation>Majaribio mengi ya kulipa ndani ya dakika chache.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="58"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="57"/>
         <source>This receipt / reference code was already used.</source>
         <translation>Msimbo huu wa risiti / kumbukumbu ulishatumika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="61"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="60"/>
         <source>The amount or currency paid differs from the amount asked.</source>
         <translation>Kiasi au sarafu iliyolipwa ni tofauti na kilichoombwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="64"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="63"/>
         <source>First payment from this customer.</source>
         <translation>Malipo ya kwanza ya mteja huyu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="67"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="66"/>
         <source>Manual proof: nobody but the cashier has seen this money.</source>
         <translation>Uthibitisho wa mkono: hakuna aliyeona pesa hizi isipokuwa keshia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="70"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="69"/>
         <source>Paid after the till had given up waiting.</source>
         <translation>Imelipwa baada ya mashine kuacha kusubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="79"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="78"/>
         <source>Proof</source>
         <translation>Uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="80"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="79"/>
         <source>Unclear outcome</source>
         <translation>Matokeo yasiyo wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="81"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="80"/>
         <source>High risk</source>
         <translation>Hatari kubwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="87"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="86"/>
         <source>Cash</source>
         <translation>Pesa taslimu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="88"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="87"/>
         <source>Cash on delivery</source>
         <translation>Malipo wakati wa kupokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="89"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="88"/>
         <source>M-Pesa prompt</source>
         <translation>Ombi la M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="90"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="89"/>
         <source>M-Pesa paybill</source>
         <translation>Paybill ya M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="91"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="90"/>
         <source>Paystack link</source>
         <translation>Kiungo cha Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="92"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="91"/>
         <source>Bank transfer</source>
         <translation>Uhamisho wa benki</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="93"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="92"/>
         <source>Mobile money (manual)</source>
         <translation>Pesa za simu (kwa mkono)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="94"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="93"/>
         <source>Cash from the drawer</source>
         <translation>Pesa taslimu kutoka droo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="95"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="94"/>
         <source>M-Pesa reversal</source>
         <translation>Kurudisha M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="96"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="95"/>
         <source>Paystack refund</source>
         <translation>Rejesho la Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="93"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="57"/>
         <source>Approvals</source>
         <translation>Idhini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="99"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="62"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="107"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="67"/>
         <source>Reports</source>
         <translation>Ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="121"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="80"/>
         <source>Staff</source>
         <translation>Wafanyakazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="127"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="85"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="141"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="98"/>
         <source>Audit trail</source>
         <translation>Kumbukumbu za ukaguzi</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="78"/>
-        <source>Wrong PIN.</source>
-        <translation>PIN si sahihi.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="79"/>
-        <source>Wrong PIN. %1 tries left before lock-out.</source>
-        <translation>PIN si sahihi. Yamebaki majaribio %1 kabla ya kufungiwa.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="83"/>
-        <source>Too many wrong PINs: locked until %1 UTC.</source>
-        <translation>PIN zisizo sahihi nyingi mno: umefungiwa hadi %1 UTC.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="88"/>
-        <source>%1 is more than was paid and not yet refunded (%2).</source>
-        <translation>%1 ni zaidi ya kilicholipwa na bado hakijarejeshwa (%2).</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="97"/>
-        <source>This needs a supervisor&apos;s PIN.</source>
-        <translation>Hii inahitaji PIN ya msimamizi.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="99"/>
-        <source>This user is deactivated.</source>
-        <translation>Mtumiaji huyu amezimwa.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="102"/>
-        <source>You submitted this proof: another supervisor must approve it.</source>
-        <translation>Uliwasilisha uthibitisho huu mwenyewe: msimamizi mwingine lazima auidhinishe.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="108"/>
-        <source>This is the last active supervisor: add another supervisor before deactivating this one.</source>
-        <translation>Huyu ndiye msimamizi wa mwisho aliye hai: ongeza msimamizi mwingine kabla ya kumzima huyu.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="116"/>
-        <source>This payment was already refunded in full.</source>
-        <translation>Malipo haya yalisharejeshwa yote.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="120"/>
-        <source>The refund is recorded as requested, but the relay did not answer. The till asks again by itself with the same request (it can never refund twice).</source>
-        <translation>Marejesho yamerekodiwa kama yalivyoombwa, lakini relay haikujibu. Mashine itaomba tena yenyewe kwa ombi lilelile (haiwezi kurejesha mara mbili).</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="128"/>
-        <source>A refund of this payment is already waiting for Paystack: it is sent again automatically until Paystack answers.</source>
-        <translation>Marejesho ya malipo haya tayari yanasubiri Paystack: yanatumwa tena yenyewe hadi Paystack ijibu.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="136"/>
-        <source>Type the M-Pesa reversal&apos;s transaction code from the confirmation SMS.</source>
-        <translation>Andika msimbo wa muamala wa kurudisha M-Pesa kutoka SMS ya uthibitisho.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="143"/>
-        <source>Say why you reject it (the cashier will read this).</source>
-        <translation>Eleza kwa nini unakataa (keshia atasoma hili).</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="149"/>
-        <source>This needs the relay, and this till is not paired with one: pair it in Settings.</source>
-        <translation>Hii inahitaji relay, na mashine hii haijaunganishwa na relay: iunganishe kwenye Mipangilio.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="156"/>
-        <source>The relay cannot be reached right now: nothing was changed. Try again when the till is online.</source>
-        <translation>Relay haipatikani kwa sasa: hakuna kilichobadilishwa. Jaribu tena mashine ikiwa mtandaoni.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="164"/>
-        <source>This stored item cannot be decrypted: it was damaged or altered.</source>
-        <translation>Kitu hiki kilichohifadhiwa hakiwezi kufunguliwa: kimeharibika au kimebadilishwa.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="170"/>
-        <source>The disk is full: nothing was saved. Free some space, then try again.</source>
-        <translation>Diski imejaa: hakuna kilichohifadhiwa. Toa nafasi, kisha ujaribu tena.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/common.py" line="181"/>
-        <source>Something went wrong; nothing was changed. Try again.</source>
-        <translation>Hitilafu imetokea; hakuna kilichobadilishwa. Jaribu tena.</translation>
     </message>
 </context>
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="50"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="44"/>
         <source>Staff</source>
         <translation>Wafanyakazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="52"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="62"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="46"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="56"/>
         <source>Name</source>
         <translation>Jina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="52"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="67"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="46"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="61"/>
         <source>Role</source>
         <translation>Jukumu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="52"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="46"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="52"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="69"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="91"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="46"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="63"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="85"/>
         <source>Language</source>
         <translation>Lugha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="58"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="52"/>
         <source>Add a person</source>
         <translation>Ongeza mtu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="65"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="120"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="59"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="117"/>
         <source>Cashier</source>
         <translation>Keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="66"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="120"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="60"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="117"/>
         <source>Supervisor</source>
         <translation>Msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="71"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="65"/>
         <source>PIN (4-8 digits)</source>
         <translation>PIN (tarakimu 4-8)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="72"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="66"/>
         <source>Add</source>
         <translation>Ongeza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="78"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="72"/>
         <source>The person picked in the list</source>
         <translation>Mtu aliyechaguliwa kwenye orodha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="81"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="75"/>
         <source>New PIN</source>
         <translation>PIN mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="82"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="76"/>
         <source>Reset PIN</source>
         <translation>Weka PIN upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="87"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="81"/>
         <source>Set language</source>
         <translation>Weka lugha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="92"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="86"/>
         <source>Deactivate</source>
         <translation>Zima</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="95"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="89"/>
         <source>Activate again</source>
         <translation>Washa tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="127"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="123"/>
         <source>active</source>
         <translation>hai</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="127"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="123"/>
         <source>deactivated</source>
         <translation>amezimwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="136"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="132"/>
         <source>Change the staff list</source>
         <translation>Badilisha orodha ya wafanyakazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="157"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="158"/>
         <source>%1 can now sign in.</source>
         <translation>%1 sasa anaweza kuingia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="201"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="202"/>
         <source>Pick a person in the list first.</source>
         <translation>Kwanza chagua mtu kwenye orodha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="170"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="171"/>
         <source>The PIN was reset.</source>
         <translation>PIN imewekwa upya.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="182"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="183"/>
         <source>Language changed: it applies at their next sign-in.</source>
         <translation>Lugha imebadilishwa: itatumika wakati ujao atakapoingia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="193"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="194"/>
         <source>Activated.</source>
         <translation>Amewashwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="195"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="196"/>
         <source>Deactivated: they can no longer sign in.</source>
         <translation>Amezimwa: hawezi kuingia tena.</translation>
     </message>

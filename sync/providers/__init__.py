@@ -1,26 +1,7 @@
-"""Payment provider clients. Importing this package registers every built-in provider."""
+"""Payment provider clients, one module per provider.
 
-from sync.providers import daraja, flutterwave, paystack, stripe_checkout
-from sync.providers.base import (
-    PaymentOutcome,
-    PaymentProviderInterface,
-    ProviderError,
-    ProviderPayloadError,
-    create_provider,
-    provider_names,
-    register_provider,
-)
-
-__all__ = [
-    "PaymentOutcome",
-    "PaymentProviderInterface",
-    "ProviderError",
-    "ProviderPayloadError",
-    "create_provider",
-    "daraja",
-    "flutterwave",
-    "paystack",
-    "provider_names",
-    "register_provider",
-    "stripe_checkout",
-]
+Importing the package loads none of them: the till reads only the pure modules (phones,
+mpesa_codes, mpesa_sms, testmode) and must not pay for the providers' HTTP stacks (the stripe
+library alone takes a quarter of a second to import). The relay imports
+sync.providers.builtin, which registers every built-in provider.
+"""

@@ -51,9 +51,7 @@ log = logging.getLogger(__name__)
 
 SANDBOX_URL = "https://sandbox.safaricom.co.ke"
 PRODUCTION_URL = "https://api.safaricom.co.ke"
-SANDBOX_SHORTCODE = "174379"
 SANDBOX_PASSKEY = "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919"
-SANDBOX_TEST_MSISDN = "254708374149"
 
 OAUTH_PATH = "/oauth/v1/generate"
 STK_PUSH_PATH = "/mpesa/stkpush/v1/processrequest"

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sync.providers import daraja
-
 
 @dataclass(frozen=True, slots=True)
 class TestInstructions:
@@ -38,6 +36,10 @@ FLUTTERWAVE_DECLINED_CARDS = (
     "5143 0105 2233 9965",
     "5399 8346 9789 4723",
 )
+# Safaricom's Daraja sandbox: its public shortcode, and its test phone, which the real
+# sandbox never prompts (its push ends in result 1037, "unreachable")
+MPESA_SANDBOX_SHORTCODE = "174379"
+MPESA_SANDBOX_TEST_MSISDN = "254708374149"
 STRIPE_TEST_CARD = "4242 4242 4242 4242"
 # generic decline, insufficient funds, expired, incorrect CVC, processing error
 STRIPE_DECLINED_CARDS = (
@@ -53,8 +55,8 @@ TEST_INSTRUCTIONS: dict[str, TestInstructions] = {
         "mpesa",
         "M-Pesa sandbox",
         (
-            f"Shortcode {daraja.SANDBOX_SHORTCODE}.",
-            f"Safaricom's test number {daraja.SANDBOX_TEST_MSISDN} never answers (ends in 1037);",
+            f"Shortcode {MPESA_SANDBOX_SHORTCODE}.",
+            f"Safaricom's test number {MPESA_SANDBOX_TEST_MSISDN} is never prompted (result 1037);",
             "in the local sandbox any other Kenyan number pays.",
         ),
     ),

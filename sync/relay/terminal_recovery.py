@@ -7,6 +7,8 @@ events: another till's or shop's are never listed.
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from fastapi import APIRouter, Request, Response
 
 from sync.protocol import MAX_PULL_LIMIT, OutboxEvent, OwnEventsResponse
@@ -30,7 +32,7 @@ async def own_events(request: Request, till: TillDep, after: int = 0, limit: int
     reply = OwnEventsResponse(
         events=[
             OutboxEvent(
-                event_id=r.event_id,
+                event_id=UUID(r.event_id),
                 till_seq=r.till_seq,
                 type=r.type,
                 occurred_at=r.occurred_at,

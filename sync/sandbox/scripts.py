@@ -25,7 +25,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sync.providers.daraja import SANDBOX_TEST_MSISDN
+from sync.providers.testmode import MPESA_SANDBOX_TEST_MSISDN
 
 
 class Delivery(StrEnum):
@@ -152,7 +152,7 @@ class Script:
         if found is not None:
             return found
         if self.use_defaults:
-            if phone == SANDBOX_TEST_MSISDN:
+            if phone == MPESA_SANDBOX_TEST_MSISDN:
                 return PRESETS["unreachable"]
             name = _DEFAULT_SUFFIXES.get(phone[-4:])
             if name is not None:

@@ -18,7 +18,8 @@ from urllib.parse import parse_qsl
 import httpx
 from pydantic import BaseModel, Field
 
-from sync.providers.daraja import SANDBOX_PASSKEY, SANDBOX_SHORTCODE
+from sync.providers.daraja import SANDBOX_PASSKEY
+from sync.providers.testmode import MPESA_SANDBOX_SHORTCODE
 from sync.sandbox.scripts import Script, ScriptedOutcome, ScriptRule
 
 log = logging.getLogger(__name__)
@@ -30,8 +31,10 @@ class SandboxConfig(BaseModel):
 
     daraja_consumer_key: str = "sandbox-consumer-key"
     daraja_consumer_secret: str = "sandbox-consumer-secret"
-    daraja_shortcode: str = SANDBOX_SHORTCODE
+    daraja_shortcode: str = MPESA_SANDBOX_SHORTCODE
     daraja_passkey: str = SANDBOX_PASSKEY
+    daraja_initiator: str = "sandbox-initiator"  # Transaction Status API operator
+    daraja_security_credential: str = "sandbox-security-credential"
     token_lifetime_s: int = 3599
     paystack_secret_key: str = "sk_test_sandbox"
     paystack_webhook_url: str | None = None
@@ -150,6 +153,7 @@ class SandboxState:
     tokens: dict[str, str] = field(default_factory=dict)  # consumer key -> the one valid token
     stk: dict[str, StkPayment] = field(default_factory=dict)
     c2b_urls: dict[str, dict[str, str]] = field(default_factory=dict)  # shortcode -> URLs
+    c2b: dict[str, dict[str, str]] = field(default_factory=dict)  # TransID -> the notice
     paystack: dict[str, PaystackTransaction] = field(default_factory=dict)  # by reference
     flutterwave_links: dict[str, FlutterwaveLink] = field(default_factory=dict)  # by token
     flutterwave_charges: dict[int, FlutterwaveCharge] = field(default_factory=dict)

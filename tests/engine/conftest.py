@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -9,7 +9,7 @@ from pos_app.config import TillSettings
 from pos_app.services.bus import EventBus
 from pos_app.services.orders import OrderService
 from pos_app.services.payments import PaymentService
-from pos_app.store.db import Ledger, open_ledger
+from pos_app.store.db import Ledger
 
 
 @pytest.fixture
@@ -18,8 +18,10 @@ def till_settings(tmp_path: Path) -> TillSettings:
 
 
 @pytest.fixture
-def ledger(till_settings: TillSettings) -> Iterator[Ledger]:
-    opened = open_ledger(till_settings)
+def ledger(
+    till_settings: TillSettings, open_test_ledger: Callable[[TillSettings], Ledger]
+) -> Iterator[Ledger]:
+    opened = open_test_ledger(till_settings)
     yield opened
     opened.close()
 

@@ -12,7 +12,6 @@ from receipt_samples import kes
 from pos_app.config import TillSettings
 from pos_app.core.orders import OrderLine
 from pos_app.printing.escpos_printer import drawer_kick_bytes
-from pos_app.printing.receipt_printer import ReceiptPrinter
 from pos_app.services import build_services
 from pos_app.store.db import open_ledger
 
@@ -39,7 +38,8 @@ def test_print_waits_for_a_missing_printer_then_prints_and_opens_the_drawer(
     app: Any = QApplication.instance()
     tasks = TaskRunner()
     ctx = build_context(app, settings, services, Translations(app), tasks)
-    printer: ReceiptPrinter = ctx.extras["printer"]
+    printer = ctx.printer
+    assert printer is not None
     fake: FakePrinter | None = None
     try:
         dialog = ReceiptDialog(ctx, sale.order_id)

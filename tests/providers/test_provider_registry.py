@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Mapping
 
 import pytest
 
-from sync.providers import create_provider, provider_names, register_provider
 from sync.providers.base import (
     PaymentInitiation,
     PaymentOutcome,
@@ -16,6 +17,7 @@ from sync.providers.base import (
     ProviderNotification,
     ProviderStatus,
 )
+from sync.providers.builtin import create_provider, provider_names, register_provider
 from sync.providers.daraja import DarajaClient, DarajaConfig
 from sync.providers.flutterwave import FlutterwaveClient, FlutterwaveConfig
 from sync.providers.paystack import PaystackClient, PaystackConfig
@@ -95,3 +97,15 @@ def test_names_are_unique_and_known() -> None:
 def test_provider_error_text_is_safe_and_informative() -> None:
     err = ProviderError("x_code", "Do this.", retryable=True, http_status=503)
     assert str(err) == "[x_code] Do this." and err.retryable and err.http_status == 503
+
+
+def test_the_package_loads_no_provider_stack() -> None:
+    """The till imports sync.providers.phones & co.; that must not drag in the providers'
+    clients (the stripe library alone costs a quarter of a second at start-up)."""
+    code = (
+        "import sys, sync.providers.phones, sync.providers.mpesa_codes, sync.providers.testmode;"
+        "clients = ('stripe', 'sync.providers.daraja', 'sync.providers.paystack');"
+        "print(sorted(m for m in clients if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

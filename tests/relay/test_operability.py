@@ -34,7 +34,7 @@ def test_rate_limit_per_source(relay_factory: Any) -> None:
     relay = relay_factory(webhook_rate_per_s=0.001, webhook_burst=5)
     _, token = relay.shop()
     url = f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm"
-    body = sample("daraja/c2b_confirmation_2017_doc.json")
+    body = sample("c2b_confirmation_2017_doc.json")
     codes = [
         relay.http.post(url, content=body, headers={"Content-Type": "application/json"}).status_code
         for _ in range(8)
@@ -47,7 +47,7 @@ def test_ip_allow_list_trusts_only_the_configured_forwarded_header(relay_factory
     relay = relay_factory(ip_allowlist=True, trusted_forwarded_for="X-Real-Client")
     _, token = relay.shop()
     url = f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm"
-    body = sample("daraja/c2b_confirmation_2017_doc.json")
+    body = sample("c2b_confirmation_2017_doc.json")
 
     def post(**headers: str) -> int:
         return int(

@@ -15,12 +15,12 @@ from sync.providers.base import PaymentOutcome, ProviderError
 from sync.providers.daraja import (
     C2B_REGISTER_V1_PATH,
     SANDBOX_PASSKEY,
-    SANDBOX_TEST_MSISDN,
     DarajaClient,
     DarajaConfig,
     parse_c2b,
     parse_stk_callback,
 )
+from sync.providers.testmode import MPESA_SANDBOX_TEST_MSISDN
 from sync.sandbox import SandboxConfig, SandboxServer, ScriptedOutcome
 
 pytestmark = pytest.mark.anyio
@@ -87,7 +87,7 @@ async def test_push_callback_and_query(
     ("phone", "code", "outcome"),
     [
         ("0712341032", "1032", PaymentOutcome.CANCELLED),
-        (SANDBOX_TEST_MSISDN, "1037", PaymentOutcome.EXPIRED),
+        (MPESA_SANDBOX_TEST_MSISDN, "1037", PaymentOutcome.EXPIRED),
         ("0712342001", "2001", PaymentOutcome.FAILED),
         ("0712340001", "1", PaymentOutcome.FAILED),
     ],

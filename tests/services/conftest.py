@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -9,7 +9,7 @@ from ledger_helpers import CASHIER_PIN, SECOND_SUPERVISOR_PIN, SUPERVISOR_PIN, T
 from pos_app.config import TillSettings
 from pos_app.services import build_services
 from pos_app.services.grants import Action
-from pos_app.store.db import open_ledger
+from pos_app.store.db import Ledger
 
 
 @pytest.fixture
@@ -18,8 +18,10 @@ def settings(tmp_path: Path) -> TillSettings:
 
 
 @pytest.fixture
-def till(settings: TillSettings) -> Iterator[Till]:
-    ledger = open_ledger(settings)
+def till(
+    settings: TillSettings, open_test_ledger: Callable[[TillSettings], Ledger]
+) -> Iterator[Till]:
+    ledger = open_test_ledger(settings)
     services = build_services(ledger)
     sup = services.users.create_user("Amina", "supervisor", SUPERVISOR_PIN)
     staff = services.users.grant(sup.id, SUPERVISOR_PIN, Action.STAFF)

@@ -14,8 +14,8 @@ from ledger_helpers import CASHIER_PIN, SUPERVISOR_PIN, Till
 from pos_app.config import TillSettings
 from pos_app.core.errors import InvalidInput
 from pos_app.services import build_services
+from pos_app.services import users as users_module
 from pos_app.services.grants import Action
-from pos_app.services.users import PIN_KDF
 from pos_app.store.db import open_ledger
 from pos_app.store.pin_seal import BARE_SCRYPT_BYTES
 
@@ -27,7 +27,7 @@ def _offline_guess(db: Path, user_id: str, pin: str) -> bool:
         stored, salt = conn.execute(
             "SELECT pin_hash, pin_salt FROM users WHERE id = ?", (user_id,)
         ).fetchone()
-    stretched = PIN_KDF.stretch(pin, salt)
+    stretched = users_module.PIN_KDF.stretch(pin, salt)
     candidates = {stretched, hmac.new(salt, stretched, hashlib.sha256).digest()}
     return any(c == stored or c in stored for c in candidates)
 
@@ -50,7 +50,9 @@ def test_bare_hashes_of_an_older_till_are_sealed_at_start_and_still_verify(
     ledger.close()
     with sqlite3.connect(settings.database) as conn:  # as a till before migration 0006 kept it
         (salt,) = conn.execute("SELECT pin_salt FROM users").fetchone()
-        conn.execute("UPDATE users SET pin_hash = ?", (PIN_KDF.stretch(SUPERVISOR_PIN, salt),))
+        conn.execute(
+            "UPDATE users SET pin_hash = ?", (users_module.PIN_KDF.stretch(SUPERVISOR_PIN, salt),)
+        )
     assert _offline_guess(settings.database, boss.id, SUPERVISOR_PIN)
 
     ledger = open_ledger(settings)

@@ -129,8 +129,8 @@ def gateway() -> FakeGateway:
 
 
 @pytest.fixture
-def desk(tmp_path: Path, gateway: FakeGateway):
-    ledger = open_ledger(TillSettings(data_dir=tmp_path, keyring="memory"))
+def desk(tmp_path: Path, gateway: FakeGateway, open_test_ledger):
+    ledger = open_test_ledger(TillSettings(data_dir=tmp_path, keyring="memory"))
     desk = SupervisorDesk.over(ledger, EventBus(), gateway=lambda: gateway)
     yield desk
     ledger.close()

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from pos_app.config import TillSettings
-from pos_app.store.db import Ledger, open_ledger
+from pos_app.store.db import Ledger
 
 
 @pytest.fixture
@@ -15,7 +15,9 @@ def settings(tmp_path: Path) -> TillSettings:
 
 
 @pytest.fixture
-def ledger(settings: TillSettings) -> Iterator[Ledger]:
-    opened = open_ledger(settings)
+def ledger(
+    settings: TillSettings, open_test_ledger: Callable[[TillSettings], Ledger]
+) -> Iterator[Ledger]:
+    opened = open_test_ledger(settings)
     yield opened
     opened.close()

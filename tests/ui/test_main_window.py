@@ -1,29 +1,33 @@
 from datetime import UTC, datetime
 
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QLabel
 
 from pos_app.ui.main_window import MainWindow, Page
 from pos_app.ui.status import TillStatus
 
 
-def test_pages_follow_the_role_and_status_is_shown(qtbot):
+def test_the_window_owns_its_pages_and_status_is_shown(qtbot):
     status = TillStatus()
     window = MainWindow(status, test_instructions=lambda: {"paystack": "card 4084 0840 8408 4081"})
     qtbot.addWidget(window)
-    pages = [
-        Page("sale", "Sale", QLabel("sale")),
-        Page("approvals", "Approvals", QLabel("approvals"), frozenset({"supervisor"})),
-    ]
-    window.set_pages(pages, role="cashier")
+    first = QLabel("sale")
+    window.set_pages([Page("sale", "Sale", first)])
     assert window.pages.count() == 1
+    assert not shiboken6.ownedByPython(first)  # the window's from now on
     pages = [
         Page("sale", "Sale", QLabel("sale")),
-        Page("approvals", "Approvals", QLabel("approvals"), frozenset({"supervisor"})),
+        Page("approvals", "Approvals", QLabel("approvals")),
     ]
-    window.set_pages(pages, role="supervisor")
+    window.set_pages(pages)
     assert window.pages.count() == 2
     window.show_page("approvals")
     assert window.current_page().text() == "approvals"
+    # the replaced page dies on the GUI thread, with its scroll area, when the event is done
+    assert shiboken6.isValid(first)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(first)
 
     assert "Offline" in window.connection_label.text()
     assert window.banner.isHidden()

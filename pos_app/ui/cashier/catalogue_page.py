@@ -11,10 +11,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.core.errors import DukaError
 from pos_app.resources import resource
+from pos_app.services.catalogue import ImportReport, ProductView
 from pos_app.services.grants import Action
 from pos_app.ui.context import AppContext
+from pos_app.ui.errors import error_message
 from pos_app.ui.widgets.page_parts import button_row, heading_label, message_label
 from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
 from pos_app.ui.widgets.tables import ReadOnlyTable
@@ -49,10 +50,10 @@ class CataloguePage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.ctx.tasks.submit(self.ctx.catalogue.list_products, on_done=self._show,
-                              on_error=self._failed)
+        self.ctx.tasks.submit(self.ctx.services.catalogue.list_products, on_done=self._show,
+                              on_error=self._failed, owner=self)
 
-    def _show(self, products: list[Any]) -> None:
+    def _show(self, products: list[ProductView]) -> None:
         self.table.show_rows([
             [product.name, product.price.format(with_code=False), product.sku or "",
              product.barcode or "", str(product.quick_key or "")]
@@ -76,10 +77,10 @@ class CataloguePage(QWidget):
                                    Action.CATALOGUE)
         if grant is None:
             return
-        self.ctx.tasks.submit(self.ctx.catalogue.import_csv, text, grant=grant,
-                              on_done=self._imported, on_error=self._failed)
+        self.ctx.tasks.submit(self.ctx.services.catalogue.import_csv, text, grant=grant,
+                              on_done=self._imported, on_error=self._failed, owner=self)
 
-    def _imported(self, report: Any) -> None:
+    def _imported(self, report: ImportReport) -> None:
         if report.errors:
             lines = [self.tr("Nothing was imported. Fix these lines and try again:")]
             lines += [f"{line}: {message}" for line, message in report.errors[:10]]
@@ -90,4 +91,4 @@ class CataloguePage(QWidget):
         self.refresh()
 
     def _failed(self, error: BaseException) -> None:
-        self.message.setText(error.message if isinstance(error, DukaError) else str(error))
+        self.message.setText(error_message(error))

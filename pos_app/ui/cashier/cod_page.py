@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.core.errors import DukaError
 from pos_app.ui.cashier.cod_settle_dialog import CodSettleDialog
 from pos_app.ui.context import AppContext
+from pos_app.ui.errors import error_message
 from pos_app.ui.widgets.page_parts import button_row, heading_label, message_label
 from pos_app.ui.widgets.tables import ReadOnlyTable
 
@@ -58,7 +58,7 @@ class CodPage(QWidget):
 
     def refresh(self) -> None:
         self.ctx.tasks.submit(self.ctx.counter.open_cod_orders, on_done=self._show,
-                              on_error=self._failed)
+                              on_error=self._failed, owner=self)
 
     def _show(self, orders: list[Any]) -> None:
         self.orders = orders
@@ -102,11 +102,11 @@ class CodPage(QWidget):
             return
         self.ctx.tasks.submit(self.ctx.counter.cancel_cod, cod.payment_id, reason.strip(),
                               on_done=lambda _: self._done(self.tr("Cancelled.")),
-                              on_error=self._failed)
+                              on_error=self._failed, owner=self)
 
     def _done(self, text: str) -> None:
         self._last_action = text
         self.refresh()
 
     def _failed(self, error: BaseException) -> None:
-        self.message.setText(error.message if isinstance(error, DukaError) else str(error))
+        self.message.setText(error_message(error))

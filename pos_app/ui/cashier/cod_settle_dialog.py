@@ -18,7 +18,7 @@ from pos_app.core.errors import DukaError
 from pos_app.core.money import Money
 from pos_app.services.payments import COLLECTOR_LENGTH
 from pos_app.ui.context import AppContext
-from pos_app.ui.widgets.alive import if_alive
+from pos_app.ui.errors import error_message
 from pos_app.ui.widgets.page_parts import dialog_buttons, message_label
 
 
@@ -69,7 +69,7 @@ class CodSettleDialog(QDialog):
         try:
             collected = Money.parse(self.amount.text(), self.cod.amount.currency)
         except DukaError as error:
-            self.message.setText(error.message)
+            self.message.setText(error_message(error))
             return
         self.save.setEnabled(False)
         self.message.setText("")
@@ -78,8 +78,9 @@ class CodSettleDialog(QDialog):
             self.cod.payment_id,
             collected,
             self.collected_by.text().strip() or None,
-            on_done=if_alive(self, self._settled),
-            on_error=if_alive(self, self._failed),
+            on_done=self._settled,
+            on_error=self._failed,
+            owner=self,
         )
 
     def _settled(self, payment: Any) -> None:
@@ -88,4 +89,4 @@ class CodSettleDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self.save.setEnabled(True)
-        self.message.setText(error.message if isinstance(error, DukaError) else str(error))
+        self.message.setText(error_message(error))

@@ -70,7 +70,7 @@ class PaystackDialog(LiveTenderDialog):
         self.create_button.clicked.connect(self._create)
         buttons.addWidget(self.create_button)
         self.layout_.addLayout(buttons)
-        ctx.bus.domain_event.connect(self.on_event)
+        ctx.bus.follow(self, self.on_event)
         if resume is not None:
             self.email.setEnabled(False)
             self.create_button.hide()

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.core.errors import DukaError
 from pos_app.printing.layout import lay_out
 from pos_app.ui.context import AppContext
+from pos_app.ui.errors import error_message
 from pos_app.ui.receipts.render import (
     PAPER_WIDTHS_MM,
     ReceiptData,
@@ -28,7 +28,6 @@ from pos_app.ui.receipts.render import (
     receipt_labels,
     save_pdf,
 )
-from pos_app.ui.widgets.alive import if_alive
 
 if TYPE_CHECKING:  # python-escpos takes 0.4 s to import: only a till with a printer pays it
     from pos_app.printing.receipt_printer import ReceiptPrinter
@@ -78,12 +77,12 @@ class ReceiptDialog(QDialog):
             button.setEnabled(False)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per sale: never pile up
         # the ESC/POS printer's queue state, read on a timer (its thread never touches widgets)
-        self.printer: ReceiptPrinter | None = ctx.extras.get("printer")
+        self.printer: ReceiptPrinter | None = ctx.printer
         self.printer_watch = QTimer(self)
         self.printer_watch.setInterval(300)
         self.printer_watch.timeout.connect(self._show_printer)
         ctx.tasks.submit(ctx.counter.receipt, order_id, reprint,
-                         on_done=if_alive(self, self._show), on_error=if_alive(self, self._failed))
+                         on_done=self._show, on_error=self._failed, owner=self)
 
     def _show(self, data: ReceiptData) -> None:
         self.data = data
@@ -97,7 +96,7 @@ class ReceiptDialog(QDialog):
             self.view.setHtml(receipt_html(self.data, self.width_mm))
 
     def _failed(self, error: BaseException) -> None:
-        self.message.setText(error.message if isinstance(error, DukaError) else str(error))
+        self.message.setText(error_message(error))
 
     @property
     def width_mm(self) -> int:

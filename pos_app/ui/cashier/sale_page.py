@@ -31,12 +31,16 @@ from PySide6.QtWidgets import (
 from pos_app.core.errors import DukaError
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
+from pos_app.services.catalogue import ProductView
+from pos_app.services.counter import Balance
+from pos_app.services.payment_rows import PaymentView
 from pos_app.ui.cashier.cart import CartLine, CartModel
 from pos_app.ui.cashier.custom_line import CustomLineDialog
 from pos_app.ui.cashier.receipt_dialog import ReceiptDialog
 from pos_app.ui.cashier.tender_base import TenderDialog
 from pos_app.ui.cashier.tenders import make_tender_dialog
 from pos_app.ui.context import AppContext
+from pos_app.ui.errors import error_message
 from pos_app.ui.widgets.page_parts import message_label
 from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
 
@@ -58,9 +62,9 @@ class SalePage(QWidget):
         self.paid_so_far = Money.zero(ctx.currency)
         self._search_seq = 0
         self._busy = False
-        self._resumable: list[Any] = []
+        self._resumable: list[PaymentView] = []
         self.active_dialog: TenderDialog | None = None
-        self.balance: Any = None  # of the stored order, as last read
+        self.balance: Balance | None = None  # of the stored order, as last read
         self.receipt_dialog: ReceiptDialog | None = None
 
         root = QHBoxLayout(self)
@@ -211,15 +215,15 @@ class SalePage(QWidget):
     def load(self) -> None:
         """Quick keys and payments left half-way (a crash, a closed window) to offer again."""
         self.ctx.tasks.submit(self.ctx.counter.quick_keys, on_done=self._show_quick_keys,
-                              on_error=self._show_error)
+                              on_error=self._show_error, owner=self)
         self.ctx.tasks.submit(self.ctx.counter.resumable_payments, on_done=self._show_resumable,
-                              on_error=self._show_error)
+                              on_error=self._show_error, owner=self)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         self.search.setFocus()
 
-    def _show_quick_keys(self, products: list[Any]) -> None:
+    def _show_quick_keys(self, products: list[ProductView]) -> None:
         for button in self.quick_buttons:
             button.setText("")
             button.setEnabled(False)
@@ -233,7 +237,7 @@ class SalePage(QWidget):
             button.setEnabled(True)
             button.setProperty("product", product)
 
-    def _show_resumable(self, payments: list[Any]) -> None:
+    def _show_resumable(self, payments: list[PaymentView]) -> None:
         self._resumable = payments
         if not payments:
             self.resume_box.hide()
@@ -262,9 +266,10 @@ class SalePage(QWidget):
             text,
             on_done=lambda found: self._show_results(seq, found),
             on_error=self._show_error,
+            owner=self,
         )
 
-    def _show_results(self, seq: int, products: list[Any]) -> None:
+    def _show_results(self, seq: int, products: list[ProductView]) -> None:
         if seq != self._search_seq:
             return  # an older search finished after a newer one started
         self.results.clear()
@@ -288,9 +293,10 @@ class SalePage(QWidget):
             text,
             on_done=lambda product: self._entered(text, product),
             on_error=self._show_error,
+            owner=self,
         )
 
-    def _entered(self, text: str, product: Any) -> None:
+    def _entered(self, text: str, product: ProductView | None) -> None:
         if product is None:
             self.say(
                 self.tr("Unknown barcode or product: %1. Nothing was added.").replace("%1", text),
@@ -314,7 +320,7 @@ class SalePage(QWidget):
             self.add_product(product)
         self.search.setFocus()
 
-    def add_product(self, product: Any) -> None:
+    def add_product(self, product: ProductView) -> None:
         if not self._cart_editable(self.tr("Add %1 after payment started").replace(
                 "%1", product.name)):
             return
@@ -350,7 +356,7 @@ class SalePage(QWidget):
             actor = supervisor
         order_id, self.order_id, self.balance = self.order_id, None, None
         self.ctx.tasks.submit(self.ctx.counter.abandon_order, order_id, actor,
-                              on_error=self._show_error)
+                              on_error=self._show_error, owner=self)
         return True
 
     def _change_quantity(self, delta: int) -> None:
@@ -401,7 +407,7 @@ class SalePage(QWidget):
         try:
             price = Money.parse(text, self.ctx.currency).require_positive()
         except DukaError as error:
-            self.say(error.message, error=True)
+            self.say(error_message(error), error=True)
             return
         grant = ask_supervisor_pin(self, self.ctx, self.tr("Price of %1: %2 → %3").replace(
                 "%1", line.name).replace("%2", line.unit_price.format()).replace(
@@ -466,6 +472,7 @@ class SalePage(QWidget):
                 self.cart.order_lines(),
                 on_done=lambda order_id: self._order_ready(kind, order_id),
                 on_error=self._tender_failed,
+                owner=self,
             )
         else:
             self._refresh_balance(then=lambda balance: self._open_tender(kind, balance))
@@ -481,16 +488,17 @@ class SalePage(QWidget):
             self.order_id,
             on_done=lambda balance: self._balance_ready(balance, then),
             on_error=self._tender_failed,
+            owner=self,
         )
 
-    def _balance_ready(self, balance: Any, then: Any) -> None:
+    def _balance_ready(self, balance: Balance, then: Any) -> None:
         self.balance = balance
         self.paid_so_far = balance.paid
         self._refresh_totals(balance)
         if then is not None:
             then(balance)
 
-    def _open_tender(self, kind: str, balance: Any) -> None:
+    def _open_tender(self, kind: str, balance: Balance) -> None:
         self._set_busy(False)
         assert self.order_id is not None
         if balance.remaining.is_zero:
@@ -517,7 +525,7 @@ class SalePage(QWidget):
             return
         self._refresh_balance(then=self._maybe_finish)
 
-    def _maybe_finish(self, balance: Any) -> None:
+    def _maybe_finish(self, balance: Balance) -> None:
         if not balance.settled:
             if balance.paid.is_positive:
                 self.say(self.tr("Paid so far %1; still due %2: choose another tender.")
@@ -552,6 +560,7 @@ class SalePage(QWidget):
             payment.order_id,
             on_done=lambda lines: self._resumed(payment, lines),
             on_error=self._show_error,
+            owner=self,
         )
 
     def _resumed(self, payment: Any, lines: list[Any]) -> None:
@@ -618,7 +627,7 @@ class SalePage(QWidget):
 
     def _show_error(self, error: BaseException) -> None:
         if isinstance(error, DukaError):
-            self.say(error.message, error=True)
+            self.say(error_message(error), error=True)
         else:
             self.say(self.tr("Something went wrong: %1").replace("%1", type(error).__name__),
                      error=True)

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.core.errors import DukaError
 from pos_app.ui.cashier.receipt_dialog import ReceiptDialog
 from pos_app.ui.context import AppContext
+from pos_app.ui.errors import error_message
 from pos_app.ui.widgets.page_parts import button_row, heading_label
 from pos_app.ui.widgets.tables import ReadOnlyTable
 
@@ -47,7 +47,7 @@ class SalesPage(QWidget):
 
     def refresh(self) -> None:
         self.ctx.tasks.submit(self.ctx.counter.recent_sales, on_done=self._show,
-                              on_error=self._failed)
+                              on_error=self._failed, owner=self)
 
     def _show(self, orders: list[Any]) -> None:
         self.orders = orders
@@ -80,4 +80,4 @@ class SalesPage(QWidget):
             self.last_dialog = None
 
     def _failed(self, error: BaseException) -> None:
-        self.message.setText(error.message if isinstance(error, DukaError) else str(error))
+        self.message.setText(error_message(error))

@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.core.errors import DukaError
 from pos_app.core.money import Money
 from pos_app.services.counter import UnsyncedEvents
+from pos_app.services.shifts import ShiftView
 from pos_app.ui.context import AppContext
+from pos_app.ui.errors import error_message
 from pos_app.ui.receipts.render import method_label
 from pos_app.ui.receipts.z_report import z_report_html
 from pos_app.ui.widgets.money_edit import MoneyEdit
@@ -42,7 +43,7 @@ class ShiftPage(QWidget):
         super().__init__(parent)
         self.setObjectName("shift-page")
         self.ctx = ctx
-        self.shift: Any = None
+        self.shift: ShiftView | None = None
         self.report: dict[str, Any] | None = None
         code = ctx.currency
         layout = QVBoxLayout(self)
@@ -134,10 +135,10 @@ class ShiftPage(QWidget):
         }
 
     def refresh(self) -> None:
-        self.ctx.tasks.submit(self.ctx.shifts.current_shift, on_done=self._show,
-                              on_error=self._failed)
+        self.ctx.tasks.submit(self.ctx.services.shifts.current_shift, on_done=self._show,
+                              on_error=self._failed, owner=self)
 
-    def _show(self, shift: Any) -> None:
+    def _show(self, shift: ShiftView | None) -> None:
         self.shift = shift
         self.open_box.setVisible(shift is None)
         self.move_box.setVisible(shift is not None)
@@ -149,7 +150,7 @@ class ShiftPage(QWidget):
             "%1", shift.opened_at.astimezone(self._zone()).strftime("%d/%m %H:%M")).replace(
             "%2", shift.opening_float.format()))
         self.ctx.tasks.submit(self.ctx.counter.shift_preview, shift.id,
-                              on_done=self._show_close_fields, on_error=self._failed)
+                              on_done=self._show_close_fields, on_error=self._failed, owner=self)
 
     def _zone(self) -> Any:
         from zoneinfo import ZoneInfo
@@ -182,8 +183,8 @@ class ShiftPage(QWidget):
             self.say(self.tr("Type the float (0 if the drawer is empty)."), error=True)
             return
         self.open_button.setEnabled(False)
-        self.ctx.tasks.submit(self.ctx.shifts.open_shift, self.ctx.current_user.id, amount,
-                              on_done=lambda _s: self._opened(), on_error=self._failed)
+        self.ctx.tasks.submit(self.ctx.services.shifts.open_shift, self.ctx.user_id(), amount,
+                              on_done=lambda _s: self._opened(), on_error=self._failed, owner=self)
 
     def _opened(self) -> None:
         self.open_button.setEnabled(True)
@@ -192,6 +193,8 @@ class ShiftPage(QWidget):
         self.refresh()
 
     def _move(self, direction: str) -> None:
+        if self.shift is None:
+            return
         amount = self.move_amount.money()
         reason = self.move_reason.text().strip()
         if amount is None or not amount.is_positive:
@@ -201,9 +204,10 @@ class ShiftPage(QWidget):
             self.say(self.tr("Say why the cash goes in or out."), error=True)
             return
         self.ctx.tasks.submit(
-            self.ctx.shifts.cash_movement, self.shift.id, direction, amount, reason,
-            user_id=self.ctx.current_user.id, on_done=lambda _r: self._moved(direction, amount),
+            self.ctx.services.shifts.cash_movement, self.shift.id, direction, amount, reason,
+            user_id=self.ctx.user_id(), on_done=lambda _r: self._moved(direction, amount),
             on_error=self._failed,
+            owner=self,
         )
 
     def _moved(self, direction: str, amount: Money) -> None:
@@ -229,6 +233,7 @@ class ShiftPage(QWidget):
             self.ctx.counter.close_shift, self.shift.id, counted, override_by,
             on_done=self._closed,
             on_error=lambda e: self._unsynced(e, lambda who: self._close(who)),
+            owner=self,
         )
 
     def _unsynced(self, error: BaseException, retry: Any) -> None:
@@ -236,8 +241,8 @@ class ShiftPage(QWidget):
         if not isinstance(error, UnsyncedEvents):
             self._failed(error)
             return
-        self.say(error.message, error=True)
-        supervisor = ask_supervisor_pin(self, self.ctx, error.message)
+        self.say(error_message(error), error=True)
+        supervisor = ask_supervisor_pin(self, self.ctx, error_message(error))
         if supervisor is not None:
             retry(supervisor)
 
@@ -273,6 +278,7 @@ class ShiftPage(QWidget):
             self.ctx.counter.require_synced, "sign_out", override_by,
             on_done=lambda _r: self.signed_out.emit(),
             on_error=lambda e: self._unsynced(e, lambda who: self._sign_out(who)),
+            owner=self,
         )
 
     def say(self, text: str, error: bool = False) -> None:
@@ -283,4 +289,4 @@ class ShiftPage(QWidget):
     def _failed(self, error: BaseException) -> None:
         self.open_button.setEnabled(True)
         self.close_button.setEnabled(True)
-        self.say(error.message if isinstance(error, DukaError) else str(error), error=True)
+        self.say(error_message(error), error=True)

@@ -125,7 +125,7 @@ class StkDialog(LiveTenderDialog):
         ):
             buttons.addWidget(button)
         self.layout_.addLayout(buttons)
-        ctx.bus.domain_event.connect(self.on_event)
+        ctx.bus.follow(self, self.on_event)
 
         if resume is not None:
             self.show_payment(resume)

@@ -15,7 +15,7 @@ from pos_app.core.errors import DukaError
 from pos_app.core.events import PaymentProcessed
 from pos_app.core.money import Money
 from pos_app.ui.context import AppContext
-from pos_app.ui.widgets.alive import if_alive
+from pos_app.ui.errors import error_message
 from pos_app.ui.widgets.page_parts import message_label
 
 
@@ -70,20 +70,20 @@ class TenderDialog(QDialog):
             self.set_busy(False)
             on_done(value)
 
-        self.ctx.tasks.submit(fn, *args, on_done=if_alive(self, done),
-                              on_error=if_alive(self, self.failed))
+        self.ctx.tasks.submit(fn, *args, on_done=done, on_error=self.failed,
+                              owner=self)
         return True
 
     def call(self, fn: Any, *args: Any, on_done: Any) -> None:
         """A background call whose answer is dropped if the dialog is gone by then."""
-        self.ctx.tasks.submit(fn, *args, on_done=if_alive(self, on_done),
-                              on_error=if_alive(self, self.failed))
+        self.ctx.tasks.submit(fn, *args, on_done=on_done, on_error=self.failed,
+                              owner=self)
 
     def failed(self, error: BaseException) -> None:
         self._running = False
         self.set_busy(False)
         if isinstance(error, DukaError):
-            self.say(error.message, error=True)
+            self.say(error_message(error), error=True)
         else:
             self.say(self.tr("Could not record the payment: %1").replace(
                 "%1", type(error).__name__), error=True)

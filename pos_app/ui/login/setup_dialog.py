@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.errors import DukaError
 from pos_app.core.money import CURRENCIES
+from pos_app.services.users import UserView
 from pos_app.ui.application import LANGUAGES
+from pos_app.ui.errors import error_message
 from pos_app.ui.tasks import TaskRunner
 
 TIME_ZONES = (
@@ -76,7 +77,7 @@ class SetupDialog(QDialog):
     def __init__(
         self,
         tasks: TaskRunner,
-        apply: Callable[[SetupDetails], Any],
+        apply: Callable[[SetupDetails], UserView],
         parent: QWidget | None = None,
         *,
         demo: bool = False,
@@ -87,7 +88,7 @@ class SetupDialog(QDialog):
         self.setMinimumWidth(640)
         self._tasks = tasks
         self._apply = apply
-        self.result_value: Any = None
+        self.result_value: UserView | None = None
 
         layout = QVBoxLayout(self)
         heading = QLabel(self.tr("Welcome! Set up your shop"))
@@ -210,9 +211,11 @@ class SetupDialog(QDialog):
         self.finish.setEnabled(False)
         self.message.setProperty("role", "ok")
         self.message.setText(self.tr("Saving…"))
-        self._tasks.submit(self._apply, details, on_done=self._done, on_error=self._failed)
+        self._tasks.submit(
+            self._apply, details, on_done=self._done, on_error=self._failed, owner=self
+        )
 
-    def _done(self, value: Any) -> None:
+    def _done(self, value: UserView) -> None:
         self.result_value = value
         self.accept()
 
@@ -221,7 +224,7 @@ class SetupDialog(QDialog):
         self.message.setProperty("role", "error")
         self.message.style().polish(self.message)
         if isinstance(error, DukaError):
-            self.message.setText(error.message)
+            self.message.setText(error_message(error))
         else:
             self.message.setText(
                 self.tr("Could not save the set-up: %1").replace("%1", type(error).__name__)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,7 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.errors import DukaError
+from pos_app.services.users import UserView
 from pos_app.ui.context import AppContext
+from pos_app.ui.errors import error_message
+from pos_app.version import app_version
 
 
 class SignInDialog(QDialog):
@@ -30,14 +31,14 @@ class SignInDialog(QDialog):
         ctx: AppContext,
         parent: QWidget | None = None,
         *,
-        locked_user: Any = None,
+        locked_user: UserView | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("sign-in-dialog")
         self.setWindowTitle(self.tr("Sign in"))
         self.setMinimumSize(640, 480)
         self._ctx = ctx
-        self.user: Any = None
+        self.user: UserView | None = None
 
         layout = QVBoxLayout(self)
         locked_text = self.tr("Till locked: sign in to carry on")
@@ -85,12 +86,21 @@ class SignInDialog(QDialog):
         self.message.setWordWrap(True)
         right.addWidget(self.message)
         right.addStretch(1)
+        version = QLabel(f"Duka POS {app_version()}")
+        version.setObjectName("sign-in-version")
+        version.setStyleSheet("color: #6c757d; font-size: 11px;")
+        right.addWidget(version, 0, Qt.AlignmentFlag.AlignRight)
         body.addLayout(right)
         self._locked_user = locked_user
         self.users.itemSelectionChanged.connect(lambda: self.pin.setFocus())
-        ctx.tasks.submit(ctx.users.list_users, on_done=self._show_users, on_error=self._failed)
+        ctx.tasks.submit(
+            ctx.services.users.list_users,
+            on_done=self._show_users,
+            on_error=self._failed,
+            owner=self,
+        )
 
-    def _show_users(self, users: list[Any]) -> None:
+    def _show_users(self, users: list[UserView]) -> None:
         self.users.clear()
         for user in users:
             if not user.active:
@@ -113,14 +123,15 @@ class SignInDialog(QDialog):
         self.pin.setEnabled(False)
         self.message.setText("")
         self._ctx.tasks.submit(
-            self._ctx.users.verify_pin,
+            self._ctx.services.users.verify_pin,
             item.data(Qt.ItemDataRole.UserRole),
             self.pin.text(),
             on_done=self._signed_in,
             on_error=self._failed,
+            owner=self,
         )
 
-    def _signed_in(self, user: Any) -> None:
+    def _signed_in(self, user: UserView) -> None:
         self.user = user
         self.accept()
 
@@ -129,6 +140,6 @@ class SignInDialog(QDialog):
         self.pin.clear()
         self.pin.setFocus()
         if isinstance(error, DukaError):
-            self.message.setText(error.message)
+            self.message.setText(error_message(error))
         else:
             self.message.setText(self.tr("Sign-in failed: %1").replace("%1", type(error).__name__))

@@ -29,6 +29,7 @@ from PySide6.QtPrintSupport import QPrinter
 from pos_app.printing.layout import QrCode, ReceiptLabels, ReceiptLayout, lay_out
 from pos_app.resources import resource
 from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment
+from pos_app.version import app_version
 
 __all__ = [
     "ReceiptData",
@@ -97,6 +98,10 @@ def receipt_labels() -> ReceiptLabels:
         cashier=QCoreApplication.translate("Receipt", "Cashier"),
         total=QCoreApplication.translate("Receipt", "TOTAL"),
         vat=QCoreApplication.translate("Receipt", "incl. VAT %1"),
+        discount=QCoreApplication.translate("Receipt", "Discount"),
+        tax_band=QCoreApplication.translate("Receipt", "VAT band"),
+        taxable=QCoreApplication.translate("Receipt", "Taxable"),
+        vat_amount=QCoreApplication.translate("Receipt", "VAT"),
         tendered=QCoreApplication.translate("Receipt", "Tendered"),
         change=QCoreApplication.translate("Receipt", "Change"),
         reference=QCoreApplication.translate("Receipt", "Ref."),
@@ -106,6 +111,7 @@ def receipt_labels() -> ReceiptLabels:
         no_real_money=QCoreApplication.translate("Receipt", "No real money moved."),
         reprint=QCoreApplication.translate("Receipt", "REPRINT"),
         thanks=QCoreApplication.translate("Receipt", "Thank you for shopping with us!"),
+        small_print=f"Duka POS {app_version()}",
         methods={m: method_label(m) for m in methods},
         statuses={s: status_label(s) for s in statuses},
     )

@@ -1,20 +1,18 @@
 """The supervisor desk: approvals, refunds and voids, staff, settings, reports, audit trail.
 
-`supervisor_pages(ctx)` builds the pages over the app's ledger and services; each page takes
-only what it needs in its constructor, so tests build them over a real ledger without the app.
+`supervisor_pages(ctx)` builds the pages over the app's desk (`ctx.desk`, wired in
+pos_app.app); each page takes only what it needs in its constructor, so tests build them over
+a real ledger without the app.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QCoreApplication
 
-from pos_app.services.bus import EventBus
 from pos_app.services.grants import Action, Grant
 from pos_app.services.shop import ShopSettings
-from pos_app.services.supervisor_desk import SupervisorDesk
-from pos_app.services.sync_ledger import SyncLedger
+from pos_app.services.sync_ledger import ParkedEvent, SyncLedger
+from pos_app.services.users import UserView
 from pos_app.ui.context import AppContext
 from pos_app.ui.main_window import Page
 from pos_app.ui.supervisor.approvals_page import ApprovalsPage
@@ -25,46 +23,13 @@ from pos_app.ui.supervisor.settings_page import SettingsPage
 from pos_app.ui.supervisor.users_page import UsersPage
 from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
 
-SUPERVISOR = frozenset({"supervisor"})
 
-
-def _pair(settings: Any, relay_url: str, code: str) -> Any:
-    from sync.engine.pairing import pair  # the network side loads only when pairing
-
-    return pair(settings, relay_url, code)
-
-
-def _parked(ctx: AppContext) -> list[Any]:
-    return list(SyncLedger(ctx.ledger).parked_events())
-
-
-def desk_for(ctx: AppContext) -> SupervisorDesk:
-    """The desk's services, sharing the app's services (and their event bus) where it has them."""
-    desk = ctx.extras.get("supervisor_desk")
-    if isinstance(desk, SupervisorDesk):
-        return desk
-    bus = getattr(ctx.extras.get("services"), "bus", None)  # the app's bus (pos_app.app)
-    if not isinstance(bus, EventBus):
-        bus = EventBus()
-        ctx.bus.attach(bus)
-    desk = SupervisorDesk.over(
-        ctx.ledger,
-        bus,
-        users=ctx.users,
-        shop=ctx.shop,
-        payments_service=ctx.payments,
-        orders_service=ctx.orders,
-        shifts=ctx.shifts,
-        gateway=lambda: ctx.gateway,
-        pair=_pair,
-        timezone=ctx.settings.timezone,
-    )
-    ctx.extras["supervisor_desk"] = desk
-    return desk
+def _parked(ctx: AppContext) -> list[ParkedEvent]:
+    return SyncLedger(ctx.services.ledger).parked_events()
 
 
 def supervisor_pages(ctx: AppContext) -> list[Page]:
-    desk = desk_for(ctx)
+    desk = ctx.desk
     zone = ctx.settings.timezone
 
     def me() -> str | None:
@@ -72,10 +37,9 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
 
     def approve(reason: str, action: Action) -> Grant | None:
         """A grant from a supervisor's PIN typed now (services refuse a bare user id)."""
-        grant: Grant | None = ask_supervisor_pin(None, ctx, reason, action)
-        return grant
+        return ask_supervisor_pin(None, ctx, reason, action)
 
-    def list_users() -> list[Any]:
+    def list_users() -> list[UserView]:
         return desk.users.list_users()
 
     def saved(settings: ShopSettings) -> None:
@@ -91,16 +55,12 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
         Page(
             "approvals",
             QCoreApplication.translate("Supervisor", "Approvals"),
-            ApprovalsPage(desk.approvals, list_users, ctx.tasks, me, zone, ctx.bus.domain_event),
-            SUPERVISOR,
+            ApprovalsPage(desk.approvals, list_users, ctx.tasks, me, zone, ctx.bus),
         ),
         Page(
             "refunds",
             QCoreApplication.translate("Supervisor", "Refunds"),
-            RefundsPage(
-                desk.refunds, list_users, ctx.tasks, me, ctx.currency, zone, ctx.bus.domain_event
-            ),
-            SUPERVISOR,
+            RefundsPage(desk.refunds, list_users, ctx.tasks, me, ctx.currency, zone, ctx.bus),
         ),
         Page(
             "reports",
@@ -114,13 +74,11 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
                 desk.provider_events.unmatched,
                 lambda: _parked(ctx),
             ),
-            SUPERVISOR,
         ),
         Page(
             "staff",
             QCoreApplication.translate("Supervisor", "Staff"),
             UsersPage(desk.admin, ctx.tasks, approve),
-            SUPERVISOR,
         ),
         Page(
             "settings",
@@ -134,15 +92,13 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
                 test_mode_switched,
                 lambda: ctx.counter.check_ledger(),  # looked up when clicked: may be set later
             ),
-            SUPERVISOR,
         ),
         Page(
             "audit",
             QCoreApplication.translate("Supervisor", "Audit trail"),
             AuditPage(desk.audit, ctx.tasks, zone),
-            SUPERVISOR,
         ),
     ]
 
 
-__all__ = ["desk_for", "supervisor_pages"]
+__all__ = ["supervisor_pages"]

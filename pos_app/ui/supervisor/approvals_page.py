@@ -28,21 +28,20 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.events import PaymentFlagged, PaymentProcessed, ProofDecided, ProofSubmitted
 from pos_app.services.approvals import ApprovalItem, ApprovalService, ItemKind
-from pos_app.ui.supervisor.common import (
-    DecisionPage,
-    error_text,
-    fill_table,
-    hint_label,
-    local_text,
-    make_table,
-    refresh_on_events,
-    short_time,
-    show_message,
-    submit,
-)
+from pos_app.ui.bus_bridge import BusBridge
+from pos_app.ui.errors import error_message
+from pos_app.ui.supervisor.decision_page import DecisionPage
+from pos_app.ui.supervisor.formatting import local_text, short_time
 from pos_app.ui.tasks import TaskRunner
-from pos_app.ui.widgets.page_parts import button_row, heading_label, message_label
+from pos_app.ui.widgets.page_parts import (
+    button_row,
+    heading_label,
+    hint_label,
+    message_label,
+    show_message,
+)
 from pos_app.ui.widgets.staff_fields import pin_edit
+from pos_app.ui.widgets.tables import ReadOnlyTable
 
 IMAGE_MAX = 240
 
@@ -105,10 +104,10 @@ class ApprovalsPage(DecisionPage):
         tasks: TaskRunner,
         current_user_id: Callable[[], str | None],
         timezone: str = "Africa/Nairobi",
-        events: Any = None,
+        bus: BusBridge | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        """`events`: a Qt signal of domain events; new proofs and flags then show at once."""
+        """With `bus`, new proofs and flags show at once."""
         super().__init__(list_users, tasks, current_user_id, timezone, parent)
         self.setObjectName("supervisor-approvals")
         self._service = service
@@ -126,7 +125,7 @@ class ApprovalsPage(DecisionPage):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        self.table = make_table(
+        self.table = ReadOnlyTable(
             [
                 self.tr("Risk"),
                 self.tr("Kind"),
@@ -222,27 +221,27 @@ class ApprovalsPage(DecisionPage):
         self.check_button.clicked.connect(self.check_with_provider)
         self._show_item(None)
         self.load_deciders()
-        refresh_on_events(
-            self,
-            events,
-            (ProofSubmitted, ProofDecided, PaymentFlagged, PaymentProcessed),
-            self.refresh,
-        )
+        if bus is not None:
+            bus.refresh_on(
+                self, (ProofSubmitted, ProofDecided, PaymentFlagged, PaymentProcessed), self.refresh
+            )
         self.refresh()
 
     # --- loading ----------------------------------------------------------------------------
     def refresh(self) -> None:
         self.refresh_button.setEnabled(False)
-        submit(
-            self._tasks, self, self._service.queue, on_done=self._show_queue, on_error=self._failed
+        self._tasks.submit(
+            self._service.queue,
+            on_done=self._show_queue,
+            on_error=self._failed,
+            owner=self,
         )
 
     def _show_queue(self, items: list[ApprovalItem]) -> None:
         self.refresh_button.setEnabled(True)
         keep = self.item.payment_id if self.item else None
         self.items = items
-        fill_table(
-            self.table,
+        self.table.show_rows(
             [
                 [
                     i.risk_score,
@@ -339,13 +338,12 @@ class ApprovalsPage(DecisionPage):
             def show(data: bytes) -> None:
                 self._show_image(proof_id, data)
 
-            submit(
-                self._tasks,
-                self,
+            self._tasks.submit(
                 self._service.receipt_image,
                 proof_id,
                 on_done=show,
                 on_error=self._image_failed,
+                owner=self,
             )
         else:
             self.image_label.show()
@@ -364,13 +362,12 @@ class ApprovalsPage(DecisionPage):
                     "for the SMS or a new photo."
                 )
             )
-            submit(
-                self._tasks,
-                self,
+            self._tasks.submit(
                 self._service.report_unreadable_image,
                 proof_id,
                 self._current_user_id(),
                 on_error=self._failed,
+                owner=self,
             )
             return
         pixmap = QPixmap.fromImage(image).scaled(
@@ -385,7 +382,7 @@ class ApprovalsPage(DecisionPage):
 
     def _image_failed(self, error: BaseException) -> None:
         self.image_label.setText(
-            self.tr("The receipt photo cannot be opened: %1").replace("%1", error_text(error))
+            self.tr("The receipt photo cannot be opened: %1").replace("%1", error_message(error))
         )
 
     # --- deciding ---------------------------------------------------------------------------
@@ -434,13 +431,12 @@ class ApprovalsPage(DecisionPage):
             self.check_button.setEnabled(True)
             self._failed(error)
 
-        submit(
-            self._tasks,
-            self,
+        self._tasks.submit(
             self._service.check_with_provider,
             item.payment_id,
             on_done=asked,
             on_error=failed,
+            owner=self,
         )
 
     def _submit(self, fn: Callable[..., Any], *args: Any, done: str) -> None:
@@ -457,7 +453,13 @@ class ApprovalsPage(DecisionPage):
             show_message(self.message, done, ok=True)
             self.refresh()
 
-        submit(self._tasks, self, fn, *args, on_done=finished, on_error=self._failed)
+        self._tasks.submit(
+            fn,
+            *args,
+            on_done=finished,
+            on_error=self._failed,
+            owner=self,
+        )
 
     def _busy(self, busy: bool) -> None:
         for widget in (self.approve_button, self.reject_button, self.accept_match_button):
@@ -467,4 +469,4 @@ class ApprovalsPage(DecisionPage):
         self._busy(False)
         self.refresh_button.setEnabled(True)
         self.pin.clear()
-        show_message(self.message, error_text(error), ok=False)
+        show_message(self.message, error_message(error), ok=False)

@@ -16,20 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.services.audit_trail import AuditFilter, AuditRow, AuditTrailService, ChainCheck
-from pos_app.ui.supervisor.common import (
-    ask_save_path,
-    error_text,
-    fill_table,
-    hint_label,
-    local_text,
-    make_table,
-    save_text,
-    shop_today,
-    show_message,
-    submit,
-)
+from pos_app.ui.errors import error_message
+from pos_app.ui.supervisor.files import ask_save_path, save_text
+from pos_app.ui.supervisor.formatting import local_text, shop_today
 from pos_app.ui.tasks import TaskRunner
-from pos_app.ui.widgets.page_parts import heading_label, message_label
+from pos_app.ui.widgets.page_parts import heading_label, hint_label, message_label, show_message
+from pos_app.ui.widgets.tables import ReadOnlyTable
 
 
 class AuditPage(QWidget):
@@ -93,7 +85,7 @@ class AuditPage(QWidget):
         self.chain_label = message_label("audit-chain")
         layout.addWidget(self.chain_label)
 
-        self.table = make_table(
+        self.table = ReadOnlyTable(
             [
                 self.tr("No."),
                 self.tr("When"),
@@ -114,8 +106,11 @@ class AuditPage(QWidget):
         self.filter_button.clicked.connect(self.refresh)
         self.verify_button.clicked.connect(self.verify)
         self.export_button.clicked.connect(self._ask_export)
-        submit(
-            self._tasks, self, self._load_choices, on_done=self._show_choices, on_error=self._failed
+        self._tasks.submit(
+            self._load_choices,
+            on_done=self._show_choices,
+            on_error=self._failed,
+            owner=self,
         )
         self.refresh()
 
@@ -145,20 +140,18 @@ class AuditPage(QWidget):
 
     def refresh(self) -> None:
         self.filter_button.setEnabled(False)
-        submit(
-            self._tasks,
-            self,
+        self._tasks.submit(
             self._service.search,
             self.current_filter(),
             on_done=self._show_rows,
             on_error=self._failed,
+            owner=self,
         )
 
     def _show_rows(self, rows: list[AuditRow]) -> None:
         self.filter_button.setEnabled(True)
         self.rows = rows
-        fill_table(
-            self.table,
+        self.table.show_rows(
             [
                 [
                     r.seq,
@@ -178,8 +171,11 @@ class AuditPage(QWidget):
     def verify(self) -> None:
         self.verify_button.setEnabled(False)
         show_message(self.chain_label, self.tr("Checking every entry…"), ok=True)
-        submit(
-            self._tasks, self, self._service.verify, on_done=self._show_check, on_error=self._failed
+        self._tasks.submit(
+            self._service.verify,
+            on_done=self._show_check,
+            on_error=self._failed,
+            owner=self,
         )
 
     def _show_check(self, check: ChainCheck) -> None:
@@ -232,4 +228,4 @@ class AuditPage(QWidget):
     def _failed(self, error: BaseException) -> None:
         self.filter_button.setEnabled(True)
         self.verify_button.setEnabled(True)
-        show_message(self.chain_label, error_text(error), ok=False)
+        show_message(self.chain_label, error_message(error), ok=False)

@@ -25,22 +25,22 @@ from PySide6.QtWidgets import (
 from pos_app.core.events import PaymentProcessed, RefundRecorded
 from pos_app.services.refund_requests import DONE, FAILED, PENDING, RefundPending
 from pos_app.services.refunds import RefundablePayment, RefundMethod, RefundRow, RefundService
+from pos_app.ui.bus_bridge import BusBridge
+from pos_app.ui.errors import error_message
 from pos_app.ui.supervisor.approvals_page import method_text
-from pos_app.ui.supervisor.common import (
-    DecisionPage,
-    error_text,
-    fill_table,
-    hint_label,
-    local_text,
-    make_table,
-    refresh_on_events,
-    show_message,
-    submit,
-)
+from pos_app.ui.supervisor.decision_page import DecisionPage
+from pos_app.ui.supervisor.formatting import local_text
 from pos_app.ui.tasks import TaskRunner
 from pos_app.ui.widgets.money_edit import MoneyEdit
-from pos_app.ui.widgets.page_parts import button_row, heading_label, message_label
+from pos_app.ui.widgets.page_parts import (
+    button_row,
+    heading_label,
+    hint_label,
+    message_label,
+    show_message,
+)
 from pos_app.ui.widgets.staff_fields import pin_edit
+from pos_app.ui.widgets.tables import ReadOnlyTable
 
 
 class RefundsPage(DecisionPage):
@@ -52,7 +52,7 @@ class RefundsPage(DecisionPage):
         current_user_id: Callable[[], str | None],
         currency: str = "KES",
         timezone: str = "Africa/Nairobi",
-        events: Any = None,
+        bus: BusBridge | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(list_users, tasks, current_user_id, timezone, parent)
@@ -68,7 +68,7 @@ class RefundsPage(DecisionPage):
         heading = heading_label(self.tr("Refunds and voids"))
         layout.addLayout(button_row([heading], [self.refresh_button]))
 
-        self.table = make_table(
+        self.table = ReadOnlyTable(
             [
                 self.tr("When"),
                 self.tr("Method"),
@@ -131,7 +131,7 @@ class RefundsPage(DecisionPage):
         layout.addWidget(box)
 
         layout.addWidget(heading_label(self.tr("Recent refunds")))
-        self.refund_table = make_table(
+        self.refund_table = ReadOnlyTable(
             [
                 self.tr("When"),
                 self.tr("Amount"),
@@ -140,7 +140,7 @@ class RefundsPage(DecisionPage):
                 self.tr("Reason"),
             ],
             "refunds-recent",
-            self.tr("No refunds given."),
+            empty_hint=self.tr("No refunds given."),
         )
         self.refund_table.setMaximumHeight(112)  # the page fits a 1280x800 window unscrolled
         layout.addWidget(self.refund_table)
@@ -151,17 +151,17 @@ class RefundsPage(DecisionPage):
         self.void_button.clicked.connect(self.void)
         self._show_selected(None)
         self.load_deciders()
-        refresh_on_events(self, events, (PaymentProcessed, RefundRecorded), self.refresh)
+        if bus is not None:
+            bus.refresh_on(self, (PaymentProcessed, RefundRecorded), self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
         self.refresh_button.setEnabled(False)
-        submit(
-            self._tasks,
-            self,
+        self._tasks.submit(
             lambda: (self._service.recent_paid(), self._service.refunds(limit=50)),
             on_done=self._show,
             on_error=self._failed,
+            owner=self,
         )
 
     def _show(self, loaded: tuple[list[RefundablePayment], list[RefundRow]]) -> None:
@@ -169,8 +169,7 @@ class RefundsPage(DecisionPage):
         payments, refunds = loaded
         keep = self.selected.payment.id if self.selected else None
         self.payments = payments
-        fill_table(
-            self.table,
+        self.table.show_rows(
             [
                 [
                     local_text(p.payment.created_at, self._zone),
@@ -185,8 +184,7 @@ class RefundsPage(DecisionPage):
             [p.payment.id for p in payments],
         )
         self.empty_hint.setVisible(not payments)
-        fill_table(
-            self.refund_table,
+        self.refund_table.show_rows(
             [
                 [
                     local_text(r.at, self._zone),
@@ -301,12 +299,19 @@ class RefundsPage(DecisionPage):
             show_message(self.message, done, ok=True)
             self.refresh()
 
-        submit(self._tasks, self, fn, *args, on_done=finished, on_error=self._failed, **kwargs)
+        self._tasks.submit(
+            fn,
+            *args,
+            on_done=finished,
+            on_error=self._failed,
+            **kwargs,
+            owner=self,
+        )
 
     def _failed(self, error: BaseException) -> None:
         self.refresh_button.setEnabled(True)
         self.pin.clear()
         self._show_selected(self.selected)
-        show_message(self.message, error_text(error), ok=False)
+        show_message(self.message, error_message(error), ok=False)
         if isinstance(error, RefundPending):
             self.refresh()  # it is recorded: the recent refunds show it waiting

@@ -20,21 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.services.reports import Report, ReportService
+from pos_app.ui.errors import error_message
 from pos_app.ui.supervisor.approvals_page import method_text
 from pos_app.ui.supervisor.chart import BarChart, paint_bars
-from pos_app.ui.supervisor.common import (
-    ask_save_path,
-    error_text,
-    fill_table,
-    local_text,
-    make_table,
-    save_text,
-    shop_today,
-    show_message,
-    submit,
-)
+from pos_app.ui.supervisor.files import ask_save_path, save_text
+from pos_app.ui.supervisor.formatting import local_text, shop_today
 from pos_app.ui.tasks import TaskRunner
-from pos_app.ui.widgets.page_parts import heading_label, message_label
+from pos_app.ui.widgets.page_parts import heading_label, message_label, show_message
+from pos_app.ui.widgets.tables import ReadOnlyTable
 
 
 class ReportsPage(QWidget):
@@ -98,32 +91,32 @@ class ReportsPage(QWidget):
         layout.addWidget(self.chart, 2)
 
         self.tabs = QTabWidget()
-        self.by_method = make_table(
+        self.by_method = ReadOnlyTable(
             [self.tr("Method"), self.tr("Sales"), self.tr("Amount")],
             "reports-by-method",
-            self.tr("No sales in these days."),
+            empty_hint=self.tr("No sales in these days."),
         )
-        self.cod = make_table(
+        self.cod = ReadOnlyTable(
             [self.tr("Since"), self.tr("Order"), self.tr("Amount")],
             "reports-cod",
-            self.tr("No cash-on-delivery order is waiting for its money."),
+            empty_hint=self.tr("No cash-on-delivery order is waiting for its money."),
         )
-        self.proofs = make_table(
+        self.proofs = ReadOnlyTable(
             [self.tr("Since"), self.tr("Order"), self.tr("Method"), self.tr("Amount")],
             "reports-proofs",
-            self.tr("No proof is waiting for a decision."),
+            empty_hint=self.tr("No proof is waiting for a decision."),
         )
-        self.refunds = make_table(
+        self.refunds = ReadOnlyTable(
             [self.tr("When"), self.tr("Amount"), self.tr("How"), self.tr("By"), self.tr("Reason")],
             "reports-refunds",
-            self.tr("No refunds in these days."),
+            empty_hint=self.tr("No refunds in these days."),
         )
-        self.by_day = make_table(
+        self.by_day = ReadOnlyTable(
             [self.tr("Day"), self.tr("Method"), self.tr("Sales"), self.tr("Amount")],
             "reports-by-day",
-            self.tr("No sales in these days."),
+            empty_hint=self.tr("No sales in these days."),
         )
-        self.unmatched = make_table(
+        self.unmatched = ReadOnlyTable(
             [
                 self.tr("Received"),
                 self.tr("Provider"),
@@ -132,12 +125,12 @@ class ReportsPage(QWidget):
                 self.tr("Paid by"),
             ],
             "reports-unmatched",
-            self.tr("All money the relay reported belongs to a sale."),
+            empty_hint=self.tr("All money the relay reported belongs to a sale."),
         )
-        self.parked = make_table(
+        self.parked = ReadOnlyTable(
             [self.tr("When"), self.tr("Event"), self.tr("Why the relay refused it")],
             "reports-parked",
-            self.tr("The relay has taken every event this till sent."),
+            empty_hint=self.tr("The relay has taken every event this till sent."),
         )
         self.tabs.addTab(self.by_method, self.tr("By payment method"))
         self.tabs.addTab(self.by_day, self.tr("By day"))
@@ -163,22 +156,25 @@ class ReportsPage(QWidget):
             report = self._service.build(since, until, self._currency)  # type: ignore[arg-type]
             return report, self._unmatched(), self._parked()
 
-        submit(self._tasks, self, load, on_done=self._show, on_error=self._failed)
+        self._tasks.submit(
+            load,
+            on_done=self._show,
+            on_error=self._failed,
+            owner=self,
+        )
 
     def _show(self, loaded: tuple[Report, Sequence[Any], Sequence[Any]]) -> None:
         self.show_button.setEnabled(True)
         report, unmatched, parked = loaded
         self.report = report
-        fill_table(
-            self.by_day,
+        self.by_day.show_rows(
             [
                 [r.day.strftime("%d/%m/%Y"), method_text(r.method), r.count, r.amount.format()]
                 for r in reversed(report.sales)
             ],
             [f"{r.day}:{r.method}" for r in reversed(report.sales)],
         )
-        fill_table(
-            self.unmatched,
+        self.unmatched.show_rows(
             [
                 [
                     local_text(e.received_at, self._zone),
@@ -191,8 +187,7 @@ class ReportsPage(QWidget):
             ],
             [e.event_id for e in unmatched],
         )
-        fill_table(
-            self.parked,
+        self.parked.show_rows(
             [[local_text(p.occurred_at, self._zone), p.type, p.reason] for p in parked],
             [p.event_id for p in parked],
         )
@@ -218,21 +213,18 @@ class ReportsPage(QWidget):
         for row in report.sales:
             counts[row.method] = counts.get(row.method, 0) + row.count
         by_method = report.total_by_method()
-        fill_table(
-            self.by_method,
+        self.by_method.show_rows(
             [[method_text(m), counts.get(m, 0), a.format()] for m, a in by_method],
             [m for m, _ in by_method],
         )
-        fill_table(
-            self.cod,
+        self.cod.show_rows(
             [
                 [local_text(o.since, self._zone), o.order_id[:8], o.amount.format()]
                 for o in report.open_cod
             ],
             [o.payment_id for o in report.open_cod],
         )
-        fill_table(
-            self.proofs,
+        self.proofs.show_rows(
             [
                 [
                     local_text(o.since, self._zone),
@@ -244,8 +236,7 @@ class ReportsPage(QWidget):
             ],
             [o.payment_id for o in report.pending_proofs],
         )
-        fill_table(
-            self.refunds,
+        self.refunds.show_rows(
             [
                 [
                     local_text(r.at, self._zone),
@@ -387,4 +378,4 @@ class ReportsPage(QWidget):
 
     def _failed(self, error: BaseException) -> None:
         self.show_button.setEnabled(True)
-        show_message(self.message, error_text(error), ok=False)
+        show_message(self.message, error_message(error), ok=False)

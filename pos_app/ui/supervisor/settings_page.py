@@ -24,9 +24,9 @@ from pos_app.services.admin import PROVIDERS, AdminService, PairingOutcome
 from pos_app.services.grants import Action, Grant
 from pos_app.services.guard import GuardStatus
 from pos_app.services.shop import ShopSettings
-from pos_app.ui.supervisor.common import error_text, show_message, submit
+from pos_app.ui.errors import error_message
 from pos_app.ui.tasks import TaskRunner
-from pos_app.ui.widgets.page_parts import heading_label, message_label
+from pos_app.ui.widgets.page_parts import heading_label, message_label, show_message
 from pos_app.ui.widgets.staff_fields import language_combo
 
 
@@ -174,10 +174,15 @@ class SettingsPage(QWidget):
             self.check_button.setEnabled(True)
             self._failed(error)
 
-        submit(self._tasks, self, self._check_ledger, on_done=checked, on_error=failed)
+        self._tasks.submit(self._check_ledger, on_done=checked, on_error=failed, owner=self)
 
     def reload(self) -> None:
-        submit(self._tasks, self, self._service.settings, on_done=self._show, on_error=self._failed)
+        self._tasks.submit(
+            self._service.settings,
+            on_done=self._show,
+            on_error=self._failed,
+            owner=self,
+        )
 
     def _show(self, s: ShopSettings) -> None:
         self.loaded = s
@@ -215,14 +220,13 @@ class SettingsPage(QWidget):
             if self._on_saved is not None:
                 self._on_saved(settings)
 
-        submit(
-            self._tasks,
-            self,
+        self._tasks.submit(
             self._service.update_settings,
             grant,
             on_done=saved,
             on_error=self._failed,
             **changes,
+            owner=self,
         )
 
     def set_test_mode(self, provider: str, enabled: bool) -> None:
@@ -245,15 +249,14 @@ class SettingsPage(QWidget):
             box.setChecked(not enabled)
             self._failed(error)
 
-        submit(
-            self._tasks,
-            self,
+        self._tasks.submit(
             self._service.set_test_mode,
             provider,
             enabled,
             grant=grant,
             on_done=done,
             on_error=failed,
+            owner=self,
         )
 
     def pair(self) -> None:
@@ -274,18 +277,17 @@ class SettingsPage(QWidget):
                 ok=True,
             )
 
-        submit(
-            self._tasks,
-            self,
+        self._tasks.submit(
             self._service.pair,
             self.relay_url.text(),
             self.pairing_code.text(),
             grant=grant,
             on_done=paired,
             on_error=self._failed,
+            owner=self,
         )
 
     def _failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
         self.pair_button.setEnabled(True)
-        show_message(self.message, error_text(error), ok=False)
+        show_message(self.message, error_message(error), ok=False)

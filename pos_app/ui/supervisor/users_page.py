@@ -18,17 +18,11 @@ from PySide6.QtWidgets import (
 
 from pos_app.services.admin import AdminService
 from pos_app.services.grants import Action, Grant
-from pos_app.ui.supervisor.common import (
-    error_text,
-    fill_table,
-    make_table,
-    selected_key,
-    show_message,
-    submit,
-)
+from pos_app.ui.errors import error_message
 from pos_app.ui.tasks import TaskRunner
-from pos_app.ui.widgets.page_parts import heading_label, message_label
+from pos_app.ui.widgets.page_parts import heading_label, message_label, show_message
 from pos_app.ui.widgets.staff_fields import language_combo, pin_edit
+from pos_app.ui.widgets.tables import ReadOnlyTable
 
 
 class UsersPage(QWidget):
@@ -48,7 +42,7 @@ class UsersPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading_label(self.tr("Staff")))
-        self.table = make_table(
+        self.table = ReadOnlyTable(
             [self.tr("Name"), self.tr("Role"), self.tr("Status"), self.tr("Language")],
             "users-table",
         )
@@ -111,15 +105,17 @@ class UsersPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        submit(
-            self._tasks, self, self._service.list_users, on_done=self._show, on_error=self._failed
+        self._tasks.submit(
+            self._service.list_users,
+            on_done=self._show,
+            on_error=self._failed,
+            owner=self,
         )
 
     def _show(self, users: list[Any]) -> None:
         self.users = users
         roles = {"cashier": self.tr("Cashier"), "supervisor": self.tr("Supervisor")}
-        fill_table(
-            self.table,
+        self.table.show_rows(
             [
                 [
                     u.name,
@@ -141,9 +137,14 @@ class UsersPage(QWidget):
             show_message(self.message, done, ok=True)
             self.refresh()
 
-        submit(
-            self._tasks, self, fn, *args, grant=grant, on_done=finished, on_error=self._failed,
+        self._tasks.submit(
+            fn,
+            *args,
+            grant=grant,
+            on_done=finished,
+            on_error=self._failed,
             **kwargs,
+            owner=self,
         )
 
     def add(self) -> None:
@@ -196,10 +197,10 @@ class UsersPage(QWidget):
         )
 
     def _picked(self) -> str | None:
-        user_id: str | None = selected_key(self.table)
+        user_id: str | None = self.table.picked_key()
         if user_id is None:
             show_message(self.message, self.tr("Pick a person in the list first."), ok=False)
         return user_id
 
     def _failed(self, error: BaseException) -> None:
-        show_message(self.message, error_text(error), ok=False)
+        show_message(self.message, error_message(error), ok=False)

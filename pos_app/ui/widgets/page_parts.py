@@ -53,3 +53,19 @@ def dialog_buttons(
     button.setProperty("role", "primary")
     button.clicked.connect(action)
     return button_row([], [back, button]), back, button
+
+
+def show_message(label: QLabel, text: str, ok: bool) -> None:
+    """Say how the last action went in a `message_label`, green or red."""
+    label.setText(text)
+    label.setProperty("role", "ok" if ok else "error")
+    label.style().polish(label)
+
+
+def hint_label(text: str, object_name: str) -> QLabel:
+    """The grey line that says why a table is empty (an empty grid alone says nothing)."""
+    label = QLabel(text)
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #5f6368; font-style: italic; padding: 8px;")
+    return label

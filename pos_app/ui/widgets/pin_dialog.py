@@ -6,8 +6,6 @@ wrong PIN and shows the service's message (tries left, lock-out).
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,8 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.errors import DukaError
-from pos_app.services.grants import Action
+from pos_app.services.grants import Action, Grant
+from pos_app.services.users import UserView
 from pos_app.ui.context import AppContext
+from pos_app.ui.errors import error_message
 
 
 class PinDialog(QDialog):
@@ -39,7 +39,7 @@ class PinDialog(QDialog):
         self.setMinimumWidth(420)
         self._ctx = ctx
         self._action = action
-        self.user: Any = None
+        self.user: Grant | None = None
 
         layout = QVBoxLayout(self)
         heading = QLabel(self.tr("A supervisor must approve this:"))
@@ -82,10 +82,13 @@ class PinDialog(QDialog):
 
         self._set_busy(True)
         ctx.tasks.submit(
-            ctx.users.list_users, on_done=self._show_supervisors, on_error=self._show_error
+            ctx.services.users.list_users,
+            on_done=self._show_supervisors,
+            on_error=self._show_error,
+            owner=self,
         )
 
-    def _show_supervisors(self, users: list[Any]) -> None:
+    def _show_supervisors(self, users: list[UserView]) -> None:
         self.supervisor.clear()
         for user in users:
             if user.role == "supervisor" and user.active:
@@ -103,15 +106,16 @@ class PinDialog(QDialog):
         self._set_busy(True)
         self.message.setText(self.tr("Checking…"))
         self._ctx.tasks.submit(
-            self._ctx.users.grant,
+            self._ctx.services.users.grant,
             user_id,
             self.pin.text(),
             self._action,
             on_done=self._verified,
             on_error=self._show_error,
+            owner=self,
         )
 
-    def _verified(self, user: Any) -> None:
+    def _verified(self, user: Grant) -> None:
         self.user = user
         self.accept()
 
@@ -120,7 +124,7 @@ class PinDialog(QDialog):
         self.pin.clear()
         self.pin.setFocus()
         if isinstance(error, DukaError):
-            self.message.setText(error.message)
+            self.message.setText(error_message(error))
         else:
             self.message.setText(self.tr("The PIN could not be checked."))
 
@@ -131,7 +135,7 @@ class PinDialog(QDialog):
 
 def ask_supervisor_pin(
     parent: QWidget | None, ctx: AppContext, reason: str, action: Action = Action.OVERRIDE
-) -> Any:
+) -> Grant | None:
     """The approving supervisor's Grant for `action`, or None when the cashier cancelled."""
     dialog = PinDialog(ctx, reason, action, parent)
     if dialog.exec() == QDialog.DialogCode.Accepted:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from pos_app.services.gateway import (
     StkStarted,
 )
 from pos_app.services.grants import Action
-from pos_app.store.db import open_ledger
+from pos_app.store.db import Ledger, open_ledger
 
 SUPERVISOR_PIN = "2468"
 CASHIER_PIN = "1357"
@@ -77,7 +77,12 @@ class Shop:
     cashier: Any
 
 
-def make_shop(data_dir: Path, *, demo_catalogue: bool = True) -> Shop:
+def make_shop(
+    data_dir: Path,
+    *,
+    demo_catalogue: bool = True,
+    open_ledger: Callable[[TillSettings], Ledger] = open_ledger,
+) -> Shop:
     settings = TillSettings(data_dir=data_dir, keyring="memory")
     ledger = open_ledger(settings)
     services = build_services(ledger)
@@ -106,8 +111,8 @@ def make_shop(data_dir: Path, *, demo_catalogue: bool = True) -> Shop:
 
 
 @pytest.fixture
-def shop(tmp_path: Path) -> Iterator[Shop]:
-    made = make_shop(tmp_path)
+def shop(tmp_path: Path, open_test_ledger: Callable[[TillSettings], Ledger]) -> Iterator[Shop]:
+    made = make_shop(tmp_path, open_ledger=open_test_ledger)
     yield made
     made.services.ledger.close()
 

@@ -24,14 +24,14 @@ from .test_whole_day import UNGA, open_tender, provider_says, scan
 @pytest.fixture
 def shift_open(ctx: Any) -> Any:
     """Nothing is sold before a shift is open (services.counter)."""
-    return ctx.shifts.open_shift(ctx.current_user.id, Money(0, "KES"))
+    return ctx.services.shifts.open_shift(ctx.current_user.id, Money(0, "KES"))
 
 
 @pytest.fixture
 def page(qtbot: Any, ctx: Any) -> Any:
     from pos_app.ui.cashier.sale_page import SalePage
 
-    ctx.shifts.open_shift(ctx.current_user.id, Money(0, "KES"))
+    ctx.services.shifts.open_shift(ctx.current_user.id, Money(0, "KES"))
     sale = SalePage(ctx)
     qtbot.addWidget(sale)
     sale.show()

@@ -77,3 +77,37 @@ def test_pages_follow_the_signed_in_users_language(qtbot, tmp_path: Path):
         translations.use("en")
         tasks.shutdown(wait=True)
         shop.services.ledger.close()
+
+
+def test_a_refusal_at_the_counter_speaks_swahili(qtbot, tmp_path: Path):
+    """The cashier screens show the services' refusals through ui.errors, translated."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from pos_app.app import build_context
+    from pos_app.ui.application import Translations
+    from pos_app.ui.login.sign_in import SignInDialog
+    from pos_app.ui.tasks import TaskRunner
+
+    from .conftest import make_shop
+
+    shop = make_shop(tmp_path, demo_catalogue=False)
+    app: Any = QApplication.instance()
+    tasks = TaskRunner()
+    translations = Translations(app)
+    ctx = build_context(app, shop.settings, shop.services, translations, tasks)
+    translations.use("sw")
+    try:
+        dialog = SignInDialog(ctx)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.users.count() == 2)
+        dialog.users.setCurrentRow(0)
+        qtbot.keyClicks(dialog.pin, "0000")
+        qtbot.keyPress(dialog.pin, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.message.text().startswith("PIN si sahihi."), timeout=5000)
+        assert "majaribio" in dialog.message.text()  # the tries left, in Swahili too
+    finally:
+        translations.use("en")
+        tasks.shutdown(wait=True)
+        shop.services.ledger.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from PySide6.QtGui import QColor, QImage
 from pos_app.config import TillSettings
 from pos_app.services.bus import EventBus
 from pos_app.services.supervisor_desk import SupervisorDesk
-from pos_app.store.db import open_ledger
+from pos_app.store.db import Ledger
 from pos_app.ui.tasks import TaskRunner
 from sync.demo_day import DemoIds, seed_demo
 
@@ -39,8 +40,8 @@ def _widgets_die_on_the_gui_thread(qapp):
 
 
 @pytest.fixture
-def desk(tmp_path: Path, qapp):
-    ledger = open_ledger(TillSettings(data_dir=tmp_path, keyring="memory"))
+def desk(tmp_path: Path, qapp, open_test_ledger: Callable[[TillSettings], Ledger]):
+    ledger = open_test_ledger(TillSettings(data_dir=tmp_path, keyring="memory"))
     yield SupervisorDesk.over(ledger, EventBus())
     ledger.close()
 

@@ -15,8 +15,8 @@ from pos_app.services.refund_requests import RefundPending
 from pos_app.services.refunds import RefundTooLarge
 from pos_app.services.supervisor_desk import SupervisorDesk
 from pos_app.ui.application import Translations
+from pos_app.ui.errors import error_message
 from pos_app.ui.supervisor.approvals_page import ApprovalsPage
-from pos_app.ui.supervisor.common import error_text
 from pos_app.ui.supervisor.refunds_page import RefundsPage
 from sync.demo_day import DEMO_PINS, DemoIds
 
@@ -28,21 +28,21 @@ def test_refusals_in_swahili(qapp):
     translations = Translations(qapp)
     translations.use("sw")
     try:
-        assert error_text(NotASupervisor()) == "Hii inahitaji PIN ya msimamizi."
-        assert error_text(WrongPin(2)) == (
+        assert error_message(NotASupervisor()) == "Hii inahitaji PIN ya msimamizi."
+        assert error_message(WrongPin(2)) == (
             "PIN si sahihi. Yamebaki majaribio 2 kabla ya kufungiwa."
         )
-        assert error_text(RelayNotPaired("Paystack refunds go through the relay.")).startswith(
+        assert error_message(RelayNotPaired("Paystack refunds go through the relay.")).startswith(
             "Hii inahitaji relay"
         )
         too_much = RefundTooLarge(Money(99_900, "KES"), Money(8_000, "KES"))
-        assert error_text(too_much) == (
+        assert error_message(too_much) == (
             "KES 999.00 ni zaidi ya kilicholipwa na bado hakijarejeshwa (KES 80.00)."
         )
-        assert error_text(RefundPending()).startswith("Marejesho yamerekodiwa kama")
+        assert error_message(RefundPending()).startswith("Marejesho yamerekodiwa kama")
     finally:
         translations.use("en")
-    assert error_text(NotASupervisor()) == "This needs a supervisor's PIN."
+    assert error_message(NotASupervisor()) == "This needs a supervisor's PIN."
 
 
 def test_approvals_page_in_swahili(qtbot, qapp, desk, ids, tasks):

@@ -316,19 +316,22 @@ def test_receipt_photo_is_shown_without_touching_the_disk(qtbot, desk, ids, task
     select_reference(qtbot, page, "SGK7H2XQ4P")
     qtbot.waitUntil(lambda: page.image_shown, timeout=WAIT)
     assert desk.approvals.receipt_image(page.item.proof_id) == photo
-    assert not any(photo in data for data in _files_written_since(started, tmp_path))
+    roots = (tmp_path, Path(tempfile.gettempdir()))
+    assert not any(photo in data for data in files_written_since(started, roots))
 
 
-def _files_written_since(started: float, tmp_path: Path) -> Iterator[bytes]:
-    """The bytes of every file written under tmp_path or the system temp folder since
-    `started`; other programs' temp files may vanish while we look, which is not a finding."""
-    for root in (tmp_path, Path(tempfile.gettempdir())):
+def files_written_since(started: float, roots: tuple[Path, ...]) -> Iterator[bytes]:
+    """The contents of small files changed since `started`; other processes share the temp
+    directory, so a file may vanish between listing and reading it (skipped)."""
+    for root in roots:
         for path in root.rglob("*"):
             try:
+                if not path.is_file():
+                    continue
                 info = path.stat()
-                if path.is_file() and info.st_mtime >= started and info.st_size < 10**7:
+                if info.st_mtime >= started and info.st_size < 10**7:
                     yield path.read_bytes()
-            except OSError:
+            except FileNotFoundError:
                 continue
 
 

@@ -4,41 +4,26 @@ from __future__ import annotations
 
 import threading
 
+from PySide6.QtWidgets import QApplication
+
+from pos_app.app import build_context
 from pos_app.config import TillSettings
 from pos_app.core.events import RefundRecorded
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.core.payments import ProofType
+from pos_app.services import build_services
 from pos_app.ui.application import Translations
-from pos_app.ui.bus_bridge import BusBridge
-from pos_app.ui.context import AppContext
-from pos_app.ui.status import TillStatus
-from pos_app.ui.supervisor import desk_for, supervisor_pages
+from pos_app.ui.supervisor import supervisor_pages
 from sync.demo_day import DEMO_PINS
 
 
 def test_pages_for_supervisors_only_and_events_reach_the_gui(qtbot, qapp, desk, ids, tasks):
-    class Services:
-        bus = desk.bus
-
-    bridge = BusBridge()
-    bridge.attach(desk.bus)
-    ctx = AppContext(
-        settings=TillSettings(data_dir=desk.ledger.settings.data_dir, keyring="memory"),
-        ledger=desk.ledger,
-        tasks=tasks,
-        status=TillStatus(),
-        translations=Translations(qapp),
-        bus=bridge,
-        payments=desk.payments,
-        orders=desk.orders,
-        users=desk.users,
-        shifts=desk.shifts,
-        shop=desk.shop,
-        shop_settings=desk.shop.get(),
-        current_user=ids.supervisor,
-        extras={"services": Services()},
-    )
+    app = QApplication.instance()
+    services = build_services(desk.ledger, desk.bus)
+    settings = TillSettings(data_dir=desk.ledger.settings.data_dir, keyring="memory")
+    ctx = build_context(app, settings, services, Translations(app), tasks)
+    ctx.current_user = ids.supervisor
     pages = supervisor_pages(ctx)
     for page in pages:
         qtbot.addWidget(page.widget)
@@ -50,7 +35,6 @@ def test_pages_for_supervisors_only_and_events_reach_the_gui(qtbot, qapp, desk, 
         "settings",
         "audit",
     ]
-    assert all(p.roles == frozenset({"supervisor"}) for p in pages)
     approvals = pages[0].widget
     qtbot.waitUntil(lambda: len(approvals.items) == 5, timeout=3000)
     order = desk.orders.create_order([OrderLine("Mkate", Money(7_000, "KES"))])
@@ -59,8 +43,8 @@ def test_pages_for_supervisors_only_and_events_reach_the_gui(qtbot, qapp, desk, 
     )
     qtbot.waitUntil(lambda: len(approvals.items) == 6, timeout=3000)  # no Refresh pressed
     seen: list[object] = []
-    bridge.domain_event.connect(seen.append)
-    desk_for(ctx).refunds.refund(
+    ctx.bus.domain_event.connect(seen.append)
+    ctx.desk.refunds.refund(
         ids.cash_payments[0],
         Money(100, "KES"),
         "Short change",
@@ -90,3 +74,23 @@ def test_late_results_never_touch_a_deleted_page(qtbot, qapp, desk, ids, tasks):
     gate.set()
     tasks.shutdown(wait=True)
     qtbot.wait(50)  # the result is delivered now: pytest-qt fails on any error it raises
+
+
+def test_bus_events_stop_at_a_deleted_receiver(qtbot):
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QWidget
+
+    from pos_app.ui.bus_bridge import BusBridge
+
+    bridge = BusBridge()
+    heard: list[object] = []
+    page = QWidget()
+    bridge.follow(page, heard.append, (RefundRecorded, str))
+    bridge.publish("first")
+    bridge.publish(42)  # not a kind the page follows
+    assert heard == ["first"]
+    page.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    threading.Thread(target=bridge.publish, args=("late",)).start()  # as the services do
+    qtbot.wait(100)
+    assert heard == ["first"]

@@ -1,0 +1,154 @@
+"""One translation of the services' refusals for every screen: a DukaError subclass the
+person can act on becomes a sentence in the signed-in user's language."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from pos_app.core.errors import (
+    DecryptionError,
+    DiskFull,
+    DukaError,
+    FractionOfMinorUnit,
+    InactiveUser,
+    InvalidMoneyText,
+    NotASupervisor,
+    SelfApprovalNotAllowed,
+    UserLocked,
+    WrongPin,
+)
+from pos_app.services.admin import LastSupervisor, RelayNotPaired
+from pos_app.services.approvals import NotesRequired
+from pos_app.services.gateway import GatewayUnavailable
+from pos_app.services.refunds import (
+    AlreadyRefunded,
+    RefundAlreadyRequested,
+    RefundPending,
+    RefundTooLarge,
+    ReversalCodeMissing,
+)
+
+
+def error_message(error: BaseException) -> str:
+    """What to show the person at the till, in their language where the refusal is a known
+    one; the service's own message otherwise. Never a traceback or a secret."""
+    if isinstance(error, WrongPin):
+        if error.attempts_left is None:
+            return QCoreApplication.translate("Errors", "Wrong PIN.")
+        return QCoreApplication.translate(
+            "Errors", "Wrong PIN. %1 tries left before lock-out."
+        ).replace("%1", str(error.attempts_left))
+    if isinstance(error, UserLocked):
+        return QCoreApplication.translate(
+            "Errors", "Too many wrong PINs: locked until %1 UTC."
+        ).replace("%1", f"{error.until:%H:%M}")
+    if isinstance(error, RefundTooLarge):
+        return (
+            QCoreApplication.translate(
+                "Errors", "%1 is more than was paid and not yet refunded (%2)."
+            )
+            .replace("%1", error.asked.format())
+            .replace("%2", error.remaining.format())
+        )
+    known: list[tuple[type[BaseException], str]] = [
+        (
+            NotASupervisor,
+            QCoreApplication.translate("Errors", "This needs a supervisor's PIN."),
+        ),
+        (InactiveUser, QCoreApplication.translate("Errors", "This user is deactivated.")),
+        (
+            SelfApprovalNotAllowed,
+            QCoreApplication.translate(
+                "Errors", "You submitted this proof: another supervisor must approve it."
+            ),
+        ),
+        (
+            LastSupervisor,
+            QCoreApplication.translate(
+                "Errors",
+                "This is the last active supervisor: add another supervisor before deactivating "
+                "this one.",
+            ),
+        ),
+        (
+            AlreadyRefunded,
+            QCoreApplication.translate("Errors", "This payment was already refunded in full."),
+        ),
+        (
+            RefundPending,
+            QCoreApplication.translate(
+                "Errors",
+                "The refund is recorded as requested, but the relay did not answer. The till "
+                "asks again by itself with the same request (it can never refund twice).",
+            ),
+        ),
+        (
+            RefundAlreadyRequested,
+            QCoreApplication.translate(
+                "Errors",
+                "A refund of this payment is already waiting for Paystack: it is sent again "
+                "automatically until Paystack answers.",
+            ),
+        ),
+        (
+            ReversalCodeMissing,
+            QCoreApplication.translate(
+                "Errors",
+                "Type the M-Pesa reversal's transaction code from the confirmation SMS.",
+            ),
+        ),
+        (
+            NotesRequired,
+            QCoreApplication.translate(
+                "Errors", "Say why you reject it (the cashier will read this)."
+            ),
+        ),
+        (
+            RelayNotPaired,
+            QCoreApplication.translate(
+                "Errors",
+                "This needs the relay, and this till is not paired with one: pair it in Settings.",
+            ),
+        ),
+        (
+            GatewayUnavailable,
+            QCoreApplication.translate(
+                "Errors",
+                "The relay cannot be reached right now: nothing was changed. Try again when "
+                "the till is online.",
+            ),
+        ),
+        (
+            InvalidMoneyText,
+            QCoreApplication.translate(
+                "Errors", "That is not an amount. Type digits, e.g. 1,250.50."
+            ),
+        ),
+        (
+            FractionOfMinorUnit,
+            QCoreApplication.translate(
+                "Errors", "That amount has more decimals than the currency has."
+            ),
+        ),
+        (
+            DecryptionError,
+            QCoreApplication.translate(
+                "Errors", "This stored item cannot be decrypted: it was damaged or altered."
+            ),
+        ),
+        (
+            DiskFull,
+            QCoreApplication.translate(
+                "Errors",
+                "The disk is full: nothing was saved. Free some space, then try again.",
+            ),
+        ),
+    ]
+    for kind, text in known:
+        if isinstance(error, kind):
+            return text
+    if isinstance(error, DukaError):
+        return error.message
+    return QCoreApplication.translate(
+        "Errors", "Something went wrong; nothing was changed. Try again."
+    )
