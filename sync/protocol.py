@@ -20,6 +20,8 @@ MAX_PUSH_BATCH = 500
 MAX_PULL_LIMIT = 500
 MAX_PULL_WAIT_S = 30
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# three capital letters (ISO 4217): anything else is refused (422) before it reaches a column
+ISO_CURRENCY = r"^[A-Z]{3}$"
 # Every integer on the wire fits a signed 64-bit column; larger is refused (422), not a 500.
 MAX_INT64 = 2**63 - 1
 # A bound far above any sale (10 billion in major units) that still fits a 64-bit column.
@@ -70,7 +72,7 @@ class CanonicalPaymentEvent(WireModel):
     reference: str | None = None
     status: EventStatus
     amount_minor: int | None = Field(default=None, ge=0, le=MAX_INT64)
-    currency: str | None = Field(default=None, min_length=3, max_length=3)
+    currency: str | None = Field(default=None, pattern=ISO_CURRENCY)
     receipt: str | None = None
     payer: str | None = Field(default=None, description="masked phone or name; never full")
     result_code: str | None = None
@@ -183,7 +185,7 @@ class StkPushRequest(WireModel):
 class PaystackLinkRequest(WireModel):
     payment_id: UUID
     amount_minor: int = Field(gt=0, le=MAX_AMOUNT_MINOR)
-    currency: str = Field(min_length=3, max_length=3)
+    currency: str = Field(pattern=ISO_CURRENCY)
     email: str | None = None
     reference: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9.=\-]+$")
 
@@ -244,7 +246,7 @@ class RelayRefundRequest(WireModel):
 
     refund_id: UUID
     amount_minor: int = Field(gt=0, le=MAX_AMOUNT_MINOR)
-    currency: str = Field(min_length=3, max_length=3)
+    currency: str = Field(pattern=ISO_CURRENCY)
     reason: str | None = Field(default=None, max_length=200)
 
 

@@ -179,7 +179,10 @@ def test_owner_signs_in_switches_mode_pairs_a_till_and_replays(
     click(browser, f"#replay-{parked_id}")
     wait_for(browser, "#no-parked")
     assert console.store.parked(shop_id) == []
-    assert console.store.payment(payment_id).state == "paid"  # type: ignore[union-attr]
+    # replayed, the callback is a claim again: the payment waits for the relay's own STK
+    # Query (no Daraja here), never paid on the callback's word
+    assert console.store.payment(payment_id).state == "pending"  # type: ignore[union-attr]
+    assert console.store.count_raw("pending") == 1
 
     # Another owner's shop: refused.
     browser.get(f"{console.url}/console/shops/{theirs}/providers")

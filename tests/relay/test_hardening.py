@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from sync.providers.phones import mask_payer
 from sync.relay.cli import main
 from sync.relay.config import RelaySettings
+from tests.relay.c2b_support import confirm_claims
 from tests.relay.conftest import MASTER_KEY, Relay, free_port, sample
 
 JSON = {"Content-Type": "application/json"}
@@ -172,6 +173,7 @@ def test_a_hashed_msisdn_is_streamed_as_hashed(relay: Relay) -> None:
     body["MSISDN"] = digest
     url = f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm"
     assert relay.http.post(url, content=json.dumps(body), headers=JSON).status_code == 200
+    confirm_claims(relay, shop_id, token)  # Transaction Status confirms it: now it streams
     pulled = relay.http.get("/api/v1/terminal/events", headers=relay.auth(till))
     assert pulled.json()["events"][0]["payer"] == "hashed"
     assert digest not in pulled.text
