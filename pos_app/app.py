@@ -23,6 +23,7 @@ from pos_app.core.errors import DukaError, KeyUnavailable, StoreError
 from pos_app.services import Services, build_services
 from pos_app.services.counter import Counter
 from pos_app.services.gateway import OnlineGateway
+from pos_app.services.grants import Action
 from pos_app.services.supervisor_desk import SupervisorDesk
 from pos_app.services.users import UserView
 from pos_app.store.db import Ledger
@@ -59,6 +60,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--data-dir", type=Path, help="where the till keeps its database")
     parser.add_argument("--language", choices=sorted(LANGUAGES), help="language before sign-in")
+    parser.add_argument(
+        "--restore",
+        nargs="?",
+        const="",
+        metavar="BACKUP",
+        help="replace the ledger with BACKUP (default: the newest backup), then quit",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {app_version()}")
     return parser.parse_args(list(argv) if argv is not None else sys.argv[1:])
 
@@ -192,12 +200,13 @@ def test_instructions() -> dict[str, str]:
 
 
 def apply_setup(services: Services, details: SetupDetails) -> UserView:
-    """First run: the supervisor, then the shop's settings (in the supervisor's name)."""
+    """First run: the supervisor, then the shop's settings (with grants from the PIN the
+    supervisor just chose)."""
     supervisor = services.users.create_user(
         details.supervisor_name, "supervisor", details.supervisor_pin, language=details.language
     )
     services.shop.update(
-        supervisor.id,
+        services.users.grant(supervisor.id, details.supervisor_pin, Action.SETTINGS),
         shop_name=details.shop_name,
         currency=details.currency,
         vat_bps=details.vat_bps,
@@ -208,7 +217,8 @@ def apply_setup(services: Services, details: SetupDetails) -> UserView:
         from pos_app.resources import resource
 
         services.catalogue.import_csv(
-            resource("demo_catalogue.csv").read_text(encoding="utf-8"), actor_id=supervisor.id
+            resource("demo_catalogue.csv").read_text(encoding="utf-8"),
+            grant=services.users.grant(supervisor.id, details.supervisor_pin, Action.CATALOGUE),
         )
     if details.relay_url and details.pairing_code:
         from sync.engine.pairing import pair
@@ -369,6 +379,35 @@ def show_fatal(message: str, smoke: bool) -> None:
         )
 
 
+def open_or_restore(settings: TillSettings, tasks: TaskRunner, *, smoke: bool) -> Any:
+    """The ledger; or, when its file is damaged, the damage screen and its restore (None when
+    the supervisor quits there). A damaged ledger is never opened for selling."""
+    from pos_app.core.errors import LedgerDamaged
+    from pos_app.services.recovery import restore_and_catch_up
+    from pos_app.store.db import open_ledger
+    from pos_app.ui.widgets.damage_screen import DamageScreen
+    from sync.engine.recovery import relay_source
+
+    while True:
+        try:
+            return wait_for(tasks, open_ledger, settings)
+        except LedgerDamaged as error:
+            log.error("ledger damaged: %s", "; ".join(error.findings))
+            if smoke:
+                print(error.message, file=sys.stderr)
+                return None
+            screen = DamageScreen(
+                error.message,
+                error.findings,
+                lambda: restore_and_catch_up(
+                    settings, None, lambda ledger: relay_source(settings, ledger)
+                ),
+                tasks,
+            )
+            if screen.exec() != QDialog.DialogCode.Accepted:
+                return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -376,6 +415,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # httpx logs every URL at INFO; in demo mode those include the shop's secret callback token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = TillSettings(data_dir=args.data_dir) if args.data_dir else TillSettings()
+    if args.restore is not None:
+        from pos_app.services.recovery import restore_command
+        from sync.engine.recovery import relay_source
+
+        backup = Path(args.restore) if args.restore else None
+        return restore_command(settings, backup, lambda ledger: relay_source(settings, ledger))
     app = create_application([sys.argv[0]])
     translations = Translations(app)
     translations.use(args.language or "en")
@@ -387,9 +432,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.smoke:
         splash.show()
     try:
-        from pos_app.store.db import open_ledger
-
-        ledger = wait_for(tasks, open_ledger, settings)
+        ledger = open_or_restore(settings, tasks, smoke=args.smoke)
+        if ledger is None:
+            splash.close()
+            return 1
         services = build_services(ledger)
     except KeyUnavailable as error:
         splash.close()
@@ -400,6 +446,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         show_fatal(error.message, args.smoke)
         return 1
     splash.close()
+    from pos_app.services.backups import HourlyBackups
+
+    hourly = HourlyBackups(ledger)
+    hourly.start()
+    app.aboutToQuit.connect(hourly.stop)
 
     ctx = build_context(app, settings, services, translations, tasks)
     from pos_app.ui.login.idle_lock import IdleWatcher
@@ -430,6 +481,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         ctx.shop_settings = services.shop.get()
         till.show_for(setup.result_value)
+        window.show_page("shift")  # nothing can be sold before the first shift is open
     elif not till.sign_in():
         return 0
     watcher = IdleWatcher(parent=app)

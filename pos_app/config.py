@@ -34,6 +34,10 @@ class TillSettings(BaseSettings):
     printer_address: str = ""
     printer_columns: int = 42  # 58 mm: 32; 80 mm: 42 or 48 (a 512- or 576-dot head)
     drawer_pin: int = 2  # the drawer's connector pin: 2 or 5
+    # encrypted ledger backups: kept this many days in data_dir/backups, and copied to
+    # backup_copy_dir too when set (a USB stick: a lost PC then loses nothing)
+    backup_keep_days: int = Field(default=14, ge=1)
+    backup_copy_dir: Path | None = None
 
     @field_validator("printer_columns")
     @classmethod

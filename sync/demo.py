@@ -167,6 +167,9 @@ def start_demo_stack(
             "consumer_secret": cfg.daraja_consumer_secret,
             "shortcode": cfg.daraja_shortcode,
             "passkey": cfg.daraja_passkey,
+            # The Transaction Status API confirms C2B payments before tills hear of them.
+            "initiator": cfg.daraja_initiator,
+            "security_credential": cfg.daraja_security_credential,
         },
         sandbox_url,
     )

@@ -1,4 +1,7 @@
-"""Products: add, edit, search, barcode look-up, CSV import (all rows or none)."""
+"""Products: add, edit, search, barcode and scale-label look-up, CSV import (all rows or none).
+
+Each product has a tax class of the shop's country (default: the standard class, B in Kenya)
+and a unit (each, kg, l)."""
 
 from __future__ import annotations
 
@@ -16,13 +19,18 @@ from sqlalchemy import Connection, or_, select, update
 from pos_app.core.errors import CatalogueError, DukaError, InvalidInput, NotFound
 from pos_app.core.events import CatalogueChanged
 from pos_app.core.money import Money
+from pos_app.core.quantities import Quantity, Unit
+from pos_app.core.rounding import round_half_up
+from pos_app.core.tax import TaxTable
 from pos_app.services.bus import EventBus
-from pos_app.services.shop import load_settings
+from pos_app.services.grants import Action, Grant, actor
+from pos_app.services.shop import load_settings, scale_rules, shop_tax_table
 from pos_app.services.unit import ledger_change
+from pos_app.services.users import authorise
 from pos_app.store.db import Ledger
 from pos_app.store.schema import products
 
-CSV_COLUMNS: Final = ("name", "price", "sku", "barcode", "quick_key")
+CSV_COLUMNS: Final = ("name", "price", "sku", "barcode", "quick_key", "tax_class", "unit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +42,19 @@ class ProductView:
     barcode: str | None
     quick_key: int | None
     active: bool
+    tax_class: str = "B"
+    unit: Unit = Unit.EACH
     category: str | None = None
     colour: str | None = None  # "#RRGGBB"
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedItem:
+    """A scanned code: the product, and the quantity a scale label carries (None: one piece
+    or whatever the cashier types)."""
+
+    product: ProductView
+    quantity: Quantity | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +76,23 @@ def _view(row: Any) -> ProductView:
         row.barcode,
         row.quick_key,
         bool(row.active),
+        row.tax_class,
+        Unit(row.unit),
         row.category,
         row.colour,
     )
+
+
+def _tax_class(table: TaxTable, code: str | None) -> str:
+    """A class of the shop's country; none given: the default (standard) class."""
+    return table.get(code).code if code and code.strip() else table.default_class.code
+
+
+def _unit(text: str | Unit | None) -> Unit:
+    try:
+        return Unit((text or Unit.EACH).strip().lower())
+    except ValueError:
+        raise InvalidInput(f"Unit {text!r}: use each, kg or l.") from None
 
 
 def _clean(value: str | None) -> str | None:
@@ -96,12 +129,16 @@ class CatalogueService:
         sku: str | None = None,
         barcode: str | None = None,
         quick_key: int | None = None,
-        actor_id: str | None = None,
+        tax_class: str | None = None,
+        unit: Unit | str = Unit.EACH,
+        grant: Grant,
     ) -> ProductView:
         product_id = str(uuid.uuid4())
-        with ledger_change(self._ledger, self._bus, actor_id) as change:
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
+            authorise(change.conn, grant, Action.CATALOGUE)
             barcode = _clean(barcode)
             _check(change.conn, name, price, barcode, None)
+            table = shop_tax_table(load_settings(change.conn))
             now = datetime.now(UTC)
             values = dict(
                 id=product_id,
@@ -112,6 +149,8 @@ class CatalogueService:
                 barcode=barcode,
                 active=True,
                 quick_key=quick_key,
+                tax_class=_tax_class(table, tax_class),
+                unit=_unit(unit).value,
                 created_at=now,
                 updated_at=now,
             )
@@ -120,20 +159,19 @@ class CatalogueService:
                 "product.added",
                 entity="product",
                 entity_id=product_id,
-                details={"price_minor": price.minor},
+                details={"price_minor": price.minor, "tax_class": values["tax_class"]},
                 payload=_payload(values),
             )
             change.publish(CatalogueChanged(product_ids=(product_id,)))
         return self.get_product(product_id)
 
-    def update_product(
-        self, product_id: str, *, actor_id: str | None = None, **changes: Any
-    ) -> ProductView:
-        """Change name, price (Money), sku, barcode, quick_key or active."""
-        allowed = {"name", "price", "sku", "barcode", "quick_key", "active"}
+    def update_product(self, product_id: str, *, grant: Grant, **changes: Any) -> ProductView:
+        """Change name, price (Money), sku, barcode, quick_key, active, tax_class or unit."""
+        allowed = {"name", "price", "sku", "barcode", "quick_key", "active", "tax_class", "unit"}
         if set(changes) - allowed:
             raise InvalidInput(f"Unknown product fields: {', '.join(set(changes) - allowed)}.")
-        with ledger_change(self._ledger, self._bus, actor_id) as change:
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
+            authorise(change.conn, grant, Action.CATALOGUE)
             row = change.conn.execute(select(products).where(products.c.id == product_id)).first()
             if row is None:
                 raise NotFound("product", product_id)
@@ -142,6 +180,7 @@ class CatalogueService:
             price = changes.get("price", current.price)
             barcode = _clean(changes.get("barcode", current.barcode))
             _check(change.conn, name, price, barcode, product_id)
+            table = shop_tax_table(load_settings(change.conn))
             values = dict(
                 name=name.strip(),
                 price_minor=price.minor,
@@ -150,6 +189,8 @@ class CatalogueService:
                 barcode=barcode,
                 quick_key=changes.get("quick_key", current.quick_key),
                 active=bool(changes.get("active", current.active)),
+                tax_class=_tax_class(table, changes.get("tax_class", current.tax_class)),
+                unit=_unit(changes.get("unit", current.unit)).value,
                 updated_at=datetime.now(UTC),
             )
             change.conn.execute(
@@ -214,34 +255,66 @@ class CatalogueService:
             ).first()
         return None if row is None else _view(row)
 
-    def import_csv(self, text: str, *, actor_id: str | None = None) -> ImportReport:
-        """Rows of name,price[,sku,barcode,quick_key]; existing barcodes / SKUs are updated.
+    def lookup_code(self, code: str) -> ScannedItem | None:
+        """What a scanner read: a scale label of the shop's layouts (its item code is the
+        product's SKU; the label's weight, or its price divided by the price per unit, is the
+        quantity), else a product's own barcode. A scale label with a wrong check digit
+        raises InvalidBarcode: rescan, never guess."""
+        with self._ledger.read() as conn:
+            reading = scale_rules(load_settings(conn)).parse(code)
+            if reading is None:
+                row = conn.execute(
+                    select(products).where(products.c.barcode == code.strip())
+                ).first()
+                return None if row is None else ScannedItem(_view(row))
+            row = conn.execute(
+                select(products).where(
+                    products.c.sku == reading.item_code, products.c.active.is_(True)
+                )
+            ).first()
+        if row is None:
+            return None
+        product = _view(row)
+        if product.unit is Unit.EACH:
+            raise CatalogueError(f"{product.name} is sold by the piece, not from the scale.")
+        if reading.weight is not None:
+            return ScannedItem(product, Quantity(reading.weight.thousandths, product.unit))
+        assert reading.price is not None
+        # the label's price at the product's price per unit: the nearest thousandth
+        thousandths = round_half_up(reading.price.minor * 1000, product.price.minor)
+        return ScannedItem(product, Quantity(max(thousandths, 1), product.unit))
+
+    def import_csv(self, text: str, *, grant: Grant) -> ImportReport:
+        """Rows of name,price[,sku,barcode,quick_key,tax_class,unit]; existing barcodes / SKUs
+        are updated; no tax_class: the shop's default class.
         Any bad row: nothing is imported and every bad line is reported."""
         reader = csv.DictReader(io.StringIO(text))
         if reader.fieldnames is None or not {"name", "price"} <= set(reader.fieldnames):
             raise CatalogueError("The CSV needs a header row with at least: name,price")
         with self._ledger.read() as conn:
-            code = load_settings(conn).currency
+            settings = load_settings(conn)
+        code, table = settings.currency, shop_tax_table(settings)
         parsed: list[tuple[int, dict[str, Any]]] = []
         errors: list[tuple[int, str]] = []
         seen_barcodes: set[str] = set()
         for line_no, record in enumerate(reader, start=2):
             try:
-                parsed.append((line_no, _parse_row(record, code, seen_barcodes)))
+                parsed.append((line_no, _parse_row(record, code, table, seen_barcodes)))
             except DukaError as exc:
                 errors.append((line_no, exc.message))
         if errors:
             return ImportReport(errors=tuple(errors))
-        return self._apply_import(parsed, actor_id)
+        return self._apply_import(parsed, grant)
 
     def _apply_import(
-        self, rows: Sequence[tuple[int, dict[str, Any]]], actor_id: str | None
+        self, rows: Sequence[tuple[int, dict[str, Any]]], grant: Grant
     ) -> ImportReport:
         added = updated = 0
         ids: list[str] = []
         now = datetime.now(UTC)
-        with ledger_change(self._ledger, self._bus, actor_id) as change:
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
             conn = change.conn
+            authorise(conn, grant, Action.CATALOGUE)
             for _, row in rows:
                 existing = None
                 if row["barcode"]:
@@ -280,7 +353,9 @@ class CatalogueService:
         return ImportReport(added=added, updated=updated)
 
 
-def _parse_row(record: dict[str, str | None], code: str, seen: set[str]) -> dict[str, Any]:
+def _parse_row(
+    record: dict[str, str | None], code: str, table: TaxTable, seen: set[str]
+) -> dict[str, Any]:
     name = (record.get("name") or "").strip()
     if not name:
         raise InvalidInput("A product needs a name.")
@@ -300,6 +375,8 @@ def _parse_row(record: dict[str, str | None], code: str, seen: set[str]) -> dict
         "sku": _clean(record.get("sku")),
         "barcode": barcode,
         "quick_key": int(quick_text) if quick_text else None,
+        "tax_class": _tax_class(table, record.get("tax_class")),
+        "unit": _unit(record.get("unit")).value,
     }
     # only a file with these columns changes them (an older file keeps the grid as it was)
     if "category" in record:

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
+from pos_app.services import guard
 from pos_app.store import outbox, state
 from pos_app.store.db import Ledger
 from pos_app.store.keys import is_demo
@@ -149,6 +150,23 @@ class SyncLedger:
             state.put(conn, TERMINAL_KEY, terminal_id)
             state.put(conn, OFFSET_KEY, str(offset))
             return int(offset)
+
+    def check_against_relay(self, relay_next_till_seq: int, offset: int) -> int:
+        """How many of this till's events the relay holds beyond the local outbox (0 when
+        none); any such loss stops selling (pos_app.services.guard)."""
+        with self._ledger.read() as conn:
+            last = int(conn.execute(select(func.max(outbox_table.c.seq))).scalar() or 0)
+        missing = (relay_next_till_seq - 1 + offset) - last
+        if missing > 0:
+            guard.lost_events(self._ledger, missing)
+        return max(missing, 0)
+
+    def numbers_reused(self, count: int) -> None:
+        """The relay refused `count` events whose numbers it holds under other events."""
+        guard.lost_events(self._ledger, count)
+
+    def selling_stopped(self) -> str | None:
+        return guard.status(self._ledger).message
 
     # --- small facts ----------------------------------------------------------------------
     def secret(self, name: str) -> str | None:

@@ -24,8 +24,14 @@ from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.exc import OperationalError
 
 from pos_app.config import TillSettings
-from pos_app.core.errors import DecryptionError, DiskFull, KeyUnavailable, WrongDataKey
-from pos_app.store import state
+from pos_app.core.errors import (
+    DecryptionError,
+    DiskFull,
+    KeyUnavailable,
+    LedgerDamaged,
+    WrongDataKey,
+)
+from pos_app.store import integrity, pin_seal, state
 from pos_app.store.crypto import FieldCipher
 from pos_app.store.keys import DEMO_KEY_FILE, KeyStore, key_store
 from pos_app.store.schema import sync_state
@@ -174,6 +180,8 @@ class Ledger:
     settings: TillSettings
     key_store: KeyStore
     checkpointer: Checkpointer | None = None
+    # set when a check found the file damaged: new sales are refused (services.orders)
+    damage: LedgerDamaged | None = None
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -202,6 +210,8 @@ def open_ledger(settings: TillSettings | None = None, *, keys: KeyStore | None =
     settings = settings or TillSettings()
     # no usable keyring: refuse before any file, unless this is (or becomes) a demo ledger
     store = keys or key_store(settings.keyring, demo_key_file(settings))
+    if settings.database.exists():  # a damaged file must never be migrated or sold into
+        integrity.require_sound(integrity.quick_check(settings.database))
     engine = create_ledger_engine(settings.database)
     try:
         migrate(engine)
@@ -225,6 +235,8 @@ def open_ledger(settings: TillSettings | None = None, *, keys: KeyStore | None =
                 state.put(conn, KEY_CHECK, blob.hex())
         else:
             verify_key(cipher, check)
+        with write_transaction(engine) as conn:
+            pin_seal.seal_legacy(conn, cipher)
     except BaseException:
         engine.dispose()
         raise

@@ -4,22 +4,22 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../pos_app/app.py" line="254"/>
+        <location filename="../../pos_app/app.py" line="264"/>
         <source>supervisor</source>
         <translation>msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="256"/>
+        <location filename="../../pos_app/app.py" line="266"/>
         <source>cashier</source>
         <translation>keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="368"/>
+        <location filename="../../pos_app/app.py" line="378"/>
         <source>Duka POS cannot start</source>
         <translation>Duka POS haiwezi kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="385"/>
+        <location filename="../../pos_app/app.py" line="428"/>
         <source>Opening the till&apos;s ledger…</source>
         <translation>Inafungua daftari la mauzo…</translation>
     </message>
@@ -146,67 +146,72 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="28"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="30"/>
         <source>Products</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="30"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="32"/>
         <source>Name</source>
         <translation>Jina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="30"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="32"/>
         <source>Price</source>
         <translation>Bei</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="30"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="32"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="30"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="32"/>
         <source>Barcode</source>
         <translation>Barcode</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="33"/>
         <source>Quick key</source>
         <translation>Kitufe cha haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="35"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="37"/>
         <source>Load the demo catalogue</source>
         <translation>Pakia orodha ya mfano</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="38"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="40"/>
         <source>Import CSV…</source>
         <translation>Leta CSV…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="62"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="64"/>
         <source>Import products</source>
         <translation>Leta bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="63"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="65"/>
         <source>CSV files (*.csv)</source>
         <translation>Faili za CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="71"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="73"/>
         <source>Could not read %1 as a UTF-8 text file.</source>
         <translation>Imeshindwa kusoma %1 kama faili ya maandishi ya UTF-8.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="80"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="76"/>
+        <source>Import products and prices</source>
+        <translation>Ingiza bidhaa na bei</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="85"/>
         <source>Nothing was imported. Fix these lines and try again:</source>
         <translation>Hakuna kilicholetwa. Rekebisha mistari hii kisha ujaribu tena:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="84"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="89"/>
         <source>Imported: %1 new, %2 updated.</source>
         <translation>Zimeletwa: %1 mpya, %2 zimesasishwa.</translation>
     </message>
@@ -415,6 +420,49 @@
     </message>
 </context>
 <context>
+    <name>DamageScreen</name>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="29"/>
+        <source>Duka POS has stopped selling</source>
+        <translation>Duka POS imesimamisha mauzo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="34"/>
+        <source>The till has stopped selling</source>
+        <translation>Kaunta imesimamisha mauzo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="46"/>
+        <source>Restore from backup</source>
+        <translation>Rejesha kutoka nakala ya akiba</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="49"/>
+        <source>Quit</source>
+        <translation>Funga</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="55"/>
+        <source>Restoring… this can take a minute.</source>
+        <translation>Inarejesha… inaweza kuchukua dakika moja.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="62"/>
+        <source>Restored. The till starts again.</source>
+        <translation>Imerejeshwa. Kaunta inaanza tena.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="65"/>
+        <source>Not everything came back: see the list above.</source>
+        <translation>Si kila kitu kimerudi: tazama orodha hapo juu.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="69"/>
+        <source>Restore failed.</source>
+        <translation>Kurejesha kumeshindikana.</translation>
+    </message>
+</context>
+<context>
     <name>Keypad</name>
     <message>
         <location filename="../../pos_app/ui/widgets/keypad.py" line="38"/>
@@ -563,52 +611,52 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="34"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="38"/>
         <source>Supervisor PIN</source>
         <translation>PIN ya msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="40"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="45"/>
         <source>A supervisor must approve this:</source>
         <translation>Msimamizi lazima aidhinishe hili:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="50"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="55"/>
         <source>Supervisor</source>
         <translation>Msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="56"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="61"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="67"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="72"/>
         <source>Approve</source>
         <translation>Idhinisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="68"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="73"/>
         <source>Cancel</source>
         <translation>Ghairi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="92"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="97"/>
         <source>There is no active supervisor on this till.</source>
         <translation>Hakuna msimamizi anayetumika kwenye mashine hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="99"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="104"/>
         <source>Choose a supervisor and type their PIN.</source>
         <translation>Chagua msimamizi na uandike PIN yake.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="102"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="107"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="123"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="129"/>
         <source>The PIN could not be checked.</source>
         <translation>PIN haikuweza kukaguliwa.</translation>
     </message>
@@ -802,7 +850,27 @@
         <translation>Imebatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="108"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="101"/>
+        <source>Discount</source>
+        <translation>Punguzo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="102"/>
+        <source>VAT band</source>
+        <translation>Kundi la VAT</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="103"/>
+        <source>Taxable</source>
+        <translation>Kinachotozwa kodi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="104"/>
+        <source>VAT</source>
+        <translation>VAT</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="112"/>
         <source>REPRINT</source>
         <translation>NAKALA</translation>
     </message>
@@ -832,42 +900,42 @@
         <translation>pamoja na VAT %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="101"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="105"/>
         <source>Tendered</source>
         <translation>Iliyotolewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="102"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="106"/>
         <source>Change</source>
         <translation>Chenji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="103"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="107"/>
         <source>Ref.</source>
         <translation>Kumb.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="104"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="108"/>
         <source>Collected by</source>
         <translation>Imeletwa na</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="105"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="109"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="106"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="110"/>
         <source>TEST MODE</source>
         <translation>HALI YA MAJARIBIO</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="107"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="111"/>
         <source>No real money moved.</source>
         <translation>Hakuna pesa halisi iliyohamishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="109"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="113"/>
         <source>Thank you for shopping with us!</source>
         <translation>Asante kwa kununua kwetu!</translation>
     </message>
@@ -929,284 +997,284 @@
 <context>
     <name>SalePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="88"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="90"/>
         <source>Scan a barcode or type a product name…</source>
         <translation>Changanua barcode au andika jina la bidhaa…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="349"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="350"/>
         <source>Quick keys</source>
         <translation>Vitufe vya haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="128"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="130"/>
         <source>Resume payment</source>
         <translation>Endelea na malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="168"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="169"/>
         <source>Qty…</source>
         <translation>Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="171"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="172"/>
         <source>+1</source>
         <translation>+1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="172"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="173"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="173"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="174"/>
         <source>Remove line</source>
         <translation>Ondoa mstari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="174"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="175"/>
         <source>Custom amount</source>
         <translation>Kiasi maalum</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="175"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="176"/>
         <source>Price / discount</source>
         <translation>Bei / punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="185"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="186"/>
         <source>Quantity</source>
         <translation>Idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="190"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="191"/>
         <source>Set quantity</source>
         <translation>Weka idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="223"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="224"/>
         <source>Cash (F2)</source>
         <translation>Pesa taslimu (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="224"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="225"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="225"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="226"/>
         <source>M-Pesa (F3)</source>
         <translation>M-Pesa (F3)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="226"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="227"/>
         <source>Paystack link</source>
         <translation>Kiungo cha Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="227"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="228"/>
         <source>Bank / proof</source>
         <translation>Benki / uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="238"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="239"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="242"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="243"/>
         <source>New sale</source>
         <translation>Mauzo mapya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="259"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="260"/>
         <source>Print receipt</source>
         <translation>Chapisha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="262"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="263"/>
         <source>No receipt</source>
         <translation>Bila risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="310"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="311"/>
         <source>Waiting sales (%1)</source>
         <translation>Mauzo yanayosubiri (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="316"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="317"/>
         <source>waiting for a supervisor to approve the proof</source>
         <translation>yanasubiri msimamizi aidhinishe uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="318"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="319"/>
         <source>waiting for the customer&apos;s payment</source>
         <translation>yanasubiri malipo ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="324"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="325"/>
         <source>No sale is waiting.</source>
         <translation>Hakuna mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="396"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="397"/>
         <source>A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.</source>
         <translation>Malipo hayakukamilika: %1 kwa mauzo %2. Endelea nayo uone yalivyoishia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="451"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="452"/>
         <source>Unknown barcode or product: %1. Nothing was added.</source>
         <translation>Barcode au bidhaa haijulikani: %1. Hakuna kilichoongezwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="473"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="474"/>
         <source>Add %1 after payment started</source>
         <translation>Ongeza %1 baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="479"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="480"/>
         <source>Added %1.</source>
         <translation>Imeongezwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="497"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="498"/>
         <source>Part of this sale is already paid: finish it, or ask a supervisor to refund it.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: yamalize, au mwombe msimamizi arejeshe pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="520"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="535"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="522"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="540"/>
         <source>Change a quantity after payment started</source>
         <translation>Badilisha idadi baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="533"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="538"/>
         <source>Choose a line, type how many, then Set quantity.</source>
         <translation>Chagua mstari, andika idadi, kisha Weka idadi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="544"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="550"/>
         <source>Remove a line after payment started</source>
         <translation>Ondoa mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="548"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="555"/>
         <source>Add a line after payment started</source>
         <translation>Ongeza mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="558"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="565"/>
         <source>Choose a line first.</source>
         <translation>Chagua mstari kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="562"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="569"/>
         <source>New price</source>
         <translation>Bei mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="563"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="570"/>
         <source>New unit price for %1 (now %2):</source>
         <translation>Bei mpya ya kipande kwa %1 (sasa %2):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="573"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="580"/>
         <source>Price of %1: %2 → %3</source>
         <translation>Bei ya %1: %2 → %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="577"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="585"/>
         <source>Change a price after payment started</source>
         <translation>Badilisha bei baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="582"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="592"/>
         <source>Part of this sale is already paid: take the rest first.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: pokea kiasi kilichobaki kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="591"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="601"/>
         <source>Sale parked: it completes when its payment is confirmed. It is in the list of waiting sales.</source>
         <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa. Yapo kwenye orodha ya mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="831"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="849"/>
         <source>Charge %1</source>
         <translation>Lipisha %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="595"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="606"/>
         <source>Clear a sale after payment started</source>
         <translation>Futa mauzo baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="617"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="631"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="635"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="649"/>
         <source>The cart is empty: scan or choose a product first.</source>
         <translation>Kikapu ni tupu: changanua au chagua bidhaa kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="702"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="720"/>
         <source>Paid so far %1; still due %2: choose another tender.</source>
         <translation>Imelipwa hadi sasa %1; bado kinadaiwa %2: chagua njia nyingine ya malipo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="711"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="729"/>
         <source>Sale complete. Its proof of payment still waits for a supervisor to approve it (see the waiting sales).</source>
         <translation>Mauzo yamekamilika. Uthibitisho wake wa malipo bado unasubiri msimamizi auidhinishe (angalia mauzo yanayosubiri).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="714"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="732"/>
         <source>Sale complete.</source>
         <translation>Mauzo yamekamilika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="722"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="740"/>
         <source>Waiting for a supervisor to approve the proof of payment. The sale completes once approved; New sale parks it meanwhile.</source>
         <translation>Inasubiri msimamizi aidhinishe uthibitisho wa malipo. Mauzo yatakamilika yakiidhinishwa; Mauzo mapya yanayaweka kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="725"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="743"/>
         <source>Waiting for the customer&apos;s payment (M-Pesa prompt or Paystack link). New sale parks the sale meanwhile.</source>
         <translation>Inasubiri malipo ya mteja (ombi la M-Pesa au kiungo cha Paystack). Mauzo mapya yanayaweka mauzo haya kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="736"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="754"/>
         <source>Receipt for sale %1?</source>
         <translation>Risiti ya mauzo %1?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="791"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="809"/>
         <source>M-Pesa prompts and Paystack links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
         <translation>Maombi ya M-Pesa na viungo vya Paystack vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="793"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="811"/>
         <source>Offline (%1): M-Pesa prompts and Paystack links are unavailable. Cash, COD and proofs still work.</source>
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya Paystack havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="820"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="838"/>
         <source>Due %1</source>
         <translation>Inadaiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="822"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="840"/>
         <source>Total %1 · paid %2</source>
         <translation>Jumla %1 · imelipwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="825"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="843"/>
         <source>waiting %1</source>
         <translation>inasubiri %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="829"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="847"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="813"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="831"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -1214,7 +1282,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="847"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="865"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>
@@ -1602,7 +1670,7 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/shift_page.py" line="252"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="269"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="272"/>
         <source>Z report</source>
         <translation>Ripoti ya Z</translation>
     </message>
@@ -1924,22 +1992,22 @@
 <context>
     <name>TestMode</name>
     <message>
-        <location filename="../../pos_app/app.py" line="163"/>
+        <location filename="../../pos_app/app.py" line="171"/>
         <source>M-Pesa sandbox: shortcode %1. Safaricom&apos;s test number %2 is never prompted (result 1037, unreachable); in the local sandbox any other Kenyan number pays.</source>
         <translation>Sandbox ya M-Pesa: shortcode %1. Namba ya majaribio ya Safaricom %2 haipokei ombi kamwe (jibu 1037, haipatikani); kwenye sandbox ya hapa, namba nyingine yoyote ya Kenya hulipa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="172"/>
+        <location filename="../../pos_app/app.py" line="180"/>
         <source>Paystack test keys: card %1, any future expiry, CVV 408 (%2 is declined). Test M-Pesa via Paystack: %3.</source>
         <translation>Funguo za majaribio za Paystack: kadi %1, tarehe yoyote ya baadaye ya kuisha, CVV 408 (%2 hukataliwa). M-Pesa ya majaribio kupitia Paystack: %3.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="182"/>
+        <location filename="../../pos_app/app.py" line="190"/>
         <source>Flutterwave test keys: card %1, PIN 1234, expiry 09/32, CVV 564.</source>
         <translation>Funguo za majaribio za Flutterwave: kadi %1, PIN 1234, inaisha 09/32, CVV 564.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="188"/>
+        <location filename="../../pos_app/app.py" line="196"/>
         <source>Stripe test keys: card %1, any future date, any CVC.</source>
         <translation>Funguo za majaribio za Stripe: kadi %1, tarehe yoyote ya baadaye, CVC yoyote.</translation>
     </message>

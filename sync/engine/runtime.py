@@ -23,7 +23,7 @@ from pos_app.config import TillSettings
 from pos_app.services.bus import EventBus
 from pos_app.services.sync_ledger import Ledger
 from sync.engine import credentials
-from sync.engine.gateway import RelayGateway
+from sync.engine.relay_gateway import RelayGateway
 from sync.engine.scheduler import SyncEngine, SyncStatus
 
 if TYPE_CHECKING:

@@ -30,11 +30,11 @@ from pos_app.services.refund_requests import PaystackRefunds
 from pos_app.services.sync_ledger import Ledger, SyncLedger
 from sync.engine import credentials, pairing
 from sync.engine.client import RelayError, RelayRefused, RelayUnauthorized, RelayUnavailable
-from sync.engine.gateway import RelayGateway
 from sync.engine.link import NOT_PAIRED, NotPaired, RelayLink
 from sync.engine.pull import Puller, run_pull_loop
 from sync.engine.push import PushBlocked, Pusher
 from sync.engine.reconcile import Reconciler
+from sync.engine.relay_gateway import RelayGateway
 from sync.engine.shop_settings import remember_mpesa_number
 
 log = logging.getLogger(__name__)

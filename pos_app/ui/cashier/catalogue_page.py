@@ -13,9 +13,11 @@ from PySide6.QtWidgets import QFileDialog, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.resources import resource
 from pos_app.services.catalogue import ImportReport, ProductView
+from pos_app.services.grants import Action
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
 from pos_app.ui.widgets.page_parts import button_row, heading_label, message_label
+from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
 from pos_app.ui.widgets.tables import ReadOnlyTable
 
 
@@ -71,8 +73,11 @@ class CataloguePage(QWidget):
             self.message.setText(self.tr("Could not read %1 as a UTF-8 text file.").replace(
                 "%1", path.name))
             return
-        actor = self.ctx.current_user.id if self.ctx.current_user is not None else None
-        self.ctx.tasks.submit(self.ctx.services.catalogue.import_csv, text, actor_id=actor,
+        grant = ask_supervisor_pin(self, self.ctx, self.tr("Import products and prices"),
+                                   Action.CATALOGUE)
+        if grant is None:
+            return
+        self.ctx.tasks.submit(self.ctx.services.catalogue.import_csv, text, grant=grant,
                               on_done=self._imported, on_error=self._failed, owner=self)
 
     def _imported(self, report: ImportReport) -> None:

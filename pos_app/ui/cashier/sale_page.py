@@ -6,6 +6,7 @@ presses Enter. Everything that reads or writes the ledger goes through ctx.tasks
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.errors import DukaError
 from pos_app.core.money import Money
+from pos_app.core.orders import OrderLine
 from pos_app.services.catalogue import ProductView
 from pos_app.services.counter import Balance
 from pos_app.services.payment_rows import PaymentView
@@ -502,7 +504,7 @@ class SalePage(QWidget):
             supervisor = ask_supervisor_pin(self, self.ctx, action)
             if supervisor is None:
                 return False
-            actor = supervisor.id
+            actor = supervisor
         order_id, self.order_id, self.balance = self.order_id, None, None
         self.ctx.tasks.submit(self.ctx.counter.abandon_order, order_id, actor,
                               on_error=self._show_error, owner=self)
@@ -516,7 +518,11 @@ class SalePage(QWidget):
         if quantity <= 0:
             self._remove_line()
             return
+        order_id = self.order_id
         if self._cart_editable(self.tr("Change a quantity after payment started")):
+            if delta < 0 and order_id is not None:  # money a started tender counted on
+                line = self.cart.order_lines()[row]
+                self._record("quantity_lowered", [replace(line, quantity=-delta)], order_id)
             self.cart.set_quantity(row, quantity)
 
     def _toggle_keypad(self) -> None:
@@ -540,7 +546,9 @@ class SalePage(QWidget):
         row = self._selected_row()
         if row is None:
             return
+        order_id = self.order_id
         if self._cart_editable(self.tr("Remove a line after payment started")):
+            self._record("line_removed", [self.cart.order_lines()[row]], order_id)
             self.cart.remove(row)
 
     def _custom_line(self) -> None:
@@ -569,11 +577,14 @@ class SalePage(QWidget):
         except DukaError as error:
             self.say(error_message(error), error=True)
             return
-        if ask_supervisor_pin(self, self.ctx, self.tr("Price of %1: %2 → %3").replace(
+        grant = ask_supervisor_pin(self, self.ctx, self.tr("Price of %1: %2 → %3").replace(
                 "%1", line.name).replace("%2", line.unit_price.format()).replace(
-                "%3", price.format())) is None:
+                "%3", price.format()))
+        if grant is None:
             return
         if self._cart_editable(self.tr("Change a price after payment started")):
+            self.ctx.tasks.submit(self.ctx.counter.record_price_override, line.unit_price, price,
+                                  line.quantity, grant, on_error=self._show_error)
             self.cart.set_price(row, price)
 
     def _new_sale(self) -> None:
@@ -591,10 +602,18 @@ class SalePage(QWidget):
                              "in the list of waiting sales."))
             self.load()
             return
+        order_id = self.order_id
         if self.cart.lines and not self._cart_editable(self.tr("Clear a sale after payment "
                                                               "started")):
             return
+        self._record("cleared", self.cart.order_lines(), order_id)
         self._reset()
+
+    def _record(self, kind: str, removed: list[OrderLine], order_id: str | None) -> None:
+        """Money leaving the cart goes on the record (services.counter.record_cart_change)."""
+        if removed:
+            self.ctx.tasks.submit(self.ctx.counter.record_cart_change, kind, removed, order_id,
+                                  on_error=self._show_error)
 
     def _reset(self) -> None:
         self.cart.clear()

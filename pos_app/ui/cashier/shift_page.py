@@ -217,7 +217,7 @@ class ShiftPage(QWidget):
         self.say(text.replace("%1", amount.format()))
         self.refresh()
 
-    def _close(self, override_by: str | None) -> None:
+    def _close(self, override_by: Any) -> None:
         if self.shift is None:
             return
         counted: dict[str, Money] = {}
@@ -244,7 +244,7 @@ class ShiftPage(QWidget):
         self.say(error_message(error), error=True)
         supervisor = ask_supervisor_pin(self, self.ctx, error_message(error))
         if supervisor is not None:
-            retry(supervisor.id)
+            retry(supervisor)
 
     def _closed(self, report: dict[str, Any]) -> None:
         self.report = report
@@ -257,6 +257,9 @@ class ShiftPage(QWidget):
         variance = Money(report["total_difference_minor"], report["currency"])
         self.say(self.tr("Shift closed. Variance %1. Z report saved to %2").replace(
             "%1", variance.format()).replace("%2", str(self.pdf_path)))
+        ledger = self.ctx.counter.ledger_status()  # in memory: the check ran on the worker
+        if not ledger.selling and ledger.message:
+            self.say(ledger.message, error=True)
         self.refresh()
 
     def save_report_pdf(self, path: Path) -> Path:
@@ -270,7 +273,7 @@ class ShiftPage(QWidget):
         document.print_(printer)
         return path
 
-    def _sign_out(self, override_by: str | None) -> None:
+    def _sign_out(self, override_by: Any) -> None:
         self.ctx.tasks.submit(
             self.ctx.counter.require_synced, "sign_out", override_by,
             on_done=lambda _r: self.signed_out.emit(),

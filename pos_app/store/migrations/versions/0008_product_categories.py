@@ -3,7 +3,7 @@ category, each button in its colour (both optional: a product with neither sits 
 in the default colour).
 
 Revision ID: counter_0001
-Revises: supervisor_0001
+Revises: 0007
 Create Date: 2026-12-02
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "counter_0001"
-down_revision = "supervisor_0001"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
