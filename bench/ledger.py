@@ -36,6 +36,7 @@ from pos_app.config import TillSettings
 from pos_app.core.money import Money
 from pos_app.core.orders import Order, OrderLine
 from pos_app.services import build_services
+from pos_app.services.grants import Action
 from pos_app.store import audit
 from pos_app.store.db import Ledger, open_ledger
 
@@ -199,7 +200,9 @@ def main() -> None:
     bare_meta.create_all(ledger.engine)
     services = build_services(ledger)
     owner = services.users.create_user("Owner", "supervisor", "2468")
-    cashier = services.users.create_user("Bench", "cashier", "1357", created_by=owner.id).id
+    cashier = services.users.create_user(
+        "Bench", "cashier", "1357", grant=services.users.grant(owner.id, "2468", Action.STAFF)
+    ).id
     shift = services.shifts.open_shift(cashier, Money(0, "KES")).id
 
     print(f"python {platform.python_version()} on {platform.platform()}, {os.cpu_count()} cores")

@@ -4,8 +4,9 @@
 2. webhooks: signed Paystack charge.success webhooks, each with a new reference, for 20 s:
    HMAC-SHA512 checked, stored raw + parked durably (SQLite WAL, synchronous=FULL) before the
    200; p50/p99 latency; then the rows in the database are counted against the 200s received;
-3. push-to-pull: a till long-polls; an M-Pesa C2B confirmation is posted; the time from
-   sending the webhook to the pull returning its event (p50/p95 over 100 rounds).
+3. push-to-pull: a till long-polls; an M-Pesa C2B confirmation is posted (a claim, stored and
+   acknowledged), then Daraja's Transaction Status result confirming it; the time from sending
+   that result to the pull returning its event (p50/p95 over 100 rounds).
 
 The relay runs as `python -m sync.relay serve` (uvloop + httptools, one worker); the load
 comes from a separate process speaking raw HTTP/1.1 over keep-alive connections, so that the
@@ -21,6 +22,7 @@ import base64
 import json
 import multiprocessing
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -37,6 +39,9 @@ from bench.relay_process import free_port, relay_process  # noqa: E402
 from sync.providers.paystack import sign  # noqa: E402
 from sync.relay.app import open_store  # noqa: E402
 from sync.relay.config import RelaySettings  # noqa: E402
+from sync.relay.store.store import Store  # noqa: E402
+from sync.relay.webhook_paths import transaction_status_paths  # noqa: E402
+from sync.sandbox.daraja_api import transaction_status_result  # noqa: E402
 from tests.providers.provider_samples import sample  # noqa: E402
 
 PAYSTACK_KEY = "sk_test_bench000000000000000000000000000000"
@@ -122,10 +127,21 @@ def load_process(
     results.put({"floor": floor_result, "webhooks": webhook_result})
 
 
-def push_to_pull(url: str, token: str, till_token: str, rounds: int) -> list[float]:
+def push_to_pull(
+    url: str, store: Store, shop_id: str, token: str, till_token: str, rounds: int
+) -> list[float]:
     template = sample("c2b_confirmation_2017_doc.json")
     hook = f"{url}/api/v1/payments/webhook/mobile/{token}/c2b/confirm"
     auth = {"Authorization": f"Bearer {till_token}"}
+    json_type = {"Content-Type": "application/json"}
+
+    def confirmation_of(trans_id: str) -> tuple[str, bytes]:
+        """What the relay's Transaction Status query would bring back, and where."""
+        claim = next(c for c in store.c2b_claims(shop_id) if c.trans_id == trans_id)
+        request_id = secrets.token_hex(24)
+        store.update_c2b_claim(claim.id, request_id=request_id)
+        result = transaction_status_result(trans_id, claim.amount_minor, claim.short_code)
+        return url + transaction_status_paths(token, request_id)[0], json.dumps(result).encode()
 
     async def run() -> list[float]:
         samples: list[float] = []
@@ -141,8 +157,10 @@ def push_to_pull(url: str, token: str, till_token: str, rounds: int) -> list[flo
                 )
                 await asyncio.sleep(0.02)  # the pull is parked on the relay now
                 body = json.dumps({**template, "TransID": f"BN{i:08d}"}).encode()
+                await client.post(hook, content=body, headers=json_type)
+                result_url, result = confirmation_of(f"BN{i:08d}")
                 sent = time.perf_counter()
-                await client.post(hook, content=body, headers={"Content-Type": "application/json"})
+                await client.post(result_url, content=result, headers=json_type)
                 reply = (await pull).json()
                 samples.append(time.perf_counter() - sent)
                 assert reply["events"], "pull returned empty"
@@ -201,7 +219,7 @@ def main() -> int:
             loader.start()
             measured = results.get(timeout=args.seconds + args.floor_seconds + 120)
             loader.join()
-            latencies = push_to_pull(url, token, till["token"], args.rounds)
+            latencies = push_to_pull(url, store, shop_id, token, till["token"], args.rounds)
 
         floor, hooks = measured["floor"], measured["webhooks"]
         stored = store.count_raw("parked")

@@ -150,7 +150,7 @@ def bench_drain(root: Path, events: int) -> Drain:
     ledger = open_ledger(settings)
     try:
         with relay_process(env, port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
-            pair(settings, url, code)
+            pair(settings, ledger, url, code)
             with ledger.write() as conn:
                 for i in range(events):
                     outbox.append(conn, ledger.cipher, type="sale.cash", payload=sale_payload(i))
@@ -180,8 +180,8 @@ def bench_drain(root: Path, events: int) -> Drain:
 
 def bench_webhook_to_till(root: Path, payments: int) -> list[float]:
     settings = TillSettings(data_dir=root / "latency-till", keyring="memory", till_id="bench2")
-    stack = start_demo_stack(root / "latency-stack", till_settings=settings)
     ledger = open_ledger(settings)
+    stack = start_demo_stack(root / "latency-stack", till=(settings, ledger))
     bus = EventBus()
     orders, service = OrderService(ledger, bus), PaymentService(ledger, bus)
     paid_at: dict[str, float] = {}

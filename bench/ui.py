@@ -47,6 +47,7 @@ def prepare(directory: Path, sales: int) -> None:
     from pos_app.core.money import Money
     from pos_app.resources import resource
     from pos_app.services import build_services
+    from pos_app.services.grants import Action
     from pos_app.store.db import open_ledger
     from pos_app.store.schema import orders
 
@@ -65,11 +66,12 @@ def prepare(directory: Path, sales: int) -> None:
         return
     if not services.users.has_users():
         owner = services.users.create_user("Owner", "supervisor", "2468")
-        services.shop.update(owner.id, shop_name="Bench Duka")
-        services.users.create_user("Bench", "cashier", "1357", created_by=owner.id)
-        services.catalogue.import_csv(
-            resource("demo_catalogue.csv").read_text("utf-8"), actor_id=owner.id
-        )
+        grant = services.users.grant
+        services.shop.update(grant(owner.id, "2468", Action.SETTINGS), shop_name="Bench Duka")
+        services.users.create_user("Bench", "cashier", "1357",
+                                   grant=grant(owner.id, "2468", Action.STAFF))
+        services.catalogue.import_csv(resource("demo_catalogue.csv").read_text("utf-8"),
+                                      grant=grant(owner.id, "2468", Action.CATALOGUE))
     cashier = next(u for u in services.users.list_users() if u.role == "cashier")
     shift = services.shifts.current_shift() or services.shifts.open_shift(
         cashier.id, Money(0, "KES")

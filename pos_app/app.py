@@ -23,6 +23,7 @@ from pos_app.core.errors import DukaError, KeyUnavailable, StoreError
 from pos_app.services import Services, build_services
 from pos_app.services.counter import Counter
 from pos_app.services.gateway import OnlineGateway
+from pos_app.services.grants import Action
 from pos_app.services.supervisor_desk import SupervisorDesk
 from pos_app.services.users import UserView
 from pos_app.store.db import Ledger
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 EXIT_NO_KEY = 2
+SMOKE_SYNC_S = 30  # the demo relay and sandbox start in a second or two; pairing is one call
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -52,10 +54,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--smoke",
         action="store_true",
-        help="start, open the database, show the window, quit with code 0",
+        help="start, open the database, show the window, quit with code 0; in demo mode "
+        f"first wait (at most {SMOKE_SYNC_S} s) until the till is paired and online and print "
+        "its sync state",
     )
     parser.add_argument("--data-dir", type=Path, help="where the till keeps its database")
     parser.add_argument("--language", choices=sorted(LANGUAGES), help="language before sign-in")
+    parser.add_argument(
+        "--restore",
+        nargs="?",
+        const="",
+        metavar="BACKUP",
+        help="replace the ledger with BACKUP (default: the newest backup), then quit",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {app_version()}")
     return parser.parse_args(list(argv) if argv is not None else sys.argv[1:])
 
@@ -83,10 +94,15 @@ def wait_for(tasks: TaskRunner, fn: Callable[..., T], *args: Any) -> T:
     return value
 
 
-def _pair(settings: TillSettings, relay_url: str, code: str) -> PairingResult:
-    from sync.engine.pairing import pair  # the network side loads only when pairing
+def _pairing(ledger: Ledger) -> Callable[[TillSettings, str, str], PairingResult]:
+    """The settings screen's pairing: the token goes into this ledger."""
 
-    return pair(settings, relay_url, code)
+    def pair_till(settings: TillSettings, relay_url: str, code: str) -> PairingResult:
+        from sync.engine.pairing import pair  # the network side loads only when pairing
+
+        return pair(settings, ledger, relay_url, code)
+
+    return pair_till
 
 
 def build_context(
@@ -116,7 +132,7 @@ def build_context(
             orders_service=services.orders,
             shifts=services.shifts,
             gateway=lambda: ctx.gateway,
-            pair=_pair,
+            pair=_pairing(services.ledger),
             timezone=settings.timezone,
         ),
         tasks=tasks,
@@ -154,8 +170,8 @@ def test_instructions() -> dict[str, str]:
         "mpesa": fill(
             translate(
                 "TestMode",
-                "M-Pesa sandbox: shortcode %1. Safaricom's test number %2 never answers (ends "
-                "in 1037); in the local sandbox any other Kenyan number pays.",
+                "M-Pesa sandbox: shortcode %1. Safaricom's test number %2 is never prompted "
+                "(result 1037, unreachable); in the local sandbox any other Kenyan number pays.",
             ),
             testmode.MPESA_SANDBOX_SHORTCODE,
             testmode.MPESA_SANDBOX_TEST_MSISDN,
@@ -184,12 +200,13 @@ def test_instructions() -> dict[str, str]:
 
 
 def apply_setup(services: Services, details: SetupDetails) -> UserView:
-    """First run: the supervisor, then the shop's settings (in the supervisor's name)."""
+    """First run: the supervisor, then the shop's settings (with grants from the PIN the
+    supervisor just chose)."""
     supervisor = services.users.create_user(
         details.supervisor_name, "supervisor", details.supervisor_pin, language=details.language
     )
     services.shop.update(
-        supervisor.id,
+        services.users.grant(supervisor.id, details.supervisor_pin, Action.SETTINGS),
         shop_name=details.shop_name,
         currency=details.currency,
         vat_bps=details.vat_bps,
@@ -200,12 +217,13 @@ def apply_setup(services: Services, details: SetupDetails) -> UserView:
         from pos_app.resources import resource
 
         services.catalogue.import_csv(
-            resource("demo_catalogue.csv").read_text(encoding="utf-8"), actor_id=supervisor.id
+            resource("demo_catalogue.csv").read_text(encoding="utf-8"),
+            grant=services.users.grant(supervisor.id, details.supervisor_pin, Action.CATALOGUE),
         )
     if details.relay_url and details.pairing_code:
         from sync.engine.pairing import pair
 
-        pair(services.ledger.settings, details.relay_url, details.pairing_code)
+        pair(services.ledger.settings, services.ledger, details.relay_url, details.pairing_code)
     return supervisor
 
 
@@ -313,9 +331,44 @@ def start_sync(ctx: AppContext, services: Services) -> SyncHandle:
         log.warning("sync engine did not start: %s", error)
         ctx.status.update(online=False, offline_reason=str(error))
 
-    ctx.tasks.submit(start_till_sync, services.ledger, services.bus, ctx.settings, on_status,
-                     on_done=started, on_error=failed)
+    ctx.tasks.submit(
+        start_till_sync,
+        services.ledger,
+        services.bus,
+        ctx.settings,
+        on_status,
+        on_done=started,
+        on_error=failed,
+    )
     return handle
+
+
+def smoke_sync(ctx: AppContext, services: Services) -> bool:
+    """--smoke in demo mode: start the sync engine (and the demo relay), wait until it is
+    paired and online or SMOKE_SYNC_S pass, print the sync state. True when online."""
+    handle = start_sync(ctx, services)
+    deadline = time.monotonic() + SMOKE_SYNC_S
+    while time.monotonic() < deadline and not (
+        handle.sync is not None and handle.sync.gateway.is_online()
+    ):
+        QCoreApplication.processEvents()
+        time.sleep(0.02)
+    sync = handle.sync
+    if sync is None:
+        print(f"sync: not started ({ctx.status.offline_reason})", flush=True)
+        handle.stop()
+        return False
+    status = sync.engine.status()
+    paired = sync.engine.link.credentials is not None
+    relay = f", relay {sync.demo.relay_url}" if sync.demo is not None else ""
+    print(
+        f"sync: {'paired' if paired else 'not paired'}, "
+        f"{'online' if status.online else 'offline (' + str(status.offline_reason) + ')'}, "
+        f"{status.unsynced} unsynced{relay}",
+        flush=True,
+    )
+    handle.stop()
+    return status.online
 
 
 def show_fatal(message: str, smoke: bool) -> None:
@@ -326,6 +379,35 @@ def show_fatal(message: str, smoke: bool) -> None:
         )
 
 
+def open_or_restore(settings: TillSettings, tasks: TaskRunner, *, smoke: bool) -> Any:
+    """The ledger; or, when its file is damaged, the damage screen and its restore (None when
+    the supervisor quits there). A damaged ledger is never opened for selling."""
+    from pos_app.core.errors import LedgerDamaged
+    from pos_app.services.recovery import restore_and_catch_up
+    from pos_app.store.db import open_ledger
+    from pos_app.ui.widgets.damage_screen import DamageScreen
+    from sync.engine.recovery import relay_source
+
+    while True:
+        try:
+            return wait_for(tasks, open_ledger, settings)
+        except LedgerDamaged as error:
+            log.error("ledger damaged: %s", "; ".join(error.findings))
+            if smoke:
+                print(error.message, file=sys.stderr)
+                return None
+            screen = DamageScreen(
+                error.message,
+                error.findings,
+                lambda: restore_and_catch_up(
+                    settings, None, lambda ledger: relay_source(settings, ledger)
+                ),
+                tasks,
+            )
+            if screen.exec() != QDialog.DialogCode.Accepted:
+                return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -333,6 +415,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # httpx logs every URL at INFO; in demo mode those include the shop's secret callback token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = TillSettings(data_dir=args.data_dir) if args.data_dir else TillSettings()
+    if args.restore is not None:
+        from pos_app.services.recovery import restore_command
+        from sync.engine.recovery import relay_source
+
+        backup = Path(args.restore) if args.restore else None
+        return restore_command(settings, backup, lambda ledger: relay_source(settings, ledger))
     app = create_application([sys.argv[0]])
     translations = Translations(app)
     translations.use(args.language or "en")
@@ -344,9 +432,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.smoke:
         splash.show()
     try:
-        from pos_app.store.db import open_ledger
-
-        ledger = wait_for(tasks, open_ledger, settings)
+        ledger = open_or_restore(settings, tasks, smoke=args.smoke)
+        if ledger is None:
+            splash.close()
+            return 1
         services = build_services(ledger)
     except KeyUnavailable as error:
         splash.close()
@@ -357,6 +446,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         show_fatal(error.message, args.smoke)
         return 1
     splash.close()
+    from pos_app.services.backups import HourlyBackups
+
+    hourly = HourlyBackups(ledger)
+    hourly.start()
+    app.aboutToQuit.connect(hourly.stop)
 
     ctx = build_context(app, settings, services, translations, tasks)
     from pos_app.ui.login.idle_lock import IdleWatcher
@@ -368,8 +462,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         window.set_pages(cashier_pages(ctx, "cashier"))
         window.show()
+        from sync.engine.runtime import wants_demo
+
+        online = not wants_demo(settings, ledger) or smoke_sync(ctx, services)
         QTimer.singleShot(300, app.quit)
-        return finish(app.exec(), tasks, window, ledger)
+        code = finish(app.exec(), tasks, window, ledger)
+        return code if online else 1
 
     syncing = start_sync(ctx, services)
     app.aboutToQuit.connect(syncing.stop)
@@ -383,6 +481,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         ctx.shop_settings = services.shop.get()
         till.show_for(setup.result_value)
+        window.show_page("shift")  # nothing can be sold before the first shift is open
     elif not till.sign_in():
         return 0
     watcher = IdleWatcher(parent=app)

@@ -36,6 +36,10 @@ class TillSettings(BaseSettings):
     drawer_pin: int = 2  # the drawer's connector pin: 2 or 5
     # a cash shortage at close larger than this (minor units) needs the cashier's reason
     shortage_tolerance_minor: int = Field(default=0, ge=0)
+    # encrypted ledger backups: kept this many days in data_dir/backups, and copied to
+    # backup_copy_dir too when set (a USB stick: a lost PC then loses nothing)
+    backup_keep_days: int = Field(default=14, ge=1)
+    backup_copy_dir: Path | None = None
 
     @field_validator("printer_columns")
     @classmethod

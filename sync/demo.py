@@ -2,8 +2,8 @@
 Paystack hosts are the sandbox (test mode), and the till paired to it, so a newcomer with no
 credentials sees every tender work, including a live STK push and a Paystack checkout page.
 
-    stack = start_demo_stack(settings.data_dir, till_settings=settings)
-    ...  # start the till's SyncEngine as usual: it finds its terminal token in the keyring
+    stack = start_demo_stack(settings.data_dir, till=(settings, ledger))
+    ...  # start the till's SyncEngine as usual: it finds its terminal token in the ledger
     stack.stop()
 """
 
@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import uvicorn
 
 from pos_app.config import TillSettings
+from pos_app.services.sync_ledger import Ledger
 from sync.engine import credentials, pairing
 from sync.providers.daraja import DarajaClient, DarajaConfig
 from sync.relay.app import create_app, open_store
@@ -131,16 +132,16 @@ class DemoStack:
 def start_demo_stack(
     data_dir: Path,
     *,
-    till_settings: TillSettings | None = None,
+    till: tuple[TillSettings, Ledger] | None = None,
     sandbox_config: SandboxConfig | None = None,
     **relay_overrides: Any,
 ) -> DemoStack:
     """Start the local relay (SQLite in data_dir/demo-relay) and the sandbox, make sure the demo
     shop exists with the sandbox as its providers (test mode), and pair the till of
-    `till_settings` unless it is already paired with this relay."""
+    `till` (its settings and ledger) unless it is already paired with this relay."""
     relay_dir = Path(data_dir) / "demo-relay"
     relay_dir.mkdir(parents=True, exist_ok=True)
-    saved = credentials.load(till_settings) if till_settings is not None else None
+    saved = credentials.load(*till) if till is not None else None
     port = _reusable_port(saved.relay_url) if saved else 0
     sandbox = SandboxServer(sandbox_config or SandboxConfig())
     sandbox_url = sandbox.start()
@@ -166,6 +167,9 @@ def start_demo_stack(
             "consumer_secret": cfg.daraja_consumer_secret,
             "shortcode": cfg.daraja_shortcode,
             "passkey": cfg.daraja_passkey,
+            # The Transaction Status API confirms C2B payments before tills hear of them.
+            "initiator": cfg.daraja_initiator,
+            "security_credential": cfg.daraja_security_credential,
         },
         sandbox_url,
     )
@@ -177,7 +181,7 @@ def start_demo_stack(
     _register_c2b(cfg, sandbox_url, relay.url + paths["mpesa_c2b_confirmation"],
                   relay.url + paths["mpesa_c2b_validation"])  # fmt: skip
     stack = DemoStack(relay, sandbox, shop_id)
-    if till_settings is not None:
+    if till is not None:
         still_valid = (
             saved is not None
             and saved.relay_url == relay.url
@@ -186,7 +190,7 @@ def start_demo_stack(
             )
         )
         if not still_valid:
-            stack.paired = pairing.pair(till_settings, relay.url, stack.pairing_code(), "Demo till")
+            stack.paired = pairing.pair(*till, relay.url, stack.pairing_code(), "Demo till")
     log.info("demo stack: relay %s, sandbox %s, shop %s", relay.url, sandbox_url, shop_id)
     return stack
 

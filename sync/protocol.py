@@ -20,6 +20,12 @@ MAX_PUSH_BATCH = 500
 MAX_PULL_LIMIT = 500
 MAX_PULL_WAIT_S = 30
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# three capital letters (ISO 4217): anything else is refused (422) before it reaches a column
+ISO_CURRENCY = r"^[A-Z]{3}$"
+# Every integer on the wire fits a signed 64-bit column; larger is refused (422), not a 500.
+MAX_INT64 = 2**63 - 1
+# A bound far above any sale (10 billion in major units) that still fits a 64-bit column.
+MAX_AMOUNT_MINOR = 10**12
 
 
 class WireModel(BaseModel):
@@ -40,7 +46,7 @@ class PaymentChannel(StrEnum):
     PAYSTACK = "paystack"
 
 
-class PaymentStatus(StrEnum):
+class EventStatus(StrEnum):
     """Final outcome reported to tills. Only PAID gives value."""
 
     PAID = "paid"
@@ -57,23 +63,29 @@ class CanonicalPaymentEvent(WireModel):
     `reference` (the account number the customer typed) or the cashier matches by receipt.
     """
 
-    seq: int = Field(ge=1, description="gap-free per-shop sequence number")
+    seq: int = Field(ge=1, le=MAX_INT64, description="gap-free per-shop sequence number")
     event_id: UUID
     shop_id: UUID
     provider: Provider
     channel: PaymentChannel
     payment_id: UUID | None = None
     reference: str | None = None
-    status: PaymentStatus
-    amount_minor: int | None = Field(default=None, ge=0)
-    currency: str | None = Field(default=None, min_length=3, max_length=3)
+    status: EventStatus
+    amount_minor: int | None = Field(default=None, ge=0, le=MAX_INT64)
+    currency: str | None = Field(default=None, pattern=ISO_CURRENCY)
     receipt: str | None = None
     payer: str | None = Field(default=None, description="masked phone or name; never full")
     result_code: str | None = None
     message: str | None = None
     occurred_at: AwareDatetime
     received_at: AwareDatetime
-    test_mode: bool
+    test_mode: bool = Field(description="test money never counts as live money")
+    claimed_by_till: UUID | None = Field(
+        default=None,
+        description="C2B only: the till the relay gave this payment to (the one that showed its "
+        "account reference). Every other till shows it as taken, never as unmatched money. "
+        "Null: nobody showed the reference; a till may ask for it (POST /terminal/c2b/claims).",
+    )
 
 
 class PullResponse(WireModel):
@@ -85,10 +97,15 @@ class OutboxEvent(WireModel):
     """One event from a till's outbox. `till_seq` counts 1, 2, 3... per till without gaps."""
 
     event_id: UUID
-    till_seq: int = Field(ge=1)
+    till_seq: int = Field(ge=1, le=MAX_INT64)
     type: str = Field(min_length=1, max_length=64)
     occurred_at: AwareDatetime
     payload: dict[str, Any] = Field(default_factory=dict)
+
+
+# Outbox event type a till pushes when it shows a paybill account reference for a sale, with
+# payload {"reference": "..."}: the relay then gives a C2B payment for that reference to it.
+PAYBILL_REFERENCE_SHOWN = "paybill.reference_shown"
 
 
 class PushRequest(WireModel):
@@ -113,6 +130,13 @@ class PushResult(WireModel):
 
 class PushResponse(WireModel):
     results: list[PushResult]
+    next_till_seq: int = Field(description="the till_seq the relay expects next")
+
+
+class OwnEventsResponse(WireModel):
+    """A page of the events this till pushed, oldest first (to rebuild a lost ledger)."""
+
+    events: list[OutboxEvent]
     next_till_seq: int = Field(description="the till_seq the relay expects next")
 
 
@@ -152,7 +176,7 @@ class PairResponse(WireModel):
 class StkPushRequest(WireModel):
     payment_id: UUID
     phone: str = Field(min_length=9, max_length=20)
-    amount_minor: int = Field(gt=0)
+    amount_minor: int = Field(gt=0, le=MAX_AMOUNT_MINOR)
     currency: Literal["KES"] = "KES"
     account_reference: str = Field(min_length=1, max_length=12)
     description: str | None = Field(default=None, max_length=13)
@@ -160,8 +184,8 @@ class StkPushRequest(WireModel):
 
 class PaystackLinkRequest(WireModel):
     payment_id: UUID
-    amount_minor: int = Field(gt=0)
-    currency: str = Field(min_length=3, max_length=3)
+    amount_minor: int = Field(gt=0, le=MAX_AMOUNT_MINOR)
+    currency: str = Field(pattern=ISO_CURRENCY)
     email: str | None = None
     reference: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9.=\-]+$")
 
@@ -184,7 +208,7 @@ class ProviderErrorInfo(WireModel):
     retryable: bool
 
 
-class PaymentView(WireModel):
+class RelayPaymentView(WireModel):
     """Reply to initiate (STK / Paystack link) and to GET /terminal/payments/{payment_id}."""
 
     payment_id: UUID
@@ -216,13 +240,13 @@ class TestModeResponse(WireModel):
     changed_at: AwareDatetime
 
 
-class RefundRequest(WireModel):
+class RelayRefundRequest(WireModel):
     """Body of POST /terminal/payments/{payment_id}/refund (Paystack payments only).
     The Idempotency-Key header is the refund id: Paystack refunds are not idempotent."""
 
     refund_id: UUID
-    amount_minor: int = Field(gt=0)
-    currency: str = Field(min_length=3, max_length=3)
+    amount_minor: int = Field(gt=0, le=MAX_AMOUNT_MINOR)
+    currency: str = Field(pattern=ISO_CURRENCY)
     reason: str | None = Field(default=None, max_length=200)
 
 
@@ -257,3 +281,22 @@ class TerminalSettings(WireModel):
     shop_name: str
     test_mode: dict[Provider, bool]
     mpesa_pay_to: MpesaPayTo | None = None
+
+
+class C2BClaimRequest(WireModel):
+    """Body of POST /terminal/c2b/claims: a supervisor matches an unmatched C2B payment (by
+    its M-Pesa receipt) to a sale on this till. The relay grants each payment once per shop."""
+
+    receipt: str = Field(min_length=8, max_length=32, pattern=r"^[A-Za-z0-9]+$")
+    supervisor: str = Field(min_length=1, max_length=80, description="who matched, for audit")
+
+
+class C2BClaimView(WireModel):
+    """200: the payment is this till's (granted now or before). 409 carries the same body with
+    the till that has it, so that the second till can explain the refusal."""
+
+    receipt: str
+    till_id: UUID
+    till_name: str
+    granted_at: AwareDatetime
+    how: Literal["reference", "manual"]

@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The OS keyring is unusable on a headless CI machine; tests use the in-memory backend.
 os.environ["DUKA_KEYRING"] = "memory"
@@ -17,24 +19,22 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pytest
-
 from pos_app.config import TillSettings
 from pos_app.services import users
 from pos_app.store.db import Ledger, create_ledger_engine, migrate, open_ledger
 
 # Hashing a PIN costs about 0.1 s at the production cost, and fixtures create several users per
 # test. tests/services/test_pin_hashing.py checks the production cost is the default.
-CHEAP_PIN_SCRYPT = {"n": 2**4, "r": 8, "p": 1, "dklen": 32}
+CHEAP_PIN_KDF = users.PinKdf(n=2**4)
 
 
 @pytest.fixture(scope="session", autouse=True)
-def cheap_pin_hashing() -> Iterator[dict[str, int]]:
+def cheap_pin_hashing() -> Iterator[users.PinKdf]:
     """Yields the cost it replaced: the one the module sets, i.e. production's."""
-    production = users.PIN_SCRYPT
+    production = users.PIN_KDF
     # its own MonkeyPatch: a test's monkeypatch.undo() must not bring the slow cost back
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(users, "PIN_SCRYPT", CHEAP_PIN_SCRYPT)
+        patch.setattr(users, "PIN_KDF", CHEAP_PIN_KDF)
         yield production
 
 

@@ -138,6 +138,13 @@ class InactiveUser(AuthError):
         super().__init__("This user is deactivated.")
 
 
+class NoAuthority(AuthError):
+    """A privileged step without a valid supervisor approval (none, expired, another step)."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(f"{why} A supervisor must type their PIN for this.")
+
+
 # --- shifts and catalogue ------------------------------------------------------------------------
 class ShiftError(DukaError):
     """Opening a second shift, closing a closed one, selling with no shift, ..."""
@@ -155,6 +162,15 @@ class StoreError(DukaError):
 class DiskFull(StoreError):
     def __init__(self) -> None:
         super().__init__("The disk is full: nothing was saved. Free some space, then try again.")
+
+
+class LedgerDamaged(StoreError):
+    """The ledger file failed its integrity check: the till stops selling until it is
+    restored. `findings` are SQLite's own words, for the log and support."""
+
+    def __init__(self, message: str, findings: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.findings = findings
 
 
 class KeyUnavailable(StoreError):

@@ -10,9 +10,9 @@ from typing import Final
 
 from pos_app.core.errors import InvalidQuantity
 from pos_app.core.money import Money
-from pos_app.core.orders import MAX_QUANTITY
 from pos_app.core.rounding import round_half_up
 
+MAX_QUANTITY: Final = 100_000  # of one line, in units (pieces, kg, l)
 PER_UNIT: Final = 1000  # thousandths: a gram of a kilo, a millilitre of a litre
 MAX_THOUSANDTHS: Final = MAX_QUANTITY * PER_UNIT
 

@@ -66,6 +66,11 @@ class TaxTable:
                 return tax_class
         raise UnknownTaxClass(code, self.country)
 
+    @property
+    def default_class(self) -> TaxClass:
+        """The class of a product nobody classified: the standard rate (B in Kenya)."""
+        return next(c for c in self.classes if c.kind is TaxKind.STANDARD)
+
     def with_rates(self, rates: Mapping[str, int]) -> TaxTable:
         """The table with the rates of the authority's latest code list (eTIMS checks every
         band's rate against its own list, used or not: ETIMS.md §3.1, §12.2)."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from pos_app.core.money import Money
-from pos_app.services.receipts import ReceiptData, ReceiptPayment
+from pos_app.services.receipts import ReceiptData, ReceiptPayment, ReceiptTaxBand
 
 COLUMNS = (32, 42, 48)
 ELLIPSIS = "…"
@@ -30,7 +30,11 @@ class ReceiptLabels:
     date: str
     cashier: str
     total: str
-    vat: str  # "incl. VAT %1"
+    vat: str  # "incl. VAT %1" (%1: the rates charged, "16%")
+    discount: str
+    tax_band: str  # the VAT table's headings: band, taxable amount, VAT
+    taxable: str
+    vat_amount: str
     tendered: str
     change: str
     reference: str
@@ -166,6 +170,29 @@ def _payment(out: _Builder, payment: ReceiptPayment, labels: ReceiptLabels) -> N
         out.row("  " + labels.test_mode, "")
 
 
+def _rate(rate_bps: int) -> str:
+    return f"{rate_bps / 100:g}%"
+
+
+def _tax_table(out: _Builder, bands: tuple[ReceiptTaxBand, ...], labels: ReceiptLabels) -> None:
+    """Band (letter and rate), taxable and VAT in two right-aligned columns; a row that does
+    not fit the roll puts its amounts on a line of their own."""
+    amounts = [(b.taxable.format(with_code=False), b.vat.format(with_code=False)) for b in bands]
+    vat_width = max(len(labels.vat_amount), *(len(v) for _, v in amounts))
+    taxable_width = max(len(labels.taxable), *(len(t) for t, _ in amounts))
+    band_width = out.columns - vat_width - taxable_width - 2
+    rows = [(labels.tax_band, labels.taxable, labels.vat_amount)]
+    rows += [(f"{b.tax_class} {_rate(b.rate_bps)}", t, v) for b, (t, v) in zip(bands, amounts,
+                                                                              strict=True)]
+    for band, taxable, vat in rows:
+        right = f"{taxable:>{taxable_width}} {vat:>{vat_width}}"
+        if band_width >= 1 and len(band) <= band_width:
+            out.lines([f"{band:<{band_width}} {right}"])
+        else:
+            out.lines(wrap(band, out.columns))
+            out.lines([fit(right.strip(), out.columns).rjust(out.columns)])
+
+
 def lay_out(data: ReceiptData, labels: ReceiptLabels, columns: int) -> ReceiptLayout:
     if columns not in COLUMNS:
         raise ValueError(f"a receipt is {COLUMNS} characters wide, not {columns}")
@@ -181,7 +208,7 @@ def lay_out(data: ReceiptData, labels: ReceiptLabels, columns: int) -> ReceiptLa
         out.center(labels.reprint, bold=True)
     out.rule()
     when = data.created_at.astimezone(ZoneInfo(data.timezone)).strftime("%d/%m/%Y %H:%M")
-    out.row(labels.receipt, readable_number(data.order_id))
+    out.row(labels.receipt, data.receipt_number or readable_number(data.order_id))
     out.row(labels.date, when)
     if data.cashier:
         out.row(labels.cashier, data.cashier)
@@ -190,11 +217,22 @@ def lay_out(data: ReceiptData, labels: ReceiptLabels, columns: int) -> ReceiptLa
         out.lines(wrap(line.name, columns))
         out.row(
             f"  {line.quantity} x {line.unit_price.format(with_code=False)}",
-            line.total.format(with_code=False),
+            f"{line.total.format(with_code=False)} {line.tax_class}".strip(),
         )
+        if line.discount is not None:
+            out.row(f"  {labels.discount} {line.discount_reason}",
+                    f"-{line.discount.format(with_code=False)}")
     out.rule()
+    if data.cart_discount is not None:
+        out.row(f"{labels.discount} {data.cart_discount_reason}",
+                f"-{data.cart_discount.format(with_code=False)}")
     out.row(labels.total, data.total.format(), bold=True)
-    out.row(labels.vat.replace("%1", f"{data.vat_bps / 100:g}%"), data.vat.format(with_code=False))
+    charged = sorted({b.rate_bps for b in data.taxes if b.vat.minor}, reverse=True)
+    out.row(labels.vat.replace("%1", "/".join(_rate(r) for r in charged) or _rate(0)),
+            data.vat.format(with_code=False))
+    if data.taxes:
+        out.rule()
+        _tax_table(out, data.taxes, labels)
     if data.payments:
         out.rule()
         for payment in data.payments:

@@ -14,7 +14,7 @@ from pos_app.services.payments import PaymentService
 from pos_app.services.risk import RiskService
 from pos_app.services.shifts import ShiftService
 from pos_app.services.shop import ShopService
-from pos_app.services.users import UserService
+from pos_app.services.users import PinKdf, UserService
 from pos_app.store.db import Ledger
 
 
@@ -32,14 +32,17 @@ class Services:
     audit: AuditService
 
 
-def build_services(ledger: Ledger, bus: EventBus | None = None) -> Services:
+def build_services(
+    ledger: Ledger, bus: EventBus | None = None, *, pin_kdf: PinKdf | None = None
+) -> Services:
+    """`pin_kdf` is scrypt's cost for PINs (test fixtures may pass a cheap one)."""
     bus = bus or EventBus()
     return Services(
         ledger=ledger,
         bus=bus,
         payments=PaymentService(ledger, bus),
         orders=OrderService(ledger, bus),
-        users=UserService(ledger, bus),
+        users=UserService(ledger, bus, pin_kdf),
         shifts=ShiftService(ledger, bus),
         catalogue=CatalogueService(ledger, bus),
         risk=RiskService(ledger, bus),

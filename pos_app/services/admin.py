@@ -7,7 +7,6 @@ transaction as the change, so two supervisors deactivating each other cannot bot
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -17,9 +16,10 @@ from sqlalchemy import func, select, update
 from pos_app.core.errors import DukaError, InvalidInput, NotFound
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import GatewayUnavailable, OnlineGateway
+from pos_app.services.grants import Action, Grant, actor
 from pos_app.services.shop import ShopService, ShopSettings
 from pos_app.services.unit import ledger_change
-from pos_app.services.users import UserService, UserView, hash_pin, require_role
+from pos_app.services.users import UserService, UserView, authorise
 from pos_app.store.db import Ledger
 from pos_app.store.schema import users
 
@@ -48,11 +48,6 @@ class PairingOutcome:
     detail: str
 
 
-def _check_pin(pin: str) -> None:
-    if not (isinstance(pin, str) and pin.isdigit() and 4 <= len(pin) <= 8):
-        raise InvalidInput("A PIN is 4 to 8 digits.")
-
-
 class AdminService:
     def __init__(
         self,
@@ -75,32 +70,20 @@ class AdminService:
         return self._users.list_users(include_inactive=True)
 
     def add_user(
-        self, name: str, role: str, pin: str, *, supervisor_id: str, language: str | None = None
+        self, name: str, role: str, pin: str, *, grant: Grant, language: str | None = None
     ) -> UserView:
         if language is not None and language not in LANGUAGES:
             raise InvalidInput("Choose English or Kiswahili.")
-        return self._users.create_user(name, role, pin, created_by=supervisor_id, language=language)
+        return self._users.create_user(name, role, pin, grant=grant, language=language)
 
-    def reset_pin(self, user_id: str, new_pin: str, *, supervisor_id: str) -> None:
+    def reset_pin(self, user_id: str, new_pin: str, *, grant: Grant) -> None:
         """A supervisor sets a new PIN (the user forgot theirs); clears any lock-out."""
-        _check_pin(new_pin)
-        salt = secrets.token_bytes(16)
-        pin_hash = hash_pin(new_pin, salt)
-        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
-            require_role(change.conn, supervisor_id, "supervisor")
-            result = change.conn.execute(
-                update(users)
-                .where(users.c.id == user_id)
-                .values(pin_hash=pin_hash, pin_salt=salt, failed_attempts=0, locked_until=None)
-            )
-            if result.rowcount != 1:
-                raise NotFound("user", user_id)
-            change.record("user.pin_reset", entity="user", entity_id=user_id, details={})
+        self._users.set_pin(user_id, new_pin, grant)
 
-    def set_active(self, user_id: str, active: bool, *, supervisor_id: str) -> None:
-        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
+    def set_active(self, user_id: str, active: bool, *, grant: Grant) -> None:
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
             conn = change.conn
-            require_role(conn, supervisor_id, "supervisor")
+            authorise(conn, grant, Action.STAFF)
             row = conn.execute(select(users.c.role).where(users.c.id == user_id)).first()
             if row is None:
                 raise NotFound("user", user_id)
@@ -125,11 +108,11 @@ class AdminService:
                 payload={"user_id": user_id, "active": active},
             )
 
-    def set_language(self, user_id: str, language: str, *, supervisor_id: str) -> None:
+    def set_language(self, user_id: str, language: str, *, grant: Grant) -> None:
         if language not in LANGUAGES:
             raise InvalidInput("Choose English or Kiswahili.")
-        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
-            require_role(change.conn, supervisor_id, "supervisor")
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
+            authorise(change.conn, grant, Action.STAFF)
             change.conn.execute(
                 update(users).where(users.c.id == user_id).values(language=language)
             )
@@ -141,17 +124,17 @@ class AdminService:
     def settings(self) -> ShopSettings:
         return self._shop.get()
 
-    def update_settings(self, supervisor_id: str, **changes: Any) -> ShopSettings:
+    def update_settings(self, grant: Grant, **changes: Any) -> ShopSettings:
         current = self._shop.get()
         changed = {k: v for k, v in changes.items() if getattr(current, k, object()) != v}
         if not changed:
             return current
-        return self._shop.update(supervisor_id, **changed)
+        return self._shop.update(grant, **changed)
 
-    def set_test_mode(self, provider: str, enabled: bool, *, supervisor_id: str) -> None:
+    def set_test_mode(self, provider: str, enabled: bool, *, grant: Grant) -> None:
         """Ask the relay to switch the provider, then audit it (refusals are audited too)."""
         with self._ledger.read() as conn:
-            require_role(conn, supervisor_id, "supervisor")
+            supervisor_id = authorise(conn, grant, Action.SETTINGS).id
         try:
             if provider not in PROVIDERS:
                 raise InvalidInput(f"Unknown provider {provider!r}.")
@@ -169,13 +152,13 @@ class AdminService:
             raise
         self._audit(supervisor_id, "provider.test_mode", provider, {"enabled": enabled})
 
-    def pair(self, relay_url: str, code: str, *, supervisor_id: str) -> PairingOutcome:
+    def pair(self, relay_url: str, code: str, *, grant: Grant) -> PairingOutcome:
         if self._pair is None:
             raise InvalidInput("Relay pairing is not available in this build.")
         if not relay_url.strip() or not code.strip():
             raise InvalidInput("Type the relay's address and the pairing code.")
         with self._ledger.read() as conn:
-            require_role(conn, supervisor_id, "supervisor")
+            supervisor_id = authorise(conn, grant, Action.SETTINGS).id
         try:
             result = self._pair(self._ledger.settings, relay_url.strip(), code.strip())
         except DukaError as exc:

@@ -15,17 +15,24 @@ from typing import Any
 
 from sqlalchemy import or_, select, update
 
-from pos_app.core.errors import DecryptionError, DukaError, InvalidInput, PaymentError
+from pos_app.core.errors import (
+    DecryptionError,
+    DukaError,
+    InvalidInput,
+    NotASupervisor,
+    PaymentError,
+)
 from pos_app.core.money import Money
 from pos_app.core.payments import OPEN_STATUSES, PaymentStatus
 from pos_app.core.risk import RiskReason
 from pos_app.services.admin import RelayNotPaired
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import OnlineGateway
+from pos_app.services.grants import Action, Grant, actor
 from pos_app.services.payments import PaymentService
 from pos_app.services.provider_events import ProviderEventView, mark_matched
 from pos_app.services.unit import audit_refusal, ledger_change, one_transaction
-from pos_app.services.users import UserService, UserView, require_role
+from pos_app.services.users import UserService, authorise
 from pos_app.store.db import Ledger
 from pos_app.store.schema import payments, proofs, users
 
@@ -203,8 +210,11 @@ class ApprovalService:
         )
 
     # --- decisions ------------------------------------------------------------------------
-    def _supervisor(self, supervisor_id: str, pin: str) -> UserView:
-        return self._users.require_supervisor(pin, supervisor_id)
+    def _grant(self, supervisor_id: str, pin: str) -> Grant:
+        grant = self._users.grant(supervisor_id, pin, Action.DECIDE_PAYMENT)
+        if grant.role != "supervisor":  # the desk is for supervisors, whatever the policy
+            raise NotASupervisor()
+        return grant
 
     def decide(
         self,
@@ -220,17 +230,17 @@ class ApprovalService:
         try:
             if not approve and not notes.strip():
                 raise NotesRequired("Say why you reject it (the cashier will read this).")
-            self._supervisor(supervisor_id, pin)
+            grant = self._grant(supervisor_id, pin)
             if item.kind is ItemKind.PROOF:
                 return self._payments.confirm_manual_payment(
-                    item.payment_id, supervisor_id, approve, notes.strip() or None
+                    item.payment_id, grant, approve, notes.strip() or None
                 )
             if item.kind is ItemKind.UNKNOWN:
                 return self._payments.outcomes.resolve_unknown(
-                    item.payment_id, supervisor_id, approve, notes=notes.strip() or None
+                    item.payment_id, grant, approve, notes=notes.strip() or None
                 )
             if approve:
-                return self._clear_flag(item.payment_id, supervisor_id, notes.strip())
+                return self._clear_flag(item.payment_id, grant, notes.strip())
             if PaymentStatus(item.status) in OPEN_STATUSES:
                 return self._payments.cancel_payment(
                     item.payment_id, actor_id=supervisor_id, reason=notes.strip()
@@ -258,11 +268,11 @@ class ApprovalService:
         try:
             if not any(m.event_id == event_id for m in item.matches):
                 raise InvalidInput("That confirmation does not match this proof.")
-            self._supervisor(supervisor_id, pin)
+            grant = self._grant(supervisor_id, pin)
             with one_transaction(self._ledger, self._bus) as (ledger, bus):
                 view = PaymentService(ledger, bus).confirm_manual_payment(
                     item.payment_id,
-                    supervisor_id,
+                    grant,
                     True,
                     f"Matched to relay confirmation {event_id[:8]}",
                 )
@@ -300,9 +310,10 @@ class ApprovalService:
             raise RelayNotPaired("Only the relay can ask the provider.")
         gateway.request_status_check(payment_id)
 
-    def _clear_flag(self, payment_id: str, supervisor_id: str, notes: str) -> Any:
-        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
-            require_role(change.conn, supervisor_id, "supervisor")
+    def _clear_flag(self, payment_id: str, grant: Grant, notes: str) -> Any:
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
+            if authorise(change.conn, grant, Action.DECIDE_PAYMENT).role != "supervisor":
+                raise NotASupervisor()
             result = change.conn.execute(
                 update(payments)
                 .where(payments.c.id == payment_id, payments.c.needs_supervisor.is_(True))

@@ -1,9 +1,13 @@
-"""Products: add, edit, search, barcode look-up, CSV import (all rows or none)."""
+"""Products: add, edit, search, barcode and scale-label look-up, CSV import (all rows or none).
+
+Each product has a tax class of the shop's country (default: the standard class, B in Kenya)
+and a unit (each, kg, l)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,13 +19,18 @@ from sqlalchemy import Connection, or_, select, update
 from pos_app.core.errors import CatalogueError, DukaError, InvalidInput, NotFound
 from pos_app.core.events import CatalogueChanged
 from pos_app.core.money import Money
+from pos_app.core.quantities import Quantity, Unit
+from pos_app.core.rounding import round_half_up
+from pos_app.core.tax import TaxTable
 from pos_app.services.bus import EventBus
-from pos_app.services.shop import load_settings
+from pos_app.services.grants import Action, Grant, actor
+from pos_app.services.shop import load_settings, scale_rules, shop_tax_table
 from pos_app.services.unit import ledger_change
+from pos_app.services.users import authorise
 from pos_app.store.db import Ledger
 from pos_app.store.schema import products
 
-CSV_COLUMNS: Final = ("name", "price", "sku", "barcode", "quick_key")
+CSV_COLUMNS: Final = ("name", "price", "sku", "barcode", "quick_key", "tax_class", "unit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +42,19 @@ class ProductView:
     barcode: str | None
     quick_key: int | None
     active: bool
+    tax_class: str = "B"
+    unit: Unit = Unit.EACH
     category: str | None = None
+    colour: str | None = None  # "#RRGGBB"
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedItem:
+    """A scanned code: the product, and the quantity a scale label carries (None: one piece
+    or whatever the cashier types)."""
+
+    product: ProductView
+    quantity: Quantity | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +62,9 @@ class ImportReport:
     added: int = 0
     updated: int = 0
     errors: tuple[tuple[int, str], ...] = field(default_factory=tuple)  # (line, message)
+
+
+COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
 def _view(row: Any) -> ProductView:
@@ -52,8 +76,23 @@ def _view(row: Any) -> ProductView:
         row.barcode,
         row.quick_key,
         bool(row.active),
+        row.tax_class,
+        Unit(row.unit),
         row.category,
+        row.colour,
     )
+
+
+def _tax_class(table: TaxTable, code: str | None) -> str:
+    """A class of the shop's country; none given: the default (standard) class."""
+    return table.get(code).code if code and code.strip() else table.default_class.code
+
+
+def _unit(text: str | Unit | None) -> Unit:
+    try:
+        return Unit((text or Unit.EACH).strip().lower())
+    except ValueError:
+        raise InvalidInput(f"Unit {text!r}: use each, kg or l.") from None
 
 
 def _clean(value: str | None) -> str | None:
@@ -90,13 +129,17 @@ class CatalogueService:
         sku: str | None = None,
         barcode: str | None = None,
         quick_key: int | None = None,
+        tax_class: str | None = None,
+        unit: Unit | str = Unit.EACH,
         category: str | None = None,
-        actor_id: str | None = None,
+        grant: Grant,
     ) -> ProductView:
         product_id = str(uuid.uuid4())
-        with ledger_change(self._ledger, self._bus, actor_id) as change:
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
+            authorise(change.conn, grant, Action.CATALOGUE)
             barcode = _clean(barcode)
             _check(change.conn, name, price, barcode, None)
+            table = shop_tax_table(load_settings(change.conn))
             now = datetime.now(UTC)
             values = dict(
                 id=product_id,
@@ -108,6 +151,8 @@ class CatalogueService:
                 active=True,
                 quick_key=quick_key,
                 category=_clean(category),
+                tax_class=_tax_class(table, tax_class),
+                unit=_unit(unit).value,
                 created_at=now,
                 updated_at=now,
             )
@@ -116,20 +161,21 @@ class CatalogueService:
                 "product.added",
                 entity="product",
                 entity_id=product_id,
-                details={"price_minor": price.minor},
+                details={"price_minor": price.minor, "tax_class": values["tax_class"]},
                 payload=_payload(values),
             )
             change.publish(CatalogueChanged(product_ids=(product_id,)))
         return self.get_product(product_id)
 
-    def update_product(
-        self, product_id: str, *, actor_id: str | None = None, **changes: Any
-    ) -> ProductView:
-        """Change name, price (Money), sku, barcode, quick_key, active or category."""
-        allowed = {"name", "price", "sku", "barcode", "quick_key", "active", "category"}
+    def update_product(self, product_id: str, *, grant: Grant, **changes: Any) -> ProductView:
+        """Change name, price (Money), sku, barcode, quick_key, active, tax_class, unit or
+        category."""
+        allowed = {"name", "price", "sku", "barcode", "quick_key", "active", "tax_class", "unit",
+                   "category"}
         if set(changes) - allowed:
             raise InvalidInput(f"Unknown product fields: {', '.join(set(changes) - allowed)}.")
-        with ledger_change(self._ledger, self._bus, actor_id) as change:
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
+            authorise(change.conn, grant, Action.CATALOGUE)
             row = change.conn.execute(select(products).where(products.c.id == product_id)).first()
             if row is None:
                 raise NotFound("product", product_id)
@@ -138,6 +184,7 @@ class CatalogueService:
             price = changes.get("price", current.price)
             barcode = _clean(changes.get("barcode", current.barcode))
             _check(change.conn, name, price, barcode, product_id)
+            table = shop_tax_table(load_settings(change.conn))
             values = dict(
                 name=name.strip(),
                 price_minor=price.minor,
@@ -147,6 +194,8 @@ class CatalogueService:
                 quick_key=changes.get("quick_key", current.quick_key),
                 active=bool(changes.get("active", current.active)),
                 category=_clean(changes.get("category", current.category)),
+                tax_class=_tax_class(table, changes.get("tax_class", current.tax_class)),
+                unit=_unit(changes.get("unit", current.unit)).value,
                 updated_at=datetime.now(UTC),
             )
             change.conn.execute(
@@ -211,34 +260,66 @@ class CatalogueService:
             ).first()
         return None if row is None else _view(row)
 
-    def import_csv(self, text: str, *, actor_id: str | None = None) -> ImportReport:
-        """Rows of name,price[,sku,barcode,quick_key]; existing barcodes / SKUs are updated.
+    def lookup_code(self, code: str) -> ScannedItem | None:
+        """What a scanner read: a scale label of the shop's layouts (its item code is the
+        product's SKU; the label's weight, or its price divided by the price per unit, is the
+        quantity), else a product's own barcode. A scale label with a wrong check digit
+        raises InvalidBarcode: rescan, never guess."""
+        with self._ledger.read() as conn:
+            reading = scale_rules(load_settings(conn)).parse(code)
+            if reading is None:
+                row = conn.execute(
+                    select(products).where(products.c.barcode == code.strip())
+                ).first()
+                return None if row is None else ScannedItem(_view(row))
+            row = conn.execute(
+                select(products).where(
+                    products.c.sku == reading.item_code, products.c.active.is_(True)
+                )
+            ).first()
+        if row is None:
+            return None
+        product = _view(row)
+        if product.unit is Unit.EACH:
+            raise CatalogueError(f"{product.name} is sold by the piece, not from the scale.")
+        if reading.weight is not None:
+            return ScannedItem(product, Quantity(reading.weight.thousandths, product.unit))
+        assert reading.price is not None
+        # the label's price at the product's price per unit: the nearest thousandth
+        thousandths = round_half_up(reading.price.minor * 1000, product.price.minor)
+        return ScannedItem(product, Quantity(max(thousandths, 1), product.unit))
+
+    def import_csv(self, text: str, *, grant: Grant) -> ImportReport:
+        """Rows of name,price[,sku,barcode,quick_key,tax_class,unit]; existing barcodes / SKUs
+        are updated; no tax_class: the shop's default class.
         Any bad row: nothing is imported and every bad line is reported."""
         reader = csv.DictReader(io.StringIO(text))
         if reader.fieldnames is None or not {"name", "price"} <= set(reader.fieldnames):
             raise CatalogueError("The CSV needs a header row with at least: name,price")
         with self._ledger.read() as conn:
-            code = load_settings(conn).currency
+            settings = load_settings(conn)
+        code, table = settings.currency, shop_tax_table(settings)
         parsed: list[tuple[int, dict[str, Any]]] = []
         errors: list[tuple[int, str]] = []
         seen_barcodes: set[str] = set()
         for line_no, record in enumerate(reader, start=2):
             try:
-                parsed.append((line_no, _parse_row(record, code, seen_barcodes)))
+                parsed.append((line_no, _parse_row(record, code, table, seen_barcodes)))
             except DukaError as exc:
                 errors.append((line_no, exc.message))
         if errors:
             return ImportReport(errors=tuple(errors))
-        return self._apply_import(parsed, actor_id)
+        return self._apply_import(parsed, grant)
 
     def _apply_import(
-        self, rows: Sequence[tuple[int, dict[str, Any]]], actor_id: str | None
+        self, rows: Sequence[tuple[int, dict[str, Any]]], grant: Grant
     ) -> ImportReport:
         added = updated = 0
         ids: list[str] = []
         now = datetime.now(UTC)
-        with ledger_change(self._ledger, self._bus, actor_id) as change:
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
             conn = change.conn
+            authorise(conn, grant, Action.CATALOGUE)
             for _, row in rows:
                 existing = None
                 if row["barcode"]:
@@ -277,7 +358,9 @@ class CatalogueService:
         return ImportReport(added=added, updated=updated)
 
 
-def _parse_row(record: dict[str, str | None], code: str, seen: set[str]) -> dict[str, Any]:
+def _parse_row(
+    record: dict[str, str | None], code: str, table: TaxTable, seen: set[str]
+) -> dict[str, Any]:
     name = (record.get("name") or "").strip()
     if not name:
         raise InvalidInput("A product needs a name.")
@@ -290,14 +373,25 @@ def _parse_row(record: dict[str, str | None], code: str, seen: set[str]) -> dict
     quick_text = _clean(record.get("quick_key"))
     if quick_text is not None and not quick_text.isdigit():
         raise InvalidInput("quick_key must be a whole number.")
-    return {
+    values = {
         "name": name,
         "price_minor": price.minor,
         "currency": code,
         "sku": _clean(record.get("sku")),
         "barcode": barcode,
         "quick_key": int(quick_text) if quick_text else None,
+        "tax_class": _tax_class(table, record.get("tax_class")),
+        "unit": _unit(record.get("unit")).value,
     }
+    # only a file with these columns changes them (an older file keeps the grid as it was)
+    if "category" in record:
+        values["category"] = (_clean(record["category"]) or "")[:40] or None
+    if "colour" in record:
+        colour = _clean(record["colour"])
+        if colour is not None and not COLOUR.fullmatch(colour):
+            raise InvalidInput("colour must look like #1E88E5.")
+        values["colour"] = colour
+    return values
 
 
 def _payload(values: dict[str, Any]) -> dict[str, Any]:

@@ -22,21 +22,25 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
-from pos_app.core.errors import DukaError, InvalidInput, PaymentError
+from pos_app.core.discounts import Discount
+from pos_app.core.errors import DukaError, InvalidInput, PaymentError, ShiftError
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.core.payments import PaymentMethod, PaymentProvider, PaymentStatus, ProofType
 from pos_app.core.shifts import z_report
-from pos_app.services import Services
-from pos_app.services.catalogue import ProductView
+from pos_app.services import Services, guard
+from pos_app.services.backups import back_up_quietly
+from pos_app.services.catalogue import ProductView, ScannedItem
 from pos_app.services.customers import CustomerDetails
 from pos_app.services.gateway import GatewayRejected, GatewayUnavailable, OnlineGateway
+from pos_app.services.grants import Action, Grant, actor
+from pos_app.services.orders import current_shift_id
 from pos_app.services.payments import PaymentView
 from pos_app.services.receipts import ReceiptData, build_receipt
 from pos_app.services.shifts import takings as shift_takings
 from pos_app.services.shop import load_settings
 from pos_app.services.unit import ledger_change
-from pos_app.services.users import require_role
+from pos_app.services.users import authorise
 from pos_app.store import state
 from pos_app.store.schema import cash_movements, outbox, payments, shifts
 
@@ -44,6 +48,7 @@ T = TypeVar("T")
 S = PaymentStatus
 SEARCH_LIMIT = 30
 WAITING_ONLINE = frozenset({S.PENDING.value, S.INITIATING.value, S.AWAITING_CUSTOMER.value})
+CART_CHANGES = ("cleared", "line_removed", "quantity_lowered")
 PAYBILL_KEY = "mpesa_paybill"
 TILL_KEY = "mpesa_till"
 
@@ -152,6 +157,12 @@ class Counter:
             None,
         )
 
+    def scan(self, code: str) -> ScannedItem | None:
+        """A scanner's code: a scale label of the shop's layouts (the product with the weight
+        it carries) or an active product's own barcode; None when nothing matches."""
+        found = self.catalogue.lookup_code(code)
+        return found if found is not None and found.product.active else None
+
     def find_for_enter(self, text: str) -> ProductView | None:
         """Enter in the search field: an exact barcode / SKU, else the only name match."""
         exact = self.product_by_code(text)
@@ -164,15 +175,87 @@ class Counter:
         return self.catalogue.quick_keys()
 
     # --- orders ---------------------------------------------------------------------------
-    def create_order(self, lines: Sequence[OrderLine]) -> str:
-        return self.orders.create_order(list(lines), cashier_id=self.user_id).id
+    def create_order(
+        self,
+        lines: Sequence[OrderLine],
+        cart_discount: Discount | None = None,
+        approved_by: Grant | None = None,
+    ) -> str:
+        """Store the cart as an order of the open shift; no shift open, no sale (its money
+        would belong to no drawer count). Lines may carry their own discounts; above the
+        shop's percent, a supervisor's grant (`approved_by`)."""
+        with self._ledger.read() as conn:
+            shift_id = current_shift_id(conn)
+        if shift_id is None:
+            raise ShiftError("Open a shift before selling: a supervisor or cashier opens it on "
+                             "the Shift page.")
+        return self.orders.create_order(
+            list(lines), cashier_id=self.user_id, shift_id=shift_id,
+            cart_discount=cart_discount, approved_by=approved_by,
+        ).id
+
+    def record_cart_change(
+        self,
+        kind: str,
+        removed: Sequence[OrderLine],
+        order_id: str | None = None,
+        approved_by: Grant | None = None,
+    ) -> None:
+        """Put a change to the cart's money on the record: the cart cleared with unpaid lines,
+        a line removed, a quantity lowered (`removed` holds what left the cart). Audit only:
+        the ids, the amount and who approved, never product names."""
+        if kind not in CART_CHANGES:
+            raise InvalidInput(f"Unknown cart change {kind!r}.")
+        if not removed:
+            return
+        amount = sum((line.total for line in removed[1:]), removed[0].total)
+        actor_id = self.user_id
+        with ledger_change(self._ledger, self._bus, actor_id) as change:
+            if approved_by is not None:
+                actor_id = authorise(change.conn, approved_by, Action.OVERRIDE).id
+            change.record(
+                f"cart.{kind}",
+                entity="order",
+                entity_id=order_id,
+                details={
+                    "lines": len(removed),
+                    "amount_minor": amount.minor,
+                    "currency": amount.currency,
+                    "cashier": self.user_id,
+                    "approved_by": actor_id if approved_by is not None else None,
+                },
+            )
+
+    def record_price_override(
+        self, old: Money, new: Money, quantity: int, approved_by: Grant
+    ) -> None:
+        """A supervisor changed a line's price at the counter: on the record, with who."""
+        with ledger_change(self._ledger, self._bus, actor(approved_by)) as change:
+            authorise(change.conn, approved_by, Action.OVERRIDE)
+            change.record(
+                "cart.price_overridden",
+                entity="order",
+                entity_id=None,
+                details={
+                    "old_minor": old.minor,
+                    "new_minor": new.minor,
+                    "quantity": quantity,
+                    "currency": new.currency,
+                    "cashier": self.user_id,
+                },
+            )
 
     def order_lines(self, order_id: str) -> list[OrderLine]:
         return list(self.orders.get_order(order_id).lines)
 
-    def abandon_order(self, order_id: str, supervisor_id: str | None) -> None:
-        """The cart changed after the order was stored: cancel it (it owes, nothing was paid)."""
-        self.orders.cancel_order(order_id, actor_id=supervisor_id or self.user_id)
+    def abandon_order(self, order_id: str, override: Grant | None) -> None:
+        """The cart changed after the order was stored: cancel it (it owes, nothing was paid).
+        Once a tender started this needs a supervisor's OVERRIDE grant (the screen asks)."""
+        actor_id = self.user_id
+        if override is not None:
+            with self._ledger.read() as conn:
+                actor_id = authorise(conn, override, Action.OVERRIDE).id
+        self.orders.cancel_order(order_id, actor_id=actor_id)
 
     def order_balance(self, order_id: str) -> Balance:
         order = self.orders.get_order(order_id)
@@ -382,16 +465,16 @@ class Counter:
                 counted={},
             )
 
-    def require_synced(self, action: str, override_by: str | None) -> None:
-        """Refuse `action` while money events wait for the relay, unless a supervisor (whose
-        PIN the screen checked) overrides; the override is audited."""
+    def require_synced(self, action: str, override_by: Grant | None) -> None:
+        """Refuse `action` while money events wait for the relay, unless a supervisor's
+        OVERRIDE grant overrides; the override is audited."""
         pending = self.unsynced_count()
         if not pending:
             return
         if override_by is None:
             raise UnsyncedEvents(pending)
-        with ledger_change(self._ledger, self._bus, override_by) as change:
-            require_role(change.conn, override_by, "supervisor")
+        with ledger_change(self._ledger, self._bus, actor(override_by)) as change:
+            authorise(change.conn, override_by, Action.OVERRIDE)
             change.record(
                 "sync.override",
                 entity="till",
@@ -403,19 +486,32 @@ class Counter:
         self,
         shift_id: str,
         counted: dict[str, Money],
-        override_by: str | None,
+        override_by: Grant | None,
         shortage_reason: str = "",
         shortage_tolerance_minor: int = 0,
     ) -> dict[str, Any]:
         self.require_synced("close_shift", override_by)
         assert self.user_id is not None
-        return self.shifts.close_shift(
+        report = self.shifts.close_shift(
             shift_id,
             counted,
             user_id=self.user_id,
             shortage_reason=shortage_reason,
             shortage_tolerance_minor=shortage_tolerance_minor,
         )
+        # the full integrity check: a damaged file stops the next shift's sales, not this Z;
+        # a sound one is backed up (a damaged one would only overwrite good backups' use)
+        if guard.check_now(self._ledger).selling:
+            back_up_quietly(self._ledger, "shift close")
+        return report
+
+    def ledger_status(self) -> guard.GuardStatus:
+        """Whether the till may sell, and if not why, in a supervisor's words."""
+        return guard.status(self._ledger)
+
+    def check_ledger(self) -> guard.GuardStatus:
+        """The full integrity check, on demand (slow on a large file: a worker calls it)."""
+        return guard.check_now(self._ledger)
 
     # --- receipts and the sales list -------------------------------------------------------
     def receipt(self, order_id: str, reprint: bool = False) -> ReceiptData:

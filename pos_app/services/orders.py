@@ -1,25 +1,70 @@
-"""Orders: stored from a core draft (lines, VAT-inclusive totals), and what each still owes."""
+"""Orders: stored from a priced core draft (lines in tax classes, discounts beside the price,
+VAT per line and per band), with a gap-free receipt number, and what each still owes."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
-from pos_app.core.errors import CurrencyMismatch, InvalidOrder, NotFound
+from pos_app.core.discounts import Discount
+from pos_app.core.errors import (
+    CurrencyMismatch,
+    DukaError,
+    InvalidOrder,
+    NoAuthority,
+    NotASupervisor,
+    NotFound,
+)
 from pos_app.core.events import OrderCreated
 from pos_app.core.money import Money
 from pos_app.core.orders import Order, OrderLine, OrderStatus
 from pos_app.core.payments import OPEN_STATUSES, PAID_STATUSES
+from pos_app.core.quantities import Quantity, Unit
+from pos_app.core.receipt_numbers import ReceiptNumber
+from pos_app.core.tax import LineTax, TaxSummary, TaxTable, summarise
+from pos_app.services import receipt_numbers
 from pos_app.services.bus import EventBus
-from pos_app.services.shop import load_settings
-from pos_app.services.unit import Change, ledger_change
+from pos_app.services.grants import Action, Grant
+from pos_app.services.shop import load_settings, shop_tax_table
+from pos_app.services.unit import Change, audit_refusal, ledger_change
+from pos_app.services.users import authorise
 from pos_app.store.db import Ledger
-from pos_app.store.schema import order_lines, orders, payments, shifts
+from pos_app.store.schema import order_lines, orders, payments, products, shifts
+
+
+class DiscountNeedsApproval(DukaError):
+    def __init__(self, threshold_bps: int) -> None:
+        super().__init__(
+            f"A discount above {threshold_bps / 100:g}% needs a supervisor's approval."
+        )
+        self.threshold_bps = threshold_bps
+
+
+@dataclass(frozen=True, slots=True)
+class StoredLine:
+    """A line as the ledger keeps it: what was rung up, its share of the cart discount, its
+    VAT split (of what the buyer paid for it) and how much of it has come back."""
+
+    id: str
+    position: int
+    line: OrderLine
+    cart_discount: Money
+    tax: LineTax
+    refunded_thousandths: int
+
+    @property
+    def paid(self) -> Money:
+        return self.tax.gross
+
+    @property
+    def discount(self) -> Money:
+        own = self.line.discount.amount if self.line.discount else Money.zero(self.paid.currency)
+        return own + self.cart_discount
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,14 +73,24 @@ class OrderView:
     status: str
     total: Money
     vat: Money
-    vat_bps: int
-    lines: tuple[OrderLine, ...]
+    stored_lines: tuple[StoredLine, ...]
+    taxes: TaxSummary
+    receipt_number: ReceiptNumber | None  # None for an order stored before revision 0007
+    cart_discount_reason: str | None
     paid: Money
     outstanding: Money
     cashier_id: str | None
     shift_id: str | None
     customer_id: str | None
     created_at: datetime
+
+    @property
+    def lines(self) -> tuple[OrderLine, ...]:
+        return tuple(s.line for s in self.stored_lines)
+
+    @property
+    def discount(self) -> Money:
+        return Money(sum(s.discount.minor for s in self.stored_lines), self.total.currency)
 
 
 _INSERT_ORDER = orders.insert()
@@ -51,6 +106,37 @@ def current_shift_id(conn: Connection) -> str | None:
     ).scalar_one_or_none()
 
 
+def _check_discounts(
+    change: Change, order_id: str, draft: Order, approved_by: Grant | None
+) -> str | None:
+    """The approver's id when the draft's discounts need one (raises without), else None;
+    every discount is audited with its amounts and approver."""
+    if draft.discount.is_zero:
+        return None
+    threshold = load_settings(change.conn).discount_approval_bps
+    approver = None
+    if draft.priced.needs_supervisor_grant(threshold):
+        if approved_by is None:
+            raise DiscountNeedsApproval(threshold)
+        approver = authorise(change.conn, approved_by, Action.OVERRIDE).id
+    change.record(
+        "order.discounted",
+        entity="order",
+        entity_id=order_id,
+        details={
+            "gross_minor": draft.priced.gross.minor,
+            "discount_minor": draft.discount.minor,
+            "line_discounts_minor": [p.line.line_discount.minor for p in draft.priced.lines],
+            "cart_discount_minor": draft.priced.cart_discount.amount.minor
+            if draft.priced.cart_discount
+            else 0,
+            "threshold_bps": threshold,
+            "approved_by": approver,
+        },
+    )
+    return approver
+
+
 def insert_order(
     change: Change,
     draft: Order,
@@ -59,13 +145,22 @@ def insert_order(
     shift_id: str | None,
     customer_id: str | None = None,
     status: OrderStatus = OrderStatus.OPEN,
+    known: tuple[str, datetime] | None = None,
+    approved_by: Grant | None = None,
 ) -> str:
-    """Write the order and its lines inside `change` (the caller records audit/outbox)."""
-    shop_currency = load_settings(change.conn).currency
-    if draft.currency != shop_currency:
-        raise CurrencyMismatch(shop_currency, draft.currency)
-    order_id = str(uuid.uuid4())
-    now = datetime.now(UTC)
+    """Write the order, its lines and its receipt number inside `change` (the caller records
+    audit/outbox; discounts are audited here, and refused above the shop's percent without
+    a supervisor's grant). `known` is the (id, time) of an order rebuilt from the relay's
+    copy (services.recovery)."""
+    if known is None:
+        change.require_selling()
+    settings = load_settings(change.conn)
+    if draft.currency != settings.currency:
+        raise CurrencyMismatch(settings.currency, draft.currency)
+    order_id, now = known or (str(uuid.uuid4()), datetime.now(UTC))
+    approver = _check_discounts(change, order_id, draft, approved_by)
+    receipt = receipt_numbers.allocate(change.conn, settings.receipt_prefix)
+    cart = draft.priced.cart_discount
     change.conn.execute(
         _INSERT_ORDER,
         {
@@ -77,7 +172,10 @@ def insert_order(
             "currency": draft.currency,
             "total_minor": draft.total.minor,
             "vat_minor": draft.vat.minor,
-            "vat_bps": draft.vat_bps,
+            "receipt_prefix": receipt.prefix,
+            "receipt_sequence": receipt.sequence,
+            "cart_discount_reason": cart.reason if cart and cart.amount.minor else None,
+            "discount_approved_by": approver,
             "created_at": now,
             "updated_at": now,
         },
@@ -92,33 +190,116 @@ def insert_order(
                 "product_id": line.product_id,
                 "name": line.name,
                 "unit_price_minor": line.unit_price.minor,
-                "quantity": line.quantity,
-                "line_total_minor": line.total.minor,
+                "quantity_thousandths": line.amount.thousandths,
+                "unit": line.amount.unit.value,
+                "line_total_minor": priced.gross.minor,
+                "tax_class": priced.tax.tax_class.code,
+                "tax_rate_bps": priced.tax.tax_class.rate_bps,
+                "discount_minor": priced.line.line_discount.minor,
+                "discount_reason": line.discount.reason if line.discount else None,
+                "cart_discount_minor": priced.cart_discount.minor,
+                "taxable_minor": priced.tax.taxable.minor,
+                "vat_minor": priced.tax.tax.minor,
             }
-            for i, line in enumerate(draft.lines)
+            for i, (line, priced) in enumerate(zip(draft.lines, draft.priced.lines, strict=True))
         ],
     )
     change.publish(OrderCreated(order_id=order_id, total=draft.total))
     return order_id
 
 
-def order_payload(order_id: str, draft: Order) -> dict[str, Any]:
+def order_payload(conn: Connection, order_id: str, draft: Order) -> dict[str, Any]:
+    """The order as the relay receives it. The receipt number travels with it, so the relay
+    knows each till's highest number and a restored till can continue after it."""
+    row = load_order_row(conn, order_id)
     return {
         "order_id": order_id,
+        "receipt_prefix": row.receipt_prefix,
+        "receipt_sequence": row.receipt_sequence,
         "currency": draft.currency,
         "total_minor": draft.total.minor,
         "vat_minor": draft.vat.minor,
-        "vat_bps": draft.vat_bps,
+        "discount_minor": draft.discount.minor,
+        "taxes": [
+            {
+                "tax_class": band.tax_class.code,
+                "rate_bps": band.tax_class.rate_bps,
+                "taxable_minor": band.taxable.minor,
+                "vat_minor": band.tax.minor,
+            }
+            for band in draft.taxes.bands
+        ],
         "lines": [
             {
                 "product_id": line.product_id,
                 "name": line.name,
                 "unit_price_minor": line.unit_price.minor,
-                "quantity": line.quantity,
+                "quantity_thousandths": line.amount.thousandths,
+                "unit": line.amount.unit.value,
+                "tax_class": priced.tax.tax_class.code,
+                "discount_minor": priced.discount.minor,
+                "taxable_minor": priced.tax.taxable.minor,
+                "vat_minor": priced.tax.tax.minor,
             }
-            for line in draft.lines
+            for line, priced in zip(draft.lines, draft.priced.lines, strict=True)
         ],
     }
+
+
+def _at_sold_rates(conn: Connection, rows: Sequence[Any]) -> TaxTable:
+    """The shop's table at the rates the lines were sold at (a rate may have changed since)."""
+    table = shop_tax_table(load_settings(conn))
+    return table.with_rates({r.tax_class: r.tax_rate_bps for r in rows})
+
+
+def stored_table(conn: Connection, order_id: str) -> TaxTable:
+    """The tax table of an order's lines as they were sold (credit notes are taxed by it)."""
+    rows = conn.execute(
+        select(order_lines.c.tax_class, order_lines.c.tax_rate_bps).where(
+            order_lines.c.order_id == order_id
+        )
+    ).all()
+    return _at_sold_rates(conn, rows)
+
+
+def stored_lines(conn: Connection, order_id: str) -> tuple[tuple[StoredLine, ...], TaxSummary]:
+    row = load_order_row(conn, order_id)
+    rows = list(
+        conn.execute(
+            select(order_lines)
+            .where(order_lines.c.order_id == order_id)
+            .order_by(order_lines.c.position)
+        )
+    )
+    table = _at_sold_rates(conn, rows)
+    code = row.currency
+    result = []
+    for r in rows:
+        unit = Unit(r.unit)
+        quantity: int | Quantity = Quantity(r.quantity_thousandths, unit)
+        if unit is Unit.EACH:
+            quantity = r.quantity_thousandths // 1000
+        discount = (
+            Discount(Money(r.discount_minor, code), r.discount_reason or "")
+            if r.discount_minor
+            else None
+        )
+        line = OrderLine(
+            r.name, Money(r.unit_price_minor, code), quantity, r.product_id, r.tax_class, discount
+        )
+        tax = LineTax(
+            table.get(r.tax_class),
+            Money(r.taxable_minor + r.vat_minor, code),
+            Money(r.taxable_minor, code),
+            Money(r.vat_minor, code),
+        )
+        result.append(
+            StoredLine(
+                r.id, r.position, line, Money(r.cart_discount_minor, code), tax,
+                r.refunded_thousandths,
+            )
+        )
+    return tuple(result), summarise((s.tax for s in result), table, code)
 
 
 def load_order_row(conn: Connection, order_id: str) -> Any:
@@ -180,11 +361,28 @@ class OrderService:
         self._ledger = ledger
         self._bus = bus
 
-    def draft(self, lines: Sequence[OrderLine]) -> Order:
-        """A draft order at the shop's VAT rate (raises on mixed currencies, empty orders)."""
+    def draft(
+        self, lines: Sequence[OrderLine], cart_discount: Discount | None = None
+    ) -> Order:
+        """A priced draft: each line in its product's tax class unless it names one (no
+        product: the shop's default class); raises on mixed currencies, empty orders, a class
+        the shop's country does not have, a discount larger than what it discounts."""
         with self._ledger.read() as conn:
             settings = load_settings(conn)
-        draft = Order.of(lines, settings.vat_bps)
+            ids = {line.product_id for line in lines if line.product_id and not line.tax_class}
+            classes: dict[str | None, str] = {
+                r.id: r.tax_class
+                for r in conn.execute(
+                    select(products.c.id, products.c.tax_class).where(products.c.id.in_(ids))
+                )
+            }
+        lines = [
+            replace(line, tax_class=classes[line.product_id])
+            if line.product_id in classes and not line.tax_class
+            else line
+            for line in lines
+        ]
+        draft = Order.of(lines, shop_tax_table(settings), cart_discount)
         if draft.currency != settings.currency:
             raise CurrencyMismatch(settings.currency, draft.currency)
         return draft
@@ -196,46 +394,65 @@ class OrderService:
         cashier_id: str | None = None,
         shift_id: str | None = None,
         customer_id: str | None = None,
+        cart_discount: Discount | None = None,
+        approved_by: Grant | None = None,
     ) -> OrderView:
-        draft = lines if isinstance(lines, Order) else self.draft(lines)
+        """`cart_discount` applies to lines given as a list (a draft carries its own);
+        `approved_by` is needed once a discount is above the shop's percent."""
+        draft = lines if isinstance(lines, Order) else self.draft(lines, cart_discount)
+        try:
+            order_id = self._create(draft, cashier_id, shift_id, customer_id, approved_by)
+        except (DiscountNeedsApproval, NotASupervisor, NoAuthority) as error:
+            audit_refusal(
+                self._ledger, self._bus, cashier_id, "discount.refused", "order", "", error,
+                {"discount_minor": draft.discount.minor,
+                 "approved_by": approved_by.user_id if approved_by else None},
+            )
+            raise
+        return self.get_order(order_id)
+
+    def _create(
+        self,
+        draft: Order,
+        cashier_id: str | None,
+        shift_id: str | None,
+        customer_id: str | None,
+        approved_by: Grant | None,
+    ) -> str:
         with ledger_change(self._ledger, self._bus, cashier_id) as change:
             shift = shift_id or current_shift_id(change.conn)
             order_id = insert_order(
-                change, draft, cashier_id=cashier_id, shift_id=shift, customer_id=customer_id
+                change, draft, cashier_id=cashier_id, shift_id=shift, customer_id=customer_id,
+                approved_by=approved_by,
             )
             change.record(
                 "order.created",
                 entity="order",
                 entity_id=order_id,
                 details={"total_minor": draft.total.minor, "currency": draft.currency},
-                payload=order_payload(order_id, draft),
+                payload=order_payload(change.conn, order_id, draft),
             )
-        return self.get_order(order_id)
+        return order_id
 
     def get_order(self, order_id: str) -> OrderView:
         with self._ledger.read() as conn:
             row = load_order_row(conn, order_id)
             total, paid, owed = amounts(conn, order_id)
-            lines = tuple(
-                OrderLine(
-                    name=r.name,
-                    unit_price=Money(r.unit_price_minor, row.currency),
-                    quantity=r.quantity,
-                    product_id=r.product_id,
-                )
-                for r in conn.execute(
-                    select(order_lines)
-                    .where(order_lines.c.order_id == order_id)
-                    .order_by(order_lines.c.position)
-                )
-            )
+            lines, taxes = stored_lines(conn, order_id)
+        receipt = (
+            ReceiptNumber(row.receipt_prefix, row.receipt_sequence)
+            if row.receipt_sequence is not None
+            else None
+        )
         return OrderView(
             id=row.id,
             status=row.status,
             total=total,
             vat=Money(row.vat_minor, row.currency),
-            vat_bps=row.vat_bps,
-            lines=lines,
+            stored_lines=lines,
+            taxes=taxes,
+            receipt_number=receipt,
+            cart_discount_reason=row.cart_discount_reason,
             paid=paid,
             outstanding=owed,
             cashier_id=row.cashier_id,

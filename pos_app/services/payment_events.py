@@ -173,7 +173,11 @@ class PaymentEvents:
         payment_id = event.payment_id
         if payment_id is None and event.channel == C2B:
             payment_id = pay_open_sale(
-                PaymentService(batch.ledger, batch.held), batch.conn, event.reference, event.paid()
+                PaymentService(batch.ledger, batch.held),
+                batch.conn,
+                event.reference,
+                event.paid(),
+                event.test_mode,
             )
             if payment_id is None:
                 batch.keep_for_supervisor(event)
@@ -219,7 +223,7 @@ class PaymentEvents:
                 joined.write() as conn,
             ):
                 payment_id = pay_open_sale(
-                    PaymentService(joined, held), conn, view.reference, view.amount
+                    PaymentService(joined, held), conn, view.reference, view.amount, view.test_mode
                 )
                 if payment_id is None or view.amount is None:
                     continue
@@ -247,11 +251,16 @@ def _status_of(conn: Connection, payment_id: str) -> str | None:
 
 
 def pay_open_sale(
-    service: PaymentService, conn: Connection, reference: str | None, amount: Money | None
+    service: PaymentService,
+    conn: Connection,
+    reference: str | None,
+    amount: Money | None,
+    test_mode: bool,
 ) -> str | None:
     """The paybill payment a C2B confirmation pays, made now if the customer paid from the
     SIM menu before the cashier recorded anything: the open sale whose account reference the
-    customer typed, owing exactly this."""
+    customer typed, owing exactly this. A payment made here keeps the event's test mode: test
+    money never counts as live."""
     if not reference or amount is None:
         return None
     target = find_open_sale(conn, reference, amount)
@@ -259,7 +268,9 @@ def pay_open_sale(
         return None
     payment_id, order_id = target
     if payment_id is None:
-        created = service.create_payment(order_id, amount, None, None, PaymentMethod.MPESA_PAYBILL)
+        created = service.create_payment(
+            order_id, amount, None, None, PaymentMethod.MPESA_PAYBILL, test_mode=test_mode
+        )
         payment_id = created.id
     return payment_id
 

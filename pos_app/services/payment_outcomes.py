@@ -10,11 +10,12 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from pos_app.core.errors import InvalidInput
+from pos_app.core.errors import InvalidInput, NotASupervisor
 from pos_app.core.payments import PaymentStatus, can_transition
 from pos_app.core.risk import single
 from pos_app.services import risk
 from pos_app.services.bus import EventBus
+from pos_app.services.grants import Action, Grant, actor
 from pos_app.services.payment_rows import (
     PROVIDER_REF,
     RECEIPT,
@@ -26,7 +27,7 @@ from pos_app.services.payment_rows import (
     payment_view,
 )
 from pos_app.services.unit import Change, ledger_change
-from pos_app.services.users import require_role
+from pos_app.services.users import authorise
 from pos_app.store.crypto import FieldCipher
 from pos_app.store.db import Ledger
 from pos_app.store.schema import inbox, payments, proofs
@@ -149,15 +150,16 @@ class ProviderOutcomes:
     def resolve_unknown(
         self,
         payment_id: str,
-        supervisor_id: str,
+        grant: Grant,
         succeeded: bool,
         *,
         receipt_number: str | None = None,
         notes: str | None = None,
     ) -> PaymentView:
         """A supervisor checked with the provider: the unknown payment did or did not arrive."""
-        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
-            require_role(change.conn, supervisor_id, "supervisor")
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
+            if authorise(change.conn, grant, Action.DECIDE_PAYMENT).role != "supervisor":
+                raise NotASupervisor()
             row = load_payment(change.conn, payment_id)
             target = S.SUCCEEDED if succeeded else S.FAILED
             values: dict[str, Any] = {"needs_supervisor": False}

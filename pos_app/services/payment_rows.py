@@ -167,10 +167,13 @@ def insert_payment(
     test_mode: bool = False,
     tendered: Money | None = None,
     change_given: Money | None = None,
+    known: tuple[str, datetime] | None = None,
 ) -> str:
-    """A new payment row inside `change`; its id."""
-    payment_id = str(uuid.uuid4())
-    now = datetime.now(UTC)
+    """A new payment row inside `change`; its id. `known` is the (id, time) of a payment
+    rebuilt from the relay's copy (services.recovery)."""
+    if known is None:
+        change.require_selling()
+    payment_id, now = known or (str(uuid.uuid4()), datetime.now(UTC))
     change.conn.execute(
         _INSERT_PAYMENT,
         {

@@ -48,6 +48,7 @@ from pos_app.core.risk import RiskAssessment, single
 from pos_app.services import customers, orders, risk
 from pos_app.services.bus import EventBus
 from pos_app.services.customers import CustomerDetails
+from pos_app.services.grants import Action, Grant, actor
 from pos_app.services.payment_outcomes import ApplyOutcome, ProviderOutcomes
 from pos_app.services.payment_rows import (
     COLLECTED_BY,
@@ -67,7 +68,7 @@ from pos_app.services.payment_rows import (
 from pos_app.services.refundable import check_refund, status_after_refund
 from pos_app.services.shop import load_settings
 from pos_app.services.unit import Change, ledger_change
-from pos_app.services.users import require_role
+from pos_app.services.users import authorise
 from pos_app.store.crypto import FieldCipher
 from pos_app.store.db import Ledger
 from pos_app.store.schema import NEEDS_ATTENTION, inbox, payments, proofs, refunds
@@ -471,14 +472,15 @@ class PaymentService:
         return load_payment(conn, new_id)
 
     def confirm_manual_payment(
-        self, payment_id: str, admin_id: str, is_verified: bool, notes: str | None = None
+        self, payment_id: str, grant: Grant, is_verified: bool, notes: str | None = None
     ) -> PaymentView:
         """A supervisor's decision on the proof of a payment awaiting verification. With the
         shop policy "cashier_may_accept_below_threshold" a cashier may decide too, for a
         payment nobody flagged and whose risk score is under the shop's threshold."""
-        with ledger_change(self._ledger, self._bus, admin_id) as change:
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
             conn = change.conn
-            decider = require_role(conn, admin_id, "cashier")
+            decider = authorise(conn, grant, Action.DECIDE_PAYMENT)
+            admin_id = decider.id
             row = load_payment(conn, payment_id)
             if not decider.is_supervisor:
                 shop = load_settings(conn)
@@ -580,9 +582,11 @@ class PaymentService:
         *,
         cashier_id: str | None = None,
         shift_id: str | None = None,
+        approved_by: Grant | None = None,
     ) -> CashSale:
-        """A whole cash sale in one commit: the order (when given as a draft), the payment for
-        what it owes, the change to hand back, outbox and audit."""
+        """A whole cash sale in one commit: the order (when given as a draft, with its receipt
+        number; `approved_by` for a discount above the shop's percent), the payment for what
+        it owes, the change to hand back, outbox and audit."""
         with ledger_change(self._ledger, self._bus, cashier_id) as change:
             conn = change.conn
             payload: dict[str, Any] = {}
@@ -590,10 +594,11 @@ class PaymentService:
                 shift = shift_id or orders.current_shift_id(conn)
                 # the payment below covers the whole draft: the order is born paid
                 order_id = orders.insert_order(
-                    change, order, cashier_id=cashier_id, shift_id=shift, status=OrderStatus.PAID
+                    change, order, cashier_id=cashier_id, shift_id=shift, status=OrderStatus.PAID,
+                    approved_by=approved_by,
                 )
                 amount = order.total
-                payload["order"] = orders.order_payload(order_id, order)
+                payload["order"] = orders.order_payload(conn, order_id, order)
             else:
                 order_id = order
                 row = orders.load_order_row(conn, order_id)
@@ -781,55 +786,64 @@ class PaymentService:
         amount: Money,
         reason: str,
         *,
-        supervisor_id: str,
+        grant: Grant,
         method: str = PaymentMethod.CASH.value,
     ) -> PaymentView:
-        """Give money back on a paid payment (supervisor only); partial refunds add up, up to
-        what is left (pos_app.services.refundable)."""
+        """Give money back on a paid payment (a supervisor's REFUND grant); partial refunds
+        add up, up to what is left (pos_app.services.refundable)."""
         amount.require_positive("A refund")
         if not reason.strip():
             raise InvalidInput("Say why the money is given back.")
-        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
-            conn = change.conn
-            require_role(conn, supervisor_id, "supervisor")
-            row = load_payment(conn, payment_id)
-            check_refund(conn, row, amount)
-            total_refunded = Money(row.refunded_minor, row.currency) + amount
-            target = status_after_refund(row, total_refunded.minor)
-            refund_id = str(uuid.uuid4())
-            conn.execute(
-                refunds.insert().values(
-                    id=refund_id,
-                    payment_id=row.id,
-                    amount_minor=amount.minor,
-                    currency=amount.currency,
-                    reason=reason.strip(),
-                    by_user=supervisor_id,
-                    method=method,
-                    created_at=datetime.now(UTC),
-                )
-            )
-            new = move(change, row, target, refunded_minor=total_refunded.minor)
-            change.record(
-                "payment.refunded",
-                entity="refund",
-                entity_id=refund_id,
-                details={
-                    "payment_id": row.id,
-                    "amount_minor": amount.minor,
-                    "currency": amount.currency,
-                    "status": new.value,
-                },
-                payload={
-                    "refund_id": refund_id,
-                    "payment_id": row.id,
-                    "amount_minor": amount.minor,
-                    "currency": amount.currency,
-                    "reason": reason.strip(),
-                    "method": method,
-                    "status": new.value,
-                },
-            )
-            change.publish(RefundRecorded(refund_id=refund_id, payment_id=row.id, amount=amount))
-            view = payment_view(load_payment(conn, payment_id), self._cipher)
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
+            supervisor_id = authorise(change.conn, grant, Action.REFUND).id
+            record_refund(change, payment_id, amount, reason.strip(), supervisor_id, method)
+            view = payment_view(load_payment(change.conn, payment_id), self._cipher)
         return view
+
+
+def record_refund(
+    change: Change, payment_id: str, amount: Money, reason: str, supervisor_id: str, method: str
+) -> str:
+    """Inside `change`: the refund row of `amount` given back on a paid payment (no more than
+    is left: pos_app.services.refundable), its audit entry and outbox event; its id."""
+    conn = change.conn
+    row = load_payment(conn, payment_id)
+    check_refund(conn, row, amount)
+    total_refunded = Money(row.refunded_minor, row.currency) + amount
+    target = status_after_refund(row, total_refunded.minor)
+    refund_id = str(uuid.uuid4())
+    conn.execute(
+        refunds.insert().values(
+            id=refund_id,
+            payment_id=row.id,
+            amount_minor=amount.minor,
+            currency=amount.currency,
+            reason=reason,
+            by_user=supervisor_id,
+            method=method,
+            created_at=datetime.now(UTC),
+        )
+    )
+    new = move(change, row, target, refunded_minor=total_refunded.minor)
+    change.record(
+        "payment.refunded",
+        entity="refund",
+        entity_id=refund_id,
+        details={
+            "payment_id": row.id,
+            "amount_minor": amount.minor,
+            "currency": amount.currency,
+            "status": new.value,
+        },
+        payload={
+            "refund_id": refund_id,
+            "payment_id": row.id,
+            "amount_minor": amount.minor,
+            "currency": amount.currency,
+            "reason": reason,
+            "method": method,
+            "status": new.value,
+        },
+    )
+    change.publish(RefundRecorded(refund_id=refund_id, payment_id=row.id, amount=amount))
+    return refund_id

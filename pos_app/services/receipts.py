@@ -1,4 +1,5 @@
-"""What a receipt says, read from the ledger (Qt-free; pos_app.ui.receipts lays it out)."""
+"""What a receipt says, read from the ledger (Qt-free; pos_app.printing.layout lays it out):
+the till's receipt number, each line with its tax class and discount, and the VAT per band."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from pos_app.core.money import Money
+from pos_app.core.quantities import Quantity
 from pos_app.services.orders import OrderService
 from pos_app.services.payments import PaymentService
 from pos_app.services.shop import load_settings
@@ -23,9 +25,22 @@ SHOWN_STATUSES = frozenset(
 @dataclass(frozen=True)
 class ReceiptLine:
     name: str
-    quantity: int
+    quantity: int | Quantity  # pieces, or "1.25 kg"
     unit_price: Money
-    total: Money
+    total: Money  # price x quantity, before the discount
+    tax_class: str = ""  # printed after the amount, as the per-band table names it
+    discount: Money | None = None
+    discount_reason: str = ""
+
+
+@dataclass(frozen=True)
+class ReceiptTaxBand:
+    """One row of the VAT table: every band of the shop's country, used or not."""
+
+    tax_class: str
+    rate_bps: int
+    taxable: Money
+    vat: Money
 
 
 @dataclass(frozen=True)
@@ -50,7 +65,10 @@ class ReceiptData:
     lines: tuple[ReceiptLine, ...]
     total: Money
     vat: Money
-    vat_bps: int
+    taxes: tuple[ReceiptTaxBand, ...]
+    receipt_number: str = ""  # "TILL1-000123"; empty for a sale stored before numbers
+    cart_discount: Money | None = None
+    cart_discount_reason: str = ""
     payments: tuple[ReceiptPayment, ...] = ()
     header: str = ""
     footer: str = ""
@@ -81,6 +99,9 @@ def build_receipt(
             if order.cashier_id
             else None
         )
+    cart_discount = Money(
+        sum(s.cart_discount.minor for s in order.stored_lines), order.total.currency
+    )
     shown = [p for p in payments.payments_for_order(order_id) if p.status in SHOWN_STATUSES]
     return ReceiptData(
         shop_name=shop.shop_name,
@@ -89,18 +110,34 @@ def build_receipt(
         timezone=shop.timezone,
         cashier=cashier or "",
         lines=tuple(
-            ReceiptLine(line.name, line.quantity, line.unit_price, line.total)
-            for line in order.lines
+            ReceiptLine(
+                s.line.name,
+                s.line.quantity,
+                s.line.unit_price,
+                s.line.total,
+                s.tax.tax_class.code,
+                s.line.discount.amount if s.line.discount else None,
+                s.line.discount.reason if s.line.discount else "",
+            )
+            for s in order.stored_lines
         ),
         total=order.total,
         vat=order.vat,
-        vat_bps=order.vat_bps,
+        taxes=tuple(
+            ReceiptTaxBand(b.tax_class.code, b.tax_class.rate_bps, b.taxable, b.tax)
+            for b in order.taxes.bands
+        ),
+        receipt_number=str(order.receipt_number or ""),
+        cart_discount=cart_discount if cart_discount.is_positive else None,
+        cart_discount_reason=order.cart_discount_reason or "",
         payments=tuple(
             ReceiptPayment(
                 method=p.method,
                 amount=p.amount,
                 status=p.status,
-                reference=p.receipt_number or None,
+                # no M-Pesa code yet (the relay learnt the outcome by querying): the
+                # provider's reference, so the payment can still be traced
+                reference=p.receipt_number or p.provider_reference or None,
                 tendered=p.tendered,
                 change=p.change,
                 test_mode=p.test_mode,

@@ -34,11 +34,12 @@ from pos_app.services.gateway import (
     GatewayUnavailable,
     OnlineGateway,
 )
+from pos_app.services.grants import Action, Grant, actor
 from pos_app.services.payment_rows import load_payment, move
 from pos_app.services.refundable import PENDING as PENDING  # a refund state, as DONE, FAILED
 from pos_app.services.refundable import check_refund, status_after_refund
 from pos_app.services.unit import ledger_change
-from pos_app.services.users import require_role
+from pos_app.services.users import authorise
 from pos_app.store.db import Ledger
 from pos_app.store.schema import refunds
 
@@ -95,15 +96,15 @@ class PaystackRefunds:
         amount: Money,
         reason: str,
         *,
-        supervisor_id: str,
+        grant: Grant,
         request_id: str | None = None,
     ) -> RefundRequest:
         """Record the refund as pending (one transaction). The same `request_id` again is the
         same refund: pending or done, it is returned as it is; failed, it is asked for anew."""
         request_id = request_id or str(uuid.uuid4())
-        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
             conn = change.conn
-            require_role(conn, supervisor_id, "supervisor")
+            supervisor_id = authorise(conn, grant, Action.REFUND).id
             existing = conn.execute(
                 select(refunds).where(refunds.c.request_id == request_id)
             ).first()

@@ -1,9 +1,13 @@
 """What of a payment can still be given back: the one home of that rule, for cash and M-Pesa
 refunds (PaymentService.refund), Paystack refund requests (refund_requests) and voids
-(refunds). Paid minus refunded minus what is asked of the relay and not yet settled."""
+(refunds). Paid minus refunded minus what is asked of the relay and not yet settled.
+
+And what of a sale's lines can still come back: each line's quantity minus what earlier
+credit notes took back; the credit for returned quantities is core.refunds' arithmetic."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final
 
 from sqlalchemy import Connection, func, select
@@ -11,6 +15,9 @@ from sqlalchemy import Connection, func, select
 from pos_app.core.errors import InvalidInput, Overpayment, PaymentError
 from pos_app.core.money import Money
 from pos_app.core.payments import PAID_STATUSES, PaymentStatus
+from pos_app.core.quantities import Quantity
+from pos_app.core.refunds import CreditNote, SoldLine, credit_note
+from pos_app.services.orders import StoredLine, stored_lines, stored_table
 from pos_app.store.schema import refunds
 
 PENDING: Final = "pending"  # a refund asked of the relay, not yet settled
@@ -81,3 +88,21 @@ def status_after_refund(row: Any, refunded_minor: int) -> PaymentStatus:
     if refunded_minor >= row.amount_minor:
         return PaymentStatus.REFUNDED
     return PaymentStatus.PARTIALLY_REFUNDED
+
+
+def sold_lines(lines: tuple[StoredLine, ...]) -> list[SoldLine]:
+    """The sale's lines as core.refunds sees them: what was paid for each, and how much of
+    each earlier credit notes took back."""
+    return [
+        SoldLine(s.line.amount, s.paid, s.tax.tax_class.code, s.refunded_thousandths)
+        for s in lines
+    ]
+
+
+def line_credit(
+    conn: Connection, order_id: str, returns: Mapping[int, Quantity]
+) -> tuple[tuple[StoredLine, ...], CreditNote]:
+    """The sale's lines and the credit note for `returns` (line position -> quantity given
+    back); raises core RefundTooLarge for more of a line than is left."""
+    lines, _ = stored_lines(conn, order_id)
+    return lines, credit_note(sold_lines(lines), returns, stored_table(conn, order_id))

@@ -1,5 +1,7 @@
 """Giving money back: voiding a sale while its shift is open, refunding cash from the drawer,
-recording an M-Pesa reversal, refunding a Paystack payment through the relay.
+recording an M-Pesa reversal, refunding a Paystack payment through the relay; by amount, or by
+line (returned quantities, credited by core.refunds and kept as credit-note lines that say
+which sold line, how much of it and what tax they reverse).
 
 Every one needs a supervisor's PIN and a reason. The money change itself is one ledger
 transaction (PaymentService.refund, or the void below) with its outbox event and audit entry;
@@ -9,7 +11,8 @@ refused attempt changes nothing and is audited on its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -22,24 +25,28 @@ from pos_app.core.events import PaymentProcessed
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderStatus
 from pos_app.core.payments import OPEN_STATUSES, PAID_STATUSES, PaymentMethod, PaymentStatus
+from pos_app.core.quantities import Quantity
 from pos_app.services.admin import RelayNotPaired
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import OnlineGateway
+from pos_app.services.grants import Action, Grant, actor
+from pos_app.services.orders import load_order_row
 from pos_app.services.payment_rows import load_payment
-from pos_app.services.payments import PaymentService, PaymentView
+from pos_app.services.payments import PaymentService, PaymentView, record_refund
 from pos_app.services.refund_requests import DONE, PaystackRefunds, RefundPending
 from pos_app.services.refundable import (
     AlreadyRefunded,
     RefundAlreadyRequested,
     RefundTooLarge,
+    line_credit,
     refund_started,
     refundable_left,
 )
 from pos_app.services.shop import ShopSettings, load_settings
 from pos_app.services.unit import audit_refusal, ledger_change
-from pos_app.services.users import UserService, require_role
+from pos_app.services.users import UserService, authorise
 from pos_app.store.db import Ledger
-from pos_app.store.schema import order_lines, orders, payments, refunds, shifts
+from pos_app.store.schema import credit_note_lines, order_lines, orders, payments, refunds, shifts
 
 __all__ = [
     "AlreadyRefunded",
@@ -260,7 +267,7 @@ class RefundService:
             if not reason.strip():
                 raise InvalidInput("Say why the money is given back.")
             amount.require_positive("A refund")
-            self._users.require_supervisor(pin, supervisor_id)
+            grant = self._users.grant(supervisor_id, pin, Action.REFUND)
             method = REFUND_METHOD_OF[self._payments.get_payment(payment_id).method]
             text = reason.strip()
             if method is RefundMethod.MPESA_REVERSAL:
@@ -271,12 +278,12 @@ class RefundService:
                 text = f"{text} (M-Pesa reversal {reversal_code.strip().upper()})"
             if method is not RefundMethod.PAYSTACK:
                 return self._payments.refund(
-                    payment_id, amount, text, supervisor_id=supervisor_id, method=method.value
+                    payment_id, amount, text, grant=grant, method=method.value
                 )
             if self._gateway() is None:
                 raise RelayNotPaired("Paystack refunds go through the relay.")
             request = self.paystack.request(
-                payment_id, amount, text, supervisor_id=supervisor_id, request_id=request_id
+                payment_id, amount, text, grant=grant, request_id=request_id
             )
         except DukaError as exc:
             audit_refusal(
@@ -294,6 +301,155 @@ class RefundService:
         self.paystack.send(request, actor_id=supervisor_id)
         return self._payments.get_payment(payment_id)
 
+    def refund_lines(
+        self,
+        payment_id: str,
+        returns: Mapping[int, Quantity],
+        reason: str,
+        *,
+        supervisor_id: str,
+        pin: str,
+        reversal_code: str | None = None,
+    ) -> PaymentView:
+        """Give back what the buyer paid for `returns` (line position -> quantity returned) of
+        the payment's sale, the way the payment came in (cash, an M-Pesa reversal already
+        made, a bank transfer; a Paystack payment is refunded by amount). One transaction:
+        the refund, its credit-note lines, the lines' returned quantities, outbox, audit."""
+        try:
+            if not reason.strip():
+                raise InvalidInput("Say why the goods come back.")
+            grant = self._users.grant(supervisor_id, pin, Action.REFUND)
+            method = REFUND_METHOD_OF[self._payments.get_payment(payment_id).method]
+            text = reason.strip()
+            if method is RefundMethod.PAYSTACK:
+                raise InvalidInput(
+                    "Refund a Paystack payment by amount: it goes through the relay."
+                )
+            if method is RefundMethod.MPESA_REVERSAL:
+                if not reversal_code or not reversal_code.strip():
+                    raise ReversalCodeMissing(
+                        "Type the M-Pesa reversal's transaction code from the confirmation SMS."
+                    )
+                text = f"{text} (M-Pesa reversal {reversal_code.strip().upper()})"
+            self._credit_lines(payment_id, returns, text, grant, method.value, void=False)
+        except DukaError as exc:
+            audit_refusal(
+                self._ledger, self._bus, supervisor_id, "refund.refused", "payment", payment_id,
+                exc, {"lines": sorted(returns)},
+            )
+            raise
+        return self._payments.get_payment(payment_id)
+
+    def void_lines(
+        self,
+        payment_id: str,
+        returns: Mapping[int, Quantity],
+        reason: str,
+        *,
+        supervisor_id: str,
+        pin: str,
+    ) -> PaymentView:
+        """Take lines (or part of them) off a paid sale of the open shift: the money goes back
+        at once, from the drawer for cash, and the credit-note lines say what was voided.
+        Once the shift is closed, refund_lines instead."""
+        try:
+            if not reason.strip():
+                raise InvalidInput("Say why the lines are voided.")
+            grant = self._users.grant(supervisor_id, pin, Action.REFUND)
+            view = self._payments.get_payment(payment_id)
+            with self._ledger.read() as conn:
+                if not _shift_open(conn, view.order_id):
+                    raise ShiftError(
+                        "This sale's shift is closed: its lines can no longer be voided. "
+                        "Refund them instead."
+                    )
+            method = REFUND_METHOD_OF[view.method]
+            if method is RefundMethod.PAYSTACK:
+                raise InvalidInput(
+                    "Refund a Paystack payment by amount: it goes through the relay."
+                )
+            self._credit_lines(payment_id, returns, reason.strip(), grant, method.value,
+                               void=True)
+        except DukaError as exc:
+            audit_refusal(
+                self._ledger, self._bus, supervisor_id, "void.refused", "payment", payment_id,
+                exc, {"lines": sorted(returns)},
+            )
+            raise
+        return self._payments.get_payment(payment_id)
+
+    def _credit_lines(
+        self,
+        payment_id: str,
+        returns: Mapping[int, Quantity],
+        reason: str,
+        grant: Grant,
+        method: str,
+        *,
+        void: bool,
+    ) -> str:
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
+            conn = change.conn
+            supervisor_id = authorise(conn, grant, Action.REFUND).id
+            order_id = load_payment(conn, payment_id).order_id
+            lines, note = line_credit(conn, order_id, returns)
+            if note.total.is_zero:
+                raise InvalidInput(
+                    "What comes back is worth less than the smallest coin: return more at once."
+                )
+            refund_id = record_refund(change, payment_id, note.total, reason, supervisor_id,
+                                      method)
+            credited = []
+            for credit in note.lines:
+                sold = lines[credit.index]
+                values = {
+                    "order_line_id": sold.id,
+                    "quantity_thousandths": credit.quantity.thousandths,
+                    "amount_minor": credit.amount.minor,
+                    "tax_class": credit.tax.tax_class.code,
+                    "tax_rate_bps": credit.tax.tax_class.rate_bps,
+                    "taxable_minor": credit.tax.taxable.minor,
+                    "vat_minor": credit.tax.tax.minor,
+                }
+                conn.execute(
+                    credit_note_lines.insert().values(
+                        id=str(uuid.uuid4()), refund_id=refund_id, **values
+                    )
+                )
+                conn.execute(
+                    update(order_lines)
+                    .where(order_lines.c.id == sold.id)
+                    .values(
+                        refunded_thousandths=order_lines.c.refunded_thousandths
+                        + credit.quantity.thousandths
+                    )
+                )
+                credited.append({"position": sold.position, **values})
+            order = load_order_row(conn, order_id)
+            change.record(
+                "void.credit_note" if void else "refund.credit_note",
+                entity="refund",
+                entity_id=refund_id,
+                details={
+                    "order_id": order_id,
+                    "amount_minor": note.total.minor,
+                    "vat_minor": note.taxes.tax.minor,
+                    "lines": [(c["position"], c["quantity_thousandths"]) for c in credited],
+                },
+                payload={
+                    "refund_id": refund_id,
+                    "order_id": order_id,
+                    # what the credit note reverses, as the sale's receipt printed it
+                    "receipt_prefix": order.receipt_prefix,
+                    "receipt_sequence": order.receipt_sequence,
+                    "currency": note.total.currency,
+                    "amount_minor": note.total.minor,
+                    "vat_minor": note.taxes.tax.minor,
+                    "lines": credited,
+                },
+            )
+        return refund_id
+
     # --- voids ----------------------------------------------------------------------------
     def void_sale(self, order_id: str, reason: str, *, supervisor_id: str, pin: str) -> None:
         """Undo a sale of the open shift: its paid payments become voided (the money goes back
@@ -301,19 +457,19 @@ class RefundService:
         try:
             if not reason.strip():
                 raise InvalidInput("Say why the sale is voided.")
-            self._users.require_supervisor(pin, supervisor_id)
-            self._void(order_id, reason.strip(), supervisor_id)
+            grant = self._users.grant(supervisor_id, pin, Action.REFUND)
+            self._void(order_id, reason.strip(), grant)
         except DukaError as exc:
             audit_refusal(
                 self._ledger, self._bus, supervisor_id, "void.refused", "order", order_id, exc
             )
             raise
 
-    def _void(self, order_id: str, reason: str, supervisor_id: str) -> None:
+    def _void(self, order_id: str, reason: str, grant: Grant) -> None:
         now = datetime.now(UTC)
-        with ledger_change(self._ledger, self._bus, supervisor_id) as change:
+        with ledger_change(self._ledger, self._bus, actor(grant)) as change:
             conn = change.conn
-            require_role(conn, supervisor_id, "supervisor")
+            authorise(conn, grant, Action.REFUND)
             order = conn.execute(select(orders).where(orders.c.id == order_id)).first()
             if order is None:
                 raise NotFound("order", order_id)
@@ -356,6 +512,12 @@ class RefundService:
                 update(orders)
                 .where(orders.c.id == order_id)
                 .values(status=OrderStatus.CANCELLED.value, updated_at=now)
+            )
+            # every line comes back whole: nothing of a voided sale is left to refund
+            conn.execute(
+                update(order_lines)
+                .where(order_lines.c.order_id == order_id)
+                .values(refunded_thousandths=order_lines.c.quantity_thousandths)
             )
             change.record(
                 "sale.voided",

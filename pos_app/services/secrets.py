@@ -1,5 +1,5 @@
-"""The keyring the till keeps its secrets in (pos_app.store.keys chooses it): the data key,
-and the relay terminal token the sync engine keeps there under SERVICE."""
+"""The keyring the till keeps its data key in (pos_app.store.keys chooses it); older versions
+kept the relay terminal token there too, under SERVICE (sync.engine.credentials moves it)."""
 
 from __future__ import annotations
 

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, func, select, update
 
+from pos_app.services import guard
 from pos_app.store import outbox, state
 from pos_app.store.db import Ledger
+from pos_app.store.keys import is_demo
 from pos_app.store.outbox import OutboxEvent as QueuedEvent
 from pos_app.store.schema import outbox as outbox_table
-from pos_app.store.schema import sync_state
 
 __all__ = [
     "LAST_PUSH_KEY",
@@ -150,7 +151,43 @@ class SyncLedger:
             state.put(conn, OFFSET_KEY, str(offset))
             return int(offset)
 
+    def check_against_relay(self, relay_next_till_seq: int, offset: int) -> int:
+        """How many of this till's events the relay holds beyond the local outbox (0 when
+        none); any such loss stops selling (pos_app.services.guard)."""
+        with self._ledger.read() as conn:
+            last = int(conn.execute(select(func.max(outbox_table.c.seq))).scalar() or 0)
+        missing = (relay_next_till_seq - 1 + offset) - last
+        if missing > 0:
+            guard.lost_events(self._ledger, missing)
+        return max(missing, 0)
+
+    def numbers_reused(self, count: int) -> None:
+        """The relay refused `count` events whose numbers it holds under other events."""
+        guard.lost_events(self._ledger, count)
+
+    def selling_stopped(self) -> str | None:
+        return guard.status(self._ledger).message
+
     # --- small facts ----------------------------------------------------------------------
+    def secret(self, name: str) -> str | None:
+        """A secret fact (the relay terminal token), decrypted; None when not kept."""
+        with self._ledger.read() as conn:
+            return state.get_secret(conn, self._ledger.cipher, state.SECRET_PREFIX + name)
+
+    def keep_secret(self, name: str, value: str | None) -> None:
+        """Keep `value` encrypted under the data key (None: forget it)."""
+        key = state.SECRET_PREFIX + name
+        with self._ledger.write() as conn:
+            if value is None:
+                state.forget(conn, key)
+            else:
+                state.put_secret(conn, self._ledger.cipher, key, value)
+
+    @property
+    def demo_key(self) -> bool:
+        """The data key is demo mode's own (no keyring): this ledger is for trying the till."""
+        return is_demo(self._ledger.key_store)
+
     def fact(self, key: str) -> str | None:
         with self._ledger.read() as conn:
             return state.get(conn, key)
@@ -164,7 +201,7 @@ class SyncLedger:
         with self._ledger.write() as conn:
             for key, value in wanted.items():
                 if value is None:
-                    conn.execute(delete(sync_state).where(sync_state.c.key == key))
+                    state.forget(conn, key)
                 else:
                     state.put(conn, key, value)
         return True

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from pos_app.core.errors import LedgerDamaged
 from pos_app.core.events import DomainEvent
 from pos_app.services.bus import EventBus
 from pos_app.store import audit, outbox
@@ -25,6 +26,7 @@ class Change:
     conn: Connection
     cipher: FieldCipher
     actor: str | None
+    damage: LedgerDamaged | None = None  # the ledger failed a check: no new sales
     events: list[DomainEvent] = field(default_factory=list)
     audited: bool = False
 
@@ -67,11 +69,16 @@ class Change:
     def publish(self, event: DomainEvent) -> None:
         self.events.append(event)
 
+    def require_selling(self) -> None:
+        """Refuse a new sale or payment while the ledger is known to be damaged."""
+        if self.damage is not None:
+            raise self.damage
+
 
 @contextmanager
 def ledger_change(ledger: Ledger, bus: EventBus, actor: str | None) -> Iterator[Change]:
     with ledger.write() as conn:
-        change = Change(conn, ledger.cipher, actor)
+        change = Change(conn, ledger.cipher, actor, ledger.damage)
         yield change
         if not change.audited:
             raise RuntimeError("every ledger change must write an audit entry")
@@ -136,7 +143,12 @@ def one_transaction(ledger: Ledger, bus: EventBus) -> Iterator[tuple[Ledger, Eve
     with ledger.write() as conn:
         yield (
             _InTransaction(
-                ledger.engine, ledger.cipher, ledger.settings, ledger.key_store, conn=conn
+                ledger.engine,
+                ledger.cipher,
+                ledger.settings,
+                ledger.key_store,
+                damage=ledger.damage,
+                conn=conn,
             ),
             held,
         )

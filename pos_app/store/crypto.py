@@ -26,6 +26,7 @@ _HEADER = struct.Struct(">BH")
 NONCE_BYTES: Final = 12
 FIELD_INFO: Final = b"duka-pos/field-encryption/aes-256-gcm"
 INDEX_INFO: Final = b"duka-pos/blind-index/hmac-sha256"
+BACKUP_INFO: Final = b"duka-pos/backup/aes-256-gcm"
 
 
 def _derive(master: bytes, info: bytes) -> bytes:
@@ -37,6 +38,7 @@ class FieldCipher:
         self.current_version = keys.current
         self._aead = {v: AESGCM(_derive(k, FIELD_INFO)) for v, k in keys.keys.items()}
         self._index = {v: _derive(k, INDEX_INFO) for v, k in keys.keys.items()}
+        self._backup = {v: AESGCM(_derive(k, BACKUP_INFO)) for v, k in keys.keys.items()}
 
     def __repr__(self) -> str:
         return f"FieldCipher(versions={sorted(self._aead)}, current={self.current_version})"
@@ -100,6 +102,16 @@ class FieldCipher:
         except KeyError:
             raise KeyUnavailable(
                 f"Data key version {version} is needed but not in the keyring."
+            ) from None
+
+    def backup_aead(self, version: int | None = None) -> AESGCM:
+        """The AEAD that seals whole-file backups (a key of its own, derived like the rest)."""
+        version = self.current_version if version is None else version
+        try:
+            return self._backup[version]
+        except KeyError:
+            raise KeyUnavailable(
+                f"Data key version {version} is needed for this backup but not in the keyring."
             ) from None
 
     def blind_index(self, kind: str, normalized: str, version: int | None = None) -> bytes:

@@ -24,10 +24,16 @@ from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.exc import OperationalError
 
 from pos_app.config import TillSettings
-from pos_app.core.errors import DecryptionError, DiskFull, KeyUnavailable, WrongDataKey
-from pos_app.store import state
+from pos_app.core.errors import (
+    DecryptionError,
+    DiskFull,
+    KeyUnavailable,
+    LedgerDamaged,
+    WrongDataKey,
+)
+from pos_app.store import integrity, pin_seal, state
 from pos_app.store.crypto import FieldCipher
-from pos_app.store.keys import KeyStore, key_store
+from pos_app.store.keys import DEMO_KEY_FILE, KeyStore, key_store
 from pos_app.store.schema import sync_state
 
 log = logging.getLogger(__name__)
@@ -174,6 +180,8 @@ class Ledger:
     settings: TillSettings
     key_store: KeyStore
     checkpointer: Checkpointer | None = None
+    # set when a check found the file damaged: new sales are refused (services.orders)
+    damage: LedgerDamaged | None = None
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -200,7 +208,10 @@ class Ledger:
 def open_ledger(settings: TillSettings | None = None, *, keys: KeyStore | None = None) -> Ledger:
     """Open (creating if needed) the till's database, migrated to head, with its data key."""
     settings = settings or TillSettings()
-    store = keys or key_store(settings.keyring)  # no usable keyring: refuse before any file
+    # no usable keyring: refuse before any file, unless this is (or becomes) a demo ledger
+    store = keys or key_store(settings.keyring, demo_key_file(settings))
+    if settings.database.exists():  # a damaged file must never be migrated or sold into
+        integrity.require_sound(integrity.quick_check(settings.database))
     engine = create_ledger_engine(settings.database)
     try:
         migrate(engine)
@@ -224,12 +235,23 @@ def open_ledger(settings: TillSettings | None = None, *, keys: KeyStore | None =
                 state.put(conn, KEY_CHECK, blob.hex())
         else:
             verify_key(cipher, check)
+        with write_transaction(engine) as conn:
+            pin_seal.seal_legacy(conn, cipher)
     except BaseException:
         engine.dispose()
         raise
     checkpointer = Checkpointer(settings.database)
     checkpointer.start()
     return Ledger(engine, cipher, settings, store, checkpointer)
+
+
+def demo_key_file(settings: TillSettings) -> Path | None:
+    """Where demo mode may keep its own data key: only with no relay configured, and only
+    for a new ledger or one made that way (never for an existing real shop's ledger)."""
+    if settings.relay_url:
+        return None
+    path = settings.data_dir / DEMO_KEY_FILE
+    return path if path.exists() or not settings.database.exists() else None
 
 
 def verify_key(cipher: FieldCipher, check_hex: str) -> None:

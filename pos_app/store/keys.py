@@ -3,6 +3,9 @@
 Versions live in the keyring as service "duka-pos", usernames "data-key-v{N}", with
 "data-key-current" naming the version new ciphertext uses. DUKA_DATA_KEY is the explicit
 headless fallback: base64 of 32 bytes (version 1), or "N:base64,M:base64" for several.
+Demo mode on a machine with no keyring keeps its own key in a file of its data folder
+(DEMO_KEY_FILE): a demo ledger holds no shop's data, and a till with that key never pairs with
+a real relay (sync.engine.credentials).
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import logging
 import os
 import secrets
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import keyring
@@ -25,10 +30,13 @@ from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
 
 from pos_app.core.errors import KeyUnavailable
 
+log = logging.getLogger(__name__)
+
 SERVICE = "duka-pos"
 CURRENT_ENTRY = "data-key-current"
 KEY_BYTES = 32
 ENV_KEY = "DUKA_DATA_KEY"
+DEMO_KEY_FILE = "demo-data-key"
 
 NO_KEYRING_HELP = (
     "No working OS keyring was found to keep the till's data key, and no DUKA_DATA_KEY is set. "
@@ -209,12 +217,55 @@ def parse_env_keys(value: str) -> dict[int, bytes]:
     return keys
 
 
-def key_store(keyring_choice: str = "") -> KeyStore:
-    """The key store this till uses: DUKA_DATA_KEY if set, else the chosen keyring backend."""
+class DemoKeyStore:
+    """Demo mode with no keyring: one key in a file of the demo data folder (owner-only), so a
+    fresh headless machine can try the till. Marked demo: never for a real shop's data."""
+
+    demo = True
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def load(self) -> DataKeys | None:
+        if not self._path.exists():
+            return None
+        text = self._path.read_text(encoding="utf-8")
+        return DataKeys({1: _decode_key(text, str(self._path))}, 1)
+
+    def create_first(self) -> DataKeys:
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        encoded = base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()
+        fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(encoded)
+        loaded = self.load()
+        assert loaded is not None
+        return loaded
+
+    def add_version(self) -> DataKeys:
+        raise KeyUnavailable("A demo till's data key is not rotated: start a real till instead.")
+
+    def retire(self, version: int) -> None:
+        raise KeyUnavailable("A demo till's data key is not rotated: start a real till instead.")
+
+
+def is_demo(store: KeyStore) -> bool:
+    return isinstance(store, DemoKeyStore)
+
+
+def key_store(keyring_choice: str = "", demo_key: Path | None = None) -> KeyStore:
+    """The key store this till uses: DUKA_DATA_KEY if set, else the chosen keyring backend;
+    with no working keyring, the demo key file `demo_key` when the caller allows one."""
     explicit = os.environ.get(ENV_KEY)
     if explicit:
         return EnvKeyStore(explicit)
-    return KeyringKeyStore(keyring_backend(keyring_choice))
+    try:
+        return KeyringKeyStore(keyring_backend(keyring_choice))
+    except KeyUnavailable:
+        if demo_key is None or keyring_choice:
+            raise
+        log.warning("no working OS keyring: demo mode keeps its own data key in %s", demo_key)
+        return DemoKeyStore(demo_key)
 
 
 def keyring_backend(keyring_choice: str = "") -> KeyringBackend:

@@ -57,6 +57,25 @@ def append(
     return OutboxEvent(seq, event_id, type, occurred_at, dict(payload))
 
 
+def restore_pushed(conn: Connection, cipher: FieldCipher, event: OutboxEvent) -> None:
+    """Put back an event the relay already holds, under its own seq and marked pushed (a
+    ledger rebuilt from the relay continues the sequence after it)."""
+    body = json.dumps(event.payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    conn.execute(
+        outbox.insert(),
+        {
+            "seq": event.seq,
+            "event_id": event.event_id,
+            "type": event.type,
+            "occurred_at": event.occurred_at,
+            "payload_ct": cipher.encrypt(body, "outbox", "payload_ct", event.event_id),
+            "pushed_at": datetime.now(UTC),
+            "attempts": 0,
+            "parked": False,
+        },
+    )
+
+
 def pending(conn: Connection, cipher: FieldCipher, limit: int = 100) -> list[OutboxEvent]:
     """Unpushed, unparked events in sequence order."""
     rows = conn.execute(

@@ -15,6 +15,7 @@ from pos_app.core.identifiers import normalize_reference
 from pos_app.store import state
 from pos_app.store.crypto import FieldCipher
 from pos_app.store.db import KEY_CHECK, KEY_CHECK_PLAINTEXT, Ledger, verify_key
+from pos_app.store.schema import sync_state
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ ENCRYPTED: Final = (
         (("reference_bidx", "reference_ct", "reference", normalize_reference),),
     ),
     Encrypted("outbox", "event_id", ("payload_ct",)),
+    Encrypted("users", "id", ("pin_hash",)),
     Encrypted(
         "provider_events",
         "event_id",
@@ -105,6 +107,14 @@ def rotate_data_key(ledger: Ledger) -> tuple[int, int]:
                 if values:
                     conn.execute(update(clause).where(key_col == row_id).values(**values))
                     rewritten += 1
+        secret_keys = conn.execute(
+            select(sync_state.c.key).where(sync_state.c.key.startswith(state.SECRET_PREFIX))
+        ).scalars()
+        for key in list(secret_keys):
+            secret = state.get_secret(conn, cipher, key)
+            if secret is not None:
+                state.put_secret(conn, cipher, key, secret)
+                rewritten += 1
         blob = cipher.encrypt(KEY_CHECK_PLAINTEXT, "sync_state", "value", KEY_CHECK)
         state.put(conn, KEY_CHECK, blob.hex())
     verify_key(cipher, blob.hex())

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeDecorator
 
 
-class UTCDateTime(TypeDecorator[datetime]):
+class UtcDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes stored as sortable ISO-8601 text."""
 
     impl = String(32)
@@ -64,7 +64,14 @@ shop_settings = Table(
     Column("offline_proof_policy", String(32), nullable=False),
     Column("language", String(8), nullable=False),
     Column("allow_self_approval", Boolean, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
+    Column("min_pin_length", Integer, nullable=False, server_default="4"),
+    # revision 0007: the country's tax table, this till's receipt prefix, the discount percent
+    # (basis points) above which a supervisor approves, and the scale-label layouts
+    Column("country", String(2), nullable=False, server_default="KE"),
+    Column("receipt_prefix", String(12), nullable=False, server_default="TILL1"),
+    Column("discount_approval_bps", Integer, nullable=False, server_default="1000"),
+    Column("scale_layouts", String(64), nullable=False, server_default="21=weight"),
+    Column("updated_at", UtcDateTime, nullable=False),
     CheckConstraint("id = 1", name="ck_shop_settings_single_row"),
 )
 
@@ -77,10 +84,10 @@ users = Table(
     Column("pin_hash", LargeBinary, nullable=False),
     Column("pin_salt", LargeBinary, nullable=False),
     Column("failed_attempts", Integer, nullable=False),
-    Column("locked_until", UTCDateTime, nullable=True),
+    Column("locked_until", UtcDateTime, nullable=True),
     Column("active", Boolean, nullable=False),
     Column("language", String(8), nullable=True),
-    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
     CheckConstraint("role IN ('cashier', 'supervisor')", name="ck_users_role"),
 )
 
@@ -89,11 +96,11 @@ shifts = Table(
     metadata,
     Column("id", Id, primary_key=True),
     Column("opened_by", Id, ForeignKey("users.id"), nullable=False),
-    Column("opened_at", UTCDateTime, nullable=False),
+    Column("opened_at", UtcDateTime, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("float_minor", Integer, nullable=False),
     Column("closed_by", Id, ForeignKey("users.id"), nullable=True),
-    Column("closed_at", UTCDateTime, nullable=True),
+    Column("closed_at", UtcDateTime, nullable=True),
     Column("counted", JSON, nullable=True),
     Column("z_report", JSON, nullable=True),
 )
@@ -108,7 +115,7 @@ cash_movements = Table(
     Column("currency", String(3), nullable=False),
     Column("reason", Text, nullable=False),
     Column("user_id", Id, ForeignKey("users.id"), nullable=False),
-    Column("at", UTCDateTime, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
     CheckConstraint("direction IN ('in', 'out')", name="ck_cash_movements_direction"),
     CheckConstraint("amount_minor > 0", name="ck_cash_movements_positive"),
 )
@@ -124,9 +131,12 @@ products = Table(
     Column("barcode", String(64), nullable=True, unique=True),
     Column("active", Boolean, nullable=False),
     Column("quick_key", Integer, nullable=True),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-    Column("category", Text, nullable=True),  # revision desk_0001
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("tax_class", String(4), nullable=False, server_default="B"),
+    Column("unit", String(8), nullable=False, server_default="each"),
+    Column("category", String(40), nullable=True),  # the sale screen's product grid
+    Column("colour", String(7), nullable=True),  # "#RRGGBB" of its button there
     CheckConstraint("price_minor > 0", name="ck_products_price_positive"),
 )
 
@@ -138,7 +148,7 @@ customers = Table(
     Column("phone_ct", LargeBinary, nullable=True),
     Column("phone_bidx", LargeBinary, nullable=True),
     Column("address_ct", LargeBinary, nullable=True),
-    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
 )
 
 orders = Table(
@@ -152,9 +162,14 @@ orders = Table(
     Column("currency", String(3), nullable=False),
     Column("total_minor", Integer, nullable=False),
     Column("vat_minor", Integer, nullable=False),
-    Column("vat_bps", Integer, nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    # revision 0007: the gap-free receipt number (prefix + sequence) given in the sale's
+    # transaction; the cart discount's reason and who approved the sale's discounts
+    Column("receipt_prefix", String(12), nullable=True),
+    Column("receipt_sequence", Integer, nullable=True),
+    Column("cart_discount_reason", Text, nullable=True),
+    Column("discount_approved_by", Id, nullable=True),
     CheckConstraint("total_minor > 0", name="ck_orders_total_positive"),
 )
 
@@ -167,9 +182,27 @@ order_lines = Table(
     Column("product_id", Id, ForeignKey("products.id"), nullable=True),
     Column("name", String(200), nullable=False),
     Column("unit_price_minor", Integer, nullable=False),
-    Column("quantity", Integer, nullable=False),
-    Column("line_total_minor", Integer, nullable=False),
-    CheckConstraint("quantity > 0", name="ck_order_lines_quantity_positive"),
+    Column("quantity_thousandths", Integer, nullable=False),  # pieces are whole thousands
+    Column("line_total_minor", Integer, nullable=False),  # price x quantity, before discounts
+    # revision 0007: what the line is taxed at and how; net paid = taxable + vat
+    Column("unit", String(8), nullable=False, server_default="each"),
+    Column("tax_class", String(4), nullable=False, server_default="B"),
+    Column("tax_rate_bps", Integer, nullable=False, server_default="0"),
+    Column("discount_minor", Integer, nullable=False, server_default="0"),
+    Column("discount_reason", Text, nullable=True),
+    Column("cart_discount_minor", Integer, nullable=False, server_default="0"),
+    Column("taxable_minor", Integer, nullable=False, server_default="0"),
+    Column("vat_minor", Integer, nullable=False, server_default="0"),
+    Column("refunded_thousandths", Integer, nullable=False, server_default="0"),
+    CheckConstraint("quantity_thousandths > 0", name="ck_order_lines_quantity_positive"),
+)
+
+# revision 0007: the last receipt sequence given per prefix (one row per till prefix)
+receipt_counters = Table(
+    "receipt_counters",
+    metadata,
+    Column("prefix", String(12), primary_key=True),
+    Column("last_sequence", Integer, nullable=False),
 )
 
 payments = Table(
@@ -205,8 +238,8 @@ payments = Table(
     Column("needs_supervisor", Boolean, nullable=False),
     Column("test_mode", Boolean, nullable=False),
     Column("created_by", Id, ForeignKey("users.id"), nullable=True),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
     CheckConstraint("amount_minor > 0", name="ck_payments_amount_positive"),
 )
 
@@ -221,11 +254,11 @@ proofs = Table(
     Column("image_ct", LargeBinary, nullable=True),
     Column("notes_ct", LargeBinary, nullable=True),
     Column("submitted_by", Id, ForeignKey("users.id"), nullable=True),
-    Column("submitted_at", UTCDateTime, nullable=False),
+    Column("submitted_at", UtcDateTime, nullable=False),
     Column("decided_by", Id, ForeignKey("users.id"), nullable=True),
     Column("decision", String(16), nullable=True),
     Column("decision_notes_ct", LargeBinary, nullable=True),
-    Column("decided_at", UTCDateTime, nullable=True),
+    Column("decided_at", UtcDateTime, nullable=True),
 )
 
 refunds = Table(
@@ -238,12 +271,28 @@ refunds = Table(
     Column("reason", Text, nullable=False),
     Column("by_user", Id, ForeignKey("users.id"), nullable=False),
     Column("method", String(32), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
     # revision supervisor_0001: a refund through the relay is "pending" from the moment it is
     # asked for (its request id is the relay's idempotency key) until it is "done" or "failed"
     Column("status", String(16), nullable=False, server_default="done"),
     Column("request_id", Id, nullable=True),
     CheckConstraint("amount_minor > 0", name="ck_refunds_amount_positive"),
+)
+
+# revision 0007: which sold lines (and how much of each) a refund gives back
+credit_note_lines = Table(
+    "credit_note_lines",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("refund_id", Id, ForeignKey("refunds.id"), nullable=False),
+    Column("order_line_id", Id, ForeignKey("order_lines.id"), nullable=False),
+    Column("quantity_thousandths", Integer, nullable=False),
+    Column("amount_minor", Integer, nullable=False),
+    Column("tax_class", String(4), nullable=False),
+    Column("tax_rate_bps", Integer, nullable=False),
+    Column("taxable_minor", Integer, nullable=False),
+    Column("vat_minor", Integer, nullable=False),
+    CheckConstraint("quantity_thousandths > 0", name="ck_credit_note_lines_quantity"),
 )
 
 outbox = Table(
@@ -252,9 +301,9 @@ outbox = Table(
     Column("seq", Integer, primary_key=True, autoincrement=True),
     Column("event_id", Id, nullable=False, unique=True),
     Column("type", String(64), nullable=False),
-    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
     Column("payload_ct", LargeBinary, nullable=False),
-    Column("pushed_at", UTCDateTime, nullable=True),
+    Column("pushed_at", UtcDateTime, nullable=True),
     Column("attempts", Integer, nullable=False),
     Column("last_error", Text, nullable=True),
     Column("parked", Boolean, nullable=False),
@@ -268,7 +317,7 @@ inbox = Table(
     Column("relay_seq", Integer, nullable=True),
     Column("type", String(64), nullable=False),
     Column("result", String(32), nullable=False),
-    Column("applied_at", UTCDateTime, nullable=False),
+    Column("applied_at", UtcDateTime, nullable=False),
 )
 
 sync_state = Table(
@@ -282,7 +331,7 @@ audit_log = Table(
     "audit_log",
     metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),
-    Column("at", UTCDateTime, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
     Column("actor", String(64), nullable=True),
     Column("action", String(64), nullable=False),
     Column("entity", String(32), nullable=False),
@@ -330,6 +379,15 @@ Index("ix_outbox_unpushed", outbox.c.pushed_at, outbox.c.parked)
 Index("ix_cash_movements_shift_id", cash_movements.c.shift_id)
 Index("ix_products_name", products.c.name)
 Index("ix_refunds_payment_id", refunds.c.payment_id)
+Index("ix_credit_note_lines_refund_id", credit_note_lines.c.refund_id)
+Index("ix_credit_note_lines_order_line_id", credit_note_lines.c.order_line_id)
+Index(
+    "ux_orders_receipt_number",
+    orders.c.receipt_prefix,
+    orders.c.receipt_sequence,
+    unique=True,
+    sqlite_where=orders.c.receipt_sequence.is_not(None),
+)
 Index(
     "ux_refunds_request_id",
     refunds.c.request_id,
@@ -354,11 +412,11 @@ provider_events = Table(
     Column("receipt_bidx", LargeBinary, nullable=True),
     Column("payer_ct", LargeBinary, nullable=True),
     Column("test_mode", Boolean, nullable=False),
-    Column("occurred_at", UTCDateTime, nullable=False),
-    Column("received_at", UTCDateTime, nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
     Column("matched_payment_id", String(36), nullable=True),
     Column("matched_by", String(64), nullable=True),
-    Column("matched_at", UTCDateTime, nullable=True),
+    Column("matched_at", UtcDateTime, nullable=True),
 )
 Index("ix_provider_events_receipt_bidx", provider_events.c.receipt_bidx)
 Index("ix_provider_events_reference_bidx", provider_events.c.reference_bidx)

@@ -31,7 +31,7 @@ QLineEdit, QComboBox, QSpinBox, QPlainTextEdit { min-height: 36px; padding: 2px 
 QLabel[role="total"] { font-size: 30px; font-weight: bold; }
 QLabel[role="error"] { color: #b02a37; font-weight: bold; }
 QLabel[role="ok"] { color: #146c43; font-weight: bold; }
-QLabel[role="banner-test"] { background: #ffc107; color: #1f1f1f; padding: 6px;
+QLabel[role="banner-test"] { background: #ffc107; color: #1f1f1f; padding: 1px 8px;
                              font-weight: bold; }
 QLabel[role="heading"] { font-size: 20px; font-weight: bold; }
 """

@@ -19,12 +19,21 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from pos_app.ui.status import TillStatus
+
+PROVIDER_NAMES = {
+    "mpesa": "M-Pesa",
+    "paystack": "Paystack",
+    "flutterwave": "Flutterwave",
+    "stripe": "Stripe",
+}
 
 
 @dataclass(frozen=True)
@@ -55,10 +64,16 @@ class MainWindow(QMainWindow):
         root = QWidget()
         layout = QVBoxLayout(root)
         layout.setContentsMargins(8, 8, 8, 8)
+        # one line (about 24 px on a 768-pixel screen): the test cards and numbers are in its
+        # tooltip and behind its "details" link, not between the cashier and the sale
         self.banner = QLabel()
+        self.banner.setObjectName("test-mode-banner")
         self.banner.setProperty("role", "banner-test")
-        self.banner.setWordWrap(True)
-        self.banner.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.banner.setWordWrap(False)
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.banner.linkActivated.connect(self._show_test_details)
         self.banner.hide()
         layout.addWidget(self.banner)
 
@@ -133,23 +148,51 @@ class MainWindow(QMainWindow):
         if status.online:
             self.connection_label.setText(self.tr("● Online"))
             self.connection_label.setProperty("role", "ok")
-            self.connection_label.setToolTip("")
-        else:
-            self.connection_label.setText(self.tr("● Offline"))
+        else:  # the reason in words, not only in a tooltip
+            self.connection_label.setText(
+                self.tr("● Offline: %1").replace("%1", status.offline_reason)
+            )
             self.connection_label.setProperty("role", "error")
-            self.connection_label.setToolTip(status.offline_reason)
+        self.connection_label.setToolTip(status.offline_reason if not status.online else "")
         self.connection_label.style().polish(self.connection_label)
-        self.unsynced_label.setText(self.tr("Unsynced: %n event(s)", "", status.unsynced))
+        self.unsynced_label.setText(self._queue_text())
         if status.last_sync is None:
             self.last_sync_label.setText(self.tr("Last sync: never"))
+            self.last_sync_label.setVisible(not status.unsynced)  # the queue line says it all
         else:
             shown = status.last_sync.astimezone(self._zone).strftime("%d/%m %H:%M:%S")
             self.last_sync_label.setText(self.tr("Last sync: %1").replace("%1", shown))
+            self.last_sync_label.show()
         if status.test_mode_providers:
-            lines = [self.tr("TEST MODE — no real money moves.")]
             hints = self._test_instructions()
-            lines += [hints.get(provider) or provider for provider in status.test_mode_providers]
-            self.banner.setText("\n".join(lines))
+            names = ", ".join(PROVIDER_NAMES.get(p, p) for p in status.test_mode_providers)
+            details = self.tr("details")
+            self.banner.setText(
+                self.tr("TEST MODE — no real money moves (%1).").replace("%1", names)
+                + f' <a href="details">{details}</a>'
+            )
+            self.banner.setToolTip(
+                "\n".join(hints.get(p) or p for p in status.test_mode_providers)
+            )
             self.banner.show()
         else:
             self.banner.hide()
+
+    def _queue_text(self) -> str:
+        """Unsynced events, read together with the connection: before the first sync an
+        online till is still sending them, an offline one keeps them."""
+        status = self._status
+        if not status.unsynced:
+            return self.tr("All synced") if status.last_sync else ""
+        if not status.online:
+            return self.tr("%n event(s) waiting to sync", "", status.unsynced)
+        if status.last_sync is None:
+            return self.tr("Syncing %n event(s)…", "", status.unsynced)
+        return self.tr("Unsynced: %n event(s)", "", status.unsynced)
+
+    def _show_test_details(self, _link: str) -> None:
+        QToolTip.showText(
+            self.banner.mapToGlobal(self.banner.rect().bottomLeft()),
+            self.banner.toolTip(),
+            self.banner,
+        )

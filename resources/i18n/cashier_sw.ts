@@ -4,22 +4,22 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../pos_app/app.py" line="246"/>
+        <location filename="../../pos_app/app.py" line="264"/>
         <source>supervisor</source>
         <translation>msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="248"/>
+        <location filename="../../pos_app/app.py" line="266"/>
         <source>cashier</source>
         <translation>keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="325"/>
+        <location filename="../../pos_app/app.py" line="378"/>
         <source>Duka POS cannot start</source>
         <translation>Duka POS haiwezi kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="342"/>
+        <location filename="../../pos_app/app.py" line="430"/>
         <source>Opening the till&apos;s ledger…</source>
         <translation>Inafungua daftari la mauzo…</translation>
     </message>
@@ -50,67 +50,67 @@
 <context>
     <name>CashDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="36"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="37"/>
         <source>Cash</source>
         <translation>Pesa taslimu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="43"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="44"/>
         <source>Pay in cash (less for a split tender)</source>
         <translation>Lipa kwa pesa taslimu (kidogo zaidi ili kugawanya malipo)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="47"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="48"/>
         <source>Cash received</source>
         <translation>Pesa iliyopokelewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="51"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="54"/>
         <source>Exact</source>
         <translation>Kamili</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="72"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="72"/>
         <source>Take cash</source>
         <translation>Pokea pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="94"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="97"/>
         <source>Type the amount to pay in cash.</source>
         <translation>Andika kiasi cha kulipa kwa pesa taslimu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="96"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="99"/>
         <source>That is more than is due (%1).</source>
         <translation>Hicho ni zaidi ya kinachodaiwa (%1).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="98"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="101"/>
         <source>Type the cash received, or press a note.</source>
         <translation>Andika pesa iliyopokelewa, au bonyeza noti.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="100"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="103"/>
         <source>Cash received is %1 short.</source>
         <translation>Pesa iliyopokelewa imepungua %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="107"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="110"/>
         <source>Change: —</source>
         <translation>Chenji: —</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="112"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="115"/>
         <source>Change: %1</source>
         <translation>Chenji: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="115"/>
+        <location filename="../../pos_app/ui/cashier/cash_dialog.py" line="118"/>
         <source>Still due after this: %1 (choose another tender next).</source>
         <translation>Bado kinadaiwa baada ya hapa: %1 (chagua njia nyingine ya malipo).</translation>
     </message>
@@ -146,116 +146,131 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="42"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="44"/>
         <source>Products</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="45"/>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="64"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="47"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="66"/>
         <source>Name</source>
         <translation>Jina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="45"/>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="64"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="47"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="66"/>
         <source>Price</source>
         <translation>Bei</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="46"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="48"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="45"/>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="65"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="47"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="67"/>
         <source>Barcode</source>
         <translation>Barcode</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="45"/>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="65"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="47"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="67"/>
         <source>Category</source>
         <translation>Aina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="46"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="48"/>
         <source>Quick key</source>
         <translation>Kitufe cha haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="52"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="54"/>
         <source>Product</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="62"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="64"/>
         <source>e.g. Flour, Drinks</source>
         <translation>k.m. Unga, Vinywaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="72"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="74"/>
         <source>Add as a new product</source>
         <translation>Ongeza kama bidhaa mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="75"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="77"/>
         <source>Save changes</source>
         <translation>Hifadhi mabadiliko</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="80"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="82"/>
         <source>Clear</source>
         <translation>Futa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="88"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="90"/>
         <source>Load the demo catalogue</source>
         <translation>Pakia orodha ya mfano</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="91"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="93"/>
         <source>Import CSV…</source>
         <translation>Leta CSV…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="142"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="144"/>
         <source>A product needs a name and a price.</source>
         <translation>Bidhaa inahitaji jina na bei.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="159"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="153"/>
+        <source>Add a product</source>
+        <translation>Ongeza bidhaa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="161"/>
         <source>Added: %1</source>
         <translation>Imeongezwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="170"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="169"/>
+        <source>Change a product</source>
+        <translation>Badilisha bidhaa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="174"/>
         <source>Saved: %1</source>
         <translation>Imehifadhiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="178"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="182"/>
         <source>Import products</source>
         <translation>Leta bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="180"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="184"/>
         <source>CSV files (*.csv)</source>
         <translation>Faili za CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="188"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="192"/>
         <source>Could not read %1 as a UTF-8 text file.</source>
         <translation>Imeshindwa kusoma %1 kama faili ya maandishi ya UTF-8.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="197"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="195"/>
+        <source>Import products and prices</source>
+        <translation>Ingiza bidhaa na bei</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="204"/>
         <source>Nothing was imported. Fix these lines and try again:</source>
         <translation>Hakuna kilicholetwa. Rekebisha mistari hii kisha ujaribu tena:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="201"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="208"/>
         <source>Imported: %1 new, %2 updated.</source>
         <translation>Zimeletwa: %1 mpya, %2 zimesasishwa.</translation>
     </message>
@@ -464,6 +479,57 @@
     </message>
 </context>
 <context>
+    <name>DamageScreen</name>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="29"/>
+        <source>Duka POS has stopped selling</source>
+        <translation>Duka POS imesimamisha mauzo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="34"/>
+        <source>The till has stopped selling</source>
+        <translation>Kaunta imesimamisha mauzo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="46"/>
+        <source>Restore from backup</source>
+        <translation>Rejesha kutoka nakala ya akiba</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="49"/>
+        <source>Quit</source>
+        <translation>Funga</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="55"/>
+        <source>Restoring… this can take a minute.</source>
+        <translation>Inarejesha… inaweza kuchukua dakika moja.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="62"/>
+        <source>Restored. The till starts again.</source>
+        <translation>Imerejeshwa. Kaunta inaanza tena.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="65"/>
+        <source>Not everything came back: see the list above.</source>
+        <translation>Si kila kitu kimerudi: tazama orodha hapo juu.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="69"/>
+        <source>Restore failed.</source>
+        <translation>Kurejesha kumeshindikana.</translation>
+    </message>
+</context>
+<context>
+    <name>Keypad</name>
+    <message>
+        <location filename="../../pos_app/ui/widgets/keypad.py" line="38"/>
+        <source>C</source>
+        <translation>F</translation>
+    </message>
+</context>
+<context>
     <name>OnlineStatus</name>
     <message>
         <location filename="../../pos_app/ui/cashier/online_status.py" line="11"/>
@@ -533,8 +599,13 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/online_status.py" line="59"/>
-        <source>Receipt code recorded: waiting for verification.</source>
-        <translation>Namba ya risiti imehifadhiwa: inasubiri kuthibitishwa.</translation>
+        <source>Receipt code recorded: a supervisor must approve it.</source>
+        <translation>Namba ya risiti imerekodiwa: msimamizi lazima aiidhinishe.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/online_status.py" line="62"/>
+        <source>Until a supervisor approves the code, the sale waits in the list of waiting sales.</source>
+        <translation>Hadi msimamizi aidhinishe namba hiyo, mauzo yanasubiri kwenye orodha ya mauzo yanayosubiri.</translation>
     </message>
 </context>
 <context>
@@ -566,7 +637,7 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="63"/>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="106"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="112"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
@@ -586,7 +657,12 @@
         <translation>Kiungo kiko tayari: mteja achanganue msimbo na alipe kwa kadi au benki.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="106"/>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="104"/>
+        <source>Paid %1</source>
+        <translation>Imelipwa %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="112"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
@@ -594,52 +670,52 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="34"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="38"/>
         <source>Supervisor PIN</source>
         <translation>PIN ya msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="40"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="45"/>
         <source>A supervisor must approve this:</source>
         <translation>Msimamizi lazima aidhinishe hili:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="50"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="55"/>
         <source>Supervisor</source>
         <translation>Msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="56"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="61"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="67"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="72"/>
         <source>Approve</source>
         <translation>Idhinisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="68"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="73"/>
         <source>Cancel</source>
         <translation>Ghairi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="92"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="97"/>
         <source>There is no active supervisor on this till.</source>
         <translation>Hakuna msimamizi anayetumika kwenye mashine hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="99"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="104"/>
         <source>Choose a supervisor and type their PIN.</source>
         <translation>Chagua msimamizi na uandike PIN yake.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="102"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="107"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="123"/>
+        <location filename="../../pos_app/ui/widgets/pin_dialog.py" line="129"/>
         <source>The PIN could not be checked.</source>
         <translation>PIN haikuweza kukaguliwa.</translation>
     </message>
@@ -833,7 +909,27 @@
         <translation>Imebatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="108"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="101"/>
+        <source>Discount</source>
+        <translation>Punguzo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="102"/>
+        <source>VAT band</source>
+        <translation>Kundi la VAT</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="103"/>
+        <source>Taxable</source>
+        <translation>Kinachotozwa kodi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="104"/>
+        <source>VAT</source>
+        <translation>VAT</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="112"/>
         <source>REPRINT</source>
         <translation>NAKALA</translation>
     </message>
@@ -863,42 +959,42 @@
         <translation>pamoja na VAT %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="101"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="105"/>
         <source>Tendered</source>
         <translation>Iliyotolewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="102"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="106"/>
         <source>Change</source>
         <translation>Chenji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="103"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="107"/>
         <source>Ref.</source>
         <translation>Kumb.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="104"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="108"/>
         <source>Collected by</source>
         <translation>Imeletwa na</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="105"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="109"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="106"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="110"/>
         <source>TEST MODE</source>
         <translation>HALI YA MAJARIBIO</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="107"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="111"/>
         <source>No real money moved.</source>
         <translation>Hakuna pesa halisi iliyohamishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="109"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="113"/>
         <source>Thank you for shopping with us!</source>
         <translation>Asante kwa kununua kwetu!</translation>
     </message>
@@ -906,53 +1002,53 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="42"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="48"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="51"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="57"/>
         <source>Paper</source>
         <translation>Karatasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="59"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="65"/>
         <source>Print</source>
         <translation>Chapisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="64"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="70"/>
         <source>Save PDF</source>
         <translation>Hifadhi PDF</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="68"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="74"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="113"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="121"/>
         <source>Save receipt</source>
         <translation>Hifadhi risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="117"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="125"/>
         <source>Saved %1</source>
         <translation>Imehifadhiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="135"/>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="148"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="143"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="156"/>
         <source>Sent to the printer.</source>
         <translation>Imetumwa kwa printa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="144"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="152"/>
         <source>Waiting for printer: %1</source>
         <translation>Inasubiri printa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="146"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="154"/>
         <source>Printing…</source>
         <translation>Inachapisha…</translation>
     </message>
@@ -960,187 +1056,284 @@
 <context>
     <name>SalePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="77"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="90"/>
         <source>Scan a barcode or type a product name…</source>
         <translation>Changanua barcode au andika jina la bidhaa…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="89"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="350"/>
         <source>Quick keys</source>
         <translation>Vitufe vya haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="113"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="130"/>
         <source>Resume payment</source>
         <translation>Endelea na malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="135"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="169"/>
+        <source>Qty…</source>
+        <translation>Idadi…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="172"/>
         <source>+1</source>
         <translation>+1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="136"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="173"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="137"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="174"/>
         <source>Remove line</source>
         <translation>Ondoa mstari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="138"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="175"/>
         <source>Custom amount</source>
         <translation>Kiasi maalum</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="139"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="176"/>
         <source>Price / discount</source>
         <translation>Bei / punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="162"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="186"/>
+        <source>Quantity</source>
+        <translation>Idadi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="191"/>
+        <source>Set quantity</source>
+        <translation>Weka idadi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="224"/>
         <source>Cash (F2)</source>
         <translation>Pesa taslimu (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="163"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="225"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="164"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="226"/>
         <source>M-Pesa (F3)</source>
         <translation>M-Pesa (F3)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="165"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="227"/>
         <source>Paystack link</source>
         <translation>Kiungo cha Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="166"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="228"/>
         <source>Bank / proof</source>
         <translation>Benki / uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="177"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="239"/>
+        <source>Back</source>
+        <translation>Rudi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="243"/>
         <source>New sale</source>
         <translation>Mauzo mapya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="245"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="260"/>
+        <source>Print receipt</source>
+        <translation>Chapisha risiti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="263"/>
+        <source>No receipt</source>
+        <translation>Bila risiti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="311"/>
+        <source>Waiting sales (%1)</source>
+        <translation>Mauzo yanayosubiri (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="317"/>
+        <source>waiting for a supervisor to approve the proof</source>
+        <translation>yanasubiri msimamizi aidhinishe uthibitisho</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="319"/>
+        <source>waiting for the customer&apos;s payment</source>
+        <translation>yanasubiri malipo ya mteja</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="325"/>
+        <source>No sale is waiting.</source>
+        <translation>Hakuna mauzo yanayosubiri.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="397"/>
         <source>A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.</source>
         <translation>Malipo hayakukamilika: %1 kwa mauzo %2. Endelea nayo uone yalivyoishia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="300"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="452"/>
         <source>Unknown barcode or product: %1. Nothing was added.</source>
         <translation>Barcode au bidhaa haijulikani: %1. Hakuna kilichoongezwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="322"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="474"/>
         <source>Add %1 after payment started</source>
         <translation>Ongeza %1 baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="327"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="480"/>
         <source>Added %1.</source>
         <translation>Imeongezwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="345"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="498"/>
         <source>Part of this sale is already paid: finish it, or ask a supervisor to refund it.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: yamalize, au mwombe msimamizi arejeshe pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="368"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="522"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="540"/>
         <source>Change a quantity after payment started</source>
         <translation>Badilisha idadi baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="375"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="538"/>
+        <source>Choose a line, type how many, then Set quantity.</source>
+        <translation>Chagua mstari, andika idadi, kisha Weka idadi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="550"/>
         <source>Remove a line after payment started</source>
         <translation>Ondoa mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="379"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="555"/>
         <source>Add a line after payment started</source>
         <translation>Ongeza mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="389"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="565"/>
         <source>Choose a line first.</source>
         <translation>Chagua mstari kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="393"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="569"/>
         <source>New price</source>
         <translation>Bei mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="394"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="570"/>
         <source>New unit price for %1 (now %2):</source>
         <translation>Bei mpya ya kipande kwa %1 (sasa %2):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="404"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="580"/>
         <source>Price of %1: %2 → %3</source>
         <translation>Bei ya %1: %2 → %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="408"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="585"/>
         <source>Change a price after payment started</source>
         <translation>Badilisha bei baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="413"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="592"/>
         <source>Part of this sale is already paid: take the rest first.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: pokea kiasi kilichobaki kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="422"/>
-        <source>Sale parked: it completes when its payment is confirmed.</source>
-        <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa.</translation>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="601"/>
+        <source>Sale parked: it completes when its payment is confirmed. It is in the list of waiting sales.</source>
+        <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa. Yapo kwenye orodha ya mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="424"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="849"/>
+        <source>Charge %1</source>
+        <translation>Lipisha %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="606"/>
         <source>Clear a sale after payment started</source>
         <translation>Futa mauzo baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="444"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="635"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="649"/>
         <source>The cart is empty: scan or choose a product first.</source>
         <translation>Kikapu ni tupu: changanua au chagua bidhaa kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="512"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="720"/>
         <source>Paid so far %1; still due %2: choose another tender.</source>
         <translation>Imelipwa hadi sasa %1; bado kinadaiwa %2: chagua njia nyingine ya malipo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="519"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="729"/>
+        <source>Sale complete. Its proof of payment still waits for a supervisor to approve it (see the waiting sales).</source>
+        <translation>Mauzo yamekamilika. Uthibitisho wake wa malipo bado unasubiri msimamizi auidhinishe (angalia mauzo yanayosubiri).</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="732"/>
         <source>Sale complete.</source>
         <translation>Mauzo yamekamilika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="568"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="740"/>
+        <source>Waiting for a supervisor to approve the proof of payment. The sale completes once approved; New sale parks it meanwhile.</source>
+        <translation>Inasubiri msimamizi aidhinishe uthibitisho wa malipo. Mauzo yatakamilika yakiidhinishwa; Mauzo mapya yanayaweka kando kwa sasa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="743"/>
+        <source>Waiting for the customer&apos;s payment (M-Pesa prompt or Paystack link). New sale parks the sale meanwhile.</source>
+        <translation>Inasubiri malipo ya mteja (ombi la M-Pesa au kiungo cha Paystack). Mauzo mapya yanayaweka mauzo haya kando kwa sasa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="754"/>
+        <source>Receipt for sale %1?</source>
+        <translation>Risiti ya mauzo %1?</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="809"/>
         <source>M-Pesa prompts and Paystack links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
         <translation>Maombi ya M-Pesa na viungo vya Paystack vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="570"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="811"/>
         <source>Offline (%1): M-Pesa prompts and Paystack links are unavailable. Cash, COD and proofs still work.</source>
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya Paystack havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="588"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="838"/>
+        <source>Due %1</source>
+        <translation>Inadaiwa %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="840"/>
+        <source>Total %1 · paid %2</source>
+        <translation>Jumla %1 · imelipwa %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="843"/>
+        <source>waiting %1</source>
+        <translation>inasubiri %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="847"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="590"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="831"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -1148,12 +1341,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="595"/>
-        <source>Paid %1 · still due %2</source>
-        <translation>Imelipwa %1 · bado kinadaiwa %2</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="613"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="865"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>
@@ -1352,240 +1540,240 @@
 <context>
     <name>ShiftPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="55"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="56"/>
         <source>Open a shift</source>
         <translation>Fungua zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="59"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="60"/>
         <source>Cash float in the drawer</source>
         <translation>Pesa ya kuanzia kwenye droo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="60"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="61"/>
         <source>Open shift</source>
         <translation>Fungua zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="67"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="68"/>
         <source>Cash in / cash out</source>
         <translation>Weka pesa / toa pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="71"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="72"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="74"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="75"/>
         <source>e.g. change from the bank, paid the supplier</source>
         <translation>mf. chenji kutoka benki, malipo kwa msambazaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="75"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="76"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="77"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="160"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="78"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="161"/>
         <source>Cash in</source>
         <translation>Weka pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="80"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="161"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="81"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="162"/>
         <source>Cash out</source>
         <translation>Toa pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="91"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="92"/>
         <source>Close the shift</source>
         <translation>Funga zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="96"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="97"/>
         <source>Cash counted in the drawer</source>
         <translation>Pesa taslimu iliyohesabiwa droo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="99"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="100"/>
         <source>e.g. gave too much change</source>
         <translation>k.m. nilitoa chenji zaidi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="100"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="101"/>
         <source>Why is the drawer short?</source>
         <translation>Kwa nini droo imepungua?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="108"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="109"/>
         <source>Close shift…</source>
         <translation>Funga zamu…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="117"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="118"/>
         <source>Yes, close and print Z report</source>
         <translation>Ndiyo, funga na uchapishe ripoti Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="122"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="123"/>
         <source>Go back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="143"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="144"/>
         <source>Lock till</source>
         <translation>Funga mashine</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="147"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="148"/>
         <source>Sign out</source>
         <translation>Toka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="160"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="161"/>
         <source>Opening float</source>
         <translation>Pesa ya kuanzia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="161"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="162"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="162"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="163"/>
         <source>Expected</source>
         <translation>Inayotarajiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="162"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="163"/>
         <source>Counted</source>
         <translation>Iliyohesabiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="163"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="164"/>
         <source>Variance</source>
         <translation>Tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="163"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="164"/>
         <source>Total variance</source>
         <translation>Jumla ya tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="164"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="165"/>
         <source>Expected amounts are net of the refunds and voids below.</source>
         <translation>Kiasi kinachotarajiwa tayari kimeondoa marejesho na ubatilishaji ulio hapa chini.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="165"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="166"/>
         <source>Refunds and voids</source>
         <translation>Marejesho na ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="166"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="167"/>
         <source>No refunds or voids in this shift.</source>
         <translation>Hakuna marejesho wala ubatilishaji katika zamu hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="167"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="168"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="167"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="168"/>
         <source>Refunded</source>
         <translation>Kilichorejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="168"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
         <source>Voids</source>
         <translation>Ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="168"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
         <source>Voided</source>
         <translation>Kilichobatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
         <source>Reason for the shortage</source>
         <translation>Sababu ya upungufu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="182"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="183"/>
         <source>No shift is open: count the float and open one.</source>
         <translation>Hakuna zamu iliyo wazi: hesabu pesa ya kuanzia na ufungue zamu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="184"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="185"/>
         <source>Shift open since %1, float %2</source>
         <translation>Zamu iko wazi tangu %1, pesa ya kuanzia %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="203"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="204"/>
         <source>Not in the drawer (from the ledger, nothing to count):</source>
         <translation>Hazipo droo (kutoka kwenye leja, hakuna cha kuhesabu):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="205"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="206"/>
         <source>No M-Pesa, Paystack or delivery takings in this shift.</source>
         <translation>Hakuna mapato ya M-Pesa, Paystack au ya kulipa unapopokea katika zamu hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="225"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="226"/>
         <source>Count the cash in the drawer first (type 0 if it is empty).</source>
         <translation>Hesabu kwanza pesa taslimu iliyo droo (andika 0 ikiwa ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="230"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="231"/>
         <source>Close the shift with %1 counted? This cannot be undone.</source>
         <translation>Funga zamu ukiwa umehesabu %1? Hili haliwezi kutenduliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="299"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="300"/>
         <source>The drawer is short: say why, then close.</source>
         <translation>Droo imepungua: eleza sababu, kisha funga.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="244"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="245"/>
         <source>Type the float (0 if the drawer is empty).</source>
         <translation>Andika pesa ya kuanzia (0 kama droo ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="252"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="253"/>
         <source>Shift opened.</source>
         <translation>Zamu imefunguliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="262"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="263"/>
         <source>Type an amount above zero.</source>
         <translation>Andika kiasi kikubwa kuliko sifuri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="265"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="266"/>
         <source>Say why the cash goes in or out.</source>
         <translation>Eleza kwa nini pesa inawekwa au kutolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="277"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="278"/>
         <source>Cash in: %1</source>
         <translation>Pesa iliyowekwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="277"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="278"/>
         <source>Cash out: %1</source>
         <translation>Pesa iliyotolewa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="317"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="335"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="318"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="339"/>
         <source>Z report</source>
         <translation>Ripoti ya Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="323"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="324"/>
         <source>Shift closed. Variance %1. Z report saved to %2</source>
         <translation>Zamu imefungwa. Tofauti %1. Ripoti ya Z imehifadhiwa %2</translation>
     </message>
@@ -1636,129 +1824,149 @@
 <context>
     <name>StkDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="48"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="62"/>
         <source>M-Pesa</source>
         <translation>M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="57"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="71"/>
         <source>Customer&apos;s M-Pesa phone number</source>
         <translation>Namba ya simu ya M-Pesa ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="89"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="119"/>
         <source>Loading the paybill details…</source>
         <translation>Inapakia maelezo ya paybill…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="94"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="124"/>
         <source>M-Pesa receipt code, or paste the SMS:</source>
         <translation>Namba ya risiti ya M-Pesa, au bandika SMS:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="104"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="134"/>
         <source>Use paybill / till</source>
         <translation>Tumia paybill / till</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="106"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="136"/>
         <source>Cancel prompt</source>
         <translation>Ghairi ombi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="107"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="137"/>
         <source>Check status</source>
         <translation>Angalia hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="108"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="138"/>
         <source>Try again</source>
         <translation>Jaribu tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="109"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="215"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="139"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="256"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="110"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="140"/>
         <source>Send prompt</source>
         <translation>Tuma ombi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="113"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="143"/>
         <source>Record payment</source>
         <translation>Hifadhi malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="134"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="164"/>
         <source>Offline: the prompt cannot be sent. Use the paybill.</source>
         <translation>Nje ya mtandao: ombi haliwezi kutumwa. Tumia paybill.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="160"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="298"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="190"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="363"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="166"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="196"/>
         <source>Type the number, e.g. 0712 345 678.</source>
         <translation>Andika namba, mf. 0712 345 678.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="170"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="200"/>
         <source>Not a mobile number of this country yet.</source>
         <translation>Bado si namba ya simu ya nchi hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="174"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="204"/>
         <source>✓ Valid number</source>
         <translation>✓ Namba sahihi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="204"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="238"/>
         <source>Paid %1. M-Pesa receipt %2.</source>
         <translation>Imelipwa %1. Risiti ya M-Pesa %2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="242"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="243"/>
+        <source>Paid %1. M-Pesa receipt code to follow.</source>
+        <translation>Imelipwa %1. Namba ya risiti ya M-Pesa itafuata.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="250"/>
+        <source>Checking with Safaricom…</source>
+        <translation>Inakagua na Safaricom…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="251"/>
+        <source>The answer is late: the till asks Safaricom directly.</source>
+        <translation>Jibu limechelewa: mashine inauliza Safaricom moja kwa moja.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="287"/>
+        <source>%1 s since the prompt went to %2</source>
+        <translation>Sekunde %1 tangu ombi litumwe kwa %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="307"/>
         <source>Choose another tender</source>
         <translation>Chagua njia nyingine ya kulipa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="265"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="330"/>
         <source>Asking the provider…</source>
         <translation>Inamuuliza mtoa huduma…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="292"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="357"/>
         <source>Cancel the prompt first, so the customer cannot pay twice.</source>
         <translation>Ghairi ombi kwanza, ili mteja asilipe mara mbili.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="307"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="372"/>
         <source>Paybill number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya paybill: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="309"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="374"/>
         <source>Account number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya akaunti: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="312"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="377"/>
         <source>or Buy Goods till: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>au till ya Lipa kwa M-Pesa: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="314"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="379"/>
         <source>No paybill or till number is set: ask the supervisor.</source>
         <translation>Hakuna namba ya paybill au till iliyowekwa: muulize msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="315"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="380"/>
         <source>Amount: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Kiasi: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
@@ -1882,22 +2090,22 @@
 <context>
     <name>TestMode</name>
     <message>
-        <location filename="../../pos_app/app.py" line="155"/>
-        <source>M-Pesa sandbox: shortcode %1. Safaricom&apos;s test number %2 never answers (ends in 1037); in the local sandbox any other Kenyan number pays.</source>
-        <translation>Sandbox ya M-Pesa: shortcode %1. Namba ya majaribio ya Safaricom %2 haijibu kamwe (huishia 1037); kwenye sandbox ya hapa, namba nyingine yoyote ya Kenya hulipa.</translation>
+        <location filename="../../pos_app/app.py" line="171"/>
+        <source>M-Pesa sandbox: shortcode %1. Safaricom&apos;s test number %2 is never prompted (result 1037, unreachable); in the local sandbox any other Kenyan number pays.</source>
+        <translation>Sandbox ya M-Pesa: shortcode %1. Namba ya majaribio ya Safaricom %2 haipokei ombi kamwe (jibu 1037, haipatikani); kwenye sandbox ya hapa, namba nyingine yoyote ya Kenya hulipa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="164"/>
+        <location filename="../../pos_app/app.py" line="180"/>
         <source>Paystack test keys: card %1, any future expiry, CVV 408 (%2 is declined). Test M-Pesa via Paystack: %3.</source>
         <translation>Funguo za majaribio za Paystack: kadi %1, tarehe yoyote ya baadaye ya kuisha, CVV 408 (%2 hukataliwa). M-Pesa ya majaribio kupitia Paystack: %3.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="174"/>
+        <location filename="../../pos_app/app.py" line="190"/>
         <source>Flutterwave test keys: card %1, PIN 1234, expiry 09/32, CVV 564.</source>
         <translation>Funguo za majaribio za Flutterwave: kadi %1, PIN 1234, inaisha 09/32, CVV 564.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="180"/>
+        <location filename="../../pos_app/app.py" line="196"/>
         <source>Stripe test keys: card %1, any future date, any CVC.</source>
         <translation>Funguo za majaribio za Stripe: kadi %1, tarehe yoyote ya baadaye, CVC yoyote.</translation>
     </message>

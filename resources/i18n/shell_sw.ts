@@ -4,102 +4,102 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="32"/>
+        <location filename="../../pos_app/ui/errors.py" line="37"/>
         <source>Wrong PIN.</source>
         <translation>PIN si sahihi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="33"/>
+        <location filename="../../pos_app/ui/errors.py" line="38"/>
         <source>Wrong PIN. %1 tries left before lock-out.</source>
         <translation>PIN si sahihi. Yamebaki majaribio %1 kabla ya kufungiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="37"/>
+        <location filename="../../pos_app/ui/errors.py" line="42"/>
         <source>Too many wrong PINs: locked until %1 UTC.</source>
         <translation>PIN zisizo sahihi nyingi mno: umefungiwa hadi %1 UTC.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="42"/>
+        <location filename="../../pos_app/ui/errors.py" line="47"/>
         <source>%1 is more than was paid and not yet refunded (%2).</source>
         <translation>%1 ni zaidi ya kilicholipwa na bado hakijarejeshwa (%2).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="51"/>
+        <location filename="../../pos_app/ui/errors.py" line="56"/>
         <source>This needs a supervisor&apos;s PIN.</source>
         <translation>Hii inahitaji PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="53"/>
+        <location filename="../../pos_app/ui/errors.py" line="58"/>
         <source>This user is deactivated.</source>
         <translation>Mtumiaji huyu amezimwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="56"/>
+        <location filename="../../pos_app/ui/errors.py" line="61"/>
         <source>You submitted this proof: another supervisor must approve it.</source>
         <translation>Uliwasilisha uthibitisho huu mwenyewe: msimamizi mwingine lazima auidhinishe.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="62"/>
+        <location filename="../../pos_app/ui/errors.py" line="67"/>
         <source>This is the last active supervisor: add another supervisor before deactivating this one.</source>
         <translation>Huyu ndiye msimamizi wa mwisho aliye hai: ongeza msimamizi mwingine kabla ya kumzima huyu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="70"/>
+        <location filename="../../pos_app/ui/errors.py" line="75"/>
         <source>This payment was already refunded in full.</source>
         <translation>Malipo haya yalisharejeshwa yote.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="74"/>
+        <location filename="../../pos_app/ui/errors.py" line="79"/>
         <source>The refund is recorded as requested, but the relay did not answer. The till asks again by itself with the same request (it can never refund twice).</source>
         <translation>Marejesho yamerekodiwa kama yalivyoombwa, lakini relay haikujibu. Mashine itaomba tena yenyewe kwa ombi lilelile (haiwezi kurejesha mara mbili).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="82"/>
+        <location filename="../../pos_app/ui/errors.py" line="87"/>
         <source>A refund of this payment is already waiting for Paystack: it is sent again automatically until Paystack answers.</source>
         <translation>Marejesho ya malipo haya tayari yanasubiri Paystack: yanatumwa tena yenyewe hadi Paystack ijibu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="90"/>
+        <location filename="../../pos_app/ui/errors.py" line="95"/>
         <source>Type the M-Pesa reversal&apos;s transaction code from the confirmation SMS.</source>
         <translation>Andika msimbo wa muamala wa kurudisha M-Pesa kutoka SMS ya uthibitisho.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="97"/>
+        <location filename="../../pos_app/ui/errors.py" line="102"/>
         <source>Say why you reject it (the cashier will read this).</source>
         <translation>Eleza kwa nini unakataa (keshia atasoma hili).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="103"/>
+        <location filename="../../pos_app/ui/errors.py" line="108"/>
         <source>This needs the relay, and this till is not paired with one: pair it in Settings.</source>
         <translation>Hii inahitaji relay, na mashine hii haijaunganishwa na relay: iunganishe kwenye Mipangilio.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="110"/>
+        <location filename="../../pos_app/ui/errors.py" line="115"/>
         <source>The relay cannot be reached right now: nothing was changed. Try again when the till is online.</source>
         <translation>Relay haipatikani kwa sasa: hakuna kilichobadilishwa. Jaribu tena mashine ikiwa mtandaoni.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="118"/>
+        <location filename="../../pos_app/ui/errors.py" line="123"/>
         <source>That is not an amount. Type digits, e.g. 1,250.50.</source>
         <translation>Hicho si kiasi. Andika tarakimu, k.m. 1,250.50.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="124"/>
+        <location filename="../../pos_app/ui/errors.py" line="129"/>
         <source>That amount has more decimals than the currency has.</source>
         <translation>Kiasi hicho kina desimali nyingi kuliko sarafu inavyoruhusu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="130"/>
+        <location filename="../../pos_app/ui/errors.py" line="135"/>
         <source>This stored item cannot be decrypted: it was damaged or altered.</source>
         <translation>Kitu hiki kilichohifadhiwa hakiwezi kufunguliwa: kimeharibika au kimebadilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="136"/>
+        <location filename="../../pos_app/ui/errors.py" line="141"/>
         <source>The disk is full: nothing was saved. Free some space, then try again.</source>
         <translation>Diski imejaa: hakuna kilichohifadhiwa. Toa nafasi, kisha ujaribu tena.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="147"/>
+        <location filename="../../pos_app/ui/errors.py" line="152"/>
         <source>Something went wrong; nothing was changed. Try again.</source>
         <translation>Hitilafu imetokea; hakuna kilichobadilishwa. Jaribu tena.</translation>
     </message>
@@ -107,22 +107,17 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="46"/>
+        <location filename="../../pos_app/ui/main_window.py" line="55"/>
         <source>Duka POS</source>
         <translation>Duka POS</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="134"/>
+        <location filename="../../pos_app/ui/main_window.py" line="149"/>
         <source>● Online</source>
         <translation>● Mtandaoni</translation>
     </message>
-    <message>
-        <location filename="../../pos_app/ui/main_window.py" line="138"/>
-        <source>● Offline</source>
-        <translation>● Nje ya mtandao</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="142"/>
+        <location filename="../../pos_app/ui/main_window.py" line="191"/>
         <source>Unsynced: %n event(s)</source>
         <translation>
             <numerusform>Hazijasawazishwa: tukio %n</numerusform>
@@ -130,19 +125,50 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="144"/>
+        <location filename="../../pos_app/ui/main_window.py" line="160"/>
         <source>Last sync: never</source>
         <translation>Usawazishaji wa mwisho: bado</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="147"/>
+        <location filename="../../pos_app/ui/main_window.py" line="153"/>
+        <source>● Offline: %1</source>
+        <translation>● Nje ya mtandao: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/main_window.py" line="164"/>
         <source>Last sync: %1</source>
         <translation>Usawazishaji wa mwisho: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="149"/>
-        <source>TEST MODE — no real money moves.</source>
-        <translation>HALI YA MAJARIBIO — hakuna pesa halisi inayohamishwa.</translation>
+        <location filename="../../pos_app/ui/main_window.py" line="169"/>
+        <source>details</source>
+        <translation>maelezo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/main_window.py" line="171"/>
+        <source>TEST MODE — no real money moves (%1).</source>
+        <translation>HALI YA MAJARIBIO — hakuna pesa halisi inayohamishwa (%1).</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/main_window.py" line="186"/>
+        <source>All synced</source>
+        <translation>Yote yamesawazishwa</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../pos_app/ui/main_window.py" line="188"/>
+        <source>%n event(s) waiting to sync</source>
+        <translation>
+            <numerusform>Tukio %n linasubiri kusawazishwa</numerusform>
+            <numerusform>Matukio %n yanasubiri kusawazishwa</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../pos_app/ui/main_window.py" line="190"/>
+        <source>Syncing %n event(s)…</source>
+        <translation>
+            <numerusform>Inasawazisha tukio %n…</numerusform>
+            <numerusform>Inasawazisha matukio %n…</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

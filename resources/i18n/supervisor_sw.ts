@@ -595,6 +595,11 @@
         <translation>Onyesha upya</translation>
     </message>
     <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="91"/>
+        <source>Find: receipt number, amount or phone</source>
+        <translation>Tafuta: namba ya risiti, kiasi au simu</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="102"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
@@ -727,11 +732,6 @@
         <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="284"/>
         <source>Waiting for Paystack</source>
         <translation>Inasubiri Paystack</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="91"/>
-        <source>Find: receipt number, amount or phone</source>
-        <translation>Tafuta: namba ya risiti, kiasi au simu</translation>
     </message>
     <message>
         <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="285"/>
@@ -1066,127 +1066,162 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="59"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="64"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="62"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="67"/>
         <source>Shop and receipts</source>
         <translation>Duka na risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="66"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="71"/>
         <source>Shop name</source>
         <translation>Jina la duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="72"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="77"/>
         <source>VAT rate (prices include VAT)</source>
         <translation>Kiwango cha VAT (bei zinajumuisha VAT)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="76"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="81"/>
         <source>Receipt header</source>
         <translation>Kichwa cha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="80"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="85"/>
         <source>Receipt footer</source>
         <translation>Maandishi ya chini ya risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="82"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="87"/>
         <source>Shop language</source>
         <translation>Lugha ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="85"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="90"/>
         <source>Payments and risk</source>
         <translation>Malipo na hatari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="90"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="95"/>
         <source>Risk threshold (0-100)</source>
         <translation>Kiwango cha hatari (0-100)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="93"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="98"/>
         <source>A supervisor approves every proof</source>
         <translation>Msimamizi anaidhinisha kila uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="95"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="100"/>
         <source>Cashier may accept low-risk proofs</source>
         <translation>Keshia anaweza kukubali uthibitisho wa hatari ndogo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="97"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="102"/>
         <source>Offline proofs</source>
         <translation>Uthibitisho bila mtandao</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="98"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="103"/>
         <source>A supervisor may approve their own proof</source>
         <translation>Msimamizi anaweza kuidhinisha uthibitisho wake mwenyewe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="105"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="106"/>
+        <source>New PINs have at least 6 digits</source>
+        <translation>PIN mpya ziwe na tarakimu 6 au zaidi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="113"/>
         <source>Save settings</source>
         <translation>Hifadhi mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="112"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="120"/>
         <source>Relay and providers</source>
         <translation>Relay na watoa huduma</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="118"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="126"/>
         <source>%1 in test mode (no real money)</source>
         <translation>%1 katika hali ya majaribio (hakuna pesa halisi)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="127"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="135"/>
         <source>Relay address</source>
         <translation>Anwani ya relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="130"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="138"/>
         <source>from the shop owner&apos;s relay page</source>
         <translation>kutoka ukurasa wa relay wa mwenye duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="139"/>
         <source>Pairing code</source>
         <translation>Msimbo wa kuunganisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="132"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="140"/>
         <source>Pair this till</source>
         <translation>Unganisha mashine hii</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="183"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="144"/>
+        <source>Check the ledger now</source>
+        <translation>Kagua daftari sasa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="166"/>
+        <source>Checking the ledger…</source>
+        <translation>Inakagua daftari…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="171"/>
+        <source>The ledger is sound.</source>
+        <translation>Daftari liko salama.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="213"/>
+        <source>Change the shop&apos;s settings</source>
+        <translation>Badilisha mipangilio ya duka</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="221"/>
         <source>Saved.</source>
         <translation>Imehifadhiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="204"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="236"/>
+        <source>Switch test mode</source>
+        <translation>Badilisha hali ya majaribio</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="246"/>
         <source>Test mode on.</source>
         <translation>Hali ya majaribio imewashwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="204"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="246"/>
         <source>Test mode off: live money.</source>
         <translation>Hali ya majaribio imezimwa: pesa halisi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="224"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="265"/>
+        <source>Pair this till with a relay</source>
+        <translation>Unganisha kaunta hii na relay</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="269"/>
         <source>Contacting the relay…</source>
         <translation>Inawasiliana na relay…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="231"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="276"/>
         <source>Paired with %1 (%2).</source>
         <translation>Imeunganishwa na %1 (%2).</translation>
     </message>
@@ -1294,166 +1329,171 @@
         <translation>Rejesho la Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="31"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="33"/>
         <source>Approvals</source>
         <translation>Idhini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="34"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="36"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="70"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="76"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="75"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="81"/>
         <source>Reports</source>
         <translation>Ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="89"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="95"/>
         <source>Staff</source>
         <translation>Wafanyakazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="94"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="100"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="106"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="113"/>
         <source>Audit trail</source>
-        <translation>Ukaguzi</translation>
+        <translation>Kumbukumbu za ukaguzi</translation>
     </message>
 </context>
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="43"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="44"/>
         <source>Staff</source>
         <translation>Wafanyakazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="45"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="55"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="46"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="56"/>
         <source>Name</source>
         <translation>Jina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="45"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="60"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="46"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="61"/>
         <source>Role</source>
         <translation>Jukumu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="45"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="46"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="45"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="62"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="84"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="46"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="63"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="85"/>
         <source>Language</source>
         <translation>Lugha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="51"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="52"/>
         <source>Add a person</source>
         <translation>Ongeza mtu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="58"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="116"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="59"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="117"/>
         <source>Cashier</source>
         <translation>Keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="59"/>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="116"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="60"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="117"/>
         <source>Supervisor</source>
         <translation>Msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="64"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="65"/>
         <source>PIN (4-8 digits)</source>
         <translation>PIN (tarakimu 4-8)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="65"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="66"/>
         <source>Add</source>
         <translation>Ongeza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="71"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="72"/>
         <source>The person picked in the list</source>
         <translation>Mtu aliyechaguliwa kwenye orodha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="74"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="75"/>
         <source>New PIN</source>
         <translation>PIN mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="75"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="76"/>
         <source>Reset PIN</source>
         <translation>Weka PIN upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="80"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="81"/>
         <source>Set language</source>
         <translation>Weka lugha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="85"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="86"/>
         <source>Deactivate</source>
         <translation>Zima</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="88"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="89"/>
         <source>Activate again</source>
         <translation>Washa tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="122"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="123"/>
         <source>active</source>
         <translation>hai</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="122"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="123"/>
         <source>deactivated</source>
         <translation>amezimwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="153"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="132"/>
+        <source>Change the staff list</source>
+        <translation>Badilisha orodha ya wafanyakazi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="158"/>
         <source>%1 can now sign in.</source>
         <translation>%1 sasa anaweza kuingia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="200"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="202"/>
         <source>Pick a person in the list first.</source>
         <translation>Kwanza chagua mtu kwenye orodha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="167"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="171"/>
         <source>The PIN was reset.</source>
         <translation>PIN imewekwa upya.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="180"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="183"/>
         <source>Language changed: it applies at their next sign-in.</source>
         <translation>Lugha imebadilishwa: itatumika wakati ujao atakapoingia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="192"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="194"/>
         <source>Activated.</source>
         <translation>Amewashwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/users_page.py" line="194"/>
+        <location filename="../../pos_app/ui/supervisor/users_page.py" line="196"/>
         <source>Deactivated: they can no longer sign in.</source>
         <translation>Amezimwa: hawezi kuingia tena.</translation>
     </message>

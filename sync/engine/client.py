@@ -15,16 +15,19 @@ from sync.protocol import (
     IDEMPOTENCY_HEADER,
     MAX_PULL_LIMIT,
     MAX_PULL_WAIT_S,
+    C2BClaimRequest,
+    C2BClaimView,
     OutboxEvent,
+    OwnEventsResponse,
     PairRequest,
     PairResponse,
-    PaymentView,
     PaystackLinkRequest,
     PullResponse,
     PushRequest,
     PushResponse,
-    RefundRequest,
     RefundView,
+    RelayPaymentView,
+    RelayRefundRequest,
     SeqGap,
     StkPushRequest,
     TerminalSettings,
@@ -33,6 +36,7 @@ from sync.protocol import (
 )
 
 M = TypeVar("M", bound=BaseModel)
+C2B_CLAIMS_PATH = "/terminal/c2b/claims"
 
 
 class RelayError(Exception):
@@ -63,6 +67,15 @@ class RelayRefused(RelayError):
 
 class RelayUnauthorized(RelayRefused):
     """401: the terminal token is missing, unknown or revoked; pair the till again."""
+
+
+class C2BTaken(RelayRefused):
+    """409 to a C2B claim: the relay gave the payment to another till (`holder` says which and
+    how), so this till must not count it."""
+
+    def __init__(self, holder: C2BClaimView) -> None:
+        super().__init__(409, f"the payment is with till {holder.till_name}")
+        self.holder = holder
 
 
 class SeqGapError(RelayError):
@@ -157,6 +170,15 @@ class RelayClient:
     def push(self, events: list[OutboxEvent]) -> PushResponse:
         return self._call("POST", "/terminal/events", PushResponse, json=PushRequest(events=events))
 
+    def own_events(self, after: int, limit: int = MAX_PULL_LIMIT) -> OwnEventsResponse:
+        """This till's own pushed events after `after` (rebuilding a lost ledger)."""
+        return self._call(
+            "GET",
+            "/terminal/own-events",
+            OwnEventsResponse,
+            params={"after": after, "limit": max(1, min(MAX_PULL_LIMIT, limit))},
+        )
+
     def pull(self, after: str | None, wait_s: float, limit: int = MAX_PULL_LIMIT) -> PullResponse:
         wait = max(0.0, min(float(MAX_PULL_WAIT_S), wait_s))
         params: dict[str, Any] = {"wait": wait, "limit": max(1, min(MAX_PULL_LIMIT, limit))}
@@ -166,25 +188,25 @@ class RelayClient:
             "GET", "/terminal/events", PullResponse, params=params, timeout=wait + self.timeout_s
         )
 
-    def start_stk_push(self, request: StkPushRequest) -> PaymentView:
+    def start_stk_push(self, request: StkPushRequest) -> RelayPaymentView:
         return self._call(
             "POST",
             "/terminal/payments/mpesa-stk",
-            PaymentView,
+            RelayPaymentView,
             json=request,
             headers={IDEMPOTENCY_HEADER: str(request.payment_id)},
         )
 
-    def start_paystack_link(self, request: PaystackLinkRequest) -> PaymentView:
+    def start_paystack_link(self, request: PaystackLinkRequest) -> RelayPaymentView:
         return self._call(
             "POST",
             "/terminal/payments/paystack-link",
-            PaymentView,
+            RelayPaymentView,
             json=request,
             headers={IDEMPOTENCY_HEADER: str(request.payment_id)},
         )
 
-    def refund(self, payment_id: str, request: RefundRequest) -> RefundView:
+    def refund(self, payment_id: str, request: RelayRefundRequest) -> RefundView:
         return self._call(
             "POST",
             f"/terminal/payments/{payment_id}/refund",
@@ -193,14 +215,19 @@ class RelayClient:
             headers={IDEMPOTENCY_HEADER: str(request.refund_id)},
         )
 
-    def payment(self, payment_id: str) -> PaymentView:
-        return self._call("GET", f"/terminal/payments/{payment_id}", PaymentView)
+    def payment(self, payment_id: str) -> RelayPaymentView:
+        return self._call("GET", f"/terminal/payments/{payment_id}", RelayPaymentView)
 
     def settings(self) -> TerminalSettings:
         return self._call("GET", "/terminal/settings", TerminalSettings)
 
     def set_test_mode(self, request: TestModeRequest) -> TestModeResponse:
         return self._call("POST", "/terminal/settings/test-mode", TestModeResponse, json=request)
+
+    def claim_c2b(self, request: C2BClaimRequest) -> C2BClaimView:
+        """Ask for an unmatched C2B payment (a supervisor's match); raises C2BTaken when
+        another till of the shop has it. Asking again is harmless."""
+        return self._call("POST", C2B_CLAIMS_PATH, C2BClaimView, json=request)
 
     # ---- plumbing ----------------------------------------------------------------------------
 
@@ -238,6 +265,11 @@ class RelayClient:
             try:
                 raise SeqGapError(SeqGap.model_validate(response.json()).expected_till_seq)
             except (ValueError, ValidationError):
+                pass
+        if status == 409 and path == C2B_CLAIMS_PATH:
+            try:
+                raise C2BTaken(C2BClaimView.model_validate_json(response.content))
+            except ValidationError:
                 pass
         if status == 429 or status >= 500:
             detail, _ = _detail(response)

@@ -1,5 +1,6 @@
 """Pairing: the till trades a one-time code (from `duka-relay pair-till`) for its terminal
-token, which goes to the OS keyring and never to the database or the logs."""
+token, which the ledger keeps encrypted under the data key (sync.engine.credentials), never
+in plain text and never in the logs."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import UTC, datetime
 
 from pos_app.config import TillSettings
 from pos_app.core.errors import DukaError
+from pos_app.services.sync_ledger import Ledger
 from sync.engine import credentials
 from sync.engine.client import (
     InsecureRelayUrl,
@@ -33,7 +35,11 @@ class PairingResult:
 
 
 def pair(
-    settings: TillSettings, relay_url: str, pairing_code: str, till_name: str | None = None
+    settings: TillSettings,
+    ledger: Ledger,
+    relay_url: str,
+    pairing_code: str,
+    till_name: str | None = None,
 ) -> PairingResult:
     """Blocking network call: run it through the TaskRunner, never on the GUI thread."""
     try:
@@ -60,7 +66,7 @@ def pair(
             ) from None
         raise PairingError(f"The relay refused to pair this till: {exc.detail}") from None
     credentials.save(
-        settings,
+        ledger,
         credentials.TerminalCredentials(
             relay_url=url,
             token=reply.token,

@@ -50,12 +50,17 @@ class Pusher:
         self._ledger = ledger
         self._link = link
         self._batch_size = max(1, min(MAX_PUSH_BATCH, batch_size))
+        self._compared = False
 
     def drain(self, max_batches: int | None = None) -> PushReport:
         """Push until the outbox is empty. Raises RelayUnavailable (retry later),
         RelayUnauthorized / NotPaired (pair again) or PushBlocked."""
         client = self._link.client()
         offset = self._offset()
+        if not self._compared:
+            # once per run, before anything is sent: does the relay hold events we lost?
+            self._compare(client.push([]).next_till_seq, offset)
+            self._compared = True
         limit = self._batch_size
         pushed = parked = batches = 0
         last_gap: int | None = None
@@ -91,6 +96,7 @@ class Pusher:
                 limit = self._batch_size
                 continue
             self._link.reached()
+            self._compare(response.next_till_seq, offset)
             done, refused = [], []
             for result in response.results:
                 seq = result.till_seq + offset
@@ -104,9 +110,20 @@ class Pusher:
             self._ledger.record_push(done, refused)
             pushed += len(done)
             parked += len(refused)
+            if refused:
+                # the relay refuses only a till_seq it holds under another event: this till's
+                # ledger lost events and has been reusing their numbers
+                self._ledger.numbers_reused(len(refused))
+                raise PushBlocked(self._ledger.selling_stopped() or "sequence numbers reused")
         return PushReport(pushed, parked, batches)
 
     # ---- sequence --------------------------------------------------------------------------
+
+    def _compare(self, relay_next_till_seq: int, offset: int) -> None:
+        """Stop (and stop selling) when the relay holds more of our events than we do:
+        new events would reuse sequence numbers the relay already accepted."""
+        if self._ledger.check_against_relay(relay_next_till_seq, offset):
+            raise PushBlocked(self._ledger.selling_stopped() or "the ledger lost events")
 
     def _offset(self) -> int:
         creds = self._link.credentials

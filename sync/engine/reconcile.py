@@ -17,7 +17,7 @@ from pos_app.services.gateway import GatewayRejected, GatewayUnavailable
 from pos_app.services.late_payments import LatePayments, ReconcileTimings
 from pos_app.services.payment_events import PaymentEvents
 from pos_app.services.sync_ledger import Ledger
-from sync.engine.gateway import RelayGateway
+from sync.engine.relay_gateway import RelayGateway
 
 log = logging.getLogger(__name__)
 

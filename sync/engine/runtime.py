@@ -23,7 +23,7 @@ from pos_app.config import TillSettings
 from pos_app.services.bus import EventBus
 from pos_app.services.sync_ledger import Ledger
 from sync.engine import credentials
-from sync.engine.gateway import RelayGateway
+from sync.engine.relay_gateway import RelayGateway
 from sync.engine.scheduler import SyncEngine, SyncStatus
 
 if TYPE_CHECKING:
@@ -47,11 +47,11 @@ class TillSync:
             self.demo.stop()
 
 
-def wants_demo(settings: TillSettings) -> bool:
+def wants_demo(settings: TillSettings, ledger: Ledger) -> bool:
     if settings.relay_url:
         return False
-    saved = credentials.load(settings)
-    return saved is None or urlsplit(saved.relay_url).hostname in ("127.0.0.1", "localhost")
+    saved = credentials.load(settings, ledger)
+    return saved is None or urlsplit(saved.relay_url).hostname in credentials.LOCAL_HOSTS
 
 
 def start_till_sync(
@@ -62,10 +62,10 @@ def start_till_sync(
 ) -> TillSync:
     """Blocking for a second or two in demo mode (servers start): call it off the GUI thread."""
     demo = None
-    if wants_demo(settings):
+    if wants_demo(settings, ledger):
         from sync.demo import start_demo_stack  # the relay and sandbox load only for demos
 
-        demo = start_demo_stack(settings.data_dir, till_settings=settings)
+        demo = start_demo_stack(settings.data_dir, till=(settings, ledger))
         # the paybill the cashier shows comes from the demo relay's terminal settings (the
         # sandbox's shortcode), as it does from a real relay: sync.engine.shop_settings
         log.info("demo mode: relay %s, sandbox %s", demo.relay_url, demo.sandbox_url)

@@ -30,11 +30,11 @@ from pos_app.services.refund_requests import PaystackRefunds
 from pos_app.services.sync_ledger import Ledger, SyncLedger
 from sync.engine import credentials, pairing
 from sync.engine.client import RelayError, RelayRefused, RelayUnauthorized, RelayUnavailable
-from sync.engine.gateway import RelayGateway
 from sync.engine.link import NOT_PAIRED, NotPaired, RelayLink
 from sync.engine.pull import Puller, run_pull_loop
 from sync.engine.push import PushBlocked, Pusher
 from sync.engine.reconcile import Reconciler
+from sync.engine.relay_gateway import RelayGateway
 from sync.engine.shop_settings import remember_mpesa_number
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ class SyncEngine:
         self.bus = bus
         self.settings = settings
         self.timings = timings or EngineTimings()
-        self.link = link or RelayLink(credentials.load(settings))
+        self.link = link or RelayLink(credentials.load(settings, ledger))
         self.gateway = RelayGateway(self.link)
         self.sync_ledger = SyncLedger(ledger)
         self.pusher = Pusher(self.sync_ledger, self.link)
@@ -205,8 +205,8 @@ class SyncEngine:
 
     def pair(self, relay_url: str, pairing_code: str) -> pairing.PairingResult:
         """Pair (blocking: call it through the TaskRunner) and switch the engine over."""
-        result = pairing.pair(self.settings, relay_url, pairing_code)
-        self.link.use(credentials.load(self.settings))
+        result = pairing.pair(self.settings, self.ledger, relay_url, pairing_code)
+        self.link.use(credentials.load(self.settings, self.ledger))
         self._push_backoff.succeeded()
         self._pull_backoff.succeeded()
         self.push_now()
@@ -217,9 +217,9 @@ class SyncEngine:
     def _adopt_new_pairing(self) -> None:
         """The settings screen pairs through sync.engine.pairing.pair: pick up its token."""
         try:
-            saved = credentials.load(self.settings)
+            saved = credentials.load(self.settings, self.ledger)
         except Exception:
-            log.warning("cannot read the relay token from the keyring", exc_info=True)
+            log.warning("cannot read the relay token", exc_info=True)
             return
         if saved is not None and saved != self.link.credentials:
             self.link.use(saved)

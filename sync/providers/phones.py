@@ -50,3 +50,23 @@ def mask_msisdn(msisdn: str) -> str:
     if len(digits) < 8:
         return "*" * len(digits)
     return f"{digits[:4]}{'*' * (len(digits) - 7)}{digits[-3:]}"
+
+
+HASHED = "hashed"
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def mask_payer(value: str | None) -> str | None:
+    """What may be shown or streamed of a payer. Daraja's C2B sends the MSISDN masked or, since
+    2025, as a SHA-256 hex digest: a hash of a 2547... number is reversed by trying them all, so
+    it is shown as "hashed". A full number is masked; a masked one or a name is kept (capped)."""
+    if value is None:
+        return None
+    compact = value.replace(" ", "")
+    if not compact:
+        return None
+    if len(compact) >= 32 and set(compact) <= _HEX:
+        return HASHED
+    if compact.lstrip("+").isdigit():
+        return mask_msisdn(compact)
+    return value.strip()[:64]

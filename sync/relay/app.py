@@ -10,21 +10,34 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync.relay import payments_api, refunds, terminal, terminal_settings, webhooks
+from sync.relay import (
+    api_doc,
+    c2b_claims,
+    payments_api,
+    refunds,
+    terminal,
+    terminal_recovery,
+    terminal_settings,
+    webhooks,
+)
 from sync.relay.auth import AuthError
 from sync.relay.checker import PaymentChecker
 from sync.relay.config import RelaySettings
+from sync.relay.console import routes as console
 from sync.relay.context import RelayContext
 from sync.relay.credentials import Credentials
 from sync.relay.crypto import SecretBox, decode_master_key, load_or_create_key_file
 from sync.relay.errors import error
+from sync.relay.middleware import SecurityHeaders, may_read_metrics
 from sync.relay.notify import Hub, listen_forever
+from sync.relay.store.at_rest import private_sqlite_files, seal_existing
 from sync.relay.store.engine import make_engine
 from sync.relay.store.migrate import upgrade
 from sync.relay.store.store import Store, utcnow
@@ -41,9 +54,17 @@ def master_key(settings: RelaySettings, create: bool = True) -> bytes:
 
 def open_store(settings: RelaySettings, migrate: bool = True) -> Store:
     engine = make_engine(settings.resolved_database_url(), settings.sqlite_synchronous)
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        database = Path(str(engine.url.database)).resolve()
+        private_sqlite_files(database, own_folder=database.parent == settings.data_dir.resolve())
     if migrate:
         upgrade(engine)
-    return Store(engine, SecretBox(master_key(settings)))
+    store = Store(engine, SecretBox(master_key(settings)))
+    if migrate:
+        sealed = seal_existing(store)
+        if any(sealed.values()):
+            log.info("sealed personal data written in clear by an older relay: %s", sealed)
+    return store
 
 
 class TokenBuckets:
@@ -116,12 +137,10 @@ class Guard:
             await _plain(send, 413, "body too large")
 
     def _source(self, scope: Scope) -> str:
-        if self.forwarded is not None:
-            value = _header(scope, self.forwarded)
-            if value:
-                return value.split(",")[-1].strip()
         client = scope.get("client")
-        return str(client[0]) if client else "?"
+        peer = str(client[0]) if client else None
+        forwarded = _header(scope, self.forwarded) if self.forwarded is not None else None
+        return self.settings.client_address(peer, forwarded) or "?"
 
 
 class BodyTooLarge(Exception):
@@ -184,12 +203,23 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
             if store is None:
                 opened.close()
 
-    app = FastAPI(title="Duka relay", lifespan=lifespan, docs_url=None, redoc_url=None)
+    docs = settings.openapi_docs
+    app = FastAPI(
+        title="Duka relay",
+        lifespan=lifespan,
+        openapi_url="/openapi.json" if docs else None,
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+    )
     app.include_router(webhooks.router)
     app.include_router(terminal.router)
     app.include_router(payments_api.router)
     app.include_router(refunds.router)
+    app.include_router(c2b_claims.router)
     app.include_router(terminal_settings.router)
+    app.include_router(terminal_recovery.router)
+    console.install(app)
+    api_doc.install(app)
 
     @app.exception_handler(AuthError)
     async def _unauthorised(_request: Request, _exc: AuthError) -> Response:
@@ -210,8 +240,10 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
             return Response('{"status":"db_down"}', 503, media_type="application/json")
         return Response('{"status":"ok"}', media_type="application/json")
 
-    @app.get("/metrics")
-    async def metrics() -> Response:
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        if not may_read_metrics(request, settings):
+            return Response('{"detail":"forbidden"}', 403, media_type="application/json")
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     if settings.floor_endpoint:
@@ -221,4 +253,5 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
             return Response(b"{}", media_type="application/json")
 
     app.add_middleware(Guard, settings=settings)
+    app.add_middleware(SecurityHeaders, settings=settings)  # outermost: refusals get them too
     return app

@@ -6,17 +6,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Row
 
-from sync.protocol import PaymentChannel, PaymentState, PaymentStatus, Provider
+from sync.protocol import EventStatus, PaymentChannel, PaymentState, Provider
 from sync.providers.base import PaymentOutcome, ProviderError
 from sync.relay.context import RelayContext
+from sync.relay.crypto import new_url_token
 from sync.relay.observability import PAYMENT_CHECKS
 from sync.relay.outcomes import OUTCOME_STATUS
 from sync.relay.store.store import EventDraft, ParkDraft, utcnow
+from sync.relay.webhook_paths import transaction_status_paths
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +49,52 @@ class PaymentChecker:
         due = await self.ctx.store.run(self.ctx.store.due_payments, utcnow())
         for row in due:
             await self.check(row)
-        return len(due)
+        claims = await self.ctx.store.run(self.ctx.store.due_c2b_claims, utcnow())
+        for claim in claims:
+            await self.confirm_c2b(claim)
+        return len(due) + len(claims)
+
+    async def confirm_c2b(self, claim: Row[Any]) -> None:
+        """Ask the Transaction Status API about a claimed C2B payment. The answer comes to a
+        result URL with a new unguessable request id (webhooks.mpesa_transaction_status);
+        without an answer the claim is asked about again, later and later."""
+        ctx = self.ctx
+        store = ctx.store
+        delay = min(ctx.settings.stk_requery_after_s * 2 ** (claim.attempts + 1), 3600)
+        later = utcnow() + timedelta(seconds=delay)
+        client = await store.run(ctx.credentials.daraja, claim.shop_id, claim.test_mode)
+        if client is None or not client.config.initiator:
+            # Nothing can confirm it: it stays a claim, and a supervisor is told why.
+            summary = {
+                "trans_id": claim.trans_id,
+                "amount_minor": claim.amount_minor,
+                "bill_ref": claim.bill_ref,
+                "detail": "no M-Pesa initiator credentials to confirm C2B payments with",
+            }
+            park = ParkDraft("c2b_unconfirmed", f"mpesa:c2b:{claim.trans_id}:unconfirmed", summary)
+            await store.run(store.record_outcome, claim.shop_id, park, None)
+            await store.run(store.update_c2b_claim, claim.id, next_check_at=later)
+            return
+        request_id = new_url_token()
+        token = await store.run(store.webhook_token, claim.shop_id)
+        result_path, timeout_path = transaction_status_paths(token, request_id)
+        # Saved before asking: the answer may come back before the call returns.
+        await store.run(
+            store.update_c2b_claim,
+            claim.id,
+            request_id=request_id,
+            attempts=claim.attempts + 1,
+            next_check_at=later,
+        )
+        try:
+            await client.transaction_status(
+                claim.trans_id, ctx.public_url(result_path), ctx.public_url(timeout_path)
+            )
+        except ProviderError as exc:
+            PAYMENT_CHECKS.labels("mpesa_c2b", "error").inc()
+            log.info("transaction status of a C2B claim failed: %s", exc.code)
+            return
+        PAYMENT_CHECKS.labels("mpesa_c2b", "asked").inc()
 
     async def check(self, row: Row[Any]) -> None:
         provider = Provider(row.provider)
@@ -63,12 +111,22 @@ class PaymentChecker:
     async def _later(self, row: Row[Any]) -> None:
         ctx = self.ctx
         age = (utcnow() - row.created_at).total_seconds()
-        if age > ctx.settings.payment_give_up_after_s:
-            await self._record(
-                row, self._draft(row, PaymentStatus.EXPIRED, None, "no outcome from the provider")
-            )
-            return
         delay = min(max(age / 4, ctx.settings.stk_requery_after_s), 600)
+        if age > ctx.settings.payment_give_up_after_s:
+            # Never a guess: the customer may well have paid. A supervisor is told the outcome
+            # is unknown; the relay keeps asking, hourly, and streams it if the provider answers.
+            summary = {
+                "payment_id": row.payment_id,
+                "provider": row.provider,
+                "reference": row.reference,
+                "amount_minor": row.amount_minor,
+                "checkout_request_id": row.checkout_request_id,
+            }
+            unknown = ParkDraft("outcome_unknown", f"payment:{row.payment_id}:unknown", summary)
+            result = await ctx.store.run(ctx.store.record_outcome, row.shop_id, unknown, None)
+            if result.verdict == "parked":
+                log.warning("payment %s: outcome unknown, parked for a supervisor", row.payment_id)
+            delay = 3600
         await ctx.store.run(
             ctx.store.update_payment,
             row.payment_id,
@@ -78,7 +136,7 @@ class PaymentChecker:
     def _draft(
         self,
         row: Row[Any],
-        status: PaymentStatus,
+        status: EventStatus,
         result_code: str | None,
         message: str,
         amount_minor: int | None = None,
@@ -120,14 +178,15 @@ class PaymentChecker:
         result = await client.stk_query(row.checkout_request_id)
         PAYMENT_CHECKS.labels("mpesa", result.outcome.value).inc()
         status = OUTCOME_STATUS.get(result.outcome)
-        if status is None:
+        if status is None or result.checkout_request_id != row.checkout_request_id:
             await self._later(row)
             return
         # A query answer of 0 means the prompt was paid for the amount it asked.
-        amount = row.amount_minor if status is PaymentStatus.PAID else None
-        await self._record(
-            row, self._draft(row, status, result.result_code, result.message, amount)
-        )
+        amount = row.amount_minor if status is EventStatus.PAID else None
+        draft = self._draft(row, status, result.result_code, result.message, amount)
+        if status is EventStatus.PAID and row.receipt:  # the receipt the callback brought
+            draft = replace(draft, receipt=row.receipt)
+        await self._record(row, draft)
 
     async def _check_paystack(self, row: Row[Any]) -> None:
         client = await self.ctx.store.run(self.ctx.credentials.paystack, row.shop_id, row.test_mode)
@@ -140,7 +199,7 @@ class PaymentChecker:
             if verification.gives_value(row.amount_minor, row.currency, row.reference):
                 draft = self._draft(
                     row,
-                    PaymentStatus.PAID,
+                    EventStatus.PAID,
                     verification.status,
                     verification.gateway_response or "",
                     row.amount_minor,
@@ -163,7 +222,7 @@ class PaymentChecker:
                 row,
                 self._draft(
                     row,
-                    PaymentStatus.FAILED,
+                    EventStatus.FAILED,
                     verification.status,
                     verification.gateway_response or "",
                 ),

@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-import httpx
 import uvicorn
+from pydantic import ValidationError
 
 from sync.protocol import Provider
 from sync.providers.testmode import key_matches_mode
 from sync.relay.config import RelaySettings
-from sync.relay.credentials import MPESA_FIELDS, Credentials
+from sync.relay.credentials import MPESA_FIELDS, OPTIONAL_MPESA_FIELDS, Credentials
 from sync.relay.store.store import Store, utcnow
 
 ENV_NAMES = {
@@ -32,9 +32,12 @@ ENV_NAMES = {
     "shortcode": "MPESA_SHORTCODE",
     "passkey": "MPESA_PASSKEY",
     "till_number": "MPESA_TILL_NUMBER",
+    # The Transaction Status API (confirming C2B payments) acts as this API operator.
+    "initiator": "MPESA_INITIATOR_NAME",
+    "security_credential": "MPESA_SECURITY_CREDENTIAL",
     "secret_key": "PAYSTACK_SECRET_KEY",
 }
-SECRET_FIELDS = {"consumer_key", "consumer_secret", "passkey", "secret_key"}
+SECRET_FIELDS = {"consumer_key", "consumer_secret", "passkey", "secret_key", "security_credential"}
 
 
 def app_factory() -> Any:
@@ -43,7 +46,7 @@ def app_factory() -> Any:
     from sync.relay.observability import configure_logging
 
     settings = RelaySettings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.access_log)
     return create_app(settings)
 
 
@@ -64,6 +67,7 @@ def _print(data: Any) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
     store = _store(args)  # migrate (and create the master key) once, before the workers start
     sqlite = store.sqlite
     store.close()
@@ -78,7 +82,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         loop="uvloop",
         http="httptools",
-        access_log=False,  # access lines would carry the shops' URL tokens
+        access_log=settings.access_log,  # off by default: lines carry the shops' URL tokens
         log_config=None,
         proxy_headers=False,
         timeout_keep_alive=30,
@@ -144,7 +148,12 @@ def _read_secrets(args: argparse.Namespace, fields: Sequence[str]) -> dict[str, 
             or given.get(ENV_NAMES[name].lower())
             or os.environ.get(ENV_NAMES[name])
         )
-        if not value and name != "till_number" and sys.stdin.isatty() and not args.stdin:
+        if (
+            not value
+            and name not in OPTIONAL_MPESA_FIELDS
+            and sys.stdin.isatty()
+            and not args.stdin
+        ):
             prompt = f"{ENV_NAMES[name]}: "
             value = getpass.getpass(prompt) if name in SECRET_FIELDS else input(prompt)
         if value:
@@ -156,7 +165,7 @@ def cmd_set_credentials(args: argparse.Namespace) -> int:
     store = _store(args)
     fields = MPESA_FIELDS if args.provider == "mpesa" else ("secret_key",)
     secrets = _read_secrets(args, fields)
-    missing = [n for n in fields if n not in secrets and n != "till_number"]
+    missing = [n for n in fields if n not in secrets and n not in OPTIONAL_MPESA_FIELDS]
     if missing:
         print(f"missing: {', '.join(ENV_NAMES[n] for n in missing)}", file=sys.stderr)
         return 2
@@ -273,44 +282,19 @@ def cmd_list_parked(args: argparse.Namespace) -> int:
 
 
 def replay(store: Store, parked_id: int, to_shop: str | None) -> dict[str, Any]:
-    """Run a parked webhook through the webhook handlers again (after the owner fixed what made
-    it park, e.g. a late payment row), optionally for another shop (re-route). The original
-    raw row stays; the replay is stored as a new raw webhook."""
+    """The CLI's replay: a fresh app in this process runs the webhook handlers."""
     from sync.relay.app import create_app
     from sync.relay.context import RelayContext
     from sync.relay.notify import Hub
-    from sync.relay.webhook_paths import callback_paths
+    from sync.relay.owner_actions import OwnerActionRefused, replay_parked
 
-    item = store.parked_item(parked_id)
-    if item is None or item.resolved_at is not None or item.raw_id is None:
-        raise SystemExit("no such open parked item with a stored webhook")
-    raw = store.raw_webhook(item.raw_id)
-    assert raw is not None
-    shop_id = to_shop or raw.shop_id
-    paths = callback_paths(shop_id, store.webhook_token(shop_id))
-    path = {
-        "stk_callback": paths["mpesa_stk"],
-        "c2b_confirmation": paths["mpesa_c2b_confirmation"],
-        "webhook": paths["paystack"],
-    }[raw.kind]
-    resolution = f"replayed to shop {shop_id}" if to_shop else "replayed"
-    store.resolve_parked(parked_id, resolution, "admin-cli")
     settings = RelaySettings()
     app = create_app(settings, store)
     app.state.relay = RelayContext(settings, store, Hub(), Credentials(store, settings))
-
-    async def post() -> httpx.Response:
-        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))
-        async with httpx.AsyncClient(transport=transport, base_url="http://relay") as client:
-            return await client.post(path, content=bytes(raw.body), headers=dict(raw.headers))
-
-    response = asyncio.run(post())
-    return {
-        "parked_id": parked_id,
-        "status": response.status_code,
-        "resolution": resolution,
-        "open_parked_now": [p.id for p in store.parked(shop_id)],
-    }
+    try:
+        return asyncio.run(replay_parked(app, store, parked_id, to_shop, "admin-cli"))
+    except OwnerActionRefused as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def cmd_replay_parked(args: argparse.Namespace) -> int:
@@ -320,6 +304,63 @@ def cmd_replay_parked(args: argparse.Namespace) -> int:
 
 def cmd_reroute_parked(args: argparse.Namespace) -> int:
     _print(replay(_store(args), args.parked_id, args.to_shop))
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        raise SystemExit("the two passwords differ")
+    return first
+
+
+def cmd_create_owner(args: argparse.Namespace) -> int:
+    """The password comes from a hidden prompt or stdin (never argv); the TOTP secret is shown
+    once, as a provisioning URI and a QR code to scan with an authenticator app."""
+    import segno
+
+    from sync.relay.console.security import hash_password, new_totp_secret, provisioning_uri
+    from sync.relay.store.owners import Owners
+
+    owners = Owners(_store(args))
+    if owners.owner_by_email(args.email) is not None:
+        print("an owner with that e-mail exists", file=sys.stderr)
+        return 1
+    try:
+        password_hash = hash_password(_read_password(args))
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    secret = new_totp_secret()
+    owner_id = owners.create_owner(args.email, password_hash, secret)
+    uri = provisioning_uri(secret, args.email.strip().lower())
+    _print({"owner_id": owner_id, "email": args.email.strip().lower(), "totp_uri": uri})
+    if not args.no_qr:
+        segno.make(uri, error="m").terminal(out=sys.stdout, compact=True)
+    return 0
+
+
+def cmd_grant_shop(args: argparse.Namespace) -> int:
+    from sync.relay.store.owners import Owners
+
+    store = _store(args)
+    owners = Owners(store)
+    owner = owners.owner_by_email(args.owner)
+    if owner is None or store.shop(args.shop) is None:
+        print("unknown owner or shop", file=sys.stderr)
+        return 1
+    if not owners.owns(owner.id, args.shop):
+        owners.grant_shop(owner.id, args.shop)
+    _print({"owner": owner.email, "shop_id": args.shop, "granted": True})
+    return 0
+
+
+def cmd_openapi(_args: argparse.Namespace) -> int:
+    from sync.relay.api_doc import document
+
+    print(json.dumps(document(), indent=2, sort_keys=True))
     return 0
 
 
@@ -354,6 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=["test", "live"], required=True)
     p.add_argument("--shortcode", help="M-Pesa paybill / store number (not a secret)")
     p.add_argument("--till-number", help="M-Pesa Buy Goods till number (not a secret)")
+    p.add_argument("--initiator", help="M-Pesa API operator name, to confirm C2B payments")
     p.add_argument("--base-url", help="provider host override (sandbox / tests)")
     p.add_argument("--stdin", action="store_true", help="read NAME=VALUE lines from stdin")
     p = command("set-mode", cmd_set_mode, "use test or live credentials for a provider")
@@ -380,6 +422,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("reroute-parked", cmd_reroute_parked, "process a parked webhook for another shop")
     p.add_argument("parked_id", type=int)
     p.add_argument("--to-shop", required=True)
+    p = command("create-owner", cmd_create_owner, "create a console owner (password + TOTP)")
+    p.add_argument("--email", required=True)
+    p.add_argument("--stdin", action="store_true", help="read the password from stdin")
+    p.add_argument("--no-qr", action="store_true", help="print the TOTP URI only")
+    p = command("grant-shop", cmd_grant_shop, "let an owner see and run a shop in the console")
+    p.add_argument("--owner", required=True, help="the owner's e-mail")
+    p.add_argument("--shop", required=True)
+    command("openapi", cmd_openapi, "print the terminal API's OpenAPI document (docs/openapi.json)")
     p = command("purge", cmd_purge, "delete raw webhooks etc. older than the retention")
     p.add_argument("--days", type=int)
     return parser
@@ -387,5 +437,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    result: int = args.fn(args)
+    try:
+        result: int = args.fn(args)
+    except ValidationError as exc:  # a bad setting: say which, without a traceback
+        for problem in exc.errors(include_url=False):
+            name = "DUKA_RELAY_" + "_".join(str(p) for p in problem["loc"]).upper()
+            print(f"{name}: {problem['msg']}", file=sys.stderr)
+        return 2
     return result

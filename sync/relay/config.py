@@ -6,10 +6,12 @@ too, without the prefix; they are the default shop's credentials (see EnvCredent
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SAFARICOM_CALLBACK_IPS = (
@@ -31,6 +33,18 @@ SAFARICOM_CALLBACK_IPS = (
 PAYSTACK_WEBHOOK_IPS = ("52.31.139.75", "52.49.173.169", "52.214.14.220")
 
 
+LOOPBACK_NAMES = ("localhost", "localhost.localdomain")
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("duka-relay", appauthor=False))
 
@@ -49,7 +63,13 @@ class RelaySettings(BaseSettings):
     default_shop_id: str | None = None  # shop that gets the env credentials (else: the only one)
 
     trusted_forwarded_for: str | None = None  # e.g. X-Forwarded-For, only behind your proxy
-    ip_allowlist: bool = False  # accept provider webhooks only from their published IPs
+    # Peers whose forwarded header is believed (your proxy); anyone else could forge it.
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
+    # Accept Daraja callbacks only from Safaricom's published addresses: true, false, or unset
+    # = only for shops in M-Pesa live mode (Daraja signs nothing; test callbacks come from
+    # the sandbox, wherever it runs). Paystack's, signed, are checked when true.
+    ip_allowlist: bool | None = None
+    safaricom_callback_ips: list[str] = Field(default_factory=lambda: [*SAFARICOM_CALLBACK_IPS])
     max_body_bytes: int = 256 * 1024
     webhook_rate_per_s: float = 200.0  # per source IP, token bucket
     webhook_burst: int = 2000
@@ -63,6 +83,13 @@ class RelaySettings(BaseSettings):
     job_interval_s: float = 5.0
     long_poll_fallback_s: float = 1.0  # re-read the DB this often even without a wake-up
     log_level: str = "INFO"
+    access_log: bool = False  # access lines carry the shops' URL tokens (scrubbed, still noise)
+    metrics_token: SecretStr | None = None  # /metrics needs it as a bearer token; else loopback
+    openapi_docs: bool = False  # /openapi.json and /docs; development only
+    console_time_zone: str = "Africa/Nairobi"  # "today" on the console starts at its midnight
+    console_session_hours: float = 12.0
+    console_max_failures: int = 5  # wrong passwords or codes in a row before the lock-out
+    console_lockout_s: int = 900
     floor_endpoint: bool = False  # POST /bench/floor answers 200 and does nothing (benchmarks)
 
     mpesa_base_url_test: str = "https://sandbox.safaricom.co.ke"
@@ -87,7 +114,50 @@ class RelaySettings(BaseSettings):
     env_mpesa_till_number: str | None = Field(
         default=None, validation_alias=AliasChoices("MPESA_TILL_NUMBER")
     )
+    env_mpesa_initiator: str | None = Field(
+        default=None, validation_alias=AliasChoices("MPESA_INITIATOR_NAME")
+    )
+    env_mpesa_security_credential: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("MPESA_SECURITY_CREDENTIAL")
+    )
     env_mpesa_mode: str = Field(default="test", validation_alias=AliasChoices("MPESA_MODE"))
+
+    def client_address(self, peer: str | None, forwarded: str | None) -> str | None:
+        """The caller's address: the trusted header's last entry (the peer the proxy saw) when
+        the request comes from a trusted proxy, else the TCP peer."""
+        if forwarded and self.trusted_forwarded_for and peer in self.trusted_proxies:
+            return forwarded.split(",")[-1].strip()
+        return peer
+
+    def from_safaricom(self, address: str | None) -> bool:
+        if address is None:
+            return False
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(
+            ip in ipaddress.ip_network(net, strict=False) for net in self.safaricom_callback_ips
+        )
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _https_unless_loopback(cls, value: str) -> str:
+        """Callback URLs carry the shop's token: over http they would cross the internet in
+        clear, so only a relay that providers reach on this machine may use http."""
+        parts = urlsplit(value)
+        if parts.scheme == "https" and parts.hostname:
+            return value
+        if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
+            return value
+        raise ValueError(
+            f"DUKA_RELAY_PUBLIC_BASE_URL must be an https URL (http only for 127.0.0.1 or "
+            f"localhost), got {parts.scheme or 'no'} scheme for host {parts.hostname or '?'}"
+        )
+
+    @property
+    def https(self) -> bool:
+        return self.public_base_url.startswith("https://")
 
     def resolved_database_url(self) -> str:
         if self.database_url:

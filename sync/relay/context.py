@@ -12,6 +12,7 @@ from sqlalchemy import Row
 from sync.relay.config import RelaySettings
 from sync.relay.credentials import Credentials
 from sync.relay.notify import Hub
+from sync.relay.store.owners import Owners
 from sync.relay.store.store import Store
 
 
@@ -32,18 +33,21 @@ class RelayContext:
     credentials: Credentials
     checker: Checker | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    pulled: dict[str, int] = field(default_factory=dict)  # cursor last recorded per till
+
+    @property
+    def owners(self) -> Owners:
+        return Owners(self.store)
 
     def wake(self, shop_id: str) -> None:
         self.hub.wake(shop_id)
 
     def client_ip(self, request: Request) -> str | None:
         header = self.settings.trusted_forwarded_for
-        if header:
-            forwarded = request.headers.get(header)
-            if forwarded:
-                # The proxy appends the peer it saw: the last entry is the one it vouches for.
-                return forwarded.split(",")[-1].strip()
-        return request.client.host if request.client else None
+        return self.settings.client_address(
+            request.client.host if request.client else None,
+            request.headers.get(header) if header else None,
+        )
 
     def public_url(self, path: str) -> str:
         return self.settings.public_base_url.rstrip("/") + path

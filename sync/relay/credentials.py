@@ -20,7 +20,17 @@ from sync.providers.paystack import PaystackClient, PaystackConfig
 from sync.relay.config import RelaySettings
 from sync.relay.store.store import Store
 
-MPESA_FIELDS = ("consumer_key", "consumer_secret", "shortcode", "passkey", "till_number")
+MPESA_FIELDS = (
+    "consumer_key",
+    "consumer_secret",
+    "shortcode",
+    "passkey",
+    "till_number",
+    "initiator",
+    "security_credential",
+)
+# Without an initiator C2B payments cannot be confirmed: they stay claims (docs/hosting.md).
+OPTIONAL_MPESA_FIELDS = frozenset({"till_number", "initiator", "security_credential"})
 PAYSTACK_FIELDS = ("secret_key",)
 
 
@@ -102,6 +112,9 @@ class Credentials:
         }
         if s.env_mpesa_till_number:
             secrets["till_number"] = s.env_mpesa_till_number
+        if s.env_mpesa_initiator and s.env_mpesa_security_credential:
+            secrets["initiator"] = s.env_mpesa_initiator
+            secrets["security_credential"] = s.env_mpesa_security_credential.get_secret_value()
         return s.env_mpesa_mode.lower() != "live", secrets
 
     def paystack_keys(self, shop_id: str) -> list[tuple[bool, str]]:

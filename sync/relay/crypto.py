@@ -9,7 +9,9 @@ import os
 import secrets
 from pathlib import Path
 
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 NONCE_BYTES = 12
 
@@ -50,6 +52,13 @@ class SecretBox:
 
     def __init__(self, key: bytes) -> None:
         self._aead = AESGCM(key)
+        self._key = key
+
+    def subkey(self, purpose: str) -> bytes:
+        """A key for another use (signing console cookies), derived so that the master key
+        itself never leaves this object."""
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
+        return hkdf.derive(self._key)
 
     def seal(self, plaintext: str, context: str) -> str:
         nonce = os.urandom(NONCE_BYTES)
@@ -59,6 +68,13 @@ class SecretBox:
     def open(self, token: str, context: str) -> str:
         raw = base64.b64decode(token)
         return self._aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode()).decode()
+
+    def seal_bytes(self, plaintext: bytes, context: str) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + self._aead.encrypt(nonce, plaintext, context.encode())
+
+    def open_bytes(self, sealed: bytes, context: str) -> bytes:
+        return self._aead.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], context.encode())
 
 
 def new_token() -> str:

@@ -64,7 +64,9 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, access_log: bool = False) -> None:
+    """uvicorn logs an access line when its access logger `hasHandlers()`: letting it propagate
+    to the root handler would switch the access log on whatever uvicorn was told."""
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
@@ -74,3 +76,4 @@ def configure_logging(level: str) -> None:
         logger = logging.getLogger(name)
         logger.handlers[:] = []
         logger.propagate = True
+    logging.getLogger("uvicorn.access").propagate = access_log

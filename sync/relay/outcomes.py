@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Final
 
-from sync.protocol import PaymentStatus
+from sync.protocol import EventStatus
 from sync.providers.base import PaymentOutcome
 
 OUTCOME_STATUS: Final = {
-    PaymentOutcome.PAID: PaymentStatus.PAID,
-    PaymentOutcome.FAILED: PaymentStatus.FAILED,
-    PaymentOutcome.CANCELLED: PaymentStatus.CANCELLED,
-    PaymentOutcome.EXPIRED: PaymentStatus.EXPIRED,
+    PaymentOutcome.PAID: EventStatus.PAID,
+    PaymentOutcome.FAILED: EventStatus.FAILED,
+    PaymentOutcome.CANCELLED: EventStatus.CANCELLED,
+    PaymentOutcome.EXPIRED: EventStatus.EXPIRED,
 }

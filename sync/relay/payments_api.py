@@ -17,10 +17,10 @@ from sqlalchemy import Row
 from sync.protocol import (
     IDEMPOTENCY_HEADER,
     PaymentState,
-    PaymentView,
     PaystackLinkRequest,
     Provider,
     ProviderErrorInfo,
+    RelayPaymentView,
     StkPushRequest,
 )
 from sync.providers.base import ProviderError
@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/terminal/payments")
 
 
-def view(row: Row[Any]) -> PaymentView:
-    return PaymentView(
+def view(row: Row[Any]) -> RelayPaymentView:
+    return RelayPaymentView(
         payment_id=row.payment_id,
         provider=Provider(row.provider),
         state=PaymentState(row.state),
@@ -75,7 +75,20 @@ async def _idempotent(
     payload = json_body(model, body, operation)
     if isinstance(payload, Response):
         return payload
-    answered = await idempotency.answered(ctx, till, key, body, operation)
+    payment_id = str(payload.payment_id)
+
+    async def left_behind(first_is_dead: bool) -> dict[str, Any] | None:
+        """The payment a first request recorded, once it has an outcome or that request died
+        (the relay restarted after asking the provider)."""
+        row = await ctx.store.run(ctx.store.payment, payment_id)
+        if row is None or row.shop_id != till.shop_id:
+            return None
+        if row.state == PaymentState.PENDING.value and not first_is_dead:
+            return None
+        document: dict[str, Any] = json.loads(view(row).model_dump_json())
+        return document
+
+    answered = await idempotency.answered(ctx, till, key, body, operation, left_behind)
     if answered is not None:
         return answered
     try:
@@ -84,13 +97,13 @@ async def _idempotent(
         else:
             result = await _start_paystack(ctx, till, payload)
     except _Unstarted as exc:
-        await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, key)
+        await idempotency.release(ctx, till.shop_id, key)
         return error(exc.status, exc.detail, operation)
     except BaseException:
-        await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, key)
+        await idempotency.release(ctx, till.shop_id, key)
         raise
     document = json.loads(result.model_dump_json())
-    await ctx.store.run(ctx.store.finish_idempotency_key, till.shop_id, key, document)
+    await idempotency.finish(ctx, till.shop_id, key, document)
     TERMINAL_CALLS.labels(operation, "200").inc()
     return Response(json.dumps(document), media_type="application/json")
 
@@ -125,7 +138,7 @@ async def initiate_paystack(request: Request, till: TillDep) -> Response:
     return await _idempotent(request, till, Provider.PAYSTACK, PaystackLinkRequest)
 
 
-async def _start_stk(ctx: RelayContext, till: Till, req: StkPushRequest) -> PaymentView:
+async def _start_stk(ctx: RelayContext, till: Till, req: StkPushRequest) -> RelayPaymentView:
     if req.amount_minor % 100:
         raise _Unstarted(422, "M-Pesa takes whole shillings: amount_minor must be whole hundreds")
     try:
@@ -164,7 +177,9 @@ async def _start_stk(ctx: RelayContext, till: Till, req: StkPushRequest) -> Paym
     return view(await _payment(ctx, payment_id))
 
 
-async def _start_paystack(ctx: RelayContext, till: Till, req: PaystackLinkRequest) -> PaymentView:
+async def _start_paystack(
+    ctx: RelayContext, till: Till, req: PaystackLinkRequest
+) -> RelayPaymentView:
     test_mode = bool((await _shop(ctx, till)).paystack_test_mode)
     client = await ctx.store.run(ctx.credentials.paystack, till.shop_id, test_mode)
     if client is None:
@@ -207,7 +222,7 @@ async def _record_pending(
 ) -> None:
     """The attempt, before the provider is asked: a crash after asking still leaves a row
     for PaymentChecker to ask about after `check_after_s`."""
-    await ctx.store.run(
+    inserted = await ctx.store.run(
         ctx.store.insert_payment,
         payment_id=payment_id,
         shop_id=till.shop_id,
@@ -218,6 +233,8 @@ async def _record_pending(
         next_check_at=utcnow() + timedelta(seconds=check_after_s),
         **fields,
     )
+    if not inserted:  # payment ids are the tills' UUIDs: a reuse is a client's mistake
+        raise _Unstarted(409, "this payment id is already used")
 
 
 async def _not_started(ctx: RelayContext, payment_id: str, exc: ProviderError) -> None:

@@ -11,8 +11,8 @@ from sync.protocol import (
     IDEMPOTENCY_HEADER,
     PaymentState,
     Provider,
-    RefundRequest,
     RefundView,
+    RelayRefundRequest,
 )
 from sync.providers.base import ProviderError
 from sync.relay import idempotency
@@ -32,9 +32,12 @@ async def refund(request: Request, payment_id: str, till: TillDep) -> Response:
     if not key or len(key) > 100:
         return error(400, "Idempotency-Key header (the refund id) is required", OPERATION)
     body = await request.body()
-    parsed = json_body(RefundRequest, body, OPERATION)
+    parsed = json_body(RelayRefundRequest, body, OPERATION)
     if isinstance(parsed, Response):
         return parsed
+    limit = await ctx.store.run(ctx.owners.refund_limit, till.shop_id)
+    if limit is not None and parsed.amount_minor > limit:
+        return error(403, "a refund this large needs the shop's owner", OPERATION)
     row = await ctx.store.run(ctx.store.payment, payment_id)
     if row is None or row.shop_id != till.shop_id:
         return error(404, "unknown payment", OPERATION)
@@ -50,19 +53,19 @@ async def refund(request: Request, payment_id: str, till: TillDep) -> Response:
     try:
         client = await ctx.store.run(ctx.credentials.paystack, till.shop_id, row.test_mode)
         if client is None:
-            await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, scoped)
+            await idempotency.release(ctx, till.shop_id, scoped)
             return error(409, "the shop has no Paystack credentials for this payment's mode",
                          OPERATION)  # fmt: skip
         result = await client.refund(row.reference, parsed.amount_minor)
     except ProviderError as exc:
         if exc.retryable:  # Paystack did not get it: the same key may try again
-            await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, scoped)
+            await idempotency.release(ctx, till.shop_id, scoped)
             return error(502, exc.cashier_message, OPERATION)
         # refused, nothing refunded: asking again is harmless and gets the same answer
-        await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, scoped)
+        await idempotency.release(ctx, till.shop_id, scoped)
         return error(422, exc.cashier_message, OPERATION)
     except BaseException:
-        await ctx.store.run(ctx.store.release_idempotency_key, till.shop_id, scoped)
+        await idempotency.release(ctx, till.shop_id, scoped)
         raise
     view = RefundView(
         payment_id=row.payment_id,
@@ -73,6 +76,6 @@ async def refund(request: Request, payment_id: str, till: TillDep) -> Response:
         provider_refund_id=result.refund_id,
     )
     document = json.loads(view.model_dump_json())
-    await ctx.store.run(ctx.store.finish_idempotency_key, till.shop_id, scoped, document)
+    await idempotency.finish(ctx, till.shop_id, scoped, document)
     TERMINAL_CALLS.labels(OPERATION, "200").inc()
     return Response(json.dumps(document), media_type="application/json")

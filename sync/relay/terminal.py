@@ -1,4 +1,5 @@
-"""The terminal API: pairing, push of outbox events, long-poll pull, test mode."""
+"""The terminal API: pairing, push of outbox events, long-poll pull. Owner actions (test mode,
+pairing codes, revoking, parked webhooks) are not here: they need the owner's console or CLI."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import uuid
 from fastapi import APIRouter, Request, Response
 
 from sync.protocol import (
+    MAX_INT64,
     MAX_PULL_LIMIT,
     MAX_PULL_WAIT_S,
     PairRequest,
@@ -18,12 +20,10 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
     SeqGap,
-    TestModeRequest,
-    TestModeResponse,
 )
-from sync.relay.auth import TillDep
+from sync.providers.phones import mask_payer
+from sync.relay.auth import AuthError, TillDep
 from sync.relay.context import relay
-from sync.relay.credentials import mode_name
 from sync.relay.errors import error, json_body
 from sync.relay.observability import LONG_POLLS, TERMINAL_CALLS
 from sync.relay.store.store import utcnow
@@ -76,13 +76,18 @@ async def pull(
     try:
         cursor = int(after or "0")
     except ValueError:
-        return error(400, "bad cursor", "pull")
-    if cursor < 0 or not 1 <= limit <= MAX_PULL_LIMIT or not 0 <= wait <= MAX_PULL_WAIT_S:
+        return error(422, "bad cursor", "pull")
+    in_range = 0 <= cursor <= MAX_INT64 and 1 <= limit <= MAX_PULL_LIMIT
+    if not in_range or not 0 <= wait <= MAX_PULL_WAIT_S:
         return error(
-            400,
-            f"need after >= 0, 1 <= limit <= {MAX_PULL_LIMIT}, 0 <= wait <= {MAX_PULL_WAIT_S}",
+            422,
+            f"need 0 <= after < 2^63, 1 <= limit <= {MAX_PULL_LIMIT}, "
+            f"0 <= wait <= {MAX_PULL_WAIT_S}",
             "pull",
         )
+    if cursor > ctx.pulled.get(till.id, 0):  # the till holds everything up to `after`
+        await ctx.store.run(ctx.owners.note_pulled, till.id, cursor)
+        ctx.pulled[till.id] = cursor
     deadline = time.monotonic() + wait
     LONG_POLLS.inc()
     try:
@@ -96,40 +101,19 @@ async def pull(
                 await asyncio.wait_for(
                     woken.wait(), min(remaining, ctx.settings.long_poll_fallback_s)
                 )
+            # A revocation wakes the shop's waiters (or another process's, within the
+            # fallback): a poll opened before it must not deliver what follows.
+            if not await ctx.store.run(ctx.owners.till_active, till.id):
+                raise AuthError
     finally:
         LONG_POLLS.dec()
     TERMINAL_CALLS.labels("pull", "200").inc()
-    reply = PullResponse(events=events, cursor=str(events[-1].seq if events else cursor))
+    shown = [e.model_copy(update={"payer": mask_payer(e.payer)}) for e in events]
+    reply = PullResponse(events=shown, cursor=str(events[-1].seq if events else cursor))
     return Response(reply.model_dump_json(), media_type="application/json")
 
 
 @router.post("/settings/test-mode")
-async def set_test_mode(request: Request, till: TillDep) -> Response:
-    ctx = relay(request)
-    parsed = json_body(TestModeRequest, await request.body(), "test_mode")
-    if isinstance(parsed, Response):
-        return parsed
-    creds = await ctx.store.run(
-        ctx.credentials.get, till.shop_id, parsed.provider, parsed.test_mode
-    )
-    if creds is None:
-        return error(
-            409,
-            f"the shop has no {parsed.provider.value} "
-            f"{mode_name(parsed.test_mode)} credentials on the relay",
-            "test_mode",
-        )
-    actor = f"till:{till.id}:{parsed.supervisor}"
-    changed_at = await ctx.store.run(
-        ctx.store.set_test_mode,
-        till.shop_id,
-        parsed.provider,
-        parsed.test_mode,
-        actor,
-        parsed.reason,
-    )
-    TERMINAL_CALLS.labels("test_mode", "200").inc()
-    reply = TestModeResponse(
-        provider=parsed.provider, test_mode=parsed.test_mode, changed_at=changed_at
-    )
-    return Response(reply.model_dump_json(), media_type="application/json")
+async def set_test_mode(till: TillDep) -> Response:
+    """Switching between test and live money is the owner's decision: console or CLI."""
+    return error(403, "test mode is switched by the shop's owner in the console", "test_mode")

@@ -22,3 +22,11 @@ def callback_paths(shop_id: str, webhook_token: str) -> dict[str, str]:
 def stk_callback_path(webhook_token: str, payment_id: str) -> str:
     """The CallBackURL path of one STK push: the payment id spares a lookup by CheckoutRequestID."""
     return f"{WEBHOOK_PREFIX}/mobile/{webhook_token}/stk/{payment_id}"
+
+
+def transaction_status_paths(webhook_token: str, request_id: str) -> tuple[str, str]:
+    """ResultURL and QueueTimeOutURL of one Transaction Status query. `request_id` is new and
+    unguessable per query: Daraja signs nothing, so only the URL tells its answer from a
+    forgery."""
+    base = f"{WEBHOOK_PREFIX}/mobile/{webhook_token}/status/{request_id}"
+    return base, f"{base}/timeout"

@@ -12,17 +12,21 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import Connection, Row, bindparam, select
+from sqlalchemy import Connection, Row, bindparam, select, update
 
-from sync.protocol import PaymentChannel, PaymentStatus, Provider
+from sync.protocol import MAX_INT64, EventStatus, PaymentChannel, PaymentState, Provider
 from sync.providers.base import ProviderPayloadError
-from sync.providers.daraja import c2b_validation_reply, parse_c2b, parse_stk_callback
+from sync.providers.daraja import (
+    c2b_validation_reply,
+    parse_c2b,
+    parse_stk_callback,
+    parse_transaction_status_result,
+)
 from sync.providers.paystack import parse_webhook, verify_signature
-from sync.providers.phones import mask_msisdn
-from sync.relay.config import PAYSTACK_WEBHOOK_IPS, SAFARICOM_CALLBACK_IPS
+from sync.providers.phones import mask_payer
+from sync.relay.config import PAYSTACK_WEBHOOK_IPS
 from sync.relay.context import RelayContext, relay
 from sync.relay.observability import WEBHOOKS
-from sync.relay.outcomes import OUTCOME_STATUS
 from sync.relay.store import schema as t
 from sync.relay.store.store import (
     Decision,
@@ -38,7 +42,6 @@ log = logging.getLogger(__name__)
 P = TypeVar("P")  # what a provider callback parses into
 router = APIRouter(prefix=WEBHOOK_PREFIX)
 KEPT_HEADERS = ("content-type", "user-agent", "x-paystack-signature", "x-forwarded-for")
-FINAL_STATES = {s.value for s in PaymentStatus} | {"mismatch"}
 DARAJA_ACK = b'{"ResultCode":0,"ResultDesc":"Accepted"}'
 # Built once: the webhook path runs them thousands of times a second.
 _PAYMENT_BY_REFERENCE = select(t.payments).where(
@@ -53,14 +56,6 @@ _PAYMENT_BY_CHECKOUT = select(t.payments).where(
     (t.payments.c.shop_id == bindparam("shop"))
     & (t.payments.c.checkout_request_id == bindparam("checkout"))
 )
-
-
-def _masked(msisdn: str) -> str | None:
-    """Daraja masks or hashes C2B MSISDNs now, but older integrations still send them whole."""
-    compact = msisdn.replace(" ", "")
-    if not compact:
-        return None
-    return compact[:64] if "*" in compact or not compact.isdigit() else mask_msisdn(compact)
 
 
 def _json(status: int, body: dict[str, Any]) -> Response:
@@ -81,13 +76,13 @@ async def _receive(
     provider: str,
     kind: str,
     shop_id: str | None,
-    allowed_ips: tuple[str, ...],
+    allowed: Callable[[str | None], bool],
 ) -> RawWebhook:
     """Read the body and the facts worth keeping; refuse what is not JSON from an allowed IP."""
     body = await request.body()
     headers = {k: v for k, v in request.headers.items() if k in KEPT_HEADERS}
     raw = RawWebhook(provider, kind, shop_id, ctx.client_ip(request), headers, body)
-    if ctx.settings.ip_allowlist and raw.source_ip not in allowed_ips:
+    if not allowed(raw.source_ip):
         raise Refusal(raw, 403, "rejected", "source IP not in the provider's list")
     content_type = request.headers.get("content-type", "")
     if not content_type.split(";")[0].strip().lower().endswith("json"):
@@ -107,6 +102,10 @@ async def _refused(ctx: RelayContext, refusal: Refusal) -> Response:
     return _json(refusal.status, {"detail": refusal.detail})
 
 
+def _anyone(_ip: str | None) -> bool:
+    return True
+
+
 def _shop_by_token(ctx: RelayContext, token: str) -> Row[Any] | None:
     return ctx.store.shop_by_webhook_token(token) if len(token) == 48 else None
 
@@ -121,11 +120,19 @@ async def _receive_daraja(
     if shop is None:
         return _json(404, {"detail": "unknown shop"})
     try:
-        raw = await _receive(request, ctx, "mpesa", kind, shop.id, SAFARICOM_CALLBACK_IPS)
+        settings = ctx.settings
+        guarded = settings.ip_allowlist or (
+            settings.ip_allowlist is None and not shop.mpesa_test_mode
+        )
+        allowed = settings.from_safaricom if guarded else _anyone
+        raw = await _receive(request, ctx, "mpesa", kind, shop.id, allowed)
         try:
-            return shop, raw, parse(raw.body)
+            parsed = parse(raw.body)
         except ProviderPayloadError as exc:
             raise _malformed(raw, exc) from None
+        if not 0 <= (getattr(parsed, "amount_minor", None) or 0) <= MAX_INT64:
+            raise Refusal(raw, 400, "malformed", "amount out of range")
+        return shop, raw, parsed
     except Refusal as refusal:
         return await _refused(ctx, refusal)
 
@@ -162,32 +169,31 @@ async def mpesa_stk(request: Request, token: str, payment_id: str | None = None)
             return ParkDraft(
                 "unknown_reference", f"mpesa:stk:{callback.checkout_request_id}", summary
             )
-        if payment.state in FINAL_STATES:
+        if payment.state != PaymentState.PENDING.value:  # final, or never started (error)
             return Ignored("duplicate")
-        status = OUTCOME_STATUS.get(callback.outcome)
-        if status is None:  # a result code nobody knows: ask Daraja instead of guessing
-            return Pending(payment.payment_id)
-        if status is PaymentStatus.PAID and callback.amount_minor != payment.amount_minor:
+        if (
+            payment.checkout_request_id is None
+            and conn.execute(
+                _PAYMENT_BY_CHECKOUT, {"shop": shop.id, "checkout": callback.checkout_request_id}
+            ).first()
+        ):
+            # The relay died before saving this push's id, and the callback names another
+            # payment's push: not this payment's outcome.
+            return ParkDraft(
+                "unknown_reference", f"mpesa:stk:{callback.checkout_request_id}", summary
+            )
+        if callback.amount_minor not in (None, payment.amount_minor):
             return ParkDraft(
                 "amount_mismatch",
                 f"mpesa:stk:{callback.checkout_request_id}",
                 {**summary, "expected_minor": payment.amount_minor},
             )
-        return EventDraft(
-            dedup_key=f"payment:{payment.payment_id}",
-            provider=Provider.MPESA,
-            channel=PaymentChannel.MPESA_STK,
-            status=status,
-            occurred_at=callback.transaction_time or raw.received_at,
-            test_mode=payment.test_mode,
-            payment_id=payment.payment_id,
-            reference=payment.reference,
-            amount_minor=callback.amount_minor if status is PaymentStatus.PAID else None,
-            currency="KES",
+        # Daraja signs nothing, so the callback is a claim: the checker asks STK Query (for the
+        # push the relay started, on the shop's shortcode) before any till hears an outcome.
+        return Pending(
+            payment.payment_id,
+            checkout_request_id=callback.checkout_request_id,
             receipt=callback.receipt_number,
-            payer=mask_msisdn(callback.phone) if callback.phone else None,
-            result_code=callback.result_code,
-            message=callback.message[:200],
         )
 
     return await _ingest(ctx, raw, decide, DARAJA_ACK)
@@ -219,7 +225,7 @@ async def mpesa_c2b_confirmation(request: Request, token: str) -> Response:
     shortcodes = await ctx.store.run(ctx.credentials.mpesa_shortcodes, shop.id, test_mode)
     dedup_key = f"mpesa:c2b:{payment.trans_id}"
 
-    def decide(_conn: Connection) -> Decision:
+    def decide(conn: Connection) -> Decision:
         if shortcodes and payment.short_code not in shortcodes:
             return ParkDraft(
                 "shortcode_mismatch",
@@ -231,22 +237,98 @@ async def mpesa_c2b_confirmation(request: Request, token: str) -> Response:
                     "bill_ref": payment.bill_ref,
                 },
             )
+        # Daraja signs nothing: this is a claim until the Transaction Status API, asked by the
+        # relay off this acknowledgement path, confirms it (PaymentChecker).
+        claimed = ctx.store.claim_c2b(
+            conn,
+            shop_id=shop.id,
+            trans_id=payment.trans_id[:32],
+            test_mode=test_mode,
+            amount_minor=payment.amount_minor,
+            currency=payment.currency,
+            short_code=payment.short_code[:16],
+            bill_ref=(payment.bill_ref or None) and payment.bill_ref[:120],
+            payer=mask_payer(payment.msisdn_masked),
+            transaction_type=(payment.transaction_type or None) and payment.transaction_type[:32],
+            trans_time=payment.trans_time,
+        )
+        return Ignored("claimed" if claimed else "duplicate")
+
+    return await _ingest(ctx, raw, decide, DARAJA_ACK)
+
+
+@router.post("/mobile/{token}/status/{request_id}")
+@router.post("/mobile/{token}/status/{request_id}/timeout")
+async def mpesa_transaction_status(request: Request, token: str, request_id: str) -> Response:
+    """Daraja's answer to a Transaction Status query the relay made about a C2B claim. Only
+    the answer to the query last asked counts: its URL carries an unguessable request id."""
+    timed_out = request.url.path.endswith("/timeout")
+    parse = parse_transaction_status_result
+    received = await _receive_daraja(request, token, "transaction_status", parse)
+    if isinstance(received, Response):
+        return received
+    shop, raw, result = received
+    ctx = relay(request)
+
+    def decide(conn: Connection) -> Decision:
+        claims = t.c2b_claims.c
+        claim = conn.execute(
+            select(t.c2b_claims).where(
+                (claims.shop_id == shop.id) & (claims.request_id == request_id)
+            )
+        ).first()
+        if claim is None or claim.state != "claimed":
+            return Ignored("ignored")
+        if timed_out:
+            return Ignored("timeout")  # the checker asks again when the claim is due
+        dedup_key = f"mpesa:c2b:{claim.trans_id}"
+        summary = {
+            "trans_id": claim.trans_id,
+            "amount_minor": claim.amount_minor,
+            "bill_ref": claim.bill_ref,
+            "result_code": result.result_code,
+            "confirmed_amount_minor": result.amount_minor,
+            "status": result.status,
+        }
+        settle = update(t.c2b_claims).where(claims.id == claim.id)
+        if not result.found or result.receipt != claim.trans_id:
+            conn.execute(settle.values(state="refused", next_check_at=None))
+            return ParkDraft("c2b_not_confirmed", dedup_key, summary)
+        if (
+            result.amount_minor != claim.amount_minor
+            or (result.status or "").lower() != "completed"
+            or not _credits(result.credit_party, claim.short_code)
+        ):
+            conn.execute(settle.values(state="refused", next_check_at=None))
+            return ParkDraft("amount_mismatch", dedup_key, summary)
+        conn.execute(settle.values(state="confirmed", next_check_at=None))
+        # One shop, one claim: the payment goes to the till that showed its reference.
+        owner = ctx.store.reference_owner(conn, shop.id, claim.bill_ref)
+        if owner is not None:
+            owner = ctx.store.grant_c2b(conn, shop.id, claim.trans_id, owner, "reference").till_id
         return EventDraft(
             dedup_key=dedup_key,
             provider=Provider.MPESA,
             channel=PaymentChannel.MPESA_C2B,
-            status=PaymentStatus.PAID,
-            occurred_at=payment.trans_time,
-            test_mode=test_mode,
-            reference=payment.bill_ref or None,
-            amount_minor=payment.amount_minor,
-            currency=payment.currency,
-            receipt=payment.trans_id,
-            payer=_masked(payment.msisdn_masked),
-            message=payment.transaction_type or None,
+            status=EventStatus.PAID,
+            occurred_at=claim.trans_time,
+            test_mode=claim.test_mode,
+            reference=claim.bill_ref,
+            amount_minor=claim.amount_minor,
+            currency=claim.currency,
+            receipt=claim.trans_id,
+            payer=claim.payer,
+            message=claim.transaction_type,
+            claimed_by_till=owner,
         )
 
     return await _ingest(ctx, raw, decide, DARAJA_ACK)
+
+
+def _credits(credit_party: str | None, short_code: str) -> bool:
+    """Daraja names the receiving party "600000 - Shop name"; absent, the query (made with the
+    shop's own credentials, for its shortcode) already implies it."""
+    return credit_party is None or credit_party.split(" ")[0] == short_code
 
 
 # ------------------------------------------------------------------------------ Paystack
@@ -259,7 +341,10 @@ async def paystack(request: Request, shop_id: str) -> Response:
     if not keys:
         return _json(404, {"detail": "unknown shop"})
     try:
-        raw = await _receive(request, ctx, "paystack", "webhook", shop_id, PAYSTACK_WEBHOOK_IPS)
+        from_paystack = (
+            (lambda ip: ip in PAYSTACK_WEBHOOK_IPS) if ctx.settings.ip_allowlist else _anyone
+        )
+        raw = await _receive(request, ctx, "paystack", "webhook", shop_id, from_paystack)
         signature = request.headers.get("x-paystack-signature")
         test_mode = next(
             (mode for mode, key in keys if verify_signature(raw.body, signature, key)), None
@@ -292,7 +377,7 @@ async def paystack(request: Request, shop_id: str) -> Response:
             return ParkDraft(
                 "unknown_reference", f"paystack:{event.event}:{event.reference}", summary
             )
-        if payment.state in FINAL_STATES:
+        if payment.state != PaymentState.PENDING.value:
             return Ignored("duplicate")
         # Never trusted as is: the checker verifies through the API before reporting it paid.
         return Pending(payment.payment_id)
@@ -301,11 +386,17 @@ async def paystack(request: Request, shop_id: str) -> Response:
 
 
 async def _ingest(ctx: RelayContext, raw: RawWebhook, decide: Any, reply: bytes) -> Response:
-    result = await ctx.store.ingest_async(raw, decide)
+    try:
+        result = await ctx.store.ingest_async(raw, decide)
+    except Exception:
+        # Not durably stored: the provider must hear a failure and deliver again.
+        WEBHOOKS.labels(raw.provider, raw.kind, "not_stored").inc()
+        log.exception("webhook %s/%s not stored", raw.provider, raw.kind)
+        return _json(503, {"detail": "not stored; deliver again"})
     WEBHOOKS.labels(raw.provider, raw.kind, result.verdict).inc()
     if result.seq is not None and raw.shop_id is not None:
         ctx.wake(raw.shop_id)
-    elif result.verdict == "pending" and ctx.checker is not None:
+    elif result.verdict in ("pending", "claimed") and ctx.checker is not None:
         ctx.checker.kick()
     elif result.verdict == "parked":
         log.info("webhook %s/%s parked (raw id %s)", raw.provider, raw.kind, result.raw_id)

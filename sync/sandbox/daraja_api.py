@@ -20,6 +20,7 @@ from sync.providers.daraja import (
     OAUTH_PATH,
     STK_PUSH_PATH,
     STK_QUERY_PATH,
+    TRANSACTION_STATUS_PATH,
     stk_password,
 )
 from sync.providers.wire import NAIROBI, nairobi_stamp
@@ -71,6 +72,19 @@ class C2BSimulateBody(_DarajaBody):
     Amount: str
     Msisdn: str
     BillRefNumber: str | None = None
+
+
+class TransactionStatusBody(_DarajaBody):
+    Initiator: str
+    SecurityCredential: str
+    CommandID: str
+    TransactionID: str
+    PartyA: str
+    IdentifierType: str
+    ResultURL: str
+    QueueTimeOutURL: str
+    Remarks: str = ""
+    Occasion: str = ""
 
 
 def _state(request: Request) -> SandboxState:
@@ -331,6 +345,7 @@ async def c2b_simulate(request: Request) -> JSONResponse:
         "MiddleName": "",
         "LastName": "",
     }
+    state.c2b[notice["TransID"]] = notice
     state.later(_deliver_c2b(state, urls, notice))
     return JSONResponse(
         {
@@ -359,6 +374,104 @@ async def _deliver_c2b(state: SandboxState, urls: dict[str, str], notice: dict[s
             if not isinstance(verdict, dict) or str(verdict.get("ResultCode")) != "0":
                 return
     await state.post("c2b_confirmation", urls["confirmation"], raw)
+
+
+@router.post(TRANSACTION_STATUS_PATH)
+async def transaction_status(request: Request) -> JSONResponse:
+    """Accepted at once; the result goes to the ResultURL later, as Daraja does. It knows the
+    C2B payments this sandbox made (by TransID, for the shortcode that received them)."""
+    state = _state(request)
+    body = await _body(request, TransactionStatusBody)
+    if isinstance(body, JSONResponse):
+        return body
+    config = state.config
+    if body.Initiator != config.daraja_initiator or not secrets.compare_digest(
+        body.SecurityCredential, config.daraja_security_credential
+    ):
+        return _error(400, "400.002.02", "Bad Request - Invalid Initiator or SecurityCredential")
+    if body.CommandID != "TransactionStatusQuery":
+        return _bad_request("CommandID")
+    conversation = f"AG_{now():%Y%m%d}_{secrets.token_hex(10)}"
+    originator = _conversation_id()
+    notice = state.c2b.get(body.TransactionID.upper())
+    if notice is not None and notice["BusinessShortCode"] != body.PartyA:
+        notice = None
+    state.later(_deliver_status(state, body.ResultURL, conversation, originator, notice))
+    return JSONResponse(
+        {
+            "OriginatorConversationID": originator,
+            "ConversationID": conversation,
+            "ResponseCode": "0",
+            "ResponseDescription": "Accept the service request successfully.",
+        }
+    )
+
+
+async def _deliver_status(
+    state: SandboxState,
+    url: str,
+    conversation: str,
+    originator: str,
+    notice: dict[str, str] | None,
+) -> None:
+    await asyncio.sleep(state.config.callback_delay_s)
+    if notice is None:
+        result: dict[str, Any] = {
+            "Result": {
+                "ConversationID": conversation,
+                "OriginatorConversationID": originator,
+                "ResultType": 0,
+                "ResultCode": 2001,
+                "ResultDesc": "The transaction receipt number is invalid.",
+            }
+        }
+    else:
+        result = transaction_status_result(
+            notice["TransID"],
+            int(notice["TransAmount"].removesuffix(".00")) * 100,
+            notice["BusinessShortCode"],
+            debit_party=f"{notice['MSISDN']} - {notice['FirstName']}",
+            finalised=notice["TransTime"],
+            conversation=conversation,
+            originator=originator,
+        )
+    await state.post("transaction_status_result", url, json.dumps(result).encode())
+
+
+def transaction_status_result(
+    receipt: str,
+    amount_minor: int,
+    short_code: str,
+    *,
+    debit_party: str = "2547******149 - SANDBOX",
+    finalised: str | None = None,
+    conversation: str | None = None,
+    originator: str | None = None,
+) -> dict[str, Any]:
+    """The body Daraja posts to a ResultURL when it knows the payment (ResultCode 0)."""
+    stamp = finalised or nairobi_stamp(now().astimezone(NAIROBI))
+    params = {
+        "ReceiptNo": receipt,
+        "Amount": f"{amount_minor / 100:g}",
+        "TransactionStatus": "Completed",
+        "DebitPartyName": debit_party,
+        "CreditPartyName": f"{short_code} - Sandbox shop",
+        "FinalisedTime": stamp,
+        "InitiatedTime": stamp,
+    }
+    return {
+        "Result": {
+            "ConversationID": conversation or f"AG_{now():%Y%m%d}_{secrets.token_hex(10)}",
+            "OriginatorConversationID": originator or _conversation_id(),
+            "ResultType": 0,
+            "ResultCode": 0,
+            "ResultDesc": "The service request is processed successfully.",
+            "ResultParameters": {
+                "ResultParameter": [{"Key": k, "Value": v} for k, v in params.items()]
+            },
+            "TransactionID": receipt,
+        }
+    }
 
 
 def _conversation_id() -> str:

@@ -33,6 +33,8 @@ class SandboxConfig(BaseModel):
     daraja_consumer_secret: str = "sandbox-consumer-secret"
     daraja_shortcode: str = MPESA_SANDBOX_SHORTCODE
     daraja_passkey: str = SANDBOX_PASSKEY
+    daraja_initiator: str = "sandbox-initiator"  # Transaction Status API operator
+    daraja_security_credential: str = "sandbox-security-credential"
     token_lifetime_s: int = 3599
     paystack_secret_key: str = "sk_test_sandbox"
     paystack_webhook_url: str | None = None
@@ -151,6 +153,7 @@ class SandboxState:
     tokens: dict[str, str] = field(default_factory=dict)  # consumer key -> the one valid token
     stk: dict[str, StkPayment] = field(default_factory=dict)
     c2b_urls: dict[str, dict[str, str]] = field(default_factory=dict)  # shortcode -> URLs
+    c2b: dict[str, dict[str, str]] = field(default_factory=dict)  # TransID -> the notice
     paystack: dict[str, PaystackTransaction] = field(default_factory=dict)  # by reference
     flutterwave_links: dict[str, FlutterwaveLink] = field(default_factory=dict)  # by token
     flutterwave_charges: dict[int, FlutterwaveCharge] = field(default_factory=dict)

@@ -16,10 +16,25 @@ def kes(minor: int) -> Money:
 
 
 def test_order_totals_are_vat_inclusive() -> None:
-    order = Order.of([OrderLine("Milk", kes(6500), 2), OrderLine("Bread", kes(5100))], 1600)
+    order = Order.of([OrderLine("Milk", kes(6500), 2), OrderLine("Bread", kes(5100))])
     assert order.total == kes(18100)
     assert order.vat + order.net == order.total
-    assert order.vat == kes(2497)  # 18100 * 16 / 116 = 2496.55 -> 2497
+    # per line (KRA's rule), not on the total: 13000 -> 1793 and 5100 -> 703; taxing the
+    # total once would give 18100 * 16 / 116 = 2496.55 -> 2497
+    assert order.vat == kes(2496)
+    assert order.taxes.band("B").tax == kes(2496)
+
+
+def test_lines_in_their_own_classes_are_taxed_per_band() -> None:
+    order = Order.of([
+        OrderLine("Unga", kes(21000), 1, tax_class="C"),
+        OrderLine("Sukari", kes(18500), 1, tax_class="b"),
+        OrderLine("Mayai", kes(1500), 2, tax_class="A"),
+    ])
+    assert order.total == kes(42500)
+    assert order.taxes.band("C").tax.is_zero and order.taxes.band("C").taxable == kes(21000)
+    assert order.taxes.band("A").taxable == kes(3000)
+    assert order.vat == order.taxes.band("B").tax == kes(18500 - 15948)
 
 
 def test_mixed_currency_order_is_refused() -> None:

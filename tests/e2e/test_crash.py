@@ -3,6 +3,7 @@ is lost, nothing is applied twice and nothing is pushed twice."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import os
@@ -11,12 +12,9 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -27,7 +25,7 @@ from pos_app.store.schema import inbox, orders, outbox, provider_events, sync_st
 from sync.demo import DemoStack, start_demo_stack
 from sync.engine.client import RelayClient
 from sync.engine.pull import cursor_key
-from sync.relay.webhook_paths import callback_paths
+from sync.providers.daraja import DarajaClient, DarajaConfig
 
 CURSOR_PREFIX = cursor_key("")
 SCRIPT = Path(__file__).with_name("crash_till.py")
@@ -61,11 +59,12 @@ class CrashRig:
             "DUKA_KEYRING": "",
             "PYTHONPATH": str(Path.cwd()),
         }
-        shop = stack.relay.store.webhook_token(stack.shop_id)
-        self.c2b_url = (
-            stack.relay_url + callback_paths(stack.shop_id, shop)["mpesa_c2b_confirmation"]
-        )
-        self.shortcode = stack.sandbox.config.daraja_shortcode
+        config = stack.sandbox.config
+        self.daraja = DarajaConfig(
+            consumer_key=config.daraja_consumer_key, consumer_secret=config.daraja_consumer_secret,
+            shortcode=config.daraja_shortcode, passkey=config.daraja_passkey,
+            base_url=stack.sandbox_url, test_mode=True,
+        )  # fmt: skip
         self.c2b_sent = 0
 
     def spawn(self, *extra: str) -> subprocess.Popen[str]:
@@ -75,16 +74,14 @@ class CrashRig:
         )  # fmt: skip
 
     def customer_pays_from_sim_menu(self) -> None:
-        """A C2B confirmation reaches the relay: the till must pull and keep it once."""
+        """A SIM-menu payment (the sandbox's C2B): the relay confirms it with the Transaction
+        Status API, then the till must pull and keep it once."""
         self.c2b_sent += 1
-        body = {
-            "TransactionType": "Pay Bill", "TransID": f"CR{uuid.uuid4().hex[:8].upper()}",
-            "TransTime": datetime.now(UTC).strftime("%Y%m%d%H%M%S"), "TransAmount": "100.00",
-            "BusinessShortCode": self.shortcode, "BillRefNumber": f"NOSALE{self.c2b_sent}",
-            "InvoiceNumber": "", "OrgAccountBalance": "", "ThirdPartyTransID": "",
-            "MSISDN": "2547****9149", "FirstName": "Wanjiru",
-        }  # fmt: skip
-        assert httpx.post(self.c2b_url, json=body, timeout=10).status_code == 200
+        reference = f"NOSALE{self.c2b_sent}"
+        asyncio.run(DarajaClient(self.daraja).simulate_c2b(100_00, "254712345678", reference))
+
+    def all_c2b_confirmed(self) -> bool:
+        return self.stack.relay.store.last_seq(self.stack.shop_id) == self.c2b_sent
 
     def ledger(self) -> Ledger:
         return open_ledger(
@@ -169,6 +166,10 @@ def crash_loop(rig: CrashRig, kills: int, seed: int) -> None:
         rig.check()
     # a last, peaceful run pushes and pulls everything
     rig.customer_pays_from_sim_menu()
+    deadline = time.monotonic() + 60
+    while not rig.all_c2b_confirmed():
+        assert time.monotonic() < deadline, "the relay never confirmed the C2B payments"
+        time.sleep(0.2)
     child = rig.spawn("--sales", "5")
     try:
         deadline = time.monotonic() + 60

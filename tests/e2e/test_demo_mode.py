@@ -24,17 +24,17 @@ from sync.engine.scheduler import SyncEngine, SyncStatus
 
 def test_demo_mode_rings_up_an_stk_sale_and_survives_a_restart(tmp_path: Path) -> None:
     settings = TillSettings(data_dir=tmp_path / "till", keyring="memory", till_id="demo")
-    credentials.clear(settings)
-    assert wants_demo(settings)
-    assert not wants_demo(settings.model_copy(update={"relay_url": "https://relay.example"}))
     ledger = open_ledger(settings)
+    assert wants_demo(settings, ledger)
+    with_relay = settings.model_copy(update={"relay_url": "https://relay.example"})
+    assert not wants_demo(with_relay, ledger)
     bus = EventBus()
     seen: list[SyncStatus] = []
     sync = start_till_sync(ledger, bus, settings, on_status=seen.append)
     try:
         assert sync.demo is not None
         wait_for(sync.gateway.is_online, what="the demo relay")
-        first_terminal = credentials.load(settings)
+        first_terminal = credentials.load(settings, ledger)
         orders, payments = OrderService(ledger, bus), PaymentService(ledger, bus)
         order = orders.create_order([OrderLine("Chai", Money(50_00, "KES"))])
         pay = payments.create_payment(order.id, Money(50_00, "KES"), None, None, "mpesa_stk")
@@ -59,26 +59,23 @@ def test_demo_mode_rings_up_an_stk_sale_and_survives_a_restart(tmp_path: Path) -
     again = start_till_sync(ledger, bus, settings)
     try:
         wait_for(again.gateway.is_online, what="the demo relay after a restart")
-        assert credentials.load(settings) == first_terminal  # same relay, same pairing
+        assert credentials.load(settings, ledger) == first_terminal  # same relay, same pairing
     finally:
         again.stop()
         ledger.close()
-        credentials.clear(settings)
 
 
 def test_a_running_engine_adopts_a_pairing_made_from_the_settings_screen(tmp_path: Path) -> None:
     settings = TillSettings(data_dir=tmp_path / "till", keyring="memory", till_id="later")
-    credentials.clear(settings)
     stack = start_demo_stack(tmp_path / "stack")  # a relay, but this till is not paired yet
     ledger = open_ledger(settings)
     engine = SyncEngine(ledger, EventBus(), settings, timings=FAST)
     engine.start()
     try:
         wait_for(lambda: engine.status().offline_reason == "not paired", what="'not paired'")
-        pair(settings, stack.relay_url, stack.pairing_code())
+        pair(settings, ledger, stack.relay_url, stack.pairing_code())
         wait_for(lambda: engine.status().online, what="the engine to use the new token")
     finally:
         engine.stop()
         ledger.close()
         stack.stop()
-        credentials.clear(settings)

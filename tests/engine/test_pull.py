@@ -147,6 +147,20 @@ def test_c2b_pays_the_open_sale_with_that_account_reference_and_amount(
 
 
 @respx.mock
+def test_test_money_from_the_sim_menu_stays_test_money(
+    ledger: Ledger, bus: EventBus, orders: OrderService, payments: PaymentService
+) -> None:
+    """The relay says test mode: the payment the C2B makes is kept as test money."""
+    order_id = _order(orders, 120_00)
+    paid = _event(1, channel="mpesa_c2b", reference=account_reference(order_id),
+                  amount_minor=120_00, test_mode=True)  # fmt: skip
+    respx.get(PULL_URL).respond(200, json={"events": [paid], "cursor": "1"})
+    assert _puller(ledger, bus).pull_once().applied == 1
+    [payment] = payments.payments_for_order(order_id)
+    assert payment.status == "succeeded" and payment.test_mode is True
+
+
+@respx.mock
 def test_long_poll_asks_the_relay_to_wait(ledger: Ledger, bus: EventBus) -> None:
     route = respx.get(PULL_URL).mock(
         return_value=httpx.Response(200, json={"events": [], "cursor": "0"})

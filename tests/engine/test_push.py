@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,7 +19,7 @@ from pos_app.store.schema import outbox as outbox_table
 from sync.engine.client import RelayRefused, RelayUnavailable
 from sync.engine.credentials import TerminalCredentials
 from sync.engine.link import RelayLink
-from sync.engine.push import PARKED_TYPE, Pusher
+from sync.engine.push import PARKED_TYPE, PushBlocked, Pusher
 
 RELAY = "https://relay.test"
 PUSH_URL = f"{RELAY}/api/v1/terminal/events"
@@ -216,3 +218,166 @@ def test_a_relay_restored_from_an_old_backup_gets_the_lost_events_again(ledger: 
     assert pusher.drain().pushed == 1
     assert sorted(e["till_seq"] for e in relay.stored.values()) == [1, 2, 3, 4, 5, 6]
     assert all(e["type"] == "payment.recorded" for e in relay.stored.values())
+
+
+@respx.mock
+def test_a_ledger_cut_short_after_acknowledged_sales_stops_pushing_and_selling(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """The -wal lost after 300 acknowledged events, 33 of them gone: the till must not give
+    its next events the numbers the relay already accepted, nor sell."""
+    from pos_app.core.errors import LedgerDamaged
+    from pos_app.core.money import Money
+    from pos_app.core.orders import OrderLine
+    from pos_app.services.bus import EventBus
+    from pos_app.services.orders import OrderService
+    from pos_app.store.db import open_ledger
+
+    relay = ScriptedRelay()
+    respx.post(PUSH_URL).mock(side_effect=relay)
+    _sell(ledger, 267)
+    snapshot = tmp_path / "before.db"
+    with ledger.engine.connect() as conn:  # the file as it was before the lost tail
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        with sqlite3.connect(snapshot) as copy:
+            raw.backup(copy)  # type: ignore[attr-defined]
+    _sell(ledger, 33)
+    Pusher(SyncLedger(ledger), _link()).drain()
+    assert relay.expected == 301
+    settings = ledger.settings
+    ledger.close()
+    for suffix in ("-wal", "-shm"):
+        settings.database.with_name(settings.database.name + suffix).unlink(missing_ok=True)
+    settings.database.write_bytes(snapshot.read_bytes())
+
+    cut = open_ledger(settings)
+    try:
+        with pytest.raises(PushBlocked, match="lost 33 sale record"):
+            Pusher(SyncLedger(cut), _link()).drain()
+        assert relay.expected == 301  # nothing was sent under a reused number
+        with pytest.raises(LedgerDamaged):
+            OrderService(cut, EventBus()).create_order([OrderLine("Soda", Money(8000, "KES"))])
+    finally:
+        cut.close()
+
+
+def _own_events(relay: ScriptedRelay) -> Any:
+    def answer(request: httpx.Request) -> httpx.Response:
+        after = int(request.url.params.get("after", "0"))
+        limit = int(request.url.params.get("limit", "100"))
+        mine = sorted(relay.stored.values(), key=lambda e: e["till_seq"])
+        page = [e for e in mine if e["till_seq"] > after][:limit]
+        return httpx.Response(200, json={"events": page, "next_till_seq": relay.expected})
+
+    return answer
+
+
+@respx.mock
+def test_after_a_cut_ledger_recovery_restores_every_acknowledged_sale(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """The tail of the ledger lost after the relay acknowledged it: the relay's copy brings
+    back every cash sale, lists what it cannot rebuild, and the next push is accepted."""
+    from pos_app.core.money import Money
+    from pos_app.core.orders import OrderLine
+    from pos_app.services import build_services
+    from pos_app.services.recovery import catch_up_from
+    from pos_app.store.db import open_ledger
+    from pos_app.store.schema import payments
+    from sync.engine.recovery import RelayEventSource
+
+    relay = ScriptedRelay()
+    respx.post(PUSH_URL).mock(side_effect=relay)
+    respx.get(f"{RELAY}/api/v1/terminal/own-events").mock(side_effect=_own_events(relay))
+
+    def sell(target: Ledger, n: int) -> None:
+        services = build_services(target)
+        for i in range(n):
+            draft = services.orders.draft([OrderLine(f"Unga {i}", Money(21000 + i, "KES"), 2)])
+            services.payments.record_cash_sale(draft, Money(50000, "KES"))
+
+    def cash_sales(target: Ledger) -> set[tuple[str, int]]:
+        with target.read() as conn:
+            return {(r.id, r.amount_minor) for r in conn.execute(select(payments))}
+
+    sell(ledger, 10)
+    Pusher(SyncLedger(ledger), _link()).drain()
+    snapshot = tmp_path / "before.db"
+    with ledger.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        with sqlite3.connect(snapshot) as copy:
+            raw.backup(copy)  # type: ignore[attr-defined]
+    sell(ledger, 5)
+    build_services(ledger).orders.create_order([OrderLine("Sukari", Money(18000, "KES"))])
+    Pusher(SyncLedger(ledger), _link()).drain()
+    acknowledged = cash_sales(ledger)
+    assert len(acknowledged) == 15 and relay.expected > 16
+    settings = ledger.settings
+    ledger.close()
+    for suffix in ("-wal", "-shm"):
+        settings.database.with_name(settings.database.name + suffix).unlink(missing_ok=True)
+    settings.database.write_bytes(snapshot.read_bytes())
+
+    cut = open_ledger(settings)
+    try:
+        assert len(cash_sales(cut)) == 10
+        source = RelayEventSource(_link(), "t-1")
+        report = catch_up_from(cut, build_services(cut).bus, source)
+        assert cash_sales(cut) == acknowledged
+        assert len(report.recovered) == 5
+        assert [line.split()[1] for line in report.not_recovered] == ["order.created"]
+        before = relay.expected
+        sell(cut, 1)
+        outcome = Pusher(SyncLedger(cut), _link()).drain()
+        assert outcome.pushed == 1 and outcome.parked == 0 and relay.expected == before + 1
+        assert build_services(cut).audit.verify_chain() is None  # the chain still holds
+    finally:
+        cut.close()
+
+
+@respx.mock
+def test_a_cut_ledger_that_sold_past_the_relays_count_is_still_caught(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """Offline after the loss, the till sold more than it lost: the counts no longer tell, but
+    the relay refusing numbers it holds under other events does."""
+    from pos_app.core.errors import LedgerDamaged
+    from pos_app.core.money import Money
+    from pos_app.core.orders import OrderLine
+    from pos_app.services.bus import EventBus
+    from pos_app.services.orders import OrderService
+    from pos_app.store.db import open_ledger
+
+    relay = ScriptedRelay()
+    respx.post(PUSH_URL).mock(side_effect=relay)
+    _sell(ledger, 267)
+    snapshot = tmp_path / "before.db"
+    with ledger.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        with sqlite3.connect(snapshot) as copy:
+            raw.backup(copy)  # type: ignore[attr-defined]
+    _sell(ledger, 33)
+    Pusher(SyncLedger(ledger), _link()).drain()
+    settings = ledger.settings
+    ledger.close()
+    for suffix in ("-wal", "-shm"):
+        settings.database.with_name(settings.database.name + suffix).unlink(missing_ok=True)
+    settings.database.write_bytes(snapshot.read_bytes())
+
+    cut = open_ledger(settings)
+    try:
+        _sell(cut, 40)  # offline: numbers 268-307, of which 268-300 the relay holds already
+        with pytest.raises(PushBlocked, match="sale record"):
+            Pusher(SyncLedger(cut), _link()).drain()
+        with cut.read() as conn:  # the 33 colliding sales are kept, parked, not dropped
+            parked = conn.execute(
+                select(outbox_table.c.seq).where(outbox_table.c.parked.is_(True))
+            ).all()
+        assert len(parked) == 33
+        with pytest.raises(LedgerDamaged):
+            OrderService(cut, EventBus()).create_order([OrderLine("Soda", Money(8000, "KES"))])
+    finally:
+        cut.close()

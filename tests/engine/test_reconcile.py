@@ -14,9 +14,9 @@ from pos_app.services.orders import OrderService
 from pos_app.services.payments import PaymentService
 from pos_app.store.db import Ledger
 from sync.engine.credentials import TerminalCredentials
-from sync.engine.gateway import RelayGateway
 from sync.engine.link import RelayLink
 from sync.engine.reconcile import Reconciler
+from sync.engine.relay_gateway import RelayGateway
 from sync.engine.scheduler import Backoff
 
 RELAY = "https://relay.test"

@@ -16,8 +16,8 @@ from pos_app.services.gateway import (
     OnlineGateway,
 )
 from sync.engine.credentials import TerminalCredentials
-from sync.engine.gateway import RelayGateway
 from sync.engine.link import RelayLink
+from sync.engine.relay_gateway import RelayGateway
 
 RELAY = "https://relay.test"
 CREDS = TerminalCredentials(RELAY, "tok-secret", str(uuid.uuid4()), str(uuid.uuid4()), "Duka")

@@ -61,7 +61,7 @@ def test_receipt_small_print_carries_the_version(qapp: Any) -> None:
         lines=(ReceiptLine("Chai", 1, chai, chai),),
         total=chai,
         vat=Money(0, "KES"),
-        vat_bps=0,
+        taxes=(),
         footer="Karibu tena",
     )
     html = receipt_html(data)

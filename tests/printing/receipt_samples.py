@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pos_app.core.money import Money
-from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment
+from pos_app.core.tax import KENYA, summarise, tax_line
+from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment, ReceiptTaxBand
 
 
 def kes(minor: int) -> Money:
@@ -13,12 +14,15 @@ def kes(minor: int) -> Money:
 
 
 LINES = (
-    ReceiptLine("Unga wa mahindi Jogoo 2kg", 2, kes(21000), kes(42000)),
-    ReceiptLine("Maziwa Brookside Tarehe 12/12 lala 500ml pakiti", 3, kes(6500), kes(19500)),
+    ReceiptLine("Unga wa mahindi Jogoo 2kg", 2, kes(21000), kes(42000), "C"),
+    ReceiptLine("Maziwa Brookside Tarehe 12/12 lala 500ml pakiti", 3, kes(6500), kes(19500),
+                "C"),
     ReceiptLine("Supercalifragilisticexpialidocious-detergent-refill", 1, kes(123456789),
-                kes(123456789)),
-    ReceiptLine("Sukari", 10, kes(18000), kes(180000)),
+                kes(123456789), "B"),
+    ReceiptLine("Sukari", 10, kes(18000), kes(180000), "B"),
 )
+TAXES = summarise((tax_line(line.total, KENYA.get(line.tax_class)) for line in LINES), KENYA,
+                  "KES")
 
 
 def sample_receipt(
@@ -39,8 +43,12 @@ def sample_receipt(
         cashier="Brian",
         lines=LINES,
         total=kes(total),
-        vat=kes(total * 16 // 116),
-        vat_bps=1600,
+        vat=TAXES.tax,
+        taxes=tuple(
+            ReceiptTaxBand(b.tax_class.code, b.tax_class.rate_bps, b.taxable, b.tax)
+            for b in TAXES.bands
+        ),
+        receipt_number="TILL1-000042",
         payments=(payment,),
         header="Biashara Street, Nairobi\nTel 0712 345 678",
         footer="Asante! Karibu tena.",

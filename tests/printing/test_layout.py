@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from receipt_samples import LINES, sample_receipt
 
+from pos_app.core.money import Money
 from pos_app.printing.layout import (
     COLUMNS,
     ELLIPSIS,
@@ -24,6 +25,7 @@ from pos_app.printing.layout import (
 
 LABELS = ReceiptLabels(
     receipt="Receipt", date="Date", cashier="Cashier", total="TOTAL", vat="incl. VAT %1",
+    discount="Discount", tax_band="VAT band", taxable="Taxable", vat_amount="VAT",
     tendered="Tendered", change="Change", reference="Ref.", collected_by="Collected by",
     status="Status", test_mode="TEST MODE", no_real_money="No real money moved.",
     reprint="REPRINT", thanks="Thank you!", methods={"cash": "Cash"}, statuses={},
@@ -84,9 +86,46 @@ def test_test_payments_are_marked_and_the_qr_payload_is_printed() -> None:
     assert layout.test_mode and not layout.opens_drawer
 
 
-def test_the_receipt_number_reads_aloud_in_two_groups() -> None:
+def test_the_till_receipt_number_is_printed_and_an_old_sale_falls_back_to_its_id() -> None:
+    lines = lay_out(sample_receipt(), LABELS, 42).lines
+    assert any(line.startswith("Receipt") and line.endswith("TILL1-000042") for line in lines)
     assert readable_number("1a2b3c4d-0000-4000-8000-000000000000") == "1A2B-3C4D"
-    assert any(line.endswith("1A2B-3C4D") for line in lay_out(sample_receipt(), LABELS, 42).lines)
+    old = replace(sample_receipt(), receipt_number="")
+    assert any(line.endswith("1A2B-3C4D") for line in lay_out(old, LABELS, 42).lines)
+
+
+@pytest.mark.parametrize("columns", COLUMNS)
+def test_the_vat_table_lists_every_band_with_rate_taxable_and_vat(columns: int) -> None:
+    data = sample_receipt()
+    lines = lay_out(data, LABELS, columns).lines
+    start = next(i for i, line in enumerate(lines) if line.startswith("VAT band"))
+    table = lines[start + 1 : start + 1 + len(data.taxes)]
+    for band, line in zip(data.taxes, table, strict=True):
+        tokens = line.split()
+        assert tokens[0] == band.tax_class and tokens[1] == f"{band.rate_bps / 100:g}%"
+        assert tokens[-2:] == [band.taxable.format(with_code=False),
+                               band.vat.format(with_code=False)]
+        assert len(line) == columns
+    # C (zero-rated) unga and milk carry no VAT, B (16 %) the rest; each amount shows its band
+    assert [b.tax_class for b in data.taxes] == ["A", "B", "C", "D", "E"]
+    assert data.taxes[2].vat.is_zero and data.taxes[2].taxable.minor == 42000 + 19500
+    assert any(line.endswith("420.00 C") for line in lines)
+    assert any(line.split()[:3] == ["incl.", "VAT", "16%"] for line in lines)
+
+
+def test_discounts_and_weighed_quantities_are_printed() -> None:
+    from pos_app.core.quantities import Quantity, Unit
+
+    weighed = replace(LINES[0], quantity=Quantity(1250, Unit.KG),
+                      discount=Money(1000, "KES"), discount_reason="Damaged bag")
+    data = replace(sample_receipt(), lines=(weighed,), cart_discount=Money(500, "KES"),
+                   cart_discount_reason="Loyal customer")
+    lines = lay_out(data, LABELS, 32).lines
+    assert any("1.25 kg x 210.00" in line for line in lines)
+    assert any(line.startswith("  Discount Damaged bag") and line.endswith("-10.00")
+               for line in lines)
+    assert any(line.startswith("Discount Loyal customer") and line.endswith("-5.00")
+               for line in lines)
 
 
 def test_only_roll_widths_are_accepted() -> None:

@@ -12,6 +12,7 @@ from receipt_samples import kes, sample_receipt
 from pos_app.config import TillSettings
 from pos_app.core.orders import OrderLine
 from pos_app.services import build_services
+from pos_app.services.grants import Action
 from pos_app.services.receipts import ReceiptData, build_receipt
 from pos_app.store.db import open_ledger
 
@@ -23,7 +24,8 @@ def sale(tmp_path: Path) -> Iterator[ReceiptData]:
     ledger = open_ledger(TillSettings(data_dir=tmp_path, keyring="memory"))
     s = build_services(ledger)
     boss = s.users.create_user("Amina", "supervisor", "2468")
-    cashier = s.users.create_user("Brian", "cashier", "1357", created_by=boss.id)
+    staff = s.users.grant(boss.id, "2468", Action.STAFF)
+    cashier = s.users.create_user("Brian", "cashier", "1357", grant=staff)
     s.shifts.open_shift(cashier.id, kes(500_00))
     draft = s.orders.draft([
         OrderLine("Maziwa Brookside Tarehe ya mwisho 12/12 500ml", kes(21000), 2),
@@ -59,7 +61,7 @@ def test_one_page_at_roll_width_with_nothing_split(
     printed = squeezed(pdf.pages[0].extract_text().splitlines())
     assert printed == squeezed(lines)
     assert any(line.startswith("MaziwaBrooksideTarehe") for line in printed)
-    assert "2x210.00420.00" in printed
+    assert "2x210.00420.00B" in printed  # no class given: the standard band
     assert all(len(line) <= columns for line in lines)
 
 

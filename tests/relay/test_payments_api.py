@@ -3,6 +3,7 @@ Paystack's servers are mocked (respx)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -13,8 +14,10 @@ from typing import Any
 import httpx
 import pytest
 import respx
+from sqlalchemy import event
 
 from sync.providers.paystack import sign
+from sync.relay.store.engine import IMMEDIATE
 from tests.relay.conftest import PAYSTACK_TEST_KEY, Relay, sample
 
 DARAJA = "https://sandbox.safaricom.co.ke"
@@ -114,13 +117,20 @@ def test_stk_push_concurrent_duplicates_prompt_once(
     )
     assert no_key.status_code == 400
 
+    answer = json.loads(sample("stk_query_response_success_daraja3_doc.json"))
+    query = providers.post(f"{DARAJA}/mpesa/stkpushquery/v1/query").mock(
+        return_value=httpx.Response(200, json={**answer, "CheckoutRequestID": CHECKOUT_ID})
+    )
     callback = relay.http.post(
         sent["CallBackURL"].replace("https://relay.example.com", ""),
         content=sample("stk_callback_success_2017_doc.json"),
         headers=JSON,
     )
     assert callback.status_code == 200
-    events = relay.http.get("/api/v1/terminal/events", headers=relay.auth(till)).json()["events"]
+    events = relay.http.get(
+        "/api/v1/terminal/events", params={"wait": 10}, headers=relay.auth(till)
+    ).json()["events"]
+    assert json.loads(query.calls.last.request.content)["CheckoutRequestID"] == CHECKOUT_ID
     assert [(e["payment_id"], e["status"], e["receipt"]) for e in events] == [
         (payment_id, "paid", "LGR7OWQX0R")
     ]
@@ -210,3 +220,66 @@ def test_paystack_link_then_webhook_is_verified_before_paid(
         ]
         assert state == "mismatch"
     assert verify.call_count >= 1
+
+
+def test_waiting_duplicates_do_not_hold_up_another_shop(
+    relay: Relay, providers: respx.MockRouter
+) -> None:
+    """200 duplicates of a push whose provider call takes 3 s: they wait without a write
+    transaction (they used to retry the claim, a write, every 50 ms each and stall the event
+    loop), so another shop's request is answered meanwhile, and the push is sent once."""
+    writes: list[float] = []
+
+    def count_writes(conn: Any) -> None:
+        if conn.get_execution_options().get(IMMEDIATE, False):
+            writes.append(time.monotonic())
+
+    event.listen(relay.store.engine, "begin", count_writes)
+
+    async def slow_accept(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(3)
+        body = json.loads(sample("stk_push_response_daraja3_doc.json"))
+        return httpx.Response(200, json={**body, "CheckoutRequestID": CHECKOUT_ID})
+
+    push = providers.post(f"{DARAJA}/mpesa/stkpush/v1/processrequest").mock(side_effect=slow_accept)
+    in_process = {"errorCode": "500.001.1001", "errorMessage": "The transaction is being processed"}
+    providers.post(f"{DARAJA}/mpesa/stkpushquery/v1/query").mock(
+        return_value=httpx.Response(500, json=in_process)
+    )
+    _, _, till = mpesa_shop(relay)
+    other_shop, _ = relay.shop("Other")
+    other = relay.till(other_shop)
+    payment_id = str(uuid.uuid4())
+    headers = {**relay.auth(till), "Idempotency-Key": payment_id}
+
+    async def burst() -> tuple[list[httpx.Response], float, int]:
+        limits = httpx.Limits(max_connections=200)
+        async with httpx.AsyncClient(base_url=relay.url, timeout=40, limits=limits) as client:
+            duplicates = [
+                asyncio.create_task(
+                    client.post(
+                        "/api/v1/terminal/payments/mpesa-stk",
+                        json=stk_body(payment_id),
+                        headers=headers,
+                    )
+                )
+                for _ in range(200)
+            ]
+            await asyncio.sleep(1.2)  # all 200 taken in and waiting; the push still running
+            window = time.monotonic()
+            async with httpx.AsyncClient(base_url=relay.url) as own_connection:
+                settings = await own_connection.get(
+                    "/api/v1/terminal/settings", headers=relay.auth(other)
+                )
+                waited = time.monotonic() - window
+            await asyncio.sleep(1.0)
+            writes_while_waiting = len([at for at in writes if window <= at < window + 1.0])
+            assert settings.status_code == 200
+            return list(await asyncio.gather(*duplicates)), waited, writes_while_waiting
+
+    replies, waited, writes_while_waiting = asyncio.run(burst())
+    assert writes_while_waiting <= 5  # the checker's; not one per waiting duplicate
+    assert waited < 1.0, f"another shop waited {waited:.2f} s"
+    assert {r.status_code for r in replies} == {200}
+    assert len({r.text for r in replies}) == 1
+    assert push.call_count == 1

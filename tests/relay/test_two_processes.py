@@ -15,6 +15,8 @@ import httpx
 import pytest
 
 from sync.relay.app import open_store
+from sync.relay.webhook_paths import transaction_status_paths
+from sync.sandbox.daraja_api import transaction_status_result
 from tests.relay.conftest import MASTER_KEY, free_port, make_settings, sample
 
 pytestmark = pytest.mark.postgres
@@ -82,7 +84,16 @@ def test_long_poll_on_one_process_wakes_on_webhook_to_the_other(
     store = open_store(make_settings(tmp_path, pg_database))
     shop_id, token = store.create_shop("Two processes")
     code = store.create_pairing_code(shop_id, 60)
+    claimed = httpx.post(  # a C2B confirmation is a claim until Transaction Status confirms it
+        f"{url_b}/api/v1/payments/webhook/mobile/{token}/c2b/confirm",
+        content=sample("c2b_confirmation_2017_doc.json"),
+        headers={"Content-Type": "application/json"},
+    )
+    assert claimed.status_code == 200
+    [claim] = store.c2b_claims(shop_id)
+    store.update_c2b_claim(claim.id, request_id="a" * 48)
     store.close()
+    result = transaction_status_result(claim.trans_id, claim.amount_minor, claim.short_code)
     till = httpx.post(
         f"{url_a}/api/v1/terminal/pair", json={"pairing_code": code, "till_name": "T"}
     ).json()
@@ -103,10 +114,9 @@ def test_long_poll_on_one_process_wakes_on_webhook_to_the_other(
     puller.start()
     time.sleep(1.0)
     sent = time.monotonic()
-    reply = httpx.post(
-        f"{url_b}/api/v1/payments/webhook/mobile/{token}/c2b/confirm",
-        content=sample("c2b_confirmation_2017_doc.json"),
-        headers={"Content-Type": "application/json"},
+    reply = httpx.post(  # Daraja's Transaction Status result, to the other process
+        url_b + transaction_status_paths(token, "a" * 48)[0],
+        json=result,
     )
     assert reply.status_code == 200
     puller.join(timeout=20)

@@ -12,6 +12,7 @@ import httpx
 
 from sync.providers.paystack import sign
 from sync.relay.store.store import utcnow
+from tests.relay.c2b_support import asked_paths, confirm_claims
 from tests.relay.conftest import PAYSTACK_TEST_KEY, Relay, sample
 
 JSON = {"Content-Type": "application/json"}
@@ -136,7 +137,9 @@ def test_bad_input_gets_the_right_status(relay: Relay) -> None:
     )
 
 
-def test_stk_callback_samples_become_one_event_each(relay: Relay) -> None:
+def test_stk_callback_samples_are_claims_until_daraja_confirms(relay: Relay) -> None:
+    """Daraja signs nothing: a callback only makes the relay ask STK Query. With no Daraja
+    to ask (this shop has no M-Pesa credentials), nothing reaches the tills."""
     shop_id, token = relay.shop()
     till = relay.till(shop_id)
     paid_id = add_stk_payment(relay, shop_id, till["terminal_id"], "ws_CO_27072017154747416", 100)
@@ -145,25 +148,18 @@ def test_stk_callback_samples_become_one_event_each(relay: Relay) -> None:
     )
     url = f"/api/v1/payments/webhook/mobile/{token}/stk"
     success = sample("stk_callback_success_2017_doc.json")
-    for _ in range(2):  # a replayed callback is acknowledged and changes nothing
+    for _ in range(2):  # a replayed callback is acknowledged too
         reply = relay.http.post(url, content=success, headers=JSON)
         assert reply.status_code == 200
         assert reply.json() == {"ResultCode": 0, "ResultDesc": "Accepted"}
     cancelled = sample("stk_callback_cancelled_1032_daraja3_doc.json")
     assert relay.http.post(url, content=cancelled, headers=JSON).status_code == 200
-    events = pull(relay, till)["events"]
-    assert isinstance(events, list)
-    assert [(e["seq"], e["payment_id"], e["status"]) for e in events] == [
-        (1, paid_id, "paid"),
-        (2, cancelled_id, "cancelled"),
-    ]
-    paid = events[0]
-    assert paid["receipt"] == "LGR7OWQX0R"
-    assert paid["amount_minor"] == 100 and paid["currency"] == "KES"
-    assert paid["payer"] == "2547*****839"
-    assert paid["test_mode"] is True
-    view = relay.http.get(f"/api/v1/terminal/payments/{paid_id}", headers=relay.auth(till))
-    assert view.json()["state"] == "paid" and view.json()["event_seq"] == 1
+    time.sleep(0.5)  # a checker round
+    assert pull(relay, till)["events"] == []
+    assert relay.store.count_raw("pending") == 3
+    for payment_id in (paid_id, cancelled_id):
+        view = relay.http.get(f"/api/v1/terminal/payments/{payment_id}", headers=relay.auth(till))
+        assert view.json()["state"] == "pending" and view.json()["event_seq"] is None
 
 
 def test_stk_callback_for_wrong_amount_or_unknown_checkout_is_parked(relay: Relay) -> None:
@@ -194,6 +190,10 @@ def test_c2b_confirmation_and_validation(relay: Relay) -> None:
     for _ in range(2):
         reply = relay.http.post(f"{base}/confirm", content=confirmation, headers=JSON)
         assert reply.status_code == 200
+    assert pull(relay, till)["events"] == []  # a claim, until Daraja confirms it
+    assert [c.state for c in relay.store.c2b_claims(shop_id)] == ["claimed"]
+    assert relay.store.count_raw("duplicate") == 1
+    confirm_claims(relay, shop_id, token)
     events = pull(relay, till)["events"]
     assert isinstance(events, list) and len(events) == 1
     event = events[0]
@@ -213,6 +213,7 @@ def test_a_till_sees_only_its_own_shop(relay: Relay) -> None:
     till_a, till_b = relay.till(shop_a), relay.till(shop_b)
     url = f"/api/v1/payments/webhook/mobile/{token_a}/c2b/confirm"
     relay.http.post(url, content=sample("c2b_confirmation_2017_doc.json"), headers=JSON)
+    confirm_claims(relay, shop_a, token_a)
     assert len(pull(relay, till_a)["events"]) == 1  # type: ignore[arg-type]
     assert pull(relay, till_b)["events"] == []
     started = time.monotonic()
@@ -252,21 +253,26 @@ def test_concurrent_webhooks_get_gap_free_unique_seqs(relay: Relay) -> None:
     url = f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm"
     bodies = [json.dumps({**template, "TransID": f"QX{i:08d}"}).encode() for i in range(60)]
 
-    def post_all(chunk: list[bytes]) -> None:
+    def post_all(chunk: list[tuple[str, bytes]]) -> None:
         with httpx.Client(base_url=relay.url) as client:
-            for body in chunk:
-                assert client.post(url, content=body, headers=JSON).status_code == 200
+            for path, body in chunk:
+                assert client.post(path, content=body, headers=JSON).status_code == 200
 
-    # Every body twice, from different threads at once: duplicates race each other.
-    chunks = [bodies[i::4] for i in range(4)] + [bodies[i::4][::-1] for i in range(4)]
-    threads = [threading.Thread(target=post_all, args=(chunk,)) for chunk in chunks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    def race(posts: list[tuple[str, bytes]]) -> None:
+        """Every post twice, from different threads at once: duplicates race each other."""
+        chunks = [posts[i::4] for i in range(4)] + [posts[i::4][::-1] for i in range(4)]
+        threads = [threading.Thread(target=post_all, args=(chunk,)) for chunk in chunks]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    race([(url, body) for body in bodies])  # the claims
+    assert len(relay.store.c2b_claims(shop_id)) == 60
+    assert relay.store.count_raw("duplicate") == 60
+    race(asked_paths(relay, shop_id, token))  # Daraja's Transaction Status answers
     events = relay.http.get(
         "/api/v1/terminal/events", params={"limit": 500}, headers=relay.auth(till)
     ).json()["events"]
     assert [e["seq"] for e in events] == list(range(1, 61))
     assert sorted(e["receipt"] for e in events) == sorted(f"QX{i:08d}" for i in range(60))
-    assert relay.store.count_raw("duplicate") == 60

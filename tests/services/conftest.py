@@ -4,10 +4,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from ledger_helpers import CASHIER_PIN, SUPERVISOR_PIN, Till
+from ledger_helpers import CASHIER_PIN, SECOND_SUPERVISOR_PIN, SUPERVISOR_PIN, Till
 
 from pos_app.config import TillSettings
 from pos_app.services import build_services
+from pos_app.services.grants import Action
 from pos_app.store.db import Ledger
 
 
@@ -23,7 +24,8 @@ def till(
     ledger = open_test_ledger(settings)
     services = build_services(ledger)
     sup = services.users.create_user("Amina", "supervisor", SUPERVISOR_PIN)
-    sup2 = services.users.create_user("Kofi", "supervisor", "9753", created_by=sup.id)
-    cashier = services.users.create_user("Brian", "cashier", CASHIER_PIN, created_by=sup.id)
+    staff = services.users.grant(sup.id, SUPERVISOR_PIN, Action.STAFF)
+    sup2 = services.users.create_user("Kofi", "supervisor", SECOND_SUPERVISOR_PIN, grant=staff)
+    cashier = services.users.create_user("Brian", "cashier", CASHIER_PIN, grant=staff)
     yield Till(ledger, services, sup, cashier, sup2)
     ledger.close()

@@ -9,11 +9,13 @@ from sqlalchemy import func, select
 from pos_app.core.money import Money
 from pos_app.core.orders import Order, OrderLine
 from pos_app.services import Services
+from pos_app.services.grants import Action, Grant
 from pos_app.services.users import UserView
 from pos_app.store.db import Ledger
 from pos_app.store.schema import metadata
 
 SUPERVISOR_PIN = "2468"
+SECOND_SUPERVISOR_PIN = "9753"
 CASHIER_PIN = "1357"
 
 
@@ -28,6 +30,16 @@ class Till:
     supervisor: UserView
     cashier: UserView
     second_supervisor: UserView
+
+    def grant(self, action: Action, user: UserView | None = None) -> Grant:
+        """A grant from `user`'s (default: the supervisor's) PIN, as the screens obtain it."""
+        user = user or self.supervisor
+        pin = {
+            self.supervisor.id: SUPERVISOR_PIN,
+            self.second_supervisor.id: SECOND_SUPERVISOR_PIN,
+            self.cashier.id: CASHIER_PIN,
+        }[user.id]
+        return self.services.users.grant(user.id, pin, action)
 
     def draft(self, *prices: int) -> Order:
         return self.services.orders.draft(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from ledger_helpers import Till, kes
@@ -26,11 +27,13 @@ from pos_app.core.errors import (
 )
 from pos_app.core.money import Money
 from pos_app.core.orders import Order, OrderLine
+from pos_app.services.grants import Action
 
 
 @pytest.fixture
-def state(till: Till) -> dict[str, str]:
-    """An open order, a paid cash sale and a proof waiting for a decision."""
+def state(till: Till) -> dict[str, Any]:
+    """An open order, a paid cash sale, a proof waiting for a decision, and the supervisor's
+    grants (obtained before the counts are taken: a verified PIN is audited)."""
     pay = till.services.payments
     open_order = till.order(10000)
     sale = pay.record_cash_sale(till.draft(5000), kes(5000))
@@ -45,10 +48,12 @@ def state(till: Till) -> dict[str, str]:
         "proof_payment": proof_payment.id,
         "cash_pending": cash.id,
         "cod": cod.id,
+        "decide": till.grant(Action.DECIDE_PAYMENT),
+        "refund": till.grant(Action.REFUND),
     }
 
 
-CASES: dict[str, tuple[type[DukaError], Callable[[Till, dict[str, str]], object]]] = {
+CASES: dict[str, tuple[type[DukaError], Callable[[Till, dict[str, Any]], object]]] = {
     "tendered cash that is not a number": (
         InvalidAmount,
         lambda t, s: t.services.payments.process_payment(
@@ -133,7 +138,7 @@ CASES: dict[str, tuple[type[DukaError], Callable[[Till, dict[str, str]], object]
     ),
     "illegal transition: verify a cash sale": (
         IllegalTransition,
-        lambda t, s: t.services.payments.confirm_manual_payment(s["paid"], t.supervisor.id, True),
+        lambda t, s: t.services.payments.confirm_manual_payment(s["paid"], s["decide"], True),
     ),
     "illegal transition: expire a paid payment": (
         IllegalTransition,
@@ -141,9 +146,7 @@ CASES: dict[str, tuple[type[DukaError], Callable[[Till, dict[str, str]], object]
     ),
     "refund more than was paid": (
         Overpayment,
-        lambda t, s: t.services.payments.refund(
-            s["paid"], kes(5001), "x", supervisor_id=t.supervisor.id
-        ),
+        lambda t, s: t.services.payments.refund(s["paid"], kes(5001), "x", grant=s["refund"]),
     ),
     "empty proof reference": (
         InvalidInput,
@@ -162,7 +165,7 @@ CASES: dict[str, tuple[type[DukaError], Callable[[Till, dict[str, str]], object]
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_raises_a_specific_error_and_changes_nothing(
-    till: Till, state: dict[str, str], case: str
+    till: Till, state: dict[str, Any], case: str
 ) -> None:
     error, call = CASES[case]
     before = till.counts()
@@ -180,7 +183,7 @@ def tamper(till: Till, sql: str, *params: object) -> None:
     db.close()
 
 
-def test_tampered_proof_reference_refuses_the_decision(till: Till, state: dict[str, str]) -> None:
+def test_tampered_proof_reference_refuses_the_decision(till: Till, state: dict[str, Any]) -> None:
     db = sqlite3.connect(till.ledger.settings.database)
     blob = bytearray(db.execute("SELECT reference_ct FROM proofs").fetchone()[0])
     db.close()
@@ -188,9 +191,7 @@ def test_tampered_proof_reference_refuses_the_decision(till: Till, state: dict[s
     tamper(till, "UPDATE proofs SET reference_ct = ?", bytes(blob))
     before = till.counts()
     with pytest.raises(DecryptionError, match="altered"):
-        till.services.payments.confirm_manual_payment(
-            state["proof_payment"], till.supervisor.id, True
-        )
+        till.services.payments.confirm_manual_payment(state["proof_payment"], state["decide"], True)
     assert till.counts() == before
     assert till.services.payments.get_payment(state["proof_payment"]).status == (
         "awaiting_verification"
@@ -229,9 +230,13 @@ def test_ciphertext_moved_to_another_customer_does_not_decrypt(till: Till) -> No
 
 
 def test_corrupted_audit_entry_stops_writes_and_changes_nothing(
-    till: Till, state: dict[str, str]
+    till: Till, state: dict[str, Any]
 ) -> None:
-    tamper(till, "UPDATE audit_log SET details = '{}' WHERE seq = (SELECT max(seq) FROM audit_log)")
+    tamper(
+        till,
+        "UPDATE audit_log SET details = '{\"tampered\": 1}' "
+        "WHERE seq = (SELECT max(seq) FROM audit_log)",
+    )
     before = till.counts()
     with pytest.raises(AuditChainBroken, match="altered at entry"):
         till.services.payments.record_cash_sale(till.draft(1000), kes(1000))

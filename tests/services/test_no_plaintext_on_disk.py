@@ -12,6 +12,7 @@ from pos_app.config import TillSettings
 from pos_app.core.orders import OrderLine
 from pos_app.services import build_services
 from pos_app.services.customers import CustomerDetails
+from pos_app.services.grants import Action
 from pos_app.store.db import open_ledger
 
 CUSTOMERS = [
@@ -47,7 +48,9 @@ def test_personal_data_is_never_on_disk_in_clear(tmp_path: Path) -> None:
     ledger = open_ledger(TillSettings(data_dir=tmp_path, keyring="memory"))
     s = build_services(ledger)
     sup = s.users.create_user("Owner", "supervisor", "2468")
-    cashier = s.users.create_user("Till One", "cashier", "1357", created_by=sup.id)
+    cashier = s.users.create_user(
+        "Till One", "cashier", "1357", grant=s.users.grant(sup.id, "2468", Action.STAFF)
+    )
     for (name, typed, _, address), ref in zip(CUSTOMERS, PROOF_REFS, strict=False):
         order = s.orders.create_order(LINES, cashier_id=cashier.id)
         payment = s.payments.create_payment(
@@ -73,7 +76,9 @@ def test_personal_data_is_never_on_disk_in_clear(tmp_path: Path) -> None:
         order.id, "bank_transfer", PROOF_REFS[2], IMAGE, NOTES, submitted_by=cashier.id
     )
     [payment] = s.payments.payments_for_order(order.id)
-    s.payments.confirm_manual_payment(payment.id, sup.id, True, NOTES)
+    s.payments.confirm_manual_payment(
+        payment.id, s.users.grant(sup.id, "2468", Action.DECIDE_PAYMENT), True, NOTES
+    )
     cod_order = s.orders.create_order(LINES)
     s.payments.create_cod(cod_order.id, CustomerDetails(*CUSTOMERS[1][:2], CUSTOMERS[1][3]))
 

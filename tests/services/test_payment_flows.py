@@ -7,6 +7,7 @@ from pos_app.core.errors import NotASupervisor, SelfApprovalNotAllowed
 from pos_app.core.events import DomainEvent, PaymentFlagged, ProofDecided, ProofSubmitted
 from pos_app.core.money import Money
 from pos_app.services.customers import CustomerDetails
+from pos_app.services.grants import Action
 from pos_app.services.payments import ApplyOutcome
 
 JANE = CustomerDetails(name="Jane Wanjiru", phone="0712 345 678", address="Moi Avenue 12")
@@ -85,9 +86,11 @@ def test_paid_amount_or_currency_mismatch_is_flagged_never_accepted(
     assert len(flagged) == 1
     # a supervisor checks with the provider and settles it
     with pytest.raises(NotASupervisor):
-        till.services.payments.outcomes.resolve_unknown(pid, till.cashier.id, True)
+        till.services.payments.outcomes.resolve_unknown(
+            pid, till.grant(Action.DECIDE_PAYMENT, till.cashier), True
+        )
     done = till.services.payments.outcomes.resolve_unknown(
-        pid, till.supervisor.id, True, receipt_number="QKX9999ZZZ"
+        pid, till.grant(Action.DECIDE_PAYMENT), True, receipt_number="QKX9999ZZZ"
     )
     assert done.status == "succeeded" and not done.needs_supervisor
 
@@ -131,8 +134,12 @@ def test_manual_proof_submitted_and_verified(till: Till) -> None:
     assert proof.id == proof_id and proof.reference == "RKL8ABC12X" and proof.has_image
     assert pay.proof_image(proof_id) == b"\x89PNG fake"
     with pytest.raises(NotASupervisor):
-        pay.confirm_manual_payment(payment.id, till.cashier.id, True)
-    view = pay.confirm_manual_payment(payment.id, till.supervisor.id, True, "Checked statement")
+        pay.confirm_manual_payment(
+            payment.id, till.grant(Action.DECIDE_PAYMENT, till.cashier), True
+        )
+    view = pay.confirm_manual_payment(
+        payment.id, till.grant(Action.DECIDE_PAYMENT), True, "Checked statement"
+    )
     assert view.status == "verified" and view.receipt_number == "RKL8ABC12X"
     assert till.services.orders.get_order(order_id).status == "paid"
     assert pay.is_transaction_processed("RKL8ABC12X")
@@ -145,7 +152,9 @@ def test_manual_proof_rejected_leaves_the_order_owing(till: Till) -> None:
     pay.submit_manual_payment_proof(order_id, "bank_transfer", "FT-2611-0099", submitted_by=None)
     [payment] = pay.payments_for_order(order_id)
     assert payment.method == "bank_transfer"
-    view = pay.confirm_manual_payment(payment.id, till.supervisor.id, False, "No such transfer")
+    view = pay.confirm_manual_payment(
+        payment.id, till.grant(Action.DECIDE_PAYMENT), False, "No such transfer"
+    )
     assert view.status == "rejected"
     order = till.services.orders.get_order(order_id)
     assert order.status == "open" and order.outstanding == kes(5000)
@@ -160,8 +169,10 @@ def test_self_approval_is_refused_unless_the_shop_allows_it(till: Till) -> None:
     )
     [payment] = pay.payments_for_order(order_id)
     with pytest.raises(SelfApprovalNotAllowed):
-        pay.confirm_manual_payment(payment.id, till.supervisor.id, True)
-    assert pay.confirm_manual_payment(payment.id, till.second_supervisor.id, True).is_paid
+        pay.confirm_manual_payment(payment.id, till.grant(Action.DECIDE_PAYMENT), True)
+    assert pay.confirm_manual_payment(
+        payment.id, till.grant(Action.DECIDE_PAYMENT, till.second_supervisor), True
+    ).is_paid
 
 
 def test_reused_proof_reference_is_flagged(till: Till) -> None:
@@ -197,10 +208,10 @@ def test_refunds_partial_then_full(till: Till) -> None:
     pay = till.services.payments
     sale = pay.record_cash_sale(till.draft(10000), kes(10000))
     part = pay.refund(
-        sale.payment_id, kes(4000), "one item returned", supervisor_id=till.supervisor.id
+        sale.payment_id, kes(4000), "one item returned", grant=till.grant(Action.REFUND)
     )
     assert part.status == "partially_refunded" and part.refunded == kes(4000)
-    full = pay.refund(sale.payment_id, kes(6000), "rest returned", supervisor_id=till.supervisor.id)
+    full = pay.refund(sale.payment_id, kes(6000), "rest returned", grant=till.grant(Action.REFUND))
     assert full.status == "refunded"
 
 
@@ -257,24 +268,28 @@ def test_provider_confirms_a_typed_receipt_code(till: Till) -> None:
 def test_order_status_follows_refunds(till: Till) -> None:
     pay = till.services.payments
     sale = pay.record_cash_sale(till.draft(10000), kes(10000))
-    pay.refund(sale.payment_id, kes(3000), "returned one", supervisor_id=till.supervisor.id)
+    pay.refund(sale.payment_id, kes(3000), "returned one", grant=till.grant(Action.REFUND))
     assert till.services.orders.get_order(sale.order_id).status == "paid"
-    pay.refund(sale.payment_id, kes(7000), "returned all", supervisor_id=till.supervisor.id)
+    pay.refund(sale.payment_id, kes(7000), "returned all", grant=till.grant(Action.REFUND))
     assert till.services.orders.get_order(sale.order_id).status == "refunded"
 
 
 def test_shop_policy_lets_a_cashier_accept_a_low_risk_proof(till: Till) -> None:
     pay = till.services.payments
     till.services.shop.update(
-        till.supervisor.id, offline_proof_policy="cashier_may_accept_below_threshold"
+        till.grant(Action.SETTINGS), offline_proof_policy="cashier_may_accept_below_threshold"
     )
     calm = till.order(2000)
     pay.submit_manual_payment_proof(calm, "mpesa_receipt", "CALM123456", submitted_by=None)
     [calm_payment] = pay.payments_for_order(calm)
-    assert pay.confirm_manual_payment(calm_payment.id, till.cashier.id, True).is_paid
+    assert pay.confirm_manual_payment(
+        calm_payment.id, till.grant(Action.DECIDE_PAYMENT, till.cashier), True
+    ).is_paid
     risky = till.order(2000)
     pay.submit_manual_payment_proof(risky, "mpesa_receipt", "calm 123456", submitted_by=None)
     [risky_payment] = pay.payments_for_order(risky)
     assert risky_payment.needs_supervisor
     with pytest.raises(NotASupervisor):
-        pay.confirm_manual_payment(risky_payment.id, till.cashier.id, True)
+        pay.confirm_manual_payment(
+            risky_payment.id, till.grant(Action.DECIDE_PAYMENT, till.cashier), True
+        )

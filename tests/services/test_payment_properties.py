@@ -20,6 +20,7 @@ from pos_app.config import TillSettings
 from pos_app.core.errors import DukaError
 from pos_app.core.payments import PAID_STATUSES, PaymentStatus, can_transition
 from pos_app.services import build_services
+from pos_app.services.grants import Action
 from pos_app.store.db import open_ledger
 from pos_app.store.schema import payments
 
@@ -51,8 +52,9 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Till]:
     ledger = open_ledger(TillSettings(data_dir=path, keyring="memory"))
     s = build_services(ledger)
     sup = s.users.create_user("Amina", "supervisor", "2468")
-    sup2 = s.users.create_user("Kofi", "supervisor", "9753", created_by=sup.id)
-    cashier = s.users.create_user("Brian", "cashier", "1357", created_by=sup.id)
+    staff = s.users.grant(sup.id, "2468", Action.STAFF)
+    sup2 = s.users.create_user("Kofi", "supervisor", "9753", grant=staff)
+    cashier = s.users.create_user("Brian", "cashier", "1357", grant=staff)
     yield Till(ledger, s, sup, cashier, sup2)
     ledger.close()
 
@@ -67,7 +69,9 @@ def statuses(till: Till, order_id: str) -> dict[str, tuple[str, int, int]]:
         return {r.id: (r.status, r.amount_minor, r.refunded_minor) for r in rows}
 
 
-def run(till: Till, order_id: str, ids: list[str], op: tuple[Any, ...]) -> None:
+def run(
+    till: Till, order_id: str, ids: list[str], op: tuple[Any, ...], grants: dict[Action, Any]
+) -> None:
     pay = till.services.payments
     name = op[0]
     pick = (lambda i: ids[i % len(ids)]) if ids else None
@@ -90,13 +94,13 @@ def run(till: Till, order_id: str, ids: list[str], op: tuple[Any, ...]) -> None:
             order_id, "mpesa_receipt", uuid.uuid4().hex[:10], payment_id=pid
         )
     elif name == "decide":
-        pay.confirm_manual_payment(pid, till.supervisor.id, op[2])
+        pay.confirm_manual_payment(pid, grants[Action.DECIDE_PAYMENT], op[2])
     elif name == "settle_cod":
         pay.settle_cod(pid, kes(op[2]), actor_id=till.cashier.id)
     elif name == "cancel":
         pay.cancel_payment(pid, actor_id=till.cashier.id, reason="test")
     elif name == "refund":
-        pay.refund(pid, kes(op[2]), "test", supervisor_id=till.supervisor.id)
+        pay.refund(pid, kes(op[2]), "test", grant=grants[Action.REFUND])
     elif name == "expire":
         pay.outcomes.expire_payment(pid)
 
@@ -116,11 +120,13 @@ def test_random_operations_keep_the_ledger_consistent(
     ops = [first, *rest]
     order_id = till.order(TOTAL)
     ids: list[str] = []
+    # the PINs are typed before the operations (a verified PIN is audited)
+    grants = {a: till.grant(a) for a in (Action.DECIDE_PAYMENT, Action.REFUND)}
     for op in ops:
         before = statuses(till, order_id)
         counts = till.counts()
         try:
-            run(till, order_id, ids, op)
+            run(till, order_id, ids, op, grants)
         except DukaError:
             assert statuses(till, order_id) == before and till.counts() == counts
             continue

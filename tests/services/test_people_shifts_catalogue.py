@@ -17,6 +17,7 @@ from pos_app.core.errors import (
 )
 from pos_app.services import build_services
 from pos_app.services.customers import CustomerDetails
+from pos_app.services.grants import Action
 from pos_app.services.shifts import ShortageNeedsReason
 from pos_app.store.db import open_ledger
 from pos_app.store.rotate import retire_old_keys, rotate_data_key
@@ -36,7 +37,9 @@ def test_first_user_must_be_a_supervisor(settings: TillSettings) -> None:
 
 def test_only_a_supervisor_adds_users(till: Till) -> None:
     with pytest.raises(NotASupervisor):
-        till.services.users.create_user("Eve", "cashier", "1111", created_by=till.cashier.id)
+        till.services.users.create_user(
+            "Eve", "cashier", "1111", grant=till.grant(Action.STAFF, till.cashier)
+        )
 
 
 def test_pin_lockout_after_five_wrong_tries(till: Till) -> None:
@@ -82,7 +85,7 @@ def test_shift_z_report(till: Till) -> None:
     order_id = till.order(7000)
     pay.submit_manual_payment_proof(order_id, "mpesa_receipt", "QWE1234567")
     [proof_payment] = pay.payments_for_order(order_id)
-    pay.confirm_manual_payment(proof_payment.id, till.supervisor.id, True)
+    pay.confirm_manual_payment(proof_payment.id, till.grant(Action.DECIDE_PAYMENT), True)
     shifts.cash_movement(shift.id, "out", kes(3000), "bought milk", user_id=till.cashier.id)
     shifts.cash_movement(shift.id, "in", kes(1000), "change top-up", user_id=till.cashier.id)
     with pytest.raises(InvalidInput):
@@ -109,32 +112,36 @@ def test_shift_z_report(till: Till) -> None:
 # --- catalogue ----------
 def test_catalogue_add_search_barcode(till: Till) -> None:
     cat = till.services.catalogue
-    milk = cat.add_product("Brookside Milk 500ml", kes(6500), barcode="6161100600012", quick_key=1)
-    cat.add_product("Unga 2kg", kes(21000), sku="UNGA2")
+    cat_grant = till.grant(Action.CATALOGUE)
+    milk = cat.add_product(
+        "Brookside Milk 500ml", kes(6500), barcode="6161100600012", quick_key=1, grant=cat_grant
+    )
+    cat.add_product("Unga 2kg", kes(21000), sku="UNGA2", grant=cat_grant)
     with pytest.raises(CatalogueError, match="already"):
-        cat.add_product("Other", kes(100), barcode="6161100600012")
+        cat.add_product("Other", kes(100), barcode="6161100600012", grant=cat_grant)
     assert cat.find_by_barcode("6161100600012") == milk
     assert cat.find_by_barcode("000") is None
     assert [p.name for p in cat.search("unga")] == ["Unga 2kg"]
     assert [p.name for p in cat.quick_keys()] == ["Brookside Milk 500ml"]
-    cheaper = cat.update_product(milk.id, price=kes(6000))
+    cheaper = cat.update_product(milk.id, price=kes(6000), grant=cat_grant)
     assert cheaper.price == kes(6000)
-    cat.update_product(milk.id, active=False)
+    cat.update_product(milk.id, active=False, grant=cat_grant)
     assert [p.name for p in cat.list_products()] == ["Unga 2kg"]
 
 
 def test_catalogue_csv_import_is_all_or_nothing(till: Till) -> None:
     cat = till.services.catalogue
+    cat_grant = till.grant(Action.CATALOGUE)
     bad = (
         "name,price,sku,barcode\n"
         "Soap,120.00,S1,111\n,50,S2,222\nSalt,1.005,S3,333\nOil,300,S4,111\n"
     )
-    report = cat.import_csv(bad)
+    report = cat.import_csv(bad, grant=cat_grant)
     assert report.added == 0 and [line for line, _ in report.errors] == [3, 4, 5]
     assert cat.list_products() == []
     good = 'name,price,sku,barcode,quick_key\nSoap,120.00,S1,111,\nSalt,"1,050.50",S3,333,2\n'
-    assert cat.import_csv(good).added == 2
-    again = cat.import_csv("name,price,barcode\nSoap bar,130,111\n")
+    assert cat.import_csv(good, grant=cat_grant).added == 2
+    again = cat.import_csv("name,price,barcode\nSoap bar,130,111\n", grant=cat_grant)
     assert (again.added, again.updated) == (0, 1)
     assert cat.find_by_barcode("111").price == kes(13000)  # type: ignore[union-attr]
     assert cat.find_by_barcode("333").price == kes(105050)  # type: ignore[union-attr]
@@ -145,10 +152,10 @@ def test_shop_settings(till: Till) -> None:
     shop = till.services.shop
     assert shop.get().vat_bps == 1600 and shop.get().currency == "KES"
     with pytest.raises(NotASupervisor):
-        shop.update(till.cashier.id, vat_bps=800)
+        shop.update(till.grant(Action.SETTINGS, till.cashier), vat_bps=800)
     with pytest.raises(InvalidInput):
-        shop.update(till.supervisor.id, vat_bps=20000)
-    shop.update(till.supervisor.id, vat_bps=800, shop_name="Mama Njeri Shop")
+        shop.update(till.grant(Action.SETTINGS), vat_bps=20000)
+    shop.update(till.grant(Action.SETTINGS), vat_bps=800, shop_name="Mama Njeri Shop")
     assert shop.get().vat_bps == 800
     assert till.draft(10800).vat == kes(800)
 

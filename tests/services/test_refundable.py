@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from ledger_helpers import Till, kes
 
+from pos_app.services.grants import Action
 from pos_app.services.payment_rows import load_payment
 from pos_app.services.refund_requests import PaystackRefunds
 from pos_app.services.refundable import AlreadyRefunded, RefundTooLarge, refundable_left
@@ -20,12 +21,12 @@ def test_a_pending_request_holds_its_amount_for_a_direct_refund_too(till: Till) 
     payments = till.services.payments
     sale = payments.record_cash_sale(till.draft(500_00), kes(500_00))
     requests = PaystackRefunds(till.ledger, till.services.bus, lambda: None)
-    requests.request(sale.payment_id, kes(200_00), "Late", supervisor_id=till.supervisor.id)
+    requests.request(sale.payment_id, kes(200_00), "Late", grant=till.grant(Action.REFUND))
     assert _left(till, sale.payment_id) == 300_00
     with pytest.raises(RefundTooLarge) as refused:
-        payments.refund(sale.payment_id, kes(300_01), "Rest", supervisor_id=till.supervisor.id)
+        payments.refund(sale.payment_id, kes(300_01), "Rest", grant=till.grant(Action.REFUND))
     assert refused.value.remaining == kes(300_00)
-    view = payments.refund(sale.payment_id, kes(300_00), "Rest", supervisor_id=till.supervisor.id)
+    view = payments.refund(sale.payment_id, kes(300_00), "Rest", grant=till.grant(Action.REFUND))
     assert view.status == "partially_refunded" and view.refunded == kes(300_00)
     assert _left(till, sale.payment_id) == 0
 
@@ -33,7 +34,7 @@ def test_a_pending_request_holds_its_amount_for_a_direct_refund_too(till: Till) 
 def test_a_payment_refunded_in_full_refuses_more(till: Till) -> None:
     payments = till.services.payments
     sale = payments.record_cash_sale(till.draft(100_00), kes(100_00))
-    view = payments.refund(sale.payment_id, kes(100_00), "All", supervisor_id=till.supervisor.id)
+    view = payments.refund(sale.payment_id, kes(100_00), "All", grant=till.grant(Action.REFUND))
     assert view.status == "refunded"
     with pytest.raises(AlreadyRefunded):
-        payments.refund(sale.payment_id, kes(1), "More", supervisor_id=till.supervisor.id)
+        payments.refund(sale.payment_id, kes(1), "More", grant=till.grant(Action.REFUND))

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from pos_app.config import TillSettings
 from pos_app.core.errors import (
     DecryptionError,
+    NoAuthority,
     NotASupervisor,
     PaymentError,
     SelfApprovalNotAllowed,
@@ -36,6 +37,7 @@ from pos_app.services.gateway import (
     PaystackLinkStarted,
     StkStarted,
 )
+from pos_app.services.grants import Action
 from pos_app.services.provider_events import mark_matched, provider_events
 from pos_app.services.refund_requests import RefundPending
 from pos_app.services.refundable import RefundAlreadyRequested, RefundTooLarge
@@ -45,6 +47,16 @@ from pos_app.store.schema import audit_log, outbox, payments, proofs, refunds, s
 from sync.demo_day import DEMO_PINS, DemoIds, seed_demo
 
 SUP_PIN = DEMO_PINS["Amina Wanjiru"]
+
+
+def staff_grant(desk, ids):
+    return desk.users.grant(ids.supervisor.id, SUP_PIN, Action.STAFF)
+
+
+def settings_grant(desk, ids):
+    return desk.users.grant(ids.supervisor.id, SUP_PIN, Action.SETTINGS)
+
+
 CASHIER_PIN = DEMO_PINS["Otieno Kamau"]
 SUP2_PIN = DEMO_PINS["Grace Njeri"]
 
@@ -546,29 +558,33 @@ def test_void_in_open_shift_then_refused_after_close_and_z_report_is_net(desk, i
 
 
 def test_last_supervisor_cannot_be_deactivated(desk, ids):
-    desk.admin.set_active(ids.second_supervisor.id, False, supervisor_id=ids.supervisor.id)
+    desk.admin.set_active(ids.second_supervisor.id, False, grant=staff_grant(desk, ids))
     with pytest.raises(LastSupervisor):
-        desk.admin.set_active(ids.supervisor.id, False, supervisor_id=ids.supervisor.id)
+        desk.admin.set_active(ids.supervisor.id, False, grant=staff_grant(desk, ids))
     assert {u.name for u in desk.users.list_users() if u.role == "supervisor"} == {"Amina Wanjiru"}
 
 
 def test_add_user_reset_pin_and_cashier_cannot_administer(desk, ids):
-    user = desk.admin.add_user("Wanjiku", "cashier", "4321", supervisor_id=ids.supervisor.id)
-    desk.admin.reset_pin(user.id, "9876", supervisor_id=ids.supervisor.id)
+    user = desk.admin.add_user("Wanjiku", "cashier", "4321", grant=staff_grant(desk, ids))
+    desk.admin.reset_pin(user.id, "9876", grant=staff_grant(desk, ids))
     assert desk.users.verify_pin(user.id, "9876").name == "Wanjiku"
     with pytest.raises(NotASupervisor):
-        desk.admin.reset_pin(user.id, "1111", supervisor_id=ids.cashier.id)
+        desk.users.grant(ids.cashier.id, DEMO_PINS["Otieno Kamau"], Action.STAFF)
+    with pytest.raises(NoAuthority):  # a bare user id is no approval
+        desk.admin.reset_pin(user.id, "1111", grant=ids.supervisor.id)
 
 
 def test_settings_and_test_mode_are_audited(desk, ids, gateway):
-    desk.admin.update_settings(ids.supervisor.id, risk_threshold=30, allow_self_approval=True)
+    desk.admin.update_settings(
+        settings_grant(desk, ids), risk_threshold=30, allow_self_approval=True
+    )
     assert desk.admin.settings().risk_threshold == 30
-    desk.admin.set_test_mode("paystack", True, supervisor_id=ids.supervisor.id)
+    desk.admin.set_test_mode("paystack", True, grant=settings_grant(desk, ids))
     assert gateway.test_modes == [("paystack", True)]
     assert last_action(desk) == ("provider.test_mode", {"enabled": True})
     offline = SupervisorDesk.over(desk.ledger, desk.bus, gateway=lambda: None)
     with pytest.raises(GatewayUnavailable):
-        offline.admin.set_test_mode("mpesa", True, supervisor_id=ids.supervisor.id)
+        offline.admin.set_test_mode("mpesa", True, grant=settings_grant(desk, ids))
     assert last_action(desk)[0] == "provider.test_mode_refused"
 
 
@@ -631,12 +647,15 @@ def test_pairing_is_audited_and_plain_http_is_refused(desk, ids):
         return PairingResult(relay_url, "till-7", "shop-1", "Mama Njeri", 0.0)
 
     admin = SupervisorDesk.over(desk.ledger, desk.bus, pair=fake_pair).admin
-    outcome = admin.pair("https://relay.duka.co.ke", "4821-7730", supervisor_id=ids.supervisor.id)
+    outcome = admin.pair("https://relay.duka.co.ke", "4821-7730", grant=settings_grant(desk, ids))
     assert outcome.detail == "Mama Njeri"
     assert last_action(desk) == ("relay.paired", {"relay_url": "https://relay.duka.co.ke"})
-    real = SupervisorDesk.over(desk.ledger, desk.bus, pair=pair).admin
+    def real_pair(settings, relay_url, code):  # as pos_app.app wires it: into this ledger
+        return pair(settings, desk.ledger, relay_url, code)
+
+    real = SupervisorDesk.over(desk.ledger, desk.bus, pair=real_pair).admin
     with pytest.raises(PairingError):  # refused before any network: not https, not loopback
-        real.pair("http://relay.duka.co.ke", "4821-7730", supervisor_id=ids.supervisor.id)
+        real.pair("http://relay.duka.co.ke", "4821-7730", grant=settings_grant(desk, ids))
     assert last_action(desk) == ("relay.pairing_failed", {"error": "PairingError"})
 
 

@@ -40,6 +40,6 @@ def test_no_keyring_and_no_fallback_refuses_to_start(
 ) -> None:
     monkeypatch.delenv(ENV_KEY, raising=False)
     monkeypatch.setattr(keyring, "get_keyring", lambda: keyring.backends.fail.Keyring())
-    with pytest.raises(KeyUnavailable, match="DUKA_DATA_KEY"):
-        open_ledger(TillSettings(data_dir=tmp_path, keyring=""))
+    with pytest.raises(KeyUnavailable, match="DUKA_DATA_KEY"):  # a real till: a relay is set
+        open_ledger(TillSettings(data_dir=tmp_path, keyring="", relay_url="https://relay.test"))
     assert not (tmp_path / "till.db").exists()  # refused before creating anything

@@ -5,22 +5,27 @@ import os
 import sqlite3
 from pathlib import Path
 
+import keyring
 import keyring.backends.fail
 import pytest
 from keyring.errors import NoKeyringError
 
 from pos_app.config import TillSettings
 from pos_app.core.errors import DecryptionError, KeyUnavailable, WrongDataKey
+from pos_app.store import state
 from pos_app.store.crypto import FieldCipher
-from pos_app.store.db import open_ledger
+from pos_app.store.db import demo_key_file, open_ledger
 from pos_app.store.keys import (
+    DEMO_KEY_FILE,
     ENV_KEY,
     DataKeys,
     EnvKeyStore,
     KeyringKeyStore,
     MemoryKeyring,
+    is_demo,
     key_store,
 )
+from pos_app.store.rotate import retire_old_keys, rotate_data_key
 
 
 def cipher(seed: int = 1, version: int = 1) -> FieldCipher:
@@ -193,3 +198,39 @@ def test_memory_keyring_is_never_picked_automatically() -> None:
     backend = MemoryKeyring()
     backend.set_password("duka-pos", "x", "y")
     assert backend.get_password("duka-pos", "x") == "y"
+
+
+def test_with_no_keyring_only_demo_mode_keeps_its_own_key_in_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(ENV_KEY, raising=False)
+    monkeypatch.setattr(keyring, "get_keyring", keyring.backends.fail.Keyring)
+    demo = TillSettings(data_dir=tmp_path / "demo", keyring="")
+    ledger = open_ledger(demo)
+    assert is_demo(ledger.key_store)
+    ledger.close()
+    open_ledger(demo).close()  # the same key again, from the file
+    real = TillSettings(data_dir=tmp_path / "real", keyring="", relay_url="https://relay.test")
+    with pytest.raises(KeyUnavailable, match="No working OS keyring"):
+        open_ledger(real)
+    # a ledger made with a keyring that has gone: never silently a demo key
+    made_with_keyring = TillSettings(data_dir=tmp_path / "was-keyring", keyring="")
+    open_ledger(made_with_keyring, keys=KeyringKeyStore(MemoryKeyring())).close()
+    assert demo_key_file(made_with_keyring) is None
+    with pytest.raises(KeyUnavailable, match="No working OS keyring"):
+        open_ledger(made_with_keyring)
+    assert not (tmp_path / "was-keyring" / DEMO_KEY_FILE).exists()
+
+
+def test_key_rotation_re_encrypts_the_secret_facts(tmp_path: Path) -> None:
+    keys = KeyringKeyStore(MemoryKeyring())
+    ledger = open_ledger(TillSettings(data_dir=tmp_path, keyring="memory"), keys=keys)
+    try:
+        with ledger.write() as conn:
+            state.put_secret(conn, ledger.cipher, state.SECRET_PREFIX + "token", "s3cret")
+        rotate_data_key(ledger)
+        retire_old_keys(ledger)
+        with ledger.read() as conn:
+            assert state.get_secret(conn, ledger.cipher, state.SECRET_PREFIX + "token") == "s3cret"
+    finally:
+        ledger.close()

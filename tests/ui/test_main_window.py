@@ -31,15 +31,25 @@ def test_the_window_owns_its_pages_and_status_is_shown(qtbot):
 
     assert "Offline" in window.connection_label.text()
     assert window.banner.isHidden()
-    status.update(
-        online=True,
-        unsynced=3,
-        last_sync=datetime(2026, 11, 28, 9, 0, tzinfo=UTC),
-        test_mode_providers=("paystack",),
-    )
+    # offline: the reason is in the status bar's words, not only in a tooltip
+    status.update(online=False, unsynced=3, offline_reason="relay unreachable")
+    assert window.connection_label.text() == "● Offline: relay unreachable"
+    assert window.unsynced_label.text() == "3 event(s) waiting to sync"
+    # online before the first sync: "Syncing 3…", never "Online … Last sync: never … Unsynced: 3"
+    status.update(online=True, test_mode_providers=("paystack",))
+    assert window.unsynced_label.text() == "Syncing 3 event(s)…"
+    assert window.last_sync_label.isHidden()
+    status.update(last_sync=datetime(2026, 11, 28, 9, 0, tzinfo=UTC))
     assert "Online" in window.connection_label.text()
-    assert "3" in window.unsynced_label.text()
+    assert window.unsynced_label.text() == "Unsynced: 3 event(s)"
     # Stored in UTC, shown in Nairobi time (UTC+3).
     assert "12:00:00" in window.last_sync_label.text()
+    assert not window.last_sync_label.isHidden()
+    status.update(unsynced=0)
+    assert window.unsynced_label.text() == "All synced"
     assert not window.banner.isHidden()
-    assert "4084 0840 8408 4081" in window.banner.text()
+    # one line high; the test card is in the tooltip behind the "details" link
+    assert "TEST MODE" in window.banner.text() and "Paystack" in window.banner.text()
+    assert "details" in window.banner.text()
+    assert window.banner.sizeHint().height() <= 28
+    assert "4084 0840 8408 4081" in window.banner.toolTip()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QGridLayout, QLabel, QPushButton, QWi
 from pos_app.core.money import Money, currency
 from pos_app.ui.cashier.tender_base import TenderDialog
 from pos_app.ui.context import AppContext
+from pos_app.ui.widgets.keypad import Keypad
 from pos_app.ui.widgets.money_edit import MoneyEdit
 from pos_app.ui.widgets.page_parts import dialog_buttons
 
@@ -46,6 +47,8 @@ class CashDialog(TenderDialog):
         self.tendered.setStyleSheet("font-size: 22px; min-height: 48px;")
         form.addRow(self.tr("Cash received"), self.tendered)
         self.layout_.addLayout(form)
+        self.keypad = Keypad(self.tendered, decimal=True)
+        self.layout_.addWidget(self.keypad)
 
         notes = QGridLayout()
         exact = QPushButton(self.tr("Exact"))

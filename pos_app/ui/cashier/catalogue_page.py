@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
 
 from pos_app.resources import resource
 from pos_app.services.catalogue import ImportReport, ProductView
+from pos_app.services.grants import Action
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
 from pos_app.ui.supervisor.files import documents_folder
 from pos_app.ui.widgets.money_edit import MoneyEdit
 from pos_app.ui.widgets.page_parts import button_row, heading_label, message_label
+from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
 from pos_app.ui.widgets.tables import ReadOnlyTable
 
 
@@ -144,18 +146,18 @@ class CataloguePage(QWidget):
         return {"name": self.name_edit.text(), "price": price,
                 "barcode": self.barcode_edit.text(), "category": self.category_edit.text()}
 
-    def _actor(self) -> str | None:
-        return self.ctx.current_user.id if self.ctx.current_user is not None else None
-
     def add_product(self) -> None:
         fields = self._fields()
         if fields is None:
             return
-        catalogue, actor = self.ctx.services.catalogue, self._actor()
+        grant = ask_supervisor_pin(self, self.ctx, self.tr("Add a product"), Action.CATALOGUE)
+        if grant is None:
+            return
+        catalogue = self.ctx.services.catalogue
         self.ctx.tasks.submit(
             lambda: catalogue.add_product(
                 fields["name"], fields["price"], barcode=fields["barcode"],
-                category=fields["category"], actor_id=actor),
+                category=fields["category"], grant=grant),
             on_done=lambda p: self._saved(self.tr("Added: %1").replace("%1", p.name)),
             on_error=self._failed, owner=self)
 
@@ -164,9 +166,11 @@ class CataloguePage(QWidget):
         fields = self._fields()
         if product is None or fields is None:
             return
+        grant = ask_supervisor_pin(self, self.ctx, self.tr("Change a product"), Action.CATALOGUE)
+        if grant is None:
+            return
         self.ctx.tasks.submit(
-            self.ctx.services.catalogue.update_product, product.id, actor_id=self._actor(),
-            **fields,
+            self.ctx.services.catalogue.update_product, product.id, grant=grant, **fields,
             on_done=lambda p: self._saved(self.tr("Saved: %1").replace("%1", p.name)),
             on_error=self._failed, owner=self)
 
@@ -188,8 +192,11 @@ class CataloguePage(QWidget):
             self.message.setText(self.tr("Could not read %1 as a UTF-8 text file.").replace(
                 "%1", path.name))
             return
-        actor = self.ctx.current_user.id if self.ctx.current_user is not None else None
-        self.ctx.tasks.submit(self.ctx.services.catalogue.import_csv, text, actor_id=actor,
+        grant = ask_supervisor_pin(self, self.ctx, self.tr("Import products and prices"),
+                                   Action.CATALOGUE)
+        if grant is None:
+            return
+        self.ctx.tasks.submit(self.ctx.services.catalogue.import_csv, text, grant=grant,
                               on_done=self._imported, on_error=self._failed, owner=self)
 
     def _imported(self, report: ImportReport) -> None:

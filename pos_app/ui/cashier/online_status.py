@@ -57,9 +57,13 @@ def describe(status: str) -> tuple[str, str, bool]:
         ),
         "awaiting_verification": (
             QCoreApplication.translate(
-                "OnlineStatus", "Receipt code recorded: waiting for verification."
+                "OnlineStatus", "Receipt code recorded: a supervisor must approve it."
             ),
-            "",
+            QCoreApplication.translate(
+                "OnlineStatus",
+                "Until a supervisor approves the code, the sale waits in the list of waiting "
+                "sales.",
+            ),
             True,
         ),
     }

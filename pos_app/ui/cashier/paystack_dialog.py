@@ -99,9 +99,15 @@ class PaystackDialog(LiveTenderDialog):
         if status == "awaiting_customer":
             what = self.tr("Link ready: the customer scans the code and pays by card or bank.")
             next_step = ""
-        self.status_label.setText(what if not next_step else f"{what}\n{next_step}")
         paid = status in ("succeeded", "verified")
+        if paid and self.payment is not None:  # one big word; the code is of no use now
+            what = self.tr("Paid %1").replace("%1", self.payment.amount.format())
+        self.status_label.setText(what if not next_step else f"{what}\n{next_step}")
+        self.status_label.setProperty("role", "total" if paid else "heading")
+        self.status_label.style().polish(self.status_label)
         self.due_label.setVisible(not paid)  # nothing is due any more
+        for part in (self.qr, self.link, self.copy_button):
+            part.setVisible(not paid and bool(self.url))
         self.cancel_button.setVisible(status in ("awaiting_customer", "unknown"))
         self.close_button.setText(self.tr("Close") if paid or final else self.tr("Back"))
         if paid:

@@ -35,9 +35,15 @@ if TYPE_CHECKING:  # python-escpos takes 0.4 s to import: only a till with a pri
 
 class ReceiptDialog(QDialog):
     def __init__(
-        self, ctx: AppContext, order_id: str, parent: QWidget | None = None, reprint: bool = False
+        self,
+        ctx: AppContext,
+        order_id: str,
+        parent: QWidget | None = None,
+        reprint: bool = False,
+        print_now: bool = False,
     ) -> None:
         super().__init__(parent)
+        self.print_now = print_now  # the cashier chose "Print receipt" after the sale
         self.setObjectName("receipt-dialog")
         self.setWindowTitle(self.tr("Receipt"))
         self.resize(460, 640)
@@ -89,6 +95,8 @@ class ReceiptDialog(QDialog):
         self._render()
         for button in (self.print_button, self.pdf_button):
             button.setEnabled(True)
+        if self.print_now:
+            self._print()
 
     def _render(self) -> None:
         """The preview is the printout, line for line, at the chosen roll's width."""

@@ -6,12 +6,14 @@ presses Enter. Everything that reads or writes the ledger goes through ctx.tasks
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QIntValidator, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -29,9 +31,11 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.errors import DukaError
 from pos_app.core.money import Money
+from pos_app.core.orders import OrderLine
 from pos_app.services.catalogue import ProductView
 from pos_app.services.counter import Balance
 from pos_app.services.payment_rows import PaymentView
+from pos_app.services.waiting_sales import SUPERVISOR, WaitingSale, waiting_sales
 from pos_app.ui.cashier.cart import CartLine, CartModel
 from pos_app.ui.cashier.custom_line import CustomLineDialog
 from pos_app.ui.cashier.receipt_dialog import ReceiptDialog
@@ -39,10 +43,18 @@ from pos_app.ui.cashier.tender_base import TenderDialog
 from pos_app.ui.cashier.tenders import make_tender_dialog
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
+from pos_app.ui.widgets.keypad import Keypad
 from pos_app.ui.widgets.page_parts import message_label
 from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
 
 SEARCH_DELAY_MS = 150
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever reads better on `background` ("#RRGGBB")."""
+    red, green, blue = (int(background[i : i + 2], 16) for i in (1, 3, 5))
+    return "#1f1f1f" if red * 299 + green * 587 + blue * 114 > 150_000 else "#ffffff"
+
 QUICK_KEYS = 12
 TENDERS = ("cash", "cod", "mpesa", "paystack", "proof")
 ONLINE_TENDERS = frozenset({"mpesa", "paystack"})
@@ -63,6 +75,7 @@ class SalePage(QWidget):
         self._resumable: list[PaymentView] = []
         self.active_dialog: TenderDialog | None = None
         self.balance: Balance | None = None  # of the stored order, as last read
+        self._awaiting_supervisor = False  # a payment of this sale waits for approval
         self.receipt_dialog: ReceiptDialog | None = None
 
         root = QHBoxLayout(self)
@@ -86,9 +99,13 @@ class SalePage(QWidget):
         self.results.itemActivated.connect(self._add_result)
         self.results.itemClicked.connect(self._add_result)
         left.addWidget(self.results, 1)
-        quick_title = QLabel(self.tr("Quick keys"))
-        quick_title.setProperty("role", "heading")
-        left.addWidget(quick_title)
+        # the product grid: quick keys, or the products of one category, in their colours
+        self.category_bar = QHBoxLayout()
+        self.category_group = QButtonGroup(self)
+        self.category_group.setExclusive(True)
+        left.addLayout(self.category_bar)
+        self.categories: dict[str, list[ProductView]] = {}
+        self.quick_products: list[ProductView] = []
         self.quick_grid = QGridLayout()
         self.quick_buttons: list[QPushButton] = []
         for i in range(QUICK_KEYS):
@@ -117,6 +134,23 @@ class SalePage(QWidget):
         self.resume_box.hide()
         right.addWidget(self.resume_box)
 
+        waiting_row = QHBoxLayout()
+        self.pending_label = QLabel()  # what the sale on screen waits for, in words
+        self.pending_label.setObjectName("sale-pending")
+        self.pending_label.setWordWrap(True)
+        self.pending_label.setProperty("role", "error")
+        self.pending_label.hide()
+        waiting_row.addWidget(self.pending_label, 1)
+        self.waiting_button = self._button("", "sale-waiting", self._toggle_waiting)
+        self.waiting_button.setCheckable(True)
+        waiting_row.addWidget(self.waiting_button, 0, Qt.AlignmentFlag.AlignTop)
+        right.addLayout(waiting_row)
+        self.waiting_list = QListWidget()
+        self.waiting_list.setObjectName("sale-waiting-list")
+        self.waiting_list.setMaximumHeight(140)
+        self.waiting_list.hide()
+        right.addWidget(self.waiting_list)
+
         self.table = QTableView()
         self.table.setObjectName("sale-cart")
         self.table.setModel(self.cart)
@@ -132,6 +166,9 @@ class SalePage(QWidget):
         right.addWidget(self.table, 1)
 
         line_buttons = QHBoxLayout()
+        self.qty_button = self._button(self.tr("Qty…"), "cart-qty", self._toggle_keypad)
+        self.qty_button.setCheckable(True)
+        line_buttons.addWidget(self.qty_button)
         self.plus = self._button(self.tr("+1"), "cart-plus", lambda: self._change_quantity(1))
         self.minus = self._button(self.tr("−1"), "cart-minus", lambda: self._change_quantity(-1))
         self.remove = self._button(self.tr("Remove line"), "cart-remove", self._remove_line)
@@ -140,6 +177,22 @@ class SalePage(QWidget):
         for button in (self.plus, self.minus, self.remove, self.custom, self.override):
             line_buttons.addWidget(button)
         right.addLayout(line_buttons)
+        self.keypad_box = QWidget()
+        self.keypad_box.setObjectName("sale-keypad")
+        keypad_layout = QHBoxLayout(self.keypad_box)
+        keypad_layout.setContentsMargins(0, 0, 0, 0)
+        self.qty_edit = QLineEdit()
+        self.qty_edit.setObjectName("sale-qty")
+        self.qty_edit.setPlaceholderText(self.tr("Quantity"))
+        self.qty_edit.setValidator(QIntValidator(1, 9999, self.qty_edit))
+        self.qty_edit.setStyleSheet("font-size: 22px; min-height: 48px;")
+        self.qty_edit.returnPressed.connect(self._set_quantity)
+        keypad_layout.addWidget(self.qty_edit, 1, Qt.AlignmentFlag.AlignTop)
+        self.keypad = Keypad(self.qty_edit, self.tr("Set quantity"))
+        self.keypad.action.connect(self._set_quantity)
+        keypad_layout.addWidget(self.keypad, 2)
+        self.keypad_box.hide()
+        right.addWidget(self.keypad_box)
 
         totals = QHBoxLayout()
         self.vat_label = QLabel()
@@ -156,7 +209,16 @@ class SalePage(QWidget):
         self.due_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         right.addWidget(self.due_label)
 
-        tenders = QGridLayout()
+        # one large Charge button showing what is due; it opens the tender choice
+        self.charge = self._button("", "sale-charge", self.choose_tender)
+        self.charge.setProperty("role", "primary")
+        self.charge.setMinimumHeight(72)
+        self.charge.setStyleSheet("font-size: 24px;")
+        right.addWidget(self.charge)
+        self.tender_panel = QWidget()
+        self.tender_panel.setObjectName("sale-tenders")
+        tenders = QGridLayout(self.tender_panel)
+        tenders.setContentsMargins(0, 0, 0, 0)
         self.tender_buttons: dict[str, QPushButton] = {}
         names = {
             "cash": self.tr("Cash (F2)"),
@@ -174,15 +236,37 @@ class SalePage(QWidget):
             button.clicked.connect(lambda _=False, k=key: self.start_tender(k))
             tenders.addWidget(button, i // 3, i % 3)
             self.tender_buttons[key] = button
+        back = self._button(self.tr("Back"), "sale-tenders-back", self._hide_tenders)
+        tenders.addWidget(back, 1, 2)
+        self.tender_panel.hide()
+        right.addWidget(self.tender_panel)
         self.new_sale = self._button(self.tr("New sale"), "sale-new", self._new_sale)
-        tenders.addWidget(self.new_sale, 1, 2)
-        right.addLayout(tenders)
+        right.addWidget(self.new_sale)
         self.offline_label = QLabel()
         self.offline_label.setObjectName("sale-offline-reason")
         self.offline_label.setWordWrap(True)
         right.addWidget(self.offline_label)
         self.message = message_label("sale-message")
         right.addWidget(self.message)
+        # after a sale: the cashier chooses; nothing pops up by itself (no SMS button: the
+        # till has no SMS sender)
+        self.receipt_choice = QWidget()
+        self.receipt_choice.setObjectName("sale-receipt-choice")
+        choice = QHBoxLayout(self.receipt_choice)
+        choice.setContentsMargins(0, 0, 0, 0)
+        self.receipt_label = QLabel()
+        choice.addWidget(self.receipt_label, 1)
+        self.print_receipt = self._button(
+            self.tr("Print receipt"), "sale-print-receipt", lambda: self._receipt_chosen(True)
+        )
+        self.no_receipt = self._button(
+            self.tr("No receipt"), "sale-no-receipt", lambda: self._receipt_chosen(False)
+        )
+        choice.addWidget(self.print_receipt)
+        choice.addWidget(self.no_receipt)
+        self.receipt_choice.hide()
+        self.receipt_order: str | None = None
+        right.addWidget(self.receipt_choice)
 
         QShortcut(QKeySequence("F2"), self, lambda: self.start_tender("cash"))
         QShortcut(QKeySequence("F3"), self, lambda: self.start_tender("mpesa"))
@@ -200,7 +284,11 @@ class SalePage(QWidget):
         ctx.status.changed.connect(self._refresh_tenders)
         self._refresh_totals()
         self._refresh_tenders()
+        self._show_waiting([])
         self.load()
+        # the categories once per sign-in (the screens are built again at each one)
+        ctx.tasks.submit(ctx.services.catalogue.list_products, on_done=self._show_categories,
+                         on_error=self._show_error, owner=self)
 
     def _button(self, text: str, name: str, slot: Any) -> QPushButton:
         button = QPushButton(text)
@@ -216,24 +304,88 @@ class SalePage(QWidget):
                               on_error=self._show_error, owner=self)
         self.ctx.tasks.submit(self.ctx.counter.resumable_payments, on_done=self._show_resumable,
                               on_error=self._show_error, owner=self)
+        self.ctx.tasks.submit(waiting_sales, self.ctx.services.ledger,
+                              on_done=self._show_waiting, on_error=self._show_error, owner=self)
+
+    def _show_waiting(self, sales: list[WaitingSale]) -> None:
+        self.waiting_button.setText(self.tr("Waiting sales (%1)").replace("%1", str(len(sales))))
+        self.waiting_button.setProperty("role", "primary" if sales else "")
+        self.waiting_button.style().polish(self.waiting_button)
+        self.waiting_list.clear()
+        for sale in sales:
+            why = (
+                self.tr("waiting for a supervisor to approve the proof")
+                if sale.waiting_for == SUPERVISOR
+                else self.tr("waiting for the customer's payment")
+            )
+            self.waiting_list.addItem(
+                f"{sale.order_id[:8].upper()} · {sale.total.format()} · {why}"
+            )
+        if not sales:
+            self.waiting_list.addItem(self.tr("No sale is waiting."))
+
+    def _toggle_waiting(self) -> None:
+        self.waiting_list.setVisible(self.waiting_button.isChecked())
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         self.search.setFocus()
 
     def _show_quick_keys(self, products: list[ProductView]) -> None:
+        self.quick_products = products
+        self._show_grid(self.category_group.checkedButton())
+
+    def _show_categories(self, products: list[ProductView]) -> None:
+        categories: dict[str, list[ProductView]] = {}
+        for product in sorted(products, key=lambda p: p.name.casefold()):
+            if product.category:
+                categories.setdefault(product.category, []).append(product)
+        self.categories = dict(sorted(categories.items()))
+        chosen = self.category_group.checkedButton()
+        chosen_name = chosen.property("category") if chosen is not None else None
+        for button in self.category_group.buttons():
+            self.category_group.removeButton(button)
+            button.deleteLater()
+        for name in [None, *self.categories]:
+            button = QPushButton(self.tr("Quick keys") if name is None else name)
+            button.setObjectName("category-quick" if name is None else f"category-{name}")
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setProperty("category", name)
+            button.setChecked(name == chosen_name)
+            button.clicked.connect(lambda _=False, b=button: self._show_grid(b))
+            self.category_group.addButton(button)
+            self.category_bar.addWidget(button)
+        self._show_grid(self.category_group.checkedButton())
+
+    def _show_grid(self, chosen: Any) -> None:
+        """The quick keys in their places, or a category's products in name order."""
+        category = chosen.property("category") if chosen is not None else None
+        if chosen is None and self.category_group.buttons():
+            self.category_group.buttons()[0].setChecked(True)
+        placed: list[tuple[int, ProductView]] = []
+        if category is None:
+            for product in self.quick_products[:QUICK_KEYS]:
+                index = (product.quick_key or 0) - 1
+                if 0 <= index < QUICK_KEYS:
+                    placed.append((index, product))
+        else:
+            placed = list(enumerate(self.categories.get(category, [])[:QUICK_KEYS]))
         for button in self.quick_buttons:
             button.setText("")
             button.setEnabled(False)
             button.setProperty("product", None)
-        for product in products[:QUICK_KEYS]:
-            index = (product.quick_key or 0) - 1
-            if not 0 <= index < QUICK_KEYS:
-                continue
+            button.setStyleSheet("")
+        for index, product in placed:
             button = self.quick_buttons[index]
             button.setText(f"{product.name}\n{product.price.format(with_code=False)}")
             button.setEnabled(True)
             button.setProperty("product", product)
+            if product.colour:
+                button.setStyleSheet(
+                    f"background: {product.colour}; color: {text_colour(product.colour)};"
+                    "font-weight: bold;"
+                )
 
     def _show_resumable(self, payments: list[PaymentView]) -> None:
         self._resumable = payments
@@ -322,6 +474,7 @@ class SalePage(QWidget):
         if not self._cart_editable(self.tr("Add %1 after payment started").replace(
                 "%1", product.name)):
             return
+        self.receipt_choice.hide()
         row = self.cart.add(CartLine(product.name, product.price, 1, product.id))
         self.table.selectRow(row)
         self.say(self.tr("Added %1.").replace("%1", product.name))
@@ -351,7 +504,7 @@ class SalePage(QWidget):
             supervisor = ask_supervisor_pin(self, self.ctx, action)
             if supervisor is None:
                 return False
-            actor = supervisor.id
+            actor = supervisor
         order_id, self.order_id, self.balance = self.order_id, None, None
         self.ctx.tasks.submit(self.ctx.counter.abandon_order, order_id, actor,
                               on_error=self._show_error, owner=self)
@@ -365,14 +518,37 @@ class SalePage(QWidget):
         if quantity <= 0:
             self._remove_line()
             return
+        order_id = self.order_id
         if self._cart_editable(self.tr("Change a quantity after payment started")):
+            if delta < 0 and order_id is not None:  # money a started tender counted on
+                line = self.cart.order_lines()[row]
+                self._record("quantity_lowered", [replace(line, quantity=-delta)], order_id)
             self.cart.set_quantity(row, quantity)
+
+    def _toggle_keypad(self) -> None:
+        self.keypad_box.setVisible(self.qty_button.isChecked())
+        self.qty_edit.clear()
+
+    def _set_quantity(self) -> None:
+        """The keypad's quantity for the chosen line (the last one when none is chosen)."""
+        row = self._selected_row()
+        text = self.qty_edit.text()
+        self.qty_edit.clear()
+        if row is None or not text.isdigit() or int(text) < 1:
+            self.say(self.tr("Choose a line, type how many, then Set quantity."), error=True)
+            return
+        if self._cart_editable(self.tr("Change a quantity after payment started")):
+            self.cart.set_quantity(row, int(text))
+            self.table.selectRow(row)
+        self.search.setFocus()
 
     def _remove_line(self) -> None:
         row = self._selected_row()
         if row is None:
             return
+        order_id = self.order_id
         if self._cart_editable(self.tr("Remove a line after payment started")):
+            self._record("line_removed", [self.cart.order_lines()[row]], order_id)
             self.cart.remove(row)
 
     def _custom_line(self) -> None:
@@ -401,11 +577,14 @@ class SalePage(QWidget):
         except DukaError as error:
             self.say(error_message(error), error=True)
             return
-        if ask_supervisor_pin(self, self.ctx, self.tr("Price of %1: %2 → %3").replace(
+        grant = ask_supervisor_pin(self, self.ctx, self.tr("Price of %1: %2 → %3").replace(
                 "%1", line.name).replace("%2", line.unit_price.format()).replace(
-                "%3", price.format())) is None:
+                "%3", price.format()))
+        if grant is None:
             return
         if self._cart_editable(self.tr("Change a price after payment started")):
+            self.ctx.tasks.submit(self.ctx.counter.record_price_override, line.unit_price, price,
+                                  line.quantity, grant, on_error=self._show_error)
             self.cart.set_price(row, price)
 
     def _new_sale(self) -> None:
@@ -419,27 +598,53 @@ class SalePage(QWidget):
             # all of it is covered by payments still waiting (a proof, a prompt): the order
             # stays open and completes when they are confirmed
             self._reset()
-            self.say(self.tr("Sale parked: it completes when its payment is confirmed."))
+            self.say(self.tr("Sale parked: it completes when its payment is confirmed. It is "
+                             "in the list of waiting sales."))
+            self.load()
             return
+        order_id = self.order_id
         if self.cart.lines and not self._cart_editable(self.tr("Clear a sale after payment "
                                                               "started")):
             return
+        self._record("cleared", self.cart.order_lines(), order_id)
         self._reset()
+
+    def _record(self, kind: str, removed: list[OrderLine], order_id: str | None) -> None:
+        """Money leaving the cart goes on the record (services.counter.record_cart_change)."""
+        if removed:
+            self.ctx.tasks.submit(self.ctx.counter.record_cart_change, kind, removed, order_id,
+                                  on_error=self._show_error)
 
     def _reset(self) -> None:
         self.cart.clear()
         self.order_id = None
         self.balance = None
         self.paid_so_far = Money.zero(self.ctx.currency)
+        self.pending_label.hide()
+        self._awaiting_supervisor = False
+        self._hide_tenders()
         self.search.clear()
         self.results.clear()
         self._refresh_totals()
         self.search.setFocus()
 
     # --- paying -----------------------------------------------------------------------------
+    def choose_tender(self) -> None:
+        """The Charge button: the tender choice in its place."""
+        if not self.cart.lines:
+            self.say(self.tr("The cart is empty: scan or choose a product first."), error=True)
+            return
+        self.charge.hide()
+        self.tender_panel.show()
+
+    def _hide_tenders(self) -> None:
+        self.tender_panel.hide()
+        self.charge.show()
+
     def start_tender(self, kind: str) -> None:
         if self._busy:
             return
+        self._hide_tenders()
         if not self.cart.lines:
             self.say(self.tr("The cart is empty: scan or choose a product first."), error=True)
             return
@@ -475,7 +680,7 @@ class SalePage(QWidget):
     def _balance_ready(self, balance: Balance, then: Any) -> None:
         self.balance = balance
         self.paid_so_far = balance.paid
-        self._refresh_totals(balance)
+        self._refresh_totals()
         if then is not None:
             then(balance)
 
@@ -497,6 +702,8 @@ class SalePage(QWidget):
     def _dialog_closed(self, dialog: TenderDialog) -> None:
         if self.active_dialog is dialog:
             self.active_dialog = None
+        status = getattr(dialog.payment, "status", None)
+        self._awaiting_supervisor = self._awaiting_supervisor or status == "awaiting_verification"
         dialog.deleteLater()
         self._after_tender()
         self.search.setFocus()
@@ -508,21 +715,55 @@ class SalePage(QWidget):
 
     def _maybe_finish(self, balance: Balance) -> None:
         if not balance.settled:
-            if balance.paid.is_positive:
+            self._show_pending(balance)
+            if balance.paid.is_positive and not balance.remaining.is_zero:
                 self.say(self.tr("Paid so far %1; still due %2: choose another tender.")
                          .replace("%1", balance.paid.format())
                          .replace("%2", balance.remaining.format()))
             return
         order_id = self.order_id
         assert order_id is not None
+        supervisor_to_approve = self._awaiting_supervisor
         self._reset()
-        self.say(self.tr("Sale complete."))
+        if supervisor_to_approve:
+            self.say(self.tr("Sale complete. Its proof of payment still waits for a supervisor "
+                             "to approve it (see the waiting sales)."))
+        else:
+            self.say(self.tr("Sale complete."))
         self.sale_completed.emit(order_id)
-        self.show_receipt(order_id)
+        self.offer_receipt(order_id)
         self.load()
 
-    def show_receipt(self, order_id: str) -> None:
-        dialog = ReceiptDialog(self.ctx, order_id, self)
+    def _show_pending(self, balance: Balance) -> None:
+        """A sale that waits is never silent: say what for, in the cart's own space."""
+        if balance.waiting_verification:
+            text = self.tr("Waiting for a supervisor to approve the proof of payment. The sale "
+                           "completes once approved; New sale parks it meanwhile.")
+        elif balance.waiting_online:
+            text = self.tr("Waiting for the customer's payment (M-Pesa prompt or Paystack "
+                           "link). New sale parks the sale meanwhile.")
+        else:
+            self.pending_label.hide()
+            return
+        self.pending_label.setText(text)
+        self.pending_label.show()
+        self.load()
+
+    def offer_receipt(self, order_id: str) -> None:
+        self.receipt_order = order_id
+        self.receipt_label.setText(self.tr("Receipt for sale %1?").replace(
+            "%1", order_id[:8].upper()))
+        self.receipt_choice.show()
+
+    def _receipt_chosen(self, printed: bool) -> None:
+        order_id, self.receipt_order = self.receipt_order, None
+        self.receipt_choice.hide()
+        if printed and order_id is not None:
+            self.show_receipt(order_id, print_now=True)
+        self.search.setFocus()
+
+    def show_receipt(self, order_id: str, print_now: bool = False) -> None:
+        dialog = ReceiptDialog(self.ctx, order_id, self, print_now=print_now)
         self.receipt_dialog = dialog
         dialog.destroyed.connect(lambda _o=None: self._receipt_gone(dialog))
         dialog.open()
@@ -578,24 +819,35 @@ class SalePage(QWidget):
             if key in ONLINE_TENDERS:
                 button.setToolTip("" if online else self._offline_reason())
         self.offline_label.setText("" if online else self._offline_reason())
+        self.charge.setEnabled(bool(self.cart.lines) and not self._busy)
 
-    def _refresh_totals(self, balance: Any = None, *_args: Any) -> None:
+    def _refresh_totals(self, *_args: Any) -> None:
         # columns sized while the page was hidden keep a stale width: size them again
         self.table.horizontalHeader().resizeSections(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         total = self.cart.total
         vat = total.vat_inclusive(self._vat_bps())[1]
-        self.total_label.setText(self.tr("Total %1").replace("%1", total.format()))
         self.vat_label.setText(
             self.tr("%n item(s), incl. VAT %1", "", sum(line.quantity for line in self.cart.lines))
             .replace("%1", vat.format())
         )
-        if self.order_id is not None and self.paid_so_far.is_positive:
-            remaining = total - self.paid_so_far
-            self.due_label.setText(self.tr("Paid %1 · still due %2").replace(
-                "%1", self.paid_so_far.format()).replace("%2", remaining.format()))
+        balance = self.balance if self.order_id is not None else None
+        if balance is not None and balance.remaining != balance.total:
+            # a split tender: the big figure is what is still due, not the total
+            due = balance.remaining
+            self.total_label.setText(self.tr("Due %1").replace("%1", due.format()))
+            waiting = balance.total - balance.paid - balance.remaining
+            small = self.tr("Total %1 · paid %2").replace("%1", balance.total.format()).replace(
+                "%2", balance.paid.format())
+            if waiting.is_positive:
+                small += " · " + self.tr("waiting %1").replace("%1", waiting.format())
+            self.due_label.setText(small)
         else:
+            due = total
+            self.total_label.setText(self.tr("Total %1").replace("%1", total.format()))
             self.due_label.setText("")
+        self.charge.setText(self.tr("Charge %1").replace("%1", due.format()))
+        self.charge.setEnabled(bool(self.cart.lines) and not self._busy)
 
     def _vat_bps(self) -> int:
         settings = self.ctx.shop_settings

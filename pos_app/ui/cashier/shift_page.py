@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.money import Money
 from pos_app.services.counter import UnsyncedEvents
+from pos_app.services.grants import Grant
 from pos_app.services.shifts import ShiftView, ShortageNeedsReason
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
@@ -278,7 +279,7 @@ class ShiftPage(QWidget):
         self.say(text.replace("%1", amount.format()))
         self.refresh()
 
-    def _close(self, override_by: str | None) -> None:
+    def _close(self, override_by: Grant | None) -> None:
         amount = self.counted_cash.money()
         if self.shift is None or amount is None:
             return
@@ -309,7 +310,7 @@ class ShiftPage(QWidget):
         self.say(error_message(error), error=True)
         supervisor = ask_supervisor_pin(self, self.ctx, error_message(error))
         if supervisor is not None:
-            retry(supervisor.id)
+            retry(supervisor)
 
     def _closed(self, report: dict[str, Any]) -> None:
         self.report = report
@@ -323,6 +324,9 @@ class ShiftPage(QWidget):
         self.say(self.tr("Shift closed. Variance %1. Z report saved to %2").replace(
             "%1", variance.format()).replace("%2", str(self.pdf_path)))
         self._reset_close()
+        ledger = self.ctx.counter.ledger_status()  # in memory: the check ran on the worker
+        if not ledger.selling and ledger.message:
+            self.say(ledger.message, error=True)
         self.refresh()
 
     def save_report_pdf(self, path: Path) -> Path:
@@ -336,7 +340,7 @@ class ShiftPage(QWidget):
         document.print_(printer)
         return path
 
-    def _sign_out(self, override_by: str | None) -> None:
+    def _sign_out(self, override_by: Any) -> None:
         self.ctx.tasks.submit(
             self.ctx.counter.require_synced, "sign_out", override_by,
             on_done=lambda _r: self.signed_out.emit(),

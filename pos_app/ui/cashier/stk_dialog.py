@@ -5,13 +5,16 @@ The outcome arrives as a bus event (relay -> sync engine -> ledger -> bus -> thi
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -24,6 +27,17 @@ from pos_app.ui.cashier.online_status import describe
 from pos_app.ui.cashier.stk_outcomes import Offer, StkOutcome, stk_outcome
 from pos_app.ui.cashier.tender_base import LiveTenderDialog
 from pos_app.ui.context import AppContext
+from pos_app.ui.widgets.keypad import Keypad
+
+PROMPT_S = 60  # how long a phone shows the M-Pesa prompt: the progress bar's length
+LATE_S = 25  # no callback by then: the till asks Safaricom (through the relay) itself
+WAITING = ("initiating", "pending", "awaiting_customer")
+
+
+def mask_phone(msisdn: str) -> str:
+    """254712345678 -> 0712 ••• 678: enough for the customer to recognise, not to copy."""
+    local = "0" + msisdn[3:] if msisdn.startswith("254") else msisdn
+    return f"{local[:4]} ••• {local[-3:]}"
 
 
 def check_phone(text: str, region: str) -> str | None:
@@ -66,6 +80,8 @@ class StkDialog(LiveTenderDialog):
         self.phone_hint.setObjectName("stk-phone-hint")
         self.phone_hint.setWordWrap(True)
         phone_layout.addWidget(self.phone_hint)
+        self.keypad = Keypad(self.phone)
+        phone_layout.addWidget(self.keypad)
         self.pages.addWidget(phone_page)
 
         # page 1: waiting / outcome
@@ -80,7 +96,21 @@ class StkDialog(LiveTenderDialog):
         self.next_label.setObjectName("stk-next")
         self.next_label.setWordWrap(True)
         wait_layout.addWidget(self.next_label)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("stk-progress")
+        self.progress.setRange(0, PROMPT_S)
+        self.progress.setTextVisible(False)
+        wait_layout.addWidget(self.progress)
+        self.elapsed_label = QLabel()
+        self.elapsed_label.setObjectName("stk-elapsed")
+        wait_layout.addWidget(self.elapsed_label)
         wait_layout.addStretch(1)
+        self.sent_at: float | None = None  # monotonic time the prompt left
+        self.masked_phone = ""
+        self._late_checked = False
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(self._tick)
         self.pages.addWidget(wait_page)
 
         # page 2: paybill / till fallback
@@ -180,6 +210,9 @@ class StkDialog(LiveTenderDialog):
         if check_phone(self.phone.text(), self.region) is None:
             return
         self.say("")
+        self.masked_phone = mask_phone(check_phone(self.phone.text(), self.region) or "")
+        self.sent_at = time.monotonic()
+        self._late_checked = False
         self.show_status("initiating")
         self._pay(self.ctx.counter.start_stk, self.phone.text())
 
@@ -199,15 +232,23 @@ class StkDialog(LiveTenderDialog):
         self.pages.setCurrentIndex(1)
         what, next_step, final = describe(status)
         if status in ("succeeded", "verified") and self.payment is not None:
-            receipt = self.payment.receipt_number or ""
-            what = (
-                self.tr("Paid %1. M-Pesa receipt %2.")
-                .replace("%1", self.payment.amount.format())
-                .replace("%2", receipt)
-            )
+            receipt = self.payment.receipt_number
+            if receipt:
+                what = (
+                    self.tr("Paid %1. M-Pesa receipt %2.")
+                    .replace("%1", self.payment.amount.format())
+                    .replace("%2", receipt)
+                )
+            else:  # the relay learnt it by asking Safaricom, whose answer has no code
+                what = self.tr("Paid %1. M-Pesa receipt code to follow.").replace(
+                    "%1", self.payment.amount.format()
+                )
         outcome = self._declined_because() if final else None
         if outcome is not None:
             what, next_step = outcome.what, outcome.next_step
+        if status in WAITING and self.sent_at is not None and self._late_checked:
+            what = self.tr("Checking with Safaricom…")
+            next_step = self.tr("The answer is late: the till asks Safaricom directly.")
         self.status_label.setText(what)
         self.status_label.setProperty("status", status)
         self.status_label.setProperty("result-code", outcome.code if outcome else "")
@@ -215,6 +256,14 @@ class StkDialog(LiveTenderDialog):
         self.close_button.setText(self.tr("Close"))
         self._primary(None)
         self.due_label.setVisible(status not in ("succeeded", "verified"))  # nothing is due
+        waiting = status in WAITING and self.sent_at is not None
+        self.progress.setVisible(waiting)
+        self.elapsed_label.setVisible(waiting)
+        if waiting:
+            self.ticker.start()
+            self._tick()
+        else:
+            self.ticker.stop()
         if status in ("succeeded", "verified"):
             self._only(self.close_button)
             self._primary(self.close_button)
@@ -226,6 +275,22 @@ class StkDialog(LiveTenderDialog):
             self._only()
         else:
             self._only(self.paybill_button, self.cancel_button, self.check_button)
+
+    def _tick(self) -> None:
+        """The waiting screen moves: seconds since the prompt left, to which phone; once the
+        callback is late, the till asks Safaricom itself (once)."""
+        if self.sent_at is None:
+            return
+        elapsed = int(time.monotonic() - self.sent_at)
+        self.progress.setValue(min(elapsed, PROMPT_S))
+        self.elapsed_label.setText(
+            self.tr("%1 s since the prompt went to %2").replace("%1", str(elapsed))
+            .replace("%2", self.masked_phone)
+        )
+        if elapsed >= LATE_S and not self._late_checked and self.payment_id is not None:
+            self._late_checked = True
+            self.call(self.ctx.counter.check_status, self.payment_id, on_done=lambda _: None)
+            self.show_status(self.payment.status)
 
     def _declined_because(self) -> StkOutcome | None:
         if self.payment is None or self.payment.status in ("succeeded", "verified"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QPushButton, QWidget
 
+from pos_app.services.grants import Action, Grant
 from pos_app.services.shop import ShopSettings
 from pos_app.services.sync_ledger import ParkedEvent, SyncLedger
 from pos_app.services.users import UserView
@@ -21,6 +22,7 @@ from pos_app.ui.supervisor.refunds_page import RefundsPage
 from pos_app.ui.supervisor.reports_page import ReportsPage
 from pos_app.ui.supervisor.settings_page import SettingsPage
 from pos_app.ui.supervisor.users_page import UsersPage
+from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
 
 
 def _parked(ctx: AppContext) -> list[ParkedEvent]:
@@ -48,6 +50,10 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
 
     def me() -> str | None:
         return None if ctx.current_user is None else str(ctx.current_user.id)
+
+    def approve(reason: str, action: Action) -> Grant | None:
+        """A grant from a supervisor's PIN typed now (services refuse a bare user id)."""
+        return ask_supervisor_pin(None, ctx, reason, action)
 
     def list_users() -> list[UserView]:
         return desk.users.list_users()
@@ -87,7 +93,7 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
         Page(
             "staff",
             QCoreApplication.translate("Supervisor", "Staff"),
-            UsersPage(desk.admin, ctx.tasks, me),
+            UsersPage(desk.admin, ctx.tasks, approve),
         ),
         Page(
             "settings",
@@ -95,10 +101,11 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
             SettingsPage(
                 desk.admin,
                 ctx.tasks,
-                me,
+                approve,
                 saved,
                 lambda: ctx.status.test_mode_providers,
                 test_mode_switched,
+                lambda: ctx.counter.check_ledger(),  # looked up when clicked: may be set later
             ),
         ),
         Page(

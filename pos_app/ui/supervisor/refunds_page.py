@@ -415,7 +415,7 @@ class RefundsPage(DecisionPage):
             lines=(ReceiptLine(line, 1, amount, amount),),
             total=amount,
             vat=Money.zero(amount.currency),
-            vat_bps=0,
+            taxes=(),
             payments=(ReceiptPayment(target.payment.method, amount, "refunded"),),
             header=self.tr("*** REFUND ***"),
         )

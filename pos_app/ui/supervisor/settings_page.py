@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.services.admin import PROVIDERS, AdminService, PairingOutcome
+from pos_app.services.grants import Action, Grant
+from pos_app.services.guard import GuardStatus
 from pos_app.services.shop import ShopSettings
 from pos_app.ui.errors import error_message
 from pos_app.ui.tasks import TaskRunner
@@ -34,21 +36,24 @@ class SettingsPage(QWidget):
         self,
         service: AdminService,
         tasks: TaskRunner,
-        current_user_id: Callable[[], str | None],
+        approve: Callable[[str, Action], Grant | None],
         on_saved: Callable[[ShopSettings], None] | None = None,
         test_modes: Callable[[], Iterable[str]] | None = None,
         on_test_mode: Callable[[str, bool], None] | None = None,
+        check_ledger: Callable[[], GuardStatus] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """`test_modes` names the providers the relay last said are in test mode;
-        `on_test_mode` hears of a switch the relay accepted (to update the banner)."""
+        `on_test_mode` hears of a switch the relay accepted (to update the banner);
+        `check_ledger` runs the full integrity check (services.counter.check_ledger)."""
         super().__init__(parent)
         self.setObjectName("supervisor-settings")
         self._service = service
         self._tasks = tasks
-        self._current_user_id = current_user_id
+        self._approve = approve
         self._on_saved = on_saved
         self._on_test_mode = on_test_mode
+        self._check_ledger = check_ledger
         self.loaded: ShopSettings | None = None
 
         outer = QVBoxLayout(self)
@@ -98,6 +103,9 @@ class SettingsPage(QWidget):
         self.self_approval = QCheckBox(self.tr("A supervisor may approve their own proof"))
         self.self_approval.setObjectName("settings-self-approval")
         form2.addRow(self.self_approval)
+        self.six_digit_pins = QCheckBox(self.tr("New PINs have at least 6 digits"))
+        self.six_digit_pins.setObjectName("settings-six-digit-pins")
+        form2.addRow(self.six_digit_pins)
         columns.addWidget(risk)
         layout.addLayout(columns)
 
@@ -133,6 +141,10 @@ class SettingsPage(QWidget):
         self.pair_button.setObjectName("settings-pair")
         form3.addRow(self.pair_button)
         layout.addWidget(relay)
+        self.check_button = QPushButton(self.tr("Check the ledger now"))
+        self.check_button.setObjectName("settings-check-ledger")
+        self.check_button.setVisible(check_ledger is not None)
+        layout.addWidget(self.check_button)
         self.message = message_label("settings-message")
         layout.addWidget(self.message)
         layout.addStretch(1)
@@ -141,9 +153,30 @@ class SettingsPage(QWidget):
 
         self.save_button.clicked.connect(self.save)
         self.pair_button.clicked.connect(self.pair)
+        self.check_button.clicked.connect(self.check_ledger)
         for provider, box in self.test_mode.items():
             box.clicked.connect(lambda checked, p=provider: self.set_test_mode(p, checked))
         self.reload()
+
+    def check_ledger(self) -> None:
+        """The full integrity check on a worker (minutes on a big file); its verdict here."""
+        if self._check_ledger is None:
+            return
+        self.check_button.setEnabled(False)
+        show_message(self.message, self.tr("Checking the ledger…"), ok=True)
+
+        def checked(status: GuardStatus) -> None:
+            self.check_button.setEnabled(True)
+            if status.selling:
+                show_message(self.message, self.tr("The ledger is sound."), ok=True)
+            else:
+                show_message(self.message, status.message or "", ok=False)
+
+        def failed(error: BaseException) -> None:
+            self.check_button.setEnabled(True)
+            self._failed(error)
+
+        self._tasks.submit(self._check_ledger, on_done=checked, on_error=failed, owner=self)
 
     def reload(self) -> None:
         self._tasks.submit(
@@ -163,6 +196,7 @@ class SettingsPage(QWidget):
         self.threshold.setValue(s.risk_threshold)
         self.policy.setCurrentIndex(max(0, self.policy.findData(s.offline_proof_policy)))
         self.self_approval.setChecked(s.allow_self_approval)
+        self.six_digit_pins.setChecked(s.min_pin_length >= 6)
 
     def save(self) -> None:
         changes = {
@@ -174,7 +208,11 @@ class SettingsPage(QWidget):
             "risk_threshold": self.threshold.value(),
             "offline_proof_policy": self.policy.currentData(),
             "allow_self_approval": self.self_approval.isChecked(),
+            "min_pin_length": 6 if self.six_digit_pins.isChecked() else 4,
         }
+        grant = self._approve(self.tr("Change the shop's settings"), Action.SETTINGS)
+        if grant is None:
+            return
         self.save_button.setEnabled(False)
 
         def saved(settings: ShopSettings) -> None:
@@ -186,7 +224,7 @@ class SettingsPage(QWidget):
 
         self._tasks.submit(
             self._service.update_settings,
-            self._current_user_id(),
+            grant,
             on_done=saved,
             on_error=self._failed,
             **changes,
@@ -195,6 +233,10 @@ class SettingsPage(QWidget):
 
     def set_test_mode(self, provider: str, enabled: bool) -> None:
         box = self.test_mode[provider]
+        grant = self._approve(self.tr("Switch test mode"), Action.SETTINGS)
+        if grant is None:
+            box.setChecked(not enabled)
+            return
         box.setEnabled(False)
 
         def done(_: Any) -> None:
@@ -213,13 +255,16 @@ class SettingsPage(QWidget):
             self._service.set_test_mode,
             provider,
             enabled,
-            supervisor_id=self._current_user_id(),
+            grant=grant,
             on_done=done,
             on_error=failed,
             owner=self,
         )
 
     def pair(self) -> None:
+        grant = self._approve(self.tr("Pair this till with a relay"), Action.SETTINGS)
+        if grant is None:
+            return
         self.pair_button.setEnabled(False)
         show_message(self.message, self.tr("Contacting the relay…"), ok=True)
 
@@ -238,7 +283,7 @@ class SettingsPage(QWidget):
             self._service.pair,
             self.relay_url.text(),
             self.pairing_code.text(),
-            supervisor_id=self._current_user_id(),
+            grant=grant,
             on_done=paired,
             on_error=self._failed,
             owner=self,

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.services.admin import AdminService
+from pos_app.services.grants import Action, Grant
 from pos_app.ui.errors import error_message
 from pos_app.ui.tasks import TaskRunner
 from pos_app.ui.widgets.page_parts import heading_label, message_label, show_message
@@ -29,14 +30,14 @@ class UsersPage(QWidget):
         self,
         service: AdminService,
         tasks: TaskRunner,
-        current_user_id: Callable[[], str | None],
+        approve: Callable[[str, Action], Grant | None],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("supervisor-users")
         self._service = service
         self._tasks = tasks
-        self._current_user_id = current_user_id
+        self._approve = approve
         self.users: list[Any] = []
 
         layout = QVBoxLayout(self)
@@ -128,6 +129,10 @@ class UsersPage(QWidget):
         )
 
     def _run(self, fn: Callable[..., Any], *args: Any, done: str, **kwargs: Any) -> None:
+        grant = self._approve(self.tr("Change the staff list"), Action.STAFF)
+        if grant is None:
+            return
+
         def finished(_: Any) -> None:
             show_message(self.message, done, ok=True)
             self.refresh()
@@ -135,6 +140,7 @@ class UsersPage(QWidget):
         self._tasks.submit(
             fn,
             *args,
+            grant=grant,
             on_done=finished,
             on_error=self._failed,
             **kwargs,
@@ -148,7 +154,6 @@ class UsersPage(QWidget):
             name,
             self.role.currentData(),
             self.new_pin.text(),
-            supervisor_id=self._current_user_id(),
             language=self.language.currentData(),
             done=self.tr("%1 can now sign in.").replace("%1", name),
         )
@@ -163,7 +168,6 @@ class UsersPage(QWidget):
             self._service.reset_pin,
             user_id,
             self.reset_pin.text(),
-            supervisor_id=self._current_user_id(),
             done=self.tr("The PIN was reset."),
         )
         self.reset_pin.clear()
@@ -176,7 +180,6 @@ class UsersPage(QWidget):
             self._service.set_language,
             user_id,
             self.user_language.currentData(),
-            supervisor_id=self._current_user_id(),
             done=self.tr("Language changed: it applies at their next sign-in."),
         )
 
@@ -188,7 +191,6 @@ class UsersPage(QWidget):
             self._service.set_active,
             user_id,
             active,
-            supervisor_id=self._current_user_id(),
             done=self.tr("Activated.")
             if active
             else self.tr("Deactivated: they can no longer sign in."),

@@ -20,21 +20,26 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.errors import DukaError
+from pos_app.services.grants import Action, Grant
 from pos_app.services.users import UserView
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
 
 
 class PinDialog(QDialog):
-    """Pick a supervisor, type their PIN; `user` holds the verified supervisor on accept."""
+    """Pick a supervisor, type their PIN; `user` holds the supervisor's Grant for `action`
+    on accept (its `user_id` / `id` is who approved)."""
 
-    def __init__(self, ctx: AppContext, reason: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, reason: str, action: Action, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("supervisor-pin-dialog")
         self.setWindowTitle(self.tr("Supervisor PIN"))
         self.setMinimumWidth(420)
         self._ctx = ctx
-        self.user: UserView | None = None
+        self._action = action
+        self.user: Grant | None = None
 
         layout = QVBoxLayout(self)
         heading = QLabel(self.tr("A supervisor must approve this:"))
@@ -101,15 +106,16 @@ class PinDialog(QDialog):
         self._set_busy(True)
         self.message.setText(self.tr("Checking…"))
         self._ctx.tasks.submit(
-            self._ctx.services.users.require_supervisor,
-            self.pin.text(),
+            self._ctx.services.users.grant,
             user_id,
+            self.pin.text(),
+            self._action,
             on_done=self._verified,
             on_error=self._show_error,
             owner=self,
         )
 
-    def _verified(self, user: UserView) -> None:
+    def _verified(self, user: Grant) -> None:
         self.user = user
         self.accept()
 
@@ -127,9 +133,11 @@ class PinDialog(QDialog):
         self.pin.setEnabled(not busy)
 
 
-def ask_supervisor_pin(parent: QWidget | None, ctx: AppContext, reason: str) -> UserView | None:
-    """The supervisor who approved, or None when the cashier cancelled."""
-    dialog = PinDialog(ctx, reason, parent)
+def ask_supervisor_pin(
+    parent: QWidget | None, ctx: AppContext, reason: str, action: Action = Action.OVERRIDE
+) -> Grant | None:
+    """The approving supervisor's Grant for `action`, or None when the cashier cancelled."""
+    dialog = PinDialog(ctx, reason, action, parent)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         return dialog.user
     return None

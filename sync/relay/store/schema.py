@@ -132,9 +132,12 @@ canonical_events = Table(
     Column("occurred_at", UtcDateTime, nullable=False),
     Column("received_at", UtcDateTime, nullable=False),
     Column("test_mode", Boolean, nullable=False),
-    Column("dedup_key", String(200), nullable=False, unique=True),
+    Column("dedup_key", String(200), nullable=False),
     Column("raw_id", Id),
+    Column("claimed_by_till", String(36)),  # C2B: the till the payment was given to
     UniqueConstraint("shop_id", "seq", name="uq_canonical_shop_seq"),
+    # Per shop: a transaction id seen at one shop says nothing about another's.
+    UniqueConstraint("shop_id", "dedup_key", name="uq_canonical_shop_dedup"),
 )
 
 parked = Table(
@@ -145,11 +148,12 @@ parked = Table(
     Column("raw_id", Id),  # None when a re-query / verify found it, not a webhook
     Column("provider", String(16), nullable=False),
     Column("reason", String(32), nullable=False),
-    Column("dedup_key", String(200), unique=True),
+    Column("dedup_key", String(200)),
     Column("summary", JSON, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("resolved_at", UtcDateTime),
     Column("resolution", String(200)),
+    UniqueConstraint("shop_id", "dedup_key", name="uq_parked_shop_dedup"),
 )
 
 till_events = Table(
@@ -175,7 +179,9 @@ idempotency_keys = Table(
     Column("key", String(100), primary_key=True),
     Column("till_id", String(36), nullable=False),
     Column("request_hash", String(64), nullable=False),
-    Column("response", JSON),  # None while the first request is still running
+    # None while the first request is still running: SQL NULL (not JSON null), so that
+    # release_idempotency_key's IS NULL finds a claim to free.
+    Column("response", JSON(none_as_null=True)),
     Column("created_at", UtcDateTime, nullable=False),
 )
 
@@ -204,6 +210,54 @@ payments = Table(
     Index("ix_payments_reference", "shop_id", "provider", "reference"),
 )
 
+# A C2B confirmation is a claim (Daraja signs nothing) until the Transaction Status API, asked
+# by the relay, confirms it; its answer comes to a result URL carrying `request_id`.
+c2b_claims = Table(
+    "c2b_claims",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("shop_id", String(36), ForeignKey("shops.id"), nullable=False),
+    Column("trans_id", String(32), nullable=False),
+    Column("test_mode", Boolean, nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("short_code", String(16), nullable=False),
+    Column("bill_ref", String(120)),
+    Column("payer", String(64)),
+    Column("transaction_type", String(32)),
+    Column("trans_time", UtcDateTime, nullable=False),
+    Column("state", String(16), nullable=False),  # claimed | confirmed | refused
+    Column("request_id", String(64), unique=True),  # of the last Transaction Status asked
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_check_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("shop_id", "trans_id", name="uq_c2b_claims_shop_trans"),
+    Index("ix_c2b_claims_next_check", "next_check_at"),
+)
+
+# Which till showed a paybill account reference first (its outbox event
+# paybill.reference_shown): a C2B payment for that reference is given to that till.
+c2b_references = Table(
+    "c2b_references",
+    metadata,
+    Column("shop_id", String(36), ForeignKey("shops.id"), primary_key=True),
+    Column("reference", String(120), primary_key=True),
+    Column("till_id", String(36), nullable=False),
+    Column("shown_at", UtcDateTime, nullable=False),
+)
+
+# One shop, one claim: each C2B payment (by receipt) belongs to at most one till.
+c2b_grants = Table(
+    "c2b_grants",
+    metadata,
+    Column("shop_id", String(36), ForeignKey("shops.id"), primary_key=True),
+    Column("receipt", String(32), primary_key=True),
+    Column("till_id", String(36), nullable=False),
+    Column("how", String(16), nullable=False),  # reference | manual
+    Column("actor", String(120)),
+    Column("granted_at", UtcDateTime, nullable=False),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,
@@ -212,5 +266,57 @@ audit_log = Table(
     Column("actor", String(120), nullable=False),
     Column("action", String(64), nullable=False),
     Column("detail", JSON, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+# ---- the owner's console (migration 0002) ---------------------------------------------------
+
+owners = Table(
+    "owners",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("email", String(200), nullable=False, unique=True),  # lower-cased
+    Column("password_hash", String(200), nullable=False),  # argon2id
+    Column("totp_secret_enc", Text, nullable=False),  # AES-GCM, bound to the owner id
+    Column("totp_last_step", BigInteger),  # a code is good once (no replay within its window)
+    Column("language", String(8), nullable=False, default="en"),
+    Column("failed_count", Integer, nullable=False, default=0),
+    Column("locked_until", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_sign_in_at", UtcDateTime),
+)
+
+owner_shops = Table(
+    "owner_shops",
+    metadata,
+    Column("owner_id", String(36), ForeignKey("owners.id"), primary_key=True),
+    Column("shop_id", String(36), ForeignKey("shops.id"), primary_key=True),
+)
+
+owner_sessions = Table(
+    "owner_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),  # SHA-256 of the cookie's session id
+    Column("owner_id", String(36), ForeignKey("owners.id")),  # None before the password
+    Column("stage", String(8), nullable=False),  # anon | totp | full
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
+)
+
+shop_policies = Table(
+    "shop_policies",
+    metadata,
+    Column("shop_id", String(36), ForeignKey("shops.id"), primary_key=True),
+    # A till may refund up to this much (minor units) alone; above it only the owner.
+    Column("refund_limit_minor", BigInteger),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+till_cursors = Table(
+    "till_cursors",
+    metadata,
+    Column("till_id", String(36), ForeignKey("tills.id"), primary_key=True),
+    Column("pulled_seq", BigInteger, nullable=False),  # the till holds every event up to here
     Column("at", UtcDateTime, nullable=False),
 )

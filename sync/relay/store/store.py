@@ -34,16 +34,25 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from sync.protocol import (
+    PAYBILL_REFERENCE_SHOWN,
     CanonicalPaymentEvent,
+    EventStatus,
     OutboxEvent,
     PaymentChannel,
-    PaymentStatus,
     Provider,
     PushResult,
     PushStatus,
 )
 from sync.relay.crypto import SecretBox, new_pairing_code, new_token, new_url_token, token_hash
 from sync.relay.store import schema as t
+from sync.relay.store.at_rest import (
+    OpenedRaw,
+    OpenedTillEvent,
+    open_raw,
+    open_till_event,
+    seal_body,
+    seal_payload,
+)
 from sync.relay.store.engine import IMMEDIATE, is_sqlite
 
 T = TypeVar("T")
@@ -63,10 +72,10 @@ _NEXT_SEQ = (
     .returning(t.shops.c.last_seq)
 )
 _SEEN = (
-    select(t.canonical_events.c.dedup_key)
+    select(t.canonical_events.c.shop_id, t.canonical_events.c.dedup_key)
     .where(t.canonical_events.c.dedup_key.in_(bindparam("keys", expanding=True)))
     .union_all(
-        select(t.parked.c.dedup_key).where(
+        select(t.parked.c.shop_id, t.parked.c.dedup_key).where(
             t.parked.c.dedup_key.in_(bindparam("keys", expanding=True))
         )
     )
@@ -97,7 +106,7 @@ class EventDraft:
     dedup_key: str
     provider: Provider
     channel: PaymentChannel
-    status: PaymentStatus
+    status: EventStatus
     occurred_at: datetime
     test_mode: bool
     payment_id: str | None = None
@@ -108,6 +117,7 @@ class EventDraft:
     payer: str | None = None
     result_code: str | None = None
     message: str | None = None
+    claimed_by_till: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,9 +129,13 @@ class ParkDraft:
 
 @dataclass(frozen=True)
 class Pending:
-    """Accepted and stored; the outcome needs a provider check first (e.g. Paystack verify)."""
+    """Accepted and stored; the outcome needs a provider check first (STK Query, Paystack
+    verify). An STK callback also brings the CheckoutRequestID (kept when the relay died
+    before saving it: the query then asks about it) and the receipt it claims."""
 
     payment_id: str
+    checkout_request_id: str | None = None
+    receipt: str | None = None
 
 
 @dataclass(frozen=True)
@@ -311,7 +325,7 @@ class Store:
 
     # ---- tills -----------------------------------------------------------------------------
 
-    def create_pairing_code(self, shop_id: str, ttl_s: int) -> str:
+    def create_pairing_code(self, shop_id: str, ttl_s: int, actor: str = "admin") -> str:
         code = new_pairing_code()
         with self.write() as conn:
             conn.execute(
@@ -321,7 +335,7 @@ class Store:
                     expires_at=utcnow() + timedelta(seconds=ttl_s),
                 )
             )
-            self._audit(conn, shop_id, "admin", "pairing_code", {})
+            self._audit(conn, shop_id, actor, "pairing_code", {})
         return code
 
     def pair(self, code: str, till_name: str) -> tuple[str, str, Row[Any]] | None:
@@ -377,7 +391,7 @@ class Store:
                 )
             )
 
-    def revoke_till(self, till_id: str) -> bool:
+    def revoke_till(self, till_id: str, actor: str = "admin") -> bool:
         with self.write() as conn:
             row = conn.execute(
                 update(t.tills)
@@ -386,7 +400,7 @@ class Store:
                 .returning(t.tills.c.shop_id)
             ).first()
             if row is not None:
-                self._audit(conn, row.shop_id, "admin", "revoke_till", {"till_id": till_id})
+                self._audit(conn, row.shop_id, actor, "revoke_till", {"till_id": till_id})
         return row is not None
 
     # ---- webhooks ----------------------------------------------------------------------------
@@ -418,17 +432,27 @@ class Store:
         return result
 
     async def _drain(self) -> None:
+        batch: list[tuple[RawWebhook, Callable[[Connection], Decision], asyncio.Future[Any]]] = []
         try:
             while self._queue:
                 await asyncio.sleep(0)  # let requests already read by the server join in
                 batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
                 try:
                     results = await self.run(self.ingest_batch, [(r, d) for r, d, _ in batch])
+                    if len(results) != len(batch):
+                        raise RuntimeError("group commit lost track of its webhooks")
                 except Exception as exc:
                     results = [exc] * len(batch)
                 for (_, _, future), result in zip(batch, results, strict=True):
                     if not future.done():
                         future.set_result(result)
+        except BaseException as exc:
+            # Whatever went wrong, no caller may be left waiting or told it was stored.
+            for _, _, future in [*batch, *self._queue]:
+                if not future.done():
+                    future.set_result(exc)
+            self._queue = []
+            raise
         finally:
             self._draining = False
 
@@ -450,7 +474,9 @@ class Store:
             for attempt in (1, 2):
                 try:
                     with self.write() as conn:
-                        results.extend(self._ingest_many(conn, [item]))
+                        done = self._ingest_many(conn, [item])
+                    # Only now, after the commit: a failed commit must not count as stored.
+                    results.extend(done)
                     break
                 except IntegrityError as exc:
                     if attempt == 2:
@@ -470,19 +496,20 @@ class Store:
         keys = [d.dedup_key for d in decisions if isinstance(d, EventDraft | ParkDraft)]
         seen = self._seen_keys(conn, [k for k in keys if k])
         verdicts: list[str] = []
-        for decision in decisions:
+        for (raw, _), decision in zip(items, decisions, strict=True):
             if isinstance(decision, Ignored):
                 verdicts.append(decision.verdict)
             elif isinstance(decision, Pending):
                 verdicts.append("pending")
-            elif decision.dedup_key and decision.dedup_key in seen:
+            elif decision.dedup_key and (raw.shop_id, decision.dedup_key) in seen:
                 verdicts.append("duplicate")
             else:
-                if decision.dedup_key:
-                    seen.add(decision.dedup_key)  # a repeat later in this batch is a duplicate
+                if decision.dedup_key:  # a repeat later in this batch is a duplicate
+                    seen.add((raw.shop_id, decision.dedup_key))
                 verdicts.append("parked" if isinstance(decision, ParkDraft) else "event")
         raw_rows = [
-            _raw_values(raw, verdict) for (raw, _), verdict in zip(items, verdicts, strict=True)
+            self._sealed_raw_values(raw, verdict)
+            for (raw, _), verdict in zip(items, verdicts, strict=True)
         ]
         raw_ids = [int(i) for i in conn.execute(_INSERT_RAW_MANY, raw_rows).scalars()]
         now = utcnow()
@@ -520,14 +547,24 @@ class Store:
     def _insert_raw(
         self, conn: Connection, raw: RawWebhook, verdict: str, detail: str | None = None
     ) -> int:
-        return int(conn.execute(_INSERT_RAW, _raw_values(raw, verdict, detail)).scalar_one())
+        return int(
+            conn.execute(_INSERT_RAW, self._sealed_raw_values(raw, verdict, detail)).scalar_one()
+        )
 
-    def _verdict(self, conn: Connection, decision: Decision) -> str:
+    def _sealed_raw_values(
+        self, raw: RawWebhook, verdict: str, detail: str | None = None
+    ) -> dict[str, Any]:
+        body = seal_body(self.box, raw.shop_id, raw.provider, raw.kind, raw.received_at, raw.body)
+        return _raw_values(raw, verdict, detail) | {"body": body}
+
+    def _verdict(self, conn: Connection, shop_id: str, decision: Decision) -> str:
         if isinstance(decision, Ignored):
             return decision.verdict
         if isinstance(decision, Pending):
             return "pending"
-        if decision.dedup_key and self._seen(conn, decision.dedup_key):
+        if decision.dedup_key and (shop_id, decision.dedup_key) in self._seen_keys(
+            conn, [decision.dedup_key]
+        ):
             return "duplicate"
         return "parked" if isinstance(decision, ParkDraft) else "event"
 
@@ -541,10 +578,16 @@ class Store:
         verdict: str,
     ) -> IngestResult:
         if isinstance(decision, Pending):
+            payment = t.payments.c
+            values: dict[str, Any] = {"next_check_at": utcnow()}
+            if decision.receipt:
+                values["receipt"] = decision.receipt
+            if decision.checkout_request_id:
+                values["checkout_request_id"] = func.coalesce(
+                    payment.checkout_request_id, decision.checkout_request_id
+                )
             conn.execute(
-                update(t.payments)
-                .where(t.payments.c.payment_id == decision.payment_id)
-                .values(next_check_at=utcnow())
+                update(t.payments).where(payment.payment_id == decision.payment_id).values(values)
             )
         elif verdict == "parked" and isinstance(decision, ParkDraft):
             conn.execute(
@@ -564,15 +607,13 @@ class Store:
             return IngestResult(raw_id, verdict, self.append_event(conn, shop_id, decision, raw_id))
         return IngestResult(raw_id, verdict)
 
-    def _seen(self, conn: Connection, dedup_key: str) -> bool:
-        return bool(self._seen_keys(conn, [dedup_key]))
-
-    def _seen_keys(self, conn: Connection, keys: list[str]) -> set[str]:
-        """The keys already used by an event or an open parked item (resolving a parked item
-        clears its key)."""
+    def _seen_keys(self, conn: Connection, keys: list[str]) -> set[tuple[str | None, str]]:
+        """(shop, key) of the keys already used by an event or an open parked item (resolving
+        a parked item clears its key). Keys are per shop: one shop's transaction id says
+        nothing about another's."""
         if not keys:
             return set()
-        return {row[0] for row in conn.execute(_SEEN, {"keys": keys})}
+        return {(row[0], row[1]) for row in conn.execute(_SEEN, {"keys": keys})}
 
     def append_event(
         self, conn: Connection, shop_id: str, draft: EventDraft, raw_id: int | None
@@ -602,6 +643,7 @@ class Store:
                 "test_mode": draft.test_mode,
                 "dedup_key": draft.dedup_key,
                 "raw_id": raw_id,
+                "claimed_by_till": draft.claimed_by_till,
             },
         )
         if draft.payment_id is not None:
@@ -632,16 +674,17 @@ class Store:
                         if isinstance(decision, EventDraft)
                         else (str(decision.summary.get("provider", "unknown")))
                     )
-                    verdict = self._verdict(conn, decision)
+                    verdict = self._verdict(conn, shop_id, decision)
                     return self._apply(conn, raw_id, shop_id, provider, decision, verdict)
             except IntegrityError:
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
 
-    def raw_webhook(self, raw_id: int) -> Row[Any] | None:
+    def raw_webhook(self, raw_id: int) -> OpenedRaw | None:
         with self.read() as conn:
-            return conn.execute(select(t.raw_webhooks).where(t.raw_webhooks.c.id == raw_id)).first()
+            row = conn.execute(select(t.raw_webhooks).where(t.raw_webhooks.c.id == raw_id)).first()
+        return None if row is None else open_raw(self.box, row)
 
     def count_raw(self, verdict: str | None = None) -> int:
         query = select(func.count()).select_from(t.raw_webhooks)
@@ -736,10 +779,12 @@ class Store:
                         till_seq=event.till_seq,
                         type=event.type,
                         occurred_at=event.occurred_at,
-                        payload=event.payload,
+                        payload=seal_payload(self.box, till_id, str(event.event_id), event.payload),
                         received_at=now,
                     )
                 )
+                if event.type == PAYBILL_REFERENCE_SHOWN:
+                    self._reference_shown(conn, shop_id, till_id, event.payload, now)
                 accepted_now[str(event.event_id)] = event.till_seq
                 results.append(
                     PushResult(
@@ -754,15 +799,99 @@ class Store:
             )
         return PushOutcome(results, expected)
 
-    def till_events(self, till_id: str) -> list[Row[Any]]:
-        with self.read() as conn:
-            return list(
-                conn.execute(
-                    select(t.till_events)
-                    .where(t.till_events.c.till_id == till_id)
-                    .order_by(t.till_events.c.till_seq)
+    def _reference_shown(
+        self, conn: Connection, shop_id: str, till_id: str, payload: dict[str, Any], now: datetime
+    ) -> None:
+        """The first till to show a paybill account reference owns the C2B payments for it."""
+        reference = payload.get("reference")
+        if not isinstance(reference, str) or not 0 < len(reference.strip()) <= 120:
+            return
+        refs = t.c2b_references.c
+        key = (refs.shop_id == shop_id) & (refs.reference == normal_reference(reference))
+        if conn.execute(select(refs.till_id).where(key)).first() is None:
+            conn.execute(
+                insert(t.c2b_references).values(
+                    shop_id=shop_id,
+                    reference=normal_reference(reference),
+                    till_id=till_id,
+                    shown_at=now,
                 )
             )
+
+    def reference_owner(self, conn: Connection, shop_id: str, reference: str | None) -> str | None:
+        if not reference or not reference.strip():
+            return None
+        refs = t.c2b_references.c
+        return conn.execute(
+            select(refs.till_id).where(
+                (refs.shop_id == shop_id) & (refs.reference == normal_reference(reference))
+            )
+        ).scalar()
+
+    def grant_c2b(
+        self,
+        conn: Connection,
+        shop_id: str,
+        receipt: str,
+        till_id: str,
+        how: str,
+        actor: str | None = None,
+    ) -> Row[Any]:
+        """Give the C2B payment `receipt` to `till_id` unless a till has it already; -> the
+        grant that holds (this one or the earlier)."""
+        grants = t.c2b_grants.c
+        key = (grants.shop_id == shop_id) & (grants.receipt == receipt)
+        held = conn.execute(select(t.c2b_grants).where(key)).first()
+        if held is not None:
+            return held
+        conn.execute(
+            insert(t.c2b_grants).values(
+                shop_id=shop_id,
+                receipt=receipt,
+                till_id=till_id,
+                how=how,
+                actor=actor,
+                granted_at=utcnow(),
+            )
+        )
+        return conn.execute(select(t.c2b_grants).where(key)).one()
+
+    def claim_c2b_payment(
+        self, shop_id: str, till_id: str, receipt: str, actor: str
+    ) -> tuple[Row[Any], str] | None:
+        """A supervisor's match of an unmatched C2B payment: granted once per shop. -> (the
+        grant that holds, its till's name), or None when the shop has no such confirmed
+        payment."""
+        events = t.canonical_events.c
+        with self.write() as conn:
+            paid = conn.execute(
+                select(events.id).where(
+                    (events.shop_id == shop_id)
+                    & (events.channel == PaymentChannel.MPESA_C2B.value)
+                    & (events.status == EventStatus.PAID.value)
+                    & (events.receipt == receipt.upper())
+                )
+            ).first()
+            if paid is None:
+                return None
+            grant = self.grant_c2b(conn, shop_id, receipt.upper(), till_id, "manual", actor)
+            detail = {
+                "receipt": grant.receipt,
+                "till_id": till_id,
+                "granted": grant.till_id == till_id,
+            }
+            self._audit(conn, shop_id, actor, "claim_c2b", detail)
+            name = conn.execute(select(t.tills.c.name).where(t.tills.c.id == grant.till_id))
+            return grant, str(name.scalar() or "")
+
+    def till_events(self, till_id: str) -> list[OpenedTillEvent]:
+        with self.read() as conn:
+            rows = conn.execute(
+                select(t.till_events)
+                .where(t.till_events.c.till_id == till_id)
+                .order_by(t.till_events.c.till_seq)
+            ).all()
+        return [open_till_event(self.box, row) for row in rows]
 
     # ---- idempotency and initiated payments --------------------------------------------------
 
@@ -771,7 +900,11 @@ class Store:
     ) -> tuple[str, dict[str, Any] | None]:
         """-> ("new", None) when this request owns the key; ("done", response) when it was
         answered before; ("running", None) while the first is still in flight; ("conflict",
-        None) when the key was used with another body."""
+        None) when the key was used with another body. A duplicate finds the key with a
+        read: only the first request writes."""
+        state, response, _ = self.idempotency_key_state(shop_id, key, request_hash)
+        if state != "gone":
+            return state, response
         try:
             with self.write() as conn:
                 conn.execute(
@@ -787,17 +920,27 @@ class Store:
             return "new", None
         except IntegrityError:
             pass
+        state, response, _ = self.idempotency_key_state(shop_id, key, request_hash)
+        return state, response
+
+    def idempotency_key_state(
+        self, shop_id: str, key: str, request_hash: str
+    ) -> tuple[str, dict[str, Any] | None, datetime | None]:
+        """What became of a claimed key, read without a write transaction (duplicates poll
+        this): ("done"|"running"|"conflict"|"gone", first response, claimed at)."""
         with self.read() as conn:
             row = conn.execute(
                 select(t.idempotency_keys).where(
                     (t.idempotency_keys.c.shop_id == shop_id) & (t.idempotency_keys.c.key == key)
                 )
-            ).one()
+            ).first()
+        if row is None:
+            return "gone", None, None
         if row.request_hash != request_hash:
-            return "conflict", None
+            return "conflict", None, row.created_at
         if row.response is None:
-            return "running", None
-        return "done", row.response
+            return "running", None, row.created_at
+        return "done", row.response, row.created_at
 
     def finish_idempotency_key(self, shop_id: str, key: str, response: dict[str, Any]) -> None:
         with self.write() as conn:
@@ -820,10 +963,15 @@ class Store:
                 )
             )
 
-    def insert_payment(self, **values: Any) -> None:
+    def insert_payment(self, **values: Any) -> bool:
+        """False when the payment id is taken (by this shop or another)."""
         now = utcnow()
-        with self.write() as conn:
-            conn.execute(insert(t.payments).values(created_at=now, updated_at=now, **values))
+        try:
+            with self.write() as conn:
+                conn.execute(insert(t.payments).values(created_at=now, updated_at=now, **values))
+        except IntegrityError:
+            return False
+        return True
 
     def update_payment(self, payment_id: str, **values: Any) -> None:
         with self.write() as conn:
@@ -851,6 +999,53 @@ class Store:
                     .where(t.payments.c.next_check_at <= now)
                     .order_by(t.payments.c.next_check_at)
                     .limit(limit)
+                )
+            )
+
+    # ---- C2B claims --------------------------------------------------------------------------
+
+    def claim_c2b(self, conn: Connection, **values: Any) -> bool:
+        """In a webhook's transaction: record a C2B confirmation as a claim to be confirmed
+        (due now); False when the shop has this transaction id already."""
+        claims = t.c2b_claims.c
+        known = conn.execute(
+            select(claims.id).where(
+                (claims.shop_id == values["shop_id"]) & (claims.trans_id == values["trans_id"])
+            )
+        ).first()
+        if known is not None:
+            return False
+        now = utcnow()
+        conn.execute(
+            insert(t.c2b_claims).values(
+                state="claimed", attempts=0, next_check_at=now, created_at=now, **values
+            )
+        )
+        return True
+
+    def due_c2b_claims(self, now: datetime, limit: int = 50) -> list[Row[Any]]:
+        claims = t.c2b_claims.c
+        with self.read() as conn:
+            return list(
+                conn.execute(
+                    select(t.c2b_claims)
+                    .where((claims.next_check_at <= now) & (claims.state == "claimed"))
+                    .order_by(claims.next_check_at)
+                    .limit(limit)
+                )
+            )
+
+    def update_c2b_claim(self, claim_id: int, **values: Any) -> None:
+        with self.write() as conn:
+            conn.execute(update(t.c2b_claims).where(t.c2b_claims.c.id == claim_id).values(values))
+
+    def c2b_claims(self, shop_id: str) -> list[Row[Any]]:
+        with self.read() as conn:
+            return list(
+                conn.execute(
+                    select(t.c2b_claims)
+                    .where(t.c2b_claims.c.shop_id == shop_id)
+                    .order_by(t.c2b_claims.c.id)
                 )
             )
 
@@ -938,7 +1133,7 @@ def event_from_row(row: Row[Any]) -> CanonicalPaymentEvent:
         channel=PaymentChannel(row.channel),
         payment_id=row.payment_id,
         reference=row.reference,
-        status=PaymentStatus(row.status),
+        status=EventStatus(row.status),
         amount_minor=row.amount_minor,
         currency=row.currency,
         receipt=row.receipt,
@@ -948,7 +1143,13 @@ def event_from_row(row: Row[Any]) -> CanonicalPaymentEvent:
         occurred_at=row.occurred_at,
         received_at=row.received_at,
         test_mode=row.test_mode,
+        claimed_by_till=row.claimed_by_till,
     )
+
+
+def normal_reference(reference: str) -> str:
+    """Customers type account references in any case and with stray spaces."""
+    return reference.strip().upper()[:120]
 
 
 def request_hash(body: bytes) -> str:

@@ -19,6 +19,7 @@ from pos_app.services.gateway import (
     PaystackLinkStarted,
     StkStarted,
 )
+from pos_app.services.grants import Action
 from pos_app.store.db import Ledger, open_ledger
 
 SUPERVISOR_PIN = "2468"
@@ -86,15 +87,19 @@ def make_shop(
     ledger = open_ledger(settings)
     services = build_services(ledger)
     supervisor = services.users.create_user("Amina Supervisor", "supervisor", SUPERVISOR_PIN)
-    services.shop.update(supervisor.id, shop_name="Duka la Mama Amina", currency="KES",
+    def grant(action: Action) -> Any:
+        return services.users.grant(supervisor.id, SUPERVISOR_PIN, action)
+
+    services.shop.update(grant(Action.SETTINGS), shop_name="Duka la Mama Amina", currency="KES",
                          vat_bps=1600, timezone="Africa/Nairobi",
                          offline_proof_policy="cashier_may_accept_below_threshold")
     cashier = services.users.create_user(
-        "Juma Cashier", "cashier", CASHIER_PIN, created_by=supervisor.id
+        "Juma Cashier", "cashier", CASHIER_PIN, grant=grant(Action.STAFF)
     )
     if demo_catalogue:
         report = services.catalogue.import_csv(
-            resource("demo_catalogue.csv").read_text(encoding="utf-8"), actor_id=supervisor.id
+            resource("demo_catalogue.csv").read_text(encoding="utf-8"),
+            grant=grant(Action.CATALOGUE),
         )
         assert not report.errors
     with ledger.write() as conn:

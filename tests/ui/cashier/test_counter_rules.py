@@ -22,6 +22,12 @@ from .test_whole_day import UNGA, open_tender, provider_says, scan
 
 
 @pytest.fixture
+def shift_open(ctx: Any) -> Any:
+    """Nothing is sold before a shift is open (services.counter)."""
+    return ctx.services.shifts.open_shift(ctx.current_user.id, Money(0, "KES"))
+
+
+@pytest.fixture
 def page(qtbot: Any, ctx: Any) -> Any:
     from pos_app.ui.cashier.sale_page import SalePage
 
@@ -61,7 +67,7 @@ def test_online_tenders_are_disabled_offline_with_the_reason(qtbot, ctx, page, g
     assert "Cash" in page.tender_buttons["mpesa"].toolTip()
 
 
-def test_a_second_call_with_the_same_key_never_pays_twice(ctx, shop: Shop):
+def test_a_second_call_with_the_same_key_never_pays_twice(ctx, shift_open, shop: Shop):
     order_id = ctx.counter.create_order([OrderLine("Sukari", Money(18500, "KES"))])
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(
@@ -127,7 +133,9 @@ def test_gui_keeps_ticking_while_the_gateway_hangs_5_s(qtbot, page, gateway: Fak
     assert max(gaps) < 0.1, f"GUI stalled {max(gaps) * 1000:.0f} ms"
 
 
-def test_receipt_pdf_at_both_widths_marks_test_mode(ctx, shop: Shop, tmp_path: Path, qtbot):
+def test_receipt_pdf_at_both_widths_marks_test_mode(
+    ctx, shift_open, shop: Shop, tmp_path: Path, qtbot
+):
     from pos_app.ui.receipts.render import receipt_html, save_pdf
 
     order_id = ctx.counter.create_order([OrderLine("Chai", Money(12000, "KES"))])
@@ -143,7 +151,7 @@ def test_receipt_pdf_at_both_widths_marks_test_mode(ctx, shop: Shop, tmp_path: P
     assert "TEST MODE" in receipt_html(replace(data, payments=(test_payment,)))
 
 
-def test_test_mode_payments_carry_the_mark_on_the_receipt(ctx, shop: Shop):
+def test_test_mode_payments_carry_the_mark_on_the_receipt(ctx, shift_open, shop: Shop):
     from pos_app.ui.receipts.render import receipt_html
 
     ctx.status.update(test_mode_providers=("paystack",))
@@ -154,7 +162,7 @@ def test_test_mode_payments_carry_the_mark_on_the_receipt(ctx, shop: Shop):
     assert "TEST MODE" in receipt_html(ctx.counter.receipt(order_id))
 
 
-def test_cod_cancelled_with_a_reason_cancels_the_order(qtbot, ctx, shop: Shop):
+def test_cod_cancelled_with_a_reason_cancels_the_order(qtbot, ctx, shift_open, shop: Shop):
     from PySide6.QtWidgets import QInputDialog
 
     from pos_app.ui.cashier.cod_page import CodPage
@@ -233,7 +241,7 @@ def test_a_price_change_needs_a_supervisor_pin(qtbot, page):
     assert "180.00" in page.total_label.text()
 
 
-def test_paybill_with_a_pasted_sms_records_its_receipt_code(ctx, shop: Shop):
+def test_paybill_with_a_pasted_sms_records_its_receipt_code(ctx, shift_open, shop: Shop):
     order_id = ctx.counter.create_order([OrderLine("Soda", Money(7000, "KES"))])
     sms = ("TJK6H7T3GA Confirmed. Ksh70.00 paid to person 1. on 20/10/24 at 4:21 PM.New M-PESA "
            "balance is Ksh123.12. Transaction cost, Ksh0.00.")
@@ -252,7 +260,22 @@ def test_paybill_with_a_pasted_sms_records_its_receipt_code(ctx, shop: Shop):
 def test_supervisor_imports_a_catalogue_csv_and_bad_rows_import_nothing(
     qtbot, ctx, shop: Shop, tmp_path: Path
 ):
+    from PySide6.QtWidgets import QLineEdit
+
     from pos_app.ui.cashier.catalogue_page import CataloguePage
+
+    from .conftest import SUPERVISOR_PIN
+    from .helpers import answer_next_modal, child
+
+    def supervisor_approves() -> None:  # importing changes prices: the PIN is asked each time
+        def type_pin(dialog: Any) -> None:
+            qtbot.keyClicks(child(dialog, QLineEdit, "pin-input"), SUPERVISOR_PIN)
+            qtbot.keyPress(child(dialog, QLineEdit, "pin-input"), Qt.Key.Key_Return)
+
+        answer_next_modal(
+            type_pin,
+            ready=lambda d: d.objectName() == "supervisor-pin-dialog" and d.supervisor.count(),  # type: ignore[attr-defined]
+        )
 
     ctx.current_user = shop.supervisor
     page = CataloguePage(ctx)
@@ -261,11 +284,13 @@ def test_supervisor_imports_a_catalogue_csv_and_bad_rows_import_nothing(
     qtbot.waitUntil(lambda: page.table.rowCount() == 20)  # the demo catalogue
     bad = tmp_path / "bad.csv"
     bad.write_text("name,price,barcode\nUji,abc,111\nChapati,20.00,222\n", encoding="utf-8")
+    supervisor_approves()
     page.import_file(bad)
     qtbot.waitUntil(lambda: "Nothing was imported" in page.message.text())
     good = tmp_path / "good.csv"
     good.write_text("name,price,barcode\nChapati,20.00,222\nMandazi,10.00,333\n",
                     encoding="utf-8")
+    supervisor_approves()
     page.import_file(good)
     qtbot.waitUntil(lambda: page.table.rowCount() == 22)
     assert "2 new" in page.message.text()

@@ -46,18 +46,20 @@ def test_pages_follow_the_signed_in_users_language(qtbot, tmp_path: Path):
     from PySide6.QtWidgets import QApplication, QPushButton
 
     from pos_app.app import Till, build_context
+    from pos_app.services.grants import Action
     from pos_app.ui.application import Translations
     from pos_app.ui.main_window import MainWindow
     from pos_app.ui.tasks import TaskRunner
 
-    from .conftest import make_shop
+    from .conftest import SUPERVISOR_PIN, make_shop
 
     def nav_titles(window: MainWindow) -> list[str]:
         return [b.text() for b in window.findChildren(QPushButton) if b.objectName() == "nav-sale"]
 
     shop = make_shop(tmp_path, demo_catalogue=False)
     swahili = shop.services.users.create_user(
-        "Neema", "cashier", "9753", created_by=shop.supervisor.id, language="sw"
+        "Neema", "cashier", "9753", language="sw",
+        grant=shop.services.users.grant(shop.supervisor.id, SUPERVISOR_PIN, Action.STAFF),
     )
     app: Any = QApplication.instance()
     tasks = TaskRunner()

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from pos_app.core.money import Money
+from pos_app.services.grants import Action, Grant
 from pos_app.store.schema import audit_log
+from pos_app.ui.cashier import catalogue_page
 from pos_app.ui.cashier.catalogue_page import CataloguePage
 
-from .conftest import Shop
+from .conftest import SUPERVISOR_PIN, Shop
 
 
 def audited(shop: Shop, action: str) -> list[Any]:
@@ -22,8 +25,17 @@ def audited(shop: Shop, action: str) -> list[Any]:
         ))
 
 
-def test_add_then_edit_a_product(qtbot: Any, ctx: Any, shop: Shop) -> None:
+def test_add_then_edit_a_product(
+    qtbot: Any, ctx: Any, shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ctx.current_user = shop.supervisor
+    asked: list[Action] = []
+
+    def supervisor_types_pin(_parent: Any, _ctx: Any, _reason: str, action: Action) -> Grant:
+        asked.append(action)
+        return shop.services.users.grant(shop.supervisor.id, SUPERVISOR_PIN, action)
+
+    monkeypatch.setattr(catalogue_page, "ask_supervisor_pin", supervisor_types_pin)
     page = CataloguePage(ctx)
     qtbot.addWidget(page)
     page.show()
@@ -53,6 +65,7 @@ def test_add_then_edit_a_product(qtbot: Any, ctx: Any, shop: Shop) -> None:
     changed = shop.services.catalogue.get_product(found.id)
     assert (changed.price, changed.category) == (Money(17_500, "KES"), "Pulses")
     assert audited(shop, "product.updated")[-1] == (shop.supervisor.id, found.id)
+    assert asked == [Action.CATALOGUE, Action.CATALOGUE]  # each change under a fresh PIN
     assert page.table.item(row, 2).text() == "Pulses"
 
     page.table.selectRow(0)  # a barcode already on another product is refused, nothing saved

@@ -30,16 +30,30 @@ def scan(qtbot: Any, page: Any, code: str) -> None:
 
 
 def open_tender(qtbot: Any, page: Any, kind: str) -> Any:
+    """The one Charge button (showing what is due), then the tender."""
+    assert page.charge.isVisibleTo(page) and page.tender_panel.isHidden()
+    qtbot.mouseClick(page.charge, Qt.MouseButton.LeftButton)
+    assert page.tender_panel.isVisibleTo(page) and page.charge.isHidden()
     qtbot.mouseClick(page.tender_buttons[kind], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.active_dialog is not None, timeout=5000)
     return page.active_dialog
 
 
-def wait_sale_done(qtbot: Any, page: Any) -> str:
+def wait_sale_done(qtbot: Any, page: Any, printed: bool = False) -> str:
+    """The sale completes; no receipt pops up by itself: the cashier chooses."""
     done: list[str] = []
     page.sale_completed.connect(done.append)
     qtbot.waitUntil(lambda: bool(done), timeout=5000)
-    page.receipt_dialog.close()
+    assert page.receipt_dialog is None and page.receipt_choice.isVisibleTo(page)
+    if printed:  # no receipt printer configured: the system's print dialog, cancelled here
+        answer_next_modal(lambda dialog: dialog.reject())  # type: ignore[attr-defined]
+        qtbot.mouseClick(page.print_receipt, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.receipt_dialog is not None
+                        and page.receipt_dialog.data is not None)
+        page.receipt_dialog.close()
+    else:
+        qtbot.mouseClick(page.no_receipt, Qt.MouseButton.LeftButton)
+    assert page.receipt_choice.isHidden()
     return done[0]
 
 
@@ -66,7 +80,10 @@ def payments_of(shop: Shop, order_id: str) -> list[Any]:
     return shop.services.payments.payments_for_order(order_id)
 
 
-def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway, tmp_path: Path):
+def test_a_whole_day_at_the_counter(
+    qtbot, ctx, shop: Shop, gateway: FakeGateway, tmp_path: Path, monkeypatch: Any
+):
+    from pos_app.ui.cashier import stk_dialog
     from pos_app.ui.cashier.cod_page import CodPage
     from pos_app.ui.cashier.cod_settle_dialog import CodSettleDialog
     from pos_app.ui.cashier.sale_page import SalePage
@@ -100,6 +117,16 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
     page.show()
     qtbot.waitUntil(lambda: page.quick_buttons[0].isEnabled())
 
+    # --- the product grid: quick keys, then a category's products in their colour -------------
+    qtbot.waitUntil(lambda: len(page.category_group.buttons()) == 7)  # quick keys + 6
+    drinks = child(page, QPushButton, "category-Drinks")
+    qtbot.mouseClick(drinks, Qt.MouseButton.LeftButton)
+    names = [b.text().split("\n")[0] for b in page.quick_buttons if b.isEnabled()]
+    assert names == ["Chai Majani 250g", "Maji ya Kunywa 1L", "Maziwa 500ml", "Soda 500ml"]
+    assert "#1E88E5" in page.quick_buttons[0].styleSheet()
+    qtbot.mouseClick(child(page, QPushButton, "category-quick"), Qt.MouseButton.LeftButton)
+    assert page.quick_buttons[0].text().startswith("Unga wa Ugali 2kg")
+
     # --- an unknown barcode adds nothing -----------------------------------------------------
     qtbot.keyClicks(page.search, "4000000000000")
     qtbot.keyPress(page.search, Qt.Key.Key_Return)
@@ -108,12 +135,14 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
 
     # --- cash: quick note, change, a double click pays once --------------------------------
     scan(qtbot, page, UNGA)
+    assert page.charge.text() == "Charge KES 210.00"
+    assert page.total_label.text() == "Total KES 210.00"
     cash = open_tender(qtbot, page, "cash")
     qtbot.mouseClick(child(cash, QPushButton, "note-50000"), Qt.MouseButton.LeftButton)
     assert "290.00" in cash.change_label.text()
     qtbot.mouseClick(cash.pay, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(cash.pay, Qt.MouseButton.LeftButton)
-    cash_order = wait_sale_done(qtbot, page)
+    cash_order = wait_sale_done(qtbot, page, printed=True)
     [cash_payment] = payments_of(shop, cash_order)
     assert cash_payment.status == "succeeded"
     assert cash_payment.change == Money(29000, "KES")
@@ -121,26 +150,54 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
     # --- split: part cash, the rest by M-Pesa STK --------------------------------------------
     scan(qtbot, page, SUKARI)
     qtbot.mouseClick(page.quick_buttons[0], Qt.MouseButton.LeftButton)  # unga again: 395.00
+    # the on-screen keypad: 3 × Sukari on the chosen line, then back to 1
+    page.table.selectRow(0)
+    qtbot.mouseClick(page.qty_button, Qt.MouseButton.LeftButton)
+    assert page.keypad_box.isVisibleTo(page)
+    qtbot.mouseClick(child(page.keypad, QPushButton, "key-3"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(child(page.keypad, QPushButton, "key-action"), Qt.MouseButton.LeftButton)
+    assert [line.quantity for line in page.cart.lines] == [3, 1]
+    page.table.selectRow(0)
+    qtbot.mouseClick(child(page.keypad, QPushButton, "key-1"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(child(page.keypad, QPushButton, "key-action"), Qt.MouseButton.LeftButton)
+    assert [line.quantity for line in page.cart.lines] == [1, 1]
+    qtbot.mouseClick(page.qty_button, Qt.MouseButton.LeftButton)
+    assert page.keypad_box.isHidden()
     cash = open_tender(qtbot, page, "cash")
     cash.amount.clear()
     qtbot.keyClicks(cash.amount, "100")
-    qtbot.keyClicks(cash.tendered, "100")
+    for key in ("key-1", "key-0", "key-0"):  # cash received on the dialog's keypad
+        qtbot.mouseClick(child(cash.keypad, QPushButton, key), Qt.MouseButton.LeftButton)
+    assert cash.tendered.text() == "100"
     qtbot.mouseClick(cash.pay, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.active_dialog is None)
-    qtbot.waitUntil(lambda: "295.00" in page.due_label.text())
+    # the big figure is what is due now, and the Charge button says it too
+    qtbot.waitUntil(lambda: page.total_label.text() == "Due KES 295.00")
+    assert page.due_label.text() == "Total KES 395.00 · paid KES 100.00"
+    assert page.charge.text() == "Charge KES 295.00"
     stk = open_tender(qtbot, page, "mpesa")
     assert "295.00" in stk.due_label.text()
     qtbot.keyClicks(stk.phone, "+234 803 123 4567")  # a Nigerian number cannot get the prompt
     assert not stk.send_button.isEnabled()
-    stk.phone.clear()
-    qtbot.keyClicks(stk.phone, "0712 345 678")
+    qtbot.mouseClick(child(stk.keypad, QPushButton, "key-clear"), Qt.MouseButton.LeftButton)
+    assert stk.phone.text() == ""
+    for key in "0712345679":  # the phone on the keypad, one digit wrong, then mended
+        qtbot.mouseClick(child(stk.keypad, QPushButton, f"key-{key}"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(child(stk.keypad, QPushButton, "key-back"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(child(stk.keypad, QPushButton, "key-8"), Qt.MouseButton.LeftButton)
+    assert stk.phone.text() == "0712345678"
     assert stk.send_button.isEnabled()
     qtbot.mouseClick(stk.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: stk.payment is not None and stk.payment.status == "awaiting_customer")
     assert gateway.stk_calls[0][1] == "254712345678"
     assert "PIN" in stk.status_label.text()
+    # the waiting screen moves: a progress bar, the seconds, the masked phone
+    assert stk.progress.isVisibleTo(stk) and stk.ticker.isActive()
+    assert "0712 ••• 678" in stk.elapsed_label.text() and "s since" in stk.elapsed_label.text()
+    assert "345" not in stk.elapsed_label.text()
     provider_says(shop, stk.payment_id, "succeeded", receipt="QAI1S35S7Z")
     qtbot.waitUntil(lambda: "QAI1S35S7Z" in stk.status_label.text())
+    assert stk.progress.isHidden() and not stk.ticker.isActive()
     qtbot.mouseClick(stk.close_button, Qt.MouseButton.LeftButton)
     split_order = wait_sale_done(qtbot, page)
     assert sorted(p.method for p in payments_of(shop, split_order)) == ["cash", "mpesa_stk"]
@@ -160,10 +217,30 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
     qtbot.mouseClick(stk.submit_code_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: stk.payment is not None
                     and stk.payment.status == "awaiting_verification")
+    assert "a supervisor must approve" in stk.status_label.text()  # never silent
     qtbot.mouseClick(stk.close_button, Qt.MouseButton.LeftButton)
     paybill_order = wait_sale_done(qtbot, page)
+    assert "waits for a supervisor" in page.message.text()
+    qtbot.waitUntil(lambda: page.waiting_button.text() == "Waiting sales (1)")
     statuses = {p.method: p.status for p in payments_of(shop, paybill_order)}
     assert statuses == {"mpesa_stk": "failed", "mpesa_paybill": "awaiting_verification"}
+
+    # --- no callback: the till asks Safaricom; the query's answer carries no receipt code -----
+    monkeypatch.setattr(stk_dialog, "LATE_S", 0)
+    scan(qtbot, page, MAZIWA)
+    stk = open_tender(qtbot, page, "mpesa")
+    qtbot.keyClicks(stk.phone, "0712345678")
+    qtbot.mouseClick(stk.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: stk.payment is not None and stk.payment.status == "awaiting_customer")
+    qtbot.waitUntil(lambda: stk.status_label.text() == "Checking with Safaricom…", timeout=3000)
+    qtbot.waitUntil(lambda: stk.payment_id in gateway.status_checks)
+    provider_says(shop, stk.payment_id, "succeeded")  # what the relay's query learnt
+    qtbot.waitUntil(lambda: stk.status_label.text().startswith("Paid"))
+    assert stk.status_label.text() == "Paid KES 65.00. M-Pesa receipt code to follow."
+    qtbot.mouseClick(stk.close_button, Qt.MouseButton.LeftButton)
+    queried_order = wait_sale_done(qtbot, page)
+    [queried] = ctx.counter.receipt(queried_order).payments
+    assert queried.reference == "ws_CO_3"  # the checkout request id, until the code comes
 
     # --- Paystack link with QR code, paid by webhook -------------------------------------------
     scan(qtbot, page, UNGA)
@@ -175,6 +252,9 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
     assert QGuiApplication.clipboard().text() == link.url
     provider_says(shop, link.payment_id, "succeeded", receipt="T123456")
     qtbot.waitUntil(lambda: link.status_label.text().startswith("Paid"))
+    assert link.status_label.text() == "Paid KES 210.00"  # one big word, the QR code gone
+    assert link.status_label.property("role") == "total"
+    assert link.qr.isHidden() and link.link.isHidden() and link.copy_button.isHidden()
     qtbot.mouseClick(link.close_button, Qt.MouseButton.LeftButton)
     wait_sale_done(qtbot, page)
 
@@ -193,6 +273,31 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
                                                             "awaiting_verification")
     [stored_proof] = shop.services.payments.proofs_for_payment(proof_payment.id)
     assert stored_proof.has_image and stored_proof.reference == "FT24001ABC"
+    qtbot.waitUntil(lambda: page.waiting_button.text() == "Waiting sales (2)")
+
+    # --- a shop that wants every proof approved first: the cart says so, then it is parked --
+    shop.services.shop.update(shop.supervisor.id, offline_proof_policy="supervisor_approves")
+    scan(qtbot, page, MAZIWA)
+    proof = open_tender(qtbot, page, "proof")
+    qtbot.keyClicks(proof.reference, "FT24002XYZ")
+    qtbot.mouseClick(proof.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.pending_label.isVisibleTo(page))
+    assert "Waiting for a supervisor to approve" in page.pending_label.text()
+    assert page.cart.lines and page.order_id is not None  # not completed, not cleared
+    parked_order = page.order_id
+    qtbot.mouseClick(page.new_sale, Qt.MouseButton.LeftButton)
+    assert "parked" in page.message.text() and not page.cart.lines
+    assert page.pending_label.isHidden()
+    qtbot.waitUntil(lambda: page.waiting_button.text() == "Waiting sales (3)")
+    qtbot.mouseClick(page.waiting_button, Qt.MouseButton.LeftButton)
+    assert page.waiting_list.isVisibleTo(page)
+    first = page.waiting_list.item(0).text()
+    assert parked_order[:8].upper() in first and "KES 65.00" in first and "supervisor" in first
+    qtbot.mouseClick(page.waiting_button, Qt.MouseButton.LeftButton)
+    assert page.waiting_list.isHidden()
+    shop.services.shop.update(
+        shop.supervisor.id, offline_proof_policy="cashier_may_accept_below_threshold"
+    )
 
     # --- cash on delivery, settled later from the COD list ------------------------------------
     scan(qtbot, page, MAZIWA)
@@ -268,7 +373,7 @@ def test_a_whole_day_at_the_counter(qtbot, ctx, shop: Shop, gateway: FakeGateway
     sales = SalesPage(ctx)
     qtbot.addWidget(sales)
     sales.show()
-    qtbot.waitUntil(lambda: sales.table.rowCount() == 6)
+    qtbot.waitUntil(lambda: sales.table.rowCount() == 8)
     row = next(i for i, o in enumerate(sales.orders) if o.id == cash_order)
     sales.table.selectRow(row)
     qtbot.mouseClick(sales.reprint_button, Qt.MouseButton.LeftButton)

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import func, select
 
+from pos_app.services.grants import Action
 from pos_app.store.schema import audit_log, proofs, refunds, users
 from pos_app.ui.supervisor.approvals_page import ApprovalsPage
 from pos_app.ui.supervisor.audit_page import AuditPage
@@ -23,6 +24,19 @@ from pos_app.ui.supervisor.users_page import UsersPage
 from sync.demo_day import DEMO_PINS
 
 SUP_PIN = DEMO_PINS["Amina Wanjiru"]
+
+
+def staff_grant(desk, ids):
+    return desk.users.grant(ids.supervisor.id, SUP_PIN, Action.STAFF)
+
+
+def settings_grant(desk, ids):
+    return desk.users.grant(ids.supervisor.id, SUP_PIN, Action.SETTINGS)
+
+
+def approve_as(desk, ids):
+    """What the real pages get: the supervisor types their PIN in the PIN dialog."""
+    return lambda _reason, action: desk.users.grant(ids.supervisor.id, SUP_PIN, action)
 CASHIER_PIN = DEMO_PINS["Otieno Kamau"]
 WAIT = 5000
 
@@ -158,8 +172,8 @@ def test_void_a_sale_of_the_open_shift(qtbot, desk, ids, tasks, tmp_path):
 
 
 def test_last_supervisor_is_kept(qtbot, desk, ids, tasks):
-    desk.admin.set_active(ids.second_supervisor.id, False, supervisor_id=ids.supervisor.id)
-    page = UsersPage(desk.admin, tasks, lambda: ids.supervisor.id)
+    desk.admin.set_active(ids.second_supervisor.id, False, grant=staff_grant(desk, ids))
+    page = UsersPage(desk.admin, tasks, approve_as(desk, ids))
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: len(page.users) == 3, timeout=WAIT)
     row = next(n for n, u in enumerate(page.users) if u.id == ids.supervisor.id)
@@ -170,7 +184,7 @@ def test_last_supervisor_is_kept(qtbot, desk, ids, tasks):
 
 
 def test_add_a_cashier(qtbot, desk, ids, tasks):
-    page = UsersPage(desk.admin, tasks, lambda: ids.supervisor.id)
+    page = UsersPage(desk.admin, tasks, approve_as(desk, ids))
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: len(page.users) == 3, timeout=WAIT)
     page.name.setText("Wanjiku Muthoni")
@@ -183,16 +197,28 @@ def test_add_a_cashier(qtbot, desk, ids, tasks):
 
 
 def test_settings_are_saved(qtbot, desk, ids, tasks):
-    page = SettingsPage(desk.admin, tasks, lambda: ids.supervisor.id)
+    page = SettingsPage(desk.admin, tasks, approve_as(desk, ids))
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: page.loaded is not None, timeout=WAIT)
     page.threshold.setValue(35)
     page.footer.setPlainText("Asante kwa kununua!")
+    page.six_digit_pins.setChecked(True)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(message_is(page.message, "Saved"), timeout=WAIT)
     saved = desk.admin.settings()
     assert (saved.risk_threshold, saved.receipt_footer) == (35, "Asante kwa kununua!")
+    assert saved.min_pin_length == 6
     assert actions(desk)[-1] == "settings.updated"
+
+
+def test_settings_are_not_saved_without_a_supervisors_pin(qtbot, desk, ids, tasks):
+    page = SettingsPage(desk.admin, tasks, lambda _reason, _action: None)  # PIN dialog cancelled
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.loaded is not None, timeout=WAIT)
+    page.threshold.setValue(35)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(300)  # time enough for a save that should not happen
+    assert page.save_button.isEnabled() and desk.admin.settings().risk_threshold != 35
 
 
 def test_reports_chart_csv_and_pdf(qtbot, desk, ids, tasks, tmp_path: Path):
@@ -248,7 +274,7 @@ def test_audit_filter_by_action_and_csv(qtbot, desk, ids, tasks, tmp_path: Path)
 
 
 def test_test_mode_switch_without_a_relay_is_refused_and_undone(qtbot, desk, ids, tasks):
-    page = SettingsPage(desk.admin, tasks, lambda: ids.supervisor.id, test_modes=lambda: ())
+    page = SettingsPage(desk.admin, tasks, approve_as(desk, ids), test_modes=lambda: ())
     qtbot.addWidget(page)
     box = page.test_mode["paystack"]
     assert not box.isChecked()
@@ -259,7 +285,7 @@ def test_test_mode_switch_without_a_relay_is_refused_and_undone(qtbot, desk, ids
 
 
 def test_set_a_cashiers_language(qtbot, desk, ids, tasks):
-    page = UsersPage(desk.admin, tasks, lambda: ids.supervisor.id)
+    page = UsersPage(desk.admin, tasks, approve_as(desk, ids))
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: len(page.users) == 3, timeout=WAIT)
     page.table.selectRow(next(n for n, u in enumerate(page.users) if u.id == ids.cashier.id))
@@ -315,3 +341,19 @@ def test_unclear_outcome_offers_asking_the_provider(qtbot, desk, ids, tasks):
     assert "8,500.00" in page.summary.text() and "18,500.00" in page.summary.text()
     qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(message_is(page.message, "not paired"), timeout=WAIT)
+
+
+def test_the_ledger_is_checked_on_demand(qtbot, desk, ids, tasks):
+    from pos_app.services import guard
+
+    page = SettingsPage(
+        desk.admin, tasks, approve_as(desk, ids), check_ledger=lambda: guard.check_now(desk.ledger)
+    )
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.loaded is not None, timeout=WAIT)
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(message_is(page.message, "The ledger is sound"), timeout=WAIT)
+    with sqlite3.connect(desk.ledger.settings.database) as raw:  # a value no till writes
+        raw.execute("UPDATE payments SET status = 'pa1d' WHERE rowid = 1")
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(message_is(page.message, "will not sell"), timeout=WAIT)

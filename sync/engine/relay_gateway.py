@@ -28,10 +28,10 @@ from sync.engine.link import NOT_PAIRED, NotPaired, RelayLink
 from sync.protocol import (
     ErrorCode,
     PaymentState,
-    PaymentView,
     PaystackLinkRequest,
     Provider,
-    RefundRequest,
+    RelayPaymentView,
+    RelayRefundRequest,
     StkPushRequest,
     TerminalSettings,
     TestModeRequest,
@@ -107,7 +107,7 @@ class RelayGateway:
     def request_status_check(self, payment_id: str) -> None:
         self.payment_status(payment_id)
 
-    def payment_status(self, payment_id: str) -> PaymentView:
+    def payment_status(self, payment_id: str) -> RelayPaymentView:
         """What the relay knows now; it asks the provider first when the outcome is late."""
         return self._send(lambda: self._link.client().payment(payment_id))
 
@@ -116,7 +116,7 @@ class RelayGateway:
     ) -> None:
         """Pass the ledger's refund id as `refund_id` so that asking again after a lost reply
         can never refund twice (Paystack itself is not idempotent)."""
-        request = RefundRequest(
+        request = RelayRefundRequest(
             refund_id=uuid.UUID(refund_id) if refund_id else uuid.uuid4(),
             amount_minor=amount.minor,
             currency=amount.currency,
@@ -181,7 +181,7 @@ class RelayGateway:
         raise AssertionError("unreachable")
 
     @staticmethod
-    def _raise_if_refused(view: PaymentView) -> None:
+    def _raise_if_refused(view: RelayPaymentView) -> None:
         if view.state is PaymentState.ERROR:
             message = view.error.cashier_message if view.error else "The provider refused it."
             raise GatewayRejected(message)

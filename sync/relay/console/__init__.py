@@ -1,0 +1,1 @@
+"""The owner's console, served by the relay under /console."""

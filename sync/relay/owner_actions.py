@@ -1,0 +1,76 @@
+"""What only the shop's owner may do, shared by the console and the CLI, each audited under the
+owner's identity: test or live money, pairing and revoking tills, parked webhooks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from starlette.types import ASGIApp
+
+from sync.protocol import Provider
+from sync.relay.context import RelayContext
+from sync.relay.credentials import mode_name
+from sync.relay.store.store import Store
+from sync.relay.webhook_paths import callback_paths
+
+
+class OwnerActionRefused(Exception):
+    """The action cannot be done as asked; str() says why, for the owner."""
+
+
+def set_test_mode(
+    ctx: RelayContext,
+    shop_id: str,
+    provider: Provider,
+    test_mode: bool,
+    actor: str,
+    reason: str | None = None,
+) -> None:
+    if ctx.credentials.get(shop_id, provider, test_mode) is None:
+        raise OwnerActionRefused(
+            f"the shop has no {provider.value} {mode_name(test_mode)} credentials on the relay"
+        )
+    ctx.store.set_test_mode(shop_id, provider, test_mode, actor, reason)
+
+
+def revoke_till(ctx: RelayContext, shop_id: str, till_id: str, actor: str) -> bool:
+    """Revoke, then wake the shop's long-polls so that one opened before ends now."""
+    if not any(row.id == till_id for row in ctx.store.tills(shop_id)):
+        return False
+    revoked = ctx.store.revoke_till(till_id, actor)
+    ctx.wake(shop_id)
+    return revoked
+
+
+async def replay_parked(
+    app: ASGIApp, store: Store, parked_id: int, to_shop: str | None, actor: str
+) -> dict[str, Any]:
+    """Run a parked webhook through the webhook handlers again (after the owner fixed what made
+    it park, e.g. a late payment row), optionally for another shop (re-route). The original
+    raw row stays; the replay is stored as a new raw webhook."""
+    item = store.parked_item(parked_id)
+    if item is None or item.resolved_at is not None or item.raw_id is None:
+        raise OwnerActionRefused("no such open parked item with a stored webhook")
+    raw = store.raw_webhook(item.raw_id)
+    assert raw is not None, "a parked item's raw webhook is kept until it is resolved"
+    shop_id = to_shop or raw.shop_id
+    if shop_id is None:
+        raise OwnerActionRefused("the webhook reached no shop: send it to one")
+    paths = callback_paths(shop_id, store.webhook_token(shop_id))
+    path = {
+        "stk_callback": paths["mpesa_stk"],
+        "c2b_confirmation": paths["mpesa_c2b_confirmation"],
+        "webhook": paths["paystack"],
+    }[raw.kind]
+    resolution = f"replayed to shop {shop_id}" if to_shop else "replayed"
+    store.resolve_parked(parked_id, resolution, actor)
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))
+    async with httpx.AsyncClient(transport=transport, base_url="http://relay") as client:
+        response = await client.post(path, content=bytes(raw.body), headers=dict(raw.headers))
+    return {
+        "parked_id": parked_id,
+        "status": response.status_code,
+        "resolution": resolution,
+        "open_parked_now": [p.id for p in store.parked(shop_id)],
+    }
