@@ -25,7 +25,7 @@ from pos_app.core.events import PaymentProcessed
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderStatus
 from pos_app.core.payments import OPEN_STATUSES, PAID_STATUSES, PaymentMethod, PaymentStatus
-from pos_app.core.quantities import Quantity
+from pos_app.core.quantities import Quantity, Unit
 from pos_app.services.admin import RelayNotPaired
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import OnlineGateway
@@ -186,11 +186,17 @@ class RefundService:
             }
             items: dict[str, list[str]] = {}
             for line in conn.execute(
-                select(order_lines.c.order_id, order_lines.c.quantity, order_lines.c.name)
+                select(
+                    order_lines.c.order_id,
+                    order_lines.c.quantity_thousandths,
+                    order_lines.c.unit,
+                    order_lines.c.name,
+                )
                 .where(order_lines.c.order_id.in_(list(by_order)))
                 .order_by(order_lines.c.order_id, order_lines.c.position)
             ):
-                items.setdefault(line.order_id, []).append(f"{line.quantity} x {line.name}")
+                amount = Quantity(line.quantity_thousandths, Unit(line.unit))
+                items.setdefault(line.order_id, []).append(f"{amount} x {line.name}")
         return [
             RefundableSale(
                 order_id=order_id,

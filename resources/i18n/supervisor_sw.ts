@@ -1361,7 +1361,7 @@
     <message>
         <location filename="../../pos_app/ui/supervisor/__init__.py" line="113"/>
         <source>Audit trail</source>
-        <translation>Kumbukumbu za ukaguzi</translation>
+        <translation>Ukaguzi</translation>
     </message>
 </context>
 <context>

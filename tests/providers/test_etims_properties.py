@@ -111,7 +111,7 @@ def test_the_samples_parse() -> None:
 
 async def _sign_against(sale_reply: Any, lookup_reply: Any, status: int) -> object:
     async with EtimsClient(DEVICE) as client:
-        with respx.mock() as mock:
+        with respx.mock(assert_all_called=False) as mock:  # the lookup only after a doubt
             mock.post(f"{BASE}/saveTrnsSalesOsdc").mock(
                 return_value=httpx.Response(status, content=json.dumps(sale_reply).encode())
             )

@@ -25,10 +25,11 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.core.payments import ProofType
+from pos_app.services.grants import Action
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.supervisor.approvals_page import ApprovalsPage
 
-from .conftest import FakeGateway, make_shop
+from .conftest import SUPERVISOR_PIN, FakeGateway, make_shop
 
 SWITCHES = 50
 
@@ -47,7 +48,11 @@ def test_fifty_language_switches_in_the_real_window(qtbot: Any, tmp_path: Path) 
 
     shop = make_shop(tmp_path)
     swahili = shop.services.users.create_user(
-        "Neema Msimamizi", "supervisor", "9753", created_by=shop.supervisor.id, language="sw"
+        "Neema Msimamizi",
+        "supervisor",
+        "9753",
+        grant=shop.services.users.grant(shop.supervisor.id, SUPERVISOR_PIN, Action.STAFF),
+        language="sw",
     )
     app: Any = QApplication.instance()
     tasks = TaskRunner()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLineEdit, QPushButton
 from sqlalchemy import select
 
 from pos_app.core.money import Money
+from pos_app.services.grants import Action
 from pos_app.store.schema import audit_log, payments
 
 from .conftest import SUPERVISOR_PIN, FakeGateway, Shop
@@ -48,8 +49,9 @@ def wait_sale_done(qtbot: Any, page: Any, printed: bool = False) -> str:
     if printed:  # no receipt printer configured: the system's print dialog, cancelled here
         answer_next_modal(lambda dialog: dialog.reject())  # type: ignore[attr-defined]
         qtbot.mouseClick(page.print_receipt, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: page.receipt_dialog is not None
-                        and page.receipt_dialog.data is not None)
+        qtbot.waitUntil(
+            lambda: page.receipt_dialog is not None and page.receipt_dialog.data is not None
+        )
         page.receipt_dialog.close()
     else:
         qtbot.mouseClick(page.no_receipt, Qt.MouseButton.LeftButton)
@@ -215,8 +217,9 @@ def test_a_whole_day_at_the_counter(
     qtbot.waitUntil(lambda: "174379" in stk.paybill_label.text())
     qtbot.keyClicks(stk.code, "SGK12AB3CD")
     qtbot.mouseClick(stk.submit_code_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: stk.payment is not None
-                    and stk.payment.status == "awaiting_verification")
+    qtbot.waitUntil(
+        lambda: stk.payment is not None and stk.payment.status == "awaiting_verification"
+    )
     assert "a supervisor must approve" in stk.status_label.text()  # never silent
     qtbot.mouseClick(stk.close_button, Qt.MouseButton.LeftButton)
     paybill_order = wait_sale_done(qtbot, page)
@@ -269,14 +272,19 @@ def test_a_whole_day_at_the_counter(
     qtbot.mouseClick(proof.submit, Qt.MouseButton.LeftButton)
     proof_order = wait_sale_done(qtbot, page)
     [proof_payment] = payments_of(shop, proof_order)
-    assert (proof_payment.method, proof_payment.status) == ("bank_transfer",
-                                                            "awaiting_verification")
+    assert (proof_payment.method, proof_payment.status) == (
+        "bank_transfer",
+        "awaiting_verification",
+    )
     [stored_proof] = shop.services.payments.proofs_for_payment(proof_payment.id)
     assert stored_proof.has_image and stored_proof.reference == "FT24001ABC"
     qtbot.waitUntil(lambda: page.waiting_button.text() == "Waiting sales (2)")
 
     # --- a shop that wants every proof approved first: the cart says so, then it is parked --
-    shop.services.shop.update(shop.supervisor.id, offline_proof_policy="supervisor_approves")
+    shop.services.shop.update(
+        shop.services.users.grant(shop.supervisor.id, SUPERVISOR_PIN, Action.SETTINGS),
+        offline_proof_policy="supervisor_approves",
+    )
     scan(qtbot, page, MAZIWA)
     proof = open_tender(qtbot, page, "proof")
     qtbot.keyClicks(proof.reference, "FT24002XYZ")
@@ -296,7 +304,8 @@ def test_a_whole_day_at_the_counter(
     qtbot.mouseClick(page.waiting_button, Qt.MouseButton.LeftButton)
     assert page.waiting_list.isHidden()
     shop.services.shop.update(
-        shop.supervisor.id, offline_proof_policy="cashier_may_accept_below_threshold"
+        shop.services.users.grant(shop.supervisor.id, SUPERVISOR_PIN, Action.SETTINGS),
+        offline_proof_policy="cashier_may_accept_below_threshold",
     )
 
     # --- cash on delivery, settled later from the COD list ------------------------------------
@@ -338,8 +347,9 @@ def test_a_whole_day_at_the_counter(
     # COD has its own row
     assert expected_cash == 261000
     assert preview["methods"]["cash_on_delivery"]["expected_minor"] == 6500
-    qtbot.keyClicks(shift_page.counted_cash, Money(expected_cash - 5000, "KES").format(
-        with_code=False))  # a blind count of the drawer only: COD is a ledger total
+    qtbot.keyClicks(
+        shift_page.counted_cash, Money(expected_cash - 5000, "KES").format(with_code=False)
+    )  # a blind count of the drawer only: COD is a ledger total
 
     def supervisor_approves(dialog: Any) -> None:
         qtbot.keyClicks(child(dialog, QLineEdit, "pin-input"), SUPERVISOR_PIN)
@@ -381,7 +391,8 @@ def test_a_whole_day_at_the_counter(
     receipt: Any = sales.last_dialog
     assert receipt.data.reprint
     assert "REPRINT" in receipt.view.toPlainText() and "Unga wa Ugali 2kg" in (
-        receipt.view.toPlainText())
+        receipt.view.toPlainText()
+    )
     pdf = receipt.save_pdf_to(tmp_path / "reprint.pdf")
     assert pdf.read_bytes()[:4] == b"%PDF"
     receipt.close()

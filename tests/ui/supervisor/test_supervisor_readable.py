@@ -13,6 +13,7 @@ from pos_app.ui.application import Translations
 from pos_app.ui.supervisor import files
 from pos_app.ui.supervisor.audit_page import AuditPage
 from pos_app.ui.supervisor.settings_page import SettingsPage
+from sync.demo_day import DEMO_PINS
 
 WAIT = 5000
 
@@ -24,8 +25,9 @@ def test_audit_actions_in_words_and_details_as_lines(qtbot, qapp, desk, ids, tas
         try:
             page = AuditPage(desk.audit, tasks)
             qtbot.addWidget(page)
-            qtbot.waitUntil(lambda p=page: bool(p.rows) and p.action_filter.count() > 1,
-                            timeout=WAIT)
+            qtbot.waitUntil(
+                lambda p=page: bool(p.rows) and p.action_filter.count() > 1, timeout=WAIT
+            )
             shown = {page.table.item(r, 3).text() for r in range(page.table.rowCount())}
             assert not any("." in s and " " not in s for s in shown), shown  # no raw names
             index = page.action_filter.findData("payment.refunded")
@@ -42,7 +44,12 @@ def test_audit_actions_in_words_and_details_as_lines(qtbot, qapp, desk, ids, tas
 
 
 def test_vat_is_a_percentage(qtbot, desk, ids, tasks):
-    page = SettingsPage(desk.admin, tasks, lambda: ids.supervisor.id)
+    supervisor_pin = DEMO_PINS[ids.supervisor.name]  # typed in the PIN dialog on a real till
+    page = SettingsPage(
+        desk.admin,
+        tasks,
+        lambda _reason, action: desk.users.grant(ids.supervisor.id, supervisor_pin, action),
+    )
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: page.loaded is not None, timeout=WAIT)
     assert page.vat.text() == "16.00 %"
