@@ -32,6 +32,7 @@ from pos_app.core.money import Money  # noqa: E402
 from pos_app.core.orders import OrderLine  # noqa: E402
 from pos_app.services import build_services  # noqa: E402
 from pos_app.services.gateway import PaystackLinkStarted, StkStarted  # noqa: E402
+from pos_app.services.grants import Action, Grant  # noqa: E402
 from pos_app.services.refunds import RefundService  # noqa: E402
 from pos_app.store import state  # noqa: E402
 from pos_app.store.db import open_ledger  # noqa: E402
@@ -151,11 +152,18 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
     setup._submit()
     wait_until(lambda: setup.result_value is not None)
     supervisor = setup.result_value
+    assert supervisor is not None
     setup.close()
-    services.shop.update(supervisor.id, offline_proof_policy="cashier_may_accept_below_threshold",
+
+    def approve(action: Action) -> Grant:
+        """What the PIN dialog gives once Amina types her PIN."""
+        return services.users.grant(supervisor.id, "2468", action)
+
+    services.shop.update(approve(Action.SETTINGS),
+                         offline_proof_policy="cashier_may_accept_below_threshold",
                          receipt_header="Kariakor Market, Nairobi · PIN P051234567X")
     cashier = services.users.create_user("Juma Otieno", "cashier", "1357",
-                                         created_by=supervisor.id, language=lang)
+                                         grant=approve(Action.STAFF), language=lang)
     with services.ledger.write() as conn:
         state.put(conn, "mpesa_paybill", "174379")
         state.put(conn, "mpesa_till", "5566778")
@@ -196,10 +204,9 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
         return sale.active_dialog
 
     def finish_sale() -> None:
-        wait_until(lambda: sale.receipt_dialog is not None and sale.receipt_dialog.isVisible())
-        if sale.receipt_dialog is not None:
-            sale.receipt_dialog.close()
-        sale.receipt_dialog = None
+        """The sale completes and asks for a receipt; the cashier says no."""
+        wait_until(lambda: sale.receipt_order is not None)
+        sale.no_receipt.click()
 
     # --- the sale screen with a cart ------------------------------------------------------
     for code in (UNGA, SUKARI, MAZIWA):
@@ -244,7 +251,7 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
         stk._send()
         wait_until(lambda: stk.payment is not None)
         provider_says(services, stk.payment_id, status, result_code=code)
-        wait_until(lambda c=code: stk.status_label.property("result-code") == c)
+        wait_until(lambda: stk.status_label.property("result-code") == code)  # noqa: B023
         grab(stk, f"tender-mpesa-{slug}", lang)
         if slug != "unreachable":
             stk._retry()
@@ -347,12 +354,14 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
     assert isinstance(shift, ShiftPage)
     shift.refresh()
     wait_until(lambda: shift.shift is not None and shift.ledger_totals.text() != "")
+    assert shift.shift is not None
     preview = ctx.counter.shift_preview(shift.shift.id)
     shift.counted_cash.set_money(Money(preview["methods"]["cash"]["expected_minor"] - 5000, "KES"))
     grab(window, "shift-close", lang)
     shift.shortage_reason.setText("Change given twice" if lang == "en" else "Chenji mara mbili")
-    ctx.counter.require_synced("close_shift", supervisor.id)  # what the PIN override does
-    shift._close(supervisor.id)
+    override = approve(Action.OVERRIDE)
+    ctx.counter.require_synced("close_shift", override)  # what the PIN override does
+    shift._close(override)
     wait_until(lambda: shift.report is not None)
     grab(window, "z-report", lang)
 

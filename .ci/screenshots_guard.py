@@ -125,7 +125,7 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
     screen = DamageScreen(
         damage.message,
         damage.findings,
-        lambda: restore_and_catch_up(settings, None, RelayCopy(tail)),
+        lambda: restore_and_catch_up(settings, None, lambda _ledger: RelayCopy(tail)),
         tasks,
     )
     screen.resize(640, 420)

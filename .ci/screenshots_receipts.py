@@ -24,6 +24,7 @@ from pos_app.config import TillSettings  # noqa: E402
 from pos_app.core.money import Money  # noqa: E402
 from pos_app.core.orders import OrderLine  # noqa: E402
 from pos_app.services import build_services  # noqa: E402
+from pos_app.services.grants import Action  # noqa: E402
 from pos_app.services.receipts import ReceiptData, build_receipt  # noqa: E402
 from pos_app.store.db import open_ledger  # noqa: E402
 from pos_app.ui.application import Translations, create_application  # noqa: E402
@@ -40,8 +41,10 @@ def a_sale(data_dir: Path) -> ReceiptData:
     ledger = open_ledger(TillSettings(data_dir=data_dir, keyring="memory"))
     s = build_services(ledger)
     boss = s.users.create_user("Amina", "supervisor", "2468")
-    cashier = s.users.create_user("Brian", "cashier", "1357", created_by=boss.id)
-    s.shop.update(boss.id, shop_name="Mama Njeri Duka la Jumla",
+    cashier = s.users.create_user("Brian", "cashier", "1357",
+                                  grant=s.users.grant(boss.id, "2468", Action.STAFF))
+    s.shop.update(s.users.grant(boss.id, "2468", Action.SETTINGS),
+                  shop_name="Mama Njeri Duka la Jumla",
                   receipt_header="Kariakor Market, Nairobi\nPIN P051234567X")
     s.shifts.open_shift(cashier.id, kes(500_00))
     draft = s.orders.draft([

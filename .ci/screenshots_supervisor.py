@@ -29,6 +29,7 @@ from screen_size import screen_size, size_suffix  # noqa: E402
 
 from pos_app.config import TillSettings  # noqa: E402
 from pos_app.services.bus import EventBus  # noqa: E402
+from pos_app.services.grants import Action, Grant  # noqa: E402
 from pos_app.services.supervisor_desk import SupervisorDesk  # noqa: E402
 from pos_app.services.sync_ledger import SyncLedger  # noqa: E402
 from pos_app.store.db import open_ledger  # noqa: E402
@@ -42,7 +43,7 @@ from pos_app.ui.supervisor.reports_page import ReportsPage  # noqa: E402
 from pos_app.ui.supervisor.settings_page import SettingsPage  # noqa: E402
 from pos_app.ui.supervisor.users_page import UsersPage  # noqa: E402
 from pos_app.ui.tasks import TaskRunner  # noqa: E402
-from sync.demo_day import DemoIds, seed_demo  # noqa: E402
+from sync.demo_day import DEMO_PINS, DemoIds, seed_demo  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 SIZE = screen_size()
@@ -122,8 +123,13 @@ def run(app: QApplication, lang: str, tasks: TaskRunner) -> None:
             unmatched=desk.provider_events.unmatched,
             parked=SyncLedger(desk.ledger).parked_events,
         )
-        users = UsersPage(desk.admin, tasks, lambda: me)
-        settings = SettingsPage(desk.admin, tasks, lambda: me)
+
+        def approve(_reason: str, action: Action) -> Grant | None:
+            """What the PIN dialog gives: the supervisor's grant once the PIN is typed."""
+            return desk.users.grant(me, DEMO_PINS["Amina Wanjiru"], action)
+
+        users = UsersPage(desk.admin, tasks, approve)
+        settings = SettingsPage(desk.admin, tasks, approve)
         audit = AuditPage(desk.audit, tasks)
         tr = app.translate
         pages: list[tuple[str, str, QWidget]] = [
@@ -158,7 +164,9 @@ def run(app: QApplication, lang: str, tasks: TaskRunner) -> None:
         approvals.table.selectRow(match)
         wait(app, lambda: False, 0.3)
         shoot(app, window, "approvals", "approvals-c2b", lang)
-        refunds.table.selectRow(refunds.row_of(ids.cash_payments[3]))
+        refund_row = refunds.row_of(ids.cash_payments[3])
+        assert refund_row is not None
+        refunds.table.selectRow(refund_row)
         shoot(app, window, "refunds", "refunds", lang)
         shoot(app, window, "reports", "reports", lang)
         reports.tabs.setCurrentWidget(reports.unmatched)
