@@ -83,9 +83,25 @@ def seed(ledger: Ledger, start: int, stop: int, cashier: str, shift: str) -> Non
             picked = rng.sample(PRODUCTS, rng.randint(1, 3))
             total = sum(price for _, price in picked)
             vat = Money(total, "KES").vat_inclusive(1600)[1].minor
-            orders.append((oid, shift, cashier, None, "paid", "KES", total, vat, 1600, at, at))
+            orders.append((oid, shift, cashier, None, "paid", "KES", total, vat, at, at))
             for pos, (name, price) in enumerate(picked):
-                lines.append((str(uuid.uuid4()), oid, pos, None, name, price, 1, price))
+                net, line_vat = Money(price, "KES").vat_inclusive(1600)
+                lines.append(
+                    (
+                        str(uuid.uuid4()),
+                        oid,
+                        pos,
+                        None,
+                        name,
+                        price,
+                        1000,
+                        price,
+                        "B",
+                        1600,
+                        net.minor,
+                        line_vat.minor,
+                    )
+                )
             tendered = -(-total // 100000) * 100000
             payments.append(
                 (
@@ -119,8 +135,17 @@ def seed(ledger: Ledger, start: int, stop: int, cashier: str, shift: str) -> Non
             audits.append((seq, at, cashier, "sale.cash", "payment", pid, details, prev, h))
             prev = h
         db.execute("BEGIN")
-        db.executemany("INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?)", orders)
-        db.executemany("INSERT INTO order_lines VALUES (?,?,?,?,?,?,?,?)", lines)
+        db.executemany(
+            "INSERT INTO orders (id, shift_id, cashier_id, customer_id, status, currency,"
+            " total_minor, vat_minor, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            orders,
+        )
+        db.executemany(
+            "INSERT INTO order_lines (id, order_id, position, product_id, name,"
+            " unit_price_minor, quantity_thousandths, line_total_minor, tax_class, tax_rate_bps,"
+            " taxable_minor, vat_minor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            lines,
+        )
         db.executemany(
             "INSERT INTO payments (id, order_id, method, provider, amount_minor, currency, status,"
             " tendered_minor, change_minor, refunded_minor, risk_score, risk_reasons,"
