@@ -40,13 +40,12 @@ from sync.providers.base import (
     header,
     register_provider,
 )
-from sync.providers.http import HttpProviderClient, overloaded, unreachable
+from sync.providers.http import HttpProviderClient, overloaded
 from sync.providers.testmode import key_mode
 from sync.providers.wire import (
     as_text,
     json_or_empty,
     load_json_object,
-    nothing_was_sent,
     parse_iso_utc,
     synthetic_email,
 )
@@ -515,18 +514,9 @@ class FlutterwaveClient(HttpProviderClient):
     async def _request(
         self, method: str, path: str, *, idempotent: bool = True, **kwargs: Any
     ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self.config.secret_key}"}
-        try:
-            return await self._send(method, path, idempotent=idempotent, headers=headers, **kwargs)
-        except httpx.TransportError as exc:
-            if idempotent or nothing_was_sent(exc):
-                raise unreachable("flutterwave", "Flutterwave", exc) from None
-            raise ProviderError(
-                "flutterwave_no_answer",
-                "Flutterwave did not answer; the request may have gone through. Check the "
-                "Flutterwave dashboard before trying again.",
-                detail=type(exc).__name__,
-            ) from None
+        return await self._bearer_request(
+            "Flutterwave", self.config.secret_key, method, path, idempotent=idempotent, **kwargs
+        )
 
 
 def _transaction_reply(response: httpx.Response, operation: str) -> FlutterwaveTransaction:

@@ -10,7 +10,7 @@ from typing import Any, Self
 import httpx
 
 from sync.providers.base import PaymentProviderInterface, ProviderError
-from sync.providers.wire import send
+from sync.providers.wire import nothing_was_sent, send
 
 
 class ProviderHttp:
@@ -62,6 +62,32 @@ class ProviderHttp:
 
 class HttpProviderClient(ProviderHttp, PaymentProviderInterface):
     """A payment provider spoken to over HTTP."""
+
+    async def _bearer_request(
+        self,
+        provider: str,
+        secret_key: str,
+        method: str,
+        path: str,
+        *,
+        idempotent: bool = True,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """A request authorised by the secret key as a bearer token. A request that must not
+        be resent (a refund) and may have reached the provider ends in `<name>_no_answer`,
+        which sends the person to the provider's dashboard before any second try."""
+        headers = {"Authorization": f"Bearer {secret_key}"}
+        try:
+            return await self._send(method, path, idempotent=idempotent, headers=headers, **kwargs)
+        except httpx.TransportError as exc:
+            if idempotent or nothing_was_sent(exc):
+                raise unreachable(self.name, provider, exc) from None
+            raise ProviderError(
+                f"{self.name}_no_answer",
+                f"{provider} did not answer; the request may have gone through. Check the "
+                f"{provider} dashboard before trying again.",
+                detail=type(exc).__name__,
+            ) from None
 
 
 def unreachable(code_prefix: str, provider: str, exc: httpx.TransportError) -> ProviderError:

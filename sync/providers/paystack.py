@@ -34,13 +34,12 @@ from sync.providers.base import (
     header,
     register_provider,
 )
-from sync.providers.http import HttpProviderClient, overloaded, unreachable
+from sync.providers.http import HttpProviderClient, overloaded
 from sync.providers.wire import (
     as_text,
     json_or_empty,
     load_json_object,
     minor_units,
-    nothing_was_sent,
     parse_iso_utc,
     synthetic_email,
 )
@@ -418,18 +417,9 @@ class PaystackClient(HttpProviderClient):
     async def _request(
         self, method: str, path: str, *, idempotent: bool = True, **kwargs: Any
     ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self.config.secret_key}"}
-        try:
-            return await self._send(method, path, idempotent=idempotent, headers=headers, **kwargs)
-        except httpx.TransportError as exc:
-            if idempotent or nothing_was_sent(exc):
-                raise unreachable("paystack", "Paystack", exc) from None
-            raise ProviderError(
-                "paystack_no_answer",
-                "Paystack did not answer; the request may have gone through. Check the Paystack "
-                "dashboard before trying again.",
-                detail=type(exc).__name__,
-            ) from None
+        return await self._bearer_request(
+            "Paystack", self.config.secret_key, method, path, idempotent=idempotent, **kwargs
+        )
 
     async def _verify_quietly(self, reference: str) -> PaystackVerification | None:
         """After a duplicate (often our own earlier attempt whose reply was lost), find out
