@@ -346,12 +346,7 @@ class DarajaClient(HttpProviderClient):
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        super().__init__(
-            http,
-            base_url=str(config.base_url),
-            timeout_s=config.timeout_s,
-            backoff_s=config.retry_backoff_s,
-        )
+        super().__init__(config, http)
         self.config = config
         self._clock = clock
         self._token: str | None = None

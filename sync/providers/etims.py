@@ -614,12 +614,7 @@ class EtimsClient(ProviderHttp):
     sale without asking KRA first."""
 
     def __init__(self, config: EtimsConfig, http: httpx.AsyncClient | None = None) -> None:
-        super().__init__(
-            http,
-            base_url=config.base_url,
-            timeout_s=config.timeout_s,
-            backoff_s=config.retry_backoff_s,
-        )
+        super().__init__(config, http)
         self.config = config
 
     def __repr__(self) -> str:

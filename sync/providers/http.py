@@ -5,7 +5,7 @@ failures that mean "the provider is not there right now" rather than "it said no
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 import httpx
 
@@ -13,18 +13,29 @@ from sync.providers.base import PaymentProviderInterface, ProviderError
 from sync.providers.wire import nothing_was_sent, send
 
 
+class HttpSettings(Protocol):
+    """What a provider's config says about reaching it (each provider module's *Config)."""
+
+    @property
+    def base_url(self) -> str | None: ...
+
+    @property
+    def timeout_s(self) -> float: ...
+
+    @property
+    def retry_backoff_s(self) -> float: ...
+
+
 class ProviderHttp:
     """The HTTP half of a provider client; payment providers add PaymentProviderInterface
     (HttpProviderClient), other services (eTIMS) use it alone."""
 
-    def __init__(
-        self, http: httpx.AsyncClient | None, *, base_url: str, timeout_s: float, backoff_s: float
-    ) -> None:
-        self._http = http or httpx.AsyncClient(timeout=timeout_s)
+    def __init__(self, settings: HttpSettings, http: httpx.AsyncClient | None) -> None:
+        self._http = http or httpx.AsyncClient(timeout=settings.timeout_s)
         self._owns_http = http is None
-        self._base_url = base_url
-        self._timeout_s = timeout_s
-        self._backoff_s = backoff_s
+        self._base_url = str(settings.base_url)
+        self._timeout_s = settings.timeout_s
+        self._backoff_s = settings.retry_backoff_s
 
     async def __aenter__(self) -> Self:
         return self
