@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 API_PREFIX = "/api/v1"
 MAX_PUSH_BATCH = 500
@@ -35,15 +35,25 @@ class WireModel(BaseModel):
 class Provider(StrEnum):
     MPESA = "mpesa"
     PAYSTACK = "paystack"
+    FLUTTERWAVE = "flutterwave"
+    STRIPE = "stripe"
+
+
+LINK_PROVIDERS: frozenset[Provider] = frozenset(
+    {Provider.PAYSTACK, Provider.FLUTTERWAVE, Provider.STRIPE}
+)
+"""Providers whose payment is a hosted page the customer opens from a link or QR code."""
 
 
 class PaymentChannel(StrEnum):
     """How the money came: an STK prompt the till asked for, a customer-initiated paybill/till
-    payment (C2B), or a Paystack checkout link."""
+    payment (C2B), or a hosted checkout page (Paystack, Flutterwave, Stripe)."""
 
     MPESA_STK = "mpesa_stk"
     MPESA_C2B = "mpesa_c2b"
     PAYSTACK = "paystack"
+    FLUTTERWAVE = "flutterwave"
+    STRIPE = "stripe"
 
 
 class EventStatus(StrEnum):
@@ -183,11 +193,26 @@ class StkPushRequest(WireModel):
 
 
 class PaystackLinkRequest(WireModel):
+    """Body of POST /payments/paystack-link, kept for tills that predate /payments/link."""
+
     payment_id: UUID
     amount_minor: int = Field(gt=0, le=MAX_AMOUNT_MINOR)
     currency: str = Field(pattern=ISO_CURRENCY)
     email: str | None = None
     reference: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9.=\-]+$")
+
+
+class PaymentLinkRequest(PaystackLinkRequest):
+    """Body of POST /payments/link: a hosted checkout page from any provider in LINK_PROVIDERS."""
+
+    provider: Provider
+
+    @field_validator("provider")
+    @classmethod
+    def _hosted_page(cls, value: Provider) -> Provider:
+        if value not in LINK_PROVIDERS:
+            raise ValueError(f"{value} has no payment link; use its own endpoint")
+        return value
 
 
 class PaymentState(StrEnum):
