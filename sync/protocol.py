@@ -193,8 +193,6 @@ class StkPushRequest(WireModel):
 
 
 class PaystackLinkRequest(WireModel):
-    """Body of POST /payments/paystack-link, kept for tills that predate /payments/link."""
-
     payment_id: UUID
     amount_minor: int = Field(gt=0, le=MAX_AMOUNT_MINOR)
     currency: str = Field(pattern=ISO_CURRENCY)

@@ -21,6 +21,7 @@ from sync.protocol import (
     OwnEventsResponse,
     PairRequest,
     PairResponse,
+    PaymentLinkRequest,
     PaystackLinkRequest,
     PullResponse,
     PushRequest,
@@ -201,6 +202,15 @@ class RelayClient:
         return self._call(
             "POST",
             "/terminal/payments/paystack-link",
+            RelayPaymentView,
+            json=request,
+            headers={IDEMPOTENCY_HEADER: str(request.payment_id)},
+        )
+
+    def start_payment_link(self, request: PaymentLinkRequest) -> RelayPaymentView:
+        return self._call(
+            "POST",
+            "/terminal/payments/link",
             RelayPaymentView,
             json=request,
             headers={IDEMPOTENCY_HEADER: str(request.payment_id)},
