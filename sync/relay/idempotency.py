@@ -35,12 +35,18 @@ def _hub_name(shop_id: str, key: str) -> str:
 
 
 async def claim(
-    ctx: RelayContext, shop_id: str, key: str, till_id: str, digest: str
+    ctx: RelayContext,
+    shop_id: str,
+    key: str,
+    till_id: str,
+    digest: str,
+    settled: Callable[[], Awaitable[dict[str, Any] | None]] | None = None,
 ) -> tuple[str, dict[str, Any] | None]:
     """Claim `key` for this request. A concurrent duplicate waits (up to 30 s) for the first
     request's answer instead of calling the provider again, holding no transaction while it
-    waits. -> ("new"|"done"|"running"|"conflict", first response or None); see
-    Store.claim_idempotency_key."""
+    waits; `settled` may find that answer sooner, in what the first request left behind (the
+    payment has its outcome though that request never finished). -> ("new"|"done"|"running"|
+    "conflict"|"settled", first response or None); see Store.claim_idempotency_key."""
     store = ctx.store
     state, response = await store.run(store.claim_idempotency_key, shop_id, key, till_id, digest)
     loop = asyncio.get_running_loop()
@@ -52,6 +58,13 @@ async def claim(
             state, response = await store.run(
                 store.claim_idempotency_key, shop_id, key, till_id, digest
             )
+        if state == "running" and settled is not None:
+            # Asked once, not on every look: hundreds of waiting duplicates must not each
+            # read the payment twice a second.
+            document = await settled()
+            if document is not None:
+                return "settled", document
+            settled = None
         if state == "running":
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(woken.wait(), LOOK_EVERY_S)
@@ -83,7 +96,11 @@ async def answered(
     asks again later), or 409 when the key came with another body. With `recover`, a key left
     running by a request that died is settled from what that request left behind."""
     digest = request_hash(body)
-    state, first = await claim(ctx, till.shop_id, key, till.id, digest)
+    settled = (lambda: recover(False)) if recover is not None else None
+    state, first = await claim(ctx, till.shop_id, key, till.id, digest, settled)
+    if state == "settled" and first is not None:
+        await finish(ctx, till.shop_id, key, first)
+        state = "done"
     if state == "running" and recover is not None:
         _, _, claimed_at = await ctx.store.run(
             ctx.store.idempotency_key_state, till.shop_id, key, digest
