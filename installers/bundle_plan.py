@@ -29,8 +29,12 @@ UNUSED_PACKAGES = (
     "httptools",
     "watchfiles",
     "websockets",
-    "yaml",
     "pygments",
+    # The hosted relay's PostgreSQL driver; the till's embedded relay runs on SQLite.
+    "psycopg",
+    "psycopg_binary",
+    "psycopg_c",
+    "psycopg_pool",
 )
 
 # Qt plugin folders whose plugins the till never loads: network, embedded/framebuffer input

@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import logging
 
-import psycopg
 from sqlalchemy.engine import make_url
 
 from sync.relay.store.store import NOTIFY_CHANNEL
@@ -43,6 +42,10 @@ def libpq_url(sqlalchemy_url: str) -> str:
 
 async def listen_forever(url: str, hub: Hub, ready: asyncio.Event | None = None) -> None:
     """Relay every NOTIFY on the events channel to the hub; reconnect after failures."""
+    # Imported here, not at the top: only a relay on PostgreSQL listens, and the till's
+    # embedded demo relay (SQLite) ships without psycopg (installers/bundle_plan.py).
+    import psycopg
+
     backoff = 0.5
     while True:
         try:
