@@ -51,6 +51,9 @@ WAITING_ONLINE = frozenset({S.PENDING.value, S.INITIATING.value, S.AWAITING_CUST
 CART_CHANGES = ("cleared", "line_removed", "quantity_lowered")
 PAYBILL_KEY = "mpesa_paybill"
 TILL_KEY = "mpesa_till"
+# sync.protocol.PAYBILL_REFERENCE_SHOWN: the relay gives a C2B payment for a shown reference to
+# the till that showed it first (one shop, one claim)
+PAYBILL_REFERENCE_SHOWN = "paybill.reference_shown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,10 +373,25 @@ class Counter:
         )
 
     def paybill_details(self, order_id: str) -> PaybillDetails:
-        with self._ledger.read() as conn:
-            paybill = state.get(conn, PAYBILL_KEY)
-            till = state.get(conn, TILL_KEY)
-        return PaybillDetails(paybill, till, account_reference(order_id))
+        """What the customer pays to from the SIM menu. Showing a paybill's account reference
+        tells the relay (an outbox event each time it is shown; the first till to show it owns
+        it) that a C2B payment for it is this till's: every other till of the shop then sees
+        that payment as taken."""
+        reference = account_reference(order_id)
+        with ledger_change(self._ledger, self._bus, self.user_id) as change:
+            paybill = state.get(change.conn, PAYBILL_KEY)
+            till = state.get(change.conn, TILL_KEY)
+            if paybill is None:  # a Buy Goods till number needs no account reference
+                change.nothing_changed()
+            else:
+                change.record(
+                    PAYBILL_REFERENCE_SHOWN,
+                    entity="order",
+                    entity_id=order_id,
+                    details={},
+                    payload={"reference": reference, "order_id": order_id},
+                )
+        return PaybillDetails(paybill, till, reference)
 
     def submit_mpesa_code(
         self, order_id: str, amount: Money, text: str, key: str

@@ -134,6 +134,7 @@ class ReportsPage(QWidget):
                 self.tr("Receipt"),
                 self.tr("Amount"),
                 self.tr("Paid by"),
+                self.tr("State"),
             ],
             "reports-unmatched",
             empty_hint=self.tr("All money the relay reported belongs to a sale."),
@@ -186,6 +187,18 @@ class ReportsPage(QWidget):
             owner=self,
         )
 
+    def _state_text(self, event: Any) -> str:
+        """Another till's payment is shown as taken, never as money this till could accept;
+        test money is never live money."""
+        text = (
+            self.tr("Taken by another till")
+            if event.taken
+            else self.tr("Matches no sale yet")
+        )
+        if event.test_mode:
+            text += " · " + self.tr("test (not money)")
+        return text
+
     def _show(self, loaded: tuple[Report, Sequence[Any], Sequence[Any]]) -> None:
         self.show_button.setEnabled(True)
         report, unmatched, parked = loaded
@@ -205,17 +218,19 @@ class ReportsPage(QWidget):
                     e.receipt or "—",
                     e.amount.format() if e.amount else "—",
                     e.payer or "—",
+                    self._state_text(e),
                 ]
                 for e in unmatched
             ],
             [e.event_id for e in unmatched],
         )
+        waiting = [e for e in unmatched if not e.taken]
         self.parked.show_rows(
             [[local_text(p.occurred_at, self._zone), p.type, p.reason] for p in parked],
             [p.event_id for p in parked],
         )
         self.tabs.setTabText(
-            5, self.tr("Money matching no sale (%1)").replace("%1", str(len(unmatched)))
+            5, self.tr("Money matching no sale (%1)").replace("%1", str(len(waiting)))
         )
         self.tabs.setTabText(
             6, self.tr("Refused by the relay (%1)").replace("%1", str(len(parked)))
