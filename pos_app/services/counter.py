@@ -38,6 +38,7 @@ from pos_app.services.orders import current_shift_id
 from pos_app.services.payments import PaymentView
 from pos_app.services.receipts import ReceiptData, build_receipt
 from pos_app.services.shifts import takings as shift_takings
+from pos_app.services.shifts import test_payments as shift_test_payments
 from pos_app.services.shop import load_settings
 from pos_app.services.unit import ledger_change
 from pos_app.services.users import authorise
@@ -475,13 +476,14 @@ class Counter:
                 ).scalar_one()), code)
                 for d in ("in", "out")
             }
-            return z_report(
+            report = z_report(
                 opening_float=Money(row.float_minor, code),
                 cash_in=moved["in"],
                 cash_out=moved["out"],
                 takings=shift_takings(conn, shift_id, code),
                 counted={},
             )
+            return {**report, "test_payments": shift_test_payments(conn, shift_id, code)}
 
     def require_synced(self, action: str, override_by: Grant | None) -> None:
         """Refuse `action` while money events wait for the relay, unless a supervisor's

@@ -96,6 +96,10 @@ class ReportsPage(QWidget):
         self.total_label.setObjectName("reports-total")
         self.total_label.setProperty("role", "heading")
         layout.addWidget(self.total_label)
+        self.test_label = QLabel()  # test money is never live money: shown apart, in no total
+        self.test_label.setObjectName("reports-test-money")
+        self.test_label.hide()
+        layout.addWidget(self.test_label)
         self.chart = BarChart()
         self.chart.setObjectName("reports-chart")
         self.chart.setMinimumHeight(190)
@@ -241,6 +245,12 @@ class ReportsPage(QWidget):
             .replace("%2", report.until.strftime("%d/%m"))
             .replace("%3", report.total().format())
         )
+        self.test_label.setText(
+            self.tr("Test payments (not money): %1 in %2 payments, in no total above.")
+            .replace("%1", report.test_total().format())
+            .replace("%2", str(report.test_count()))
+        )
+        self.test_label.setVisible(report.test_count() > 0)
         days = report.total_by_day()
         self.chart.set_bars(
             [(d.strftime("%d/%m"), m.minor) for d, m in days],
@@ -360,6 +370,9 @@ class ReportsPage(QWidget):
         line = painter.fontMetrics().height()
         painter.drawText(0, y, self.total_label.text())
         y += line
+        if report.test_count():
+            painter.drawText(0, y, self.test_label.text())
+            y += line
         days = report.total_by_day()
         paint_bars(
             painter,
