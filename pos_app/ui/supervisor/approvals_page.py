@@ -45,6 +45,7 @@ from pos_app.ui.widgets.staff_fields import pin_edit
 from pos_app.ui.widgets.tables import ReadOnlyTable
 
 IMAGE_MAX = 240
+MPESA_PROOFS = frozenset({"mpesa_receipt", "sms_text"})  # an M-Pesa receipt code, typed or pasted
 
 
 def reason_text(name: str, fallback: str) -> str:
@@ -379,7 +380,7 @@ class ApprovalsPage(DecisionPage):
             ).replace("%1", item.taken[0].receipt or "—")
             role = "error"
             self.approve_button.setEnabled(False)
-        elif item.kind is ItemKind.PROOF and item.method == "mpesa_paybill" and not item.matches:
+        elif item.proof_type in MPESA_PROOFS and not item.matches:
             text = self.tr(
                 "Claimed, not yet confirmed: M-Pesa has not confirmed a payment with this code "
                 "to the relay. It pays nothing by itself; approve only if you saw the money."
