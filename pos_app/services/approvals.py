@@ -314,6 +314,12 @@ class ApprovalService:
                             "That confirmation was matched to another sale meanwhile."
                         )
                     set_claim(change.conn, event_id, Claim.MINE)
+                    # the relay's word on which money it was: test money is never live
+                    change.conn.execute(
+                        update(payments)
+                        .where(payments.c.id == item.payment_id)
+                        .values(test_mode=match.test_mode)
+                    )
                     change.record(
                         "provider_event.matched",
                         entity="provider_event",

@@ -212,6 +212,7 @@ class PaymentEvents:
             event_type=event.event_type,
             result_code=event.result_code,
             message=event.message,
+            test_mode=event.test_mode,
         )
         if outcome is ApplyOutcome.UNMATCHED and event.payment_id is None:
             # money nobody asked for: a supervisor places it. (An unknown payment id is
@@ -260,6 +261,7 @@ class PaymentEvents:
                     receipt_number=view.receipt,
                     relay_seq=view.relay_seq,
                     event_type="mpesa_c2b.late_match",
+                    test_mode=view.test_mode,
                 )
                 if outcome in (ApplyOutcome.APPLIED, ApplyOutcome.FLAGGED):
                     provider_events.mark_matched(conn, view.event_id, payment_id, "auto")

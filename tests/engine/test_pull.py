@@ -216,6 +216,22 @@ def test_a_c2b_nobody_showed_pays_the_sale_once_the_relay_grants_it(
 
 
 @respx.mock
+def test_the_relays_test_mode_wins_over_what_the_till_thought(
+    ledger: Ledger, bus: EventBus, orders: OrderService, payments: PaymentService
+) -> None:
+    """The till started the prompt as live money, but the relay ran it in test mode: the
+    payment is kept as test money, never counted live."""
+    pid = _stk_payment(orders, payments)
+    assert payments.get_payment(pid).test_mode is False
+    respx.get(PULL_URL).respond(
+        200, json={"events": [_event(1, payment_id=pid, test_mode=True)], "cursor": "1"}
+    )
+    _puller(ledger, bus).pull_once()
+    paid = payments.get_payment(pid)
+    assert paid.status == "succeeded" and paid.test_mode is True
+
+
+@respx.mock
 def test_long_poll_asks_the_relay_to_wait(ledger: Ledger, bus: EventBus) -> None:
     route = respx.get(PULL_URL).mock(
         return_value=httpx.Response(200, json={"events": [], "cursor": "0"})
