@@ -27,20 +27,41 @@ from pos_app.core.payments import OPEN_STATUSES, PaymentStatus
 from pos_app.core.risk import RiskReason
 from pos_app.services.admin import RelayNotPaired
 from pos_app.services.bus import EventBus
-from pos_app.services.gateway import OnlineGateway
+from pos_app.services.gateway import (
+    C2BTaken,
+    GatewayUnavailable,
+    OnlineGateway,
+)
 from pos_app.services.grants import Action, Grant, actor
 from pos_app.services.payments import PaymentService
-from pos_app.services.provider_events import ProviderEventView, mark_matched
+from pos_app.services.provider_events import (
+    Claim,
+    ProviderEventView,
+    mark_matched,
+    set_claim,
+)
 from pos_app.services.unit import audit_refusal, ledger_change, one_transaction
 from pos_app.services.users import UserService, authorise
 from pos_app.store.db import Ledger
 from pos_app.store.schema import payments, proofs, users
 
 S = PaymentStatus
+C2B = "mpesa_c2b"
 
 
 class NotesRequired(InvalidInput):
     """A rejection must say why: the cashier reads it to the customer."""
+
+
+class ClaimNeedsRelay(GatewayUnavailable):
+    """Only the relay can grant an M-Pesa payment nobody showed the reference of to this till
+    (another till of the shop may ask for it too): offline, it cannot be matched."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Only the relay can give this M-Pesa payment to this till, and it cannot be reached: "
+            "nothing was recorded. Try again when the till is online."
+        )
 
 
 class ItemKind(StrEnum):
@@ -78,6 +99,8 @@ class ApprovalItem:
     submitted_by_name: str | None = None
     reuses: tuple[ReuseWarning, ...] = ()
     matches: tuple[ProviderEventView, ...] = field(default_factory=tuple)
+    # payments with the proof's receipt code the relay gave to another till of the shop
+    taken: tuple[ProviderEventView, ...] = ()
 
     @property
     def mismatch(self) -> bool:
@@ -129,8 +152,10 @@ class ApprovalService:
                 return None
             proof = pending[-1]
             matches: tuple[ProviderEventView, ...] = ()
+            taken: tuple[ProviderEventView, ...] = ()
             if self._events is not None:
                 matches = tuple(self._events.matching(proof.reference, view.amount))
+                taken = tuple(self._events.taken_elsewhere(proof.reference))
             return ApprovalItem(
                 kind=ItemKind.PROOF,
                 claimed=claimed if claimed is not None else view.amount,
@@ -143,6 +168,7 @@ class ApprovalService:
                 submitted_by_name=self._user_name(proof.submitted_by),
                 reuses=tuple(self._reuses(view.id, proof.id)),
                 matches=matches,
+                taken=taken,
                 **{**base, "created_at": proof.submitted_at},
             )
         if status is S.UNKNOWN:
@@ -232,6 +258,9 @@ class ApprovalService:
                 raise NotesRequired("Say why you reject it (the cashier will read this).")
             grant = self._grant(supervisor_id, pin)
             if item.kind is ItemKind.PROOF:
+                if approve and item.taken:
+                    # another till counts this M-Pesa payment: accepting it here counts it twice
+                    raise C2BTaken(item.taken[0].receipt or "", None)
                 return self._payments.confirm_manual_payment(
                     item.payment_id, grant, approve, notes.strip() or None
                 )
@@ -266,9 +295,12 @@ class ApprovalService:
         the proof. Verifying the payment and tying the confirmation to it are one transaction:
         a confirmation matched elsewhere meanwhile leaves the proof undecided."""
         try:
-            if not any(m.event_id == event_id for m in item.matches):
+            match = next((m for m in item.matches if m.event_id == event_id), None)
+            if match is None:
                 raise InvalidInput("That confirmation does not match this proof.")
             grant = self._grant(supervisor_id, pin)
+            if match.channel == C2B and match.claim is not Claim.MINE:
+                self._claim(match, supervisor_id)
             with one_transaction(self._ledger, self._bus) as (ledger, bus):
                 view = PaymentService(ledger, bus).confirm_manual_payment(
                     item.payment_id,
@@ -281,6 +313,13 @@ class ApprovalService:
                         raise PaymentError(
                             "That confirmation was matched to another sale meanwhile."
                         )
+                    set_claim(change.conn, event_id, Claim.MINE)
+                    # the relay's word on which money it was: test money is never live
+                    change.conn.execute(
+                        update(payments)
+                        .where(payments.c.id == item.payment_id)
+                        .values(test_mode=match.test_mode)
+                    )
                     change.record(
                         "provider_event.matched",
                         entity="provider_event",
@@ -301,6 +340,28 @@ class ApprovalService:
                 {"approve": True},
             )
             raise
+
+    def _claim(self, match: ProviderEventView, supervisor_id: str) -> None:
+        """One shop, one claim: the relay grants an M-Pesa payment nobody showed the
+        reference of to one till only. Asked before anything is written; a refusal marks the
+        payment as taken here, so it is never offered again."""
+        gateway = self._gateway()
+        if gateway is None or not match.receipt:
+            raise ClaimNeedsRelay()
+        try:
+            gateway.claim_c2b(match.receipt, self._user_name(supervisor_id) or "supervisor")
+        except C2BTaken:
+            with ledger_change(self._ledger, self._bus, supervisor_id) as change:
+                set_claim(change.conn, match.event_id, Claim.TAKEN)
+                change.record(
+                    "provider_event.taken",
+                    entity="provider_event",
+                    entity_id=match.event_id,
+                    details={"claim": Claim.TAKEN.value},
+                )
+            raise
+        except GatewayUnavailable:
+            raise ClaimNeedsRelay() from None
 
     def check_with_provider(self, payment_id: str) -> None:
         """Ask the relay to query the provider about an unclear payment; the answer arrives

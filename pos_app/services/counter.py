@@ -38,6 +38,7 @@ from pos_app.services.orders import current_shift_id
 from pos_app.services.payments import PaymentView
 from pos_app.services.receipts import ReceiptData, build_receipt
 from pos_app.services.shifts import takings as shift_takings
+from pos_app.services.shifts import test_payments as shift_test_payments
 from pos_app.services.shop import load_settings
 from pos_app.services.unit import ledger_change
 from pos_app.services.users import authorise
@@ -51,6 +52,9 @@ WAITING_ONLINE = frozenset({S.PENDING.value, S.INITIATING.value, S.AWAITING_CUST
 CART_CHANGES = ("cleared", "line_removed", "quantity_lowered")
 PAYBILL_KEY = "mpesa_paybill"
 TILL_KEY = "mpesa_till"
+# sync.protocol.PAYBILL_REFERENCE_SHOWN: the relay gives a C2B payment for a shown reference to
+# the till that showed it first (one shop, one claim)
+PAYBILL_REFERENCE_SHOWN = "paybill.reference_shown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,10 +374,25 @@ class Counter:
         )
 
     def paybill_details(self, order_id: str) -> PaybillDetails:
-        with self._ledger.read() as conn:
-            paybill = state.get(conn, PAYBILL_KEY)
-            till = state.get(conn, TILL_KEY)
-        return PaybillDetails(paybill, till, account_reference(order_id))
+        """What the customer pays to from the SIM menu. Showing a paybill's account reference
+        tells the relay (an outbox event each time it is shown; the first till to show it owns
+        it) that a C2B payment for it is this till's: every other till of the shop then sees
+        that payment as taken."""
+        reference = account_reference(order_id)
+        with ledger_change(self._ledger, self._bus, self.user_id) as change:
+            paybill = state.get(change.conn, PAYBILL_KEY)
+            till = state.get(change.conn, TILL_KEY)
+            if paybill is None:  # a Buy Goods till number needs no account reference
+                change.nothing_changed()
+            else:
+                change.record(
+                    PAYBILL_REFERENCE_SHOWN,
+                    entity="order",
+                    entity_id=order_id,
+                    details={},
+                    payload={"reference": reference, "order_id": order_id},
+                )
+        return PaybillDetails(paybill, till, reference)
 
     def submit_mpesa_code(
         self, order_id: str, amount: Money, text: str, key: str
@@ -457,13 +476,14 @@ class Counter:
                 ).scalar_one()), code)
                 for d in ("in", "out")
             }
-            return z_report(
+            report = z_report(
                 opening_float=Money(row.float_minor, code),
                 cash_in=moved["in"],
                 cash_out=moved["out"],
                 takings=shift_takings(conn, shift_id, code),
                 counted={},
             )
+            return {**report, "test_payments": shift_test_payments(conn, shift_id, code)}
 
     def require_synced(self, action: str, override_by: Grant | None) -> None:
         """Refuse `action` while money events wait for the relay, unless a supervisor's

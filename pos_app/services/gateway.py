@@ -28,6 +28,26 @@ class GatewayInProgress(GatewayRejected):
     "not done by this call".)"""
 
 
+class C2BTaken(GatewayRejected):
+    """The relay gave this C2B payment to another till of the shop: this till must not count
+    it. `till_name` says which till has it, when the relay said."""
+
+    def __init__(self, receipt: str, till_name: str | None) -> None:
+        holder = f"till {till_name!r}" if till_name else "another till"
+        super().__init__(f"M-Pesa payment {receipt} belongs to {holder}, not this one.")
+        self.receipt = receipt
+        self.till_name = till_name
+
+
+class C2BNotConfirmed(GatewayRejected):
+    """The relay has no payment with this receipt that M-Pesa confirmed (it may be claimed,
+    not yet confirmed): it cannot pay a sale yet."""
+
+    def __init__(self, receipt: str) -> None:
+        super().__init__(f"M-Pesa has not confirmed payment {receipt} (yet).")
+        self.receipt = receipt
+
+
 @dataclass(frozen=True)
 class StkStarted:
     payment_id: str
@@ -64,3 +84,9 @@ class OnlineGateway(Protocol):
 
     def set_test_mode(self, provider: str, enabled: bool) -> None:
         """Switches a provider ("mpesa" | "paystack") between test and live on the relay."""
+
+    def claim_c2b(self, receipt: str, supervisor: str) -> None:
+        """Asks the relay for a C2B payment (by its M-Pesa receipt) before this till counts
+        it; the relay grants each payment to one till of the shop. Raises C2BTaken (another
+        till has it), C2BNotConfirmed, or GatewayUnavailable (offline: no grant without the
+        relay). Asking again for a payment this till has is harmless."""

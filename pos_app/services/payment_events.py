@@ -7,16 +7,19 @@ fact in the same batch. The rules of applying live here:
 
 - an outcome for a payment the cashier's screen still shows as initiating first marks it
   awaiting the customer (an outcome proves the prompt or link reached the provider);
-- an M-Pesa C2B confirmation (no payment id) pays the one open sale whose account reference
-  (pos_app.services.counter.account_reference) and amount it carries; what matches nothing is
-  kept in provider_events, where the supervisor's approvals queue matches it to typed receipt
-  codes, and `match_late_c2b` tries it again once the sale is rung up.
+- an M-Pesa C2B confirmation (no payment id) is counted by one till of the shop only: the one
+  the relay gave it to (`claimed_by_till`, the till that showed its account reference). There it
+  pays the one open sale whose account reference (pos_app.services.counter.account_reference)
+  and amount it carries; what matches nothing is kept in provider_events, where the
+  supervisor's approvals queue matches it to typed receipt codes, and `match_late_c2b` tries it
+  again once the sale is rung up. Another till's payment is kept as taken, never as money this
+  till could accept; one nobody showed is counted only after the relay grants it to this till.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,7 +36,8 @@ from pos_app.services.counter import account_reference
 from pos_app.services.orders import amounts as order_amounts
 from pos_app.services.payment_outcomes import ApplyOutcome, ProviderOutcomes
 from pos_app.services.payments import PaymentService
-from pos_app.services.unit import HeldBus, one_transaction
+from pos_app.services.provider_events import Claim, ProviderEventView
+from pos_app.services.unit import HeldBus, ledger_change, one_transaction
 from pos_app.store import state
 from pos_app.store.db import Ledger
 from pos_app.store.schema import inbox, orders, payments
@@ -73,6 +77,9 @@ class ProviderOutcome:
     test_mode: bool
     occurred_at: datetime
     received_at: datetime
+    # C2B: whose payment the relay says it is (sync.engine.pull reads claimed_by_till); an
+    # outcome made on this till itself (demo day) is its own
+    claim: Claim = Claim.MINE
 
     @property
     def event_type(self) -> str:
@@ -99,6 +106,7 @@ class ProviderOutcome:
             test_mode=self.test_mode,
             occurred_at=self.occurred_at,
             received_at=self.received_at,
+            claim=self.claim,
         )
 
 
@@ -172,6 +180,10 @@ class PaymentEvents:
         outcomes = ProviderOutcomes(batch.ledger, batch.held)
         payment_id = event.payment_id
         if payment_id is None and event.channel == C2B:
+            if event.claim is not Claim.MINE:
+                # taken: another till counts it; open: counted once the relay grants it here
+                batch.keep_for_supervisor(event)
+                return event.claim.value
             payment_id = pay_open_sale(
                 PaymentService(batch.ledger, batch.held),
                 batch.conn,
@@ -200,6 +212,7 @@ class PaymentEvents:
             event_type=event.event_type,
             result_code=event.result_code,
             message=event.message,
+            test_mode=event.test_mode,
         )
         if outcome is ApplyOutcome.UNMATCHED and event.payment_id is None:
             # money nobody asked for: a supervisor places it. (An unknown payment id is
@@ -207,17 +220,28 @@ class PaymentEvents:
             batch.keep_for_supervisor(event)
         return outcome.value
 
-    def match_late_c2b(self) -> int:
+    def match_late_c2b(self, claim: Callable[[ProviderEventView], Claim] | None = None) -> int:
         """Pay open sales with C2B confirmations that arrived before the sale was rung up;
-        how many were matched."""
+        how many were matched. A confirmation nobody showed the reference of is counted only
+        once `claim` (the relay, asked off any transaction) says it is this till's; without
+        `claim` (offline) it waits."""
         with self._ledger.read() as conn:
             unmatched = [
                 v
                 for v in provider_events.find_unmatched(conn, self._ledger.cipher)
-                if v.channel == C2B and v.reference and v.amount is not None
+                if v.channel == C2B
+                and v.reference
+                and v.amount is not None
+                and find_open_sale(conn, v.reference, v.amount) is not None
             ]
         matched = 0
         for view in unmatched:
+            if view.claim is Claim.OPEN:
+                answer = claim(view) if claim is not None else Claim.OPEN
+                if answer is Claim.TAKEN:
+                    self._taken(view.event_id)
+                if answer is not Claim.MINE:
+                    continue
             with (
                 one_transaction(self._ledger, self._bus) as (joined, held),
                 joined.write() as conn,
@@ -227,6 +251,7 @@ class PaymentEvents:
                 )
                 if payment_id is None or view.amount is None:
                     continue
+                provider_events.set_claim(conn, view.event_id, Claim.MINE)
                 outcome = ProviderOutcomes(joined, held).apply_provider_event(
                     str(uuid.uuid5(_LATE_MATCH_NS, view.event_id)),
                     status=PaymentStatus.SUCCEEDED,
@@ -236,11 +261,23 @@ class PaymentEvents:
                     receipt_number=view.receipt,
                     relay_seq=view.relay_seq,
                     event_type="mpesa_c2b.late_match",
+                    test_mode=view.test_mode,
                 )
                 if outcome in (ApplyOutcome.APPLIED, ApplyOutcome.FLAGGED):
                     provider_events.mark_matched(conn, view.event_id, payment_id, "auto")
                     matched += 1
         return matched
+
+    def _taken(self, event_id: str) -> None:
+        """The relay gave this payment to another till: never count it here."""
+        with ledger_change(self._ledger, self._bus, None) as change:
+            provider_events.set_claim(change.conn, event_id, Claim.TAKEN)
+            change.record(
+                "provider_event.taken",
+                entity="provider_event",
+                entity_id=event_id,
+                details={"claim": Claim.TAKEN.value},
+            )
 
 
 def _status_of(conn: Connection, payment_id: str) -> str | None:

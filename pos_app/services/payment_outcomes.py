@@ -198,12 +198,15 @@ class ProviderOutcomes:
         event_type: str = "payment.outcome",
         result_code: str | None = None,
         message: str | None = None,
+        test_mode: bool | None = None,
     ) -> ApplyOutcome:
         """Apply a canonical provider outcome (succeeded / failed / cancelled / expired)
         pulled from the relay, exactly once per event id. A paid amount or currency that
         differs from what was asked is never taken as paid: the payment goes to `unknown`
         and is flagged for a supervisor. The provider's `result_code` (and a masked, short
-        `message`) is kept on the payment, so the cashier is told why it was declined."""
+        `message`) is kept on the payment, so the cashier is told why it was declined.
+        `test_mode` is the relay's word on which money it was: a payment the till started
+        as live but the relay ran in test mode is kept as test money, never counted live."""
         target = PaymentStatus(status) if status in PaymentStatus._value2member_map_ else None
         if target not in (S.SUCCEEDED, S.FAILED, S.CANCELLED, S.EXPIRED):
             raise InvalidInput(
@@ -231,6 +234,9 @@ class ProviderOutcomes:
                     },
                 )
             else:
+                values = _result_values(result_code, message)
+                if test_mode is not None and target is S.SUCCEEDED:
+                    values["test_mode"] = test_mode
                 outcome = self._apply(
                     change,
                     row,
@@ -239,7 +245,7 @@ class ProviderOutcomes:
                     amount_minor,
                     currency,
                     receipt_number,
-                    _result_values(result_code, message),
+                    values,
                 )
             conn.execute(
                 inbox.insert().values(

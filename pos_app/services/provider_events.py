@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -27,6 +28,14 @@ from pos_app.store.schema import provider_events
 TABLE = "provider_events"
 RECEIPT_INDEX = "provider_receipt"
 REFERENCE_INDEX = "provider_reference"
+
+
+class Claim(StrEnum):
+    """Whose C2B payment it is in the shop: the relay gives each to one till only."""
+
+    MINE = "mine"  # the relay gave it to this till: it may pay a sale here
+    TAKEN = "taken"  # another till of the shop has it: never money this till can accept
+    OPEN = "open"  # nobody showed its reference: this till asks the relay before counting it
 
 
 def normalize_code(text: str) -> str:
@@ -50,10 +59,15 @@ class ProviderEventView:
     received_at: datetime
     matched_payment_id: str | None
     matched_by: str | None
+    claim: Claim = Claim.MINE
 
     @property
     def is_paid(self) -> bool:
         return self.status == "paid"
+
+    @property
+    def taken(self) -> bool:
+        return self.claim is Claim.TAKEN
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +87,7 @@ class ProviderEventRecord:
     test_mode: bool
     occurred_at: datetime
     received_at: datetime
+    claim: Claim = Claim.MINE
 
 
 def record(conn: Connection, cipher: FieldCipher, event: ProviderEventRecord) -> bool:
@@ -100,6 +115,7 @@ def record(conn: Connection, cipher: FieldCipher, event: ProviderEventRecord) ->
             test_mode=event.test_mode,
             occurred_at=event.occurred_at,
             received_at=event.received_at,
+            claim=event.claim.value,
         )
         .on_conflict_do_nothing(index_elements=["event_id"])
     )
@@ -117,6 +133,15 @@ def mark_matched(conn: Connection, event_id: str, payment_id: str, by: str) -> b
         .values(matched_payment_id=payment_id, matched_by=by, matched_at=datetime.now(UTC))
     )
     return result.rowcount == 1
+
+
+def set_claim(conn: Connection, event_id: str, claim: Claim) -> None:
+    """What the relay answered this till's claim (granted: mine; refused: taken)."""
+    conn.execute(
+        update(provider_events)
+        .where(provider_events.c.event_id == event_id)
+        .values(claim=claim.value)
+    )
 
 
 def _view(cipher: FieldCipher, row: Row[Any]) -> ProviderEventView:
@@ -141,6 +166,7 @@ def _view(cipher: FieldCipher, row: Row[Any]) -> ProviderEventView:
         received_at=row.received_at,
         matched_payment_id=row.matched_payment_id,
         matched_by=row.matched_by,
+        claim=Claim(row.claim),
     )
 
 
@@ -151,13 +177,17 @@ def find_unmatched(
     receipt_code: str | None = None,
     reference: str | None = None,
     amount: Money | None = None,
+    taken: bool = False,
 ) -> list[ProviderEventView]:
-    """Unmatched, paid outcomes with these exact values (any filter left None is not applied)."""
+    """Unmatched, paid outcomes with these exact values (any filter left None is not applied):
+    the ones this till may still count, or with `taken` those another till of the shop has."""
+    claim = provider_events.c.claim
     query = (
         select(provider_events)
         .where(
             provider_events.c.matched_payment_id.is_(None),
             provider_events.c.status == "paid",
+            claim == Claim.TAKEN.value if taken else claim != Claim.TAKEN.value,
         )
         .order_by(provider_events.c.received_at)
     )
@@ -197,9 +227,22 @@ class ProviderEventService:
                 conn, self._ledger.cipher, receipt_code=receipt_code, amount=amount
             )
 
-    def unmatched(self) -> list[ProviderEventView]:
+    def taken_elsewhere(self, receipt_code: str | None) -> list[ProviderEventView]:
+        """Payments with this receipt code that the relay gave to another till of the shop."""
+        if receipt_code is None or not normalize_code(receipt_code):
+            return []
         with self._ledger.read() as conn:
-            return find_unmatched(conn, self._ledger.cipher)
+            return find_unmatched(
+                conn, self._ledger.cipher, receipt_code=receipt_code, taken=True
+            )
+
+    def unmatched(self) -> list[ProviderEventView]:
+        """Money matching no sale: first what this till may still count, then what another
+        till of the shop has (shown as taken, never offered as a match)."""
+        with self._ledger.read() as conn:
+            return find_unmatched(conn, self._ledger.cipher) + find_unmatched(
+                conn, self._ledger.cipher, taken=True
+            )
 
     def get(self, event_id: str) -> ProviderEventView | None:
         with self._ledger.read() as conn:

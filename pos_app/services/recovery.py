@@ -29,6 +29,7 @@ from pos_app.core.payments import PaymentMethod, PaymentStatus
 from pos_app.core.quantities import Quantity, Unit
 from pos_app.services import orders
 from pos_app.services.bus import EventBus
+from pos_app.services.counter import PAYBILL_REFERENCE_SHOWN
 from pos_app.services.payment_rows import insert_payment
 from pos_app.services.shop import load_settings, shop_tax_table
 from pos_app.services.sync_ledger import SyncLedger
@@ -193,6 +194,8 @@ def catch_up(ledger: Ledger, bus: EventBus, events: Sequence[RelayEvent], offset
 
 def _rebuild(change: Change, event: RelayEvent) -> str | None:
     """Rebuild the rows of one event; what it was, or None when this kind is not rebuilt."""
+    if event.type == PAYBILL_REFERENCE_SHOWN:
+        return "paybill reference shown"  # nothing on the till to rebuild: the relay keeps it
     if event.type != "sale.cash":
         return None
     paid = event.payload["payment"]

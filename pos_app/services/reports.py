@@ -1,5 +1,7 @@
 """The supervisor's reports: sales by day and payment method, open cash-on-delivery orders,
 proofs waiting for a decision, refunds; each one exportable as CSV (the PDF is drawn by the UI).
+Test payments (made while a provider was in test mode) are never money: they are in no total,
+and listed apart (`Report.test_sales`).
 
 Days are the shop's calendar days (its time zone); amounts are minor units, net of refunds.
 """
@@ -11,6 +13,7 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -59,6 +62,13 @@ class Report:
     open_cod: tuple[OpenItem, ...]
     pending_proofs: tuple[OpenItem, ...]
     refunds: tuple[RefundItem, ...]
+    test_sales: tuple[SalesRow, ...] = ()  # test payments, by day and method: not money
+
+    def test_total(self) -> Money:
+        return Money(sum(r.amount.minor for r in self.test_sales), self.currency)
+
+    def test_count(self) -> int:
+        return sum(r.count for r in self.test_sales)
 
     def total_by_day(self) -> list[tuple[date, Money]]:
         days: dict[date, int] = defaultdict(int)
@@ -99,6 +109,7 @@ class ReportService:
                     payments.c.method,
                     payments.c.amount_minor,
                     payments.c.refunded_minor,
+                    payments.c.test_mode,
                 )
                 .where(payments.c.status.in_([s.value for s in PAID_STATUSES]))
                 .where(payments.c.currency == code)
@@ -113,20 +124,14 @@ class ReportService:
                 .where(refunds.c.status == DONE)  # money that went back, not what was asked
                 .order_by(refunds.c.created_at.desc())
             ).all()
-        grouped: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0])
-        for r in paid:
-            key = (r.created_at.astimezone(self._zone).date(), r.method)
-            grouped[key][0] += 1
-            grouped[key][1] += r.amount_minor - r.refunded_minor
-        sales = tuple(
-            SalesRow(day, method, n, Money(minor, code))
-            for (day, method), (n, minor) in sorted(grouped.items())
-        )
+        live = self._by_day_and_method([r for r in paid if not r.test_mode], code)
+        tests = self._by_day_and_method([r for r in paid if r.test_mode], code)
         return Report(
             since=since,
             until=until,
             currency=code,
-            sales=sales,
+            sales=live,
+            test_sales=tests,
             open_cod=cod,
             pending_proofs=proofs,
             refunds=tuple(
@@ -143,6 +148,17 @@ class ReportService:
             ),
         )
 
+    def _by_day_and_method(self, paid: list[Any], code: str) -> tuple[SalesRow, ...]:
+        grouped: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0])
+        for r in paid:
+            key = (r.created_at.astimezone(self._zone).date(), r.method)
+            grouped[key][0] += 1
+            grouped[key][1] += r.amount_minor - r.refunded_minor
+        return tuple(
+            SalesRow(day, method, n, Money(minor, code))
+            for (day, method), (n, minor) in sorted(grouped.items())
+        )
+
     @staticmethod
     def _open(conn: object, status: PaymentStatus) -> tuple[OpenItem, ...]:
         rows = conn.execute(  # type: ignore[attr-defined]
@@ -156,16 +172,19 @@ class ReportService:
         )
 
     def to_csv(self, report: Report) -> str:
-        """One file, four sections, amounts as decimal text in the report's currency."""
+        """One file, five sections (test payments apart: not money), amounts as decimal text
+        in the report's currency."""
         out = io.StringIO()
         w = csv.writer(out)
         w.writerow(
             ["section", "date", "method", "count", "amount", "currency", "reference", "note"]
         )
-        for s in report.sales:
+        sections = [("sales", s) for s in report.sales]
+        sections += [("test_payments", s) for s in report.test_sales]  # not money
+        for section, s in sections:
             w.writerow(
                 [
-                    "sales",
+                    section,
                     s.day.isoformat(),
                     s.method,
                     s.count,

@@ -86,8 +86,11 @@ def refunds_and_voids(conn: Connection, shift_id: str) -> dict[str, dict[str, in
     }
 
 
-def takings(conn: Connection, shift_id: str, code: str) -> dict[str, Money]:
-    """Money taken per payment method in the shift's orders, net of refunds."""
+def takings(
+    conn: Connection, shift_id: str, code: str, *, test_mode: bool = False
+) -> dict[str, Money]:
+    """Money taken per payment method in the shift's orders, net of refunds. Test payments
+    (a provider in test mode) are never money: `test_mode=True` lists them apart."""
     rows = conn.execute(
         select(
             payments.c.method,
@@ -97,9 +100,15 @@ def takings(conn: Connection, shift_id: str, code: str) -> dict[str, Money]:
         .where(orders.c.shift_id == shift_id)
         .where(payments.c.status.in_([s.value for s in PAID_STATUSES]))
         .where(payments.c.currency == code)
+        .where(payments.c.test_mode.is_(test_mode))
         .group_by(payments.c.method)
     )
     return {method: Money(int(amount), code) for method, amount in rows}
+
+
+def test_payments(conn: Connection, shift_id: str, code: str) -> dict[str, int]:
+    """The shift's test payments per method (minor units), for the Z report's line apart."""
+    return {m: a.minor for m, a in takings(conn, shift_id, code, test_mode=True).items()}
 
 
 class ShiftService:
@@ -230,6 +239,7 @@ class ShiftService:
                 "refunds_and_voids": refunds_and_voids(conn, shift_id),
                 "shortage_reason": shortage_reason.strip(),
                 "counted_methods": sorted(counted),  # the rest come from the ledger
+                "test_payments": test_payments(conn, shift_id, code),
             }
             short = report["methods"]["cash"]["difference_minor"] < -shortage_tolerance_minor
             if short and not shortage_reason.strip():

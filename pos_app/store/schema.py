@@ -417,6 +417,8 @@ provider_events = Table(
     Column("matched_payment_id", String(36), nullable=True),
     Column("matched_by", String(64), nullable=True),
     Column("matched_at", UtcDateTime, nullable=True),
+    # C2B: "mine" | "taken" (another till of the shop has it) | "open" (ask the relay first)
+    Column("claim", String(8), nullable=False, server_default="open"),
 )
 Index("ix_provider_events_receipt_bidx", provider_events.c.receipt_bidx)
 Index("ix_provider_events_reference_bidx", provider_events.c.reference_bidx)

@@ -18,8 +18,8 @@ from pos_app.core.errors import (
     WrongPin,
 )
 from pos_app.services.admin import LastSupervisor, RelayNotPaired
-from pos_app.services.approvals import NotesRequired
-from pos_app.services.gateway import GatewayUnavailable
+from pos_app.services.approvals import ClaimNeedsRelay, NotesRequired
+from pos_app.services.gateway import C2BNotConfirmed, C2BTaken, GatewayUnavailable
 from pos_app.services.refunds import (
     AlreadyRefunded,
     RefundAlreadyRequested,
@@ -50,6 +50,28 @@ def error_message(error: BaseException) -> str:
             .replace("%1", error.asked.format())
             .replace("%2", error.remaining.format())
         )
+    if isinstance(error, C2BTaken):
+        if error.till_name:
+            return (
+                QCoreApplication.translate(
+                    "Errors",
+                    "M-Pesa payment %1 was given to till %2, not this one: it is that till's "
+                    "money. Nothing was recorded here.",
+                )
+                .replace("%1", error.receipt)
+                .replace("%2", error.till_name)
+            )
+        return QCoreApplication.translate(
+            "Errors",
+            "M-Pesa payment %1 was given to another till of this shop: it is that till's "
+            "money. Nothing was recorded here.",
+        ).replace("%1", error.receipt)
+    if isinstance(error, C2BNotConfirmed):
+        return QCoreApplication.translate(
+            "Errors",
+            "M-Pesa has not confirmed payment %1 (claimed, not yet confirmed): it cannot pay a "
+            "sale yet. Nothing was recorded; try again in a few minutes.",
+        ).replace("%1", error.receipt)
     known: list[tuple[type[BaseException], str]] = [
         (
             NotASupervisor,
@@ -108,6 +130,15 @@ def error_message(error: BaseException) -> str:
             QCoreApplication.translate(
                 "Errors",
                 "This needs the relay, and this till is not paired with one: pair it in Settings.",
+            ),
+        ),
+        (
+            ClaimNeedsRelay,
+            QCoreApplication.translate(
+                "Errors",
+                "Only the relay can give this M-Pesa payment to this till (another till may "
+                "ask for it too), and it cannot be reached: nothing was recorded. Try again "
+                "when the till is online.",
             ),
         ),
         (

@@ -1702,78 +1702,89 @@
         <translation>Sababu ya upungufu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="183"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="213"/>
+        <source>Test payments (not money)</source>
+        <translation>Malipo ya majaribio (si pesa)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
+        <source>Made while a provider was in test mode: in no total above.</source>
+        <translation>Yalifanywa mtoa huduma akiwa katika hali ya majaribio: hayamo katika jumla yoyote hapo juu.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="185"/>
         <source>No shift is open: count the float and open one.</source>
         <translation>Hakuna zamu iliyo wazi: hesabu pesa ya kuanzia na ufungue zamu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="185"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="187"/>
         <source>Shift open since %1, float %2</source>
         <translation>Zamu iko wazi tangu %1, pesa ya kuanzia %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="204"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="206"/>
         <source>Not in the drawer (from the ledger, nothing to count):</source>
         <translation>Hazipo droo (kutoka kwenye leja, hakuna cha kuhesabu):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="206"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="208"/>
         <source>No M-Pesa, Paystack or delivery takings in this shift.</source>
         <translation>Hakuna mapato ya M-Pesa, Paystack au ya kulipa unapopokea katika zamu hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="226"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="235"/>
         <source>Count the cash in the drawer first (type 0 if it is empty).</source>
         <translation>Hesabu kwanza pesa taslimu iliyo droo (andika 0 ikiwa ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="231"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="240"/>
         <source>Close the shift with %1 counted? This cannot be undone.</source>
         <translation>Funga zamu ukiwa umehesabu %1? Hili haliwezi kutenduliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="300"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="309"/>
         <source>The drawer is short: say why, then close.</source>
         <translation>Droo imepungua: eleza sababu, kisha funga.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="245"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="254"/>
         <source>Type the float (0 if the drawer is empty).</source>
         <translation>Andika pesa ya kuanzia (0 kama droo ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="253"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="262"/>
         <source>Shift opened.</source>
         <translation>Zamu imefunguliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="263"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="272"/>
         <source>Type an amount above zero.</source>
         <translation>Andika kiasi kikubwa kuliko sifuri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="266"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="275"/>
         <source>Say why the cash goes in or out.</source>
         <translation>Eleza kwa nini pesa inawekwa au kutolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="278"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="287"/>
         <source>Cash in: %1</source>
         <translation>Pesa iliyowekwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="278"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="287"/>
         <source>Cash out: %1</source>
         <translation>Pesa iliyotolewa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="318"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="339"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="327"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="348"/>
         <source>Z report</source>
         <translation>Ripoti ya Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="324"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="333"/>
         <source>Shift closed. Variance %1. Z report saved to %2</source>
         <translation>Zamu imefungwa. Tofauti %1. Ripoti ya Z imehifadhiwa %2</translation>
     </message>

@@ -25,81 +25,101 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/errors.py" line="56"/>
+        <source>M-Pesa payment %1 was given to till %2, not this one: it is that till&apos;s money. Nothing was recorded here.</source>
+        <translation>Malipo ya M-Pesa %1 yamepewa mashine %2, si hii: ni pesa ya mashine hiyo. Hakuna kilichorekodiwa hapa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/errors.py" line="64"/>
+        <source>M-Pesa payment %1 was given to another till of this shop: it is that till&apos;s money. Nothing was recorded here.</source>
+        <translation>Malipo ya M-Pesa %1 yamepewa mashine nyingine ya duka hili: ni pesa ya mashine hiyo. Hakuna kilichorekodiwa hapa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/errors.py" line="70"/>
+        <source>M-Pesa has not confirmed payment %1 (claimed, not yet confirmed): it cannot pay a sale yet. Nothing was recorded; try again in a few minutes.</source>
+        <translation>M-Pesa haijathibitisha malipo %1 (yamedaiwa, bado hayajathibitishwa): hayawezi kulipia mauzo bado. Hakuna kilichorekodiwa; jaribu tena baada ya dakika chache.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/errors.py" line="78"/>
         <source>This needs a supervisor&apos;s PIN.</source>
         <translation>Hii inahitaji PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="58"/>
+        <location filename="../../pos_app/ui/errors.py" line="80"/>
         <source>This user is deactivated.</source>
         <translation>Mtumiaji huyu amezimwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="61"/>
+        <location filename="../../pos_app/ui/errors.py" line="83"/>
         <source>You submitted this proof: another supervisor must approve it.</source>
         <translation>Uliwasilisha uthibitisho huu mwenyewe: msimamizi mwingine lazima auidhinishe.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="67"/>
+        <location filename="../../pos_app/ui/errors.py" line="89"/>
         <source>This is the last active supervisor: add another supervisor before deactivating this one.</source>
         <translation>Huyu ndiye msimamizi wa mwisho aliye hai: ongeza msimamizi mwingine kabla ya kumzima huyu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="75"/>
+        <location filename="../../pos_app/ui/errors.py" line="97"/>
         <source>This payment was already refunded in full.</source>
         <translation>Malipo haya yalisharejeshwa yote.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="79"/>
+        <location filename="../../pos_app/ui/errors.py" line="101"/>
         <source>The refund is recorded as requested, but the relay did not answer. The till asks again by itself with the same request (it can never refund twice).</source>
         <translation>Marejesho yamerekodiwa kama yalivyoombwa, lakini relay haikujibu. Mashine itaomba tena yenyewe kwa ombi lilelile (haiwezi kurejesha mara mbili).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="87"/>
+        <location filename="../../pos_app/ui/errors.py" line="109"/>
         <source>A refund of this payment is already waiting for Paystack: it is sent again automatically until Paystack answers.</source>
         <translation>Marejesho ya malipo haya tayari yanasubiri Paystack: yanatumwa tena yenyewe hadi Paystack ijibu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="95"/>
+        <location filename="../../pos_app/ui/errors.py" line="117"/>
         <source>Type the M-Pesa reversal&apos;s transaction code from the confirmation SMS.</source>
         <translation>Andika msimbo wa muamala wa kurudisha M-Pesa kutoka SMS ya uthibitisho.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="102"/>
+        <location filename="../../pos_app/ui/errors.py" line="124"/>
         <source>Say why you reject it (the cashier will read this).</source>
         <translation>Eleza kwa nini unakataa (keshia atasoma hili).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="108"/>
+        <location filename="../../pos_app/ui/errors.py" line="130"/>
         <source>This needs the relay, and this till is not paired with one: pair it in Settings.</source>
         <translation>Hii inahitaji relay, na mashine hii haijaunganishwa na relay: iunganishe kwenye Mipangilio.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="115"/>
+        <location filename="../../pos_app/ui/errors.py" line="137"/>
+        <source>Only the relay can give this M-Pesa payment to this till (another till may ask for it too), and it cannot be reached: nothing was recorded. Try again when the till is online.</source>
+        <translation>Ni relay pekee inayoweza kuipa mashine hii malipo haya ya M-Pesa (mashine nyingine inaweza kuyaomba pia), na haipatikani: hakuna kilichorekodiwa. Jaribu tena mashine ikiwa mtandaoni.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/errors.py" line="146"/>
         <source>The relay cannot be reached right now: nothing was changed. Try again when the till is online.</source>
         <translation>Relay haipatikani kwa sasa: hakuna kilichobadilishwa. Jaribu tena mashine ikiwa mtandaoni.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="123"/>
+        <location filename="../../pos_app/ui/errors.py" line="154"/>
         <source>That is not an amount. Type digits, e.g. 1,250.50.</source>
         <translation>Hicho si kiasi. Andika tarakimu, k.m. 1,250.50.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="129"/>
+        <location filename="../../pos_app/ui/errors.py" line="160"/>
         <source>That amount has more decimals than the currency has.</source>
         <translation>Kiasi hicho kina desimali nyingi kuliko sarafu inavyoruhusu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="135"/>
+        <location filename="../../pos_app/ui/errors.py" line="166"/>
         <source>This stored item cannot be decrypted: it was damaged or altered.</source>
         <translation>Kitu hiki kilichohifadhiwa hakiwezi kufunguliwa: kimeharibika au kimebadilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="141"/>
+        <location filename="../../pos_app/ui/errors.py" line="172"/>
         <source>The disk is full: nothing was saved. Free some space, then try again.</source>
         <translation>Diski imejaa: hakuna kilichohifadhiwa. Toa nafasi, kisha ujaribu tena.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/errors.py" line="152"/>
+        <location filename="../../pos_app/ui/errors.py" line="183"/>
         <source>Something went wrong; nothing was changed. Try again.</source>
         <translation>Hitilafu imetokea; hakuna kilichobadilishwa. Jaribu tena.</translation>
     </message>

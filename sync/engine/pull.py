@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pos_app.services.payment_events import EventBatch, PaymentEvents, ProviderOutcome
+from pos_app.services.provider_events import Claim
 from sync.engine.link import RelayLink
-from sync.protocol import CanonicalPaymentEvent
+from sync.protocol import CanonicalPaymentEvent, PaymentChannel
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ class Puller:
                 # another puller moved the cursor meanwhile; its transaction applied these
                 return PullReport(len(reply.events), 0, batch.fact(key) or "")
             for event in reply.events:
-                applied += self._apply_once(batch, to_outcome(event))
+                applied += self._apply_once(batch, to_outcome(event, creds.terminal_id))
             batch.set_fact(key, reply.cursor)
             batch.set_fact(LAST_PULL_KEY, datetime.now(UTC).isoformat())
         return PullReport(len(reply.events), applied, reply.cursor)
@@ -89,7 +90,17 @@ class Puller:
         return True
 
 
-def to_outcome(event: CanonicalPaymentEvent) -> ProviderOutcome:
+def claim_of(event: CanonicalPaymentEvent, terminal_id: str) -> Claim:
+    """Whose payment the relay says it is: given to this till, to another till of the shop,
+    or to nobody yet (then this till asks before counting it). Only C2B payments are claimed."""
+    if event.channel is not PaymentChannel.MPESA_C2B:
+        return Claim.MINE
+    if event.claimed_by_till is None:
+        return Claim.OPEN
+    return Claim.MINE if str(event.claimed_by_till) == terminal_id else Claim.TAKEN
+
+
+def to_outcome(event: CanonicalPaymentEvent, terminal_id: str) -> ProviderOutcome:
     return ProviderOutcome(
         event_id=str(event.event_id),
         seq=event.seq,
@@ -107,6 +118,7 @@ def to_outcome(event: CanonicalPaymentEvent) -> ProviderOutcome:
         test_mode=event.test_mode,
         occurred_at=event.occurred_at,
         received_at=event.received_at,
+        claim=claim_of(event, terminal_id),
     )
 
 

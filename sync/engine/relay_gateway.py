@@ -17,15 +17,19 @@ from pydantic import ValidationError
 
 from pos_app.core.money import Money
 from pos_app.services.gateway import (
+    C2BNotConfirmed,
+    C2BTaken,
     GatewayInProgress,
     GatewayRejected,
     GatewayUnavailable,
     PaystackLinkStarted,
     StkStarted,
 )
+from sync.engine.client import C2BTaken as RelayC2BTaken
 from sync.engine.client import RelayRefused, RelayUnauthorized, RelayUnavailable
 from sync.engine.link import NOT_PAIRED, NotPaired, RelayLink
 from sync.protocol import (
+    C2BClaimRequest,
     ErrorCode,
     PaymentState,
     PaystackLinkRequest,
@@ -138,6 +142,20 @@ class RelayGateway:
         reply = self._send(lambda: self._link.client().set_test_mode(request))
         self._link.set_test_modes({reply.provider.value: reply.test_mode})
 
+    def claim_c2b(self, receipt: str, supervisor: str) -> None:
+        try:
+            request = C2BClaimRequest(receipt=receipt.strip().upper(), supervisor=supervisor[:80])
+        except ValidationError:
+            raise C2BNotConfirmed(receipt) from None
+        try:
+            self._send(lambda: self._link.client().claim_c2b(request))
+        except C2BTaken:
+            raise
+        except GatewayRejected:
+            # 404: the relay holds no M-Pesa-confirmed payment with this receipt (a claim it
+            # is still confirming, or nothing at all)
+            raise C2BNotConfirmed(request.receipt) from None
+
     def refresh_test_modes(self) -> TerminalSettings:
         """Ask the relay which providers are in test mode (for the till's banner); the reply
         also carries the shop's M-Pesa number (see sync.engine.shop_settings)."""
@@ -159,6 +177,8 @@ class RelayGateway:
                 raise GatewayUnavailable(
                     "The relay no longer knows this till: pair it again in Settings."
                 ) from None
+            except RelayC2BTaken as exc:
+                raise C2BTaken(exc.holder.receipt, exc.holder.till_name) from None
             except RelayRefused as exc:
                 if exc.code == ErrorCode.IN_PROGRESS:
                     raise GatewayInProgress(

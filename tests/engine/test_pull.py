@@ -17,7 +17,7 @@ from pos_app.services.counter import account_reference
 from pos_app.services.orders import OrderService
 from pos_app.services.payment_events import EventBatch, PaymentEvents, ProviderOutcome
 from pos_app.services.payments import PaymentService
-from pos_app.services.provider_events import ProviderEventService
+from pos_app.services.provider_events import Claim, ProviderEventService
 from pos_app.store.db import Ledger
 from pos_app.store.schema import audit_log, inbox
 from sync.engine.credentials import TerminalCredentials
@@ -27,6 +27,7 @@ from sync.engine.pull import Puller
 RELAY = "https://relay.test"
 PULL_URL = f"{RELAY}/api/v1/terminal/events"
 SHOP = str(uuid.uuid4())
+TILL = str(uuid.uuid4())  # this till's terminal id
 
 
 def _order(orders: OrderService, minor: int) -> str:
@@ -62,7 +63,7 @@ def _event(seq: int, **fields: Any) -> dict[str, Any]:
 
 
 def _puller(ledger: Ledger, bus: EventBus) -> Puller:
-    link = RelayLink(TerminalCredentials(RELAY, "tok", "t-1", SHOP, "Duka"))
+    link = RelayLink(TerminalCredentials(RELAY, "tok", TILL, SHOP, "Duka"))
     return Puller(PaymentEvents(ledger, bus), link)
 
 
@@ -102,7 +103,7 @@ def test_a_failed_apply_rolls_back_effects_and_cursor_together(
 ) -> None:
     pid = _stk_payment(orders, payments)
     respx.get(PULL_URL).respond(200, json={"events": [_event(1, payment_id=pid)], "cursor": "1"})
-    link = RelayLink(TerminalCredentials(RELAY, "tok", "t-1", SHOP, "Duka"))
+    link = RelayLink(TerminalCredentials(RELAY, "tok", TILL, SHOP, "Duka"))
 
     class Crash(Exception):
         pass
@@ -130,10 +131,10 @@ def test_c2b_pays_the_open_sale_with_that_account_reference_and_amount(
 ) -> None:
     order_id = _order(orders, 350_00)
     ref = account_reference(order_id)
-    short = _event(1, channel="mpesa_c2b", reference=ref, amount_minor=349_00)
-    right = _event(
-        2, channel="mpesa_c2b", reference=ref.lower(), amount_minor=350_00, receipt="SGK9"
-    )
+    short = _event(1, channel="mpesa_c2b", reference=ref, amount_minor=349_00,
+                   claimed_by_till=TILL)  # fmt: skip
+    right = _event(2, channel="mpesa_c2b", reference=ref.lower(), amount_minor=350_00,
+                   receipt="SGK9", claimed_by_till=TILL)  # fmt: skip
     respx.get(PULL_URL).respond(200, json={"events": [short, right], "cursor": "2"})
     assert _puller(ledger, bus).pull_once().applied == 2
     assert orders.get_order(order_id).status == "paid"
@@ -153,11 +154,81 @@ def test_test_money_from_the_sim_menu_stays_test_money(
     """The relay says test mode: the payment the C2B makes is kept as test money."""
     order_id = _order(orders, 120_00)
     paid = _event(1, channel="mpesa_c2b", reference=account_reference(order_id),
-                  amount_minor=120_00, test_mode=True)  # fmt: skip
+                  amount_minor=120_00, test_mode=True, claimed_by_till=TILL)  # fmt: skip
     respx.get(PULL_URL).respond(200, json={"events": [paid], "cursor": "1"})
     assert _puller(ledger, bus).pull_once().applied == 1
     [payment] = payments.payments_for_order(order_id)
     assert payment.status == "succeeded" and payment.test_mode is True
+
+
+@respx.mock
+def test_a_c2b_given_to_another_till_is_taken_and_one_given_to_nobody_waits(
+    ledger: Ledger, bus: EventBus, orders: OrderService, payments: PaymentService
+) -> None:
+    """One shop, one claim: a payment the relay gave to another till never pays a sale here
+    and is never offered as money to accept; one nobody showed the reference of pays nothing
+    until the relay grants it to this till."""
+    theirs_order, open_order = _order(orders, 500_00), _order(orders, 200_00)
+    theirs = _event(1, channel="mpesa_c2b", reference=account_reference(theirs_order),
+                    amount_minor=500_00, receipt="SGKTAKEN1", claimed_by_till=str(uuid.uuid4()))
+    nobodys = _event(2, channel="mpesa_c2b", reference=account_reference(open_order),
+                     amount_minor=200_00, receipt="SGKOPEN01")  # fmt: skip
+    respx.get(PULL_URL).respond(200, json={"events": [theirs, nobodys], "cursor": "2"})
+    assert _puller(ledger, bus).pull_once().applied == 2
+    assert orders.get_order(theirs_order).status == "open"
+    assert orders.get_order(open_order).status == "open"
+    with ledger.read() as conn:
+        results = dict(conn.execute(select(inbox.c.event_id, inbox.c.result)).all())
+    assert results == {theirs["event_id"]: "taken", nobodys["event_id"]: "open"}
+    service = ProviderEventService(ledger)
+    assert service.matching("SGKTAKEN1", Money(500_00, "KES")) == []  # never a match to accept
+    assert [v.receipt for v in service.taken_elsewhere("sgktaken1")] == ["SGKTAKEN1"]
+    assert [(v.receipt, v.taken) for v in service.unmatched()] == [
+        ("SGKOPEN01", False), ("SGKTAKEN1", True)
+    ]
+    events = PaymentEvents(ledger, bus)
+    assert events.match_late_c2b() == 0  # offline: no grant, nothing counted
+    asked: list[str | None] = []
+
+    def refused(view: Any) -> Claim:
+        asked.append(view.receipt)
+        return Claim.TAKEN
+
+    assert events.match_late_c2b(refused) == 0
+    assert asked == ["SGKOPEN01"]  # the taken one is never even asked for
+    assert orders.get_order(open_order).status == "open"
+    assert service.unmatched()[0].taken and service.unmatched()[1].taken
+    assert events.match_late_c2b(lambda view: Claim.MINE) == 0  # taken stays taken
+
+
+@respx.mock
+def test_a_c2b_nobody_showed_pays_the_sale_once_the_relay_grants_it(
+    ledger: Ledger, bus: EventBus, orders: OrderService, payments: PaymentService
+) -> None:
+    order_id = _order(orders, 200_00)
+    nobodys = _event(1, channel="mpesa_c2b", reference=account_reference(order_id),
+                     amount_minor=200_00, receipt="SGKOPEN02")  # fmt: skip
+    respx.get(PULL_URL).respond(200, json={"events": [nobodys], "cursor": "1"})
+    _puller(ledger, bus).pull_once()
+    assert PaymentEvents(ledger, bus).match_late_c2b(lambda view: Claim.MINE) == 1
+    assert orders.get_order(order_id).status == "paid"
+    assert ProviderEventService(ledger).unmatched() == []
+
+
+@respx.mock
+def test_the_relays_test_mode_wins_over_what_the_till_thought(
+    ledger: Ledger, bus: EventBus, orders: OrderService, payments: PaymentService
+) -> None:
+    """The till started the prompt as live money, but the relay ran it in test mode: the
+    payment is kept as test money, never counted live."""
+    pid = _stk_payment(orders, payments)
+    assert payments.get_payment(pid).test_mode is False
+    respx.get(PULL_URL).respond(
+        200, json={"events": [_event(1, payment_id=pid, test_mode=True)], "cursor": "1"}
+    )
+    _puller(ledger, bus).pull_once()
+    paid = payments.get_payment(pid)
+    assert paid.status == "succeeded" and paid.test_mode is True
 
 
 @respx.mock
@@ -189,7 +260,7 @@ def test_an_event_that_cannot_be_applied_does_not_stop_the_stream(
                 raise RuntimeError("a bug")
             return super().apply(batch, event)
 
-    link = RelayLink(TerminalCredentials(RELAY, "tok", "t-1", SHOP, "Duka"))
+    link = RelayLink(TerminalCredentials(RELAY, "tok", TILL, SHOP, "Duka"))
     puller = Puller(Flaky(ledger, bus), link)
     assert puller.pull_once().applied == 2 and puller.cursor() == "2"
     assert payments.get_payment(pid).status == "succeeded"

@@ -282,7 +282,9 @@ def test_after_a_cut_ledger_recovery_restores_every_acknowledged_sale(
     from pos_app.core.money import Money
     from pos_app.core.orders import OrderLine
     from pos_app.services import build_services
+    from pos_app.services.counter import PAYBILL_KEY, Counter
     from pos_app.services.recovery import catch_up_from
+    from pos_app.store import state
     from pos_app.store.db import open_ledger
     from pos_app.store.schema import payments
     from sync.engine.recovery import RelayEventSource
@@ -310,7 +312,10 @@ def test_after_a_cut_ledger_recovery_restores_every_acknowledged_sale(
         with sqlite3.connect(snapshot) as copy:
             raw.backup(copy)  # type: ignore[attr-defined]
     sell(ledger, 5)
-    build_services(ledger).orders.create_order([OrderLine("Sukari", Money(18000, "KES"))])
+    order = build_services(ledger).orders.create_order([OrderLine("Sukari", Money(18000, "KES"))])
+    with ledger.write() as conn:
+        state.put(conn, PAYBILL_KEY, "600984")
+    Counter(build_services(ledger)).paybill_details(order.id)  # nothing to rebuild on the till
     Pusher(SyncLedger(ledger), _link()).drain()
     acknowledged = cash_sales(ledger)
     assert len(acknowledged) == 15 and relay.expected > 16
@@ -326,7 +331,7 @@ def test_after_a_cut_ledger_recovery_restores_every_acknowledged_sale(
         source = RelayEventSource(_link(), "t-1")
         report = catch_up_from(cut, build_services(cut).bus, source)
         assert cash_sales(cut) == acknowledged
-        assert len(report.recovered) == 5
+        assert len(report.recovered) == 6 and "paybill reference shown" in report.recovered[-1]
         assert [line.split()[1] for line in report.not_recovered] == ["order.created"]
         before = relay.expected
         sell(cut, 1)

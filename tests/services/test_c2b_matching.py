@@ -10,7 +10,12 @@ from ledger_helpers import Till, kes
 
 from pos_app.core.money import Money
 from pos_app.services import provider_events as pe
-from pos_app.services.counter import account_reference
+from pos_app.services.counter import (
+    PAYBILL_KEY,
+    PAYBILL_REFERENCE_SHOWN,
+    Counter,
+    account_reference,
+)
 from pos_app.services.payment_events import (
     RECORDED,
     PaymentEvents,
@@ -18,6 +23,8 @@ from pos_app.services.payment_events import (
     find_open_sale,
 )
 from pos_app.services.provider_events import ProviderEventService
+from pos_app.store import outbox, state
+from sync.protocol import PAYBILL_REFERENCE_SHOWN as ON_THE_WIRE
 
 
 def _c2b(reference: str | None, minor: int, *, receipt: str = "SGK1234ABC") -> ProviderOutcome:
@@ -104,3 +111,27 @@ def test_a_confirmation_kept_earlier_pays_the_sale_later(till: Till) -> None:
     assert till.services.orders.get_order(order_id).status == "paid"
     assert ProviderEventService(till.ledger).unmatched() == []
     assert events.match_late_c2b() == 0
+
+
+def test_showing_a_paybill_reference_tells_the_relay_in_one_transaction(till: Till) -> None:
+    """One shop, one claim: the paybill fallback's account reference goes to the relay (an
+    outbox event with its audit entry) so that the C2B payment for it is this till's."""
+    assert PAYBILL_REFERENCE_SHOWN == ON_THE_WIRE
+    counter = Counter(till.services)
+    order_id = _open_sale(till, 120_00)
+
+    def shown() -> list[outbox.OutboxEvent]:
+        with till.ledger.read() as conn:
+            pending = outbox.pending(conn, till.ledger.cipher, limit=500)
+        return [e for e in pending if e.type == PAYBILL_REFERENCE_SHOWN]
+
+    counter.paybill_details(order_id)  # no paybill number yet: nothing to show, nothing sent
+    assert shown() == []
+    with till.ledger.write() as conn:
+        state.put(conn, PAYBILL_KEY, "600984")
+    before = till.counts()
+    assert counter.paybill_details(order_id).account_reference == account_reference(order_id)
+    [event] = shown()
+    assert event.payload["reference"] == account_reference(order_id)
+    after = till.counts()
+    assert (after["outbox"], after["audit_log"]) == (before["outbox"] + 1, before["audit_log"] + 1)

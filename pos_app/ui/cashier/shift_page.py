@@ -168,6 +168,8 @@ class ShiftPage(QWidget):
             "refunds": self.tr("Refunds"), "refunded": self.tr("Refunded"),
             "voids": self.tr("Voids"), "voided": self.tr("Voided"),
             "shortage_reason": self.tr("Reason for the shortage"),
+            "test_payments": self.tr("Test payments (not money)"),
+            "test_note": self.tr("Made while a provider was in test mode: in no total above."),
         }
 
     def refresh(self) -> None:
@@ -205,6 +207,13 @@ class ShiftPage(QWidget):
             + "\n".join(lines)
             if lines else self.tr("No M-Pesa, Paystack or delivery takings in this shift.")
         )
+        tests = preview.get("test_payments") or {}
+        if tests:  # shown apart: test money is in no total
+            self.ledger_totals.setText(
+                self.ledger_totals.text() + "\n" + self.tr("Test payments (not money)") + ": "
+                + ", ".join(f"{method_label(m)} {Money(v, code).format()}"
+                            for m, v in tests.items())
+            )
         self.close_fields_ready.emit()
 
     def _reset_close(self) -> None:

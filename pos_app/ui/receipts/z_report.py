@@ -2,7 +2,8 @@
 
 Expected amounts per method are net of refunds and voids; the refunds and voids of the
 shift's sales follow on their own lines (count and amount per method) so the difference is
-explained, not hidden. `labels` carries the screen's translated words.
+explained, not hidden. Test payments (a provider in test mode) are never money: they follow
+apart, outside every total. `labels` carries the screen's translated words.
 """
 
 from __future__ import annotations
@@ -59,6 +60,24 @@ def z_report_html(
         f"<i>{text('net_note')}</i></p>"
         + _shortage_reason(report.get("shortage_reason") or "", labels)
         + _refunds_and_voids(report.get("refunds_and_voids") or {}, money, text)
+        + _test_payments(report.get("test_payments") or {}, money, text)
+    )
+
+
+def _test_payments(
+    lines: dict[str, int], money: Callable[[int], str], text: Callable[[str], str]
+) -> str:
+    if not lines:
+        return ""
+    rows = [
+        f"<tr><td>{html.escape(method_label(method))}</td>"
+        f"<td align='right'>{money(minor)}</td></tr>"
+        for method, minor in lines.items()
+    ]
+    return (
+        f"<h3>{text('test_payments')}</h3>"
+        "<table width='100%' cellspacing='0' cellpadding='4' border='1'>" + "".join(rows)
+        + f"</table><p><i>{text('test_note')}</i></p>"
     )
 
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.events import PaymentFlagged, PaymentProcessed, ProofDecided, ProofSubmitted
 from pos_app.services.approvals import ApprovalItem, ApprovalService, ItemKind
+from pos_app.services.provider_events import Claim
 from pos_app.ui.bus_bridge import BusBridge
 from pos_app.ui.errors import error_message
 from pos_app.ui.supervisor.decision_page import DecisionPage
@@ -44,6 +45,7 @@ from pos_app.ui.widgets.staff_fields import pin_edit
 from pos_app.ui.widgets.tables import ReadOnlyTable
 
 IMAGE_MAX = 240
+MPESA_PROOFS = frozenset({"mpesa_receipt", "sms_text"})  # an M-Pesa receipt code, typed or pasted
 
 
 def reason_text(name: str, fallback: str) -> str:
@@ -162,6 +164,10 @@ class ApprovalsPage(DecisionPage):
         self.reuse_label.setProperty("role", "error")
         self.reuse_label.setWordWrap(True)
         self.detail_layout.addWidget(self.reuse_label)
+        self.claim_label = QLabel()  # one shop, one claim: whose M-Pesa payment this is
+        self.claim_label.setObjectName("approvals-claim")
+        self.claim_label.setWordWrap(True)
+        self.detail_layout.addWidget(self.claim_label)
 
         self.check_button = QPushButton(self.tr("Ask the provider again"))
         self.check_button.setObjectName("approvals-check")
@@ -293,8 +299,10 @@ class ApprovalsPage(DecisionPage):
         if item is None:
             self.summary.setText(self.tr("Pick a payment on the left to see its details."))
             self.reuse_label.clear()
+            self.claim_label.clear()
             self.image_label.hide()
             return
+        self._show_claim(item)
         claimed = item.claimed.format() if item.claimed else self.tr("not reported")
         colour = "#b02a37" if item.mismatch else "#1f1f1f"
         reasons = "".join(
@@ -360,6 +368,31 @@ class ApprovalsPage(DecisionPage):
             self.image_label.setPixmap(QPixmap())
             self.image_label.setMinimumHeight(40)
             self.image_label.setText(self.tr("No photo was attached."))
+
+    def _show_claim(self, item: ApprovalItem) -> None:
+        """Another till's M-Pesa payment is never money to accept here; a code M-Pesa has not
+        confirmed to the relay is only the customer's claim."""
+        text, role = "", ""
+        if item.taken:
+            text = self.tr(
+                "Taken: M-Pesa payment %1 was given to another till of this shop. It is that "
+                "till's money, not this sale's: reject this proof."
+            ).replace("%1", item.taken[0].receipt or "—")
+            role = "error"
+            self.approve_button.setEnabled(False)
+        elif item.proof_type in MPESA_PROOFS and not item.matches:
+            text = self.tr(
+                "Claimed, not yet confirmed: M-Pesa has not confirmed a payment with this code "
+                "to the relay. It pays nothing by itself; approve only if you saw the money."
+            )
+        elif item.matches and item.matches[0].claim is Claim.OPEN:
+            text = self.tr(
+                "No till showed this payment's account reference: accepting asks the relay to "
+                "give it to this till (needs the relay online)."
+            )
+        self.claim_label.setText(text)
+        self.claim_label.setProperty("role", role)
+        self.claim_label.style().polish(self.claim_label)
 
     def _show_image(self, proof_id: str, data: bytes) -> None:
         if self.item is None or self.item.proof_id != proof_id:
@@ -474,6 +507,8 @@ class ApprovalsPage(DecisionPage):
     def _busy(self, busy: bool) -> None:
         for widget in (self.approve_button, self.reject_button, self.accept_match_button):
             widget.setEnabled(not busy)
+        if self.item is not None and self.item.taken:
+            self.approve_button.setEnabled(False)  # another till's money: never accept it
 
     def _failed(self, error: BaseException) -> None:
         self._busy(False)

@@ -96,6 +96,10 @@ class ReportsPage(QWidget):
         self.total_label.setObjectName("reports-total")
         self.total_label.setProperty("role", "heading")
         layout.addWidget(self.total_label)
+        self.test_label = QLabel()  # test money is never live money: shown apart, in no total
+        self.test_label.setObjectName("reports-test-money")
+        self.test_label.hide()
+        layout.addWidget(self.test_label)
         self.chart = BarChart()
         self.chart.setObjectName("reports-chart")
         self.chart.setMinimumHeight(190)
@@ -134,6 +138,7 @@ class ReportsPage(QWidget):
                 self.tr("Receipt"),
                 self.tr("Amount"),
                 self.tr("Paid by"),
+                self.tr("State"),
             ],
             "reports-unmatched",
             empty_hint=self.tr("All money the relay reported belongs to a sale."),
@@ -186,6 +191,18 @@ class ReportsPage(QWidget):
             owner=self,
         )
 
+    def _state_text(self, event: Any) -> str:
+        """Another till's payment is shown as taken, never as money this till could accept;
+        test money is never live money."""
+        text = (
+            self.tr("Taken by another till")
+            if event.taken
+            else self.tr("Matches no sale yet")
+        )
+        if event.test_mode:
+            text += " · " + self.tr("test (not money)")
+        return text
+
     def _show(self, loaded: tuple[Report, Sequence[Any], Sequence[Any]]) -> None:
         self.show_button.setEnabled(True)
         report, unmatched, parked = loaded
@@ -205,17 +222,19 @@ class ReportsPage(QWidget):
                     e.receipt or "—",
                     e.amount.format() if e.amount else "—",
                     e.payer or "—",
+                    self._state_text(e),
                 ]
                 for e in unmatched
             ],
             [e.event_id for e in unmatched],
         )
+        waiting = [e for e in unmatched if not e.taken]
         self.parked.show_rows(
             [[local_text(p.occurred_at, self._zone), p.type, p.reason] for p in parked],
             [p.event_id for p in parked],
         )
         self.tabs.setTabText(
-            5, self.tr("Money matching no sale (%1)").replace("%1", str(len(unmatched)))
+            5, self.tr("Money matching no sale (%1)").replace("%1", str(len(waiting)))
         )
         self.tabs.setTabText(
             6, self.tr("Refused by the relay (%1)").replace("%1", str(len(parked)))
@@ -226,6 +245,12 @@ class ReportsPage(QWidget):
             .replace("%2", report.until.strftime("%d/%m"))
             .replace("%3", report.total().format())
         )
+        self.test_label.setText(
+            self.tr("Test payments (not money): %1 in %2 payments, in no total above.")
+            .replace("%1", report.test_total().format())
+            .replace("%2", str(report.test_count()))
+        )
+        self.test_label.setVisible(report.test_count() > 0)
         days = report.total_by_day()
         self.chart.set_bars(
             [(d.strftime("%d/%m"), m.minor) for d, m in days],
@@ -345,6 +370,9 @@ class ReportsPage(QWidget):
         line = painter.fontMetrics().height()
         painter.drawText(0, y, self.total_label.text())
         y += line
+        if report.test_count():
+            painter.drawText(0, y, self.test_label.text())
+            y += line
         days = report.total_by_day()
         paint_bars(
             painter,

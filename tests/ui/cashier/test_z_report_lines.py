@@ -91,3 +91,26 @@ def test_z_report_without_refunds_or_voids_says_so() -> None:
     text = z_report_html(report, "Duka", "Z", labels)
     assert "<h3>GIVEN_BACK</h3><p>NONE_GIVEN_BACK</p>" in text
     assert "REFUNDED" not in text
+
+
+def test_z_report_shows_test_payments_apart_from_the_totals() -> None:
+    report = {
+        "currency": "KES",
+        "opening_float_minor": 0,
+        "cash_in_minor": 0,
+        "cash_out_minor": 0,
+        "methods": {"cash": {"expected_minor": 100, "counted_minor": 100, "difference_minor": 0}},
+        "total_difference_minor": 0,
+        "test_payments": {"mpesa_paybill": 999_900},
+    }
+    labels = {key: key.upper() for key in [
+        "float", "in", "out", "method", "expected", "counted", "variance", "total", "net_note",
+        "given_back", "none_given_back", "refunds", "refunded", "voids", "voided",
+        "test_payments", "test_note",
+    ]}  # fmt: skip
+    text = z_report_html(report, "Duka", "Z", labels)
+    apart = text.split("<h3>TEST_PAYMENTS</h3>")[1]
+    assert "9,999.00" in apart and "TEST_NOTE" in apart
+    assert "9,999.00" not in text.split("<h3>TEST_PAYMENTS</h3>")[0]
+    no_tests = z_report_html({**report, "test_payments": {}}, "Duka", "Z", labels)
+    assert "TEST_PAYMENTS" not in no_tests

@@ -13,7 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import func, select
 
+from pos_app.services.gateway import C2BNotConfirmed, C2BTaken
 from pos_app.services.grants import Action
+from pos_app.services.provider_events import Claim, set_claim
+from pos_app.services.supervisor_desk import SupervisorDesk
 from pos_app.store.schema import audit_log, proofs, refunds, users
 from pos_app.ui.supervisor.approvals_page import ApprovalsPage
 from pos_app.ui.supervisor.audit_page import AuditPage
@@ -357,3 +360,87 @@ def test_the_ledger_is_checked_on_demand(qtbot, desk, ids, tasks):
         raw.execute("UPDATE payments SET status = 'pa1d' WHERE rowid = 1")
     qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(message_is(page.message, "will not sell"), timeout=WAIT)
+
+
+# --- one shop, one claim: whose M-Pesa payment it is ------------------------------------------
+SEEN_C2B = "c2b-7d1e6a0c-demo"  # the relay's confirmation of the proof SGL3M8TR2A
+
+
+def claim_is(desk, claim: Claim) -> None:
+    with desk.ledger.write() as conn:
+        set_claim(conn, SEEN_C2B, claim)
+
+
+class ClaimingGateway:
+    """The relay's answer to a claim, as the services' port raises it."""
+
+    def __init__(self, refusal: Exception) -> None:
+        self.refusal = refusal
+        self.asked: list[str] = []
+
+    def claim_c2b(self, receipt: str, supervisor: str) -> None:
+        self.asked.append(receipt)
+        raise self.refusal
+
+
+def test_a_payment_another_till_has_is_shown_taken_never_as_a_match(qtbot, desk, ids, tasks):
+    claim_is(desk, Claim.TAKEN)
+    page = approvals_page(qtbot, desk, ids, tasks)
+    select_reference(qtbot, page, "SGL3M8TR2A")
+    assert not page.match_box.isVisibleTo(page)
+    assert "Taken" in page.claim_label.text() and "SGL3M8TR2A" in page.claim_label.text()
+    assert not page.approve_button.isEnabled() and page.reject_button.isEnabled()
+    reports = ReportsPage(desk.reports, tasks, unmatched=desk.provider_events.unmatched)
+    qtbot.addWidget(reports)
+    qtbot.waitUntil(lambda: reports.unmatched.rowCount() == 2, timeout=WAIT)
+    states = [reports.unmatched.item(r, 5).text() for r in range(2)]
+    assert states == ["Matches no sale yet", "Taken by another till"]
+    assert reports.tabs.tabText(5).endswith("(1)")  # only what this till may still count
+
+
+def test_a_match_the_relay_refuses_names_the_till_and_records_nothing(qtbot, ids, tasks, desk):
+    claim_is(desk, Claim.OPEN)  # nobody showed its reference: the relay must grant it
+    relay = ClaimingGateway(C2BTaken("SGL3M8TR2A", "Till B"))
+    claiming = SupervisorDesk.over(desk.ledger, desk.bus, gateway=lambda: relay)
+    page = approvals_page(qtbot, claiming, ids, tasks)
+    select_reference(qtbot, page, "SGL3M8TR2A")
+    assert "asks the relay" in page.claim_label.text()
+    payment_id = page.item.payment_id
+    page.pin.setText(SUP_PIN)
+    qtbot.mouseClick(page.accept_match_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(message_is(page.message, "given to till Till B"), timeout=WAIT)
+    assert relay.asked == ["SGL3M8TR2A"]
+    assert desk.payments.get_payment(payment_id).status == "awaiting_verification"
+    assert "provider_event.matched" not in actions(desk)
+    assert desk.provider_events.get(SEEN_C2B).taken  # never offered again
+    page.refresh()
+    qtbot.waitUntil(lambda: page.item is not None and bool(page.item.taken), timeout=WAIT)
+    assert not page.match_box.isVisibleTo(page) and "Taken" in page.claim_label.text()
+
+
+def test_offline_a_match_cannot_be_granted_and_nothing_is_recorded(qtbot, ids, tasks, desk):
+    claim_is(desk, Claim.OPEN)
+    offline = SupervisorDesk.over(desk.ledger, desk.bus, gateway=lambda: None)
+    page = approvals_page(qtbot, offline, ids, tasks)
+    select_reference(qtbot, page, "SGL3M8TR2A")
+    payment_id = page.item.payment_id
+    page.pin.setText(SUP_PIN)
+    qtbot.mouseClick(page.accept_match_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(message_is(page.message, "Only the relay can give"), timeout=WAIT)
+    assert desk.payments.get_payment(payment_id).status == "awaiting_verification"
+    assert not desk.provider_events.get(SEEN_C2B).taken  # still open: asked again when online
+
+
+def test_a_code_mpesa_has_not_confirmed_is_shown_claimed_not_confirmed(qtbot, ids, tasks, desk):
+    claim_is(desk, Claim.OPEN)
+    relay = ClaimingGateway(C2BNotConfirmed("SGL3M8TR2A"))
+    claiming = SupervisorDesk.over(desk.ledger, desk.bus, gateway=lambda: relay)
+    page = approvals_page(qtbot, claiming, ids, tasks)
+    select_reference(qtbot, page, "SGK7H2XQ4P")  # an M-Pesa code the relay never saw
+    assert "Claimed, not yet confirmed" in page.claim_label.text()
+    select_reference(qtbot, page, "SGL3M8TR2A")
+    payment_id = page.item.payment_id
+    page.pin.setText(SUP_PIN)
+    qtbot.mouseClick(page.accept_match_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(message_is(page.message, "claimed, not yet confirmed"), timeout=WAIT)
+    assert desk.payments.get_payment(payment_id).status == "awaiting_verification"
