@@ -251,11 +251,7 @@ class Counter:
     def abandon_order(self, order_id: str, override: Grant | None) -> None:
         """The cart changed after the order was stored: cancel it (it owes, nothing was paid).
         Once a tender started this needs a supervisor's OVERRIDE grant (the screen asks)."""
-        actor_id = self.user_id
-        if override is not None:
-            with self._ledger.read() as conn:
-                actor_id = authorise(conn, override, Action.OVERRIDE).id
-        self.orders.cancel_order(order_id, actor_id=actor_id)
+        self.orders.cancel_order(order_id, actor_id=self.user_id, override=override)
 
     def order_balance(self, order_id: str) -> Balance:
         order = self.orders.get_order(order_id)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pos_app.config import TillSettings
-from pos_app.core.errors import LedgerDamaged
+from pos_app.core.errors import DamageKind, LedgerDamaged
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.services import build_services, guard
@@ -94,6 +94,8 @@ def test_damage_found_while_running_stops_new_sales(settings: TillSettings) -> N
         guard.lost_events(ledger, 3)
         status = guard.status(ledger)
         assert not status.selling and status.message and "3 sale record" in status.message
+        assert status.damage is not None and status.damage.kind is DamageKind.LOST_EVENTS
+        assert status.damage.missing == 3
         with pytest.raises(LedgerDamaged):
             services.orders.create_order([OrderLine("Soda", Money(8000, "KES"))])
         with pytest.raises(LedgerDamaged):
@@ -113,7 +115,8 @@ def test_the_full_check_at_shift_close_finds_a_value_the_till_never_wrote(
             raw.execute("UPDATE payments SET method = '9ash' WHERE rowid = 3")
         status = guard.check_now(ledger)
         assert not status.selling and status.message and "damaged" in status.message
-        assert any("payments" in f for f in status.findings)
+        assert status.damage is not None and status.damage.kind is DamageKind.FILE
+        assert any("payments" in f for f in status.damage.findings)
         with pytest.raises(LedgerDamaged):
             services.orders.create_order([OrderLine("Soda", Money(8000, "KES"))])
     finally:

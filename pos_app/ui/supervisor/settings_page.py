@@ -167,10 +167,10 @@ class SettingsPage(QWidget):
 
         def checked(status: GuardStatus) -> None:
             self.check_button.setEnabled(True)
-            if status.selling:
+            if status.damage is None:
                 show_message(self.message, self.tr("The ledger is sound."), ok=True)
             else:
-                show_message(self.message, status.message or "", ok=False)
+                show_message(self.message, error_message(status.damage), ok=False)
 
         def failed(error: BaseException) -> None:
             self.check_button.setEnabled(True)
