@@ -191,6 +191,7 @@ class DamageKind(StrEnum):
 
     FILE = "file"  # SQLite's or the money rows' check failed, or the file cannot be opened
     LOST_EVENTS = "lost_events"  # the relay holds events of this till the ledger lacks
+    RESTORING = "restoring"  # a supervisor is restoring the till from its backup and relay
 
 
 _DAMAGE_HELP = {
@@ -204,6 +205,10 @@ _DAMAGE_HELP = {
         "file was cut short, e.g. by a power cut or a failing disk). Selling is stopped so no "
         "sale number is used twice. A supervisor can restore the till from its last backup "
         "and the relay's copy (Restore, or main.py --restore)."
+    ),
+    DamageKind.RESTORING: (
+        "A supervisor is restoring this till from its backup and the relay's copy: it does "
+        "not sell until Duka POS starts again."
     ),
 }
 

@@ -505,6 +505,14 @@ class Counter:
         """Whether the till may sell, and if not why, in a supervisor's words."""
         return guard.status(self._ledger)
 
+    def start_check_done(self) -> bool:
+        """False while the start-up check of a large ledger still has to run."""
+        return self._ledger.start_check_finished
+
+    def finish_start_check(self) -> guard.GuardStatus:
+        """The start-up check of a large ledger, whole (a worker calls it after start-up)."""
+        return guard.finish_start_check(self._ledger)
+
     def check_ledger(self) -> guard.GuardStatus:
         """The full integrity check, on demand (slow on a large file: a worker calls it)."""
         return guard.check_now(self._ledger)

@@ -1,10 +1,12 @@
 """The till guards its own books: is the ledger sound enough to sell into?
 
 Three checks feed one status: SQLite's quick_check at start (pos_app.store.db.open_ledger
-refuses a damaged file outright), the full integrity_check at shift close and on demand, and,
-when online, the relay's count of this till's events against the local outbox (a till that
-lost acknowledged sales must not reuse their numbers). Once damage is found the ledger
-refuses new sales and payments (Change.require_selling) until it is restored.
+refuses a damaged file outright; a file too large for its time budget is checked whole in
+the background once the window shows, `finish_start_check`), the full integrity_check at
+shift close and on demand, and, when online, the relay's count of this till's events
+against the local outbox (a till that lost acknowledged sales must not reuse their numbers).
+Once damage is found the ledger refuses new sales and payments (Change.require_selling)
+until it is restored.
 """
 
 from __future__ import annotations
@@ -49,3 +51,14 @@ def check_now(ledger: Ledger) -> GuardStatus:
 
 def lost_events(ledger: Ledger, missing: int) -> None:
     stop_selling(ledger, LedgerDamaged(DamageKind.LOST_EVENTS, missing=missing))
+
+
+def finish_start_check(ledger: Ledger) -> GuardStatus:
+    """The start-up quick_check of a ledger too large to check before the window showed,
+    run whole (call it from a worker); damage stops selling."""
+    if not ledger.start_check_finished:
+        result = integrity.quick_check(ledger.settings.database, None, whole=True)
+        if not result.sound:
+            stop_selling(ledger, LedgerDamaged(DamageKind.FILE, result.findings))
+        ledger.start_check_finished = True
+    return status(ledger)

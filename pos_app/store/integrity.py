@@ -113,9 +113,13 @@ def _has_money_tables(conn: sqlite3.Connection) -> bool:
     return set(_MONEY_ROWS) <= names
 
 
-def quick_check(path: Path, budget_s: float = QUICK_BUDGET_S) -> CheckResult:
+def quick_check(
+    path: Path, budget_s: float | None = QUICK_BUDGET_S, *, whole: bool = False
+) -> CheckResult:
+    """Bounded by default (start-up); `whole` is the quick check of any file, however long
+    it takes (the background check after start-up, on a worker; budget_s=None)."""
     try:
-        too_big = path.stat().st_size > QUICK_MAX_BYTES
+        too_big = not whole and path.stat().st_size > QUICK_MAX_BYTES
     except OSError as exc:
         return CheckResult((f"cannot open: {exc}",), True)
     if too_big:

@@ -164,6 +164,12 @@ def error_message(error: BaseException) -> str:
 
 def damage_message(damage: LedgerDamaged) -> str:
     """Why the till stopped selling, in words a supervisor understands."""
+    if damage.kind is DamageKind.RESTORING:
+        return QCoreApplication.translate(
+            "Errors",
+            "A supervisor is restoring this till from its backup and the relay's copy: it "
+            "does not sell until Duka POS starts again.",
+        )
     if damage.kind is DamageKind.LOST_EVENTS:
         return QCoreApplication.translate(
             "Errors",
