@@ -34,48 +34,55 @@ from pos_app.ui.widgets.page_parts import button_row, heading_label, message_lab
 from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
 
 Restore = Callable[[], RestoreOutcome]
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Restore", text)
+translate = QCoreApplication.translate
 
 
 def _event(note: EventNote) -> str:
     name = action_text(note.type)
     if name == note.type:  # a kind the audit trail has no name for: never the raw type
-        name = _tr("Another till record")
+        name = translate("Restore", "Another till record")
     if note.amount is not None:
-        name = _tr("%1, %2").replace("%1", name).replace("%2", note.amount.format())
-    return _tr("No. %1: %2").replace("%1", str(note.till_seq)).replace("%2", name)
+        name = (
+            translate("Restore", "%1, %2").replace("%1", name).replace("%2", note.amount.format())
+        )
+    return translate("Restore", "No. %1: %2").replace("%1", str(note.till_seq)).replace("%2", name)
 
 
 def _why(why: NotRecoveredWhy) -> str:
     return {
-        NotRecoveredWhy.NOT_REBUILT: _tr("the relay's copy does not hold enough to rebuild it"),
-        NotRecoveredWhy.OTHER_CURRENCY: _tr("it is in another currency than the shop's"),
-        NotRecoveredWhy.DOES_NOT_ADD_UP: _tr(
-            "its amounts do not add up without its discount's approval"
+        NotRecoveredWhy.NOT_REBUILT: translate(
+            "Restore", "the relay's copy does not hold enough to rebuild it"
         ),
-        NotRecoveredWhy.UNKNOWN_ORDER: _tr("the sale it belongs to was not recovered"),
-        NotRecoveredWhy.REFUSED: _tr("the ledger refused it"),
+        NotRecoveredWhy.OTHER_CURRENCY: translate(
+            "Restore", "it is in another currency than the shop's"
+        ),
+        NotRecoveredWhy.DOES_NOT_ADD_UP: translate(
+            "Restore", "its amounts do not add up without its discount's approval"
+        ),
+        NotRecoveredWhy.UNKNOWN_ORDER: translate(
+            "Restore", "the sale it belongs to was not recovered"
+        ),
+        NotRecoveredWhy.REFUSED: translate("Restore", "the ledger refused it"),
     }[why]
 
 
 def _problem(problem: RestoreProblem) -> str:
     return {
-        RestoreProblem.NO_KEY: _tr(
+        RestoreProblem.NO_KEY: translate(
+            "Restore",
             "The data key is not in the keyring, so no backup can be read. Restore the "
-            "keyring entry, or set DUKA_DATA_KEY to the saved key."
+            "keyring entry, or set DUKA_DATA_KEY to the saved key.",
         ),
-        RestoreProblem.NO_BACKUP: _tr(
-            "No backup was found in the data folder or the backup copy folder."
+        RestoreProblem.NO_BACKUP: translate(
+            "Restore", "No backup was found in the data folder or the backup copy folder."
         ),
-        RestoreProblem.BACKUP_UNREADABLE: _tr(
-            "The backup cannot be read or holds a damaged ledger."
+        RestoreProblem.BACKUP_UNREADABLE: translate(
+            "Restore", "The backup cannot be read or holds a damaged ledger."
         ),
-        RestoreProblem.RELAY_UNREACHABLE: _tr(
+        RestoreProblem.RELAY_UNREACHABLE: translate(
+            "Restore",
             "The relay could not be asked for this till's sales. Restore again when the till "
-            "is online."
+            "is online.",
         ),
     }[problem]
 
@@ -84,25 +91,44 @@ def restore_report(outcome: RestoreOutcome) -> list[str]:
     """What a restore did, in the user's language, one line each."""
     said: list[str] = []
     if outcome.backup is not None:
-        said.append(_tr("Restored the ledger from the backup %1.").replace(
-            "%1", outcome.backup.name))
+        said.append(
+            translate("Restore", "Restored the ledger from the backup %1.").replace(
+                "%1", outcome.backup.name
+            )
+        )
     if outcome.set_aside is not None:
-        said.append(_tr("The files it replaced are kept in %1.").replace(
-            "%1", str(outcome.set_aside)))
+        said.append(
+            translate("Restore", "The files it replaced are kept in %1.").replace(
+                "%1", str(outcome.set_aside)
+            )
+        )
     if outcome.problem is not None:
         said.append(_problem(outcome.problem))
         return said
     if not outcome.paired:
-        said.append(_tr("This till is not paired with a relay: the backup is all there is."))
+        said.append(
+            translate(
+                "Restore", "This till is not paired with a relay: the backup is all there is."
+            )
+        )
         return said
-    said.append(_tr("Recovered from the relay: %1 record(s).").replace(
-        "%1", str(len(outcome.recovered))))
+    said.append(
+        translate("Restore", "Recovered from the relay: %1 record(s).").replace(
+            "%1", str(len(outcome.recovered))
+        )
+    )
     said += ["  " + _event(note) for note in outcome.recovered]
     if outcome.not_recovered:
-        said.append(_tr("Not recovered (the relay still holds them; enter them again by hand):"))
+        said.append(
+            translate(
+                "Restore", "Not recovered (the relay still holds them; enter them again by hand):"
+            )
+        )
         said += [
-            "  " + _tr("%1 — %2").replace("%1", _event(note)).replace(
-                "%2", _why(note.why or NotRecoveredWhy.REFUSED))
+            "  "
+            + translate("Restore", "%1 — %2")
+            .replace("%1", _event(note))
+            .replace("%2", _why(note.why or NotRecoveredWhy.REFUSED))
             for note in outcome.not_recovered
         ]
     return said
@@ -215,17 +241,21 @@ def session_damage_screen(
 
     def confirm() -> bool:
         grant = ask_supervisor_pin(
-            screen, ctx, _tr("Restore the till from its backup and the relay"), Action.RESTORE
+            screen,
+            ctx,
+            translate("Restore", "Restore the till from its backup and the relay"),
+            Action.RESTORE,
         )
         if grant is None:
             return False
         sure = QMessageBox.question(
             screen,
-            _tr("Restore from backup / relay"),
-            _tr(
+            translate("Restore", "Restore from backup / relay"),
+            translate(
+                "Restore",
                 "The till stops selling now and its ledger is replaced by the last backup "
                 "plus the relay's copy of this till's records. Sales not yet sent to the "
-                "relay may be lost. Afterwards Duka POS must be started again. Restore now?"
+                "relay may be lost. Afterwards Duka POS must be started again. Restore now?",
             ),
         )
         if sure != QMessageBox.StandardButton.Yes:
