@@ -4,10 +4,11 @@ kept aside, never deleted), then `catch_up` replays what the relay holds of this
 events beyond the backup.
 
 What is rebuilt: sales (cash sales whole; orders; every tender's payment as it started and
-each status it reached: taken, failed, decided, resolved, cancelled, refunded), cancelled and
-voided sales, shifts opened and closed. A refund comes back as the payment's refunded total
+each status it reached: taken, failed, decided, resolved, cancelled, refunded), proofs (their
+reference and notes, not the photo) and decisions, cancelled and voided sales, shifts opened
+and closed. A refund comes back as the payment's refunded total
 (its approver is not in the event). What is not: users (their PIN hashes never leave the
-till), settings, products, proofs' photos, cash movements, flags; and any event about a sale
+till), settings, products, cash movements, flags; and any event about a sale
 neither the backup nor the relay holds, in another currency, or whose amounts do not add up
 (a discount: its approver is not in the event). Each of those is listed with why
 (`NotRecoveredWhy`) for a supervisor to re-enter. Every event, rebuilt or not, goes back into
@@ -36,9 +37,9 @@ from pos_app.config import TillSettings
 from pos_app.core.errors import DamageKind, DukaError, LedgerDamaged, StoreError
 from pos_app.core.money import Money
 from pos_app.core.orders import Order, OrderLine, OrderStatus
-from pos_app.core.payments import PaymentMethod, PaymentStatus
+from pos_app.core.payments import PAID_STATUSES, PaymentMethod, PaymentStatus, ProofType
 from pos_app.core.quantities import Quantity, Unit
-from pos_app.services import grants, guard, orders
+from pos_app.services import grants, guard, orders, risk
 from pos_app.services.bus import EventBus
 from pos_app.services.grants import Action, Grant, actor
 from pos_app.services.payment_rows import insert_payment
@@ -54,6 +55,7 @@ from pos_app.store.keys import key_store
 from pos_app.store.schema import orders as orders_table
 from pos_app.store.schema import outbox as outbox_table
 from pos_app.store.schema import payments as payments_table
+from pos_app.store.schema import proofs as proofs_table
 from pos_app.store.schema import shifts as shifts_table
 
 log = logging.getLogger(__name__)
@@ -448,6 +450,50 @@ def _payment_moved_amount(change: Change, event: RelayEvent) -> Money | None:
     return None
 
 
+def _proof_submitted(change: Change, event: RelayEvent) -> None:
+    """The proof's reference and notes (its photo never leaves the till)."""
+    p = event.payload
+    conn = change.conn
+    payment_id = str(p["payment_id"])
+    _known_payment(conn, payment_id)
+    proof_id = str(p["proof_id"])
+    reference = str(p["reference"])
+    cipher = change.cipher
+    conn.execute(
+        proofs_table.insert().values(
+            id=proof_id,
+            payment_id=payment_id,
+            proof_type=ProofType(str(p["proof_type"])).value,
+            reference_ct=cipher.encrypt(reference, "proofs", "reference_ct", proof_id),
+            reference_bidx=risk.reference_index(cipher, reference),
+            notes_ct=cipher.encrypt_opt(p.get("notes"), "proofs", "notes_ct", proof_id),
+            submitted_at=event.occurred_at,
+        )
+    )
+    conn.execute(
+        update(payments_table)
+        .where(payments_table.c.id == payment_id)
+        .values(status=PaymentStatus.AWAITING_VERIFICATION.value, updated_at=event.occurred_at)
+    )
+
+
+def _proof_decided(change: Change, event: RelayEvent) -> Money | None:
+    p = event.payload
+    status = PaymentStatus(str(p["status"]))
+    change.conn.execute(
+        update(proofs_table)
+        .where(proofs_table.c.id == str(p["proof_id"]), proofs_table.c.decision.is_(None))
+        .values(
+            decision="verified" if status in PAID_STATUSES else "rejected",
+            decided_at=event.occurred_at,
+            decision_notes_ct=change.cipher.encrypt_opt(
+                p.get("notes"), "proofs", "decision_notes_ct", str(p["proof_id"])
+            ),
+        )
+    )
+    return _payment_moved_amount(change, event)
+
+
 def _order_ended(change: Change, event: RelayEvent) -> Money | None:
     """A sale cancelled before payment, or voided with its payments."""
     p = event.payload
@@ -503,7 +549,8 @@ _REBUILDERS: dict[str, Callable[[Change, RelayEvent], Money | None]] = {
     "order.created": _order_created,
     "payment.created": _payment_created,
     **{f"payment.{move}": _payment_moved_amount for move in _MOVES},
-    "proof.decided": _payment_moved_amount,
+    "proof.submitted": _proof_submitted,
+    "proof.decided": _proof_decided,
     "order.cancelled": _order_ended,
     "sale.voided": _order_ended,
     "shift.opened": _shift_opened,
