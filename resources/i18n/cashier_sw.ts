@@ -496,47 +496,47 @@
         <translation>Maelezo kwa msaada wa kiufundi:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="183"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="184"/>
         <source>Restore from backup / relay</source>
         <translation>Rejesha kutoka nakala / relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="187"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="188"/>
         <source>Not now</source>
         <translation>Si sasa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="200"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="203"/>
         <source>Restoring… the till does not sell meanwhile. This can take a minute.</source>
         <translation>Inarejesha… mashine haiuzi kwa sasa. Hii inaweza kuchukua dakika moja.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="211"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="215"/>
         <source>Close Duka POS</source>
         <translation>Funga Duka POS</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="221"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="225"/>
         <source>Nothing was restored: see why above.</source>
         <translation>Hakuna kilichorejeshwa: ona sababu hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="187"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="188"/>
         <source>Quit</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="213"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="217"/>
         <source>Restored. The till starts again.</source>
         <translation>Imerejeshwa. Kaunta inaanza tena.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="217"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="221"/>
         <source>Restored. Close Duka POS and start it again to sell.</source>
         <translation>Imerejeshwa. Funga Duka POS kisha uifungue tena ili kuuza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="219"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="223"/>
         <source>Not everything came back: see the list above.</source>
         <translation>Si kila kitu kimerudi: tazama orodha hapo juu.</translation>
     </message>
@@ -1166,17 +1166,17 @@
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="246"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="250"/>
         <source>Restore the till from its backup and the relay</source>
         <translation>Rejesha mashine kutoka nakala yake na relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="253"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="257"/>
         <source>Restore from backup / relay</source>
         <translation>Rejesha kutoka nakala / relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="254"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="258"/>
         <source>The till stops selling now and its ledger is replaced by the last backup plus the relay&apos;s copy of this till&apos;s records. Sales not yet sent to the relay may be lost. Afterwards Duka POS must be started again. Restore now?</source>
         <translation>Mashine inaacha kuuza sasa na daftari lake linabadilishwa na nakala ya mwisho pamoja na nakala ya relay ya rekodi za mashine hii. Mauzo ambayo bado hayajatumwa kwa relay yanaweza kupotea. Baadaye Duka POS lazima ifunguliwe tena. Rejesha sasa?</translation>
     </message>

@@ -177,6 +177,7 @@ class DamageScreen(QDialog):
         self.report.setObjectName("damage-report")
         self.report.setReadOnly(True)
         self.report.setMinimumHeight(120)
+        self.report.setVisible(bool(damage.findings))  # the restore's report fills it later
         layout.addWidget(self.report)
         self.outcome = message_label("damage-result")
         layout.addWidget(self.outcome)
@@ -187,6 +188,7 @@ class DamageScreen(QDialog):
         self.quit_button = QPushButton(self.tr("Not now") if in_session else self.tr("Quit"))
         self.quit_button.setObjectName("damage-quit")
         self.quit_button.clicked.connect(self.reject)
+        layout.addStretch(1)
         layout.addLayout(button_row([self.restore_button], [self.quit_button]))
 
     def start(self) -> bool:
@@ -195,7 +197,8 @@ class DamageScreen(QDialog):
             return False
         self.restore_button.setEnabled(False)
         self.quit_button.setEnabled(False)  # the ledger is half replaced until it ends
-        self.why.setText(error_message(restoring_now()))
+        if self._in_session:  # the running till stops selling for the restore
+            self.why.setText(error_message(restoring_now()))
         self.outcome.setText(
             self.tr("Restoring… the till does not sell meanwhile. This can take a minute.")
         )
@@ -206,6 +209,7 @@ class DamageScreen(QDialog):
         self.outcome_value = outcome
         self.details.hide()
         self.report.setPlainText("\n".join(restore_report(outcome)))
+        self.report.show()
         self.quit_button.setEnabled(True)
         if self._in_session:
             self.quit_button.setText(self.tr("Close Duka POS"))
