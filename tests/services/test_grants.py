@@ -21,6 +21,7 @@ from pos_app.services.admin import AdminService
 from pos_app.services.bus import EventBus
 from pos_app.services.counter import Counter
 from pos_app.services.grants import Action
+from pos_app.services.recovery import begin_restore
 from pos_app.services.refund_requests import PaystackRefunds
 from pos_app.services.users import MAX_ATTEMPTS, PinKdf, UserService
 from pos_app.store.db import open_ledger
@@ -95,6 +96,10 @@ PRIVILEGED: dict[str, tuple[Action, Call]] = {
     "switch test mode": (
         Action.SETTINGS,
         lambda t, s, g: _admin(t).set_test_mode("mpesa", True, grant=g),
+    ),
+    "start a restore of the ledger": (
+        Action.RESTORE,
+        lambda t, s, g: begin_restore(t.ledger, t.services.bus, g),
     ),
     "override a price at the counter": (
         Action.OVERRIDE,
