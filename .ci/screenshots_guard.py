@@ -98,7 +98,7 @@ def damaged_till(workdir: Path) -> tuple[TillSettings, list[RelayEvent]]:
             if e.seq > last
         ]
     now = datetime.now(UTC)
-    tail += [  # what the relay's copy cannot rebuild: a proof of a sale it never saw, a product
+    tail += [  # what the relay's copy cannot rebuild: a proof of a sale it never saw, cash out
         RelayEvent(
             last + 10,
             str(uuid.uuid4()),
@@ -108,7 +108,11 @@ def damaged_till(workdir: Path) -> tuple[TillSettings, list[RelayEvent]]:
              "proof_type": "mpesa_receipt", "reference": "QAB1234567"},
         ),
         RelayEvent(
-            last + 11, str(uuid.uuid4()), "product.added", now, {"product_id": "p-soap"}
+            last + 11,
+            str(uuid.uuid4()),
+            "cash.out",
+            now,
+            {"amount_minor": 1000_00, "currency": "KES", "reason": "Float to the bank"},
         ),
     ]
     ledger.close()

@@ -5,15 +5,15 @@ events beyond the backup.
 
 What is rebuilt: sales (cash sales whole; orders; every tender's payment as it started and
 each status it reached: taken, failed, decided, resolved, cancelled, refunded), proofs (their
-reference and notes, not the photo) and decisions, cancelled and voided sales, shifts opened
-and closed. A refund comes back as the payment's refunded total
-(its approver is not in the event). What is not: users (their PIN hashes never leave the
-till), settings, products, cash movements, flags; and any event about a sale
-neither the backup nor the relay holds, in another currency, or whose amounts do not add up
-(a discount: its approver is not in the event). Each of those is listed with why
-(`NotRecoveredWhy`) for a supervisor to re-enter. Every event, rebuilt or not, goes back into
-the outbox under its own number, marked pushed, so the till's next event continues the
-relay's sequence instead of reusing its numbers.
+reference and notes, not the photo) and decisions, flags, cancelled and voided sales, shifts
+opened and closed, the shop's settings, products added or changed. A refund comes back as the
+payment's refunded total (its approver is not in the event). What is not: users (their PIN
+hashes never leave the till), cash movements (who moved the cash is not in the event), a
+catalogue import; and any event about a sale neither the backup nor the relay holds, in
+another currency, or whose amounts do not add up (a discount: its approver is not in the
+event). Each of those is listed with why (`NotRecoveredWhy`) for a supervisor to re-enter.
+Every event, rebuilt or not, goes back into the outbox under its own number, marked pushed,
+so the till's next event continues the relay's sequence instead of reusing its numbers.
 
 `RestoreOutcome` holds facts, not sentences: the screens put them in the user's language
 (pos_app.ui.widgets.damage_screen), the command line in English.
@@ -32,6 +32,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, func, select, update
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
+from sqlalchemy.exc import IntegrityError
 
 from pos_app.config import TillSettings
 from pos_app.core.errors import DamageKind, DukaError, LedgerDamaged, StoreError
@@ -43,7 +44,7 @@ from pos_app.services import grants, guard, orders, risk
 from pos_app.services.bus import EventBus
 from pos_app.services.grants import Action, Grant, actor
 from pos_app.services.payment_rows import insert_payment
-from pos_app.services.shop import load_settings, shop_tax_table
+from pos_app.services.shop import ShopSettings, load_settings, shop_tax_table, store_settings
 from pos_app.services.sync_ledger import SyncLedger
 from pos_app.services.unit import Change, ledger_change
 from pos_app.services.users import authorise
@@ -55,6 +56,7 @@ from pos_app.store.keys import key_store
 from pos_app.store.schema import orders as orders_table
 from pos_app.store.schema import outbox as outbox_table
 from pos_app.store.schema import payments as payments_table
+from pos_app.store.schema import products as products_table
 from pos_app.store.schema import proofs as proofs_table
 from pos_app.store.schema import shifts as shifts_table
 
@@ -77,6 +79,7 @@ class NotRecoveredWhy(StrEnum):
     OTHER_CURRENCY = "other_currency"
     DOES_NOT_ADD_UP = "does_not_add_up"  # e.g. a discounted sale: its approver is not in it
     UNKNOWN_ORDER = "unknown_order"  # about a sale neither the backup nor the relay holds
+    UNKNOWN_PRODUCT = "unknown_product"  # changes a product neither of them holds
     REFUSED = "refused"  # the ledger refused it (e.g. a status it cannot move to)
 
 
@@ -281,7 +284,7 @@ def catch_up(ledger: Ledger, bus: EventBus, events: Sequence[RelayEvent], offset
                 with change.conn.begin_nested():
                     amount = _rebuild(change, event)
                 report.recovered.append(EventNote(event.till_seq, event.type, amount))
-            except (_NotRebuilt, DukaError, KeyError, TypeError, ValueError) as exc:
+            except (_NotRebuilt, DukaError, IntegrityError, KeyError, TypeError, ValueError) as exc:
                 why = exc.why if isinstance(exc, _NotRebuilt) else NotRecoveredWhy.REFUSED
                 report.not_recovered.append(EventNote(event.till_seq, event.type, None, why))
             outbox.restore_pushed(
@@ -494,6 +497,52 @@ def _proof_decided(change: Change, event: RelayEvent) -> Money | None:
     return _payment_moved_amount(change, event)
 
 
+def _flag(change: Change, event: RelayEvent) -> None:
+    """A payment flagged for a supervisor, or its flag cleared."""
+    p = event.payload
+    payment_id = str(p["payment_id"])
+    _known_payment(change.conn, payment_id)
+    flagged = event.type == "payment.flagged"
+    values: dict[str, Any] = {"needs_supervisor": flagged}
+    if flagged:
+        values["risk_score"] = int(p["score"])
+    change.conn.execute(
+        update(payments_table).where(payments_table.c.id == payment_id).values(values)
+    )
+
+
+def _settings(change: Change, event: RelayEvent) -> None:
+    stored = event.payload["settings"]
+    fields = ShopSettings.__dataclass_fields__
+    store_settings(
+        change.conn, ShopSettings(**{k: v for k, v in stored.items() if k in fields}),
+        event.occurred_at,
+    )
+
+
+def _product(change: Change, event: RelayEvent) -> Money | None:
+    """A product added or changed: the event holds its columns."""
+    values = {k: v for k, v in event.payload.items() if k in products_table.c}
+    if "currency" in values:
+        _money(change.conn, values.get("price_minor", 0), values["currency"])
+    if event.type == "product.added":
+        change.conn.execute(
+            products_table.insert().values(
+                **values, created_at=event.occurred_at, updated_at=event.occurred_at
+            )
+        )
+        return None
+    product_id = values.pop("id")
+    result = change.conn.execute(
+        update(products_table)
+        .where(products_table.c.id == product_id)
+        .values(**values, updated_at=event.occurred_at)
+    )
+    if result.rowcount != 1:
+        raise _NotRebuilt(NotRecoveredWhy.UNKNOWN_PRODUCT)
+    return None
+
+
 def _order_ended(change: Change, event: RelayEvent) -> Money | None:
     """A sale cancelled before payment, or voided with its payments."""
     p = event.payload
@@ -551,6 +600,11 @@ _REBUILDERS: dict[str, Callable[[Change, RelayEvent], Money | None]] = {
     **{f"payment.{move}": _payment_moved_amount for move in _MOVES},
     "proof.submitted": _proof_submitted,
     "proof.decided": _proof_decided,
+    "payment.flagged": _flag,
+    "payment.flag_cleared": _flag,
+    "settings.updated": _settings,
+    "product.added": _product,
+    "product.updated": _product,
     "order.cancelled": _order_ended,
     "sale.voided": _order_ended,
     "shift.opened": _shift_opened,

@@ -481,62 +481,62 @@
 <context>
     <name>DamageScreen</name>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="159"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="162"/>
         <source>Duka POS has stopped selling</source>
         <translation>Duka POS imesimamisha mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="167"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="170"/>
         <source>The till has stopped selling</source>
         <translation>Kaunta imesimamisha mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="172"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="175"/>
         <source>Details for support:</source>
         <translation>Maelezo kwa msaada wa kiufundi:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="184"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="187"/>
         <source>Restore from backup / relay</source>
         <translation>Rejesha kutoka nakala / relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="188"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="191"/>
         <source>Not now</source>
         <translation>Si sasa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="203"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="206"/>
         <source>Restoring… the till does not sell meanwhile. This can take a minute.</source>
         <translation>Inarejesha… mashine haiuzi kwa sasa. Hii inaweza kuchukua dakika moja.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="215"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="218"/>
         <source>Close Duka POS</source>
         <translation>Funga Duka POS</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="225"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="228"/>
         <source>Nothing was restored: see why above.</source>
         <translation>Hakuna kilichorejeshwa: ona sababu hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="188"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="191"/>
         <source>Quit</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="217"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="220"/>
         <source>Restored. The till starts again.</source>
         <translation>Imerejeshwa. Kaunta inaanza tena.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="221"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="224"/>
         <source>Restored. Close Duka POS and start it again to sell.</source>
         <translation>Imerejeshwa. Funga Duka POS kisha uifungue tena ili kuuza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="223"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="226"/>
         <source>Not everything came back: see the list above.</source>
         <translation>Si kila kitu kimerudi: tazama orodha hapo juu.</translation>
     </message>
@@ -1112,71 +1112,76 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/widgets/damage_screen.py" line="65"/>
+        <source>the product it changes was not recovered</source>
+        <translation>bidhaa inayobadilishwa haikurejeshwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="68"/>
         <source>the ledger refused it</source>
         <translation>daftari liliikataa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="71"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="74"/>
         <source>The data key is not in the keyring, so no backup can be read. Restore the keyring entry, or set DUKA_DATA_KEY to the saved key.</source>
         <translation>Ufunguo wa data haupo kwenye keyring, kwa hiyo hakuna nakala inayoweza kusomwa. Rejesha ingizo la keyring, au weka DUKA_DATA_KEY kuwa ufunguo uliohifadhiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="76"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="79"/>
         <source>No backup was found in the data folder or the backup copy folder.</source>
         <translation>Hakuna nakala iliyopatikana kwenye folda ya data wala folda ya nakala ya ziada.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="79"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="82"/>
         <source>The backup cannot be read or holds a damaged ledger.</source>
         <translation>Nakala haisomeki au ina daftari lililoharibika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="82"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="85"/>
         <source>The relay could not be asked for this till&apos;s sales. Restore again when the till is online.</source>
         <translation>Relay haikuweza kuulizwa mauzo ya mashine hii. Rejesha tena mashine ikiwa mtandaoni.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="95"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="98"/>
         <source>Restored the ledger from the backup %1.</source>
         <translation>Daftari limerejeshwa kutoka nakala %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="101"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="104"/>
         <source>The files it replaced are kept in %1.</source>
         <translation>Faili ilizobadilisha zimehifadhiwa katika %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="110"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="113"/>
         <source>This till is not paired with a relay: the backup is all there is.</source>
         <translation>Mashine hii haijaunganishwa na relay: nakala ndiyo yote iliyopo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="116"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="119"/>
         <source>Recovered from the relay: %1 record(s).</source>
         <translation>Zilizorejeshwa kutoka relay: rekodi %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="123"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="126"/>
         <source>Not recovered (the relay still holds them; enter them again by hand):</source>
         <translation>Hazikurejeshwa (relay bado inazo; ziingize tena kwa mkono):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="129"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="132"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="250"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="253"/>
         <source>Restore the till from its backup and the relay</source>
         <translation>Rejesha mashine kutoka nakala yake na relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="257"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="260"/>
         <source>Restore from backup / relay</source>
         <translation>Rejesha kutoka nakala / relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="258"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="261"/>
         <source>The till stops selling now and its ledger is replaced by the last backup plus the relay&apos;s copy of this till&apos;s records. Sales not yet sent to the relay may be lost. Afterwards Duka POS must be started again. Restore now?</source>
         <translation>Mashine inaacha kuuza sasa na daftari lake linabadilishwa na nakala ya mwisho pamoja na nakala ya relay ya rekodi za mashine hii. Mauzo ambayo bado hayajatumwa kwa relay yanaweza kupotea. Baadaye Duka POS lazima ifunguliwe tena. Rejesha sasa?</translation>
     </message>

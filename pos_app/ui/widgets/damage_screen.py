@@ -62,6 +62,9 @@ def _why(why: NotRecoveredWhy) -> str:
         NotRecoveredWhy.UNKNOWN_ORDER: translate(
             "Restore", "the sale it belongs to was not recovered"
         ),
+        NotRecoveredWhy.UNKNOWN_PRODUCT: translate(
+            "Restore", "the product it changes was not recovered"
+        ),
         NotRecoveredWhy.REFUSED: translate("Restore", "the ledger refused it"),
     }[why]
 
