@@ -1,7 +1,8 @@
-"""Screenshots of the damage screen and of a restore's outcome, in English and Swahili, over
+"""Screenshots of the damage screen (a damaged file; sales lost that the relay holds) and of a
+restore's outcome, in English and Swahili, over
 a real ledger whose file header was zeroed, its backup, and a stand-in for the relay's copy.
 
-    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python .ci/screenshots_guard.py
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python .ci/screenshots_guard.py
 
 Writes docs/screenshots/guard-<screen>-<en|sw>.png.
 """
@@ -26,7 +27,7 @@ from PySide6.QtCore import QCoreApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from pos_app.config import TillSettings  # noqa: E402
-from pos_app.core.errors import LedgerDamaged  # noqa: E402
+from pos_app.core.errors import DamageKind, LedgerDamaged  # noqa: E402
 from pos_app.core.money import Money  # noqa: E402
 from pos_app.core.orders import OrderLine  # noqa: E402
 from pos_app.services import build_services  # noqa: E402
@@ -96,15 +97,24 @@ def damaged_till(workdir: Path) -> tuple[TillSettings, list[RelayEvent]]:
             for e in pending(conn, ledger.cipher, 100)
             if e.seq > last
         ]
-    tail.append(
+    now = datetime.now(UTC)
+    tail += [  # what the relay's copy cannot rebuild: a proof of a sale it never saw, cash out
         RelayEvent(
             last + 10,
             str(uuid.uuid4()),
-            "payment.proof_submitted",
-            datetime.now(UTC),
-            {"payment_id": str(uuid.uuid4())},
-        )
-    )
+            "proof.submitted",
+            now,
+            {"proof_id": str(uuid.uuid4()), "payment_id": str(uuid.uuid4()),
+             "proof_type": "mpesa_receipt", "reference": "QAB1234567"},
+        ),
+        RelayEvent(
+            last + 11,
+            str(uuid.uuid4()),
+            "cash.out",
+            now,
+            {"amount_minor": 1000_00, "currency": "KES", "reason": "Float to the bank"},
+        ),
+    ]
     ledger.close()
     data = bytearray(settings.database.read_bytes())
     data[:100] = bytes(100)
@@ -123,17 +133,25 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
     except LedgerDamaged as error:
         damage = error
     screen = DamageScreen(
-        damage.message,
-        damage.findings,
+        damage,
         lambda: restore_and_catch_up(settings, None, lambda _ledger: RelayCopy(tail)),
         tasks,
     )
-    screen.resize(640, 420)
+    screen.resize(720, 460)
     grab(screen, "damage", lang)
     screen.restore_button.click()
     wait_until(lambda: screen.restore_button.isEnabled())  # incomplete: the screen stays
     grab(screen, "restored", lang)
     screen.close()
+    lost = DamageScreen(  # found while selling: the relay holds sales this ledger lost
+        LedgerDamaged(DamageKind.LOST_EVENTS, missing=33),
+        lambda: restore_and_catch_up(settings, None, lambda _ledger: RelayCopy(tail)),
+        tasks,
+        in_session=True,
+    )
+    lost.resize(720, 260)
+    grab(lost, "lost-events", lang)
+    lost.close()
     tasks.shutdown(wait=True)
 
 

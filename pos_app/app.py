@@ -23,7 +23,8 @@ from pos_app.core.errors import DukaError, KeyUnavailable, StoreError
 from pos_app.services import Services, build_services
 from pos_app.services.counter import Counter
 from pos_app.services.gateway import OnlineGateway
-from pos_app.services.grants import Action
+from pos_app.services.grants import Action, Grant
+from pos_app.services.guard import GuardStatus
 from pos_app.services.supervisor_desk import SupervisorDesk
 from pos_app.services.users import UserView
 from pos_app.store.db import Ledger
@@ -39,6 +40,7 @@ from pos_app.ui.tasks import TaskRunner
 from pos_app.version import app_version
 
 if TYPE_CHECKING:
+    from pos_app.services.recovery import RestoreOutcome
     from sync.engine.pairing import PairingResult
     from sync.engine.runtime import TillSync
     from sync.engine.scheduler import SyncStatus
@@ -397,8 +399,7 @@ def open_or_restore(settings: TillSettings, tasks: TaskRunner, *, smoke: bool) -
                 print(error.message, file=sys.stderr)
                 return None
             screen = DamageScreen(
-                error.message,
-                error.findings,
+                error,
                 lambda: restore_and_catch_up(
                     settings, None, lambda ledger: relay_source(settings, ledger)
                 ),
@@ -406,6 +407,44 @@ def open_or_restore(settings: TillSettings, tasks: TaskRunner, *, smoke: bool) -
             )
             if screen.exec() != QDialog.DialogCode.Accepted:
                 return None
+
+
+def session_restore(
+    services: Services, settings: TillSettings, stop: Sequence[Callable[[], None]]
+) -> Callable[[Grant], RestoreOutcome]:
+    """The supervisor's in-session restore, run on a worker: spend the RESTORE grant and stop
+    selling, stop what writes in the background (`stop`: syncing, hourly backups), let the
+    ledger go, then restore as at start-up. Duka POS starts again afterwards."""
+
+    def restore(grant: Grant) -> RestoreOutcome:
+        from pos_app.services.recovery import begin_restore, restore_and_catch_up
+        from sync.engine.recovery import relay_source
+
+        begin_restore(services.ledger, services.bus, grant)
+        for step in stop:
+            step()
+        services.ledger.close()
+        return restore_and_catch_up(settings, None, lambda ledger: relay_source(settings, ledger))
+
+    return restore
+
+
+def check_in_background(ctx: AppContext, window: MainWindow) -> None:
+    """A ledger too large for the bounded start-up check is checked in full now, on a
+    worker, while the till already runs; damage stops selling and shows the damage screen."""
+    if ctx.counter.start_check_done():
+        return
+    from pos_app.ui.widgets.damage_screen import stopped_selling
+
+    def checked(status: GuardStatus) -> None:
+        if status.damage is not None:
+            log.error("ledger damaged: %s", "; ".join(status.damage.findings))
+            stopped_selling(window, ctx, status.damage)
+
+    def failed(error: BaseException) -> None:
+        log.warning("the background ledger check did not run: %s", error)
+
+    ctx.tasks.submit(ctx.counter.finish_start_check, on_done=checked, on_error=failed)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -471,6 +510,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     syncing = start_sync(ctx, services)
     app.aboutToQuit.connect(syncing.stop)
+    ctx.restore = session_restore(services, settings, [syncing.stop, hourly.stop])
     if not services.users.has_users():
         setup = SetupDialog(
             tasks,
@@ -494,6 +534,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     watcher.idle.connect(lock_after_idle)
     watcher.start()
     window.showMaximized()
+    check_in_background(ctx, window)
     return finish(app.exec(), tasks, window, ledger)
 
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.core.payments import PaymentMethod, ProofType
-from pos_app.services.grants import Action
+from pos_app.services.grants import Action, Grant
 from pos_app.services.payment_events import PaymentEvents, ProviderOutcome
 from pos_app.services.supervisor_desk import SupervisorDesk
 from pos_app.services.users import UserView
@@ -62,12 +62,15 @@ def seed_demo(
     """Fill an empty ledger with the day; `now` dates the relay's C2B confirmations."""
     now = now or datetime.now(UTC)
     sup = desk.users.create_user("Amina Wanjiru", "supervisor", DEMO_PINS["Amina Wanjiru"])
-    staff = desk.users.grant(sup.id, DEMO_PINS["Amina Wanjiru"], Action.STAFF)
+
+    def staff() -> Grant:  # each grant allows one change
+        return desk.users.grant(sup.id, DEMO_PINS["Amina Wanjiru"], Action.STAFF)
+
     cashier = desk.users.create_user(
-        "Otieno Kamau", "cashier", DEMO_PINS["Otieno Kamau"], grant=staff, language="sw"
+        "Otieno Kamau", "cashier", DEMO_PINS["Otieno Kamau"], grant=staff(), language="sw"
     )
     sup2 = desk.users.create_user(
-        "Grace Njeri", "supervisor", DEMO_PINS["Grace Njeri"], grant=staff
+        "Grace Njeri", "supervisor", DEMO_PINS["Grace Njeri"], grant=staff()
     )
     desk.shop.update(
         desk.users.grant(sup.id, DEMO_PINS["Amina Wanjiru"], Action.SETTINGS),

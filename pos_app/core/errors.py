@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 
 class DukaError(Exception):
@@ -138,11 +139,32 @@ class InactiveUser(AuthError):
         super().__init__("This user is deactivated.")
 
 
-class NoAuthority(AuthError):
-    """A privileged step without a valid supervisor approval (none, expired, another step)."""
+class GrantProblem(StrEnum):
+    """Why a supervisor's approval was refused (screens translate each one)."""
 
-    def __init__(self, why: str) -> None:
-        super().__init__(f"{why} A supervisor must type their PIN for this.")
+    MISSING = "missing"
+    NOT_VALID = "not_valid"
+    OTHER_ACTION = "other_action"
+    EXPIRED = "expired"
+    USED = "used"
+
+
+_GRANT_PROBLEMS = {
+    GrantProblem.MISSING: "This step needs a supervisor's approval.",
+    GrantProblem.NOT_VALID: "This approval is not valid.",
+    GrantProblem.OTHER_ACTION: "This approval was given for something else.",
+    GrantProblem.EXPIRED: "This approval has expired.",
+    GrantProblem.USED: "This approval was already used once.",
+}
+
+
+class NoAuthority(AuthError):
+    """A privileged step without a valid supervisor approval (none, expired, another step,
+    already used)."""
+
+    def __init__(self, problem: GrantProblem) -> None:
+        super().__init__(f"{_GRANT_PROBLEMS[problem]} A supervisor must type their PIN for this.")
+        self.problem = problem
 
 
 # --- shifts and catalogue ------------------------------------------------------------------------
@@ -164,13 +186,45 @@ class DiskFull(StoreError):
         super().__init__("The disk is full: nothing was saved. Free some space, then try again.")
 
 
-class LedgerDamaged(StoreError):
-    """The ledger file failed its integrity check: the till stops selling until it is
-    restored. `findings` are SQLite's own words, for the log and support."""
+class DamageKind(StrEnum):
+    """What is wrong with the ledger (screens translate each one)."""
 
-    def __init__(self, message: str, findings: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
+    FILE = "file"  # SQLite's or the money rows' check failed, or the file cannot be opened
+    LOST_EVENTS = "lost_events"  # the relay holds events of this till the ledger lacks
+    RESTORING = "restoring"  # a supervisor is restoring the till from its backup and relay
+
+
+_DAMAGE_HELP = {
+    DamageKind.FILE: (
+        "The till's ledger file is damaged, so it will not sell: a sale written into a "
+        "damaged file could be lost or wrong. A supervisor can restore it from the last "
+        "backup and the relay's copy of this till's sales (Restore, or main.py --restore)."
+    ),
+    DamageKind.LOST_EVENTS: (
+        "This till's ledger has lost {missing} sale record(s) the relay already holds (the "
+        "file was cut short, e.g. by a power cut or a failing disk). Selling is stopped so no "
+        "sale number is used twice. A supervisor can restore the till from its last backup "
+        "and the relay's copy (Restore, or main.py --restore)."
+    ),
+    DamageKind.RESTORING: (
+        "A supervisor is restoring this till from its backup and the relay's copy: it does "
+        "not sell until Duka POS starts again."
+    ),
+}
+
+
+class LedgerDamaged(StoreError):
+    """The ledger failed a check: the till stops selling until it is restored. `kind` says
+    which (screens translate it; `message` is the English for logs and the command line),
+    `missing` how many events were lost, `findings` are SQLite's own words for support."""
+
+    def __init__(
+        self, kind: DamageKind, findings: tuple[str, ...] = (), *, missing: int = 0
+    ) -> None:
+        super().__init__(_DAMAGE_HELP[kind].format(missing=missing))
+        self.kind = kind
         self.findings = findings
+        self.missing = missing
 
 
 class KeyUnavailable(StoreError):

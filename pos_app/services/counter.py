@@ -255,11 +255,7 @@ class Counter:
     def abandon_order(self, order_id: str, override: Grant | None) -> None:
         """The cart changed after the order was stored: cancel it (it owes, nothing was paid).
         Once a tender started this needs a supervisor's OVERRIDE grant (the screen asks)."""
-        actor_id = self.user_id
-        if override is not None:
-            with self._ledger.read() as conn:
-                actor_id = authorise(conn, override, Action.OVERRIDE).id
-        self.orders.cancel_order(order_id, actor_id=actor_id)
+        self.orders.cancel_order(order_id, actor_id=self.user_id, override=override)
 
     def order_balance(self, order_id: str) -> Balance:
         order = self.orders.get_order(order_id)
@@ -528,6 +524,14 @@ class Counter:
     def ledger_status(self) -> guard.GuardStatus:
         """Whether the till may sell, and if not why, in a supervisor's words."""
         return guard.status(self._ledger)
+
+    def start_check_done(self) -> bool:
+        """False while the start-up check of a large ledger still has to run."""
+        return self._ledger.start_check_finished
+
+    def finish_start_check(self) -> guard.GuardStatus:
+        """The start-up check of a large ledger, whole (a worker calls it after start-up)."""
+        return guard.finish_start_check(self._ledger)
 
     def check_ledger(self) -> guard.GuardStatus:
         """The full integrity check, on demand (slow on a large file: a worker calls it)."""

@@ -6,8 +6,9 @@ Grant built by hand, copied with `dataclasses.replace` to another action or a la
 or carried over from another process fails `authorise`. (A private constructor token would
 stop the first but not the second: the MAC binds every field.) Services take a Grant where
 they used to take a supervisor's user id, and check it inside their own write transaction
-(`pos_app.services.users.authorise`), so
-a user deactivated or demoted meanwhile is refused too.
+(`pos_app.services.users.authorise`), so a user deactivated or demoted meanwhile is refused
+too. A grant allows one change: `spend` records its nonce in that change's transaction, so a
+second use is refused, and a change that rolls back leaves the grant unspent.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
-from pos_app.core.errors import NoAuthority
+from sqlalchemy import Connection, delete, insert, select
+
+from pos_app.core.errors import GrantProblem, NoAuthority
+from pos_app.store.schema import used_grants
 
 GRANT_LIFETIME: Final = timedelta(minutes=2)
 _PROCESS_SECRET: Final = secrets.token_bytes(32)
@@ -46,8 +50,8 @@ def min_role(action: Action) -> str:
     return _MIN_ROLE[action]
 
 
-def _mac(user_id: str, role: str, action: str, expires_at: datetime) -> bytes:
-    message = "\x1f".join((user_id, role, action, expires_at.isoformat())).encode()
+def _mac(user_id: str, role: str, action: str, expires_at: datetime, nonce: str) -> bytes:
+    message = "\x1f".join((user_id, role, action, expires_at.isoformat(), nonce)).encode()
     return hmac.new(_PROCESS_SECRET, message, hashlib.sha256).digest()
 
 
@@ -57,6 +61,7 @@ class Grant:
     role: str
     action: Action
     expires_at: datetime
+    nonce: str
     mac: bytes = field(repr=False)
 
     @property
@@ -69,7 +74,8 @@ def issue(user_id: str, role: str, action: Action, now: datetime | None = None) 
     """Called by UserService.grant once the PIN is verified (and the role checked); nowhere
     else. `now` lets a test make an expired grant."""
     expires = (now or datetime.now(UTC)) + GRANT_LIFETIME
-    return Grant(user_id, role, action, expires, _mac(user_id, role, action, expires))
+    nonce = secrets.token_hex(16)
+    return Grant(user_id, role, action, expires, nonce, _mac(user_id, role, action, expires, nonce))
 
 
 def check(grant: object, action: Action) -> Grant:
@@ -77,15 +83,29 @@ def check(grant: object, action: Action) -> Grant:
     The caller still checks, in its transaction, that the user holds the role
     (pos_app.services.users.authorise)."""
     if not isinstance(grant, Grant):
-        raise NoAuthority("This step needs a supervisor's approval.")
-    expected = _mac(grant.user_id, grant.role, grant.action, grant.expires_at)
+        raise NoAuthority(GrantProblem.MISSING)
+    expected = _mac(grant.user_id, grant.role, grant.action, grant.expires_at, grant.nonce)
     if not hmac.compare_digest(expected, grant.mac):
-        raise NoAuthority("This approval is not valid.")
+        raise NoAuthority(GrantProblem.NOT_VALID)
     if grant.action != action:
-        raise NoAuthority("This approval was given for something else.")
+        raise NoAuthority(GrantProblem.OTHER_ACTION)
     if grant.expires_at <= datetime.now(UTC):
-        raise NoAuthority("This approval has expired.")
+        raise NoAuthority(GrantProblem.EXPIRED)
     return grant
+
+
+def spend(conn: Connection, grant: Grant) -> None:
+    """Mark `grant` used inside the caller's write transaction (BEGIN IMMEDIATE: no other
+    writer can spend it meanwhile); NoAuthority when it already was. Rows of expired grants
+    go: an expired grant is refused by `check` anyway."""
+    now = datetime.now(UTC)
+    conn.execute(delete(used_grants).where(used_grants.c.expires_at <= now))
+    spent = conn.execute(
+        select(used_grants.c.nonce).where(used_grants.c.nonce == grant.nonce)
+    ).first()
+    if spent is not None:
+        raise NoAuthority(GrantProblem.USED)
+    conn.execute(insert(used_grants).values(nonce=grant.nonce, expires_at=grant.expires_at))
 
 
 def actor(grant: object) -> str | None:

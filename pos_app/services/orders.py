@@ -470,9 +470,14 @@ class OrderService:
             )
         return [self.get_order(i) for i in ids]
 
-    def cancel_order(self, order_id: str, *, actor_id: str | None) -> OrderView:
-        """Cancel an order no money has been taken for."""
+    def cancel_order(
+        self, order_id: str, *, actor_id: str | None, override: Grant | None = None
+    ) -> OrderView:
+        """Cancel an order no money has been taken for; with `override` (a supervisor's
+        OVERRIDE grant, spent here) the cancellation is on the supervisor's record."""
         with ledger_change(self._ledger, self._bus, actor_id) as change:
+            if override is not None:
+                change.actor = authorise(change.conn, override, Action.OVERRIDE).id
             row = load_order_row(change.conn, order_id)
             if row.status != OrderStatus.OPEN:
                 raise InvalidOrder(

@@ -88,6 +88,15 @@ def load_settings(conn: Connection) -> ShopSettings:
     )
 
 
+def store_settings(conn: Connection, new: ShopSettings, at: datetime) -> None:
+    """Validate and write the shop's settings inside the caller's transaction (the caller
+    records the change)."""
+    _validate(new)
+    conn.execute(
+        update(shop_settings).where(shop_settings.c.id == 1).values(**asdict(new), updated_at=at)
+    )
+
+
 def _validate(s: ShopSettings) -> None:
     currency(s.currency)
     if not s.shop_name.strip():
@@ -128,12 +137,7 @@ class ShopService:
         with ledger_change(self._ledger, self._bus, actor(grant)) as change:
             authorise(change.conn, grant, Action.SETTINGS)
             new = replace(load_settings(change.conn), **changes)
-            _validate(new)
-            change.conn.execute(
-                update(shop_settings)
-                .where(shop_settings.c.id == 1)
-                .values(**asdict(new), updated_at=datetime.now(UTC))
-            )
+            store_settings(change.conn, new, datetime.now(UTC))
             change.record(
                 "settings.updated",
                 entity="shop_settings",

@@ -106,10 +106,13 @@ def require_role(conn: Connection, user_id: str | None, role: str) -> UserView:
 
 
 def authorise(conn: Connection, grant: object, action: Action) -> UserView:
-    """The user behind a genuine, unexpired `grant` for `action`, who still holds its role
-    (checked in `conn`, the caller's write transaction); NoAuthority otherwise."""
+    """The user behind a genuine, unexpired, unspent `grant` for `action`, who still holds
+    its role (checked in `conn`, the caller's write transaction, which also spends the
+    grant); NoAuthority otherwise."""
     checked = grants.check(grant, action)
-    return require_role(conn, checked.user_id, checked.role)
+    user = require_role(conn, checked.user_id, checked.role)
+    grants.spend(conn, checked)
+    return user
 
 
 class UserService:

@@ -182,6 +182,9 @@ class Ledger:
     checkpointer: Checkpointer | None = None
     # set when a check found the file damaged: new sales are refused (services.orders)
     damage: LedgerDamaged | None = None
+    # False when the start-up quick_check stopped unfinished (a file too large for its
+    # budget): services.guard.finish_start_check runs it whole in the background
+    start_check_finished: bool = True
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -210,8 +213,11 @@ def open_ledger(settings: TillSettings | None = None, *, keys: KeyStore | None =
     settings = settings or TillSettings()
     # no usable keyring: refuse before any file, unless this is (or becomes) a demo ledger
     store = keys or key_store(settings.keyring, demo_key_file(settings))
+    checked = True
     if settings.database.exists():  # a damaged file must never be migrated or sold into
-        integrity.require_sound(integrity.quick_check(settings.database))
+        result = integrity.quick_check(settings.database)
+        integrity.require_sound(result)
+        checked = result.finished
     engine = create_ledger_engine(settings.database)
     try:
         migrate(engine)
@@ -242,7 +248,7 @@ def open_ledger(settings: TillSettings | None = None, *, keys: KeyStore | None =
         raise
     checkpointer = Checkpointer(settings.database)
     checkpointer.start()
-    return Ledger(engine, cipher, settings, store, checkpointer)
+    return Ledger(engine, cipher, settings, store, checkpointer, start_check_finished=checked)
 
 
 def demo_key_file(settings: TillSettings) -> Path | None:

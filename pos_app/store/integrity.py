@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from pos_app.core.errors import LedgerDamaged
+from pos_app.core.errors import DamageKind, LedgerDamaged
 from pos_app.core.orders import OrderStatus
 from pos_app.core.payments import PaymentMethod, PaymentProvider, PaymentStatus
 
@@ -34,13 +34,6 @@ from pos_app.core.payments import PaymentMethod, PaymentProvider, PaymentStatus
 QUICK_BUDGET_S: Final = 0.5
 QUICK_MAX_BYTES: Final = 256 * 1024 * 1024
 _PROGRESS_OPS: Final = 10_000
-
-DAMAGE_HELP: Final = (
-    "The till's ledger file is damaged, so it will not sell: a sale written into a damaged "
-    "file could be lost or wrong. A supervisor can restore it from the last backup and the "
-    "relay's copy of this till's sales (Restore, or `main.py --restore`)."
-)
-
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
@@ -120,9 +113,13 @@ def _has_money_tables(conn: sqlite3.Connection) -> bool:
     return set(_MONEY_ROWS) <= names
 
 
-def quick_check(path: Path, budget_s: float = QUICK_BUDGET_S) -> CheckResult:
+def quick_check(
+    path: Path, budget_s: float | None = QUICK_BUDGET_S, *, whole: bool = False
+) -> CheckResult:
+    """Bounded by default (start-up); `whole` is the quick check of any file, however long
+    it takes (the background check after start-up, on a worker; budget_s=None)."""
     try:
-        too_big = path.stat().st_size > QUICK_MAX_BYTES
+        too_big = not whole and path.stat().st_size > QUICK_MAX_BYTES
     except OSError as exc:
         return CheckResult((f"cannot open: {exc}",), True)
     if too_big:
@@ -136,4 +133,4 @@ def integrity_check(path: Path) -> CheckResult:
 
 def require_sound(result: CheckResult) -> None:
     if not result.sound:
-        raise LedgerDamaged(DAMAGE_HELP, result.findings)
+        raise LedgerDamaged(DamageKind.FILE, result.findings)

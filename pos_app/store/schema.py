@@ -327,6 +327,14 @@ sync_state = Table(
     Column("value", Text, nullable=False),
 )
 
+# Grants already spent (pos_app.services.grants): one approval, one change.
+used_grants = Table(
+    "used_grants",
+    metadata,
+    Column("nonce", String(32), primary_key=True),
+    Column("expires_at", UtcDateTime, nullable=False),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,

@@ -7,6 +7,7 @@ them. Screens reach the services through these handles but call them only via `t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from pos_app.config import TillSettings
 from pos_app.services import Services
 from pos_app.services.counter import Counter
 from pos_app.services.gateway import OnlineGateway
+from pos_app.services.grants import Grant
 from pos_app.services.shop import ShopSettings
 from pos_app.services.supervisor_desk import SupervisorDesk
 from pos_app.services.users import UserView
@@ -24,6 +26,7 @@ from pos_app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:  # python-escpos takes 0.4 s to import: only a till with a printer pays it
     from pos_app.printing.receipt_printer import ReceiptPrinter
+    from pos_app.services.recovery import RestoreOutcome
 
 
 @dataclass
@@ -40,6 +43,9 @@ class AppContext:
     gateway: OnlineGateway | None = None
     current_user: UserView | None = None
     printer: ReceiptPrinter | None = None  # the ESC/POS receipt printer, when one is set
+    # the in-session restore (on a worker): stops selling and syncing, lets the ledger go,
+    # restores the backup and the relay's copy; wired by pos_app.app once syncing runs
+    restore: Callable[[Grant], RestoreOutcome] | None = None
 
     @property
     def currency(self) -> str:

@@ -6,12 +6,16 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from pos_app.core.errors import (
+    DamageKind,
     DecryptionError,
     DiskFull,
     DukaError,
     FractionOfMinorUnit,
+    GrantProblem,
     InactiveUser,
     InvalidMoneyText,
+    LedgerDamaged,
+    NoAuthority,
     NotASupervisor,
     SelfApprovalNotAllowed,
     UserLocked,
@@ -42,6 +46,10 @@ def error_message(error: BaseException) -> str:
         return QCoreApplication.translate(
             "Errors", "Too many wrong PINs: locked until %1 UTC."
         ).replace("%1", f"{error.until:%H:%M}")
+    if isinstance(error, LedgerDamaged):
+        return damage_message(error)
+    if isinstance(error, NoAuthority):
+        return _grant_problem(error.problem)
     if isinstance(error, RefundTooLarge):
         return (
             QCoreApplication.translate(
@@ -183,3 +191,47 @@ def error_message(error: BaseException) -> str:
     return QCoreApplication.translate(
         "Errors", "Something went wrong; nothing was changed. Try again."
     )
+
+
+def damage_message(damage: LedgerDamaged) -> str:
+    """Why the till stopped selling, in words a supervisor understands."""
+    if damage.kind is DamageKind.RESTORING:
+        return QCoreApplication.translate(
+            "Errors",
+            "A supervisor is restoring this till from its backup and the relay's copy: it "
+            "does not sell until Duka POS starts again.",
+        )
+    if damage.kind is DamageKind.LOST_EVENTS:
+        return QCoreApplication.translate(
+            "Errors",
+            "This till's ledger has lost %1 sale record(s) the relay already holds (the file "
+            "was cut short, e.g. by a power cut or a failing disk). Selling is stopped so no "
+            "sale number is used twice. A supervisor can restore the till from its last "
+            "backup and the relay's copy (Restore from backup / relay).",
+        ).replace("%1", str(damage.missing))
+    return QCoreApplication.translate(
+        "Errors",
+        "The till's ledger file is damaged, so it will not sell: a sale written into a "
+        "damaged file could be lost or wrong. A supervisor can restore it from the last "
+        "backup and the relay's copy of this till's sales (Restore from backup / relay).",
+    )
+
+
+def _grant_problem(problem: GrantProblem) -> str:
+    why = {
+        GrantProblem.MISSING: QCoreApplication.translate(
+            "Errors", "This step needs a supervisor's approval."
+        ),
+        GrantProblem.NOT_VALID: QCoreApplication.translate(
+            "Errors", "This approval is not valid."
+        ),
+        GrantProblem.OTHER_ACTION: QCoreApplication.translate(
+            "Errors", "This approval was given for something else."
+        ),
+        GrantProblem.EXPIRED: QCoreApplication.translate("Errors", "This approval has expired."),
+        GrantProblem.USED: QCoreApplication.translate(
+            "Errors", "This approval was already used once: each PIN approves one change."
+        ),
+    }[problem]
+    again = QCoreApplication.translate("Errors", "%1 A supervisor must type their PIN again.")
+    return again.replace("%1", why)

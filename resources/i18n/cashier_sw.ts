@@ -4,22 +4,22 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../pos_app/app.py" line="264"/>
+        <location filename="../../pos_app/app.py" line="266"/>
         <source>supervisor</source>
         <translation>msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="266"/>
+        <location filename="../../pos_app/app.py" line="268"/>
         <source>cashier</source>
         <translation>keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="378"/>
+        <location filename="../../pos_app/app.py" line="380"/>
         <source>Duka POS cannot start</source>
         <translation>Duka POS haiwezi kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="430"/>
+        <location filename="../../pos_app/app.py" line="469"/>
         <source>Opening the till&apos;s ledger…</source>
         <translation>Inafungua daftari la mauzo…</translation>
     </message>
@@ -481,44 +481,64 @@
 <context>
     <name>DamageScreen</name>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="29"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="162"/>
         <source>Duka POS has stopped selling</source>
         <translation>Duka POS imesimamisha mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="34"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="170"/>
         <source>The till has stopped selling</source>
         <translation>Kaunta imesimamisha mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="46"/>
-        <source>Restore from backup</source>
-        <translation>Rejesha kutoka nakala ya akiba</translation>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="175"/>
+        <source>Details for support:</source>
+        <translation>Maelezo kwa msaada wa kiufundi:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="49"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="187"/>
+        <source>Restore from backup / relay</source>
+        <translation>Rejesha kutoka nakala / relay</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="191"/>
+        <source>Not now</source>
+        <translation>Si sasa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="206"/>
+        <source>Restoring… the till does not sell meanwhile. This can take a minute.</source>
+        <translation>Inarejesha… mashine haiuzi kwa sasa. Hii inaweza kuchukua dakika moja.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="218"/>
+        <source>Close Duka POS</source>
+        <translation>Funga Duka POS</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="228"/>
+        <source>Nothing was restored: see why above.</source>
+        <translation>Hakuna kilichorejeshwa: ona sababu hapo juu.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="191"/>
         <source>Quit</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="55"/>
-        <source>Restoring… this can take a minute.</source>
-        <translation>Inarejesha… inaweza kuchukua dakika moja.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="62"/>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="220"/>
         <source>Restored. The till starts again.</source>
         <translation>Imerejeshwa. Kaunta inaanza tena.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="65"/>
-        <source>Not everything came back: see the list above.</source>
-        <translation>Si kila kitu kimerudi: tazama orodha hapo juu.</translation>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="224"/>
+        <source>Restored. Close Duka POS and start it again to sell.</source>
+        <translation>Imerejeshwa. Funga Duka POS kisha uifungue tena ili kuuza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="69"/>
-        <source>Restore failed.</source>
-        <translation>Kurejesha kumeshindikana.</translation>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="226"/>
+        <source>Not everything came back: see the list above.</source>
+        <translation>Si kila kitu kimerudi: tazama orodha hapo juu.</translation>
     </message>
 </context>
 <context>
@@ -1051,6 +1071,119 @@
         <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="154"/>
         <source>Printing…</source>
         <translation>Inachapisha…</translation>
+    </message>
+</context>
+<context>
+    <name>Restore</name>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="43"/>
+        <source>Another till record</source>
+        <translation>Rekodi nyingine ya mashine</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="46"/>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="48"/>
+        <source>No. %1: %2</source>
+        <translation>Na. %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="53"/>
+        <source>the relay&apos;s copy does not hold enough to rebuild it</source>
+        <translation>nakala ya relay haina maelezo ya kutosha kuijenga upya</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="56"/>
+        <source>it is in another currency than the shop&apos;s</source>
+        <translation>iko katika sarafu tofauti na ya duka</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="59"/>
+        <source>its amounts do not add up without its discount&apos;s approval</source>
+        <translation>kiasi chake hakilingani bila idhini ya punguzo lake</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="62"/>
+        <source>the sale it belongs to was not recovered</source>
+        <translation>mauzo inayohusika nayo hayakurejeshwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="65"/>
+        <source>the product it changes was not recovered</source>
+        <translation>bidhaa inayobadilishwa haikurejeshwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="68"/>
+        <source>the ledger refused it</source>
+        <translation>daftari liliikataa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="74"/>
+        <source>The data key is not in the keyring, so no backup can be read. Restore the keyring entry, or set DUKA_DATA_KEY to the saved key.</source>
+        <translation>Ufunguo wa data haupo kwenye keyring, kwa hiyo hakuna nakala inayoweza kusomwa. Rejesha ingizo la keyring, au weka DUKA_DATA_KEY kuwa ufunguo uliohifadhiwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="79"/>
+        <source>No backup was found in the data folder or the backup copy folder.</source>
+        <translation>Hakuna nakala iliyopatikana kwenye folda ya data wala folda ya nakala ya ziada.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="82"/>
+        <source>The backup cannot be read or holds a damaged ledger.</source>
+        <translation>Nakala haisomeki au ina daftari lililoharibika.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="85"/>
+        <source>The relay could not be asked for this till&apos;s sales. Restore again when the till is online.</source>
+        <translation>Relay haikuweza kuulizwa mauzo ya mashine hii. Rejesha tena mashine ikiwa mtandaoni.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="98"/>
+        <source>Restored the ledger from the backup %1.</source>
+        <translation>Daftari limerejeshwa kutoka nakala %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="104"/>
+        <source>The files it replaced are kept in %1.</source>
+        <translation>Faili ilizobadilisha zimehifadhiwa katika %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="113"/>
+        <source>This till is not paired with a relay: the backup is all there is.</source>
+        <translation>Mashine hii haijaunganishwa na relay: nakala ndiyo yote iliyopo.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="119"/>
+        <source>Recovered from the relay: %1 record(s).</source>
+        <translation>Zilizorejeshwa kutoka relay: rekodi %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="126"/>
+        <source>Not recovered (the relay still holds them; enter them again by hand):</source>
+        <translation>Hazikurejeshwa (relay bado inazo; ziingize tena kwa mkono):</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="132"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="253"/>
+        <source>Restore the till from its backup and the relay</source>
+        <translation>Rejesha mashine kutoka nakala yake na relay</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="260"/>
+        <source>Restore from backup / relay</source>
+        <translation>Rejesha kutoka nakala / relay</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/widgets/damage_screen.py" line="261"/>
+        <source>The till stops selling now and its ledger is replaced by the last backup plus the relay&apos;s copy of this till&apos;s records. Sales not yet sent to the relay may be lost. Afterwards Duka POS must be started again. Restore now?</source>
+        <translation>Mashine inaacha kuuza sasa na daftari lake linabadilishwa na nakala ya mwisho pamoja na nakala ya relay ya rekodi za mashine hii. Mauzo ambayo bado hayajatumwa kwa relay yanaweza kupotea. Baadaye Duka POS lazima ifunguliwe tena. Rejesha sasa?</translation>
     </message>
 </context>
 <context>
@@ -2101,22 +2234,22 @@
 <context>
     <name>TestMode</name>
     <message>
-        <location filename="../../pos_app/app.py" line="171"/>
+        <location filename="../../pos_app/app.py" line="173"/>
         <source>M-Pesa sandbox: shortcode %1. Safaricom&apos;s test number %2 is never prompted (result 1037, unreachable); in the local sandbox any other Kenyan number pays.</source>
         <translation>Sandbox ya M-Pesa: shortcode %1. Namba ya majaribio ya Safaricom %2 haipokei ombi kamwe (jibu 1037, haipatikani); kwenye sandbox ya hapa, namba nyingine yoyote ya Kenya hulipa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="180"/>
+        <location filename="../../pos_app/app.py" line="182"/>
         <source>Paystack test keys: card %1, any future expiry, CVV 408 (%2 is declined). Test M-Pesa via Paystack: %3.</source>
         <translation>Funguo za majaribio za Paystack: kadi %1, tarehe yoyote ya baadaye ya kuisha, CVV 408 (%2 hukataliwa). M-Pesa ya majaribio kupitia Paystack: %3.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="190"/>
+        <location filename="../../pos_app/app.py" line="192"/>
         <source>Flutterwave test keys: card %1, PIN 1234, expiry 09/32, CVV 564.</source>
         <translation>Funguo za majaribio za Flutterwave: kadi %1, PIN 1234, inaisha 09/32, CVV 564.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="196"/>
+        <location filename="../../pos_app/app.py" line="198"/>
         <source>Stripe test keys: card %1, any future date, any CVC.</source>
         <translation>Funguo za majaribio za Stripe: kadi %1, tarehe yoyote ya baadaye, CVC yoyote.</translation>
     </message>

@@ -243,246 +243,256 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/supervisor/audit_names.py" line="20"/>
+        <source>Ledger recovered from the relay</source>
+        <translation>Daftari limerejeshwa kutoka relay</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="23"/>
+        <source>Ledger restore started</source>
+        <translation>Urejeshaji wa daftari umeanza</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="26"/>
         <source>Sale cancelled</source>
         <translation>Mauzo yameghairiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="21"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="27"/>
         <source>Sale started</source>
         <translation>Mauzo yameanzishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="22"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="28"/>
         <source>Waiting for the customer</source>
         <translation>Inasubiri mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="25"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="31"/>
         <source>Payment cancelled</source>
         <translation>Malipo yameghairiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="26"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="32"/>
         <source>Delivery cash differs</source>
         <translation>Pesa ya kufikisha inatofautiana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="27"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="33"/>
         <source>Delivery cash received</source>
         <translation>Pesa ya kufikisha imepokelewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="28"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="34"/>
         <source>Payment started</source>
         <translation>Malipo yameanzishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="29"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="35"/>
         <source>Payment expired</source>
         <translation>Muda wa malipo umekwisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="30"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="36"/>
         <source>Payment failed</source>
         <translation>Malipo yameshindikana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="31"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="37"/>
         <source>Flag cleared</source>
         <translation>Alama imeondolewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="32"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="38"/>
         <source>Payment flagged</source>
         <translation>Malipo yamewekewa alama</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="33"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="39"/>
         <source>Provider answered</source>
         <translation>Mtoa huduma amejibu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="34"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="40"/>
         <source>Provider answer flagged</source>
         <translation>Jibu la mtoa huduma limewekewa alama</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="37"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="43"/>
         <source>Payment taken</source>
         <translation>Malipo yamepokelewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="38"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="44"/>
         <source>Refund given</source>
         <translation>Marejesho yametolewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="39"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="45"/>
         <source>Payment resolved</source>
         <translation>Malipo yametatuliwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="40"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="46"/>
         <source>Risk scored</source>
         <translation>Hatari imepimwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="41"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="47"/>
         <source>Payment outcome unknown</source>
         <translation>Matokeo ya malipo hayajulikani</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="42"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="48"/>
         <source>Product added</source>
         <translation>Bidhaa imeongezwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="43"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="49"/>
         <source>Product changed</source>
         <translation>Bidhaa imebadilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="44"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="50"/>
         <source>Proof decided</source>
         <translation>Uthibitisho umeamuliwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="45"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="51"/>
         <source>Proof photo unreadable</source>
         <translation>Picha ya uthibitisho haisomeki</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="48"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="54"/>
         <source>Proof submitted</source>
         <translation>Uthibitisho umewasilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="49"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="55"/>
         <source>Test mode switched</source>
         <translation>Hali ya majaribio imebadilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="50"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="56"/>
         <source>Test mode refused</source>
         <translation>Hali ya majaribio imekataliwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="53"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="59"/>
         <source>Provider message ignored</source>
         <translation>Ujumbe wa mtoa huduma umepuuzwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="56"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="62"/>
         <source>Provider message matched</source>
         <translation>Ujumbe wa mtoa huduma umelinganishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="59"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="65"/>
         <source>Provider message unmatched</source>
         <translation>Ujumbe wa mtoa huduma haujalinganishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="62"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="68"/>
         <source>Refund approved</source>
         <translation>Marejesho yameidhinishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="63"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="69"/>
         <source>Refund failed</source>
         <translation>Marejesho yameshindikana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="64"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="70"/>
         <source>Refund refused</source>
         <translation>Marejesho yamekataliwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="65"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="71"/>
         <source>Refund asked for</source>
         <translation>Marejesho yameombwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="66"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="72"/>
         <source>Relay paired</source>
         <translation>Relay imeunganishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="67"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="73"/>
         <source>Relay pairing failed</source>
         <translation>Kuunganisha relay kumeshindikana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="68"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="74"/>
         <source>Cash sale</source>
         <translation>Mauzo ya pesa taslimu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="69"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="75"/>
         <source>Sale voided</source>
         <translation>Mauzo yamebatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="70"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="76"/>
         <source>Settings changed</source>
         <translation>Mipangilio imebadilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="71"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="77"/>
         <source>Shift closed</source>
         <translation>Zamu imefungwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="72"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="78"/>
         <source>Shift opened</source>
         <translation>Zamu imefunguliwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="73"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="79"/>
         <source>Unsynced work overridden</source>
         <translation>Kazi isiyosawazishwa imeruhusiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="74"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="80"/>
         <source>User activated</source>
         <translation>Mtumiaji amewezeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="75"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="81"/>
         <source>User added</source>
         <translation>Mtumiaji ameongezwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="76"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="82"/>
         <source>User deactivated</source>
         <translation>Mtumiaji amezimwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="77"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="83"/>
         <source>Language changed</source>
         <translation>Lugha imebadilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="78"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="84"/>
         <source>PIN changed</source>
         <translation>PIN imebadilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="79"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="85"/>
         <source>Wrong PIN</source>
         <translation>PIN si sahihi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="80"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="86"/>
         <source>PIN reset</source>
         <translation>PIN imewekwa upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="81"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="87"/>
         <source>Signed in</source>
         <translation>Ameingia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="82"/>
+        <location filename="../../pos_app/ui/supervisor/audit_names.py" line="88"/>
         <source>Void refused</source>
         <translation>Ubatilishaji umekataliwa</translation>
     </message>
@@ -1106,162 +1116,172 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="64"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="66"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="67"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="69"/>
         <source>Shop and receipts</source>
         <translation>Duka na risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="71"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="73"/>
         <source>Shop name</source>
         <translation>Jina la duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="77"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="79"/>
         <source>VAT rate (prices include VAT)</source>
         <translation>Kiwango cha VAT (bei zinajumuisha VAT)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="81"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="83"/>
         <source>Receipt header</source>
         <translation>Kichwa cha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="85"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="87"/>
         <source>Receipt footer</source>
         <translation>Maandishi ya chini ya risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="87"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="89"/>
         <source>Shop language</source>
         <translation>Lugha ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="90"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="92"/>
         <source>Payments and risk</source>
         <translation>Malipo na hatari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="95"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="97"/>
         <source>Risk threshold (0-100)</source>
         <translation>Kiwango cha hatari (0-100)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="98"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="100"/>
         <source>A supervisor approves every proof</source>
         <translation>Msimamizi anaidhinisha kila uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="102"/>
         <source>Cashier may accept low-risk proofs</source>
         <translation>Keshia anaweza kukubali uthibitisho wa hatari ndogo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="102"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="104"/>
         <source>Offline proofs</source>
         <translation>Uthibitisho bila mtandao</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="103"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="105"/>
         <source>A supervisor may approve their own proof</source>
         <translation>Msimamizi anaweza kuidhinisha uthibitisho wake mwenyewe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="106"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="108"/>
         <source>New PINs have at least 6 digits</source>
         <translation>PIN mpya ziwe na tarakimu 6 au zaidi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="113"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="115"/>
         <source>Save settings</source>
         <translation>Hifadhi mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="120"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="122"/>
         <source>Relay and providers</source>
         <translation>Relay na watoa huduma</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="126"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="128"/>
         <source>%1 in test mode (no real money)</source>
         <translation>%1 katika hali ya majaribio (hakuna pesa halisi)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="135"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="137"/>
         <source>Relay address</source>
         <translation>Anwani ya relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="138"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="140"/>
         <source>from the shop owner&apos;s relay page</source>
         <translation>kutoka ukurasa wa relay wa mwenye duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="139"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="141"/>
         <source>Pairing code</source>
         <translation>Msimbo wa kuunganisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="140"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="142"/>
         <source>Pair this till</source>
         <translation>Unganisha mashine hii</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="144"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="146"/>
         <source>Check the ledger now</source>
         <translation>Kagua daftari sasa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="166"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="149"/>
+        <source>Restore from backup / relay</source>
+        <translation>Rejesha kutoka nakala / relay</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="152"/>
+        <source>Replace this till&apos;s ledger with its last backup plus the relay&apos;s copy of its records (a supervisor&apos;s PIN; the till stops selling meanwhile).</source>
+        <translation>Badilisha daftari la mashine hii kwa nakala yake ya mwisho pamoja na nakala ya relay ya rekodi zake (PIN ya msimamizi; mashine haiuzi wakati huo).</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="181"/>
         <source>Checking the ledger…</source>
         <translation>Inakagua daftari…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="171"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="186"/>
         <source>The ledger is sound.</source>
         <translation>Daftari liko salama.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="213"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="228"/>
         <source>Change the shop&apos;s settings</source>
         <translation>Badilisha mipangilio ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="221"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="236"/>
         <source>Saved.</source>
         <translation>Imehifadhiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="236"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="251"/>
         <source>Switch test mode</source>
         <translation>Badilisha hali ya majaribio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="246"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="261"/>
         <source>Test mode on.</source>
         <translation>Hali ya majaribio imewashwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="246"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="261"/>
         <source>Test mode off: live money.</source>
         <translation>Hali ya majaribio imezimwa: pesa halisi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="265"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="280"/>
         <source>Pair this till with a relay</source>
         <translation>Unganisha kaunta hii na relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="269"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="284"/>
         <source>Contacting the relay…</source>
         <translation>Inawasiliana na relay…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="276"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="291"/>
         <source>Paired with %1 (%2).</source>
         <translation>Imeunganishwa na %1 (%2).</translation>
     </message>
@@ -1379,27 +1399,27 @@
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="76"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="82"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="81"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="87"/>
         <source>Reports</source>
         <translation>Ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="95"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="101"/>
         <source>Staff</source>
         <translation>Wafanyakazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="106"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="113"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="120"/>
         <source>Audit trail</source>
         <translation>Ukaguzi</translation>
     </message>

@@ -24,8 +24,9 @@ def sale(tmp_path: Path) -> Iterator[ReceiptData]:
     ledger = open_ledger(TillSettings(data_dir=tmp_path, keyring="memory"))
     s = build_services(ledger)
     boss = s.users.create_user("Amina", "supervisor", "2468")
-    staff = s.users.grant(boss.id, "2468", Action.STAFF)
-    cashier = s.users.create_user("Brian", "cashier", "1357", grant=staff)
+    cashier = s.users.create_user(
+        "Brian", "cashier", "1357", grant=s.users.grant(boss.id, "2468", Action.STAFF)
+    )
     s.shifts.open_shift(cashier.id, kes(500_00))
     draft = s.orders.draft([
         OrderLine("Maziwa Brookside Tarehe ya mwisho 12/12 500ml", kes(21000), 2),

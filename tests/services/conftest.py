@@ -8,7 +8,7 @@ from ledger_helpers import CASHIER_PIN, SECOND_SUPERVISOR_PIN, SUPERVISOR_PIN, T
 
 from pos_app.config import TillSettings
 from pos_app.services import build_services
-from pos_app.services.grants import Action
+from pos_app.services.grants import Action, Grant
 from pos_app.store.db import Ledger
 
 
@@ -24,8 +24,11 @@ def till(
     ledger = open_test_ledger(settings)
     services = build_services(ledger)
     sup = services.users.create_user("Amina", "supervisor", SUPERVISOR_PIN)
-    staff = services.users.grant(sup.id, SUPERVISOR_PIN, Action.STAFF)
-    sup2 = services.users.create_user("Kofi", "supervisor", SECOND_SUPERVISOR_PIN, grant=staff)
-    cashier = services.users.create_user("Brian", "cashier", CASHIER_PIN, grant=staff)
+
+    def staff() -> Grant:
+        return services.users.grant(sup.id, SUPERVISOR_PIN, Action.STAFF)
+
+    sup2 = services.users.create_user("Kofi", "supervisor", SECOND_SUPERVISOR_PIN, grant=staff())
+    cashier = services.users.create_user("Brian", "cashier", CASHIER_PIN, grant=staff())
     yield Till(ledger, services, sup, cashier, sup2)
     ledger.close()

@@ -15,15 +15,18 @@ from ledger_helpers import Till, kes
 from sqlalchemy import select
 
 from pos_app.config import TillSettings
-from pos_app.core.errors import NoAuthority, UserLocked, WrongPin
+from pos_app.core.errors import DukaError, NoAuthority, UserLocked, WrongPin
 from pos_app.services import grants
 from pos_app.services.admin import AdminService
 from pos_app.services.bus import EventBus
+from pos_app.services.counter import Counter
 from pos_app.services.grants import Action
+from pos_app.services.recovery import begin_restore
 from pos_app.services.refund_requests import PaystackRefunds
 from pos_app.services.users import MAX_ATTEMPTS, PinKdf, UserService
 from pos_app.store.db import open_ledger
 from pos_app.store.schema import audit_log
+from pos_app.ui.errors import error_message
 
 Call = Callable[[Till, dict[str, Any], Any], object]
 
@@ -94,6 +97,14 @@ PRIVILEGED: dict[str, tuple[Action, Call]] = {
         Action.SETTINGS,
         lambda t, s, g: _admin(t).set_test_mode("mpesa", True, grant=g),
     ),
+    "start a restore of the ledger": (
+        Action.RESTORE,
+        lambda t, s, g: begin_restore(t.ledger, t.services.bus, g),
+    ),
+    "override a price at the counter": (
+        Action.OVERRIDE,
+        lambda t, s, g: Counter(t.services).record_price_override(kes(100), kes(50), 1, g),
+    ),
 }
 
 
@@ -142,6 +153,35 @@ def test_privileged_call_refuses_anything_but_its_grant(
             call(till, state, bad)
         assert till.counts() == before, f"{name} with {why} changed the ledger"
     call(till, state, till.grant(action))  # and the real thing works
+
+
+@pytest.mark.parametrize("name", list(PRIVILEGED))
+def test_a_grant_allows_one_change(till: Till, state: dict[str, Any], name: str) -> None:
+    action, call = PRIVILEGED[name]
+    grant = till.grant(action)
+    call(till, state, grant)
+    before = till.counts()
+    with pytest.raises(NoAuthority, match="already used") as refused:
+        call(till, state, grant)
+    assert till.counts() == before, f"{name} ran twice on one grant"
+    assert error_message(refused.value) != refused.value.message  # a translated sentence
+
+
+def test_a_refused_change_leaves_its_grant_unspent(till: Till) -> None:
+    grant = till.grant(Action.SETTINGS)
+    with pytest.raises(DukaError):
+        till.services.shop.update(grant, vat_bps=20000)  # out of range: rolled back
+    till.services.shop.update(grant, vat_bps=800)
+    assert till.services.shop.get().vat_bps == 800
+
+
+def test_a_grant_spent_in_one_process_is_spent_for_every_service(till: Till) -> None:
+    """The spent list is in the ledger, not in a service: another service over the same file
+    refuses the grant too."""
+    grant = till.grant(Action.STAFF)
+    till.services.users.create_user("Eve", "cashier", "4444", grant=grant)
+    with pytest.raises(NoAuthority):
+        _admin(till).set_language(till.cashier.id, "sw", grant=grant)
 
 
 def test_a_grant_names_its_supervisor_on_the_record(till: Till, state: dict[str, Any]) -> None:

@@ -52,9 +52,12 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Till]:
     ledger = open_ledger(TillSettings(data_dir=path, keyring="memory"))
     s = build_services(ledger)
     sup = s.users.create_user("Amina", "supervisor", "2468")
-    staff = s.users.grant(sup.id, "2468", Action.STAFF)
-    sup2 = s.users.create_user("Kofi", "supervisor", "9753", grant=staff)
-    cashier = s.users.create_user("Brian", "cashier", "1357", grant=staff)
+    sup2 = s.users.create_user(
+        "Kofi", "supervisor", "9753", grant=s.users.grant(sup.id, "2468", Action.STAFF)
+    )
+    cashier = s.users.create_user(
+        "Brian", "cashier", "1357", grant=s.users.grant(sup.id, "2468", Action.STAFF)
+    )
     yield Till(ledger, s, sup, cashier, sup2)
     ledger.close()
 
@@ -120,9 +123,10 @@ def test_random_operations_keep_the_ledger_consistent(
     ops = [first, *rest]
     order_id = till.order(TOTAL)
     ids: list[str] = []
-    # the PINs are typed before the operations (a verified PIN is audited)
-    grants = {a: till.grant(a) for a in (Action.DECIDE_PAYMENT, Action.REFUND)}
     for op in ops:
+        # the PINs are typed before each operation (a verified PIN is audited; a grant
+        # allows one change)
+        grants = {a: till.grant(a) for a in (Action.DECIDE_PAYMENT, Action.REFUND)}
         before = statuses(till, order_id)
         counts = till.counts()
         try:

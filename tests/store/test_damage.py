@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from pos_app.config import TillSettings
-from pos_app.core.errors import LedgerDamaged
+from pos_app.core.errors import DamageKind, LedgerDamaged
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.services import build_services, guard
+from pos_app.store import integrity
 from pos_app.store.db import open_ledger
 
 
@@ -94,6 +95,8 @@ def test_damage_found_while_running_stops_new_sales(settings: TillSettings) -> N
         guard.lost_events(ledger, 3)
         status = guard.status(ledger)
         assert not status.selling and status.message and "3 sale record" in status.message
+        assert status.damage is not None and status.damage.kind is DamageKind.LOST_EVENTS
+        assert status.damage.missing == 3
         with pytest.raises(LedgerDamaged):
             services.orders.create_order([OrderLine("Soda", Money(8000, "KES"))])
         with pytest.raises(LedgerDamaged):
@@ -113,8 +116,44 @@ def test_the_full_check_at_shift_close_finds_a_value_the_till_never_wrote(
             raw.execute("UPDATE payments SET method = '9ash' WHERE rowid = 3")
         status = guard.check_now(ledger)
         assert not status.selling and status.message and "damaged" in status.message
-        assert any("payments" in f for f in status.findings)
+        assert status.damage is not None and status.damage.kind is DamageKind.FILE
+        assert any("payments" in f for f in status.damage.findings)
         with pytest.raises(LedgerDamaged):
             services.orders.create_order([OrderLine("Soda", Money(8000, "KES"))])
+    finally:
+        ledger.close()
+
+
+def test_a_ledger_too_large_to_check_at_start_is_checked_in_the_background(
+    settings: TillSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past QUICK_MAX_BYTES the start-up check is left unfinished (start-up never waits for
+    it); the whole check then runs after start and stops selling on what it finds."""
+    with sqlite3.connect(settings.database) as raw:
+        raw.execute("UPDATE payments SET method = '9ash' WHERE rowid = 3")
+    monkeypatch.setattr(integrity, "QUICK_MAX_BYTES", 1024)  # any real ledger is larger
+    ledger = open_ledger(settings)  # opened: too large to check before the window shows
+    services = build_services(ledger)
+    try:
+        assert not ledger.start_check_finished and guard.status(ledger).selling
+        status = guard.finish_start_check(ledger)
+        assert ledger.start_check_finished
+        assert status.damage is not None and status.damage.kind is DamageKind.FILE
+        assert any("payments" in f for f in status.damage.findings)
+        with pytest.raises(LedgerDamaged):
+            services.orders.create_order([OrderLine("Soda", Money(8000, "KES"))])
+    finally:
+        ledger.close()
+
+
+def test_a_sound_large_ledger_keeps_selling_after_its_background_check(
+    settings: TillSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(integrity, "QUICK_MAX_BYTES", 1024)
+    ledger = open_ledger(settings)
+    try:
+        assert not ledger.start_check_finished
+        assert guard.finish_start_check(ledger).selling and ledger.start_check_finished
+        build_services(ledger).orders.create_order([OrderLine("Soda", Money(8000, "KES"))])
     finally:
         ledger.close()

@@ -334,8 +334,8 @@ class ShiftPage(QWidget):
             "%1", variance.format()).replace("%2", str(self.pdf_path)))
         self._reset_close()
         ledger = self.ctx.counter.ledger_status()  # in memory: the check ran on the worker
-        if not ledger.selling and ledger.message:
-            self.say(ledger.message, error=True)
+        if ledger.damage is not None:
+            self.say(error_message(ledger.damage), error=True)
         self.refresh()
 
     def save_report_pdf(self, path: Path) -> Path:

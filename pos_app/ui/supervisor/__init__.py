@@ -66,6 +66,12 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
         modes = modes | {provider} if enabled else modes - {provider}
         ctx.status.update(test_mode_providers=tuple(sorted(modes)))
 
+    def restore_till(page: QWidget) -> None:
+        # imported here: the damage screen names recovered records through audit_names
+        from pos_app.ui.widgets.damage_screen import stopped_selling
+
+        stopped_selling(page, ctx, ctx.counter.ledger_status().damage)
+
     shop_name = ctx.shop_settings.shop_name if ctx.shop_settings is not None else ""
     approvals = ApprovalsPage(desk.approvals, list_users, ctx.tasks, me, zone, ctx.bus)
     approvals.count_changed.connect(lambda n: show_waiting(approvals, n))
@@ -106,6 +112,7 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
                 lambda: ctx.status.test_mode_providers,
                 test_mode_switched,
                 lambda: ctx.counter.check_ledger(),  # looked up when clicked: may be set later
+                restore_till,
             ),
         ),
         Page(

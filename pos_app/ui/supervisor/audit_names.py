@@ -17,6 +17,12 @@ def action_text(action: str) -> str:
         "cash.out": QCoreApplication.translate("AuditActions", "Cash taken out of the drawer"),
         "catalogue.imported": QCoreApplication.translate("AuditActions", "Products imported"),
         "drawer.no_sale": QCoreApplication.translate("AuditActions", "Drawer opened (no sale)"),
+        "ledger.recovered": QCoreApplication.translate(
+            "AuditActions", "Ledger recovered from the relay"
+        ),
+        "ledger.restore_started": QCoreApplication.translate(
+            "AuditActions", "Ledger restore started"
+        ),
         "order.cancelled": QCoreApplication.translate("AuditActions", "Sale cancelled"),
         "order.created": QCoreApplication.translate("AuditActions", "Sale started"),
         "payment.awaiting_customer": QCoreApplication.translate(

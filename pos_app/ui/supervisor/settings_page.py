@@ -41,11 +41,13 @@ class SettingsPage(QWidget):
         test_modes: Callable[[], Iterable[str]] | None = None,
         on_test_mode: Callable[[str, bool], None] | None = None,
         check_ledger: Callable[[], GuardStatus] | None = None,
+        restore_till: Callable[[QWidget], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """`test_modes` names the providers the relay last said are in test mode;
         `on_test_mode` hears of a switch the relay accepted (to update the banner);
-        `check_ledger` runs the full integrity check (services.counter.check_ledger)."""
+        `check_ledger` runs the full integrity check (services.counter.check_ledger);
+        `restore_till` is the in-session restore (ui.widgets.damage_screen.stopped_selling)."""
         super().__init__(parent)
         self.setObjectName("supervisor-settings")
         self._service = service
@@ -144,7 +146,18 @@ class SettingsPage(QWidget):
         self.check_button = QPushButton(self.tr("Check the ledger now"))
         self.check_button.setObjectName("settings-check-ledger")
         self.check_button.setVisible(check_ledger is not None)
-        layout.addWidget(self.check_button)
+        self.restore_button = QPushButton(self.tr("Restore from backup / relay"))
+        self.restore_button.setObjectName("settings-restore")
+        self.restore_button.setToolTip(
+            self.tr("Replace this till's ledger with its last backup plus the relay's copy of "
+                    "its records (a supervisor's PIN; the till stops selling meanwhile).")
+        )
+        self.restore_button.setVisible(restore_till is not None)
+        ledger_row = QHBoxLayout()
+        ledger_row.addWidget(self.check_button)
+        ledger_row.addWidget(self.restore_button)
+        ledger_row.addStretch(1)
+        layout.addLayout(ledger_row)
         self.message = message_label("settings-message")
         layout.addWidget(self.message)
         layout.addStretch(1)
@@ -154,6 +167,8 @@ class SettingsPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.pair_button.clicked.connect(self.pair)
         self.check_button.clicked.connect(self.check_ledger)
+        if restore_till is not None:
+            self.restore_button.clicked.connect(lambda: restore_till(self))
         for provider, box in self.test_mode.items():
             box.clicked.connect(lambda checked, p=provider: self.set_test_mode(p, checked))
         self.reload()
@@ -167,10 +182,10 @@ class SettingsPage(QWidget):
 
         def checked(status: GuardStatus) -> None:
             self.check_button.setEnabled(True)
-            if status.selling:
+            if status.damage is None:
                 show_message(self.message, self.tr("The ledger is sound."), ok=True)
             else:
-                show_message(self.message, status.message or "", ok=False)
+                show_message(self.message, error_message(status.damage), ok=False)
 
         def failed(error: BaseException) -> None:
             self.check_button.setEnabled(True)
