@@ -105,6 +105,14 @@ def test_no_openapi_pages_unless_configured(relay_factory: Any) -> None:
     assert development.http.get("/docs").status_code == 200
 
 
+def test_a_refused_method_names_every_method_of_its_path(relay: Relay) -> None:
+    for method in ("OPTIONS", "DELETE"):
+        events = relay.http.request(method, "/api/v1/terminal/events")
+        assert events.status_code == 405
+        assert events.headers["allow"] == "GET, POST"
+    assert relay.http.request("PUT", "/api/v1/terminal/pair").headers["allow"] == "POST"
+
+
 def serve_and_call(tmp_path: Path, access_log: bool) -> str:
     """`duka-relay serve` in a child process; one request; what it wrote on stderr."""
     port = free_port()
