@@ -29,6 +29,7 @@ from sync.relay.context import RelayContext, relay
 from sync.relay.observability import scrub
 from sync.relay.owner_actions import (
     OwnerActionRefused,
+    owner_actor,
     replay_parked,
     revoke_till,
     set_test_mode,
@@ -68,7 +69,7 @@ class Visit:
     @property
     def actor(self) -> str:
         assert self.owner is not None
-        return f"owner:{self.owner.email}"
+        return owner_actor(self.owner.email)
 
 
 def cookie_name(ctx: RelayContext) -> str:

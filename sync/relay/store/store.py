@@ -241,7 +241,13 @@ class Store:
         return self.box.open(shop.webhook_token_enc, f"webhook-token:{shop_id}")
 
     def set_credentials(
-        self, shop_id: str, provider: str, mode: str, secrets: dict[str, str], base_url: str | None
+        self,
+        shop_id: str,
+        provider: str,
+        mode: str,
+        secrets: dict[str, str],
+        base_url: str | None,
+        actor: str = "admin",
     ) -> None:
         if mode not in MODES:
             raise ValueError("mode must be test or live")
@@ -267,7 +273,7 @@ class Store:
             self._audit(
                 conn,
                 shop_id,
-                "admin",
+                actor,
                 "set_credentials",
                 {"provider": provider, "mode": mode, "fields": sorted(secrets)},
             )
@@ -380,6 +386,10 @@ class Store:
                     (t.tills.c.token_hash == token_hash(token)) & t.tills.c.revoked_at.is_(None)
                 )
             ).first()
+
+    def till(self, till_id: str) -> Row[Any] | None:
+        with self.read() as conn:
+            return conn.execute(select(t.tills).where(t.tills.c.id == till_id)).first()
 
     def tills(self, shop_id: str) -> list[Row[Any]]:
         with self.read() as conn:
