@@ -21,6 +21,10 @@ class OwnerActionRefused(Exception):
     """The action cannot be done as asked; str() says why, for the owner."""
 
 
+class KeyOfTheOtherMode(OwnerActionRefused):
+    pass
+
+
 class MissingCredentials(OwnerActionRefused):
     def __init__(self, fields: list[str]) -> None:
         super().__init__(f"missing: {', '.join(fields)}")
@@ -49,9 +53,7 @@ def store_credentials(
     key = secrets.get("secret_key")
     if key is not None and not key_matches_mode(provider, key, mode == "test"):
         starts = " or ".join(key_prefixes(provider, mode == "test"))
-        raise OwnerActionRefused(
-            f"a {provider.capitalize()} {mode} secret key starts with {starts}"
-        )
+        raise KeyOfTheOtherMode(f"a {provider.capitalize()} {mode} secret key starts with {starts}")
     store.set_credentials(shop_id, provider, mode, secrets, base_url, actor)
 
 

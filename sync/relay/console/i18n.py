@@ -83,6 +83,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "method_mpesa_stk": "M-Pesa prompt",
         "method_mpesa_c2b": "M-Pesa paybill/till",
         "method_paystack": "Paystack",
+        "edit_credentials": "Change {mode} credentials",
+        "keep_hint": "Stored values are never shown. Leave a field empty to keep what is stored.",
+        "fields_missing": "Still missing",
+        "key_not_test": "That is not a test key: a live key in test mode would take real money.",
+        "key_not_live": "That is not a live key: a test key in live mode would take no money.",
+        "field_consumer_key": "Consumer key",
+        "field_consumer_secret": "Consumer secret",
+        "field_shortcode": "Shortcode (paybill or store number)",
+        "field_passkey": "Passkey",
+        "field_till_number": "Till number (Buy Goods, optional)",
+        "field_initiator": "Initiator, the API operator (optional)",
+        "field_security_credential": "Security credential (optional)",
+        "field_secret_key": "Secret key",
     },
     "sw": {
         "title": "Dashibodi ya mwenye Duka",
@@ -163,6 +176,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "method_mpesa_stk": "Ombi la M-Pesa",
         "method_mpesa_c2b": "M-Pesa paybill/till",
         "method_paystack": "Paystack",
+        "edit_credentials": "Badilisha vitambulisho vya {mode}",
+        "keep_hint": "Thamani zilizohifadhiwa hazionyeshwi kamwe. Acha sehemu tupu ili kubaki "
+        "na kilichohifadhiwa.",
+        "fields_missing": "Bado havipo",
+        "key_not_test": "Huu si ufunguo wa majaribio: ufunguo halisi katika hali ya majaribio "
+        "ungechukua pesa halisi.",
+        "key_not_live": "Huu si ufunguo halisi: ufunguo wa majaribio katika hali halisi "
+        "haungechukua pesa yoyote.",
+        "field_consumer_key": "Consumer key",
+        "field_consumer_secret": "Consumer secret",
+        "field_shortcode": "Shortcode (namba ya paybill au ya duka)",
+        "field_passkey": "Passkey",
+        "field_till_number": "Namba ya till (Buy Goods, si lazima)",
+        "field_initiator": "Initiator, mtumiaji wa API (si lazima)",
+        "field_security_credential": "Security credential (si lazima)",
+        "field_secret_key": "Ufunguo wa siri (secret key)",
     },
 }
 

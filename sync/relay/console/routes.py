@@ -26,13 +26,17 @@ from sync.providers.testmode import TEST_INSTRUCTIONS
 from sync.relay.console.i18n import LANGUAGES, pick_language, translator
 from sync.relay.console.security import CookieSigner, password_matches, totp_step
 from sync.relay.context import RelayContext, relay
+from sync.relay.credentials import credential_fields
 from sync.relay.observability import scrub
 from sync.relay.owner_actions import (
+    KeyOfTheOtherMode,
+    MissingCredentials,
     OwnerActionRefused,
     owner_actor,
     replay_parked,
     revoke_till,
     set_test_mode,
+    store_credentials,
 )
 from sync.relay.store.owners import Owners, Session
 from sync.relay.store.store import utcnow
@@ -409,6 +413,7 @@ async def _providers_page(
             "test_set": (p.value, "test") in stored,
             "live_set": (p.value, "live") in stored,
             "instructions": TEST_INSTRUCTIONS.get(p.value),
+            "fields": credential_fields(p.value),
         }
         for p, title in CONSOLE_PROVIDERS.items()
     ]
@@ -435,6 +440,33 @@ async def provider_mode(request: Request, shop_id: str, provider: str) -> Respon
         )
     except OwnerActionRefused as exc:
         return await _providers_page(request, v, shop, 409, str(exc))
+    return redirect(f"/console/shops/{shop_id}/providers?done=1")
+
+
+@router.post("/shops/{shop_id}/providers/{provider}/credentials")
+async def provider_credentials(request: Request, shop_id: str, provider: str) -> Response:
+    """Fields left empty keep what is stored (the form never holds a stored value, so the
+    owner can change one key without typing the others again)."""
+    v = await signed_in(request)
+    form = await checked_form(request, v)
+    shop = await owned_shop(v, shop_id)
+    mode = form.get("mode")
+    if provider not in {p.value for p in CONSOLE_PROVIDERS} or mode not in ("test", "live"):
+        raise Refused(404, "not_found")
+    stored = await v.ctx.store.run(v.ctx.store.credentials, shop_id, provider, mode)
+    secrets, base_url = stored if stored is not None else ({}, None)
+    given = {n: form[n].strip() for n in credential_fields(provider) if form.get(n, "").strip()}
+    t = translator(v.language)
+    try:
+        await v.ctx.store.run(
+            store_credentials, v.ctx.store, shop_id, provider, mode, secrets | given, base_url,
+            v.actor,
+        )  # fmt: skip
+    except MissingCredentials as exc:
+        missing = ", ".join(t[f"field_{name}"] for name in exc.fields)
+        return await _providers_page(request, v, shop, 422, f"{t['fields_missing']}: {missing}")
+    except KeyOfTheOtherMode:
+        return await _providers_page(request, v, shop, 422, t[f"key_not_{mode}"])
     return redirect(f"/console/shops/{shop_id}/providers?done=1")
 
 
