@@ -61,6 +61,3 @@ class OnlineGateway(Protocol):
     ) -> None:
         """Asks Paystack (through the relay) to refund `amount` of a paid link payment;
         `refund_id` is the idempotency key: the same id again never refunds twice."""
-
-    def set_test_mode(self, provider: str, enabled: bool) -> None:
-        """Switches a provider ("mpesa" | "paystack") between test and live on the relay."""

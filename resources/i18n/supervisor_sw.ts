@@ -1066,89 +1066,89 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="64"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="63"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="67"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="66"/>
         <source>Shop and receipts</source>
         <translation>Duka na risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="71"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="70"/>
         <source>Shop name</source>
         <translation>Jina la duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="77"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="76"/>
         <source>VAT rate (prices include VAT)</source>
         <translation>Kiwango cha VAT (bei zinajumuisha VAT)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="81"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="80"/>
         <source>Receipt header</source>
         <translation>Kichwa cha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="85"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="84"/>
         <source>Receipt footer</source>
         <translation>Maandishi ya chini ya risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="87"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="86"/>
         <source>Shop language</source>
         <translation>Lugha ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="90"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="89"/>
         <source>Payments and risk</source>
         <translation>Malipo na hatari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="95"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="94"/>
         <source>Risk threshold (0-100)</source>
         <translation>Kiwango cha hatari (0-100)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="98"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="97"/>
         <source>A supervisor approves every proof</source>
         <translation>Msimamizi anaidhinisha kila uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="99"/>
         <source>Cashier may accept low-risk proofs</source>
         <translation>Keshia anaweza kukubali uthibitisho wa hatari ndogo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="102"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="101"/>
         <source>Offline proofs</source>
         <translation>Uthibitisho bila mtandao</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="103"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="102"/>
         <source>A supervisor may approve their own proof</source>
         <translation>Msimamizi anaweza kuidhinisha uthibitisho wake mwenyewe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="106"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="105"/>
         <source>New PINs have at least 6 digits</source>
         <translation>PIN mpya ziwe na tarakimu 6 au zaidi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="113"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="112"/>
         <source>Save settings</source>
         <translation>Hifadhi mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="120"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="119"/>
         <source>Relay and providers</source>
         <translation>Relay na watoa huduma</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="126"/>
-        <source>%1 in test mode (no real money)</source>
-        <translation>%1 katika hali ya majaribio (hakuna pesa halisi)</translation>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="127"/>
+        <source>Test mode is set by the shop&apos;s owner in the console.</source>
+        <translation>Hali ya majaribio huwekwa na mwenye duka kwenye dashibodi.</translation>
     </message>
     <message>
         <location filename="../../pos_app/ui/supervisor/settings_page.py" line="135"/>
@@ -1176,52 +1176,47 @@
         <translation>Kagua daftari sasa</translation>
     </message>
     <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="164"/>
+        <source>%1: test mode (no real money)</source>
+        <translation>%1: hali ya majaribio (si pesa halisi)</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/ui/supervisor/settings_page.py" line="166"/>
+        <source>%1: live money</source>
+        <translation>%1: pesa halisi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="175"/>
         <source>Checking the ledger…</source>
         <translation>Inakagua daftari…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="171"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="180"/>
         <source>The ledger is sound.</source>
         <translation>Daftari liko salama.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="213"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="223"/>
         <source>Change the shop&apos;s settings</source>
         <translation>Badilisha mipangilio ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="221"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="231"/>
         <source>Saved.</source>
         <translation>Imehifadhiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="236"/>
-        <source>Switch test mode</source>
-        <translation>Badilisha hali ya majaribio</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="246"/>
-        <source>Test mode on.</source>
-        <translation>Hali ya majaribio imewashwa.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="246"/>
-        <source>Test mode off: live money.</source>
-        <translation>Hali ya majaribio imezimwa: pesa halisi.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="265"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="245"/>
         <source>Pair this till with a relay</source>
         <translation>Unganisha kaunta hii na relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="269"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="249"/>
         <source>Contacting the relay…</source>
         <translation>Inawasiliana na relay…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="276"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="256"/>
         <source>Paired with %1 (%2).</source>
         <translation>Imeunganishwa na %1 (%2).</translation>
     </message>
@@ -1339,27 +1334,27 @@
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="76"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="71"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="81"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="76"/>
         <source>Reports</source>
         <translation>Ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="95"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="90"/>
         <source>Staff</source>
         <translation>Wafanyakazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="95"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="113"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="107"/>
         <source>Audit trail</source>
         <translation>Ukaguzi</translation>
     </message>

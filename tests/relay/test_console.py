@@ -216,7 +216,6 @@ def test_a_till_token_is_refused_every_owner_action(console: Relay) -> None:
         f"/console/shops/{shop_id}/parked/1/replay",
         f"/console/shops/{shop_id}/refund-limit",
         f"/console/shops/{shop_id}/providers/paystack/credentials",
-        "/api/v1/terminal/settings/test-mode",
     ]
     for url in actions:
         reply = console.http.post(url, headers=bearer, data={"mode": "live", "limit": "1"})

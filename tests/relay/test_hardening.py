@@ -197,6 +197,7 @@ def test_payer_masking() -> None:
 
 
 def test_a_till_cannot_switch_test_mode(relay: Relay) -> None:
+    """The terminal API has no test-mode switch any more: the owner's console or CLI only."""
     shop_id, _ = relay.shop()
     till = relay.till(shop_id)
     relay.store.set_credentials(shop_id, "paystack", "live", {"secret_key": "sk_live_x"}, None)
@@ -205,6 +206,6 @@ def test_a_till_cannot_switch_test_mode(relay: Relay) -> None:
         json={"provider": "paystack", "test_mode": False, "supervisor": "Made Up"},
         headers=relay.auth(till),
     )
-    assert reply.status_code == 403
+    assert reply.status_code == 404
     assert relay.store.shop(shop_id).paystack_test_mode is True  # type: ignore[union-attr]
     assert not [e for e in relay.store.audit_entries(shop_id) if e.action == "set_test_mode"]

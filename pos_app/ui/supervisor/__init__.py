@@ -61,11 +61,6 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
     def saved(settings: ShopSettings) -> None:
         ctx.shop_settings = settings
 
-    def test_mode_switched(provider: str, enabled: bool) -> None:
-        modes = set(ctx.status.test_mode_providers)
-        modes = modes | {provider} if enabled else modes - {provider}
-        ctx.status.update(test_mode_providers=tuple(sorted(modes)))
-
     shop_name = ctx.shop_settings.shop_name if ctx.shop_settings is not None else ""
     approvals = ApprovalsPage(desk.approvals, list_users, ctx.tasks, me, zone, ctx.bus)
     approvals.count_changed.connect(lambda n: show_waiting(approvals, n))
@@ -104,7 +99,6 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
                 approve,
                 saved,
                 lambda: ctx.status.test_mode_providers,
-                test_mode_switched,
                 lambda: ctx.counter.check_ledger(),  # looked up when clicked: may be set later
             ),
         ),
