@@ -96,6 +96,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "field_initiator": "Initiator, the API operator (optional)",
         "field_security_credential": "Security credential (optional)",
         "field_secret_key": "Secret key",
+        "refund": "Refund",
+        "refund_above_limit": "Refund (above the tills' limit: only you)",
+        "refund_amount": "Amount to refund",
+        "bad_amount": "Type the amount to refund, e.g. 1500 or 1500.50.",
     },
     "sw": {
         "title": "Dashibodi ya mwenye Duka",
@@ -192,6 +196,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "field_initiator": "Initiator, mtumiaji wa API (si lazima)",
         "field_security_credential": "Security credential (si lazima)",
         "field_secret_key": "Ufunguo wa siri (secret key)",
+        "refund": "Rejesha pesa",
+        "refund_above_limit": "Rejesha pesa (zaidi ya kikomo cha mashine: wewe tu)",
+        "refund_amount": "Kiasi cha kurejesha",
+        "bad_amount": "Andika kiasi cha kurejesha, kwa mfano 1500 au 1500.50.",
     },
 }
 

@@ -236,6 +236,11 @@ class Owners:
                 conn, shop_id, actor, "set_refund_limit", {"refund_limit_minor": limit_minor}
             )
 
+    def audit_action(self, shop_id: str, actor: str, action: str, detail: dict[str, Any]) -> None:
+        """An owner action whose work happened elsewhere (at a provider): its audit entry."""
+        with self.store.write() as conn:
+            self.store._audit(conn, shop_id, actor, action, detail)
+
     # ---- read models of the console pages ----------------------------------------------------
 
     def takings(self, shop_id: str, since: datetime) -> list[Taking]:
