@@ -250,19 +250,6 @@ class RelayPaymentView(WireModel):
     updated_at: datetime
 
 
-class TestModeRequest(WireModel):
-    provider: Provider
-    test_mode: bool
-    supervisor: str = Field(min_length=1, max_length=80, description="who approved, for audit")
-    reason: str | None = Field(default=None, max_length=200)
-
-
-class TestModeResponse(WireModel):
-    provider: Provider
-    test_mode: bool
-    changed_at: AwareDatetime
-
-
 class RelayRefundRequest(WireModel):
     """Body of POST /terminal/payments/{payment_id}/refund (Paystack payments only).
     The Idempotency-Key header is the refund id: Paystack refunds are not idempotent."""

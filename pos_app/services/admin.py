@@ -131,27 +131,6 @@ class AdminService:
             return current
         return self._shop.update(grant, **changed)
 
-    def set_test_mode(self, provider: str, enabled: bool, *, grant: Grant) -> None:
-        """Ask the relay to switch the provider, then audit it (refusals are audited too)."""
-        with self._ledger.read() as conn:
-            supervisor_id = authorise(conn, grant, Action.SETTINGS).id
-        try:
-            if provider not in PROVIDERS:
-                raise InvalidInput(f"Unknown provider {provider!r}.")
-            gateway = self._gateway()
-            if gateway is None:
-                raise RelayNotPaired("Test mode is switched on the relay.")
-            gateway.set_test_mode(provider, enabled)
-        except DukaError as exc:
-            self._audit(
-                supervisor_id,
-                "provider.test_mode_refused",
-                provider,
-                {"enabled": enabled, "error": type(exc).__name__},
-            )
-            raise
-        self._audit(supervisor_id, "provider.test_mode", provider, {"enabled": enabled})
-
     def pair(self, relay_url: str, code: str, *, grant: Grant) -> PairingOutcome:
         if self._pair is None:
             raise InvalidInput("Relay pairing is not available in this build.")

@@ -82,9 +82,6 @@ class OnlineGateway(Protocol):
         """Asks Paystack (through the relay) to refund `amount` of a paid link payment;
         `refund_id` is the idempotency key: the same id again never refunds twice."""
 
-    def set_test_mode(self, provider: str, enabled: bool) -> None:
-        """Switches a provider ("mpesa" | "paystack") between test and live on the relay."""
-
     def claim_c2b(self, receipt: str, supervisor: str) -> None:
         """Asks the relay for a C2B payment (by its M-Pesa receipt) before this till counts
         it; the relay grants each payment to one till of the shop. Raises C2BTaken (another

@@ -1116,89 +1116,89 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="66"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="65"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="69"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="68"/>
         <source>Shop and receipts</source>
         <translation>Duka na risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="73"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="72"/>
         <source>Shop name</source>
         <translation>Jina la duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="79"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="78"/>
         <source>VAT rate (prices include VAT)</source>
         <translation>Kiwango cha VAT (bei zinajumuisha VAT)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="83"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="82"/>
         <source>Receipt header</source>
         <translation>Kichwa cha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="87"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="86"/>
         <source>Receipt footer</source>
         <translation>Maandishi ya chini ya risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="89"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="88"/>
         <source>Shop language</source>
         <translation>Lugha ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="92"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="91"/>
         <source>Payments and risk</source>
         <translation>Malipo na hatari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="97"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="96"/>
         <source>Risk threshold (0-100)</source>
         <translation>Kiwango cha hatari (0-100)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="99"/>
         <source>A supervisor approves every proof</source>
         <translation>Msimamizi anaidhinisha kila uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="102"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="101"/>
         <source>Cashier may accept low-risk proofs</source>
         <translation>Keshia anaweza kukubali uthibitisho wa hatari ndogo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="104"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="103"/>
         <source>Offline proofs</source>
         <translation>Uthibitisho bila mtandao</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="105"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="104"/>
         <source>A supervisor may approve their own proof</source>
         <translation>Msimamizi anaweza kuidhinisha uthibitisho wake mwenyewe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="108"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="107"/>
         <source>New PINs have at least 6 digits</source>
         <translation>PIN mpya ziwe na tarakimu 6 au zaidi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="115"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="114"/>
         <source>Save settings</source>
         <translation>Hifadhi mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="122"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="121"/>
         <source>Relay and providers</source>
         <translation>Relay na watoa huduma</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="128"/>
-        <source>%1 in test mode (no real money)</source>
-        <translation>%1 katika hali ya majaribio (hakuna pesa halisi)</translation>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="129"/>
+        <source>Test mode is set by the shop&apos;s owner in the console.</source>
+        <translation>Hali ya majaribio huwekwa na mwenye duka kwenye dashibodi.</translation>
     </message>
     <message>
         <location filename="../../pos_app/ui/supervisor/settings_page.py" line="137"/>
@@ -1236,52 +1236,47 @@
         <translation>Badilisha daftari la mashine hii kwa nakala yake ya mwisho pamoja na nakala ya relay ya rekodi zake (PIN ya msimamizi; mashine haiuzi wakati huo).</translation>
     </message>
     <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="179"/>
+        <source>%1: test mode (no real money)</source>
+        <translation>%1: hali ya majaribio (si pesa halisi)</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/ui/supervisor/settings_page.py" line="181"/>
+        <source>%1: live money</source>
+        <translation>%1: pesa halisi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="190"/>
         <source>Checking the ledger…</source>
         <translation>Inakagua daftari…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="186"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="195"/>
         <source>The ledger is sound.</source>
         <translation>Daftari liko salama.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="228"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="238"/>
         <source>Change the shop&apos;s settings</source>
         <translation>Badilisha mipangilio ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="236"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="246"/>
         <source>Saved.</source>
         <translation>Imehifadhiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="251"/>
-        <source>Switch test mode</source>
-        <translation>Badilisha hali ya majaribio</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="261"/>
-        <source>Test mode on.</source>
-        <translation>Hali ya majaribio imewashwa.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="261"/>
-        <source>Test mode off: live money.</source>
-        <translation>Hali ya majaribio imezimwa: pesa halisi.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="280"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="260"/>
         <source>Pair this till with a relay</source>
         <translation>Unganisha kaunta hii na relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="284"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="264"/>
         <source>Contacting the relay…</source>
         <translation>Inawasiliana na relay…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="291"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="271"/>
         <source>Paired with %1 (%2).</source>
         <translation>Imeunganishwa na %1 (%2).</translation>
     </message>
@@ -1399,27 +1394,27 @@
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="82"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="77"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="87"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="82"/>
         <source>Reports</source>
         <translation>Ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="101"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="96"/>
         <source>Staff</source>
         <translation>Wafanyakazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="106"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="101"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/__init__.py" line="120"/>
+        <location filename="../../pos_app/ui/supervisor/__init__.py" line="114"/>
         <source>Audit trail</source>
         <translation>Ukaguzi</translation>
     </message>

@@ -32,8 +32,6 @@ from sync.protocol import (
     SeqGap,
     StkPushRequest,
     TerminalSettings,
-    TestModeRequest,
-    TestModeResponse,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -230,9 +228,6 @@ class RelayClient:
 
     def settings(self) -> TerminalSettings:
         return self._call("GET", "/terminal/settings", TerminalSettings)
-
-    def set_test_mode(self, request: TestModeRequest) -> TestModeResponse:
-        return self._call("POST", "/terminal/settings/test-mode", TestModeResponse, json=request)
 
     def claim_c2b(self, request: C2BClaimRequest) -> C2BClaimView:
         """Ask for an unmatched C2B payment (a supervisor's match); raises C2BTaken when

@@ -33,12 +33,10 @@ from sync.protocol import (
     ErrorCode,
     PaymentState,
     PaystackLinkRequest,
-    Provider,
     RelayPaymentView,
     RelayRefundRequest,
     StkPushRequest,
     TerminalSettings,
-    TestModeRequest,
 )
 
 log = logging.getLogger(__name__)
@@ -127,20 +125,6 @@ class RelayGateway:
             reason=reason[:200] or None,
         )
         self._send(lambda: self._link.client().refund(payment_id, request))
-
-    def set_test_mode(
-        self,
-        provider: str,
-        enabled: bool,
-        *,
-        supervisor: str = "supervisor",
-        reason: str | None = None,
-    ) -> None:
-        request = TestModeRequest(
-            provider=Provider(provider), test_mode=enabled, supervisor=supervisor, reason=reason
-        )
-        reply = self._send(lambda: self._link.client().set_test_mode(request))
-        self._link.set_test_modes({reply.provider.value: reply.test_mode})
 
     def claim_c2b(self, receipt: str, supervisor: str) -> None:
         try:

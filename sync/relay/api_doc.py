@@ -27,7 +27,6 @@ from sync.protocol import (
     SeqGap,
     StkPushRequest,
     TerminalSettings,
-    TestModeRequest,
 )
 
 PREFIX = "/api/v1/terminal"
@@ -44,10 +43,9 @@ class Operation:
         responses: dict[Status, tuple[str, Answer]],
         auth: bool = True,
         idempotency_key: bool = False,
-        deprecated: bool = False,
     ) -> None:
         self.summary, self.body, self.responses = summary, body, responses
-        self.auth, self.idempotency_key, self.deprecated = auth, idempotency_key, deprecated
+        self.auth, self.idempotency_key = auth, idempotency_key
 
 
 E = ErrorBody
@@ -91,12 +89,6 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "The shop's name, test modes and M-Pesa pay-to number",
         None,
         {200: ("settings", TerminalSettings), 401: UNAUTHORISED[1]},
-    ),
-    ("post", f"{PREFIX}/settings/test-mode"): Operation(
-        "Refused: test mode is the owner's decision (console or CLI)",
-        TestModeRequest,
-        {403: ("an owner action", E), 401: UNAUTHORISED[1]},
-        deprecated=True,
     ),
     ("post", f"{PREFIX}/payments/mpesa-stk"): Operation(
         "Start an M-Pesa STK push",
@@ -232,8 +224,6 @@ def build(app: FastAPI) -> dict[str, Any]:
             entry["requestBody"] = {"required": True, "content": _content(op.body)}
         if op.auth:
             entry["security"] = [{"terminalToken": []}]
-        if op.deprecated:
-            entry["deprecated"] = True
         paths.setdefault(path, {})[method] = entry
     paths["/healthz"] = {
         "get": {

@@ -13,8 +13,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
+from starlette.exceptions import HTTPException
+from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.relay import (
@@ -164,6 +167,28 @@ async def _plain(
     await send({"type": "http.response.body", "body": body})
 
 
+API_ROUTERS = (
+    webhooks.router,
+    terminal.router,
+    payments_api.router,
+    refunds.router,
+    c2b_claims.router,
+    terminal_settings.router,
+    terminal_recovery.router,
+)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    methods: set[str] = set()
+    routes = [route for router in API_ROUTERS for route in router.routes]
+    for route in [*routes, *request.app.routes]:
+        if isinstance(route, Route) and route.methods:
+            matched, _ = route.matches(request.scope)
+            if matched != Match.NONE:
+                methods |= route.methods
+    return sorted(methods)
+
+
 async def _purge_forever(ctx: RelayContext) -> None:
     while True:
         await asyncio.sleep(3600)
@@ -211,19 +236,23 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
         docs_url="/docs" if docs else None,
         redoc_url=None,
     )
-    app.include_router(webhooks.router)
-    app.include_router(terminal.router)
-    app.include_router(payments_api.router)
-    app.include_router(refunds.router)
-    app.include_router(c2b_claims.router)
-    app.include_router(terminal_settings.router)
-    app.include_router(terminal_recovery.router)
+    for router in API_ROUTERS:
+        app.include_router(router)
     console.install(app)
     api_doc.install(app)
 
     @app.exception_handler(AuthError)
     async def _unauthorised(_request: Request, _exc: AuthError) -> Response:
         return error(401, "missing, unknown or revoked terminal token", "auth")
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 405:
+            # Starlette names only the first route that matched the path; one path often
+            # has two (GET and POST /api/v1/terminal/events).
+            allowed = allowed_methods(request)
+            exc = HTTPException(405, exc.detail, headers={"Allow": ", ".join(allowed)})
+        return await http_exception_handler(request, exc)
 
     @app.get("/healthz")
     async def healthz(request: Request) -> Response:

@@ -21,9 +21,8 @@ import uvicorn
 from pydantic import ValidationError
 
 from sync.protocol import Provider
-from sync.providers.testmode import key_matches_mode
 from sync.relay.config import RelaySettings
-from sync.relay.credentials import MPESA_FIELDS, OPTIONAL_MPESA_FIELDS, Credentials
+from sync.relay.credentials import OPTIONAL_MPESA_FIELDS, Credentials, credential_fields
 from sync.relay.store.store import Store, utcnow
 
 ENV_NAMES = {
@@ -161,21 +160,33 @@ def _read_secrets(args: argparse.Namespace, fields: Sequence[str]) -> dict[str, 
     return values
 
 
+def _acting_owner(store: Store, email: str, *shop_ids: str | None) -> str:
+    """An owner action from the CLI is done as a named owner of every shop it touches, and
+    audited under that owner, as in the console."""
+    from sync.relay.owner_actions import owner_actor
+    from sync.relay.store.owners import Owners
+
+    owners = Owners(store)
+    owner = owners.owner_by_email(email)
+    if owner is None or not all(s is not None and owners.owns(owner.id, s) for s in shop_ids):
+        raise SystemExit("unknown owner, or the owner does not have that shop (grant-shop)")
+    return owner_actor(owner.email)
+
+
 def cmd_set_credentials(args: argparse.Namespace) -> int:
+    from sync.relay.owner_actions import MissingCredentials, OwnerActionRefused, store_credentials
+
     store = _store(args)
-    fields = MPESA_FIELDS if args.provider == "mpesa" else ("secret_key",)
-    secrets = _read_secrets(args, fields)
-    missing = [n for n in fields if n not in secrets and n not in OPTIONAL_MPESA_FIELDS]
-    if missing:
-        print(f"missing: {', '.join(ENV_NAMES[n] for n in missing)}", file=sys.stderr)
+    actor = _acting_owner(store, args.owner, args.shop)
+    secrets = _read_secrets(args, credential_fields(args.provider))
+    try:
+        store_credentials(store, args.shop, args.provider, args.mode, secrets, args.base_url, actor)
+    except MissingCredentials as exc:
+        print(f"missing: {', '.join(ENV_NAMES[n] for n in exc.fields)}", file=sys.stderr)
         return 2
-    if args.provider == "paystack" and not key_matches_mode(
-        "paystack", secrets["secret_key"], args.mode == "test"
-    ):
-        prefix = "sk_test_" if args.mode == "test" else "sk_live_"
-        print(f"a Paystack {args.mode} secret key starts with {prefix}", file=sys.stderr)
+    except OwnerActionRefused as exc:
+        print(str(exc), file=sys.stderr)
         return 2
-    store.set_credentials(args.shop, args.provider, args.mode, secrets, args.base_url)
     _print(
         {
             "shop_id": args.shop,
@@ -189,8 +200,9 @@ def cmd_set_credentials(args: argparse.Namespace) -> int:
 
 def cmd_set_mode(args: argparse.Namespace) -> int:
     store = _store(args)
+    actor = _acting_owner(store, args.owner, args.shop)
     changed = store.set_test_mode(
-        args.shop, Provider(args.provider), args.mode == "test", "admin-cli", args.reason
+        args.shop, Provider(args.provider), args.mode == "test", actor, args.reason
     )
     _print(
         {"shop_id": args.shop, "provider": args.provider, "mode": args.mode, "changed_at": changed}
@@ -200,8 +212,9 @@ def cmd_set_mode(args: argparse.Namespace) -> int:
 
 def cmd_pair_till(args: argparse.Namespace) -> int:
     store = _store(args)
+    actor = _acting_owner(store, args.owner, args.shop)
     ttl = RelaySettings().pairing_code_ttl_s
-    code = store.create_pairing_code(args.shop, ttl)
+    code = store.create_pairing_code(args.shop, ttl, actor)
     _print({"pairing_code": code, "expires_in_s": ttl})
     return 0
 
@@ -225,7 +238,10 @@ def cmd_list_tills(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke_till(args: argparse.Namespace) -> int:
-    revoked = _store(args).revoke_till(args.terminal_id)
+    store = _store(args)
+    till = store.till(args.terminal_id)
+    actor = _acting_owner(store, args.owner, till.shop_id if till is not None else None)
+    revoked = store.revoke_till(args.terminal_id, actor)
     _print({"terminal_id": args.terminal_id, "revoked": revoked})
     return 0 if revoked else 1
 
@@ -281,29 +297,34 @@ def cmd_list_parked(args: argparse.Namespace) -> int:
     return 0
 
 
-def replay(store: Store, parked_id: int, to_shop: str | None) -> dict[str, Any]:
+def replay(store: Store, parked_id: int, to_shop: str | None, owner: str) -> dict[str, Any]:
     """The CLI's replay: a fresh app in this process runs the webhook handlers."""
     from sync.relay.app import create_app
     from sync.relay.context import RelayContext
     from sync.relay.notify import Hub
     from sync.relay.owner_actions import OwnerActionRefused, replay_parked
 
+    item = store.parked_item(parked_id)
+    if item is None:
+        raise SystemExit("no such parked item")
+    # A webhook that reached no shop may be sent to one: the owner must own where it goes.
+    actor = _acting_owner(store, owner, *{s for s in (item.shop_id, to_shop) if s is not None})
     settings = RelaySettings()
     app = create_app(settings, store)
     app.state.relay = RelayContext(settings, store, Hub(), Credentials(store, settings))
     try:
-        return asyncio.run(replay_parked(app, store, parked_id, to_shop, "admin-cli"))
+        return asyncio.run(replay_parked(app, store, parked_id, to_shop, actor))
     except OwnerActionRefused as exc:
         raise SystemExit(str(exc)) from None
 
 
 def cmd_replay_parked(args: argparse.Namespace) -> int:
-    _print(replay(_store(args), args.parked_id, None))
+    _print(replay(_store(args), args.parked_id, None, args.owner))
     return 0
 
 
 def cmd_reroute_parked(args: argparse.Namespace) -> int:
-    _print(replay(_store(args), args.parked_id, args.to_shop))
+    _print(replay(_store(args), args.parked_id, args.to_shop, args.owner))
     return 0
 
 
@@ -381,6 +402,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(fn=fn)
         return p
 
+    def owner_command(name: str, fn: Any, help_text: str) -> argparse.ArgumentParser:
+        p = command(name, fn, help_text)
+        p.add_argument("--owner", required=True, help="the e-mail of the shop's owner acting")
+        return p
+
     p = command("serve", cmd_serve, "run the relay (uvicorn, uvloop, httptools)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
@@ -389,7 +415,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("create-shop", cmd_create_shop, "create a shop; prints its id and callback URLs")
     p.add_argument("name")
     command("list-shops", cmd_list_shops, "list shops")
-    p = command("set-credentials", cmd_set_credentials, "store provider credentials (encrypted)")
+    p = owner_command(
+        "set-credentials", cmd_set_credentials, "store provider credentials (encrypted)"
+    )
     p.add_argument("--shop", required=True)
     p.add_argument("--provider", choices=["mpesa", "paystack"], required=True)
     p.add_argument("--mode", choices=["test", "live"], required=True)
@@ -398,16 +426,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--initiator", help="M-Pesa API operator name, to confirm C2B payments")
     p.add_argument("--base-url", help="provider host override (sandbox / tests)")
     p.add_argument("--stdin", action="store_true", help="read NAME=VALUE lines from stdin")
-    p = command("set-mode", cmd_set_mode, "use test or live credentials for a provider")
+    p = owner_command("set-mode", cmd_set_mode, "use test or live credentials for a provider")
     p.add_argument("--shop", required=True)
     p.add_argument("--provider", choices=["mpesa", "paystack"], required=True)
     p.add_argument("--mode", choices=["test", "live"], required=True)
     p.add_argument("--reason")
-    p = command("pair-till", cmd_pair_till, "print a one-time pairing code for a new till")
+    p = owner_command("pair-till", cmd_pair_till, "print a one-time pairing code for a new till")
     p.add_argument("--shop", required=True)
     p = command("list-tills", cmd_list_tills, "list a shop's tills")
     p.add_argument("--shop", required=True)
-    p = command("revoke-till", cmd_revoke_till, "revoke a till's terminal token")
+    p = owner_command("revoke-till", cmd_revoke_till, "revoke a till's terminal token")
     p.add_argument("terminal_id")
     p = command("callback-urls", cmd_callback_urls, "print the shop's provider callback URLs")
     p.add_argument("--shop", required=True)
@@ -417,9 +445,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("list-parked", cmd_list_parked, "list webhooks parked for the owner")
     p.add_argument("--shop")
     p.add_argument("--all", action="store_true", help="include resolved items")
-    p = command("replay-parked", cmd_replay_parked, "process a parked webhook again")
+    p = owner_command("replay-parked", cmd_replay_parked, "process a parked webhook again")
     p.add_argument("parked_id", type=int)
-    p = command("reroute-parked", cmd_reroute_parked, "process a parked webhook for another shop")
+    p = owner_command(
+        "reroute-parked", cmd_reroute_parked, "process a parked webhook for another shop"
+    )
     p.add_argument("parked_id", type=int)
     p.add_argument("--to-shop", required=True)
     p = command("create-owner", cmd_create_owner, "create a console owner (password + TOTP)")

@@ -34,6 +34,18 @@ OPTIONAL_MPESA_FIELDS = frozenset({"till_number", "initiator", "security_credent
 PAYSTACK_FIELDS = ("secret_key",)
 
 
+def credential_fields(provider: str) -> tuple[str, ...]:
+    return MPESA_FIELDS if provider == Provider.MPESA.value else PAYSTACK_FIELDS
+
+
+def missing_fields(provider: str, secrets: dict[str, str]) -> list[str]:
+    return [
+        name
+        for name in credential_fields(provider)
+        if not secrets.get(name) and name not in OPTIONAL_MPESA_FIELDS
+    ]
+
+
 def mode_name(test_mode: bool) -> str:
     return "test" if test_mode else "live"
 

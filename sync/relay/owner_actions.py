@@ -1,5 +1,6 @@
 """What only the shop's owner may do, shared by the console and the CLI, each audited under the
-owner's identity: test or live money, pairing and revoking tills, parked webhooks."""
+owner's identity: test or live money, provider credentials, pairing and revoking tills, parked
+webhooks."""
 
 from __future__ import annotations
 
@@ -9,14 +10,51 @@ import httpx
 from starlette.types import ASGIApp
 
 from sync.protocol import Provider
+from sync.providers.testmode import key_matches_mode, key_prefixes
 from sync.relay.context import RelayContext
-from sync.relay.credentials import mode_name
+from sync.relay.credentials import missing_fields, mode_name
 from sync.relay.store.store import Store
 from sync.relay.webhook_paths import callback_paths
 
 
 class OwnerActionRefused(Exception):
     """The action cannot be done as asked; str() says why, for the owner."""
+
+
+class KeyOfTheOtherMode(OwnerActionRefused):
+    pass
+
+
+class MissingCredentials(OwnerActionRefused):
+    def __init__(self, fields: list[str]) -> None:
+        super().__init__(f"missing: {', '.join(fields)}")
+        self.fields = fields
+
+
+def owner_actor(email: str) -> str:
+    """How the audit log names an owner, from the console and from the CLI alike."""
+    return f"owner:{email}"
+
+
+def store_credentials(
+    store: Store,
+    shop_id: str,
+    provider: str,
+    mode: str,
+    secrets: dict[str, str],
+    base_url: str | None,
+    actor: str,
+) -> None:
+    """A key of the other mode is refused: a live key stored as test would take real money
+    while the till shows "test", and a test key stored as live would take none."""
+    missing = missing_fields(provider, secrets)
+    if missing:
+        raise MissingCredentials(missing)
+    key = secrets.get("secret_key")
+    if key is not None and not key_matches_mode(provider, key, mode == "test"):
+        starts = " or ".join(key_prefixes(provider, mode == "test"))
+        raise KeyOfTheOtherMode(f"a {provider.capitalize()} {mode} secret key starts with {starts}")
+    store.set_credentials(shop_id, provider, mode, secrets, base_url, actor)
 
 
 def set_test_mode(

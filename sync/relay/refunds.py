@@ -16,8 +16,8 @@ from sync.protocol import (
 )
 from sync.providers.base import ProviderError
 from sync.relay import idempotency
-from sync.relay.auth import TillDep
-from sync.relay.context import relay
+from sync.relay.auth import Till, TillDep
+from sync.relay.context import RelayContext, relay
 from sync.relay.errors import error, json_body
 from sync.relay.observability import TERMINAL_CALLS
 
@@ -38,6 +38,21 @@ async def refund(request: Request, payment_id: str, till: TillDep) -> Response:
     limit = await ctx.store.run(ctx.owners.refund_limit, till.shop_id)
     if limit is not None and parsed.amount_minor > limit:
         return error(403, "a refund this large needs the shop's owner", OPERATION)
+    return await refund_payment(ctx, till, payment_id, parsed, body, key)
+
+
+async def refund_payment(
+    ctx: RelayContext,
+    till: Till,
+    payment_id: str,
+    parsed: RelayRefundRequest,
+    body: bytes,
+    key: str,
+    owner: str | None = None,
+) -> Response:
+    """One refund of a paid Paystack payment of `till`'s shop, idempotent on `key`: for a
+    till (within the owner's limit) and for the owner's console (above it) alike. An owner's
+    refund is audited under `owner` when Paystack took it (not again for a repeat)."""
     row = await ctx.store.run(ctx.store.payment, payment_id)
     if row is None or row.shop_id != till.shop_id:
         return error(404, "unknown payment", OPERATION)
@@ -76,6 +91,8 @@ async def refund(request: Request, payment_id: str, till: TillDep) -> Response:
         provider_refund_id=result.refund_id,
     )
     document = json.loads(view.model_dump_json())
+    if owner is not None:
+        await ctx.store.run(ctx.owners.audit_action, till.shop_id, owner, "owner_refund", document)
     await idempotency.finish(ctx, till.shop_id, scoped, document)
     TERMINAL_CALLS.labels(OPERATION, "200").inc()
     return Response(json.dumps(document), media_type="application/json")

@@ -111,9 +111,3 @@ async def pull(
     shown = [e.model_copy(update={"payer": mask_payer(e.payer)}) for e in events]
     reply = PullResponse(events=shown, cursor=str(events[-1].seq if events else cursor))
     return Response(reply.model_dump_json(), media_type="application/json")
-
-
-@router.post("/settings/test-mode")
-async def set_test_mode(till: TillDep) -> Response:
-    """Switching between test and live money is the owner's decision: console or CLI."""
-    return error(403, "test mode is switched by the shop's owner in the console", "test_mode")

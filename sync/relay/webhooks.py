@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import Connection, Row, bindparam, select, update
+from sqlalchemy import Connection, Row, select, update
 
 from sync.protocol import MAX_INT64, EventStatus, PaymentChannel, PaymentState, Provider
 from sync.providers.base import ProviderPayloadError
@@ -43,19 +43,6 @@ P = TypeVar("P")  # what a provider callback parses into
 router = APIRouter(prefix=WEBHOOK_PREFIX)
 KEPT_HEADERS = ("content-type", "user-agent", "x-paystack-signature", "x-forwarded-for")
 DARAJA_ACK = b'{"ResultCode":0,"ResultDesc":"Accepted"}'
-# Built once: the webhook path runs them thousands of times a second.
-_PAYMENT_BY_REFERENCE = select(t.payments).where(
-    (t.payments.c.shop_id == bindparam("shop"))
-    & (t.payments.c.provider == bindparam("provider"))
-    & (t.payments.c.reference == bindparam("reference"))
-)
-_PAYMENT_BY_ID = select(t.payments).where(
-    (t.payments.c.shop_id == bindparam("shop")) & (t.payments.c.payment_id == bindparam("id"))
-)
-_PAYMENT_BY_CHECKOUT = select(t.payments).where(
-    (t.payments.c.shop_id == bindparam("shop"))
-    & (t.payments.c.checkout_request_id == bindparam("checkout"))
-)
 
 
 def _json(status: int, body: dict[str, Any]) -> Response:
@@ -151,12 +138,9 @@ async def mpesa_stk(request: Request, token: str, payment_id: str | None = None)
 
     def decide(conn: Connection) -> Decision:
         if payment_id is not None:
-            found = conn.execute(_PAYMENT_BY_ID, {"shop": shop.id, "id": payment_id})
+            payment = ctx.store.payment_in(conn, shop.id, payment_id)
         else:
-            found = conn.execute(
-                _PAYMENT_BY_CHECKOUT, {"shop": shop.id, "checkout": callback.checkout_request_id}
-            )
-        payment = found.first()
+            payment = ctx.store.payment_by_checkout(conn, shop.id, callback.checkout_request_id)
         summary = {
             "checkout_request_id": callback.checkout_request_id,
             "result_code": callback.result_code,
@@ -171,11 +155,8 @@ async def mpesa_stk(request: Request, token: str, payment_id: str | None = None)
             )
         if payment.state != PaymentState.PENDING.value:  # final, or never started (error)
             return Ignored("duplicate")
-        if (
-            payment.checkout_request_id is None
-            and conn.execute(
-                _PAYMENT_BY_CHECKOUT, {"shop": shop.id, "checkout": callback.checkout_request_id}
-            ).first()
+        if payment.checkout_request_id is None and ctx.store.payment_by_checkout(
+            conn, shop.id, callback.checkout_request_id
         ):
             # The relay died before saving this push's id, and the callback names another
             # payment's push: not this payment's outcome.
@@ -359,6 +340,7 @@ async def paystack(request: Request, shop_id: str) -> Response:
         return await _refused(ctx, refusal)
     if event.event != "charge.success" or not event.reference:
         return await _ingest(ctx, raw, lambda _conn: Ignored("ignored"), b"{}")
+    reference = event.reference
     summary = {
         "event": event.event,
         "reference": event.reference,
@@ -369,10 +351,7 @@ async def paystack(request: Request, shop_id: str) -> Response:
     }
 
     def decide(conn: Connection) -> Decision:
-        payment = conn.execute(
-            _PAYMENT_BY_REFERENCE,
-            {"shop": shop_id, "provider": Provider.PAYSTACK.value, "reference": event.reference},
-        ).first()
+        payment = ctx.store.payment_by_reference(conn, shop_id, Provider.PAYSTACK.value, reference)
         if payment is None:
             return ParkDraft(
                 "unknown_reference", f"paystack:{event.event}:{event.reference}", summary

@@ -129,23 +129,6 @@ def test_paystack_link_returns_the_checkout_address(gateway: RelayGateway) -> No
     assert started.authorization_url == "https://pay/x" and started.reference == "R-9"
 
 
-@respx.mock
-def test_test_mode_switch_names_the_supervisor(gateway: RelayGateway) -> None:
-    route = respx.post(f"{RELAY}/api/v1/terminal/settings/test-mode").respond(
-        200,
-        json={"provider": "mpesa", "test_mode": False, "changed_at": datetime.now(UTC).isoformat()},
-    )
-    respx.get(f"{RELAY}/api/v1/terminal/settings").respond(
-        200,
-        json={"shop_id": CREDS.shop_id, "shop_name": "Duka",
-              "test_mode": {"mpesa": True, "paystack": True}},
-    )  # fmt: skip
-    gateway.refresh_test_modes()
-    gateway.set_test_mode("mpesa", False, supervisor="Amina")
-    assert json.loads(route.calls.last.request.content)["supervisor"] == "Amina"
-    assert gateway._link.state.test_mode_providers == ("paystack",)
-
-
 def test_unpaired_till_is_offline() -> None:
     gateway = RelayGateway(RelayLink(None))
     assert not gateway.is_online()

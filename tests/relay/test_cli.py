@@ -41,9 +41,22 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+OWNER = "njeri@example.com"
+
+
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
     assert main(list(argv)) == 0
     return json.loads(capsys.readouterr().out)
+
+
+def owner_of(
+    shop_id: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shop's owner, made and granted the shop with the CLI, as docs/hosting.md does."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a long enough passphrase\n"))
+    assert main(["create-owner", "--email", OWNER, "--stdin", "--no-qr"]) == 0
+    assert main(["grant-shop", "--owner", OWNER, "--shop", shop_id]) == 0
+    capsys.readouterr()
 
 
 def test_owner_flow_without_prompts(
@@ -60,12 +73,15 @@ def test_owner_flow_without_prompts(
     for name in ("mpesa_stk", "mpesa_c2b_validation", "mpesa_c2b_confirmation"):
         assert "mpesa" not in urls[name].lower()  # Daraja refuses such URLs
     assert run_cli(capsys, "callback-urls", "--shop", shop_id) == urls
+    owner_of(shop_id, capsys, monkeypatch)
 
     lines = "MPESA_CONSUMER_KEY=ck\nMPESA_CONSUMER_SECRET=cs-hush-4711\nMPESA_PASSKEY=pk\n"
     monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
     stored = run_cli(
         capsys,
         "set-credentials",
+        "--owner",
+        OWNER,
         "--shop",
         shop_id,
         "--provider",
@@ -78,10 +94,9 @@ def test_owner_flow_without_prompts(
     )
     assert stored["stored_fields"] == ["consumer_key", "consumer_secret", "passkey", "shortcode"]
     monkeypatch.setenv("PAYSTACK_SECRET_KEY", "sk_live_fromenvironment")
-    run_cli(
-        capsys, "set-credentials", "--shop", shop_id, "--provider", "paystack", "--mode", "live"
-    )
-    run_cli(capsys, "set-mode", "--shop", shop_id, "--provider", "paystack", "--mode", "live")
+    owned = ["--owner", OWNER, "--shop", shop_id, "--provider", "paystack", "--mode", "live"]
+    run_cli(capsys, "set-credentials", *owned)
+    run_cli(capsys, "set-mode", *owned)
 
     store = open_store(RelaySettings())
     creds = store.credentials(shop_id, "mpesa", "test")
@@ -90,13 +105,17 @@ def test_owner_flow_without_prompts(
     assert b"consumer_key" in files  # the audit names the fields...
     assert b"sk_live_fromenvironment" not in files and b"cs-hush-4711" not in files  # ...not values
 
-    code = run_cli(capsys, "pair-till", "--shop", shop_id)["pairing_code"]
+    code = run_cli(capsys, "pair-till", "--owner", OWNER, "--shop", shop_id)["pairing_code"]
     paired = store.pair(code, "Counter 1")
     assert paired is not None
     tills = run_cli(capsys, "list-tills", "--shop", shop_id)
     assert [t["name"] for t in tills] == ["Counter 1"]
-    assert run_cli(capsys, "revoke-till", tills[0]["terminal_id"])["revoked"] is True
+    revoked = run_cli(capsys, "revoke-till", "--owner", OWNER, tills[0]["terminal_id"])
+    assert revoked["revoked"] is True
     assert store.till_by_token(paired[1]) is None
+    owner_actions = {"set_credentials", "set_test_mode", "pairing_code", "revoke_till"}
+    actors = {e.actor for e in store.audit_entries(shop_id) if e.action in owner_actions}
+    assert actors == {f"owner:{OWNER}"}
     assert run_cli(capsys, "purge", "--days", "30") == {
         "raw_webhooks": 0,
         "idempotency_keys": 0,
@@ -107,10 +126,11 @@ def test_owner_flow_without_prompts(
 
 
 def test_parked_webhook_is_replayed_after_the_payment_appears(
-    env: Path, capsys: pytest.CaptureFixture[str]
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = open_store(RelaySettings())
     shop_id, token = store.create_shop("Shop")
+    owner_of(shop_id, capsys, monkeypatch)
     body = sample("stk_callback_success_2017_doc.json")
     raw = RawWebhook(
         "mpesa",
@@ -139,7 +159,7 @@ def test_parked_webhook_is_replayed_after_the_payment_appears(
         state="pending",
         next_check_at=utcnow() + timedelta(hours=1),
     )
-    result = run_cli(capsys, "replay-parked", str(parked[0]["id"]))
+    result = run_cli(capsys, "replay-parked", "--owner", OWNER, str(parked[0]["id"]))
     assert result["status"] == 200 and result["open_parked_now"] == []
     # The replayed callback is a claim like any other: the payment is due for an STK Query.
     assert store.events_after(shop_id, 0, 10) == []
@@ -147,6 +167,8 @@ def test_parked_webhook_is_replayed_after_the_payment_appears(
     replayed = store.payment(payment_id)
     assert replayed is not None and replayed.next_check_at <= utcnow()
     assert run_cli(capsys, "list-parked", "--shop", shop_id) == []
+    resolved = [e for e in store.audit_entries(shop_id) if e.action == "resolve_parked"]
+    assert [e.actor for e in resolved] == [f"owner:{OWNER}"]
     assert callback_paths(shop_id, token)["mpesa_stk"].endswith(f"/mobile/{token}/stk")
     store.close()
 
@@ -171,10 +193,27 @@ def test_a_live_paystack_key_is_refused_for_test_mode(
     env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shop_id = run_cli(capsys, "create-shop", "Duka la Baraka")["shop_id"]
+    owner_of(shop_id, capsys, monkeypatch)
     monkeypatch.setenv("PAYSTACK_SECRET_KEY", "sk_live_wrongdrawer")
-    argv = ["set-credentials", "--shop", shop_id, "--provider", "paystack", "--mode", "test"]
+    argv = ["set-credentials", "--owner", OWNER, "--shop", shop_id, "--provider", "paystack"]
+    argv += ["--mode", "test"]
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert "a Paystack test secret key starts with sk_test_" in err
     assert "sk_live_wrongdrawer" not in err  # the key itself is never echoed
     assert open_store(RelaySettings()).credentials(shop_id, "paystack", "test") is None
+
+
+def test_an_owner_action_needs_an_owner_of_the_shop(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine = run_cli(capsys, "create-shop", "Mine")["shop_id"]
+    theirs = run_cli(capsys, "create-shop", "Theirs")["shop_id"]
+    owner_of(mine, capsys, monkeypatch)
+    for owner, shop in ((OWNER, theirs), ("nobody@example.com", mine)):
+        with pytest.raises(SystemExit, match="does not have that shop"):
+            main(["pair-till", "--owner", owner, "--shop", shop])
+    with pytest.raises(SystemExit):  # argparse: --owner is required
+        main(["set-mode", "--shop", mine, "--provider", "paystack", "--mode", "test"])
+    audit = open_store(RelaySettings()).audit_entries(theirs)
+    assert [e.action for e in audit] == ["create_shop"]

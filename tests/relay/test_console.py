@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from sync.relay.cli import main
-from tests.relay.conftest import Relay
+from tests.relay.conftest import PAYSTACK_TEST_KEY, Relay
 from tests.relay.console_helpers import PASSWORD, USED_CODES, csrf_of, make_owner, sign_in
 
 PAGES = ("", "/payments", "/parked", "/tills", "/providers", "/audit")
@@ -139,6 +139,42 @@ def test_csrf_is_refused(console: Relay) -> None:
     assert audit[-1].actor == "owner:d@example.com"
 
 
+def test_the_owner_sets_credentials_and_never_sees_them_again(console: Relay) -> None:
+    shop_id, _ = console.shop()  # with Paystack test credentials
+    client = sign_in(console, make_owner(console, "k@example.com", shop_id))
+    page = client.get(f"/console/shops/{shop_id}/providers").text
+    url = f"/console/shops/{shop_id}/providers/paystack/credentials"
+    live_key, test_key = "sk_live_rightdrawer456", "sk_test_wrongdrawer123"
+    assert client.post(url, data={"mode": "live", "secret_key": live_key}).status_code == 403
+    for mode, key in (("live", test_key), ("test", live_key)):
+        refused = client.post(url, data={"csrf": csrf_of(page), "mode": mode, "secret_key": key})
+        assert refused.status_code == 422 and f"not a {mode} key" in refused.text
+        assert key not in refused.text
+    missing = client.post(url, data={"csrf": csrf_of(page), "mode": "live"})
+    assert missing.status_code == 422 and "Still missing: Secret key" in missing.text
+    assert console.store.credentials(shop_id, "paystack", "live") is None
+    saved = client.post(url, data={"csrf": csrf_of(page), "mode": "live", "secret_key": live_key})
+    assert saved.status_code == 303
+    assert console.store.credentials(shop_id, "paystack", "live") == (
+        {"secret_key": live_key},
+        None,
+    )
+    shown = client.get(f"/console/shops/{shop_id}/providers").text
+    assert "rightdrawer" not in shown and PAYSTACK_TEST_KEY not in shown
+    audit = [e for e in console.store.audit_entries(shop_id) if e.action == "set_credentials"]
+    assert [(e.actor, e.detail["fields"]) for e in audit][-1] == (
+        "owner:k@example.com",
+        ["secret_key"],
+    )
+    # M-Pesa: a field left empty keeps what is stored.
+    mpesa = f"/console/shops/{shop_id}/providers/mpesa/credentials"
+    first = {"consumer_key": "ck", "consumer_secret": "cs", "shortcode": "174379", "passkey": "pk"}
+    client.post(mpesa, data={"csrf": csrf_of(page), "mode": "live", **first})
+    client.post(mpesa, data={"csrf": csrf_of(page), "mode": "live", "passkey": "pk2"})
+    stored = console.store.credentials(shop_id, "mpesa", "live")
+    assert stored is not None and stored[0] == {**first, "passkey": "pk2"}
+
+
 def test_an_owner_is_refused_another_owners_shop(console: Relay) -> None:
     mine, _ = console.shop("Mine")
     theirs, _ = console.shop("Theirs")
@@ -157,6 +193,15 @@ def test_an_owner_is_refused_another_owners_shop(console: Relay) -> None:
     assert (
         client.post(f"/console/shops/{theirs}/tills/pair", data={"csrf": csrf}).status_code == 403
     )
+    planted = client.post(
+        f"/console/shops/{theirs}/providers/paystack/credentials",
+        data={"csrf": csrf, "mode": "live", "secret_key": "sk_live_planted"},
+    )
+    assert planted.status_code == 403
+    assert console.store.credentials(theirs, "paystack", "live") == (
+        {"secret_key": "sk_live_x"},
+        None,
+    )
     assert console.store.shop(theirs).paystack_test_mode is True  # type: ignore[union-attr]
 
 
@@ -170,7 +215,7 @@ def test_a_till_token_is_refused_every_owner_action(console: Relay) -> None:
         f"/console/shops/{shop_id}/tills/{till['terminal_id']}/revoke",
         f"/console/shops/{shop_id}/parked/1/replay",
         f"/console/shops/{shop_id}/refund-limit",
-        "/api/v1/terminal/settings/test-mode",
+        f"/console/shops/{shop_id}/providers/paystack/credentials",
     ]
     for url in actions:
         reply = console.http.post(url, headers=bearer, data={"mode": "live", "limit": "1"})

@@ -18,6 +18,7 @@ import pytest
 
 from sync.protocol import Provider
 from sync.providers.paystack import sign
+from sync.relay.store.owners import Owners
 from sync.relay.store.store import utcnow
 from tests.relay.conftest import PAYSTACK_TEST_KEY, Relay, sample
 from tests.relay.console_helpers import PASSWORD, USED_CODES, Owner, fresh_code, make_owner
@@ -203,6 +204,13 @@ def seed_a_day(relay: Relay) -> tuple[str, Owner]:
     old = relay.till(shop_id, "Old tablet")
     relay.store.revoke_till(old["terminal_id"], "owner:njeri@example.com")
     add_stk_payment(relay, shop_id, front["terminal_id"])
+    relay.store.insert_payment(
+        payment_id=str(uuid.uuid4()), shop_id=shop_id, till_id=front["terminal_id"],
+        provider="paystack", test_mode=False, reference="SALE-2041", amount_minor=480_000,
+        currency="KES", state="paid",
+    )  # fmt: skip
+    # Above the tills' refund limit: the owner refunds it (the Payments page's refund form).
+    Owners(relay.store).set_refund_limit(shop_id, 200_000, "owner:njeri@example.com")
     stk = f"/api/v1/payments/webhook/mobile/{token}/stk"
     relay.http.post(stk, content=sample("stk_callback_success_2017_doc.json"), headers=JSON)
     c2b = f"/api/v1/payments/webhook/mobile/{token}/c2b/confirm"
@@ -282,9 +290,18 @@ def test_screenshots_of_every_page(console: Relay, browser: Any, tmp_path: Path)
             browser.get(f"{console.url}/console/shops/{shop_id}{path}")
             wait_for(browser, "nav.tabs")
             browser.save_screenshot(str(shots / f"console-{page}-{name}.png"))
+        # The forms behind "Change credentials" and "Refund", opened.
+        browser.get(f"{console.url}/console/shops/{shop_id}/providers")
+        click(browser, "#credentials-paystack-live summary")
+        wait_for(browser, "#save-paystack-live")
+        browser.save_screenshot(str(shots / f"console-credentials-{name}.png"))
+        browser.get(f"{console.url}/console/shops/{shop_id}/payments")
+        click(browser, "details.refund summary")
+        wait_for(browser, "details.refund button")
+        browser.save_screenshot(str(shots / f"console-refund-{name}.png"))
         browser.get(f"{console.url}/console/shops/{shop_id}/tills")
         click(browser, "#pair")
         wait_for(browser, "#pairing-code")
         browser.save_screenshot(str(shots / f"console-pairing-{name}.png"))
     written = sorted(p.name for p in shots.glob("console-*.png"))
-    assert len(written) >= 18
+    assert len(written) >= 22

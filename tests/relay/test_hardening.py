@@ -105,6 +105,14 @@ def test_no_openapi_pages_unless_configured(relay_factory: Any) -> None:
     assert development.http.get("/docs").status_code == 200
 
 
+def test_a_refused_method_names_every_method_of_its_path(relay: Relay) -> None:
+    for method in ("OPTIONS", "DELETE"):
+        events = relay.http.request(method, "/api/v1/terminal/events")
+        assert events.status_code == 405
+        assert events.headers["allow"] == "GET, POST"
+    assert relay.http.request("PUT", "/api/v1/terminal/pair").headers["allow"] == "POST"
+
+
 def serve_and_call(tmp_path: Path, access_log: bool) -> str:
     """`duka-relay serve` in a child process; one request; what it wrote on stderr."""
     port = free_port()
@@ -189,6 +197,7 @@ def test_payer_masking() -> None:
 
 
 def test_a_till_cannot_switch_test_mode(relay: Relay) -> None:
+    """The terminal API has no test-mode switch any more: the owner's console or CLI only."""
     shop_id, _ = relay.shop()
     till = relay.till(shop_id)
     relay.store.set_credentials(shop_id, "paystack", "live", {"secret_key": "sk_live_x"}, None)
@@ -197,6 +206,6 @@ def test_a_till_cannot_switch_test_mode(relay: Relay) -> None:
         json={"provider": "paystack", "test_mode": False, "supervisor": "Made Up"},
         headers=relay.auth(till),
     )
-    assert reply.status_code == 403
+    assert reply.status_code == 404
     assert relay.store.shop(shop_id).paystack_test_mode is True  # type: ignore[union-attr]
     assert not [e for e in relay.store.audit_entries(shop_id) if e.action == "set_test_mode"]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from sync.relay.store.store import request_hash
 from sync.relay.webhook_paths import callback_paths
 from sync.sandbox import SandboxConfig, SandboxServer
 from tests.relay.conftest import Relay
+from tests.relay.console_helpers import csrf_of, make_owner, sign_in
 
 
 @pytest.fixture
@@ -101,3 +103,31 @@ def test_a_refund_still_being_handled_says_so_in_a_code(
     assert sandbox.state.paystack["SALE-77"].refunded == 0
     # a plain refusal carries no code
     assert "code" not in _refund(relay, till, payment_id, key, amount_minor=1).json()
+
+
+def test_the_owner_refunds_above_the_tills_limit_from_the_console(paid: Any) -> None:
+    relay, sandbox, till, payment_id = paid
+    shop_id = relay.store.payment(payment_id).shop_id  # type: ignore[union-attr]
+    client = sign_in(relay, make_owner(relay, "refunds@example.com", shop_id))
+    csrf = csrf_of(client.get(f"/console/shops/{shop_id}/providers").text)
+    client.post(f"/console/shops/{shop_id}/refund-limit", data={"csrf": csrf, "limit": "500"})
+    assert _refund(
+        relay, till, payment_id, str(uuid.uuid4()), amount_minor=100_000
+    ).status_code == (403)
+    page = client.get(f"/console/shops/{shop_id}/payments").text
+    refund_id = re.search(r'name="refund_id" value="([^"]+)"', page)
+    assert refund_id is not None and f"refund-{payment_id}" in page
+    url = f"/console/shops/{shop_id}/payments/{payment_id}/refund"
+    form = {"csrf": csrf_of(page), "refund_id": refund_id.group(1), "reason": "returned"}
+    assert client.post(url, data={**form, "amount": "1000"} | {"csrf": "x"}).status_code == 403
+    assert relay.http.post(url, data=form, headers=relay.auth(till)).status_code == 403
+    too_much = client.post(url, data={**form, "amount": "1500.01"})
+    assert too_much.status_code == 422 and "larger than the payment" in too_much.text
+    for _ in range(2):  # the same form sent twice refunds once
+        done = client.post(url, data={**form, "amount": "1,000"})
+        assert done.status_code == 303, done.text
+    assert sandbox.state.paystack["SALE-77"].refunded == 100_000
+    audit = [e for e in relay.store.audit_entries(shop_id) if e.action == "owner_refund"]
+    assert [(e.actor, e.detail["amount_minor"], e.detail["refund_id"]) for e in audit] == [
+        ("owner:refunds@example.com", 100_000, refund_id.group(1))
+    ]

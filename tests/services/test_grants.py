@@ -31,14 +31,8 @@ from pos_app.ui.errors import error_message
 Call = Callable[[Till, dict[str, Any], Any], object]
 
 
-class _Relay:
-    def set_test_mode(self, provider: str, enabled: bool) -> None:
-        pass
-
-
 def _admin(t: Till) -> AdminService:
-    relay: Any = _Relay()
-    return AdminService(t.ledger, t.services.bus, t.services.users, t.services.shop, lambda: relay)
+    return AdminService(t.ledger, t.services.bus, t.services.users, t.services.shop, lambda: None)
 
 
 # each privileged call, the action its grant must name, and how it is made with grant `g`
@@ -92,10 +86,6 @@ PRIVILEGED: dict[str, tuple[Action, Call]] = {
         lambda t, s, g: PaystackRefunds(t.ledger, t.services.bus, lambda: None).request(
             s["paid"], kes(100), "x", grant=g
         ),
-    ),
-    "switch test mode": (
-        Action.SETTINGS,
-        lambda t, s, g: _admin(t).set_test_mode("mpesa", True, grant=g),
     ),
     "start a restore of the ledger": (
         Action.RESTORE,

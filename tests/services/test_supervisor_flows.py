@@ -76,7 +76,6 @@ class FakeGateway:
         self.unreachable = False
         self.refuse_next = False
         self.in_progress_next = False  # the relay still handles the first request with the id
-        self.test_modes: list[tuple[str, bool]] = []
         self.status_checks: list[str] = []
         self.on_refund: Callable[[], object] | None = None  # runs when a refund arrives
         self.crash_after_refund = False
@@ -118,9 +117,6 @@ class FakeGateway:
 
     def request_status_check(self, payment_id: str) -> None:
         self.status_checks.append(payment_id)
-
-    def set_test_mode(self, provider: str, enabled: bool) -> None:
-        self.test_modes.append((provider, enabled))
 
 
 @pytest.fixture
@@ -574,18 +570,12 @@ def test_add_user_reset_pin_and_cashier_cannot_administer(desk, ids):
         desk.admin.reset_pin(user.id, "1111", grant=ids.supervisor.id)
 
 
-def test_settings_and_test_mode_are_audited(desk, ids, gateway):
+def test_settings_are_audited(desk, ids):
     desk.admin.update_settings(
         settings_grant(desk, ids), risk_threshold=30, allow_self_approval=True
     )
     assert desk.admin.settings().risk_threshold == 30
-    desk.admin.set_test_mode("paystack", True, grant=settings_grant(desk, ids))
-    assert gateway.test_modes == [("paystack", True)]
-    assert last_action(desk) == ("provider.test_mode", {"enabled": True})
-    offline = SupervisorDesk.over(desk.ledger, desk.bus, gateway=lambda: None)
-    with pytest.raises(GatewayUnavailable):
-        offline.admin.set_test_mode("mpesa", True, grant=settings_grant(desk, ids))
-    assert last_action(desk)[0] == "provider.test_mode_refused"
+    assert last_action(desk)[0] == "settings.updated"
 
 
 def test_reports_sum_sales_by_day_and_method(desk, ids):

@@ -61,11 +61,6 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
     def saved(settings: ShopSettings) -> None:
         ctx.shop_settings = settings
 
-    def test_mode_switched(provider: str, enabled: bool) -> None:
-        modes = set(ctx.status.test_mode_providers)
-        modes = modes | {provider} if enabled else modes - {provider}
-        ctx.status.update(test_mode_providers=tuple(sorted(modes)))
-
     def restore_till(page: QWidget) -> None:
         # imported here: the damage screen names recovered records through audit_names
         from pos_app.ui.widgets.damage_screen import stopped_selling
@@ -110,7 +105,6 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
                 approve,
                 saved,
                 lambda: ctx.status.test_mode_providers,
-                test_mode_switched,
                 lambda: ctx.counter.check_ledger(),  # looked up when clicked: may be set later
                 restore_till,
             ),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -12,6 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -39,13 +39,12 @@ class SettingsPage(QWidget):
         approve: Callable[[str, Action], Grant | None],
         on_saved: Callable[[ShopSettings], None] | None = None,
         test_modes: Callable[[], Iterable[str]] | None = None,
-        on_test_mode: Callable[[str, bool], None] | None = None,
         check_ledger: Callable[[], GuardStatus] | None = None,
         restore_till: Callable[[QWidget], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        """`test_modes` names the providers the relay last said are in test mode;
-        `on_test_mode` hears of a switch the relay accepted (to update the banner);
+        """`test_modes` names the providers the relay last said are in test mode (shown, not
+        switched: that is the shop owner's decision, in the relay's console);
         `check_ledger` runs the full integrity check (services.counter.check_ledger);
         `restore_till` is the in-session restore (ui.widgets.damage_screen.stopped_selling)."""
         super().__init__(parent)
@@ -54,7 +53,7 @@ class SettingsPage(QWidget):
         self._tasks = tasks
         self._approve = approve
         self._on_saved = on_saved
-        self._on_test_mode = on_test_mode
+        self._test_modes = test_modes
         self._check_ledger = check_ledger
         self.loaded: ShopSettings | None = None
 
@@ -121,16 +120,17 @@ class SettingsPage(QWidget):
 
         relay = QGroupBox(self.tr("Relay and providers"))
         form3 = QFormLayout(relay)
-        self.test_mode: dict[str, QCheckBox] = {}
-        names = {"mpesa": "M-Pesa", "paystack": "Paystack"}
+        self.test_mode: dict[str, QLabel] = {}
         for provider in PROVIDERS:
-            box = QCheckBox(
-                self.tr("%1 in test mode (no real money)").replace("%1", names[provider])
-            )
-            box.setObjectName(f"settings-test-{provider}")
-            self.test_mode[provider] = box
-            box.setChecked(test_modes is not None and provider in set(test_modes()))
-            form3.addRow(box)
+            label = QLabel()
+            label.setObjectName(f"settings-test-{provider}")
+            self.test_mode[provider] = label
+            form3.addRow(label)
+        owner_note = QLabel(self.tr("Test mode is set by the shop's owner in the console."))
+        owner_note.setObjectName("settings-test-mode-owner")
+        owner_note.setWordWrap(True)
+        form3.addRow(owner_note)
+        self._show_test_modes()
         self.relay_url = QLineEdit()
         self.relay_url.setObjectName("settings-relay-url")
         self.relay_url.setPlaceholderText("https://relay.example.co.ke")
@@ -169,9 +169,18 @@ class SettingsPage(QWidget):
         self.check_button.clicked.connect(self.check_ledger)
         if restore_till is not None:
             self.restore_button.clicked.connect(lambda: restore_till(self))
-        for provider, box in self.test_mode.items():
-            box.clicked.connect(lambda checked, p=provider: self.set_test_mode(p, checked))
         self.reload()
+
+    def _show_test_modes(self) -> None:
+        testing = set(self._test_modes()) if self._test_modes is not None else set()
+        names = {"mpesa": "M-Pesa", "paystack": "Paystack"}
+        for provider, label in self.test_mode.items():
+            text = (
+                self.tr("%1: test mode (no real money)")
+                if provider in testing
+                else self.tr("%1: live money")
+            )
+            label.setText(text.replace("%1", names[provider]))
 
     def check_ledger(self) -> None:
         """The full integrity check on a worker (minutes on a big file); its verdict here."""
@@ -194,6 +203,7 @@ class SettingsPage(QWidget):
         self._tasks.submit(self._check_ledger, on_done=checked, on_error=failed, owner=self)
 
     def reload(self) -> None:
+        self._show_test_modes()
         self._tasks.submit(
             self._service.settings,
             on_done=self._show,
@@ -243,36 +253,6 @@ class SettingsPage(QWidget):
             on_done=saved,
             on_error=self._failed,
             **changes,
-            owner=self,
-        )
-
-    def set_test_mode(self, provider: str, enabled: bool) -> None:
-        box = self.test_mode[provider]
-        grant = self._approve(self.tr("Switch test mode"), Action.SETTINGS)
-        if grant is None:
-            box.setChecked(not enabled)
-            return
-        box.setEnabled(False)
-
-        def done(_: Any) -> None:
-            box.setEnabled(True)
-            if self._on_test_mode is not None:
-                self._on_test_mode(provider, enabled)
-            text = self.tr("Test mode on.") if enabled else self.tr("Test mode off: live money.")
-            show_message(self.message, text, ok=True)
-
-        def failed(error: BaseException) -> None:
-            box.setEnabled(True)
-            box.setChecked(not enabled)
-            self._failed(error)
-
-        self._tasks.submit(
-            self._service.set_test_mode,
-            provider,
-            enabled,
-            grant=grant,
-            on_done=done,
-            on_error=failed,
             owner=self,
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,19 +21,26 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from sqlalchemy import Row
 
-from sync.protocol import Provider
+from sync.protocol import PaymentState, Provider, RelayRefundRequest
 from sync.providers.phones import mask_payer
 from sync.providers.testmode import TEST_INSTRUCTIONS
+from sync.relay.auth import Till
 from sync.relay.console.i18n import LANGUAGES, pick_language, translator
 from sync.relay.console.security import CookieSigner, password_matches, totp_step
 from sync.relay.context import RelayContext, relay
+from sync.relay.credentials import credential_fields
 from sync.relay.observability import scrub
 from sync.relay.owner_actions import (
+    KeyOfTheOtherMode,
+    MissingCredentials,
     OwnerActionRefused,
+    owner_actor,
     replay_parked,
     revoke_till,
     set_test_mode,
+    store_credentials,
 )
+from sync.relay.refunds import refund_payment
 from sync.relay.store.owners import Owners, Session
 from sync.relay.store.store import utcnow
 
@@ -68,7 +76,7 @@ class Visit:
     @property
     def actor(self) -> str:
         assert self.owner is not None
-        return f"owner:{self.owner.email}"
+        return owner_actor(self.owner.email)
 
 
 def cookie_name(ctx: RelayContext) -> str:
@@ -311,8 +319,72 @@ async def overview(request: Request, shop_id: str) -> Response:
 async def payments(request: Request, shop_id: str) -> Response:
     v = await signed_in(request)
     shop = await owned_shop(v, shop_id)
-    rows = await v.ctx.store.run(v.owners.payments, shop_id)
-    return render(request, v, "payments.html", shop=shop, page="payments", payments=rows)
+    return await _payments_page(request, v, shop)
+
+
+async def _payments_page(
+    request: Request, v: Visit, shop: Row[Any], status: int = 200, problem: str | None = None
+) -> Response:
+    rows = await v.ctx.store.run(v.owners.payments, shop.id)
+    limit = await v.ctx.store.run(v.owners.refund_limit, shop.id)
+    # Above the tills' limit only the owner refunds; a fresh refund id per form, so that a
+    # form sent twice refunds once.
+    refundable = {
+        p.payment_id: str(uuid.uuid4())
+        for p, _ in rows
+        if p.provider == Provider.PAYSTACK.value
+        and p.state == PaymentState.PAID.value
+        and limit is not None
+        and p.amount_minor > limit
+    }
+    return render(
+        request, v, "payments.html", status, shop=shop, page="payments", payments=rows,
+        refundable=refundable, problem_text=problem,
+    )  # fmt: skip
+
+
+@router.post("/shops/{shop_id}/payments/{payment_id}/refund")
+async def owner_refund(request: Request, shop_id: str, payment_id: str) -> Response:
+    """A refund above the tills' limit, by the owner, through the tills' refund path."""
+    v = await signed_in(request)
+    form = await checked_form(request, v)
+    shop = await owned_shop(v, shop_id)
+    assert v.owner is not None
+    t = translator(v.language)
+    payment = await v.ctx.store.run(v.ctx.store.payment, payment_id)
+    if payment is None or payment.shop_id != shop_id:
+        raise Refused(404, "not_found")
+    amount_minor = minor_units(form.get("amount", ""))
+    try:
+        refund_id = uuid.UUID(form.get("refund_id", ""))
+    except ValueError:
+        raise Refused(422, "not_found") from None
+    if amount_minor is None:
+        return await _payments_page(request, v, shop, 422, t["bad_amount"])
+    asked = RelayRefundRequest(
+        refund_id=refund_id, amount_minor=amount_minor, currency=payment.currency,
+        reason=form.get("reason", "").strip()[:200] or None,
+    )  # fmt: skip
+    # The idempotency row names who asked: the owner's id where a till's would be.
+    caller = Till(v.owner.id, shop_id, v.actor)
+    body = asked.model_dump_json().encode()
+    reply = await refund_payment(
+        v.ctx, caller, payment_id, asked, body, str(refund_id), owner=v.actor
+    )
+    if reply.status_code != 200:
+        detail = json.loads(bytes(reply.body))["detail"]
+        return await _payments_page(request, v, shop, reply.status_code, str(detail))
+    return redirect(f"/console/shops/{shop_id}/payments?done=1")
+
+
+def minor_units(text: str) -> int | None:
+    """ "1,500" or "1500.50" (the shop's currency, two decimals) -> minor units; None if not
+    a positive amount."""
+    whole, _, cents = text.strip().replace(",", "").partition(".")
+    if not whole.isdigit() or len(cents) > 2 or (cents and not cents.isdigit()):
+        return None
+    amount = int(whole) * 100 + int(cents.ljust(2, "0") or 0)
+    return amount if amount > 0 else None
 
 
 @router.get("/shops/{shop_id}/parked")
@@ -408,6 +480,7 @@ async def _providers_page(
             "test_set": (p.value, "test") in stored,
             "live_set": (p.value, "live") in stored,
             "instructions": TEST_INSTRUCTIONS.get(p.value),
+            "fields": credential_fields(p.value),
         }
         for p, title in CONSOLE_PROVIDERS.items()
     ]
@@ -434,6 +507,33 @@ async def provider_mode(request: Request, shop_id: str, provider: str) -> Respon
         )
     except OwnerActionRefused as exc:
         return await _providers_page(request, v, shop, 409, str(exc))
+    return redirect(f"/console/shops/{shop_id}/providers?done=1")
+
+
+@router.post("/shops/{shop_id}/providers/{provider}/credentials")
+async def provider_credentials(request: Request, shop_id: str, provider: str) -> Response:
+    """Fields left empty keep what is stored (the form never holds a stored value, so the
+    owner can change one key without typing the others again)."""
+    v = await signed_in(request)
+    form = await checked_form(request, v)
+    shop = await owned_shop(v, shop_id)
+    mode = form.get("mode")
+    if provider not in {p.value for p in CONSOLE_PROVIDERS} or mode not in ("test", "live"):
+        raise Refused(404, "not_found")
+    stored = await v.ctx.store.run(v.ctx.store.credentials, shop_id, provider, mode)
+    secrets, base_url = stored if stored is not None else ({}, None)
+    given = {n: form[n].strip() for n in credential_fields(provider) if form.get(n, "").strip()}
+    t = translator(v.language)
+    try:
+        await v.ctx.store.run(
+            store_credentials, v.ctx.store, shop_id, provider, mode, secrets | given, base_url,
+            v.actor,
+        )  # fmt: skip
+    except MissingCredentials as exc:
+        missing = ", ".join(t[f"field_{name}"] for name in exc.fields)
+        return await _providers_page(request, v, shop, 422, f"{t['fields_missing']}: {missing}")
+    except KeyOfTheOtherMode:
+        return await _providers_page(request, v, shop, 422, t[f"key_not_{mode}"])
     return redirect(f"/console/shops/{shop_id}/providers?done=1")
 
 

@@ -1,11 +1,17 @@
 """Personal data at rest on the relay: the tills' pushed event payloads (phone numbers, M-Pesa
-receipts, proof references, cashier notes) and raw webhook bodies (full MSISDNs) are sealed
-with AES-GCM under the master key, each bound to its row as associated data; and the SQLite
-files are the relay user's alone (0600 in a 0700 folder)."""
+receipts, proof references, cashier notes), raw webhook bodies (full MSISDNs), the references,
+receipts and payers of canonical events and payments, and parked items' summaries are sealed
+with AES-GCM under the master key, each bound to its row as associated data. What the relay
+looks rows up by (a payment's reference or CheckoutRequestID, an event's receipt, the
+de-duplication keys, which spell receipts) is stored as a blind index: a keyed HMAC, equal for
+equal values, that says nothing without the master key. And the SQLite files are the relay
+user's alone (0600 in a 0700 folder)."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 from dataclasses import dataclass
@@ -13,13 +19,140 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Row, Text, cast, func, select, update
+from sqlalchemy import Connection, Row, Text, cast, func, select, update
 
 from sync.relay.crypto import SecretBox
 from sync.relay.store import schema as t
 
 SEALED_BODY = b"\x00duka-aead-1\x00"  # a webhook body never starts with a NUL byte
 SEALED_KEY = "sealed"  # a sealed payload is {"sealed": "<base64>"}
+SEALED_TEXT = "s1:"  # base64 has no colon, and the relay's clear values never started so
+BLIND = "b1:"  # a blind index; the relay's de-duplication keys start with a provider name
+PAYMENT_SEALED = ("reference", "checkout_request_id", "receipt")
+EVENT_SEALED = ("reference", "receipt", "payer", "message")
+
+
+def seal_text(box: SecretBox, value: str | None, context: str) -> str | None:
+    if value is None or value.startswith(SEALED_TEXT):
+        return value
+    return SEALED_TEXT + box.seal(value, context)
+
+
+def open_text(box: SecretBox, value: str | None, context: str) -> str | None:
+    if value is None or not value.startswith(SEALED_TEXT):
+        return value  # written before sealing, and not yet sealed by seal_existing
+    return box.open(value[len(SEALED_TEXT) :], context)
+
+
+def blind_index(box: SecretBox, purpose: str, value: str) -> str:
+    """Deterministic, so that equal values find each other; keyed, so that nobody without the
+    master key can test guesses (an M-Pesa receipt has few enough characters to try)."""
+    key = box.subkey("blind-index")
+    digest = hmac.new(key, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
+    return BLIND + digest
+
+
+def dedup_index(box: SecretBox, dedup_key: str | None) -> str | None:
+    if dedup_key is None or dedup_key.startswith(BLIND):
+        return dedup_key
+    return blind_index(box, "dedup", dedup_key)
+
+
+def with_values(row: Row[Any], **values: Any) -> Row[Any]:
+    """The same row with some columns replaced (opened), so that callers keep reading rows."""
+    data = tuple(values.get(name, value) for name, value in zip(row._fields, row, strict=True))
+    return Row(row._parent, None, row._key_to_index, data)
+
+
+def payment_context(payment_id: str, column: str) -> str:
+    return f"payment:{payment_id}:{column}"
+
+
+def seal_payment_values(box: SecretBox, payment_id: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Seal the personal columns among `values` (an insert or an update of one payment) and
+    add the blind indexes its lookups use."""
+    sealed = dict(values)
+    for column in PAYMENT_SEALED:
+        if isinstance(values.get(column), str):
+            sealed[column] = seal_text(box, values[column], payment_context(payment_id, column))
+    if isinstance(values.get("reference"), str):
+        sealed["reference_index"] = blind_index(box, "payment-reference", values["reference"])
+    if isinstance(values.get("checkout_request_id"), str):
+        sealed["checkout_index"] = blind_index(box, "checkout", values["checkout_request_id"])
+    return sealed
+
+
+def open_payment(box: SecretBox, row: Row[Any]) -> Row[Any]:
+    return with_values(
+        row,
+        **{c: open_text(box, getattr(row, c), payment_context(row.payment_id, c))
+           for c in PAYMENT_SEALED},
+    )  # fmt: skip
+
+
+def event_context(event_id: str, column: str) -> str:
+    return f"event:{event_id}:{column}"
+
+
+def seal_event_values(box: SecretBox, values: dict[str, Any]) -> dict[str, Any]:
+    sealed = dict(values)
+    for column in EVENT_SEALED:
+        sealed[column] = seal_text(
+            box, values.get(column), event_context(values["event_id"], column)
+        )
+    receipt = values.get("receipt")
+    sealed["receipt_index"] = None if receipt is None else receipt_index(box, receipt)
+    sealed["dedup_key"] = dedup_index(box, values["dedup_key"])
+    return sealed
+
+
+def receipt_index(box: SecretBox, receipt: str) -> str:
+    return blind_index(box, "receipt", receipt.upper())
+
+
+def open_event(box: SecretBox, row: Row[Any]) -> Row[Any]:
+    return with_values(
+        row,
+        **{c: open_text(box, getattr(row, c), event_context(row.event_id, c))
+           for c in EVENT_SEALED},
+    )  # fmt: skip
+
+
+def idempotency_context(shop_id: str, key: str) -> str:
+    return f"idempotency:{shop_id}:{key}"
+
+
+def seal_json(box: SecretBox, value: Any, context: str) -> dict[str, str]:
+    """A JSON column's value sealed whole, as {"sealed": "<base64>"}."""
+    plain = json.dumps(value, separators=(",", ":"), default=str).encode()
+    return {SEALED_KEY: base64.b64encode(box.seal_bytes(plain, context)).decode()}
+
+
+def open_json(box: SecretBox, stored: Any, context: str) -> Any:
+    if not _is_sealed_payload(stored):
+        return stored  # written before sealing
+    return json.loads(box.open_bytes(base64.b64decode(stored[SEALED_KEY]), context))
+
+
+def parked_context(shop_id: str | None, provider: str, reason: str, created_at: datetime) -> str:
+    stamp = created_at.astimezone(UTC).isoformat(timespec="microseconds")
+    return f"parked:{shop_id or '-'}:{provider}:{reason}:{stamp}"
+
+
+def seal_parked_values(box: SecretBox, values: dict[str, Any]) -> dict[str, Any]:
+    """A parked item's summary names references, receipts and checkout ids: sealed whole."""
+    context = parked_context(
+        values["shop_id"], values["provider"], values["reason"], values["created_at"]
+    )
+    return values | {
+        "summary": seal_json(box, values["summary"], context),
+        "dedup_key": dedup_index(box, values["dedup_key"]),
+    }
+
+
+def open_parked(box: SecretBox, row: Row[Any]) -> Row[Any]:
+    context = parked_context(row.shop_id, row.provider, row.reason, row.created_at)
+    return with_values(row, summary=open_json(box, row.summary, context))
 
 
 def payload_context(till_id: str, event_id: str) -> str:
@@ -118,7 +251,9 @@ def open_raw(box: SecretBox, row: Row[Any]) -> OpenedRaw:
 def seal_existing(store: Any) -> dict[str, int]:
     """Seal what an older relay wrote in clear (idempotent: sealed rows are skipped); run at
     start-up after the schema migrations, which cannot see the master key."""
-    counts = {"till_events": 0, "raw_webhooks": 0}
+    counts = {
+        "till_events": 0, "raw_webhooks": 0, "canonical_events": 0, "payments": 0, "parked": 0
+    }  # fmt: skip
     box: SecretBox = store.box
     with store.write() as conn:
         clear_events = select(t.till_events).where(
@@ -144,6 +279,32 @@ def seal_existing(store: Any) -> dict[str, int]:
                     update(t.raw_webhooks).where(t.raw_webhooks.c.id == row.id).values(body=sealed)
                 )
                 counts["raw_webhooks"] += 1
+        counts |= _seal_books(conn, box)
+    return counts
+
+
+def _seal_books(conn: Connection, box: SecretBox) -> dict[str, int]:
+    """Canonical events, payments and parked items: a clear row is one whose blind index is
+    not written yet (a parked item's: its summary is not sealed)."""
+    counts = {"canonical_events": 0, "payments": 0, "parked": 0}
+    events = t.canonical_events
+    for row in conn.execute(select(events).where(events.c.dedup_key.not_like(f"{BLIND}%"))):
+        values = seal_event_values(box, dict(row._mapping))
+        conn.execute(update(events).where(events.c.id == row.id).values(values))
+        counts["canonical_events"] += 1
+    payments = t.payments
+    for row in conn.execute(select(payments).where(payments.c.reference_index.is_(None))):
+        given = {c: getattr(row, c) for c in PAYMENT_SEALED if getattr(row, c) is not None}
+        values = seal_payment_values(box, row.payment_id, given)
+        conn.execute(update(payments).where(payments.c.payment_id == row.payment_id).values(values))
+        counts["payments"] += 1
+    parked = t.parked
+    clear = cast(parked.c.summary, Text).not_like(f'{{"{SEALED_KEY}": %')
+    for row in conn.execute(select(parked).where(clear)):
+        if not _is_sealed_payload(row.summary):
+            values = seal_parked_values(box, dict(row._mapping))
+            conn.execute(update(parked).where(parked.c.id == row.id).values(values))
+            counts["parked"] += 1
     return counts
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import Row, delete, func, insert, select, update
 
 from sync.protocol import EventStatus
 from sync.relay.store import schema as t
-from sync.relay.store.at_rest import open_payload
+from sync.relay.store.at_rest import open_event, open_payload, open_payment
 from sync.relay.store.store import Store, utcnow
 
 
@@ -236,6 +236,11 @@ class Owners:
                 conn, shop_id, actor, "set_refund_limit", {"refund_limit_minor": limit_minor}
             )
 
+    def audit_action(self, shop_id: str, actor: str, action: str, detail: dict[str, Any]) -> None:
+        """An owner action whose work happened elsewhere (at a provider): its audit entry."""
+        with self.store.write() as conn:
+            self.store._audit(conn, shop_id, actor, action, detail)
+
     # ---- read models of the console pages ----------------------------------------------------
 
     def takings(self, shop_id: str, since: datetime) -> list[Taking]:
@@ -312,10 +317,11 @@ class Owners:
                     .order_by(t.canonical_events.c.seq)
                 )
             )
+        box = self.store.box
         by_payment: dict[str, list[Row[Any]]] = {}
         for event in events:
-            by_payment.setdefault(event.payment_id, []).append(event)
-        return [(r, by_payment.get(r.payment_id, [])) for r in rows]
+            by_payment.setdefault(event.payment_id, []).append(open_event(box, event))
+        return [(open_payment(box, r), by_payment.get(r.payment_id, [])) for r in rows]
 
     def audit(self, shop_id: str, limit: int = 200) -> list[Row[Any]]:
         with self.store.read() as conn:

@@ -121,23 +121,26 @@ canonical_events = Table(
     Column("provider", String(16), nullable=False),
     Column("channel", String(16), nullable=False),
     Column("payment_id", String(36)),
-    Column("reference", String(120)),
+    # reference, receipt, payer and message: AES-GCM sealed, bound to event_id (at_rest.py)
+    Column("reference", Text),
     Column("status", String(16), nullable=False),
     Column("amount_minor", BigInteger),
     Column("currency", String(3)),
-    Column("receipt", String(64)),
-    Column("payer", String(64)),
+    Column("receipt", Text),
+    Column("payer", Text),
     Column("result_code", String(32)),
-    Column("message", String(200)),
+    Column("message", Text),
     Column("occurred_at", UtcDateTime, nullable=False),
     Column("received_at", UtcDateTime, nullable=False),
     Column("test_mode", Boolean, nullable=False),
-    Column("dedup_key", String(200), nullable=False),
+    Column("dedup_key", String(200), nullable=False),  # a blind index: keys spell receipts
     Column("raw_id", Id),
     Column("claimed_by_till", String(36)),  # C2B: the till the payment was given to
+    Column("receipt_index", String(67)),  # blind index of the receipt
     UniqueConstraint("shop_id", "seq", name="uq_canonical_shop_seq"),
     # Per shop: a transaction id seen at one shop says nothing about another's.
     UniqueConstraint("shop_id", "dedup_key", name="uq_canonical_shop_dedup"),
+    Index("ix_canonical_receipt", "shop_id", "receipt_index"),
 )
 
 parked = Table(
@@ -148,8 +151,8 @@ parked = Table(
     Column("raw_id", Id),  # None when a re-query / verify found it, not a webhook
     Column("provider", String(16), nullable=False),
     Column("reason", String(32), nullable=False),
-    Column("dedup_key", String(200)),
-    Column("summary", JSON, nullable=False),
+    Column("dedup_key", String(200)),  # a blind index, as canonical_events'
+    Column("summary", JSON, nullable=False),  # {"sealed": ...}: it names references, receipts
     Column("created_at", UtcDateTime, nullable=False),
     Column("resolved_at", UtcDateTime),
     Column("resolution", String(200)),
@@ -193,21 +196,26 @@ payments = Table(
     Column("till_id", String(36), nullable=False),
     Column("provider", String(16), nullable=False),
     Column("test_mode", Boolean, nullable=False),
-    Column("reference", String(120), nullable=False),
-    Column("checkout_request_id", String(120), unique=True),
+    # reference, checkout_request_id and receipt: AES-GCM sealed, bound to payment_id; found
+    # by their blind indexes (at_rest.py)
+    Column("reference", Text, nullable=False),
+    Column("checkout_request_id", Text, unique=True),
     Column("amount_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("state", String(16), nullable=False),
     Column("authorization_url", String(300)),
     Column("customer_message", String(200)),
-    Column("receipt", String(64)),
+    Column("receipt", Text),
     Column("error", JSON),
     Column("event_seq", BigInteger),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("next_check_at", UtcDateTime),
+    Column("reference_index", String(67)),
+    Column("checkout_index", String(67)),
     Index("ix_payments_next_check", "next_check_at"),
-    Index("ix_payments_reference", "shop_id", "provider", "reference"),
+    Index("ix_payments_reference", "shop_id", "provider", "reference_index"),
+    UniqueConstraint("checkout_index", name="uq_payments_checkout_index"),
 )
 
 # A C2B confirmation is a claim (Daraja signs nothing) until the Transaction Status API, asked

@@ -48,10 +48,24 @@ from sync.relay.store import schema as t
 from sync.relay.store.at_rest import (
     OpenedRaw,
     OpenedTillEvent,
+    blind_index,
+    dedup_index,
+    idempotency_context,
+    open_event,
+    open_json,
+    open_parked,
+    open_payment,
     open_raw,
     open_till_event,
+    payment_context,
+    receipt_index,
     seal_body,
+    seal_event_values,
+    seal_json,
+    seal_parked_values,
     seal_payload,
+    seal_payment_values,
+    seal_text,
 )
 from sync.relay.store.engine import IMMEDIATE, is_sqlite
 
@@ -241,7 +255,13 @@ class Store:
         return self.box.open(shop.webhook_token_enc, f"webhook-token:{shop_id}")
 
     def set_credentials(
-        self, shop_id: str, provider: str, mode: str, secrets: dict[str, str], base_url: str | None
+        self,
+        shop_id: str,
+        provider: str,
+        mode: str,
+        secrets: dict[str, str],
+        base_url: str | None,
+        actor: str = "admin",
     ) -> None:
         if mode not in MODES:
             raise ValueError("mode must be test or live")
@@ -267,7 +287,7 @@ class Store:
             self._audit(
                 conn,
                 shop_id,
-                "admin",
+                actor,
                 "set_credentials",
                 {"provider": provider, "mode": mode, "fields": sorted(secrets)},
             )
@@ -381,6 +401,10 @@ class Store:
                 )
             ).first()
 
+    def till(self, till_id: str) -> Row[Any] | None:
+        with self.read() as conn:
+            return conn.execute(select(t.tills).where(t.tills.c.id == till_id)).first()
+
     def tills(self, shop_id: str) -> list[Row[Any]]:
         with self.read() as conn:
             return list(
@@ -493,19 +517,22 @@ class Store:
         one multi-row insert of raw webhooks, one of parked items; events are numbered one by
         one (each bumps its shop's counter)."""
         decisions = [decide(conn) for _, decide in items]
-        keys = [d.dedup_key for d in decisions if isinstance(d, EventDraft | ParkDraft)]
+        keys = [
+            dedup_index(self.box, d.dedup_key) if isinstance(d, EventDraft | ParkDraft) else None
+            for d in decisions
+        ]
         seen = self._seen_keys(conn, [k for k in keys if k])
         verdicts: list[str] = []
-        for (raw, _), decision in zip(items, decisions, strict=True):
+        for (raw, _), decision, key in zip(items, decisions, keys, strict=True):
             if isinstance(decision, Ignored):
                 verdicts.append(decision.verdict)
             elif isinstance(decision, Pending):
                 verdicts.append("pending")
-            elif decision.dedup_key and (raw.shop_id, decision.dedup_key) in seen:
+            elif key and (raw.shop_id, key) in seen:
                 verdicts.append("duplicate")
             else:
-                if decision.dedup_key:  # a repeat later in this batch is a duplicate
-                    seen.add((raw.shop_id, decision.dedup_key))
+                if key:  # a repeat later in this batch is a duplicate
+                    seen.add((raw.shop_id, key))
                 verdicts.append("parked" if isinstance(decision, ParkDraft) else "event")
         raw_rows = [
             self._sealed_raw_values(raw, verdict)
@@ -514,15 +541,7 @@ class Store:
         raw_ids = [int(i) for i in conn.execute(_INSERT_RAW_MANY, raw_rows).scalars()]
         now = utcnow()
         parked_rows = [
-            {
-                "shop_id": raw.shop_id,
-                "raw_id": raw_id,
-                "provider": raw.provider,
-                "reason": decision.reason,
-                "dedup_key": decision.dedup_key,
-                "summary": decision.summary,
-                "created_at": now,
-            }
+            self._sealed_parked_values(raw.shop_id, raw_id, raw.provider, decision, now)
             for (raw, _), decision, verdict, raw_id in zip(
                 items, decisions, verdicts, raw_ids, strict=True
             )
@@ -557,14 +576,32 @@ class Store:
         body = seal_body(self.box, raw.shop_id, raw.provider, raw.kind, raw.received_at, raw.body)
         return _raw_values(raw, verdict, detail) | {"body": body}
 
+    def _sealed_parked_values(
+        self,
+        shop_id: str | None,
+        raw_id: int | None,
+        provider: str,
+        decision: ParkDraft,
+        now: datetime,
+    ) -> dict[str, Any]:
+        values = {
+            "shop_id": shop_id,
+            "raw_id": raw_id,
+            "provider": provider,
+            "reason": decision.reason,
+            "dedup_key": decision.dedup_key,
+            "summary": decision.summary,
+            "created_at": now,
+        }
+        return seal_parked_values(self.box, values)
+
     def _verdict(self, conn: Connection, shop_id: str, decision: Decision) -> str:
         if isinstance(decision, Ignored):
             return decision.verdict
         if isinstance(decision, Pending):
             return "pending"
-        if decision.dedup_key and (shop_id, decision.dedup_key) in self._seen_keys(
-            conn, [decision.dedup_key]
-        ):
+        key = dedup_index(self.box, decision.dedup_key)
+        if key and (shop_id, key) in self._seen_keys(conn, [key]):
             return "duplicate"
         return "parked" if isinstance(decision, ParkDraft) else "event"
 
@@ -579,12 +616,23 @@ class Store:
     ) -> IngestResult:
         if isinstance(decision, Pending):
             payment = t.payments.c
+            given = {
+                "receipt": decision.receipt or None,
+                "checkout_request_id": decision.checkout_request_id or None,
+            }
+            sealed = seal_payment_values(
+                self.box, decision.payment_id, {k: v for k, v in given.items() if v}
+            )
             values: dict[str, Any] = {"next_check_at": utcnow()}
-            if decision.receipt:
-                values["receipt"] = decision.receipt
-            if decision.checkout_request_id:
+            if "receipt" in sealed:
+                values["receipt"] = sealed["receipt"]
+            if "checkout_request_id" in sealed:
+                # A CheckoutRequestID already saved is kept (and its index with it).
                 values["checkout_request_id"] = func.coalesce(
-                    payment.checkout_request_id, decision.checkout_request_id
+                    payment.checkout_request_id, sealed["checkout_request_id"]
+                )
+                values["checkout_index"] = func.coalesce(
+                    payment.checkout_index, sealed["checkout_index"]
                 )
             conn.execute(
                 update(t.payments).where(payment.payment_id == decision.payment_id).values(values)
@@ -592,15 +640,7 @@ class Store:
         elif verdict == "parked" and isinstance(decision, ParkDraft):
             conn.execute(
                 _INSERT_PARKED,
-                {
-                    "shop_id": shop_id,
-                    "raw_id": raw_id,
-                    "provider": provider,
-                    "reason": decision.reason,
-                    "dedup_key": decision.dedup_key,
-                    "summary": decision.summary,
-                    "created_at": utcnow(),
-                },
+                self._sealed_parked_values(shop_id, raw_id, provider, decision, utcnow()),
             )
         elif verdict == "event" and isinstance(decision, EventDraft):
             assert shop_id is not None
@@ -623,7 +663,7 @@ class Store:
         now = utcnow()
         conn.execute(
             _INSERT_EVENT,
-            {
+            seal_event_values(self.box, {
                 "shop_id": shop_id,
                 "seq": seq,
                 "event_id": str(uuid.uuid4()),
@@ -644,15 +684,18 @@ class Store:
                 "dedup_key": draft.dedup_key,
                 "raw_id": raw_id,
                 "claimed_by_till": draft.claimed_by_till,
-            },
-        )
+            }),
+        )  # fmt: skip
         if draft.payment_id is not None:
+            receipt = seal_text(
+                self.box, draft.receipt, payment_context(draft.payment_id, "receipt")
+            )
             conn.execute(
                 update(t.payments)
                 .where(t.payments.c.payment_id == draft.payment_id)
                 .values(
                     state=draft.status.value,
-                    receipt=draft.receipt,
+                    receipt=receipt,
                     event_seq=seq,
                     next_check_at=None,
                     updated_at=now,
@@ -706,7 +749,7 @@ class Store:
                 .order_by(t.canonical_events.c.seq)
                 .limit(limit)
             ).all()
-        return [event_from_row(row) for row in rows]
+        return [event_from_row(open_event(self.box, row)) for row in rows]
 
     def last_seq(self, shop_id: str) -> int:
         with self.read() as conn:
@@ -869,7 +912,7 @@ class Store:
                     (events.shop_id == shop_id)
                     & (events.channel == PaymentChannel.MPESA_C2B.value)
                     & (events.status == EventStatus.PAID.value)
-                    & (events.receipt == receipt.upper())
+                    & (events.receipt_index == receipt_index(self.box, receipt))
                 )
             ).first()
             if paid is None:
@@ -940,16 +983,19 @@ class Store:
             return "conflict", None, row.created_at
         if row.response is None:
             return "running", None, row.created_at
-        return "done", row.response, row.created_at
+        response = open_json(self.box, row.response, idempotency_context(shop_id, key))
+        return "done", response, row.created_at
 
     def finish_idempotency_key(self, shop_id: str, key: str, response: dict[str, Any]) -> None:
+        """The first answer is kept to replay: sealed, as it names the payment's reference."""
+        sealed = seal_json(self.box, response, idempotency_context(shop_id, key))
         with self.write() as conn:
             conn.execute(
                 update(t.idempotency_keys)
                 .where(
                     (t.idempotency_keys.c.shop_id == shop_id) & (t.idempotency_keys.c.key == key)
                 )
-                .values(response=response)
+                .values(response=sealed)
             )
 
     def release_idempotency_key(self, shop_id: str, key: str) -> None:
@@ -966,19 +1012,21 @@ class Store:
     def insert_payment(self, **values: Any) -> bool:
         """False when the payment id is taken (by this shop or another)."""
         now = utcnow()
+        sealed = seal_payment_values(self.box, values["payment_id"], values)
         try:
             with self.write() as conn:
-                conn.execute(insert(t.payments).values(created_at=now, updated_at=now, **values))
+                conn.execute(insert(t.payments).values(created_at=now, updated_at=now, **sealed))
         except IntegrityError:
             return False
         return True
 
     def update_payment(self, payment_id: str, **values: Any) -> None:
+        sealed = seal_payment_values(self.box, payment_id, values)
         with self.write() as conn:
             conn.execute(
                 update(t.payments)
                 .where(t.payments.c.payment_id == payment_id)
-                .values(updated_at=utcnow(), **values)
+                .values(updated_at=utcnow(), **sealed)
             )
 
     def delete_payment(self, payment_id: str) -> None:
@@ -987,20 +1035,62 @@ class Store:
 
     def payment(self, payment_id: str) -> Row[Any] | None:
         with self.read() as conn:
-            return conn.execute(
+            row = conn.execute(
                 select(t.payments).where(t.payments.c.payment_id == payment_id)
             ).first()
+        return None if row is None else open_payment(self.box, row)
+
+    def payment_in(self, conn: Connection, shop_id: str, payment_id: str) -> Row[Any] | None:
+        """In a webhook's transaction: the shop's payment by its id."""
+        row = conn.execute(
+            select(t.payments).where(
+                (t.payments.c.shop_id == shop_id) & (t.payments.c.payment_id == payment_id)
+            )
+        ).first()
+        return None if row is None else open_payment(self.box, row)
+
+    def payment_by_reference(
+        self, conn: Connection, shop_id: str, provider: str, reference: str
+    ) -> Row[Any] | None:
+        """In a webhook's transaction: the shop's payment with this provider reference."""
+        payments = t.payments.c
+        row = conn.execute(
+            select(t.payments).where(
+                (payments.shop_id == shop_id)
+                & (payments.provider == provider)
+                & (
+                    payments.reference_index
+                    == blind_index(self.box, "payment-reference", reference)
+                )
+            )
+        ).first()
+        return None if row is None else open_payment(self.box, row)
+
+    def payment_by_checkout(
+        self, conn: Connection, shop_id: str, checkout_request_id: str
+    ) -> Row[Any] | None:
+        """In a webhook's transaction: the shop's STK push with this CheckoutRequestID."""
+        payments = t.payments.c
+        row = conn.execute(
+            select(t.payments).where(
+                (payments.shop_id == shop_id)
+                & (
+                    payments.checkout_index
+                    == blind_index(self.box, "checkout", checkout_request_id)
+                )
+            )
+        ).first()
+        return None if row is None else open_payment(self.box, row)
 
     def due_payments(self, now: datetime, limit: int = 50) -> list[Row[Any]]:
         with self.read() as conn:
-            return list(
-                conn.execute(
-                    select(t.payments)
-                    .where(t.payments.c.next_check_at <= now)
-                    .order_by(t.payments.c.next_check_at)
-                    .limit(limit)
-                )
-            )
+            rows = conn.execute(
+                select(t.payments)
+                .where(t.payments.c.next_check_at <= now)
+                .order_by(t.payments.c.next_check_at)
+                .limit(limit)
+            ).all()
+        return [open_payment(self.box, row) for row in rows]
 
     # ---- C2B claims --------------------------------------------------------------------------
 
@@ -1058,11 +1148,13 @@ class Store:
         if not include_resolved:
             query = query.where(t.parked.c.resolved_at.is_(None))
         with self.read() as conn:
-            return list(conn.execute(query))
+            rows = conn.execute(query).all()
+        return [open_parked(self.box, row) for row in rows]
 
     def parked_item(self, parked_id: int) -> Row[Any] | None:
         with self.read() as conn:
-            return conn.execute(select(t.parked).where(t.parked.c.id == parked_id)).first()
+            row = conn.execute(select(t.parked).where(t.parked.c.id == parked_id)).first()
+        return None if row is None else open_parked(self.box, row)
 
     def resolve_parked(self, parked_id: int, resolution: str, actor: str) -> None:
         with self.write() as conn:

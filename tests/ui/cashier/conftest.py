@@ -65,9 +65,6 @@ class FakeGateway:
     ) -> None:
         raise NotImplementedError
 
-    def set_test_mode(self, provider: str, enabled: bool) -> None:
-        raise NotImplementedError
-
 
 @dataclass
 class Shop:

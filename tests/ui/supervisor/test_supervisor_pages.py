@@ -276,15 +276,18 @@ def test_audit_filter_by_action_and_csv(qtbot, desk, ids, tasks, tmp_path: Path)
     assert (tmp_path / "audit.csv").read_text().startswith("seq,at_utc,user")
 
 
-def test_test_mode_switch_without_a_relay_is_refused_and_undone(qtbot, desk, ids, tasks):
-    page = SettingsPage(desk.admin, tasks, approve_as(desk, ids), test_modes=lambda: ())
+def test_test_mode_is_shown_not_switched_on_the_till(qtbot, desk, ids, tasks):
+    """Test or live money is the shop owner's decision, in the relay's console."""
+    testing = ["paystack"]
+    page = SettingsPage(desk.admin, tasks, approve_as(desk, ids), test_modes=lambda: testing)
     qtbot.addWidget(page)
-    box = page.test_mode["paystack"]
-    assert not box.isChecked()
-    box.click()
-    qtbot.waitUntil(message_is(page.message, "not paired"), timeout=WAIT)
-    assert not box.isChecked()
-    assert actions(desk)[-1] == "provider.test_mode_refused"
+    assert page.test_mode["paystack"].text() == "Paystack: test mode (no real money)"
+    assert page.test_mode["mpesa"].text() == "M-Pesa: live money"
+    owner = page.findChild(QLabel, "settings-test-mode-owner")
+    assert owner is not None and "owner in the console" in owner.text()
+    testing.clear()  # the owner went live; the till heard it from the relay
+    page.reload()
+    assert page.test_mode["paystack"].text() == "Paystack: live money"
 
 
 def test_set_a_cashiers_language(qtbot, desk, ids, tasks):
