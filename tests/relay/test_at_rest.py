@@ -298,3 +298,13 @@ def test_database_files_are_private(tmp_path: Path) -> None:
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
     finally:
         store.close()
+
+
+def test_a_reference_that_looks_sealed_is_sealed_too(relay: Relay) -> None:
+    shop_id, _ = relay.shop()
+    till = relay.till(shop_id)
+    payment_id = add_stk_payment(relay, shop_id, till["terminal_id"], STK_CHECKOUT, 100)
+    relay.store.update_payment(payment_id, reference="s1:typed-by-a-customer")
+    payment = relay.store.payment(payment_id)
+    assert payment is not None and payment.reference == "s1:typed-by-a-customer"
+    assert b"typed-by-a-customer" not in stored_values(relay)

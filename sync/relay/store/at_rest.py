@@ -26,15 +26,16 @@ from sync.relay.store import schema as t
 
 SEALED_BODY = b"\x00duka-aead-1\x00"  # a webhook body never starts with a NUL byte
 SEALED_KEY = "sealed"  # a sealed payload is {"sealed": "<base64>"}
-SEALED_TEXT = "s1:"  # base64 has no colon, and the relay's clear values never started so
+SEALED_TEXT = "s1:"  # base64 has no colon; seal_existing seals every clear row before use
 BLIND = "b1:"  # a blind index; the relay's de-duplication keys start with a provider name
 PAYMENT_SEALED = ("reference", "checkout_request_id", "receipt")
 EVENT_SEALED = ("reference", "receipt", "payer", "message")
 
 
 def seal_text(box: SecretBox, value: str | None, context: str) -> str | None:
-    if value is None or value.startswith(SEALED_TEXT):
-        return value
+    """Always seals (a customer may type a reference that starts like a sealed one)."""
+    if value is None:
+        return None
     return SEALED_TEXT + box.seal(value, context)
 
 
