@@ -111,6 +111,38 @@ def receipt_index(box: SecretBox, receipt: str) -> str:
     return blind_index(box, "receipt", receipt.upper())
 
 
+def reference_index(box: SecretBox, reference: str) -> str:
+    """A paybill account reference (already normalised), as the C2B owner lookup keeps it."""
+    return blind_index(box, "c2b-reference", reference)
+
+
+CLAIM_SEALED = ("trans_id", "bill_ref", "payer")
+
+
+def claim_context(shop_id: str, trans_index: str, column: str) -> str:
+    return f"c2b-claim:{shop_id}:{trans_index}:{column}"
+
+
+def seal_claim_values(box: SecretBox, values: dict[str, Any]) -> dict[str, Any]:
+    """A C2B claim is found by its receipt's blind index, which also binds its sealed fields
+    (one claim per receipt and shop)."""
+    trans_index = receipt_index(box, values["trans_id"])
+    sealed = dict(values) | {"trans_index": trans_index}
+    for column in CLAIM_SEALED:
+        sealed[column] = seal_text(
+            box, values.get(column), claim_context(values["shop_id"], trans_index, column)
+        )
+    return sealed
+
+
+def open_claim(box: SecretBox, row: Row[Any]) -> Row[Any]:
+    return with_values(
+        row,
+        **{c: open_text(box, getattr(row, c), claim_context(row.shop_id, row.trans_index, c))
+           for c in CLAIM_SEALED},
+    )  # fmt: skip
+
+
 def open_event(box: SecretBox, row: Row[Any]) -> Row[Any]:
     return with_values(
         row,
@@ -287,7 +319,7 @@ def seal_existing(store: Any) -> dict[str, int]:
 def _seal_books(conn: Connection, box: SecretBox) -> dict[str, int]:
     """Canonical events, payments and parked items: a clear row is one whose blind index is
     not written yet (a parked item's: its summary is not sealed)."""
-    counts = {"canonical_events": 0, "payments": 0, "parked": 0}
+    counts = {"canonical_events": 0, "payments": 0, "parked": 0, "c2b_claims": 0}
     events = t.canonical_events
     for row in conn.execute(select(events).where(events.c.dedup_key.not_like(f"{BLIND}%"))):
         values = seal_event_values(box, dict(row._mapping))
@@ -306,6 +338,25 @@ def _seal_books(conn: Connection, box: SecretBox) -> dict[str, int]:
             values = seal_parked_values(box, dict(row._mapping))
             conn.execute(update(parked).where(parked.c.id == row.id).values(values))
             counts["parked"] += 1
+    claims = t.c2b_claims
+    for row in conn.execute(select(claims).where(claims.c.trans_index.is_(None))):
+        values = seal_claim_values(box, dict(row._mapping))
+        conn.execute(update(claims).where(claims.c.id == row.id).values(values))
+        counts["c2b_claims"] += 1
+    refs = t.c2b_references
+    for row in conn.execute(select(refs).where(refs.c.reference.not_like(f"{BLIND}%"))):
+        conn.execute(
+            update(refs)
+            .where((refs.c.shop_id == row.shop_id) & (refs.c.reference == row.reference))
+            .values(reference=reference_index(box, row.reference))
+        )
+    grants = t.c2b_grants
+    for row in conn.execute(select(grants).where(grants.c.receipt.not_like(f"{BLIND}%"))):
+        conn.execute(
+            update(grants)
+            .where((grants.c.shop_id == row.shop_id) & (grants.c.receipt == row.receipt))
+            .values(receipt=receipt_index(box, row.receipt))
+        )
     return counts
 
 
