@@ -60,7 +60,8 @@ def dedup_index(box: SecretBox, dedup_key: str | None) -> str | None:
 
 
 def with_values(row: Row[Any], **values: Any) -> Row[Any]:
-    """The same row with some columns replaced (opened), so that callers keep reading rows."""
+    """The same row with some columns replaced (opened), so that callers keep reading rows.
+    Row has no public constructor; this one reuses the row's own column map."""
     data = tuple(values.get(name, value) for name, value in zip(row._fields, row, strict=True))
     return Row(row._parent, None, row._key_to_index, data)
 
