@@ -53,12 +53,15 @@ class SecretBox:
     def __init__(self, key: bytes) -> None:
         self._aead = AESGCM(key)
         self._key = key
+        self._subkeys: dict[str, bytes] = {}  # blind indexes ask on every webhook
 
     def subkey(self, purpose: str) -> bytes:
-        """A key for another use (signing console cookies), derived so that the master key
-        itself never leaves this object."""
-        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
-        return hkdf.derive(self._key)
+        """A key for another use (signing console cookies, blind indexes), derived so that the
+        master key itself never leaves this object."""
+        if purpose not in self._subkeys:
+            hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
+            self._subkeys[purpose] = hkdf.derive(self._key)
+        return self._subkeys[purpose]
 
     def seal(self, plaintext: str, context: str) -> str:
         nonce = os.urandom(NONCE_BYTES)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, Row, update
 
 from sync.protocol import MAX_INT64, EventStatus, PaymentChannel, PaymentState, Provider
 from sync.providers.base import ProviderPayloadError
@@ -253,11 +253,7 @@ async def mpesa_transaction_status(request: Request, token: str, request_id: str
 
     def decide(conn: Connection) -> Decision:
         claims = t.c2b_claims.c
-        claim = conn.execute(
-            select(t.c2b_claims).where(
-                (claims.shop_id == shop.id) & (claims.request_id == request_id)
-            )
-        ).first()
+        claim = ctx.store.c2b_claim_by_request(conn, shop.id, request_id)
         if claim is None or claim.state != "claimed":
             return Ignored("ignored")
         if timed_out:

@@ -32,6 +32,8 @@ MPESA_CODE = "SLK4H5J6K7"
 PROOF_REF = "PROOF-REF-77123"
 NOTE = "customer Wanjiku paid by friend"
 SAMPLE_MSISDN = "254708374149"  # the 2017 C2B confirmation sample's full number
+C2B_RECEIPT = "LGR219G3EY"  # ... and its receipt (its account reference, "xyz", is too short
+# to look for in raw bytes)
 SALE_REF = "SALE-SECRET-4711"
 STK_REF = "INV-SECRET-0088"
 STK_CHECKOUT = "ws_CO_27072017154747416"  # the 2017 STK callback sample's push ...
@@ -133,7 +135,7 @@ def test_a_day_leaves_no_personal_data_in_the_database(relay: Relay, tmp_path: P
     stk_id = a_day_of_payments(relay, shop_id, token, till)
     secrets = (
         PHONE, MPESA_CODE, PROOF_REF, NOTE, SAMPLE_MSISDN, SALE_REF, STK_REF, STK_CHECKOUT,
-        STK_RECEIPT, STK_PHONE, OTHER_CHECKOUT, OTHER_RECEIPT, PARKED_REF,
+        STK_RECEIPT, STK_PHONE, OTHER_CHECKOUT, OTHER_RECEIPT, PARKED_REF, C2B_RECEIPT,
     )  # fmt: skip
     stored = stored_values(relay)
     files = database_bytes(tmp_path) if relay.store.sqlite else b""
@@ -150,6 +152,8 @@ def test_a_day_leaves_no_personal_data_in_the_database(relay: Relay, tmp_path: P
         ).scalar_one()
     raw = relay.store.raw_webhook(raw_id)
     assert raw is not None and json.loads(raw.body)["MSISDN"] == SAMPLE_MSISDN
+    (claim,) = relay.store.c2b_claims(shop_id)
+    assert (claim.trans_id, claim.bill_ref) == (C2B_RECEIPT, "xyz")
     payment = relay.store.payment(stk_id)
     assert payment is not None
     assert (payment.reference, payment.checkout_request_id, payment.receipt) == (
@@ -258,10 +262,28 @@ def test_clear_books_of_an_older_relay_are_sealed_and_found_at_start(relay: Rela
             )
         )  # fmt: skip
         conn.execute(update(t.shops).where(t.shops.c.id == shop_id).values(last_seq=1))
+        conn.execute(
+            insert(t.c2b_claims).values(
+                shop_id=shop_id, trans_id=C2B_RECEIPT, test_mode=True, amount_minor=100,
+                currency="KES", short_code="600984", bill_ref="ACC-SECRET-9", payer=None,
+                trans_time=now, state="claimed", attempts=0, created_at=now,
+            )
+        )  # fmt: skip
+        conn.execute(
+            insert(t.c2b_references).values(
+                shop_id=shop_id, reference="ACC-SECRET-9", till_id="t", shown_at=now
+            )
+        )
+        conn.execute(
+            insert(t.c2b_grants).values(
+                shop_id=shop_id, receipt=C2B_RECEIPT, till_id="t", how="reference",
+                granted_at=now,
+            )
+        )  # fmt: skip
     reopened = open_store(relay.settings)
     try:
         stored = stored_values(relay)
-        for secret in (STK_REF, STK_CHECKOUT, STK_RECEIPT, PARKED_REF):
+        for secret in (STK_REF, STK_CHECKOUT, STK_RECEIPT, PARKED_REF, C2B_RECEIPT, "ACC-SECRET"):
             assert secret.encode() not in stored, secret
         payment = reopened.payment(payment_id)
         assert payment is not None and (payment.reference, payment.receipt) == (
@@ -280,6 +302,12 @@ def test_clear_books_of_an_older_relay_are_sealed_and_found_at_start(relay: Rela
             "unknown_reference", f"paystack:charge.success:{PARKED_REF}", {"again": True}
         )
         assert reopened.record_outcome(shop_id, parked_again, None).verdict == "duplicate"
+        (claim,) = reopened.c2b_claims(shop_id)
+        assert (claim.trans_id, claim.bill_ref) == (C2B_RECEIPT, "ACC-SECRET-9")
+        with reopened.read() as conn:
+            assert reopened.reference_owner(conn, shop_id, "acc-secret-9 ") == "t"
+            held = reopened.grant_c2b(conn, shop_id, C2B_RECEIPT, "other till", "manual")
+            assert (held.till_id, held.receipt) == ("t", C2B_RECEIPT)
         assert open_store(relay.settings).payment(payment_id) == payment  # idempotent
     finally:
         reopened.close()
@@ -298,3 +326,13 @@ def test_database_files_are_private(tmp_path: Path) -> None:
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
     finally:
         store.close()
+
+
+def test_a_reference_that_looks_sealed_is_sealed_too(relay: Relay) -> None:
+    shop_id, _ = relay.shop()
+    till = relay.till(shop_id)
+    payment_id = add_stk_payment(relay, shop_id, till["terminal_id"], STK_CHECKOUT, 100)
+    relay.store.update_payment(payment_id, reference="s1:typed-by-a-customer")
+    payment = relay.store.payment(payment_id)
+    assert payment is not None and payment.reference == "s1:typed-by-a-customer"
+    assert b"typed-by-a-customer" not in stored_values(relay)

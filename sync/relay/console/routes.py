@@ -40,7 +40,7 @@ from sync.relay.owner_actions import (
     set_test_mode,
     store_credentials,
 )
-from sync.relay.refunds import refund_payment
+from sync.relay.refunding import refund_payment
 from sync.relay.store.owners import Owners, Session
 from sync.relay.store.store import utcnow
 

@@ -26,15 +26,16 @@ from sync.relay.store import schema as t
 
 SEALED_BODY = b"\x00duka-aead-1\x00"  # a webhook body never starts with a NUL byte
 SEALED_KEY = "sealed"  # a sealed payload is {"sealed": "<base64>"}
-SEALED_TEXT = "s1:"  # base64 has no colon, and the relay's clear values never started so
+SEALED_TEXT = "s1:"  # base64 has no colon; seal_existing seals every clear row before use
 BLIND = "b1:"  # a blind index; the relay's de-duplication keys start with a provider name
 PAYMENT_SEALED = ("reference", "checkout_request_id", "receipt")
 EVENT_SEALED = ("reference", "receipt", "payer", "message")
 
 
 def seal_text(box: SecretBox, value: str | None, context: str) -> str | None:
-    if value is None or value.startswith(SEALED_TEXT):
-        return value
+    """Always seals (a customer may type a reference that starts like a sealed one)."""
+    if value is None:
+        return None
     return SEALED_TEXT + box.seal(value, context)
 
 
@@ -59,7 +60,8 @@ def dedup_index(box: SecretBox, dedup_key: str | None) -> str | None:
 
 
 def with_values(row: Row[Any], **values: Any) -> Row[Any]:
-    """The same row with some columns replaced (opened), so that callers keep reading rows."""
+    """The same row with some columns replaced (opened), so that callers keep reading rows.
+    Row has no public constructor; this one reuses the row's own column map."""
     data = tuple(values.get(name, value) for name, value in zip(row._fields, row, strict=True))
     return Row(row._parent, None, row._key_to_index, data)
 
@@ -108,6 +110,38 @@ def seal_event_values(box: SecretBox, values: dict[str, Any]) -> dict[str, Any]:
 
 def receipt_index(box: SecretBox, receipt: str) -> str:
     return blind_index(box, "receipt", receipt.upper())
+
+
+def reference_index(box: SecretBox, reference: str) -> str:
+    """A paybill account reference (already normalised), as the C2B owner lookup keeps it."""
+    return blind_index(box, "c2b-reference", reference)
+
+
+CLAIM_SEALED = ("trans_id", "bill_ref", "payer")
+
+
+def claim_context(shop_id: str, trans_index: str, column: str) -> str:
+    return f"c2b-claim:{shop_id}:{trans_index}:{column}"
+
+
+def seal_claim_values(box: SecretBox, values: dict[str, Any]) -> dict[str, Any]:
+    """A C2B claim is found by its receipt's blind index, which also binds its sealed fields
+    (one claim per receipt and shop)."""
+    trans_index = receipt_index(box, values["trans_id"])
+    sealed = dict(values) | {"trans_index": trans_index}
+    for column in CLAIM_SEALED:
+        sealed[column] = seal_text(
+            box, values.get(column), claim_context(values["shop_id"], trans_index, column)
+        )
+    return sealed
+
+
+def open_claim(box: SecretBox, row: Row[Any]) -> Row[Any]:
+    return with_values(
+        row,
+        **{c: open_text(box, getattr(row, c), claim_context(row.shop_id, row.trans_index, c))
+           for c in CLAIM_SEALED},
+    )  # fmt: skip
 
 
 def open_event(box: SecretBox, row: Row[Any]) -> Row[Any]:
@@ -286,7 +320,7 @@ def seal_existing(store: Any) -> dict[str, int]:
 def _seal_books(conn: Connection, box: SecretBox) -> dict[str, int]:
     """Canonical events, payments and parked items: a clear row is one whose blind index is
     not written yet (a parked item's: its summary is not sealed)."""
-    counts = {"canonical_events": 0, "payments": 0, "parked": 0}
+    counts = {"canonical_events": 0, "payments": 0, "parked": 0, "c2b_claims": 0}
     events = t.canonical_events
     for row in conn.execute(select(events).where(events.c.dedup_key.not_like(f"{BLIND}%"))):
         values = seal_event_values(box, dict(row._mapping))
@@ -305,6 +339,25 @@ def _seal_books(conn: Connection, box: SecretBox) -> dict[str, int]:
             values = seal_parked_values(box, dict(row._mapping))
             conn.execute(update(parked).where(parked.c.id == row.id).values(values))
             counts["parked"] += 1
+    claims = t.c2b_claims
+    for row in conn.execute(select(claims).where(claims.c.trans_index.is_(None))):
+        values = seal_claim_values(box, dict(row._mapping))
+        conn.execute(update(claims).where(claims.c.id == row.id).values(values))
+        counts["c2b_claims"] += 1
+    refs = t.c2b_references
+    for row in conn.execute(select(refs).where(refs.c.reference.not_like(f"{BLIND}%"))):
+        conn.execute(
+            update(refs)
+            .where((refs.c.shop_id == row.shop_id) & (refs.c.reference == row.reference))
+            .values(reference=reference_index(box, row.reference))
+        )
+    grants = t.c2b_grants
+    for row in conn.execute(select(grants).where(grants.c.receipt.not_like(f"{BLIND}%"))):
+        conn.execute(
+            update(grants)
+            .where((grants.c.shop_id == row.shop_id) & (grants.c.receipt == row.receipt))
+            .values(receipt=receipt_index(box, row.receipt))
+        )
     return counts
 
 

@@ -225,13 +225,15 @@ c2b_claims = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("shop_id", String(36), ForeignKey("shops.id"), nullable=False),
-    Column("trans_id", String(32), nullable=False),
+    # trans_id (the receipt), bill_ref and payer: AES-GCM sealed, bound to the shop and
+    # trans_index, the receipt's blind index (at_rest.py)
+    Column("trans_id", Text, nullable=False),
     Column("test_mode", Boolean, nullable=False),
     Column("amount_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("short_code", String(16), nullable=False),
-    Column("bill_ref", String(120)),
-    Column("payer", String(64)),
+    Column("bill_ref", Text),
+    Column("payer", Text),
     Column("transaction_type", String(32)),
     Column("trans_time", UtcDateTime, nullable=False),
     Column("state", String(16), nullable=False),  # claimed | confirmed | refused
@@ -239,7 +241,8 @@ c2b_claims = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_check_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
-    UniqueConstraint("shop_id", "trans_id", name="uq_c2b_claims_shop_trans"),
+    Column("trans_index", String(67)),
+    UniqueConstraint("shop_id", "trans_index", name="uq_c2b_claims_shop_trans"),
     Index("ix_c2b_claims_next_check", "next_check_at"),
 )
 
@@ -249,7 +252,7 @@ c2b_references = Table(
     "c2b_references",
     metadata,
     Column("shop_id", String(36), ForeignKey("shops.id"), primary_key=True),
-    Column("reference", String(120), primary_key=True),
+    Column("reference", String(120), primary_key=True),  # a blind index of it
     Column("till_id", String(36), nullable=False),
     Column("shown_at", UtcDateTime, nullable=False),
 )
@@ -259,7 +262,7 @@ c2b_grants = Table(
     "c2b_grants",
     metadata,
     Column("shop_id", String(36), ForeignKey("shops.id"), primary_key=True),
-    Column("receipt", String(32), primary_key=True),
+    Column("receipt", String(67), primary_key=True),  # a blind index of it
     Column("till_id", String(36), nullable=False),
     Column("how", String(16), nullable=False),  # reference | manual
     Column("actor", String(120)),

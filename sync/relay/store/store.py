@@ -51,6 +51,7 @@ from sync.relay.store.at_rest import (
     blind_index,
     dedup_index,
     idempotency_context,
+    open_claim,
     open_event,
     open_json,
     open_parked,
@@ -59,13 +60,16 @@ from sync.relay.store.at_rest import (
     open_till_event,
     payment_context,
     receipt_index,
+    reference_index,
     seal_body,
+    seal_claim_values,
     seal_event_values,
     seal_json,
     seal_parked_values,
     seal_payload,
     seal_payment_values,
     seal_text,
+    with_values,
 )
 from sync.relay.store.engine import IMMEDIATE, is_sqlite
 
@@ -850,12 +854,13 @@ class Store:
         if not isinstance(reference, str) or not 0 < len(reference.strip()) <= 120:
             return
         refs = t.c2b_references.c
-        key = (refs.shop_id == shop_id) & (refs.reference == normal_reference(reference))
+        shown = reference_index(self.box, normal_reference(reference))
+        key = (refs.shop_id == shop_id) & (refs.reference == shown)
         if conn.execute(select(refs.till_id).where(key)).first() is None:
             conn.execute(
                 insert(t.c2b_references).values(
                     shop_id=shop_id,
-                    reference=normal_reference(reference),
+                    reference=shown,
                     till_id=till_id,
                     shown_at=now,
                 )
@@ -865,10 +870,9 @@ class Store:
         if not reference or not reference.strip():
             return None
         refs = t.c2b_references.c
+        shown = reference_index(self.box, normal_reference(reference))
         return conn.execute(
-            select(refs.till_id).where(
-                (refs.shop_id == shop_id) & (refs.reference == normal_reference(reference))
-            )
+            select(refs.till_id).where((refs.shop_id == shop_id) & (refs.reference == shown))
         ).scalar()
 
     def grant_c2b(
@@ -881,23 +885,24 @@ class Store:
         actor: str | None = None,
     ) -> Row[Any]:
         """Give the C2B payment `receipt` to `till_id` unless a till has it already; -> the
-        grant that holds (this one or the earlier)."""
+        grant that holds (this one or the earlier), its receipt in clear (stored blind)."""
         grants = t.c2b_grants.c
-        key = (grants.shop_id == shop_id) & (grants.receipt == receipt)
+        blind = receipt_index(self.box, receipt)
+        key = (grants.shop_id == shop_id) & (grants.receipt == blind)
         held = conn.execute(select(t.c2b_grants).where(key)).first()
         if held is not None:
-            return held
+            return with_values(held, receipt=receipt)
         conn.execute(
             insert(t.c2b_grants).values(
                 shop_id=shop_id,
-                receipt=receipt,
+                receipt=blind,
                 till_id=till_id,
                 how=how,
                 actor=actor,
                 granted_at=utcnow(),
             )
         )
-        return conn.execute(select(t.c2b_grants).where(key)).one()
+        return with_values(conn.execute(select(t.c2b_grants).where(key)).one(), receipt=receipt)
 
     def claim_c2b_payment(
         self, shop_id: str, till_id: str, receipt: str, actor: str
@@ -908,7 +913,7 @@ class Store:
         events = t.canonical_events.c
         with self.write() as conn:
             paid = conn.execute(
-                select(events.id).where(
+                select(events.seq).where(
                     (events.shop_id == shop_id)
                     & (events.channel == PaymentChannel.MPESA_C2B.value)
                     & (events.status == EventStatus.PAID.value)
@@ -918,8 +923,8 @@ class Store:
             if paid is None:
                 return None
             grant = self.grant_c2b(conn, shop_id, receipt.upper(), till_id, "manual", actor)
-            detail = {
-                "receipt": grant.receipt,
+            detail = {  # the event's number, not its receipt: the audit log is not sealed
+                "event_seq": paid.seq,
                 "till_id": till_id,
                 "granted": grant.till_id == till_id,
             }
@@ -1098,9 +1103,11 @@ class Store:
         """In a webhook's transaction: record a C2B confirmation as a claim to be confirmed
         (due now); False when the shop has this transaction id already."""
         claims = t.c2b_claims.c
+        sealed = seal_claim_values(self.box, values)
         known = conn.execute(
             select(claims.id).where(
-                (claims.shop_id == values["shop_id"]) & (claims.trans_id == values["trans_id"])
+                (claims.shop_id == values["shop_id"])
+                & (claims.trans_index == sealed["trans_index"])
             )
         ).first()
         if known is not None:
@@ -1108,7 +1115,7 @@ class Store:
         now = utcnow()
         conn.execute(
             insert(t.c2b_claims).values(
-                state="claimed", attempts=0, next_check_at=now, created_at=now, **values
+                state="claimed", attempts=0, next_check_at=now, created_at=now, **sealed
             )
         )
         return True
@@ -1116,14 +1123,25 @@ class Store:
     def due_c2b_claims(self, now: datetime, limit: int = 50) -> list[Row[Any]]:
         claims = t.c2b_claims.c
         with self.read() as conn:
-            return list(
-                conn.execute(
-                    select(t.c2b_claims)
-                    .where((claims.next_check_at <= now) & (claims.state == "claimed"))
-                    .order_by(claims.next_check_at)
-                    .limit(limit)
-                )
+            rows = conn.execute(
+                select(t.c2b_claims)
+                .where((claims.next_check_at <= now) & (claims.state == "claimed"))
+                .order_by(claims.next_check_at)
+                .limit(limit)
+            ).all()
+        return [open_claim(self.box, row) for row in rows]
+
+    def c2b_claim_by_request(
+        self, conn: Connection, shop_id: str, request_id: str
+    ) -> Row[Any] | None:
+        """In a webhook's transaction: the claim a Transaction Status query was asked about."""
+        claims = t.c2b_claims.c
+        row = conn.execute(
+            select(t.c2b_claims).where(
+                (claims.shop_id == shop_id) & (claims.request_id == request_id)
             )
+        ).first()
+        return None if row is None else open_claim(self.box, row)
 
     def update_c2b_claim(self, claim_id: int, **values: Any) -> None:
         with self.write() as conn:
@@ -1131,13 +1149,12 @@ class Store:
 
     def c2b_claims(self, shop_id: str) -> list[Row[Any]]:
         with self.read() as conn:
-            return list(
-                conn.execute(
-                    select(t.c2b_claims)
-                    .where(t.c2b_claims.c.shop_id == shop_id)
-                    .order_by(t.c2b_claims.c.id)
-                )
-            )
+            rows = conn.execute(
+                select(t.c2b_claims)
+                .where(t.c2b_claims.c.shop_id == shop_id)
+                .order_by(t.c2b_claims.c.id)
+            ).all()
+        return [open_claim(self.box, row) for row in rows]
 
     # ---- parked ------------------------------------------------------------------------------
 
