@@ -112,7 +112,7 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
                 lambda: ctx.status.test_mode_providers,
                 test_mode_switched,
                 lambda: ctx.counter.check_ledger(),  # looked up when clicked: may be set later
-                restore_till,
+                restore_till if ctx.restore is not None else None,
             ),
         ),
         Page(
