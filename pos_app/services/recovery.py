@@ -53,6 +53,7 @@ from pos_app.store.backup import BackupUnreadable, Restored, backups_dir, latest
 from pos_app.store.crypto import FieldCipher
 from pos_app.store.db import Ledger, open_ledger
 from pos_app.store.keys import key_store
+from pos_app.store.schema import order_lines as order_lines_table
 from pos_app.store.schema import orders as orders_table
 from pos_app.store.schema import outbox as outbox_table
 from pos_app.store.schema import payments as payments_table
@@ -560,6 +561,12 @@ def _order_ended(change: Change, event: RelayEvent) -> Money | None:
         .where(orders_table.c.id == order_id)
         .values(status=OrderStatus.CANCELLED.value, updated_at=event.occurred_at)
     )
+    if event.type == "sale.voided":  # every line came back whole (services.refunds)
+        conn.execute(
+            update(order_lines_table)
+            .where(order_lines_table.c.order_id == order_id)
+            .values(refunded_thousandths=order_lines_table.c.quantity_thousandths)
+        )
     return None
 
 
