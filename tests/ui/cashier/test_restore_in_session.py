@@ -84,9 +84,11 @@ def test_a_supervisor_restores_the_running_till_from_settings(
     quit_asked: list[bool] = []
     monkeypatch.setattr(damage_screen.QCoreApplication, "quit", lambda: quit_asked.append(True))
 
-    [settings_page] = [p.widget for p in supervisor_pages(ctx) if p.key == "settings"]
+    pages = supervisor_pages(ctx)
+    for page in pages:  # widgets die on the GUI thread, with the test
+        qtbot.addWidget(page.widget)
+    [settings_page] = [p.widget for p in pages if p.key == "settings"]
     assert isinstance(settings_page, SettingsPage)
-    qtbot.addWidget(settings_page)
     assert settings_page.restore_button.isVisibleTo(settings_page)
     qtbot.mouseClick(settings_page.restore_button, Qt.MouseButton.LeftButton)
 
