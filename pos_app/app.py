@@ -417,9 +417,17 @@ def session_restore(
     ledger go, then restore as at start-up. Duka POS starts again afterwards."""
 
     def restore(grant: Grant) -> RestoreOutcome:
-        from pos_app.services.recovery import begin_restore, restore_and_catch_up
+        from pos_app.services.recovery import (
+            RestoreOutcome,
+            begin_restore,
+            restore_and_catch_up,
+            restore_problem,
+        )
         from sync.engine.recovery import relay_source
 
+        problem = restore_problem(settings)
+        if problem is not None:  # nothing to restore from: the till keeps what it has
+            return RestoreOutcome(problem=problem, let_go=False)
         begin_restore(services.ledger, services.bus, grant)
         for step in stop:
             step()

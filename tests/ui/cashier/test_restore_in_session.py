@@ -23,6 +23,7 @@ from pos_app.services import build_services
 from pos_app.services.backups import back_up
 from pos_app.services.counter import Counter
 from pos_app.services.grants import Action, Grant
+from pos_app.services.recovery import RestoreProblem
 from pos_app.services.sync_ledger import SyncLedger
 from pos_app.store import integrity
 from pos_app.store.db import open_ledger
@@ -129,6 +130,27 @@ def test_a_grant_for_another_action_restores_nothing(
     assert shop.services.ledger.damage is None  # still selling, nothing replaced
     _sell(shop, 5000)
     assert _payments(shop) == 3
+
+
+def test_with_no_backup_the_running_till_keeps_its_ledger_and_sells_on(
+    qtbot: Any, ctx: Any, shop: Shop, pin_and_yes: list[Action], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx.restore = session_restore(shop.services, shop.settings, [])
+    quit_asked: list[bool] = []
+    monkeypatch.setattr(damage_screen.QCoreApplication, "quit", lambda: quit_asked.append(True))
+    screen = damage_screen.session_damage_screen(
+        None, ctx, damage_screen.restoring_now(), ctx.restore
+    )
+    qtbot.addWidget(screen)
+    assert screen.start()
+    qtbot.waitUntil(lambda: screen.outcome_value is not None, timeout=10_000)
+    assert screen.outcome_value is not None
+    assert screen.outcome_value.problem is RestoreProblem.NO_BACKUP
+    assert "No backup was found" in screen.report.toPlainText()
+    assert screen.quit_button.text() == "Not now" and screen.restore_button.isEnabled()
+    assert shop.services.ledger.damage is None
+    _sell(shop, 5000)  # the ledger was never let go
+    assert quit_asked == []
 
 
 def test_the_supervisor_can_step_back_before_anything_stops(
