@@ -417,9 +417,17 @@ def session_restore(
     ledger go, then restore as at start-up. Duka POS starts again afterwards."""
 
     def restore(grant: Grant) -> RestoreOutcome:
-        from pos_app.services.recovery import begin_restore, restore_and_catch_up
+        from pos_app.services.recovery import (
+            RestoreOutcome,
+            begin_restore,
+            restore_and_catch_up,
+            restore_problem,
+        )
         from sync.engine.recovery import relay_source
 
+        problem = restore_problem(settings)
+        if problem is not None:  # nothing to restore from: the till keeps what it has
+            return RestoreOutcome(problem=problem, let_go=False)
         begin_restore(services.ledger, services.bus, grant)
         for step in stop:
             step()
@@ -429,22 +437,28 @@ def session_restore(
     return restore
 
 
-def check_in_background(ctx: AppContext, window: MainWindow) -> None:
-    """A ledger too large for the bounded start-up check is checked in full now, on a
-    worker, while the till already runs; damage stops selling and shows the damage screen."""
-    if ctx.counter.start_check_done():
-        return
+def watch_the_books(ctx: AppContext, window: MainWindow) -> None:
+    """Damage found while the till runs shows the damage screen, once: a ledger too large
+    for the bounded start-up check is checked whole now, on a worker; the sync engine finds
+    sales the relay holds and the ledger lost (its status change brings the news here)."""
     from pos_app.ui.widgets.damage_screen import stopped_selling
 
-    def checked(status: GuardStatus) -> None:
-        if status.damage is not None:
-            log.error("ledger damaged: %s", "; ".join(status.damage.findings))
-            stopped_selling(window, ctx, status.damage)
+    shown = False
+
+    def show(status: GuardStatus) -> None:
+        nonlocal shown
+        if status.damage is None or shown:
+            return
+        shown = True
+        log.error("selling stopped: %s", status.damage.message)
+        stopped_selling(window, ctx, status.damage)
 
     def failed(error: BaseException) -> None:
         log.warning("the background ledger check did not run: %s", error)
 
-    ctx.tasks.submit(ctx.counter.finish_start_check, on_done=checked, on_error=failed)
+    ctx.status.changed.connect(lambda: show(ctx.counter.ledger_status()))
+    if not ctx.counter.start_check_done():
+        ctx.tasks.submit(ctx.counter.finish_start_check, on_done=show, on_error=failed)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -534,7 +548,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     watcher.idle.connect(lock_after_idle)
     watcher.start()
     window.showMaximized()
-    check_in_background(ctx, window)
+    watch_the_books(ctx, window)
     return finish(app.exec(), tasks, window, ledger)
 
 

@@ -54,6 +54,7 @@ from pos_app.store.backup import BackupUnreadable, Restored, backups_dir, latest
 from pos_app.store.crypto import FieldCipher
 from pos_app.store.db import Ledger, open_ledger
 from pos_app.store.keys import key_store
+from pos_app.store.schema import order_lines as order_lines_table
 from pos_app.store.schema import orders as orders_table
 from pos_app.store.schema import outbox as outbox_table
 from pos_app.store.schema import payments as payments_table
@@ -114,6 +115,9 @@ class RestoreOutcome:
     set_aside: Path | None = None
     paired: bool = False
     problem: RestoreProblem | None = None
+    # False when a running till's restore stopped before it let its ledger go (no key, no
+    # backup): it may go on selling
+    let_go: bool = True
     recovered: list[EventNote] = field(default_factory=list)
     not_recovered: list[EventNote] = field(default_factory=list)
 
@@ -154,15 +158,23 @@ _PROBLEMS = {
 }
 
 
+def restore_problem(settings: TillSettings, backup: Path | None = None) -> RestoreProblem | None:
+    """Why a restore could not even start (no data key, no backup); None when it can."""
+    if key_store(settings.keyring).load() is None:
+        return RestoreProblem.NO_KEY
+    chosen = backup or latest(backups_dir(settings.data_dir), settings.backup_copy_dir)
+    return RestoreProblem.NO_BACKUP if chosen is None or not chosen.exists() else None
+
+
 def restore_latest(settings: TillSettings, backup: Path | None = None) -> Restored:
     """Restore `backup` (default: the newest in the data folder or the copy folder);
     RestoreFailed says why not."""
+    problem = restore_problem(settings, backup)
+    if problem is not None:
+        raise RestoreFailed(problem)
     keys = key_store(settings.keyring).load()
-    if keys is None:
-        raise RestoreFailed(RestoreProblem.NO_KEY)
     chosen = backup or latest(backups_dir(settings.data_dir), settings.backup_copy_dir)
-    if chosen is None or not chosen.exists():
-        raise RestoreFailed(RestoreProblem.NO_BACKUP)
+    assert keys is not None and chosen is not None  # restore_problem said so
     try:
         return restore(FieldCipher(keys), chosen, settings.database)
     except BackupUnreadable as exc:
@@ -561,6 +573,12 @@ def _order_ended(change: Change, event: RelayEvent) -> Money | None:
         .where(orders_table.c.id == order_id)
         .values(status=OrderStatus.CANCELLED.value, updated_at=event.occurred_at)
     )
+    if event.type == "sale.voided":  # every line came back whole (services.refunds)
+        conn.execute(
+            update(order_lines_table)
+            .where(order_lines_table.c.order_id == order_id)
+            .values(refunded_thousandths=order_lines_table.c.quantity_thousandths)
+        )
     return None
 
 

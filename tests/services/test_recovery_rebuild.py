@@ -16,7 +16,7 @@ from pos_app.services.refunds import RefundService
 from pos_app.services.shop import load_settings
 from pos_app.store import outbox
 from pos_app.store.db import Ledger, open_ledger
-from pos_app.store.schema import orders, payments, products, proofs, shifts
+from pos_app.store.schema import order_lines, orders, payments, products, proofs, shifts
 from pos_app.store.schema import outbox as outbox_table
 
 
@@ -28,6 +28,9 @@ def _books(ledger: Ledger) -> dict[str, Any]:
                 for r in conn.execute(select(payments))
             },
             "orders": {r.id: (r.status, r.total_minor) for r in conn.execute(select(orders))},
+            "returned": sorted(
+                (r.name, r.refunded_thousandths) for r in conn.execute(select(order_lines))
+            ),
             "shifts": {r.id: r.float_minor for r in conn.execute(select(shifts))},
             "settings": load_settings(conn),
             "products": {r.id: (r.name, r.price_minor) for r in conn.execute(select(products))},

@@ -106,7 +106,7 @@ def supervisor_pages(ctx: AppContext) -> list[Page]:
                 saved,
                 lambda: ctx.status.test_mode_providers,
                 lambda: ctx.counter.check_ledger(),  # looked up when clicked: may be set later
-                restore_till,
+                restore_till if ctx.restore is not None else None,
             ),
         ),
         Page(

@@ -214,7 +214,7 @@ class DamageScreen(QDialog):
         self.report.setPlainText("\n".join(restore_report(outcome)))
         self.report.show()
         self.quit_button.setEnabled(True)
-        if self._in_session:
+        if self._in_session and outcome.let_go:
             self.quit_button.setText(self.tr("Close Duka POS"))
         if outcome.ok and not self._in_session:
             self.outcome.setText(self.tr("Restored. The till starts again."))
@@ -227,7 +227,7 @@ class DamageScreen(QDialog):
         else:
             self.outcome.setText(self.tr("Nothing was restored: see why above."))
         # in a session the ledger was let go for the restore: the way on is a fresh start
-        self.restore_button.setEnabled(not self._in_session)
+        self.restore_button.setEnabled(not self._in_session or not outcome.let_go)
 
     def _failed(self, error: BaseException) -> None:
         self.outcome.setText(error_message(error))
@@ -291,7 +291,7 @@ def stopped_selling(parent: QWidget | None, ctx: AppContext, damage: LedgerDamag
         screen.deleteLater()
         return
     screen.exec()
-    restored = screen.outcome_value is not None
+    outcome = screen.outcome_value
     screen.deleteLater()
-    if restored:
+    if outcome is not None and outcome.let_go:
         QCoreApplication.quit()

@@ -1,6 +1,7 @@
 """A supervisor restores the running till from Settings: their PIN for RESTORE, a yes, the
 till stops selling while it runs on a worker, then asks to start again. A ledger too large
-to check before the window showed is checked afterwards and stops selling on damage. Real
+to check before the window showed is checked afterwards, and sales the relay holds that the
+ledger lost are noticed while running: both stop selling and show the damage screen. Real
 widgets over a real ledger file."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
 
 from pos_app import app as till_app
-from pos_app.app import check_in_background, session_restore
+from pos_app.app import session_restore, watch_the_books
 from pos_app.core.errors import DamageKind, LedgerDamaged
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
@@ -22,6 +23,8 @@ from pos_app.services import build_services
 from pos_app.services.backups import back_up
 from pos_app.services.counter import Counter
 from pos_app.services.grants import Action, Grant
+from pos_app.services.recovery import RestoreProblem
+from pos_app.services.sync_ledger import SyncLedger
 from pos_app.store import integrity
 from pos_app.store.db import open_ledger
 from pos_app.store.schema import payments
@@ -82,9 +85,11 @@ def test_a_supervisor_restores_the_running_till_from_settings(
     quit_asked: list[bool] = []
     monkeypatch.setattr(damage_screen.QCoreApplication, "quit", lambda: quit_asked.append(True))
 
-    [settings_page] = [p.widget for p in supervisor_pages(ctx) if p.key == "settings"]
+    pages = supervisor_pages(ctx)
+    for page in pages:  # widgets die on the GUI thread, with the test
+        qtbot.addWidget(page.widget)
+    [settings_page] = [p.widget for p in pages if p.key == "settings"]
     assert isinstance(settings_page, SettingsPage)
-    qtbot.addWidget(settings_page)
     assert settings_page.restore_button.isVisibleTo(settings_page)
     qtbot.mouseClick(settings_page.restore_button, Qt.MouseButton.LeftButton)
 
@@ -127,6 +132,27 @@ def test_a_grant_for_another_action_restores_nothing(
     assert _payments(shop) == 3
 
 
+def test_with_no_backup_the_running_till_keeps_its_ledger_and_sells_on(
+    qtbot: Any, ctx: Any, shop: Shop, pin_and_yes: list[Action], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx.restore = session_restore(shop.services, shop.settings, [])
+    quit_asked: list[bool] = []
+    monkeypatch.setattr(damage_screen.QCoreApplication, "quit", lambda: quit_asked.append(True))
+    screen = damage_screen.session_damage_screen(
+        None, ctx, damage_screen.restoring_now(), ctx.restore
+    )
+    qtbot.addWidget(screen)
+    assert screen.start()
+    qtbot.waitUntil(lambda: screen.outcome_value is not None, timeout=10_000)
+    assert screen.outcome_value is not None
+    assert screen.outcome_value.problem is RestoreProblem.NO_BACKUP
+    assert "No backup was found" in screen.report.toPlainText()
+    assert screen.quit_button.text() == "Not now" and screen.restore_button.isEnabled()
+    assert shop.services.ledger.damage is None
+    _sell(shop, 5000)  # the ledger was never let go
+    assert quit_asked == []
+
+
 def test_the_supervisor_can_step_back_before_anything_stops(
     qtbot: Any, ctx: Any, shop: Shop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -160,9 +186,29 @@ def test_a_large_ledger_is_checked_after_the_window_shows(
     window = MainWindow(ctx.status, settings.timezone, till_app.test_instructions)
     qtbot.addWidget(window)
     window.show()
-    check_in_background(ctx, window)
+    watch_the_books(ctx, window)
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     [damage] = shown
     assert damage is not None and damage.kind is DamageKind.FILE
     with pytest.raises(LedgerDamaged):
         _sell(shop, 5000)
+    ctx.status.update(online=True)  # more news: the screen is not shown twice
+    assert len(shown) == 1
+
+
+def test_sales_the_relay_holds_and_the_ledger_lost_show_the_damage_screen(
+    qtbot: Any, ctx: Any, shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[LedgerDamaged | None] = []
+    monkeypatch.setattr(
+        damage_screen, "stopped_selling", lambda _parent, _ctx, damage: shown.append(damage)
+    )
+    window = MainWindow(ctx.status, shop.settings.timezone, till_app.test_instructions)
+    qtbot.addWidget(window)
+    watch_the_books(ctx, window)
+    ctx.status.update(online=True)
+    assert shown == []  # sound books: nothing shown
+    SyncLedger(shop.services.ledger).check_against_relay(relay_next_till_seq=10_000, offset=0)
+    ctx.status.update(unsynced=0)  # as the sync engine reports after that check
+    [damage] = shown
+    assert damage is not None and damage.kind is DamageKind.LOST_EVENTS and damage.missing > 0
