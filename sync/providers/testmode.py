@@ -107,6 +107,12 @@ def key_matches_mode(provider: str, secret_key: str, test_mode: bool) -> bool:
     return secret_key.startswith(test_prefixes if test_mode else live_prefixes)
 
 
+def key_prefixes(provider: str, test_mode: bool) -> tuple[str, ...]:
+    """How a secret key of that mode starts (empty when the keys do not carry the mode)."""
+    test_prefixes, live_prefixes = _KEY_PREFIXES.get(provider, ((), ()))
+    return test_prefixes if test_mode else live_prefixes
+
+
 def key_mode(provider: str, secret_key: str) -> bool | None:
     """True for a test key, False for a live key, None when the prefix says neither (or the
     provider's keys do not carry the mode)."""

@@ -212,6 +212,7 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
         redoc_url=None,
     )
     app.include_router(webhooks.router)
+    app.include_router(webhooks.pages)
     app.include_router(terminal.router)
     app.include_router(payments_api.router)
     app.include_router(refunds.router)

@@ -21,23 +21,26 @@ import uvicorn
 from pydantic import ValidationError
 
 from sync.protocol import Provider
-from sync.providers.testmode import key_matches_mode
+from sync.providers.testmode import key_matches_mode, key_prefixes
 from sync.relay.config import RelaySettings
-from sync.relay.credentials import MPESA_FIELDS, OPTIONAL_MPESA_FIELDS, Credentials
+from sync.relay.credentials import (
+    MPESA_FIELDS,
+    OPTIONAL_MPESA_FIELDS,
+    Credentials,
+    env_names,
+    test_mode_of,
+)
 from sync.relay.store.store import Store, utcnow
 
-ENV_NAMES = {
-    "consumer_key": "MPESA_CONSUMER_KEY",
-    "consumer_secret": "MPESA_CONSUMER_SECRET",
-    "shortcode": "MPESA_SHORTCODE",
-    "passkey": "MPESA_PASSKEY",
-    "till_number": "MPESA_TILL_NUMBER",
-    # The Transaction Status API (confirming C2B payments) acts as this API operator.
-    "initiator": "MPESA_INITIATOR_NAME",
-    "security_credential": "MPESA_SECURITY_CREDENTIAL",
-    "secret_key": "PAYSTACK_SECRET_KEY",
+SECRET_FIELDS = {
+    "consumer_key",
+    "consumer_secret",
+    "passkey",
+    "secret_key",
+    "security_credential",
+    "secret_hash",
+    "webhook_secret",
 }
-SECRET_FIELDS = {"consumer_key", "consumer_secret", "passkey", "secret_key", "security_credential"}
 
 
 def app_factory() -> Any:
@@ -110,8 +113,7 @@ def cmd_list_shops(args: argparse.Namespace) -> int:
             {
                 "shop_id": s.id,
                 "name": s.name,
-                "mpesa_test_mode": s.mpesa_test_mode,
-                "paystack_test_mode": s.paystack_test_mode,
+                **{f"{p.value}_test_mode": test_mode_of(s, p) for p in Provider},
                 "last_seq": s.last_seq,
             }
             for s in store.shops()
@@ -133,7 +135,9 @@ def cmd_callback_urls(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_secrets(args: argparse.Namespace, fields: Sequence[str]) -> dict[str, str]:
+def _read_secrets(
+    args: argparse.Namespace, fields: Sequence[str], names: dict[str, str]
+) -> dict[str, str]:
     given: dict[str, str] = {}
     if args.stdin:
         for line in sys.stdin:
@@ -145,8 +149,8 @@ def _read_secrets(args: argparse.Namespace, fields: Sequence[str]) -> dict[str, 
         value = (
             getattr(args, name, None)  # non-secret fields may come as flags
             or given.get(name)
-            or given.get(ENV_NAMES[name].lower())
-            or os.environ.get(ENV_NAMES[name])
+            or given.get(names[name].lower())
+            or os.environ.get(names[name])
         )
         if (
             not value
@@ -154,7 +158,7 @@ def _read_secrets(args: argparse.Namespace, fields: Sequence[str]) -> dict[str, 
             and sys.stdin.isatty()
             and not args.stdin
         ):
-            prompt = f"{ENV_NAMES[name]}: "
+            prompt = f"{names[name]}: "
             value = getpass.getpass(prompt) if name in SECRET_FIELDS else input(prompt)
         if value:
             values[name] = value.strip()
@@ -163,17 +167,20 @@ def _read_secrets(args: argparse.Namespace, fields: Sequence[str]) -> dict[str, 
 
 def cmd_set_credentials(args: argparse.Namespace) -> int:
     store = _store(args)
-    fields = MPESA_FIELDS if args.provider == "mpesa" else ("secret_key",)
-    secrets = _read_secrets(args, fields)
+    provider = Provider(args.provider)
+    names = env_names(provider)
+    fields = MPESA_FIELDS if provider is Provider.MPESA else tuple(names)
+    secrets = _read_secrets(args, fields, names)
     missing = [n for n in fields if n not in secrets and n not in OPTIONAL_MPESA_FIELDS]
     if missing:
-        print(f"missing: {', '.join(ENV_NAMES[n] for n in missing)}", file=sys.stderr)
+        print(f"missing: {', '.join(names[n] for n in missing)}", file=sys.stderr)
         return 2
-    if args.provider == "paystack" and not key_matches_mode(
-        "paystack", secrets["secret_key"], args.mode == "test"
+    if "secret_key" in secrets and not key_matches_mode(
+        provider.value, secrets["secret_key"], args.mode == "test"
     ):
-        prefix = "sk_test_" if args.mode == "test" else "sk_live_"
-        print(f"a Paystack {args.mode} secret key starts with {prefix}", file=sys.stderr)
+        prefixes = " or ".join(key_prefixes(provider.value, args.mode == "test"))
+        title = provider.value.capitalize()
+        print(f"a {title} {args.mode} secret key starts with {prefixes}", file=sys.stderr)
         return 2
     store.set_credentials(args.shop, args.provider, args.mode, secrets, args.base_url)
     _print(
@@ -391,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     command("list-shops", cmd_list_shops, "list shops")
     p = command("set-credentials", cmd_set_credentials, "store provider credentials (encrypted)")
     p.add_argument("--shop", required=True)
-    p.add_argument("--provider", choices=["mpesa", "paystack"], required=True)
+    p.add_argument("--provider", choices=[x.value for x in Provider], required=True)
     p.add_argument("--mode", choices=["test", "live"], required=True)
     p.add_argument("--shortcode", help="M-Pesa paybill / store number (not a secret)")
     p.add_argument("--till-number", help="M-Pesa Buy Goods till number (not a secret)")
@@ -400,7 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stdin", action="store_true", help="read NAME=VALUE lines from stdin")
     p = command("set-mode", cmd_set_mode, "use test or live credentials for a provider")
     p.add_argument("--shop", required=True)
-    p.add_argument("--provider", choices=["mpesa", "paystack"], required=True)
+    p.add_argument("--provider", choices=[x.value for x in Provider], required=True)
     p.add_argument("--mode", choices=["test", "live"], required=True)
     p.add_argument("--reason")
     p = command("pair-till", cmd_pair_till, "print a one-time pairing code for a new till")

@@ -61,8 +61,7 @@ async def replay_parked(
     path = {
         "stk_callback": paths["mpesa_stk"],
         "c2b_confirmation": paths["mpesa_c2b_confirmation"],
-        "webhook": paths["paystack"],
-    }[raw.kind]
+    }.get(raw.kind) or paths[raw.provider]  # a hosted page's "webhook"
     resolution = f"replayed to shop {shop_id}" if to_shop else "replayed"
     store.resolve_parked(parked_id, resolution, actor)
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))

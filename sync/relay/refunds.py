@@ -1,5 +1,6 @@
-"""Refunds of Paystack payments a till initiated: the relay holds the secret key, so the till
-asks here. Idempotent on the refund id (Paystack itself would refund twice)."""
+"""Refunds of hosted-page payments (Paystack, Flutterwave, Stripe) a till initiated: the relay
+holds the secret keys, so the till asks here. Idempotent on the refund id, which is also
+Stripe's Idempotency-Key (Paystack and Flutterwave themselves would refund twice)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 
 from sync.protocol import (
     IDEMPOTENCY_HEADER,
+    LINK_PROVIDERS,
     PaymentState,
     Provider,
     RefundView,
@@ -22,7 +24,7 @@ from sync.relay.errors import error, json_body
 from sync.relay.observability import TERMINAL_CALLS
 
 router = APIRouter(prefix="/api/v1/terminal/payments")
-OPERATION = "refund_paystack"
+OPERATION = "refund"
 
 
 @router.post("/{payment_id}/refund")
@@ -41,8 +43,10 @@ async def refund(request: Request, payment_id: str, till: TillDep) -> Response:
     row = await ctx.store.run(ctx.store.payment, payment_id)
     if row is None or row.shop_id != till.shop_id:
         return error(404, "unknown payment", OPERATION)
-    if row.provider != Provider.PAYSTACK.value or row.state != PaymentState.PAID.value:
-        return error(409, "only paid Paystack payments can be refunded here", OPERATION)
+    provider = Provider(row.provider)
+    if provider not in LINK_PROVIDERS or row.state != PaymentState.PAID.value:
+        return error(409, "only paid card or hosted-page payments can be refunded here",
+                     OPERATION)  # fmt: skip
     if parsed.currency.upper() != row.currency or parsed.amount_minor > row.amount_minor:
         return error(422, "the refund is larger than the payment or in another currency",
                      OPERATION)  # fmt: skip
@@ -51,14 +55,19 @@ async def refund(request: Request, payment_id: str, till: TillDep) -> Response:
     if answered is not None:
         return answered
     try:
-        client = await ctx.store.run(ctx.credentials.paystack, till.shop_id, row.test_mode)
+        client = await ctx.store.run(ctx.credentials.client, till.shop_id, provider, row.test_mode)
         if client is None:
             await idempotency.release(ctx, till.shop_id, scoped)
-            return error(409, "the shop has no Paystack credentials for this payment's mode",
-                         OPERATION)  # fmt: skip
-        result = await client.refund(row.reference, parsed.amount_minor)
+            return error(409, f"the shop has no {provider.value} credentials for this "
+                         "payment's mode", OPERATION)  # fmt: skip
+        result = await client.refund_payment(
+            row.provider_reference or row.reference,
+            parsed.amount_minor,
+            currency=row.currency,
+            idempotency_key=f"duka-refund-{key}",
+        )
     except ProviderError as exc:
-        if exc.retryable:  # Paystack did not get it: the same key may try again
+        if exc.retryable:  # the provider did not get it: the same key may try again
             await idempotency.release(ctx, till.shop_id, scoped)
             return error(502, exc.cashier_message, OPERATION)
         # refused, nothing refunded: asking again is harmless and gets the same answer

@@ -83,6 +83,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "method_mpesa_stk": "M-Pesa prompt",
         "method_mpesa_c2b": "M-Pesa paybill/till",
         "method_paystack": "Paystack",
+        "method_flutterwave": "Flutterwave",
+        "method_stripe": "Stripe",
     },
     "sw": {
         "title": "Dashibodi ya mwenye Duka",
@@ -163,6 +165,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "method_mpesa_stk": "Ombi la M-Pesa",
         "method_mpesa_c2b": "M-Pesa paybill/till",
         "method_paystack": "Paystack",
+        "method_flutterwave": "Flutterwave",
+        "method_stripe": "Stripe",
     },
 }
 

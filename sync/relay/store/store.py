@@ -136,6 +136,9 @@ class Pending:
     payment_id: str
     checkout_request_id: str | None = None
     receipt: str | None = None
+    # A hosted page's webhook names the provider's own id of the attempt (Flutterwave's
+    # transaction id): the verify asks about exactly that one.
+    provider_reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,8 @@ class Store:
                     webhook_token_enc=self.box.seal(token, f"webhook-token:{shop_id}"),
                     mpesa_test_mode=True,
                     paystack_test_mode=True,
+                    flutterwave_test_mode=True,
+                    stripe_test_mode=True,
                     last_seq=0,
                     created_at=utcnow(),
                 )
@@ -582,6 +587,8 @@ class Store:
             values: dict[str, Any] = {"next_check_at": utcnow()}
             if decision.receipt:
                 values["receipt"] = decision.receipt
+            if decision.provider_reference:
+                values["provider_reference"] = decision.provider_reference[:120]
             if decision.checkout_request_id:
                 values["checkout_request_id"] = func.coalesce(
                     payment.checkout_request_id, decision.checkout_request_id
