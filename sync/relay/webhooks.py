@@ -42,6 +42,7 @@ from sync.providers.phones import mask_payer
 from sync.relay.config import PAYSTACK_WEBHOOK_IPS
 from sync.relay.context import RelayContext, relay
 from sync.relay.observability import WEBHOOKS
+from sync.relay.outcomes import OUTCOME_STATUS
 from sync.relay.store import schema as t
 from sync.relay.store.store import (
     Decision,
@@ -50,6 +51,7 @@ from sync.relay.store.store import (
     ParkDraft,
     Pending,
     RawWebhook,
+    utcnow,
 )
 from sync.relay.webhook_paths import RETURN_PATH, WEBHOOK_PREFIX
 
@@ -427,8 +429,26 @@ def _hosted_decision(
             # sale. A supervisor decides (refund or sell); the till is not told "paid".
             return ParkDraft("paid_after_final", dedup_key, {**summary, "state": payment.state})
         return Ignored("duplicate")
-    # Never trusted as is: the checker verifies through the API before reporting anything.
-    return Pending(payment.payment_id, provider_reference=note.provider_reference)
+    if test_mode != payment.test_mode:
+        return ParkDraft("mode_mismatch", dedup_key, {**summary, "state": payment.state})
+    if note.outcome is PaymentOutcome.PAID:
+        # Never trusted as is: the checker verifies through the API before a till hears it.
+        return Pending(payment.payment_id, provider_reference=note.provider_reference)
+    # A signed decline or expiry gives nothing away, and the verify cannot always tell it (a
+    # failed Stripe bank debit leaves the session "complete, unpaid"): reported as it comes.
+    return EventDraft(
+        dedup_key=f"payment:{payment.payment_id}",
+        provider=provider,
+        channel=PaymentChannel(provider.value),
+        status=OUTCOME_STATUS[note.outcome],
+        occurred_at=note.occurred_at or utcnow(),
+        test_mode=payment.test_mode,
+        payment_id=payment.payment_id,
+        reference=payment.reference,
+        currency=payment.currency,
+        result_code=note.result_code and note.result_code[:32],
+        message=(note.message or note.kind)[:200],
+    )
 
 
 _GAVE_UP = frozenset(
