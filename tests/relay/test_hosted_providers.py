@@ -321,3 +321,75 @@ def test_a_live_link_without_live_credentials_is_refused(wired: Wired) -> None:
     )
     assert reply.status_code == 409
     assert "no Stripe live credentials" in reply.text
+
+
+def test_flutterwave_verif_hash_webhooks_are_accepted(wired: Wired) -> None:
+    """Accounts without the newer HMAC header send the secret hash itself (verif-hash)."""
+    wired.sandbox.state.config.flutterwave_signature = "verif-hash"
+    view = wired.link("flutterwave", "SALE-HASH")
+    assert _pay(view["authorization_url"], FLUTTERWAVE_TEST_CARD).status_code == 200
+    [event] = wired.events()
+    assert (event["payment_id"], event["status"]) == (view["payment_id"], "paid")
+
+
+def test_stripe_signatures_during_a_rotation_and_past_the_tolerance(wired: Wired) -> None:
+    view = wired.link("stripe", "SALE-ROLL")
+    session_id = wired.relay.store.payment(view["payment_id"]).provider_reference  # type: ignore[union-attr]
+    secret = wired.sandbox.config.stripe_webhook_secret
+    text = json.dumps(
+        {
+            "id": "evt_rolled",
+            "type": "checkout.session.expired",
+            "created": int(time.time()),
+            "livemode": False,
+            "data": {
+                "object": {
+                    "id": session_id,
+                    "object": "checkout.session",
+                    "status": "expired",
+                    "payment_status": "unpaid",
+                    "amount_total": 150_000,
+                    "currency": "kes",
+                    "client_reference_id": "SALE-ROLL",
+                }
+            },
+        }
+    )
+
+    def signed(at: int, *secrets: str) -> str:
+        """A Stripe-Signature header with one v1 per secret (Stripe's published scheme)."""
+        headers = [stripe.WebhookSignature.generate_signature_header(text, s, at) for s in secrets]
+        return ",".join([f"t={at}", *(h.split(",", 1)[1] for h in headers)])
+
+    def post(signature: str) -> httpx.Response:
+        return httpx.post(
+            wired.webhook_url("stripe"),
+            content=text.encode(),
+            headers={"Content-Type": "application/json", "Stripe-Signature": signature},
+        )
+
+    stale = int(time.time()) - 301
+    assert post(signed(stale, secret)).status_code == 401  # a replay past 300 s
+    assert wired.state(view["payment_id"]) == "pending"
+    # Rolling the secret: Stripe signs with the old and the new one; the relay has one of them.
+    assert post(signed(int(time.time()), "whsec_the_new_one", secret)).status_code == 200
+    [event] = wired.events()
+    assert (event["payment_id"], event["status"]) == (view["payment_id"], "expired")
+
+
+def test_a_page_paid_after_its_payment_failed_is_parked(wired: Wired) -> None:
+    """Flutterwave keeps the page open after a decline; a later success is money with no sale
+    behind it: a supervisor decides, the till is not told "paid"."""
+    view = wired.link("flutterwave", "SALE-RETRY")
+    declined = httpx.post(f"{view['authorization_url']}/decline", timeout=15)
+    assert declined.status_code == 200
+    [failed] = wired.events()
+    assert failed["status"] == "failed"
+    assert _pay(view["authorization_url"], FLUTTERWAVE_TEST_CARD).status_code == 200
+    deadline = time.monotonic() + 15
+    while not (parked := wired.relay.store.parked(wired.shop_id)):
+        assert time.monotonic() < deadline, "the late payment was never parked"
+        time.sleep(0.05)
+    assert [p.reason for p in parked] == ["paid_after_final"]
+    assert wired.events(wait=1) == []
+    assert wired.state(view["payment_id"]) == "failed"
