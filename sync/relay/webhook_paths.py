@@ -7,13 +7,15 @@ URLs containing "mpesa" (and "sql", "query", ...), hence `/mobile/`.
 
 from __future__ import annotations
 
+from sync.protocol import LINK_PROVIDERS
+
 WEBHOOK_PREFIX = "/api/v1/payments/webhook"
 # Where a hosted checkout page sends the customer's browser afterwards (Stripe requires one).
 RETURN_PATH = "/api/v1/payments/return"
 
 
 # Providers that sign their webhooks: one URL per shop, checked with the shop's secret.
-HOSTED_WEBHOOKS = ("paystack", "flutterwave", "stripe")
+HOSTED_WEBHOOKS = tuple(sorted(provider.value for provider in LINK_PROVIDERS))
 
 
 def hosted_webhook_path(provider: str, shop_id: str) -> str:

@@ -70,9 +70,13 @@ KEPT_HEADERS = (
 )
 # Providers that publish the addresses their webhooks come from (checked when ip_allowlist).
 WEBHOOK_SOURCES: dict[Provider, tuple[str, ...]] = {Provider.PAYSTACK: PAYSTACK_WEBHOOK_IPS}
-# Outcomes worth a verify: anything else (refund, transfer, pending events) is only stored.
-_FINAL = frozenset({PaymentOutcome.PAID, PaymentOutcome.FAILED, PaymentOutcome.CANCELLED,
-                    PaymentOutcome.EXPIRED})  # fmt: skip
+# Hosted-page outcomes the relay acts on; anything else (refunds, transfers, a Stripe session
+# completed but still unpaid) is only stored.
+_FINAL = frozenset(OUTCOME_STATUS)
+# Payment states after which a success on the same page is money with no sale behind it.
+_GAVE_UP = frozenset(
+    {PaymentState.FAILED.value, PaymentState.CANCELLED.value, PaymentState.EXPIRED.value}
+)
 DARAJA_ACK = b'{"ResultCode":0,"ResultDesc":"Accepted"}'
 # Built once: the webhook path runs them thousands of times a second.
 _PAYMENT_BY_REFERENCE = select(t.payments).where(
@@ -449,11 +453,6 @@ def _hosted_decision(
         result_code=note.result_code and note.result_code[:32],
         message=(note.message or note.kind)[:200],
     )
-
-
-_GAVE_UP = frozenset(
-    {PaymentState.FAILED.value, PaymentState.CANCELLED.value, PaymentState.EXPIRED.value}
-)
 
 
 @pages.get(RETURN_PATH, include_in_schema=False)
