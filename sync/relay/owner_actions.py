@@ -9,6 +9,7 @@ import httpx
 from starlette.types import ASGIApp
 
 from sync.protocol import Provider
+from sync.providers.testmode import key_matches_mode
 from sync.relay.context import RelayContext
 from sync.relay.credentials import mode_name
 from sync.relay.store.store import Store
@@ -27,9 +28,17 @@ def set_test_mode(
     actor: str,
     reason: str | None = None,
 ) -> None:
-    if ctx.credentials.get(shop_id, provider, test_mode) is None:
+    found = ctx.credentials.get(shop_id, provider, test_mode)
+    if found is None:
         raise OwnerActionRefused(
             f"the shop has no {provider.value} {mode_name(test_mode)} credentials on the relay"
+        )
+    key = found.secrets.get("secret_key")
+    if key is not None and not key_matches_mode(provider.value, key, test_mode):
+        # the relay would not use it: switching would stop this provider's payments
+        raise OwnerActionRefused(
+            f"the shop's {provider.value} {mode_name(test_mode)} key is not a "
+            f"{mode_name(test_mode)} key"
         )
     ctx.store.set_test_mode(shop_id, provider, test_mode, actor, reason)
 

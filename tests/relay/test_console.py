@@ -330,6 +330,14 @@ def test_the_owner_switches_flutterwave_and_stripe_to_live(console: Relay) -> No
         csrf = csrf_of(client.get(f"/console/shops/{shop_id}/providers").text)
         refused = client.post(url, data={"mode": "live", "csrf": csrf})
         assert refused.status_code == 409  # no live credentials yet
+        test_key = {
+            **secrets,
+            "secret_key": {"flutterwave": "FLWSECK_TEST-x-X"}.get(provider, "sk_test_x"),
+        }
+        console.store.set_credentials(shop_id, provider, "live", test_key, None)
+        csrf = csrf_of(client.get(f"/console/shops/{shop_id}/providers").text)
+        wrong = client.post(url, data={"mode": "live", "csrf": csrf})
+        assert wrong.status_code == 409 and "is not a live key" in wrong.text
         console.store.set_credentials(shop_id, provider, "live", secrets, None)
         csrf = csrf_of(client.get(f"/console/shops/{shop_id}/providers").text)
         assert client.post(url, data={"mode": "live", "csrf": csrf}).status_code == 303
