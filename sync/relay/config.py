@@ -80,6 +80,9 @@ class RelaySettings(BaseSettings):
     stk_requery_after_s: int = 30  # no callback this long after the push: ask Daraja
     # no webhook this long after a hosted page (Paystack, Flutterwave, Stripe): verify
     paystack_verify_after_s: int = 120
+    # How long a Flutterwave or Stripe checkout page stays payable (Stripe: 30 min at least);
+    # a sale at the counter does not wait for Stripe's default of a day.
+    checkout_page_minutes: int = Field(default=30, ge=30, le=1440)
     payment_give_up_after_s: int = 3600  # stop re-querying after this
     job_interval_s: float = 5.0
     long_poll_fallback_s: float = 1.0  # re-read the DB this often even without a wake-up

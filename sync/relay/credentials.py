@@ -60,6 +60,12 @@ HOSTED: dict[Provider, tuple[Callable[..., Any], str, dict[str, str]]] = {
         {"secret_key": "STRIPE_SECRET_KEY", "webhook_secret": "STRIPE_WEBHOOK_SECRET"},
     ),
 }  # fmt: skip
+# The config field that says how long a page stays payable, and its seconds per unit
+# (Paystack's links have none: they stay open until paid).
+PAGE_LIFETIME: dict[Provider, tuple[str, int]] = {
+    Provider.FLUTTERWAVE: ("session_minutes", 60),
+    Provider.STRIPE: ("session_lifetime_s", 1),
+}
 MPESA_ENV_NAMES = {
     "consumer_key": "MPESA_CONSUMER_KEY",
     "consumer_secret": "MPESA_CONSUMER_SECRET",
@@ -189,8 +195,12 @@ class Credentials:
         key = (provider.value, base_url, *sorted(f"{k}={v}" for k, v in found.secrets.items()))
         client = self._hosted.get(key)
         if client is None:
+            options: dict[str, Any] = {}
+            if provider in PAGE_LIFETIME:
+                field_name, unit_s = PAGE_LIFETIME[provider]
+                options[field_name] = self.settings.checkout_page_minutes * 60 // unit_s
             try:
-                config = make_config(base_url=base_url, **found.secrets)
+                config = make_config(base_url=base_url, **options, **found.secrets)
             except (TypeError, ValueError) as exc:  # stored before a field was required
                 log.warning("shop %s: unusable %s credentials: %s", shop_id, provider.value,
                             type(exc).__name__)  # fmt: skip

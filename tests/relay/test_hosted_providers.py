@@ -173,6 +173,8 @@ def test_an_expired_stripe_session_is_reported_expired(wired: Wired) -> None:
     view = wired.link("stripe", "SALE-LATE")
     session_id = wired.relay.store.payment(view["payment_id"]).provider_reference  # type: ignore[union-attr]
     assert session_id.startswith("cs_test_")
+    session = wired.sandbox.state.stripe_sessions[session_id]
+    assert abs(session.expires_at - session.created - 30 * 60) <= 2  # not Stripe's default day
     # What Stripe does by itself when the session's time runs out.
     expired = httpx.post(
         f"{wired.sandbox.base_url}/v1/checkout/sessions/{session_id}/expire",
