@@ -1,9 +1,12 @@
 """Relay benchmark, loopback only, bounded in time (about 40 s).
 
 1. floor: a bare endpoint of the same relay process that only answers 200 (5 s);
-2. webhooks: signed Paystack charge.success webhooks, each with a new reference, for 20 s:
-   HMAC-SHA512 checked, stored raw + parked durably (SQLite WAL, synchronous=FULL) before the
-   200; p50/p99 latency; then the rows in the database are counted against the 200s received;
+2. webhooks: the four providers' in turn, each with a new reference, for 20 s: Paystack
+   charge.success (HMAC-SHA512), Flutterwave charge.completed (HMAC flutterwave-signature),
+   Stripe checkout.session.completed (Stripe-Signature v1) and M-Pesa STK callbacks (the URL
+   token); each checked, stored raw + parked durably (unknown reference; SQLite WAL,
+   synchronous=FULL) before the 200; p50/p99 latency; then the rows in the database are
+   counted against the 200s received;
 3. push-to-pull: a till long-polls; an M-Pesa C2B confirmation is posted (a claim, stored and
    acknowledged), then Daraja's Transaction Status result confirming it; the time from sending
    that result to the pull returning its event (p50/p95 over 100 rounds).
@@ -35,16 +38,20 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import stripe  # noqa: E402
+
 from bench.relay_process import free_port, relay_process  # noqa: E402
-from sync.providers.paystack import sign  # noqa: E402
+from sync.providers import flutterwave, paystack  # noqa: E402
 from sync.relay.app import open_store  # noqa: E402
 from sync.relay.config import RelaySettings  # noqa: E402
 from sync.relay.store.store import Store  # noqa: E402
-from sync.relay.webhook_paths import transaction_status_paths  # noqa: E402
+from sync.relay.webhook_paths import callback_paths, transaction_status_paths  # noqa: E402
 from sync.sandbox.daraja_api import transaction_status_result  # noqa: E402
 from tests.providers.provider_samples import sample  # noqa: E402
 
 PAYSTACK_KEY = "sk_test_bench000000000000000000000000000000"
+FLUTTERWAVE = {"secret_key": "FLWSECK_TEST-bench-X", "secret_hash": "bench-secret-hash"}
+STRIPE = {"secret_key": "sk_test_bench", "webhook_secret": "whsec_bench"}
 
 
 def request_bytes(path: str, body: bytes, headers: dict[str, str]) -> bytes:
@@ -106,21 +113,58 @@ async def blast(
     }
 
 
+def webhook_requests(shop_id: str, token: str, count: int) -> list[bytes]:
+    """`count` signed webhooks, the four providers in turn, each naming a new reference."""
+    paths = callback_paths(shop_id, token)
+    paystack_body = sample("paystack_charge_success_webhook.json")
+    flutterwave_body = sample("flutterwave_charge_completed_webhook_v3_doc.json")
+    stripe_body = sample("stripe_checkout_session_completed_event_assembled.json")
+    stk_body = sample("stk_callback_success_daraja3_doc.json")
+    requests = []
+    for i in range(count):
+        reference = f"bench-{i:08d}"
+        kind = i % 4
+        if kind == 0:
+            paystack_body["data"]["reference"] = reference
+            body = json.dumps(paystack_body).encode()
+            signed = {"x-paystack-signature": paystack.sign(body, PAYSTACK_KEY)}
+            requests.append(request_bytes(paths["paystack"], body, signed))
+        elif kind == 1:
+            flutterwave_body["data"].update(id=i + 1, tx_ref=reference)
+            body = json.dumps(flutterwave_body).encode()
+            signed = {
+                flutterwave.SIGNATURE_HEADER: flutterwave.sign(body, FLUTTERWAVE["secret_hash"])
+            }
+            requests.append(request_bytes(paths["flutterwave"], body, signed))
+        elif kind == 2:
+            stripe_body["id"] = f"evt_bench{i:08d}"
+            stripe_body["data"]["object"]["client_reference_id"] = reference
+            text = json.dumps(stripe_body)
+            signature = stripe.WebhookSignature.generate_signature_header(
+                text, STRIPE["webhook_secret"]
+            )
+            headers = {"Stripe-Signature": signature}
+            requests.append(request_bytes(paths["stripe"], text.encode(), headers))
+        else:
+            stk_body["Body"]["stkCallback"]["CheckoutRequestID"] = f"ws_CO_{reference}"
+            body = json.dumps(stk_body).encode()
+            requests.append(request_bytes(paths["mpesa_stk"], body, {}))
+    return requests
+
+
 def load_process(
-    port: int, shop_id: str, seconds: float, floor_s: float, connections: int, results: Any
+    port: int,
+    shop_id: str,
+    token: str,
+    seconds: float,
+    floor_s: float,
+    connections: int,
+    results: Any,
 ) -> None:
     import uvloop
 
-    template = sample("paystack_charge_success_webhook.json")
-    path = f"/api/v1/payments/webhook/paystack/{shop_id}"
     budget = int(seconds * 6000)  # more than can be sent: the clock ends the run
-    webhooks = []
-    for i in range(budget):
-        template["data"]["reference"] = f"bench-{i:08d}"
-        body = json.dumps(template).encode()
-        webhooks.append(
-            request_bytes(path, body, {"x-paystack-signature": sign(body, PAYSTACK_KEY)})
-        )
+    webhooks = webhook_requests(shop_id, token, budget)
     floor = [request_bytes("/bench/floor", b"{}", {})] * int(floor_s * 20000)
     floor_result = uvloop.run(blast(port, floor, floor_s, connections))
     webhook_result = uvloop.run(blast(port, webhooks, seconds, connections))
@@ -196,6 +240,8 @@ def main() -> int:
         store = open_store(RelaySettings())
         shop_id, token = store.create_shop("Bench shop")
         store.set_credentials(shop_id, "paystack", "test", {"secret_key": PAYSTACK_KEY}, None)
+        store.set_credentials(shop_id, "flutterwave", "test", FLUTTERWAVE, None)
+        store.set_credentials(shop_id, "stripe", "test", STRIPE, None)
         store.set_credentials(
             shop_id,
             "mpesa",
@@ -214,7 +260,15 @@ def main() -> int:
             results = ctx.Queue()
             loader = ctx.Process(
                 target=load_process,
-                args=(port, shop_id, args.seconds, args.floor_seconds, args.connections, results),
+                args=(
+                    port,
+                    shop_id,
+                    token,
+                    args.seconds,
+                    args.floor_seconds,
+                    args.connections,
+                    results,
+                ),
             )
             loader.start()
             measured = results.get(timeout=args.seconds + args.floor_seconds + 120)

@@ -1,6 +1,7 @@
-"""Demo mode: the relay and the provider sandbox on 127.0.0.1, a demo shop whose M-Pesa and
-Paystack hosts are the sandbox (test mode), and the till paired to it, so a newcomer with no
-credentials sees every tender work, including a live STK push and a Paystack checkout page.
+"""Demo mode: the relay and the provider sandbox on 127.0.0.1, a demo shop whose M-Pesa,
+Paystack, Flutterwave and Stripe hosts are the sandbox (test mode), and the till paired to it,
+so a newcomer with no credentials sees every tender work, including a live STK push and the
+hosted checkout pages.
 
     stack = start_demo_stack(settings.data_dir, till=(settings, ledger))
     ...  # start the till's SyncEngine as usual: it finds its terminal token in the ledger
@@ -173,11 +174,23 @@ def start_demo_stack(
         },
         sandbox_url,
     )
-    store.set_credentials(
-        shop_id, "paystack", "test", {"secret_key": cfg.paystack_secret_key}, sandbox_url
-    )
+    hosted = {
+        "paystack": {"secret_key": cfg.paystack_secret_key},
+        "flutterwave": {
+            "secret_key": cfg.flutterwave_secret_key,
+            "secret_hash": cfg.flutterwave_secret_hash,
+        },
+        "stripe": {
+            "secret_key": cfg.stripe_secret_key,
+            "webhook_secret": cfg.stripe_webhook_secret,
+        },
+    }
+    for provider, secrets in hosted.items():
+        store.set_credentials(shop_id, provider, "test", secrets, sandbox_url)
     paths = callback_paths(shop_id, store.webhook_token(shop_id))
     sandbox.state.config.paystack_webhook_url = relay.url + paths["paystack"]
+    sandbox.state.config.flutterwave_webhook_url = relay.url + paths["flutterwave"]
+    sandbox.state.config.stripe_webhook_url = relay.url + paths["stripe"]
     _register_c2b(cfg, sandbox_url, relay.url + paths["mpesa_c2b_confirmation"],
                   relay.url + paths["mpesa_c2b_validation"])  # fmt: skip
     stack = DemoStack(relay, sandbox, shop_id)

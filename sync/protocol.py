@@ -232,7 +232,7 @@ class ProviderErrorInfo(WireModel):
 
 
 class RelayPaymentView(WireModel):
-    """Reply to initiate (STK / Paystack link) and to GET /terminal/payments/{payment_id}."""
+    """Reply to initiate (STK / payment link) and to GET /terminal/payments/{payment_id}."""
 
     payment_id: UUID
     provider: Provider
@@ -251,8 +251,9 @@ class RelayPaymentView(WireModel):
 
 
 class RelayRefundRequest(WireModel):
-    """Body of POST /terminal/payments/{payment_id}/refund (Paystack payments only).
-    The Idempotency-Key header is the refund id: Paystack refunds are not idempotent."""
+    """Body of POST /terminal/payments/{payment_id}/refund (Paystack, Flutterwave and Stripe
+    payments). The Idempotency-Key header is the refund id: Paystack and Flutterwave refunds
+    are not idempotent; Stripe gets it as its own Idempotency-Key."""
 
     refund_id: UUID
     amount_minor: int = Field(gt=0, le=MAX_AMOUNT_MINOR)
@@ -265,7 +266,9 @@ class RefundView(WireModel):
     refund_id: UUID
     amount_minor: int
     currency: str
-    status: str = Field(description="Paystack's refund status, e.g. pending or processed")
+    status: str = Field(
+        description="the provider's refund status, e.g. pending, processed, succeeded"
+    )
     provider_refund_id: str | None = None
 
 

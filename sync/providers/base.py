@@ -104,6 +104,10 @@ class PaymentInitiation:
     customer_message: str | None = None
 
 
+def _gives_nothing(_amount_minor: int, _currency: str, _reference: str) -> bool:
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class ProviderStatus:
     """What the provider's API says now about one payment."""
@@ -117,6 +121,17 @@ class ProviderStatus:
     currency: str | None = None
     receipt: str | None = None
     paid_at: datetime | None = None
+    # The provider's own rule for handing over goods (exact amount, currency, sale reference,
+    # its own idea of "paid"): (amount_minor, currency, reference) -> bool.
+    value_check: Callable[[int, str, str], bool] = field(
+        default=_gives_nothing, repr=False, compare=False
+    )
+
+    def gives_value(self, amount_minor: int, currency: str, reference: str) -> bool:
+        """Goods may go: paid, for exactly this sale's amount, currency and reference."""
+        return self.outcome is PaymentOutcome.PAID and self.value_check(
+            amount_minor, currency, reference
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +170,11 @@ class PaymentProviderInterface(ABC):
     """The provider-neutral face the relay uses; provider modules add their own richer calls."""
 
     name: ClassVar[str]
+
+    def unpaid_page_lifetime_s(self) -> float | None:
+        """How long a hosted page stays payable when the provider never says it expired (None:
+        the provider reports expiry itself, or there is no page)."""
+        return None
 
     @abstractmethod
     async def initialize_payment(self, request: PaymentRequest) -> PaymentInitiation:

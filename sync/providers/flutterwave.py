@@ -419,6 +419,9 @@ class FlutterwaveClient(HttpProviderClient):
 
     # -------------------------------------------------------------------------- interface
 
+    def unpaid_page_lifetime_s(self) -> float:
+        return self.config.session_minutes * 60.0  # Flutterwave sends nothing when it closes
+
     async def initialize_payment(self, request: PaymentRequest) -> PaymentInitiation:
         link = await self.create_payment_link(
             request.amount_minor,
@@ -442,7 +445,18 @@ class FlutterwaveClient(HttpProviderClient):
         if _TRANSACTION_ID.match(reference):
             found = await self.verify(reference)
         else:
-            found = await self.verify_by_reference(reference)
+            try:
+                found = await self.verify_by_reference(reference)
+            except ProviderError as exc:
+                if exc.code != "flutterwave_transaction_not_found":
+                    raise
+                # Nobody has tried to pay on the page yet: it is still open, or abandoned.
+                return ProviderStatus(
+                    provider=self.name,
+                    provider_reference=reference,
+                    outcome=PaymentOutcome.PENDING,
+                    message="no payment attempt yet",
+                )
         return ProviderStatus(
             provider=self.name,
             provider_reference=found.transaction_id,
@@ -452,6 +466,7 @@ class FlutterwaveClient(HttpProviderClient):
             amount_minor=found.amount_minor,
             currency=found.currency,
             receipt=found.flw_ref,
+            value_check=found.gives_value,
         )
 
     async def refund_payment(

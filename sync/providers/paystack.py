@@ -364,6 +364,7 @@ class PaystackClient(HttpProviderClient):
             amount_minor=result.amount_minor,
             currency=result.currency,
             paid_at=result.paid_at,
+            value_check=result.gives_value,
         )
 
     async def refund_payment(
@@ -401,6 +402,7 @@ class PaystackClient(HttpProviderClient):
                 amount_minor=event.amount_minor,
                 currency=event.currency,
                 receipt=event.reference,
+                account_reference=event.reference,
                 payer=event.customer_email,
                 occurred_at=event.paid_at,
                 raw=event.raw,

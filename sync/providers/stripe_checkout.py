@@ -520,6 +520,7 @@ class StripeCheckoutClient(PaymentProviderInterface):
             amount_minor=session.amount_minor,
             currency=session.currency,
             receipt=session.payment_intent,
+            value_check=session.gives_value,
         )
 
     async def refund_payment(

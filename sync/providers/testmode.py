@@ -108,9 +108,9 @@ def key_matches_mode(provider: str, secret_key: str, test_mode: bool) -> bool:
 
 
 def key_prefixes(provider: str, test_mode: bool) -> tuple[str, ...]:
-    """How a key for that mode starts; empty when the provider's keys do not say."""
-    prefixes = _KEY_PREFIXES.get(provider)
-    return () if prefixes is None else prefixes[0 if test_mode else 1]
+    """How a secret key of that mode starts (empty when the keys do not carry the mode)."""
+    test_prefixes, live_prefixes = _KEY_PREFIXES.get(provider, ((), ()))
+    return test_prefixes if test_mode else live_prefixes
 
 
 def key_mode(provider: str, secret_key: str) -> bool | None:

@@ -17,6 +17,7 @@ from sync.protocol import (
     ErrorBody,
     PairRequest,
     PairResponse,
+    PaymentLinkRequest,
     PaystackLinkRequest,
     PullResponse,
     PushRequest,
@@ -43,9 +44,10 @@ class Operation:
         responses: dict[Status, tuple[str, Answer]],
         auth: bool = True,
         idempotency_key: bool = False,
+        deprecated: bool = False,
     ) -> None:
         self.summary, self.body, self.responses = summary, body, responses
-        self.auth, self.idempotency_key = auth, idempotency_key
+        self.auth, self.idempotency_key, self.deprecated = auth, idempotency_key, deprecated
 
 
 E = ErrorBody
@@ -96,11 +98,18 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         {**INITIATE, 401: UNAUTHORISED[1]},
         idempotency_key=True,
     ),
+    ("post", f"{PREFIX}/payments/link"): Operation(
+        "Start a hosted checkout page (Paystack, Flutterwave or Stripe)",
+        PaymentLinkRequest,
+        {**INITIATE, 401: UNAUTHORISED[1]},
+        idempotency_key=True,
+    ),
     ("post", f"{PREFIX}/payments/paystack-link"): Operation(
-        "Start a Paystack payment link",
+        "Start a Paystack payment link (use /payments/link)",
         PaystackLinkRequest,
         {**INITIATE, 401: UNAUTHORISED[1]},
         idempotency_key=True,
+        deprecated=True,
     ),
     ("get", f"{PREFIX}/payments/{{payment_id}}"): Operation(
         "A payment's state (asks the provider when the outcome is late)",
@@ -112,7 +121,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         },
     ),
     ("post", f"{PREFIX}/payments/{{payment_id}}/refund"): Operation(
-        "Refund a paid Paystack payment",
+        "Refund a paid Paystack, Flutterwave or Stripe payment",
         RelayRefundRequest,
         {
             200: ("the refund", RefundView),
@@ -120,9 +129,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             401: UNAUTHORISED[1],
             403: ("above the owner's refund limit: the owner refunds it", E),
             404: ("unknown payment", E),
-            409: ("not a paid Paystack payment, no credentials, or in progress", E),
-            422: ("malformed, more than the payment, or refused by Paystack", "Invalid"),
-            502: ("Paystack was not reached: retry with the same key", E),
+            409: ("not a paid hosted-page payment, no credentials, or in progress", E),
+            422: ("malformed, more than the payment, or refused by the provider", "Invalid"),
+            502: ("the provider was not reached: retry with the same key", E),
         },
         idempotency_key=True,
     ),
@@ -224,6 +233,8 @@ def build(app: FastAPI) -> dict[str, Any]:
             entry["requestBody"] = {"required": True, "content": _content(op.body)}
         if op.auth:
             entry["security"] = [{"terminalToken": []}]
+        if op.deprecated:
+            entry["deprecated"] = True
         paths.setdefault(path, {})[method] = entry
     paths["/healthz"] = {
         "get": {

@@ -169,6 +169,7 @@ async def _plain(
 
 API_ROUTERS = (
     webhooks.router,
+    webhooks.pages,
     terminal.router,
     payments_api.router,
     refunds.router,

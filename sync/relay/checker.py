@@ -1,5 +1,7 @@
-"""Finding late outcomes: the relay asks Daraja / Paystack itself when no callback came in time,
-and verifies every Paystack success through the API before a till hears of it."""
+"""Finding late outcomes: the relay asks the provider itself when no callback came in time, and
+verifies every hosted-page outcome (Paystack, Flutterwave, Stripe) through the provider's API,
+by the provider interface, before a till hears of it. M-Pesa keeps its own questions (STK
+Query, Transaction Status): Daraja's answers carry no amount and come back by callback."""
 
 from __future__ import annotations
 
@@ -25,8 +27,8 @@ log = logging.getLogger(__name__)
 
 
 class PaymentChecker:
-    """Background job: asks Daraja / Paystack about payments whose outcome is late or that a
-    webhook says succeeded (Paystack is verified before anything is reported as paid)."""
+    """Background job: asks the providers about payments whose outcome is late or that a
+    webhook reported (verified before anything is reported as paid)."""
 
     def __init__(self, ctx: RelayContext) -> None:
         self.ctx = ctx
@@ -102,7 +104,7 @@ class PaymentChecker:
             if provider is Provider.MPESA:
                 await self._check_stk(row)
             else:
-                await self._check_paystack(row)
+                await self._check_hosted(row)
         except ProviderError as exc:
             PAYMENT_CHECKS.labels(provider.value, "error").inc()
             log.info("check of payment %s failed: %s", row.payment_id, exc.code)
@@ -145,7 +147,7 @@ class PaymentChecker:
         return EventDraft(
             dedup_key=f"payment:{row.payment_id}",
             provider=Provider(row.provider),
-            channel=PaymentChannel.MPESA_STK if mpesa else PaymentChannel.PAYSTACK,
+            channel=PaymentChannel.MPESA_STK if mpesa else PaymentChannel(row.provider),
             status=status,
             occurred_at=utcnow(),
             test_mode=row.test_mode,
@@ -188,44 +190,54 @@ class PaymentChecker:
             draft = replace(draft, receipt=row.receipt)
         await self._record(row, draft)
 
-    async def _check_paystack(self, row: Row[Any]) -> None:
-        client = await self.ctx.store.run(self.ctx.credentials.paystack, row.shop_id, row.test_mode)
+    async def _check_hosted(self, row: Row[Any]) -> None:
+        provider = Provider(row.provider)
+        client = await self.ctx.store.run(
+            self.ctx.credentials.client, row.shop_id, provider, row.test_mode
+        )
         if client is None:
             await self._later(row)
             return
-        verification = await client.verify(row.reference)
-        PAYMENT_CHECKS.labels("paystack", verification.outcome.value).inc()
-        if verification.outcome is PaymentOutcome.PAID:
-            if verification.gives_value(row.amount_minor, row.currency, row.reference):
+        status = await client.verify_payment(row.provider_reference or row.reference)
+        PAYMENT_CHECKS.labels(provider.value, status.outcome.value).inc()
+        if status.provider_reference not in (row.reference, row.provider_reference):
+            # what a refund names later (Flutterwave refunds a transaction id)
+            await self.ctx.store.run(
+                self.ctx.store.update_payment,
+                row.payment_id,
+                provider_reference=status.provider_reference[:120],
+            )
+        if status.outcome is PaymentOutcome.PAID:
+            if status.gives_value(row.amount_minor, row.currency, row.reference):
                 draft = self._draft(
-                    row,
-                    EventStatus.PAID,
-                    verification.status,
-                    verification.gateway_response or "",
-                    row.amount_minor,
+                    row, EventStatus.PAID, status.result_code, status.message, row.amount_minor
                 )
-                await self._record(row, draft)
+                receipt = status.receipt and status.receipt[:64]
+                await self._record(row, replace(draft, receipt=receipt))
             else:
                 summary = {
                     "reference": row.reference,
+                    "provider_reference": status.provider_reference,
                     "expected_minor": row.amount_minor,
                     "expected_currency": row.currency,
-                    "status": verification.status,
-                    "amount_minor": verification.amount_minor,
-                    "currency": verification.currency,
+                    "status": status.result_code,
+                    "amount_minor": status.amount_minor,
+                    "currency": status.currency,
                 }
-                park = ParkDraft("amount_mismatch", f"paystack:verify:{row.reference}", summary)
-                await self._record(row, park)
+                key = f"{provider.value}:verify:{row.reference}"
+                await self._record(row, ParkDraft("amount_mismatch", key, summary))
             return
-        if verification.outcome is PaymentOutcome.FAILED:
-            await self._record(
-                row,
-                self._draft(
-                    row,
-                    EventStatus.FAILED,
-                    verification.status,
-                    verification.gateway_response or "",
-                ),
-            )
+        final = OUTCOME_STATUS.get(status.outcome)
+        if final is not None:
+            await self._record(row, self._draft(row, final, status.result_code, status.message))
+            return
+        lifetime = client.unpaid_page_lifetime_s()
+        age = (utcnow() - row.created_at).total_seconds()
+        if lifetime is not None and age > lifetime + self.ctx.settings.paystack_verify_after_s:
+            # The page closed unpaid and the provider never says so: the sale may move on. A
+            # payment made at the last moment still arrives by webhook and is parked.
+            message = "the checkout page closed without a payment"
+            await self._record(row, self._draft(row, EventStatus.EXPIRED, status.result_code,
+                                                message))  # fmt: skip
             return
         await self._later(row)

@@ -22,21 +22,24 @@ from pydantic import ValidationError
 
 from sync.protocol import Provider
 from sync.relay.config import RelaySettings
-from sync.relay.credentials import OPTIONAL_MPESA_FIELDS, Credentials, credential_fields
+from sync.relay.credentials import (
+    OPTIONAL_MPESA_FIELDS,
+    Credentials,
+    credential_fields,
+    env_names,
+    test_mode_of,
+)
 from sync.relay.store.store import Store, utcnow
 
-ENV_NAMES = {
-    "consumer_key": "MPESA_CONSUMER_KEY",
-    "consumer_secret": "MPESA_CONSUMER_SECRET",
-    "shortcode": "MPESA_SHORTCODE",
-    "passkey": "MPESA_PASSKEY",
-    "till_number": "MPESA_TILL_NUMBER",
-    # The Transaction Status API (confirming C2B payments) acts as this API operator.
-    "initiator": "MPESA_INITIATOR_NAME",
-    "security_credential": "MPESA_SECURITY_CREDENTIAL",
-    "secret_key": "PAYSTACK_SECRET_KEY",
+SECRET_FIELDS = {
+    "consumer_key",
+    "consumer_secret",
+    "passkey",
+    "secret_key",
+    "security_credential",
+    "secret_hash",
+    "webhook_secret",
 }
-SECRET_FIELDS = {"consumer_key", "consumer_secret", "passkey", "secret_key", "security_credential"}
 
 
 def app_factory() -> Any:
@@ -109,8 +112,7 @@ def cmd_list_shops(args: argparse.Namespace) -> int:
             {
                 "shop_id": s.id,
                 "name": s.name,
-                "mpesa_test_mode": s.mpesa_test_mode,
-                "paystack_test_mode": s.paystack_test_mode,
+                **{f"{p.value}_test_mode": test_mode_of(s, p) for p in Provider},
                 "last_seq": s.last_seq,
             }
             for s in store.shops()
@@ -132,7 +134,9 @@ def cmd_callback_urls(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_secrets(args: argparse.Namespace, fields: Sequence[str]) -> dict[str, str]:
+def _read_secrets(
+    args: argparse.Namespace, fields: Sequence[str], names: dict[str, str]
+) -> dict[str, str]:
     given: dict[str, str] = {}
     if args.stdin:
         for line in sys.stdin:
@@ -144,8 +148,8 @@ def _read_secrets(args: argparse.Namespace, fields: Sequence[str]) -> dict[str, 
         value = (
             getattr(args, name, None)  # non-secret fields may come as flags
             or given.get(name)
-            or given.get(ENV_NAMES[name].lower())
-            or os.environ.get(ENV_NAMES[name])
+            or given.get(names[name].lower())
+            or os.environ.get(names[name])
         )
         if (
             not value
@@ -153,7 +157,7 @@ def _read_secrets(args: argparse.Namespace, fields: Sequence[str]) -> dict[str, 
             and sys.stdin.isatty()
             and not args.stdin
         ):
-            prompt = f"{ENV_NAMES[name]}: "
+            prompt = f"{names[name]}: "
             value = getpass.getpass(prompt) if name in SECRET_FIELDS else input(prompt)
         if value:
             values[name] = value.strip()
@@ -178,11 +182,12 @@ def cmd_set_credentials(args: argparse.Namespace) -> int:
 
     store = _store(args)
     actor = _acting_owner(store, args.owner, args.shop)
-    secrets = _read_secrets(args, credential_fields(args.provider))
+    names = env_names(Provider(args.provider))
+    secrets = _read_secrets(args, credential_fields(args.provider), names)
     try:
         store_credentials(store, args.shop, args.provider, args.mode, secrets, args.base_url, actor)
     except MissingCredentials as exc:
-        print(f"missing: {', '.join(ENV_NAMES[n] for n in exc.fields)}", file=sys.stderr)
+        print(f"missing: {', '.join(names[n] for n in exc.fields)}", file=sys.stderr)
         return 2
     except OwnerActionRefused as exc:
         print(str(exc), file=sys.stderr)
@@ -419,7 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
         "set-credentials", cmd_set_credentials, "store provider credentials (encrypted)"
     )
     p.add_argument("--shop", required=True)
-    p.add_argument("--provider", choices=["mpesa", "paystack"], required=True)
+    p.add_argument("--provider", choices=[x.value for x in Provider], required=True)
     p.add_argument("--mode", choices=["test", "live"], required=True)
     p.add_argument("--shortcode", help="M-Pesa paybill / store number (not a secret)")
     p.add_argument("--till-number", help="M-Pesa Buy Goods till number (not a secret)")
@@ -428,7 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stdin", action="store_true", help="read NAME=VALUE lines from stdin")
     p = owner_command("set-mode", cmd_set_mode, "use test or live credentials for a provider")
     p.add_argument("--shop", required=True)
-    p.add_argument("--provider", choices=["mpesa", "paystack"], required=True)
+    p.add_argument("--provider", choices=[x.value for x in Provider], required=True)
     p.add_argument("--mode", choices=["test", "live"], required=True)
     p.add_argument("--reason")
     p = owner_command("pair-till", cmd_pair_till, "print a one-time pairing code for a new till")

@@ -78,7 +78,11 @@ class RelaySettings(BaseSettings):
     retention_days: int = 90
     pairing_code_ttl_s: int = 900
     stk_requery_after_s: int = 30  # no callback this long after the push: ask Daraja
-    paystack_verify_after_s: int = 120  # no webhook this long after the link: verify
+    # no webhook this long after a hosted page (Paystack, Flutterwave, Stripe): verify
+    paystack_verify_after_s: int = 120
+    # How long a Flutterwave or Stripe checkout page stays payable (Stripe: 30 min at least);
+    # a sale at the counter does not wait for Stripe's default of a day.
+    checkout_page_minutes: int = Field(default=30, ge=30, le=1440)
     payment_give_up_after_s: int = 3600  # stop re-querying after this
     job_interval_s: float = 5.0
     long_poll_fallback_s: float = 1.0  # re-read the DB this often even without a wake-up
@@ -95,9 +99,23 @@ class RelaySettings(BaseSettings):
     mpesa_base_url_test: str = "https://sandbox.safaricom.co.ke"
     mpesa_base_url_live: str = "https://api.safaricom.co.ke"
     paystack_base_url: str = "https://api.paystack.co"
+    flutterwave_base_url: str = "https://api.flutterwave.com"
+    stripe_base_url: str = "https://api.stripe.com"
 
     env_paystack_secret_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("PAYSTACK_SECRET_KEY")
+    )
+    env_flutterwave_secret_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("FLUTTERWAVE_SECRET_KEY")
+    )
+    env_flutterwave_secret_hash: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("FLUTTERWAVE_SECRET_HASH")
+    )
+    env_stripe_secret_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("STRIPE_SECRET_KEY")
+    )
+    env_stripe_webhook_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("STRIPE_WEBHOOK_SECRET")
     )
     env_mpesa_consumer_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("MPESA_CONSUMER_KEY")

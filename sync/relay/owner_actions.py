@@ -65,9 +65,17 @@ def set_test_mode(
     actor: str,
     reason: str | None = None,
 ) -> None:
-    if ctx.credentials.get(shop_id, provider, test_mode) is None:
+    found = ctx.credentials.get(shop_id, provider, test_mode)
+    if found is None:
         raise OwnerActionRefused(
             f"the shop has no {provider.value} {mode_name(test_mode)} credentials on the relay"
+        )
+    key = found.secrets.get("secret_key")
+    if key is not None and not key_matches_mode(provider.value, key, test_mode):
+        # the relay would not use it: switching would stop this provider's payments
+        raise OwnerActionRefused(
+            f"the shop's {provider.value} {mode_name(test_mode)} key is not a "
+            f"{mode_name(test_mode)} key"
         )
     ctx.store.set_test_mode(shop_id, provider, test_mode, actor, reason)
 
@@ -99,8 +107,7 @@ async def replay_parked(
     path = {
         "stk_callback": paths["mpesa_stk"],
         "c2b_confirmation": paths["mpesa_c2b_confirmation"],
-        "webhook": paths["paystack"],
-    }[raw.kind]
+    }.get(raw.kind) or paths[raw.provider]  # a hosted page's "webhook"
     resolution = f"replayed to shop {shop_id}" if to_shop else "replayed"
     store.resolve_parked(parked_id, resolution, actor)
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))

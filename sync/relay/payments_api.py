@@ -1,4 +1,5 @@
-"""The terminal API's payments: tills start STK pushes and Paystack links here and ask their state.
+"""The terminal API's payments: tills start STK pushes and hosted-page links (Paystack,
+Flutterwave, Stripe) here and ask their state.
 
 Idempotency: the key (the till's payment id) is claimed in the database before the provider is
 called, so concurrent duplicates wait for the first answer instead of prompting twice.
@@ -16,6 +17,7 @@ from sqlalchemy import Row
 
 from sync.protocol import (
     IDEMPOTENCY_HEADER,
+    PaymentLinkRequest,
     PaymentState,
     PaystackLinkRequest,
     Provider,
@@ -23,15 +25,16 @@ from sync.protocol import (
     RelayPaymentView,
     StkPushRequest,
 )
-from sync.providers.base import ProviderError
+from sync.providers.base import PaymentRequest, ProviderError
 from sync.providers.phones import InvalidPhone, mask_msisdn, normalise_msisdn
 from sync.relay import idempotency
 from sync.relay.auth import Till, TillDep
 from sync.relay.context import RelayContext, relay
+from sync.relay.credentials import test_mode_of
 from sync.relay.errors import error, json_body
 from sync.relay.observability import TERMINAL_CALLS
 from sync.relay.store.store import utcnow
-from sync.relay.webhook_paths import stk_callback_path
+from sync.relay.webhook_paths import RETURN_PATH, stk_callback_path
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/terminal/payments")
@@ -63,11 +66,10 @@ def _error_info(exc: ProviderError) -> dict[str, Any]:
 async def _idempotent(
     request: Request,
     till: Till,
-    provider: Provider,
-    model: type[StkPushRequest] | type[PaystackLinkRequest],
+    operation: str,
+    model: type[StkPushRequest] | type[PaymentLinkRequest] | type[PaystackLinkRequest],
 ) -> Response:
     ctx = relay(request)
-    operation = f"initiate_{provider.value}"
     key = request.headers.get(IDEMPOTENCY_HEADER)
     if not key or len(key) > 100:
         return error(400, "Idempotency-Key header (the payment id) is required", operation)
@@ -94,8 +96,11 @@ async def _idempotent(
     try:
         if isinstance(payload, StkPushRequest):
             result = await _start_stk(ctx, till, payload)
-        else:
-            result = await _start_paystack(ctx, till, payload)
+        elif isinstance(payload, PaymentLinkRequest):
+            result = await _start_link(ctx, till, payload)
+        else:  # the route tills used before /link
+            link = PaymentLinkRequest(**payload.model_dump(), provider=Provider.PAYSTACK)
+            result = await _start_link(ctx, till, link)
     except _Unstarted as exc:
         await idempotency.release(ctx, till.shop_id, key)
         return error(exc.status, exc.detail, operation)
@@ -130,12 +135,18 @@ class _Unstarted(Exception):
 
 @router.post("/mpesa-stk")
 async def initiate_stk(request: Request, till: TillDep) -> Response:
-    return await _idempotent(request, till, Provider.MPESA, StkPushRequest)
+    return await _idempotent(request, till, "initiate_mpesa", StkPushRequest)
+
+
+@router.post("/link")
+async def initiate_link(request: Request, till: TillDep) -> Response:
+    return await _idempotent(request, till, "initiate_link", PaymentLinkRequest)
 
 
 @router.post("/paystack-link")
 async def initiate_paystack(request: Request, till: TillDep) -> Response:
-    return await _idempotent(request, till, Provider.PAYSTACK, PaystackLinkRequest)
+    """Kept while tills still call it (sync.engine.relay_gateway); /link does the same."""
+    return await _idempotent(request, till, "initiate_paystack", PaystackLinkRequest)
 
 
 async def _start_stk(ctx: RelayContext, till: Till, req: StkPushRequest) -> RelayPaymentView:
@@ -145,7 +156,7 @@ async def _start_stk(ctx: RelayContext, till: Till, req: StkPushRequest) -> Rela
         msisdn = normalise_msisdn(req.phone, "KE")
     except InvalidPhone:
         raise _Unstarted(422, "not a Kenyan mobile number") from None
-    test_mode = bool((await _shop(ctx, till)).mpesa_test_mode)
+    test_mode = test_mode_of(await _shop(ctx, till), Provider.MPESA)
     client = await ctx.store.run(ctx.credentials.daraja, till.shop_id, test_mode)
     if client is None:
         raise _no_credentials("M-Pesa", test_mode)
@@ -177,31 +188,42 @@ async def _start_stk(ctx: RelayContext, till: Till, req: StkPushRequest) -> Rela
     return view(await _payment(ctx, payment_id))
 
 
-async def _start_paystack(
-    ctx: RelayContext, till: Till, req: PaystackLinkRequest
-) -> RelayPaymentView:
-    test_mode = bool((await _shop(ctx, till)).paystack_test_mode)
-    client = await ctx.store.run(ctx.credentials.paystack, till.shop_id, test_mode)
+async def _start_link(ctx: RelayContext, till: Till, req: PaymentLinkRequest) -> RelayPaymentView:
+    provider = req.provider
+    test_mode = test_mode_of(await _shop(ctx, till), provider)
+    client = await ctx.store.run(ctx.credentials.client, till.shop_id, provider, test_mode)
     if client is None:
-        raise _no_credentials("Paystack", test_mode)
+        raise _no_credentials(provider.value.capitalize(), test_mode)
     payment_id = str(req.payment_id)
+    currency = req.currency.upper()
     await _record_pending(
-        ctx, till, payment_id, Provider.PAYSTACK, test_mode, ctx.settings.paystack_verify_after_s,
-        reference=req.reference, amount_minor=req.amount_minor, currency=req.currency.upper(),
+        ctx, till, payment_id, provider, test_mode, ctx.settings.paystack_verify_after_s,
+        reference=req.reference, amount_minor=req.amount_minor, currency=currency,
     )  # fmt: skip
     try:
-        link = await client.initialize(
-            req.amount_minor,
-            req.currency.upper(),
-            req.reference,
-            email=req.email,
-            metadata={"payment_id": payment_id},
+        started = await client.initialize_payment(
+            PaymentRequest(
+                reference=req.reference,
+                amount_minor=req.amount_minor,
+                currency=currency,
+                callback_url=ctx.public_url(RETURN_PATH),
+                email=req.email,
+                metadata={"payment_id": payment_id},
+                # a resend after a lost reply gets the same checkout (Stripe honours it)
+                idempotency_key=f"duka-link-{payment_id}",
+            )
         )
     except ProviderError as exc:
         await _not_started(ctx, payment_id, exc)
     else:
         await ctx.store.run(
-            ctx.store.update_payment, payment_id, authorization_url=link.authorization_url
+            ctx.store.update_payment,
+            payment_id,
+            authorization_url=started.checkout_url,
+            provider_reference=(
+                None if started.provider_reference == req.reference else started.provider_reference
+            ),
+            customer_message=started.customer_message and started.customer_message[:200],
         )
     return view(await _payment(ctx, payment_id))
 

@@ -1,5 +1,6 @@
-"""The one refund path for a paid Paystack payment, shared by the terminal API (a till,
-within the owner's refund limit) and the owner's console (above it)."""
+"""The one refund path for a paid hosted-page payment (Paystack, Flutterwave, Stripe), shared
+by the terminal API (a till, within the owner's refund limit) and the owner's console (above
+it)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 
 from fastapi import Response
 
-from sync.protocol import PaymentState, Provider, RefundView, RelayRefundRequest
+from sync.protocol import LINK_PROVIDERS, PaymentState, Provider, RefundView, RelayRefundRequest
 from sync.providers.base import ProviderError
 from sync.relay import idempotency
 from sync.relay.auth import Till
@@ -15,7 +16,7 @@ from sync.relay.context import RelayContext
 from sync.relay.errors import error
 from sync.relay.observability import TERMINAL_CALLS
 
-OPERATION = "refund_paystack"
+OPERATION = "refund"
 
 
 async def refund_payment(
@@ -27,14 +28,16 @@ async def refund_payment(
     key: str,
     owner: str | None = None,
 ) -> Response:
-    """One refund of a paid Paystack payment of `till`'s shop, idempotent on `key`: for a
+    """One refund of a paid hosted-page payment of `till`'s shop, idempotent on `key`: for a
     till (within the owner's limit) and for the owner's console (above it) alike. An owner's
-    refund is audited under `owner` when Paystack took it (not again for a repeat)."""
+    refund is audited under `owner` when the provider took it (not again for a repeat)."""
     row = await ctx.store.run(ctx.store.payment, payment_id)
     if row is None or row.shop_id != till.shop_id:
         return error(404, "unknown payment", OPERATION)
-    if row.provider != Provider.PAYSTACK.value or row.state != PaymentState.PAID.value:
-        return error(409, "only paid Paystack payments can be refunded here", OPERATION)
+    provider = Provider(row.provider)
+    if provider not in LINK_PROVIDERS or row.state != PaymentState.PAID.value:
+        return error(409, "only paid card or hosted-page payments can be refunded here",
+                     OPERATION)  # fmt: skip
     if parsed.currency.upper() != row.currency or parsed.amount_minor > row.amount_minor:
         return error(422, "the refund is larger than the payment or in another currency",
                      OPERATION)  # fmt: skip
@@ -43,14 +46,19 @@ async def refund_payment(
     if answered is not None:
         return answered
     try:
-        client = await ctx.store.run(ctx.credentials.paystack, till.shop_id, row.test_mode)
+        client = await ctx.store.run(ctx.credentials.client, till.shop_id, provider, row.test_mode)
         if client is None:
             await idempotency.release(ctx, till.shop_id, scoped)
-            return error(409, "the shop has no Paystack credentials for this payment's mode",
-                         OPERATION)  # fmt: skip
-        result = await client.refund(row.reference, parsed.amount_minor)
+            return error(409, f"the shop has no {provider.value} credentials for this "
+                         "payment's mode", OPERATION)  # fmt: skip
+        result = await client.refund_payment(
+            row.provider_reference or row.reference,
+            parsed.amount_minor,
+            currency=row.currency,
+            idempotency_key=f"duka-refund-{key}",
+        )
     except ProviderError as exc:
-        if exc.retryable:  # Paystack did not get it: the same key may try again
+        if exc.retryable:  # the provider did not get it: the same key may try again
             await idempotency.release(ctx, till.shop_id, scoped)
             return error(502, exc.cashier_message, OPERATION)
         # refused, nothing refunded: asking again is harmless and gets the same answer

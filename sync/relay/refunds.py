@@ -1,5 +1,6 @@
-"""Refunds of Paystack payments a till initiated: the relay holds the secret key, so the till
-asks here. Idempotent on the refund id (Paystack itself would refund twice)."""
+"""Refunds of hosted-page payments (Paystack, Flutterwave, Stripe) a till initiated: the relay
+holds the secret keys, so the till asks here. Idempotent on the refund id, which is also
+Stripe's Idempotency-Key (Paystack and Flutterwave themselves would refund twice)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,19 @@ URLs containing "mpesa" (and "sql", "query", ...), hence `/mobile/`.
 
 from __future__ import annotations
 
+from sync.protocol import LINK_PROVIDERS
+
 WEBHOOK_PREFIX = "/api/v1/payments/webhook"
+# Where a hosted checkout page sends the customer's browser afterwards (Stripe requires one).
+RETURN_PATH = "/api/v1/payments/return"
+
+
+# Providers that sign their webhooks: one URL per shop, checked with the shop's secret.
+HOSTED_WEBHOOKS = tuple(sorted(provider.value for provider in LINK_PROVIDERS))
+
+
+def hosted_webhook_path(provider: str, shop_id: str) -> str:
+    return f"{WEBHOOK_PREFIX}/{provider}/{shop_id}"
 
 
 def callback_paths(shop_id: str, webhook_token: str) -> dict[str, str]:
@@ -15,7 +27,7 @@ def callback_paths(shop_id: str, webhook_token: str) -> dict[str, str]:
         "mpesa_stk": f"{WEBHOOK_PREFIX}/mobile/{webhook_token}/stk",
         "mpesa_c2b_validation": f"{WEBHOOK_PREFIX}/mobile/{webhook_token}/c2b/validate",
         "mpesa_c2b_confirmation": f"{WEBHOOK_PREFIX}/mobile/{webhook_token}/c2b/confirm",
-        "paystack": f"{WEBHOOK_PREFIX}/paystack/{shop_id}",
+        **{name: hosted_webhook_path(name, shop_id) for name in HOSTED_WEBHOOKS},
     }
 
 

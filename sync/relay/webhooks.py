@@ -1,7 +1,10 @@
 """Provider webhooks: store raw first, then deduplicate, verify and number, in one transaction.
 
-Daraja's paths carry the shop's secret token (sync.relay.webhook_paths); Paystack posts to
-`/paystack/{shop_id}` and is checked by HMAC-SHA512 of the raw body with the shop's key.
+Daraja's paths carry the shop's secret token (sync.relay.webhook_paths). The hosted-page
+providers (Paystack, Flutterwave, Stripe) post to `/{provider}/{shop_id}`; the provider's
+client (sync.providers, through the interface) checks the signature with each of the shop's
+secrets and parses the body, and every outcome is verified through the provider's API
+(PaymentChecker) before a till hears of it.
 """
 
 from __future__ import annotations
@@ -12,21 +15,34 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection, Row, update
 
-from sync.protocol import MAX_INT64, EventStatus, PaymentChannel, PaymentState, Provider
-from sync.providers.base import ProviderPayloadError
+from sync.protocol import (
+    LINK_PROVIDERS,
+    MAX_INT64,
+    EventStatus,
+    PaymentChannel,
+    PaymentState,
+    Provider,
+)
+from sync.providers.base import (
+    PaymentOutcome,
+    ProviderNotification,
+    ProviderPayloadError,
+    WebhookSignatureError,
+)
 from sync.providers.daraja import (
     c2b_validation_reply,
     parse_c2b,
     parse_stk_callback,
     parse_transaction_status_result,
 )
-from sync.providers.paystack import parse_webhook, verify_signature
 from sync.providers.phones import mask_payer
 from sync.relay.config import PAYSTACK_WEBHOOK_IPS
 from sync.relay.context import RelayContext, relay
 from sync.relay.observability import WEBHOOKS
+from sync.relay.outcomes import OUTCOME_STATUS
 from sync.relay.store import schema as t
 from sync.relay.store.store import (
     Decision,
@@ -35,13 +51,33 @@ from sync.relay.store.store import (
     ParkDraft,
     Pending,
     RawWebhook,
+    Store,
+    utcnow,
 )
-from sync.relay.webhook_paths import WEBHOOK_PREFIX
+from sync.relay.webhook_paths import RETURN_PATH, WEBHOOK_PREFIX
 
 log = logging.getLogger(__name__)
 P = TypeVar("P")  # what a provider callback parses into
 router = APIRouter(prefix=WEBHOOK_PREFIX)
-KEPT_HEADERS = ("content-type", "user-agent", "x-paystack-signature", "x-forwarded-for")
+pages = APIRouter()  # for the customer's browser, not for providers
+KEPT_HEADERS = (
+    "content-type",
+    "user-agent",
+    "x-forwarded-for",
+    "x-paystack-signature",
+    "verif-hash",
+    "flutterwave-signature",
+    "stripe-signature",
+)
+# Providers that publish the addresses their webhooks come from (checked when ip_allowlist).
+WEBHOOK_SOURCES: dict[Provider, tuple[str, ...]] = {Provider.PAYSTACK: PAYSTACK_WEBHOOK_IPS}
+# Hosted-page outcomes the relay acts on; anything else (refunds, transfers, a Stripe session
+# completed but still unpaid) is only stored.
+_FINAL = frozenset(OUTCOME_STATUS)
+# Payment states after which a success on the same page is money with no sale behind it.
+_GAVE_UP = frozenset(
+    {PaymentState.FAILED.value, PaymentState.CANCELLED.value, PaymentState.EXPIRED.value}
+)
 DARAJA_ACK = b'{"ResultCode":0,"ResultDesc":"Accepted"}'
 
 
@@ -308,56 +344,107 @@ def _credits(credit_party: str | None, short_code: str) -> bool:
     return credit_party is None or credit_party.split(" ")[0] == short_code
 
 
-# ------------------------------------------------------------------------------ Paystack
+# ------------------------------------------------------------------------------ hosted pages
 
 
-@router.post("/paystack/{shop_id}")
-async def paystack(request: Request, shop_id: str) -> Response:
+@router.post("/{provider}/{shop_id}")
+async def hosted_page_webhook(request: Request, provider: str, shop_id: str) -> Response:
+    """Paystack, Flutterwave and Stripe, one shop each: the first of the shop's secrets (test,
+    then live) whose signature matches says the mode; nothing is trusted before a verify."""
     ctx = relay(request)
-    keys = await ctx.store.run(ctx.credentials.paystack_keys, shop_id) if len(shop_id) == 36 else []
-    if not keys:
+    known = provider in {p.value for p in LINK_PROVIDERS} and len(shop_id) == 36
+    which = Provider(provider) if known else None
+    clients = await ctx.store.run(ctx.credentials.webhook_clients, shop_id, which) if which else []
+    if which is None or not clients:
         return _json(404, {"detail": "unknown shop"})
     try:
-        from_paystack = (
-            (lambda ip: ip in PAYSTACK_WEBHOOK_IPS) if ctx.settings.ip_allowlist else _anyone
-        )
-        raw = await _receive(request, ctx, "paystack", "webhook", shop_id, from_paystack)
-        signature = request.headers.get("x-paystack-signature")
-        test_mode = next(
-            (mode for mode, key in keys if verify_signature(raw.body, signature, key)), None
-        )
-        if test_mode is None:
+        sources = WEBHOOK_SOURCES.get(which)
+        allowed = (lambda ip: ip in sources) if sources and ctx.settings.ip_allowlist else _anyone
+        raw = await _receive(request, ctx, which.value, "webhook", shop_id, allowed)
+        verified = None
+        for test_mode, client in clients:
+            try:
+                verified = test_mode, client.parse_webhook(raw.body, request.headers)
+            except WebhookSignatureError:
+                continue
+            except ProviderPayloadError as exc:
+                raise _malformed(raw, exc) from None
+            break
+        if verified is None:
             raise Refusal(raw, 401, "rejected", "bad or missing signature")
-        try:
-            event = parse_webhook(raw.body)
-        except ProviderPayloadError as exc:
-            raise _malformed(raw, exc) from None
     except Refusal as refusal:
         return await _refused(ctx, refusal)
-    if event.event != "charge.success" or not event.reference:
+    test_mode, notes = verified
+    acted = [n for n in notes if n.outcome in _FINAL and n.account_reference]
+    if not acted:
         return await _ingest(ctx, raw, lambda _conn: Ignored("ignored"), b"{}")
-    reference = event.reference
-    summary = {
-        "event": event.event,
-        "reference": event.reference,
-        "status": event.status,
-        "amount_minor": event.amount_minor,
-        "currency": event.currency,
-        "test_mode": test_mode,
-    }
+    note = acted[0]  # each of these providers sends one event per delivery
 
     def decide(conn: Connection) -> Decision:
-        payment = ctx.store.payment_by_reference(conn, shop_id, Provider.PAYSTACK.value, reference)
-        if payment is None:
-            return ParkDraft(
-                "unknown_reference", f"paystack:{event.event}:{event.reference}", summary
-            )
-        if payment.state != PaymentState.PENDING.value:
-            return Ignored("duplicate")
-        # Never trusted as is: the checker verifies through the API before reporting it paid.
-        return Pending(payment.payment_id)
+        return _hosted_decision(ctx.store, conn, shop_id, which, note, test_mode)
 
     return await _ingest(ctx, raw, decide, b"{}")
+
+
+def _hosted_decision(
+    store: Store,
+    conn: Connection,
+    shop_id: str,
+    provider: Provider,
+    note: ProviderNotification,
+    test_mode: bool,
+) -> Decision:
+    summary = {
+        "event": note.kind,
+        "reference": note.account_reference,
+        "provider_reference": note.provider_reference,
+        "outcome": note.outcome.value,
+        "amount_minor": note.amount_minor,
+        "currency": note.currency,
+        "test_mode": test_mode,
+    }
+    dedup_key = f"{provider.value}:{note.dedupe_key}"[:200]
+    assert note.account_reference, "only notes that name a payment are acted on"
+    payment = store.payment_by_reference(conn, shop_id, provider.value, note.account_reference)
+    if payment is None:
+        return ParkDraft("unknown_reference", dedup_key, summary)
+    if payment.state != PaymentState.PENDING.value:
+        if note.outcome is PaymentOutcome.PAID and payment.state in _GAVE_UP:
+            # A page left open after a decline or its expiry was paid after all: money in, no
+            # sale. A supervisor decides (refund or sell); the till is not told "paid".
+            return ParkDraft("paid_after_final", dedup_key, {**summary, "state": payment.state})
+        return Ignored("duplicate")
+    if test_mode != payment.test_mode:
+        return ParkDraft("mode_mismatch", dedup_key, {**summary, "state": payment.state})
+    if note.outcome is PaymentOutcome.PAID:
+        # Never trusted as is: the checker verifies through the API before a till hears it.
+        return Pending(payment.payment_id, provider_reference=note.provider_reference)
+    # A signed decline or expiry gives nothing away, and the verify cannot always tell it (a
+    # failed Stripe bank debit leaves the session "complete, unpaid"): reported as it comes.
+    return EventDraft(
+        dedup_key=f"payment:{payment.payment_id}",
+        provider=provider,
+        channel=PaymentChannel(provider.value),
+        status=OUTCOME_STATUS[note.outcome],
+        occurred_at=note.occurred_at or utcnow(),
+        test_mode=payment.test_mode,
+        payment_id=payment.payment_id,
+        reference=payment.reference,
+        currency=payment.currency,
+        result_code=note.result_code and note.result_code[:32],
+        message=(note.message or note.kind)[:200],
+    )
+
+
+@pages.get(RETURN_PATH, include_in_schema=False)
+async def hosted_page_return() -> HTMLResponse:
+    """Where the checkout page sends the customer: the till, not this page, shows the
+    outcome (the relay has verified nothing yet when the browser arrives)."""
+    return HTMLResponse(
+        "<!doctype html><meta charset=utf-8><title>Duka</title>"
+        "<p>Thank you. The till shows whether the payment went through."
+        "<p>Asante. Angalia kwenye kaunta kama malipo yamekamilika."
+    )
 
 
 async def _ingest(ctx: RelayContext, raw: RawWebhook, decide: Any, reply: bytes) -> Response:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
+import httpx
 from e2e_support import FAST, wait_for
 
 from pos_app.config import TillSettings
@@ -17,9 +19,12 @@ from pos_app.store import state
 from pos_app.store.db import open_ledger
 from sync.demo import start_demo_stack
 from sync.engine import credentials
+from sync.engine.client import RelayClient
 from sync.engine.pairing import pair
 from sync.engine.runtime import start_till_sync, wants_demo
 from sync.engine.scheduler import SyncEngine, SyncStatus
+from sync.protocol import PaymentLinkRequest, Provider
+from sync.providers.testmode import FLUTTERWAVE_TEST_CARD, STRIPE_TEST_CARD
 
 
 def test_demo_mode_rings_up_an_stk_sale_and_survives_a_restart(tmp_path: Path) -> None:
@@ -50,7 +55,8 @@ def test_demo_mode_rings_up_an_stk_sale_and_survives_a_restart(tmp_path: Path) -
             "unsynced": 0,
             "last_sync": seen[-1].last_sync,
             "offline_reason": None,
-            "test_mode_providers": ("mpesa", "paystack"),  # the banner shows in demo mode
+            # the banner shows in demo mode, for every provider the demo shop offers
+            "test_mode_providers": ("flutterwave", "mpesa", "paystack", "stripe"),
         }
         with ledger.read() as conn:
             assert state.get(conn, PAYBILL_KEY) == sync.demo.sandbox.config.daraja_shortcode
@@ -79,3 +85,40 @@ def test_a_running_engine_adopts_a_pairing_made_from_the_settings_screen(tmp_pat
         engine.stop()
         ledger.close()
         stack.stop()
+
+
+def test_the_demo_shop_takes_every_hosted_page_provider(tmp_path: Path) -> None:
+    """Flutterwave and Stripe, like Paystack, pay on the sandbox's page in demo mode."""
+    settings = TillSettings(data_dir=tmp_path / "till", keyring="memory", till_id="demo")
+    ledger = open_ledger(settings)
+    stack = start_demo_stack(settings.data_dir, till=(settings, ledger))
+    saved = credentials.load(settings, ledger)
+    assert saved is not None
+    client = RelayClient(saved.relay_url, saved.token)
+    try:
+        cards = {"paystack": None, "flutterwave": FLUTTERWAVE_TEST_CARD, "stripe": STRIPE_TEST_CARD}
+        paid: dict[str, str] = {}
+        for provider, card in cards.items():
+            started = client.start_payment_link(
+                PaymentLinkRequest(
+                    payment_id=uuid.uuid4(), provider=Provider(provider), amount_minor=75_00,
+                    currency="KES", reference=f"DEMO-{provider}",
+                )
+            )  # fmt: skip
+            assert started.test_mode and started.authorization_url
+            form = {"card": card} if card else None
+            page = httpx.post(f"{started.authorization_url}/pay", data=form, timeout=15)
+            assert page.status_code == 200
+            paid[str(started.payment_id)] = provider
+
+        def all_paid() -> bool:
+            events = client.pull(None, 1.0).events
+            return {str(e.payment_id): e.status.value for e in events} == dict.fromkeys(
+                paid, "paid"
+            )
+
+        wait_for(all_paid, 20, "the three hosted-page payments")
+    finally:
+        client.close()
+        stack.stop()
+        ledger.close()

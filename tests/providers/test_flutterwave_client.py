@@ -312,6 +312,28 @@ async def test_verify_retries_and_verify_by_reference(client: FlutterwaveClient)
     for status in (by_number, by_tx_ref):
         assert status.outcome is PaymentOutcome.PAID and status.amount_minor == 100_00
         assert status.provider_reference == "288200108" and status.currency == "NGN"
+        # The interface's value rule is the transaction's own: exact sale, amount, currency.
+        assert status.gives_value(100_00, "NGN", "LiveCardTest")
+        assert not status.gives_value(100_01, "NGN", "LiveCardTest")
+        assert not status.gives_value(100_00, "KES", "LiveCardTest")
+        assert not status.gives_value(100_00, "NGN", "AnotherSale")
+
+
+async def test_a_link_nobody_tried_yet_is_pending_through_the_interface(
+    client: FlutterwaveClient,
+) -> None:
+    """No attempt on the page: still open, or abandoned once the session is over (the relay
+    decides by `unpaid_page_lifetime_s`); any other refusal stays an error."""
+    refusal = {"status": "error", "message": "No transaction was found for this id", "data": None}
+    url = f"{BASE}/v3/transactions/verify_by_reference"
+    with respx.mock() as mock:
+        mock.get(url, params={"tx_ref": "SALE-1"}).respond(400, json=refusal)
+        status = await client.verify_payment("SALE-1")
+        mock.get(url, params={"tx_ref": "SALE-2"}).respond(401, json={"message": "Invalid key"})
+        with pytest.raises(ProviderError):
+            await client.verify_payment("SALE-2")
+    assert status.outcome is PaymentOutcome.PENDING and not status.gives_value(1, "NGN", "SALE-1")
+    assert client.unpaid_page_lifetime_s() == 30 * 60
 
 
 # ----------------------------------------------------------------------------- refund

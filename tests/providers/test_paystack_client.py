@@ -337,6 +337,8 @@ async def test_verify_payment_interface(client: PaystackClient) -> None:
         mock.get(verify_url("re4lyvq3s3")).respond(200, json=sample("paystack_verify_success.json"))
         status = await client.verify_payment("re4lyvq3s3")
     assert status.outcome is PaymentOutcome.PAID and status.amount_minor == 40333
+    assert status.gives_value(40333, "NGN", "re4lyvq3s3")
+    assert not status.gives_value(40334, "NGN", "re4lyvq3s3")
 
 
 # ----------------------------------------------------------------------------- refund

@@ -278,6 +278,8 @@ async def test_retrieve_paid_session_gives_value_only_for_the_exact_sale(
     assert not session.gives_value(1500_50, "NGN", "sale-7")
     assert not session.gives_value(1500_50, "KES", "sale-8")
     assert status.outcome is PaymentOutcome.PAID and status.amount_minor == 1500_50
+    assert status.gives_value(1500_50, "KES", "sale-7")  # the session's rule, through the interface
+    assert not status.gives_value(1500_50, "KES", "sale-8")
 
 
 @pytest.mark.parametrize(

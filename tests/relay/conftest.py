@@ -126,18 +126,25 @@ class Relay:
         return {"Authorization": f"Bearer {till['token']}"}
 
     def paystack_link(
-        self, till: dict[str, Any], payment_id: str, reference: str, amount_minor: int = 150_000
+        self,
+        till: dict[str, Any],
+        payment_id: str,
+        reference: str,
+        amount_minor: int = 150_000,
+        route: str = "link",
     ) -> httpx.Response:
-        """Ask for a Paystack link as a till does (the payment id is the idempotency key)."""
+        """Ask for a Paystack link as a till does (the payment id is the idempotency key);
+        `route="paystack-link"`: the route tills used before /link."""
+        body = {
+            "payment_id": payment_id,
+            "amount_minor": amount_minor,
+            "currency": "KES",
+            "email": None,
+            "reference": reference,
+        }
         return self.http.post(
-            "/api/v1/terminal/payments/paystack-link",
-            json={
-                "payment_id": payment_id,
-                "amount_minor": amount_minor,
-                "currency": "KES",
-                "email": None,
-                "reference": reference,
-            },
+            f"/api/v1/terminal/payments/{route}",
+            json=body if route == "paystack-link" else {**body, "provider": "paystack"},
             headers={**self.auth(till), "Idempotency-Key": payment_id},
         )
 

@@ -31,6 +31,10 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("DUKA_RELAY_DATABASE_URL", raising=False)
     for name in (
         "PAYSTACK_SECRET_KEY",
+        "FLUTTERWAVE_SECRET_KEY",
+        "FLUTTERWAVE_SECRET_HASH",
+        "STRIPE_SECRET_KEY",
+        "STRIPE_WEBHOOK_SECRET",
         "MPESA_CONSUMER_KEY",
         "MPESA_CONSUMER_SECRET",
         "MPESA_SHORTCODE",
@@ -217,3 +221,72 @@ def test_an_owner_action_needs_an_owner_of_the_shop(
         main(["set-mode", "--shop", mine, "--provider", "paystack", "--mode", "test"])
     audit = open_store(RelaySettings()).audit_entries(theirs)
     assert [e.action for e in audit] == ["create_shop"]
+
+
+@pytest.mark.parametrize(
+    ("provider", "lines", "wrong_mode", "told"),
+    [
+        (
+            "flutterwave",
+            "FLUTTERWAVE_SECRET_KEY=FLWSECK_TEST-abc-X\nFLUTTERWAVE_SECRET_HASH=my-hash\n",
+            "live",
+            "a Flutterwave live secret key starts with FLWSECK-",
+        ),
+        (
+            "stripe",
+            "STRIPE_SECRET_KEY=sk_test_abc\nSTRIPE_WEBHOOK_SECRET=whsec_abc\n",
+            "live",
+            "a Stripe live secret key starts with sk_live_ or rk_live_",
+        ),
+    ],
+)
+def test_flutterwave_and_stripe_credentials_and_their_mode(
+    env: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    provider: str,
+    lines: str,
+    wrong_mode: str,
+    told: str,
+) -> None:
+    shop_id = run_cli(capsys, "create-shop", "Duka la Baraka")["shop_id"]
+    owner_of(shop_id, capsys, monkeypatch)
+    argv = [
+        "set-credentials",
+        "--owner",
+        OWNER,
+        "--shop",
+        shop_id,
+        "--provider",
+        provider,
+        "--stdin",
+    ]
+    monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
+    assert main([*argv, "--mode", wrong_mode]) == 2  # a test key for live mode
+    assert told in capsys.readouterr().err
+    monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
+    stored = run_cli(capsys, *argv, "--mode", "test")
+    assert stored["stored_fields"] == sorted(
+        {"flutterwave": ["secret_key", "secret_hash"], "stripe": ["secret_key", "webhook_secret"]}[
+            provider
+        ]
+    )
+    store = open_store(RelaySettings())
+    assert store.credentials(shop_id, provider, "test") is not None
+    assert store.credentials(shop_id, provider, "live") is None
+    run_cli(
+        capsys,
+        "set-mode",
+        "--owner",
+        OWNER,
+        "--shop",
+        shop_id,
+        "--provider",
+        provider,
+        "--mode",
+        "live",
+    )
+    [shop] = run_cli(capsys, "list-shops")
+    assert shop[f"{provider}_test_mode"] is False and shop["mpesa_test_mode"] is True
+    urls = run_cli(capsys, "callback-urls", "--shop", shop_id)
+    assert urls[provider].endswith(f"/api/v1/payments/webhook/{provider}/{shop_id}")

@@ -359,3 +359,31 @@ def test_the_overview_adds_the_tills_cash_less_voids(console: Relay) -> None:
     client = sign_in(console, make_owner(console, "cash@example.com", shop_id))
     page = client.get(f"/console/shops/{shop_id}").text
     assert "Cash (less voids)" in page and "KES 500.00" in page and "KES 750.00" not in page
+
+
+def test_the_owner_switches_flutterwave_and_stripe_to_live(console: Relay) -> None:
+    shop_id, _ = console.shop()
+    live = {
+        "flutterwave": {"secret_key": "FLWSECK-live-X", "secret_hash": "hash"},
+        "stripe": {"secret_key": "sk_live_x", "webhook_secret": "whsec_x"},
+    }
+    client = sign_in(console, make_owner(console, "f@example.com", shop_id))
+    page = client.get(f"/console/shops/{shop_id}/providers").text
+    assert "Flutterwave" in page and "Stripe" in page and "5531 8866 5214 2950" in page
+    for provider, secrets in live.items():
+        url = f"/console/shops/{shop_id}/providers/{provider}/mode"
+        csrf = csrf_of(client.get(f"/console/shops/{shop_id}/providers").text)
+        refused = client.post(url, data={"mode": "live", "csrf": csrf})
+        assert refused.status_code == 409  # no live credentials yet
+        test_key = {
+            **secrets,
+            "secret_key": {"flutterwave": "FLWSECK_TEST-x-X"}.get(provider, "sk_test_x"),
+        }
+        console.store.set_credentials(shop_id, provider, "live", test_key, None)
+        csrf = csrf_of(client.get(f"/console/shops/{shop_id}/providers").text)
+        wrong = client.post(url, data={"mode": "live", "csrf": csrf})
+        assert wrong.status_code == 409 and "is not a live key" in wrong.text
+        console.store.set_credentials(shop_id, provider, "live", secrets, None)
+        csrf = csrf_of(client.get(f"/console/shops/{shop_id}/providers").text)
+        assert client.post(url, data={"mode": "live", "csrf": csrf}).status_code == 303
+        assert getattr(console.store.shop(shop_id), f"{provider}_test_mode") is False

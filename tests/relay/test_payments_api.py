@@ -172,9 +172,12 @@ def paystack_verify(reference: str, amount: int, currency: str) -> httpx.Respons
     return httpx.Response(200, json=body)
 
 
-@pytest.mark.parametrize("paid_amount", [150_000, 1_000])
+@pytest.mark.parametrize(
+    ("paid_amount", "route"),
+    [(150_000, "link"), (1_000, "link"), (150_000, "paystack-link")],
+)
 def test_paystack_link_then_webhook_is_verified_before_paid(
-    relay: Relay, providers: respx.MockRouter, paid_amount: int
+    relay: Relay, providers: respx.MockRouter, paid_amount: int, route: str
 ) -> None:
     reference = f"SALE-{uuid.uuid4().hex[:8]}"
     init = providers.post(f"{PAYSTACK}/transaction/initialize").mock(
@@ -186,7 +189,7 @@ def test_paystack_link_then_webhook_is_verified_before_paid(
     shop_id, _ = relay.shop()
     till = relay.till(shop_id)
     payment_id = str(uuid.uuid4())
-    reply = relay.paystack_link(till, payment_id, reference)
+    reply = relay.paystack_link(till, payment_id, reference, route=route)
     assert reply.status_code == 200, reply.text
     assert reply.json()["authorization_url"] == "https://checkout.paystack.com/nkdks46nymizns7"
     sent = json.loads(init.calls.last.request.content)

@@ -100,6 +100,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "refund_above_limit": "Refund (above the tills' limit: only you)",
         "refund_amount": "Amount to refund",
         "bad_amount": "Type the amount to refund, e.g. 1500 or 1500.50.",
+        "method_flutterwave": "Flutterwave",
+        "method_stripe": "Stripe",
     },
     "sw": {
         "title": "Dashibodi ya mwenye Duka",
@@ -200,6 +202,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "refund_above_limit": "Rejesha pesa (zaidi ya kikomo cha mashine: wewe tu)",
         "refund_amount": "Kiasi cha kurejesha",
         "bad_amount": "Andika kiasi cha kurejesha, kwa mfano 1500 au 1500.50.",
+        "method_flutterwave": "Flutterwave",
+        "method_stripe": "Stripe",
     },
 }
 

@@ -28,7 +28,7 @@ from sync.relay.auth import Till
 from sync.relay.console.i18n import LANGUAGES, pick_language, translator
 from sync.relay.console.security import CookieSigner, password_matches, totp_step
 from sync.relay.context import RelayContext, relay
-from sync.relay.credentials import credential_fields
+from sync.relay.credentials import credential_fields, test_mode_of
 from sync.relay.observability import scrub
 from sync.relay.owner_actions import (
     KeyOfTheOtherMode,
@@ -47,7 +47,12 @@ from sync.relay.store.store import utcnow
 HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(prefix="/console", include_in_schema=False)
-CONSOLE_PROVIDERS = {Provider.MPESA: "M-Pesa", Provider.PAYSTACK: "Paystack"}
+CONSOLE_PROVIDERS = {
+    Provider.MPESA: "M-Pesa",
+    Provider.PAYSTACK: "Paystack",
+    Provider.FLUTTERWAVE: "Flutterwave",
+    Provider.STRIPE: "Stripe",
+}
 SIGN_IN_TTL = timedelta(minutes=10)
 
 
@@ -476,7 +481,7 @@ async def _providers_page(
         {
             "provider": p.value,
             "title": title,
-            "test_mode": bool(getattr(shop, f"{p.value}_test_mode")),
+            "test_mode": test_mode_of(shop, p),
             "test_set": (p.value, "test") in stored,
             "live_set": (p.value, "live") in stored,
             "instructions": TEST_INSTRUCTIONS.get(p.value),

@@ -28,7 +28,7 @@ SEALED_BODY = b"\x00duka-aead-1\x00"  # a webhook body never starts with a NUL b
 SEALED_KEY = "sealed"  # a sealed payload is {"sealed": "<base64>"}
 SEALED_TEXT = "s1:"  # base64 has no colon; seal_existing seals every clear row before use
 BLIND = "b1:"  # a blind index; the relay's de-duplication keys start with a provider name
-PAYMENT_SEALED = ("reference", "checkout_request_id", "receipt")
+PAYMENT_SEALED = ("reference", "checkout_request_id", "receipt", "provider_reference")
 EVENT_SEALED = ("reference", "receipt", "payer", "message")
 
 

@@ -57,6 +57,8 @@ shops = Table(
     Column("webhook_token_enc", Text, nullable=False),
     Column("mpesa_test_mode", Boolean, nullable=False, default=True),
     Column("paystack_test_mode", Boolean, nullable=False, default=True),
+    Column("flutterwave_test_mode", Boolean, nullable=False, default=True),
+    Column("stripe_test_mode", Boolean, nullable=False, default=True),
     # The per-shop event counter: bumped in the same transaction that inserts the event, so
     # the row lock serialises writers and a rollback leaves no gap.
     Column("last_seq", BigInteger, nullable=False, default=0),
@@ -200,10 +202,14 @@ payments = Table(
     # by their blind indexes (at_rest.py)
     Column("reference", Text, nullable=False),
     Column("checkout_request_id", Text, unique=True),
+    # What the provider calls it, verified before value is given: the Stripe Checkout Session,
+    # the Flutterwave transaction a webhook named. None: the reference itself (Paystack).
+    # Sealed like the reference (it may be the reference itself); never looked up.
+    Column("provider_reference", Text),
     Column("amount_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("state", String(16), nullable=False),
-    Column("authorization_url", String(300)),
+    Column("authorization_url", String(1000)),
     Column("customer_message", String(200)),
     Column("receipt", Text),
     Column("error", JSON),

@@ -154,6 +154,9 @@ class Pending:
     payment_id: str
     checkout_request_id: str | None = None
     receipt: str | None = None
+    # A hosted page's webhook names the provider's own id of the attempt (Flutterwave's
+    # transaction id): the verify asks about exactly that one.
+    provider_reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,8 @@ class Store:
                     webhook_token_enc=self.box.seal(token, f"webhook-token:{shop_id}"),
                     mpesa_test_mode=True,
                     paystack_test_mode=True,
+                    flutterwave_test_mode=True,
+                    stripe_test_mode=True,
                     last_seq=0,
                     created_at=utcnow(),
                 )
@@ -623,6 +628,8 @@ class Store:
             given = {
                 "receipt": decision.receipt or None,
                 "checkout_request_id": decision.checkout_request_id or None,
+                "provider_reference": decision.provider_reference
+                and decision.provider_reference[:120],
             }
             sealed = seal_payment_values(
                 self.box, decision.payment_id, {k: v for k, v in given.items() if v}
@@ -630,6 +637,8 @@ class Store:
             values: dict[str, Any] = {"next_check_at": utcnow()}
             if "receipt" in sealed:
                 values["receipt"] = sealed["receipt"]
+            if "provider_reference" in sealed:
+                values["provider_reference"] = sealed["provider_reference"]
             if "checkout_request_id" in sealed:
                 # A CheckoutRequestID already saved is kept (and its index with it).
                 values["checkout_request_id"] = func.coalesce(
