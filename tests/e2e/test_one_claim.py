@@ -78,8 +78,13 @@ def _show_paybill(till: Till, order_id: str) -> None:
     """The cashier opens the paybill fallback: the reference is on the customer's screen and
     the till has told the relay so (its outbox is pushed)."""
     counter = Counter(build_services(till.ledger, till.bus))
-    with till.ledger.read() as conn:
-        wait_for(lambda: state.get(conn, PAYBILL_KEY), what="the shop's paybill on the till")
+
+    def paybill_known() -> str | None:
+        # a fresh read each time: one read transaction would keep polling the same snapshot
+        with till.ledger.read() as conn:
+            return state.get(conn, PAYBILL_KEY)
+
+    wait_for(paybill_known, what="the shop's paybill on the till")
     assert counter.paybill_details(order_id).account_reference == account_reference(order_id)
     wait_for(lambda: counter.unsynced_count() == 0, what="the reference to reach the relay")
 
