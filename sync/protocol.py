@@ -313,3 +313,25 @@ class C2BClaimView(WireModel):
     till_name: str
     granted_at: AwareDatetime
     how: Literal["reference", "manual"]
+
+
+C2BReceivedState = Literal["confirming", "confirmed", "refused"]
+
+
+class C2BReceived(WireModel):
+    """One SIM-menu payment Daraja reported for an account reference. Daraja signs nothing, so
+    until the Transaction Status API confirms it this is only a claim: "confirming" never pays
+    a sale (its paid event follows on the pull stream once confirmed); "refused": M-Pesa has no
+    such payment, or not for this amount."""
+
+    amount_minor: int = Field(ge=0, le=MAX_INT64)
+    currency: str = Field(min_length=3, max_length=3)
+    state: C2BReceivedState
+    received_at: AwareDatetime
+    test_mode: bool
+
+
+class C2BReceivedList(WireModel):
+    """Reply to GET /terminal/c2b/received?reference=...: the last day's, oldest first."""
+
+    received: list[C2BReceived]

@@ -32,7 +32,12 @@ from pos_app.services import Services, guard
 from pos_app.services.backups import back_up_quietly
 from pos_app.services.catalogue import ProductView, ScannedItem
 from pos_app.services.customers import CustomerDetails
-from pos_app.services.gateway import GatewayRejected, GatewayUnavailable, OnlineGateway
+from pos_app.services.gateway import (
+    GatewayRejected,
+    GatewayUnavailable,
+    OnlineGateway,
+    PaybillPayment,
+)
 from pos_app.services.grants import Action, Grant, actor
 from pos_app.services.orders import current_shift_id
 from pos_app.services.payments import PaymentView
@@ -389,6 +394,16 @@ class Counter:
                     payload={"reference": reference, "order_id": order_id},
                 )
         return PaybillDetails(paybill, till, reference)
+
+    def paybill_payments(self, order_id: str) -> list[PaybillPayment]:
+        """What M-Pesa reported for this sale's account reference, for the paybill screen
+        while the customer pays; empty when the relay cannot be asked (offline)."""
+        if self.gateway is None or not self.gateway.is_online():
+            return []
+        try:
+            return self.gateway.paybill_payments(account_reference(order_id))
+        except (GatewayUnavailable, GatewayRejected):
+            return []
 
     def submit_mpesa_code(
         self, order_id: str, amount: Money, text: str, key: str

@@ -62,6 +62,17 @@ class PaystackLinkStarted:
     authorization_url: str
 
 
+@dataclass(frozen=True)
+class PaybillPayment:
+    """A SIM-menu payment M-Pesa reported for a sale's account reference. Daraja signs nothing:
+    "confirming" is a claim the relay is checking with M-Pesa and never pays the sale (the
+    paid event follows once confirmed); "refused": M-Pesa has no such payment."""
+
+    amount: Money
+    state: str  # confirming | confirmed | refused
+    test_mode: bool
+
+
 class OnlineGateway(Protocol):
     def is_online(self) -> bool: ...
 
@@ -81,6 +92,9 @@ class OnlineGateway(Protocol):
     ) -> None:
         """Asks Paystack (through the relay) to refund `amount` of a paid link payment;
         `refund_id` is the idempotency key: the same id again never refunds twice."""
+
+    def paybill_payments(self, reference: str) -> list[PaybillPayment]:
+        """What M-Pesa reported today for this account reference, confirmed or not."""
 
     def claim_c2b(self, receipt: str, supervisor: str) -> None:
         """Asks the relay for a C2B payment (by its M-Pesa receipt) before this till counts

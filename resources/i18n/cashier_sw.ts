@@ -1968,151 +1968,171 @@
 <context>
     <name>StkDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="62"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="65"/>
         <source>M-Pesa</source>
         <translation>M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="71"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="74"/>
         <source>Customer&apos;s M-Pesa phone number</source>
         <translation>Namba ya simu ya M-Pesa ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="119"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="122"/>
         <source>Loading the paybill details…</source>
         <translation>Inapakia maelezo ya paybill…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="124"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="135"/>
         <source>M-Pesa receipt code, or paste the SMS:</source>
         <translation>Namba ya risiti ya M-Pesa, au bandika SMS:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="134"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="145"/>
         <source>Use paybill / till</source>
         <translation>Tumia paybill / till</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="136"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="147"/>
         <source>Cancel prompt</source>
         <translation>Ghairi ombi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="137"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="148"/>
         <source>Check status</source>
         <translation>Angalia hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="138"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="149"/>
         <source>Try again</source>
         <translation>Jaribu tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="139"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="256"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="150"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="267"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="140"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="151"/>
         <source>Send prompt</source>
         <translation>Tuma ombi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="143"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="154"/>
         <source>Record payment</source>
         <translation>Hifadhi malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="164"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="175"/>
         <source>Offline: the prompt cannot be sent. Use the paybill.</source>
         <translation>Nje ya mtandao: ombi haliwezi kutumwa. Tumia paybill.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="190"/>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="363"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="201"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="374"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="196"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="207"/>
         <source>Type the number, e.g. 0712 345 678.</source>
         <translation>Andika namba, mf. 0712 345 678.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="200"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="211"/>
         <source>Not a mobile number of this country yet.</source>
         <translation>Bado si namba ya simu ya nchi hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="204"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="215"/>
         <source>✓ Valid number</source>
         <translation>✓ Namba sahihi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="238"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="249"/>
         <source>Paid %1. M-Pesa receipt %2.</source>
         <translation>Imelipwa %1. Risiti ya M-Pesa %2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="243"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="254"/>
         <source>Paid %1. M-Pesa receipt code to follow.</source>
         <translation>Imelipwa %1. Namba ya risiti ya M-Pesa itafuata.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="250"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="261"/>
         <source>Checking with Safaricom…</source>
         <translation>Inakagua na Safaricom…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="251"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="262"/>
         <source>The answer is late: the till asks Safaricom directly.</source>
         <translation>Jibu limechelewa: mashine inauliza Safaricom moja kwa moja.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="287"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="298"/>
         <source>%1 s since the prompt went to %2</source>
         <translation>Sekunde %1 tangu ombi litumwe kwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="307"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="318"/>
         <source>Choose another tender</source>
         <translation>Chagua njia nyingine ya kulipa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="330"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="341"/>
         <source>Asking the provider…</source>
         <translation>Inamuuliza mtoa huduma…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="357"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="368"/>
         <source>Cancel the prompt first, so the customer cannot pay twice.</source>
         <translation>Ghairi ombi kwanza, ili mteja asilipe mara mbili.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="372"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="385"/>
         <source>Paybill number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya paybill: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="374"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="387"/>
         <source>Account number: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Namba ya akaunti: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="377"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="390"/>
         <source>or Buy Goods till: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>au till ya Lipa kwa M-Pesa: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="379"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="392"/>
         <source>No paybill or till number is set: ask the supervisor.</source>
         <translation>Hakuna namba ya paybill au till iliyowekwa: muulize msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="380"/>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="393"/>
         <source>Amount: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Kiasi: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="423"/>
+        <source>M-Pesa reports %1 paid to this account: confirming with Safaricom before it counts. Do not hand over the goods yet.</source>
+        <translation>M-Pesa inaripoti %1 imelipwa kwa akaunti hii: tunathibitisha na Safaricom kabla haijahesabiwa. Usitoe bidhaa bado.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="426"/>
+        <source>%1 confirmed by M-Pesa.</source>
+        <translation>%1 imethibitishwa na M-Pesa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="428"/>
+        <source>A payment of %1 reported for this account was refused: M-Pesa has no such payment.</source>
+        <translation>Malipo ya %1 yaliyoripotiwa kwa akaunti hii yamekataliwa: M-Pesa haina malipo hayo.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/stk_dialog.py" line="433"/>
+        <source> (test money)</source>
+        <translation> (pesa za majaribio)</translation>
     </message>
 </context>
 <context>

@@ -17,6 +17,7 @@ from sync.protocol import (
     MAX_PULL_WAIT_S,
     C2BClaimRequest,
     C2BClaimView,
+    C2BReceivedList,
     OutboxEvent,
     OwnEventsResponse,
     PairRequest,
@@ -36,6 +37,7 @@ from sync.protocol import (
 
 M = TypeVar("M", bound=BaseModel)
 C2B_CLAIMS_PATH = "/terminal/c2b/claims"
+C2B_RECEIVED_PATH = "/terminal/c2b/received"
 
 
 class RelayError(Exception):
@@ -228,6 +230,12 @@ class RelayClient:
 
     def settings(self) -> TerminalSettings:
         return self._call("GET", "/terminal/settings", TerminalSettings)
+
+    def c2b_received(self, reference: str) -> C2BReceivedList:
+        """C2B payments Daraja reported for an account reference, and whether confirmed."""
+        return self._call(
+            "GET", C2B_RECEIVED_PATH, C2BReceivedList, params={"reference": reference}
+        )
 
     def claim_c2b(self, request: C2BClaimRequest) -> C2BClaimView:
         """Ask for an unmatched C2B payment (a supervisor's match); raises C2BTaken when

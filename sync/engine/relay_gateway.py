@@ -22,6 +22,7 @@ from pos_app.services.gateway import (
     GatewayInProgress,
     GatewayRejected,
     GatewayUnavailable,
+    PaybillPayment,
     PaystackLinkStarted,
     StkStarted,
 )
@@ -125,6 +126,13 @@ class RelayGateway:
             reason=reason[:200] or None,
         )
         self._send(lambda: self._link.client().refund(payment_id, request))
+
+    def paybill_payments(self, reference: str) -> list[PaybillPayment]:
+        reply = self._send(lambda: self._link.client().c2b_received(reference))
+        return [
+            PaybillPayment(Money(r.amount_minor, r.currency), r.state, r.test_mode)
+            for r in reply.received
+        ]
 
     def claim_c2b(self, receipt: str, supervisor: str) -> None:
         try:

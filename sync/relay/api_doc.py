@@ -14,6 +14,9 @@ from sync.protocol import (
     IDEMPOTENCY_HEADER,
     MAX_PULL_LIMIT,
     MAX_PULL_WAIT_S,
+    C2BClaimRequest,
+    C2BClaimView,
+    C2BReceivedList,
     ErrorBody,
     PairRequest,
     PairResponse,
@@ -135,6 +138,26 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         },
         idempotency_key=True,
     ),
+    ("post", f"{PREFIX}/c2b/claims"): Operation(
+        "Ask for an unmatched M-Pesa C2B payment (one shop, one claim)",
+        C2BClaimRequest,
+        {
+            200: ("the payment is this till's (granted now or before)", C2BClaimView),
+            401: UNAUTHORISED[1],
+            404: ("no M-Pesa-confirmed C2B payment with this receipt", E),
+            409: ("another till of the shop has it (named in the body)", C2BClaimView),
+            422: INVALID[1],
+        },
+    ),
+    ("get", f"{PREFIX}/c2b/received"): Operation(
+        "M-Pesa C2B payments reported for an account reference, and whether confirmed",
+        None,
+        {
+            200: ("the last day's, oldest first", C2BReceivedList),
+            401: UNAUTHORISED[1],
+            422: ("no reference, or longer than 120 characters", "Invalid"),
+        },
+    ),
 }
 
 # Every operation may meet the Guard in front of the handlers.
@@ -215,6 +238,12 @@ def build(app: FastAPI) -> dict[str, Any]:
                 {"name": IDEMPOTENCY_HEADER, "in": "header", "required": True,
                  "description": "the payment id (initiate) or the refund id (refund)",
                  "schema": {"type": "string", "minLength": 1, "maxLength": 100}}
+            )  # fmt: skip
+        if path == f"{PREFIX}/c2b/received":
+            parameters.append(
+                {"name": "reference", "in": "query", "required": True,
+                 "description": "the sale's paybill account reference",
+                 "schema": {"type": "string", "minLength": 1, "maxLength": 120}}
             )  # fmt: skip
         if method == "get" and path == f"{PREFIX}/events":
             parameters += [

@@ -174,8 +174,8 @@ def test_the_second_tills_supervisor_match_is_refused(
 
 def test_a_forged_c2b_confirmation_never_pays_the_sale(till: Till, stack: DemoStack) -> None:
     """Knowing the shop's callback URL, an attacker posts a C2B confirmation with the open
-    sale's reference and amount. It stays a claim (M-Pesa never confirms it): the till never
-    hears of it, and the sale stays open."""
+    sale's reference and amount. It stays a claim (M-Pesa never confirms it): the paybill
+    screen says it is refused, the till records nothing, and the sale stays open."""
     order = till.orders.create_order([OrderLine("Mafuta 1L", Money(700_00, "KES"))])
     _show_paybill(till, order.id)
     with till.ledger.read() as conn:
@@ -203,3 +203,6 @@ def test_a_forged_c2b_confirmation_never_pays_the_sale(till: Till, stack: DemoSt
     with till.ledger.read() as conn:
         assert conn.execute(select(func.count()).select_from(inbox)).scalar_one() == applied_before
     assert ProviderEventService(till.ledger).unmatched() == []
+    counter = Counter(build_services(till.ledger, till.bus), till.engine.gateway)
+    [reported] = counter.paybill_payments(order.id)  # what the cashier's paybill screen reads
+    assert (reported.amount, reported.state) == (Money(700_00, "KES"), "refused")

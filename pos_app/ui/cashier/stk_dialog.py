@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.identifiers import REGION_OF_CURRENCY
 from pos_app.core.money import Money
+from pos_app.services.gateway import PaybillPayment
 from pos_app.ui.cashier.online_status import describe
 from pos_app.ui.cashier.stk_outcomes import Offer, StkOutcome, stk_outcome
 from pos_app.ui.cashier.tender_base import LiveTenderDialog
@@ -31,6 +32,8 @@ from pos_app.ui.widgets.keypad import Keypad
 
 PROMPT_S = 60  # how long a phone shows the M-Pesa prompt: the progress bar's length
 LATE_S = 25  # no callback by then: the till asks Safaricom (through the relay) itself
+PAYBILL_PAGE = 2
+RECEIVED_EVERY_MS = 3000  # the paybill screen asks what M-Pesa reported this often
 WAITING = ("initiating", "pending", "awaiting_customer")
 
 
@@ -121,6 +124,14 @@ class StkDialog(LiveTenderDialog):
         self.paybill_label.setWordWrap(True)
         self.paybill_label.setStyleSheet("font-size: 18px;")
         paybill_layout.addWidget(self.paybill_label)
+        self.received_label = QLabel()
+        self.received_label.setObjectName("paybill-received")
+        self.received_label.setWordWrap(True)
+        paybill_layout.addWidget(self.received_label)
+        self._asking = False
+        self.received_poll = QTimer(self)
+        self.received_poll.setInterval(RECEIVED_EVERY_MS)
+        self.received_poll.timeout.connect(self._ask_received)
         paybill_layout.addWidget(QLabel(self.tr("M-Pesa receipt code, or paste the SMS:")))
         self.code = QPlainTextEdit()
         self.code.setObjectName("paybill-code")
@@ -358,12 +369,14 @@ class StkDialog(LiveTenderDialog):
             )
             return
         self.key = str(uuid.uuid4())
-        self.pages.setCurrentIndex(2)
+        self.pages.setCurrentIndex(PAYBILL_PAGE)
         self._only(self.close_button, self.submit_code_button)
         self.close_button.setText(self.tr("Back"))
         self.call(
             self.ctx.counter.paybill_details, self.order_id, on_done=self._show_paybill_details
         )
+        self._ask_received()
+        self.received_poll.start()
         self.code.setFocus()
 
     def _show_paybill_details(self, details: Any) -> None:
@@ -379,6 +392,45 @@ class StkDialog(LiveTenderDialog):
             lines.append(self.tr("No paybill or till number is set: ask the supervisor."))
         lines.append(self.tr("Amount: <b>%1</b>").replace("%1", self.due.format()))
         self.paybill_label.setText("<br/>".join(lines))
+
+    def _ask_received(self) -> None:
+        """While the customer pays from the SIM menu: what M-Pesa reported for this sale's
+        account reference (one question at a time; an answer after closing is dropped)."""
+        if self._asking or self.pages.currentIndex() != PAYBILL_PAGE:
+            return
+        self._asking = True
+
+        def answered(found: list[PaybillPayment]) -> None:
+            self._asking = False
+            self.received_label.setText("<br/>".join(self._received_line(p) for p in found))
+
+        def lost(_: BaseException) -> None:
+            self._asking = False
+
+        self.ctx.tasks.submit(
+            self.ctx.counter.paybill_payments, self.order_id, on_done=answered, on_error=lost,
+            owner=self,
+        )
+
+    def done(self, result: int) -> None:
+        self.received_poll.stop()
+        super().done(result)
+
+    def _received_line(self, payment: PaybillPayment) -> str:
+        # Daraja signs nothing: until M-Pesa confirms, the cashier must not hand over goods
+        texts = {
+            "confirming": self.tr(
+                "M-Pesa reports %1 paid to this account: confirming with Safaricom before it "
+                "counts. Do not hand over the goods yet."
+            ),
+            "confirmed": self.tr("%1 confirmed by M-Pesa."),
+            "refused": self.tr(
+                "A payment of %1 reported for this account was refused: M-Pesa has no such "
+                "payment."
+            ),
+        }
+        line = texts.get(payment.state, texts["confirming"]).replace("%1", payment.amount.format())
+        return line + (self.tr(" (test money)") if payment.test_mode else "")
 
     def _submit_code(self) -> None:
         self._pay(self.ctx.counter.submit_mpesa_code, self.code.toPlainText())

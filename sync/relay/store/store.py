@@ -1165,6 +1165,21 @@ class Store:
             ).all()
         return [open_claim(self.box, row) for row in rows]
 
+    def c2b_received(self, shop_id: str, reference: str, since: datetime) -> list[Row[Any]]:
+        """The shop's C2B claims for an account reference since `since`, oldest first: what a
+        till's paybill screen shows while the customer pays. bill_ref is sealed, so the day's
+        claims are opened and compared here (a shop gets a few hundred a day at most)."""
+        claims = t.c2b_claims.c
+        with self.read() as conn:
+            rows = conn.execute(
+                select(t.c2b_claims)
+                .where((claims.shop_id == shop_id) & (claims.created_at >= since))
+                .order_by(claims.id)
+            ).all()
+        wanted = normal_reference(reference)
+        opened = (open_claim(self.box, row) for row in rows)
+        return [c for c in opened if c.bill_ref and normal_reference(c.bill_ref) == wanted]
+
     # ---- parked ------------------------------------------------------------------------------
 
     def parked(self, shop_id: str | None, include_resolved: bool = False) -> list[Row[Any]]:

@@ -17,6 +17,7 @@ from pos_app.services import Services, build_services
 from pos_app.services.gateway import (
     GatewayUnavailable,
     PaystackLinkStarted,
+    PaybillPayment,
     StkStarted,
 )
 from pos_app.services.grants import Action
@@ -35,6 +36,7 @@ class FakeGateway:
     stk_calls: list[tuple[str, str, Money, str]] = field(default_factory=list)
     link_calls: list[tuple[str, Money, str, str | None]] = field(default_factory=list)
     status_checks: list[str] = field(default_factory=list)
+    paybill: list[PaybillPayment] = field(default_factory=list)  # what M-Pesa "reported"
 
     def is_online(self) -> bool:
         return self.online
@@ -59,6 +61,9 @@ class FakeGateway:
 
     def request_status_check(self, payment_id: str) -> None:
         self.status_checks.append(payment_id)
+
+    def paybill_payments(self, reference: str) -> list[PaybillPayment]:
+        return list(self.paybill)
 
     def refund_paystack(
         self, payment_id: str, amount: Money, reason: str, *, refund_id: str

@@ -123,3 +123,32 @@ def test_a_declined_prompt_without_a_code_claims_no_cause(qtbot: Any, ctx: Any, 
     qtbot.waitUntil(lambda: "declined" in dialog.status_label.text())
     assert "PIN" not in dialog.status_label.text()
     assert {"stk-retry", "stk-paybill", "stk-close"} <= _shown(dialog)
+
+
+def test_the_paybill_screen_says_a_reported_payment_is_not_yet_money(
+    qtbot: Any, ctx: Any, shop: Shop, gateway: Any
+) -> None:
+    """The customer pays from the SIM menu: while M-Pesa has not confirmed the payment the
+    cashier reads that it does not count yet; then that it is confirmed, or refused."""
+    from pos_app.services.gateway import PaybillPayment
+    from pos_app.ui.cashier.stk_dialog import StkDialog
+
+    shop.services.shifts.open_shift(shop.cashier.id, Money(1000_00, "KES"))
+    order = ctx.counter.create_order([OrderLine("Unga 2kg", DUE)])
+    dialog = StkDialog(ctx, order, DUE)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    gateway.paybill = [PaybillPayment(DUE, "confirming", test_mode=False)]
+    qtbot.mouseClick(dialog.paybill_button, Qt.MouseButton.LeftButton)
+    received = dialog.received_label
+    qtbot.waitUntil(lambda: "Do not hand over the goods" in received.text())
+    assert DUE.format() in received.text()
+    assert ctx.counter.orders.get_order(order).status == "open"  # a claim pays nothing
+
+    gateway.paybill = [PaybillPayment(DUE, "refused", test_mode=True)]
+    dialog._ask_received()  # what the 3 s timer does
+    qtbot.waitUntil(lambda: "refused" in received.text())
+    assert "(test money)" in received.text()
+
+    dialog.reject()
+    assert not dialog.received_poll.isActive()  # a closed dialog stops asking
