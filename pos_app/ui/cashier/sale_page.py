@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -100,10 +102,22 @@ class SalePage(QWidget):
         self.results.itemClicked.connect(self._add_result)
         left.addWidget(self.results, 1)
         # the product grid: quick keys, or the products of one category, in their colours
-        self.category_bar = QHBoxLayout()
+        # The categories scroll sideways: a shop's many categories (or their Swahili names)
+        # never widen the page past a 1024-pixel screen.
+        self.category_strip = QWidget()
+        self.category_bar = QHBoxLayout(self.category_strip)
+        self.category_bar.setContentsMargins(0, 0, 0, 0)
+        self.category_bar.addStretch(1)
+        self.category_scroll = QScrollArea()
+        self.category_scroll.setObjectName("sale-categories")
+        self.category_scroll.setWidget(self.category_strip)
+        self.category_scroll.setWidgetResizable(True)
+        self.category_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.category_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.category_scroll.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.category_group = QButtonGroup(self)
         self.category_group.setExclusive(True)
-        left.addLayout(self.category_bar)
+        left.addWidget(self.category_scroll)
         self.categories: dict[str, list[ProductView]] = {}
         self.quick_products: list[ProductView] = []
         self.quick_grid = QGridLayout()
@@ -165,17 +179,18 @@ class SalePage(QWidget):
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         right.addWidget(self.table, 1)
 
-        line_buttons = QHBoxLayout()
+        line_buttons = QGridLayout()  # two rows of three: narrow enough for 1024 pixels
         self.qty_button = self._button(self.tr("Qty…"), "cart-qty", self._toggle_keypad)
         self.qty_button.setCheckable(True)
-        line_buttons.addWidget(self.qty_button)
+        line_buttons.addWidget(self.qty_button, 0, 0)
         self.plus = self._button(self.tr("+1"), "cart-plus", lambda: self._change_quantity(1))
         self.minus = self._button(self.tr("−1"), "cart-minus", lambda: self._change_quantity(-1))
         self.remove = self._button(self.tr("Remove line"), "cart-remove", self._remove_line)
         self.custom = self._button(self.tr("Custom amount"), "cart-custom", self._custom_line)
         self.override = self._button(self.tr("Price / discount"), "cart-price", self._override)
-        for button in (self.plus, self.minus, self.remove, self.custom, self.override):
-            line_buttons.addWidget(button)
+        for i, button in enumerate((self.plus, self.minus, self.remove, self.custom,
+                                    self.override), start=1):
+            line_buttons.addWidget(button, i // 3, i % 3)
         right.addLayout(line_buttons)
         self.keypad_box = QWidget()
         self.keypad_box.setObjectName("sale-keypad")
@@ -355,7 +370,10 @@ class SalePage(QWidget):
             button.setChecked(name == chosen_name)
             button.clicked.connect(lambda _=False, b=button: self._show_grid(b))
             self.category_group.addButton(button)
-            self.category_bar.addWidget(button)
+            self.category_bar.insertWidget(self.category_bar.count() - 1, button)
+        # room for the buttons and, when they do not all fit, the scroll bar under them
+        scroll_bar = self.category_scroll.horizontalScrollBar().sizeHint().height()
+        self.category_scroll.setFixedHeight(self.category_strip.sizeHint().height() + scroll_bar)
         self._show_grid(self.category_group.checkedButton())
 
     def _show_grid(self, chosen: Any) -> None:

@@ -16,8 +16,8 @@ from pos_app.resources import resource
 from pos_app.services import Services, build_services
 from pos_app.services.gateway import (
     GatewayUnavailable,
-    PaystackLinkStarted,
     PaybillPayment,
+    PaystackLinkStarted,
     StkStarted,
 )
 from pos_app.services.grants import Action

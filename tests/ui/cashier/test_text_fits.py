@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QWidget,
 )
 from sqlalchemy import update
@@ -102,6 +103,16 @@ def offenders(root: QWidget) -> Iterator[str]:
                       f"{header.sectionSize(section)}"
 
 
+def sideways(page: QWidget) -> Iterator[str]:
+    """A page wider than the window scrolls sideways: the cashier cannot see its right side
+    (the cart and Charge, on the sale page) without scrolling."""
+    scroller = page.parentWidget().parentWidget()  # page <- viewport <- its scroll area
+    assert isinstance(scroller, QScrollArea)
+    if scroller.horizontalScrollBar().maximum() > 0:
+        yield f"page needs {page.minimumSizeHint().width()} px wide, has " \
+              f"{scroller.viewport().width()}: it scrolls sideways"
+
+
 def busy_day(shop: Shop) -> None:
     """An open shift with a few sales, so lists and reports have rows."""
     services = shop.services
@@ -162,6 +173,7 @@ def test_no_text_is_cut(qtbot: Any, ctx: Any, shop: Shop, language: str,
             window.show_page(page.key)
             qtbot.wait(400)  # the page's first load lands
             found += [f"[{page.key}] {o}" for o in offenders(window)]
+            found += [f"[{page.key}] {o}" for o in sideways(page.widget)]
         assert not found, "\n".join(sorted(set(found)))
     finally:
         translations.use("en")
