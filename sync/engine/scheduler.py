@@ -26,7 +26,7 @@ from pos_app.config import TillSettings
 from pos_app.services.bus import EventBus
 from pos_app.services.late_payments import ReconcileTimings
 from pos_app.services.payment_events import PaymentEvents
-from pos_app.services.refund_requests import PaystackRefunds
+from pos_app.services.refund_requests import RelayRefunds
 from pos_app.services.sync_ledger import Ledger, SyncLedger
 from sync.engine import credentials, pairing
 from sync.engine.client import RelayError, RelayRefused, RelayUnauthorized, RelayUnavailable
@@ -156,8 +156,8 @@ class SyncEngine:
             self._reconcile_job, IntervalTrigger(seconds=t.reconcile_every_s), id="reconcile",
             **options,
         )  # fmt: skip
-        scheduler.add_job(  # Paystack refunds asked for but not answered (lost reply, restart)
-            PaystackRefunds(self.ledger, self.bus, lambda: self.gateway).retry_pending,
+        scheduler.add_job(  # relay refunds asked for but not answered (lost reply, restart)
+            RelayRefunds(self.ledger, self.bus, lambda: self.gateway).retry_pending,
             IntervalTrigger(seconds=t.reconcile_every_s), id="refunds", **options,
         )  # fmt: skip
         scheduler.add_job(

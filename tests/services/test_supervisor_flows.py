@@ -34,7 +34,7 @@ from pos_app.services.gateway import (
     GatewayInProgress,
     GatewayRejected,
     GatewayUnavailable,
-    PaystackLinkStarted,
+    LinkStarted,
     StkStarted,
 )
 from pos_app.services.grants import Action
@@ -88,12 +88,12 @@ class FakeGateway:
     ) -> StkStarted:
         raise NotImplementedError
 
-    def start_paystack_link(
-        self, payment_id: str, amount: Money, reference: str, email: str | None
-    ) -> PaystackLinkStarted:
+    def start_payment_link(
+        self, payment_id: str, provider: str, amount: Money, reference: str, email: str | None
+    ) -> LinkStarted:
         raise NotImplementedError
 
-    def refund_paystack(
+    def refund_payment(
         self, payment_id: str, amount: Money, reason: str, *, refund_id: str
     ) -> None:
         if self.on_refund is not None:
@@ -113,7 +113,7 @@ class FakeGateway:
             self.lose_next_reply = False
             raise GatewayUnavailable("The relay did not answer.")
         if self.crash_after_refund:
-            raise PowerCut  # Paystack refunded; the till stops before it writes the outcome
+            raise PowerCut  # the provider refunded; the till stops before it writes the outcome
 
     def request_status_check(self, payment_id: str) -> None:
         self.status_checks.append(payment_id)
@@ -488,16 +488,16 @@ def test_pending_paystack_refund_is_retried_with_its_id_after_a_restart(tmp_path
         relay.refund_ids = list(gateway.refund_ids)  # the relay remembers the first request
         relay.unreachable = True
         restarted = SupervisorDesk.over(ledger, EventBus(), gateway=lambda: relay)
-        assert restarted.refunds.paystack.retry_pending() == 0  # offline: still pending
+        assert restarted.refunds.relay.retry_pending() == 0  # offline: still pending
         relay.unreachable = False
-        assert restarted.refunds.paystack.retry_pending() == 1
+        assert restarted.refunds.relay.retry_pending() == 1
         assert relay.refund_ids == [request_id, request_id] and relay.refunds == []
         view = restarted.payments.get_payment(pay_id)
         assert view.status == "refunded" and view.refunded == Money(500_000, "KES")
         with ledger.read() as conn:
             row = conn.execute(select(audit_log).order_by(audit_log.c.seq.desc()).limit(1)).one()
         assert (row.action, row.actor) == ("payment.refunded", None)
-        assert restarted.refunds.paystack.retry_pending() == 0  # nothing left
+        assert restarted.refunds.relay.retry_pending() == 0  # nothing left
     finally:
         ledger.close()
 
@@ -737,7 +737,7 @@ def test_the_sync_engine_retries_pending_refunds(desk, ids):
     try:
         assert engine._scheduler is not None
         job = engine._scheduler.get_job("refunds")
-        assert job.func.__qualname__ == "PaystackRefunds.retry_pending"
+        assert job.func.__qualname__ == "RelayRefunds.retry_pending"
     finally:
         engine.stop()
 

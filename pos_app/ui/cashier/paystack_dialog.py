@@ -9,6 +9,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from pos_app.core.money import Money
+from pos_app.core.payments import PaymentProvider
 from pos_app.ui.cashier.online_status import describe
 from pos_app.ui.cashier.tender_base import LiveTenderDialog
 from pos_app.ui.context import AppContext
@@ -77,8 +78,8 @@ class PaystackDialog(LiveTenderDialog):
             self.show_payment(resume)
 
     def _create(self) -> None:
-        self.run_once(self.ctx.counter.start_paystack, self.order_id, self.due,
-                      self.email.text().strip() or None, self.key, on_done=self._created)
+        self.run_once(self.ctx.counter.start_link, self.order_id, PaymentProvider.PAYSTACK,
+                      self.due, self.email.text().strip() or None, self.key, on_done=self._created)
 
     def _created(self, result: tuple[Any, str]) -> None:
         self.payment, self.url = result

@@ -16,7 +16,7 @@ from pos_app.resources import resource
 from pos_app.services import Services, build_services
 from pos_app.services.gateway import (
     GatewayUnavailable,
-    PaystackLinkStarted,
+    LinkStarted,
     StkStarted,
 )
 from pos_app.services.grants import Action
@@ -33,7 +33,7 @@ class FakeGateway:
     online: bool = True
     hang: threading.Event | None = None
     stk_calls: list[tuple[str, str, Money, str]] = field(default_factory=list)
-    link_calls: list[tuple[str, Money, str, str | None]] = field(default_factory=list)
+    link_calls: list[tuple[str, str, Money, str, str | None]] = field(default_factory=list)
     status_checks: list[str] = field(default_factory=list)
 
     def is_online(self) -> bool:
@@ -49,18 +49,16 @@ class FakeGateway:
         self.stk_calls.append((payment_id, phone, amount, account_reference))
         return StkStarted(payment_id, f"ws_CO_{len(self.stk_calls)}", "Prompt sent")
 
-    def start_paystack_link(
-        self, payment_id: str, amount: Money, reference: str, email: str | None
-    ) -> PaystackLinkStarted:
-        self.link_calls.append((payment_id, amount, reference, email))
-        return PaystackLinkStarted(
-            payment_id, reference, f"https://checkout.paystack.com/{reference[:8]}"
-        )
+    def start_payment_link(
+        self, payment_id: str, provider: str, amount: Money, reference: str, email: str | None
+    ) -> LinkStarted:
+        self.link_calls.append((payment_id, provider, amount, reference, email))
+        return LinkStarted(payment_id, reference, f"https://checkout.{provider}.test/{reference[:8]}")
 
     def request_status_check(self, payment_id: str) -> None:
         self.status_checks.append(payment_id)
 
-    def refund_paystack(
+    def refund_payment(
         self, payment_id: str, amount: Money, reason: str, *, refund_id: str
     ) -> None:
         raise NotImplementedError

@@ -68,7 +68,7 @@ class SilentRelay:
     def is_online(self) -> bool:
         return True
 
-    def refund_paystack(
+    def refund_payment(
         self, payment_id: str, amount: Money, reason: str, *, refund_id: str
     ) -> None:
         if self.refuse_next:
