@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from pos_app.config import TillSettings
 from pos_app.core.errors import (
     DecryptionError,
+    InvalidInput,
     NoAuthority,
     NotASupervisor,
     PaymentError,
@@ -27,6 +28,7 @@ from pos_app.core.errors import (
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.core.payments import PaymentMethod, ProofType
+from pos_app.core.quantities import Quantity
 from pos_app.services.admin import LastSupervisor
 from pos_app.services.approvals import ItemKind
 from pos_app.services.bus import EventBus
@@ -771,3 +773,43 @@ def test_z_report_shows_refunds_and_voids_per_method(desk, ids, gateway):
             select(shifts.c.z_report).where(shifts.c.id == ids.shift_id)
         ).scalar_one()
     assert stored["refunds_and_voids"] == z["refunds_and_voids"]
+
+
+@pytest.mark.parametrize(
+    ("method", "refund_method"),
+    [(PaymentMethod.FLUTTERWAVE_LINK, "flutterwave_refund"),
+     (PaymentMethod.STRIPE_CHECKOUT, "stripe_refund")],
+)  # fmt: skip
+def test_flutterwave_and_stripe_refunds_go_through_the_relay(
+    desk, ids, gateway, method, refund_method
+):
+    pay_id = _paid_online(desk, ids, method, "LNK24680")
+    desk.refunds.refund(
+        pay_id, Money(150_000, "KES"), "Wrong size", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+    )
+    assert [(p, a) for p, a, _ in gateway.refunds] == [(pay_id, Money(150_000, "KES"))]
+    assert desk.payments.get_payment(pay_id).status == "partially_refunded"
+    with desk.ledger.read() as conn:
+        assert conn.execute(
+            select(refunds.c.method, refunds.c.status).where(refunds.c.payment_id == pay_id)
+        ).one() == (refund_method, "done")
+    with pytest.raises(InvalidInput, match="by amount"):  # no lines back without the provider
+        desk.refunds.refund_lines(
+            pay_id, {0: Quantity.each(1)}, "Back", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+        )
+
+
+def test_z_report_lists_each_link_provider_apart(desk, ids, gateway):
+    paystack = _paid_online(desk, ids, PaymentMethod.PAYSTACK_LINK, "PSK31313")
+    _paid_online(desk, ids, PaymentMethod.FLUTTERWAVE_LINK, "FLW31313")
+    stripe = _paid_online(desk, ids, PaymentMethod.STRIPE_CHECKOUT, "STR31313")
+    desk.refunds.refund(
+        stripe, Money(100_000, "KES"), "Late", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+    )
+    z = desk.shifts.close_shift(ids.shift_id, {}, user_id=ids.cashier.id)
+    expected = {m: z["methods"][m]["expected_minor"]
+                for m in ("paystack_link", "flutterwave_link", "stripe_checkout")}  # fmt: skip
+    assert expected == {"paystack_link": 500_000, "flutterwave_link": 500_000,
+                        "stripe_checkout": 400_000}  # fmt: skip
+    assert z["refunds_and_voids"]["stripe_checkout"]["refunds_minor"] == 100_000
+    assert paystack not in {p for p, _, _ in gateway.refunds}
