@@ -214,3 +214,19 @@ def test_a_plain_http_relay_elsewhere_leaves_the_till_offline_with_the_reason() 
     assert link.credentials is None
     assert link.state.offline_reason is not None and "https" in link.state.offline_reason
     assert not RelayGateway(link).is_online()
+
+
+@respx.mock
+def test_the_relays_settings_name_the_shops_providers(gateway: RelayGateway) -> None:
+    shop = {"shop_id": str(uuid.uuid4()), "shop_name": "Duka"}
+    route = respx.get(f"{RELAY}/api/v1/terminal/settings")
+    route.respond(200, json={**shop, "test_mode": {"mpesa": False, "stripe": True,
+                                                   "flutterwave": False}})  # fmt: skip
+    link = gateway._link
+    assert link.state.providers is None  # not said yet: the till keeps its default tenders
+    gateway.refresh_test_modes()
+    assert link.state.providers == ("flutterwave", "mpesa", "stripe")
+    assert link.state.test_mode_providers == ("stripe",)
+    route.respond(200, json={**shop, "test_mode": {"mpesa": True}})  # Stripe's keys removed
+    gateway.refresh_test_modes()
+    assert link.state.providers == ("mpesa",)
