@@ -1,6 +1,7 @@
 """Flutterwave and Stripe through the whole chain: till services -> RelayGateway -> real relay
 (POST /terminal/payments/link) -> sandbox checkout page -> signed webhook -> relay verifies ->
-long-poll -> till; and a supervisor's refund back through the relay to the sandbox."""
+long-poll -> till: paid, declined, expired, a duplicated webhook, and a supervisor's refund
+back through the relay to the sandbox."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from decimal import Decimal
 import httpx
 import pytest
 from e2e_support import Till, link_sale, wait_for
+from sqlalchemy import func, select
 
 from pos_app.core.money import Money
 from pos_app.services.refunds import RefundService
 from pos_app.services.users import UserService
+from pos_app.store.schema import audit_log
 from sync.demo import DemoStack
 from sync.providers.testmode import (
     FLUTTERWAVE_DECLINED_CARDS,
@@ -21,6 +24,7 @@ from sync.providers.testmode import (
     STRIPE_DECLINED_CARDS,
     STRIPE_TEST_CARD,
 )
+from sync.sandbox.scripts import Delivery, ScriptedOutcome, ScriptRule
 
 SUPERVISOR_PIN = "2468"
 TEST_CARD = {"flutterwave": FLUTTERWAVE_TEST_CARD, "stripe": STRIPE_TEST_CARD}
@@ -103,3 +107,41 @@ def test_a_supervisors_refund_goes_back_through_the_relay(
         f"{provider}_refund", "done", Money(1_000_00, "KES")
     )
     assert _refunded_at_the_provider(stack, provider, reference) == 1_000_00
+
+
+@pytest.mark.parametrize("provider", ["flutterwave", "stripe"])
+def test_a_duplicated_webhook_pays_once(till: Till, stack: DemoStack, provider: str) -> None:
+    reference = f"SALE-{provider[:3].upper()}-TWICE"
+    stack.sandbox.state.script.add(
+        ScriptRule(outcome=ScriptedOutcome(delivery=Delivery.TWICE), reference=reference)
+    )
+    payment, link = link_sale(till, "Redio", Money(900_00, "KES"), reference, provider)
+    _pay(link.url, TEST_CARD[provider])
+    wait_for(lambda: _status(till, payment.id) == "succeeded", what=f"the {provider} payment")
+    kind = f"{provider}_webhook"
+    wait_for(
+        lambda: sum(1 for d in stack.sandbox.state.deliveries if d.kind == kind) >= 2,
+        what="the second webhook",
+    )
+    time.sleep(1.5)  # give a wrongly streamed duplicate time to arrive
+    with till.ledger.read() as conn:
+        outcomes = conn.execute(
+            select(func.count()).select_from(audit_log)
+            .where(audit_log.c.entity_id == payment.id, audit_log.c.action == "payment.outcome")
+        ).scalar_one()  # fmt: skip
+    assert outcomes == 1
+    assert till.payments.get_payment(payment.id).amount == Money(900_00, "KES")
+
+
+def test_an_expired_stripe_checkout_expires_the_payment(till: Till, stack: DemoStack) -> None:
+    payment, _link = link_sale(till, "Kikombe", Money(150_00, "KES"), "SALE-STR-EXP", "stripe")
+    state = stack.sandbox.state
+    [session_id] = [k for k, s in state.stripe_sessions.items()
+                    if s.client_reference_id == "SALE-STR-EXP"]  # fmt: skip
+    expired = httpx.post(
+        f"{stack.sandbox_url}/v1/checkout/sessions/{session_id}/expire",
+        headers={"Authorization": f"Bearer {state.config.stripe_secret_key}"},
+    )
+    assert expired.status_code == 200
+    wait_for(lambda: _status(till, payment.id) == "expired", what="the expired session")
+    assert till.orders.get_order(payment.order_id).status != "paid"
