@@ -93,11 +93,11 @@ class RelayLink:
         self._state = replace(self._state, online=False, offline_reason=reason)
 
     def set_test_modes(self, modes: dict[str, bool]) -> None:
-        """What the relay says of each provider it runs for the shop (the keys: the shop's
-        providers) and which are in test mode; kept while offline (the banner stays)."""
-        known = dict.fromkeys(self._state.test_mode_providers, True)
-        known.update(modes)
-        testing = tuple(sorted(p for p, on in known.items() if on))
+        """The relay's whole answer (GET /terminal/settings): the providers it runs for the
+        shop (the keys) and which are in test mode. It replaces the last answer, so that a
+        provider the owner removed leaves the banner too; kept while offline (the banner
+        stays)."""
+        testing = tuple(sorted(p for p, on in modes.items() if on))
         self._state = replace(
             self._state, test_mode_providers=testing, providers=tuple(sorted(modes))
         )

@@ -230,3 +230,4 @@ def test_the_relays_settings_name_the_shops_providers(gateway: RelayGateway) -> 
     route.respond(200, json={**shop, "test_mode": {"mpesa": True}})  # Stripe's keys removed
     gateway.refresh_test_modes()
     assert link.state.providers == ("mpesa",)
+    assert link.state.test_mode_providers == ("mpesa",)  # Stripe's test banner goes with it
