@@ -159,7 +159,8 @@ def build_context(
 
 
 def test_instructions() -> dict[str, str]:
-    """The banner's per-provider hint (test card / phone) in the current language."""
+    """The banner's per-provider hint (test card / phone) in the current language: the words
+    are translated here, the numbers come from their one home, sync.providers.testmode."""
     from sync.providers import testmode
 
     def fill(text: str, *values: str) -> str:
@@ -181,22 +182,34 @@ def test_instructions() -> dict[str, str]:
         "paystack": fill(
             translate(
                 "TestMode",
-                "Paystack test keys: card %1, any future expiry, CVV 408 (%2 is declined). "
+                "Paystack test keys: card %1, any future expiry, CVV %4 (%2 is declined). "
                 "Test M-Pesa via Paystack: %3.",
             ),
             testmode.PAYSTACK_TEST_CARD,
             testmode.PAYSTACK_DECLINED_CARD,
             testmode.PAYSTACK_TEST_MPESA,
+            testmode.PAYSTACK_TEST_CVV,
         ),
         "flutterwave": fill(
             translate(
-                "TestMode", "Flutterwave test keys: card %1, PIN 1234, expiry 09/32, CVV 564."
+                "TestMode",
+                "Flutterwave test keys: card %1, expiry %2, CVV %3, PIN %4 (older guides say "
+                "%5), OTP %6; %7 is declined.",
             ),
             testmode.FLUTTERWAVE_TEST_CARD,
+            testmode.FLUTTERWAVE_TEST_EXPIRY,
+            testmode.FLUTTERWAVE_TEST_CVV,
+            testmode.FLUTTERWAVE_TEST_PIN,
+            testmode.FLUTTERWAVE_OLD_TEST_PIN,
+            testmode.FLUTTERWAVE_TEST_OTP,
+            testmode.FLUTTERWAVE_DECLINED_CARDS[0],
         ),
         "stripe": fill(
-            translate("TestMode", "Stripe test keys: card %1, any future date, any CVC."),
+            translate(
+                "TestMode", "Stripe test keys: card %1, any future date, any CVC (%2 is declined)."
+            ),
             testmode.STRIPE_TEST_CARD,
+            testmode.STRIPE_DECLINED_CARDS[0],
         ),
     }
 

@@ -14,6 +14,8 @@ class PaymentMethod(StrEnum):
     MPESA_STK = "mpesa_stk"
     MPESA_PAYBILL = "mpesa_paybill"  # the customer pays from the SIM / USSD menu
     PAYSTACK_LINK = "paystack_link"
+    FLUTTERWAVE_LINK = "flutterwave_link"
+    STRIPE_CHECKOUT = "stripe_checkout"
     BANK_TRANSFER = "bank_transfer"
     MANUAL_MOBILE_MONEY = "manual_mobile_money"
 
@@ -22,6 +24,8 @@ class PaymentProvider(StrEnum):
     CASH = "cash"
     MPESA = "mpesa"
     PAYSTACK = "paystack"
+    FLUTTERWAVE = "flutterwave"
+    STRIPE = "stripe"
     MANUAL = "manual"
 
 
@@ -31,14 +35,24 @@ PROVIDER_OF_METHOD: Final[dict[PaymentMethod, PaymentProvider]] = {
     PaymentMethod.MPESA_STK: PaymentProvider.MPESA,
     PaymentMethod.MPESA_PAYBILL: PaymentProvider.MPESA,
     PaymentMethod.PAYSTACK_LINK: PaymentProvider.PAYSTACK,
+    PaymentMethod.FLUTTERWAVE_LINK: PaymentProvider.FLUTTERWAVE,
+    PaymentMethod.STRIPE_CHECKOUT: PaymentProvider.STRIPE,
     PaymentMethod.BANK_TRANSFER: PaymentProvider.MANUAL,
     PaymentMethod.MANUAL_MOBILE_MONEY: PaymentProvider.MANUAL,
 }
 
+# A hosted checkout page the customer opens from a link or QR code, per provider (the relay's
+# POST /terminal/payments/link makes it; its refunds go through the relay too).
+LINK_METHOD_OF: Final[dict[PaymentProvider, PaymentMethod]] = {
+    PaymentProvider.PAYSTACK: PaymentMethod.PAYSTACK_LINK,
+    PaymentProvider.FLUTTERWAVE: PaymentMethod.FLUTTERWAVE_LINK,
+    PaymentProvider.STRIPE: PaymentMethod.STRIPE_CHECKOUT,
+}
+LINK_METHODS: Final = frozenset(LINK_METHOD_OF.values())
+# Methods the till starts through the relay and whose outcome arrives from the provider.
+STARTED_ONLINE: Final = frozenset({PaymentMethod.MPESA_STK, *LINK_METHODS})
 # Methods whose outcome arrives from a provider through the relay.
-ONLINE_METHODS: Final = frozenset(
-    {PaymentMethod.MPESA_STK, PaymentMethod.MPESA_PAYBILL, PaymentMethod.PAYSTACK_LINK}
-)
+ONLINE_METHODS: Final = frozenset({*STARTED_ONLINE, PaymentMethod.MPESA_PAYBILL})
 # Methods settled by a person looking at a proof (receipt code, SMS, bank slip).
 MANUAL_METHODS: Final = frozenset(
     {PaymentMethod.BANK_TRANSFER, PaymentMethod.MANUAL_MOBILE_MONEY, PaymentMethod.MPESA_PAYBILL}

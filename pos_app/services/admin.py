@@ -23,7 +23,7 @@ from pos_app.services.users import UserService, UserView, authorise
 from pos_app.store.db import Ledger
 from pos_app.store.schema import users
 
-PROVIDERS: Final = ("mpesa", "paystack")
+PROVIDERS: Final = ("mpesa", "paystack", "flutterwave", "stripe")
 LANGUAGES: Final = ("en", "sw")
 
 

@@ -26,7 +26,14 @@ from pos_app.core.discounts import Discount
 from pos_app.core.errors import DukaError, InvalidInput, PaymentError, ShiftError
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
-from pos_app.core.payments import PaymentMethod, PaymentProvider, PaymentStatus, ProofType
+from pos_app.core.payments import (
+    LINK_METHOD_OF,
+    STARTED_ONLINE,
+    PaymentMethod,
+    PaymentProvider,
+    PaymentStatus,
+    ProofType,
+)
 from pos_app.core.shifts import z_report
 from pos_app.services import Services, guard
 from pos_app.services.backups import back_up_quietly
@@ -67,7 +74,7 @@ class Balance:
     total: Money
     paid: Money
     remaining: Money  # what no payment (paid or still open) covers yet
-    waiting_online: bool  # an STK prompt / Paystack link is still out
+    waiting_online: bool  # an STK prompt / payment link is still out
     waiting_verification: bool  # a proof waits and the shop wants it verified first
 
     @property
@@ -442,27 +449,36 @@ class Counter:
         )
         return self.payments.get_payment(view.id)
 
-    # --- Paystack -------------------------------------------------------------------------
-    def start_paystack(
-        self, order_id: str, amount: Money, email: str | None, key: str
+    # --- hosted payment links (Paystack, Flutterwave, Stripe) ------------------------------
+    def start_link(
+        self,
+        order_id: str,
+        provider: PaymentProvider,
+        amount: Money,
+        email: str | None,
+        key: str,
     ) -> tuple[PaymentView, str]:
-        return self._once.run(key, lambda: self._start_paystack(order_id, amount, email))
+        """A checkout page from `provider` for `amount`: the payment and the page's address."""
+        return self._once.run(key, lambda: self._start_link(order_id, provider, amount, email))
 
-    def _start_paystack(
-        self, order_id: str, amount: Money, email: str | None
+    def _start_link(
+        self, order_id: str, provider: PaymentProvider, amount: Money, email: str | None
     ) -> tuple[PaymentView, str]:
+        method = LINK_METHOD_OF.get(provider)
+        if method is None:
+            raise InvalidInput(f"{provider.value} has no payment link.")
         gateway = self._online()
         view = self.payments.create_payment(
-            order_id, amount, None, PaymentProvider.PAYSTACK, PaymentMethod.PAYSTACK_LINK,
-            created_by=self.user_id, test_mode=self._test_mode(PaymentProvider.PAYSTACK),
-        )
+            order_id, amount, None, provider, method,
+            created_by=self.user_id, test_mode=self._test_mode(provider),
+        )  # fmt: skip
         data = {"email": email} if email else {}
         view = self.payments.process_payment(view.id, data, actor_id=self.user_id)
         with self._initiating(view.id, "relay unreachable while making the link"):
-            link = gateway.start_paystack_link(view.id, amount, view.id, email)
+            link = gateway.start_payment_link(view.id, provider.value, amount, view.id, email)
         view = self.payments.outcomes.mark_awaiting_customer(view.id, link.reference,
                                                     actor_id=self.user_id)
-        return view, link.authorization_url
+        return view, link.url
 
     # --- shift ----------------------------------------------------------------------------
     def unsynced_count(self) -> int:
@@ -602,8 +618,7 @@ class Counter:
                     select(payments.c.id)
                     .where(payments.c.status.in_(
                         [S.INITIATING.value, S.AWAITING_CUSTOMER.value]))
-                    .where(payments.c.method.in_(
-                        [PaymentMethod.MPESA_STK.value, PaymentMethod.PAYSTACK_LINK.value]))
+                    .where(payments.c.method.in_([m.value for m in STARTED_ONLINE]))
                     .order_by(payments.c.created_at.desc())
                     .limit(20)
                 ).scalars()

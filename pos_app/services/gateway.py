@@ -1,4 +1,5 @@
-"""The till's door to online payments (M-Pesa STK push, Paystack links).
+"""The till's door to online payments (M-Pesa STK push, hosted payment links: Paystack,
+Flutterwave, Stripe).
 
 The services and screens depend on this protocol only; the sync engine implements it over the
 relay's terminal API (sync/engine), tests use a fake. Every call is idempotent on the payment
@@ -56,10 +57,12 @@ class StkStarted:
 
 
 @dataclass(frozen=True)
-class PaystackLinkStarted:
+class LinkStarted:
+    """A hosted checkout page the provider made: `url` is what the customer opens (link, QR)."""
+
     payment_id: str
     reference: str
-    authorization_url: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -80,17 +83,18 @@ class OnlineGateway(Protocol):
         self, payment_id: str, phone: str, amount: Money, account_reference: str
     ) -> StkStarted: ...
 
-    def start_paystack_link(
-        self, payment_id: str, amount: Money, reference: str, email: str | None
-    ) -> PaystackLinkStarted: ...
+    def start_payment_link(
+        self, payment_id: str, provider: str, amount: Money, reference: str, email: str | None
+    ) -> LinkStarted:
+        """A hosted checkout page from `provider` (paystack, flutterwave, stripe)."""
 
     def request_status_check(self, payment_id: str) -> None:
         """Asks the relay to re-query the provider; the outcome arrives as a pulled event."""
 
-    def refund_paystack(
+    def refund_payment(
         self, payment_id: str, amount: Money, reason: str, *, refund_id: str
     ) -> None:
-        """Asks Paystack (through the relay) to refund `amount` of a paid link payment;
+        """Asks the provider (through the relay) to refund `amount` of a paid link payment;
         `refund_id` is the idempotency key: the same id again never refunds twice."""
 
     def paybill_payments(self, reference: str) -> list[PaybillPayment]:

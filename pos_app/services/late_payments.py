@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from pos_app.core.errors import DukaError
-from pos_app.core.payments import PaymentMethod, PaymentStatus
+from pos_app.core.payments import STARTED_ONLINE, PaymentMethod, PaymentStatus
 from pos_app.services.bus import EventBus
 from pos_app.services.payment_outcomes import ProviderOutcomes
 from pos_app.store.db import Ledger
@@ -24,7 +24,7 @@ from pos_app.store.schema import payments
 log = logging.getLogger(__name__)
 
 WAITING = (PaymentStatus.INITIATING.value, PaymentStatus.AWAITING_CUSTOMER.value)
-ONLINE = (PaymentMethod.MPESA_STK.value, PaymentMethod.PAYSTACK_LINK.value)
+ONLINE = tuple(m.value for m in STARTED_ONLINE)
 
 
 @dataclass(frozen=True)
@@ -35,15 +35,15 @@ class Timing:
 
 @dataclass(frozen=True)
 class ReconcileTimings:
-    # Daraja's STK prompt times out on the phone after about a minute; a Paystack link can
-    # reasonably stay open while the customer finds a card.
+    # Daraja's STK prompt times out on the phone after about a minute; a payment link
+    # (Paystack, Flutterwave, Stripe) can reasonably stay open while the customer finds a card.
     stk: Timing = Timing(timedelta(seconds=45), timedelta(minutes=5))
-    paystack: Timing = Timing(timedelta(minutes=2), timedelta(minutes=30))
+    link: Timing = Timing(timedelta(minutes=2), timedelta(minutes=30))
     # how often one late payment is checked again with the provider
     recheck_every_s: float = 30.0
 
     def of(self, method: str) -> Timing:
-        return self.stk if method == PaymentMethod.MPESA_STK.value else self.paystack
+        return self.stk if method == PaymentMethod.MPESA_STK.value else self.link
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from sqlalchemy.dialects.sqlite import insert
 
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderStatus
-from pos_app.core.payments import PaymentMethod, PaymentStatus
+from pos_app.core.payments import LINK_METHOD_OF, PaymentMethod, PaymentStatus
 from pos_app.services import provider_events
 from pos_app.services.bus import EventBus
 from pos_app.services.counter import account_reference
@@ -43,7 +43,8 @@ from pos_app.store.db import Ledger
 from pos_app.store.schema import inbox, orders, payments
 
 C2B = "mpesa_c2b"
-PAYSTACK = "paystack"
+# hosted checkout pages: the event's reference is the sale's reference the provider holds
+LINK_CHANNELS = frozenset(provider.value for provider in LINK_METHOD_OF)
 PAID = "paid"
 # the relay's outcome words -> the ledger's payment states
 TARGET = {
@@ -206,7 +207,7 @@ class PaymentEvents:
             amount_minor=event.amount_minor if event.amount_minor is not None else 0,
             currency=event.currency or "",
             payment_id=payment_id,
-            provider_reference=event.reference if event.channel == PAYSTACK else None,
+            provider_reference=event.reference if event.channel in LINK_CHANNELS else None,
             receipt_number=event.receipt,
             relay_seq=event.seq,
             event_type=event.event_type,

@@ -38,6 +38,7 @@ from pos_app.core.payments import (
     MANUAL_METHODS,
     PAID_STATUSES,
     PROVIDER_OF_METHOD,
+    STARTED_ONLINE,
     PaymentMethod,
     PaymentProvider,
     ProofType,
@@ -268,7 +269,7 @@ class PaymentService:
         actor_id: str | None = None,
     ) -> PaymentView:
         """Move a pending payment on: cash is taken (provider_data may carry "tendered_minor");
-        STK / Paystack go to `initiating` (the relay is asked; provider_data holds
+        STK / hosted links go to `initiating` (the relay is asked; provider_data holds
         "phone_number" / "email", stored encrypted)."""
         data = dict(provider_data or {})
         with ledger_change(self._ledger, self._bus, actor_id) as change:
@@ -289,7 +290,7 @@ class PaymentService:
                     change_minor=(tendered - amount).minor,
                 )
                 payload: dict[str, Any] = {"payment_id": row.id, "status": new.value}
-            elif method in (PaymentMethod.MPESA_STK, PaymentMethod.PAYSTACK_LINK):
+            elif method in STARTED_ONLINE:
                 if method is PaymentMethod.MPESA_STK:
                     phone = str(data.get("phone_number") or "")
                     if not phone.strip():

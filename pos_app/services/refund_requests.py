@@ -1,15 +1,15 @@
-"""Refunds the relay makes for the till (Paystack): recorded before the relay is asked, so a
-customer is never refunded without the till knowing.
+"""Refunds the relay makes for the till (Paystack, Flutterwave, Stripe): recorded before the
+relay is asked, so a customer is never refunded without the till knowing.
 
 1. One transaction records the refund as `pending` with its request id (the relay's
    idempotency key), its outbox event and audit entry; it refuses more than was paid and not
    yet refunded or already asked for (pos_app.services.refundable).
 2. The relay is asked with that request id (asking again can never refund twice).
 3. One transaction marks it `done` (the payment moves to refunded / partially refunded) or
-   `failed` (the relay or Paystack refused it: the amount can be asked for again).
+   `failed` (the relay or the provider refused it: the amount can be asked for again).
 
 No answer (relay unreachable, reply lost, till stopped): the refund stays pending and
-`PaystackRefunds.retry_pending` (run by the sync engine's scheduler) asks again with the same
+`RelayRefunds.retry_pending` (run by the sync engine's scheduler) asks again with the same
 request id until it settles.
 """
 
@@ -47,11 +47,10 @@ log = logging.getLogger(__name__)
 
 DONE: Final = "done"
 FAILED: Final = "failed"
-PAYSTACK_REFUND: Final = "paystack_refund"
 
 
 class RefundPending(PaymentError):
-    """Asked for and recorded, but Paystack's answer did not arrive: sent again by itself."""
+    """Asked for and recorded, but the provider's answer did not arrive: sent again by itself."""
 
     def __init__(self) -> None:
         super().__init__(
@@ -68,6 +67,7 @@ class RefundRequest:
     amount: Money
     reason: str
     status: str
+    method: str  # how it goes back: refunds.RefundMethod's value (paystack_refund...)
 
 
 def _request_of(row: Any) -> RefundRequest:
@@ -78,10 +78,11 @@ def _request_of(row: Any) -> RefundRequest:
         amount=Money(row.amount_minor, row.currency),
         reason=row.reason,
         status=row.status,
+        method=row.method,
     )
 
 
-class PaystackRefunds:
+class RelayRefunds:
     def __init__(
         self, ledger: Ledger, bus: EventBus, gateway: Callable[[], OnlineGateway | None]
     ) -> None:
@@ -96,11 +97,14 @@ class PaystackRefunds:
         amount: Money,
         reason: str,
         *,
+        method: str,
         grant: Grant,
         request_id: str | None = None,
     ) -> RefundRequest:
-        """Record the refund as pending (one transaction). The same `request_id` again is the
-        same refund: pending or done, it is returned as it is; failed, it is asked for anew."""
+        """Record the refund as pending (one transaction); `method` is how it goes back
+        (refunds.RefundMethod's value for the payment's provider). The same `request_id` again
+        is the same refund: pending or done, it is returned as it is; failed, it is asked for
+        anew."""
         request_id = request_id or str(uuid.uuid4())
         with ledger_change(self._ledger, self._bus, actor(grant)) as change:
             conn = change.conn
@@ -128,7 +132,7 @@ class PaystackRefunds:
                         currency=amount.currency,
                         reason=reason,
                         by_user=supervisor_id,
-                        method=PAYSTACK_REFUND,
+                        method=method,
                         created_at=datetime.now(UTC),
                         status=PENDING,
                         request_id=request_id,
@@ -157,7 +161,7 @@ class PaystackRefunds:
                     "amount_minor": amount.minor,
                     "currency": amount.currency,
                     "reason": reason,
-                    "method": PAYSTACK_REFUND,
+                    "method": method,
                     "status": PENDING,
                 },
             )
@@ -174,7 +178,7 @@ class PaystackRefunds:
         if gateway is None:
             raise RefundPending()
         try:
-            gateway.refund_paystack(
+            gateway.refund_payment(
                 request.payment_id, request.amount, request.reason, refund_id=request.request_id
             )
         except GatewayInProgress:  # outcome unknown: a "failed" here could refund twice
@@ -232,7 +236,7 @@ class PaystackRefunds:
                 payload={
                     **common,
                     "reason": request.reason,
-                    "method": PAYSTACK_REFUND,
+                    "method": request.method,
                     "status": new.value,
                 },
             )
@@ -261,7 +265,7 @@ class PaystackRefunds:
             except RefundPending:
                 break  # the relay is not answering: the next run tries again
             except DukaError as exc:
-                log.info("Paystack refund %s refused: %s", request.refund_id, exc.message)
+                log.info("relay refund %s refused: %s", request.refund_id, exc.message)
                 settled += 1
             else:
                 settled += 1

@@ -1,5 +1,5 @@
 """What of a payment can still be given back: the one home of that rule, for cash and M-Pesa
-refunds (PaymentService.refund), Paystack refund requests (refund_requests) and voids
+refunds (PaymentService.refund), relay refund requests (refund_requests) and voids
 (refunds). Paid minus refunded minus what is asked of the relay and not yet settled.
 
 And what of a sale's lines can still come back: each line's quantity minus what earlier
@@ -40,8 +40,8 @@ class RefundTooLarge(Overpayment):
 class RefundAlreadyRequested(PaymentError):
     def __init__(self) -> None:
         super().__init__(
-            "A refund of this payment is already waiting for Paystack: it is sent again "
-            "automatically until Paystack answers."
+            "A refund of this payment is already waiting for the provider: it is sent again "
+            "automatically until the provider answers."
         )
 
 

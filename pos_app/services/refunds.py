@@ -1,11 +1,12 @@
 """Giving money back: voiding a sale while its shift is open, refunding cash from the drawer,
-recording an M-Pesa reversal, refunding a Paystack payment through the relay; by amount, or by
+recording an M-Pesa reversal, refunding a Paystack, Flutterwave or Stripe payment through the
+relay; by amount, or by
 line (returned quantities, credited by core.refunds and kept as credit-note lines that say
 which sold line, how much of it and what tax they reverse).
 
 Every one needs a supervisor's PIN and a reason. The money change itself is one ledger
 transaction (PaymentService.refund, or the void below) with its outbox event and audit entry;
-a Paystack refund is recorded as pending before the relay is asked (refund_requests); a
+a refund through the relay is recorded as pending before the relay is asked (refund_requests); a
 refused attempt changes nothing and is audited on its own.
 """
 
@@ -33,7 +34,7 @@ from pos_app.services.grants import Action, Grant, actor
 from pos_app.services.orders import load_order_row
 from pos_app.services.payment_rows import load_payment
 from pos_app.services.payments import PaymentService, PaymentView, record_refund
-from pos_app.services.refund_requests import DONE, PaystackRefunds, RefundPending
+from pos_app.services.refund_requests import DONE, RefundPending, RelayRefunds
 from pos_app.services.refundable import (
     AlreadyRefunded,
     RefundAlreadyRequested,
@@ -71,7 +72,14 @@ class RefundMethod(StrEnum):
     CASH_DRAWER = "cash_drawer"
     MPESA_REVERSAL = "mpesa_reversal"
     PAYSTACK = "paystack_refund"
+    FLUTTERWAVE = "flutterwave_refund"
+    STRIPE = "stripe_refund"
     BANK_TRANSFER = "bank_transfer"
+
+
+# Refunds the provider makes, asked for through the relay (refund_requests): by amount only.
+RELAY_REFUNDS: Final = frozenset({RefundMethod.PAYSTACK, RefundMethod.FLUTTERWAVE,
+                                  RefundMethod.STRIPE})  # fmt: skip
 
 
 REFUND_METHOD_OF: Final[dict[str, RefundMethod]] = {
@@ -81,6 +89,8 @@ REFUND_METHOD_OF: Final[dict[str, RefundMethod]] = {
     PaymentMethod.MPESA_PAYBILL.value: RefundMethod.MPESA_REVERSAL,
     PaymentMethod.MANUAL_MOBILE_MONEY.value: RefundMethod.MPESA_REVERSAL,
     PaymentMethod.PAYSTACK_LINK.value: RefundMethod.PAYSTACK,
+    PaymentMethod.FLUTTERWAVE_LINK.value: RefundMethod.FLUTTERWAVE,
+    PaymentMethod.STRIPE_CHECKOUT.value: RefundMethod.STRIPE,
     PaymentMethod.BANK_TRANSFER.value: RefundMethod.BANK_TRANSFER,
 }
 
@@ -113,12 +123,12 @@ class RefundRow:
     reason: str
     by_user: str
     at: datetime
-    status: str = DONE  # "pending" while Paystack has not answered, "failed" if it refused
+    status: str = DONE  # "pending" while the provider has not answered, "failed" if it refused
 
 
 def shift_refunds(conn: Connection, shift_id: str) -> dict[str, tuple[int, int]]:
     """(count, minor units) of the refunds given back per payment method, for the sales of
-    one shift (for the Z report). Asked-for refunds count once Paystack has made them."""
+    one shift (for the Z report). Asked-for refunds count once the provider has made them."""
     rows = conn.execute(
         select(payments.c.method, func.count(), func.sum(refunds.c.amount_minor))
         .select_from(refunds.join(payments).join(orders))
@@ -153,7 +163,7 @@ class RefundService:
         self._payments = payments_service
         self._users = users_service
         self._gateway = gateway or (lambda: None)
-        self.paystack = PaystackRefunds(ledger, bus, self._gateway)
+        self.relay = RelayRefunds(ledger, bus, self._gateway)
 
     # --- reading --------------------------------------------------------------------------
     def recent_paid(self, limit: int = 200) -> list[RefundablePayment]:
@@ -263,9 +273,10 @@ class RefundService:
         request_id: str | None = None,
     ) -> PaymentView:
         """Give `amount` back the way the payment came in (cash from the drawer, an M-Pesa
-        reversal already made on the phone, a Paystack refund through the relay).
+        reversal already made on the phone, a Paystack, Flutterwave or Stripe refund through
+        the relay).
 
-        A Paystack refund is recorded as pending first, then the relay is asked with
+        A refund through the relay is recorded as pending first, then the relay is asked with
         `request_id` (a UUID the screen keeps until the refund succeeds; the same id again is
         the same refund, so asking after a lost reply can never refund twice). Without an
         answer it raises RefundPending and the refund is sent again by itself."""
@@ -282,14 +293,14 @@ class RefundService:
                         "Type the M-Pesa reversal's transaction code from the confirmation SMS."
                     )
                 text = f"{text} (M-Pesa reversal {reversal_code.strip().upper()})"
-            if method is not RefundMethod.PAYSTACK:
+            if method not in RELAY_REFUNDS:
                 return self._payments.refund(
                     payment_id, amount, text, grant=grant, method=method.value
                 )
             if self._gateway() is None:
-                raise RelayNotPaired("Paystack refunds go through the relay.")
-            request = self.paystack.request(
-                payment_id, amount, text, grant=grant, request_id=request_id
+                raise RelayNotPaired("Card and payment-link refunds go through the relay.")
+            request = self.relay.request(
+                payment_id, amount, text, method=method.value, grant=grant, request_id=request_id
             )
         except DukaError as exc:
             audit_refusal(
@@ -304,7 +315,7 @@ class RefundService:
             )
             raise
         # recorded: from here on an error is the relay's answer, audited as such, not a refusal
-        self.paystack.send(request, actor_id=supervisor_id)
+        self.relay.send(request, actor_id=supervisor_id)
         return self._payments.get_payment(payment_id)
 
     def refund_lines(
@@ -319,7 +330,7 @@ class RefundService:
     ) -> PaymentView:
         """Give back what the buyer paid for `returns` (line position -> quantity returned) of
         the payment's sale, the way the payment came in (cash, an M-Pesa reversal already
-        made, a bank transfer; a Paystack payment is refunded by amount). One transaction:
+        made, a bank transfer; a payment-link payment is refunded by amount). One transaction:
         the refund, its credit-note lines, the lines' returned quantities, outbox, audit."""
         try:
             if not reason.strip():
@@ -327,9 +338,9 @@ class RefundService:
             grant = self._users.grant(supervisor_id, pin, Action.REFUND)
             method = REFUND_METHOD_OF[self._payments.get_payment(payment_id).method]
             text = reason.strip()
-            if method is RefundMethod.PAYSTACK:
+            if method in RELAY_REFUNDS:
                 raise InvalidInput(
-                    "Refund a Paystack payment by amount: it goes through the relay."
+                    "Refund a card or payment-link payment by amount: it goes through the relay."
                 )
             if method is RefundMethod.MPESA_REVERSAL:
                 if not reversal_code or not reversal_code.strip():
@@ -370,9 +381,9 @@ class RefundService:
                         "Refund them instead."
                     )
             method = REFUND_METHOD_OF[view.method]
-            if method is RefundMethod.PAYSTACK:
+            if method in RELAY_REFUNDS:
                 raise InvalidInput(
-                    "Refund a Paystack payment by amount: it goes through the relay."
+                    "Refund a card or payment-link payment by amount: it goes through the relay."
                 )
             self._credit_lines(payment_id, returns, reason.strip(), grant, method.value,
                                void=True)

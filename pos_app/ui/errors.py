@@ -116,8 +116,8 @@ def error_message(error: BaseException) -> str:
             RefundAlreadyRequested,
             QCoreApplication.translate(
                 "Errors",
-                "A refund of this payment is already waiting for Paystack: it is sent again "
-                "automatically until Paystack answers.",
+                "A refund of this payment is already waiting for the provider: it is sent again "
+                "automatically until the provider answers.",
             ),
         ),
         (

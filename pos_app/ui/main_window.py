@@ -26,14 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.ui.provider_names import provider_name
 from pos_app.ui.status import TillStatus
-
-PROVIDER_NAMES = {
-    "mpesa": "M-Pesa",
-    "paystack": "Paystack",
-    "flutterwave": "Flutterwave",
-    "stripe": "Stripe",
-}
 
 
 @dataclass(frozen=True)
@@ -165,7 +159,7 @@ class MainWindow(QMainWindow):
             self.last_sync_label.show()
         if status.test_mode_providers:
             hints = self._test_instructions()
-            names = ", ".join(PROVIDER_NAMES.get(p, p) for p in status.test_mode_providers)
+            names = ", ".join(provider_name(p) for p in status.test_mode_providers)
             details = self.tr("details")
             self.banner.setText(
                 self.tr("TEST MODE — no real money moves (%1).").replace("%1", names)

@@ -8,7 +8,8 @@ from PySide6.QtCore import QObject, Signal
 
 
 class TillStatus(QObject):
-    """Online/offline, unsynced event count, last successful sync, providers in test mode.
+    """Online/offline, unsynced event count, last successful sync, the shop's providers and
+    those in test mode.
 
     Setters may be called from any thread: Qt queues the signal to the GUI thread's slots.
     """
@@ -21,6 +22,9 @@ class TillStatus(QObject):
         self.unsynced = 0
         self.last_sync: datetime | None = None
         self.test_mode_providers: tuple[str, ...] = ()
+        # the providers the relay runs for the shop: one tender each. Until the relay says,
+        # Paystack, as tills offered before the relay told them.
+        self.providers: tuple[str, ...] = ("mpesa", "paystack")
         self.offline_reason = "not connected to the relay yet"
 
     def update(
@@ -30,6 +34,7 @@ class TillStatus(QObject):
         unsynced: int | None = None,
         last_sync: datetime | None = None,
         test_mode_providers: tuple[str, ...] | None = None,
+        providers: tuple[str, ...] | None = None,
         offline_reason: str | None = None,
     ) -> None:
         if online is not None:
@@ -40,6 +45,8 @@ class TillStatus(QObject):
             self.last_sync = last_sync
         if test_mode_providers is not None:
             self.test_mode_providers = test_mode_providers
+        if providers is not None:
+            self.providers = providers
         if offline_reason is not None:
             self.offline_reason = offline_reason
         self.changed.emit()

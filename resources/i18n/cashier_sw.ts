@@ -4,22 +4,22 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../pos_app/app.py" line="266"/>
+        <location filename="../../pos_app/app.py" line="279"/>
         <source>supervisor</source>
         <translation>msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="268"/>
+        <location filename="../../pos_app/app.py" line="281"/>
         <source>cashier</source>
         <translation>keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="380"/>
+        <location filename="../../pos_app/app.py" line="393"/>
         <source>Duka POS cannot start</source>
         <translation>Duka POS haiwezi kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="483"/>
+        <location filename="../../pos_app/app.py" line="496"/>
         <source>Opening the till&apos;s ledger…</source>
         <translation>Inafungua daftari la mauzo…</translation>
     </message>
@@ -550,6 +550,75 @@
     </message>
 </context>
 <context>
+    <name>LinkDialog</name>
+    <message>
+        <location filename="../../pos_app/ui/cashier/link_dialog.py" line="24"/>
+        <source>Paystack link</source>
+        <translation>Kiungo cha Paystack</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/link_dialog.py" line="25"/>
+        <source>Flutterwave link</source>
+        <translation>Kiungo cha Flutterwave</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/link_dialog.py" line="26"/>
+        <source>Stripe Checkout</source>
+        <translation>Malipo ya Stripe Checkout</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/link_dialog.py" line="47"/>
+        <source>optional: for the customer&apos;s receipt</source>
+        <translation>si lazima: kwa risiti ya mteja</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/link_dialog.py" line="48"/>
+        <source>Customer email</source>
+        <translation>Barua pepe ya mteja</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/link_dialog.py" line="66"/>
+        <source>Copy link</source>
+        <translation>Nakili kiungo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/link_dialog.py" line="72"/>
+        <source>Cancel link</source>
+        <translation>Ghairi kiungo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/link_dialog.py" line="77"/>
+        <location filename="../../pos_app/ui/cashier/link_dialog.py" line="126"/>
+        <source>Back</source>
+        <translation>Rudi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/link_dialog.py" line="81"/>
+        <source>Make link</source>
+        <translation>Tengeneza kiungo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/link_dialog.py" line="109"/>
+        <source>Link copied.</source>
+        <translation>Kiungo kimenakiliwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/link_dialog.py" line="114"/>
+        <source>Link ready: the customer scans the code and pays by card or bank.</source>
+        <translation>Kiungo kiko tayari: mteja achanganue msimbo na alipe kwa kadi au benki.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/link_dialog.py" line="118"/>
+        <source>Paid %1</source>
+        <translation>Imelipwa %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/link_dialog.py" line="126"/>
+        <source>Close</source>
+        <translation>Funga</translation>
+    </message>
+</context>
+<context>
     <name>OnlineStatus</name>
     <message>
         <location filename="../../pos_app/ui/cashier/online_status.py" line="11"/>
@@ -626,65 +695,6 @@
         <location filename="../../pos_app/ui/cashier/online_status.py" line="62"/>
         <source>Until a supervisor approves the code, the sale waits in the list of waiting sales.</source>
         <translation>Hadi msimamizi aidhinishe namba hiyo, mauzo yanasubiri kwenye orodha ya mauzo yanayosubiri.</translation>
-    </message>
-</context>
-<context>
-    <name>PaystackDialog</name>
-    <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="27"/>
-        <source>Paystack link</source>
-        <translation>Kiungo cha Paystack</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="33"/>
-        <source>optional: for the customer&apos;s receipt</source>
-        <translation>si lazima: kwa risiti ya mteja</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="34"/>
-        <source>Customer email</source>
-        <translation>Barua pepe ya mteja</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="52"/>
-        <source>Copy link</source>
-        <translation>Nakili kiungo</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="58"/>
-        <source>Cancel link</source>
-        <translation>Ghairi kiungo</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="63"/>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="112"/>
-        <source>Back</source>
-        <translation>Rudi</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="67"/>
-        <source>Make link</source>
-        <translation>Tengeneza kiungo</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="95"/>
-        <source>Link copied.</source>
-        <translation>Kiungo kimenakiliwa.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="100"/>
-        <source>Link ready: the customer scans the code and pays by card or bank.</source>
-        <translation>Kiungo kiko tayari: mteja achanganue msimbo na alipe kwa kadi au benki.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="104"/>
-        <source>Paid %1</source>
-        <translation>Imelipwa %1</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/cashier/paystack_dialog.py" line="112"/>
-        <source>Close</source>
-        <translation>Funga</translation>
     </message>
 </context>
 <context>
@@ -853,168 +863,178 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/receipts/render.py" line="61"/>
+        <source>Flutterwave</source>
+        <translation>Flutterwave</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="62"/>
+        <source>Stripe</source>
+        <translation>Stripe</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="63"/>
         <source>Bank transfer</source>
         <translation>Uhamisho wa benki</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="62"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="64"/>
         <source>Mobile money</source>
         <translation>Pesa ya simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="69"/>
-        <location filename="../../pos_app/ui/receipts/render.py" line="70"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="71"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="72"/>
         <source>Paid</source>
         <translation>Imelipwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="71"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="73"/>
         <source>Pending verification</source>
         <translation>Inasubiri kuthibitishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="72"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="74"/>
         <source>Awaiting cash on delivery</source>
         <translation>Inasubiri malipo wakati wa kufikisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="73"/>
-        <location filename="../../pos_app/ui/receipts/render.py" line="74"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="75"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="76"/>
         <source>Waiting for customer</source>
         <translation>Inamsubiri mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="75"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="77"/>
         <source>Pending</source>
         <translation>Inasubiri</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="76"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="78"/>
         <source>Failed</source>
         <translation>Imeshindikana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="77"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="79"/>
         <source>Cancelled</source>
         <translation>Imeghairiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="78"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="80"/>
         <source>Expired</source>
         <translation>Muda umeisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="79"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="81"/>
         <source>Being checked</source>
         <translation>Inakaguliwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="80"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="82"/>
         <source>Rejected</source>
         <translation>Imekataliwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="81"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="83"/>
         <source>Refunded</source>
         <translation>Imerejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="82"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="84"/>
         <source>Partly refunded</source>
         <translation>Imerejeshwa sehemu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="83"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="85"/>
         <source>Voided</source>
         <translation>Imebatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="101"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="103"/>
         <source>Discount</source>
         <translation>Punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="102"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="104"/>
         <source>VAT band</source>
         <translation>Kundi la VAT</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="103"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="105"/>
         <source>Taxable</source>
         <translation>Kinachotozwa kodi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="104"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="106"/>
         <source>VAT</source>
         <translation>VAT</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="112"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="114"/>
         <source>REPRINT</source>
         <translation>NAKALA</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="96"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="98"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="97"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="99"/>
         <source>Date</source>
         <translation>Tarehe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="98"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="100"/>
         <source>Cashier</source>
         <translation>Keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="99"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="101"/>
         <source>TOTAL</source>
         <translation>JUMLA</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="100"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="102"/>
         <source>incl. VAT %1</source>
         <translation>pamoja na VAT %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="105"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="107"/>
         <source>Tendered</source>
         <translation>Iliyotolewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="106"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="108"/>
         <source>Change</source>
         <translation>Chenji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="107"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="109"/>
         <source>Ref.</source>
         <translation>Kumb.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="108"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="110"/>
         <source>Collected by</source>
         <translation>Imeletwa na</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="109"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="111"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="110"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="112"/>
         <source>TEST MODE</source>
         <translation>HALI YA MAJARIBIO</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="111"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="113"/>
         <source>No real money moved.</source>
         <translation>Hakuna pesa halisi iliyohamishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="113"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="115"/>
         <source>Thank you for shopping with us!</source>
         <translation>Asante kwa kununua kwetu!</translation>
     </message>
@@ -1189,284 +1209,279 @@
 <context>
     <name>SalePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="90"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="94"/>
         <source>Scan a barcode or type a product name…</source>
         <translation>Changanua barcode au andika jina la bidhaa…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="350"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="366"/>
         <source>Quick keys</source>
         <translation>Vitufe vya haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="130"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="146"/>
         <source>Resume payment</source>
         <translation>Endelea na malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="169"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="185"/>
         <source>Qty…</source>
         <translation>Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="172"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="188"/>
         <source>+1</source>
         <translation>+1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="173"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="189"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="174"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="190"/>
         <source>Remove line</source>
         <translation>Ondoa mstari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="175"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="191"/>
         <source>Custom amount</source>
         <translation>Kiasi maalum</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="176"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="192"/>
         <source>Price / discount</source>
         <translation>Bei / punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="186"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="203"/>
         <source>Quantity</source>
         <translation>Idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="191"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="208"/>
         <source>Set quantity</source>
         <translation>Weka idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="224"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="241"/>
         <source>Cash (F2)</source>
         <translation>Pesa taslimu (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="225"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="242"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="226"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="243"/>
         <source>M-Pesa (F3)</source>
         <translation>M-Pesa (F3)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="227"/>
-        <source>Paystack link</source>
-        <translation>Kiungo cha Paystack</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="228"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="244"/>
         <source>Bank / proof</source>
         <translation>Benki / uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="239"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="254"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="243"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="259"/>
         <source>New sale</source>
         <translation>Mauzo mapya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="260"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="276"/>
         <source>Print receipt</source>
         <translation>Chapisha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="263"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="279"/>
         <source>No receipt</source>
         <translation>Bila risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="311"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="327"/>
         <source>Waiting sales (%1)</source>
         <translation>Mauzo yanayosubiri (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="317"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="333"/>
         <source>waiting for a supervisor to approve the proof</source>
         <translation>yanasubiri msimamizi aidhinishe uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="319"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="335"/>
         <source>waiting for the customer&apos;s payment</source>
         <translation>yanasubiri malipo ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="325"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="341"/>
         <source>No sale is waiting.</source>
         <translation>Hakuna mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="397"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="416"/>
         <source>A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.</source>
         <translation>Malipo hayakukamilika: %1 kwa mauzo %2. Endelea nayo uone yalivyoishia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="452"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="471"/>
         <source>Unknown barcode or product: %1. Nothing was added.</source>
         <translation>Barcode au bidhaa haijulikani: %1. Hakuna kilichoongezwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="474"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="493"/>
         <source>Add %1 after payment started</source>
         <translation>Ongeza %1 baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="480"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="499"/>
         <source>Added %1.</source>
         <translation>Imeongezwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="498"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="517"/>
         <source>Part of this sale is already paid: finish it, or ask a supervisor to refund it.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: yamalize, au mwombe msimamizi arejeshe pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="522"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="540"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="541"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="559"/>
         <source>Change a quantity after payment started</source>
         <translation>Badilisha idadi baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="538"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="557"/>
         <source>Choose a line, type how many, then Set quantity.</source>
         <translation>Chagua mstari, andika idadi, kisha Weka idadi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="550"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="569"/>
         <source>Remove a line after payment started</source>
         <translation>Ondoa mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="555"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="574"/>
         <source>Add a line after payment started</source>
         <translation>Ongeza mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="565"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="584"/>
         <source>Choose a line first.</source>
         <translation>Chagua mstari kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="569"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="588"/>
         <source>New price</source>
         <translation>Bei mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="570"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="589"/>
         <source>New unit price for %1 (now %2):</source>
         <translation>Bei mpya ya kipande kwa %1 (sasa %2):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="580"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="599"/>
         <source>Price of %1: %2 → %3</source>
         <translation>Bei ya %1: %2 → %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="585"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="604"/>
         <source>Change a price after payment started</source>
         <translation>Badilisha bei baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="592"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="611"/>
         <source>Part of this sale is already paid: take the rest first.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: pokea kiasi kilichobaki kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="601"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="620"/>
         <source>Sale parked: it completes when its payment is confirmed. It is in the list of waiting sales.</source>
         <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa. Yapo kwenye orodha ya mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="849"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="762"/>
+        <source>Waiting for the customer&apos;s payment (M-Pesa prompt or payment link). New sale parks the sale meanwhile.</source>
+        <translation>Inasubiri malipo ya mteja (ombi la M-Pesa au kiungo cha malipo). Mauzo mapya yanayaweka mauzo haya kando kwa sasa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="828"/>
+        <source>M-Pesa prompts and payment links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
+        <translation>Maombi ya M-Pesa na viungo vya malipo vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="830"/>
+        <source>Offline (%1): M-Pesa prompts and payment links are unavailable. Cash, COD and proofs still work.</source>
+        <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya malipo havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="886"/>
         <source>Charge %1</source>
         <translation>Lipisha %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="606"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="625"/>
         <source>Clear a sale after payment started</source>
         <translation>Futa mauzo baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="635"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="649"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="654"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="668"/>
         <source>The cart is empty: scan or choose a product first.</source>
         <translation>Kikapu ni tupu: changanua au chagua bidhaa kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="720"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="739"/>
         <source>Paid so far %1; still due %2: choose another tender.</source>
         <translation>Imelipwa hadi sasa %1; bado kinadaiwa %2: chagua njia nyingine ya malipo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="729"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="748"/>
         <source>Sale complete. Its proof of payment still waits for a supervisor to approve it (see the waiting sales).</source>
         <translation>Mauzo yamekamilika. Uthibitisho wake wa malipo bado unasubiri msimamizi auidhinishe (angalia mauzo yanayosubiri).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="732"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="751"/>
         <source>Sale complete.</source>
         <translation>Mauzo yamekamilika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="740"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="759"/>
         <source>Waiting for a supervisor to approve the proof of payment. The sale completes once approved; New sale parks it meanwhile.</source>
         <translation>Inasubiri msimamizi aidhinishe uthibitisho wa malipo. Mauzo yatakamilika yakiidhinishwa; Mauzo mapya yanayaweka kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="743"/>
-        <source>Waiting for the customer&apos;s payment (M-Pesa prompt or Paystack link). New sale parks the sale meanwhile.</source>
-        <translation>Inasubiri malipo ya mteja (ombi la M-Pesa au kiungo cha Paystack). Mauzo mapya yanayaweka mauzo haya kando kwa sasa.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="754"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="773"/>
         <source>Receipt for sale %1?</source>
         <translation>Risiti ya mauzo %1?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="809"/>
-        <source>M-Pesa prompts and Paystack links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
-        <translation>Maombi ya M-Pesa na viungo vya Paystack vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="811"/>
-        <source>Offline (%1): M-Pesa prompts and Paystack links are unavailable. Cash, COD and proofs still work.</source>
-        <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya Paystack havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="838"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="875"/>
         <source>Due %1</source>
         <translation>Inadaiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="840"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="877"/>
         <source>Total %1 · paid %2</source>
         <translation>Jumla %1 · imelipwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="843"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="880"/>
         <source>waiting %1</source>
         <translation>inasubiri %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="847"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="884"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="831"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="868"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -1474,7 +1489,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="865"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="902"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>
@@ -2254,24 +2269,24 @@
 <context>
     <name>TestMode</name>
     <message>
-        <location filename="../../pos_app/app.py" line="173"/>
+        <location filename="../../pos_app/app.py" line="174"/>
         <source>M-Pesa sandbox: shortcode %1. Safaricom&apos;s test number %2 is never prompted (result 1037, unreachable); in the local sandbox any other Kenyan number pays.</source>
         <translation>Sandbox ya M-Pesa: shortcode %1. Namba ya majaribio ya Safaricom %2 haipokei ombi kamwe (jibu 1037, haipatikani); kwenye sandbox ya hapa, namba nyingine yoyote ya Kenya hulipa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="182"/>
-        <source>Paystack test keys: card %1, any future expiry, CVV 408 (%2 is declined). Test M-Pesa via Paystack: %3.</source>
-        <translation>Funguo za majaribio za Paystack: kadi %1, tarehe yoyote ya baadaye ya kuisha, CVV 408 (%2 hukataliwa). M-Pesa ya majaribio kupitia Paystack: %3.</translation>
+        <location filename="../../pos_app/app.py" line="183"/>
+        <source>Paystack test keys: card %1, any future expiry, CVV %4 (%2 is declined). Test M-Pesa via Paystack: %3.</source>
+        <translation>Funguo za majaribio za Paystack: kadi %1, tarehe yoyote ya baadaye ya kuisha, CVV %4 (%2 hukataliwa). M-Pesa ya majaribio kupitia Paystack: %3.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="192"/>
-        <source>Flutterwave test keys: card %1, PIN 1234, expiry 09/32, CVV 564.</source>
-        <translation>Funguo za majaribio za Flutterwave: kadi %1, PIN 1234, inaisha 09/32, CVV 564.</translation>
+        <location filename="../../pos_app/app.py" line="194"/>
+        <source>Flutterwave test keys: card %1, expiry %2, CVV %3, PIN %4 (older guides say %5), OTP %6; %7 is declined.</source>
+        <translation>Funguo za majaribio za Flutterwave: kadi %1, inaisha %2, CVV %3, PIN %4 (miongozo ya zamani inasema %5), OTP %6; %7 hukataliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="198"/>
-        <source>Stripe test keys: card %1, any future date, any CVC.</source>
-        <translation>Funguo za majaribio za Stripe: kadi %1, tarehe yoyote ya baadaye, CVC yoyote.</translation>
+        <location filename="../../pos_app/app.py" line="208"/>
+        <source>Stripe test keys: card %1, any future date, any CVC (%2 is declined).</source>
+        <translation>Funguo za majaribio za Stripe: kadi %1, tarehe yoyote ya baadaye, CVC yoyote (%2 hukataliwa).</translation>
     </message>
 </context>
 </TS>

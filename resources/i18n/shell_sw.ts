@@ -70,8 +70,8 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/errors.py" line="117"/>
-        <source>A refund of this payment is already waiting for Paystack: it is sent again automatically until Paystack answers.</source>
-        <translation>Marejesho ya malipo haya tayari yanasubiri Paystack: yanatumwa tena yenyewe hadi Paystack ijibu.</translation>
+        <source>A refund of this payment is already waiting for the provider: it is sent again automatically until the provider answers.</source>
+        <translation>Marejesho ya malipo haya tayari yanasubiri mtoa huduma: yanatumwa tena yenyewe hadi mtoa huduma ajibu.</translation>
     </message>
     <message>
         <location filename="../../pos_app/ui/errors.py" line="125"/>
@@ -172,17 +172,17 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="55"/>
+        <location filename="../../pos_app/ui/main_window.py" line="49"/>
         <source>Duka POS</source>
         <translation>Duka POS</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="149"/>
+        <location filename="../../pos_app/ui/main_window.py" line="143"/>
         <source>● Online</source>
         <translation>● Mtandaoni</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="191"/>
+        <location filename="../../pos_app/ui/main_window.py" line="185"/>
         <source>Unsynced: %n event(s)</source>
         <translation>
             <numerusform>Hazijasawazishwa: tukio %n</numerusform>
@@ -190,37 +190,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="160"/>
+        <location filename="../../pos_app/ui/main_window.py" line="154"/>
         <source>Last sync: never</source>
         <translation>Usawazishaji wa mwisho: bado</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="153"/>
+        <location filename="../../pos_app/ui/main_window.py" line="147"/>
         <source>● Offline: %1</source>
         <translation>● Nje ya mtandao: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="164"/>
+        <location filename="../../pos_app/ui/main_window.py" line="158"/>
         <source>Last sync: %1</source>
         <translation>Usawazishaji wa mwisho: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="169"/>
+        <location filename="../../pos_app/ui/main_window.py" line="163"/>
         <source>details</source>
         <translation>maelezo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="171"/>
+        <location filename="../../pos_app/ui/main_window.py" line="165"/>
         <source>TEST MODE — no real money moves (%1).</source>
         <translation>HALI YA MAJARIBIO — hakuna pesa halisi inayohamishwa (%1).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="186"/>
+        <location filename="../../pos_app/ui/main_window.py" line="180"/>
         <source>All synced</source>
         <translation>Yote yamesawazishwa</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="188"/>
+        <location filename="../../pos_app/ui/main_window.py" line="182"/>
         <source>%n event(s) waiting to sync</source>
         <translation>
             <numerusform>Tukio %n linasubiri kusawazishwa</numerusform>
@@ -228,7 +228,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="190"/>
+        <location filename="../../pos_app/ui/main_window.py" line="184"/>
         <source>Syncing %n event(s)…</source>
         <translation>
             <numerusform>Inasawazisha tukio %n…</numerusform>

@@ -27,6 +27,8 @@ class LinkState:
     last_contact: datetime | None
     offline_reason: str | None
     test_mode_providers: tuple[str, ...] = ()
+    # the providers the shop has on the relay (its tenders); None until the relay has said
+    providers: tuple[str, ...] | None = None
 
 
 class RelayLink:
@@ -91,11 +93,14 @@ class RelayLink:
         self._state = replace(self._state, online=False, offline_reason=reason)
 
     def set_test_modes(self, modes: dict[str, bool]) -> None:
-        """What the relay says of each provider; kept while offline (the banner stays)."""
-        known = dict.fromkeys(self._state.test_mode_providers, True)
-        known.update(modes)
-        providers = tuple(sorted(p for p, on in known.items() if on))
-        self._state = replace(self._state, test_mode_providers=providers)
+        """The relay's whole answer (GET /terminal/settings): the providers it runs for the
+        shop (the keys) and which are in test mode. It replaces the last answer, so that a
+        provider the owner removed leaves the banner too; kept while offline (the banner
+        stays)."""
+        testing = tuple(sorted(p for p, on in modes.items() if on))
+        self._state = replace(
+            self._state, test_mode_providers=testing, providers=tuple(sorted(modes))
+        )
 
     def close(self) -> None:
         self.use(None)

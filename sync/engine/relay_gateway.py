@@ -22,8 +22,8 @@ from pos_app.services.gateway import (
     GatewayInProgress,
     GatewayRejected,
     GatewayUnavailable,
+    LinkStarted,
     PaybillPayment,
-    PaystackLinkStarted,
     StkStarted,
 )
 from sync.engine.client import C2BTaken as RelayC2BTaken
@@ -32,8 +32,10 @@ from sync.engine.link import NOT_PAIRED, NotPaired, RelayLink
 from sync.protocol import (
     C2BClaimRequest,
     ErrorCode,
+    PaymentLinkRequest,
     PaymentState,
     PaystackLinkRequest,
+    Provider,
     RelayPaymentView,
     RelayRefundRequest,
     StkPushRequest,
@@ -44,6 +46,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 KES_EXPONENT_UNIT = 100  # M-Pesa takes whole shillings only
+PROVIDER_NAMES = {"paystack": "Paystack", "flutterwave": "Flutterwave", "stripe": "Stripe"}
 
 
 class RelayGateway:
@@ -82,29 +85,45 @@ class RelayGateway:
             customer_message=view.customer_message or "Ask the customer to enter their M-Pesa PIN.",
         )
 
-    def start_paystack_link(
-        self, payment_id: str, amount: Money, reference: str, email: str | None
-    ) -> PaystackLinkStarted:
+    def start_payment_link(
+        self, payment_id: str, provider: str, amount: Money, reference: str, email: str | None
+    ) -> LinkStarted:
+        name = PROVIDER_NAMES.get(provider, provider)
         try:
-            request = PaystackLinkRequest(
+            request = PaymentLinkRequest(
                 payment_id=payment_id,  # type: ignore[arg-type]
+                provider=Provider(provider),
                 amount_minor=amount.minor,
                 currency=amount.currency,
                 email=email,
                 reference=reference,
             )
-        except ValidationError:
+        except (ValidationError, ValueError):
             raise GatewayRejected(
-                "The amount or the sale reference cannot go to Paystack."
+                f"The amount or the sale reference cannot go to {name}."
             ) from None
-        view = self._send(lambda: self._link.client().start_paystack_link(request))
+        view = self._send(lambda: self._start_link(request))
         self._raise_if_refused(view)
         if not view.authorization_url:
-            raise GatewayRejected("Paystack did not return a payment link; try again.")
-        return PaystackLinkStarted(
-            payment_id=payment_id,
-            reference=view.reference,
-            authorization_url=view.authorization_url,
+            raise GatewayRejected(f"{name} did not return a payment link; try again.")
+        return LinkStarted(payment_id=payment_id, reference=view.reference,
+                           url=view.authorization_url)  # fmt: skip
+
+    def _start_link(self, request: PaymentLinkRequest) -> RelayPaymentView:
+        """POST /payments/link; a relay from before it (404) still makes Paystack links on
+        /paystack-link, and only those."""
+        client = self._link.client()
+        try:
+            return client.start_payment_link(request)
+        except RelayRefused as exc:
+            if exc.status != 404:
+                raise
+            if request.provider is not Provider.PAYSTACK:
+                raise RelayRefused(
+                    404, f"this relay makes no {request.provider.value} links: update the relay"
+                ) from None
+        return client.start_paystack_link(
+            PaystackLinkRequest(**request.model_dump(exclude={"provider"}))
         )
 
     def request_status_check(self, payment_id: str) -> None:
@@ -114,11 +133,12 @@ class RelayGateway:
         """What the relay knows now; it asks the provider first when the outcome is late."""
         return self._send(lambda: self._link.client().payment(payment_id))
 
-    def refund_paystack(
+    def refund_payment(
         self, payment_id: str, amount: Money, reason: str, *, refund_id: str | None = None
     ) -> None:
-        """Pass the ledger's refund id as `refund_id` so that asking again after a lost reply
-        can never refund twice (Paystack itself is not idempotent)."""
+        """Refund a paid link payment (Paystack, Flutterwave, Stripe) through the relay. Pass the
+        ledger's refund id as `refund_id` so that asking again after a lost reply can never
+        refund twice (Paystack and Flutterwave refunds are not idempotent themselves)."""
         request = RelayRefundRequest(
             refund_id=uuid.UUID(refund_id) if refund_id else uuid.uuid4(),
             amount_minor=amount.minor,

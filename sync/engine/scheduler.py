@@ -26,7 +26,7 @@ from pos_app.config import TillSettings
 from pos_app.services.bus import EventBus
 from pos_app.services.late_payments import ReconcileTimings
 from pos_app.services.payment_events import PaymentEvents
-from pos_app.services.refund_requests import PaystackRefunds
+from pos_app.services.refund_requests import RelayRefunds
 from pos_app.services.sync_ledger import Ledger, SyncLedger
 from sync.engine import credentials, pairing
 from sync.engine.client import RelayError, RelayRefused, RelayUnauthorized, RelayUnavailable
@@ -48,6 +48,7 @@ class SyncStatus:
     last_sync: datetime | None
     offline_reason: str | None
     test_mode_providers: tuple[str, ...] = ()
+    providers: tuple[str, ...] | None = None  # None: the relay has not said yet
 
     def till_status(self) -> dict[str, Any]:
         """Keyword arguments for pos_app.ui.status.TillStatus.update."""
@@ -57,6 +58,7 @@ class SyncStatus:
             "last_sync": self.last_sync,
             "offline_reason": self.offline_reason,
             "test_mode_providers": self.test_mode_providers,
+            "providers": self.providers,
         }
 
 
@@ -156,8 +158,8 @@ class SyncEngine:
             self._reconcile_job, IntervalTrigger(seconds=t.reconcile_every_s), id="reconcile",
             **options,
         )  # fmt: skip
-        scheduler.add_job(  # Paystack refunds asked for but not answered (lost reply, restart)
-            PaystackRefunds(self.ledger, self.bus, lambda: self.gateway).retry_pending,
+        scheduler.add_job(  # relay refunds asked for but not answered (lost reply, restart)
+            RelayRefunds(self.ledger, self.bus, lambda: self.gateway).retry_pending,
             IntervalTrigger(seconds=t.reconcile_every_s), id="refunds", **options,
         )  # fmt: skip
         scheduler.add_job(
@@ -319,6 +321,7 @@ class SyncEngine:
             last_sync=self._last_sync,
             offline_reason=state.offline_reason,
             test_mode_providers=state.test_mode_providers,
+            providers=state.providers,
         )
 
     def _report(self) -> None:

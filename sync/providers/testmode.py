@@ -20,6 +20,7 @@ class TestInstructions:
 
 # The providers' published test cards and phones (the till's banner translates around them).
 PAYSTACK_TEST_CARD = "4084 0840 8408 4081"
+PAYSTACK_TEST_CVV = "408"
 PAYSTACK_DECLINED_CARD = "4084 0800 0000 5408"
 PAYSTACK_TEST_MPESA = "+254 710 000 000"
 FLUTTERWAVE_TEST_CARD = "5531 8866 5214 2950"
@@ -64,7 +65,8 @@ TEST_INSTRUCTIONS: dict[str, TestInstructions] = {
         "paystack",
         "Paystack test keys",
         (
-            f"Card {PAYSTACK_TEST_CARD}, any future expiry, CVV 408 ({PAYSTACK_DECLINED_CARD} is "
+            f"Card {PAYSTACK_TEST_CARD}, any future expiry, CVV {PAYSTACK_TEST_CVV} "
+            f"({PAYSTACK_DECLINED_CARD} is "
             "declined).",
             f"Test M-Pesa via Paystack: {PAYSTACK_TEST_MPESA}.",
         ),

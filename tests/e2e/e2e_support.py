@@ -11,8 +11,9 @@ from datetime import timedelta
 from pos_app.config import TillSettings
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
+from pos_app.core.payments import LINK_METHOD_OF, PaymentProvider
 from pos_app.services.bus import EventBus
-from pos_app.services.gateway import PaystackLinkStarted
+from pos_app.services.gateway import LinkStarted
 from pos_app.services.late_payments import ReconcileTimings, Timing
 from pos_app.services.orders import OrderService
 from pos_app.services.payments import PaymentService, PaymentView
@@ -25,7 +26,7 @@ FAST = EngineTimings(
 )  # fmt: skip
 QUICK_RECONCILE = ReconcileTimings(
     stk=Timing(timedelta(seconds=1), timedelta(minutes=5)),
-    paystack=Timing(timedelta(seconds=1), timedelta(minutes=5)),
+    link=Timing(timedelta(seconds=1), timedelta(minutes=5)),
     recheck_every_s=1.0,
 )
 
@@ -53,17 +54,18 @@ def wait_for(condition: Callable[[], object], timeout_s: float = 10.0, what: str
     raise AssertionError(f"timed out after {timeout_s} s waiting for {what or condition}")
 
 
-def paystack_link_sale(
-    till: Till, item: str, amount: Money, reference: str | None = None
-) -> tuple[PaymentView, PaystackLinkStarted]:
-    """A one-line sale paid by a Paystack link the relay made, awaiting the customer (the
-    reference defaults to one made of the payment id)."""
+def link_sale(
+    till: Till, item: str, amount: Money, reference: str | None = None, provider: str = "paystack"
+) -> tuple[PaymentView, LinkStarted]:
+    """A one-line sale paid by a payment link `provider` made through the relay, awaiting the
+    customer (the reference defaults to one made of the payment id)."""
     order = till.orders.create_order([OrderLine(item, amount)])
-    payment = till.payments.create_payment(order.id, amount, None, None, "paystack_link")
+    method = LINK_METHOD_OF[PaymentProvider(provider)]
+    payment = till.payments.create_payment(order.id, amount, None, None, method)
     till.payments.process_payment(payment.id, {})
     wait_for(till.engine.gateway.is_online, what="the relay to be reachable")
     reference = reference or f"DUKA-{payment.id[:8]}"
-    link = till.engine.gateway.start_paystack_link(payment.id, amount, reference, None)
+    link = till.engine.gateway.start_payment_link(payment.id, provider, amount, reference, None)
     till.payments.outcomes.mark_awaiting_customer(payment.id, link.reference)
     return payment, link
 

@@ -9,7 +9,7 @@ import time
 import uuid
 
 import httpx
-from e2e_support import Till, paystack_link_sale, wait_for
+from e2e_support import Till, link_sale, wait_for
 from sqlalchemy import func, select
 
 from pos_app.core.money import Money
@@ -74,13 +74,13 @@ def test_duplicated_callbacks_are_applied_once(till: Till, stack: DemoStack) -> 
 
 
 def test_paystack_link_paid_on_the_sandbox_checkout_page(till: Till) -> None:
-    payment, link = paystack_link_sale(till, "Kitenge", Money(1_500_00, "KES"))
+    payment, link = link_sale(till, "Kitenge", Money(1_500_00, "KES"))
     with httpx.Client(follow_redirects=True) as browser:
-        page = browser.get(link.authorization_url)
+        page = browser.get(link.url)
         assert page.status_code == 200
         action = re.search(r'<form method="post" action="([^"]+/pay)"', page.text)
         assert action is not None, page.text
-        paid = browser.post(httpx.URL(link.authorization_url).join(action.group(1)))
+        paid = browser.post(httpx.URL(link.url).join(action.group(1)))
         assert paid.status_code == 200
     wait_for(lambda: _status(till, payment.id) == "succeeded", what="the Paystack payment")
 
@@ -110,14 +110,14 @@ def test_customer_pays_from_the_sim_menu_and_the_sale_is_paid(till: Till, stack:
 
 
 def test_paystack_refund_through_the_relay(till: Till, stack: DemoStack) -> None:
-    payment, link = paystack_link_sale(till, "Viatu", Money(2_000_00, "KES"), "SALE-R1")
-    assert httpx.post(f"{link.authorization_url}/pay").status_code == 200
+    payment, link = link_sale(till, "Viatu", Money(2_000_00, "KES"), "SALE-R1")
+    assert httpx.post(f"{link.url}/pay").status_code == 200
     wait_for(lambda: _status(till, payment.id) == "succeeded", what="the Paystack payment")
     refund_id = str(uuid.uuid4())
-    till.engine.gateway.refund_paystack(
+    till.engine.gateway.refund_payment(
         payment.id, Money(500_00, "KES"), "torn", refund_id=refund_id
     )
-    till.engine.gateway.refund_paystack(
+    till.engine.gateway.refund_payment(
         payment.id, Money(500_00, "KES"), "torn", refund_id=refund_id
     )
     assert stack.sandbox.state.paystack["SALE-R1"].refunded == 500_00  # once, not twice

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from e2e_support import Till, make_till, paystack_link_sale, wait_for
+from e2e_support import Till, link_sale, make_till, wait_for
 
 from pos_app.config import TillSettings
 from pos_app.core.money import Money
@@ -17,7 +17,7 @@ from sync.demo import DemoStack
 
 IMPATIENT = ReconcileTimings(
     stk=Timing(timedelta(seconds=1), timedelta(seconds=3)),
-    paystack=Timing(timedelta(seconds=1), timedelta(seconds=3)),
+    link=Timing(timedelta(seconds=1), timedelta(seconds=3)),
     recheck_every_s=1.0,
 )
 
@@ -33,11 +33,11 @@ def test_an_unpaid_link_goes_unknown_and_a_late_payment_still_counts(
     impatient_till: Till,
 ) -> None:
     till = impatient_till
-    payment, link = paystack_link_sale(till, "Redio", Money(3_000_00, "KES"), "LATE-1")
+    payment, link = link_sale(till, "Redio", Money(3_000_00, "KES"), "LATE-1")
 
     wait_for(lambda: till.payments.get_payment(payment.id).status == "unknown", 15, "unknown")
     view = till.payments.get_payment(payment.id)
     assert view.needs_supervisor and not view.is_paid
 
-    assert httpx.post(f"{link.authorization_url}/pay").status_code == 200  # the customer, late
+    assert httpx.post(f"{link.url}/pay").status_code == 200  # the customer, late
     wait_for(lambda: till.payments.get_payment(payment.id).status == "succeeded", 15, "late pay")

@@ -82,11 +82,11 @@ def test_a_lost_reply_is_retried_with_the_same_key(gateway: RelayGateway) -> Non
 
 @respx.mock
 def test_relay_down_means_unavailable_not_rejected(gateway: RelayGateway) -> None:
-    respx.post(f"{RELAY}/api/v1/terminal/payments/paystack-link").mock(
+    respx.post(f"{RELAY}/api/v1/terminal/payments/link").mock(
         side_effect=httpx.ConnectError("refused")
     )
     with pytest.raises(GatewayUnavailable):
-        gateway.start_paystack_link(str(uuid.uuid4()), Money(500_00, "NGN"), "R1", None)
+        gateway.start_payment_link(str(uuid.uuid4()), "paystack", Money(500_00, "NGN"), "R1", None)
     assert not gateway.is_online()
 
 
@@ -119,14 +119,45 @@ def test_stk_refuses_cents_before_calling_the_relay(gateway: RelayGateway) -> No
 
 
 @respx.mock
-def test_paystack_link_returns_the_checkout_address(gateway: RelayGateway) -> None:
+@pytest.mark.parametrize("provider", ["paystack", "flutterwave", "stripe"])
+def test_a_payment_link_returns_the_checkout_address(gateway: RelayGateway, provider: str) -> None:
     pid = str(uuid.uuid4())
-    respx.post(f"{RELAY}/api/v1/terminal/payments/paystack-link").respond(
+    route = respx.post(f"{RELAY}/api/v1/terminal/payments/link").respond(
         200,
-        json=_view(pid, provider="paystack", reference="R-9", authorization_url="https://pay/x"),
+        json=_view(pid, provider=provider, reference="R-9", authorization_url="https://pay/x"),
     )
-    started = gateway.start_paystack_link(pid, Money(500_00, "NGN"), "R-9", None)
-    assert started.authorization_url == "https://pay/x" and started.reference == "R-9"
+    started = gateway.start_payment_link(pid, provider, Money(500_00, "NGN"), "R-9", None)
+    assert started.url == "https://pay/x" and started.reference == "R-9"
+    sent = json.loads(route.calls.last.request.content)
+    assert sent["provider"] == provider and sent["amount_minor"] == 500_00
+    assert route.calls.last.request.headers["Idempotency-Key"] == pid
+
+
+@respx.mock
+def test_an_older_relay_without_link_still_makes_paystack_links(gateway: RelayGateway) -> None:
+    pid = str(uuid.uuid4())
+    respx.post(f"{RELAY}/api/v1/terminal/payments/link").respond(404, json={"detail": "Not Found"})
+    old = respx.post(f"{RELAY}/api/v1/terminal/payments/paystack-link").respond(
+        200,
+        json=_view(pid, provider="paystack", reference="R-7", authorization_url="https://pay/y"),
+    )
+    started = gateway.start_payment_link(pid, "paystack", Money(500_00, "NGN"), "R-7", None)
+    assert started.url == "https://pay/y"
+    assert "provider" not in json.loads(old.calls.last.request.content)
+
+
+@respx.mock
+def test_an_older_relay_makes_no_stripe_links(gateway: RelayGateway) -> None:
+    respx.post(f"{RELAY}/api/v1/terminal/payments/link").respond(404, json={"detail": "Not Found"})
+    old = respx.post(f"{RELAY}/api/v1/terminal/payments/paystack-link")
+    with pytest.raises(GatewayRejected, match="no stripe links"):
+        gateway.start_payment_link(str(uuid.uuid4()), "stripe", Money(5_00, "KES"), "R-8", None)
+    assert old.call_count == 0  # never a Paystack page for a Stripe tender
+
+
+def test_mpesa_has_no_payment_link(gateway: RelayGateway) -> None:
+    with pytest.raises(GatewayRejected, match="cannot go to mpesa"):
+        gateway.start_payment_link(str(uuid.uuid4()), "mpesa", Money(5_00, "KES"), "R-8", None)
 
 
 def test_unpaired_till_is_offline() -> None:
@@ -154,7 +185,7 @@ def test_refund_uses_the_refund_id_as_idempotency_key(gateway: RelayGateway) -> 
             ),
         ]
     )
-    gateway.refund_paystack(pid, Money(5_00, "KES"), "wrong size", refund_id=rid)
+    gateway.refund_payment(pid, Money(5_00, "KES"), "wrong size", refund_id=rid)
     assert [c.request.headers["Idempotency-Key"] for c in route.calls] == [rid, rid]
     assert json.loads(route.calls.last.request.content)["amount_minor"] == 5_00
 
@@ -171,9 +202,9 @@ def test_a_refund_the_relay_is_still_handling_is_in_progress_not_refused(
         ]
     )
     with pytest.raises(GatewayInProgress):
-        gateway.refund_paystack(pid, Money(5_00, "KES"), "wrong size", refund_id=rid)
+        gateway.refund_payment(pid, Money(5_00, "KES"), "wrong size", refund_id=rid)
     with pytest.raises(GatewayRejected) as refused:
-        gateway.refund_paystack(pid, Money(5_00, "KES"), "wrong size", refund_id=rid)
+        gateway.refund_payment(pid, Money(5_00, "KES"), "wrong size", refund_id=rid)
     assert not isinstance(refused.value, GatewayInProgress)
     assert route.call_count == 2  # neither is retried by the gateway itself
 
@@ -183,3 +214,20 @@ def test_a_plain_http_relay_elsewhere_leaves_the_till_offline_with_the_reason() 
     assert link.credentials is None
     assert link.state.offline_reason is not None and "https" in link.state.offline_reason
     assert not RelayGateway(link).is_online()
+
+
+@respx.mock
+def test_the_relays_settings_name_the_shops_providers(gateway: RelayGateway) -> None:
+    shop = {"shop_id": str(uuid.uuid4()), "shop_name": "Duka"}
+    route = respx.get(f"{RELAY}/api/v1/terminal/settings")
+    route.respond(200, json={**shop, "test_mode": {"mpesa": False, "stripe": True,
+                                                   "flutterwave": False}})  # fmt: skip
+    link = gateway._link
+    assert link.state.providers is None  # not said yet: the till keeps its default tenders
+    gateway.refresh_test_modes()
+    assert link.state.providers == ("flutterwave", "mpesa", "stripe")
+    assert link.state.test_mode_providers == ("stripe",)
+    route.respond(200, json={**shop, "test_mode": {"mpesa": True}})  # Stripe's keys removed
+    gateway.refresh_test_modes()
+    assert link.state.providers == ("mpesa",)
+    assert link.state.test_mode_providers == ("mpesa",)  # Stripe's test banner goes with it

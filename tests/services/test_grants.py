@@ -22,7 +22,7 @@ from pos_app.services.bus import EventBus
 from pos_app.services.counter import Counter
 from pos_app.services.grants import Action
 from pos_app.services.recovery import begin_restore
-from pos_app.services.refund_requests import PaystackRefunds
+from pos_app.services.refund_requests import RelayRefunds
 from pos_app.services.users import MAX_ATTEMPTS, PinKdf, UserService
 from pos_app.store.db import open_ledger
 from pos_app.store.schema import audit_log
@@ -83,8 +83,8 @@ PRIVILEGED: dict[str, tuple[Action, Call]] = {
     ),
     "record a card refund": (
         Action.REFUND,
-        lambda t, s, g: PaystackRefunds(t.ledger, t.services.bus, lambda: None).request(
-            s["paid"], kes(100), "x", grant=g
+        lambda t, s, g: RelayRefunds(t.ledger, t.services.bus, lambda: None).request(
+            s["paid"], kes(100), "x", method="paystack_refund", grant=g
         ),
     ),
     "start a restore of the ledger": (

@@ -8,7 +8,7 @@ from ledger_helpers import Till, kes
 
 from pos_app.services.grants import Action
 from pos_app.services.payment_rows import load_payment
-from pos_app.services.refund_requests import PaystackRefunds
+from pos_app.services.refund_requests import RelayRefunds
 from pos_app.services.refundable import AlreadyRefunded, RefundTooLarge, refundable_left
 
 
@@ -20,8 +20,9 @@ def _left(till: Till, payment_id: str) -> int:
 def test_a_pending_request_holds_its_amount_for_a_direct_refund_too(till: Till) -> None:
     payments = till.services.payments
     sale = payments.record_cash_sale(till.draft(500_00), kes(500_00))
-    requests = PaystackRefunds(till.ledger, till.services.bus, lambda: None)
-    requests.request(sale.payment_id, kes(200_00), "Late", grant=till.grant(Action.REFUND))
+    requests = RelayRefunds(till.ledger, till.services.bus, lambda: None)
+    requests.request(sale.payment_id, kes(200_00), "Late", method="paystack_refund",
+                     grant=till.grant(Action.REFUND))
     assert _left(till, sale.payment_id) == 300_00
     with pytest.raises(RefundTooLarge) as refused:
         payments.refund(sale.payment_id, kes(300_01), "Rest", grant=till.grant(Action.REFUND))

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from pos_app.config import TillSettings
 from pos_app.core.errors import (
     DecryptionError,
+    InvalidInput,
     NoAuthority,
     NotASupervisor,
     PaymentError,
@@ -27,6 +28,7 @@ from pos_app.core.errors import (
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.core.payments import PaymentMethod, ProofType
+from pos_app.core.quantities import Quantity
 from pos_app.services.admin import LastSupervisor
 from pos_app.services.approvals import ItemKind
 from pos_app.services.bus import EventBus
@@ -34,7 +36,7 @@ from pos_app.services.gateway import (
     GatewayInProgress,
     GatewayRejected,
     GatewayUnavailable,
-    PaystackLinkStarted,
+    LinkStarted,
     StkStarted,
 )
 from pos_app.services.grants import Action
@@ -88,12 +90,12 @@ class FakeGateway:
     ) -> StkStarted:
         raise NotImplementedError
 
-    def start_paystack_link(
-        self, payment_id: str, amount: Money, reference: str, email: str | None
-    ) -> PaystackLinkStarted:
+    def start_payment_link(
+        self, payment_id: str, provider: str, amount: Money, reference: str, email: str | None
+    ) -> LinkStarted:
         raise NotImplementedError
 
-    def refund_paystack(
+    def refund_payment(
         self, payment_id: str, amount: Money, reason: str, *, refund_id: str
     ) -> None:
         if self.on_refund is not None:
@@ -113,7 +115,7 @@ class FakeGateway:
             self.lose_next_reply = False
             raise GatewayUnavailable("The relay did not answer.")
         if self.crash_after_refund:
-            raise PowerCut  # Paystack refunded; the till stops before it writes the outcome
+            raise PowerCut  # the provider refunded; the till stops before it writes the outcome
 
     def request_status_check(self, payment_id: str) -> None:
         self.status_checks.append(payment_id)
@@ -488,16 +490,16 @@ def test_pending_paystack_refund_is_retried_with_its_id_after_a_restart(tmp_path
         relay.refund_ids = list(gateway.refund_ids)  # the relay remembers the first request
         relay.unreachable = True
         restarted = SupervisorDesk.over(ledger, EventBus(), gateway=lambda: relay)
-        assert restarted.refunds.paystack.retry_pending() == 0  # offline: still pending
+        assert restarted.refunds.relay.retry_pending() == 0  # offline: still pending
         relay.unreachable = False
-        assert restarted.refunds.paystack.retry_pending() == 1
+        assert restarted.refunds.relay.retry_pending() == 1
         assert relay.refund_ids == [request_id, request_id] and relay.refunds == []
         view = restarted.payments.get_payment(pay_id)
         assert view.status == "refunded" and view.refunded == Money(500_000, "KES")
         with ledger.read() as conn:
             row = conn.execute(select(audit_log).order_by(audit_log.c.seq.desc()).limit(1)).one()
         assert (row.action, row.actor) == ("payment.refunded", None)
-        assert restarted.refunds.paystack.retry_pending() == 0  # nothing left
+        assert restarted.refunds.relay.retry_pending() == 0  # nothing left
     finally:
         ledger.close()
 
@@ -737,7 +739,7 @@ def test_the_sync_engine_retries_pending_refunds(desk, ids):
     try:
         assert engine._scheduler is not None
         job = engine._scheduler.get_job("refunds")
-        assert job.func.__qualname__ == "PaystackRefunds.retry_pending"
+        assert job.func.__qualname__ == "RelayRefunds.retry_pending"
     finally:
         engine.stop()
 
@@ -771,3 +773,43 @@ def test_z_report_shows_refunds_and_voids_per_method(desk, ids, gateway):
             select(shifts.c.z_report).where(shifts.c.id == ids.shift_id)
         ).scalar_one()
     assert stored["refunds_and_voids"] == z["refunds_and_voids"]
+
+
+@pytest.mark.parametrize(
+    ("method", "refund_method"),
+    [(PaymentMethod.FLUTTERWAVE_LINK, "flutterwave_refund"),
+     (PaymentMethod.STRIPE_CHECKOUT, "stripe_refund")],
+)  # fmt: skip
+def test_flutterwave_and_stripe_refunds_go_through_the_relay(
+    desk, ids, gateway, method, refund_method
+):
+    pay_id = _paid_online(desk, ids, method, "LNK24680")
+    desk.refunds.refund(
+        pay_id, Money(150_000, "KES"), "Wrong size", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+    )
+    assert [(p, a) for p, a, _ in gateway.refunds] == [(pay_id, Money(150_000, "KES"))]
+    assert desk.payments.get_payment(pay_id).status == "partially_refunded"
+    with desk.ledger.read() as conn:
+        assert conn.execute(
+            select(refunds.c.method, refunds.c.status).where(refunds.c.payment_id == pay_id)
+        ).one() == (refund_method, "done")
+    with pytest.raises(InvalidInput, match="by amount"):  # no lines back without the provider
+        desk.refunds.refund_lines(
+            pay_id, {0: Quantity.each(1)}, "Back", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+        )
+
+
+def test_z_report_lists_each_link_provider_apart(desk, ids, gateway):
+    paystack = _paid_online(desk, ids, PaymentMethod.PAYSTACK_LINK, "PSK31313")
+    _paid_online(desk, ids, PaymentMethod.FLUTTERWAVE_LINK, "FLW31313")
+    stripe = _paid_online(desk, ids, PaymentMethod.STRIPE_CHECKOUT, "STR31313")
+    desk.refunds.refund(
+        stripe, Money(100_000, "KES"), "Late", supervisor_id=ids.supervisor.id, pin=SUP_PIN
+    )
+    z = desk.shifts.close_shift(ids.shift_id, {}, user_id=ids.cashier.id)
+    expected = {m: z["methods"][m]["expected_minor"]
+                for m in ("paystack_link", "flutterwave_link", "stripe_checkout")}  # fmt: skip
+    assert expected == {"paystack_link": 500_000, "flutterwave_link": 500_000,
+                        "stripe_checkout": 400_000}  # fmt: skip
+    assert z["refunds_and_voids"]["stripe_checkout"]["refunds_minor"] == 100_000
+    assert paystack not in {p for p, _, _ in gateway.refunds}

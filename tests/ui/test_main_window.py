@@ -53,3 +53,21 @@ def test_the_window_owns_its_pages_and_status_is_shown(qtbot):
     assert "details" in window.banner.text()
     assert window.banner.sizeHint().height() <= 28
     assert "4084 0840 8408 4081" in window.banner.toolTip()
+
+
+def test_the_banner_names_each_test_mode_providers_test_cards(qtbot):
+    from pos_app.app import test_instructions
+
+    status = TillStatus()
+    window = MainWindow(status, test_instructions=test_instructions)
+    qtbot.addWidget(window)
+    status.update(online=True, test_mode_providers=("flutterwave", "paystack", "stripe"))
+    assert "Flutterwave, Paystack, Stripe" in window.banner.text()
+    flutterwave, paystack, stripe = window.banner.toolTip().splitlines()
+    assert "4242 4242 4242 4242" in stripe and "4000 0000 0000 0002 is declined" in stripe
+    assert "4084 0840 8408 4081" in paystack and "CVV 408" in paystack
+    # today's test PIN first; the product guide's older one named as such
+    assert "5531 8866 5214 2950, expiry 09/32, CVV 564, PIN 3310" in flutterwave
+    assert "(older guides say 1234), OTP 12345" in flutterwave
+    status.update(test_mode_providers=("stripe",))
+    assert "5531" not in window.banner.toolTip()  # only the providers in test mode

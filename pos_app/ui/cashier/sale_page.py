@@ -34,15 +34,17 @@ from PySide6.QtWidgets import (
 from pos_app.core.errors import DukaError
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
+from pos_app.core.payments import PROVIDER_OF_METHOD, PaymentMethod
 from pos_app.services.catalogue import ProductView
 from pos_app.services.counter import Balance
 from pos_app.services.payment_rows import PaymentView
 from pos_app.services.waiting_sales import SUPERVISOR, WaitingSale, waiting_sales
 from pos_app.ui.cashier.cart import CartLine, CartModel
 from pos_app.ui.cashier.custom_line import CustomLineDialog
+from pos_app.ui.cashier.link_dialog import link_tender_name
 from pos_app.ui.cashier.receipt_dialog import ReceiptDialog
 from pos_app.ui.cashier.tender_base import TenderDialog
-from pos_app.ui.cashier.tenders import make_tender_dialog
+from pos_app.ui.cashier.tenders import LINK_TENDERS, make_tender_dialog
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
 from pos_app.ui.widgets.keypad import Keypad
@@ -58,8 +60,8 @@ def text_colour(background: str) -> str:
     return "#1f1f1f" if red * 299 + green * 587 + blue * 114 > 150_000 else "#ffffff"
 
 QUICK_KEYS = 12
-TENDERS = ("cash", "cod", "mpesa", "paystack", "proof")
-ONLINE_TENDERS = frozenset({"mpesa", "paystack"})
+TENDERS = ("cash", "cod", "mpesa", *LINK_TENDERS, "proof")
+ONLINE_TENDERS = frozenset({"mpesa", *LINK_TENDERS})
 
 
 class SalePage(QWidget):
@@ -239,20 +241,19 @@ class SalePage(QWidget):
             "cash": self.tr("Cash (F2)"),
             "cod": self.tr("Cash on delivery"),
             "mpesa": self.tr("M-Pesa (F3)"),
-            "paystack": self.tr("Paystack link"),
             "proof": self.tr("Bank / proof"),
-        }
-        for i, key in enumerate(TENDERS):
-            button = QPushButton(names[key])
+        } | {provider: link_tender_name(provider) for provider in LINK_TENDERS}
+        for key in TENDERS:
+            button = QPushButton(names[key], self.tender_panel)
             button.setObjectName(f"tender-{key}")
             button.setMinimumHeight(56)
             if key == "cash":
                 button.setProperty("role", "primary")
             button.clicked.connect(lambda _=False, k=key: self.start_tender(k))
-            tenders.addWidget(button, i // 3, i % 3)
             self.tender_buttons[key] = button
-        back = self._button(self.tr("Back"), "sale-tenders-back", self._hide_tenders)
-        tenders.addWidget(back, 1, 2)
+        self.tenders_back = self._button(self.tr("Back"), "sale-tenders-back", self._hide_tenders)
+        self._tender_grid = tenders
+        self._lay_out_tenders()
         self.tender_panel.hide()
         right.addWidget(self.tender_panel)
         self.new_sale = self._button(self.tr("New sale"), "sale-new", self._new_sale)
@@ -758,7 +759,7 @@ class SalePage(QWidget):
             text = self.tr("Waiting for a supervisor to approve the proof of payment. The sale "
                            "completes once approved; New sale parks it meanwhile.")
         elif balance.waiting_online:
-            text = self.tr("Waiting for the customer's payment (M-Pesa prompt or Paystack "
+            text = self.tr("Waiting for the customer's payment (M-Pesa prompt or payment "
                            "link). New sale parks the sale meanwhile.")
         else:
             self.pending_label.hide()
@@ -808,7 +809,7 @@ class SalePage(QWidget):
         for line in lines:
             self.cart.add(CartLine(line.name, line.unit_price, line.quantity, line.product_id))
         self.resume_box.hide()
-        kind = "mpesa" if payment.method.startswith("mpesa") else "paystack"
+        kind = PROVIDER_OF_METHOD[PaymentMethod(payment.method)].value
         self._show_dialog(make_tender_dialog(kind, self.ctx, payment.order_id, payment.amount,
                                              self, resume=payment))
         self.load()
@@ -824,14 +825,32 @@ class SalePage(QWidget):
     # --- display ----------------------------------------------------------------------------
     def _offline_reason(self) -> str:
         if self.ctx.gateway is None:
-            return self.tr("M-Pesa prompts and Paystack links need the relay: this till is not "
+            return self.tr("M-Pesa prompts and payment links need the relay: this till is not "
                            "paired with one. Cash, COD and proofs still work.")
-        return self.tr("Offline (%1): M-Pesa prompts and Paystack links are unavailable. "
+        return self.tr("Offline (%1): M-Pesa prompts and payment links are unavailable. "
                        "Cash, COD and proofs still work.").replace(
                            "%1", self.ctx.status.offline_reason)
 
+    def _shop_tenders(self) -> list[str]:
+        """Every tender but the link providers the shop does not have (as the relay said)."""
+        return [k for k in TENDERS if k not in LINK_TENDERS or k in self.ctx.status.providers]
+
+    def _lay_out_tenders(self) -> None:
+        """Three a row, the shop's tenders then Back."""
+        shown = self._shop_tenders()
+        grid = self._tender_grid
+        for widget in (*self.tender_buttons.values(), self.tenders_back):
+            grid.removeWidget(widget)
+        for i, key in enumerate([*shown, "back"]):
+            grid.addWidget(self.tender_buttons.get(key, self.tenders_back), i // 3, i % 3)
+        for key, button in self.tender_buttons.items():
+            button.setVisible(key in shown)
+        self._tenders_shown = shown
+
     def _refresh_tenders(self) -> None:
         online = self.ctx.is_online()
+        if self._shop_tenders() != self._tenders_shown:
+            self._lay_out_tenders()
         for key, button in self.tender_buttons.items():
             button.setEnabled(not self._busy and (online or key not in ONLINE_TENDERS))
             if key in ONLINE_TENDERS:

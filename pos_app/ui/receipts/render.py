@@ -58,6 +58,8 @@ def method_label(method: str) -> str:
         "mpesa_stk": QCoreApplication.translate("Receipt", "M-Pesa"),
         "mpesa_paybill": QCoreApplication.translate("Receipt", "M-Pesa paybill"),
         "paystack_link": QCoreApplication.translate("Receipt", "Paystack"),
+        "flutterwave_link": QCoreApplication.translate("Receipt", "Flutterwave"),
+        "stripe_checkout": QCoreApplication.translate("Receipt", "Stripe"),
         "bank_transfer": QCoreApplication.translate("Receipt", "Bank transfer"),
         "manual_mobile_money": QCoreApplication.translate("Receipt", "Mobile money"),
     }
@@ -88,7 +90,7 @@ def status_label(status: str) -> str:
 def receipt_labels() -> ReceiptLabels:
     """The receipt's words in the language the till speaks now (literal calls: lupdate)."""
     methods = ("cash", "cash_on_delivery", "mpesa_stk", "mpesa_paybill", "paystack_link",
-               "bank_transfer", "manual_mobile_money")
+               "flutterwave_link", "stripe_checkout", "bank_transfer", "manual_mobile_money")
     statuses = ("succeeded", "verified", "awaiting_verification", "awaiting_cod",
                 "awaiting_customer", "initiating", "pending", "failed", "cancelled", "expired",
                 "unknown", "rejected", "refunded", "partially_refunded", "voided")

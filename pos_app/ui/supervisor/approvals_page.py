@@ -31,6 +31,7 @@ from pos_app.services.approvals import ApprovalItem, ApprovalService, ItemKind
 from pos_app.services.provider_events import Claim
 from pos_app.ui.bus_bridge import BusBridge
 from pos_app.ui.errors import error_message
+from pos_app.ui.provider_names import provider_name
 from pos_app.ui.supervisor.decision_page import DecisionPage
 from pos_app.ui.supervisor.formatting import local_text, short_time
 from pos_app.ui.tasks import TaskRunner
@@ -90,11 +91,15 @@ def method_text(method: str) -> str:
         "mpesa_stk": QCoreApplication.translate("Supervisor", "M-Pesa prompt"),
         "mpesa_paybill": QCoreApplication.translate("Supervisor", "M-Pesa paybill"),
         "paystack_link": QCoreApplication.translate("Supervisor", "Paystack link"),
+        "flutterwave_link": QCoreApplication.translate("Supervisor", "Flutterwave link"),
+        "stripe_checkout": QCoreApplication.translate("Supervisor", "Stripe Checkout"),
         "bank_transfer": QCoreApplication.translate("Supervisor", "Bank transfer"),
         "manual_mobile_money": QCoreApplication.translate("Supervisor", "Mobile money (manual)"),
         "cash_drawer": QCoreApplication.translate("Supervisor", "Cash from the drawer"),
         "mpesa_reversal": QCoreApplication.translate("Supervisor", "M-Pesa reversal"),
         "paystack_refund": QCoreApplication.translate("Supervisor", "Paystack refund"),
+        "flutterwave_refund": QCoreApplication.translate("Supervisor", "Flutterwave refund"),
+        "stripe_refund": QCoreApplication.translate("Supervisor", "Stripe refund"),
     }.get(method, method)
 
 
@@ -340,7 +345,7 @@ class ApprovalsPage(DecisionPage):
                 self.tr("%1 confirmation %2 for %3, received %4.")
                 .replace(
                     "%1",
-                    {"mpesa": "M-Pesa", "paystack": "Paystack"}.get(match.provider, match.provider),
+                    provider_name(match.provider),
                 )
                 .replace("%2", match.receipt or "—")
                 .replace("%3", amount)

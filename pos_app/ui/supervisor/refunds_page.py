@@ -1,9 +1,10 @@
 """Refunds and voids: find the sale (receipt number or amount), pick the payment beneath it,
 type the amount to give back, say why, type the supervisor's PIN.
 
-Cash goes back from the drawer, an M-Pesa reversal is recorded with its code, a Paystack
-payment is refunded through the relay; a sale of the open shift can be voided whole. Each
-refund leaves a slip (PDF, the receipt's layout marked REFUND) in the user's Documents.
+Cash goes back from the drawer, an M-Pesa reversal is recorded with its code, a Paystack,
+Flutterwave or Stripe payment is refunded through the relay; a sale of the open shift can be
+voided whole. Each refund leaves a slip (PDF, the receipt's layout marked REFUND) in the
+user's Documents.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from pos_app.services.refunds import (
 )
 from pos_app.ui.bus_bridge import BusBridge
 from pos_app.ui.errors import error_message
+from pos_app.ui.provider_names import provider_name
 from pos_app.ui.receipts.render import save_pdf
 from pos_app.ui.supervisor.approvals_page import method_text
 from pos_app.ui.supervisor.decision_page import DecisionPage
@@ -203,7 +205,7 @@ class RefundsPage(DecisionPage):
                     local_text(r.at, self._zone),
                     r.amount.format(),
                     method_text(r.method),
-                    self._status_text(r.status),
+                    self._status_text(r.status, r.method),
                     r.reason,
                 ]
                 for r in refunds
@@ -278,10 +280,12 @@ class RefundsPage(DecisionPage):
             (n for n, (_s, p) in enumerate(self.rows) if p and p.payment.id == payment_id), None
         )
 
-    def _status_text(self, status: str) -> str:
-        """A Paystack refund waits for Paystack's answer; every other kind is done at once."""
+    def _status_text(self, status: str, method: str) -> str:
+        """A refund through the relay waits for its provider's answer (paystack_refund: for
+        Paystack's); every other kind is done at once."""
+        provider = provider_name(method.removesuffix("_refund"))
         return {
-            PENDING: self.tr("Waiting for Paystack"),
+            PENDING: self.tr("Waiting for %1").replace("%1", provider),
             DONE: self.tr("Done"),
             FAILED: self.tr("Failed"),
         }.get(status, status)
@@ -317,6 +321,10 @@ class RefundsPage(DecisionPage):
                     "Reverse it on the M-Pesa business phone first, then type the code here."
                 ),
                 RefundMethod.PAYSTACK: self.tr("Paystack refunds the card through the relay."),
+                RefundMethod.FLUTTERWAVE: self.tr(
+                    "Flutterwave refunds the card or mobile money through the relay."
+                ),
+                RefundMethod.STRIPE: self.tr("Stripe refunds the card through the relay."),
                 RefundMethod.BANK_TRANSFER: self.tr(
                     "Send the transfer back from the bank, then record it here."
                 ),

@@ -29,6 +29,7 @@ from pos_app.core.events import (
 from pos_app.services.reports import Report, ReportService
 from pos_app.ui.bus_bridge import BusBridge
 from pos_app.ui.errors import error_message
+from pos_app.ui.provider_names import provider_name
 from pos_app.ui.supervisor.approvals_page import method_text
 from pos_app.ui.supervisor.chart import BarChart, paint_bars
 from pos_app.ui.supervisor.files import ask_save_path, save_text
@@ -218,7 +219,7 @@ class ReportsPage(QWidget):
             [
                 [
                     local_text(e.received_at, self._zone),
-                    {"mpesa": "M-Pesa", "paystack": "Paystack"}.get(e.provider, e.provider),
+                    provider_name(e.provider),
                     e.receipt or "—",
                     e.amount.format() if e.amount else "—",
                     e.payer or "—",

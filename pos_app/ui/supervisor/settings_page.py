@@ -26,6 +26,7 @@ from pos_app.services.grants import Action, Grant
 from pos_app.services.guard import GuardStatus
 from pos_app.services.shop import ShopSettings
 from pos_app.ui.errors import error_message
+from pos_app.ui.provider_names import provider_name
 from pos_app.ui.tasks import TaskRunner
 from pos_app.ui.widgets.page_parts import heading_label, message_label, show_message
 from pos_app.ui.widgets.staff_fields import language_combo
@@ -173,14 +174,13 @@ class SettingsPage(QWidget):
 
     def _show_test_modes(self) -> None:
         testing = set(self._test_modes()) if self._test_modes is not None else set()
-        names = {"mpesa": "M-Pesa", "paystack": "Paystack"}
         for provider, label in self.test_mode.items():
             text = (
                 self.tr("%1: test mode (no real money)")
                 if provider in testing
                 else self.tr("%1: live money")
             )
-            label.setText(text.replace("%1", names[provider]))
+            label.setText(text.replace("%1", provider_name(provider)))
 
     def check_ledger(self) -> None:
         """The full integrity check on a worker (minutes on a big file); its verdict here."""

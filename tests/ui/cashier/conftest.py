@@ -16,8 +16,8 @@ from pos_app.resources import resource
 from pos_app.services import Services, build_services
 from pos_app.services.gateway import (
     GatewayUnavailable,
+    LinkStarted,
     PaybillPayment,
-    PaystackLinkStarted,
     StkStarted,
 )
 from pos_app.services.grants import Action
@@ -34,7 +34,7 @@ class FakeGateway:
     online: bool = True
     hang: threading.Event | None = None
     stk_calls: list[tuple[str, str, Money, str]] = field(default_factory=list)
-    link_calls: list[tuple[str, Money, str, str | None]] = field(default_factory=list)
+    link_calls: list[tuple[str, str, Money, str, str | None]] = field(default_factory=list)
     status_checks: list[str] = field(default_factory=list)
     paybill: list[PaybillPayment] = field(default_factory=list)  # what M-Pesa "reported"
 
@@ -51,13 +51,11 @@ class FakeGateway:
         self.stk_calls.append((payment_id, phone, amount, account_reference))
         return StkStarted(payment_id, f"ws_CO_{len(self.stk_calls)}", "Prompt sent")
 
-    def start_paystack_link(
-        self, payment_id: str, amount: Money, reference: str, email: str | None
-    ) -> PaystackLinkStarted:
-        self.link_calls.append((payment_id, amount, reference, email))
-        return PaystackLinkStarted(
-            payment_id, reference, f"https://checkout.paystack.com/{reference[:8]}"
-        )
+    def start_payment_link(
+        self, payment_id: str, provider: str, amount: Money, reference: str, email: str | None
+    ) -> LinkStarted:
+        self.link_calls.append((payment_id, provider, amount, reference, email))
+        return LinkStarted(payment_id, reference, f"https://checkout.{provider}.test/{reference[:8]}")
 
     def request_status_check(self, payment_id: str) -> None:
         self.status_checks.append(payment_id)
@@ -65,7 +63,7 @@ class FakeGateway:
     def paybill_payments(self, reference: str) -> list[PaybillPayment]:
         return list(self.paybill)
 
-    def refund_paystack(
+    def refund_payment(
         self, payment_id: str, amount: Money, reason: str, *, refund_id: str
     ) -> None:
         raise NotImplementedError

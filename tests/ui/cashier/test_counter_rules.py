@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QPushButton
 from pos_app.core.errors import DukaError
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
+from pos_app.core.payments import PaymentProvider
 
 from .conftest import FakeGateway, Shop
 from .test_whole_day import UNGA, open_tender, provider_says, scan
@@ -156,7 +157,9 @@ def test_test_mode_payments_carry_the_mark_on_the_receipt(ctx, shift_open, shop:
 
     ctx.status.update(test_mode_providers=("paystack",))
     order_id = ctx.counter.create_order([OrderLine("Chai", Money(12000, "KES"))])
-    view, url = ctx.counter.start_paystack(order_id, Money(12000, "KES"), None, "k-test")
+    view, url = ctx.counter.start_link(
+        order_id, PaymentProvider.PAYSTACK, Money(12000, "KES"), None, "k-test"
+    )
     assert view.test_mode and url.startswith("https://")
     provider_says(shop, view.id, "succeeded", receipt="T1234567")
     assert "TEST MODE" in receipt_html(ctx.counter.receipt(order_id))

@@ -11,6 +11,7 @@ import pytest
 
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
+from pos_app.core.payments import PaymentProvider
 
 
 @pytest.mark.slow
@@ -57,7 +58,9 @@ def test_stk_and_paystack_through_relay_and_sandbox(qtbot, tmp_path: Path):
         assert "TEST MODE" in receipt_html(ctx.counter.receipt(order))
 
         other = ctx.counter.create_order([OrderLine("Soda", Money(8000, "KES"))])
-        view, url = ctx.counter.start_paystack(other, Money(8000, "KES"), None, "k2")
+        view, url = ctx.counter.start_link(
+            other, PaymentProvider.PAYSTACK, Money(8000, "KES"), None, "k2"
+        )
         assert view.status == "awaiting_customer" and url.startswith("http://127.0.0.1")
     finally:
         sync.stop()

@@ -68,7 +68,7 @@ class SilentRelay:
     def is_online(self) -> bool:
         return True
 
-    def refund_paystack(
+    def refund_payment(
         self, payment_id: str, amount: Money, reason: str, *, refund_id: str
     ) -> None:
         if self.refuse_next:
@@ -77,12 +77,14 @@ class SilentRelay:
         raise GatewayUnavailable("The relay cannot be reached.")
 
 
-def paid_by_paystack(desk: SupervisorDesk, ids: DemoIds) -> str:
+def paid_by_link(
+    desk: SupervisorDesk, ids: DemoIds, method: PaymentMethod = PaymentMethod.PAYSTACK_LINK
+) -> str:
     order = desk.orders.create_order(
         [OrderLine("Simu", Money(500_000, "KES"))], shift_id=ids.shift_id
     )
     view = desk.payments.create_payment(
-        order.id, Money(500_000, "KES"), None, None, PaymentMethod.PAYSTACK_LINK
+        order.id, Money(500_000, "KES"), None, None, method
     )
     desk.payments.process_payment(view.id, {"email": "a@b.co"})
     desk.payments.outcomes.mark_awaiting_customer(view.id, "PSK-UI-1")
@@ -98,14 +100,21 @@ def paid_by_paystack(desk: SupervisorDesk, ids: DemoIds) -> str:
 
 
 @pytest.mark.parametrize(
-    ("language", "done", "failed", "waiting", "pending_message"),
+    ("language", "done", "failed", "waiting", "pending_message", "method"),
     [
-        ("en", "Done", "Failed", "Waiting for Paystack", "The refund is recorded as requested"),
-        ("sw", "Imekamilika", "Imeshindikana", "Inasubiri Paystack", "Marejesho yamerekodiwa"),
+        ("en", "Done", "Failed", "Waiting for Paystack", "The refund is recorded as requested",
+         PaymentMethod.PAYSTACK_LINK),
+        ("sw", "Imekamilika", "Imeshindikana", "Inasubiri Paystack", "Marejesho yamerekodiwa",
+         PaymentMethod.PAYSTACK_LINK),
+        ("en", "Done", "Failed", "Waiting for Stripe", "The refund is recorded as requested",
+         PaymentMethod.STRIPE_CHECKOUT),
+        ("sw", "Imekamilika", "Imeshindikana", "Inasubiri Flutterwave",
+         "Marejesho yamerekodiwa", PaymentMethod.FLUTTERWAVE_LINK),
     ],
-)
+)  # fmt: skip
 def test_recent_refunds_show_their_status_and_a_pending_refund_says_so(
-    qtbot, qapp, desk, ids, tasks, language, done, failed, waiting, pending_message, tmp_path
+    qtbot, qapp, desk, ids, tasks, language, done, failed, waiting, pending_message, method,
+    tmp_path
 ):
     relay = SilentRelay()
     online = SupervisorDesk.over(desk.ledger, desk.bus, gateway=lambda: relay)
@@ -113,7 +122,7 @@ def test_recent_refunds_show_their_status_and_a_pending_refund_says_so(
     online.refunds.refund(
         cash, Money(1_000, "KES"), "Broken", supervisor_id=ids.supervisor.id, pin=SUP_PIN
     )
-    paystack = paid_by_paystack(online, ids)
+    paystack = paid_by_link(online, ids, method)
     relay.refuse_next = True
     with pytest.raises(GatewayRejected):
         online.refunds.refund(

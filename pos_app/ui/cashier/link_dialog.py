@@ -1,71 +1,85 @@
-"""Paystack: a payment link and its QR code for the customer's phone, with live status."""
+"""A hosted payment page (Paystack, Flutterwave, Stripe Checkout): its link and QR code for the
+customer's phone, with live status. One dialog for every link provider: only the title and the
+provider the relay is asked for differ."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from pos_app.core.money import Money
+from pos_app.core.payments import PaymentProvider
 from pos_app.ui.cashier.online_status import describe
 from pos_app.ui.cashier.tender_base import LiveTenderDialog
 from pos_app.ui.context import AppContext
 from pos_app.ui.widgets.qr import qr_pixmap
 
 
-class PaystackDialog(LiveTenderDialog):
+def link_tender_name(provider: str) -> str:
+    """The tender's name on its button and the dialog's title."""
+    return {
+        "paystack": QCoreApplication.translate("LinkDialog", "Paystack link"),
+        "flutterwave": QCoreApplication.translate("LinkDialog", "Flutterwave link"),
+        "stripe": QCoreApplication.translate("LinkDialog", "Stripe Checkout"),
+    }.get(provider, provider)
+
+
+class LinkDialog(LiveTenderDialog):
     def __init__(
         self,
         ctx: AppContext,
+        provider: PaymentProvider,
         order_id: str,
         due: Money,
         parent: QWidget | None = None,
         resume: Any = None,
     ) -> None:
-        super().__init__(ctx, order_id, due, self.tr("Paystack link"), parent)
-        self.setObjectName("paystack-dialog")
+        super().__init__(ctx, order_id, due, link_tender_name(provider.value), parent)
+        self.setObjectName("link-dialog")
+        self.provider = provider
         self.url = ""
         form = QFormLayout()
         self.email = QLineEdit()
-        self.email.setObjectName("paystack-email")
+        self.email.setObjectName("link-email")
         self.email.setPlaceholderText(self.tr("optional: for the customer's receipt"))
         form.addRow(self.tr("Customer email"), self.email)
         self.layout_.addLayout(form)
         self.qr = QLabel()
-        self.qr.setObjectName("paystack-qr")
+        self.qr.setObjectName("link-qr")
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.layout_.addWidget(self.qr)
         self.link = QLineEdit()
-        self.link.setObjectName("paystack-link")
+        self.link.setObjectName("link-link")
         self.link.setReadOnly(True)
         self.link.hide()
         self.layout_.addWidget(self.link)
         self.status_label = QLabel()
-        self.status_label.setObjectName("paystack-status")
+        self.status_label.setObjectName("link-status")
         self.status_label.setProperty("role", "heading")
         self.status_label.setWordWrap(True)
         self.layout_.addWidget(self.status_label)
         self.add_message_line()
         buttons = QHBoxLayout()
         self.copy_button = QPushButton(self.tr("Copy link"))
-        self.copy_button.setObjectName("paystack-copy")
+        self.copy_button.setObjectName("link-copy")
         self.copy_button.clicked.connect(self._copy)
         self.copy_button.hide()
         buttons.addWidget(self.copy_button)
         buttons.addStretch(1)
         self.cancel_button = QPushButton(self.tr("Cancel link"))
-        self.cancel_button.setObjectName("paystack-cancel")
+        self.cancel_button.setObjectName("link-cancel")
         self.cancel_button.clicked.connect(self._cancel)
         self.cancel_button.hide()
         buttons.addWidget(self.cancel_button)
         self.close_button = QPushButton(self.tr("Back"))
-        self.close_button.setObjectName("paystack-close")
+        self.close_button.setObjectName("link-close")
         self.close_button.clicked.connect(self._close)
         buttons.addWidget(self.close_button)
         self.create_button = QPushButton(self.tr("Make link"))
-        self.create_button.setObjectName("paystack-create")
+        self.create_button.setObjectName("link-create")
         self.create_button.setProperty("role", "primary")
         self.create_button.clicked.connect(self._create)
         buttons.addWidget(self.create_button)
@@ -77,8 +91,8 @@ class PaystackDialog(LiveTenderDialog):
             self.show_payment(resume)
 
     def _create(self) -> None:
-        self.run_once(self.ctx.counter.start_paystack, self.order_id, self.due,
-                      self.email.text().strip() or None, self.key, on_done=self._created)
+        self.run_once(self.ctx.counter.start_link, self.order_id, self.provider,
+                      self.due, self.email.text().strip() or None, self.key, on_done=self._created)
 
     def _created(self, result: tuple[Any, str]) -> None:
         self.payment, self.url = result
