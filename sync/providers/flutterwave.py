@@ -257,6 +257,14 @@ def outcome_for_status(status: str | None) -> PaymentOutcome:
     return _STATUS_OUTCOMES.get((status or "").lower(), PaymentOutcome.UNKNOWN)
 
 
+def page_outcome(outcome: PaymentOutcome) -> PaymentOutcome:
+    """What one charge means for the sale's hosted page. A failed charge is one attempt: the
+    page stays open and the customer may try another card or M-Pesa under the same tx_ref, so
+    it ends nothing (were it final, the success that follows would be money with no sale);
+    the page ends paid, cancelled by the customer, or expired."""
+    return PaymentOutcome.PENDING if outcome is PaymentOutcome.FAILED else outcome
+
+
 def parse_transaction(data: Mapping[str, Any]) -> FlutterwaveTransaction:
     """verify's `data` object (also the v3 webhook's); ProviderPayloadError without an id."""
     transaction_id = as_text(data.get("id"))
@@ -460,7 +468,7 @@ class FlutterwaveClient(HttpProviderClient):
         return ProviderStatus(
             provider=self.name,
             provider_reference=found.transaction_id,
-            outcome=found.outcome,
+            outcome=page_outcome(found.outcome),
             message=found.processor_response or found.status,
             result_code=found.status,
             amount_minor=found.amount_minor,
@@ -506,7 +514,7 @@ class FlutterwaveClient(HttpProviderClient):
                 provider=self.name,
                 kind=event.event,
                 dedupe_key=event.dedupe_key,
-                outcome=outcome_for_status(event.status),
+                outcome=page_outcome(outcome_for_status(event.status)),
                 provider_reference=event.transaction_id,
                 result_code=event.status,
                 amount_minor=event.amount_minor,

@@ -1,7 +1,7 @@
 """Flutterwave and Stripe through the whole chain: till services -> RelayGateway -> real relay
 (POST /terminal/payments/link) -> sandbox checkout page -> signed webhook -> relay verifies ->
-long-poll -> till: paid, declined, expired, a duplicated webhook, and a supervisor's refund
-back through the relay to the sandbox."""
+long-poll -> till: paid, declined then paid, expired, a duplicated webhook, and a supervisor's
+refund back through the relay to the sandbox."""
 
 from __future__ import annotations
 
@@ -66,20 +66,18 @@ def test_paid_on_the_providers_page_pays_the_sale(till: Till, provider: str) -> 
     assert till.orders.get_order(payment.order_id).status == "paid"
 
 
-def test_a_declined_flutterwave_card_fails_the_payment(till: Till) -> None:
-    payment, link = link_sale(till, "Redio", Money(800_00, "KES"), provider="flutterwave")
-    _pay(link.url, DECLINED_CARD["flutterwave"])
-    wait_for(lambda: _status(till, payment.id) == "failed", what="the signed decline")
-    assert till.orders.get_order(payment.order_id).status != "paid"
-
-
-def test_a_declined_stripe_card_pays_nothing_and_another_card_pays(till: Till) -> None:
-    payment, link = link_sale(till, "Viatu", Money(2_000_00, "KES"), provider="stripe")
-    assert 'id="declined"' in _pay(link.url, DECLINED_CARD["stripe"])
-    time.sleep(1.5)  # Stripe keeps the session open: no event, nothing paid
+@pytest.mark.parametrize("provider", ["flutterwave", "stripe"])
+def test_a_declined_card_pays_nothing_and_another_card_pays(till: Till, provider: str) -> None:
+    """Both pages stay open after a decline (Flutterwave signs a failed charge for it; Stripe
+    sends nothing): the sale waits, and the customer's next card pays it."""
+    payment, link = link_sale(till, "Viatu", Money(2_000_00, "KES"), provider=provider)
+    declined = _pay(link.url, DECLINED_CARD[provider])
+    assert 'id="declined"' in declined or 'data-status="failed"' in declined
+    time.sleep(1.5)  # room for a wrongly final event to arrive
     assert _status(till, payment.id) == "awaiting_customer"
-    _pay(link.url, STRIPE_TEST_CARD)
+    _pay(link.url, TEST_CARD[provider])
     wait_for(lambda: _status(till, payment.id) == "succeeded", what="the second card")
+    assert till.orders.get_order(payment.order_id).status == "paid"
 
 
 @pytest.mark.parametrize("provider", ["flutterwave", "stripe"])
