@@ -230,8 +230,10 @@ def test_waiting_duplicates_do_not_hold_up_another_shop(
 ) -> None:
     """200 duplicates of a push whose provider call takes 3 s: they wait without a write
     transaction (they used to retry the claim, a write, every 50 ms each and stall the event
-    loop), so another shop's request is answered meanwhile, and the push is sent once."""
+    loop), so another shop's request is answered while the push still runs (compared with the
+    push, not a clock: a loaded machine slows both), and the push is sent once."""
     writes: list[float] = []
+    accepted: list[float] = []
 
     def count_writes(conn: Any) -> None:
         if conn.get_execution_options().get(IMMEDIATE, False):
@@ -241,6 +243,7 @@ def test_waiting_duplicates_do_not_hold_up_another_shop(
 
     async def slow_accept(request: httpx.Request) -> httpx.Response:
         await asyncio.sleep(3)
+        accepted.append(time.monotonic())
         body = json.loads(sample("stk_push_response_daraja3_doc.json"))
         return httpx.Response(200, json={**body, "CheckoutRequestID": CHECKOUT_ID})
 
@@ -274,15 +277,15 @@ def test_waiting_duplicates_do_not_hold_up_another_shop(
                 settings = await own_connection.get(
                     "/api/v1/terminal/settings", headers=relay.auth(other)
                 )
-                waited = time.monotonic() - window
+                answered = time.monotonic()
             await asyncio.sleep(1.0)
             writes_while_waiting = len([at for at in writes if window <= at < window + 1.0])
             assert settings.status_code == 200
-            return list(await asyncio.gather(*duplicates)), waited, writes_while_waiting
+            return list(await asyncio.gather(*duplicates)), answered, writes_while_waiting
 
-    replies, waited, writes_while_waiting = asyncio.run(burst())
+    replies, answered, writes_while_waiting = asyncio.run(burst())
     assert writes_while_waiting <= 5  # the checker's; not one per waiting duplicate
-    assert waited < 1.0, f"another shop waited {waited:.2f} s"
+    assert answered < accepted[0], "another shop was answered only after the push returned"
     assert {r.status_code for r in replies} == {200}
     assert len({r.text for r in replies}) == 1
     assert push.call_count == 1
