@@ -225,10 +225,13 @@ def test_paystack_link_then_webhook_is_verified_before_paid(
     assert verify.call_count >= 1
 
 
+PUSH_S = 6  # long enough that a loaded machine's slower replies still come before it ends
+
+
 def test_waiting_duplicates_do_not_hold_up_another_shop(
     relay: Relay, providers: respx.MockRouter
 ) -> None:
-    """200 duplicates of a push whose provider call takes 3 s: they wait without a write
+    """200 duplicates of a push whose provider call takes 6 s: they wait without a write
     transaction (they used to retry the claim, a write, every 50 ms each and stall the event
     loop), so another shop's request is answered while the push still runs (compared with the
     push, not a clock: a loaded machine slows both), and the push is sent once."""
@@ -242,7 +245,7 @@ def test_waiting_duplicates_do_not_hold_up_another_shop(
     event.listen(relay.store.engine, "begin", count_writes)
 
     async def slow_accept(request: httpx.Request) -> httpx.Response:
-        await asyncio.sleep(3)
+        await asyncio.sleep(PUSH_S)
         accepted.append(time.monotonic())
         body = json.loads(sample("stk_push_response_daraja3_doc.json"))
         return httpx.Response(200, json={**body, "CheckoutRequestID": CHECKOUT_ID})
