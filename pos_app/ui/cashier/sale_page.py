@@ -35,7 +35,7 @@ from pos_app.core.errors import DukaError
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.core.payments import PROVIDER_OF_METHOD, PaymentMethod
-from pos_app.services.catalogue import ProductView
+from pos_app.services.catalogue import ProductView, ScannedItem
 from pos_app.services.counter import Balance
 from pos_app.services.payment_rows import PaymentView
 from pos_app.services.waiting_sales import SUPERVISOR, WaitingSale, waiting_sales
@@ -465,15 +465,15 @@ class SalePage(QWidget):
             owner=self,
         )
 
-    def _entered(self, text: str, product: ProductView | None) -> None:
-        if product is None:
+    def _entered(self, text: str, found: ScannedItem | None) -> None:
+        if found is None:
             self.say(
                 self.tr("Unknown barcode or product: %1. Nothing was added.").replace("%1", text),
                 error=True,
             )
             self.search.selectAll()
             return
-        self.add_product(product)
+        self.add_product(found.product)
         self.search.clear()
         self.results.clear()
 

@@ -297,7 +297,7 @@ def test_supervisor_imports_a_catalogue_csv_and_bad_rows_import_nothing(
     page.import_file(good)
     qtbot.waitUntil(lambda: page.table.rowCount() == 22)
     assert "2 new" in page.message.text()
-    assert ctx.counter.find_for_enter("333").name == "Mandazi"
+    assert ctx.counter.find_for_enter("333").product.name == "Mandazi"
 
 
 def test_changing_the_cart_before_any_payment_needs_no_pin_and_drops_the_order(
