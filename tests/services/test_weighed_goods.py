@@ -138,3 +138,26 @@ def test_a_weighed_line_is_price_times_weight_rounded_once(
     assert abs(order.total.minor * 2000 - exact_twice) <= 1000  # within half a minor unit
     assert order.stored_lines[0].line.quantity == Quantity(grams, Unit.KG)
     assert order.taxes.gross == order.total
+
+
+def test_the_receipt_of_a_weighed_sale_prints_weight_unit_and_price_per_kilo(
+    till: Till, counter: Counter
+) -> None:
+    from pos_app.printing.layout import lay_out
+    from pos_app.ui.receipts.render import receipt_labels
+
+    found = counter.scan(label("21", "00042", 750))
+    assert found is not None and found.quantity is not None
+    soap = counter.scan("6161100400999")
+    assert soap is not None
+    order_id = counter.create_order([
+        OrderLine(found.product.name, found.product.price, found.quantity, found.product.id),
+        OrderLine(soap.product.name, soap.product.price, 2, soap.product.id),
+    ])
+    receipt = counter.receipt(order_id)
+    assert [line.quantity for line in receipt.lines] == [Quantity(750, Unit.KG), 2]
+    assert receipt.total == kes(48750 + 24000)  # 650.00 x 0.75 kg + 2 x 120.00
+    lines = lay_out(receipt, receipt_labels(), 32).lines
+    assert any(line.startswith("  0.75 kg x 650.00") and line.endswith("487.50 A")
+               for line in lines)
+    assert any(line.startswith("  2 x 120.00") and line.endswith("240.00 B") for line in lines)
