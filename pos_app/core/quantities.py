@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Final
 
-from pos_app.core.errors import InvalidQuantity
+from pos_app.core.errors import CurrencyMismatch, InvalidQuantity
 from pos_app.core.money import Money
 from pos_app.core.rounding import round_half_up
 
@@ -88,3 +88,17 @@ def line_gross(unit_price: Money, quantity: Quantity) -> Money:
     """Unit price times quantity, rounded once (core.rounding) to the minor unit."""
     minor = round_half_up(unit_price.minor * quantity.thousandths, PER_UNIT)
     return Money(minor, unit_price.currency)
+
+
+def quantity_for_price(price: Money, unit_price: Money, unit: Unit) -> Quantity:
+    """What `price` buys at `unit_price` a kilo or litre: the nearest thousandth (core.rounding),
+    at least one. A price label printed by a scale that knows the same unit price therefore
+    rings up a line of exactly the printed price (property-tested in tests/core)."""
+    if unit is Unit.EACH:
+        raise InvalidQuantity("Items sold by the piece are counted, not bought by the price.")
+    if price.currency != unit_price.currency:
+        raise CurrencyMismatch(price.currency, unit_price.currency)
+    if price.minor <= 0 or unit_price.minor <= 0:
+        raise InvalidQuantity("A price label and a price per unit are more than zero.")
+    thousandths = round_half_up(price.minor * PER_UNIT, unit_price.minor)
+    return Quantity(max(thousandths, 1), unit)

@@ -19,8 +19,7 @@ from sqlalchemy import Connection, or_, select, update
 from pos_app.core.errors import CatalogueError, DukaError, InvalidInput, NotFound
 from pos_app.core.events import CatalogueChanged
 from pos_app.core.money import Money
-from pos_app.core.quantities import Quantity, Unit
-from pos_app.core.rounding import round_half_up
+from pos_app.core.quantities import Quantity, Unit, quantity_for_price
 from pos_app.core.tax import TaxTable
 from pos_app.services.bus import EventBus
 from pos_app.services.grants import Action, Grant, actor
@@ -263,8 +262,9 @@ class CatalogueService:
     def lookup_code(self, code: str) -> ScannedItem | None:
         """What a scanner read: a scale label of the shop's layouts (its item code is the
         product's SKU; the label's weight, or its price divided by the price per unit, is the
-        quantity), else a product's own barcode. A scale label with a wrong check digit
-        raises InvalidBarcode: rescan, never guess."""
+        quantity), else a product's own barcode (None: no product has it). A scale label with
+        a wrong check digit raises InvalidBarcode (rescan, never guess); one whose item code
+        no active product carries, or for a product sold by the piece, raises CatalogueError."""
         with self._ledger.read() as conn:
             reading = scale_rules(load_settings(conn)).parse(code)
             if reading is None:
@@ -278,16 +278,19 @@ class CatalogueService:
                 )
             ).first()
         if row is None:
-            return None
+            raise CatalogueError(
+                f"Scale label {code.strip()}: no product has item code {reading.item_code} "
+                "as its SKU. Nothing was added."
+            )
         product = _view(row)
         if product.unit is Unit.EACH:
-            raise CatalogueError(f"{product.name} is sold by the piece, not from the scale.")
+            raise CatalogueError(
+                f"{product.name} is sold by the piece, not from the scale. Nothing was added."
+            )
         if reading.weight is not None:
             return ScannedItem(product, Quantity(reading.weight.thousandths, product.unit))
         assert reading.price is not None
-        # the label's price at the product's price per unit: the nearest thousandth
-        thousandths = round_half_up(reading.price.minor * 1000, product.price.minor)
-        return ScannedItem(product, Quantity(max(thousandths, 1), product.unit))
+        return ScannedItem(product, quantity_for_price(reading.price, product.price, product.unit))
 
     def import_csv(self, text: str, *, grant: Grant) -> ImportReport:
         """Rows of name,price[,sku,barcode,quick_key,tax_class,unit]; existing barcodes / SKUs

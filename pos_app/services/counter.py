@@ -34,6 +34,7 @@ from pos_app.core.payments import (
     PaymentStatus,
     ProofType,
 )
+from pos_app.core.quantities import Quantity
 from pos_app.core.shifts import z_report
 from pos_app.services import Services, guard
 from pos_app.services.backups import back_up_quietly
@@ -179,13 +180,18 @@ class Counter:
         found = self.catalogue.lookup_code(code)
         return found if found is not None and found.product.active else None
 
-    def find_for_enter(self, text: str) -> ProductView | None:
-        """Enter in the search field: an exact barcode / SKU, else the only name match."""
+    def find_for_enter(self, text: str) -> ScannedItem | None:
+        """Enter in the search field: a scale label (the product with its weight), an exact
+        barcode / SKU, else the only name match."""
+        scanned = self.scan(text)
+        if scanned is not None:
+            return scanned
         exact = self.product_by_code(text)
         if exact is not None or text.strip().isdigit():
-            return exact  # digits are a scan: never guess a product for an unknown barcode
+            # digits are a scan: never guess a product for an unknown barcode
+            return None if exact is None else ScannedItem(exact)
         found = self.search_products(text, limit=2)
-        return found[0] if len(found) == 1 else None
+        return ScannedItem(found[0]) if len(found) == 1 else None
 
     def quick_keys(self) -> list[ProductView]:
         return self.catalogue.quick_keys()
@@ -243,9 +249,11 @@ class Counter:
             )
 
     def record_price_override(
-        self, old: Money, new: Money, quantity: int, approved_by: Grant
+        self, old: Money, new: Money, quantity: int | Quantity, approved_by: Grant
     ) -> None:
-        """A supervisor changed a line's price at the counter: on the record, with who."""
+        """A supervisor changed a line's price at the counter: on the record, with who (and
+        the line's quantity: pieces, or thousandths of a kilo / litre with its unit)."""
+        amount = quantity if isinstance(quantity, Quantity) else Quantity.each(quantity)
         with ledger_change(self._ledger, self._bus, actor(approved_by)) as change:
             authorise(change.conn, approved_by, Action.OVERRIDE)
             change.record(
@@ -255,7 +263,8 @@ class Counter:
                 details={
                     "old_minor": old.minor,
                     "new_minor": new.minor,
-                    "quantity": quantity,
+                    "quantity_thousandths": amount.thousandths,
+                    "unit": amount.unit.value,
                     "currency": new.currency,
                     "cashier": self.user_id,
                 },

@@ -6,9 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos_app.core.errors import InvalidQuantity
+from pos_app.core.errors import CurrencyMismatch, InvalidQuantity
 from pos_app.core.money import Money
-from pos_app.core.quantities import MAX_THOUSANDTHS, Quantity, Unit, line_gross
+from pos_app.core.quantities import (
+    MAX_THOUSANDTHS,
+    Quantity,
+    Unit,
+    line_gross,
+    quantity_for_price,
+)
 
 
 @pytest.mark.parametrize(
@@ -81,3 +87,25 @@ def test_line_gross_is_within_half_a_minor_unit(price: int, thousandths: int) ->
     gross = line_gross(Money(price, "KES"), Quantity(thousandths, Unit.KG))
     assert isinstance(gross.minor, int)
     assert abs(gross.minor - Fraction(price * thousandths, 1000)) <= Fraction(1, 2)
+
+
+@given(st.integers(1, 99_999), st.integers(1, 10_000_000))
+def test_a_scale_price_label_rings_up_exactly_its_printed_price(grams: int, price: int) -> None:
+    """A scale with the till's price per kilo prints round(weight x price); read back, the
+    label's quantity costs exactly that, whatever the weight and price."""
+    printed = line_gross(Money(price, "KES"), Quantity(grams, Unit.KG))
+    if not 1 <= printed.minor <= 99_999:  # five digits on the label
+        return
+    bought = quantity_for_price(printed, Money(price, "KES"), Unit.KG)
+    assert line_gross(Money(price, "KES"), bought) == printed
+    assert abs(bought.thousandths * price - printed.minor * 1000) * 2 <= price  # nearest
+
+
+def test_a_price_buys_nothing_by_the_piece_nor_in_another_currency() -> None:
+    with pytest.raises(InvalidQuantity):
+        quantity_for_price(Money(100, "KES"), Money(100, "KES"), Unit.EACH)
+    with pytest.raises(CurrencyMismatch):
+        quantity_for_price(Money(100, "KES"), Money(100, "UGX"), Unit.KG)
+    assert quantity_for_price(Money(1, "KES"), Money(9_999_99, "KES"), Unit.KG) == Quantity(
+        1, Unit.KG
+    )  # a price too small to weigh still rings up the smallest step

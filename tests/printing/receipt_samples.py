@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pos_app.core.money import Money
+from pos_app.core.quantities import Quantity, Unit
 from pos_app.core.tax import KENYA, summarise, tax_line
 from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment, ReceiptTaxBand
 
@@ -21,14 +22,23 @@ LINES = (
                 kes(123456789), "B"),
     ReceiptLine("Sukari", 10, kes(18000), kes(180000), "B"),
 )
-TAXES = summarise((tax_line(line.total, KENYA.get(line.tax_class)) for line in LINES), KENYA,
-                  "KES")
+# loose sugar from the scale (170.00 a kilo x 0.75 kg) beside a bag of flour
+WEIGHED_LINES = (
+    ReceiptLine("Sukari ya Kupima (kg)", Quantity(750, Unit.KG), kes(17000), kes(12750), "B"),
+    LINES[0],
+)
 
 
 def sample_receipt(
-    *, method: str = "cash", test_mode: bool = False, qr_payload: str = ""
+    *,
+    method: str = "cash",
+    test_mode: bool = False,
+    qr_payload: str = "",
+    lines: tuple[ReceiptLine, ...] = LINES,
 ) -> ReceiptData:
-    total = sum(line.total.minor for line in LINES)
+    taxes = summarise((tax_line(line.total, KENYA.get(line.tax_class)) for line in lines), KENYA,
+                      "KES")
+    total = sum(line.total.minor for line in lines)
     if method == "cash":
         payment = ReceiptPayment("cash", kes(total), "succeeded", tendered=kes(total + 4400),
                                  change=kes(4400))
@@ -41,12 +51,12 @@ def sample_receipt(
         created_at=datetime(2026, 12, 2, 9, 30, tzinfo=UTC),
         timezone="Africa/Nairobi",
         cashier="Brian",
-        lines=LINES,
+        lines=lines,
         total=kes(total),
-        vat=TAXES.tax,
+        vat=taxes.tax,
         taxes=tuple(
             ReceiptTaxBand(b.tax_class.code, b.tax_class.rate_bps, b.taxable, b.tax)
-            for b in TAXES.bands
+            for b in taxes.bands
         ),
         receipt_number="TILL1-000042",
         payments=(payment,),

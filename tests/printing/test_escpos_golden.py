@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from receipt_samples import sample_receipt
+from receipt_samples import WEIGHED_LINES, sample_receipt
 
 from pos_app.printing.escpos_printer import drawer_kick_bytes, receipt_bytes
 from pos_app.printing.layout import lay_out
@@ -32,6 +32,7 @@ CASES = {
     "cash-80mm-48col": (48, sample_receipt()),
     "paystack-test-58mm-32col": (32, CARD),
     "paystack-test-80mm-42col": (42, CARD),
+    "cash-weighed-58mm-32col": (32, sample_receipt(lines=WEIGHED_LINES)),
 }
 
 
@@ -79,3 +80,9 @@ def test_a_reprint_never_opens_the_drawer() -> None:
 def test_no_sale_kick_alone_and_pin_5() -> None:
     assert drawer_kick_bytes(2) == KICK_PIN2 + b"22"
     assert drawer_kick_bytes(5) == b"\x1bp\x0122"
+
+
+def test_a_weighed_line_prints_its_weight_unit_and_price_per_kilo() -> None:
+    data = job("cash-weighed-58mm-32col")
+    assert b"  0.75 kg x 170.00" in data and b"127.50 B" in data
+    assert b"  2 x 210.00" in data and b"547.50" in data  # 127.50 + 2 x 210.00

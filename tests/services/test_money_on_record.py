@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from pos_app.core.errors import NoAuthority, ShiftError
 from pos_app.core.orders import OrderLine
+from pos_app.core.quantities import Quantity, Unit
 from pos_app.services.counter import Counter
 from pos_app.services.grants import Action
 from pos_app.store.schema import audit_log, orders
@@ -68,6 +69,11 @@ def test_a_price_override_is_on_record_with_its_supervisor(till: Till) -> None:
     counter.record_price_override(kes(21000), kes(18000), 2, till.grant(Action.OVERRIDE))
     action, actor, details = _last(till)
     assert (action, actor) == ("cart.price_overridden", till.supervisor.id)
-    assert (details["old_minor"], details["new_minor"], details["quantity"]) == (21000, 18000, 2)
+    assert (details["old_minor"], details["new_minor"]) == (21000, 18000)
+    assert (details["quantity_thousandths"], details["unit"]) == (2000, "each")
+    counter.record_price_override(
+        kes(65000), kes(60000), Quantity(750, Unit.KG), till.grant(Action.OVERRIDE)
+    )
+    assert (_last(till)[2]["quantity_thousandths"], _last(till)[2]["unit"]) == (750, "kg")
     with pytest.raises(NoAuthority):
         counter.record_price_override(kes(21000), kes(1), 1, till.grant(Action.REFUND))

@@ -78,9 +78,42 @@ def test_a_scale_label_with_a_wrong_check_digit_or_for_a_piece_is_refused(
     good = label("21", "00042", 1250)
     with pytest.raises(InvalidBarcode):
         counter.scan(good[:-1] + str((int(good[-1]) + 1) % 10))
-    with pytest.raises(CatalogueError):
+    with pytest.raises(CatalogueError, match="Sabuni is sold by the piece"):
         counter.scan(label("21", "00044", 1000))
-    assert counter.scan(label("21", "99999", 1000)) is None
+
+
+def test_a_scale_label_for_an_unknown_or_withdrawn_item_says_so(
+    till: Till, counter: Counter
+) -> None:
+    with pytest.raises(CatalogueError, match="no product has item code 99999"):
+        counter.scan(label("21", "99999", 1000))
+    meat = counter.scan(label("21", "00042", 1000))
+    assert meat is not None
+    till.services.catalogue.update_product(
+        meat.product.id, grant=till.grant(Action.CATALOGUE), active=False
+    )
+    with pytest.raises(CatalogueError, match="item code 00042"):
+        counter.find_for_enter(label("21", "00042", 1000))
+
+
+def test_enter_reads_a_scale_label_and_rings_up_its_printed_price(
+    till: Till, counter: Counter
+) -> None:
+    till.services.shop.update(till.grant(Action.SETTINGS), scale_layouts="21=weight,22=price")
+    weighed = counter.find_for_enter(label("21", "00042", 750))
+    assert weighed is not None and weighed.quantity == Quantity(750, Unit.KG)
+    # a scale at 650.00 a kilo printed 100.10 for 154 g
+    priced = counter.find_for_enter(label("22", "00042", 10010))
+    assert priced is not None and priced.quantity == Quantity(154, Unit.KG)
+    lines = [
+        OrderLine(found.product.name, found.product.price, found.quantity, found.product.id)
+        for found in (weighed, priced)
+    ]
+    order = till.services.orders.get_order(counter.create_order(lines))
+    assert [line.total for line in order.lines] == [kes(48750), kes(10010)]
+    assert order.total == kes(58760)
+    by_hand = counter.find_for_enter("Sabuni")
+    assert by_hand is not None and by_hand.quantity is None and by_hand.product.sku == "00044"
 
 
 def test_an_ordinary_barcode_still_finds_its_product(counter: Counter) -> None:
@@ -105,3 +138,26 @@ def test_a_weighed_line_is_price_times_weight_rounded_once(
     assert abs(order.total.minor * 2000 - exact_twice) <= 1000  # within half a minor unit
     assert order.stored_lines[0].line.quantity == Quantity(grams, Unit.KG)
     assert order.taxes.gross == order.total
+
+
+def test_the_receipt_of_a_weighed_sale_prints_weight_unit_and_price_per_kilo(
+    till: Till, counter: Counter
+) -> None:
+    from pos_app.printing.layout import lay_out
+    from pos_app.ui.receipts.render import receipt_labels
+
+    found = counter.scan(label("21", "00042", 750))
+    assert found is not None and found.quantity is not None
+    soap = counter.scan("6161100400999")
+    assert soap is not None
+    order_id = counter.create_order([
+        OrderLine(found.product.name, found.product.price, found.quantity, found.product.id),
+        OrderLine(soap.product.name, soap.product.price, 2, soap.product.id),
+    ])
+    receipt = counter.receipt(order_id)
+    assert [line.quantity for line in receipt.lines] == [Quantity(750, Unit.KG), 2]
+    assert receipt.total == kes(48750 + 24000)  # 650.00 x 0.75 kg + 2 x 120.00
+    lines = lay_out(receipt, receipt_labels(), 32).lines
+    assert any(line.startswith("  0.75 kg x 650.00") and line.endswith("487.50 A")
+               for line in lines)
+    assert any(line.startswith("  2 x 120.00") and line.endswith("240.00 B") for line in lines)

@@ -7,9 +7,10 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from pos_app.core.errors import InvalidOrder
+from pos_app.core.errors import InvalidOrder, InvalidQuantity
 from pos_app.core.money import Money
 from pos_app.core.orders import MAX_QUANTITY, OrderLine
+from pos_app.core.quantities import PER_UNIT, Quantity, Unit, line_gross
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -18,16 +19,27 @@ Index = QModelIndex | QPersistentModelIndex
 class CartLine:
     name: str
     unit_price: Money
-    quantity: int = 1
+    quantity: int | Quantity = 1  # pieces, or a weight / volume (as OrderLine.quantity)
     product_id: str | None = None
 
     @property
+    def amount(self) -> Quantity:
+        if isinstance(self.quantity, Quantity):
+            return self.quantity
+        return Quantity.each(self.quantity)
+
+    @property
+    def unit(self) -> Unit:
+        return self.amount.unit
+
+    @property
     def total(self) -> Money:
-        return self.unit_price * self.quantity
+        return line_gross(self.unit_price, self.amount)
 
 
 class CartModel(QAbstractTableModel):
-    """Lines of the sale in progress; a product scanned twice is one line with quantity 2."""
+    """Lines of the sale in progress; a product scanned twice is one line with quantity 2,
+    while each weighed or measured line (a scale label) stays a line of its own."""
 
     def __init__(self, code: str, parent: Any = None) -> None:
         super().__init__(parent)
@@ -39,10 +51,12 @@ class CartModel(QAbstractTableModel):
         """Adds `line` (merging with the same product) and returns its row."""
         if line.unit_price.currency != self.code:
             raise InvalidOrder(f"This till sells in {self.code}, not {line.unit_price.currency}.")
-        if line.product_id is not None:
+        if line.product_id is not None and isinstance(line.quantity, int):
             for row, existing in enumerate(self.lines):
                 same = existing.product_id == line.product_id
-                if same and existing.unit_price == line.unit_price:
+                if same and existing.unit_price == line.unit_price and isinstance(
+                    existing.quantity, int
+                ):
                     self.set_quantity(row, existing.quantity + line.quantity)
                     return row
         row = len(self.lines)
@@ -51,10 +65,19 @@ class CartModel(QAbstractTableModel):
         self.endInsertRows()
         return row
 
-    def set_quantity(self, row: int, quantity: int) -> None:
-        if not 0 < quantity <= MAX_QUANTITY:
+    def set_quantity(self, row: int, quantity: int | Quantity) -> None:
+        """Pieces as a count; a weighed or measured line only in its own unit."""
+        line = self.lines[row]
+        if isinstance(quantity, Quantity):
+            if quantity.unit is not line.unit:
+                raise InvalidQuantity(f"{line.name} is sold by {line.unit}, not {quantity.unit}.")
+            if quantity.unit is Unit.EACH:
+                quantity = quantity.thousandths // PER_UNIT
+        elif line.unit is not Unit.EACH:
+            raise InvalidQuantity(f"{line.name} is sold by {line.unit}: give its quantity.")
+        elif not 0 < quantity <= MAX_QUANTITY:
             raise InvalidOrder(f"A quantity must be between 1 and {MAX_QUANTITY:,}.")
-        self.lines[row] = replace(self.lines[row], quantity=quantity)
+        self.lines[row] = replace(line, quantity=quantity)
         self.dataChanged.emit(self.index(row, 0), self.index(row, 3))
 
     def set_price(self, row: int, price: Money) -> None:
@@ -78,6 +101,11 @@ class CartModel(QAbstractTableModel):
         for line in self.lines:
             result = result + line.total
         return result
+
+    @property
+    def item_count(self) -> int:
+        """Pieces, plus one for each weighed or measured line."""
+        return sum(line.quantity if isinstance(line.quantity, int) else 1 for line in self.lines)
 
     def order_lines(self) -> list[OrderLine]:
         return [
@@ -106,7 +134,7 @@ class CartModel(QAbstractTableModel):
             if column == 0:
                 return line.name
             if column == 1:
-                return str(line.quantity)
+                return str(line.quantity)  # "3", or "0.75 kg" (Quantity.format)
             if column == 2:
                 return line.unit_price.format(with_code=False)
             return line.total.format(with_code=False)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QIntValidator, QKeySequence, QShortcut
+from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -35,7 +35,8 @@ from pos_app.core.errors import DukaError
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.core.payments import PROVIDER_OF_METHOD, PaymentMethod
-from pos_app.services.catalogue import ProductView
+from pos_app.core.quantities import Quantity, Unit
+from pos_app.services.catalogue import ProductView, ScannedItem
 from pos_app.services.counter import Balance
 from pos_app.services.payment_rows import PaymentView
 from pos_app.services.waiting_sales import SUPERVISOR, WaitingSale, waiting_sales
@@ -201,11 +202,13 @@ class SalePage(QWidget):
         self.qty_edit = QLineEdit()
         self.qty_edit.setObjectName("sale-qty")
         self.qty_edit.setPlaceholderText(self.tr("Quantity"))
-        self.qty_edit.setValidator(QIntValidator(1, 9999, self.qty_edit))
+        # pieces, or a weight / volume with a dot or comma (Quantity.parse says which fits)
+        self.qty_edit.setValidator(QRegularExpressionValidator(
+            QRegularExpression(r"\d{0,5}([.,]\d{0,3})?"), self.qty_edit))
         self.qty_edit.setStyleSheet("font-size: 22px; min-height: 48px;")
         self.qty_edit.returnPressed.connect(self._set_quantity)
         keypad_layout.addWidget(self.qty_edit, 1, Qt.AlignmentFlag.AlignTop)
-        self.keypad = Keypad(self.qty_edit, self.tr("Set quantity"))
+        self.keypad = Keypad(self.qty_edit, self.tr("Set quantity"), decimal=True)
         self.keypad.action.connect(self._set_quantity)
         keypad_layout.addWidget(self.keypad, 2)
         self.keypad_box.hide()
@@ -465,15 +468,15 @@ class SalePage(QWidget):
             owner=self,
         )
 
-    def _entered(self, text: str, product: ProductView | None) -> None:
-        if product is None:
+    def _entered(self, text: str, found: ScannedItem | None) -> None:
+        if found is None:
             self.say(
                 self.tr("Unknown barcode or product: %1. Nothing was added.").replace("%1", text),
                 error=True,
             )
             self.search.selectAll()
             return
-        self.add_product(product)
+        self.add_product(found.product, found.quantity)
         self.search.clear()
         self.results.clear()
 
@@ -489,14 +492,23 @@ class SalePage(QWidget):
             self.add_product(product)
         self.search.setFocus()
 
-    def add_product(self, product: ProductView) -> None:
+    def add_product(self, product: ProductView, quantity: Quantity | None = None) -> None:
+        """One piece, or a weighed / measured product: the scale label's quantity, else one
+        kilo / litre for the cashier to correct with Qty."""
         if not self._cart_editable(self.tr("Add %1 after payment started").replace(
                 "%1", product.name)):
             return
         self.receipt_choice.hide()
-        row = self.cart.add(CartLine(product.name, product.price, 1, product.id))
+        amount: int | Quantity = 1
+        if product.unit is not Unit.EACH:
+            amount = quantity or Quantity(1000, product.unit)
+        row = self.cart.add(CartLine(product.name, product.price, amount, product.id))
         self.table.selectRow(row)
-        self.say(self.tr("Added %1.").replace("%1", product.name))
+        if quantity is None and product.unit is not Unit.EACH:
+            self.say(self.tr("Added %1 (%2): type the weighed quantity with Qty… if it differs.")
+                     .replace("%1", product.name).replace("%2", str(amount)))
+        else:
+            self.say(self.tr("Added %1.").replace("%1", product.name))
 
     # --- editing the cart -------------------------------------------------------------------
     def _selected_row(self) -> int | None:
@@ -533,15 +545,20 @@ class SalePage(QWidget):
         row = self._selected_row()
         if row is None:
             return
-        quantity = self.cart.lines[row].quantity + delta
+        line = self.cart.lines[row]
+        if not isinstance(line.quantity, int):
+            self.say(self.tr("+1 and −1 count pieces: for %1, type the quantity with Qty…")
+                     .replace("%1", line.name), error=True)
+            return
+        quantity = line.quantity + delta
         if quantity <= 0:
             self._remove_line()
             return
         order_id = self.order_id
         if self._cart_editable(self.tr("Change a quantity after payment started")):
             if delta < 0 and order_id is not None:  # money a started tender counted on
-                line = self.cart.order_lines()[row]
-                self._record("quantity_lowered", [replace(line, quantity=-delta)], order_id)
+                lowered = self.cart.order_lines()[row]
+                self._record("quantity_lowered", [replace(lowered, quantity=-delta)], order_id)
             self.cart.set_quantity(row, quantity)
 
     def _toggle_keypad(self) -> None:
@@ -553,11 +570,22 @@ class SalePage(QWidget):
         row = self._selected_row()
         text = self.qty_edit.text()
         self.qty_edit.clear()
-        if row is None or not text.isdigit() or int(text) < 1:
+        if row is None or not text.strip():
             self.say(self.tr("Choose a line, type how many, then Set quantity."), error=True)
             return
+        line = self.cart.lines[row]
+        try:
+            quantity = Quantity.parse(text, line.unit)
+        except DukaError:
+            if line.unit is Unit.EACH:
+                why = self.tr("%1 is sold by the piece: type a whole number above zero, e.g. 3.")
+            else:
+                why = self.tr("%1 is sold by %2: type a quantity above zero with at most "
+                              "three decimals, e.g. 0.75 or 0,75.").replace("%2", line.unit.value)
+            self.say(why.replace("%1", line.name), error=True)
+            return
         if self._cart_editable(self.tr("Change a quantity after payment started")):
-            self.cart.set_quantity(row, int(text))
+            self.cart.set_quantity(row, quantity)
             self.table.selectRow(row)
         self.search.setFocus()
 
@@ -865,7 +893,7 @@ class SalePage(QWidget):
         total = self.cart.total
         vat = total.vat_inclusive(self._vat_bps())[1]
         self.vat_label.setText(
-            self.tr("%n item(s), incl. VAT %1", "", sum(line.quantity for line in self.cart.lines))
+            self.tr("%n item(s), incl. VAT %1", "", self.cart.item_count)
             .replace("%1", vat.format())
         )
         balance = self.balance if self.order_id is not None else None

@@ -87,6 +87,15 @@ class SettingsPage(QWidget):
         form.addRow(self.tr("Receipt footer"), self.footer)
         self.language = language_combo("settings-language")
         form.addRow(self.tr("Shop language"), self.language)
+        self.scale_layouts = QLineEdit()  # which EAN-13 prefixes the shop's scales print
+        self.scale_layouts.setObjectName("settings-scale-layouts")
+        self.scale_layouts.setPlaceholderText("21=weight,22=price")
+        self.scale_layouts.setToolTip(
+            self.tr("The prefixes (20-29) of the labels your scales print, each with what its "
+                    "label carries: weight (grams) or price. The item code on the label is the "
+                    "product's SKU (5 digits).")
+        )
+        form.addRow(self.tr("Scale labels"), self.scale_layouts)
         columns.addWidget(shop)
 
         risk = QGroupBox(self.tr("Payments and risk"))
@@ -218,6 +227,7 @@ class SettingsPage(QWidget):
         self.header.setPlainText(s.receipt_header)
         self.footer.setPlainText(s.receipt_footer)
         self.language.setCurrentIndex(max(0, self.language.findData(s.language)))
+        self.scale_layouts.setText(s.scale_layouts)
         self.threshold.setValue(s.risk_threshold)
         self.policy.setCurrentIndex(max(0, self.policy.findData(s.offline_proof_policy)))
         self.self_approval.setChecked(s.allow_self_approval)
@@ -230,6 +240,7 @@ class SettingsPage(QWidget):
             "receipt_header": self.header.toPlainText(),
             "receipt_footer": self.footer.toPlainText(),
             "language": self.language.currentData(),
+            "scale_layouts": self.scale_layouts.text().strip(),
             "risk_threshold": self.threshold.value(),
             "offline_proof_policy": self.policy.currentData(),
             "allow_self_approval": self.self_approval.isChecked(),

@@ -284,7 +284,7 @@ def test_supervisor_imports_a_catalogue_csv_and_bad_rows_import_nothing(
     page = CataloguePage(ctx)
     qtbot.addWidget(page)
     page.show()
-    qtbot.waitUntil(lambda: page.table.rowCount() == 20)  # the demo catalogue
+    qtbot.waitUntil(lambda: page.table.rowCount() == 21)  # the demo catalogue
     bad = tmp_path / "bad.csv"
     bad.write_text("name,price,barcode\nUji,abc,111\nChapati,20.00,222\n", encoding="utf-8")
     supervisor_approves()
@@ -295,9 +295,9 @@ def test_supervisor_imports_a_catalogue_csv_and_bad_rows_import_nothing(
                     encoding="utf-8")
     supervisor_approves()
     page.import_file(good)
-    qtbot.waitUntil(lambda: page.table.rowCount() == 22)
+    qtbot.waitUntil(lambda: page.table.rowCount() == 23)
     assert "2 new" in page.message.text()
-    assert ctx.counter.find_for_enter("333").name == "Mandazi"
+    assert ctx.counter.find_for_enter("333").product.name == "Mandazi"
 
 
 def test_changing_the_cart_before_any_payment_needs_no_pin_and_drops_the_order(

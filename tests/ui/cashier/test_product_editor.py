@@ -39,7 +39,7 @@ def test_add_then_edit_a_product(
     page = CataloguePage(ctx)
     qtbot.addWidget(page)
     page.show()
-    qtbot.waitUntil(lambda: len(page.products) == 20, timeout=5000)
+    qtbot.waitUntil(lambda: len(page.products) == 21, timeout=5000)
 
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)  # nothing typed
     assert "name and a price" in page.message.text()
@@ -48,7 +48,7 @@ def test_add_then_edit_a_product(
     qtbot.keyClicks(page.price_edit, "180")
     qtbot.keyClicks(page.category_edit, "Grains")
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(page.products) == 21, timeout=5000)
+    qtbot.waitUntil(lambda: len(page.products) == 22, timeout=5000)
     found = shop.services.catalogue.find_by_barcode("6161100400999")
     assert found is not None and found.category == "Grains"
     assert found.price == Money(18_000, "KES")

@@ -206,12 +206,26 @@ def test_settings_are_saved(qtbot, desk, ids, tasks):
     page.threshold.setValue(35)
     page.footer.setPlainText("Asante kwa kununua!")
     page.six_digit_pins.setChecked(True)
+    assert page.scale_layouts.text() == "21=weight"  # the default: weight labels from 21
+    page.scale_layouts.setText("21=weight, 22=price")
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(message_is(page.message, "Saved"), timeout=WAIT)
     saved = desk.admin.settings()
     assert (saved.risk_threshold, saved.receipt_footer) == (35, "Asante kwa kununua!")
-    assert saved.min_pin_length == 6
+    assert saved.min_pin_length == 6 and saved.scale_layouts == "21=weight, 22=price"
     assert actions(desk)[-1] == "settings.updated"
+
+
+def test_a_scale_layout_the_till_cannot_read_is_refused_and_nothing_saved(
+    qtbot, desk, ids, tasks
+):
+    page = SettingsPage(desk.admin, tasks, approve_as(desk, ids))
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.loaded is not None, timeout=WAIT)
+    page.scale_layouts.setText("21=volume")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(message_is(page.message, "prefix=weight or prefix=price"), timeout=WAIT)
+    assert desk.admin.settings().scale_layouts == "21=weight"
 
 
 def test_settings_are_not_saved_without_a_supervisors_pin(qtbot, desk, ids, tasks):
