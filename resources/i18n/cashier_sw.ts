@@ -4,22 +4,22 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../pos_app/app.py" line="266"/>
+        <location filename="../../pos_app/app.py" line="271"/>
         <source>supervisor</source>
         <translation>msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="268"/>
+        <location filename="../../pos_app/app.py" line="273"/>
         <source>cashier</source>
         <translation>keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="380"/>
+        <location filename="../../pos_app/app.py" line="389"/>
         <source>Duka POS cannot start</source>
         <translation>Duka POS haiwezi kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="483"/>
+        <location filename="../../pos_app/app.py" line="492"/>
         <source>Opening the till&apos;s ledger…</source>
         <translation>Inafungua daftari la mauzo…</translation>
     </message>
@@ -743,83 +743,83 @@
 <context>
     <name>ProofDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="33"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="34"/>
         <source>Bank transfer / proof of payment</source>
         <translation>Uhamisho wa benki / uthibitisho wa malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="39"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="40"/>
         <source>Bank transfer</source>
         <translation>Uhamisho wa benki</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="40"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="41"/>
         <source>Mobile money (other)</source>
         <translation>Pesa ya simu (nyingine)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="41"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="42"/>
         <source>Paid by</source>
         <translation>Imelipwa kwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="45"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="46"/>
         <source>Transfer reference</source>
         <translation>Namba ya muamala</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="47"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="48"/>
         <source>no photo</source>
         <translation>hakuna picha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="50"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="51"/>
         <source>Choose photo…</source>
         <translation>Chagua picha…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="54"/>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="92"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="55"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="93"/>
         <source>Photo of the slip</source>
         <translation>Picha ya risiti ya benki</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="58"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="59"/>
         <source>Notes</source>
         <translation>Maelezo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="66"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="67"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="66"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="67"/>
         <source>Record proof</source>
         <translation>Hifadhi uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="75"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="76"/>
         <source>This shop checks every proof first: the sale waits until a supervisor verifies it.</source>
         <translation>Duka hili hukagua kila uthibitisho kwanza: mauzo yanasubiri hadi msimamizi athibitishe.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="79"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="80"/>
         <source>The sale completes now as “pending verification”; a supervisor checks the proof later.</source>
         <translation>Mauzo yanakamilika sasa kama “yanasubiri kuthibitishwa”; msimamizi atakagua uthibitisho baadaye.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="85"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="86"/>
         <source>That photo is larger than 5 MB: take a smaller one.</source>
         <translation>Picha hiyo ni kubwa kuliko MB 5: piga ndogo zaidi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="92"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="94"/>
         <source>Images (*.png *.jpg *.jpeg)</source>
         <translation>Picha (*.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="100"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="102"/>
         <source>Type the transfer reference from the slip or SMS.</source>
         <translation>Andika namba ya muamala kutoka kwenye risiti au SMS.</translation>
     </message>
@@ -1022,53 +1022,53 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="48"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="49"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="57"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="58"/>
         <source>Paper</source>
         <translation>Karatasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="65"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="66"/>
         <source>Print</source>
         <translation>Chapisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="70"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="71"/>
         <source>Save PDF</source>
         <translation>Hifadhi PDF</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="74"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="75"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="121"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="123"/>
         <source>Save receipt</source>
         <translation>Hifadhi risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="125"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="129"/>
         <source>Saved %1</source>
         <translation>Imehifadhiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="143"/>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="156"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="147"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="160"/>
         <source>Sent to the printer.</source>
         <translation>Imetumwa kwa printa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="152"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="156"/>
         <source>Waiting for printer: %1</source>
         <translation>Inasubiri printa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="154"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="158"/>
         <source>Printing…</source>
         <translation>Inachapisha…</translation>
     </message>
@@ -1673,251 +1673,261 @@
 <context>
     <name>ShiftPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="56"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="57"/>
         <source>Open a shift</source>
         <translation>Fungua zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="60"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="61"/>
         <source>Cash float in the drawer</source>
         <translation>Pesa ya kuanzia kwenye droo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="61"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="62"/>
         <source>Open shift</source>
         <translation>Fungua zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="68"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="69"/>
         <source>Cash in / cash out</source>
         <translation>Weka pesa / toa pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="72"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="73"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="75"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="76"/>
         <source>e.g. change from the bank, paid the supplier</source>
         <translation>mf. chenji kutoka benki, malipo kwa msambazaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="76"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="77"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="78"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="161"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="79"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
         <source>Cash in</source>
         <translation>Weka pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="81"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="162"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="82"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
         <source>Cash out</source>
         <translation>Toa pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="92"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="89"/>
+        <source>Open drawer (no sale)</source>
+        <translation>Fungua droo (bila mauzo)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="100"/>
         <source>Close the shift</source>
         <translation>Funga zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="97"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="105"/>
         <source>Cash counted in the drawer</source>
         <translation>Pesa taslimu iliyohesabiwa droo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="100"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="108"/>
         <source>e.g. gave too much change</source>
         <translation>k.m. nilitoa chenji zaidi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="101"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="109"/>
         <source>Why is the drawer short?</source>
         <translation>Kwa nini droo imepungua?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="109"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="117"/>
         <source>Close shift…</source>
         <translation>Funga zamu…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="118"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
         <source>Yes, close and print Z report</source>
         <translation>Ndiyo, funga na uchapishe ripoti Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="123"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="131"/>
         <source>Go back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="144"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="152"/>
         <source>Lock till</source>
         <translation>Funga mashine</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="148"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="156"/>
         <source>Sign out</source>
         <translation>Toka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="161"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
         <source>Opening float</source>
         <translation>Pesa ya kuanzia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="162"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="163"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
         <source>Expected</source>
         <translation>Inayotarajiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="163"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
         <source>Counted</source>
         <translation>Iliyohesabiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="164"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
         <source>Variance</source>
         <translation>Tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="164"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
         <source>Total variance</source>
         <translation>Jumla ya tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="165"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="173"/>
         <source>Expected amounts are net of the refunds and voids below.</source>
         <translation>Kiasi kinachotarajiwa tayari kimeondoa marejesho na ubatilishaji ulio hapa chini.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="166"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="174"/>
         <source>Refunds and voids</source>
         <translation>Marejesho na ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="167"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="175"/>
         <source>No refunds or voids in this shift.</source>
         <translation>Hakuna marejesho wala ubatilishaji katika zamu hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="168"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="176"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="168"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="176"/>
         <source>Refunded</source>
         <translation>Kilichorejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="177"/>
         <source>Voids</source>
         <translation>Ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="177"/>
         <source>Voided</source>
         <translation>Kilichobatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="178"/>
         <source>Reason for the shortage</source>
         <translation>Sababu ya upungufu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="213"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="179"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="221"/>
         <source>Test payments (not money)</source>
         <translation>Malipo ya majaribio (si pesa)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="180"/>
         <source>Made while a provider was in test mode: in no total above.</source>
         <translation>Yalifanywa mtoa huduma akiwa katika hali ya majaribio: hayamo katika jumla yoyote hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="185"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="193"/>
         <source>No shift is open: count the float and open one.</source>
         <translation>Hakuna zamu iliyo wazi: hesabu pesa ya kuanzia na ufungue zamu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="187"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="195"/>
         <source>Shift open since %1, float %2</source>
         <translation>Zamu iko wazi tangu %1, pesa ya kuanzia %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="206"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="214"/>
         <source>Not in the drawer (from the ledger, nothing to count):</source>
         <translation>Hazipo droo (kutoka kwenye leja, hakuna cha kuhesabu):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="208"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="216"/>
         <source>No M-Pesa, Paystack or delivery takings in this shift.</source>
         <translation>Hakuna mapato ya M-Pesa, Paystack au ya kulipa unapopokea katika zamu hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="235"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="243"/>
         <source>Count the cash in the drawer first (type 0 if it is empty).</source>
         <translation>Hesabu kwanza pesa taslimu iliyo droo (andika 0 ikiwa ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="240"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="248"/>
         <source>Close the shift with %1 counted? This cannot be undone.</source>
         <translation>Funga zamu ukiwa umehesabu %1? Hili haliwezi kutenduliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="309"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="307"/>
+        <source>Drawer opened (no sale): it is on the record.</source>
+        <translation>Droo imefunguliwa (bila mauzo): imerekodiwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="329"/>
         <source>The drawer is short: say why, then close.</source>
         <translation>Droo imepungua: eleza sababu, kisha funga.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="254"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="262"/>
         <source>Type the float (0 if the drawer is empty).</source>
         <translation>Andika pesa ya kuanzia (0 kama droo ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="262"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="270"/>
         <source>Shift opened.</source>
         <translation>Zamu imefunguliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="272"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="281"/>
         <source>Type an amount above zero.</source>
         <translation>Andika kiasi kikubwa kuliko sifuri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="275"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="284"/>
         <source>Say why the cash goes in or out.</source>
         <translation>Eleza kwa nini pesa inawekwa au kutolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="287"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="296"/>
         <source>Cash in: %1</source>
         <translation>Pesa iliyowekwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="287"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="296"/>
         <source>Cash out: %1</source>
         <translation>Pesa iliyotolewa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="327"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="348"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="347"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="368"/>
         <source>Z report</source>
         <translation>Ripoti ya Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="333"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="353"/>
         <source>Shift closed. Variance %1. Z report saved to %2</source>
         <translation>Zamu imefungwa. Tofauti %1. Ripoti ya Z imehifadhiwa %2</translation>
     </message>
@@ -2234,22 +2244,22 @@
 <context>
     <name>TestMode</name>
     <message>
-        <location filename="../../pos_app/app.py" line="173"/>
+        <location filename="../../pos_app/app.py" line="174"/>
         <source>M-Pesa sandbox: shortcode %1. Safaricom&apos;s test number %2 is never prompted (result 1037, unreachable); in the local sandbox any other Kenyan number pays.</source>
         <translation>Sandbox ya M-Pesa: shortcode %1. Namba ya majaribio ya Safaricom %2 haipokei ombi kamwe (jibu 1037, haipatikani); kwenye sandbox ya hapa, namba nyingine yoyote ya Kenya hulipa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="182"/>
+        <location filename="../../pos_app/app.py" line="183"/>
         <source>Paystack test keys: card %1, any future expiry, CVV 408 (%2 is declined). Test M-Pesa via Paystack: %3.</source>
         <translation>Funguo za majaribio za Paystack: kadi %1, tarehe yoyote ya baadaye ya kuisha, CVV 408 (%2 hukataliwa). M-Pesa ya majaribio kupitia Paystack: %3.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="192"/>
+        <location filename="../../pos_app/app.py" line="193"/>
         <source>Flutterwave test keys: card %1, PIN 1234, expiry 09/32, CVV 564.</source>
         <translation>Funguo za majaribio za Flutterwave: kadi %1, PIN 1234, inaisha 09/32, CVV 564.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="198"/>
+        <location filename="../../pos_app/app.py" line="199"/>
         <source>Stripe test keys: card %1, any future date, any CVC.</source>
         <translation>Funguo za majaribio za Stripe: kadi %1, tarehe yoyote ya baadaye, CVC yoyote.</translation>
     </message>
