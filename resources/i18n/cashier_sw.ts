@@ -1194,279 +1194,284 @@
         <translation>Changanua barcode au andika jina la bidhaa…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="350"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="365"/>
         <source>Quick keys</source>
         <translation>Vitufe vya haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="130"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="145"/>
         <source>Resume payment</source>
         <translation>Endelea na malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="169"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="184"/>
         <source>Qty…</source>
         <translation>Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="172"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="187"/>
         <source>+1</source>
         <translation>+1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="173"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="188"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="174"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="189"/>
         <source>Remove line</source>
         <translation>Ondoa mstari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="175"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="190"/>
         <source>Custom amount</source>
         <translation>Kiasi maalum</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="176"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="191"/>
         <source>Price / discount</source>
         <translation>Bei / punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="186"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="201"/>
         <source>Quantity</source>
         <translation>Idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="191"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="206"/>
         <source>Set quantity</source>
         <translation>Weka idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="224"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="239"/>
         <source>Cash (F2)</source>
         <translation>Pesa taslimu (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="225"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="240"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="226"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="241"/>
         <source>M-Pesa (F3)</source>
         <translation>M-Pesa (F3)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="227"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="242"/>
         <source>Paystack link</source>
         <translation>Kiungo cha Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="228"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="243"/>
         <source>Bank / proof</source>
         <translation>Benki / uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="239"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="254"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="243"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="258"/>
         <source>New sale</source>
         <translation>Mauzo mapya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="260"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="275"/>
         <source>Print receipt</source>
         <translation>Chapisha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="263"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="278"/>
         <source>No receipt</source>
         <translation>Bila risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="311"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="326"/>
         <source>Waiting sales (%1)</source>
         <translation>Mauzo yanayosubiri (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="317"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="332"/>
         <source>waiting for a supervisor to approve the proof</source>
         <translation>yanasubiri msimamizi aidhinishe uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="319"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="334"/>
         <source>waiting for the customer&apos;s payment</source>
         <translation>yanasubiri malipo ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="325"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="340"/>
         <source>No sale is waiting.</source>
         <translation>Hakuna mauzo yanayosubiri.</translation>
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/sale_page.py" line="397"/>
+        <source>Page %1 of %2</source>
+        <translation>Ukurasa %1 kati ya %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="427"/>
         <source>A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.</source>
         <translation>Malipo hayakukamilika: %1 kwa mauzo %2. Endelea nayo uone yalivyoishia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="452"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="482"/>
         <source>Unknown barcode or product: %1. Nothing was added.</source>
         <translation>Barcode au bidhaa haijulikani: %1. Hakuna kilichoongezwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="474"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="504"/>
         <source>Add %1 after payment started</source>
         <translation>Ongeza %1 baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="480"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="510"/>
         <source>Added %1.</source>
         <translation>Imeongezwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="498"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="528"/>
         <source>Part of this sale is already paid: finish it, or ask a supervisor to refund it.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: yamalize, au mwombe msimamizi arejeshe pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="522"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="540"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="552"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="570"/>
         <source>Change a quantity after payment started</source>
         <translation>Badilisha idadi baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="538"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="568"/>
         <source>Choose a line, type how many, then Set quantity.</source>
         <translation>Chagua mstari, andika idadi, kisha Weka idadi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="550"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="580"/>
         <source>Remove a line after payment started</source>
         <translation>Ondoa mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="555"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="585"/>
         <source>Add a line after payment started</source>
         <translation>Ongeza mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="565"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="595"/>
         <source>Choose a line first.</source>
         <translation>Chagua mstari kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="569"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="599"/>
         <source>New price</source>
         <translation>Bei mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="570"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="600"/>
         <source>New unit price for %1 (now %2):</source>
         <translation>Bei mpya ya kipande kwa %1 (sasa %2):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="580"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="610"/>
         <source>Price of %1: %2 → %3</source>
         <translation>Bei ya %1: %2 → %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="585"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="615"/>
         <source>Change a price after payment started</source>
         <translation>Badilisha bei baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="592"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="622"/>
         <source>Part of this sale is already paid: take the rest first.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: pokea kiasi kilichobaki kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="601"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="631"/>
         <source>Sale parked: it completes when its payment is confirmed. It is in the list of waiting sales.</source>
         <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa. Yapo kwenye orodha ya mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="849"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="879"/>
         <source>Charge %1</source>
         <translation>Lipisha %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="606"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="636"/>
         <source>Clear a sale after payment started</source>
         <translation>Futa mauzo baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="635"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="649"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="665"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="679"/>
         <source>The cart is empty: scan or choose a product first.</source>
         <translation>Kikapu ni tupu: changanua au chagua bidhaa kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="720"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="750"/>
         <source>Paid so far %1; still due %2: choose another tender.</source>
         <translation>Imelipwa hadi sasa %1; bado kinadaiwa %2: chagua njia nyingine ya malipo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="729"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="759"/>
         <source>Sale complete. Its proof of payment still waits for a supervisor to approve it (see the waiting sales).</source>
         <translation>Mauzo yamekamilika. Uthibitisho wake wa malipo bado unasubiri msimamizi auidhinishe (angalia mauzo yanayosubiri).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="732"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="762"/>
         <source>Sale complete.</source>
         <translation>Mauzo yamekamilika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="740"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="770"/>
         <source>Waiting for a supervisor to approve the proof of payment. The sale completes once approved; New sale parks it meanwhile.</source>
         <translation>Inasubiri msimamizi aidhinishe uthibitisho wa malipo. Mauzo yatakamilika yakiidhinishwa; Mauzo mapya yanayaweka kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="743"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="773"/>
         <source>Waiting for the customer&apos;s payment (M-Pesa prompt or Paystack link). New sale parks the sale meanwhile.</source>
         <translation>Inasubiri malipo ya mteja (ombi la M-Pesa au kiungo cha Paystack). Mauzo mapya yanayaweka mauzo haya kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="754"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="784"/>
         <source>Receipt for sale %1?</source>
         <translation>Risiti ya mauzo %1?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="809"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="839"/>
         <source>M-Pesa prompts and Paystack links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
         <translation>Maombi ya M-Pesa na viungo vya Paystack vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="811"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="841"/>
         <source>Offline (%1): M-Pesa prompts and Paystack links are unavailable. Cash, COD and proofs still work.</source>
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya Paystack havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="838"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="868"/>
         <source>Due %1</source>
         <translation>Inadaiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="840"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="870"/>
         <source>Total %1 · paid %2</source>
         <translation>Jumla %1 · imelipwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="843"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="873"/>
         <source>waiting %1</source>
         <translation>inasubiri %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="847"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="877"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="831"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="861"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -1474,7 +1479,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="865"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="895"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>

@@ -159,3 +159,39 @@ def test_supervisor_pages_show_times_in_the_shops_zone(qtbot: Any, ctx: Any, sho
     at = audit.rows[0].at
     assert shown == local_text(at, "Africa/Lagos")
     assert shown != local_text(at, "Africa/Nairobi")
+
+
+def test_a_category_longer_than_the_grid_turns_over_in_pages(
+    qtbot: Any, ctx: Any, shop: Shop
+) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from pos_app.ui.cashier.sale_page import QUICK_KEYS, SalePage
+
+    names = [f"Soda flavour {n:02d}" for n in range(1, QUICK_KEYS + 4)]  # 15: two pages
+    for name in names:  # each change under its own PIN
+        grant = shop.services.users.grant(shop.supervisor.id, SUPERVISOR_PIN, Action.CATALOGUE)
+        shop.services.catalogue.add_product(name, kes(6000), category="Sodas", grant=grant)
+    page = SalePage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.findChild(QPushButton, "category-Sodas") is not None,
+                    timeout=5000)
+    assert page.grid_pager.isHidden()  # the quick keys fit on one page
+    qtbot.mouseClick(page.findChild(QPushButton, "category-Sodas"), Qt.MouseButton.LeftButton)
+
+    def shown() -> list[str]:
+        return [b.text().split("\n")[0] for b in page.quick_buttons if b.isEnabled()]
+
+    assert shown() == names[:QUICK_KEYS]
+    assert page.grid_pager.isVisibleTo(page) and page.grid_page_label.text() == "Page 1 of 2"
+    assert not page.grid_back.isEnabled()
+    qtbot.mouseClick(page.grid_next, Qt.MouseButton.LeftButton)
+    assert shown() == names[QUICK_KEYS:]
+    assert page.grid_page_label.text() == "Page 2 of 2" and not page.grid_next.isEnabled()
+    qtbot.mouseClick(page.quick_buttons[2], Qt.MouseButton.LeftButton)  # the last one, 15
+    qtbot.waitUntil(lambda: [line.name for line in page.cart.lines] == [names[-1]])
+    qtbot.mouseClick(page.grid_back, Qt.MouseButton.LeftButton)
+    assert shown() == names[:QUICK_KEYS]
+    qtbot.mouseClick(page.findChild(QPushButton, "category-quick"), Qt.MouseButton.LeftButton)
+    assert page.grid_pager.isHidden()
