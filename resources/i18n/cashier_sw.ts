@@ -146,131 +146,192 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="44"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="66"/>
         <source>Products</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="47"/>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="66"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="98"/>
         <source>Name</source>
         <translation>Jina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="47"/>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="66"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="98"/>
         <source>Price</source>
         <translation>Bei</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="48"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="70"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="47"/>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="67"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="99"/>
         <source>Barcode</source>
         <translation>Barcode</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="47"/>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="67"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="49"/>
+        <source>Blue</source>
+        <translation>Buluu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="50"/>
+        <source>Green</source>
+        <translation>Kijani</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="51"/>
+        <source>Orange</source>
+        <translation>Chungwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="52"/>
+        <source>Red</source>
+        <translation>Nyekundu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="53"/>
+        <source>Purple</source>
+        <translation>Zambarau</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="54"/>
+        <source>Teal</source>
+        <translation>Samawati</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="55"/>
+        <source>Brown</source>
+        <translation>Kahawia</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="56"/>
+        <source>Yellow</source>
+        <translation>Njano</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="99"/>
         <source>Category</source>
         <translation>Aina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="48"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="70"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="100"/>
         <source>Quick key</source>
         <translation>Kitufe cha haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="54"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="76"/>
         <source>Product</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="64"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="86"/>
         <source>e.g. Flour, Drinks</source>
         <translation>k.m. Unga, Vinywaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="74"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="89"/>
+        <source>No colour</source>
+        <translation>Bila rangi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="95"/>
+        <source>None</source>
+        <translation>Hakuna</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="96"/>
+        <source>Its place among the quick keys on the Sale page</source>
+        <translation>Nafasi yake kati ya vitufe vya haraka kwenye ukurasa wa Mauzo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="100"/>
+        <source>Colour</source>
+        <translation>Rangi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="107"/>
         <source>Add as a new product</source>
         <translation>Ongeza kama bidhaa mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="77"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="110"/>
         <source>Save changes</source>
         <translation>Hifadhi mabadiliko</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="82"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="115"/>
         <source>Clear</source>
         <translation>Futa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="90"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="123"/>
         <source>Load the demo catalogue</source>
         <translation>Pakia orodha ya mfano</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="93"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="126"/>
         <source>Import CSV…</source>
         <translation>Leta CSV…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="144"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="188"/>
         <source>A product needs a name and a price.</source>
         <translation>Bidhaa inahitaji jina na bei.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="153"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="199"/>
         <source>Add a product</source>
         <translation>Ongeza bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="161"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="208"/>
         <source>Added: %1</source>
         <translation>Imeongezwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="169"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="216"/>
         <source>Change a product</source>
         <translation>Badilisha bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="174"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="221"/>
         <source>Saved: %1</source>
         <translation>Imehifadhiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="182"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="229"/>
         <source>Import products</source>
         <translation>Leta bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="184"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="231"/>
         <source>CSV files (*.csv)</source>
         <translation>Faili za CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="192"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="239"/>
         <source>Could not read %1 as a UTF-8 text file.</source>
         <translation>Imeshindwa kusoma %1 kama faili ya maandishi ya UTF-8.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="195"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="242"/>
         <source>Import products and prices</source>
         <translation>Ingiza bidhaa na bei</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="204"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="251"/>
         <source>Nothing was imported. Fix these lines and try again:</source>
         <translation>Hakuna kilicholetwa. Rekebisha mistari hii kisha ujaribu tena:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="208"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="255"/>
         <source>Imported: %1 new, %2 updated.</source>
         <translation>Zimeletwa: %1 mpya, %2 zimesasishwa.</translation>
     </message>
