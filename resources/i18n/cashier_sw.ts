@@ -1548,62 +1548,62 @@
 <context>
     <name>SalesPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="24"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="25"/>
         <source>Recent sales</source>
         <translation>Mauzo ya karibuni</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="26"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="27"/>
         <source>Time</source>
         <translation>Saa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="26"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="27"/>
         <source>Sale</source>
         <translation>Mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="26"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="27"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="26"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="27"/>
         <source>Total</source>
         <translation>Jumla</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="32"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="34"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="35"/>
         <source>Reprint receipt</source>
         <translation>Chapisha risiti tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="55"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="56"/>
         <source>open</source>
         <translation>wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="55"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="56"/>
         <source>paid</source>
         <translation>imelipwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="56"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="57"/>
         <source>cancelled</source>
         <translation>imeghairiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="56"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="57"/>
         <source>refunded</source>
         <translation>imerejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="70"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="72"/>
         <source>Choose a sale first.</source>
         <translation>Chagua mauzo kwanza.</translation>
     </message>

@@ -729,102 +729,102 @@
         <translation>Hakuna marejesho yaliyotolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="260"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="261"/>
         <source>%1 paid %2, can still refund %3</source>
         <translation>%1 imelipa %2, bado inaweza kurejeshwa %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="265"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="266"/>
         <source>shift open</source>
         <translation>zamu iko wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="265"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="266"/>
         <source>shift closed</source>
         <translation>zamu imefungwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="408"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="409"/>
         <source>Refund: %1</source>
         <translation>Marejesho: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="420"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="421"/>
         <source>*** REFUND ***</source>
         <translation>*** MAREJESHO ***</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="284"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="285"/>
         <source>Waiting for Paystack</source>
         <translation>Inasubiri Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="285"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="286"/>
         <source>Done</source>
         <translation>Imekamilika</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="286"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="287"/>
         <source>Failed</source>
         <translation>Imeshindikana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="299"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="300"/>
         <source>Paid in parts: pick the payment to refund below.</source>
         <translation>Imelipwa kwa sehemu: chagua malipo ya kurejesha hapa chini.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="311"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="312"/>
         <source>Pick a paid sale above.</source>
         <translation>Chagua mauzo yaliyolipwa hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="315"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="316"/>
         <source>Hand the cash back from the drawer.</source>
         <translation>Rudisha pesa taslimu kutoka droo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="317"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="318"/>
         <source>Reverse it on the M-Pesa business phone first, then type the code here.</source>
         <translation>Kwanza rudisha muamala kwenye simu ya biashara ya M-Pesa, kisha andika msimbo hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="319"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="320"/>
         <source>Paystack refunds the card through the relay.</source>
         <translation>Paystack inarejesha pesa kwenye kadi kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="321"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="322"/>
         <source>Send the transfer back from the bank, then record it here.</source>
         <translation>Rudisha uhamisho kutoka benki, kisha uandike hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="328"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="329"/>
         <source>up to %1</source>
         <translation>hadi %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="336"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="337"/>
         <source>Type the amount to give back.</source>
         <translation>Andika kiasi cha kurudisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="355"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="356"/>
         <source>Refund recorded: %1.</source>
         <translation>Rejesho limeandikwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="369"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="370"/>
         <source>The sale was voided.</source>
         <translation>Mauzo yamebatilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="381"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="382"/>
         <source>Type the supervisor&apos;s PIN.</source>
         <translation>Andika PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="385"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="386"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>

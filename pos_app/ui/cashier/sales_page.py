@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from pos_app.printing.layout import sale_number
 from pos_app.ui.cashier.receipt_dialog import ReceiptDialog
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
@@ -57,7 +58,8 @@ class SalesPage(QWidget):
         self.table.show_rows([
             [
                 order.created_at.astimezone(zone).strftime("%d/%m %H:%M"),
-                order.id[:8].upper() + "  " + ", ".join(line.name for line in order.lines)[:60],
+                sale_number(order.id, str(order.receipt_number or "")) + "  "
+                + ", ".join(line.name for line in order.lines)[:60],
                 statuses.get(order.status, order.status),
                 order.total.format(),
             ]

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.events import PaymentProcessed, RefundRecorded
 from pos_app.core.money import Money
-from pos_app.printing.layout import readable_number
+from pos_app.printing.layout import readable_number, sale_number
 from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment
 from pos_app.services.refund_requests import DONE, FAILED, PENDING, RefundPending
 from pos_app.services.refunds import (
@@ -234,7 +234,8 @@ class RefundsPage(DecisionPage):
         if self._phone is not None and self._phone[0] == wanted.replace(" ", ""):
             return sale.order_id in self._phone[1]
         amounts = [sale.total] + [p.payment.amount for p in sale.payments]
-        return wanted in readable_number(sale.order_id).replace("-", "") or any(
+        numbers = (sale_number(sale.order_id, sale.receipt_number), readable_number(sale.order_id))
+        return any(wanted.replace(" ", "") in n.replace("-", "") for n in numbers) or any(
             wanted in m.format(with_code=False).replace(",", "") for m in amounts
         )
 
@@ -246,7 +247,7 @@ class RefundsPage(DecisionPage):
         for sale in (s for s in self.sales if self._matches(s, words)):
             self.rows.append((sale, None))
             cells.append([
-                readable_number(sale.order_id),
+                sale_number(sale.order_id, sale.receipt_number),
                 local_text(sale.at, self._zone),
                 ", ".join(sale.items),
                 sale.total.format(),
@@ -418,6 +419,10 @@ class RefundsPage(DecisionPage):
             taxes=(),
             payments=(ReceiptPayment(target.payment.method, amount, "refunded"),),
             header=self.tr("*** REFUND ***"),
+            receipt_number=next(  # the sale's number, as on the customer's receipt
+                (s.receipt_number for s in self.sales if s.order_id == target.payment.order_id),
+                "",
+            ),
         )
         self._slips_dir.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
