@@ -610,221 +610,226 @@
 <context>
     <name>RefundsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="88"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="89"/>
         <source>Refunds and voids</source>
         <translation>Marejesho na ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="87"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="88"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="91"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="92"/>
         <source>Find: receipt number, amount or phone</source>
         <translation>Tafuta: namba ya risiti, kiasi au simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="102"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="103"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="103"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="165"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="104"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="166"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="104"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="105"/>
         <source>Items</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="105"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="106"/>
         <source>Total</source>
         <translation>Jumla</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="106"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="107"/>
         <source>Paid by</source>
         <translation>Imelipwa kwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="113"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="114"/>
         <source>No paid sales yet.</source>
         <translation>Bado hakuna mauzo yaliyolipwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="117"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="118"/>
         <source>Give money back</source>
         <translation>Rudisha pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="122"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="167"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="123"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="168"/>
         <source>How</source>
         <translation>Vipi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="126"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="166"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="127"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="167"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="130"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="131"/>
         <source>e.g. SGR4T7YU2P</source>
         <translation>k.m. SGR4T7YU2P</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="132"/>
         <source>M-Pesa reversal code</source>
         <translation>Msimbo wa kurudisha M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="136"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="137"/>
         <source>Why is the money given back?</source>
         <translation>Kwa nini pesa zinarudishwa?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="137"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="169"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="138"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="170"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="141"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="142"/>
         <source>Supervisor</source>
         <translation>Msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="144"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="145"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="147"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="148"/>
         <source>Refund</source>
         <translation>Rejesha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="150"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="151"/>
         <source>Void the whole sale</source>
         <translation>Batilisha mauzo yote</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="162"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="163"/>
         <source>Recent refunds</source>
         <translation>Marejesho ya hivi karibuni</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="168"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="169"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="172"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="173"/>
         <source>No refunds given.</source>
         <translation>Hakuna marejesho yaliyotolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="261"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="262"/>
         <source>%1 paid %2, can still refund %3</source>
         <translation>%1 imelipa %2, bado inaweza kurejeshwa %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="266"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="267"/>
         <source>shift open</source>
         <translation>zamu iko wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="266"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="267"/>
         <source>shift closed</source>
         <translation>zamu imefungwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="409"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="347"/>
+        <source>Refund slip saved: %1</source>
+        <translation>Stakabadhi ya kurejesha imehifadhiwa: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="410"/>
         <source>Refund: %1</source>
         <translation>Marejesho: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="421"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="425"/>
         <source>*** REFUND ***</source>
         <translation>*** MAREJESHO ***</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="285"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="286"/>
         <source>Waiting for Paystack</source>
         <translation>Inasubiri Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="286"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="287"/>
         <source>Done</source>
         <translation>Imekamilika</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="287"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="288"/>
         <source>Failed</source>
         <translation>Imeshindikana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="300"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="301"/>
         <source>Paid in parts: pick the payment to refund below.</source>
         <translation>Imelipwa kwa sehemu: chagua malipo ya kurejesha hapa chini.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="312"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="313"/>
         <source>Pick a paid sale above.</source>
         <translation>Chagua mauzo yaliyolipwa hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="316"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="317"/>
         <source>Hand the cash back from the drawer.</source>
         <translation>Rudisha pesa taslimu kutoka droo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="318"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="319"/>
         <source>Reverse it on the M-Pesa business phone first, then type the code here.</source>
         <translation>Kwanza rudisha muamala kwenye simu ya biashara ya M-Pesa, kisha andika msimbo hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="320"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="321"/>
         <source>Paystack refunds the card through the relay.</source>
         <translation>Paystack inarejesha pesa kwenye kadi kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="322"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="323"/>
         <source>Send the transfer back from the bank, then record it here.</source>
         <translation>Rudisha uhamisho kutoka benki, kisha uandike hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="329"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="330"/>
         <source>up to %1</source>
         <translation>hadi %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="337"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="338"/>
         <source>Type the amount to give back.</source>
         <translation>Andika kiasi cha kurudisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="356"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="358"/>
         <source>Refund recorded: %1.</source>
         <translation>Rejesho limeandikwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="370"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="372"/>
         <source>The sale was voided.</source>
         <translation>Mauzo yamebatilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="382"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="384"/>
         <source>Type the supervisor&apos;s PIN.</source>
         <translation>Andika PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="386"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="388"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -340,9 +341,10 @@ class RefundsPage(DecisionPage):
         request_id = self._request_ids.setdefault(key, str(uuid.uuid4()))
         reason = self.reason.text()
 
-        def succeeded() -> None:
+        def succeeded() -> str:
             self._request_ids.pop(key, None)
-            self._save_slip(target, amount, reason)
+            slip = self._save_slip(target, amount, reason)
+            return self.tr("Refund slip saved: %1").replace("%1", str(slip))
 
         self._submit(
             self._service.refund,
@@ -375,7 +377,7 @@ class RefundsPage(DecisionPage):
         fn: Callable[..., Any],
         *args: Any,
         done: str,
-        succeeded: Callable[[], object] | None = None,
+        succeeded: Callable[[], str] | None = None,
         **kwargs: Any,
     ) -> None:
         if not self.pin.text():
@@ -386,12 +388,11 @@ class RefundsPage(DecisionPage):
         show_message(self.message, self.tr("Checking…"), ok=True)
 
         def finished(_: Any) -> None:
-            if succeeded is not None:
-                succeeded()
+            said = done if succeeded is None else f"{done} {succeeded()}"
             self.pin.clear()
             self.reason.clear()
             self.reversal.clear()
-            show_message(self.message, done, ok=True)
+            show_message(self.message, said, ok=True)
             self.refresh()
 
         self._tasks.submit(
@@ -403,10 +404,13 @@ class RefundsPage(DecisionPage):
             owner=self,
         )
 
-    def _save_slip(self, target: RefundablePayment, amount: Money, reason: str) -> None:
+    def _save_slip(self, target: RefundablePayment, amount: Money, reason: str) -> Path:
         """The refund slip: the receipt's layout, marked REFUND, saved as a PDF."""
         shop = self._service.shop()
         line = self.tr("Refund: %1").replace("%1", reason.strip())
+        order_id = target.payment.order_id
+        number = next(  # the sale's number, as on the customer's receipt
+            (s.receipt_number for s in self.sales if s.order_id == order_id), "")
         slip = ReceiptData(
             shop_name=shop.shop_name,
             order_id=target.payment.order_id,
@@ -419,15 +423,13 @@ class RefundsPage(DecisionPage):
             taxes=(),
             payments=(ReceiptPayment(target.payment.method, amount, "refunded"),),
             header=self.tr("*** REFUND ***"),
-            receipt_number=next(  # the sale's number, as on the customer's receipt
-                (s.receipt_number for s in self.sales if s.order_id == target.payment.order_id),
-                "",
-            ),
+            receipt_number=number,
         )
         self._slips_dir.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        name = f"refund-{readable_number(target.payment.order_id)}-{stamp}.pdf"
+        stamp = datetime.now(ZoneInfo(shop.timezone)).strftime("%Y%m%d-%H%M%S")  # shop time
+        name = f"refund-{sale_number(order_id, number)}-{stamp}.pdf"
         self.slip_path = save_pdf(slip, self._slips_dir / name)
+        return self.slip_path
 
     def _failed(self, error: BaseException) -> None:
         self.refresh_button.setEnabled(True)

@@ -74,6 +74,8 @@ def test_a_split_sale_is_one_row_with_its_payments_beneath(qtbot, desk, ids, tas
     assert slip is not None and slip.parent == tmp_path / "slips"
     assert slip.read_bytes()[:4] == b"%PDF"
     assert number in "".join(page_.extract_text() for page_ in PdfReader(slip).pages)
+    assert slip.name.startswith(f"refund-{number}-")
+    assert page.message.text() == f"Refund recorded: KES 150.00. Refund slip saved: {slip}"
     assert desk.payments.get_payment(cash_id).refunded == Money(15_000, "KES")
 
 
