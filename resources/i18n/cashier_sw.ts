@@ -382,82 +382,82 @@
 <context>
     <name>CodPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="30"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="29"/>
         <source>Orders awaiting cash on delivery</source>
         <translation>Oda zinazosubiri malipo wakati wa kufikisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
         <source>Sale</source>
         <translation>Mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
         <source>Customer</source>
         <translation>Mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
         <source>Phone</source>
         <translation>Simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
         <source>Address</source>
         <translation>Anwani</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="33"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="37"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="36"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="40"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="39"/>
         <source>Cancel order…</source>
         <translation>Ghairi oda…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="44"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="43"/>
         <source>Cash received</source>
         <translation>Pesa iliyopokelewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="74"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="73"/>
         <source>No order is waiting for cash on delivery.</source>
         <translation>Hakuna oda inayosubiri malipo wakati wa kufikisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="81"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="80"/>
         <source>Choose an order first.</source>
         <translation>Chagua oda kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="90"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="89"/>
         <source>Settled.</source>
         <translation>Imelipwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="96"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="95"/>
         <source>Cancel order</source>
         <translation>Ghairi oda</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="97"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="96"/>
         <source>Why is this order cancelled?</source>
         <translation>Kwa nini oda hii inaghairiwa?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="101"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="100"/>
         <source>A cancelled order needs a reason.</source>
         <translation>Oda inayoghairiwa inahitaji sababu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="104"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="103"/>
         <source>Cancelled.</source>
         <translation>Imeghairiwa.</translation>
     </message>
@@ -1548,62 +1548,62 @@
 <context>
     <name>SalesPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="25"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="24"/>
         <source>Recent sales</source>
         <translation>Mauzo ya karibuni</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="27"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="26"/>
         <source>Time</source>
         <translation>Saa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="27"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="26"/>
         <source>Sale</source>
         <translation>Mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="27"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="26"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="27"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="26"/>
         <source>Total</source>
         <translation>Jumla</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="32"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="31"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="35"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="34"/>
         <source>Reprint receipt</source>
         <translation>Chapisha risiti tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="56"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="55"/>
         <source>open</source>
         <translation>wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="56"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="55"/>
         <source>paid</source>
         <translation>imelipwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="57"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="56"/>
         <source>cancelled</source>
         <translation>imeghairiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="57"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="56"/>
         <source>refunded</source>
         <translation>imerejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="72"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="71"/>
         <source>Choose a sale first.</source>
         <translation>Chagua mauzo kwanza.</translation>
     </message>
@@ -1907,7 +1907,7 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/cashier/shift_page.py" line="179"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="221"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="216"/>
         <source>Test payments (not money)</source>
         <translation>Malipo ya majaribio (si pesa)</translation>
     </message>
@@ -1927,73 +1927,73 @@
         <translation>Zamu iko wazi tangu %1, pesa ya kuanzia %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="214"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="209"/>
         <source>Not in the drawer (from the ledger, nothing to count):</source>
         <translation>Hazipo droo (kutoka kwenye leja, hakuna cha kuhesabu):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="216"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="211"/>
         <source>No M-Pesa, Paystack or delivery takings in this shift.</source>
         <translation>Hakuna mapato ya M-Pesa, Paystack au ya kulipa unapopokea katika zamu hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="243"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="238"/>
         <source>Count the cash in the drawer first (type 0 if it is empty).</source>
         <translation>Hesabu kwanza pesa taslimu iliyo droo (andika 0 ikiwa ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="248"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="243"/>
         <source>Close the shift with %1 counted? This cannot be undone.</source>
         <translation>Funga zamu ukiwa umehesabu %1? Hili haliwezi kutenduliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="307"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="302"/>
         <source>Drawer opened (no sale): it is on the record.</source>
         <translation>Droo imefunguliwa (bila mauzo): imerekodiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="329"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="324"/>
         <source>The drawer is short: say why, then close.</source>
         <translation>Droo imepungua: eleza sababu, kisha funga.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="262"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="257"/>
         <source>Type the float (0 if the drawer is empty).</source>
         <translation>Andika pesa ya kuanzia (0 kama droo ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="270"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="265"/>
         <source>Shift opened.</source>
         <translation>Zamu imefunguliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="281"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="276"/>
         <source>Type an amount above zero.</source>
         <translation>Andika kiasi kikubwa kuliko sifuri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="284"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="279"/>
         <source>Say why the cash goes in or out.</source>
         <translation>Eleza kwa nini pesa inawekwa au kutolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="296"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="291"/>
         <source>Cash in: %1</source>
         <translation>Pesa iliyowekwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="296"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="291"/>
         <source>Cash out: %1</source>
         <translation>Pesa iliyotolewa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="347"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="368"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="342"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="363"/>
         <source>Z report</source>
         <translation>Ripoti ya Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="353"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="348"/>
         <source>Shift closed. Variance %1. Z report saved to %2</source>
         <translation>Zamu imefungwa. Tofauti %1. Ripoti ya Z imehifadhiwa %2</translation>
     </message>

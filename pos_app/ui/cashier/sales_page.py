@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -52,7 +51,7 @@ class SalesPage(QWidget):
 
     def _show(self, orders: list[Any]) -> None:
         self.orders = orders
-        zone = ZoneInfo(self.ctx.shop_settings.timezone if self.ctx.shop_settings else "UTC")
+        zone = self.ctx.shop_zone
         statuses = {"open": self.tr("open"), "paid": self.tr("paid"),
                     "cancelled": self.tr("cancelled"), "refunded": self.tr("refunded")}
         self.table.show_rows([

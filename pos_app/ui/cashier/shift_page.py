@@ -193,15 +193,10 @@ class ShiftPage(QWidget):
             self.heading.setText(self.tr("No shift is open: count the float and open one."))
             return
         self.heading.setText(self.tr("Shift open since %1, float %2").replace(
-            "%1", shift.opened_at.astimezone(self._zone()).strftime("%d/%m %H:%M")).replace(
+            "%1", shift.opened_at.astimezone(self.ctx.shop_zone).strftime("%d/%m %H:%M")).replace(
             "%2", shift.opening_float.format()))
         self.ctx.tasks.submit(self.ctx.counter.shift_preview, shift.id,
                               on_done=self._show_close_fields, on_error=self._failed, owner=self)
-
-    def _zone(self) -> Any:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo(self.ctx.shop_settings.timezone if self.ctx.shop_settings else "UTC")
 
     def _show_close_fields(self, preview: dict[str, Any]) -> None:
         code = preview["currency"]
