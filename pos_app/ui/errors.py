@@ -19,6 +19,7 @@ from pos_app.core.errors import (
     InvalidMoneyText,
     LedgerDamaged,
     NoAuthority,
+    NoShiftOpen,
     NotASupervisor,
     SelfApprovalNotAllowed,
     UserLocked,
@@ -51,6 +52,11 @@ def error_message(error: BaseException) -> str:
         return QCoreApplication.translate(
             "Errors", "Too many wrong PINs: try again in %1 min."
         ).replace("%1", str(minutes))
+    if isinstance(error, NoShiftOpen):
+        return QCoreApplication.translate(
+            "Errors", "Open a shift before selling: a supervisor or cashier opens it on the "
+            "Shift page."
+        )
     if isinstance(error, LedgerDamaged):
         return damage_message(error)
     if isinstance(error, NoAuthority):

@@ -195,3 +195,27 @@ def test_a_category_longer_than_the_grid_turns_over_in_pages(
     assert shown() == names[:QUICK_KEYS]
     qtbot.mouseClick(page.findChild(QPushButton, "category-quick"), Qt.MouseButton.LeftButton)
     assert page.grid_pager.isHidden()
+
+
+def test_charging_with_no_shift_open_says_so_in_the_cashiers_language(
+    qtbot: Any, qapp: Any, ctx: Any, shop: Shop
+) -> None:
+    from pos_app.ui.cashier.sale_page import SalePage
+
+    translations = Translations(qapp)
+    translations.use("sw")
+    try:
+        page = SalePage(ctx)
+        qtbot.addWidget(page)
+        page.show()
+        qtbot.waitUntil(lambda: page.quick_buttons[0].isEnabled(), timeout=5000)
+        qtbot.mouseClick(page.quick_buttons[0], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(page.cart.lines), timeout=5000)
+        page.start_tender("cash")
+        qtbot.waitUntil(lambda: "zamu" in page.message.text(), timeout=5000)
+        assert page.message.text().startswith("Fungua zamu kabla ya kuuza")
+        assert page.order_id is None and page.active_dialog is None  # nothing was stored
+        assert page.cart.lines  # and nothing lost
+    finally:
+        translations.use("en")
+
