@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from pos_app.core.errors import DukaError
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
+from pos_app.printing.layout import sale_number
 from pos_app.services.catalogue import ProductView
 from pos_app.services.counter import Balance
 from pos_app.services.payment_rows import PaymentView
@@ -334,7 +335,7 @@ class SalePage(QWidget):
                 else self.tr("waiting for the customer's payment")
             )
             self.waiting_list.addItem(
-                f"{sale.order_id[:8].upper()} · {sale.total.format()} · {why}"
+                f"{sale_number(sale.order_id, sale.receipt_number)} · {sale.total.format()} · {why}"
             )
         if not sales:
             self.waiting_list.addItem(self.tr("No sale is waiting."))
