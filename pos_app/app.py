@@ -25,6 +25,7 @@ from pos_app.services.counter import Counter
 from pos_app.services.gateway import OnlineGateway
 from pos_app.services.grants import Action, Grant
 from pos_app.services.guard import GuardStatus
+from pos_app.services.shifts import ShiftView
 from pos_app.services.supervisor_desk import SupervisorDesk
 from pos_app.services.users import UserView
 from pos_app.store.db import Ledger
@@ -275,12 +276,20 @@ class Till:
             if isinstance(page.widget, ShiftPage):
                 page.widget.signed_out.connect(self.sign_out)
                 page.widget.lock_requested.connect(self.lock)
+                page.widget.shift_opened.connect(lambda: self.window.show_page("sale"))
+        # no shift open, no sale: the day starts on the Shift page, not on an empty Sale
+        self.ctx.tasks.submit(self.ctx.services.shifts.current_shift, on_done=self._land,
+                              owner=self.window)
         role = (
             QCoreApplication.translate("App", "supervisor")
             if user.role == "supervisor"
             else QCoreApplication.translate("App", "cashier")
         )
         self.window.set_user(f"{user.name} ({role})")
+
+    def _land(self, shift: ShiftView | None) -> None:
+        if shift is None:
+            self.window.show_page("shift")
 
     def sign_in(self, locked_user: UserView | None = None) -> bool:
         dialog = SignInDialog(

@@ -172,6 +172,15 @@ class ShiftError(DukaError):
     """Opening a second shift, closing a closed one, selling with no shift, ..."""
 
 
+class NoShiftOpen(ShiftError):
+    """Selling with no shift open: its money would belong to no drawer count."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Open a shift before selling: a supervisor or cashier opens it on the Shift page."
+        )
+
+
 class CatalogueError(DukaError):
     """Duplicate barcode, bad CSV row, ..."""
 

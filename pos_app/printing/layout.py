@@ -84,6 +84,12 @@ def readable_number(order_id: str) -> str:
     return f"{short[:4]}-{short[4:]}" if len(short) > 4 else short
 
 
+def sale_number(order_id: str, receipt_number: str | None) -> str:
+    """What a person reads and types back for a sale: its receipt number as printed
+    ("TILL1-000123"), or for a sale stored before receipt numbers its short id."""
+    return receipt_number or readable_number(order_id)
+
+
 def fit(token: str, width: int) -> str:
     """`token` whole, or cut short with an ellipsis: never carried onto a second line."""
     return token if len(token) <= width else token[: width - 1] + ELLIPSIS
@@ -208,7 +214,7 @@ def lay_out(data: ReceiptData, labels: ReceiptLabels, columns: int) -> ReceiptLa
         out.center(labels.reprint, bold=True)
     out.rule()
     when = data.created_at.astimezone(ZoneInfo(data.timezone)).strftime("%d/%m/%Y %H:%M")
-    out.row(labels.receipt, data.receipt_number or readable_number(data.order_id))
+    out.row(labels.receipt, sale_number(data.order_id, data.receipt_number))
     out.row(labels.date, when)
     if data.cashier:
         out.row(labels.cashier, data.cashier)

@@ -115,6 +115,21 @@ def _check(
             raise CatalogueError(f"Barcode {barcode} is already on another product.")
 
 
+def _check_quick_key(conn: Connection, quick_key: int | None, own_id: str | None) -> None:
+    """A quick key holds one product: the grid would show only one of two."""
+    if quick_key is None:
+        return
+    holder = conn.execute(
+        select(products.c.id, products.c.name).where(
+            products.c.quick_key == quick_key, products.c.active.is_(True)
+        )
+    ).first()
+    if holder is not None and holder.id != own_id:
+        raise CatalogueError(
+            f"Quick key {quick_key} is already {holder.name}: take it off that product first."
+        )
+
+
 class CatalogueService:
     def __init__(self, ledger: Ledger, bus: EventBus) -> None:
         self._ledger = ledger
@@ -131,6 +146,7 @@ class CatalogueService:
         tax_class: str | None = None,
         unit: Unit | str = Unit.EACH,
         category: str | None = None,
+        colour: str | None = None,
         grant: Grant,
     ) -> ProductView:
         product_id = str(uuid.uuid4())
@@ -138,6 +154,7 @@ class CatalogueService:
             authorise(change.conn, grant, Action.CATALOGUE)
             barcode = _clean(barcode)
             _check(change.conn, name, price, barcode, None)
+            _check_quick_key(change.conn, quick_key, None)
             table = shop_tax_table(load_settings(change.conn))
             now = datetime.now(UTC)
             values = dict(
@@ -150,6 +167,7 @@ class CatalogueService:
                 active=True,
                 quick_key=quick_key,
                 category=_clean(category),
+                colour=_colour(colour),
                 tax_class=_tax_class(table, tax_class),
                 unit=_unit(unit).value,
                 created_at=now,
@@ -167,10 +185,10 @@ class CatalogueService:
         return self.get_product(product_id)
 
     def update_product(self, product_id: str, *, grant: Grant, **changes: Any) -> ProductView:
-        """Change name, price (Money), sku, barcode, quick_key, active, tax_class, unit or
-        category."""
+        """Change name, price (Money), sku, barcode, quick_key, active, tax_class, unit,
+        category or colour (the grid key's, "#RRGGBB")."""
         allowed = {"name", "price", "sku", "barcode", "quick_key", "active", "tax_class", "unit",
-                   "category"}
+                   "category", "colour"}
         if set(changes) - allowed:
             raise InvalidInput(f"Unknown product fields: {', '.join(set(changes) - allowed)}.")
         with ledger_change(self._ledger, self._bus, actor(grant)) as change:
@@ -183,6 +201,9 @@ class CatalogueService:
             price = changes.get("price", current.price)
             barcode = _clean(changes.get("barcode", current.barcode))
             _check(change.conn, name, price, barcode, product_id)
+            quick_key = changes.get("quick_key", current.quick_key)
+            if quick_key != current.quick_key:  # an older clash never blocks another change
+                _check_quick_key(change.conn, quick_key, product_id)
             table = shop_tax_table(load_settings(change.conn))
             values = dict(
                 name=name.strip(),
@@ -190,9 +211,10 @@ class CatalogueService:
                 currency=price.currency,
                 sku=_clean(changes.get("sku", current.sku)),
                 barcode=barcode,
-                quick_key=changes.get("quick_key", current.quick_key),
+                quick_key=quick_key,
                 active=bool(changes.get("active", current.active)),
                 category=_clean(changes.get("category", current.category)),
+                colour=_colour(changes.get("colour", current.colour)),
                 tax_class=_tax_class(table, changes.get("tax_class", current.tax_class)),
                 unit=_unit(changes.get("unit", current.unit)).value,
                 updated_at=datetime.now(UTC),
@@ -390,11 +412,16 @@ def _parse_row(
     if "category" in record:
         values["category"] = (_clean(record["category"]) or "")[:40] or None
     if "colour" in record:
-        colour = _clean(record["colour"])
-        if colour is not None and not COLOUR.fullmatch(colour):
-            raise InvalidInput("colour must look like #1E88E5.")
-        values["colour"] = colour
+        values["colour"] = _colour(record["colour"])
     return values
+
+
+def _colour(text: str | None) -> str | None:
+    """A grid key's colour, "#RRGGBB", or None for the plain key."""
+    colour = _clean(text)
+    if colour is not None and not COLOUR.fullmatch(colour):
+        raise InvalidInput("colour must look like #1E88E5.")
+    return colour
 
 
 def _payload(values: dict[str, Any]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 
 from pos_app.core.discounts import Discount
-from pos_app.core.errors import DukaError, InvalidInput, PaymentError, ShiftError
+from pos_app.core.errors import DukaError, InvalidInput, NoShiftOpen, PaymentError
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.core.payments import (
@@ -209,8 +209,7 @@ class Counter:
         with self._ledger.read() as conn:
             shift_id = current_shift_id(conn)
         if shift_id is None:
-            raise ShiftError("Open a shift before selling: a supervisor or cashier opens it on "
-                             "the Shift page.")
+            raise NoShiftOpen()
         return self.orders.create_order(
             list(lines), cashier_id=self.user_id, shift_id=shift_id,
             cart_discount=cart_discount, approved_by=approved_by,

@@ -439,11 +439,7 @@ class OrderService:
             row = load_order_row(conn, order_id)
             total, paid, owed = amounts(conn, order_id)
             lines, taxes = stored_lines(conn, order_id)
-        receipt = (
-            ReceiptNumber(row.receipt_prefix, row.receipt_sequence)
-            if row.receipt_sequence is not None
-            else None
-        )
+        receipt = receipt_numbers.of_order(row)
         return OrderView(
             id=row.id,
             status=row.status,

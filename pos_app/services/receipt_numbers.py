@@ -5,10 +5,19 @@ sale rolls its number back with it; a committed one keeps it, even if the till t
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, func, select, update
 
 from pos_app.core.receipt_numbers import ReceiptNumber
 from pos_app.store.schema import orders, receipt_counters
+
+
+def of_order(row: Any) -> ReceiptNumber | None:
+    """The receipt number an orders row holds; None for a sale stored before them."""
+    if row.receipt_sequence is None:
+        return None
+    return ReceiptNumber(row.receipt_prefix, row.receipt_sequence)
 
 
 def allocate(conn: Connection, prefix: str) -> ReceiptNumber:

@@ -27,6 +27,7 @@ from pos_app.core.money import Money
 from pos_app.core.orders import OrderStatus
 from pos_app.core.payments import OPEN_STATUSES, PAID_STATUSES, PaymentMethod, PaymentStatus
 from pos_app.core.quantities import Quantity, Unit
+from pos_app.services import receipt_numbers
 from pos_app.services.admin import RelayNotPaired
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import OnlineGateway
@@ -112,6 +113,7 @@ class RefundableSale:
     items: tuple[str, ...]  # "2 x Unga wa Ugali 2kg"
     total: Money
     payments: tuple[RefundablePayment, ...]
+    receipt_number: str = ""  # "TILL1-000123" as printed; empty for a sale stored before them
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +193,8 @@ class RefundService:
                 row.id: row
                 for row in conn.execute(
                     select(orders.c.id, orders.c.created_at, orders.c.total_minor,
-                           orders.c.currency).where(orders.c.id.in_(list(by_order)))
+                           orders.c.currency, orders.c.receipt_prefix,
+                           orders.c.receipt_sequence).where(orders.c.id.in_(list(by_order)))
                 )
             }
             items: dict[str, list[str]] = {}
@@ -214,6 +217,7 @@ class RefundService:
                 items=tuple(items.get(order_id, ())),
                 total=Money(heads[order_id].total_minor, heads[order_id].currency),
                 payments=tuple(reversed(targets)),  # in the order they were paid
+                receipt_number=str(receipt_numbers.of_order(heads[order_id]) or ""),
             )
             for order_id, targets in by_order.items()
         ]
@@ -555,3 +559,4 @@ def _shift_open(conn: Connection, order_id: str) -> bool:
         return False
     closed = conn.execute(select(shifts.c.closed_at).where(shifts.c.id == shift_id)).scalar()
     return closed is None
+

@@ -14,6 +14,7 @@ from pos_app.core.money import Money
 from pos_app.core.orders import OrderStatus
 from pos_app.core.payments import PaymentMethod
 from pos_app.core.payments import PaymentStatus as S
+from pos_app.services import receipt_numbers
 from pos_app.store.db import Ledger
 from pos_app.store.schema import orders, payments
 
@@ -35,6 +36,7 @@ class WaitingSale:
     waiting: Money  # the part of the total still waiting
     waiting_for: str  # SUPERVISOR or CUSTOMER (a supervisor's approval wins)
     since: datetime
+    receipt_number: str = ""  # as printed; empty for a sale stored before receipt numbers
 
 
 def waiting_sales(ledger: Ledger, limit: int = 50) -> list[WaitingSale]:
@@ -44,6 +46,8 @@ def waiting_sales(ledger: Ledger, limit: int = 50) -> list[WaitingSale]:
             orders.c.id,
             orders.c.total_minor,
             orders.c.currency,
+            orders.c.receipt_prefix,
+            orders.c.receipt_sequence,
             payments.c.status,
             func.sum(payments.c.amount_minor).label("waiting_minor"),
             func.min(payments.c.created_at).label("since"),
@@ -67,6 +71,7 @@ def waiting_sales(ledger: Ledger, limit: int = 50) -> list[WaitingSale]:
                 waiting = waiting + before.waiting
             since = row.since if before is None else min(row.since, before.since)
             found[row.id] = WaitingSale(
-                row.id, Money(row.total_minor, row.currency), waiting, kind, since
+                row.id, Money(row.total_minor, row.currency), waiting, kind, since,
+                str(receipt_numbers.of_order(row) or ""),
             )
     return sorted(found.values(), key=lambda sale: sale.since, reverse=True)[:limit]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from pos_app.config import TillSettings
 from pos_app.services import Services
@@ -50,6 +51,11 @@ class AppContext:
     @property
     def currency(self) -> str:
         return self.shop_settings.currency
+
+    @property
+    def shop_zone(self) -> ZoneInfo:
+        """The shop's time zone: times are stored in UTC and shown in it."""
+        return ZoneInfo(self.shop_settings.timezone)
 
     def user_id(self) -> str:
         """The signed-in user's id; screens that act in someone's name exist only then."""

@@ -3,6 +3,9 @@ person can act on becomes a sentence in the signed-in user's language."""
 
 from __future__ import annotations
 
+import math
+from datetime import UTC, datetime
+
 from PySide6.QtCore import QCoreApplication
 
 from pos_app.core.errors import (
@@ -16,6 +19,7 @@ from pos_app.core.errors import (
     InvalidMoneyText,
     LedgerDamaged,
     NoAuthority,
+    NoShiftOpen,
     NotASupervisor,
     SelfApprovalNotAllowed,
     UserLocked,
@@ -43,9 +47,16 @@ def error_message(error: BaseException) -> str:
             "Errors", "Wrong PIN. %1 tries left before lock-out."
         ).replace("%1", str(error.attempts_left))
     if isinstance(error, UserLocked):
+        # minutes to wait, not a clock time: no zone to get wrong (the lock is stored in UTC)
+        minutes = max(1, math.ceil((error.until - datetime.now(UTC)).total_seconds() / 60))
         return QCoreApplication.translate(
-            "Errors", "Too many wrong PINs: locked until %1 UTC."
-        ).replace("%1", f"{error.until:%H:%M}")
+            "Errors", "Too many wrong PINs: try again in %1 min."
+        ).replace("%1", str(minutes))
+    if isinstance(error, NoShiftOpen):
+        return QCoreApplication.translate(
+            "Errors", "Open a shift before selling: a supervisor or cashier opens it on the "
+            "Shift page."
+        )
     if isinstance(error, LedgerDamaged):
         return damage_message(error)
     if isinstance(error, NoAuthority):

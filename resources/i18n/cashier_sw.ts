@@ -4,22 +4,22 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../pos_app/app.py" line="279"/>
+        <location filename="../../pos_app/app.py" line="284"/>
         <source>supervisor</source>
         <translation>msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="281"/>
+        <location filename="../../pos_app/app.py" line="286"/>
         <source>cashier</source>
         <translation>keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="393"/>
+        <location filename="../../pos_app/app.py" line="402"/>
         <source>Duka POS cannot start</source>
         <translation>Duka POS haiwezi kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="496"/>
+        <location filename="../../pos_app/app.py" line="505"/>
         <source>Opening the till&apos;s ledger…</source>
         <translation>Inafungua daftari la mauzo…</translation>
     </message>
@@ -146,131 +146,192 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="44"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="66"/>
         <source>Products</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="47"/>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="66"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="98"/>
         <source>Name</source>
         <translation>Jina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="47"/>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="66"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="98"/>
         <source>Price</source>
         <translation>Bei</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="48"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="70"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="47"/>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="67"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="99"/>
         <source>Barcode</source>
         <translation>Barcode</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="47"/>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="67"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="49"/>
+        <source>Blue</source>
+        <translation>Buluu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="50"/>
+        <source>Green</source>
+        <translation>Kijani</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="51"/>
+        <source>Orange</source>
+        <translation>Chungwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="52"/>
+        <source>Red</source>
+        <translation>Nyekundu</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="53"/>
+        <source>Purple</source>
+        <translation>Zambarau</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="54"/>
+        <source>Teal</source>
+        <translation>Samawati</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="55"/>
+        <source>Brown</source>
+        <translation>Kahawia</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="56"/>
+        <source>Yellow</source>
+        <translation>Njano</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="99"/>
         <source>Category</source>
         <translation>Aina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="48"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="70"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="100"/>
         <source>Quick key</source>
         <translation>Kitufe cha haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="54"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="76"/>
         <source>Product</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="64"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="86"/>
         <source>e.g. Flour, Drinks</source>
         <translation>k.m. Unga, Vinywaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="74"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="89"/>
+        <source>No colour</source>
+        <translation>Bila rangi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="95"/>
+        <source>None</source>
+        <translation>Hakuna</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="96"/>
+        <source>Its place among the quick keys on the Sale page</source>
+        <translation>Nafasi yake kati ya vitufe vya haraka kwenye ukurasa wa Mauzo</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="100"/>
+        <source>Colour</source>
+        <translation>Rangi</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="107"/>
         <source>Add as a new product</source>
         <translation>Ongeza kama bidhaa mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="77"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="110"/>
         <source>Save changes</source>
         <translation>Hifadhi mabadiliko</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="82"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="115"/>
         <source>Clear</source>
         <translation>Futa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="90"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="123"/>
         <source>Load the demo catalogue</source>
         <translation>Pakia orodha ya mfano</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="93"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="126"/>
         <source>Import CSV…</source>
         <translation>Leta CSV…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="144"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="188"/>
         <source>A product needs a name and a price.</source>
         <translation>Bidhaa inahitaji jina na bei.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="153"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="199"/>
         <source>Add a product</source>
         <translation>Ongeza bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="161"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="208"/>
         <source>Added: %1</source>
         <translation>Imeongezwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="169"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="216"/>
         <source>Change a product</source>
         <translation>Badilisha bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="174"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="221"/>
         <source>Saved: %1</source>
         <translation>Imehifadhiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="182"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="229"/>
         <source>Import products</source>
         <translation>Leta bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="184"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="231"/>
         <source>CSV files (*.csv)</source>
         <translation>Faili za CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="192"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="239"/>
         <source>Could not read %1 as a UTF-8 text file.</source>
         <translation>Imeshindwa kusoma %1 kama faili ya maandishi ya UTF-8.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="195"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="242"/>
         <source>Import products and prices</source>
         <translation>Ingiza bidhaa na bei</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="204"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="251"/>
         <source>Nothing was imported. Fix these lines and try again:</source>
         <translation>Hakuna kilicholetwa. Rekebisha mistari hii kisha ujaribu tena:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="208"/>
+        <location filename="../../pos_app/ui/cashier/catalogue_page.py" line="255"/>
         <source>Imported: %1 new, %2 updated.</source>
         <translation>Zimeletwa: %1 mpya, %2 zimesasishwa.</translation>
     </message>
@@ -321,82 +382,82 @@
 <context>
     <name>CodPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="30"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="29"/>
         <source>Orders awaiting cash on delivery</source>
         <translation>Oda zinazosubiri malipo wakati wa kufikisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
         <source>Sale</source>
         <translation>Mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
         <source>Customer</source>
         <translation>Mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
         <source>Phone</source>
         <translation>Simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
         <source>Address</source>
         <translation>Anwani</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="33"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="37"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="36"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="40"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="39"/>
         <source>Cancel order…</source>
         <translation>Ghairi oda…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="44"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="43"/>
         <source>Cash received</source>
         <translation>Pesa iliyopokelewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="74"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="73"/>
         <source>No order is waiting for cash on delivery.</source>
         <translation>Hakuna oda inayosubiri malipo wakati wa kufikisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="81"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="80"/>
         <source>Choose an order first.</source>
         <translation>Chagua oda kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="90"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="89"/>
         <source>Settled.</source>
         <translation>Imelipwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="96"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="95"/>
         <source>Cancel order</source>
         <translation>Ghairi oda</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="97"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="96"/>
         <source>Why is this order cancelled?</source>
         <translation>Kwa nini oda hii inaghairiwa?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="101"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="100"/>
         <source>A cancelled order needs a reason.</source>
         <translation>Oda inayoghairiwa inahitaji sababu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="104"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="103"/>
         <source>Cancelled.</source>
         <translation>Imeghairiwa.</translation>
     </message>
@@ -753,83 +814,83 @@
 <context>
     <name>ProofDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="33"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="34"/>
         <source>Bank transfer / proof of payment</source>
         <translation>Uhamisho wa benki / uthibitisho wa malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="39"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="40"/>
         <source>Bank transfer</source>
         <translation>Uhamisho wa benki</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="40"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="41"/>
         <source>Mobile money (other)</source>
         <translation>Pesa ya simu (nyingine)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="41"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="42"/>
         <source>Paid by</source>
         <translation>Imelipwa kwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="45"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="46"/>
         <source>Transfer reference</source>
         <translation>Namba ya muamala</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="47"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="48"/>
         <source>no photo</source>
         <translation>hakuna picha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="50"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="51"/>
         <source>Choose photo…</source>
         <translation>Chagua picha…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="54"/>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="92"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="55"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="93"/>
         <source>Photo of the slip</source>
         <translation>Picha ya risiti ya benki</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="58"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="59"/>
         <source>Notes</source>
         <translation>Maelezo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="66"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="67"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="66"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="67"/>
         <source>Record proof</source>
         <translation>Hifadhi uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="75"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="76"/>
         <source>This shop checks every proof first: the sale waits until a supervisor verifies it.</source>
         <translation>Duka hili hukagua kila uthibitisho kwanza: mauzo yanasubiri hadi msimamizi athibitishe.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="79"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="80"/>
         <source>The sale completes now as “pending verification”; a supervisor checks the proof later.</source>
         <translation>Mauzo yanakamilika sasa kama “yanasubiri kuthibitishwa”; msimamizi atakagua uthibitisho baadaye.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="85"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="86"/>
         <source>That photo is larger than 5 MB: take a smaller one.</source>
         <translation>Picha hiyo ni kubwa kuliko MB 5: piga ndogo zaidi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="92"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="94"/>
         <source>Images (*.png *.jpg *.jpeg)</source>
         <translation>Picha (*.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="100"/>
+        <location filename="../../pos_app/ui/cashier/proof_dialog.py" line="102"/>
         <source>Type the transfer reference from the slip or SMS.</source>
         <translation>Andika namba ya muamala kutoka kwenye risiti au SMS.</translation>
     </message>
@@ -1042,53 +1103,53 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="48"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="49"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="57"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="58"/>
         <source>Paper</source>
         <translation>Karatasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="65"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="66"/>
         <source>Print</source>
         <translation>Chapisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="70"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="71"/>
         <source>Save PDF</source>
         <translation>Hifadhi PDF</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="74"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="75"/>
         <source>Close</source>
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="121"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="123"/>
         <source>Save receipt</source>
         <translation>Hifadhi risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="125"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="129"/>
         <source>Saved %1</source>
         <translation>Imehifadhiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="143"/>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="156"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="147"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="160"/>
         <source>Sent to the printer.</source>
         <translation>Imetumwa kwa printa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="152"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="156"/>
         <source>Waiting for printer: %1</source>
         <translation>Inasubiri printa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="154"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="158"/>
         <source>Printing…</source>
         <translation>Inachapisha…</translation>
     </message>
@@ -1209,299 +1270,304 @@
 <context>
     <name>SalePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="95"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="96"/>
         <source>Scan a barcode or type a product name…</source>
         <translation>Changanua barcode au andika jina la bidhaa…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="369"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="385"/>
         <source>Quick keys</source>
         <translation>Vitufe vya haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="147"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="163"/>
         <source>Resume payment</source>
         <translation>Endelea na malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="186"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="202"/>
         <source>Qty…</source>
         <translation>Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="189"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="205"/>
         <source>+1</source>
         <translation>+1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="190"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="206"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="191"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="207"/>
         <source>Remove line</source>
         <translation>Ondoa mstari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="192"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="208"/>
         <source>Custom amount</source>
         <translation>Kiasi maalum</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="193"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="209"/>
         <source>Price / discount</source>
         <translation>Bei / punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="204"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="220"/>
         <source>Quantity</source>
         <translation>Idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="211"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="227"/>
         <source>Set quantity</source>
         <translation>Weka idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="244"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="260"/>
         <source>Cash (F2)</source>
         <translation>Pesa taslimu (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="245"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="261"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="246"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="262"/>
         <source>M-Pesa (F3)</source>
         <translation>M-Pesa (F3)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="247"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="263"/>
         <source>Bank / proof</source>
         <translation>Benki / uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="257"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="273"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="262"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="278"/>
         <source>New sale</source>
         <translation>Mauzo mapya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="279"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="295"/>
         <source>Print receipt</source>
         <translation>Chapisha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="282"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="298"/>
         <source>No receipt</source>
         <translation>Bila risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="330"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="346"/>
         <source>Waiting sales (%1)</source>
         <translation>Mauzo yanayosubiri (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="336"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="352"/>
         <source>waiting for a supervisor to approve the proof</source>
         <translation>yanasubiri msimamizi aidhinishe uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="338"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="354"/>
         <source>waiting for the customer&apos;s payment</source>
         <translation>yanasubiri malipo ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="344"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="360"/>
         <source>No sale is waiting.</source>
         <translation>Hakuna mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="419"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="420"/>
+        <source>Page %1 of %2</source>
+        <translation>Ukurasa %1 kati ya %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="450"/>
         <source>A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.</source>
         <translation>Malipo hayakukamilika: %1 kwa mauzo %2. Endelea nayo uone yalivyoishia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="474"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="505"/>
         <source>Unknown barcode or product: %1. Nothing was added.</source>
         <translation>Barcode au bidhaa haijulikani: %1. Hakuna kilichoongezwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="498"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="529"/>
         <source>Add %1 after payment started</source>
         <translation>Ongeza %1 baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="508"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="539"/>
         <source>Added %1 (%2): type the weighed quantity with Qty… if it differs.</source>
         <translation>Imeongezwa: %1 (%2). Kama kiasi kilichopimwa ni tofauti, kiandike kwa Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="511"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="542"/>
         <source>Added %1.</source>
         <translation>Imeongezwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="529"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="560"/>
         <source>Part of this sale is already paid: finish it, or ask a supervisor to refund it.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: yamalize, au mwombe msimamizi arejeshe pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="550"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="581"/>
         <source>+1 and −1 count pieces: for %1, type the quantity with Qty…</source>
         <translation>+1 na −1 huhesabu vipande: kwa %1, andika kiasi kwa Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="558"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="587"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="589"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="618"/>
         <source>Change a quantity after payment started</source>
         <translation>Badilisha idadi baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="574"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="605"/>
         <source>Choose a line, type how many, then Set quantity.</source>
         <translation>Chagua mstari, andika idadi, kisha Weka idadi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="581"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="612"/>
         <source>%1 is sold by the piece: type a whole number above zero, e.g. 3.</source>
         <translation>%1 huuzwa kwa kipande: andika namba kamili zaidi ya sifuri, mfano 3.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="583"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="614"/>
         <source>%1 is sold by %2: type a quantity above zero with at most three decimals, e.g. 0.75 or 0,75.</source>
         <translation>%1 huuzwa kwa %2: andika kiasi zaidi ya sifuri chenye desimali zisizozidi tatu, mfano 0.75 au 0,75.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="597"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="628"/>
         <source>Remove a line after payment started</source>
         <translation>Ondoa mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="602"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="633"/>
         <source>Add a line after payment started</source>
         <translation>Ongeza mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="612"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="643"/>
         <source>Choose a line first.</source>
         <translation>Chagua mstari kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="616"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="647"/>
         <source>New price</source>
         <translation>Bei mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="617"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="648"/>
         <source>New unit price for %1 (now %2):</source>
         <translation>Bei mpya ya kipande kwa %1 (sasa %2):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="627"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="658"/>
         <source>Price of %1: %2 → %3</source>
         <translation>Bei ya %1: %2 → %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="632"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="663"/>
         <source>Change a price after payment started</source>
         <translation>Badilisha bei baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="639"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="670"/>
         <source>Part of this sale is already paid: take the rest first.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: pokea kiasi kilichobaki kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="648"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="679"/>
         <source>Sale parked: it completes when its payment is confirmed. It is in the list of waiting sales.</source>
         <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa. Yapo kwenye orodha ya mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="790"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="821"/>
         <source>Waiting for the customer&apos;s payment (M-Pesa prompt or payment link). New sale parks the sale meanwhile.</source>
         <translation>Inasubiri malipo ya mteja (ombi la M-Pesa au kiungo cha malipo). Mauzo mapya yanayaweka mauzo haya kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="856"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="887"/>
         <source>M-Pesa prompts and payment links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
         <translation>Maombi ya M-Pesa na viungo vya malipo vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="858"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="889"/>
         <source>Offline (%1): M-Pesa prompts and payment links are unavailable. Cash, COD and proofs still work.</source>
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya malipo havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="914"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="945"/>
         <source>Charge %1</source>
         <translation>Lipisha %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="653"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="684"/>
         <source>Clear a sale after payment started</source>
         <translation>Futa mauzo baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="682"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="696"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="713"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="727"/>
         <source>The cart is empty: scan or choose a product first.</source>
         <translation>Kikapu ni tupu: changanua au chagua bidhaa kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="767"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="798"/>
         <source>Paid so far %1; still due %2: choose another tender.</source>
         <translation>Imelipwa hadi sasa %1; bado kinadaiwa %2: chagua njia nyingine ya malipo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="776"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="807"/>
         <source>Sale complete. Its proof of payment still waits for a supervisor to approve it (see the waiting sales).</source>
         <translation>Mauzo yamekamilika. Uthibitisho wake wa malipo bado unasubiri msimamizi auidhinishe (angalia mauzo yanayosubiri).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="779"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="810"/>
         <source>Sale complete.</source>
         <translation>Mauzo yamekamilika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="787"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="818"/>
         <source>Waiting for a supervisor to approve the proof of payment. The sale completes once approved; New sale parks it meanwhile.</source>
         <translation>Inasubiri msimamizi aidhinishe uthibitisho wa malipo. Mauzo yatakamilika yakiidhinishwa; Mauzo mapya yanayaweka kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="801"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="832"/>
         <source>Receipt for sale %1?</source>
         <translation>Risiti ya mauzo %1?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="903"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="934"/>
         <source>Due %1</source>
         <translation>Inadaiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="905"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="936"/>
         <source>Total %1 · paid %2</source>
         <translation>Jumla %1 · imelipwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="908"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="939"/>
         <source>waiting %1</source>
         <translation>inasubiri %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="912"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="943"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="896"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="927"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -1509,7 +1575,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="930"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="961"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>
@@ -1572,7 +1638,7 @@
         <translation>imerejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sales_page.py" line="70"/>
+        <location filename="../../pos_app/ui/cashier/sales_page.py" line="71"/>
         <source>Choose a sale first.</source>
         <translation>Chagua mauzo kwanza.</translation>
     </message>
@@ -1708,251 +1774,261 @@
 <context>
     <name>ShiftPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="56"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="57"/>
         <source>Open a shift</source>
         <translation>Fungua zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="60"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="61"/>
         <source>Cash float in the drawer</source>
         <translation>Pesa ya kuanzia kwenye droo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="61"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="62"/>
         <source>Open shift</source>
         <translation>Fungua zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="68"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="69"/>
         <source>Cash in / cash out</source>
         <translation>Weka pesa / toa pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="72"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="73"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="75"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="76"/>
         <source>e.g. change from the bank, paid the supplier</source>
         <translation>mf. chenji kutoka benki, malipo kwa msambazaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="76"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="77"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="78"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="161"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="79"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
         <source>Cash in</source>
         <translation>Weka pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="81"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="162"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="82"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
         <source>Cash out</source>
         <translation>Toa pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="92"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="89"/>
+        <source>Open drawer (no sale)</source>
+        <translation>Fungua droo (bila mauzo)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="100"/>
         <source>Close the shift</source>
         <translation>Funga zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="97"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="105"/>
         <source>Cash counted in the drawer</source>
         <translation>Pesa taslimu iliyohesabiwa droo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="100"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="108"/>
         <source>e.g. gave too much change</source>
         <translation>k.m. nilitoa chenji zaidi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="101"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="109"/>
         <source>Why is the drawer short?</source>
         <translation>Kwa nini droo imepungua?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="109"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="117"/>
         <source>Close shift…</source>
         <translation>Funga zamu…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="118"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
         <source>Yes, close and print Z report</source>
         <translation>Ndiyo, funga na uchapishe ripoti Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="123"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="131"/>
         <source>Go back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="144"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="152"/>
         <source>Lock till</source>
         <translation>Funga mashine</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="148"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="156"/>
         <source>Sign out</source>
         <translation>Toka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="161"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
         <source>Opening float</source>
         <translation>Pesa ya kuanzia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="162"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="163"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
         <source>Expected</source>
         <translation>Inayotarajiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="163"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
         <source>Counted</source>
         <translation>Iliyohesabiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="164"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
         <source>Variance</source>
         <translation>Tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="164"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
         <source>Total variance</source>
         <translation>Jumla ya tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="165"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="173"/>
         <source>Expected amounts are net of the refunds and voids below.</source>
         <translation>Kiasi kinachotarajiwa tayari kimeondoa marejesho na ubatilishaji ulio hapa chini.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="166"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="174"/>
         <source>Refunds and voids</source>
         <translation>Marejesho na ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="167"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="175"/>
         <source>No refunds or voids in this shift.</source>
         <translation>Hakuna marejesho wala ubatilishaji katika zamu hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="168"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="176"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="168"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="176"/>
         <source>Refunded</source>
         <translation>Kilichorejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="177"/>
         <source>Voids</source>
         <translation>Ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="177"/>
         <source>Voided</source>
         <translation>Kilichobatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="178"/>
         <source>Reason for the shortage</source>
         <translation>Sababu ya upungufu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="213"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="179"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="216"/>
         <source>Test payments (not money)</source>
         <translation>Malipo ya majaribio (si pesa)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="180"/>
         <source>Made while a provider was in test mode: in no total above.</source>
         <translation>Yalifanywa mtoa huduma akiwa katika hali ya majaribio: hayamo katika jumla yoyote hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="185"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="193"/>
         <source>No shift is open: count the float and open one.</source>
         <translation>Hakuna zamu iliyo wazi: hesabu pesa ya kuanzia na ufungue zamu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="187"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="195"/>
         <source>Shift open since %1, float %2</source>
         <translation>Zamu iko wazi tangu %1, pesa ya kuanzia %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="206"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="209"/>
         <source>Not in the drawer (from the ledger, nothing to count):</source>
         <translation>Hazipo droo (kutoka kwenye leja, hakuna cha kuhesabu):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="208"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="211"/>
         <source>No M-Pesa, Paystack or delivery takings in this shift.</source>
         <translation>Hakuna mapato ya M-Pesa, Paystack au ya kulipa unapopokea katika zamu hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="235"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="238"/>
         <source>Count the cash in the drawer first (type 0 if it is empty).</source>
         <translation>Hesabu kwanza pesa taslimu iliyo droo (andika 0 ikiwa ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="240"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="243"/>
         <source>Close the shift with %1 counted? This cannot be undone.</source>
         <translation>Funga zamu ukiwa umehesabu %1? Hili haliwezi kutenduliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="309"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="302"/>
+        <source>Drawer opened (no sale): it is on the record.</source>
+        <translation>Droo imefunguliwa (bila mauzo): imerekodiwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="324"/>
         <source>The drawer is short: say why, then close.</source>
         <translation>Droo imepungua: eleza sababu, kisha funga.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="254"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="257"/>
         <source>Type the float (0 if the drawer is empty).</source>
         <translation>Andika pesa ya kuanzia (0 kama droo ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="262"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="265"/>
         <source>Shift opened.</source>
         <translation>Zamu imefunguliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="272"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="276"/>
         <source>Type an amount above zero.</source>
         <translation>Andika kiasi kikubwa kuliko sifuri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="275"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="279"/>
         <source>Say why the cash goes in or out.</source>
         <translation>Eleza kwa nini pesa inawekwa au kutolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="287"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="291"/>
         <source>Cash in: %1</source>
         <translation>Pesa iliyowekwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="287"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="291"/>
         <source>Cash out: %1</source>
         <translation>Pesa iliyotolewa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="327"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="348"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="342"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="363"/>
         <source>Z report</source>
         <translation>Ripoti ya Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="333"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="348"/>
         <source>Shift closed. Variance %1. Z report saved to %2</source>
         <translation>Zamu imefungwa. Tofauti %1. Ripoti ya Z imehifadhiwa %2</translation>
     </message>
@@ -2289,22 +2365,22 @@
 <context>
     <name>TestMode</name>
     <message>
-        <location filename="../../pos_app/app.py" line="174"/>
+        <location filename="../../pos_app/app.py" line="175"/>
         <source>M-Pesa sandbox: shortcode %1. Safaricom&apos;s test number %2 is never prompted (result 1037, unreachable); in the local sandbox any other Kenyan number pays.</source>
         <translation>Sandbox ya M-Pesa: shortcode %1. Namba ya majaribio ya Safaricom %2 haipokei ombi kamwe (jibu 1037, haipatikani); kwenye sandbox ya hapa, namba nyingine yoyote ya Kenya hulipa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="183"/>
+        <location filename="../../pos_app/app.py" line="184"/>
         <source>Paystack test keys: card %1, any future expiry, CVV %4 (%2 is declined). Test M-Pesa via Paystack: %3.</source>
         <translation>Funguo za majaribio za Paystack: kadi %1, tarehe yoyote ya baadaye ya kuisha, CVV %4 (%2 hukataliwa). M-Pesa ya majaribio kupitia Paystack: %3.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="194"/>
+        <location filename="../../pos_app/app.py" line="195"/>
         <source>Flutterwave test keys: card %1, expiry %2, CVV %3, PIN %4 (older guides say %5), OTP %6; %7 is declined.</source>
         <translation>Funguo za majaribio za Flutterwave: kadi %1, inaisha %2, CVV %3, PIN %4 (miongozo ya zamani inasema %5), OTP %6; %7 hukataliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="208"/>
+        <location filename="../../pos_app/app.py" line="209"/>
         <source>Stripe test keys: card %1, any future date, any CVC (%2 is declined).</source>
         <translation>Funguo za majaribio za Stripe: kadi %1, tarehe yoyote ya baadaye, CVC yoyote (%2 hukataliwa).</translation>
     </message>

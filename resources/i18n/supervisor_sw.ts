@@ -610,231 +610,236 @@
 <context>
     <name>RefundsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="90"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="91"/>
         <source>Refunds and voids</source>
         <translation>Marejesho na ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="89"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="90"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="93"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="94"/>
         <source>Find: receipt number, amount or phone</source>
         <translation>Tafuta: namba ya risiti, kiasi au simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="104"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="105"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="105"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="167"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="106"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="168"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="106"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="107"/>
         <source>Items</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="107"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="108"/>
         <source>Total</source>
         <translation>Jumla</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="108"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="109"/>
         <source>Paid by</source>
         <translation>Imelipwa kwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="115"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="116"/>
         <source>No paid sales yet.</source>
         <translation>Bado hakuna mauzo yaliyolipwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="119"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="120"/>
         <source>Give money back</source>
         <translation>Rudisha pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="124"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="169"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="125"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="170"/>
         <source>How</source>
         <translation>Vipi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="128"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="168"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="129"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="169"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="132"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="133"/>
         <source>e.g. SGR4T7YU2P</source>
         <translation>k.m. SGR4T7YU2P</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="133"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="134"/>
         <source>M-Pesa reversal code</source>
         <translation>Msimbo wa kurudisha M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="138"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="139"/>
         <source>Why is the money given back?</source>
         <translation>Kwa nini pesa zinarudishwa?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="139"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="171"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="140"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="172"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="143"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="144"/>
         <source>Supervisor</source>
         <translation>Msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="146"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="147"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="149"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="150"/>
         <source>Refund</source>
         <translation>Rejesha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="152"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="153"/>
         <source>Void the whole sale</source>
         <translation>Batilisha mauzo yote</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="164"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="165"/>
         <source>Recent refunds</source>
         <translation>Marejesho ya hivi karibuni</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="170"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="171"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="174"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="175"/>
         <source>No refunds given.</source>
         <translation>Hakuna marejesho yaliyotolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="262"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="264"/>
         <source>%1 paid %2, can still refund %3</source>
         <translation>%1 imelipa %2, bado inaweza kurejeshwa %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="267"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="269"/>
         <source>shift open</source>
         <translation>zamu iko wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="267"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="269"/>
         <source>shift closed</source>
         <translation>zamu imefungwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="288"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="290"/>
         <source>Waiting for %1</source>
         <translation>Inasubiri %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="325"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="327"/>
         <source>Flutterwave refunds the card or mobile money through the relay.</source>
         <translation>Flutterwave inarejesha pesa kwenye kadi au pesa za simu kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="327"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="329"/>
         <source>Stripe refunds the card through the relay.</source>
         <translation>Stripe inarejesha pesa kwenye kadi kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="416"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="355"/>
+        <source>Refund slip saved: %1</source>
+        <translation>Stakabadhi ya kurejesha imehifadhiwa: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="418"/>
         <source>Refund: %1</source>
         <translation>Marejesho: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="428"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="433"/>
         <source>*** REFUND ***</source>
         <translation>*** MAREJESHO ***</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="289"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="291"/>
         <source>Done</source>
         <translation>Imekamilika</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="290"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="292"/>
         <source>Failed</source>
         <translation>Imeshindikana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="303"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="305"/>
         <source>Paid in parts: pick the payment to refund below.</source>
         <translation>Imelipwa kwa sehemu: chagua malipo ya kurejesha hapa chini.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="315"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="317"/>
         <source>Pick a paid sale above.</source>
         <translation>Chagua mauzo yaliyolipwa hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="319"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="321"/>
         <source>Hand the cash back from the drawer.</source>
         <translation>Rudisha pesa taslimu kutoka droo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="321"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="323"/>
         <source>Reverse it on the M-Pesa business phone first, then type the code here.</source>
         <translation>Kwanza rudisha muamala kwenye simu ya biashara ya M-Pesa, kisha andika msimbo hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="323"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="325"/>
         <source>Paystack refunds the card through the relay.</source>
         <translation>Paystack inarejesha pesa kwenye kadi kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="329"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="331"/>
         <source>Send the transfer back from the bank, then record it here.</source>
         <translation>Rudisha uhamisho kutoka benki, kisha uandike hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="336"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="338"/>
         <source>up to %1</source>
         <translation>hadi %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="344"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="346"/>
         <source>Type the amount to give back.</source>
         <translation>Andika kiasi cha kurudisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="363"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="366"/>
         <source>Refund recorded: %1.</source>
         <translation>Rejesho limeandikwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="377"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="380"/>
         <source>The sale was voided.</source>
         <translation>Mauzo yamebatilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="389"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="392"/>
         <source>Type the supervisor&apos;s PIN.</source>
         <translation>Andika PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="393"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="396"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>

@@ -1,5 +1,6 @@
 """The products the till sells: the list, adding or editing one (name, barcode, price,
-category), and an import from a CSV file (or the demo list).
+category, the grid key's colour and quick-key place), and an import from a CSV file (or the
+demo list).
 
 Supervisors only: the page is built for a signed-in supervisor, who is the actor of every
 change (audited by the catalogue service). The CSV holds name,price[,sku,barcode,quick_key];
@@ -11,7 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QGridLayout,
     QGroupBox,
@@ -19,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +31,7 @@ from PySide6.QtWidgets import (
 from pos_app.resources import resource
 from pos_app.services.catalogue import ImportReport, ProductView
 from pos_app.services.grants import Action
+from pos_app.ui.cashier.sale_page import QUICK_KEYS
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
 from pos_app.ui.supervisor.files import documents_folder
@@ -33,6 +39,22 @@ from pos_app.ui.widgets.money_edit import MoneyEdit
 from pos_app.ui.widgets.page_parts import button_row, heading_label, message_label
 from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
 from pos_app.ui.widgets.tables import ReadOnlyTable
+
+
+def key_colours() -> list[tuple[str, str]]:
+    """The grid colours offered in the editor: (name, "#RRGGBB"); the sale page picks a text
+    colour that reads on each."""
+    translate = QCoreApplication.translate
+    return [
+        (translate("CataloguePage", "Blue"), "#1E88E5"),
+        (translate("CataloguePage", "Green"), "#43A047"),
+        (translate("CataloguePage", "Orange"), "#FB8C00"),
+        (translate("CataloguePage", "Red"), "#E53935"),
+        (translate("CataloguePage", "Purple"), "#8E24AA"),
+        (translate("CataloguePage", "Teal"), "#00897B"),
+        (translate("CataloguePage", "Brown"), "#6D4C41"),
+        (translate("CataloguePage", "Yellow"), "#FDD835"),
+    ]
 
 
 class CataloguePage(QWidget):
@@ -62,9 +84,20 @@ class CataloguePage(QWidget):
         self.category_edit = QLineEdit()
         self.category_edit.setObjectName("product-category")
         self.category_edit.setPlaceholderText(self.tr("e.g. Flour, Drinks"))
+        self.colour_box = QComboBox()
+        self.colour_box.setObjectName("product-colour")
+        self.colour_box.addItem(self.tr("No colour"), None)
+        for name, colour in key_colours():
+            self.colour_box.addItem(swatch(colour), name, colour)
+        self.quick_key = QSpinBox()
+        self.quick_key.setObjectName("product-quick-key")
+        self.quick_key.setRange(0, QUICK_KEYS)
+        self.quick_key.setSpecialValueText(self.tr("None"))
+        self.quick_key.setToolTip(self.tr("Its place among the quick keys on the Sale page"))
         for n, (label, field) in enumerate([
             (self.tr("Name"), self.name_edit), (self.tr("Price"), self.price_edit),
             (self.tr("Barcode"), self.barcode_edit), (self.tr("Category"), self.category_edit),
+            (self.tr("Colour"), self.colour_box), (self.tr("Quick key"), self.quick_key),
         ]):
             grid.addWidget(QLabel(label), n // 2, (n % 2) * 2)
             grid.addWidget(field, n // 2, (n % 2) * 2 + 1)
@@ -85,7 +118,7 @@ class CataloguePage(QWidget):
         for button in (self.add_button, self.save_button, self.new_button):
             edit_buttons.addWidget(button)
         edit_buttons.addStretch(1)
-        grid.addLayout(edit_buttons, 2, 0, 1, 4)
+        grid.addLayout(edit_buttons, 3, 0, 1, 4)
         layout.addWidget(editor)
         self.demo_button = QPushButton(self.tr("Load the demo catalogue"))
         self.demo_button.setObjectName("catalogue-demo")
@@ -132,11 +165,22 @@ class CataloguePage(QWidget):
         self.barcode_edit.setText(product.barcode or "")
         self.price_edit.set_money(product.price)
         self.category_edit.setText(product.category or "")
+        self._show_colour(product.colour)
+        self.quick_key.setValue(product.quick_key or 0)
+
+    def _show_colour(self, colour: str | None) -> None:
+        index = self.colour_box.findData(colour)
+        if index < 0:  # a colour from an imported file, not one of the offered ones
+            self.colour_box.addItem(swatch(colour or ""), colour or "", colour)
+            index = self.colour_box.count() - 1
+        self.colour_box.setCurrentIndex(index)
 
     def _clear_form(self) -> None:
         self.table.clearSelection()
         for edit in (self.name_edit, self.barcode_edit, self.price_edit, self.category_edit):
             edit.clear()
+        self.colour_box.setCurrentIndex(0)
+        self.quick_key.setValue(0)
 
     def _fields(self) -> dict[str, Any] | None:
         price = self.price_edit.money()
@@ -144,7 +188,9 @@ class CataloguePage(QWidget):
             self.message.setText(self.tr("A product needs a name and a price."))
             return None
         return {"name": self.name_edit.text(), "price": price,
-                "barcode": self.barcode_edit.text(), "category": self.category_edit.text()}
+                "barcode": self.barcode_edit.text(), "category": self.category_edit.text(),
+                "colour": self.colour_box.currentData(),
+                "quick_key": self.quick_key.value() or None}
 
     def add_product(self) -> None:
         fields = self._fields()
@@ -157,7 +203,8 @@ class CataloguePage(QWidget):
         self.ctx.tasks.submit(
             lambda: catalogue.add_product(
                 fields["name"], fields["price"], barcode=fields["barcode"],
-                category=fields["category"], grant=grant),
+                category=fields["category"], colour=fields["colour"],
+                quick_key=fields["quick_key"], grant=grant),
             on_done=lambda p: self._saved(self.tr("Added: %1").replace("%1", p.name)),
             on_error=self._failed, owner=self)
 
@@ -211,3 +258,10 @@ class CataloguePage(QWidget):
 
     def _failed(self, error: BaseException) -> None:
         self.message.setText(error_message(error))
+
+
+def swatch(colour: str) -> QPixmap:
+    """A small square of `colour` for the colour list."""
+    square = QPixmap(16, 16)
+    square.fill(QColor(colour))
+    return square

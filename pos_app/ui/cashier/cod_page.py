@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -62,7 +61,7 @@ class CodPage(QWidget):
 
     def _show(self, orders: list[Any]) -> None:
         self.orders = orders
-        zone = ZoneInfo(self.ctx.shop_settings.timezone if self.ctx.shop_settings else "UTC")
+        zone = self.ctx.shop_zone
         self.table.show_rows([
             [f"{cod.order_id[:8].upper()}  {cod.created_at.astimezone(zone):%d/%m %H:%M}",
              cod.name, cod.phone, cod.address, cod.amount.format()]

@@ -21,6 +21,7 @@ from pos_app.core.money import Money
 from pos_app.core.payments import PaymentMethod
 from pos_app.ui.cashier.tender_base import TenderDialog
 from pos_app.ui.context import AppContext
+from pos_app.ui.supervisor.files import pictures_folder
 from pos_app.ui.widgets.page_parts import dialog_buttons
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -89,7 +90,8 @@ class ProofDialog(TenderDialog):
 
     def _choose_image(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Photo of the slip"), "", self.tr("Images (*.png *.jpg *.jpeg)")
+            self, self.tr("Photo of the slip"), str(pictures_folder()),
+            self.tr("Images (*.png *.jpg *.jpeg)"),
         )
         if name:
             self.attach_image(Path(name))

@@ -28,6 +28,7 @@ from pos_app.ui.receipts.render import (
     receipt_labels,
     save_pdf,
 )
+from pos_app.ui.supervisor.files import documents_folder
 
 if TYPE_CHECKING:  # python-escpos takes 0.4 s to import: only a till with a printer pays it
     from pos_app.printing.receipt_printer import ReceiptPrinter
@@ -118,7 +119,10 @@ class ReceiptDialog(QDialog):
         if self.data is None:
             return
         name, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save receipt"), f"receipt-{self.data.order_id[:8]}.pdf", "PDF (*.pdf)"
+            self,
+            self.tr("Save receipt"),
+            str(documents_folder() / f"receipt-{self.data.order_id[:8]}.pdf"),
+            "PDF (*.pdf)",
         )
         if name:
             self.save_pdf_to(Path(name))

@@ -36,6 +36,7 @@ from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.core.payments import PROVIDER_OF_METHOD, PaymentMethod
 from pos_app.core.quantities import Quantity, Unit
+from pos_app.printing.layout import sale_number
 from pos_app.services.catalogue import ProductView, ScannedItem
 from pos_app.services.counter import Balance
 from pos_app.services.payment_rows import PaymentView
@@ -134,6 +135,21 @@ class SalePage(QWidget):
             self.quick_grid.addWidget(button, i // 3, i % 3)
             self.quick_buttons.append(button)
         left.addLayout(self.quick_grid)
+        # a category longer than the grid turns over in pages of QUICK_KEYS
+        self.grid_page = 0
+        self.grid_pager = QWidget()
+        pager = QHBoxLayout(self.grid_pager)
+        pager.setContentsMargins(0, 0, 0, 0)
+        self.grid_back = self._button("◀", "grid-back", lambda: self._turn_grid(-1))
+        self.grid_page_label = QLabel()
+        self.grid_page_label.setObjectName("grid-page")
+        self.grid_page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.grid_next = self._button("▶", "grid-next", lambda: self._turn_grid(1))
+        pager.addWidget(self.grid_back)
+        pager.addWidget(self.grid_page_label, 1)
+        pager.addWidget(self.grid_next)
+        self.grid_pager.hide()
+        left.addWidget(self.grid_pager)
 
         # --- right: resume banner, cart, totals, tenders ----------------------------------
         self.resume_box = QWidget()
@@ -338,7 +354,7 @@ class SalePage(QWidget):
                 else self.tr("waiting for the customer's payment")
             )
             self.waiting_list.addItem(
-                f"{sale.order_id[:8].upper()} · {sale.total.format()} · {why}"
+                f"{sale_number(sale.order_id, sale.receipt_number)} · {sale.total.format()} · {why}"
             )
         if not sales:
             self.waiting_list.addItem(self.tr("No sale is waiting."))
@@ -352,7 +368,7 @@ class SalePage(QWidget):
 
     def _show_quick_keys(self, products: list[ProductView]) -> None:
         self.quick_products = products
-        self._show_grid(self.category_group.checkedButton())
+        self._show_grid(self.category_group.checkedButton(), self.grid_page)
 
     def _show_categories(self, products: list[ProductView]) -> None:
         categories: dict[str, list[ProductView]] = {}
@@ -378,21 +394,33 @@ class SalePage(QWidget):
         # room for the buttons and, when they do not all fit, the scroll bar under them
         scroll_bar = self.category_scroll.horizontalScrollBar().sizeHint().height()
         self.category_scroll.setFixedHeight(self.category_strip.sizeHint().height() + scroll_bar)
-        self._show_grid(self.category_group.checkedButton())
+        self._show_grid(self.category_group.checkedButton(), self.grid_page)
 
-    def _show_grid(self, chosen: Any) -> None:
-        """The quick keys in their places, or a category's products in name order."""
+    def _show_grid(self, chosen: Any, page: int = 0) -> None:
+        """The quick keys in their places, or page `page` of a category's products in name
+        order."""
         category = chosen.property("category") if chosen is not None else None
         if chosen is None and self.category_group.buttons():
             self.category_group.buttons()[0].setChecked(True)
         placed: list[tuple[int, ProductView]] = []
+        pages = 1
         if category is None:
             for product in self.quick_products[:QUICK_KEYS]:
                 index = (product.quick_key or 0) - 1
                 if 0 <= index < QUICK_KEYS:
                     placed.append((index, product))
         else:
-            placed = list(enumerate(self.categories.get(category, [])[:QUICK_KEYS]))
+            products = self.categories.get(category, [])
+            pages = max(1, -(-len(products) // QUICK_KEYS))
+            start = min(page, pages - 1) * QUICK_KEYS
+            placed = list(enumerate(products[start : start + QUICK_KEYS]))
+        self.grid_page = min(page, pages - 1)
+        self.grid_pager.setVisible(pages > 1)
+        self.grid_page_label.setText(
+            self.tr("Page %1 of %2").replace("%1", str(self.grid_page + 1)).replace(
+                "%2", str(pages)))
+        self.grid_back.setEnabled(self.grid_page > 0)
+        self.grid_next.setEnabled(self.grid_page < pages - 1)
         for button in self.quick_buttons:
             button.setText("")
             button.setEnabled(False)
@@ -408,6 +436,9 @@ class SalePage(QWidget):
                     f"background: {product.colour}; color: {text_colour(product.colour)};"
                     "font-weight: bold;"
                 )
+
+    def _turn_grid(self, step: int) -> None:
+        self._show_grid(self.category_group.checkedButton(), self.grid_page + step)
 
     def _show_resumable(self, payments: list[PaymentView]) -> None:
         self._resumable = payments

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from pos_app.printing.layout import sale_number
 from pos_app.ui.cashier.receipt_dialog import ReceiptDialog
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
@@ -51,13 +51,14 @@ class SalesPage(QWidget):
 
     def _show(self, orders: list[Any]) -> None:
         self.orders = orders
-        zone = ZoneInfo(self.ctx.shop_settings.timezone if self.ctx.shop_settings else "UTC")
+        zone = self.ctx.shop_zone
         statuses = {"open": self.tr("open"), "paid": self.tr("paid"),
                     "cancelled": self.tr("cancelled"), "refunded": self.tr("refunded")}
         self.table.show_rows([
             [
                 order.created_at.astimezone(zone).strftime("%d/%m %H:%M"),
-                order.id[:8].upper() + "  " + ", ".join(line.name for line in order.lines)[:60],
+                sale_number(order.id, str(order.receipt_number or "")) + "  "
+                + ", ".join(line.name for line in order.lines)[:60],
                 statuses.get(order.status, order.status),
                 order.total.format(),
             ]

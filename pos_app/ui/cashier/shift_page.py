@@ -38,6 +38,7 @@ from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
 class ShiftPage(QWidget):
     signed_out = Signal()
     close_fields_ready = Signal()
+    shift_opened = Signal()  # the till goes back to selling
     lock_requested = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -83,6 +84,13 @@ class ShiftPage(QWidget):
         self.cash_out.clicked.connect(lambda: self._move("out"))
         move_buttons.addWidget(self.cash_in)
         move_buttons.addWidget(self.cash_out)
+        # "No sale": the drawer opens without a sale (change for a note), always on the record;
+        # only a till with a receipt printer has a drawer to kick
+        self.no_sale_button = QPushButton(self.tr("Open drawer (no sale)"))
+        self.no_sale_button.setObjectName("drawer-no-sale")
+        self.no_sale_button.clicked.connect(self._no_sale)
+        self.no_sale_button.setVisible(ctx.printer is not None)
+        move_buttons.addWidget(self.no_sale_button)
         move_form.addRow(move_buttons)
         layout.addWidget(self.move_box)
 
@@ -185,15 +193,10 @@ class ShiftPage(QWidget):
             self.heading.setText(self.tr("No shift is open: count the float and open one."))
             return
         self.heading.setText(self.tr("Shift open since %1, float %2").replace(
-            "%1", shift.opened_at.astimezone(self._zone()).strftime("%d/%m %H:%M")).replace(
+            "%1", shift.opened_at.astimezone(self.ctx.shop_zone).strftime("%d/%m %H:%M")).replace(
             "%2", shift.opening_float.format()))
         self.ctx.tasks.submit(self.ctx.counter.shift_preview, shift.id,
                               on_done=self._show_close_fields, on_error=self._failed, owner=self)
-
-    def _zone(self) -> Any:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo(self.ctx.shop_settings.timezone if self.ctx.shop_settings else "UTC")
 
     def _show_close_fields(self, preview: dict[str, Any]) -> None:
         code = preview["currency"]
@@ -262,6 +265,7 @@ class ShiftPage(QWidget):
         self.say(self.tr("Shift opened."))
         self.report_view.hide()
         self.refresh()
+        self.shift_opened.emit()
 
     def _move(self, direction: str) -> None:
         if self.shift is None:
@@ -287,6 +291,17 @@ class ShiftPage(QWidget):
         text = self.tr("Cash in: %1") if direction == "in" else self.tr("Cash out: %1")
         self.say(text.replace("%1", amount.format()))
         self.refresh()
+
+    def _no_sale(self) -> None:
+        printer = self.ctx.printer
+        if printer is None or self.shift is None:
+            return
+        services = self.ctx.services
+        self.ctx.tasks.submit(
+            printer.no_sale, services.ledger, services.bus, self.ctx.user_id(),
+            on_done=lambda _r: self.say(self.tr("Drawer opened (no sale): it is on the record.")),
+            on_error=self._failed, owner=self,
+        )
 
     def _close(self, override_by: Grant | None) -> None:
         amount = self.counted_cash.money()

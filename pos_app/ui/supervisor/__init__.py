@@ -46,7 +46,7 @@ def show_waiting(page: QWidget, waiting: int) -> None:
 
 def supervisor_pages(ctx: AppContext) -> list[Page]:
     desk = ctx.desk
-    zone = ctx.settings.timezone
+    zone = ctx.shop_settings.timezone  # the shop's, which a supervisor may change
 
     def me() -> str | None:
         return None if ctx.current_user is None else str(ctx.current_user.id)

@@ -1,4 +1,5 @@
-"""Saving a report or an export where the supervisor chooses, off the GUI thread."""
+"""Where file dialogs start (the user's own folders), and saving a report or an export where
+the supervisor chooses, off the GUI thread."""
 
 from __future__ import annotations
 
@@ -15,7 +16,16 @@ from pos_app.ui.widgets.page_parts import show_message
 def documents_folder() -> Path:
     """The user's Documents folder (never the program's own folder, where a bundled till may
     not even be writable)."""
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return _user_folder(QStandardPaths.StandardLocation.DocumentsLocation)
+
+
+def pictures_folder() -> Path:
+    """The user's Pictures folder, where a photo from a phone usually lands."""
+    return _user_folder(QStandardPaths.StandardLocation.PicturesLocation)
+
+
+def _user_folder(location: QStandardPaths.StandardLocation) -> Path:
+    found = QStandardPaths.writableLocation(location)
     return Path(found) if found else Path.home()
 
 

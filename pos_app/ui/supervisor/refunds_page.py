@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.events import PaymentProcessed, RefundRecorded
 from pos_app.core.money import Money
-from pos_app.printing.layout import readable_number
+from pos_app.printing.layout import readable_number, sale_number
 from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment
 from pos_app.services.refund_requests import DONE, FAILED, PENDING, RefundPending
 from pos_app.services.refunds import (
@@ -236,7 +237,8 @@ class RefundsPage(DecisionPage):
         if self._phone is not None and self._phone[0] == wanted.replace(" ", ""):
             return sale.order_id in self._phone[1]
         amounts = [sale.total] + [p.payment.amount for p in sale.payments]
-        return wanted in readable_number(sale.order_id).replace("-", "") or any(
+        numbers = (sale_number(sale.order_id, sale.receipt_number), readable_number(sale.order_id))
+        return any(wanted.replace(" ", "") in n.replace("-", "") for n in numbers) or any(
             wanted in m.format(with_code=False).replace(",", "") for m in amounts
         )
 
@@ -248,7 +250,7 @@ class RefundsPage(DecisionPage):
         for sale in (s for s in self.sales if self._matches(s, words)):
             self.rows.append((sale, None))
             cells.append([
-                readable_number(sale.order_id),
+                sale_number(sale.order_id, sale.receipt_number),
                 local_text(sale.at, self._zone),
                 ", ".join(sale.items),
                 sale.total.format(),
@@ -347,9 +349,10 @@ class RefundsPage(DecisionPage):
         request_id = self._request_ids.setdefault(key, str(uuid.uuid4()))
         reason = self.reason.text()
 
-        def succeeded() -> None:
+        def succeeded() -> str:
             self._request_ids.pop(key, None)
-            self._save_slip(target, amount, reason)
+            slip = self._save_slip(target, amount, reason)
+            return self.tr("Refund slip saved: %1").replace("%1", str(slip))
 
         self._submit(
             self._service.refund,
@@ -382,7 +385,7 @@ class RefundsPage(DecisionPage):
         fn: Callable[..., Any],
         *args: Any,
         done: str,
-        succeeded: Callable[[], object] | None = None,
+        succeeded: Callable[[], str] | None = None,
         **kwargs: Any,
     ) -> None:
         if not self.pin.text():
@@ -393,12 +396,11 @@ class RefundsPage(DecisionPage):
         show_message(self.message, self.tr("Checking…"), ok=True)
 
         def finished(_: Any) -> None:
-            if succeeded is not None:
-                succeeded()
+            said = done if succeeded is None else f"{done} {succeeded()}"
             self.pin.clear()
             self.reason.clear()
             self.reversal.clear()
-            show_message(self.message, done, ok=True)
+            show_message(self.message, said, ok=True)
             self.refresh()
 
         self._tasks.submit(
@@ -410,10 +412,13 @@ class RefundsPage(DecisionPage):
             owner=self,
         )
 
-    def _save_slip(self, target: RefundablePayment, amount: Money, reason: str) -> None:
+    def _save_slip(self, target: RefundablePayment, amount: Money, reason: str) -> Path:
         """The refund slip: the receipt's layout, marked REFUND, saved as a PDF."""
         shop = self._service.shop()
         line = self.tr("Refund: %1").replace("%1", reason.strip())
+        order_id = target.payment.order_id
+        number = next(  # the sale's number, as on the customer's receipt
+            (s.receipt_number for s in self.sales if s.order_id == order_id), "")
         slip = ReceiptData(
             shop_name=shop.shop_name,
             order_id=target.payment.order_id,
@@ -426,11 +431,13 @@ class RefundsPage(DecisionPage):
             taxes=(),
             payments=(ReceiptPayment(target.payment.method, amount, "refunded"),),
             header=self.tr("*** REFUND ***"),
+            receipt_number=number,
         )
         self._slips_dir.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        name = f"refund-{readable_number(target.payment.order_id)}-{stamp}.pdf"
+        stamp = datetime.now(ZoneInfo(shop.timezone)).strftime("%Y%m%d-%H%M%S")  # shop time
+        name = f"refund-{sale_number(order_id, number)}-{stamp}.pdf"
         self.slip_path = save_pdf(slip, self._slips_dir / name)
+        return self.slip_path
 
     def _failed(self, error: BaseException) -> None:
         self.refresh_button.setEnabled(True)

@@ -1,11 +1,13 @@
 """The refunds desk lists sales, not payments: a split sale is one row with its payments
-beneath; a search finds a sale by receipt number or amount; nothing is prefilled; a refund
+beneath, under the receipt number printed on the customer's receipt; a search finds a sale by
+that number (as typed), its short id, or its amount; nothing is prefilled; a refund
 leaves a slip (PDF, the receipt's layout, marked REFUND)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
 from pos_app.core.money import Money
@@ -37,7 +39,8 @@ def test_a_split_sale_is_one_row_with_its_payments_beneath(qtbot, desk, ids, tas
                        slips_dir=tmp_path / "slips")
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: bool(page.sales) and page.approver.count() == 3, timeout=WAIT)
-    number = readable_number(order_id)
+    number = str(desk.orders.get_order(order_id).receipt_number)  # as printed: TILL1-000007
+    assert number.count("-") == 1 and number.split("-")[1].isdigit()
     sale_rows = [n for n, (s, p) in enumerate(page.rows) if s.order_id == order_id]
     assert len(sale_rows) == 3  # the sale, then its two payments
     head = sale_rows[0]
@@ -47,7 +50,9 @@ def test_a_split_sale_is_one_row_with_its_payments_beneath(qtbot, desk, ids, tas
     assert page.table.item(head, 4).text() == "Cash + Cash on delivery"
     assert "Cash paid KES 1,000.00" in page.table.item(head + 1, 2).text()
 
-    page.search.setText(number.replace("-", "").lower())  # the receipt number as typed
+    page.search.setText(number.replace("-", " ").lower())  # the receipt number as typed
+    assert [s.order_id for s, p in page.rows if p is None] == [order_id]
+    page.search.setText(readable_number(order_id).lower())  # or the short id a screen showed
     assert [s.order_id for s, p in page.rows if p is None] == [order_id]
     page.search.setText("1234")  # or the amount
     assert order_id in {s.order_id for s, _p in page.rows}
@@ -68,6 +73,9 @@ def test_a_split_sale_is_one_row_with_its_payments_beneath(qtbot, desk, ids, tas
     slip = page.slip_path
     assert slip is not None and slip.parent == tmp_path / "slips"
     assert slip.read_bytes()[:4] == b"%PDF"
+    assert number in "".join(page_.extract_text() for page_ in PdfReader(slip).pages)
+    assert slip.name.startswith(f"refund-{number}-")
+    assert page.message.text() == f"Refund recorded: KES 150.00. Refund slip saved: {slip}"
     assert desk.payments.get_payment(cash_id).refunded == Money(15_000, "KES")
 
 
