@@ -7,10 +7,11 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from pos_app.core.errors import InvalidOrder, InvalidQuantity
+from pos_app.core.errors import DukaError, InvalidOrder, InvalidQuantity
 from pos_app.core.money import Money
-from pos_app.core.orders import MAX_QUANTITY, OrderLine
+from pos_app.core.orders import MAX_QUANTITY, Order, OrderLine
 from pos_app.core.quantities import PER_UNIT, Quantity, Unit, line_gross
+from pos_app.core.tax import TaxTable
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -21,6 +22,9 @@ class CartLine:
     unit_price: Money
     quantity: int | Quantity = 1  # pieces, or a weight / volume (as OrderLine.quantity)
     product_id: str | None = None
+    # the product's class, for the VAT shown before charging (the stored order looks it up
+    # again); None: the shop's standard class
+    tax_class: str | None = None
 
     @property
     def amount(self) -> Quantity:
@@ -106,6 +110,19 @@ class CartModel(QAbstractTableModel):
     def item_count(self) -> int:
         """Pieces, plus one for each weighed or measured line."""
         return sum(line.quantity if isinstance(line.quantity, int) else 1 for line in self.lines)
+
+    def vat(self, table: TaxTable) -> Money:
+        """The VAT in the cart as the order will price it: per line in its class, per band."""
+        if not self.lines:
+            return Money.zero(self.code)
+        lines = [
+            OrderLine(line.name, line.unit_price, line.quantity, line.product_id, line.tax_class)
+            for line in self.lines
+        ]
+        try:
+            return Order.of(lines, table).vat
+        except DukaError:  # a class the shop's table lacks: the order will say so at Charge
+            return Money.zero(self.code)
 
     def order_lines(self) -> list[OrderLine]:
         return [

@@ -36,10 +36,12 @@ from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.core.payments import PROVIDER_OF_METHOD, PaymentMethod
 from pos_app.core.quantities import Quantity, Unit
+from pos_app.core.tax import KENYA, TaxTable
 from pos_app.printing.layout import sale_number
 from pos_app.services.catalogue import ProductView, ScannedItem
 from pos_app.services.counter import Balance
 from pos_app.services.payment_rows import PaymentView
+from pos_app.services.shop import shop_tax_table
 from pos_app.services.waiting_sales import SUPERVISOR, WaitingSale, waiting_sales
 from pos_app.ui.cashier.cart import CartLine, CartModel
 from pos_app.ui.cashier.custom_line import CustomLineDialog
@@ -533,7 +535,9 @@ class SalePage(QWidget):
         amount: int | Quantity = 1
         if product.unit is not Unit.EACH:
             amount = quantity or Quantity(1000, product.unit)
-        row = self.cart.add(CartLine(product.name, product.price, amount, product.id))
+        row = self.cart.add(
+            CartLine(product.name, product.price, amount, product.id, product.tax_class)
+        )
         self.table.selectRow(row)
         if quantity is None and product.unit is not Unit.EACH:
             self.say(self.tr("Added %1 (%2): type the weighed quantity with Qty… if it differs.")
@@ -866,7 +870,8 @@ class SalePage(QWidget):
     def _resumed(self, payment: Any, lines: list[Any]) -> None:
         self.cart.clear()
         for line in lines:
-            self.cart.add(CartLine(line.name, line.unit_price, line.quantity, line.product_id))
+            self.cart.add(CartLine(line.name, line.unit_price, line.quantity, line.product_id,
+                                   line.tax_class))
         self.resume_box.hide()
         kind = PROVIDER_OF_METHOD[PaymentMethod(payment.method)].value
         self._show_dialog(make_tender_dialog(kind, self.ctx, payment.order_id, payment.amount,
@@ -922,7 +927,7 @@ class SalePage(QWidget):
         self.table.horizontalHeader().resizeSections(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         total = self.cart.total
-        vat = total.vat_inclusive(self._vat_bps())[1]
+        vat = self.cart.vat(self._tax_table())
         self.vat_label.setText(
             self.tr("%n item(s), incl. VAT %1", "", self.cart.item_count)
             .replace("%1", vat.format())
@@ -945,9 +950,9 @@ class SalePage(QWidget):
         self.charge.setText(self.tr("Charge %1").replace("%1", due.format()))
         self.charge.setEnabled(bool(self.cart.lines) and not self._busy)
 
-    def _vat_bps(self) -> int:
+    def _tax_table(self) -> TaxTable:
         settings = self.ctx.shop_settings
-        return int(settings.vat_bps) if settings is not None else 1600
+        return shop_tax_table(settings) if settings is not None else KENYA
 
     def say(self, text: str, error: bool = False) -> None:
         self.message.setProperty("role", "error" if error else "ok")

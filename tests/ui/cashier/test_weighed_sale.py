@@ -60,6 +60,9 @@ def test_each_scale_label_is_one_line_with_its_weight_and_is_sold_so(
     # 170.00 x 1.25 kg twice, and a 210.00 bag of flour
     assert page.total_label.text() == "Total KES 635.00"
     assert page.vat_label.text().startswith("3 item(s)")
+    # the sugar is in band B (16%), the flour in C (0%): the preview prices them as the order
+    shown_vat = page.vat_label.text()
+    assert shown_vat.endswith("KES 58.62")
     cash = open_tender(qtbot, page, "cash")
     qtbot.mouseClick(child(cash, QPushButton, "note-100000"), Qt.MouseButton.LeftButton)
     qtbot.mouseClick(cash.pay, Qt.MouseButton.LeftButton)
@@ -67,6 +70,7 @@ def test_each_scale_label_is_one_line_with_its_weight_and_is_sold_so(
     assert [line.quantity for line in order.lines] == [Quantity(1250, Unit.KG)] * 2 + [1]
     assert order.total == Money(63500, "KES")
     assert [line.tax_class for line in order.lines] == ["B", "B", "C"]
+    assert shown_vat.endswith(order.vat.format())
 
 
 def test_a_price_label_rings_up_its_price_once_the_shop_sets_the_prefix(
