@@ -1,0 +1,179 @@
+"""The relay's eTIMS signing queue against the sandbox's OSCU stand-in, over real HTTP on
+127.0.0.1 both ways: a till pushes etims.sign_requested, the background signer has it signed,
+and the outcome comes back on the till's pull stream. Accepted, duplicate, refused with a code,
+and a lost reply looked up and signed once."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from sync.protocol import ETIMS_SIGN_REQUESTED
+from sync.relay.owner_actions import OwnerActionRefused, initialise_etims
+from sync.relay.store import schema as t
+from sync.relay.store.etims import EtimsBooks
+from sync.sandbox import SandboxConfig, SandboxServer, ScriptedOutcome
+from sync.sandbox.etims_api import EtimsWorld
+from tests.relay.conftest import Relay, run
+
+GOLDEN = Path(__file__).parents[1] / "providers" / "samples" / "etims" / "golden"
+TIN = "P051234567X"
+SERIAL = "DUKA-P051234567X-01"
+
+
+def sale_body(receipt: str) -> dict[str, Any]:
+    """The golden mixed basket as a till sends it: no invcNo, no orgInvcNo."""
+    body = json.loads((GOLDEN / "sale_mixed_basket.json").read_text())
+    body.pop("invcNo")
+    body.pop("orgInvcNo")
+    return {**body, "trdInvcNo": receipt}
+
+
+class Shop:
+    def __init__(self, relay: Relay, sandbox: SandboxServer, shop_id: str) -> None:
+        self.relay = relay
+        self.sandbox = sandbox
+        self.shop_id = shop_id
+        self.till = relay.till(shop_id)
+        self.till_seq = 0
+        self.cursor = "0"
+
+    def push(self, receipt: str, **extra: Any) -> None:
+        self.till_seq += 1
+        payload = {"receipt_number": receipt, "kind": "sale", "body": sale_body(receipt), **extra}
+        event = {
+            "event_id": str(uuid.uuid4()),
+            "till_seq": self.till_seq,
+            "type": ETIMS_SIGN_REQUESTED,
+            "occurred_at": datetime.now(UTC).isoformat(),
+            "payload": payload,
+        }
+        reply = self.relay.http.post(
+            "/api/v1/terminal/events", json={"events": [event]}, headers=self.relay.auth(self.till)
+        )
+        assert reply.status_code == 200, reply.text
+        assert reply.json()["results"][0]["status"] == "accepted"
+
+    def outcomes(self, count: int, within_s: float = 20) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        deadline = time.monotonic() + within_s
+        while len(found) < count and time.monotonic() < deadline:
+            reply = self.relay.http.get(
+                "/api/v1/terminal/events",
+                params={"after": self.cursor, "wait": 2},
+                headers=self.relay.auth(self.till),
+            ).json()
+            found += reply["etims"]
+            self.cursor = reply["cursor"]
+        assert len(found) == count, found
+        return found
+
+    @property
+    def world(self) -> EtimsWorld:
+        world: EtimsWorld = self.sandbox.app.state.etims
+        return world
+
+    def signed_by_kra(self) -> list[str]:
+        return [s.body["trdInvcNo"] for s in self.world.signed(TIN, "00")]
+
+
+@pytest.fixture
+def shop(relay_factory: Any) -> Iterator[Shop]:
+    # a signing call waits 1 s at most here, so that a scripted slow reply is a lost one
+    relay: Relay = relay_factory(etims_timeout_s=1.0, etims_retry_s=0.2)
+    with SandboxServer(SandboxConfig()) as sandbox:
+        shop_id, _ = relay.shop()
+        run(
+            initialise_etims(
+                relay.store, shop_id, tin=TIN, branch="00", serial=SERIAL, live=False,
+                base_url=f"{sandbox.base_url}/etims-api", actor="owner:test",
+            )
+        )  # fmt: skip
+        yield Shop(relay, sandbox, shop_id)
+
+
+def test_the_device_key_is_sealed_and_asked_for_once(shop: Shop) -> None:
+    kra_key = shop.world.devices[(TIN, "00")].cmc_key
+    with shop.relay.store.read() as conn:
+        row = conn.execute(select(t.etims_devices)).one()
+    assert kra_key not in row.device_enc and row.device_serial == SERIAL
+    device = EtimsBooks(shop.relay.store).device(shop.shop_id)
+    assert device is not None and device.device.cmc_key == kra_key
+    with pytest.raises(OwnerActionRefused, match="only once"):
+        run(
+            initialise_etims(
+                shop.relay.store, shop.shop_id, tin=TIN, branch="00", serial=SERIAL,
+                live=False, base_url=f"{shop.sandbox.base_url}/etims-api", actor="owner:test",
+            )
+        )  # fmt: skip
+
+
+def test_an_accepted_sale_is_signed_once_and_streamed(shop: Shop) -> None:
+    shop.push("TILL1-000001")
+    shop.push("TILL1-000001")  # the till pushed it again (new event, same receipt)
+    shop.push("TILL1-000002")
+    first, second = shop.outcomes(2)
+    assert first["type"] == "etims.signed" and first["receipt_number"] == "TILL1-000001"
+    assert (first["invoice_number"], second["invoice_number"]) == (1, 2)
+    assert first["till_id"] == shop.till["terminal_id"]
+    kra = shop.world.devices[(TIN, "00")]
+    assert first["cu_invoice_number"] == f"{kra.sdc_id}/1"
+    assert len(first["internal_data"]) == 26 and len(first["receipt_signature"]) == 16
+    assert first["qr_url"].endswith(f"Data={TIN}00{first['receipt_signature']}")
+    assert first["recovered"] is False
+    assert shop.signed_by_kra() == ["TILL1-000001", "TILL1-000002"]
+
+
+def test_a_duplicate_is_answered_with_the_stored_signature(shop: Shop) -> None:
+    shop.sandbox.script("etims_duplicate", reference="TILL1-000003")
+    shop.push("TILL1-000003")
+    (outcome,) = shop.outcomes(1)
+    assert outcome["type"] == "etims.signed" and outcome["invoice_number"] == 1
+    assert outcome["recovered"] is True
+    assert shop.signed_by_kra() == ["TILL1-000003"]
+
+
+def test_a_refusal_is_streamed_with_its_code_and_frees_the_number(shop: Shop) -> None:
+    shop.sandbox.script("etims_refused", reference="TILL1-000004")
+    shop.push("TILL1-000004")
+    shop.push("TILL1-000005")
+    refused, signed = shop.outcomes(2)
+    assert (refused["type"], refused["code"]) == ("etims.refused", "910")
+    assert refused["invoice_number"] is None
+    assert (signed["type"], signed["invoice_number"]) == ("etims.signed", 1)
+    assert shop.signed_by_kra() == ["TILL1-000005"]
+
+
+def test_a_lost_reply_is_looked_up_and_signed_once(shop: Shop) -> None:
+    shop.sandbox.script(ScriptedOutcome(delay_s=2.5), reference="TILL1-000006")
+    shop.push("TILL1-000006")
+    (outcome,) = shop.outcomes(1)
+    assert outcome["type"] == "etims.signed" and outcome["recovered"] is True
+    assert outcome["invoice_number"] == 1
+    assert shop.signed_by_kra() == ["TILL1-000006"]
+    doc = EtimsBooks(shop.relay.store).document(
+        shop.shop_id, shop.till["terminal_id"], "TILL1-000006"
+    )
+    assert doc is not None and doc.state == "signed" and doc.invoice_number == 1
+
+
+def test_a_shop_without_a_device_keeps_its_stream_as_it_was(relay_factory: Any) -> None:
+    relay: Relay = relay_factory(etims_retry_s=0.2)
+    shop_id, _ = relay.shop()
+    with SandboxServer(SandboxConfig()) as sandbox:
+        quiet = Shop(relay, sandbox, shop_id)
+        quiet.push("TILL1-000007")
+        time.sleep(0.6)  # three signer rounds
+        reply = relay.http.get(
+            "/api/v1/terminal/events", headers=relay.auth(quiet.till)
+        ).json()
+    assert reply == {"events": [], "etims": [], "cursor": "0"}
+    assert quiet.signed_by_kra() == []
