@@ -8,7 +8,8 @@ from PySide6.QtCore import QObject, Signal
 
 
 class TillStatus(QObject):
-    """Online/offline, unsynced event count, last successful sync, providers in test mode.
+    """Online/offline, unsynced event count, last successful sync, providers in test mode,
+    eTIMS invoices waiting for KRA's signature.
 
     Setters may be called from any thread: Qt queues the signal to the GUI thread's slots.
     """
@@ -22,6 +23,7 @@ class TillStatus(QObject):
         self.last_sync: datetime | None = None
         self.test_mode_providers: tuple[str, ...] = ()
         self.offline_reason = "not connected to the relay yet"
+        self.unsigned = 0
 
     def update(
         self,
@@ -31,6 +33,7 @@ class TillStatus(QObject):
         last_sync: datetime | None = None,
         test_mode_providers: tuple[str, ...] | None = None,
         offline_reason: str | None = None,
+        unsigned: int | None = None,
     ) -> None:
         if online is not None:
             self.online = online
@@ -42,4 +45,6 @@ class TillStatus(QObject):
             self.test_mode_providers = test_mode_providers
         if offline_reason is not None:
             self.offline_reason = offline_reason
+        if unsigned is not None:
+            self.unsigned = unsigned
         self.changed.emit()

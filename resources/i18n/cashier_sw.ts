@@ -827,194 +827,244 @@
 <context>
     <name>Receipt</name>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="56"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="62"/>
         <source>Cash</source>
         <translation>Pesa taslimu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="57"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="63"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="58"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="64"/>
         <source>M-Pesa</source>
         <translation>M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="59"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="65"/>
         <source>M-Pesa paybill</source>
         <translation>Paybill ya M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="60"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="66"/>
         <source>Paystack</source>
         <translation>Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="61"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="67"/>
         <source>Bank transfer</source>
         <translation>Uhamisho wa benki</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="62"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="68"/>
         <source>Mobile money</source>
         <translation>Pesa ya simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="69"/>
-        <location filename="../../pos_app/ui/receipts/render.py" line="70"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="75"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="76"/>
         <source>Paid</source>
         <translation>Imelipwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="71"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="77"/>
         <source>Pending verification</source>
         <translation>Inasubiri kuthibitishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="72"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="78"/>
         <source>Awaiting cash on delivery</source>
         <translation>Inasubiri malipo wakati wa kufikisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="73"/>
-        <location filename="../../pos_app/ui/receipts/render.py" line="74"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="79"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="80"/>
         <source>Waiting for customer</source>
         <translation>Inamsubiri mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="75"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="81"/>
         <source>Pending</source>
         <translation>Inasubiri</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="76"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="82"/>
         <source>Failed</source>
         <translation>Imeshindikana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="77"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="83"/>
         <source>Cancelled</source>
         <translation>Imeghairiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="78"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="84"/>
         <source>Expired</source>
         <translation>Muda umeisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="79"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="85"/>
         <source>Being checked</source>
         <translation>Inakaguliwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="80"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="86"/>
         <source>Rejected</source>
         <translation>Imekataliwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="81"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="87"/>
         <source>Refunded</source>
         <translation>Imerejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="82"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="88"/>
         <source>Partly refunded</source>
         <translation>Imerejeshwa sehemu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="83"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="89"/>
         <source>Voided</source>
         <translation>Imebatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="101"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="107"/>
         <source>Discount</source>
         <translation>Punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="102"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="108"/>
         <source>VAT band</source>
         <translation>Kundi la VAT</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="103"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="109"/>
         <source>Taxable</source>
         <translation>Kinachotozwa kodi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="104"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="110"/>
         <source>VAT</source>
         <translation>VAT</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="112"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="118"/>
         <source>REPRINT</source>
         <translation>NAKALA</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="96"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="124"/>
+        <source>SCU INFORMATION</source>
+        <translation>TAARIFA ZA SCU</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="125"/>
+        <source>Signed</source>
+        <translation>Imesainiwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="126"/>
+        <source>SCU ID</source>
+        <translation>Kitambulisho cha SCU</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="127"/>
+        <source>CU invoice no.</source>
+        <translation>Nambari ya ankara ya CU</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="128"/>
+        <source>Receipt no.</source>
+        <translation>Nambari ya risiti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="129"/>
+        <source>Internal data:</source>
+        <translation>Data ya ndani:</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="130"/>
+        <source>Receipt signature:</source>
+        <translation>Sahihi ya risiti:</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="131"/>
+        <source>NOT A TAX INVOICE</source>
+        <translation>SI ANKARA YA KODI</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="132"/>
+        <source>Waiting for the eTIMS signature. Ask for the signed copy later.</source>
+        <translation>Inasubiri sahihi ya eTIMS. Omba nakala iliyosainiwa baadaye.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="135"/>
+        <source>eTIMS refused this invoice (%1).</source>
+        <translation>eTIMS imekataa ankara hii (%1).</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="102"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="97"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="103"/>
         <source>Date</source>
         <translation>Tarehe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="98"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="104"/>
         <source>Cashier</source>
         <translation>Keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="99"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="105"/>
         <source>TOTAL</source>
         <translation>JUMLA</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="100"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="106"/>
         <source>incl. VAT %1</source>
         <translation>pamoja na VAT %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="105"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="111"/>
         <source>Tendered</source>
         <translation>Iliyotolewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="106"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="112"/>
         <source>Change</source>
         <translation>Chenji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="107"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="113"/>
         <source>Ref.</source>
         <translation>Kumb.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="108"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="114"/>
         <source>Collected by</source>
         <translation>Imeletwa na</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="109"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="115"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="110"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="116"/>
         <source>TEST MODE</source>
         <translation>HALI YA MAJARIBIO</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="111"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="117"/>
         <source>No real money moved.</source>
         <translation>Hakuna pesa halisi iliyohamishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="113"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="119"/>
         <source>Thank you for shopping with us!</source>
         <translation>Asante kwa kununua kwetu!</translation>
     </message>

@@ -177,12 +177,12 @@
         <translation>Duka POS</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="149"/>
+        <location filename="../../pos_app/ui/main_window.py" line="156"/>
         <source>● Online</source>
         <translation>● Mtandaoni</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="191"/>
+        <location filename="../../pos_app/ui/main_window.py" line="201"/>
         <source>Unsynced: %n event(s)</source>
         <translation>
             <numerusform>Hazijasawazishwa: tukio %n</numerusform>
@@ -190,37 +190,45 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="160"/>
+        <location filename="../../pos_app/ui/main_window.py" line="172"/>
         <source>Last sync: never</source>
         <translation>Usawazishaji wa mwisho: bado</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="153"/>
+        <location filename="../../pos_app/ui/main_window.py" line="160"/>
         <source>● Offline: %1</source>
         <translation>● Nje ya mtandao: %1</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../pos_app/ui/main_window.py" line="168"/>
+        <source>%n invoice(s) waiting for the eTIMS signature</source>
+        <translation>
+            <numerusform>Ankara %n inasubiri sahihi ya eTIMS</numerusform>
+            <numerusform>Ankara %n zinasubiri sahihi ya eTIMS</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="164"/>
+        <location filename="../../pos_app/ui/main_window.py" line="176"/>
         <source>Last sync: %1</source>
         <translation>Usawazishaji wa mwisho: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="169"/>
+        <location filename="../../pos_app/ui/main_window.py" line="181"/>
         <source>details</source>
         <translation>maelezo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="171"/>
+        <location filename="../../pos_app/ui/main_window.py" line="183"/>
         <source>TEST MODE — no real money moves (%1).</source>
         <translation>HALI YA MAJARIBIO — hakuna pesa halisi inayohamishwa (%1).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="186"/>
+        <location filename="../../pos_app/ui/main_window.py" line="196"/>
         <source>All synced</source>
         <translation>Yote yamesawazishwa</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="188"/>
+        <location filename="../../pos_app/ui/main_window.py" line="198"/>
         <source>%n event(s) waiting to sync</source>
         <translation>
             <numerusform>Tukio %n linasubiri kusawazishwa</numerusform>
@@ -228,7 +236,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="190"/>
+        <location filename="../../pos_app/ui/main_window.py" line="200"/>
         <source>Syncing %n event(s)…</source>
         <translation>
             <numerusform>Inasawazisha tukio %n…</numerusform>

@@ -48,6 +48,7 @@ class SyncStatus:
     last_sync: datetime | None
     offline_reason: str | None
     test_mode_providers: tuple[str, ...] = ()
+    unsigned: int = 0  # eTIMS invoices waiting for KRA's signature
 
     def till_status(self) -> dict[str, Any]:
         """Keyword arguments for pos_app.ui.status.TillStatus.update."""
@@ -57,6 +58,7 @@ class SyncStatus:
             "last_sync": self.last_sync,
             "offline_reason": self.offline_reason,
             "test_mode_providers": self.test_mode_providers,
+            "unsigned": self.unsigned,
         }
 
 
@@ -319,6 +321,7 @@ class SyncEngine:
             last_sync=self._last_sync,
             offline_reason=state.offline_reason,
             test_mode_providers=state.test_mode_providers,
+            unsigned=counts.unsigned,
         )
 
     def _report(self) -> None:

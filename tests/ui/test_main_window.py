@@ -53,3 +53,16 @@ def test_the_window_owns_its_pages_and_status_is_shown(qtbot):
     assert "details" in window.banner.text()
     assert window.banner.sizeHint().height() <= 28
     assert "4084 0840 8408 4081" in window.banner.toolTip()
+
+
+def test_the_status_bar_counts_invoices_waiting_for_the_etims_signature(qtbot):
+    status = TillStatus()
+    window = MainWindow(status, test_instructions=dict)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.unsigned_label.isHidden()  # a shop without eTIMS never sees it
+    status.update(unsigned=2)
+    assert window.unsigned_label.text() == "2 invoice(s) waiting for the eTIMS signature"
+    assert window.unsigned_label.isVisible()
+    status.update(unsigned=0)
+    assert window.unsigned_label.isHidden()
