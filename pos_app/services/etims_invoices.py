@@ -10,6 +10,7 @@ every till of the branch), so the body leaves without it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -22,7 +23,9 @@ from pos_app.core.payments import PAID_STATUSES, PaymentMethod
 from pos_app.core.pricing import PricedCart, PricedLine
 from pos_app.core.quantities import Unit
 from pos_app.core.receipt_numbers import ReceiptNumber
+from pos_app.core.refunds import CreditNote
 from pos_app.services import orders
+from pos_app.services.orders import StoredLine
 from pos_app.services.shop import load_settings
 from pos_app.services.unit import Change
 from pos_app.store.schema import etims_invoices, payments, users
@@ -31,10 +34,15 @@ from sync.providers.etims_sale import (
     EtimsItem,
     InvoiceHeader,
     ReceiptTexts,
+    credit_note_request,
     sale_request,
 )
 
 ETIMS_COUNTRY: Final = "KE"
+SALE: Final = "sale"
+CREDIT: Final = "credit_note"
+# KRA's refund reason (code class 32): 06, "refund" (the code list may add finer ones, §12.15)
+REFUND_REASON: Final = "06"
 # KRA's payment types (code class 07): cash, mobile money, card / online (§12.7).
 _PAYMENT_TYPE: Final = {
     PaymentMethod.CASH: "01",
@@ -114,48 +122,97 @@ def sale_completed(change: Change, order_id: str) -> None:
         select(etims_invoices.c.receipt_number).where(etims_invoices.c.receipt_number == receipt)
     ).first():
         return
+    lines, priced = _sold(conn, order_id)
+    cashier = _cashier(conn, row.cashier_id)
+    header = _header(conn, row, receipt, cashier)
+    body = sale_request(priced, _items(lines), header).wire()
+    _ask(change, order_id, receipt, SALE, None, body)
+
+
+def credit_note_issued(change: Change, order_id: str, note: CreditNote) -> None:
+    """Ask the relay to have a credit note signed against the sale's invoice (rcptTyCd R),
+    in the refund's own transaction. Its number is the sale's with -R1, -R2...: KRA needs
+    one per document, and the till's receipt numbers belong to sales."""
+    conn = change.conn
+    if not enabled(conn):
+        return
+    sale = invoice_of(conn, order_id)
+    if sale is None:
+        return  # the sale was never sent to eTIMS (sold before it was switched on)
+    count = conn.execute(
+        select(func.count())
+        .select_from(etims_invoices)
+        .where((etims_invoices.c.order_id == order_id) & (etims_invoices.c.kind == CREDIT))
+    ).scalar_one()
+    receipt = f"{sale.receipt_number}-R{int(count) + 1}"
+    row = orders.load_order_row(conn, order_id)
+    lines, priced = _sold(conn, order_id)
+    header = _header(conn, row, receipt, _cashier(conn, change.actor))
+    body = credit_note_request(
+        note, priced, _items(lines), header, original_invoice_number=1, reason_code=REFUND_REASON
+    ).wire()
+    _ask(change, order_id, receipt, CREDIT, sale.receipt_number, body)
+
+
+def _sold(conn: Connection, order_id: str) -> tuple[tuple[StoredLine, ...], PricedCart]:
+    """The sale's lines as stored, priced as they were sold (what its receipt printed)."""
     lines, taxes = orders.stored_lines(conn, order_id)
-    table = orders.stored_table(conn, order_id)
-    default = table.default_class.code
+    default = orders.stored_table(conn, order_id).default_class.code
     priced = PricedCart(
         tuple(PricedLine(s.line.cart_line(default), s.cart_discount, s.tax) for s in lines),
         None,
         taxes,
     )
+    return lines, priced
+
+
+def _header(conn: Connection, row: Any, receipt: str, cashier: str) -> InvoiceHeader:
     settings = load_settings(conn)
-    cashier = _cashier(conn, row.cashier_id)
-    header = InvoiceHeader(
+    return InvoiceHeader(
         trader_invoice_number=receipt,
         invoice_number=1,  # a stand-in: the relay's signer gives KRA's number
         confirmed_at=datetime.now(UTC),
-        payment_type=_payment_type(conn, order_id),
+        payment_type=_payment_type(conn, row.id),
         cashier_id=(row.cashier_id or "duka")[:20],
         cashier_name=cashier,
         receipt=ReceiptTexts(trade_name=settings.shop_name[:_TRADE_NAME_MAX]),
     )
-    items = [_item(s.line.product_id or s.line.name, s.line.amount.unit) for s in lines]
-    body = sale_request(priced, items, header).wire()
+
+
+def _items(lines: Sequence[StoredLine]) -> list[EtimsItem]:
+    return [_item(s.line.product_id or s.line.name, s.line.amount.unit) for s in lines]
+
+
+def _ask(
+    change: Change,
+    order_id: str,
+    receipt: str,
+    kind: str,
+    original: str | None,
+    body: dict[str, Any],
+) -> None:
+    """The waiting invoice and the outbox event asking the relay to sign it; KRA's numbers
+    (invcNo, and orgInvcNo of a credit note) are the relay's to give."""
     body.pop("invcNo", None)
     body.pop("orgInvcNo", None)
-    now = datetime.now(UTC)
-    conn.execute(
+    change.conn.execute(
         insert(etims_invoices).values(
             receipt_number=receipt,
             order_id=order_id,
-            kind="sale",
+            kind=kind,
             state=EtimsState.WAITING.value,
-            requested_at=now,
+            requested_at=datetime.now(UTC),
         )
     )
     change.record(
         ETIMS_SIGN_REQUESTED,
         entity="order",
         entity_id=order_id,
-        details={"receipt_number": receipt, "kind": "sale"},
+        details={"receipt_number": receipt, "kind": kind},
         payload={
             "receipt_number": receipt,
-            "kind": "sale",
-            "original_receipt_number": None,
+            "kind": kind,
+            "original_receipt_number": original,
             "body": body,
         },
     )
@@ -206,7 +263,7 @@ def invoice_of(conn: Connection, order_id: str) -> EtimsInvoice | None:
     """The sale's eTIMS invoice, or None when the sale was not sent to eTIMS."""
     row = conn.execute(
         select(etims_invoices).where(
-            (etims_invoices.c.order_id == order_id) & (etims_invoices.c.kind == "sale")
+            (etims_invoices.c.order_id == order_id) & (etims_invoices.c.kind == SALE)
         )
     ).first()
     if row is None:

@@ -26,6 +26,7 @@ from pos_app.core.money import Money
 from pos_app.core.orders import OrderStatus
 from pos_app.core.payments import OPEN_STATUSES, PAID_STATUSES, PaymentMethod, PaymentStatus
 from pos_app.core.quantities import Quantity, Unit
+from pos_app.services import etims_invoices
 from pos_app.services.admin import RelayNotPaired
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import OnlineGateway
@@ -454,6 +455,7 @@ class RefundService:
                     "lines": credited,
                 },
             )
+            etims_invoices.credit_note_issued(change, order_id, note)
         return refund_id
 
     # --- voids ----------------------------------------------------------------------------

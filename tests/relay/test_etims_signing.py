@@ -29,9 +29,9 @@ TIN = "P051234567X"
 SERIAL = "DUKA-P051234567X-01"
 
 
-def sale_body(receipt: str) -> dict[str, Any]:
-    """The golden mixed basket as a till sends it: no invcNo, no orgInvcNo."""
-    body = json.loads((GOLDEN / "sale_mixed_basket.json").read_text())
+def sale_body(receipt: str, golden: str = "sale_mixed_basket.json") -> dict[str, Any]:
+    """A golden body as a till sends it: no invcNo, no orgInvcNo."""
+    body = json.loads((GOLDEN / golden).read_text())
     body.pop("invcNo")
     body.pop("orgInvcNo")
     return {**body, "trdInvcNo": receipt}
@@ -46,9 +46,12 @@ class Shop:
         self.till_seq = 0
         self.cursor = "0"
 
-    def push(self, receipt: str, **extra: Any) -> None:
+    def push(self, receipt: str, body: dict[str, Any] | None = None, **extra: Any) -> None:
         self.till_seq += 1
-        payload = {"receipt_number": receipt, "kind": "sale", "body": sale_body(receipt), **extra}
+        payload = {
+            "receipt_number": receipt, "kind": "sale", "body": body or sale_body(receipt),
+            **extra,
+        }  # fmt: skip
         event = {
             "event_id": str(uuid.uuid4()),
             "till_seq": self.till_seq,
@@ -163,6 +166,22 @@ def test_a_lost_reply_is_looked_up_and_signed_once(shop: Shop) -> None:
         shop.shop_id, shop.till["terminal_id"], "TILL1-000006"
     )
     assert doc is not None and doc.state == "signed" and doc.invoice_number == 1
+
+
+def test_a_credit_note_is_signed_against_its_sales_invoice(shop: Shop) -> None:
+    note = sale_body("TILL1-000008-R1", "credit_note_one_sugar.json")
+    # queued with its sale: it is numbered after it, with the sale's invcNo as orgInvcNo
+    shop.push("TILL1-000008")
+    shop.push(
+        "TILL1-000008-R1", note, kind="credit_note", original_receipt_number="TILL1-000008"
+    )
+    shop.push("TILL1-000009-R1", note, kind="credit_note", original_receipt_number="TILL1-9")
+    sale, credit, orphan = shop.outcomes(3)
+    assert (sale["invoice_number"], credit["invoice_number"]) == (1, 2)
+    assert credit["kind"] == "credit_note" and credit["type"] == "etims.signed"
+    assert (orphan["type"], orphan["code"]) == ("etims.refused", "original_refused")
+    (_, signed_note) = shop.world.signed(TIN, "00")
+    assert (signed_note.body["rcptTyCd"], signed_note.body["orgInvcNo"]) == ("R", 1)
 
 
 def test_a_shop_without_a_device_keeps_its_stream_as_it_was(relay_factory: Any) -> None:

@@ -4,7 +4,7 @@ relay's answer is kept with the order. A shop without eTIMS writes none of it.""
 
 from __future__ import annotations
 
-from ledger_helpers import Till, kes
+from ledger_helpers import SUPERVISOR_PIN, Till, kes
 from sqlalchemy import select
 
 from pos_app.core.orders import OrderLine
@@ -12,6 +12,7 @@ from pos_app.core.quantities import Quantity, Unit
 from pos_app.services import etims_invoices
 from pos_app.services.etims_invoices import EtimsOutcome, EtimsSignature, EtimsState
 from pos_app.services.grants import Action
+from pos_app.services.refunds import RefundService
 from pos_app.services.unit import Change
 from pos_app.store import audit, outbox
 from pos_app.store.schema import etims_invoices as invoices_table
@@ -101,3 +102,32 @@ def test_the_signature_is_kept_with_the_order_and_is_final(till: Till) -> None:
         invoice = etims_invoices.invoice_of(conn, order_id)
         assert etims_invoices.waiting_count(conn) == 0
     assert invoice is not None and invoice.signature == signature
+
+
+def test_a_line_refund_asks_for_a_credit_note_against_the_sale(till: Till) -> None:
+    etims_on(till)
+    order_id = sell(till)
+    payment_id = till.services.payments.payments_for_order(order_id)[0].id
+    refunds = RefundService(
+        till.ledger, till.services.bus, till.services.payments, till.services.users
+    )
+    for line in (0, 1):  # the sugar comes back, then one bag of unga
+        refunds.refund_lines(
+            payment_id, {line: Quantity.each(1)}, "Returned",
+            supervisor_id=till.supervisor.id, pin=SUPERVISOR_PIN,
+        )  # fmt: skip
+    sale, first, second = sign_requests(till)
+    assert sale.payload["kind"] == "sale"
+    assert (first.payload["kind"], first.payload["receipt_number"]) == (
+        "credit_note", "TILL1-000001-R1",
+    )  # fmt: skip
+    assert first.payload["original_receipt_number"] == "TILL1-000001"
+    assert second.payload["receipt_number"] == "TILL1-000001-R2"
+    note = SaleRequest.model_validate({**first.payload["body"], "invcNo": 8, "orgInvcNo": 7})
+    assert note.rcpt_ty_cd == "R" and note.rfd_rsn_cd == "06"
+    assert [i.item_nm for i in note.item_list] == ["Sukari 1kg"] and note.tot_amt == 185
+    with till.ledger.read() as conn:
+        assert etims_invoices.waiting_count(conn) == 3
+        # the receipt's eTIMS block is the sale's, not a credit note's
+        sale_invoice = etims_invoices.invoice_of(conn, order_id)
+    assert sale_invoice is not None and sale_invoice.receipt_number == "TILL1-000001"
