@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Final
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from pos_app.core.orders import OrderStatus
 from pos_app.core.payments import PAID_STATUSES, PaymentMethod
@@ -29,7 +30,6 @@ from pos_app.services.orders import StoredLine
 from pos_app.services.shop import load_settings
 from pos_app.services.unit import Change
 from pos_app.store.schema import etims_invoices, payments, users
-from sync.protocol import ETIMS_SIGN_REQUESTED
 from sync.providers.etims_sale import (
     EtimsItem,
     InvoiceHeader,
@@ -38,6 +38,9 @@ from sync.providers.etims_sale import (
     sale_request,
 )
 
+# sync.protocol.ETIMS_SIGN_REQUESTED, the outbox event the relay's signer takes (the services
+# name the wire's event types themselves, as counter.PAYBILL_REFERENCE_SHOWN does)
+ETIMS_SIGN_REQUESTED: Final = "etims.sign_requested"
 ETIMS_COUNTRY: Final = "KE"
 SALE: Final = "sale"
 CREDIT: Final = "credit_note"
@@ -195,26 +198,35 @@ def _ask(
     (invcNo, and orgInvcNo of a credit note) are the relay's to give."""
     body.pop("invcNo", None)
     body.pop("orgInvcNo", None)
-    change.conn.execute(
-        insert(etims_invoices).values(
-            receipt_number=receipt,
-            order_id=order_id,
-            kind=kind,
-            state=EtimsState.WAITING.value,
-            requested_at=datetime.now(UTC),
-        )
-    )
+    requested(change.conn, order_id, receipt, kind, datetime.now(UTC))
     change.record(
         ETIMS_SIGN_REQUESTED,
         entity="order",
         entity_id=order_id,
         details={"receipt_number": receipt, "kind": kind},
         payload={
+            "order_id": order_id,
             "receipt_number": receipt,
             "kind": kind,
             "original_receipt_number": original,
             "body": body,
         },
+    )
+
+
+def requested(conn: Connection, order_id: str, receipt: str, kind: str, at: datetime) -> None:
+    """The invoice waits for KRA's signature (also rebuilt from the relay's copy of the
+    request by services.recovery; a second time changes nothing)."""
+    conn.execute(
+        sqlite_insert(etims_invoices)
+        .values(
+            receipt_number=receipt,
+            order_id=order_id,
+            kind=kind,
+            state=EtimsState.WAITING.value,
+            requested_at=at,
+        )
+        .on_conflict_do_nothing(index_elements=["receipt_number"])
     )
 
 
