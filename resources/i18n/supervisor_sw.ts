@@ -1151,132 +1151,137 @@
         <translation>Lugha ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="91"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="90"/>
+        <source>Sign every sale with KRA eTIMS (Kenya, VAT-registered)</source>
+        <translation>Saini kila mauzo kwa KRA eTIMS (Kenya, waliosajiliwa kwa VAT)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="95"/>
         <source>Payments and risk</source>
         <translation>Malipo na hatari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="96"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="100"/>
         <source>Risk threshold (0-100)</source>
         <translation>Kiwango cha hatari (0-100)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="99"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="103"/>
         <source>A supervisor approves every proof</source>
         <translation>Msimamizi anaidhinisha kila uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="101"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="105"/>
         <source>Cashier may accept low-risk proofs</source>
         <translation>Keshia anaweza kukubali uthibitisho wa hatari ndogo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="103"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="107"/>
         <source>Offline proofs</source>
         <translation>Uthibitisho bila mtandao</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="104"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="108"/>
         <source>A supervisor may approve their own proof</source>
         <translation>Msimamizi anaweza kuidhinisha uthibitisho wake mwenyewe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="107"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="111"/>
         <source>New PINs have at least 6 digits</source>
         <translation>PIN mpya ziwe na tarakimu 6 au zaidi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="114"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="118"/>
         <source>Save settings</source>
         <translation>Hifadhi mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="121"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="125"/>
         <source>Relay and providers</source>
         <translation>Relay na watoa huduma</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="129"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="133"/>
         <source>Test mode is set by the shop&apos;s owner in the console.</source>
         <translation>Hali ya majaribio huwekwa na mwenye duka kwenye dashibodi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="137"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="141"/>
         <source>Relay address</source>
         <translation>Anwani ya relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="140"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="144"/>
         <source>from the shop owner&apos;s relay page</source>
         <translation>kutoka ukurasa wa relay wa mwenye duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="141"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="145"/>
         <source>Pairing code</source>
         <translation>Msimbo wa kuunganisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="142"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="146"/>
         <source>Pair this till</source>
         <translation>Unganisha mashine hii</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="146"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="150"/>
         <source>Check the ledger now</source>
         <translation>Kagua daftari sasa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="149"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="153"/>
         <source>Restore from backup / relay</source>
         <translation>Rejesha kutoka nakala / relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="152"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="156"/>
         <source>Replace this till&apos;s ledger with its last backup plus the relay&apos;s copy of its records (a supervisor&apos;s PIN; the till stops selling meanwhile).</source>
         <translation>Badilisha daftari la mashine hii kwa nakala yake ya mwisho pamoja na nakala ya relay ya rekodi zake (PIN ya msimamizi; mashine haiuzi wakati huo).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="179"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="183"/>
         <source>%1: test mode (no real money)</source>
         <translation>%1: hali ya majaribio (si pesa halisi)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="181"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="185"/>
         <source>%1: live money</source>
         <translation>%1: pesa halisi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="190"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="194"/>
         <source>Checking the ledger…</source>
         <translation>Inakagua daftari…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="195"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="199"/>
         <source>The ledger is sound.</source>
         <translation>Daftari liko salama.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="238"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="244"/>
         <source>Change the shop&apos;s settings</source>
         <translation>Badilisha mipangilio ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="246"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="252"/>
         <source>Saved.</source>
         <translation>Imehifadhiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="260"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="266"/>
         <source>Pair this till with a relay</source>
         <translation>Unganisha kaunta hii na relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="264"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="270"/>
         <source>Contacting the relay…</source>
         <translation>Inawasiliana na relay…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="271"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="277"/>
         <source>Paired with %1 (%2).</source>
         <translation>Imeunganishwa na %1 (%2).</translation>
     </message>

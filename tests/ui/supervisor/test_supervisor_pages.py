@@ -206,11 +206,13 @@ def test_settings_are_saved(qtbot, desk, ids, tasks):
     page.threshold.setValue(35)
     page.footer.setPlainText("Asante kwa kununua!")
     page.six_digit_pins.setChecked(True)
+    assert not page.etims.isChecked()  # off until the shop says it is VAT-registered
+    page.etims.setChecked(True)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(message_is(page.message, "Saved"), timeout=WAIT)
     saved = desk.admin.settings()
     assert (saved.risk_threshold, saved.receipt_footer) == (35, "Asante kwa kununua!")
-    assert saved.min_pin_length == 6
+    assert saved.min_pin_length == 6 and saved.etims_enabled
     assert actions(desk)[-1] == "settings.updated"
 
 
