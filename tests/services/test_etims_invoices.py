@@ -131,3 +131,19 @@ def test_a_line_refund_asks_for_a_credit_note_against_the_sale(till: Till) -> No
         # the receipt's eTIMS block is the sale's, not a credit note's
         sale_invoice = etims_invoices.invoice_of(conn, order_id)
     assert sale_invoice is not None and sale_invoice.receipt_number == "TILL1-000001"
+
+
+def test_a_voided_sale_asks_for_a_credit_note_of_every_line(till: Till) -> None:
+    etims_on(till)
+    till.services.shifts.open_shift(till.cashier.id, kes(0))
+    order_id = sell(till)
+    refunds = RefundService(
+        till.ledger, till.services.bus, till.services.payments, till.services.users
+    )
+    refunds.void_sale(order_id, "Rang up twice", supervisor_id=till.supervisor.id,
+                      pin=SUPERVISOR_PIN)  # fmt: skip
+    _sale, void = sign_requests(till)
+    assert void.payload["receipt_number"] == "TILL1-000001-R1"
+    note = SaleRequest.model_validate({**void.payload["body"], "invcNo": 2, "orgInvcNo": 1})
+    total = till.services.orders.get_order(order_id).total
+    assert note.tot_amt * 100 == total.minor and len(note.item_list) == 3
