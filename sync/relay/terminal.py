@@ -117,4 +117,6 @@ async def pull(
     upto = last[-1] if last else cursor
     shown = [e.model_copy(update={"payer": mask_payer(e.payer)}) for e in events if e.seq <= upto]
     reply = PullResponse(events=shown, etims=[e for e in etims if e.seq <= upto], cursor=str(upto))
-    return Response(reply.model_dump_json(), media_type="application/json")
+    # a shop without eTIMS gets the stream's reply exactly as before
+    body = reply.model_dump_json(exclude=None if reply.etims else {"etims"})
+    return Response(body, media_type="application/json")
