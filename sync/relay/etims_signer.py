@@ -6,6 +6,8 @@ the head of each device's queue is numbered (number and final body stored before
 sent through EtimsClient.sign, and settled by the outcome:
 - Signed, or a Duplicate whose signature the lookup found: kept and streamed to the tills;
 - Refused: the number goes back to the device, the refusal is streamed for a supervisor;
+  a refusal of the number itself (taken by another receipt, or not KRA's next) numbers the
+  document again instead;
 - Unavailable: tried later with the same number and body; in doubt, KRA is asked first.
 """
 
@@ -17,7 +19,14 @@ import logging
 from datetime import timedelta
 
 from sync.providers.base import ProviderError
-from sync.providers.etims import Duplicate, EtimsClient, Refused, Signed, Unavailable
+from sync.providers.etims import (
+    INVOICE_NUMBER_TAKEN,
+    Duplicate,
+    EtimsClient,
+    Refused,
+    Signed,
+    Unavailable,
+)
 from sync.relay.context import RelayContext
 from sync.relay.store.etims import (
     EtimsBooks,
@@ -109,6 +118,11 @@ class EtimsSigner:
             await store.run(self.books.signed, doc, outcome.signed)
             return True
         if isinstance(outcome, Refused):
+            if (number := _number_to_use(doc, outcome)) is not None:
+                log.info("eTIMS %s: KRA's next number is %s", doc.invoice_number, number)
+                await store.run(self.books.renumber, doc, number)
+                self.kick()  # numbered again at once, in the next round
+                return False
             log.info("eTIMS %s refused: %s", doc.invoice_number, outcome.code)
             await store.run(
                 self.books.refused, doc, outcome.code, outcome.message,
@@ -123,3 +137,16 @@ class EtimsSigner:
         delay = min(self.ctx.settings.etims_retry_s * 2 ** min(doc.attempts, 12), MAX_RETRY_S)
         at = utcnow() + timedelta(seconds=delay)
         await self.ctx.store.run(self.books.retry_later, doc, at, in_doubt=in_doubt)
+
+
+def _number_to_use(doc: EtimsDocument, refused: Refused) -> int | None:
+    """The number `doc` should be sent under instead, when the refusal was about the number
+    and not the invoice: KRA holds this number for another receipt (the relay's counter fell
+    behind, e.g. a restored relay), or expects a lower one next. None: a real refusal."""
+    assert doc.invoice_number is not None
+    if refused.code == INVOICE_NUMBER_TAKEN:
+        return doc.invoice_number + 1
+    expected = refused.expected_invoice_number
+    if expected is not None and expected != doc.invoice_number:
+        return expected
+    return None

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from sync.protocol import ETIMS_SIGN_REQUESTED
+from sync.providers.etims import EtimsClient, SaleRequest, Signed
 from sync.relay.owner_actions import OwnerActionRefused, initialise_etims
 from sync.relay.store import schema as t
 from sync.relay.store.etims import EtimsBooks
@@ -182,6 +183,49 @@ def test_a_credit_note_is_signed_against_its_sales_invoice(shop: Shop) -> None:
     assert (orphan["type"], orphan["code"]) == ("etims.refused", "original_refused")
     (_, signed_note) = shop.world.signed(TIN, "00")
     assert (signed_note.body["rcptTyCd"], signed_note.body["orgInvcNo"]) == ("R", 1)
+
+
+def device_counter(shop: Shop, next_number: int) -> None:
+    """The relay's copy of KRA's sequence, wrong (a relay restored from an old backup)."""
+    with shop.relay.store.write() as conn:
+        conn.execute(update(t.etims_devices).values(next_invoice_number=next_number))
+
+
+def test_a_number_kra_does_not_expect_is_given_again_not_refused(shop: Shop) -> None:
+    device_counter(shop, 5)  # KRA expects 1
+    shop.push("TILL1-000010")
+    (outcome,) = shop.outcomes(1)
+    assert (outcome["type"], outcome["invoice_number"]) == ("etims.signed", 1)
+    assert shop.signed_by_kra() == ["TILL1-000010"]
+
+
+def test_a_number_the_relay_gave_is_never_given_again(shop: Shop) -> None:
+    shop.push("TILL1-000011")
+    shop.outcomes(1)
+    device_counter(shop, 1)  # set back by hand
+    shop.push("TILL1-000012")
+    (outcome,) = shop.outcomes(1)
+    assert (outcome["type"], outcome["invoice_number"]) == ("etims.signed", 2)
+    assert shop.signed_by_kra() == ["TILL1-000011", "TILL1-000012"]
+
+
+def test_a_number_kra_holds_for_another_receipt_is_skipped(shop: Shop) -> None:
+    """Another program signed with the shop's device: KRA holds 1 for its receipt. The
+    relay's 1 is answered 994, the lookup names the other receipt, and the sale is signed
+    under 2; nothing is signed twice."""
+    device = EtimsBooks(shop.relay.store).device(shop.shop_id)
+    assert device is not None
+
+    async def elsewhere() -> None:
+        async with EtimsClient(device.config()) as other:
+            body = {**sale_body("OTHER-1"), "invcNo": 1, "orgInvcNo": 0}
+            assert isinstance(await other.sign(SaleRequest.model_validate(body)), Signed)
+
+    run(elsewhere())
+    shop.push("TILL1-000013")
+    (outcome,) = shop.outcomes(1)
+    assert (outcome["type"], outcome["invoice_number"]) == ("etims.signed", 2)
+    assert shop.signed_by_kra() == ["OTHER-1", "TILL1-000013"]
 
 
 def test_a_shop_without_a_device_keeps_its_stream_as_it_was(relay_factory: Any) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select, update
 
 from sync.protocol import EtimsEvent, EtimsKind, EtimsOutcome
 from sync.providers.etims import DeviceInfo, EtimsConfig, SaleRequest, Signed
@@ -194,6 +194,13 @@ class EtimsBooks:
                     .with_for_update()
                 ).scalar_one()
             )
+            # never below a number this relay already gave (a counter set back by hand)
+            used = conn.execute(
+                select(func.max(t.etims_documents.c.invoice_number)).where(
+                    t.etims_documents.c.shop_id == doc.shop_id
+                )
+            ).scalar()
+            number = max(number, int(used or 0) + 1)
             final = SaleRequest.model_validate(
                 {**doc.body, "invcNo": number, "orgInvcNo": original}
             ).model_dump(mode="json", by_alias=True)
@@ -264,6 +271,28 @@ class EtimsBooks:
                 conn, doc, state=REFUSED, invoice_number=None, in_doubt=False,
                 refusal_code=code[:32], refusal_message=message[:200],
             )  # fmt: skip
+
+    def renumber(self, doc: EtimsDocument, next_number: int) -> None:
+        """KRA will not take `doc` under its number, which it did not sign (it holds that
+        number for another receipt, or expects another one next): `doc` goes back to the
+        head of the queue unnumbered, and the device continues at `next_number`."""
+        with self.store.write() as conn:
+            conn.execute(
+                update(t.etims_devices)
+                .where(t.etims_devices.c.shop_id == doc.shop_id)
+                .values(next_invoice_number=next_number)
+            )
+            conn.execute(
+                update(t.etims_documents)
+                .where(t.etims_documents.c.id == doc.id)
+                .values(
+                    invoice_number=None,
+                    in_doubt=False,
+                    attempts=doc.attempts + 1,
+                    next_try_at=utcnow(),
+                    updated_at=utcnow(),
+                )
+            )
 
     def retry_later(self, doc: EtimsDocument, at: datetime, *, in_doubt: bool) -> None:
         """Try again at `at` with the same number and body; `in_doubt`: ask KRA first."""
