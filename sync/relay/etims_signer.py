@@ -118,9 +118,9 @@ class EtimsSigner:
             await store.run(self.books.signed, doc, outcome.signed)
             return True
         if isinstance(outcome, Refused):
-            if (number := _number_to_use(doc, outcome)) is not None:
+            number = _number_to_use(doc, outcome)
+            if number is not None and await store.run(self.books.renumber, doc, number):
                 log.info("eTIMS %s: KRA's next number is %s", doc.invoice_number, number)
-                await store.run(self.books.renumber, doc, number)
                 self.kick()  # numbered again at once, in the next round
                 return False
             log.info("eTIMS %s refused: %s", doc.invoice_number, outcome.code)

@@ -199,6 +199,18 @@ def test_a_number_kra_does_not_expect_is_given_again_not_refused(shop: Shop) -> 
     assert shop.signed_by_kra() == ["TILL1-000010"]
 
 
+def test_a_number_kra_expects_that_the_relay_already_gave_is_refused_not_looped(
+    shop: Shop,
+) -> None:
+    shop.push("TILL1-000014")
+    shop.outcomes(1)
+    shop.world.devices[(TIN, "00")].last_invoice = 0  # KRA lost invoice 1 (it never does)
+    shop.push("TILL1-000015")
+    (outcome,) = shop.outcomes(1)
+    assert (outcome["type"], outcome["code"]) == ("etims.refused", "910")
+    assert "expected: 1" in outcome["message"]
+
+
 def test_a_number_the_relay_gave_is_never_given_again(shop: Shop) -> None:
     shop.push("TILL1-000011")
     shop.outcomes(1)

@@ -272,11 +272,21 @@ class EtimsBooks:
                 refusal_code=code[:32], refusal_message=message[:200],
             )  # fmt: skip
 
-    def renumber(self, doc: EtimsDocument, next_number: int) -> None:
+    def renumber(self, doc: EtimsDocument, next_number: int) -> bool:
         """KRA will not take `doc` under its number, which it did not sign (it holds that
         number for another receipt, or expects another one next): `doc` goes back to the
-        head of the queue unnumbered, and the device continues at `next_number`."""
+        head of the queue unnumbered, and the device continues at `next_number`. False, and
+        nothing changed, when that would give `doc` the same number again (KRA expects a
+        number this relay already gave: only a person can sort that out)."""
         with self.store.write() as conn:
+            used = conn.execute(
+                select(func.max(t.etims_documents.c.invoice_number)).where(
+                    (t.etims_documents.c.shop_id == doc.shop_id)
+                    & (t.etims_documents.c.id != doc.id)
+                )
+            ).scalar()
+            if max(next_number, int(used or 0) + 1) == doc.invoice_number:
+                return False
             conn.execute(
                 update(t.etims_devices)
                 .where(t.etims_devices.c.shop_id == doc.shop_id)
@@ -293,6 +303,7 @@ class EtimsBooks:
                     updated_at=utcnow(),
                 )
             )
+        return True
 
     def retry_later(self, doc: EtimsDocument, at: datetime, *, in_doubt: bool) -> None:
         """Try again at `at` with the same number and body; `in_doubt`: ask KRA first."""
