@@ -98,8 +98,48 @@ class CanonicalPaymentEvent(WireModel):
     )
 
 
+class EtimsOutcome(StrEnum):
+    SIGNED = "etims.signed"
+    REFUSED = "etims.refused"
+
+
+class EtimsKind(StrEnum):
+    SALE = "sale"
+    CREDIT_NOTE = "credit_note"
+
+
+class EtimsEvent(WireModel):
+    """KRA eTIMS's answer for one of a till's invoices, in the shop's event sequence (`seq` is
+    shared with the payment events). Signed: what the receipt prints from the control unit
+    (docs/etims.md). Refused: KRA's code and message, for a supervisor."""
+
+    seq: int = Field(ge=1, le=MAX_INT64)
+    event_id: UUID
+    type: EtimsOutcome
+    till_id: UUID
+    receipt_number: str = Field(min_length=1, max_length=50)
+    kind: EtimsKind
+    invoice_number: int | None = None
+    control_unit_id: str | None = None
+    cu_invoice_number: str | None = None
+    receipt_counter: int | None = None
+    total_receipt_counter: int | None = None
+    internal_data: str | None = None
+    receipt_signature: str | None = None
+    signed_at: AwareDatetime | None = None
+    qr_url: str | None = None
+    recovered: bool = False
+    code: str | None = None
+    message: str | None = None
+
+
 class PullResponse(WireModel):
     events: list[CanonicalPaymentEvent]
+    etims: list[EtimsEvent] = Field(
+        default_factory=list,
+        description="eTIMS outcomes, numbered in the same sequence as `events`; tills that "
+        "do not know them skip them with the cursor",
+    )
     cursor: str = Field(description="opaque; pass back as ?after= on the next pull")
 
 
@@ -116,6 +156,10 @@ class OutboxEvent(WireModel):
 # Outbox event type a till pushes when it shows a paybill account reference for a sale, with
 # payload {"reference": "..."}: the relay then gives a C2B payment for that reference to it.
 PAYBILL_REFERENCE_SHOWN = "paybill.reference_shown"
+# Outbox event type a till of an eTIMS shop pushes for every completed sale and credit note,
+# with payload {"receipt_number", "kind", "original_receipt_number", "body"}: `body` is the
+# saveTrnsSalesOsdc body without invcNo and orgInvcNo, which the relay's signer gives.
+ETIMS_SIGN_REQUESTED = "etims.sign_requested"
 
 
 class PushRequest(WireModel):

@@ -102,3 +102,11 @@ class CashMoved(DomainEvent):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CatalogueChanged(DomainEvent):
     product_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EtimsInvoiceSettled(DomainEvent):
+    """KRA eTIMS signed (or refused) the invoice of a receipt: the status bar's count of
+    unsigned invoices and that receipt's eTIMS block change."""
+
+    receipt_number: str

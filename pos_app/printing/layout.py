@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from pos_app.core.money import Money
+from pos_app.services.etims_invoices import EtimsInvoice, EtimsState
 from pos_app.services.receipts import ReceiptData, ReceiptPayment, ReceiptTaxBand
 
 COLUMNS = (32, 42, 48)
@@ -46,7 +47,25 @@ class ReceiptLabels:
     thanks: str
     methods: Mapping[str, str]
     statuses: Mapping[str, str]
+    etims: EtimsLabels
     small_print: str = ""  # the program and its version, under the thanks
+
+
+@dataclass(frozen=True)
+class EtimsLabels:
+    """The KRA eTIMS block's words: the control unit's information (§9 of the reference) or,
+    until KRA has signed, that this is not yet a tax invoice."""
+
+    heading: str  # "SCU INFORMATION"
+    signed_at: str
+    cu_id: str
+    cu_invoice: str
+    receipt_counter: str
+    internal_data: str
+    receipt_signature: str
+    not_tax_invoice: str
+    waiting: str
+    refused: str  # "%1": KRA's code
 
 
 @dataclass(frozen=True)
@@ -188,8 +207,10 @@ def _tax_table(out: _Builder, bands: tuple[ReceiptTaxBand, ...], labels: Receipt
     taxable_width = max(len(labels.taxable), *(len(t) for t, _ in amounts))
     band_width = out.columns - vat_width - taxable_width - 2
     rows = [(labels.tax_band, labels.taxable, labels.vat_amount)]
-    rows += [(f"{b.tax_class} {_rate(b.rate_bps)}", t, v) for b, (t, v) in zip(bands, amounts,
-                                                                              strict=True)]
+    rows += [
+        (f"{b.tax_class} {_rate(b.rate_bps)}", t, v)
+        for b, (t, v) in zip(bands, amounts, strict=True)
+    ]
     for band, taxable, vat in rows:
         right = f"{taxable:>{taxable_width}} {vat:>{vat_width}}"
         if band_width >= 1 and len(band) <= band_width:
@@ -197,6 +218,39 @@ def _tax_table(out: _Builder, bands: tuple[ReceiptTaxBand, ...], labels: Receipt
         else:
             out.lines(wrap(band, out.columns))
             out.lines([fit(right.strip(), out.columns).rjust(out.columns)])
+
+
+def groups_of_four(text: str) -> str:
+    """KRA's internal data and signature are printed in groups of four, to be read out."""
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def _etims(out: _Builder, invoice: EtimsInvoice, zone: ZoneInfo, labels: EtimsLabels) -> None:
+    out.rule()
+    signature = invoice.signature
+    if signature is None:
+        out.center(labels.not_tax_invoice, bold=True)
+        if invoice.state is EtimsState.REFUSED:
+            out.center(labels.refused.replace("%1", invoice.refusal_code or "?"))
+        else:
+            out.center(labels.waiting)
+        return
+    out.center(labels.heading, bold=True)
+    if signature.signed_at is not None:
+        out.row(
+            labels.signed_at, signature.signed_at.astimezone(zone).strftime("%d/%m/%Y %H:%M:%S")
+        )
+    out.row(labels.cu_id, signature.control_unit_id)
+    out.row(labels.cu_invoice, signature.cu_invoice_number)
+    if signature.receipt_counter is not None and signature.total_receipt_counter is not None:
+        out.row(
+            labels.receipt_counter,
+            f"{signature.receipt_counter}/{signature.total_receipt_counter}",
+        )
+    out.lines(wrap(labels.internal_data, out.columns))
+    out.center(groups_of_four(signature.internal_data))
+    out.lines(wrap(labels.receipt_signature, out.columns))
+    out.center(groups_of_four(signature.receipt_signature))
 
 
 def lay_out(data: ReceiptData, labels: ReceiptLabels, columns: int) -> ReceiptLayout:
@@ -226,16 +280,22 @@ def lay_out(data: ReceiptData, labels: ReceiptLabels, columns: int) -> ReceiptLa
             f"{line.total.format(with_code=False)} {line.tax_class}".strip(),
         )
         if line.discount is not None:
-            out.row(f"  {labels.discount} {line.discount_reason}",
-                    f"-{line.discount.format(with_code=False)}")
+            out.row(
+                f"  {labels.discount} {line.discount_reason}",
+                f"-{line.discount.format(with_code=False)}",
+            )
     out.rule()
     if data.cart_discount is not None:
-        out.row(f"{labels.discount} {data.cart_discount_reason}",
-                f"-{data.cart_discount.format(with_code=False)}")
+        out.row(
+            f"{labels.discount} {data.cart_discount_reason}",
+            f"-{data.cart_discount.format(with_code=False)}",
+        )
     out.row(labels.total, data.total.format(), bold=True)
     charged = sorted({b.rate_bps for b in data.taxes if b.vat.minor}, reverse=True)
-    out.row(labels.vat.replace("%1", "/".join(_rate(r) for r in charged) or _rate(0)),
-            data.vat.format(with_code=False))
+    out.row(
+        labels.vat.replace("%1", "/".join(_rate(r) for r in charged) or _rate(0)),
+        data.vat.format(with_code=False),
+    )
     if data.taxes:
         out.rule()
         _tax_table(out, data.taxes, labels)
@@ -243,6 +303,8 @@ def lay_out(data: ReceiptData, labels: ReceiptLabels, columns: int) -> ReceiptLa
         out.rule()
         for payment in data.payments:
             _payment(out, payment, labels)
+    if data.etims is not None:
+        _etims(out, data.etims, ZoneInfo(data.timezone), labels.etims)
     out.blank()
     if data.qr_payload:
         out.blocks.append(QrCode(data.qr_payload))

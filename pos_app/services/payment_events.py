@@ -27,12 +27,14 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, select
 from sqlalchemy.dialects.sqlite import insert
 
+from pos_app.core.events import EtimsInvoiceSettled
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderStatus
 from pos_app.core.payments import LINK_METHOD_OF, PaymentMethod, PaymentStatus
-from pos_app.services import provider_events
+from pos_app.services import etims_invoices, provider_events
 from pos_app.services.bus import EventBus
 from pos_app.services.counter import account_reference
+from pos_app.services.etims_invoices import EtimsOutcome
 from pos_app.services.orders import amounts as order_amounts
 from pos_app.services.payment_outcomes import ApplyOutcome, ProviderOutcomes
 from pos_app.services.payments import PaymentService
@@ -147,17 +149,27 @@ class EventBatch:
         provider_events.record(self.conn, self.ledger.cipher, event.record())
 
     def mark_applied(self, event: ProviderOutcome, result: str) -> None:
+        self.mark_done(event.event_id, event.seq, event.event_type, result)
+
+    def mark_done(self, event_id: str, seq: int, event_type: str, result: str) -> None:
+        """The inbox row of any stream event: seen() finds it, and it is never applied again."""
         self.conn.execute(
             insert(inbox)
             .values(
-                event_id=event.event_id,
-                relay_seq=event.seq,
-                type=event.event_type,
+                event_id=event_id,
+                relay_seq=seq,
+                type=event_type,
                 result=result[:32],
                 applied_at=datetime.now(UTC),
             )
             .on_conflict_do_nothing(index_elements=["event_id"])
         )
+
+    def apply_etims(self, outcome: EtimsOutcome) -> str:
+        """KRA's answer for one of this till's invoices, kept with the order."""
+        result = etims_invoices.apply_outcome(self.conn, outcome)
+        self.held.publish(EtimsInvoiceSettled(receipt_number=outcome.receipt_number))
+        return result
 
 
 class PaymentEvents:

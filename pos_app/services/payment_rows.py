@@ -13,6 +13,7 @@ from sqlalchemy import Connection, select, update
 from pos_app.core.errors import CurrencyMismatch, InvalidInput, NotFound, Overpayment
 from pos_app.core.events import PaymentProcessed
 from pos_app.core.money import Money, currency
+from pos_app.core.orders import OrderStatus
 from pos_app.core.payments import (
     PAID_STATUSES,
     PROVIDER_OF_METHOD,
@@ -21,7 +22,7 @@ from pos_app.core.payments import (
     transition,
 )
 from pos_app.core.risk import RiskReason
-from pos_app.services import orders
+from pos_app.services import etims_invoices, orders
 from pos_app.services.unit import Change
 from pos_app.store.crypto import FieldCipher
 from pos_app.store.schema import payments
@@ -209,7 +210,8 @@ def move(change: Change, row: Any, target: PaymentStatus, **values: Any) -> Paym
         .where(payments.c.id == row.id)
         .values(status=new.value, updated_at=datetime.now(UTC), **values)
     )
-    orders.refresh_status(change.conn, row.order_id)
+    if orders.refresh_status(change.conn, row.order_id) == OrderStatus.PAID:
+        etims_invoices.sale_completed(change, row.order_id)
     change.publish(
         PaymentProcessed(
             payment_id=row.id,

@@ -46,7 +46,7 @@ from pos_app.core.payments import (
     transition,
 )
 from pos_app.core.risk import RiskAssessment, single
-from pos_app.services import customers, orders, risk
+from pos_app.services import customers, etims_invoices, orders, risk
 from pos_app.services.bus import EventBus
 from pos_app.services.customers import CustomerDetails
 from pos_app.services.grants import Action, Grant, actor
@@ -653,6 +653,7 @@ class PaymentService:
                     },
                 },
             )
+            etims_invoices.sale_completed(change, order_id)
             change.publish(
                 CashSaleRecorded(
                     payment_id=payment_id, order_id=order_id, amount=amount, change=change_due

@@ -1,5 +1,6 @@
 """What a receipt says, read from the ledger (Qt-free; pos_app.printing.layout lays it out):
-the till's receipt number, each line with its tax class and discount, and the VAT per band."""
+the till's receipt number, each line with its tax class and discount, the VAT per band, and
+for an eTIMS shop KRA's signature (or that the invoice still waits for it)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from sqlalchemy import select
 
 from pos_app.core.money import Money
 from pos_app.core.quantities import Quantity
+from pos_app.services import etims_invoices
+from pos_app.services.etims_invoices import EtimsInvoice
 from pos_app.services.orders import OrderService
 from pos_app.services.payments import PaymentService
 from pos_app.services.shop import load_settings
@@ -17,8 +20,15 @@ from pos_app.store.db import Ledger
 from pos_app.store.schema import users
 
 SHOWN_STATUSES = frozenset(
-    {"succeeded", "verified", "awaiting_verification", "awaiting_cod", "partially_refunded",
-     "refunded", "unknown"}
+    {
+        "succeeded",
+        "verified",
+        "awaiting_verification",
+        "awaiting_cod",
+        "partially_refunded",
+        "refunded",
+        "unknown",
+    }
 )
 
 
@@ -73,14 +83,14 @@ class ReceiptData:
     header: str = ""
     footer: str = ""
     reprint: bool = False
-    # printed as a QR code under the totals (a payment link; the KRA eTIMS invoice later)
+    # printed as a QR code under the totals: KRA's link to the signed eTIMS invoice
     qr_payload: str = ""
+    etims: EtimsInvoice | None = None  # None: the sale was not sent to eTIMS
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def test_mode(self) -> bool:
         return any(p.test_mode for p in self.payments)
-
 
 
 def build_receipt(
@@ -99,6 +109,7 @@ def build_receipt(
             if order.cashier_id
             else None
         )
+        etims = etims_invoices.invoice_of(conn, order_id)
     cart_discount = Money(
         sum(s.cart_discount.minor for s in order.stored_lines), order.total.currency
     )
@@ -148,4 +159,6 @@ def build_receipt(
         header=shop.receipt_header,
         footer=shop.receipt_footer,
         reprint=reprint,
+        qr_payload=etims.signature.qr_url if etims and etims.signature else "",
+        etims=etims,
     )

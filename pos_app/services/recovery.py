@@ -40,7 +40,7 @@ from pos_app.core.money import Money
 from pos_app.core.orders import Order, OrderLine, OrderStatus
 from pos_app.core.payments import PAID_STATUSES, PaymentMethod, PaymentStatus, ProofType
 from pos_app.core.quantities import Quantity, Unit
-from pos_app.services import grants, guard, orders, risk
+from pos_app.services import etims_invoices, grants, guard, orders, risk
 from pos_app.services.bus import EventBus
 from pos_app.services.counter import PAYBILL_REFERENCE_SHOWN
 from pos_app.services.grants import Action, Grant, actor
@@ -608,6 +608,16 @@ def _shift_closed(change: Change, event: RelayEvent) -> None:
         raise _NotRebuilt(NotRecoveredWhy.UNKNOWN_ORDER)
 
 
+def _etims_requested(change: Change, event: RelayEvent) -> None:
+    payload = event.payload
+    order_id = str(payload.get("order_id") or "")
+    _known_order(change.conn, order_id)
+    etims_invoices.requested(
+        change.conn, order_id, str(payload["receipt_number"]), str(payload["kind"]),
+        event.occurred_at,
+    )  # fmt: skip
+
+
 _MOVES = (
     "awaiting_customer", "cancelled", "cod_mismatch", "cod_settled", "expired", "failed",
     "outcome", "outcome_flagged", "processed", "refunded", "resolved", "unknown",
@@ -630,4 +640,6 @@ _REBUILDERS: dict[str, Callable[[Change, RelayEvent], Money | None]] = {
     "shift.closed": _shift_closed,
     # Nothing on the till to rebuild: the relay keeps which till showed the reference.
     PAYBILL_REFERENCE_SHOWN: lambda _change, _event: None,
+    # The invoice waits again; KRA's answer comes back on the pull stream.
+    etims_invoices.ETIMS_SIGN_REQUESTED: _etims_requested,
 }

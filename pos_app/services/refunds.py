@@ -27,12 +27,12 @@ from pos_app.core.money import Money
 from pos_app.core.orders import OrderStatus
 from pos_app.core.payments import OPEN_STATUSES, PAID_STATUSES, PaymentMethod, PaymentStatus
 from pos_app.core.quantities import Quantity, Unit
-from pos_app.services import receipt_numbers
+from pos_app.services import etims_invoices, receipt_numbers
 from pos_app.services.admin import RelayNotPaired
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import OnlineGateway
 from pos_app.services.grants import Action, Grant, actor
-from pos_app.services.orders import load_order_row
+from pos_app.services.orders import load_order_row, stored_lines
 from pos_app.services.payment_rows import load_payment
 from pos_app.services.payments import PaymentService, PaymentView, record_refund
 from pos_app.services.refund_requests import DONE, RefundPending, RelayRefunds
@@ -469,6 +469,7 @@ class RefundService:
                     "lines": credited,
                 },
             )
+            etims_invoices.credit_note_issued(change, order_id, note)
         return refund_id
 
     # --- voids ----------------------------------------------------------------------------
@@ -534,6 +535,9 @@ class RefundService:
                 .where(orders.c.id == order_id)
                 .values(status=OrderStatus.CANCELLED.value, updated_at=now)
             )
+            # what KRA is told comes back (nothing was refunded before: see above)
+            sold, _ = stored_lines(conn, order_id)
+            _, note = line_credit(conn, order_id, {s.position: s.line.amount for s in sold})
             # every line comes back whole: nothing of a voided sale is left to refund
             conn.execute(
                 update(order_lines)
@@ -551,6 +555,7 @@ class RefundService:
                 },
                 payload={"order_id": order_id, "reason": reason, "payments": voided},
             )
+            etims_invoices.credit_note_issued(change, order_id, note)
 
 
 def _shift_open(conn: Connection, order_id: str) -> bool:

@@ -42,6 +42,7 @@ class ShopSettings:
     receipt_prefix: str = "TILL1"  # this till's receipt numbers: TILL1-000001, ...
     discount_approval_bps: int = 1000  # a discount above this percent needs a supervisor
     scale_layouts: str = "21=weight"  # scale-label prefixes: "21=weight,22=price"
+    etims_enabled: bool = False  # Kenya: every completed sale is signed by KRA eTIMS
 
 
 def shop_tax_table(s: ShopSettings) -> TaxTable:
@@ -85,6 +86,7 @@ def load_settings(conn: Connection) -> ShopSettings:
         receipt_prefix=row.receipt_prefix,
         discount_approval_bps=row.discount_approval_bps,
         scale_layouts=row.scale_layouts,
+        etims_enabled=bool(row.etims_enabled),
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
-from pos_app.services import guard
+from pos_app.services import etims_invoices, guard
 from pos_app.store import outbox, state
 from pos_app.store.db import Ledger
 from pos_app.store.keys import is_demo
@@ -42,6 +42,7 @@ LAST_PUSH_KEY = "push.last_at"
 class QueueCounts:
     unsynced: int
     parked: int
+    unsigned: int = 0  # eTIMS invoices waiting for KRA's signature
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,11 @@ class SyncLedger:
                 .where(outbox_table.c.pushed_at.is_(None))
                 .group_by(outbox_table.c.parked)
             ).all()
+            unsigned = etims_invoices.waiting_count(conn)
         counts = {bool(parked): int(n) for parked, n in rows}
-        return QueueCounts(unsynced=counts.get(False, 0), parked=counts.get(True, 0))
+        return QueueCounts(
+            unsynced=counts.get(False, 0), parked=counts.get(True, 0), unsigned=unsigned
+        )
 
     def parked_events(self) -> list[ParkedEvent]:
         """Outbox events the relay refused, for a supervisor to look at (oldest first)."""

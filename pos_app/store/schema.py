@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
     text,
 )
 from sqlalchemy.types import TypeDecorator
@@ -71,6 +72,8 @@ shop_settings = Table(
     Column("receipt_prefix", String(12), nullable=False, server_default="TILL1"),
     Column("discount_approval_bps", Integer, nullable=False, server_default="1000"),
     Column("scale_layouts", String(64), nullable=False, server_default="21=weight"),
+    # revision etims_0001: every completed sale is signed by KRA eTIMS through the relay
+    Column("etims_enabled", Boolean, nullable=False, server_default=false()),
     Column("updated_at", UtcDateTime, nullable=False),
     CheckConstraint("id = 1", name="ck_shop_settings_single_row"),
 )
@@ -308,6 +311,33 @@ outbox = Table(
     Column("last_error", Text, nullable=True),
     Column("parked", Boolean, nullable=False),
     sqlite_autoincrement=True,  # never reuse a sequence number, even after pruning
+)
+
+# revision etims_0001: a sale's or credit note's KRA eTIMS invoice, from the moment the till
+# asks the relay to sign it ("waiting") until KRA's signature ("signed") or refusal comes back
+# on the pull stream. What a signature holds is printed on the receipt: nothing here is secret.
+etims_invoices = Table(
+    "etims_invoices",
+    metadata,
+    Column("receipt_number", String(50), primary_key=True),  # KRA's trdInvcNo
+    Column("order_id", Id, ForeignKey("orders.id"), nullable=False),
+    Column("kind", String(12), nullable=False),  # sale | credit_note
+    Column("state", String(12), nullable=False),  # waiting | signed | refused
+    Column("invoice_number", Integer),
+    Column("control_unit_id", String(40)),
+    Column("cu_invoice_number", String(60)),
+    Column("receipt_counter", Integer),
+    Column("total_receipt_counter", Integer),
+    Column("internal_data", String(64)),
+    Column("receipt_signature", String(64)),
+    Column("signed_at", UtcDateTime),
+    Column("qr_url", String(300)),
+    Column("refusal_code", String(32)),
+    Column("refusal_message", Text),
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("settled_at", UtcDateTime),
+    Index("ix_etims_invoices_order", "order_id"),
+    Index("ix_etims_invoices_state", "state"),
 )
 
 inbox = Table(

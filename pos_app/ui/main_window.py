@@ -82,8 +82,15 @@ class MainWindow(QMainWindow):
         self.connection_label = QLabel()
         self.unsynced_label = QLabel()
         self.last_sync_label = QLabel()
+        self.unsigned_label = QLabel()
+        self.unsigned_label.setObjectName("unsigned-invoices")
         self.user_label = QLabel()
-        for label in (self.connection_label, self.unsynced_label, self.last_sync_label):
+        for label in (
+            self.connection_label,
+            self.unsynced_label,
+            self.last_sync_label,
+            self.unsigned_label,
+        ):
             self.statusBar().addWidget(label)
         self.statusBar().addPermanentWidget(self.user_label)
         self._page_keys: list[str] = []
@@ -150,6 +157,11 @@ class MainWindow(QMainWindow):
         self.connection_label.setToolTip(status.offline_reason if not status.online else "")
         self.connection_label.style().polish(self.connection_label)
         self.unsynced_label.setText(self._queue_text())
+        # eTIMS: each waiting receipt is a slip, not a tax invoice, until KRA signs it
+        self.unsigned_label.setText(
+            self.tr("%n invoice(s) waiting for the eTIMS signature", "", status.unsigned)
+        )
+        self.unsigned_label.setVisible(status.unsigned > 0)
         if status.last_sync is None:
             self.last_sync_label.setText(self.tr("Last sync: never"))
             self.last_sync_label.setVisible(not status.unsynced)  # the queue line says it all
@@ -165,9 +177,7 @@ class MainWindow(QMainWindow):
                 self.tr("TEST MODE — no real money moves (%1).").replace("%1", names)
                 + f' <a href="details">{details}</a>'
             )
-            self.banner.setToolTip(
-                "\n".join(hints.get(p) or p for p in status.test_mode_providers)
-            )
+            self.banner.setToolTip("\n".join(hints.get(p) or p for p in status.test_mode_providers))
             self.banner.show()
         else:
             self.banner.hide()

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 
 class TillStatus(QObject):
     """Online/offline, unsynced event count, last successful sync, the shop's providers and
-    those in test mode.
+    those in test mode, eTIMS invoices waiting for KRA's signature.
 
     Setters may be called from any thread: Qt queues the signal to the GUI thread's slots.
     """
@@ -26,6 +26,7 @@ class TillStatus(QObject):
         # Paystack, as tills offered before the relay told them.
         self.providers: tuple[str, ...] = ("mpesa", "paystack")
         self.offline_reason = "not connected to the relay yet"
+        self.unsigned = 0
 
     def update(
         self,
@@ -36,6 +37,7 @@ class TillStatus(QObject):
         test_mode_providers: tuple[str, ...] | None = None,
         providers: tuple[str, ...] | None = None,
         offline_reason: str | None = None,
+        unsigned: int | None = None,
     ) -> None:
         if online is not None:
             self.online = online
@@ -49,4 +51,6 @@ class TillStatus(QObject):
             self.providers = providers
         if offline_reason is not None:
             self.offline_reason = offline_reason
+        if unsigned is not None:
+            self.unsigned = unsigned
         self.changed.emit()

@@ -27,22 +27,22 @@
 <context>
     <name>CartModel</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/cart.py" line="126"/>
+        <location filename="../../pos_app/ui/cashier/cart.py" line="143"/>
         <source>Item</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cart.py" line="126"/>
+        <location filename="../../pos_app/ui/cashier/cart.py" line="143"/>
         <source>Qty</source>
         <translation>Idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cart.py" line="126"/>
+        <location filename="../../pos_app/ui/cashier/cart.py" line="143"/>
         <source>Price</source>
         <translation>Bei</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cart.py" line="126"/>
+        <location filename="../../pos_app/ui/cashier/cart.py" line="143"/>
         <source>Total</source>
         <translation>Jumla</translation>
     </message>
@@ -898,204 +898,254 @@
 <context>
     <name>Receipt</name>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="56"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="62"/>
         <source>Cash</source>
         <translation>Pesa taslimu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="57"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="63"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="58"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="64"/>
         <source>M-Pesa</source>
         <translation>M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="59"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="65"/>
         <source>M-Pesa paybill</source>
         <translation>Paybill ya M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="60"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="66"/>
         <source>Paystack</source>
         <translation>Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="61"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="67"/>
         <source>Flutterwave</source>
         <translation>Flutterwave</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="62"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="68"/>
         <source>Stripe</source>
         <translation>Stripe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="63"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="69"/>
         <source>Bank transfer</source>
         <translation>Uhamisho wa benki</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="64"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="70"/>
         <source>Mobile money</source>
         <translation>Pesa ya simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="71"/>
-        <location filename="../../pos_app/ui/receipts/render.py" line="72"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="77"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="78"/>
         <source>Paid</source>
         <translation>Imelipwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="73"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="79"/>
         <source>Pending verification</source>
         <translation>Inasubiri kuthibitishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="74"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="80"/>
         <source>Awaiting cash on delivery</source>
         <translation>Inasubiri malipo wakati wa kufikisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="75"/>
-        <location filename="../../pos_app/ui/receipts/render.py" line="76"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="81"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="82"/>
         <source>Waiting for customer</source>
         <translation>Inamsubiri mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="77"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="83"/>
         <source>Pending</source>
         <translation>Inasubiri</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="78"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="84"/>
         <source>Failed</source>
         <translation>Imeshindikana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="79"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="85"/>
         <source>Cancelled</source>
         <translation>Imeghairiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="80"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="86"/>
         <source>Expired</source>
         <translation>Muda umeisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="81"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="87"/>
         <source>Being checked</source>
         <translation>Inakaguliwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="82"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="88"/>
         <source>Rejected</source>
         <translation>Imekataliwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="83"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="89"/>
         <source>Refunded</source>
         <translation>Imerejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="84"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="90"/>
         <source>Partly refunded</source>
         <translation>Imerejeshwa sehemu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="85"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="91"/>
         <source>Voided</source>
         <translation>Imebatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="103"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="109"/>
         <source>Discount</source>
         <translation>Punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="104"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="110"/>
         <source>VAT band</source>
         <translation>Kundi la VAT</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="105"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="111"/>
         <source>Taxable</source>
         <translation>Kinachotozwa kodi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="106"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="112"/>
         <source>VAT</source>
         <translation>VAT</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="114"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="120"/>
         <source>REPRINT</source>
         <translation>NAKALA</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="98"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="126"/>
+        <source>SCU INFORMATION</source>
+        <translation>TAARIFA ZA SCU</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="127"/>
+        <source>Signed</source>
+        <translation>Imesainiwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="128"/>
+        <source>SCU ID</source>
+        <translation>Kitambulisho cha SCU</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="129"/>
+        <source>CU invoice no.</source>
+        <translation>Nambari ya ankara ya CU</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="130"/>
+        <source>Receipt no.</source>
+        <translation>Nambari ya risiti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="131"/>
+        <source>Internal data:</source>
+        <translation>Data ya ndani:</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="132"/>
+        <source>Receipt signature:</source>
+        <translation>Sahihi ya risiti:</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="133"/>
+        <source>NOT A TAX INVOICE</source>
+        <translation>SI ANKARA YA KODI</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="134"/>
+        <source>Waiting for the eTIMS signature. Ask for the signed copy later.</source>
+        <translation>Inasubiri sahihi ya eTIMS. Omba nakala iliyosainiwa baadaye.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="137"/>
+        <source>eTIMS refused this invoice (%1).</source>
+        <translation>eTIMS imekataa ankara hii (%1).</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/receipts/render.py" line="104"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="99"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="105"/>
         <source>Date</source>
         <translation>Tarehe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="100"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="106"/>
         <source>Cashier</source>
         <translation>Keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="101"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="107"/>
         <source>TOTAL</source>
         <translation>JUMLA</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="102"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="108"/>
         <source>incl. VAT %1</source>
         <translation>pamoja na VAT %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="107"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="113"/>
         <source>Tendered</source>
         <translation>Iliyotolewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="108"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="114"/>
         <source>Change</source>
         <translation>Chenji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="109"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="115"/>
         <source>Ref.</source>
         <translation>Kumb.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="110"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="116"/>
         <source>Collected by</source>
         <translation>Imeletwa na</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="111"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="117"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="112"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="118"/>
         <source>TEST MODE</source>
         <translation>HALI YA MAJARIBIO</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="113"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="119"/>
         <source>No real money moved.</source>
         <translation>Hakuna pesa halisi iliyohamishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/receipts/render.py" line="115"/>
+        <location filename="../../pos_app/ui/receipts/render.py" line="121"/>
         <source>Thank you for shopping with us!</source>
         <translation>Asante kwa kununua kwetu!</translation>
     </message>
@@ -1270,304 +1320,304 @@
 <context>
     <name>SalePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="96"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="98"/>
         <source>Scan a barcode or type a product name…</source>
         <translation>Changanua barcode au andika jina la bidhaa…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="385"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="387"/>
         <source>Quick keys</source>
         <translation>Vitufe vya haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="163"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="165"/>
         <source>Resume payment</source>
         <translation>Endelea na malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="202"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="204"/>
         <source>Qty…</source>
         <translation>Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="205"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="207"/>
         <source>+1</source>
         <translation>+1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="206"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="208"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="207"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="209"/>
         <source>Remove line</source>
         <translation>Ondoa mstari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="208"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="210"/>
         <source>Custom amount</source>
         <translation>Kiasi maalum</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="209"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="211"/>
         <source>Price / discount</source>
         <translation>Bei / punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="220"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="222"/>
         <source>Quantity</source>
         <translation>Idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="227"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="229"/>
         <source>Set quantity</source>
         <translation>Weka idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="260"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="262"/>
         <source>Cash (F2)</source>
         <translation>Pesa taslimu (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="261"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="263"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="262"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="264"/>
         <source>M-Pesa (F3)</source>
         <translation>M-Pesa (F3)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="263"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="265"/>
         <source>Bank / proof</source>
         <translation>Benki / uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="273"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="275"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="278"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="280"/>
         <source>New sale</source>
         <translation>Mauzo mapya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="295"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="297"/>
         <source>Print receipt</source>
         <translation>Chapisha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="298"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="300"/>
         <source>No receipt</source>
         <translation>Bila risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="346"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="348"/>
         <source>Waiting sales (%1)</source>
         <translation>Mauzo yanayosubiri (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="352"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="354"/>
         <source>waiting for a supervisor to approve the proof</source>
         <translation>yanasubiri msimamizi aidhinishe uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="354"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="356"/>
         <source>waiting for the customer&apos;s payment</source>
         <translation>yanasubiri malipo ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="360"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="362"/>
         <source>No sale is waiting.</source>
         <translation>Hakuna mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="420"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="422"/>
         <source>Page %1 of %2</source>
         <translation>Ukurasa %1 kati ya %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="450"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="452"/>
         <source>A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.</source>
         <translation>Malipo hayakukamilika: %1 kwa mauzo %2. Endelea nayo uone yalivyoishia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="505"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="507"/>
         <source>Unknown barcode or product: %1. Nothing was added.</source>
         <translation>Barcode au bidhaa haijulikani: %1. Hakuna kilichoongezwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="529"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="531"/>
         <source>Add %1 after payment started</source>
         <translation>Ongeza %1 baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="539"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="543"/>
         <source>Added %1 (%2): type the weighed quantity with Qty… if it differs.</source>
         <translation>Imeongezwa: %1 (%2). Kama kiasi kilichopimwa ni tofauti, kiandike kwa Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="542"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="546"/>
         <source>Added %1.</source>
         <translation>Imeongezwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="560"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="564"/>
         <source>Part of this sale is already paid: finish it, or ask a supervisor to refund it.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: yamalize, au mwombe msimamizi arejeshe pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="581"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="585"/>
         <source>+1 and −1 count pieces: for %1, type the quantity with Qty…</source>
         <translation>+1 na −1 huhesabu vipande: kwa %1, andika kiasi kwa Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="589"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="618"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="593"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="622"/>
         <source>Change a quantity after payment started</source>
         <translation>Badilisha idadi baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="605"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="609"/>
         <source>Choose a line, type how many, then Set quantity.</source>
         <translation>Chagua mstari, andika idadi, kisha Weka idadi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="612"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="616"/>
         <source>%1 is sold by the piece: type a whole number above zero, e.g. 3.</source>
         <translation>%1 huuzwa kwa kipande: andika namba kamili zaidi ya sifuri, mfano 3.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="614"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="618"/>
         <source>%1 is sold by %2: type a quantity above zero with at most three decimals, e.g. 0.75 or 0,75.</source>
         <translation>%1 huuzwa kwa %2: andika kiasi zaidi ya sifuri chenye desimali zisizozidi tatu, mfano 0.75 au 0,75.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="628"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="632"/>
         <source>Remove a line after payment started</source>
         <translation>Ondoa mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="633"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="637"/>
         <source>Add a line after payment started</source>
         <translation>Ongeza mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="643"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="647"/>
         <source>Choose a line first.</source>
         <translation>Chagua mstari kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="647"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="651"/>
         <source>New price</source>
         <translation>Bei mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="648"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="652"/>
         <source>New unit price for %1 (now %2):</source>
         <translation>Bei mpya ya kipande kwa %1 (sasa %2):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="658"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="662"/>
         <source>Price of %1: %2 → %3</source>
         <translation>Bei ya %1: %2 → %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="663"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="667"/>
         <source>Change a price after payment started</source>
         <translation>Badilisha bei baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="670"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="674"/>
         <source>Part of this sale is already paid: take the rest first.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: pokea kiasi kilichobaki kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="679"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="683"/>
         <source>Sale parked: it completes when its payment is confirmed. It is in the list of waiting sales.</source>
         <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa. Yapo kwenye orodha ya mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="821"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="825"/>
         <source>Waiting for the customer&apos;s payment (M-Pesa prompt or payment link). New sale parks the sale meanwhile.</source>
         <translation>Inasubiri malipo ya mteja (ombi la M-Pesa au kiungo cha malipo). Mauzo mapya yanayaweka mauzo haya kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="887"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="892"/>
         <source>M-Pesa prompts and payment links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
         <translation>Maombi ya M-Pesa na viungo vya malipo vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="889"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="894"/>
         <source>Offline (%1): M-Pesa prompts and payment links are unavailable. Cash, COD and proofs still work.</source>
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya malipo havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="945"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="950"/>
         <source>Charge %1</source>
         <translation>Lipisha %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="684"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="688"/>
         <source>Clear a sale after payment started</source>
         <translation>Futa mauzo baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="713"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="727"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="717"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="731"/>
         <source>The cart is empty: scan or choose a product first.</source>
         <translation>Kikapu ni tupu: changanua au chagua bidhaa kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="798"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="802"/>
         <source>Paid so far %1; still due %2: choose another tender.</source>
         <translation>Imelipwa hadi sasa %1; bado kinadaiwa %2: chagua njia nyingine ya malipo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="807"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="811"/>
         <source>Sale complete. Its proof of payment still waits for a supervisor to approve it (see the waiting sales).</source>
         <translation>Mauzo yamekamilika. Uthibitisho wake wa malipo bado unasubiri msimamizi auidhinishe (angalia mauzo yanayosubiri).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="810"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="814"/>
         <source>Sale complete.</source>
         <translation>Mauzo yamekamilika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="818"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="822"/>
         <source>Waiting for a supervisor to approve the proof of payment. The sale completes once approved; New sale parks it meanwhile.</source>
         <translation>Inasubiri msimamizi aidhinishe uthibitisho wa malipo. Mauzo yatakamilika yakiidhinishwa; Mauzo mapya yanayaweka kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="832"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="836"/>
         <source>Receipt for sale %1?</source>
         <translation>Risiti ya mauzo %1?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="934"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="939"/>
         <source>Due %1</source>
         <translation>Inadaiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="936"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="941"/>
         <source>Total %1 · paid %2</source>
         <translation>Jumla %1 · imelipwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="939"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="944"/>
         <source>waiting %1</source>
         <translation>inasubiri %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="943"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="948"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="927"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="932"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -1575,7 +1625,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="961"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="966"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>

@@ -182,12 +182,12 @@
         <translation>Duka POS</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="143"/>
+        <location filename="../../pos_app/ui/main_window.py" line="150"/>
         <source>● Online</source>
         <translation>● Mtandaoni</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="185"/>
+        <location filename="../../pos_app/ui/main_window.py" line="195"/>
         <source>Unsynced: %n event(s)</source>
         <translation>
             <numerusform>Hazijasawazishwa: tukio %n</numerusform>
@@ -195,37 +195,45 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="154"/>
+        <location filename="../../pos_app/ui/main_window.py" line="166"/>
         <source>Last sync: never</source>
         <translation>Usawazishaji wa mwisho: bado</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="147"/>
+        <location filename="../../pos_app/ui/main_window.py" line="154"/>
         <source>● Offline: %1</source>
         <translation>● Nje ya mtandao: %1</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../pos_app/ui/main_window.py" line="162"/>
+        <source>%n invoice(s) waiting for the eTIMS signature</source>
+        <translation>
+            <numerusform>Ankara %n inasubiri sahihi ya eTIMS</numerusform>
+            <numerusform>Ankara %n zinasubiri sahihi ya eTIMS</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="158"/>
+        <location filename="../../pos_app/ui/main_window.py" line="170"/>
         <source>Last sync: %1</source>
         <translation>Usawazishaji wa mwisho: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="163"/>
+        <location filename="../../pos_app/ui/main_window.py" line="175"/>
         <source>details</source>
         <translation>maelezo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="165"/>
+        <location filename="../../pos_app/ui/main_window.py" line="177"/>
         <source>TEST MODE — no real money moves (%1).</source>
         <translation>HALI YA MAJARIBIO — hakuna pesa halisi inayohamishwa (%1).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="180"/>
+        <location filename="../../pos_app/ui/main_window.py" line="190"/>
         <source>All synced</source>
         <translation>Yote yamesawazishwa</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="182"/>
+        <location filename="../../pos_app/ui/main_window.py" line="192"/>
         <source>%n event(s) waiting to sync</source>
         <translation>
             <numerusform>Tukio %n linasubiri kusawazishwa</numerusform>
@@ -233,7 +241,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="184"/>
+        <location filename="../../pos_app/ui/main_window.py" line="194"/>
         <source>Syncing %n event(s)…</source>
         <translation>
             <numerusform>Inasawazisha tukio %n…</numerusform>

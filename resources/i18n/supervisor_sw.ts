@@ -1176,132 +1176,137 @@
         <translation>Lebo za mizani</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="101"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="100"/>
+        <source>Sign every sale with KRA eTIMS (Kenya, VAT-registered)</source>
+        <translation>Saini kila mauzo kwa KRA eTIMS (Kenya, waliosajiliwa kwa VAT)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="105"/>
         <source>Payments and risk</source>
         <translation>Malipo na hatari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="106"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="110"/>
         <source>Risk threshold (0-100)</source>
         <translation>Kiwango cha hatari (0-100)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="109"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="113"/>
         <source>A supervisor approves every proof</source>
         <translation>Msimamizi anaidhinisha kila uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="111"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="115"/>
         <source>Cashier may accept low-risk proofs</source>
         <translation>Keshia anaweza kukubali uthibitisho wa hatari ndogo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="113"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="117"/>
         <source>Offline proofs</source>
         <translation>Uthibitisho bila mtandao</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="114"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="118"/>
         <source>A supervisor may approve their own proof</source>
         <translation>Msimamizi anaweza kuidhinisha uthibitisho wake mwenyewe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="117"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="121"/>
         <source>New PINs have at least 6 digits</source>
         <translation>PIN mpya ziwe na tarakimu 6 au zaidi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="124"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="128"/>
         <source>Save settings</source>
         <translation>Hifadhi mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="135"/>
         <source>Relay and providers</source>
         <translation>Relay na watoa huduma</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="139"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="143"/>
         <source>Test mode is set by the shop&apos;s owner in the console.</source>
         <translation>Hali ya majaribio huwekwa na mwenye duka kwenye dashibodi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="147"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="151"/>
         <source>Relay address</source>
         <translation>Anwani ya relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="150"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="154"/>
         <source>from the shop owner&apos;s relay page</source>
         <translation>kutoka ukurasa wa relay wa mwenye duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="151"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="155"/>
         <source>Pairing code</source>
         <translation>Msimbo wa kuunganisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="152"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="156"/>
         <source>Pair this till</source>
         <translation>Unganisha mashine hii</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="156"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="160"/>
         <source>Check the ledger now</source>
         <translation>Kagua daftari sasa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="159"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="163"/>
         <source>Restore from backup / relay</source>
         <translation>Rejesha kutoka nakala / relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="162"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="166"/>
         <source>Replace this till&apos;s ledger with its last backup plus the relay&apos;s copy of its records (a supervisor&apos;s PIN; the till stops selling meanwhile).</source>
         <translation>Badilisha daftari la mashine hii kwa nakala yake ya mwisho pamoja na nakala ya relay ya rekodi zake (PIN ya msimamizi; mashine haiuzi wakati huo).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="188"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="192"/>
         <source>%1: test mode (no real money)</source>
         <translation>%1: hali ya majaribio (si pesa halisi)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="190"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="194"/>
         <source>%1: live money</source>
         <translation>%1: pesa halisi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="199"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="203"/>
         <source>Checking the ledger…</source>
         <translation>Inakagua daftari…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="204"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="208"/>
         <source>The ledger is sound.</source>
         <translation>Daftari liko salama.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="249"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="255"/>
         <source>Change the shop&apos;s settings</source>
         <translation>Badilisha mipangilio ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="257"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="263"/>
         <source>Saved.</source>
         <translation>Imehifadhiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="271"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="277"/>
         <source>Pair this till with a relay</source>
         <translation>Unganisha kaunta hii na relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="275"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="281"/>
         <source>Contacting the relay…</source>
         <translation>Inawasiliana na relay…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="282"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="288"/>
         <source>Paired with %1 (%2).</source>
         <translation>Imeunganishwa na %1 (%2).</translation>
     </message>

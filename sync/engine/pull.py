@@ -1,4 +1,5 @@
-"""Pull: long-poll the relay for the shop's canonical payment events and apply each once.
+"""Pull: long-poll the relay for the shop's canonical payment events and KRA eTIMS answers,
+and apply each once.
 
 One SQLite transaction per batch (pos_app.services.payment_events.PaymentEvents.batch) holds,
 for every new event, its effects and its inbox row (keyed on the event id), and the advanced
@@ -15,10 +16,12 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from pos_app.services.etims_invoices import EtimsOutcome, EtimsSignature
 from pos_app.services.payment_events import EventBatch, PaymentEvents, ProviderOutcome
 from pos_app.services.provider_events import Claim
 from sync.engine.link import RelayLink
-from sync.protocol import CanonicalPaymentEvent, PaymentChannel
+from sync.protocol import CanonicalPaymentEvent, EtimsEvent, PaymentChannel
+from sync.protocol import EtimsOutcome as EtimsOutcomeType
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +74,8 @@ class Puller:
                 return PullReport(len(reply.events), 0, batch.fact(key) or "")
             for event in reply.events:
                 applied += self._apply_once(batch, to_outcome(event, creds.terminal_id))
+            for signed in reply.etims:
+                applied += self._apply_etims_once(batch, signed, creds.terminal_id)
             batch.set_fact(key, reply.cursor)
             batch.set_fact(LAST_PULL_KEY, datetime.now(UTC).isoformat())
         return PullReport(len(reply.events), applied, reply.cursor)
@@ -88,6 +93,42 @@ class Puller:
             result = FAILED
         batch.mark_applied(event, result)
         return True
+
+    def _apply_etims_once(self, batch: EventBatch, event: EtimsEvent, terminal_id: str) -> bool:
+        """KRA's answer for an invoice, once by its event id; another till's is only noted."""
+        event_id = str(event.event_id)
+        if batch.seen(event_id):
+            return False
+        if str(event.till_id) != terminal_id:
+            batch.mark_done(event_id, event.seq, event.type.value, "other_till")
+            return True
+        try:
+            with batch.savepoint():
+                result = batch.apply_etims(to_etims_outcome(event))
+        except Exception:
+            log.exception("applying eTIMS event %s (seq %d) failed", event_id, event.seq)
+            result = FAILED
+        batch.mark_done(event_id, event.seq, event.type.value, result)
+        return True
+
+
+def to_etims_outcome(event: EtimsEvent) -> EtimsOutcome:
+    signature = None
+    if event.type is EtimsOutcomeType.SIGNED:
+        signature = EtimsSignature(
+            invoice_number=event.invoice_number or 0,
+            control_unit_id=event.control_unit_id or "",
+            cu_invoice_number=event.cu_invoice_number or "",
+            receipt_counter=event.receipt_counter,
+            total_receipt_counter=event.total_receipt_counter,
+            internal_data=event.internal_data or "",
+            receipt_signature=event.receipt_signature or "",
+            signed_at=event.signed_at,
+            qr_url=event.qr_url or "",
+        )
+    return EtimsOutcome(
+        str(event.event_id), event.seq, event.receipt_number, signature, event.code, event.message
+    )
 
 
 def claim_of(event: CanonicalPaymentEvent, terminal_id: str) -> Claim:

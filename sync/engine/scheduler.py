@@ -49,6 +49,7 @@ class SyncStatus:
     offline_reason: str | None
     test_mode_providers: tuple[str, ...] = ()
     providers: tuple[str, ...] | None = None  # None: the relay has not said yet
+    unsigned: int = 0  # eTIMS invoices waiting for KRA's signature
 
     def till_status(self) -> dict[str, Any]:
         """Keyword arguments for pos_app.ui.status.TillStatus.update."""
@@ -59,6 +60,7 @@ class SyncStatus:
             "offline_reason": self.offline_reason,
             "test_mode_providers": self.test_mode_providers,
             "providers": self.providers,
+            "unsigned": self.unsigned,
         }
 
 
@@ -322,6 +324,7 @@ class SyncEngine:
             offline_reason=state.offline_reason,
             test_mode_providers=state.test_mode_providers,
             providers=state.providers,
+            unsigned=counts.unsigned,
         )
 
     def _report(self) -> None:

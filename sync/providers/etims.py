@@ -57,6 +57,8 @@ NO_DATA: Final = "001"
 DEVICE_INSTALLED: Final = "902"
 INVALID_DEVICE: Final = "901"
 DUPLICATE: Final = "994"
+# Our refusal code when KRA holds the invcNo for another receipt (found by the lookup).
+INVOICE_NUMBER_TAKEN: Final = "invoice_number_taken"
 # Answers after which asking again later can help (§8): throttled, the SCU library's own
 # communication failures, and "unknown error".
 TRANSIENT_CODES: Final = frozenset({"990", "891", "892", "893", "894", "895", "896", "899", "999"})
@@ -815,7 +817,7 @@ class EtimsClient(ProviderHttp):
         if found.trader_invoice_number and found.trader_invoice_number != sale.trd_invc_no:
             return Refused(
                 sale.invc_no,
-                "invoice_number_taken",
+                INVOICE_NUMBER_TAKEN,
                 f"KRA holds invoice {sale.invc_no} for receipt {found.trader_invoice_number}",
             )
         return replace(found, trader_invoice_number=sale.trd_invc_no)

@@ -38,6 +38,7 @@ from sync.relay.context import RelayContext
 from sync.relay.credentials import Credentials
 from sync.relay.crypto import SecretBox, decode_master_key, load_or_create_key_file
 from sync.relay.errors import error
+from sync.relay.etims_signer import EtimsSigner
 from sync.relay.middleware import SecurityHeaders, may_read_metrics
 from sync.relay.notify import Hub, listen_forever
 from sync.relay.store.at_rest import private_sqlite_files, seal_existing
@@ -212,6 +213,9 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
         ctx.checker = checker
         app.state.relay = ctx
         ctx.tasks.append(asyncio.create_task(checker.run_forever()))
+        signer = EtimsSigner(ctx)
+        ctx.etims_signer = signer
+        ctx.tasks.append(asyncio.create_task(signer.run_forever()))
         ctx.tasks.append(asyncio.create_task(_purge_forever(ctx)))
         if not opened.sqlite:
             ready = asyncio.Event()

@@ -203,6 +203,36 @@ def cmd_set_credentials(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_etims_init(args: argparse.Namespace) -> int:
+    """Initialise the shop's KRA eTIMS (OSCU) device: once, because KRA hands out the
+    communication key once. Prints what identifies the device, never the key."""
+    from sync.relay.owner_actions import OwnerActionRefused, initialise_etims
+
+    store = _store(args)
+    actor = _acting_owner(store, args.owner, args.shop)
+    try:
+        device = asyncio.run(
+            initialise_etims(
+                store, args.shop, tin=args.tin, branch=args.branch, serial=args.serial,
+                live=args.live, base_url=args.base_url, actor=actor,
+            )
+        )  # fmt: skip
+    except OwnerActionRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    _print(
+        {
+            "shop_id": args.shop,
+            "tin": device.tin,
+            "branch": device.bhf_id,
+            "control_unit_id": device.sdc_id,
+            "serial": args.serial,
+            "mode": "live" if args.live else "sandbox",
+        }
+    )
+    return 0
+
+
 def cmd_set_mode(args: argparse.Namespace) -> int:
     store = _store(args)
     actor = _acting_owner(store, args.owner, args.shop)
@@ -436,6 +466,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--provider", choices=[x.value for x in Provider], required=True)
     p.add_argument("--mode", choices=["test", "live"], required=True)
     p.add_argument("--reason")
+    p = owner_command(
+        "etims-init", cmd_etims_init, "set up the shop's KRA eTIMS device (once; key sealed)"
+    )
+    p.add_argument("--shop", required=True)
+    p.add_argument("--tin", required=True, help="the shop's KRA PIN, e.g. P051234567X")
+    p.add_argument("--branch", default="00", help="KRA's branch id (00: head office)")
+    p.add_argument("--serial", required=True, help="the device serial KRA approved")
+    p.add_argument("--live", action="store_true", help="KRA's live eTIMS (default: sandbox)")
+    p.add_argument("--base-url", help="eTIMS host override (the sandbox stand-in, tests)")
     p = owner_command("pair-till", cmd_pair_till, "print a one-time pairing code for a new till")
     p.add_argument("--shop", required=True)
     p = command("list-tills", cmd_list_tills, "list a shop's tills")

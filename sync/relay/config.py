@@ -101,6 +101,10 @@ class RelaySettings(BaseSettings):
     paystack_base_url: str = "https://api.paystack.co"
     flutterwave_base_url: str = "https://api.flutterwave.com"
     stripe_base_url: str = "https://api.stripe.com"
+    # KRA eTIMS: how long one signing call may wait (Odoo's 120 s for a congested eTIMS), and
+    # the first pause before a document KRA did not answer is tried again (then doubled).
+    etims_timeout_s: float = 120.0
+    etims_retry_s: float = 30.0
 
     env_paystack_secret_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("PAYSTACK_SECRET_KEY")

@@ -12,6 +12,7 @@ from sqlalchemy import Row
 from sync.relay.config import RelaySettings
 from sync.relay.credentials import Credentials
 from sync.relay.notify import Hub
+from sync.relay.store.etims import EtimsBooks
 from sync.relay.store.owners import Owners
 from sync.relay.store.store import Store
 
@@ -25,6 +26,12 @@ class Checker(Protocol):
     async def check(self, row: Row[Any]) -> None: ...
 
 
+class Kicked(Protocol):
+    """A background job a request handler may wake early (the eTIMS signer)."""
+
+    def kick(self) -> None: ...
+
+
 @dataclass
 class RelayContext:
     settings: RelaySettings
@@ -32,12 +39,17 @@ class RelayContext:
     hub: Hub
     credentials: Credentials
     checker: Checker | None = None
+    etims_signer: Kicked | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     pulled: dict[str, int] = field(default_factory=dict)  # cursor last recorded per till
 
     @property
     def owners(self) -> Owners:
         return Owners(self.store)
+
+    @property
+    def etims(self) -> EtimsBooks:
+        return EtimsBooks(self.store)
 
     def wake(self, shop_id: str) -> None:
         self.hub.wake(shop_id)

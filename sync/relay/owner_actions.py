@@ -1,6 +1,6 @@
 """What only the shop's owner may do, shared by the console and the CLI, each audited under the
 owner's identity: test or live money, provider credentials, pairing and revoking tills, parked
-webhooks."""
+webhooks, the shop's KRA eTIMS device."""
 
 from __future__ import annotations
 
@@ -10,6 +10,16 @@ import httpx
 from starlette.types import ASGIApp
 
 from sync.protocol import Provider
+from sync.providers.base import ProviderError
+from sync.providers.etims import (
+    PRODUCTION_BASE_URL,
+    PRODUCTION_RECEIPT_HOST,
+    SANDBOX_BASE_URL,
+    SANDBOX_RECEIPT_HOST,
+    DeviceInfo,
+    EtimsClient,
+    EtimsConfig,
+)
 from sync.providers.testmode import key_matches_mode, key_prefixes
 from sync.relay.context import RelayContext
 from sync.relay.credentials import missing_fields, mode_name
@@ -119,3 +129,39 @@ async def replay_parked(
         "resolution": resolution,
         "open_parked_now": [p.id for p in store.parked(shop_id)],
     }
+
+
+async def initialise_etims(
+    store: Store,
+    shop_id: str,
+    *,
+    tin: str,
+    branch: str,
+    serial: str,
+    live: bool,
+    base_url: str | None,
+    actor: str,
+) -> DeviceInfo:
+    """Ask KRA once for the shop's OSCU device key and keep all of it sealed before anything
+    else: KRA gives the key only once (a second call answers 902). Never logged."""
+    from sync.relay.store.etims import EtimsBooks
+
+    if store.shop(shop_id) is None:
+        raise OwnerActionRefused("unknown shop")
+    if EtimsBooks(store).device(shop_id) is not None:
+        raise OwnerActionRefused(
+            "the shop's eTIMS device is already set up; KRA gives its key only once"
+        )
+    host = PRODUCTION_BASE_URL if live else SANDBOX_BASE_URL
+    receipt_host = PRODUCTION_RECEIPT_HOST if live else SANDBOX_RECEIPT_HOST
+    try:
+        config = EtimsConfig(tin, branch, base_url=base_url or host, receipt_host=receipt_host)
+    except ValueError as exc:
+        raise OwnerActionRefused(str(exc)) from None
+    async with EtimsClient(config) as client:
+        try:
+            device = await client.initialise(serial)
+        except ProviderError as exc:
+            raise OwnerActionRefused(exc.cashier_message) from None
+    EtimsBooks(store).set_device(shop_id, serial, device, base_url or host, receipt_host, actor)
+    return device

@@ -11,6 +11,7 @@ import uuid
 from fastapi import APIRouter, Request, Response
 
 from sync.protocol import (
+    ETIMS_SIGN_REQUESTED,
     MAX_INT64,
     MAX_PULL_LIMIT,
     MAX_PULL_WAIT_S,
@@ -64,6 +65,8 @@ async def push(request: Request, till: TillDep) -> Response:
         body = SeqGap(expected_till_seq=outcome.gap_expected).model_dump_json()
         return Response(body, status_code=409, media_type="application/json")
     TERMINAL_CALLS.labels("push", "200").inc()
+    if ctx.etims_signer is not None and any(e.type == ETIMS_SIGN_REQUESTED for e in parsed.events):
+        ctx.etims_signer.kick()
     reply = PushResponse(results=outcome.results, next_till_seq=outcome.next_till_seq)
     return Response(reply.model_dump_json(), media_type="application/json")
 
@@ -94,8 +97,9 @@ async def pull(
         while True:
             woken = ctx.hub.waiter(till.shop_id)  # before the read: no lost wake-up
             events = await ctx.store.run(ctx.store.events_after, till.shop_id, cursor, limit)
+            etims = await ctx.store.run(ctx.etims.events_after, till.shop_id, cursor, limit)
             remaining = deadline - time.monotonic()
-            if events or remaining <= 0:
+            if events or etims or remaining <= 0:
                 break
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
@@ -108,6 +112,11 @@ async def pull(
     finally:
         LONG_POLLS.dec()
     TERMINAL_CALLS.labels("pull", "200").inc()
-    shown = [e.model_copy(update={"payer": mask_payer(e.payer)}) for e in events]
-    reply = PullResponse(events=shown, cursor=str(events[-1].seq if events else cursor))
-    return Response(reply.model_dump_json(), media_type="application/json")
+    # One sequence, two tables: deliver the first `limit` numbers of the two together.
+    last = sorted([e.seq for e in events] + [e.seq for e in etims])[:limit]
+    upto = last[-1] if last else cursor
+    shown = [e.model_copy(update={"payer": mask_payer(e.payer)}) for e in events if e.seq <= upto]
+    reply = PullResponse(events=shown, etims=[e for e in etims if e.seq <= upto], cursor=str(upto))
+    # a shop without eTIMS gets the stream's reply exactly as before
+    body = reply.model_dump_json(exclude=None if reply.etims else {"etims"})
+    return Response(body, media_type="application/json")

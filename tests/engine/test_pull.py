@@ -9,9 +9,10 @@ import respx
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
-from pos_app.core.events import PaymentProcessed
+from pos_app.core.events import EtimsInvoiceSettled, PaymentProcessed
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
+from pos_app.services import etims_invoices
 from pos_app.services.bus import EventBus
 from pos_app.services.counter import account_reference
 from pos_app.services.orders import OrderService
@@ -278,3 +279,40 @@ def test_another_tills_payments_are_not_this_tills_business(ledger: Ledger, bus:
     respx.get(PULL_URL).respond(200, json={"events": [theirs], "cursor": "1"})
     assert _puller(ledger, bus).pull_once().applied == 1
     assert ProviderEventService(ledger).unmatched() == []
+
+
+def _etims_event(seq: int, till_id: str, receipt: str) -> dict[str, Any]:
+    return {
+        "seq": seq, "event_id": str(uuid.uuid4()), "type": "etims.signed", "till_id": till_id,
+        "receipt_number": receipt, "kind": "sale", "invoice_number": 7,
+        "control_unit_id": "KRACU0100000123", "cu_invoice_number": "KRACU0100000123/7",
+        "receipt_counter": 7, "total_receipt_counter": 7,
+        "internal_data": "B4QZ7KXM2TLRWV5NJYDC3HPAEG", "receipt_signature": "K7TQ2MXW5RZB3NVA",
+        "signed_at": datetime.now(UTC).isoformat(), "qr_url": "https://etims-sbx.kra.go.ke/q",
+    }  # fmt: skip
+
+
+@respx.mock
+def test_kras_signature_is_kept_once_and_another_tills_is_only_noted(
+    ledger: Ledger, bus: EventBus, orders: OrderService
+) -> None:
+    order_id = _order(orders, 200_00)
+    with ledger.write() as conn:
+        etims_invoices.requested(conn, order_id, "TILL1-000001", "sale", datetime.now(UTC))
+    settled: list[str] = []
+    bus.subscribe(lambda e: settled.append(e.receipt_number), EtimsInvoiceSettled)
+    mine = _etims_event(1, TILL, "TILL1-000001")
+    theirs = _etims_event(2, str(uuid.uuid4()), "TILL1-000001")  # same number, other till
+    reply = {"events": [], "etims": [mine, theirs], "cursor": "2"}
+    route = respx.get(PULL_URL).respond(200, json=reply)
+    puller = _puller(ledger, bus)
+    assert puller.pull_once().applied == 2 and puller.cursor() == "2"
+    with ledger.read() as conn:
+        invoice = etims_invoices.invoice_of(conn, order_id)
+        results = dict(conn.execute(select(inbox.c.event_id, inbox.c.result)).all())
+    assert invoice is not None and invoice.signature is not None
+    assert invoice.signature.cu_invoice_number == "KRACU0100000123/7"
+    assert results == {mine["event_id"]: "signed", theirs["event_id"]: "other_till"}
+    assert settled == ["TILL1-000001"]  # published after the commit, once
+    route.respond(200, json=reply)
+    assert puller.pull_once().applied == 0 and settled == ["TILL1-000001"]

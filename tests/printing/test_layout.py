@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
@@ -13,6 +14,7 @@ from pos_app.core.money import Money
 from pos_app.printing.layout import (
     COLUMNS,
     ELLIPSIS,
+    EtimsLabels,
     PrintLine,
     QrCode,
     ReceiptLabels,
@@ -22,6 +24,7 @@ from pos_app.printing.layout import (
     row,
     wrap,
 )
+from pos_app.services.etims_invoices import EtimsInvoice, EtimsSignature, EtimsState
 
 LABELS = ReceiptLabels(
     receipt="Receipt", date="Date", cashier="Cashier", total="TOTAL", vat="incl. VAT %1",
@@ -29,6 +32,12 @@ LABELS = ReceiptLabels(
     tendered="Tendered", change="Change", reference="Ref.", collected_by="Collected by",
     status="Status", test_mode="TEST MODE", no_real_money="No real money moved.",
     reprint="REPRINT", thanks="Thank you!", methods={"cash": "Cash"}, statuses={},
+    etims=EtimsLabels(
+        heading="SCU INFORMATION", signed_at="Signed", cu_id="SCU ID", cu_invoice="CU invoice no.",
+        receipt_counter="Receipt no.", internal_data="Internal data:",
+        receipt_signature="Receipt signature:", not_tax_invoice="NOT A TAX INVOICE",
+        waiting="Waiting for the eTIMS signature.", refused="eTIMS refused this invoice (%1).",
+    ),
 )
 words = st.text(st.characters(codec="ascii", categories=["L", "N", "P"]), min_size=1,
                 max_size=60)
@@ -131,3 +140,43 @@ def test_discounts_and_weighed_quantities_are_printed() -> None:
 def test_only_roll_widths_are_accepted() -> None:
     with pytest.raises(ValueError):
         lay_out(sample_receipt(), LABELS, 40)
+
+
+SIGNATURE = EtimsSignature(
+    invoice_number=1042, control_unit_id="KRACU0100000123",
+    cu_invoice_number="KRACU0100000123/1042", receipt_counter=1012, total_receipt_counter=1042,
+    internal_data="B4QZ7KXM2TLRWV5NJYDC3HPAEG", receipt_signature="K7TQ2MXW5RZB3NVA",
+    signed_at=datetime(2026, 1, 15, 11, 30, 6, tzinfo=UTC),
+    qr_url="https://etims.kra.go.ke/common/link/etims/receipt/indexEtimsReceiptData"
+    "?Data=P051234567X00K7TQ2MXW5RZB3NVA",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("columns", COLUMNS)
+def test_a_signed_etims_receipt_prints_the_scu_block_and_kras_qr(columns: int) -> None:
+    data = replace(
+        sample_receipt(),
+        etims=EtimsInvoice("TILL1-000872", EtimsState.SIGNED, SIGNATURE),
+        qr_payload=SIGNATURE.qr_url,
+    )
+    layout = lay_out(data, LABELS, columns)
+    text = "\n".join(layout.lines)
+    assert all(len(line) <= columns for line in layout.lines)
+    assert "SCU INFORMATION" in text and "KRACU0100000123/1042" in text
+    assert "B4QZ-7KXM-2TLR-WV5N-JYDC-3HPA-EG" in text and "K7TQ-2MXW-5RZB-3NVA" in text
+    assert "1012/1042" in text and "15/01/2026 14:30:06" in text  # Nairobi time
+    assert "NOT A TAX INVOICE" not in text
+    assert QrCode(SIGNATURE.qr_url) in layout.blocks
+
+
+@pytest.mark.parametrize("columns", COLUMNS)
+def test_a_waiting_etims_receipt_is_no_tax_invoice_and_has_no_qr(columns: int) -> None:
+    data = replace(sample_receipt(), etims=EtimsInvoice("TILL1-000872", EtimsState.WAITING, None))
+    layout = lay_out(data, LABELS, columns)
+    text = " ".join(" ".join(layout.lines).split())  # words, whatever the wrapping
+    assert "NOT A TAX INVOICE" in text and "Waiting for the eTIMS signature." in text
+    assert "SCU INFORMATION" not in text
+    assert not any(isinstance(b, QrCode) for b in layout.blocks)
+    refused = EtimsInvoice("TILL1-000872", EtimsState.REFUSED, None, "910", "no")
+    lines = lay_out(replace(data, etims=refused), LABELS, columns).lines
+    assert "eTIMS refused this invoice (910)." in " ".join(" ".join(lines).split())

@@ -290,3 +290,30 @@ def test_flutterwave_and_stripe_credentials_and_their_mode(
     assert shop[f"{provider}_test_mode"] is False and shop["mpesa_test_mode"] is True
     urls = run_cli(capsys, "callback-urls", "--shop", shop_id)
     assert urls[provider].endswith(f"/api/v1/payments/webhook/{provider}/{shop_id}")
+
+
+def test_etims_init_keeps_the_key_sealed_and_runs_once(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sync.sandbox import SandboxConfig, SandboxServer
+
+    shop_id = run_cli(capsys, "create-shop", "Mama Njeri Shop")["shop_id"]
+    owner_of(shop_id, capsys, monkeypatch)
+    with SandboxServer(SandboxConfig()) as sandbox:
+        argv = [
+            "etims-init", "--owner", OWNER, "--shop", shop_id, "--tin", "P051234567X",
+            "--serial", "DUKA-01", "--base-url", f"{sandbox.base_url}/etims-api",
+        ]  # fmt: skip
+        shown = run_cli(capsys, *argv)
+        key = sandbox.app.state.etims.devices[("P051234567X", "00")].cmc_key
+        assert main(argv) == 2  # KRA gives the key once: the relay does not ask twice
+        refused = capsys.readouterr()
+    assert shown["control_unit_id"] and shown["mode"] == "sandbox"
+    assert key not in json.dumps(shown) and "only once" in refused.err
+    store = open_store(RelaySettings())
+    try:
+        with store.read() as conn:
+            sealed = conn.exec_driver_sql("SELECT device_enc FROM etims_devices").scalar_one()
+    finally:
+        store.close()
+    assert key not in sealed

@@ -9,6 +9,7 @@ from typing import Any
 from ledger_helpers import SUPERVISOR_PIN, Till, kes
 from sqlalchemy import func, select
 
+from pos_app.services import etims_invoices
 from pos_app.services.backups import back_up
 from pos_app.services.grants import Action
 from pos_app.services.recovery import NotRecoveredWhy, RelayEvent, catch_up, restore_latest
@@ -137,3 +138,28 @@ def test_an_event_about_a_sale_the_backup_lacks_is_listed_not_guessed(till: Till
     ]
     with till.ledger.read() as conn:  # each went back into the outbox: numbers not reused
         assert conn.execute(select(func.max(outbox_table.c.seq))).scalar() == last.seq + 3
+
+
+def test_an_etims_sale_waits_for_its_signature_again_after_a_restore(till: Till) -> None:
+    till.services.shop.update(till.grant(Action.SETTINGS), etims_enabled=True)
+    back_up(till.ledger)
+    with till.ledger.read() as conn:
+        at_backup = len(outbox.pending(conn, till.ledger.cipher, 10_000))
+    sale = till.services.payments.record_cash_sale(till.draft(5000), kes(5000))
+    with till.ledger.read() as conn:
+        pushed = outbox.pending(conn, till.ledger.cipher, 10_000)[at_backup:]
+    relay = [RelayEvent(e.seq, e.event_id, e.type, e.occurred_at, e.payload) for e in pushed]
+    settings = till.ledger.settings
+    till.ledger.close()
+
+    restore_latest(settings)
+    restored = open_ledger(settings)
+    try:
+        report = catch_up(restored, till.services.bus, relay, 0)
+        with restored.read() as conn:
+            invoice = etims_invoices.invoice_of(conn, sale.order_id)
+            waiting = etims_invoices.waiting_count(conn)
+    finally:
+        restored.close()
+    assert [n.type for n in report.recovered] == ["sale.cash", "etims.sign_requested"]
+    assert invoice is not None and invoice.receipt_number == "TILL1-000001" and waiting == 1

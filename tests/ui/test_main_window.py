@@ -71,3 +71,16 @@ def test_the_banner_names_each_test_mode_providers_test_cards(qtbot):
     assert "(older guides say 1234), OTP 12345" in flutterwave
     status.update(test_mode_providers=("stripe",))
     assert "5531" not in window.banner.toolTip()  # only the providers in test mode
+
+
+def test_the_status_bar_counts_invoices_waiting_for_the_etims_signature(qtbot):
+    status = TillStatus()
+    window = MainWindow(status, test_instructions=dict)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.unsigned_label.isHidden()  # a shop without eTIMS never sees it
+    status.update(unsigned=2)
+    assert window.unsigned_label.text() == "2 invoice(s) waiting for the eTIMS signature"
+    assert window.unsigned_label.isVisible()
+    status.update(unsigned=0)
+    assert window.unsigned_label.isHidden()

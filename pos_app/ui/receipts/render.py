@@ -26,7 +26,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtPrintSupport import QPrinter
 
-from pos_app.printing.layout import QrCode, ReceiptLabels, ReceiptLayout, lay_out
+from pos_app.printing.layout import (
+    EtimsLabels,
+    QrCode,
+    ReceiptLabels,
+    ReceiptLayout,
+    lay_out,
+)
 from pos_app.resources import resource
 from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment
 from pos_app.version import app_version
@@ -116,6 +122,20 @@ def receipt_labels() -> ReceiptLabels:
         small_print=f"Duka POS {app_version()}",
         methods={m: method_label(m) for m in methods},
         statuses={s: status_label(s) for s in statuses},
+        etims=EtimsLabels(
+            heading=QCoreApplication.translate("Receipt", "SCU INFORMATION"),
+            signed_at=QCoreApplication.translate("Receipt", "Signed"),
+            cu_id=QCoreApplication.translate("Receipt", "SCU ID"),
+            cu_invoice=QCoreApplication.translate("Receipt", "CU invoice no."),
+            receipt_counter=QCoreApplication.translate("Receipt", "Receipt no."),
+            internal_data=QCoreApplication.translate("Receipt", "Internal data:"),
+            receipt_signature=QCoreApplication.translate("Receipt", "Receipt signature:"),
+            not_tax_invoice=QCoreApplication.translate("Receipt", "NOT A TAX INVOICE"),
+            waiting=QCoreApplication.translate(
+                "Receipt", "Waiting for the eTIMS signature. Ask for the signed copy later."
+            ),
+            refused=QCoreApplication.translate("Receipt", "eTIMS refused this invoice (%1)."),
+        ),
     )
 
 

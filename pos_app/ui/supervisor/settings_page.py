@@ -96,6 +96,10 @@ class SettingsPage(QWidget):
                     "product's SKU (5 digits).")
         )
         form.addRow(self.tr("Scale labels"), self.scale_layouts)
+        # Kenya: the relay has every completed sale signed by KRA eTIMS (docs/etims.md)
+        self.etims = QCheckBox(self.tr("Sign every sale with KRA eTIMS (Kenya, VAT-registered)"))
+        self.etims.setObjectName("settings-etims")
+        form.addRow(self.etims)
         columns.addWidget(shop)
 
         risk = QGroupBox(self.tr("Payments and risk"))
@@ -232,6 +236,7 @@ class SettingsPage(QWidget):
         self.policy.setCurrentIndex(max(0, self.policy.findData(s.offline_proof_policy)))
         self.self_approval.setChecked(s.allow_self_approval)
         self.six_digit_pins.setChecked(s.min_pin_length >= 6)
+        self.etims.setChecked(s.etims_enabled)
 
     def save(self) -> None:
         changes = {
@@ -245,6 +250,7 @@ class SettingsPage(QWidget):
             "offline_proof_policy": self.policy.currentData(),
             "allow_self_approval": self.self_approval.isChecked(),
             "min_pin_length": 6 if self.six_digit_pins.isChecked() else 4,
+            "etims_enabled": self.etims.isChecked(),
         }
         grant = self._approve(self.tr("Change the shop's settings"), Action.SETTINGS)
         if grant is None:

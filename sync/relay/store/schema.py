@@ -337,3 +337,53 @@ till_cursors = Table(
     Column("pulled_seq", BigInteger, nullable=False),  # the till holds every event up to here
     Column("at", UtcDateTime, nullable=False),
 )
+
+# ---- KRA eTIMS (migration 0007) -------------------------------------------------------------
+
+# A shop's OSCU device: what KRA gave at initialisation (the communication key among it) is
+# sealed whole, because KRA hands the key out once (docs/etims.md).
+etims_devices = Table(
+    "etims_devices",
+    metadata,
+    Column("shop_id", String(36), ForeignKey("shops.id"), primary_key=True),
+    Column("tin", String(11), nullable=False),
+    Column("bhf_id", String(2), nullable=False),
+    Column("device_serial", String(100), nullable=False),
+    Column("device_enc", Text, nullable=False),  # AES-GCM of DeviceInfo's JSON, bound to shop
+    Column("base_url", String(300)),  # None: KRA's sandbox or live host, by the mode
+    Column("receipt_host", String(300)),
+    # KRA's invcNo is the device's gap-free sequence: the next one to give (§5.5).
+    Column("next_invoice_number", BigInteger, nullable=False, default=1),
+    Column("initialised_at", UtcDateTime, nullable=False),
+)
+
+# One row per invoice a till asked to sign, unique by (till, receipt number): a re-pushed
+# event finds its row and never gets a second invcNo.
+etims_documents = Table(
+    "etims_documents",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("shop_id", String(36), ForeignKey("shops.id"), nullable=False),
+    Column("till_id", String(36), nullable=False),
+    Column("receipt_number", String(50), nullable=False),
+    Column("kind", String(12), nullable=False),  # sale | credit_note
+    Column("original_receipt_number", String(50)),
+    # the body (buyer PIN and phone may be in it): {"sealed": ...}, bound to the document
+    Column("body", JSON, nullable=False),
+    Column("state", String(12), nullable=False),  # queued | signed | refused
+    Column("invoice_number", BigInteger),  # given before the first send, kept after
+    Column("in_doubt", Boolean, nullable=False, default=False),  # KRA may have signed it
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_try_at", UtcDateTime),
+    Column("signature", JSON),  # what the receipt prints; public on the receipt itself
+    Column("refusal_code", String(32)),
+    Column("refusal_message", String(200)),
+    Column("stream_seq", BigInteger),  # in the shop's event sequence, once settled
+    Column("stream_event_id", String(36)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("shop_id", "till_id", "receipt_number", name="uq_etims_documents_receipt"),
+    UniqueConstraint("shop_id", "stream_seq", name="uq_etims_documents_stream"),
+    UniqueConstraint("shop_id", "invoice_number", name="uq_etims_documents_invoice"),
+    Index("ix_etims_documents_state", "shop_id", "state"),
+)

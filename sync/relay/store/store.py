@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from sync.protocol import (
+    ETIMS_SIGN_REQUESTED,
     PAYBILL_REFERENCE_SHOWN,
     CanonicalPaymentEvent,
     EventStatus,
@@ -72,6 +73,7 @@ from sync.relay.store.at_rest import (
     with_values,
 )
 from sync.relay.store.engine import IMMEDIATE, is_sqlite
+from sync.relay.store.etims_queue import queue_document
 
 T = TypeVar("T")
 MAX_BATCH = 256
@@ -104,6 +106,18 @@ MODES = ("test", "live")
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def next_shop_seq(conn: Connection, shop_id: str) -> int:
+    """The next number of the shop's event sequence (payment and eTIMS events share it)."""
+    return int(conn.execute(_NEXT_SEQ, {"shop": shop_id}).scalar_one())
+
+
+def notify_pullers(conn: Connection, shop_id: str) -> None:
+    """Wake the shop's long-polls in other processes once this transaction commits
+    (PostgreSQL delivers NOTIFY at commit); this process wakes its own through the hub."""
+    if conn.dialect.name != "sqlite":
+        conn.execute(text("SELECT pg_notify(:c, :p)"), {"c": NOTIFY_CHANNEL, "p": shop_id})
 
 
 @dataclass(frozen=True)
@@ -672,7 +686,7 @@ class Store:
         self, conn: Connection, shop_id: str, draft: EventDraft, raw_id: int | None
     ) -> int:
         """Number and insert a canonical event; updates the payment it settles; wakes pullers."""
-        seq = int(conn.execute(_NEXT_SEQ, {"shop": shop_id}).scalar_one())
+        seq = next_shop_seq(conn, shop_id)
         now = utcnow()
         conn.execute(
             _INSERT_EVENT,
@@ -714,8 +728,7 @@ class Store:
                     updated_at=now,
                 )
             )
-        if not self.sqlite:
-            conn.execute(text("SELECT pg_notify(:c, :p)"), {"c": NOTIFY_CHANNEL, "p": shop_id})
+        notify_pullers(conn, shop_id)
         return seq
 
     def record_outcome(
@@ -841,6 +854,8 @@ class Store:
                 )
                 if event.type == PAYBILL_REFERENCE_SHOWN:
                     self._reference_shown(conn, shop_id, till_id, event.payload, now)
+                elif event.type == ETIMS_SIGN_REQUESTED:
+                    queue_document(conn, self.box, shop_id, till_id, event.payload, now)
                 accepted_now[str(event.event_id)] = event.till_seq
                 results.append(
                     PushResult(

@@ -208,11 +208,14 @@ def test_settings_are_saved(qtbot, desk, ids, tasks):
     page.six_digit_pins.setChecked(True)
     assert page.scale_layouts.text() == "21=weight"  # the default: weight labels from 21
     page.scale_layouts.setText("21=weight, 22=price")
+    assert not page.etims.isChecked()  # off until the shop says it is VAT-registered
+    page.etims.setChecked(True)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(message_is(page.message, "Saved"), timeout=WAIT)
     saved = desk.admin.settings()
     assert (saved.risk_threshold, saved.receipt_footer) == (35, "Asante kwa kununua!")
     assert saved.min_pin_length == 6 and saved.scale_layouts == "21=weight, 22=price"
+    assert saved.etims_enabled
     assert actions(desk)[-1] == "settings.updated"
 
 
