@@ -373,7 +373,8 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
     products = CataloguePage(ctx)
     products.resize(*SIZE)
     products.show()
-    wait_until(lambda: products.table.rowCount() == 20)
+    demo = len(ctx.services.catalogue.list_products())
+    wait_until(lambda: products.table.rowCount() == demo)
     grab(products, "products", lang)
     products.close()
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QMainWindow,
     QPushButton,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from pos_app.ui.provider_names import provider_name
 from pos_app.ui.status import TillStatus
 
+NAV_PER_ROW = 6  # page buttons in one row; more go on two
 
 @dataclass(frozen=True)
 class Page:
@@ -71,7 +72,7 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         layout.addWidget(self.banner)
 
-        self.nav = QHBoxLayout()
+        self.nav = QGridLayout()
         self._nav_group = QButtonGroup(self)
         self._nav_group.setExclusive(True)
         layout.addLayout(self.nav)
@@ -111,7 +112,10 @@ class MainWindow(QMainWindow):
             self.pages.removeWidget(scroller)  # still the stack's child until deleted
             scroller.deleteLater()
         self._page_keys = []
-        for page in pages:
+        # a supervisor's eleven pages in one row would make the window wider than a
+        # 1024-pixel screen: more than NAV_PER_ROW go on two rows
+        per_row = len(pages) if len(pages) <= NAV_PER_ROW else -(-len(pages) // 2)
+        for i, page in enumerate(pages):
             # A page taller than a 1366x768 shop laptop scrolls instead of pushing the
             # status bar off the screen.
             scroller = QScrollArea()
@@ -125,7 +129,7 @@ class MainWindow(QMainWindow):
             button.setObjectName(f"nav-{page.key}")
             button.clicked.connect(lambda _=False, i=index: self.pages.setCurrentIndex(i))
             self._nav_group.addButton(button)
-            self.nav.addWidget(button)
+            self.nav.addWidget(button, i // per_row, i % per_row)
         buttons = self._nav_group.buttons()
         if buttons:
             buttons[0].setChecked(True)

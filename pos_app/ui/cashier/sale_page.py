@@ -65,6 +65,8 @@ def text_colour(background: str) -> str:
 
 QUICK_KEYS = 12
 TENDERS = ("cash", "cod", "mpesa", *LINK_TENDERS, "proof")
+# product tiles: a narrow frame, so three long names fit side by side on a 1024-pixel screen
+TILE = "padding: 2px 6px;"
 ONLINE_TENDERS = frozenset({"mpesa", *LINK_TENDERS})
 
 
@@ -131,6 +133,7 @@ class SalePage(QWidget):
         for i in range(QUICK_KEYS):
             button = QPushButton("")
             button.setObjectName(f"quick-{i + 1}")
+            button.setStyleSheet(TILE)
             button.setMinimumHeight(56)
             button.setEnabled(False)
             button.clicked.connect(lambda _=False, b=button: self._add_quick(b))
@@ -200,18 +203,22 @@ class SalePage(QWidget):
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         right.addWidget(self.table, 1)
 
-        line_buttons = QGridLayout()  # two rows of three: narrow enough for 1024 pixels
+        # two rows, the short buttons together, so the column stays narrow enough for the cart
+        # and Charge to fit a 1024-pixel screen beside the product grid
+        line_buttons = QVBoxLayout()
         self.qty_button = self._button(self.tr("Qty…"), "cart-qty", self._toggle_keypad)
         self.qty_button.setCheckable(True)
-        line_buttons.addWidget(self.qty_button, 0, 0)
         self.plus = self._button(self.tr("+1"), "cart-plus", lambda: self._change_quantity(1))
         self.minus = self._button(self.tr("−1"), "cart-minus", lambda: self._change_quantity(-1))
         self.remove = self._button(self.tr("Remove line"), "cart-remove", self._remove_line)
         self.custom = self._button(self.tr("Custom amount"), "cart-custom", self._custom_line)
         self.override = self._button(self.tr("Price / discount"), "cart-price", self._override)
-        for i, button in enumerate((self.plus, self.minus, self.remove, self.custom,
-                                    self.override), start=1):
-            line_buttons.addWidget(button, i // 3, i % 3)
+        for row in ((self.qty_button, self.plus, self.minus, self.remove),
+                    (self.custom, self.override)):
+            buttons_row = QHBoxLayout()
+            for button in row:
+                buttons_row.addWidget(button)
+            line_buttons.addLayout(buttons_row)
         right.addLayout(line_buttons)
         self.keypad_box = QWidget()
         self.keypad_box.setObjectName("sale-keypad")
@@ -235,6 +242,7 @@ class SalePage(QWidget):
         totals = QHBoxLayout()
         self.vat_label = QLabel()
         self.vat_label.setObjectName("sale-vat")
+        self.vat_label.setWordWrap(True)  # the big total beside it keeps its room
         totals.addWidget(self.vat_label, 1)
         self.total_label = QLabel()
         self.total_label.setObjectName("sale-total")
@@ -393,9 +401,11 @@ class SalePage(QWidget):
             button.clicked.connect(lambda _=False, b=button: self._show_grid(b))
             self.category_group.addButton(button)
             self.category_bar.insertWidget(self.category_bar.count() - 1, button)
-        # room for the buttons and, when they do not all fit, the scroll bar under them
+        # room for the buttons and, when they do not all fit, the scroll bar under them (from
+        # the buttons themselves: new ones are not shown yet, so the strip's hint leaves them out)
+        tallest = max(b.sizeHint().height() for b in self.category_group.buttons())
         scroll_bar = self.category_scroll.horizontalScrollBar().sizeHint().height()
-        self.category_scroll.setFixedHeight(self.category_strip.sizeHint().height() + scroll_bar)
+        self.category_scroll.setFixedHeight(tallest + scroll_bar)
         self._show_grid(self.category_group.checkedButton(), self.grid_page)
 
     def _show_grid(self, chosen: Any, page: int = 0) -> None:
@@ -427,7 +437,7 @@ class SalePage(QWidget):
             button.setText("")
             button.setEnabled(False)
             button.setProperty("product", None)
-            button.setStyleSheet("")
+            button.setStyleSheet(TILE)
         for index, product in placed:
             button = self.quick_buttons[index]
             button.setText(f"{product.name}\n{product.price.format(with_code=False)}")
@@ -435,7 +445,7 @@ class SalePage(QWidget):
             button.setProperty("product", product)
             if product.colour:
                 button.setStyleSheet(
-                    f"background: {product.colour}; color: {text_colour(product.colour)};"
+                    f"{TILE} background: {product.colour}; color: {text_colour(product.colour)};"
                     "font-weight: bold;"
                 )
 

@@ -61,17 +61,25 @@ class AuditPage(QWidget):
             edit.setDisplayFormat("dd/MM/yyyy")
         self.filter_button = QPushButton(self.tr("Show"))
         self.filter_button.setObjectName("audit-show")
+        for combo in (self.user_filter, self.action_filter):
+            # an action's name in words can be long: it never widens the page past the screen
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(16)
         filters.addWidget(QLabel(self.tr("User")))
         filters.addWidget(self.user_filter)
         filters.addWidget(QLabel(self.tr("Action")))
-        filters.addWidget(self.action_filter)
-        filters.addWidget(self.use_dates)
-        filters.addWidget(self.since)
-        filters.addWidget(QLabel(self.tr("to")))
-        filters.addWidget(self.until)
-        filters.addWidget(self.filter_button)
-        filters.addStretch(1)
+        filters.addWidget(self.action_filter, 1)
         layout.addLayout(filters)
+        dates = QHBoxLayout()
+        dates.addWidget(self.use_dates)
+        dates.addWidget(self.since)
+        dates.addWidget(QLabel(self.tr("to")))
+        dates.addWidget(self.until)
+        dates.addWidget(self.filter_button)
+        dates.addStretch(1)
+        layout.addLayout(dates)
 
         checks = QHBoxLayout()
         self.verify_button = QPushButton(self.tr("Verify the chain"))
