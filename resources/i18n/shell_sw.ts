@@ -177,17 +177,17 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="49"/>
+        <location filename="../../pos_app/ui/main_window.py" line="50"/>
         <source>Duka POS</source>
         <translation>Duka POS</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="150"/>
+        <location filename="../../pos_app/ui/main_window.py" line="154"/>
         <source>● Online</source>
         <translation>● Mtandaoni</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="195"/>
+        <location filename="../../pos_app/ui/main_window.py" line="199"/>
         <source>Unsynced: %n event(s)</source>
         <translation>
             <numerusform>Hazijasawazishwa: tukio %n</numerusform>
@@ -195,17 +195,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="166"/>
+        <location filename="../../pos_app/ui/main_window.py" line="170"/>
         <source>Last sync: never</source>
         <translation>Usawazishaji wa mwisho: bado</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="154"/>
+        <location filename="../../pos_app/ui/main_window.py" line="158"/>
         <source>● Offline: %1</source>
         <translation>● Nje ya mtandao: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="162"/>
+        <location filename="../../pos_app/ui/main_window.py" line="166"/>
         <source>%n invoice(s) waiting for the eTIMS signature</source>
         <translation>
             <numerusform>Ankara %n inasubiri sahihi ya eTIMS</numerusform>
@@ -213,27 +213,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="170"/>
+        <location filename="../../pos_app/ui/main_window.py" line="174"/>
         <source>Last sync: %1</source>
         <translation>Usawazishaji wa mwisho: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="175"/>
+        <location filename="../../pos_app/ui/main_window.py" line="179"/>
         <source>details</source>
         <translation>maelezo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="177"/>
+        <location filename="../../pos_app/ui/main_window.py" line="181"/>
         <source>TEST MODE — no real money moves (%1).</source>
         <translation>HALI YA MAJARIBIO — hakuna pesa halisi inayohamishwa (%1).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/main_window.py" line="190"/>
+        <location filename="../../pos_app/ui/main_window.py" line="194"/>
         <source>All synced</source>
         <translation>Yote yamesawazishwa</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="192"/>
+        <location filename="../../pos_app/ui/main_window.py" line="196"/>
         <source>%n event(s) waiting to sync</source>
         <translation>
             <numerusform>Tukio %n linasubiri kusawazishwa</numerusform>
@@ -241,7 +241,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/main_window.py" line="194"/>
+        <location filename="../../pos_app/ui/main_window.py" line="198"/>
         <source>Syncing %n event(s)…</source>
         <translation>
             <numerusform>Inasawazisha tukio %n…</numerusform>
