@@ -17,6 +17,7 @@ from pos_app.core.quantities import Quantity, Unit
 from pos_app.store.schema import audit_log, credit_note_lines
 from pos_app.ui.supervisor.refunds_page import RefundsPage
 from sync.demo_day import DEMO_PINS
+from tests.ui.supervisor.test_supervisor_language import paid_by_link
 
 WAIT = 5000
 SUP_PIN = DEMO_PINS["Amina Wanjiru"]
@@ -51,6 +52,11 @@ def test_one_of_two_bags_comes_back_by_line(qtbot, desk, ids, tasks, tmp_path: P
     assert [lines.item(r, 1).text() for r in range(2)] == ["2", "1.5 kg"]
     assert page.returns[0].placeholderText() == "up to 2"
     assert page.returns[1].placeholderText() == "up to 1.5 kg"
+    page.resize(1024, 768)
+    page.show()
+    qtbot.waitExposed(page)
+    box = page.returns[1]  # the hint is read whole in its box
+    assert box.width() >= box.fontMetrics().horizontalAdvance(box.placeholderText()) + 8
 
     page.returns[0].setText("1.5")  # half a bag: pieces come back whole
     assert "whole numbers" in page.message.text() and page.credit is None
@@ -104,3 +110,28 @@ def test_a_refused_line_refund_keeps_what_was_typed(qtbot, desk, ids, tasks, tmp
     assert "Wrong PIN" in page.message.text()
     assert [s.refunded_thousandths for s in desk.orders.get_order(order_id).stored_lines] == [
         0, 0]
+
+
+def test_a_payment_link_sale_is_refunded_by_amount_as_the_service_says(
+    qtbot, desk, ids, tasks, tmp_path: Path
+):
+    payment_id = paid_by_link(desk, ids)
+    page = RefundsPage(desk.refunds, desk.users.list_users, tasks, lambda: ids.supervisor.id,
+                       slips_dir=tmp_path)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.row_of(payment_id) is not None, timeout=WAIT)
+    page.table.selectRow(page.row_of(payment_id))
+    qtbot.waitUntil(lambda: len(page.returns) == 1, timeout=WAIT)
+    page.returns[0].setText("1")
+    page.reason.setText("Faulty")
+    page.pin.setText(SUP_PIN)
+    qtbot.mouseClick(page.refund_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "by amount" in page.message.text(), timeout=WAIT)
+    assert page.message.text() == (
+        "Refund a card or payment-link payment by amount: it goes through the relay.")
+    assert desk.payments.get_payment(payment_id).refunded == Money(0, "KES")
+    with desk.ledger.read() as conn:
+        last = conn.execute(select(audit_log).order_by(audit_log.c.seq.desc())).first()
+    assert last is not None and last.action == "refund.refused"
+    page.returns[0].clear()  # by amount again: the amount box is the supervisor's
+    assert page.amount.isEnabled() and page.amount.text() == ""
