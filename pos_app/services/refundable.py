@@ -109,6 +109,7 @@ class RefundableLines:
 
     order_id: str
     names: tuple[str, ...]
+    prices: tuple[Money, ...]  # each line's unit price, as its receipt printed it
     sold: tuple[SoldLine, ...]
     table: TaxTable
 
@@ -121,6 +122,7 @@ def refundable_lines(conn: Connection, order_id: str) -> RefundableLines:
     return RefundableLines(
         order_id,
         tuple(s.line.name for s in lines),
+        tuple(s.line.unit_price for s in lines),
         tuple(sold_lines(lines)),
         stored_table(conn, order_id),
     )

@@ -790,23 +790,23 @@
         <translation>Batilisha mistari hii</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="472"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="494"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="471"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="501"/>
         <source>Refund slip saved: %1</source>
         <translation>Stakabadhi ya kurejesha imehifadhiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="529"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="545"/>
         <source>The lines were voided: %1 given back.</source>
         <translation>Mistari imebatilishwa: %1 imerudishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="586"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="602"/>
         <source>Refund: %1</source>
         <translation>Marejesho: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="587"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="603"/>
         <source>*** REFUND ***</source>
         <translation>*** MAREJESHO ***</translation>
     </message>
@@ -857,28 +857,28 @@
         <translation>hadi %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="463"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="462"/>
         <source>Type the amount to give back.</source>
         <translation>Andika kiasi cha kurudisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="483"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="504"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="482"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="511"/>
         <source>Refund recorded: %1.</source>
         <translation>Rejesho limeandikwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="539"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="555"/>
         <source>The sale was voided.</source>
         <translation>Mauzo yamebatilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="551"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="567"/>
         <source>Type the supervisor&apos;s PIN.</source>
         <translation>Andika PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="555"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="571"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>

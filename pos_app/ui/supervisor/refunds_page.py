@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
 from pos_app.core.errors import DukaError
 from pos_app.core.events import PaymentProcessed, RefundRecorded
 from pos_app.core.money import Money
-from pos_app.core.quantities import Quantity, Unit
+from pos_app.core.quantities import Quantity, Unit, line_gross
 from pos_app.core.refunds import CreditNote, SoldLine
 from pos_app.printing.layout import readable_number, sale_number
-from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment
+from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment, ReceiptTaxBand
 from pos_app.services.refund_requests import DONE, FAILED, PENDING, RefundPending
 from pos_app.services.refunds import (
     RefundableLines,
@@ -456,8 +456,7 @@ class RefundsPage(DecisionPage):
         if self.credit is not None:
             self._refund_lines(target, self.credit)
             return
-        if not self.amount.isEnabled():
-            self._price_returns()  # a quantity is typed: says what is wrong with it
+        if self._unpriced_quantity():
             return
         if amount is None:
             show_message(self.message, self.tr("Type the amount to give back."), ok=False)
@@ -484,13 +483,21 @@ class RefundsPage(DecisionPage):
             succeeded=succeeded,
         )
 
+    def _unpriced_quantity(self) -> bool:
+        """A quantity is typed that gives nothing back: say what is wrong with it (neither
+        the amount typed before nor the whole sale is meant then)."""
+        if self.amount.isEnabled():
+            return False
+        self._price_returns()
+        return True
+
     def _refund_lines(self, target: RefundablePayment, credit: CreditNote) -> None:
         returns = self.picked_returns()
         reason = self.reason.text()
         slip_lines = self._slip_lines(credit)
 
         def succeeded() -> str:
-            slip = self._save_slip(target, credit.total, reason, slip_lines)
+            slip = self._save_slip(target, credit.total, reason, (slip_lines, credit))
             return self.tr("Refund slip saved: %1").replace("%1", str(slip))
 
         self._submit(
@@ -506,17 +513,26 @@ class RefundsPage(DecisionPage):
         )
 
     def _slip_lines(self, credit: CreditNote) -> tuple[ReceiptLine, ...]:
-        """The slip names what came back: each line's name, quantity and amount."""
-        assert self.lines is not None  # a credit is only priced for loaded lines
-        return tuple(
-            ReceiptLine(self.lines.names[c.index], _slip_quantity(c.quantity), c.amount,
-                        c.amount, c.tax.tax_class.code)
-            for c in credit.lines
-        )
+        """What came back, as the sale's receipt printed it: the quantity at the line's price,
+        less the part of its discounts the buyer does not get back."""
+        lines = self.lines
+        if lines is None:  # a credit is only priced for loaded lines
+            return ()
+        printed = []
+        for c in credit.lines:
+            price = lines.prices[c.index]
+            gross = line_gross(price, c.quantity)
+            kept = gross - c.amount
+            printed.append(ReceiptLine(
+                lines.names[c.index], _slip_quantity(c.quantity), price, gross,
+                c.tax.tax_class.code, kept if kept.is_positive else None))
+        return tuple(printed)
 
     def void(self) -> None:
         target = self.selected
         if target is None:
+            return
+        if self.credit is None and self._unpriced_quantity():
             return
         if self.credit is not None:
             self._submit(
@@ -578,13 +594,14 @@ class RefundsPage(DecisionPage):
         target: RefundablePayment,
         amount: Money,
         reason: str,
-        returned: tuple[ReceiptLine, ...] = (),
+        by_line: tuple[tuple[ReceiptLine, ...], CreditNote] | None = None,
     ) -> Path:
         """The refund slip: the receipt's layout, marked REFUND, saved as a PDF; a refund by
         line lists the lines that came back, with the reason under the heading."""
         shop = self._service.shop()
         line = self.tr("Refund: %1").replace("%1", reason.strip())
         header = self.tr("*** REFUND ***")
+        returned, credit = by_line if by_line else ((), None)
         order_id = target.payment.order_id
         number = next(  # the sale's number, as on the customer's receipt
             (s.receipt_number for s in self.sales if s.order_id == order_id), "")
@@ -596,8 +613,11 @@ class RefundsPage(DecisionPage):
             cashier="",
             lines=returned or (ReceiptLine(line, 1, amount, amount),),
             total=amount,
-            vat=Money.zero(amount.currency),
-            taxes=(),
+            vat=credit.taxes.tax if credit else Money.zero(amount.currency),
+            taxes=tuple(
+                ReceiptTaxBand(b.tax_class.code, b.tax_class.rate_bps, b.taxable, b.tax)
+                for b in credit.taxes.bands
+            ) if credit else (),
             payments=(ReceiptPayment(target.payment.method, amount, "refunded"),),
             header=f"{header}\n{line}" if returned else header,
             receipt_number=number,

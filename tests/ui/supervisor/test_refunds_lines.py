@@ -135,3 +135,26 @@ def test_a_payment_link_sale_is_refunded_by_amount_as_the_service_says(
     assert last is not None and last.action == "refund.refused"
     page.returns[0].clear()  # by amount again: the amount box is the supervisor's
     assert page.amount.isEnabled() and page.amount.text() == ""
+
+
+def test_lines_of_the_open_shift_are_voided_and_a_bad_quantity_voids_nothing(
+    qtbot, desk, ids, tasks, tmp_path: Path
+):
+    order_id, payment_id = two_line_sale(desk, ids)
+    page = open_page(qtbot, desk, ids, tasks, tmp_path, payment_id)
+    page.returns[0].setText("0.5")  # half a bag cannot come back
+    page.reason.setText("Rang up twice")
+    page.pin.setText(SUP_PIN)
+    qtbot.mouseClick(page.void_button, Qt.MouseButton.LeftButton)
+    assert "whole numbers" in page.message.text()
+    qtbot.wait(200)  # time enough for a void that should not happen
+    assert desk.orders.get_order(order_id).status != "cancelled"
+
+    page.returns[0].clear()
+    page.returns[1].setText("1.5")
+    qtbot.mouseClick(page.void_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "voided" in page.message.text(), timeout=WAIT)
+    assert page.message.text() == "The lines were voided: KES 975.00 given back."
+    assert [s.refunded_thousandths for s in desk.orders.get_order(order_id).stored_lines] == [
+        0, 1500]
+    assert desk.payments.get_payment(payment_id).refunded == Money(97_500, "KES")
