@@ -14,7 +14,7 @@ from pos_app.core.errors import InvalidReceiptNumber
 
 DIGITS: Final = 6  # zero-padded width; a longer sequence simply prints more digits
 MAX_SEQUENCE: Final = 10**12 - 1
-_PREFIX = re.compile(r"^[A-Z0-9]{1,12}$")
+PREFIX_PATTERN: Final = re.compile(r"^[A-Z0-9]{1,12}$")
 # Case, blanks and dash variants are forgiven: people read these out and type them back.
 _TEXT = re.compile(r"^\s*([A-Za-z0-9]{1,12})\s*[-\u2010-\u2015\s]\s*(\d{1,12})\s*$")
 
@@ -25,7 +25,7 @@ class ReceiptNumber:
     sequence: int
 
     def __post_init__(self) -> None:
-        if not _PREFIX.match(self.prefix):
+        if not PREFIX_PATTERN.match(self.prefix):
             raise InvalidReceiptNumber(
                 f"Receipt prefix {self.prefix!r} must be 1-12 capital letters or digits."
             )

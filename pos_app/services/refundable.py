@@ -8,6 +8,7 @@ credit notes took back; the credit for returned quantities is core.refunds' arit
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 from sqlalchemy import Connection, func, select
@@ -17,6 +18,7 @@ from pos_app.core.money import Money
 from pos_app.core.payments import PAID_STATUSES, PaymentStatus
 from pos_app.core.quantities import Quantity
 from pos_app.core.refunds import CreditNote, SoldLine, credit_note
+from pos_app.core.tax import TaxTable
 from pos_app.services.orders import StoredLine, stored_lines, stored_table
 from pos_app.store.schema import refunds
 
@@ -97,6 +99,33 @@ def sold_lines(lines: tuple[StoredLine, ...]) -> list[SoldLine]:
         SoldLine(s.line.amount, s.paid, s.tax.tax_class.code, s.refunded_thousandths)
         for s in lines
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class RefundableLines:
+    """A sale's lines as the refunds desk offers them back: their names, what was sold, paid
+    and already taken back, and the rates they were sold at, so the desk can show what a
+    return gives back (the same credit_note the refund then records) without a query."""
+
+    order_id: str
+    names: tuple[str, ...]
+    prices: tuple[Money, ...]  # each line's unit price, as its receipt printed it
+    sold: tuple[SoldLine, ...]
+    table: TaxTable
+
+    def credit(self, returns: Mapping[int, Quantity]) -> CreditNote:
+        return credit_note(self.sold, returns, self.table)
+
+
+def refundable_lines(conn: Connection, order_id: str) -> RefundableLines:
+    lines, _ = stored_lines(conn, order_id)
+    return RefundableLines(
+        order_id,
+        tuple(s.line.name for s in lines),
+        tuple(s.line.unit_price for s in lines),
+        tuple(sold_lines(lines)),
+        stored_table(conn, order_id),
+    )
 
 
 def line_credit(

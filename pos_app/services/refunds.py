@@ -38,11 +38,13 @@ from pos_app.services.payments import PaymentService, PaymentView, record_refund
 from pos_app.services.refund_requests import DONE, RefundPending, RelayRefunds
 from pos_app.services.refundable import (
     AlreadyRefunded,
+    RefundableLines,
     RefundAlreadyRequested,
     RefundTooLarge,
     line_credit,
     refund_started,
     refundable_left,
+    refundable_lines,
 )
 from pos_app.services.shop import ShopSettings, load_settings
 from pos_app.services.unit import audit_refusal, ledger_change
@@ -57,6 +59,7 @@ __all__ = [
     "RefundPending",
     "RefundService",
     "RefundTooLarge",
+    "RefundableLines",
     "ReversalCodeMissing",
     "shift_refunds",
     "shift_voids",
@@ -246,6 +249,11 @@ class RefundService:
             remaining=remaining,
             shift_open=shift_open,
         )
+
+    def sale_lines(self, order_id: str) -> RefundableLines:
+        """The sale's lines, what of each is left to come back, and how a return is priced."""
+        with self._ledger.read() as conn:
+            return refundable_lines(conn, order_id)
 
     def refunds(self, limit: int = 500) -> list[RefundRow]:
         with self._ledger.read() as conn:

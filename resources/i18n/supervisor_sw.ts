@@ -525,84 +525,84 @@
         <translation>Onyesha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="64"/>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="93"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="70"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="101"/>
         <source>User</source>
         <translation>Mtumiaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="66"/>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="94"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="72"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="102"/>
         <source>Action</source>
         <translation>Kitendo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="70"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="78"/>
         <source>to</source>
         <translation>hadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="77"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="85"/>
         <source>Verify the chain</source>
         <translation>Hakiki mnyororo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="80"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="88"/>
         <source>Export CSV…</source>
         <translation>Hamisha CSV…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="91"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="99"/>
         <source>No.</source>
         <translation>Na.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="92"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="100"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="95"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="103"/>
         <source>What</source>
         <translation>Nini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="96"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="104"/>
         <source>Details</source>
         <translation>Maelezo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="102"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="110"/>
         <source>No audit entries match these filters.</source>
         <translation>Hakuna kumbukumbu zinazolingana na vichujio hivi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="175"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="183"/>
         <source>Checking every entry…</source>
         <translation>Inakagua kila kumbukumbu…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="187"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="195"/>
         <source>The chain is intact: all %1 entries are as they were written.</source>
         <translation>Mnyororo uko salama: kumbukumbu zote %1 ziko kama zilivyoandikwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="193"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="201"/>
         <source>The audit trail was altered. First broken entry: No. %1 (%2, %3, %4). Every later entry is unproven. Call the shop owner.</source>
         <translation>Kumbukumbu za ukaguzi zimebadilishwa. Kumbukumbu ya kwanza iliyovunjika: Na. %1 (%2, %3, %4). Kila kumbukumbu inayofuata haijathibitishwa. Mpigie mwenye duka.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="217"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="225"/>
         <source>Export audit trail</source>
         <translation>Hamisha kumbukumbu za ukaguzi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="219"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="227"/>
         <source>CSV files (*.csv)</source>
         <translation>Faili za CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="231"/>
+        <location filename="../../pos_app/ui/supervisor/audit_page.py" line="239"/>
         <source>Saved %1</source>
         <translation>Imehifadhiwa %1</translation>
     </message>
@@ -610,236 +610,275 @@
 <context>
     <name>RefundsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="91"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="102"/>
         <source>Refunds and voids</source>
         <translation>Marejesho na ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="90"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="101"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="94"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="105"/>
         <source>Find: receipt number, amount or phone</source>
         <translation>Tafuta: namba ya risiti, kiasi au simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="105"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="116"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="106"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="168"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="117"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="194"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="107"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="118"/>
         <source>Items</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="108"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="119"/>
         <source>Total</source>
         <translation>Jumla</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="109"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="120"/>
         <source>Paid by</source>
         <translation>Imelipwa kwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="116"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="127"/>
         <source>No paid sales yet.</source>
         <translation>Bado hakuna mauzo yaliyolipwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="120"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="131"/>
         <source>Give money back</source>
         <translation>Rudisha pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="125"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="170"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="136"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="196"/>
         <source>How</source>
         <translation>Vipi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="129"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="169"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="140"/>
+        <source>Item</source>
+        <translation>Bidhaa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="141"/>
+        <source>Sold</source>
+        <translation>Iliyouzwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="142"/>
+        <source>Back already</source>
+        <translation>Imerudishwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="143"/>
+        <source>Return</source>
+        <translation>Rudisha</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="144"/>
+        <source>Comes back</source>
+        <translation>Kinarudishwa</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="155"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="195"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="133"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="159"/>
         <source>e.g. SGR4T7YU2P</source>
         <translation>k.m. SGR4T7YU2P</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="134"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="160"/>
         <source>M-Pesa reversal code</source>
         <translation>Msimbo wa kurudisha M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="139"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="165"/>
         <source>Why is the money given back?</source>
         <translation>Kwa nini pesa zinarudishwa?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="140"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="172"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="166"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="198"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="144"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="170"/>
         <source>Supervisor</source>
         <translation>Msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="147"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="173"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="150"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="176"/>
         <source>Refund</source>
         <translation>Rejesha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="153"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="179"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="442"/>
         <source>Void the whole sale</source>
         <translation>Batilisha mauzo yote</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="165"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="191"/>
         <source>Recent refunds</source>
         <translation>Marejesho ya hivi karibuni</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="171"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="197"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="175"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="201"/>
         <source>No refunds given.</source>
         <translation>Hakuna marejesho yaliyotolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="264"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="290"/>
         <source>%1 paid %2, can still refund %3</source>
         <translation>%1 imelipa %2, bado inaweza kurejeshwa %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="269"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="295"/>
         <source>shift open</source>
         <translation>zamu iko wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="269"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="295"/>
         <source>shift closed</source>
         <translation>zamu imefungwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="290"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="316"/>
         <source>Waiting for %1</source>
         <translation>Inasubiri %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="327"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="364"/>
         <source>Flutterwave refunds the card or mobile money through the relay.</source>
         <translation>Flutterwave inarejesha pesa kwenye kadi au pesa za simu kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="329"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="366"/>
         <source>Stripe refunds the card through the relay.</source>
         <translation>Stripe inarejesha pesa kwenye kadi kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="355"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="442"/>
+        <source>Void these lines</source>
+        <translation>Batilisha mistari hii</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="471"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="501"/>
         <source>Refund slip saved: %1</source>
         <translation>Stakabadhi ya kurejesha imehifadhiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="418"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="545"/>
+        <source>The lines were voided: %1 given back.</source>
+        <translation>Mistari imebatilishwa: %1 imerudishwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="602"/>
         <source>Refund: %1</source>
         <translation>Marejesho: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="433"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="603"/>
         <source>*** REFUND ***</source>
         <translation>*** MAREJESHO ***</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="291"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="317"/>
         <source>Done</source>
         <translation>Imekamilika</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="292"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="318"/>
         <source>Failed</source>
         <translation>Imeshindikana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="305"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="331"/>
         <source>Paid in parts: pick the payment to refund below.</source>
         <translation>Imelipwa kwa sehemu: chagua malipo ya kurejesha hapa chini.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="317"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="354"/>
         <source>Pick a paid sale above.</source>
         <translation>Chagua mauzo yaliyolipwa hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="321"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="358"/>
         <source>Hand the cash back from the drawer.</source>
         <translation>Rudisha pesa taslimu kutoka droo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="323"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="360"/>
         <source>Reverse it on the M-Pesa business phone first, then type the code here.</source>
         <translation>Kwanza rudisha muamala kwenye simu ya biashara ya M-Pesa, kisha andika msimbo hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="325"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="362"/>
         <source>Paystack refunds the card through the relay.</source>
         <translation>Paystack inarejesha pesa kwenye kadi kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="331"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="368"/>
         <source>Send the transfer back from the bank, then record it here.</source>
         <translation>Rudisha uhamisho kutoka benki, kisha uandike hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="338"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="376"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="401"/>
         <source>up to %1</source>
         <translation>hadi %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="346"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="462"/>
         <source>Type the amount to give back.</source>
         <translation>Andika kiasi cha kurudisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="366"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="482"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="511"/>
         <source>Refund recorded: %1.</source>
         <translation>Rejesho limeandikwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="380"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="555"/>
         <source>The sale was voided.</source>
         <translation>Mauzo yamebatilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="392"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="567"/>
         <source>Type the supervisor&apos;s PIN.</source>
         <translation>Andika PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="396"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="571"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
@@ -1131,182 +1170,217 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="66"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="68"/>
         <source>Settings</source>
         <translation>Mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="69"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="71"/>
         <source>Shop and receipts</source>
         <translation>Duka na risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="73"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="75"/>
         <source>Shop name</source>
         <translation>Jina la duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="79"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="81"/>
         <source>VAT rate (prices include VAT)</source>
         <translation>Kiwango cha VAT (bei zinajumuisha VAT)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="83"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="84"/>
+        <source>Kenya</source>
+        <translation>Kenya</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="87"/>
+        <source>Country (tax classes)</source>
+        <translation>Nchi (madaraja ya kodi)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="93"/>
+        <source>Printed before each receipt number, e.g. TILL1-000123: 1-12 letters or digits.</source>
+        <translation>Huchapishwa kabla ya kila namba ya risiti, mf. TILL1-000123: herufi au tarakimu 1-12.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="96"/>
+        <source>Receipt prefix</source>
+        <translation>Kiambishi cha risiti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="100"/>
         <source>Receipt header</source>
         <translation>Kichwa cha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="87"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="104"/>
         <source>Receipt footer</source>
         <translation>Maandishi ya chini ya risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="89"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="106"/>
         <source>Shop language</source>
         <translation>Lugha ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="94"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="111"/>
         <source>The prefixes (20-29) of the labels your scales print, each with what its label carries: weight (grams) or price. The item code on the label is the product&apos;s SKU (5 digits).</source>
         <translation>Viambishi (20-29) vya lebo zinazochapishwa na mizani yako, kila kimoja na kile lebo yake inachobeba: uzito (gramu) au bei. Namba ya bidhaa kwenye lebo ni SKU ya bidhaa (tarakimu 5).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="98"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="115"/>
         <source>Scale labels</source>
         <translation>Lebo za mizani</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="117"/>
         <source>Sign every sale with KRA eTIMS (Kenya, VAT-registered)</source>
         <translation>Saini kila mauzo kwa KRA eTIMS (Kenya, waliosajiliwa kwa VAT)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="105"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="122"/>
         <source>Payments and risk</source>
         <translation>Malipo na hatari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="110"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="127"/>
         <source>Risk threshold (0-100)</source>
         <translation>Kiwango cha hatari (0-100)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="113"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="130"/>
         <source>A supervisor approves every proof</source>
         <translation>Msimamizi anaidhinisha kila uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="115"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="132"/>
         <source>Cashier may accept low-risk proofs</source>
         <translation>Keshia anaweza kukubali uthibitisho wa hatari ndogo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="117"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="134"/>
         <source>Offline proofs</source>
         <translation>Uthibitisho bila mtandao</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="118"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="142"/>
+        <source>A cashier may give a discount up to this percent alone; above it a supervisor&apos;s PIN is asked.</source>
+        <translation>Keshia anaweza kutoa punguzo hadi asilimia hii peke yake; zaidi ya hapo PIN ya msimamizi inahitajika.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="145"/>
+        <source>Cashier&apos;s discount limit</source>
+        <translation>Kikomo cha punguzo la keshia</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="146"/>
         <source>A supervisor may approve their own proof</source>
         <translation>Msimamizi anaweza kuidhinisha uthibitisho wake mwenyewe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="121"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="149"/>
         <source>New PINs have at least 6 digits</source>
         <translation>PIN mpya ziwe na tarakimu 6 au zaidi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="128"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="156"/>
         <source>Save settings</source>
         <translation>Hifadhi mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="135"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="163"/>
         <source>Relay and providers</source>
         <translation>Relay na watoa huduma</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="143"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="171"/>
         <source>Test mode is set by the shop&apos;s owner in the console.</source>
         <translation>Hali ya majaribio huwekwa na mwenye duka kwenye dashibodi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="151"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="179"/>
         <source>Relay address</source>
         <translation>Anwani ya relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="154"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="182"/>
         <source>from the shop owner&apos;s relay page</source>
         <translation>kutoka ukurasa wa relay wa mwenye duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="155"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="183"/>
         <source>Pairing code</source>
         <translation>Msimbo wa kuunganisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="156"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="184"/>
         <source>Pair this till</source>
         <translation>Unganisha mashine hii</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="160"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="188"/>
         <source>Check the ledger now</source>
         <translation>Kagua daftari sasa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="163"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="191"/>
         <source>Restore from backup / relay</source>
         <translation>Rejesha kutoka nakala / relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="166"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="194"/>
         <source>Replace this till&apos;s ledger with its last backup plus the relay&apos;s copy of its records (a supervisor&apos;s PIN; the till stops selling meanwhile).</source>
         <translation>Badilisha daftari la mashine hii kwa nakala yake ya mwisho pamoja na nakala ya relay ya rekodi zake (PIN ya msimamizi; mashine haiuzi wakati huo).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="192"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="220"/>
         <source>%1: test mode (no real money)</source>
         <translation>%1: hali ya majaribio (si pesa halisi)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="194"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="222"/>
         <source>%1: live money</source>
         <translation>%1: pesa halisi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="203"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="231"/>
         <source>Checking the ledger…</source>
         <translation>Inakagua daftari…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="208"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="236"/>
         <source>The ledger is sound.</source>
         <translation>Daftari liko salama.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="255"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="276"/>
+        <source>The receipt prefix is 1-12 letters or digits, e.g. TILL1.</source>
+        <translation>Kiambishi cha risiti ni herufi au tarakimu 1-12, mf. TILL1.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="300"/>
         <source>Change the shop&apos;s settings</source>
         <translation>Badilisha mipangilio ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="263"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="308"/>
         <source>Saved.</source>
         <translation>Imehifadhiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="277"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="322"/>
         <source>Pair this till with a relay</source>
         <translation>Unganisha kaunta hii na relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="281"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="326"/>
         <source>Contacting the relay…</source>
         <translation>Inawasiliana na relay…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="288"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="333"/>
         <source>Paired with %1 (%2).</source>
         <translation>Imeunganishwa na %1 (%2).</translation>
     </message>

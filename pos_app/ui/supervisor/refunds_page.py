@@ -1,5 +1,6 @@
 """Refunds and voids: find the sale (receipt number or amount), pick the payment beneath it,
-type the amount to give back, say why, type the supervisor's PIN.
+type how much of each line comes back (or, for what cannot go back by line, the amount to give
+back), say why, type the supervisor's PIN.
 
 Cash goes back from the drawer, an M-Pesa reversal is recorded with its code, a Paystack,
 Flutterwave or Stripe payment is refunded through the relay; a sale of the open shift can be
@@ -24,16 +25,21 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from pos_app.core.errors import DukaError
 from pos_app.core.events import PaymentProcessed, RefundRecorded
 from pos_app.core.money import Money
+from pos_app.core.quantities import Quantity, Unit, line_gross
+from pos_app.core.refunds import CreditNote, SoldLine
 from pos_app.printing.layout import readable_number, sale_number
-from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment
+from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment, ReceiptTaxBand
 from pos_app.services.refund_requests import DONE, FAILED, PENDING, RefundPending
 from pos_app.services.refunds import (
+    RefundableLines,
     RefundablePayment,
     RefundableSale,
     RefundMethod,
@@ -85,6 +91,11 @@ class RefundsPage(DecisionPage):
         # one id per (payment, amount) until it succeeds: a retry is the same request
         self._request_ids: dict[tuple[str, int], str] = {}
         self.selected: RefundablePayment | None = None
+        # the selected sale's lines, and one quantity box per line (what comes back of it)
+        self.lines: RefundableLines | None = None
+        self.returns: list[QLineEdit] = []
+        self.credit: CreditNote | None = None  # what the typed quantities give back
+        self._bad_quantity = False  # the message says what is wrong with a typed quantity
 
         layout = QVBoxLayout(self)
         self.refresh_button = QPushButton(self.tr("Refresh"))
@@ -111,7 +122,7 @@ class RefundsPage(DecisionPage):
             "refunds-sales",
             stretch_column=2,
         )
-        self.table.setMinimumHeight(120)  # with the form and recent refunds: 768 px tall
+        self.table.setMinimumHeight(96)  # with the form, its lines and recent refunds: 768 px
         layout.addWidget(self.table, 1)
         self.empty_hint = hint_label(self.tr("No paid sales yet."), "refunds-empty")
         self.empty_hint.hide()
@@ -124,28 +135,43 @@ class RefundsPage(DecisionPage):
         self.how_label.setWordWrap(True)
         grid.addWidget(QLabel(self.tr("How")), 0, 0)
         grid.addWidget(self.how_label, 0, 1, 1, 3)
+        self.lines_table = ReadOnlyTable(
+            [
+                self.tr("Item"),
+                self.tr("Sold"),
+                self.tr("Back already"),
+                self.tr("Return"),
+                self.tr("Comes back"),
+            ],
+            "refunds-lines",
+            stretch_column=0,
+            pick_rows=False,
+        )
+        self.lines_table.setMinimumHeight(72)
+        self.lines_table.setMaximumHeight(104)  # three lines shown; more scroll in the grid
+        grid.addWidget(self.lines_table, 1, 0, 1, 4)
         self.amount = MoneyEdit(currency)
         self.amount.setObjectName("refunds-amount")
-        grid.addWidget(QLabel(self.tr("Amount")), 1, 0)
-        grid.addWidget(self.amount, 1, 1)
+        grid.addWidget(QLabel(self.tr("Amount")), 2, 0)
+        grid.addWidget(self.amount, 2, 1)
         self.reversal = QLineEdit()
         self.reversal.setObjectName("refunds-reversal")
         self.reversal.setPlaceholderText(self.tr("e.g. SGR4T7YU2P"))
         self.reversal_label = QLabel(self.tr("M-Pesa reversal code"))
-        grid.addWidget(self.reversal_label, 1, 2)
-        grid.addWidget(self.reversal, 1, 3)
+        grid.addWidget(self.reversal_label, 2, 2)
+        grid.addWidget(self.reversal, 2, 3)
         self.reason = QLineEdit()
         self.reason.setObjectName("refunds-reason")
         self.reason.setPlaceholderText(self.tr("Why is the money given back?"))
-        grid.addWidget(QLabel(self.tr("Reason")), 2, 0)
-        grid.addWidget(self.reason, 2, 1, 1, 3)
+        grid.addWidget(QLabel(self.tr("Reason")), 3, 0)
+        grid.addWidget(self.reason, 3, 1, 1, 3)
         self.approver = QComboBox()
         self.approver.setObjectName("refunds-approver")
-        grid.addWidget(QLabel(self.tr("Supervisor")), 3, 0)
-        grid.addWidget(self.approver, 3, 1)
+        grid.addWidget(QLabel(self.tr("Supervisor")), 4, 0)
+        grid.addWidget(self.approver, 4, 1)
         self.pin = pin_edit("refunds-pin")
-        grid.addWidget(QLabel(self.tr("PIN")), 3, 2)
-        grid.addWidget(self.pin, 3, 3)
+        grid.addWidget(QLabel(self.tr("PIN")), 4, 2)
+        grid.addWidget(self.pin, 4, 3)
         buttons = QHBoxLayout()
         self.refund_button = QPushButton(self.tr("Refund"))
         self.refund_button.setObjectName("refunds-refund")
@@ -157,7 +183,7 @@ class RefundsPage(DecisionPage):
         buttons.addWidget(self.void_button)
         self.message = message_label("refunds-message")
         buttons.addWidget(self.message, 1)
-        grid.addLayout(buttons, 4, 0, 1, 4)
+        grid.addLayout(buttons, 5, 0, 1, 4)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         layout.addWidget(box)
@@ -307,6 +333,17 @@ class RefundsPage(DecisionPage):
         self._show_selected(target)
 
     def _show_selected(self, target: RefundablePayment | None) -> None:
+        shown = self.lines.order_id if self.lines else None
+        if target is None or target.payment.order_id != shown:
+            self._show_lines(None)
+        if target is not None:  # again after a refund: what came back of each line changed
+            self._tasks.submit(
+                self._service.sale_lines,
+                target.payment.order_id,
+                on_done=self._lines_loaded,
+                on_error=self._failed,
+                owner=self,
+            )
         self.selected = target
         self.refund_button.setEnabled(target is not None)
         self.void_button.setEnabled(target is not None and target.shift_open)
@@ -334,13 +371,92 @@ class RefundsPage(DecisionPage):
         )
         # nothing prefilled: the supervisor types what goes back (never the whole by default)
         self.amount.clear()
+        self.amount.setEnabled(True)
         self.amount.setPlaceholderText(
             self.tr("up to %1").replace("%1", target.remaining.format(with_code=False)))
+
+    def _lines_loaded(self, lines: RefundableLines) -> None:
+        if self.selected is not None and self.selected.payment.order_id == lines.order_id:
+            self._show_lines(lines)
+
+    def _show_lines(self, lines: RefundableLines | None) -> None:
+        """One row a line of the sale, with a box for the quantity that comes back; the
+        same sale again (reloaded after a refusal) keeps what was typed."""
+        same = lines is not None and self.lines is not None and (
+            self.lines.order_id == lines.order_id)
+        typed = [box.text() for box in self.returns] if same else []
+        self.lines = lines
+        self.credit = None
+        sold = list(zip(lines.names, lines.sold, strict=True)) if lines else []
+        self.lines_table.show_rows([
+            [name, line.quantity.format(), _quantity_text(line.refunded_thousandths, line),
+             "", ""]
+            for name, line in sold
+        ])
+        self.returns = []
+        for row, (_name, line) in enumerate(sold):
+            box = QLineEdit()
+            box.setObjectName(f"refunds-return-{row}")
+            left = _quantity_text(line.remaining_thousandths, line)
+            box.setPlaceholderText(self.tr("up to %1").replace("%1", left))
+            box.setEnabled(line.remaining_thousandths > 0)
+            box.textChanged.connect(self._price_returns)
+            self.lines_table.setCellWidget(row, 3, box)
+            self.returns.append(box)
+        for box, text in zip(self.returns, typed, strict=False):
+            box.setText(text)  # prices the return again
+        self.lines_table.resizeColumnsToContents()
+        if not any(typed):
+            self._price_returns()
+
+    def picked_returns(self) -> dict[int, Quantity]:
+        """line -> quantity typed to come back; raises InvalidQuantity for what is not one."""
+        if self.lines is None:
+            return {}
+        return {
+            row: Quantity.parse(box.text(), self.lines.sold[row].quantity.unit)
+            for row, box in enumerate(self.returns)
+            if box.text().strip()
+        }
+
+    def _price_returns(self) -> None:
+        """What the typed quantities give back, line by line, as the refund will record it.
+        Once a quantity is typed the refund is by line: the amount is theirs, not typed."""
+        was_priced = self.credit is not None
+        self.credit = None
+        for row in range(len(self.returns)):
+            self.lines_table.setItem(row, 4, QTableWidgetItem(""))
+        try:
+            returns = self.picked_returns()
+            if returns and self.lines is not None:
+                self.credit = self.lines.credit(returns)
+            if self._bad_quantity:  # put right: the message about it goes
+                show_message(self.message, "", ok=True)
+            self._bad_quantity = False
+        except DukaError as error:
+            show_message(self.message, error_message(error), ok=False)
+            self._bad_quantity = True
+        typed = any(box.text().strip() for box in self.returns)
+        self.amount.setEnabled(not typed)
+        self.void_button.setText(
+            self.tr("Void these lines") if typed else self.tr("Void the whole sale"))
+        if self.credit is not None:
+            for credit in self.credit.lines:
+                self.lines_table.setItem(
+                    credit.index, 4, QTableWidgetItem(credit.amount.format()))
+            self.amount.set_money(self.credit.total)
+        elif typed or was_priced:
+            self.amount.clear()
 
     def refund(self) -> None:
         target = self.selected
         amount = self.amount.money()
         if target is None:
+            return
+        if self.credit is not None:
+            self._refund_lines(target, self.credit)
+            return
+        if self._unpriced_quantity():
             return
         if amount is None:
             show_message(self.message, self.tr("Type the amount to give back."), ok=False)
@@ -367,9 +483,68 @@ class RefundsPage(DecisionPage):
             succeeded=succeeded,
         )
 
+    def _unpriced_quantity(self) -> bool:
+        """A quantity is typed that gives nothing back: say what is wrong with it (neither
+        the amount typed before nor the whole sale is meant then)."""
+        if self.amount.isEnabled():
+            return False
+        self._price_returns()
+        return True
+
+    def _refund_lines(self, target: RefundablePayment, credit: CreditNote) -> None:
+        returns = self.picked_returns()
+        reason = self.reason.text()
+        slip_lines = self._slip_lines(credit)
+
+        def succeeded() -> str:
+            slip = self._save_slip(target, credit.total, reason, (slip_lines, credit))
+            return self.tr("Refund slip saved: %1").replace("%1", str(slip))
+
+        self._submit(
+            self._service.refund_lines,
+            target.payment.id,
+            returns,
+            reason,
+            supervisor_id=self.approver.currentData(),
+            pin=self.pin.text(),
+            reversal_code=self.reversal.text() or None,
+            done=self.tr("Refund recorded: %1.").replace("%1", credit.total.format()),
+            succeeded=succeeded,
+        )
+
+    def _slip_lines(self, credit: CreditNote) -> tuple[ReceiptLine, ...]:
+        """What came back, as the sale's receipt printed it: the quantity at the line's price,
+        less the part of its discounts the buyer does not get back."""
+        lines = self.lines
+        if lines is None:  # a credit is only priced for loaded lines
+            return ()
+        printed = []
+        for c in credit.lines:
+            price = lines.prices[c.index]
+            gross = line_gross(price, c.quantity)
+            kept = gross - c.amount
+            printed.append(ReceiptLine(
+                lines.names[c.index], _slip_quantity(c.quantity), price, gross,
+                c.tax.tax_class.code, kept if kept.is_positive else None))
+        return tuple(printed)
+
     def void(self) -> None:
         target = self.selected
         if target is None:
+            return
+        if self.credit is None and self._unpriced_quantity():
+            return
+        if self.credit is not None:
+            self._submit(
+                self._service.void_lines,
+                target.payment.id,
+                self.picked_returns(),
+                self.reason.text(),
+                supervisor_id=self.approver.currentData(),
+                pin=self.pin.text(),
+                done=self.tr("The lines were voided: %1 given back.").replace(
+                    "%1", self.credit.total.format()),
+            )
             return
         self._submit(
             self._service.void_sale,
@@ -400,6 +575,8 @@ class RefundsPage(DecisionPage):
             self.pin.clear()
             self.reason.clear()
             self.reversal.clear()
+            for box in self.returns:
+                box.clear()
             show_message(self.message, said, ok=True)
             self.refresh()
 
@@ -412,10 +589,19 @@ class RefundsPage(DecisionPage):
             owner=self,
         )
 
-    def _save_slip(self, target: RefundablePayment, amount: Money, reason: str) -> Path:
-        """The refund slip: the receipt's layout, marked REFUND, saved as a PDF."""
+    def _save_slip(
+        self,
+        target: RefundablePayment,
+        amount: Money,
+        reason: str,
+        by_line: tuple[tuple[ReceiptLine, ...], CreditNote] | None = None,
+    ) -> Path:
+        """The refund slip: the receipt's layout, marked REFUND, saved as a PDF; a refund by
+        line lists the lines that came back, with the reason under the heading."""
         shop = self._service.shop()
         line = self.tr("Refund: %1").replace("%1", reason.strip())
+        header = self.tr("*** REFUND ***")
+        returned, credit = by_line if by_line else ((), None)
         order_id = target.payment.order_id
         number = next(  # the sale's number, as on the customer's receipt
             (s.receipt_number for s in self.sales if s.order_id == order_id), "")
@@ -425,12 +611,15 @@ class RefundsPage(DecisionPage):
             created_at=datetime.now(UTC),
             timezone=shop.timezone,
             cashier="",
-            lines=(ReceiptLine(line, 1, amount, amount),),
+            lines=returned or (ReceiptLine(line, 1, amount, amount),),
             total=amount,
-            vat=Money.zero(amount.currency),
-            taxes=(),
+            vat=credit.taxes.tax if credit else Money.zero(amount.currency),
+            taxes=tuple(
+                ReceiptTaxBand(b.tax_class.code, b.tax_class.rate_bps, b.taxable, b.tax)
+                for b in credit.taxes.bands
+            ) if credit else (),
             payments=(ReceiptPayment(target.payment.method, amount, "refunded"),),
-            header=self.tr("*** REFUND ***"),
+            header=f"{header}\n{line}" if returned else header,
             receipt_number=number,
         )
         self._slips_dir.mkdir(parents=True, exist_ok=True)
@@ -446,3 +635,13 @@ class RefundsPage(DecisionPage):
         show_message(self.message, error_message(error), ok=False)
         if isinstance(error, RefundPending):
             self.refresh()  # it is recorded: the recent refunds show it waiting
+
+
+def _quantity_text(thousandths: int, line: SoldLine) -> str:
+    """A quantity of the line's unit ("1", "0.5 kg"), "0" for none."""
+    return Quantity(thousandths, line.quantity.unit).format() if thousandths else "0"
+
+
+def _slip_quantity(quantity: Quantity) -> int | Quantity:
+    """Pieces print as a count on the slip, like the receipt; weighed goods with their unit."""
+    return quantity.thousandths // 1000 if quantity.unit is Unit.EACH else quantity

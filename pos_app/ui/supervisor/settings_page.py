@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.core.receipt_numbers import PREFIX_PATTERN
+from pos_app.core.tax import TAX_TABLES
 from pos_app.services.admin import PROVIDERS, AdminService, PairingOutcome
 from pos_app.services.grants import Action, Grant
 from pos_app.services.guard import GuardStatus
@@ -77,6 +79,21 @@ class SettingsPage(QWidget):
         self.vat.setDecimals(2)
         self.vat.setSuffix(" %")
         form.addRow(self.tr("VAT rate (prices include VAT)"), self.vat)
+        self.country = QComboBox()  # whose tax classes the products are sold under
+        self.country.setObjectName("settings-country")
+        names = {"KE": self.tr("Kenya")}
+        for code in TAX_TABLES:
+            self.country.addItem(names.get(code, code), code)
+        form.addRow(self.tr("Country (tax classes)"), self.country)
+        self.receipt_prefix = QLineEdit()
+        self.receipt_prefix.setObjectName("settings-receipt-prefix")
+        self.receipt_prefix.setPlaceholderText("TILL1")
+        self.receipt_prefix.setMaxLength(12)
+        self.receipt_prefix.setToolTip(
+            self.tr("Printed before each receipt number, e.g. TILL1-000123: 1-12 letters or "
+                    "digits.")
+        )
+        form.addRow(self.tr("Receipt prefix"), self.receipt_prefix)
         self.header = QPlainTextEdit()
         self.header.setObjectName("settings-header")
         self.header.setFixedHeight(60)
@@ -115,6 +132,17 @@ class SettingsPage(QWidget):
             self.tr("Cashier may accept low-risk proofs"), "cashier_may_accept_below_threshold"
         )
         form2.addRow(self.tr("Offline proofs"), self.policy)
+        # a percentage with two decimals, stored in bps; the box itself keeps it within 0-100
+        self.discount_limit = QDoubleSpinBox()
+        self.discount_limit.setObjectName("settings-discount-limit")
+        self.discount_limit.setRange(0, 100)
+        self.discount_limit.setDecimals(2)
+        self.discount_limit.setSuffix(" %")
+        self.discount_limit.setToolTip(
+            self.tr("A cashier may give a discount up to this percent alone; above it a "
+                    "supervisor's PIN is asked.")
+        )
+        form2.addRow(self.tr("Cashier's discount limit"), self.discount_limit)
         self.self_approval = QCheckBox(self.tr("A supervisor may approve their own proof"))
         self.self_approval.setObjectName("settings-self-approval")
         form2.addRow(self.self_approval)
@@ -228,6 +256,9 @@ class SettingsPage(QWidget):
         self.loaded = s
         self.shop_name.setText(s.shop_name)
         self.vat.setValue(s.vat_bps / 100)
+        self.country.setCurrentIndex(max(0, self.country.findData(s.country)))
+        self.receipt_prefix.setText(s.receipt_prefix)
+        self.discount_limit.setValue(s.discount_approval_bps / 100)
         self.header.setPlainText(s.receipt_header)
         self.footer.setPlainText(s.receipt_footer)
         self.language.setCurrentIndex(max(0, self.language.findData(s.language)))
@@ -238,10 +269,24 @@ class SettingsPage(QWidget):
         self.six_digit_pins.setChecked(s.min_pin_length >= 6)
         self.etims.setChecked(s.etims_enabled)
 
+    def _refusal(self) -> str | None:
+        """What is wrong with the typed fields, in words, before a supervisor is asked."""
+        prefix = self.receipt_prefix.text().strip().upper()
+        if not PREFIX_PATTERN.match(prefix):
+            return self.tr("The receipt prefix is 1-12 letters or digits, e.g. TILL1.")
+        return None
+
     def save(self) -> None:
+        refusal = self._refusal()
+        if refusal is not None:
+            show_message(self.message, refusal, ok=False)
+            return
         changes = {
             "shop_name": self.shop_name.text().strip(),
             "vat_bps": round(self.vat.value() * 100),
+            "country": self.country.currentData(),
+            "receipt_prefix": self.receipt_prefix.text().strip().upper(),
+            "discount_approval_bps": round(self.discount_limit.value() * 100),
             "receipt_header": self.header.toPlainText(),
             "receipt_footer": self.footer.toPlainText(),
             "language": self.language.currentData(),

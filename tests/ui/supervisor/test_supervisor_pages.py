@@ -219,6 +219,31 @@ def test_settings_are_saved(qtbot, desk, ids, tasks):
     assert actions(desk)[-1] == "settings.updated"
 
 
+def test_receipt_prefix_discount_limit_and_country_are_saved(qtbot, desk, ids, tasks):
+    page = SettingsPage(desk.admin, tasks, approve_as(desk, ids))
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.loaded is not None, timeout=WAIT)
+    assert page.receipt_prefix.text() == "TILL1" and page.discount_limit.value() == 10
+    assert page.country.currentText() == "Kenya" and page.country.currentData() == "KE"
+    before = actions(desk)
+    page.receipt_prefix.setText("DUKA-2")  # a dash would print as TILL1-000123 does not
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert "1-12 letters or digits" in page.message.text()
+    assert actions(desk) == before and desk.admin.settings().receipt_prefix == "TILL1"
+
+    page.receipt_prefix.setText("duka2")  # typed small: printed in capitals
+    page.discount_limit.setValue(150)  # the box keeps a percent within 0-100
+    assert page.discount_limit.value() == 100
+    page.discount_limit.setValue(12.5)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(message_is(page.message, "Saved"), timeout=WAIT)
+    saved = desk.admin.settings()
+    assert (saved.receipt_prefix, saved.discount_approval_bps, saved.country) == (
+        "DUKA2", 1250, "KE")
+    assert page.receipt_prefix.text() == "DUKA2"
+    assert actions(desk)[-1] == "settings.updated"
+
+
 def test_a_scale_layout_the_till_cannot_read_is_refused_and_nothing_saved(
     qtbot, desk, ids, tasks
 ):
