@@ -58,6 +58,7 @@ def test_demo_mode_rings_up_an_stk_sale_and_survives_a_restart(tmp_path: Path) -
             # the banner shows in demo mode, for every provider the demo shop offers
             "test_mode_providers": ("flutterwave", "mpesa", "paystack", "stripe"),
             "providers": ("flutterwave", "mpesa", "paystack", "stripe"),  # a tender each
+            "unsigned": 0,  # the demo shop signs nothing with eTIMS
         }
         with ledger.read() as conn:
             assert state.get(conn, PAYBILL_KEY) == sync.demo.sandbox.config.daraja_shortcode
