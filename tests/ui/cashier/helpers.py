@@ -12,10 +12,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 def answer_next_modal(
     action: Callable[[QWidget], None],
     ready: Callable[[QWidget], bool] = lambda _w: True,
-    attempts: int = 250,
+    attempts: int = 1500,
 ) -> None:
-    """Runs `action` on the next modal dialog once it shows and is `ready` (polls every 20 ms,
-    never blocking: the dialog's own event loop keeps running)."""
+    """Runs `action` on the next modal dialog once it shows and is `ready` (polls every 20 ms
+    for up to 30 s, never blocking: the dialog's own event loop keeps running). A system
+    dialog (printing) can take seconds to show on a loaded machine; one that shows after the
+    poll gave up would wait for a hand that never comes, and the test would hang."""
 
     def poll(left: int = attempts) -> None:
         widget = QApplication.activeModalWidget()
