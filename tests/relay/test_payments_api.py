@@ -287,7 +287,9 @@ def test_waiting_duplicates_do_not_hold_up_another_shop(
             return list(await asyncio.gather(*duplicates)), answered, writes_while_waiting
 
     replies, answered, writes_while_waiting = asyncio.run(burst())
-    assert writes_while_waiting <= 5  # the checker's; not one per waiting duplicate
+    # a few from the relay's background jobs (9 seen once on PostgreSQL); one per waiting
+    # duplicate (the old claim retried every 50 ms each) would be thousands in that second
+    assert writes_while_waiting <= 20
     assert answered < accepted[0], "another shop was answered only after the push returned"
     assert {r.status_code for r in replies} == {200}
     assert len({r.text for r in replies}) == 1
