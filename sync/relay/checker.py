@@ -5,8 +5,6 @@ Query, Transaction Status): Daraja's answers carry no amount and come back by ca
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from dataclasses import replace
 from datetime import timedelta
@@ -16,7 +14,7 @@ from sqlalchemy import Row
 
 from sync.protocol import EventStatus, PaymentChannel, PaymentState, Provider
 from sync.providers.base import PaymentOutcome, ProviderError
-from sync.relay.context import RelayContext
+from sync.relay.background import KickedJob
 from sync.relay.crypto import new_url_token
 from sync.relay.observability import PAYMENT_CHECKS
 from sync.relay.outcomes import OUTCOME_STATUS
@@ -26,26 +24,11 @@ from sync.relay.webhook_paths import transaction_status_paths
 log = logging.getLogger(__name__)
 
 
-class PaymentChecker:
+class PaymentChecker(KickedJob):
     """Background job: asks the providers about payments whose outcome is late or that a
     webhook reported (verified before anything is reported as paid)."""
 
-    def __init__(self, ctx: RelayContext) -> None:
-        self.ctx = ctx
-        self._kick = asyncio.Event()
-
-    def kick(self) -> None:
-        self._kick.set()
-
-    async def run_forever(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._kick.wait(), self.ctx.settings.job_interval_s)
-            self._kick.clear()
-            try:
-                await self.run_once()
-            except Exception:
-                log.exception("payment check round failed")
+    round_name = "payment check round"
 
     async def run_once(self) -> int:
         due = await self.ctx.store.run(self.ctx.store.due_payments, utcnow())

@@ -14,7 +14,6 @@ sent through EtimsClient.sign, and settled by the outcome:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 
@@ -27,6 +26,7 @@ from sync.providers.etims import (
     Signed,
     Unavailable,
 )
+from sync.relay.background import KickedJob
 from sync.relay.context import RelayContext
 from sync.relay.store.etims import (
     EtimsBooks,
@@ -41,25 +41,13 @@ log = logging.getLogger(__name__)
 MAX_RETRY_S = 3600.0
 
 
-class EtimsSigner:
+class EtimsSigner(KickedJob):
+    round_name = "eTIMS signing round"
+
     def __init__(self, ctx: RelayContext) -> None:
-        self.ctx = ctx
+        super().__init__(ctx)
         self.books = EtimsBooks(ctx.store)
-        self._kick = asyncio.Event()
         self._lock = asyncio.Lock()  # one round at a time: one request in flight per device
-
-    def kick(self) -> None:
-        self._kick.set()
-
-    async def run_forever(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._kick.wait(), self.ctx.settings.job_interval_s)
-            self._kick.clear()
-            try:
-                await self.run_once()
-            except Exception:
-                log.exception("eTIMS signing round failed")
 
     async def run_once(self) -> int:
         """Work every due device's queue until it is empty or waits; returns how many
