@@ -139,3 +139,16 @@ def ctx(qtbot: Any, shop: Shop, gateway: FakeGateway) -> Iterator[Any]:
     context.counter.user_id = shop.cashier.id
     yield context
     tasks.shutdown(wait=True)
+
+
+@pytest.fixture
+def page(qtbot: Any, ctx: Any) -> Any:
+    """The sale page over an open shift, its quick keys loaded."""
+    from pos_app.ui.cashier.sale_page import SalePage
+
+    ctx.services.shifts.open_shift(ctx.current_user.id, Money(0, "KES"))
+    sale = SalePage(ctx)
+    qtbot.addWidget(sale)
+    sale.show()
+    qtbot.waitUntil(lambda: sale.quick_buttons[0].isEnabled())
+    return sale

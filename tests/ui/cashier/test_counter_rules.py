@@ -28,18 +28,6 @@ def shift_open(ctx: Any) -> Any:
     return ctx.services.shifts.open_shift(ctx.current_user.id, Money(0, "KES"))
 
 
-@pytest.fixture
-def page(qtbot: Any, ctx: Any) -> Any:
-    from pos_app.ui.cashier.sale_page import SalePage
-
-    ctx.services.shifts.open_shift(ctx.current_user.id, Money(0, "KES"))
-    sale = SalePage(ctx)
-    qtbot.addWidget(sale)
-    sale.show()
-    qtbot.waitUntil(lambda: sale.quick_buttons[0].isEnabled())
-    return sale
-
-
 def test_empty_cart_and_letters_in_amounts(qtbot, page):
     qtbot.mouseClick(page.tender_buttons["cash"], Qt.MouseButton.LeftButton)
     assert "empty" in page.message.text()

@@ -14,18 +14,6 @@ from .conftest import FakeGateway
 from .test_whole_day import UNGA, open_tender, provider_says, scan, wait_sale_done
 
 
-@pytest.fixture
-def page(qtbot: Any, ctx: Any) -> Any:
-    from pos_app.ui.cashier.sale_page import SalePage
-
-    ctx.services.shifts.open_shift(ctx.current_user.id, Money(0, "KES"))
-    sale = SalePage(ctx)
-    qtbot.addWidget(sale)
-    sale.show()
-    qtbot.waitUntil(lambda: sale.quick_buttons[0].isEnabled())
-    return sale
-
-
 def shown_tenders(page: Any) -> list[str]:
     return [k for k, b in page.tender_buttons.items() if b.isVisibleTo(page.tender_panel)]
 

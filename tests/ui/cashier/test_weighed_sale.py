@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
@@ -23,18 +22,6 @@ LOOSE_SUGAR = "00101"  # the demo catalogue's Sukari ya Kupima, 170.00 a kilo
 def label(prefix: str, item: str, value: int) -> str:
     first12 = f"{prefix}{item}{value:05d}"
     return first12 + str(ean13_check_digit(first12))
-
-
-@pytest.fixture
-def page(qtbot: Any, ctx: Any) -> Any:
-    from pos_app.ui.cashier.sale_page import SalePage
-
-    ctx.services.shifts.open_shift(ctx.current_user.id, Money(0, "KES"))
-    sale = SalePage(ctx)
-    qtbot.addWidget(sale)
-    sale.show()
-    qtbot.waitUntil(lambda: sale.quick_buttons[0].isEnabled())
-    return sale
 
 
 def shown_quantities(page: Any) -> list[str]:
