@@ -413,10 +413,8 @@ class Counter:
     def paybill_payments(self, order_id: str) -> list[PaybillPayment]:
         """What M-Pesa reported for this sale's account reference, for the paybill screen
         while the customer pays; empty when the relay cannot be asked (offline)."""
-        if self.gateway is None or not self.gateway.is_online():
-            return []
         try:
-            return self.gateway.paybill_payments(account_reference(order_id))
+            return self._online().paybill_payments(account_reference(order_id))
         except (GatewayUnavailable, GatewayRejected):
             return []
 
