@@ -25,4 +25,4 @@ def test_a_refused_initiate_frees_its_key_for_the_retry(relay: Relay) -> None:
     started = time.monotonic()
     again = relay.http.post(url, json=body, headers=headers)
     assert again.status_code == 422  # not 409 "still running" after a 30 s wait
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 10  # far under the 30 s a held key would wait

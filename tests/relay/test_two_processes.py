@@ -113,12 +113,14 @@ def test_long_poll_on_one_process_wakes_on_webhook_to_the_other(
     puller = threading.Thread(target=pull_on_a)
     puller.start()
     time.sleep(1.0)
-    sent = time.monotonic()
     reply = httpx.post(  # Daraja's Transaction Status result, to the other process
         url_b + transaction_status_paths(token, "a" * 48)[0],
         json=result,
     )
+    answered = time.monotonic()
     assert reply.status_code == 200
     puller.join(timeout=20)
     assert [e["receipt"] for e in got["events"]] == ["LGR219G3EY"]
-    assert got["at"] - sent < 1.0, "woken by the fallback poll, not by NOTIFY"
+    # The fallback is 20 s, so anything well under it was a NOTIFY (a 1 s bound from before
+    # the webhook flaked when the verification itself took most of it on a loaded machine).
+    assert got["at"] - answered < 5.0, "woken by the fallback poll, not by NOTIFY"

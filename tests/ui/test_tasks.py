@@ -45,7 +45,8 @@ def test_error_goes_to_on_error_or_the_failed_signal(qtbot):
 
 
 def test_gui_thread_keeps_ticking_while_a_call_hangs(qtbot):
-    """A 2 s stall on the worker must not delay GUI timers by more than 100 ms."""
+    """A 2 s stall on the worker must not hold up GUI timers (a gap near 2 s would mean it
+    did; the bound leaves room for a loaded CI machine)."""
     from PySide6.QtCore import QTimer
 
     runner = TaskRunner()
@@ -60,7 +61,7 @@ def test_gui_thread_keeps_ticking_while_a_call_hangs(qtbot):
     timer.stop()
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert len(ticks) > 50
-    assert max(gaps) < 0.1
+    assert max(gaps) < 0.5
     runner.shutdown()
 
 
