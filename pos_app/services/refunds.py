@@ -297,7 +297,9 @@ class RefundService:
                 raise InvalidInput("Say why the money is given back.")
             amount.require_positive("A refund")
             grant = self._users.grant(supervisor_id, pin, Action.REFUND)
-            method = REFUND_METHOD_OF[self._payments.get_payment(payment_id).method]
+            view = self._payments.get_payment(payment_id)
+            self._require_no_tax_invoice(view.order_id)
+            method = REFUND_METHOD_OF[view.method]
             text = reason.strip()
             if method is RefundMethod.MPESA_REVERSAL:
                 if not reversal_code or not reversal_code.strip():
@@ -329,6 +331,17 @@ class RefundService:
         # recorded: from here on an error is the relay's answer, audited as such, not a refusal
         self.relay.send(request, actor_id=supervisor_id)
         return self._payments.get_payment(payment_id)
+
+    def _require_no_tax_invoice(self, order_id: str) -> None:
+        """KRA's credit note lists the items and quantities it reverses (rcptTyCd R): an
+        amount alone cannot be one, so a sale sent to eTIMS gives money back by line."""
+        with self._ledger.read() as conn:
+            invoice = etims_invoices.invoice_of(conn, order_id)
+        if invoice is not None and invoice.state is not etims_invoices.EtimsState.REFUSED:
+            raise InvalidInput(
+                "This sale has an eTIMS tax invoice, and its credit note must say what comes "
+                "back: pick the items and quantities instead of typing an amount."
+            )
 
     def refund_lines(
         self,

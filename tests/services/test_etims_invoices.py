@@ -4,9 +4,11 @@ relay's answer is kept with the order. A shop without eTIMS writes none of it.""
 
 from __future__ import annotations
 
+import pytest
 from ledger_helpers import SUPERVISOR_PIN, Till, kes
 from sqlalchemy import select
 
+from pos_app.core.errors import InvalidInput
 from pos_app.core.orders import OrderLine
 from pos_app.core.quantities import Quantity, Unit
 from pos_app.services import etims_invoices
@@ -131,6 +133,25 @@ def test_a_line_refund_asks_for_a_credit_note_against_the_sale(till: Till) -> No
         # the receipt's eTIMS block is the sale's, not a credit note's
         sale_invoice = etims_invoices.invoice_of(conn, order_id)
     assert sale_invoice is not None and sale_invoice.receipt_number == "TILL1-000001"
+
+
+def test_a_refund_by_amount_of_an_invoiced_sale_is_refused_and_audited(till: Till) -> None:
+    etims_on(till)
+    order_id = sell(till)
+    payment_id = till.services.payments.payments_for_order(order_id)[0].id
+    refunds = RefundService(
+        till.ledger, till.services.bus, till.services.payments, till.services.users
+    )
+    with pytest.raises(InvalidInput, match="pick the items and quantities"):
+        refunds.refund(
+            payment_id, kes(5000), "Goodwill",
+            supervisor_id=till.supervisor.id, pin=SUPERVISOR_PIN,
+        )  # fmt: skip
+    assert till.services.payments.get_payment(payment_id).refunded.is_zero
+    assert [e.payload["kind"] for e in sign_requests(till)] == ["sale"]
+    with till.ledger.read() as conn:
+        refused = [e for e in audit.entries(conn) if e.action == "refund.refused"]
+    assert len(refused) == 1
 
 
 def test_a_voided_sale_asks_for_a_credit_note_of_every_line(till: Till) -> None:
