@@ -228,6 +228,8 @@ def apply_setup(services: Services, details: SetupDetails) -> UserView:
         vat_bps=details.vat_bps,
         timezone=details.timezone,
         language=details.language,
+        country=details.country,
+        receipt_prefix=details.receipt_prefix,
     )
     if details.demo_catalogue:
         from pos_app.resources import resource

@@ -4,22 +4,22 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../pos_app/app.py" line="284"/>
+        <location filename="../../pos_app/app.py" line="286"/>
         <source>supervisor</source>
         <translation>msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="286"/>
+        <location filename="../../pos_app/app.py" line="288"/>
         <source>cashier</source>
         <translation>keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="402"/>
+        <location filename="../../pos_app/app.py" line="404"/>
         <source>Duka POS cannot start</source>
         <translation>Duka POS haiwezi kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="505"/>
+        <location filename="../../pos_app/app.py" line="507"/>
         <source>Opening the till&apos;s ledger…</source>
         <translation>Inafungua daftari la mauzo…</translation>
     </message>
@@ -1696,127 +1696,142 @@
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="66"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="70"/>
         <source>The PIN must be 4 to 8 digits.</source>
         <translation>PIN lazima iwe tarakimu 4 hadi 8.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="68"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="72"/>
         <source>That PIN is too easy to guess: avoid 1111 or 1234.</source>
         <translation>PIN hiyo ni rahisi kukisia: epuka 1111 au 1234.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="72"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="76"/>
         <source>The two PINs are not the same.</source>
         <translation>PIN mbili hazifanani.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="87"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="91"/>
         <source>Set up this till</source>
         <translation>Andaa mashine hii</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="94"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="98"/>
         <source>Welcome! Set up your shop</source>
         <translation>Karibu! Andaa duka lako</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="99"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="103"/>
         <source>This takes a minute. You can change everything later in the supervisor&apos;s settings.</source>
         <translation>Hii inachukua dakika moja. Unaweza kubadilisha kila kitu baadaye kwenye mipangilio ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="109"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="113"/>
         <source>Shop name</source>
         <translation>Jina la duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="114"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="118"/>
+        <source>Country (tax classes)</source>
+        <translation>Nchi (madaraja ya kodi)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="123"/>
         <source>Currency</source>
         <translation>Sarafu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="120"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="129"/>
         <source>VAT rate (prices include VAT)</source>
         <translation>Kiwango cha VAT (bei zinajumuisha VAT)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="124"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="133"/>
         <source>Time zone</source>
         <translation>Saa za eneo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="129"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="138"/>
         <source>Language</source>
         <translation>Lugha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="133"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="143"/>
+        <source>Receipt prefix (TILL1-000123)</source>
+        <translation>Kiambishi cha risiti (TILL1-000123)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="147"/>
         <source>Supervisor&apos;s name</source>
         <translation>Jina la msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="138"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="152"/>
         <source>Supervisor&apos;s PIN (4–8 digits)</source>
         <translation>PIN ya msimamizi (tarakimu 4–8)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="143"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="157"/>
         <source>PIN again</source>
         <translation>PIN tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="146"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="160"/>
         <source>optional, e.g. https://relay.example.com</source>
         <translation>si lazima, mf. https://relay.example.com</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="147"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="161"/>
         <source>Relay address</source>
         <translation>Anwani ya relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="150"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="164"/>
         <source>optional</source>
         <translation>si lazima</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="151"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="165"/>
         <source>Pairing code</source>
         <translation>Msimbo wa kuunganisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="153"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="167"/>
         <source>Start with the demo catalogue (20 everyday items)</source>
         <translation>Anza na orodha ya mfano (bidhaa 20 za kila siku)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="169"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="183"/>
         <source>Start selling</source>
         <translation>Anza kuuza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="183"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="197"/>
         <source>Type the shop&apos;s name.</source>
         <translation>Andika jina la duka.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="185"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="199"/>
         <source>Type the supervisor&apos;s name.</source>
         <translation>Andika jina la msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="192"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="205"/>
+        <source>The receipt prefix is 1-12 letters or digits, e.g. TILL1.</source>
+        <translation>Kiambishi cha risiti ni herufi au tarakimu 1-12, mf. TILL1.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="209"/>
         <source>To pair with a relay, fill in both its address and the pairing code.</source>
         <translation>Ili kuunganisha na relay, jaza anwani yake na msimbo wa kuunganisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="213"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="232"/>
         <source>Saving…</source>
         <translation>Inahifadhi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/login/setup_dialog.py" line="230"/>
+        <location filename="../../pos_app/ui/login/setup_dialog.py" line="249"/>
         <source>Could not save the set-up: %1</source>
         <translation>Mipangilio haikuweza kuhifadhiwa: %1</translation>
     </message>

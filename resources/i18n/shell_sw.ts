@@ -2,6 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="sw">
 <context>
+    <name>Countries</name>
+    <message>
+        <location filename="../../pos_app/ui/countries.py" line="12"/>
+        <source>Kenya</source>
+        <translation>Kenya</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <location filename="../../pos_app/ui/errors.py" line="45"/>

@@ -1190,197 +1190,192 @@
         <translation>Kiwango cha VAT (bei zinajumuisha VAT)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="84"/>
-        <source>Kenya</source>
-        <translation>Kenya</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="87"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="86"/>
         <source>Country (tax classes)</source>
         <translation>Nchi (madaraja ya kodi)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="93"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="92"/>
         <source>Printed before each receipt number, e.g. TILL1-000123: 1-12 letters or digits.</source>
         <translation>Huchapishwa kabla ya kila namba ya risiti, mf. TILL1-000123: herufi au tarakimu 1-12.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="96"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="95"/>
         <source>Receipt prefix</source>
         <translation>Kiambishi cha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="99"/>
         <source>Receipt header</source>
         <translation>Kichwa cha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="104"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="103"/>
         <source>Receipt footer</source>
         <translation>Maandishi ya chini ya risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="106"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="105"/>
         <source>Shop language</source>
         <translation>Lugha ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="111"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="110"/>
         <source>The prefixes (20-29) of the labels your scales print, each with what its label carries: weight (grams) or price. The item code on the label is the product&apos;s SKU (5 digits).</source>
         <translation>Viambishi (20-29) vya lebo zinazochapishwa na mizani yako, kila kimoja na kile lebo yake inachobeba: uzito (gramu) au bei. Namba ya bidhaa kwenye lebo ni SKU ya bidhaa (tarakimu 5).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="115"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="114"/>
         <source>Scale labels</source>
         <translation>Lebo za mizani</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="117"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="116"/>
         <source>Sign every sale with KRA eTIMS (Kenya, VAT-registered)</source>
         <translation>Saini kila mauzo kwa KRA eTIMS (Kenya, waliosajiliwa kwa VAT)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="122"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="121"/>
         <source>Payments and risk</source>
         <translation>Malipo na hatari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="127"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="126"/>
         <source>Risk threshold (0-100)</source>
         <translation>Kiwango cha hatari (0-100)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="130"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="129"/>
         <source>A supervisor approves every proof</source>
         <translation>Msimamizi anaidhinisha kila uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="132"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="131"/>
         <source>Cashier may accept low-risk proofs</source>
         <translation>Keshia anaweza kukubali uthibitisho wa hatari ndogo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="134"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="133"/>
         <source>Offline proofs</source>
         <translation>Uthibitisho bila mtandao</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="142"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="141"/>
         <source>A cashier may give a discount up to this percent alone; above it a supervisor&apos;s PIN is asked.</source>
         <translation>Keshia anaweza kutoa punguzo hadi asilimia hii peke yake; zaidi ya hapo PIN ya msimamizi inahitajika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="145"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="144"/>
         <source>Cashier&apos;s discount limit</source>
         <translation>Kikomo cha punguzo la keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="146"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="145"/>
         <source>A supervisor may approve their own proof</source>
         <translation>Msimamizi anaweza kuidhinisha uthibitisho wake mwenyewe</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="149"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="148"/>
         <source>New PINs have at least 6 digits</source>
         <translation>PIN mpya ziwe na tarakimu 6 au zaidi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="156"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="155"/>
         <source>Save settings</source>
         <translation>Hifadhi mipangilio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="163"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="162"/>
         <source>Relay and providers</source>
         <translation>Relay na watoa huduma</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="171"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="170"/>
         <source>Test mode is set by the shop&apos;s owner in the console.</source>
         <translation>Hali ya majaribio huwekwa na mwenye duka kwenye dashibodi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="179"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="178"/>
         <source>Relay address</source>
         <translation>Anwani ya relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="182"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="181"/>
         <source>from the shop owner&apos;s relay page</source>
         <translation>kutoka ukurasa wa relay wa mwenye duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="183"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="182"/>
         <source>Pairing code</source>
         <translation>Msimbo wa kuunganisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="184"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="183"/>
         <source>Pair this till</source>
         <translation>Unganisha mashine hii</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="188"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="187"/>
         <source>Check the ledger now</source>
         <translation>Kagua daftari sasa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="191"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="190"/>
         <source>Restore from backup / relay</source>
         <translation>Rejesha kutoka nakala / relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="194"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="193"/>
         <source>Replace this till&apos;s ledger with its last backup plus the relay&apos;s copy of its records (a supervisor&apos;s PIN; the till stops selling meanwhile).</source>
         <translation>Badilisha daftari la mashine hii kwa nakala yake ya mwisho pamoja na nakala ya relay ya rekodi zake (PIN ya msimamizi; mashine haiuzi wakati huo).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="220"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="219"/>
         <source>%1: test mode (no real money)</source>
         <translation>%1: hali ya majaribio (si pesa halisi)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="222"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="221"/>
         <source>%1: live money</source>
         <translation>%1: pesa halisi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="231"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="230"/>
         <source>Checking the ledger…</source>
         <translation>Inakagua daftari…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="236"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="235"/>
         <source>The ledger is sound.</source>
         <translation>Daftari liko salama.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="276"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="275"/>
         <source>The receipt prefix is 1-12 letters or digits, e.g. TILL1.</source>
         <translation>Kiambishi cha risiti ni herufi au tarakimu 1-12, mf. TILL1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="300"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="299"/>
         <source>Change the shop&apos;s settings</source>
         <translation>Badilisha mipangilio ya duka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="308"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="307"/>
         <source>Saved.</source>
         <translation>Imehifadhiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="322"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="321"/>
         <source>Pair this till with a relay</source>
         <translation>Unganisha kaunta hii na relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="326"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="325"/>
         <source>Contacting the relay…</source>
         <translation>Inawasiliana na relay…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="333"/>
+        <location filename="../../pos_app/ui/supervisor/settings_page.py" line="332"/>
         <source>Paired with %1 (%2).</source>
         <translation>Imeunganishwa na %1 (%2).</translation>
     </message>

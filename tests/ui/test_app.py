@@ -87,10 +87,16 @@ def test_first_run_setup_creates_the_supervisor_and_the_shop(qtbot, tmp_path: Pa
     qtbot.keyClicks(dialog.pin, "4826")
     qtbot.keyClicks(dialog.pin_again, "4826")
     dialog.vat.setValue(8)
+    dialog.receipt_prefix.setText("till 2")
+    qtbot.mouseClick(dialog.finish, Qt.MouseButton.LeftButton)
+    assert "receipt prefix" in dialog.message.text()  # a space is not printable in it
+    dialog.receipt_prefix.setText("till2")
+    assert dialog.country.currentData() == "KE" and dialog.country.currentText() == "Kenya"
     qtbot.mouseClick(dialog.finish, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=5000)
     shop = services.shop.get()
     assert (shop.shop_name, shop.vat_bps, shop.currency) == ("Mama Mboga", 800, "KES")
+    assert (shop.country, shop.receipt_prefix) == ("KE", "TILL2")
     [user] = services.users.list_users()
     assert (user.name, user.role) == ("Achieng", "supervisor")
     assert services.users.verify_pin(user.id, "4826").id == user.id

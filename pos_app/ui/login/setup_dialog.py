@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.errors import DukaError
 from pos_app.core.money import CURRENCIES
+from pos_app.core.receipt_numbers import PREFIX_PATTERN
 from pos_app.services.users import UserView
 from pos_app.ui.application import LANGUAGES
+from pos_app.ui.countries import tax_countries
 from pos_app.ui.errors import error_message
 from pos_app.ui.tasks import TaskRunner
 
@@ -56,6 +58,8 @@ class SetupDetails:
     relay_url: str | None
     pairing_code: str | None
     demo_catalogue: bool = False
+    country: str = "KE"
+    receipt_prefix: str = "TILL1"
 
 
 def pin_problem(pin: str, again: str) -> str | None:
@@ -107,6 +111,11 @@ class SetupDialog(QDialog):
         self.shop_name.setObjectName("setup-shop-name")
         self.shop_name.setMaxLength(120)
         form.addRow(self.tr("Shop name"), self.shop_name)
+        self.country = QComboBox()  # whose tax classes the products are sold under
+        self.country.setObjectName("setup-country")
+        for code, country in tax_countries():
+            self.country.addItem(country, code)
+        form.addRow(self.tr("Country (tax classes)"), self.country)
         self.currency = QComboBox()
         self.currency.setObjectName("setup-currency")
         for code, info in CURRENCIES.items():
@@ -127,6 +136,11 @@ class SetupDialog(QDialog):
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
         form.addRow(self.tr("Language"), self.language)
+        # Asked now: every receipt carries it, and a second till needs its own (TILL2).
+        self.receipt_prefix = QLineEdit("TILL1")
+        self.receipt_prefix.setObjectName("setup-receipt-prefix")
+        self.receipt_prefix.setMaxLength(12)
+        form.addRow(self.tr("Receipt prefix (TILL1-000123)"), self.receipt_prefix)
         self.supervisor_name = QLineEdit()
         self.supervisor_name.setObjectName("setup-supervisor-name")
         self.supervisor_name.setMaxLength(120)
@@ -186,6 +200,9 @@ class SetupDialog(QDialog):
         problem = pin_problem(self.pin.text(), self.pin_again.text())
         if problem:
             return problem
+        prefix = self.receipt_prefix.text().strip().upper()
+        if not PREFIX_PATTERN.match(prefix):
+            return self.tr("The receipt prefix is 1-12 letters or digits, e.g. TILL1.")
         relay = self.relay_url.text().strip() or None
         code = self.pairing_code.text().strip() or None
         if bool(relay) != bool(code):
@@ -201,6 +218,8 @@ class SetupDialog(QDialog):
             relay_url=relay,
             pairing_code=code,
             demo_catalogue=self.demo_catalogue.isChecked(),
+            country=str(self.country.currentData()),
+            receipt_prefix=prefix,
         )
 
     def _submit(self) -> None:

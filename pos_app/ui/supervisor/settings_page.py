@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.receipt_numbers import PREFIX_PATTERN
-from pos_app.core.tax import TAX_TABLES
 from pos_app.services.admin import PROVIDERS, AdminService, PairingOutcome
 from pos_app.services.grants import Action, Grant
 from pos_app.services.guard import GuardStatus
 from pos_app.services.shop import ShopSettings
+from pos_app.ui.countries import tax_countries
 from pos_app.ui.errors import error_message
 from pos_app.ui.provider_names import provider_name
 from pos_app.ui.tasks import TaskRunner
@@ -81,9 +81,8 @@ class SettingsPage(QWidget):
         form.addRow(self.tr("VAT rate (prices include VAT)"), self.vat)
         self.country = QComboBox()  # whose tax classes the products are sold under
         self.country.setObjectName("settings-country")
-        names = {"KE": self.tr("Kenya")}
-        for code in TAX_TABLES:
-            self.country.addItem(names.get(code, code), code)
+        for code, name in tax_countries():
+            self.country.addItem(name, code)
         form.addRow(self.tr("Country (tax classes)"), self.country)
         self.receipt_prefix = QLineEdit()
         self.receipt_prefix.setObjectName("settings-receipt-prefix")
