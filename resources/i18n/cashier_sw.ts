@@ -382,82 +382,82 @@
 <context>
     <name>CodPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="29"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="30"/>
         <source>Orders awaiting cash on delivery</source>
         <translation>Oda zinazosubiri malipo wakati wa kufikisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
         <source>Sale</source>
         <translation>Mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
         <source>Customer</source>
         <translation>Mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
         <source>Phone</source>
         <translation>Simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
         <source>Address</source>
         <translation>Anwani</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="33"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="36"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="37"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="39"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="40"/>
         <source>Cancel order…</source>
         <translation>Ghairi oda…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="43"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="44"/>
         <source>Cash received</source>
         <translation>Pesa iliyopokelewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="73"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="75"/>
         <source>No order is waiting for cash on delivery.</source>
         <translation>Hakuna oda inayosubiri malipo wakati wa kufikisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="80"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="82"/>
         <source>Choose an order first.</source>
         <translation>Chagua oda kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="89"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="91"/>
         <source>Settled.</source>
         <translation>Imelipwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="95"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="97"/>
         <source>Cancel order</source>
         <translation>Ghairi oda</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="96"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="98"/>
         <source>Why is this order cancelled?</source>
         <translation>Kwa nini oda hii inaghairiwa?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="100"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="102"/>
         <source>A cancelled order needs a reason.</source>
         <translation>Oda inayoghairiwa inahitaji sababu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="103"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="105"/>
         <source>Cancelled.</source>
         <translation>Imeghairiwa.</translation>
     </message>
@@ -465,33 +465,38 @@
 <context>
     <name>CodSettleDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="31"/>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="48"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="32"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="53"/>
         <source>Cash received</source>
         <translation>Pesa iliyopokelewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="38"/>
-        <source>Sale %1, expected %2.</source>
-        <translation>Mauzo %1, yanatarajiwa %2.</translation>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="40"/>
+        <source>Sale %1 for %2, expected %3.</source>
+        <translation>Mauzo %1 ya %2, yanatarajiwa %3.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="52"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="42"/>
+        <source>Sale %1, expected %3.</source>
+        <translation>Mauzo %1, yanatarajiwa %3.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="57"/>
         <source>e.g. the rider&apos;s name (optional)</source>
         <translation>mf. jina la mpeleka mzigo (si lazima)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="53"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="58"/>
         <source>Collected by</source>
         <translation>Imeletwa na</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="58"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="63"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="58"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="63"/>
         <source>Record the cash</source>
         <translation>Weka pesa iliyopokelewa</translation>
     </message>
@@ -1178,28 +1183,28 @@
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="123"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="128"/>
         <source>Save receipt</source>
         <translation>Hifadhi risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="129"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="134"/>
         <source>Saved %1</source>
         <translation>Imehifadhiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="147"/>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="160"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="152"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="165"/>
         <source>Sent to the printer.</source>
         <translation>Imetumwa kwa printa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="156"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="161"/>
         <source>Waiting for printer: %1</source>
         <translation>Inasubiri printa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="158"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="163"/>
         <source>Printing…</source>
         <translation>Inachapisha…</translation>
     </message>
@@ -1320,304 +1325,304 @@
 <context>
     <name>SalePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="100"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="99"/>
         <source>Scan a barcode or type a product name…</source>
         <translation>Changanua barcode au andika jina la bidhaa…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="395"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="394"/>
         <source>Quick keys</source>
         <translation>Vitufe vya haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="168"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="167"/>
         <source>Resume payment</source>
         <translation>Endelea na malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="209"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="208"/>
         <source>Qty…</source>
         <translation>Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="211"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="210"/>
         <source>+1</source>
         <translation>+1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="212"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="211"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="213"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="212"/>
         <source>Remove line</source>
         <translation>Ondoa mstari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="214"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="213"/>
         <source>Custom amount</source>
         <translation>Kiasi maalum</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="215"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="214"/>
         <source>Price / discount</source>
         <translation>Bei / punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="229"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="228"/>
         <source>Quantity</source>
         <translation>Idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="236"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="235"/>
         <source>Set quantity</source>
         <translation>Weka idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="270"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="269"/>
         <source>Cash (F2)</source>
         <translation>Pesa taslimu (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="271"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="270"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="272"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="271"/>
         <source>M-Pesa (F3)</source>
         <translation>M-Pesa (F3)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="273"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="272"/>
         <source>Bank / proof</source>
         <translation>Benki / uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="283"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="282"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="288"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="287"/>
         <source>New sale</source>
         <translation>Mauzo mapya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="305"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="304"/>
         <source>Print receipt</source>
         <translation>Chapisha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="308"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="307"/>
         <source>No receipt</source>
         <translation>Bila risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="356"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="355"/>
         <source>Waiting sales (%1)</source>
         <translation>Mauzo yanayosubiri (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="362"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="361"/>
         <source>waiting for a supervisor to approve the proof</source>
         <translation>yanasubiri msimamizi aidhinishe uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="364"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="363"/>
         <source>waiting for the customer&apos;s payment</source>
         <translation>yanasubiri malipo ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="370"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="369"/>
         <source>No sale is waiting.</source>
         <translation>Hakuna mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="432"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="431"/>
         <source>Page %1 of %2</source>
         <translation>Ukurasa %1 kati ya %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="462"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="461"/>
         <source>A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.</source>
         <translation>Malipo hayakukamilika: %1 kwa mauzo %2. Endelea nayo uone yalivyoishia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="517"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="516"/>
         <source>Unknown barcode or product: %1. Nothing was added.</source>
         <translation>Barcode au bidhaa haijulikani: %1. Hakuna kilichoongezwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="541"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="540"/>
         <source>Add %1 after payment started</source>
         <translation>Ongeza %1 baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="553"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="552"/>
         <source>Added %1 (%2): type the weighed quantity with Qty… if it differs.</source>
         <translation>Imeongezwa: %1 (%2). Kama kiasi kilichopimwa ni tofauti, kiandike kwa Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="556"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="555"/>
         <source>Added %1.</source>
         <translation>Imeongezwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="574"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="573"/>
         <source>Part of this sale is already paid: finish it, or ask a supervisor to refund it.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: yamalize, au mwombe msimamizi arejeshe pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="595"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="594"/>
         <source>+1 and −1 count pieces: for %1, type the quantity with Qty…</source>
         <translation>+1 na −1 huhesabu vipande: kwa %1, andika kiasi kwa Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="603"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="632"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="602"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="631"/>
         <source>Change a quantity after payment started</source>
         <translation>Badilisha idadi baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="619"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="618"/>
         <source>Choose a line, type how many, then Set quantity.</source>
         <translation>Chagua mstari, andika idadi, kisha Weka idadi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="626"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="625"/>
         <source>%1 is sold by the piece: type a whole number above zero, e.g. 3.</source>
         <translation>%1 huuzwa kwa kipande: andika namba kamili zaidi ya sifuri, mfano 3.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="628"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="627"/>
         <source>%1 is sold by %2: type a quantity above zero with at most three decimals, e.g. 0.75 or 0,75.</source>
         <translation>%1 huuzwa kwa %2: andika kiasi zaidi ya sifuri chenye desimali zisizozidi tatu, mfano 0.75 au 0,75.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="642"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="641"/>
         <source>Remove a line after payment started</source>
         <translation>Ondoa mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="647"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="646"/>
         <source>Add a line after payment started</source>
         <translation>Ongeza mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="657"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="656"/>
         <source>Choose a line first.</source>
         <translation>Chagua mstari kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="661"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="660"/>
         <source>New price</source>
         <translation>Bei mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="662"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="661"/>
         <source>New unit price for %1 (now %2):</source>
         <translation>Bei mpya ya kipande kwa %1 (sasa %2):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="672"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="671"/>
         <source>Price of %1: %2 → %3</source>
         <translation>Bei ya %1: %2 → %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="677"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="676"/>
         <source>Change a price after payment started</source>
         <translation>Badilisha bei baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="684"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="683"/>
         <source>Part of this sale is already paid: take the rest first.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: pokea kiasi kilichobaki kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="693"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="692"/>
         <source>Sale parked: it completes when its payment is confirmed. It is in the list of waiting sales.</source>
         <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa. Yapo kwenye orodha ya mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="835"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="834"/>
         <source>Waiting for the customer&apos;s payment (M-Pesa prompt or payment link). New sale parks the sale meanwhile.</source>
         <translation>Inasubiri malipo ya mteja (ombi la M-Pesa au kiungo cha malipo). Mauzo mapya yanayaweka mauzo haya kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="902"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="901"/>
         <source>M-Pesa prompts and payment links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
         <translation>Maombi ya M-Pesa na viungo vya malipo vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="904"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="903"/>
         <source>Offline (%1): M-Pesa prompts and payment links are unavailable. Cash, COD and proofs still work.</source>
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya malipo havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="960"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="959"/>
         <source>Charge %1</source>
         <translation>Lipisha %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="698"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="697"/>
         <source>Clear a sale after payment started</source>
         <translation>Futa mauzo baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="727"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="741"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="726"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="740"/>
         <source>The cart is empty: scan or choose a product first.</source>
         <translation>Kikapu ni tupu: changanua au chagua bidhaa kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="812"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="811"/>
         <source>Paid so far %1; still due %2: choose another tender.</source>
         <translation>Imelipwa hadi sasa %1; bado kinadaiwa %2: chagua njia nyingine ya malipo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="821"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="820"/>
         <source>Sale complete. Its proof of payment still waits for a supervisor to approve it (see the waiting sales).</source>
         <translation>Mauzo yamekamilika. Uthibitisho wake wa malipo bado unasubiri msimamizi auidhinishe (angalia mauzo yanayosubiri).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="824"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="823"/>
         <source>Sale complete.</source>
         <translation>Mauzo yamekamilika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="832"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="831"/>
         <source>Waiting for a supervisor to approve the proof of payment. The sale completes once approved; New sale parks it meanwhile.</source>
         <translation>Inasubiri msimamizi aidhinishe uthibitisho wa malipo. Mauzo yatakamilika yakiidhinishwa; Mauzo mapya yanayaweka kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="846"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="845"/>
         <source>Receipt for sale %1?</source>
         <translation>Risiti ya mauzo %1?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="949"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="948"/>
         <source>Due %1</source>
         <translation>Inadaiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="951"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="950"/>
         <source>Total %1 · paid %2</source>
         <translation>Jumla %1 · imelipwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="954"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="953"/>
         <source>waiting %1</source>
         <translation>inasubiri %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="958"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="957"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="942"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="941"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -1625,7 +1630,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="976"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="975"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>
