@@ -1829,261 +1829,280 @@
 <context>
     <name>ShiftPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="57"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="58"/>
         <source>Open a shift</source>
         <translation>Fungua zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="61"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="62"/>
         <source>Cash float in the drawer</source>
         <translation>Pesa ya kuanzia kwenye droo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="62"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="63"/>
         <source>Open shift</source>
         <translation>Fungua zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="70"/>
         <source>Cash in / cash out</source>
         <translation>Weka pesa / toa pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="73"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="74"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="76"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="77"/>
         <source>e.g. change from the bank, paid the supplier</source>
         <translation>mf. chenji kutoka benki, malipo kwa msambazaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="77"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="78"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="79"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="80"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
         <source>Cash in</source>
         <translation>Weka pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="82"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="83"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
         <source>Cash out</source>
         <translation>Toa pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="89"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="90"/>
         <source>Open drawer (no sale)</source>
         <translation>Fungua droo (bila mauzo)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="100"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="101"/>
         <source>Close the shift</source>
         <translation>Funga zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="105"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="106"/>
         <source>Cash counted in the drawer</source>
         <translation>Pesa taslimu iliyohesabiwa droo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="108"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="109"/>
         <source>e.g. gave too much change</source>
         <translation>k.m. nilitoa chenji zaidi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="109"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="110"/>
         <source>Why is the drawer short?</source>
         <translation>Kwa nini droo imepungua?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="117"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="118"/>
         <source>Close shift…</source>
         <translation>Funga zamu…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="127"/>
         <source>Yes, close and print Z report</source>
         <translation>Ndiyo, funga na uchapishe ripoti Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="131"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="132"/>
         <source>Go back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="152"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="153"/>
         <source>Lock till</source>
         <translation>Funga mashine</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="156"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="157"/>
         <source>Sign out</source>
         <translation>Toka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
         <source>Opening float</source>
         <translation>Pesa ya kuanzia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
         <source>Expected</source>
         <translation>Inayotarajiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
         <source>Counted</source>
         <translation>Iliyohesabiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="173"/>
         <source>Variance</source>
         <translation>Tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="173"/>
         <source>Total variance</source>
         <translation>Jumla ya tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="173"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="174"/>
         <source>Expected amounts are net of the refunds and voids below.</source>
         <translation>Kiasi kinachotarajiwa tayari kimeondoa marejesho na ubatilishaji ulio hapa chini.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="174"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="175"/>
         <source>Refunds and voids</source>
         <translation>Marejesho na ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="175"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="176"/>
         <source>No refunds or voids in this shift.</source>
         <translation>Hakuna marejesho wala ubatilishaji katika zamu hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="176"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="177"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="176"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="177"/>
         <source>Refunded</source>
         <translation>Kilichorejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="177"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="178"/>
         <source>Voids</source>
         <translation>Ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="177"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="178"/>
         <source>Voided</source>
         <translation>Kilichobatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="178"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="179"/>
         <source>Reason for the shortage</source>
         <translation>Sababu ya upungufu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="179"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="216"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="180"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="219"/>
         <source>Test payments (not money)</source>
         <translation>Malipo ya majaribio (si pesa)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="180"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="181"/>
         <source>Made while a provider was in test mode: in no total above.</source>
         <translation>Yalifanywa mtoa huduma akiwa katika hali ya majaribio: hayamo katika jumla yoyote hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="193"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="182"/>
+        <source>Opened %1 by %2</source>
+        <translation>Zamu ilifunguliwa %1 na %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="182"/>
+        <source>Opened %1</source>
+        <translation>Zamu ilifunguliwa %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="183"/>
+        <source>Closed %1 by %2</source>
+        <translation>Zamu ilifungwa %1 na %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="183"/>
+        <source>Closed %1</source>
+        <translation>Zamu ilifungwa %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="196"/>
         <source>No shift is open: count the float and open one.</source>
         <translation>Hakuna zamu iliyo wazi: hesabu pesa ya kuanzia na ufungue zamu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="195"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="198"/>
         <source>Shift open since %1, float %2</source>
         <translation>Zamu iko wazi tangu %1, pesa ya kuanzia %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="209"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="212"/>
         <source>Not in the drawer (from the ledger, nothing to count):</source>
         <translation>Hazipo droo (kutoka kwenye leja, hakuna cha kuhesabu):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="211"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="214"/>
         <source>No M-Pesa, Paystack or delivery takings in this shift.</source>
         <translation>Hakuna mapato ya M-Pesa, Paystack au ya kulipa unapopokea katika zamu hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="238"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="241"/>
         <source>Count the cash in the drawer first (type 0 if it is empty).</source>
         <translation>Hesabu kwanza pesa taslimu iliyo droo (andika 0 ikiwa ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="243"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="246"/>
         <source>Close the shift with %1 counted? This cannot be undone.</source>
         <translation>Funga zamu ukiwa umehesabu %1? Hili haliwezi kutenduliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="302"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="305"/>
         <source>Drawer opened (no sale): it is on the record.</source>
         <translation>Droo imefunguliwa (bila mauzo): imerekodiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="324"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="327"/>
         <source>The drawer is short: say why, then close.</source>
         <translation>Droo imepungua: eleza sababu, kisha funga.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="257"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="260"/>
         <source>Type the float (0 if the drawer is empty).</source>
         <translation>Andika pesa ya kuanzia (0 kama droo ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="265"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="268"/>
         <source>Shift opened.</source>
         <translation>Zamu imefunguliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="276"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="279"/>
         <source>Type an amount above zero.</source>
         <translation>Andika kiasi kikubwa kuliko sifuri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="279"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="282"/>
         <source>Say why the cash goes in or out.</source>
         <translation>Eleza kwa nini pesa inawekwa au kutolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="291"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="294"/>
         <source>Cash in: %1</source>
         <translation>Pesa iliyowekwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="291"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="294"/>
         <source>Cash out: %1</source>
         <translation>Pesa iliyotolewa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="342"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="363"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="370"/>
         <source>Z report</source>
         <translation>Ripoti ya Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="348"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="350"/>
         <source>Shift closed. Variance %1. Z report saved to %2</source>
         <translation>Zamu imefungwa. Tofauti %1. Ripoti ya Z imehifadhiwa %2</translation>
     </message>
