@@ -615,275 +615,279 @@
 <context>
     <name>RefundsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="102"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="100"/>
         <source>Refunds and voids</source>
         <translation>Marejesho na ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="101"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="99"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="105"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="103"/>
         <source>Find: receipt number, amount or phone</source>
         <translation>Tafuta: namba ya risiti, kiasi au simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="116"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="114"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="117"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="194"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="115"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="192"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="118"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="116"/>
         <source>Items</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="119"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="117"/>
         <source>Total</source>
         <translation>Jumla</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="120"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="118"/>
         <source>Paid by</source>
         <translation>Imelipwa kwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="127"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="125"/>
         <source>No paid sales yet.</source>
         <translation>Bado hakuna mauzo yaliyolipwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="129"/>
         <source>Give money back</source>
         <translation>Rudisha pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="136"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="196"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="134"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="194"/>
         <source>How</source>
         <translation>Vipi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="140"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="138"/>
         <source>Item</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="141"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="139"/>
         <source>Sold</source>
         <translation>Iliyouzwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="142"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="140"/>
         <source>Back already</source>
         <translation>Imerudishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="143"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="141"/>
         <source>Return</source>
         <translation>Rudisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="144"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="142"/>
         <source>Comes back</source>
         <translation>Kinarudishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="155"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="195"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="153"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="193"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="159"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="157"/>
         <source>e.g. SGR4T7YU2P</source>
         <translation>k.m. SGR4T7YU2P</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="160"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="158"/>
         <source>M-Pesa reversal code</source>
         <translation>Msimbo wa kurudisha M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="165"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="163"/>
         <source>Why is the money given back?</source>
         <translation>Kwa nini pesa zinarudishwa?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="166"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="198"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="164"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="196"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="170"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="168"/>
         <source>Supervisor</source>
         <translation>Msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="173"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="171"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="176"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="174"/>
         <source>Refund</source>
         <translation>Rejesha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="179"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="442"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="177"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="440"/>
         <source>Void the whole sale</source>
         <translation>Batilisha mauzo yote</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="191"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="189"/>
         <source>Recent refunds</source>
         <translation>Marejesho ya hivi karibuni</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="197"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="195"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="201"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="199"/>
         <source>No refunds given.</source>
         <translation>Hakuna marejesho yaliyotolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="290"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="288"/>
         <source>%1 paid %2, can still refund %3</source>
         <translation>%1 imelipa %2, bado inaweza kurejeshwa %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="295"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="293"/>
         <source>shift open</source>
         <translation>zamu iko wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="295"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="293"/>
         <source>shift closed</source>
         <translation>zamu imefungwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="316"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="314"/>
         <source>Waiting for %1</source>
         <translation>Inasubiri %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="364"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="362"/>
         <source>Flutterwave refunds the card or mobile money through the relay.</source>
         <translation>Flutterwave inarejesha pesa kwenye kadi au pesa za simu kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="366"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="364"/>
         <source>Stripe refunds the card through the relay.</source>
         <translation>Stripe inarejesha pesa kwenye kadi kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="442"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="440"/>
         <source>Void these lines</source>
         <translation>Batilisha mistari hii</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="471"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="501"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="613"/>
+        <source>The refund slip could not be saved in %1: check that the folder can be written to.</source>
+        <translation>Stakabadhi ya kurejesha haikuweza kuhifadhiwa katika %1: hakikisha folda inaweza kuandikiwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="625"/>
         <source>Refund slip saved: %1</source>
         <translation>Stakabadhi ya kurejesha imehifadhiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="545"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="532"/>
         <source>The lines were voided: %1 given back.</source>
         <translation>Mistari imebatilishwa: %1 imerudishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="602"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="598"/>
         <source>Refund: %1</source>
         <translation>Marejesho: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="603"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="599"/>
         <source>*** REFUND ***</source>
         <translation>*** MAREJESHO ***</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="317"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="315"/>
         <source>Done</source>
         <translation>Imekamilika</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="318"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="316"/>
         <source>Failed</source>
         <translation>Imeshindikana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="331"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="329"/>
         <source>Paid in parts: pick the payment to refund below.</source>
         <translation>Imelipwa kwa sehemu: chagua malipo ya kurejesha hapa chini.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="354"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="352"/>
         <source>Pick a paid sale above.</source>
         <translation>Chagua mauzo yaliyolipwa hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="358"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="356"/>
         <source>Hand the cash back from the drawer.</source>
         <translation>Rudisha pesa taslimu kutoka droo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="360"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="358"/>
         <source>Reverse it on the M-Pesa business phone first, then type the code here.</source>
         <translation>Kwanza rudisha muamala kwenye simu ya biashara ya M-Pesa, kisha andika msimbo hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="362"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="360"/>
         <source>Paystack refunds the card through the relay.</source>
         <translation>Paystack inarejesha pesa kwenye kadi kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="368"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="366"/>
         <source>Send the transfer back from the bank, then record it here.</source>
         <translation>Rudisha uhamisho kutoka benki, kisha uandike hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="376"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="401"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="374"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="399"/>
         <source>up to %1</source>
         <translation>hadi %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="462"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="460"/>
         <source>Type the amount to give back.</source>
         <translation>Andika kiasi cha kurudisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="482"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="511"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="474"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="498"/>
         <source>Refund recorded: %1.</source>
         <translation>Rejesho limeandikwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="555"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="542"/>
         <source>The sale was voided.</source>
         <translation>Mauzo yamebatilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="567"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="557"/>
         <source>Type the supervisor&apos;s PIN.</source>
         <translation>Andika PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="571"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="561"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
