@@ -1,6 +1,6 @@
 """People see a sale by the receipt number printed on it ("TILL1-000002"), never by the first
-characters of its id: the cash-on-delivery list and settle dialog, the sale page's messages and
-the receipt PDF's suggested name. Real widgets, real services, a real SQLite file."""
+characters of its id: the cash-on-delivery list and settle dialog, the sale page's messages.
+(The receipt PDF's suggested name: test_counter_gaps.) Real widgets, services and SQLite."""
 
 from __future__ import annotations
 
@@ -70,16 +70,3 @@ def test_sale_page_offers_the_receipt_by_its_number(qtbot: Any, ctx: Any, page: 
     assert page.receipt_label.text() == f"Receipt for sale {number}?"
     assert not any(short in page.receipt_label.text() for short in short_ids(done[0]))
 
-
-def test_receipt_pdf_is_suggested_under_the_receipt_number(
-    qtbot: Any, ctx: Any, shop: Shop
-) -> None:
-    from pos_app.ui.cashier.receipt_dialog import ReceiptDialog
-
-    shop.services.shifts.open_shift(shop.cashier.id, Money(0, "KES"))
-    order = ctx.counter.create_order([OrderLine("Chai", Money(120_00, "KES"))])
-    ctx.counter.pay_cash(order, Money(120_00, "KES"), Money(200_00, "KES"), "k1")
-    dialog = ReceiptDialog(ctx, order)
-    qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.data is not None)
-    assert dialog.pdf_name() == f"receipt-{number_of(ctx, order)}.pdf"
