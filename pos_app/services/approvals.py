@@ -25,6 +25,7 @@ from pos_app.core.errors import (
 from pos_app.core.money import Money
 from pos_app.core.payments import OPEN_STATUSES, PaymentStatus
 from pos_app.core.risk import RiskReason
+from pos_app.services import receipt_numbers
 from pos_app.services.admin import RelayNotPaired
 from pos_app.services.bus import EventBus
 from pos_app.services.gateway import (
@@ -76,6 +77,7 @@ class ReuseWarning:
     order_id: str
     status: str
     at: datetime
+    receipt_number: str = ""  # the other sale's, as printed; empty for one stored before them
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,7 @@ class ApprovalItem:
     matches: tuple[ProviderEventView, ...] = field(default_factory=tuple)
     # payments with the proof's receipt code the relay gave to another till of the shop
     taken: tuple[ProviderEventView, ...] = ()
+    receipt_number: str = ""  # the sale's, as printed; empty for a sale stored before them
 
     @property
     def mismatch(self) -> bool:
@@ -127,18 +130,22 @@ class ApprovalService:
     # --- the queue ------------------------------------------------------------------------
     def queue(self) -> list[ApprovalItem]:
         """Everything waiting for a supervisor, highest risk first, newest first within."""
-        found = (self._item(view) for view in self._payments.needing_supervisor(limit=500))
+        views = self._payments.needing_supervisor(limit=500)
+        with self._ledger.read() as conn:
+            numbers = receipt_numbers.of_orders(conn, (v.order_id for v in views))
+        found = (self._item(view, numbers.get(view.order_id, "")) for view in views)
         items = [i for i in found if i is not None]
         items.sort(key=lambda i: i.created_at, reverse=True)
         items.sort(key=lambda i: i.risk_score, reverse=True)
         return items
 
-    def _item(self, view: Any) -> ApprovalItem | None:
+    def _item(self, view: Any, receipt_number: str) -> ApprovalItem | None:
         status = PaymentStatus(view.status)
         claimed = view.paid_amount
         base: dict[str, Any] = {
             "payment_id": view.id,
             "order_id": view.order_id,
+            "receipt_number": receipt_number,
             "method": view.method,
             "status": view.status,
             "expected": view.amount,
@@ -208,7 +215,12 @@ class ApprovalService:
                 )
                 .order_by(payments.c.created_at)
             )
-            return [ReuseWarning(r.id, r.order_id, r.status, r.created_at) for r in rows]
+            found = list(rows)
+            numbers = receipt_numbers.of_orders(conn, (r.order_id for r in found))
+        return [
+            ReuseWarning(r.id, r.order_id, r.status, r.created_at, numbers.get(r.order_id, ""))
+            for r in found
+        ]
 
     def receipt_image(self, proof_id: str) -> bytes:
         """The proof's photo, decrypted in memory only (the caller must not write it out)."""

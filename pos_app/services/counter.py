@@ -36,7 +36,7 @@ from pos_app.core.payments import (
 )
 from pos_app.core.quantities import Quantity
 from pos_app.core.shifts import z_report
-from pos_app.services import Services, guard
+from pos_app.services import Services, guard, receipt_numbers
 from pos_app.services.backups import back_up_quietly
 from pos_app.services.catalogue import ProductView, ScannedItem
 from pos_app.services.customers import CustomerDetails
@@ -77,6 +77,7 @@ class Balance:
     remaining: Money  # what no payment (paid or still open) covers yet
     waiting_online: bool  # an STK prompt / payment link is still out
     waiting_verification: bool  # a proof waits and the shop wants it verified first
+    receipt_number: str = ""  # the sale's, as printed; empty for one stored before them
 
     @property
     def settled(self) -> bool:
@@ -92,6 +93,15 @@ class CodOrder:
     phone: str
     address: str
     created_at: datetime
+    receipt_number: str = ""  # as printed; empty for a sale stored before receipt numbers
+
+
+@dataclass(frozen=True, slots=True)
+class UnfinishedPayment:
+    """An online payment left waiting when the till stopped, with its sale's printed number."""
+
+    payment: PaymentView
+    receipt_number: str  # empty for a sale stored before receipt numbers
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +300,7 @@ class Counter:
             v.status == S.AWAITING_VERIFICATION for v in views
         )
         return Balance(order.total, order.paid, order.outstanding, waiting_online,
-                       waiting_verification)
+                       waiting_verification, str(order.receipt_number or ""))
 
     # --- cash -----------------------------------------------------------------------------
     def pay_cash(self, order_id: str, amount: Money, tendered: Money, key: str) -> PaymentView:
@@ -330,6 +340,7 @@ class Counter:
                     .order_by(payments.c.created_at)
                 )
             )
+            numbers = receipt_numbers.of_orders(conn, (row.order_id for row in rows))
         result = []
         for row in rows:
             customer = (
@@ -344,6 +355,7 @@ class Counter:
                     phone=(customer.phone if customer else None) or "",
                     address=(customer.address if customer else None) or "",
                     created_at=row.created_at,
+                    receipt_number=numbers.get(row.order_id, ""),
                 )
             )
         return result
@@ -616,20 +628,24 @@ class Counter:
     def cancel_payment(self, payment_id: str, reason: str) -> PaymentView:
         return self.payments.cancel_payment(payment_id, actor_id=self.user_id, reason=reason)
 
-    def resumable_payments(self) -> list[PaymentView]:
+    def resumable_payments(self) -> list[UnfinishedPayment]:
         """Online payments left waiting when the till stopped (crash, closed window)."""
         with self._ledger.read() as conn:
-            ids = list(
+            rows = list(
                 conn.execute(
-                    select(payments.c.id)
+                    select(payments.c.id, payments.c.order_id)
                     .where(payments.c.status.in_(
                         [S.INITIATING.value, S.AWAITING_CUSTOMER.value]))
                     .where(payments.c.method.in_([m.value for m in STARTED_ONLINE]))
                     .order_by(payments.c.created_at.desc())
                     .limit(20)
-                ).scalars()
+                )
             )
-        return [self.payments.get_payment(i) for i in ids]
+            numbers = receipt_numbers.of_orders(conn, (row.order_id for row in rows))
+        return [
+            UnfinishedPayment(self.payments.get_payment(row.id), numbers.get(row.order_id, ""))
+            for row in rows
+        ]
 
     # --- manual proof ---------------------------------------------------------------------
     def submit_proof(

@@ -5,6 +5,7 @@ sale rolls its number back with it; a committed one keeps it, even if the till t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, func, select, update
@@ -18,6 +19,20 @@ def of_order(row: Any) -> ReceiptNumber | None:
     if row.receipt_sequence is None:
         return None
     return ReceiptNumber(row.receipt_prefix, row.receipt_sequence)
+
+
+def of_orders(conn: Connection, order_ids: Iterable[str]) -> dict[str, str]:
+    """The printed receipt number of each order that has one, by order id (for lists that
+    start from payments: a sale is named to people by its number, never its id)."""
+    ids = sorted(set(order_ids))
+    if not ids:
+        return {}
+    rows = conn.execute(
+        select(orders.c.id, orders.c.receipt_prefix, orders.c.receipt_sequence).where(
+            orders.c.id.in_(ids), orders.c.receipt_sequence.is_not(None)
+        )
+    )
+    return {row.id: str(of_order(row)) for row in rows}
 
 
 def allocate(conn: Connection, prefix: str) -> ReceiptNumber:

@@ -16,10 +16,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from pos_app.core.money import Money
 from pos_app.core.payments import PAID_STATUSES, PaymentStatus
+from pos_app.services import receipt_numbers
 from pos_app.services.refund_requests import DONE
 from pos_app.store.db import Ledger
 from pos_app.store.schema import payments, refunds, users
@@ -40,6 +41,7 @@ class OpenItem:
     method: str
     amount: Money
     since: datetime
+    receipt_number: str = ""  # the sale's, as printed; empty for one stored before them
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,14 +162,18 @@ class ReportService:
         )
 
     @staticmethod
-    def _open(conn: object, status: PaymentStatus) -> tuple[OpenItem, ...]:
-        rows = conn.execute(  # type: ignore[attr-defined]
+    def _open(conn: Connection, status: PaymentStatus) -> tuple[OpenItem, ...]:
+        rows = conn.execute(
             select(payments)
             .where(payments.c.status == status.value)
             .order_by(payments.c.created_at)
         ).all()
+        numbers = receipt_numbers.of_orders(conn, (r.order_id for r in rows))
         return tuple(
-            OpenItem(r.id, r.order_id, r.method, Money(r.amount_minor, r.currency), r.created_at)
+            OpenItem(
+                r.id, r.order_id, r.method, Money(r.amount_minor, r.currency), r.created_at,
+                numbers.get(r.order_id, ""),
+            )
             for r in rows
         )
 

@@ -22,7 +22,7 @@ from pos_app.services.shop import load_settings
 from pos_app.services.unit import ledger_change
 from pos_app.services.users import require_role
 from pos_app.store.db import Ledger
-from pos_app.store.schema import cash_movements, orders, payments, shifts
+from pos_app.store.schema import cash_movements, orders, payments, shifts, users
 
 
 class ShortageNeedsReason(ShiftError):
@@ -59,6 +59,10 @@ def _load(conn: Connection, shift_id: str) -> Any:
     if row is None:
         raise NotFound("shift", shift_id)
     return row
+
+
+def _name(conn: Connection, user_id: str) -> str:
+    return conn.execute(select(users.c.name).where(users.c.id == user_id)).scalar() or ""
 
 
 def _movements(conn: Connection, shift_id: str, direction: str, code: str) -> Money:
@@ -233,9 +237,13 @@ class ShiftService:
             report = {
                 **report,
                 "shift_id": shift_id,
-                "opened_at": row.opened_at.isoformat(),
+                "opened_at": row.opened_at.isoformat(),  # UTC; the report shows the shop's time
                 "closed_at": now.isoformat(),
+                "opened_by": row.opened_by,
                 "closed_by": user_id,
+                # names as they were at close: the paper record outlives a renamed account
+                "opened_by_name": _name(conn, row.opened_by),
+                "closed_by_name": _name(conn, user_id),
                 "refunds_and_voids": refunds_and_voids(conn, shift_id),
                 "shortage_reason": shortage_reason.strip(),
                 "counted_methods": sorted(counted),  # the rest come from the ledger

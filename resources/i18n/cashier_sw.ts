@@ -382,82 +382,82 @@
 <context>
     <name>CodPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="29"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="30"/>
         <source>Orders awaiting cash on delivery</source>
         <translation>Oda zinazosubiri malipo wakati wa kufikisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
         <source>Sale</source>
         <translation>Mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
         <source>Customer</source>
         <translation>Mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
         <source>Phone</source>
         <translation>Simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="31"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
         <source>Address</source>
         <translation>Anwani</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="32"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="33"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="36"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="37"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="39"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="40"/>
         <source>Cancel order…</source>
         <translation>Ghairi oda…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="43"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="44"/>
         <source>Cash received</source>
         <translation>Pesa iliyopokelewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="73"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="75"/>
         <source>No order is waiting for cash on delivery.</source>
         <translation>Hakuna oda inayosubiri malipo wakati wa kufikisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="80"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="82"/>
         <source>Choose an order first.</source>
         <translation>Chagua oda kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="89"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="91"/>
         <source>Settled.</source>
         <translation>Imelipwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="95"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="97"/>
         <source>Cancel order</source>
         <translation>Ghairi oda</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="96"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="98"/>
         <source>Why is this order cancelled?</source>
         <translation>Kwa nini oda hii inaghairiwa?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="100"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="102"/>
         <source>A cancelled order needs a reason.</source>
         <translation>Oda inayoghairiwa inahitaji sababu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_page.py" line="103"/>
+        <location filename="../../pos_app/ui/cashier/cod_page.py" line="105"/>
         <source>Cancelled.</source>
         <translation>Imeghairiwa.</translation>
     </message>
@@ -465,33 +465,38 @@
 <context>
     <name>CodSettleDialog</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="31"/>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="48"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="32"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="53"/>
         <source>Cash received</source>
         <translation>Pesa iliyopokelewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="38"/>
-        <source>Sale %1, expected %2.</source>
-        <translation>Mauzo %1, yanatarajiwa %2.</translation>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="40"/>
+        <source>Sale %1 for %2, expected %3.</source>
+        <translation>Mauzo %1 ya %2, yanatarajiwa %3.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="52"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="42"/>
+        <source>Sale %1, expected %3.</source>
+        <translation>Mauzo %1, yanatarajiwa %3.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="57"/>
         <source>e.g. the rider&apos;s name (optional)</source>
         <translation>mf. jina la mpeleka mzigo (si lazima)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="53"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="58"/>
         <source>Collected by</source>
         <translation>Imeletwa na</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="58"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="63"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="58"/>
+        <location filename="../../pos_app/ui/cashier/cod_settle_dialog.py" line="63"/>
         <source>Record the cash</source>
         <translation>Weka pesa iliyopokelewa</translation>
     </message>
@@ -1178,28 +1183,28 @@
         <translation>Funga</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="123"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="128"/>
         <source>Save receipt</source>
         <translation>Hifadhi risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="129"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="134"/>
         <source>Saved %1</source>
         <translation>Imehifadhiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="147"/>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="160"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="152"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="165"/>
         <source>Sent to the printer.</source>
         <translation>Imetumwa kwa printa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="156"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="161"/>
         <source>Waiting for printer: %1</source>
         <translation>Inasubiri printa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="158"/>
+        <location filename="../../pos_app/ui/cashier/receipt_dialog.py" line="163"/>
         <source>Printing…</source>
         <translation>Inachapisha…</translation>
     </message>
@@ -1320,304 +1325,304 @@
 <context>
     <name>SalePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="100"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="99"/>
         <source>Scan a barcode or type a product name…</source>
         <translation>Changanua barcode au andika jina la bidhaa…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="395"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="394"/>
         <source>Quick keys</source>
         <translation>Vitufe vya haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="168"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="167"/>
         <source>Resume payment</source>
         <translation>Endelea na malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="209"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="208"/>
         <source>Qty…</source>
         <translation>Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="211"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="210"/>
         <source>+1</source>
         <translation>+1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="212"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="211"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="213"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="212"/>
         <source>Remove line</source>
         <translation>Ondoa mstari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="214"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="213"/>
         <source>Custom amount</source>
         <translation>Kiasi maalum</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="215"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="214"/>
         <source>Price / discount</source>
         <translation>Bei / punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="229"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="228"/>
         <source>Quantity</source>
         <translation>Idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="236"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="235"/>
         <source>Set quantity</source>
         <translation>Weka idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="270"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="269"/>
         <source>Cash (F2)</source>
         <translation>Pesa taslimu (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="271"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="270"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="272"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="271"/>
         <source>M-Pesa (F3)</source>
         <translation>M-Pesa (F3)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="273"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="272"/>
         <source>Bank / proof</source>
         <translation>Benki / uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="283"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="282"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="288"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="287"/>
         <source>New sale</source>
         <translation>Mauzo mapya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="305"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="304"/>
         <source>Print receipt</source>
         <translation>Chapisha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="308"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="307"/>
         <source>No receipt</source>
         <translation>Bila risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="356"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="355"/>
         <source>Waiting sales (%1)</source>
         <translation>Mauzo yanayosubiri (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="362"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="361"/>
         <source>waiting for a supervisor to approve the proof</source>
         <translation>yanasubiri msimamizi aidhinishe uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="364"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="363"/>
         <source>waiting for the customer&apos;s payment</source>
         <translation>yanasubiri malipo ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="370"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="369"/>
         <source>No sale is waiting.</source>
         <translation>Hakuna mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="432"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="431"/>
         <source>Page %1 of %2</source>
         <translation>Ukurasa %1 kati ya %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="462"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="461"/>
         <source>A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.</source>
         <translation>Malipo hayakukamilika: %1 kwa mauzo %2. Endelea nayo uone yalivyoishia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="517"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="516"/>
         <source>Unknown barcode or product: %1. Nothing was added.</source>
         <translation>Barcode au bidhaa haijulikani: %1. Hakuna kilichoongezwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="541"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="540"/>
         <source>Add %1 after payment started</source>
         <translation>Ongeza %1 baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="553"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="552"/>
         <source>Added %1 (%2): type the weighed quantity with Qty… if it differs.</source>
         <translation>Imeongezwa: %1 (%2). Kama kiasi kilichopimwa ni tofauti, kiandike kwa Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="556"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="555"/>
         <source>Added %1.</source>
         <translation>Imeongezwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="574"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="573"/>
         <source>Part of this sale is already paid: finish it, or ask a supervisor to refund it.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: yamalize, au mwombe msimamizi arejeshe pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="595"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="594"/>
         <source>+1 and −1 count pieces: for %1, type the quantity with Qty…</source>
         <translation>+1 na −1 huhesabu vipande: kwa %1, andika kiasi kwa Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="603"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="632"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="602"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="631"/>
         <source>Change a quantity after payment started</source>
         <translation>Badilisha idadi baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="619"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="618"/>
         <source>Choose a line, type how many, then Set quantity.</source>
         <translation>Chagua mstari, andika idadi, kisha Weka idadi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="626"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="625"/>
         <source>%1 is sold by the piece: type a whole number above zero, e.g. 3.</source>
         <translation>%1 huuzwa kwa kipande: andika namba kamili zaidi ya sifuri, mfano 3.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="628"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="627"/>
         <source>%1 is sold by %2: type a quantity above zero with at most three decimals, e.g. 0.75 or 0,75.</source>
         <translation>%1 huuzwa kwa %2: andika kiasi zaidi ya sifuri chenye desimali zisizozidi tatu, mfano 0.75 au 0,75.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="642"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="641"/>
         <source>Remove a line after payment started</source>
         <translation>Ondoa mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="647"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="646"/>
         <source>Add a line after payment started</source>
         <translation>Ongeza mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="657"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="656"/>
         <source>Choose a line first.</source>
         <translation>Chagua mstari kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="661"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="660"/>
         <source>New price</source>
         <translation>Bei mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="662"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="661"/>
         <source>New unit price for %1 (now %2):</source>
         <translation>Bei mpya ya kipande kwa %1 (sasa %2):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="672"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="671"/>
         <source>Price of %1: %2 → %3</source>
         <translation>Bei ya %1: %2 → %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="677"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="676"/>
         <source>Change a price after payment started</source>
         <translation>Badilisha bei baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="684"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="683"/>
         <source>Part of this sale is already paid: take the rest first.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: pokea kiasi kilichobaki kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="693"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="692"/>
         <source>Sale parked: it completes when its payment is confirmed. It is in the list of waiting sales.</source>
         <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa. Yapo kwenye orodha ya mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="835"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="834"/>
         <source>Waiting for the customer&apos;s payment (M-Pesa prompt or payment link). New sale parks the sale meanwhile.</source>
         <translation>Inasubiri malipo ya mteja (ombi la M-Pesa au kiungo cha malipo). Mauzo mapya yanayaweka mauzo haya kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="902"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="901"/>
         <source>M-Pesa prompts and payment links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
         <translation>Maombi ya M-Pesa na viungo vya malipo vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="904"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="903"/>
         <source>Offline (%1): M-Pesa prompts and payment links are unavailable. Cash, COD and proofs still work.</source>
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya malipo havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="960"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="959"/>
         <source>Charge %1</source>
         <translation>Lipisha %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="698"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="697"/>
         <source>Clear a sale after payment started</source>
         <translation>Futa mauzo baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="727"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="741"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="726"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="740"/>
         <source>The cart is empty: scan or choose a product first.</source>
         <translation>Kikapu ni tupu: changanua au chagua bidhaa kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="812"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="811"/>
         <source>Paid so far %1; still due %2: choose another tender.</source>
         <translation>Imelipwa hadi sasa %1; bado kinadaiwa %2: chagua njia nyingine ya malipo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="821"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="820"/>
         <source>Sale complete. Its proof of payment still waits for a supervisor to approve it (see the waiting sales).</source>
         <translation>Mauzo yamekamilika. Uthibitisho wake wa malipo bado unasubiri msimamizi auidhinishe (angalia mauzo yanayosubiri).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="824"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="823"/>
         <source>Sale complete.</source>
         <translation>Mauzo yamekamilika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="832"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="831"/>
         <source>Waiting for a supervisor to approve the proof of payment. The sale completes once approved; New sale parks it meanwhile.</source>
         <translation>Inasubiri msimamizi aidhinishe uthibitisho wa malipo. Mauzo yatakamilika yakiidhinishwa; Mauzo mapya yanayaweka kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="846"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="845"/>
         <source>Receipt for sale %1?</source>
         <translation>Risiti ya mauzo %1?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="949"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="948"/>
         <source>Due %1</source>
         <translation>Inadaiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="951"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="950"/>
         <source>Total %1 · paid %2</source>
         <translation>Jumla %1 · imelipwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="954"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="953"/>
         <source>waiting %1</source>
         <translation>inasubiri %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="958"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="957"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="942"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="941"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -1625,7 +1630,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="976"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="975"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>
@@ -1839,261 +1844,280 @@
 <context>
     <name>ShiftPage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="57"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="58"/>
         <source>Open a shift</source>
         <translation>Fungua zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="61"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="62"/>
         <source>Cash float in the drawer</source>
         <translation>Pesa ya kuanzia kwenye droo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="62"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="63"/>
         <source>Open shift</source>
         <translation>Fungua zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="69"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="70"/>
         <source>Cash in / cash out</source>
         <translation>Weka pesa / toa pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="73"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="74"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="76"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="77"/>
         <source>e.g. change from the bank, paid the supplier</source>
         <translation>mf. chenji kutoka benki, malipo kwa msambazaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="77"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="78"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="79"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="80"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
         <source>Cash in</source>
         <translation>Weka pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="82"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="83"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
         <source>Cash out</source>
         <translation>Toa pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="89"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="90"/>
         <source>Open drawer (no sale)</source>
         <translation>Fungua droo (bila mauzo)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="100"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="101"/>
         <source>Close the shift</source>
         <translation>Funga zamu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="105"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="106"/>
         <source>Cash counted in the drawer</source>
         <translation>Pesa taslimu iliyohesabiwa droo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="108"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="109"/>
         <source>e.g. gave too much change</source>
         <translation>k.m. nilitoa chenji zaidi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="109"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="110"/>
         <source>Why is the drawer short?</source>
         <translation>Kwa nini droo imepungua?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="117"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="118"/>
         <source>Close shift…</source>
         <translation>Funga zamu…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="126"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="127"/>
         <source>Yes, close and print Z report</source>
         <translation>Ndiyo, funga na uchapishe ripoti Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="131"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="132"/>
         <source>Go back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="152"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="153"/>
         <source>Lock till</source>
         <translation>Funga mashine</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="156"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="157"/>
         <source>Sign out</source>
         <translation>Toka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="169"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
         <source>Opening float</source>
         <translation>Pesa ya kuanzia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="170"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
         <source>Expected</source>
         <translation>Inayotarajiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="171"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
         <source>Counted</source>
         <translation>Iliyohesabiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="173"/>
         <source>Variance</source>
         <translation>Tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="172"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="173"/>
         <source>Total variance</source>
         <translation>Jumla ya tofauti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="173"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="174"/>
         <source>Expected amounts are net of the refunds and voids below.</source>
         <translation>Kiasi kinachotarajiwa tayari kimeondoa marejesho na ubatilishaji ulio hapa chini.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="174"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="175"/>
         <source>Refunds and voids</source>
         <translation>Marejesho na ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="175"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="176"/>
         <source>No refunds or voids in this shift.</source>
         <translation>Hakuna marejesho wala ubatilishaji katika zamu hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="176"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="177"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="176"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="177"/>
         <source>Refunded</source>
         <translation>Kilichorejeshwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="177"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="178"/>
         <source>Voids</source>
         <translation>Ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="177"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="178"/>
         <source>Voided</source>
         <translation>Kilichobatilishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="178"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="179"/>
         <source>Reason for the shortage</source>
         <translation>Sababu ya upungufu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="179"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="216"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="180"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="219"/>
         <source>Test payments (not money)</source>
         <translation>Malipo ya majaribio (si pesa)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="180"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="181"/>
         <source>Made while a provider was in test mode: in no total above.</source>
         <translation>Yalifanywa mtoa huduma akiwa katika hali ya majaribio: hayamo katika jumla yoyote hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="193"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="182"/>
+        <source>Opened %1 by %2</source>
+        <translation>Zamu ilifunguliwa %1 na %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="182"/>
+        <source>Opened %1</source>
+        <translation>Zamu ilifunguliwa %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="183"/>
+        <source>Closed %1 by %2</source>
+        <translation>Zamu ilifungwa %1 na %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="183"/>
+        <source>Closed %1</source>
+        <translation>Zamu ilifungwa %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="196"/>
         <source>No shift is open: count the float and open one.</source>
         <translation>Hakuna zamu iliyo wazi: hesabu pesa ya kuanzia na ufungue zamu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="195"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="198"/>
         <source>Shift open since %1, float %2</source>
         <translation>Zamu iko wazi tangu %1, pesa ya kuanzia %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="209"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="212"/>
         <source>Not in the drawer (from the ledger, nothing to count):</source>
         <translation>Hazipo droo (kutoka kwenye leja, hakuna cha kuhesabu):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="211"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="214"/>
         <source>No M-Pesa, Paystack or delivery takings in this shift.</source>
         <translation>Hakuna mapato ya M-Pesa, Paystack au ya kulipa unapopokea katika zamu hii.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="238"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="241"/>
         <source>Count the cash in the drawer first (type 0 if it is empty).</source>
         <translation>Hesabu kwanza pesa taslimu iliyo droo (andika 0 ikiwa ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="243"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="246"/>
         <source>Close the shift with %1 counted? This cannot be undone.</source>
         <translation>Funga zamu ukiwa umehesabu %1? Hili haliwezi kutenduliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="302"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="305"/>
         <source>Drawer opened (no sale): it is on the record.</source>
         <translation>Droo imefunguliwa (bila mauzo): imerekodiwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="324"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="327"/>
         <source>The drawer is short: say why, then close.</source>
         <translation>Droo imepungua: eleza sababu, kisha funga.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="257"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="260"/>
         <source>Type the float (0 if the drawer is empty).</source>
         <translation>Andika pesa ya kuanzia (0 kama droo ni tupu).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="265"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="268"/>
         <source>Shift opened.</source>
         <translation>Zamu imefunguliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="276"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="279"/>
         <source>Type an amount above zero.</source>
         <translation>Andika kiasi kikubwa kuliko sifuri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="279"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="282"/>
         <source>Say why the cash goes in or out.</source>
         <translation>Eleza kwa nini pesa inawekwa au kutolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="291"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="294"/>
         <source>Cash in: %1</source>
         <translation>Pesa iliyowekwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="291"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="294"/>
         <source>Cash out: %1</source>
         <translation>Pesa iliyotolewa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="342"/>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="363"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="370"/>
         <source>Z report</source>
         <translation>Ripoti ya Z</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/shift_page.py" line="348"/>
+        <location filename="../../pos_app/ui/cashier/shift_page.py" line="350"/>
         <source>Shift closed. Variance %1. Z report saved to %2</source>
         <translation>Zamu imefungwa. Tofauti %1. Ripoti ya Z imehifadhiwa %2</translation>
     </message>

@@ -4,212 +4,217 @@
 <context>
     <name>ApprovalsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="132"/>
         <source>Waiting for a decision</source>
         <translation>Yanasubiri uamuzi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="129"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="130"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="140"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="141"/>
         <source>Risk</source>
         <translation>Hatari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="141"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="142"/>
         <source>Kind</source>
         <translation>Aina</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="142"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="143"/>
         <source>Expected</source>
         <translation>Kinachotarajiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="143"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="144"/>
         <source>Claimed</source>
         <translation>Kinachodaiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="145"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="146"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="144"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="145"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="151"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="152"/>
         <source>Nothing is waiting: every proof and flagged payment has been decided.</source>
         <translation>Hakuna kinachosubiri: kila uthibitisho na malipo yaliyowekewa alama yameamuliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="177"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="178"/>
         <source>Ask the provider again</source>
         <translation>Uliza mtoa huduma tena</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="180"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="181"/>
         <source>The relay saw this payment</source>
         <translation>Relay iliona malipo haya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="185"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="186"/>
         <source>Accept: it matches</source>
         <translation>Kubali: yanalingana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="191"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="192"/>
         <source>Decision</source>
         <translation>Uamuzi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="195"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="196"/>
         <source>Notes (required to reject)</source>
         <translation>Maelezo (yanahitajika ili kukataa)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="197"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="198"/>
         <source>Notes</source>
         <translation>Maelezo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="201"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="202"/>
         <source>Decided by</source>
         <translation>Ameamua</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="204"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="205"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="209"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="210"/>
         <source>Approve</source>
         <translation>Idhinisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="212"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="213"/>
         <source>Reject</source>
         <translation>Kataa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="305"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="306"/>
         <source>Pick a payment on the left to see its details.</source>
         <translation>Chagua malipo upande wa kushoto kuona maelezo yake.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="311"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="312"/>
         <source>not reported</source>
         <translation>haijaripotiwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="319"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="320"/>
+        <source>Sale: %1</source>
+        <translation>Mauzo: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="323"/>
         <source>Expected: %1</source>
         <translation>Kinachotarajiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="320"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="324"/>
         <source>Claimed: %1</source>
         <translation>Kinachodaiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="323"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="327"/>
         <source>Reference: %1</source>
         <translation>Kumbukumbu: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="325"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="329"/>
         <source>Submitted by: %1</source>
         <translation>Imewasilishwa na: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="327"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="331"/>
         <source>Cashier&apos;s note: %1</source>
         <translation>Maelezo ya keshia: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="328"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="332"/>
         <source>Risk score: %1 of 100</source>
         <translation>Alama ya hatari: %1 kati ya 100</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="335"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="340"/>
         <source>Warning: this code was already used on another sale: %1</source>
         <translation>Tahadhari: msimbo huu ulishatumika kwenye mauzo mengine: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="345"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="350"/>
         <source>%1 confirmation %2 for %3, received %4.</source>
         <translation>Uthibitisho wa %1 %2 wa %3, ulipokelewa %4.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="358"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="363"/>
         <source>Opening the receipt photo…</source>
         <translation>Inafungua picha ya risiti…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="375"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="380"/>
         <source>No photo was attached.</source>
         <translation>Hakuna picha iliyoambatishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="383"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="388"/>
         <source>Taken: M-Pesa payment %1 was given to another till of this shop. It is that till&apos;s money, not this sale&apos;s: reject this proof.</source>
         <translation>Yamechukuliwa: malipo ya M-Pesa %1 yamepewa mashine nyingine ya duka hili. Ni pesa ya mashine hiyo, si ya mauzo haya: kataa uthibitisho huu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="390"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="395"/>
         <source>Claimed, not yet confirmed: M-Pesa has not confirmed a payment with this code to the relay. It pays nothing by itself; approve only if you saw the money.</source>
         <translation>Yamedaiwa, bado hayajathibitishwa: M-Pesa haijathibitisha kwa relay malipo yenye msimbo huu. Hayalipii chochote yenyewe; idhinisha tu kama uliona pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="395"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="400"/>
         <source>No till showed this payment&apos;s account reference: accepting asks the relay to give it to this till (needs the relay online).</source>
         <translation>Hakuna mashine iliyoonyesha namba ya akaunti ya malipo haya: kukubali kunaomba relay iyape mashine hii (relay lazima iwe mtandaoni).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="409"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="414"/>
         <source>The receipt photo is damaged and cannot be shown. Ask the customer for the SMS or a new photo.</source>
         <translation>Picha ya risiti imeharibika na haiwezi kuonyeshwa. Mwombe mteja SMS au picha mpya.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="433"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="438"/>
         <source>The receipt photo cannot be opened: %1</source>
         <translation>Picha ya risiti haiwezi kufunguliwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="448"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="453"/>
         <source>Approved.</source>
         <translation>Imeidhinishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="448"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="453"/>
         <source>Rejected.</source>
         <translation>Imekataliwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="461"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="466"/>
         <source>Approved: matched to the relay&apos;s confirmation.</source>
         <translation>Imeidhinishwa: inalingana na uthibitisho wa relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="474"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="479"/>
         <source>Asked: the answer updates this queue when it arrives.</source>
         <translation>Imeulizwa: jibu litasasisha orodha hii likifika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="492"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="497"/>
         <source>Type the PIN of the person deciding.</source>
         <translation>Andika PIN ya anayeamua.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="495"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="500"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
@@ -610,275 +615,279 @@
 <context>
     <name>RefundsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="102"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="100"/>
         <source>Refunds and voids</source>
         <translation>Marejesho na ubatilishaji</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="101"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="99"/>
         <source>Refresh</source>
         <translation>Onyesha upya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="105"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="103"/>
         <source>Find: receipt number, amount or phone</source>
         <translation>Tafuta: namba ya risiti, kiasi au simu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="116"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="114"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="117"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="194"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="115"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="192"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="118"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="116"/>
         <source>Items</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="119"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="117"/>
         <source>Total</source>
         <translation>Jumla</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="120"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="118"/>
         <source>Paid by</source>
         <translation>Imelipwa kwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="127"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="125"/>
         <source>No paid sales yet.</source>
         <translation>Bado hakuna mauzo yaliyolipwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="129"/>
         <source>Give money back</source>
         <translation>Rudisha pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="136"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="196"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="134"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="194"/>
         <source>How</source>
         <translation>Vipi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="140"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="138"/>
         <source>Item</source>
         <translation>Bidhaa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="141"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="139"/>
         <source>Sold</source>
         <translation>Iliyouzwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="142"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="140"/>
         <source>Back already</source>
         <translation>Imerudishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="143"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="141"/>
         <source>Return</source>
         <translation>Rudisha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="144"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="142"/>
         <source>Comes back</source>
         <translation>Kinarudishwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="155"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="195"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="153"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="193"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="159"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="157"/>
         <source>e.g. SGR4T7YU2P</source>
         <translation>k.m. SGR4T7YU2P</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="160"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="158"/>
         <source>M-Pesa reversal code</source>
         <translation>Msimbo wa kurudisha M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="165"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="163"/>
         <source>Why is the money given back?</source>
         <translation>Kwa nini pesa zinarudishwa?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="166"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="198"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="164"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="196"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="170"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="168"/>
         <source>Supervisor</source>
         <translation>Msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="173"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="171"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="176"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="174"/>
         <source>Refund</source>
         <translation>Rejesha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="179"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="442"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="177"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="440"/>
         <source>Void the whole sale</source>
         <translation>Batilisha mauzo yote</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="191"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="189"/>
         <source>Recent refunds</source>
         <translation>Marejesho ya hivi karibuni</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="197"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="195"/>
         <source>Status</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="201"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="199"/>
         <source>No refunds given.</source>
         <translation>Hakuna marejesho yaliyotolewa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="290"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="288"/>
         <source>%1 paid %2, can still refund %3</source>
         <translation>%1 imelipa %2, bado inaweza kurejeshwa %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="295"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="293"/>
         <source>shift open</source>
         <translation>zamu iko wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="295"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="293"/>
         <source>shift closed</source>
         <translation>zamu imefungwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="316"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="314"/>
         <source>Waiting for %1</source>
         <translation>Inasubiri %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="364"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="362"/>
         <source>Flutterwave refunds the card or mobile money through the relay.</source>
         <translation>Flutterwave inarejesha pesa kwenye kadi au pesa za simu kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="366"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="364"/>
         <source>Stripe refunds the card through the relay.</source>
         <translation>Stripe inarejesha pesa kwenye kadi kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="442"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="440"/>
         <source>Void these lines</source>
         <translation>Batilisha mistari hii</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="471"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="501"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="613"/>
+        <source>The refund slip could not be saved in %1: check that the folder can be written to.</source>
+        <translation>Stakabadhi ya kurejesha haikuweza kuhifadhiwa katika %1: hakikisha folda inaweza kuandikiwa.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="625"/>
         <source>Refund slip saved: %1</source>
         <translation>Stakabadhi ya kurejesha imehifadhiwa: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="545"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="532"/>
         <source>The lines were voided: %1 given back.</source>
         <translation>Mistari imebatilishwa: %1 imerudishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="602"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="598"/>
         <source>Refund: %1</source>
         <translation>Marejesho: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="603"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="599"/>
         <source>*** REFUND ***</source>
         <translation>*** MAREJESHO ***</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="317"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="315"/>
         <source>Done</source>
         <translation>Imekamilika</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="318"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="316"/>
         <source>Failed</source>
         <translation>Imeshindikana</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="331"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="329"/>
         <source>Paid in parts: pick the payment to refund below.</source>
         <translation>Imelipwa kwa sehemu: chagua malipo ya kurejesha hapa chini.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="354"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="352"/>
         <source>Pick a paid sale above.</source>
         <translation>Chagua mauzo yaliyolipwa hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="358"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="356"/>
         <source>Hand the cash back from the drawer.</source>
         <translation>Rudisha pesa taslimu kutoka droo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="360"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="358"/>
         <source>Reverse it on the M-Pesa business phone first, then type the code here.</source>
         <translation>Kwanza rudisha muamala kwenye simu ya biashara ya M-Pesa, kisha andika msimbo hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="362"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="360"/>
         <source>Paystack refunds the card through the relay.</source>
         <translation>Paystack inarejesha pesa kwenye kadi kupitia relay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="368"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="366"/>
         <source>Send the transfer back from the bank, then record it here.</source>
         <translation>Rudisha uhamisho kutoka benki, kisha uandike hapa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="376"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="401"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="374"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="399"/>
         <source>up to %1</source>
         <translation>hadi %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="462"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="460"/>
         <source>Type the amount to give back.</source>
         <translation>Andika kiasi cha kurudisha.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="482"/>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="511"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="474"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="498"/>
         <source>Refund recorded: %1.</source>
         <translation>Rejesho limeandikwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="555"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="542"/>
         <source>The sale was voided.</source>
         <translation>Mauzo yamebatilishwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="567"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="557"/>
         <source>Type the supervisor&apos;s PIN.</source>
         <translation>Andika PIN ya msimamizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="571"/>
+        <location filename="../../pos_app/ui/supervisor/refunds_page.py" line="561"/>
         <source>Checking…</source>
         <translation>Inakagua…</translation>
     </message>
@@ -886,283 +895,283 @@
 <context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="72"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="73"/>
         <source>Reports</source>
         <translation>Ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="80"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="81"/>
         <source>From</source>
         <translation>Kuanzia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="82"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="83"/>
         <source>to</source>
         <translation>hadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="84"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="85"/>
         <source>Show</source>
         <translation>Onyesha</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="88"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="89"/>
         <source>Export CSV…</source>
         <translation>Hamisha CSV…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="90"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="91"/>
         <source>Export PDF…</source>
         <translation>Hamisha PDF…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="111"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="121"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="112"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="122"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="132"/>
         <source>Method</source>
         <translation>Njia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="111"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="112"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="132"/>
         <source>Sales</source>
         <translation>Mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="111"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="116"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="121"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="126"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="131"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="140"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="112"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="117"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="122"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="127"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="132"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="141"/>
         <source>Amount</source>
         <translation>Kiasi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="116"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="121"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="117"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="122"/>
         <source>Since</source>
         <translation>Tangu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="116"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="121"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="117"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="122"/>
         <source>Order</source>
         <translation>Oda</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="118"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="119"/>
         <source>No cash-on-delivery order is waiting for its money.</source>
         <translation>Hakuna oda ya malipo wakati wa kupokea inayosubiri pesa zake.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="123"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="124"/>
         <source>No proof is waiting for a decision.</source>
         <translation>Hakuna uthibitisho unaosubiri uamuzi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="126"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="148"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="127"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="149"/>
         <source>When</source>
         <translation>Lini</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="126"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="127"/>
         <source>How</source>
         <translation>Vipi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="126"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="127"/>
         <source>By</source>
         <translation>Na</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="126"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="127"/>
         <source>Reason</source>
         <translation>Sababu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="128"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="129"/>
         <source>No refunds in these days.</source>
         <translation>Hakuna marejesho katika siku hizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="131"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="132"/>
         <source>Day</source>
         <translation>Siku</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="137"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="138"/>
         <source>Received</source>
         <translation>Ilipokelewa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="138"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="139"/>
         <source>Provider</source>
         <translation>Mtoa huduma</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="139"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="140"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="141"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="142"/>
         <source>Paid by</source>
         <translation>Amelipa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="142"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="143"/>
         <source>State</source>
         <translation>Hali</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="145"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="146"/>
         <source>All money the relay reported belongs to a sale.</source>
         <translation>Pesa zote zilizoripotiwa na relay ni za mauzo fulani.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="148"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="149"/>
         <source>Event</source>
         <translation>Tukio</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="148"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="149"/>
         <source>Why the relay refused it</source>
         <translation>Kwa nini relay ilikataa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="150"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="151"/>
         <source>The relay has taken every event this till sent.</source>
         <translation>Relay imepokea kila tukio ambalo mashine hii ilituma.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="152"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="388"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="153"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="393"/>
         <source>By payment method</source>
         <translation>Kwa njia ya malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="153"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="154"/>
         <source>By day</source>
         <translation>Kwa siku</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="154"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="392"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="155"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="397"/>
         <source>Open cash on delivery</source>
         <translation>COD zilizo wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="155"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="399"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="156"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="405"/>
         <source>Proofs waiting</source>
         <translation>Uthibitisho unaosubiri</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="156"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="407"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="157"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="414"/>
         <source>Refunds</source>
         <translation>Marejesho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="157"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="158"/>
         <source>Money matching no sale</source>
         <translation>Pesa bila mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="158"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="159"/>
         <source>Refused by the relay</source>
         <translation>Zilizokataliwa na relay</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="199"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="200"/>
         <source>Taken by another till</source>
         <translation>Yamechukuliwa na mashine nyingine</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="201"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="202"/>
         <source>Matches no sale yet</source>
         <translation>Bado hayalingani na mauzo yoyote</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="204"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="205"/>
         <source>test (not money)</source>
         <translation>majaribio (si pesa)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="238"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="239"/>
         <source>Money matching no sale (%1)</source>
         <translation>Pesa bila mauzo (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="241"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="242"/>
         <source>Refused by the relay (%1)</source>
         <translation>Zilizokataliwa na relay (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="244"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="245"/>
         <source>Sales %1 – %2: %3</source>
         <translation>Mauzo %1 – %2: %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="113"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="133"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="259"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="383"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="114"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="134"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="260"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="388"/>
         <source>No sales in these days.</source>
         <translation>Hakuna mauzo katika siku hizi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="250"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="251"/>
         <source>Test payments (not money): %1 in %2 payments, in no total above.</source>
         <translation>Malipo ya majaribio (si pesa): %1 katika malipo %2, hayamo katika jumla yoyote hapo juu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="302"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="307"/>
         <source>Open cash on delivery (%1)</source>
         <translation>COD zilizo wazi (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="305"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="310"/>
         <source>Proofs waiting (%1)</source>
         <translation>Uthibitisho unaosubiri (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="307"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="312"/>
         <source>Refunds (%1)</source>
         <translation>Marejesho (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="313"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="322"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="318"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="327"/>
         <source>Export report</source>
         <translation>Hamisha ripoti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="315"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="320"/>
         <source>CSV files (*.csv)</source>
         <translation>Faili za CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="324"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="329"/>
         <source>PDF files (*.pdf)</source>
         <translation>Faili za PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="338"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="357"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="343"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="362"/>
         <source>Saved %1</source>
         <translation>Imehifadhiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="351"/>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="366"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="356"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="371"/>
         <source>Sales report</source>
         <translation>Ripoti ya mauzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="422"/>
+        <location filename="../../pos_app/ui/supervisor/reports_page.py" line="429"/>
         <source>None.</source>
         <translation>Hakuna.</translation>
     </message>
@@ -1383,122 +1392,122 @@
 <context>
     <name>Supervisor</name>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="54"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="55"/>
         <source>Far above this shop&apos;s usual sale.</source>
         <translation>Juu sana kuliko mauzo ya kawaida ya duka hili.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="57"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="58"/>
         <source>Many payment attempts in a few minutes.</source>
         <translation>Majaribio mengi ya kulipa ndani ya dakika chache.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="60"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="61"/>
         <source>This receipt / reference code was already used.</source>
         <translation>Msimbo huu wa risiti / kumbukumbu ulishatumika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="63"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="64"/>
         <source>The amount or currency paid differs from the amount asked.</source>
         <translation>Kiasi au sarafu iliyolipwa ni tofauti na kilichoombwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="66"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="67"/>
         <source>First payment from this customer.</source>
         <translation>Malipo ya kwanza ya mteja huyu.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="69"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="70"/>
         <source>Manual proof: nobody but the cashier has seen this money.</source>
         <translation>Uthibitisho wa mkono: hakuna aliyeona pesa hizi isipokuwa keshia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="72"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="73"/>
         <source>Paid after the till had given up waiting.</source>
         <translation>Imelipwa baada ya mashine kuacha kusubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="81"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="82"/>
         <source>Proof</source>
         <translation>Uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="82"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="83"/>
         <source>Unclear outcome</source>
         <translation>Matokeo yasiyo wazi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="83"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="84"/>
         <source>High risk</source>
         <translation>Hatari kubwa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="89"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="90"/>
         <source>Cash</source>
         <translation>Pesa taslimu</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="90"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="91"/>
         <source>Cash on delivery</source>
         <translation>Malipo wakati wa kupokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="91"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="92"/>
         <source>M-Pesa prompt</source>
         <translation>Ombi la M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="92"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="93"/>
         <source>M-Pesa paybill</source>
         <translation>Paybill ya M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="93"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="94"/>
         <source>Paystack link</source>
         <translation>Kiungo cha Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="94"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="95"/>
         <source>Flutterwave link</source>
         <translation>Kiungo cha Flutterwave</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="95"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="96"/>
         <source>Stripe Checkout</source>
         <translation>Malipo ya Stripe Checkout</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="96"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="97"/>
         <source>Bank transfer</source>
         <translation>Uhamisho wa benki</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="97"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="98"/>
         <source>Mobile money (manual)</source>
         <translation>Pesa za simu (kwa mkono)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="98"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="99"/>
         <source>Cash from the drawer</source>
         <translation>Pesa taslimu kutoka droo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="99"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="100"/>
         <source>M-Pesa reversal</source>
         <translation>Kurudisha M-Pesa</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="100"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="101"/>
         <source>Paystack refund</source>
         <translation>Rejesho la Paystack</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="101"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="102"/>
         <source>Flutterwave refund</source>
         <translation>Marejesho ya Flutterwave</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="102"/>
+        <location filename="../../pos_app/ui/supervisor/approvals_page.py" line="103"/>
         <source>Stripe refund</source>
         <translation>Marejesho ya Stripe</translation>
     </message>

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.printing.layout import sale_number
 from pos_app.ui.cashier.cod_settle_dialog import CodSettleDialog
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
@@ -63,7 +64,8 @@ class CodPage(QWidget):
         self.orders = orders
         zone = self.ctx.shop_zone
         self.table.show_rows([
-            [f"{cod.order_id[:8].upper()}  {cod.created_at.astimezone(zone):%d/%m %H:%M}",
+            [f"{sale_number(cod.order_id, cod.receipt_number)}  "
+             f"{cod.created_at.astimezone(zone):%d/%m %H:%M}",
              cod.name, cod.phone, cod.address, cod.amount.format()]
             for cod in orders
         ])

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.errors import DukaError
 from pos_app.core.money import Money
+from pos_app.printing.layout import sale_number
 from pos_app.services.payments import COLLECTOR_LENGTH
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
@@ -34,10 +35,14 @@ class CodSettleDialog(QDialog):
         self.cod = cod
         self.payment: Any = None
         layout = QVBoxLayout(self)
+        sale = sale_number(cod.order_id, cod.receipt_number)
+        words = (  # the customer's name last: a name is never read as a placeholder
+            self.tr("Sale %1 for %2, expected %3.")
+            if cod.name
+            else self.tr("Sale %1, expected %3.")
+        )
         intro = QLabel(
-            self.tr("Sale %1, expected %2.")
-            .replace("%1", cod.order_id[:8].upper())
-            .replace("%2", cod.amount.format())
+            words.replace("%1", sale).replace("%3", cod.amount.format()).replace("%2", cod.name)
         )
         intro.setProperty("role", "heading")
         intro.setWordWrap(True)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.printing.layout import lay_out
+from pos_app.printing.layout import lay_out, sale_number
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
 from pos_app.ui.receipts.render import (
@@ -115,13 +115,18 @@ class ReceiptDialog(QDialog):
         assert self.data is not None
         return save_pdf(self.data, path, self.width_mm)
 
+    def pdf_name(self) -> str:
+        """The suggested file name: the number the customer holds, as printed."""
+        assert self.data is not None
+        return f"receipt-{sale_number(self.data.order_id, self.data.receipt_number)}.pdf"
+
     def _pdf(self) -> None:
         if self.data is None:
             return
         name, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Save receipt"),
-            str(documents_folder() / f"receipt-{self.data.order_id[:8]}.pdf"),
+            str(documents_folder() / self.pdf_name()),
             "PDF (*.pdf)",
         )
         if name:

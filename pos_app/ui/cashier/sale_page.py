@@ -39,8 +39,7 @@ from pos_app.core.quantities import Quantity, Unit
 from pos_app.core.tax import KENYA, TaxTable
 from pos_app.printing.layout import sale_number
 from pos_app.services.catalogue import ProductView, ScannedItem
-from pos_app.services.counter import Balance
-from pos_app.services.payment_rows import PaymentView
+from pos_app.services.counter import Balance, UnfinishedPayment
 from pos_app.services.shop import shop_tax_table
 from pos_app.services.waiting_sales import SUPERVISOR, WaitingSale, waiting_sales
 from pos_app.ui.cashier.cart import CartLine, CartModel
@@ -82,7 +81,7 @@ class SalePage(QWidget):
         self.paid_so_far = Money.zero(ctx.currency)
         self._search_seq = 0
         self._busy = False
-        self._resumable: list[PaymentView] = []
+        self._resumable: list[UnfinishedPayment] = []
         self.active_dialog: TenderDialog | None = None
         self.balance: Balance | None = None  # of the stored order, as last read
         self._awaiting_supervisor = False  # a payment of this sale waits for approval
@@ -452,16 +451,16 @@ class SalePage(QWidget):
     def _turn_grid(self, step: int) -> None:
         self._show_grid(self.category_group.checkedButton(), self.grid_page + step)
 
-    def _show_resumable(self, payments: list[PaymentView]) -> None:
-        self._resumable = payments
-        if not payments:
+    def _show_resumable(self, unfinished: list[UnfinishedPayment]) -> None:
+        self._resumable = unfinished
+        if not unfinished:
             self.resume_box.hide()
             return
-        payment = payments[0]
+        left = unfinished[0]
         self.resume_label.setText(
             self.tr("A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.")
-            .replace("%1", payment.amount.format())
-            .replace("%2", payment.order_id[:8].upper())
+            .replace("%1", left.payment.amount.format())
+            .replace("%2", sale_number(left.payment.order_id, left.receipt_number))
         )
         self.resume_box.show()
 
@@ -823,7 +822,7 @@ class SalePage(QWidget):
         else:
             self.say(self.tr("Sale complete."))
         self.sale_completed.emit(order_id)
-        self.offer_receipt(order_id)
+        self.offer_receipt(order_id, balance.receipt_number)
         self.load()
 
     def _show_pending(self, balance: Balance) -> None:
@@ -841,10 +840,10 @@ class SalePage(QWidget):
         self.pending_label.show()
         self.load()
 
-    def offer_receipt(self, order_id: str) -> None:
+    def offer_receipt(self, order_id: str, receipt_number: str) -> None:
         self.receipt_order = order_id
         self.receipt_label.setText(self.tr("Receipt for sale %1?").replace(
-            "%1", order_id[:8].upper()))
+            "%1", sale_number(order_id, receipt_number)))
         self.receipt_choice.show()
 
     def _receipt_chosen(self, printed: bool) -> None:
@@ -867,7 +866,7 @@ class SalePage(QWidget):
     def _resume(self) -> None:
         if not self._resumable:
             return
-        payment = self._resumable[0]
+        payment = self._resumable[0].payment
         self.order_id = payment.order_id
         self.ctx.tasks.submit(
             self.ctx.counter.order_lines,

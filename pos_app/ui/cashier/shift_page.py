@@ -4,6 +4,7 @@ method, the variance, the refunds and voids), printed and saved as PDF."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +179,8 @@ class ShiftPage(QWidget):
             "shortage_reason": self.tr("Reason for the shortage"),
             "test_payments": self.tr("Test payments (not money)"),
             "test_note": self.tr("Made while a provider was in test mode: in no total above."),
+            "opened_by": self.tr("Opened %1 by %2"), "opened": self.tr("Opened %1"),
+            "closed_by": self.tr("Closed %1 by %2"), "closed": self.tr("Closed %1"),
         }
 
     def refresh(self) -> None:
@@ -338,12 +341,11 @@ class ShiftPage(QWidget):
 
     def _closed(self, report: dict[str, Any]) -> None:
         self.report = report
-        shop = self.ctx.shop_settings.shop_name if self.ctx.shop_settings else ""
-        self.report_view.setHtml(z_report_html(report, shop, self.tr("Z report"), self._labels()))
+        self.report_view.setHtml(self._report_html(report))
         self.report_view.show()
         reports = Path(self.ctx.settings.data_dir) / "reports"
         reports.mkdir(parents=True, exist_ok=True)
-        self.pdf_path = self.save_report_pdf(reports / f"z-{report['shift_id'][:8]}.pdf")
+        self.pdf_path = self.save_report_pdf(reports / self.report_file_name(report))
         variance = Money(report["total_difference_minor"], report["currency"])
         self.say(self.tr("Shift closed. Variance %1. Z report saved to %2").replace(
             "%1", variance.format()).replace("%2", str(self.pdf_path)))
@@ -355,14 +357,26 @@ class ShiftPage(QWidget):
 
     def save_report_pdf(self, path: Path) -> Path:
         assert self.report is not None
-        shop = self.ctx.shop_settings.shop_name if self.ctx.shop_settings else ""
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(str(path))
         document = QTextDocument()
-        document.setHtml(z_report_html(self.report, shop, self.tr("Z report"), self._labels()))
+        document.setHtml(self._report_html(self.report))
         document.print_(printer)
         return path
+
+    def _report_html(self, report: dict[str, Any]) -> str:
+        shop = self.ctx.shop_settings.shop_name if self.ctx.shop_settings else ""
+        return z_report_html(report, shop, self.tr("Z report"), self._labels(), self.ctx.shop_zone)
+
+    def report_file_name(self, report: dict[str, Any]) -> str:
+        """Named by when the shift opened and closed, in shop time: "z-20261203-0800-1715.pdf"
+        (a shift id is no name for people)."""
+        opened, closed = (
+            datetime.fromisoformat(report[key]).astimezone(self.ctx.shop_zone)
+            for key in ("opened_at", "closed_at")
+        )
+        return f"z-{opened:%Y%m%d-%H%M}-{closed:%H%M}.pdf"
 
     def _sign_out(self, override_by: Any) -> None:
         self.ctx.tasks.submit(

@@ -3,14 +3,17 @@
 Expected amounts per method are net of refunds and voids; the refunds and voids of the
 shift's sales follow on their own lines (count and amount per method) so the difference is
 explained, not hidden. Test payments (a provider in test mode) are never money: they follow
-apart, outside every total. `labels` carries the screen's translated words.
+apart, outside every total. `labels` carries the screen's translated words. The shift's
+opening and closing times, stored in UTC, are shown in the shop's zone with who did each.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pos_app.core.money import Money
 from pos_app.ui.receipts.render import method_label
@@ -20,7 +23,7 @@ POSITIVE = "#146c43"
 
 
 def z_report_html(
-    report: dict[str, Any], shop_name: str, title: str, labels: dict[str, str]
+    report: dict[str, Any], shop_name: str, title: str, labels: dict[str, str], zone: ZoneInfo
 ) -> str:
     code = report["currency"]
 
@@ -47,7 +50,8 @@ def z_report_html(
     total = report["total_difference_minor"]
     return (
         f"<h2>{html.escape(shop_name)} — {html.escape(title)}</h2>"
-        f"<p>{text('float')}: {money(report['opening_float_minor'])} {code}<br/>"
+        + _who_and_when(report, labels, zone)
+        + f"<p>{text('float')}: {money(report['opening_float_minor'])} {code}<br/>"
         f"{text('in')}: {money(report['cash_in_minor'])} · "
         f"{text('out')}: {money(report['cash_out_minor'])}</p>"
         "<table width='100%' cellspacing='0' cellpadding='4' border='1'>"
@@ -62,6 +66,27 @@ def z_report_html(
         + _refunds_and_voids(report.get("refunds_and_voids") or {}, money, text)
         + _test_payments(report.get("test_payments") or {}, money, text)
     )
+
+
+def _who_and_when(report: dict[str, Any], labels: dict[str, str], zone: ZoneInfo) -> str:
+    """"Opened 03/12/2026 08:00 by Amina" and the same for the close; a report stored before
+    names were kept says the times alone."""
+    lines = []
+    for at_key, name_key, label in (
+        ("opened_at", "opened_by_name", "opened"),
+        ("closed_at", "closed_by_name", "closed"),
+    ):
+        if not report.get(at_key):
+            continue
+        at = datetime.fromisoformat(report[at_key]).astimezone(zone)
+        name = report.get(name_key) or ""
+        words = labels[f"{label}_by" if name else label]
+        lines.append(
+            html.escape(
+                words.replace("%1", at.strftime("%d/%m/%Y %H:%M")).replace("%2", name)
+            )
+        )
+    return f"<p>{'<br/>'.join(lines)}</p>" if lines else ""
 
 
 def _test_payments(

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.events import PaymentFlagged, PaymentProcessed, ProofDecided, ProofSubmitted
+from pos_app.printing.layout import sale_number
 from pos_app.services.approvals import ApprovalItem, ApprovalService, ItemKind
 from pos_app.services.provider_events import Claim
 from pos_app.ui.bus_bridge import BusBridge
@@ -316,6 +317,9 @@ class ApprovalsPage(DecisionPage):
         )
         lines = [
             f"<b>{kind_text(item.kind)}</b> — {method_text(item.method)}",
+            self.tr("Sale: %1").replace(
+                "%1", f"<b>{sale_number(item.order_id, item.receipt_number)}</b>"
+            ),
             self.tr("Expected: %1").replace("%1", f"<b>{item.expected.format()}</b>"),
             self.tr("Claimed: %1").replace("%1", f"<b style='color:{colour}'>{claimed}</b>"),
         ]
@@ -329,7 +333,8 @@ class ApprovalsPage(DecisionPage):
         self.summary.setText("<br>".join(lines) + (f"<ul>{reasons}</ul>" if reasons else ""))
         if item.reuses:
             orders = ", ".join(
-                f"{r.order_id[:8]} ({local_text(r.at, self._zone)})" for r in item.reuses
+                f"{sale_number(r.order_id, r.receipt_number)} ({local_text(r.at, self._zone)})"
+                for r in item.reuses
             )
             self.reuse_label.setText(
                 self.tr("Warning: this code was already used on another sale: %1").replace(

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,7 +34,7 @@ from pos_app.core.money import Money
 from pos_app.core.quantities import Quantity, Unit, line_gross
 from pos_app.core.refunds import CreditNote, SoldLine
 from pos_app.printing.layout import readable_number, sale_number
-from pos_app.services.receipts import ReceiptData, ReceiptLine, ReceiptPayment, ReceiptTaxBand
+from pos_app.services.receipts import ReceiptLine
 from pos_app.services.refund_requests import DONE, FAILED, PENDING, RefundPending
 from pos_app.services.refunds import (
     RefundableLines,
@@ -49,11 +47,11 @@ from pos_app.services.refunds import (
 from pos_app.ui.bus_bridge import BusBridge
 from pos_app.ui.errors import error_message
 from pos_app.ui.provider_names import provider_name
-from pos_app.ui.receipts.render import save_pdf
 from pos_app.ui.supervisor.approvals_page import method_text
 from pos_app.ui.supervisor.decision_page import DecisionPage
 from pos_app.ui.supervisor.files import documents_folder
 from pos_app.ui.supervisor.formatting import local_text
+from pos_app.ui.supervisor.refund_slip import RefundSlip, save_refund_slip
 from pos_app.ui.tasks import TaskRunner
 from pos_app.ui.widgets.money_edit import MoneyEdit
 from pos_app.ui.widgets.page_parts import (
@@ -464,12 +462,6 @@ class RefundsPage(DecisionPage):
         key = (target.payment.id, amount.minor)
         request_id = self._request_ids.setdefault(key, str(uuid.uuid4()))
         reason = self.reason.text()
-
-        def succeeded() -> str:
-            self._request_ids.pop(key, None)
-            slip = self._save_slip(target, amount, reason)
-            return self.tr("Refund slip saved: %1").replace("%1", str(slip))
-
         self._submit(
             self._service.refund,
             target.payment.id,
@@ -480,7 +472,8 @@ class RefundsPage(DecisionPage):
             reversal_code=self.reversal.text() or None,
             request_id=request_id,
             done=self.tr("Refund recorded: %1.").replace("%1", amount.format()),
-            succeeded=succeeded,
+            slip=self._slip(target, amount, reason),
+            succeeded=lambda: self._request_ids.pop(key, None),
         )
 
     def _unpriced_quantity(self) -> bool:
@@ -494,12 +487,6 @@ class RefundsPage(DecisionPage):
     def _refund_lines(self, target: RefundablePayment, credit: CreditNote) -> None:
         returns = self.picked_returns()
         reason = self.reason.text()
-        slip_lines = self._slip_lines(credit)
-
-        def succeeded() -> str:
-            slip = self._save_slip(target, credit.total, reason, (slip_lines, credit))
-            return self.tr("Refund slip saved: %1").replace("%1", str(slip))
-
         self._submit(
             self._service.refund_lines,
             target.payment.id,
@@ -509,7 +496,7 @@ class RefundsPage(DecisionPage):
             pin=self.pin.text(),
             reversal_code=self.reversal.text() or None,
             done=self.tr("Refund recorded: %1.").replace("%1", credit.total.format()),
-            succeeded=succeeded,
+            slip=self._slip(target, credit.total, reason, credit),
         )
 
     def _slip_lines(self, credit: CreditNote) -> tuple[ReceiptLine, ...]:
@@ -560,9 +547,12 @@ class RefundsPage(DecisionPage):
         fn: Callable[..., Any],
         *args: Any,
         done: str,
-        succeeded: Callable[[], str] | None = None,
+        slip: RefundSlip | None = None,
+        succeeded: Callable[[], object] | None = None,
         **kwargs: Any,
     ) -> None:
+        """Runs `fn` on a worker; once it succeeds, says `done` and has `slip` saved (on a
+        worker too)."""
         if not self.pin.text():
             show_message(self.message, self.tr("Type the supervisor's PIN."), ok=False)
             return
@@ -571,13 +561,16 @@ class RefundsPage(DecisionPage):
         show_message(self.message, self.tr("Checking…"), ok=True)
 
         def finished(_: Any) -> None:
-            said = done if succeeded is None else f"{done} {succeeded()}"
+            if succeeded is not None:
+                succeeded()
             self.pin.clear()
             self.reason.clear()
             self.reversal.clear()
             for box in self.returns:
                 box.clear()
-            show_message(self.message, said, ok=True)
+            show_message(self.message, done, ok=True)
+            if slip is not None:
+                self._save_slip(slip, done)
             self.refresh()
 
         self._tasks.submit(
@@ -589,44 +582,49 @@ class RefundsPage(DecisionPage):
             owner=self,
         )
 
-    def _save_slip(
-        self,
-        target: RefundablePayment,
-        amount: Money,
-        reason: str,
-        by_line: tuple[tuple[ReceiptLine, ...], CreditNote] | None = None,
-    ) -> Path:
-        """The refund slip: the receipt's layout, marked REFUND, saved as a PDF; a refund by
-        line lists the lines that came back, with the reason under the heading."""
-        shop = self._service.shop()
-        line = self.tr("Refund: %1").replace("%1", reason.strip())
-        header = self.tr("*** REFUND ***")
-        returned, credit = by_line if by_line else ((), None)
+    def _slip(
+        self, target: RefundablePayment, amount: Money, reason: str,
+        credit: CreditNote | None = None,
+    ) -> RefundSlip:
+        """What the slip will say, taken from the page now (its words translated here); a
+        refund by line lists the lines that came back, with the reason under the heading."""
         order_id = target.payment.order_id
-        number = next(  # the sale's number, as on the customer's receipt
-            (s.receipt_number for s in self.sales if s.order_id == order_id), "")
-        slip = ReceiptData(
-            shop_name=shop.shop_name,
-            order_id=target.payment.order_id,
-            created_at=datetime.now(UTC),
-            timezone=shop.timezone,
-            cashier="",
-            lines=returned or (ReceiptLine(line, 1, amount, amount),),
-            total=amount,
-            vat=credit.taxes.tax if credit else Money.zero(amount.currency),
-            taxes=tuple(
-                ReceiptTaxBand(b.tax_class.code, b.tax_class.rate_bps, b.taxable, b.tax)
-                for b in credit.taxes.bands
-            ) if credit else (),
-            payments=(ReceiptPayment(target.payment.method, amount, "refunded"),),
-            header=f"{header}\n{line}" if returned else header,
-            receipt_number=number,
+        return RefundSlip(
+            order_id=order_id,
+            receipt_number=next(  # the sale's number, as on the customer's receipt
+                (s.receipt_number for s in self.sales if s.order_id == order_id), ""),
+            method=target.payment.method,
+            amount=amount,
+            reason_line=self.tr("Refund: %1").replace("%1", reason.strip()),
+            header=self.tr("*** REFUND ***"),
+            returned=self._slip_lines(credit) if credit else (),
+            credit=credit,
         )
-        self._slips_dir.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(ZoneInfo(shop.timezone)).strftime("%Y%m%d-%H%M%S")  # shop time
-        name = f"refund-{sale_number(order_id, number)}-{stamp}.pdf"
-        self.slip_path = save_pdf(slip, self._slips_dir / name)
-        return self.slip_path
+
+    def _save_slip(self, slip: RefundSlip, done: str) -> None:
+        """Built and written on a worker, like a receipt: the GUI thread waits on no file."""
+        self._tasks.submit(
+            save_refund_slip, slip, self._service.shop, self._slips_dir,
+            on_done=lambda path: self._slip_saved(path, done),
+            # the refund stands; only its paper is missing (a full disk, a folder not writable)
+            on_error=lambda _error: show_message(
+                self.message,
+                f"{done} " + self.tr(
+                    "The refund slip could not be saved in %1: check that the folder can be "
+                    "written to."
+                ).replace("%1", str(self._slips_dir)),
+                ok=False,
+            ),
+            owner=self,
+        )
+
+    def _slip_saved(self, path: Path, done: str) -> None:
+        self.slip_path = path
+        show_message(
+            self.message,
+            f"{done} " + self.tr("Refund slip saved: %1").replace("%1", str(path)),
+            ok=True,
+        )
 
     def _failed(self, error: BaseException) -> None:
         self.refresh_button.setEnabled(True)

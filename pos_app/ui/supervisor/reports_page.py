@@ -26,6 +26,7 @@ from pos_app.core.events import (
     RefundRecorded,
     ShiftClosed,
 )
+from pos_app.printing.layout import sale_number
 from pos_app.services.reports import Report, ReportService
 from pos_app.ui.bus_bridge import BusBridge
 from pos_app.ui.errors import error_message
@@ -268,7 +269,11 @@ class ReportsPage(QWidget):
         )
         self.cod.show_rows(
             [
-                [local_text(o.since, self._zone), o.order_id[:8], o.amount.format()]
+                [
+                    local_text(o.since, self._zone),
+                    sale_number(o.order_id, o.receipt_number),
+                    o.amount.format(),
+                ]
                 for o in report.open_cod
             ],
             [o.payment_id for o in report.open_cod],
@@ -277,7 +282,7 @@ class ReportsPage(QWidget):
             [
                 [
                     local_text(o.since, self._zone),
-                    o.order_id[:8],
+                    sale_number(o.order_id, o.receipt_number),
                     method_text(o.method),
                     o.amount.format(),
                 ]
@@ -391,14 +396,16 @@ class ReportsPage(QWidget):
             (
                 self.tr("Open cash on delivery"),
                 [
-                    f"{local_text(o.since, self._zone)}  {o.order_id[:8]}  {o.amount.format()}"
+                    f"{local_text(o.since, self._zone)}  "
+                    f"{sale_number(o.order_id, o.receipt_number)}  {o.amount.format()}"
                     for o in report.open_cod
                 ],
             ),
             (
                 self.tr("Proofs waiting"),
                 [
-                    f"{local_text(o.since, self._zone)}  {method_text(o.method)}  "
+                    f"{local_text(o.since, self._zone)}  "
+                    f"{sale_number(o.order_id, o.receipt_number)}  {method_text(o.method)}  "
                     f"{o.amount.format()}"
                     for o in report.pending_proofs
                 ],

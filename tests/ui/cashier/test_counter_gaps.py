@@ -119,7 +119,7 @@ def test_receipt_and_slip_dialogs_start_in_the_users_folders(
     documents = folder(QStandardPaths.StandardLocation.DocumentsLocation)
     pictures = folder(QStandardPaths.StandardLocation.PicturesLocation)
     assert asked == [
-        str(documents / f"receipt-{sale.order_id[:8]}.pdf"),
+        str(documents / "receipt-TILL1-000001.pdf"),  # the number on the paper receipt
         str(pictures),
     ]
     assert all(Path(start).is_absolute() for start in asked)  # never the program's folder

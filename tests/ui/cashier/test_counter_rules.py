@@ -86,6 +86,8 @@ def test_payment_left_waiting_is_offered_again_after_a_restart(
     restarted.show()
     qtbot.waitUntil(lambda: restarted.resume_box.isVisible())
     assert "210.00" in restarted.resume_label.text()
+    number = ctx.counter.orders.get_order(stk.order_id).receipt_number
+    assert f"for sale {number}." in restarted.resume_label.text()  # as printed, not an id
     qtbot.mouseClick(restarted.resume_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: restarted.active_dialog is not None)
     resumed: Any = restarted.active_dialog

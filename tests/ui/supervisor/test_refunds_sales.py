@@ -5,6 +5,7 @@ leaves a slip (PDF, the receipt's layout, marked REFUND)."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -95,3 +96,61 @@ def test_a_sale_is_found_by_the_customers_phone(qtbot, desk, ids, tasks, tmp_pat
                     timeout=WAIT)
     page.search.setText("0799 999 999")  # nobody: nothing shown
     qtbot.waitUntil(lambda: not page.rows, timeout=WAIT)
+
+
+def test_the_refund_slip_is_built_and_saved_off_the_gui_thread(
+    qtbot, desk, ids, tasks, tmp_path: Path, monkeypatch
+):
+    """The slip reads the shop's settings and writes a PDF: like a receipt, on a worker."""
+    from pos_app.ui.supervisor import refund_slip
+
+    threads: dict[str, list[bool]] = {"shop": [], "pdf": []}
+    read_shop, write_pdf = desk.refunds.shop, refund_slip.save_pdf
+
+    def shop():
+        threads["shop"].append(threading.current_thread() is threading.main_thread())
+        return read_shop()
+
+    def save_pdf(*args, **kwargs):
+        threads["pdf"].append(threading.current_thread() is threading.main_thread())
+        return write_pdf(*args, **kwargs)
+
+    monkeypatch.setattr(desk.refunds, "shop", shop)
+    monkeypatch.setattr(refund_slip, "save_pdf", save_pdf)
+    _order_id, cash_id, _cod = split_sale(desk, ids)
+    page = RefundsPage(desk.refunds, desk.users.list_users, tasks, lambda: ids.supervisor.id,
+                       slips_dir=tmp_path / "slips")
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.row_of(cash_id) is not None and page.approver.count() == 3,
+                    timeout=WAIT)
+    page.table.selectRow(page.row_of(cash_id))
+    page.amount.setText("100")
+    page.reason.setText("Wrong size")
+    page.pin.setText(DEMO_PINS["Amina Wanjiru"])
+    qtbot.mouseClick(page.refund_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.slip_path is not None, timeout=WAIT)
+    assert threads == {"shop": [False], "pdf": [False]}  # once each, never on the GUI thread
+    assert page.slip_path is not None and page.slip_path.read_bytes()[:4] == b"%PDF"
+
+
+def test_a_slip_that_cannot_be_saved_leaves_the_refund_recorded_and_says_so(
+    qtbot, desk, ids, tasks, tmp_path: Path
+):
+    _order_id, cash_id, _cod = split_sale(desk, ids)
+    blocked = tmp_path / "slips"
+    blocked.write_text("a file where the slips folder should be")
+    page = RefundsPage(desk.refunds, desk.users.list_users, tasks, lambda: ids.supervisor.id,
+                       slips_dir=blocked)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.row_of(cash_id) is not None and page.approver.count() == 3,
+                    timeout=WAIT)
+    page.table.selectRow(page.row_of(cash_id))
+    page.amount.setText("100")
+    page.reason.setText("Wrong size")
+    page.pin.setText(DEMO_PINS["Amina Wanjiru"])
+    qtbot.mouseClick(page.refund_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "refund slip could not be saved" in page.message.text(),
+                    timeout=WAIT)
+    assert page.message.text().startswith("Refund recorded: KES 100.00. ")
+    assert page.slip_path is None
+    assert desk.payments.get_payment(cash_id).refunded == Money(10_000, "KES")

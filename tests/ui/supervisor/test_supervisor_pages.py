@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import func, select
 
+from pos_app.services import receipt_numbers
 from pos_app.services.gateway import C2BNotConfirmed, C2BTaken
 from pos_app.services.grants import Action
 from pos_app.services.provider_events import Claim, set_claim
@@ -78,6 +79,27 @@ def test_queue_is_riskiest_first_and_shows_reuse(qtbot, desk, ids, tasks):
     select_reference(qtbot, page, "sgk7h2xq4p")
     assert "already used" in page.reuse_label.text()
     assert "1,780.00" in page.summary.text()
+
+
+
+def test_the_sale_and_the_reused_codes_sales_show_their_receipt_numbers(
+    qtbot, desk, ids, tasks
+):
+    page = approvals_page(qtbot, desk, ids, tasks)
+    select_reference(qtbot, page, "sgk7h2xq4p")
+    item = page.item
+    assert item is not None and item.reuses
+    with desk.ledger.read() as conn:
+        numbers = receipt_numbers.of_orders(
+            conn, [item.order_id, *(r.order_id for r in item.reuses)]
+        )
+    own = numbers[item.order_id]
+    assert f"Sale: <b>{own}</b>" in page.summary.text()
+    warning = page.reuse_label.text()
+    for reuse in item.reuses:
+        assert numbers[reuse.order_id] in warning
+        assert reuse.order_id[:8] not in warning
+    assert item.order_id[:8] not in page.summary.text()
 
 
 def test_approve_with_pin_removes_it_from_the_queue(qtbot, desk, ids, tasks):
@@ -274,6 +296,12 @@ def test_reports_chart_csv_and_pdf(qtbot, desk, ids, tasks, tmp_path: Path):
     assert page.by_day.rowCount() == len(page.report.sales)
     assert len(page.chart.bars) == 7 and any(v > 0 for _, v in page.chart.bars)
     assert page.refunds.rowCount() == 1
+    waiting = [*page.report.open_cod, *page.report.pending_proofs]
+    assert waiting and all(o.receipt_number for o in waiting)
+    shown = [page.cod.item(r, 1).text() for r in range(page.cod.rowCount())] + [
+        page.proofs.item(r, 1).text() for r in range(page.proofs.rowCount())
+    ]
+    assert shown == [o.receipt_number for o in waiting]  # as printed, never a short id
     page.export_csv(str(tmp_path / "r.csv"))
     qtbot.waitUntil((tmp_path / "r.csv").exists, timeout=WAIT)
     page.export_pdf(str(tmp_path / "r.pdf"))
