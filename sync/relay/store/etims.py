@@ -412,9 +412,7 @@ class EtimsBooks:
             conn.execute(
                 update(t.etims_items)
                 .where(_item_key(shop_id, item_code))
-                .values(
-                    state=REFUSED, refusal=refusal[:240], next_try_at=None, updated_at=utcnow()
-                )
+                .values(state=REFUSED, refusal=refusal[:240], next_try_at=None, updated_at=utcnow())
             )
 
     # ---- the stream --------------------------------------------------------------------------
