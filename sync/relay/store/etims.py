@@ -136,6 +136,16 @@ class EtimsBooks:
             row.receipt_host,
         )
 
+    def move_device(self, shop_id: str, base_url: str) -> int:
+        """The device is reached at `base_url` from now on (demo mode: a sandbox that started
+        on another port); returns its next invoice number."""
+        with self.store.write() as conn:
+            key = t.etims_devices.c.shop_id == shop_id
+            conn.execute(update(t.etims_devices).where(key).values(base_url=base_url))
+            return int(
+                conn.execute(select(t.etims_devices.c.next_invoice_number).where(key)).scalar_one()
+            )
+
     def shops_with_work(self, now: datetime) -> list[str]:
         """Shops with a device and a queued document or item that is due."""
         shops: list[str] = []
