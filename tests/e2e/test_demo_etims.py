@@ -68,6 +68,8 @@ def test_a_kenyan_demo_till_has_its_sales_signed(tmp_path: Path) -> None:
         kra: EtimsWorld = sync.demo.sandbox.app.state.etims
         (signed,) = kra.signed(DEMO_KRA_PIN, "00")
         assert signed.body["taxblAmtA"] == 440 and signed.body["taxAmtB"] == 0
+        (line,) = signed.body["itemList"]
+        assert kra.items[(DEMO_KRA_PIN, line["itemCd"])]["taxTyCd"] == "A"  # registered first
         # every product of the demo catalogue was registered with KRA from its own event
         wait_for(lambda: len(kra.items) == products, 10, "the catalogue's items")
         assert {i["itemNm"] for i in kra.items.values()} >= {"Mchele Pishori 1kg", "Sukari 1kg"}

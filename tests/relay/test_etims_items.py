@@ -20,6 +20,7 @@ from sync.protocol import ETIMS_ITEM_CHANGED, ETIMS_SIGN_REQUESTED
 from sync.providers.etims import DeviceInfo
 from sync.providers.etims_sale import EtimsItem, item_request
 from sync.relay.store.etims import EtimsBooks
+from sync.relay.store.etims_overview import etims_overview
 from tests.providers.etims_cases import ETIMS_SAMPLES, GOLDEN
 from tests.relay.conftest import Relay
 from tests.relay.test_etims_signing import sale_body
@@ -165,6 +166,8 @@ def test_an_invoice_whose_item_kra_refuses_is_refused_unnumbered(kra_shop: KraSh
     assert outcome["type"] == "etims.refused" and outcome["code"] == "item_refused"
     assert "910" in outcome["message"] and "KE2NTNO0000001" in outcome["message"]
     assert "saveTrnsSalesOsdc" not in kra_shop.calls
+    (shown,) = etims_overview(kra_shop.relay.store, kra_shop.shop_id).refused_items
+    assert shown.startswith("KE2NTNO0000001: ") and "910" in shown
     # the next invoice still gets KRA's number 1: the refused one never used it
     kra_shop.items.respond(200, json={"resultCd": "000", "resultMsg": "It is succeeded"})
     assert kra_shop.sign("TILL1-000002")["invoice_number"] == 1
