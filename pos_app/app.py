@@ -221,6 +221,7 @@ def apply_setup(services: Services, details: SetupDetails) -> UserView:
     supervisor = services.users.create_user(
         details.supervisor_name, "supervisor", details.supervisor_pin, language=details.language
     )
+    demo = not details.relay_url and not services.ledger.settings.relay_url
     services.shop.update(
         services.users.grant(supervisor.id, details.supervisor_pin, Action.SETTINGS),
         shop_name=details.shop_name,
@@ -230,6 +231,8 @@ def apply_setup(services: Services, details: SetupDetails) -> UserView:
         language=details.language,
         country=details.country,
         receipt_prefix=details.receipt_prefix,
+        # the Kenyan demo shop signs its sales with the sandbox's KRA stand-in (sync.demo)
+        etims_enabled=demo and details.demo_catalogue and details.country == "KE",
     )
     if details.demo_catalogue:
         from pos_app.resources import resource

@@ -1,7 +1,8 @@
 """Demo mode: the relay and the provider sandbox on 127.0.0.1, a demo shop whose M-Pesa,
 Paystack, Flutterwave and Stripe hosts are the sandbox (test mode), and the till paired to it,
 so a newcomer with no credentials sees every tender work, including a live STK push and the
-hosted checkout pages.
+hosted checkout pages. The demo shop's eTIMS device is the sandbox's KRA stand-in, so a
+Kenyan demo till's sales come back signed, with the SCU block and QR code on the receipt.
 
     stack = start_demo_stack(settings.data_dir, till=(settings, ledger))
     ...  # start the till's SyncEngine as usual: it finds its terminal token in the ledger
@@ -29,14 +30,20 @@ from sync.engine import credentials, pairing
 from sync.providers.daraja import DarajaClient, DarajaConfig
 from sync.relay.app import create_app, open_store
 from sync.relay.config import RelaySettings
+from sync.relay.owner_actions import initialise_etims
+from sync.relay.store.etims import EtimsBooks
 from sync.relay.store.store import Store
 from sync.relay.webhook_paths import callback_paths
+from sync.sandbox.etims_api import EtimsWorld
 from sync.sandbox.server import SandboxServer
 from sync.sandbox.state import SandboxConfig
 
 log = logging.getLogger(__name__)
 
 DEMO_SHOP = "Duka demo shop"
+# The demo shop's KRA PIN and device serial: made up, known only to the sandbox's stand-in.
+DEMO_KRA_PIN = "P000000001D"
+DEMO_ETIMS_SERIAL = "DUKA-DEMO-01"
 
 
 class RelayServer:
@@ -193,6 +200,7 @@ def start_demo_stack(
     sandbox.state.config.stripe_webhook_url = relay.url + paths["stripe"]
     _register_c2b(cfg, sandbox_url, relay.url + paths["mpesa_c2b_confirmation"],
                   relay.url + paths["mpesa_c2b_validation"])  # fmt: skip
+    _etims_device(store, shop_id, sandbox)
     stack = DemoStack(relay, sandbox, shop_id)
     if till is not None:
         still_valid = (
@@ -206,6 +214,31 @@ def start_demo_stack(
             stack.paired = pairing.pair(*till, relay.url, stack.pairing_code(), "Demo till")
     log.info("demo stack: relay %s, sandbox %s, shop %s", relay.url, sandbox_url, shop_id)
     return stack
+
+
+def _etims_device(store: Store, shop_id: str, sandbox: SandboxServer) -> None:
+    """The demo shop signs with the sandbox's KRA stand-in: its device is set up on the first
+    start, as an owner does with `duka-relay etims-init`; on later starts the fresh sandbox
+    knows it again (the same key) and continues its invoice numbers where the relay is."""
+    base_url = f"{sandbox.base_url}/etims-api"
+    books = EtimsBooks(store)
+    device = books.device(shop_id)
+    if device is None:
+        try:
+            asyncio.run(
+                initialise_etims(
+                    store, shop_id, tin=DEMO_KRA_PIN, branch="00", serial=DEMO_ETIMS_SERIAL,
+                    live=False, base_url=base_url, actor="demo",
+                )
+            )  # fmt: skip
+        except Exception:
+            log.warning("demo: could not set up the eTIMS device with the sandbox", exc_info=True)
+        return
+    next_number = books.move_device(shop_id, base_url)
+    world: EtimsWorld = sandbox.app.state.etims
+    world.reinstall(
+        device.device.tin, device.device.bhf_id, device.device_serial, last_invoice=next_number - 1
+    )
 
 
 def _reusable_port(relay_url: str) -> int:

@@ -160,6 +160,10 @@ PAYBILL_REFERENCE_SHOWN = "paybill.reference_shown"
 # with payload {"receipt_number", "kind", "original_receipt_number", "body"}: `body` is the
 # saveTrnsSalesOsdc body without invcNo and orgInvcNo, which the relay's signer gives.
 ETIMS_SIGN_REQUESTED = "etims.sign_requested"
+# Outbox event type a till of an eTIMS shop pushes when a product is added or changed, with
+# payload {"item": saveItem body}: the relay registers the item with KRA, once per change,
+# before any invoice that names it is signed.
+ETIMS_ITEM_CHANGED = "etims.item_changed"
 
 
 class PushRequest(WireModel):

@@ -22,6 +22,7 @@ from pos_app.core.money import Money
 from pos_app.core.quantities import Quantity, Unit, quantity_for_price
 from pos_app.core.tax import TaxTable
 from pos_app.services.bus import EventBus
+from pos_app.services.etims_items import products_changed
 from pos_app.services.grants import Action, Grant, actor
 from pos_app.services.shop import load_settings, scale_rules, shop_tax_table
 from pos_app.services.unit import ledger_change
@@ -181,6 +182,7 @@ class CatalogueService:
                 details={"price_minor": price.minor, "tax_class": values["tax_class"]},
                 payload=_payload(values),
             )
+            products_changed(change, (product_id,))
             change.publish(CatalogueChanged(product_ids=(product_id,)))
         return self.get_product(product_id)
 
@@ -229,6 +231,7 @@ class CatalogueService:
                 details={"fields": sorted(changes)},
                 payload=_payload({"id": product_id, **values}),
             )
+            products_changed(change, (product_id,))
             change.publish(CatalogueChanged(product_ids=(product_id,)))
         return self.get_product(product_id)
 
@@ -379,6 +382,7 @@ class CatalogueService:
                 details={"added": added, "updated": updated},
                 payload={"product_ids": ids, "added": added, "updated": updated},
             )
+            products_changed(change, ids)
             change.publish(CatalogueChanged(product_ids=tuple(ids)))
         return ImportReport(added=added, updated=updated)
 

@@ -56,9 +56,9 @@ _PAYMENT_TYPE: Final = {
     PaymentMethod.PAYSTACK_LINK: "05",
     PaymentMethod.BANK_TRANSFER: "04",
 }
-# Until items are registered with saveItem (not built yet), each product is named by a code
-# derived from it in KRA's shape (country, type 2 = finished good, packaging NT, unit, number)
-# (the unit segment has two letters) and one item class for goods; docs/etims.md says what is left.
+# Each product is named by a code derived from it in KRA's shape (country, type 2 = finished
+# good, packaging NT, unit, number; the unit segment has two letters) and one item class for
+# goods; services.etims_items registers it (saveItem). No per-PIN counter yet (docs/etims.md).
 _UNIT_CODES: Final = {Unit.EACH: ("NO", "NO"), Unit.KG: ("KG", "KG"), Unit.LITRE: ("LT", "LTR")}
 GOODS_CLASS: Final = "5059690800"
 _TRADE_NAME_MAX: Final = 20
@@ -126,7 +126,7 @@ def sale_completed(change: Change, order_id: str) -> None:
     ).first():
         return
     lines, priced = _sold(conn, order_id)
-    cashier = _cashier(conn, row.cashier_id)
+    cashier = cashier_name(conn, row.cashier_id)
     header = _header(conn, row, receipt, cashier)
     body = sale_request(priced, _items(lines), header).wire()
     _ask(change, order_id, receipt, SALE, None, body)
@@ -150,7 +150,7 @@ def credit_note_issued(change: Change, order_id: str, note: CreditNote) -> None:
     receipt = f"{sale.receipt_number}-R{int(count) + 1}"
     row = orders.load_order_row(conn, order_id)
     lines, priced = _sold(conn, order_id)
-    header = _header(conn, row, receipt, _cashier(conn, change.actor))
+    header = _header(conn, row, receipt, cashier_name(conn, change.actor))
     body = credit_note_request(
         note, priced, _items(lines), header, original_invoice_number=1, reason_code=REFUND_REASON
     ).wire()
@@ -183,7 +183,7 @@ def _header(conn: Connection, row: Any, receipt: str, cashier: str) -> InvoiceHe
 
 
 def _items(lines: Sequence[StoredLine]) -> list[EtimsItem]:
-    return [_item(s.line.product_id or s.line.name, s.line.amount.unit) for s in lines]
+    return [item_of(s.line.product_id or s.line.name, s.line.amount.unit) for s in lines]
 
 
 def _ask(
@@ -310,7 +310,7 @@ def waiting_count(conn: Connection) -> int:
     )
 
 
-def _cashier(conn: Connection, cashier_id: str | None) -> str:
+def cashier_name(conn: Connection, cashier_id: str | None) -> str:
     name = None
     if cashier_id is not None:
         name = conn.execute(select(users.c.name).where(users.c.id == cashier_id)).scalar()
@@ -331,11 +331,13 @@ def _payment_type(conn: Connection, order_id: str) -> str:
     return _PAYMENT_TYPE.get(PaymentMethod(rows.method), "07")
 
 
-def _item(product_key: str, unit: Unit) -> EtimsItem:
+def item_of(product_key: str, unit: Unit, barcode: str | None = None) -> EtimsItem:
+    """How KRA knows a product (its id, or a line's name when it has none)."""
     segment, quantity_unit = _UNIT_CODES[unit]
     number = int(hashlib.sha256(product_key.encode()).hexdigest(), 16) % 10_000_000
     return EtimsItem(
         item_code=f"KE2NT{segment}{number:07d}",
         class_code=GOODS_CLASS,
         qty_unit=quantity_unit,
+        barcode=barcode,
     )

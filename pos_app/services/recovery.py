@@ -40,7 +40,7 @@ from pos_app.core.money import Money
 from pos_app.core.orders import Order, OrderLine, OrderStatus
 from pos_app.core.payments import PAID_STATUSES, PaymentMethod, PaymentStatus, ProofType
 from pos_app.core.quantities import Quantity, Unit
-from pos_app.services import etims_invoices, grants, guard, orders, risk
+from pos_app.services import etims_invoices, etims_items, grants, guard, orders, risk
 from pos_app.services.bus import EventBus
 from pos_app.services.counter import PAYBILL_REFERENCE_SHOWN
 from pos_app.services.grants import Action, Grant, actor
@@ -642,4 +642,7 @@ _REBUILDERS: dict[str, Callable[[Change, RelayEvent], Money | None]] = {
     PAYBILL_REFERENCE_SHOWN: lambda _change, _event: None,
     # The invoice waits again; KRA's answer comes back on the pull stream.
     etims_invoices.ETIMS_SIGN_REQUESTED: _etims_requested,
+    # Nothing on the till to rebuild: the product comes back from its own event, and the
+    # relay keeps what KRA holds of the item.
+    etims_items.ETIMS_ITEM_CHANGED: lambda _change, _event: None,
 }

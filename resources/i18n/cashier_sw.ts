@@ -4,22 +4,22 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../pos_app/app.py" line="286"/>
+        <location filename="../../pos_app/app.py" line="289"/>
         <source>supervisor</source>
         <translation>msimamizi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="288"/>
+        <location filename="../../pos_app/app.py" line="291"/>
         <source>cashier</source>
         <translation>keshia</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="404"/>
+        <location filename="../../pos_app/app.py" line="407"/>
         <source>Duka POS cannot start</source>
         <translation>Duka POS haiwezi kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/app.py" line="507"/>
+        <location filename="../../pos_app/app.py" line="510"/>
         <source>Opening the till&apos;s ledger…</source>
         <translation>Inafungua daftari la mauzo…</translation>
     </message>

@@ -209,6 +209,41 @@ class ItemRequest(EtimsBody):
     modr_nm: str = Field(min_length=1, max_length=60)
 
 
+ITEM_REGISTRAR_FIELDS: Final = ("regrId", "regrNm", "modrId", "modrNm")
+
+
+def same_item(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """Whether two saveItem bodies register the same item the same way (who registered or
+    changed it is not part of what KRA knows of the item)."""
+    if a is None or b is None:
+        return a is b
+    keep = {k: v for k, v in a.items() if k not in ITEM_REGISTRAR_FIELDS}
+    return keep == {k: v for k, v in b.items() if k not in ITEM_REGISTRAR_FIELDS}
+
+
+def item_of_sale_line(line: SaleItem, registrar_id: str, registrar_name: str) -> ItemRequest:
+    """The saveItem body of an item an invoice names that no till registered (a product made
+    before eTIMS was switched on): the line holds all KRA needs; the origin country and the
+    item type are the code's first segments (KE2NT...: Kenya, 2 finished good, §4)."""
+    code = line.item_cd
+    return ItemRequest(
+        item_cd=code,
+        item_cls_cd=line.item_cls_cd,
+        item_ty_cd=code[2] if code[2:3] in ("1", "2", "3") else "2",  # type: ignore[arg-type]
+        item_nm=line.item_nm,
+        orgn_nat_cd=code[:2],
+        pkg_unit_cd=line.pkg_unit_cd,
+        qty_unit_cd=line.qty_unit_cd,
+        tax_ty_cd=line.tax_ty_cd,
+        bcd=line.bcd,
+        dft_prc=line.prc,
+        regr_id=registrar_id,
+        regr_nm=registrar_name,
+        modr_id=registrar_id,
+        modr_nm=registrar_name,
+    )
+
+
 class SaleItem(EtimsBody):
     item_seq: int = Field(gt=0)
     item_cd: str = Field(min_length=1, max_length=20)

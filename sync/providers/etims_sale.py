@@ -25,7 +25,7 @@ from pos_app.core.quantities import PER_UNIT, Quantity, line_gross
 from pos_app.core.refunds import CreditNote
 from pos_app.core.rounding import BPS_DENOMINATOR, round_half_up
 from pos_app.core.tax import LineTax, TaxSummary
-from sync.providers.etims import SaleItem, SaleReceipt, SaleRequest
+from sync.providers.etims import ItemRequest, SaleItem, SaleReceipt, SaleRequest
 from sync.providers.wire import NAIROBI
 
 CURRENCY: Final = "KES"
@@ -46,6 +46,37 @@ class EtimsItem:
     qty_unit: str  # qtyUnitCd (cdCls 10): NO pieces, KG, LTR...
     pkg_unit: str = "NT"  # pkgUnitCd (cdCls 17): NT = net, no packaging
     barcode: str | None = None
+
+
+def item_request(
+    item: EtimsItem,
+    name: str,
+    tax_class: str,
+    price: Money,
+    *,
+    active: bool,
+    user_id: str,
+    user_name: str,
+) -> ItemRequest:
+    """The saveItem body of one product (§4): KRA's item code, class and units, the product's
+    tax class letter and its price; a product taken off sale is kept with useYn N."""
+    return ItemRequest(
+        item_cd=item.item_code,
+        item_cls_cd=item.class_code,
+        item_ty_cd="2",  # finished goods: what a shop sells (cdCls 24)
+        item_nm=name[:200],
+        orgn_nat_cd=item.item_code[:2],
+        pkg_unit_cd=item.pkg_unit,
+        qty_unit_cd=item.qty_unit,
+        tax_ty_cd=tax_class,
+        bcd=item.barcode,
+        dft_prc=_amount(price),
+        use_yn="Y" if active else "N",
+        regr_id=user_id[:20],
+        regr_nm=user_name[:60],
+        modr_id=user_id[:20],
+        modr_nm=user_name[:60],
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ import uuid
 from fastapi import APIRouter, Request, Response
 
 from sync.protocol import (
+    ETIMS_ITEM_CHANGED,
     ETIMS_SIGN_REQUESTED,
     MAX_INT64,
     MAX_PULL_LIMIT,
@@ -65,7 +66,8 @@ async def push(request: Request, till: TillDep) -> Response:
         body = SeqGap(expected_till_seq=outcome.gap_expected).model_dump_json()
         return Response(body, status_code=409, media_type="application/json")
     TERMINAL_CALLS.labels("push", "200").inc()
-    if ctx.etims_signer is not None and any(e.type == ETIMS_SIGN_REQUESTED for e in parsed.events):
+    etims_work = {ETIMS_SIGN_REQUESTED, ETIMS_ITEM_CHANGED}
+    if ctx.etims_signer is not None and any(e.type in etims_work for e in parsed.events):
         ctx.etims_signer.kick()
     reply = PushResponse(results=outcome.results, next_till_seq=outcome.next_till_seq)
     return Response(reply.model_dump_json(), media_type="application/json")

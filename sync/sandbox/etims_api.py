@@ -78,6 +78,27 @@ class EtimsWorld:
     def signed(self, tin: str, bhf_id: str) -> list[SignedInvoice]:
         return [v for (t, b, _), v in sorted(self.invoices.items()) if (t, b) == (tin, bhf_id)]
 
+    def reinstall(self, tin: str, bhf_id: str, serial: str, last_invoice: int) -> Device:
+        """A device initialised with an earlier run of the sandbox (demo mode's relay keeps
+        it): known again with the same key, its invoice sequence where that run left it."""
+        device = _new_device(tin, bhf_id, serial)
+        device.last_invoice = last_invoice
+        self.devices[(tin, bhf_id)] = device
+        return device
+
+
+def _new_device(tin: str, bhf_id: str, serial: str) -> Device:
+    """What KRA gives a device, deterministic in (PIN, branch, serial)."""
+    return Device(
+        tin=tin,
+        bhf_id=bhf_id,
+        serial=serial,
+        cmc_key=hashlib.sha256(f"cmc|{tin}|{bhf_id}|{serial}".encode()).hexdigest()[:32],
+        sdc_id="KRACU01" + _digits("sdc", 8, tin, bhf_id, serial).zfill(8),
+        mrc_no="WIS01" + _digits("mrc", 6, tin, bhf_id, serial).zfill(6),
+        dvc_id=_digits("dvc", 16, tin, bhf_id, serial).zfill(16),
+    )
+
 
 def _world(request: Request) -> EtimsWorld:
     world: EtimsWorld = request.app.state.etims
@@ -149,15 +170,7 @@ async def initialise(request: Request) -> JSONResponse:
     world = _world(request)
     if (tin, bhf_id) in world.devices:
         return _refuse("This device is installed", "902")  # and no key: KRA gives it once
-    device = Device(
-        tin=tin,
-        bhf_id=bhf_id,
-        serial=serial,
-        cmc_key=hashlib.sha256(f"cmc|{tin}|{bhf_id}|{serial}".encode()).hexdigest()[:32],
-        sdc_id="KRACU01" + _digits("sdc", 8, tin, bhf_id, serial).zfill(8),
-        mrc_no="WIS01" + _digits("mrc", 6, tin, bhf_id, serial).zfill(6),
-        dvc_id=_digits("dvc", 16, tin, bhf_id, serial).zfill(16),
-    )
+    device = _new_device(tin, bhf_id, serial)
     world.devices[(tin, bhf_id)] = device
     info = {
         "tin": tin,

@@ -1,9 +1,8 @@
 """A sale made while the relay is down is signed by KRA eTIMS once the relay is back: the real
-relay and its signer, the sandbox's OSCU stand-in and a headless till, over 127.0.0.1."""
+relay and its signer, the sandbox's OSCU stand-in and a headless till, over 127.0.0.1. The
+demo stack sets up the shop's eTIMS device with the stand-in, as demo mode does."""
 
 from __future__ import annotations
-
-import asyncio
 
 from e2e_support import Till, wait_for
 
@@ -16,10 +15,8 @@ from pos_app.services.shop import ShopService
 from pos_app.services.sync_ledger import SyncLedger
 from pos_app.services.users import UserService
 from pos_app.ui.receipts.render import receipt_layout
+from sync.demo import DEMO_KRA_PIN as TIN
 from sync.demo import DemoStack
-from sync.relay.owner_actions import initialise_etims
-
-TIN = "P051234567X"
 
 
 def switch_etims_on(till: Till) -> None:
@@ -35,12 +32,6 @@ def receipt_text(till: Till, order_id: str, *, reprint: bool = False) -> str:
 
 
 def test_an_offline_sale_is_signed_once_the_relay_is_back(till: Till, stack: DemoStack) -> None:
-    asyncio.run(
-        initialise_etims(
-            stack.relay.store, stack.shop_id, tin=TIN, branch="00", serial="DUKA-E2E-01",
-            live=False, base_url=f"{stack.sandbox_url}/etims-api", actor="owner:e2e",
-        )
-    )  # fmt: skip
     switch_etims_on(till)
     wait_for(lambda: till.engine.status().online, what="the first contact with the relay")
     stack.relay.stop()

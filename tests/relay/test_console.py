@@ -19,7 +19,7 @@ from sync.relay.cli import main
 from tests.relay.conftest import PAYSTACK_TEST_KEY, Relay
 from tests.relay.console_helpers import PASSWORD, USED_CODES, csrf_of, make_owner, sign_in
 
-PAGES = ("", "/payments", "/parked", "/tills", "/providers", "/audit")
+PAGES = ("", "/payments", "/parked", "/tills", "/etims", "/providers", "/audit")
 
 
 @pytest.fixture

@@ -145,6 +145,7 @@ def test_an_etims_sale_waits_for_its_signature_again_after_a_restore(till: Till)
     back_up(till.ledger)
     with till.ledger.read() as conn:
         at_backup = len(outbox.pending(conn, till.ledger.cipher, 10_000))
+    till.services.catalogue.add_product("Soap", kes(100), grant=till.grant(Action.CATALOGUE))
     sale = till.services.payments.record_cash_sale(till.draft(5000), kes(5000))
     with till.ledger.read() as conn:
         pushed = outbox.pending(conn, till.ledger.cipher, 10_000)[at_backup:]
@@ -161,5 +162,7 @@ def test_an_etims_sale_waits_for_its_signature_again_after_a_restore(till: Till)
             waiting = etims_invoices.waiting_count(conn)
     finally:
         restored.close()
-    assert [n.type for n in report.recovered] == ["sale.cash", "etims.sign_requested"]
+    assert [n.type for n in report.recovered] == [
+        "product.added", "etims.item_changed", "sale.cash", "etims.sign_requested",
+    ]  # fmt: skip
     assert invoice is not None and invoice.receipt_number == "TILL1-000001" and waiting == 1

@@ -41,6 +41,7 @@ from sync.relay.owner_actions import (
     store_credentials,
 )
 from sync.relay.refunding import refund_payment
+from sync.relay.store.etims_overview import etims_overview
 from sync.relay.store.owners import Owners, Session
 from sync.relay.store.store import utcnow
 
@@ -464,6 +465,14 @@ async def revoke(request: Request, shop_id: str, till_id: str) -> Response:
     if not await v.ctx.store.run(revoke_till, v.ctx, shop_id, till_id, v.actor):
         raise Refused(404, "not_found")
     return redirect(f"/console/shops/{shop_id}/tills?done=1")
+
+
+@router.get("/shops/{shop_id}/etims")
+async def etims(request: Request, shop_id: str) -> Response:
+    v = await signed_in(request)
+    shop = await owned_shop(v, shop_id)
+    overview = await v.ctx.store.run(etims_overview, v.ctx.store, shop_id)
+    return render(request, v, "etims.html", shop=shop, page="etims", etims=overview)
 
 
 @router.get("/shops/{shop_id}/providers")

@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import Connection, Row, func, insert, select, update
 
 from sync.protocol import EtimsEvent, EtimsKind, EtimsOutcome
-from sync.providers.etims import DeviceInfo, EtimsConfig, SaleRequest, Signed
+from sync.providers.etims import DeviceInfo, EtimsConfig, SaleRequest, Signed, same_item
 from sync.relay.store import schema as t
 from sync.relay.store.at_rest import open_json, seal_json
-from sync.relay.store.etims_queue import QUEUED, document_context
+from sync.relay.store.etims_queue import QUEUED, REGISTERED, document_context, want_item
 from sync.relay.store.store import Store, next_shop_seq, notify_pullers, utcnow
 
 SIGNED = "signed"
@@ -136,20 +136,30 @@ class EtimsBooks:
             row.receipt_host,
         )
 
-    def shops_with_work(self, now: datetime) -> list[str]:
-        """Shops with a device and a queued document that is due."""
-        with self.store.read() as conn:
-            return list(
-                conn.execute(
-                    select(t.etims_documents.c.shop_id)
-                    .join(t.etims_devices, t.etims_devices.c.shop_id == t.etims_documents.c.shop_id)
-                    .where(
-                        (t.etims_documents.c.state == QUEUED)
-                        & (t.etims_documents.c.next_try_at <= now)
-                    )
-                    .distinct()
-                ).scalars()
+    def move_device(self, shop_id: str, base_url: str) -> int:
+        """The device is reached at `base_url` from now on (demo mode: a sandbox that started
+        on another port); returns its next invoice number."""
+        with self.store.write() as conn:
+            key = t.etims_devices.c.shop_id == shop_id
+            conn.execute(update(t.etims_devices).where(key).values(base_url=base_url))
+            return int(
+                conn.execute(select(t.etims_devices.c.next_invoice_number).where(key)).scalar_one()
             )
+
+    def shops_with_work(self, now: datetime) -> list[str]:
+        """Shops with a device and a queued document or item that is due."""
+        shops: list[str] = []
+        with self.store.read() as conn:
+            for table in (t.etims_documents, t.etims_items):
+                for shop_id in conn.execute(
+                    select(table.c.shop_id)
+                    .join(t.etims_devices, t.etims_devices.c.shop_id == table.c.shop_id)
+                    .where((table.c.state == QUEUED) & (table.c.next_try_at <= now))
+                    .distinct()
+                ).scalars():
+                    if shop_id not in shops:
+                        shops.append(shop_id)
+        return shops
 
     # ---- the queue ---------------------------------------------------------------------------
 
@@ -340,6 +350,81 @@ class EtimsBooks:
         notify_pullers(conn, doc.shop_id)
         return seq
 
+    # ---- the items (saveItem) ----------------------------------------------------------------
+
+    def want_item(self, shop_id: str, body: dict[str, Any]) -> bool:
+        """Note an item the device must know; True when KRA must be told (new or changed)."""
+        with self.store.write() as conn:
+            return want_item(conn, shop_id, body, utcnow())
+
+    def items_due(self, shop_id: str, now: datetime) -> list[dict[str, Any]]:
+        """The saveItem bodies waiting to go, due now, oldest change first."""
+        with self.store.read() as conn:
+            return [
+                dict(body)
+                for body in conn.execute(
+                    select(t.etims_items.c.body)
+                    .where(
+                        (t.etims_items.c.shop_id == shop_id)
+                        & (t.etims_items.c.state == QUEUED)
+                        & (t.etims_items.c.next_try_at <= now)
+                    )
+                    .order_by(t.etims_items.c.updated_at)
+                ).scalars()
+            ]
+
+    def item_body(self, shop_id: str, item_code: str) -> dict[str, Any] | None:
+        with self.store.read() as conn:
+            body = conn.execute(
+                select(t.etims_items.c.body).where(_item_key(shop_id, item_code))
+            ).scalar()
+        return None if body is None else dict(body)
+
+    def unregistered(self, shop_id: str, item_codes: set[str]) -> set[str]:
+        """Those of `item_codes` KRA does not hold as the tills want them."""
+        with self.store.read() as conn:
+            done = set(
+                conn.execute(
+                    select(t.etims_items.c.item_code).where(
+                        (t.etims_items.c.shop_id == shop_id)
+                        & t.etims_items.c.item_code.in_(item_codes)
+                        & (t.etims_items.c.state == REGISTERED)
+                    )
+                ).scalars()
+            )
+        return item_codes - done
+
+    def item_registered(self, shop_id: str, body: dict[str, Any]) -> None:
+        """KRA accepted `body`; the item stays queued if a till changed it meanwhile."""
+        with self.store.write() as conn:
+            row = conn.execute(
+                select(t.etims_items.c.body).where(_item_key(shop_id, body["itemCd"]))
+            ).first()
+            current = row is not None and same_item(dict(row.body), body)
+            values: dict[str, Any] = {"registered": body, "updated_at": utcnow()}
+            if current:
+                values |= {"state": REGISTERED, "next_try_at": None, "refusal": None}
+            conn.execute(
+                update(t.etims_items).where(_item_key(shop_id, body["itemCd"])).values(**values)
+            )
+
+    def item_later(self, shop_id: str, item_code: str, at: datetime) -> None:
+        with self.store.write() as conn:
+            conn.execute(
+                update(t.etims_items)
+                .where(_item_key(shop_id, item_code))
+                .values(attempts=t.etims_items.c.attempts + 1, next_try_at=at)
+            )
+
+    def item_refused(self, shop_id: str, item_code: str, refusal: str) -> None:
+        """KRA will not take the item as it is: it waits for the product to change."""
+        with self.store.write() as conn:
+            conn.execute(
+                update(t.etims_items)
+                .where(_item_key(shop_id, item_code))
+                .values(state=REFUSED, refusal=refusal[:240], next_try_at=None, updated_at=utcnow())
+            )
+
     # ---- the stream --------------------------------------------------------------------------
 
     def events_after(self, shop_id: str, after_seq: int, limit: int) -> list[EtimsEvent]:
@@ -371,6 +456,10 @@ class EtimsBooks:
             attempts=row.attempts,
             next_try_at=row.next_try_at,
         )
+
+
+def _item_key(shop_id: str, item_code: str) -> Any:
+    return (t.etims_items.c.shop_id == shop_id) & (t.etims_items.c.item_code == item_code)
 
 
 def _event(row: Row[Any]) -> EtimsEvent:

@@ -1,20 +1,23 @@
-"""A till's request to sign an invoice, stored inside the push's transaction. Apart from the
-eTIMS books (sync.relay.store.etims) because the push (sync.relay.store.store) writes it and
-those books build on the store."""
+"""A till's request to sign an invoice, and an item it wants registered, stored inside the
+push's transaction. Apart from the eTIMS books (sync.relay.store.etims) because the push
+(sync.relay.store.store) writes them and those books build on the store."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from pydantic import ValidationError
+from sqlalchemy import Connection, insert, select, update
 
 from sync.protocol import EtimsKind
+from sync.providers.etims import ItemRequest, same_item
 from sync.relay.crypto import SecretBox
 from sync.relay.store import schema as t
 from sync.relay.store.at_rest import seal_json
 
 QUEUED = "queued"
+REGISTERED = "registered"
 
 
 def document_context(shop_id: str, till_id: str, receipt_number: str) -> str:
@@ -63,3 +66,42 @@ def queue_document(
         )
     )
     return True
+
+
+def want_item(conn: Connection, shop_id: str, item: Any, now: datetime) -> bool:
+    """Note an item the shop's device must have registered (outbox event etims.item_changed,
+    or an invoice's line that names an unknown item). True when KRA must be told: the item
+    is new, or differs from what KRA last accepted; an unchanged item is not sent again."""
+    if not isinstance(item, dict):
+        return False
+    try:
+        body = ItemRequest.model_validate(item).wire()
+    except ValidationError:
+        return False  # a till's malformed item: its invoices register it from their lines
+    row = conn.execute(
+        select(t.etims_items).where(
+            (t.etims_items.c.shop_id == shop_id) & (t.etims_items.c.item_code == body["itemCd"])
+        )
+    ).first()
+    if row is None:
+        conn.execute(
+            insert(t.etims_items).values(
+                shop_id=shop_id, item_code=body["itemCd"], body=body, state=QUEUED,
+                attempts=0, next_try_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+        return True
+    if same_item(body, row.body) and row.state == QUEUED:
+        return True  # already waiting to go
+    changed = not same_item(body, row.registered)
+    values: dict[str, Any] = {"body": body, "updated_at": now}
+    if changed:
+        values |= {"state": QUEUED, "attempts": 0, "next_try_at": now, "refusal": None}
+    else:  # what KRA already holds (changed and changed back before it went, say)
+        values |= {"state": REGISTERED, "next_try_at": None, "refusal": None}
+    conn.execute(
+        update(t.etims_items)
+        .where((t.etims_items.c.shop_id == shop_id) & (t.etims_items.c.item_code == row.item_code))
+        .values(**values)
+    )
+    return changed

@@ -387,3 +387,23 @@ etims_documents = Table(
     UniqueConstraint("shop_id", "invoice_number", name="uq_etims_documents_invoice"),
     Index("ix_etims_documents_state", "shop_id", "state"),
 )
+
+# ---- KRA eTIMS items (migration 0008) -------------------------------------------------------
+
+# One row per item a shop's device must know (saveItem, an upsert by itemCd): `body` is what
+# the tills want registered, `registered` what KRA last accepted. Names and prices only: not
+# personal, not secret, so not sealed.
+etims_items = Table(
+    "etims_items",
+    metadata,
+    Column("shop_id", String(36), ForeignKey("shops.id"), primary_key=True),
+    Column("item_code", String(20), primary_key=True),
+    Column("body", JSON, nullable=False),  # the saveItem body
+    Column("registered", JSON),  # the body KRA accepted last; None: never
+    Column("state", String(12), nullable=False),  # queued | registered | refused
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_try_at", UtcDateTime),
+    Column("refusal", String(240)),  # KRA's code and message
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_etims_items_state", "shop_id", "state"),
+)

@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from sync.protocol import (
+    ETIMS_ITEM_CHANGED,
     ETIMS_SIGN_REQUESTED,
     PAYBILL_REFERENCE_SHOWN,
     CanonicalPaymentEvent,
@@ -73,7 +74,7 @@ from sync.relay.store.at_rest import (
     with_values,
 )
 from sync.relay.store.engine import IMMEDIATE, is_sqlite
-from sync.relay.store.etims_queue import queue_document
+from sync.relay.store.etims_queue import queue_document, want_item
 
 T = TypeVar("T")
 MAX_BATCH = 256
@@ -856,6 +857,8 @@ class Store:
                     self._reference_shown(conn, shop_id, till_id, event.payload, now)
                 elif event.type == ETIMS_SIGN_REQUESTED:
                     queue_document(conn, self.box, shop_id, till_id, event.payload, now)
+                elif event.type == ETIMS_ITEM_CHANGED:
+                    want_item(conn, shop_id, event.payload.get("item"), now)
                 accepted_now[str(event.event_id)] = event.till_seq
                 results.append(
                     PushResult(
