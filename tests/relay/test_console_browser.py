@@ -283,6 +283,7 @@ def test_screenshots_of_every_page(console: Relay, browser: Any, tmp_path: Path)
         "tills": "/tills",
         "providers": "/providers",
         "audit": "/audit",
+        "etims": "/etims",
     }
     for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
         browser.set_window_size(*size)
@@ -304,4 +305,4 @@ def test_screenshots_of_every_page(console: Relay, browser: Any, tmp_path: Path)
         wait_for(browser, "#pairing-code")
         browser.save_screenshot(str(shots / f"console-pairing-{name}.png"))
     written = sorted(p.name for p in shots.glob("console-*.png"))
-    assert len(written) >= 22
+    assert len(written) >= 24
