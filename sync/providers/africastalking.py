@@ -138,10 +138,10 @@ def read_reply(response: httpx.Response) -> SmsOutcome:
         # no recipient at all: the number was not accepted ("Invalid Phone Number" message)
         return SmsFailed("at_no_recipient", "Africa's Talking did not accept the phone number")
     name = as_text(first.get("status")) or "unknown"
-    try:
-        code = int(first.get("statusCode"))
-    except (TypeError, ValueError):
+    code_text = as_text(first.get("statusCode"))
+    if code_text is None or not code_text.isdigit():
         return SmsUnknown("Africa's Talking's answer has no status code")
+    code = int(code_text)
     if code in ACCEPTED_CODES:
         message_id = as_text(first.get("messageId"))
         if message_id is None:
