@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sync.protocol import (
     ETIMS_SIGN_REQUESTED,
     PAYBILL_REFERENCE_SHOWN,
+    SMS_RECEIPT_REQUESTED,
     CanonicalPaymentEvent,
     EventStatus,
     OutboxEvent,
@@ -74,6 +75,7 @@ from sync.relay.store.at_rest import (
 )
 from sync.relay.store.engine import IMMEDIATE, is_sqlite
 from sync.relay.store.etims_queue import queue_document
+from sync.relay.store.sms_queue import queue_sms
 
 T = TypeVar("T")
 MAX_BATCH = 256
@@ -856,6 +858,10 @@ class Store:
                     self._reference_shown(conn, shop_id, till_id, event.payload, now)
                 elif event.type == ETIMS_SIGN_REQUESTED:
                     queue_document(conn, self.box, shop_id, till_id, event.payload, now)
+                elif event.type == SMS_RECEIPT_REQUESTED:
+                    queue_sms(
+                        conn, self.box, shop_id, till_id, str(event.event_id), event.payload, now
+                    )
                 accepted_now[str(event.event_id)] = event.till_seq
                 results.append(
                     PushResult(
