@@ -1320,304 +1320,359 @@
 <context>
     <name>SalePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="100"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="105"/>
         <source>Scan a barcode or type a product name…</source>
         <translation>Changanua barcode au andika jina la bidhaa…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="395"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="418"/>
         <source>Quick keys</source>
         <translation>Vitufe vya haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="168"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="173"/>
         <source>Resume payment</source>
         <translation>Endelea na malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="209"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="214"/>
         <source>Qty…</source>
         <translation>Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="211"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="216"/>
         <source>+1</source>
         <translation>+1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="212"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="217"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="213"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="218"/>
         <source>Remove line</source>
         <translation>Ondoa mstari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="214"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="219"/>
         <source>Custom amount</source>
         <translation>Kiasi maalum</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="215"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="220"/>
         <source>Price / discount</source>
         <translation>Bei / punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="229"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="234"/>
         <source>Quantity</source>
         <translation>Idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="236"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="241"/>
         <source>Set quantity</source>
         <translation>Weka idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="270"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="275"/>
         <source>Cash (F2)</source>
         <translation>Pesa taslimu (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="271"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="276"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="272"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="277"/>
         <source>M-Pesa (F3)</source>
         <translation>M-Pesa (F3)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="273"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="278"/>
         <source>Bank / proof</source>
         <translation>Benki / uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="283"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="288"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="288"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="293"/>
         <source>New sale</source>
         <translation>Mauzo mapya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="305"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="311"/>
         <source>Print receipt</source>
         <translation>Chapisha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="308"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="313"/>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="315"/>
         <source>No receipt</source>
         <translation>Bila risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="356"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="326"/>
+        <source>Customer&apos;s phone, 07XX XXX XXX</source>
+        <translation>Simu ya mteja, 07XX XXX XXX</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="329"/>
+        <source>Send SMS</source>
+        <translation>Tuma SMS</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="379"/>
         <source>Waiting sales (%1)</source>
         <translation>Mauzo yanayosubiri (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="362"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="385"/>
         <source>waiting for a supervisor to approve the proof</source>
         <translation>yanasubiri msimamizi aidhinishe uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="364"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="387"/>
         <source>waiting for the customer&apos;s payment</source>
         <translation>yanasubiri malipo ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="370"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="393"/>
         <source>No sale is waiting.</source>
         <translation>Hakuna mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="432"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="455"/>
         <source>Page %1 of %2</source>
         <translation>Ukurasa %1 kati ya %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="462"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="485"/>
         <source>A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.</source>
         <translation>Malipo hayakukamilika: %1 kwa mauzo %2. Endelea nayo uone yalivyoishia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="517"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="540"/>
         <source>Unknown barcode or product: %1. Nothing was added.</source>
         <translation>Barcode au bidhaa haijulikani: %1. Hakuna kilichoongezwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="541"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="564"/>
         <source>Add %1 after payment started</source>
         <translation>Ongeza %1 baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="553"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="576"/>
         <source>Added %1 (%2): type the weighed quantity with Qty… if it differs.</source>
         <translation>Imeongezwa: %1 (%2). Kama kiasi kilichopimwa ni tofauti, kiandike kwa Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="556"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="579"/>
         <source>Added %1.</source>
         <translation>Imeongezwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="574"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="597"/>
         <source>Part of this sale is already paid: finish it, or ask a supervisor to refund it.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: yamalize, au mwombe msimamizi arejeshe pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="595"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="618"/>
         <source>+1 and −1 count pieces: for %1, type the quantity with Qty…</source>
         <translation>+1 na −1 huhesabu vipande: kwa %1, andika kiasi kwa Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="603"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="632"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="626"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="655"/>
         <source>Change a quantity after payment started</source>
         <translation>Badilisha idadi baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="619"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="642"/>
         <source>Choose a line, type how many, then Set quantity.</source>
         <translation>Chagua mstari, andika idadi, kisha Weka idadi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="626"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="649"/>
         <source>%1 is sold by the piece: type a whole number above zero, e.g. 3.</source>
         <translation>%1 huuzwa kwa kipande: andika namba kamili zaidi ya sifuri, mfano 3.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="628"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="651"/>
         <source>%1 is sold by %2: type a quantity above zero with at most three decimals, e.g. 0.75 or 0,75.</source>
         <translation>%1 huuzwa kwa %2: andika kiasi zaidi ya sifuri chenye desimali zisizozidi tatu, mfano 0.75 au 0,75.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="642"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="665"/>
         <source>Remove a line after payment started</source>
         <translation>Ondoa mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="647"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="670"/>
         <source>Add a line after payment started</source>
         <translation>Ongeza mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="657"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="680"/>
         <source>Choose a line first.</source>
         <translation>Chagua mstari kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="661"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="684"/>
         <source>New price</source>
         <translation>Bei mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="662"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="685"/>
         <source>New unit price for %1 (now %2):</source>
         <translation>Bei mpya ya kipande kwa %1 (sasa %2):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="672"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="695"/>
         <source>Price of %1: %2 → %3</source>
         <translation>Bei ya %1: %2 → %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="677"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="700"/>
         <source>Change a price after payment started</source>
         <translation>Badilisha bei baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="684"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="707"/>
         <source>Part of this sale is already paid: take the rest first.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: pokea kiasi kilichobaki kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="693"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="716"/>
         <source>Sale parked: it completes when its payment is confirmed. It is in the list of waiting sales.</source>
         <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa. Yapo kwenye orodha ya mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="835"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="858"/>
         <source>Waiting for the customer&apos;s payment (M-Pesa prompt or payment link). New sale parks the sale meanwhile.</source>
         <translation>Inasubiri malipo ya mteja (ombi la M-Pesa au kiungo cha malipo). Mauzo mapya yanayaweka mauzo haya kando kwa sasa.</translation>
     </message>
     <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="896"/>
+        <source>That is not a mobile number a text can reach. Type it as 07XX XXX XXX or +254 7XX XXX XXX.</source>
+        <translation>Hiyo si namba ya simu inayoweza kupokea ujumbe. Iandike kama 07XX XXX XXX au +254 7XX XXX XXX.</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/ui/cashier/sale_page.py" line="902"/>
+        <source>Receipt</source>
+        <translation>Risiti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="903"/>
+        <source>Total</source>
+        <translation>Jumla</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="904"/>
+        <source>eTIMS invoice</source>
+        <translation>Ankara ya eTIMS</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="917"/>
+        <source>The receipt will be sent by SMS (when the till is online).</source>
+        <translation>Risiti itatumwa kwa SMS (kompyuta ya mauzo ikiwa mtandaoni).</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="927"/>
+        <source>Receipt sent by SMS.</source>
+        <translation>Risiti imetumwa kwa SMS.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="929"/>
+        <source>The SMS may not have arrived (%1). Ask the customer; print the receipt from Sales if not.</source>
+        <translation>Huenda SMS haijafika (%1). Muulize mteja; kama haijafika, chapisha risiti kutoka Mauzo.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="933"/>
+        <source>The SMS receipt was not sent: %1. Print it from Sales.</source>
+        <translation>Risiti ya SMS haikutumwa: %1. Ichapishe kutoka Mauzo.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="981"/>
         <source>M-Pesa prompts and payment links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
         <translation>Maombi ya M-Pesa na viungo vya malipo vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="904"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="983"/>
         <source>Offline (%1): M-Pesa prompts and payment links are unavailable. Cash, COD and proofs still work.</source>
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya malipo havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="960"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1039"/>
         <source>Charge %1</source>
         <translation>Lipisha %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="698"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="721"/>
         <source>Clear a sale after payment started</source>
         <translation>Futa mauzo baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="727"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="741"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="750"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="764"/>
         <source>The cart is empty: scan or choose a product first.</source>
         <translation>Kikapu ni tupu: changanua au chagua bidhaa kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="812"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="835"/>
         <source>Paid so far %1; still due %2: choose another tender.</source>
         <translation>Imelipwa hadi sasa %1; bado kinadaiwa %2: chagua njia nyingine ya malipo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="821"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="844"/>
         <source>Sale complete. Its proof of payment still waits for a supervisor to approve it (see the waiting sales).</source>
         <translation>Mauzo yamekamilika. Uthibitisho wake wa malipo bado unasubiri msimamizi auidhinishe (angalia mauzo yanayosubiri).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="824"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="847"/>
         <source>Sale complete.</source>
         <translation>Mauzo yamekamilika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="832"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="855"/>
         <source>Waiting for a supervisor to approve the proof of payment. The sale completes once approved; New sale parks it meanwhile.</source>
         <translation>Inasubiri msimamizi aidhinishe uthibitisho wa malipo. Mauzo yatakamilika yakiidhinishwa; Mauzo mapya yanayaweka kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="846"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="869"/>
         <source>Receipt for sale %1?</source>
         <translation>Risiti ya mauzo %1?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="949"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1028"/>
         <source>Due %1</source>
         <translation>Inadaiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="951"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1030"/>
         <source>Total %1 · paid %2</source>
         <translation>Jumla %1 · imelipwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="954"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1033"/>
         <source>waiting %1</source>
         <translation>inasubiri %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="958"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1037"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="942"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1021"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -1625,7 +1680,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="976"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1055"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>
