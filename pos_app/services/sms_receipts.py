@@ -23,6 +23,7 @@ from pos_app.services.bus import EventBus
 from pos_app.services.customers import normalised_phone, region_for
 from pos_app.services.receipts import ReceiptData
 from pos_app.services.unit import ledger_change
+from pos_app.store.crypto import FieldCipher
 from pos_app.store.db import Ledger
 from pos_app.store.schema import sms_receipts
 
@@ -95,23 +96,35 @@ def request(
     to = normalised_phone(phone, region_for(receipt.total.currency))
     request_id = str(uuid.uuid4())
     with ledger_change(ledger, bus, actor_id) as change:
-        change.conn.execute(
-            sms_receipts.insert().values(
-                id=request_id,
-                order_id=receipt.order_id,
-                phone_ct=change.cipher.encrypt(to, _TABLE, "phone_ct", request_id),
-                state=SmsState.WAITING.value,
-                requested_at=datetime.now(UTC),
-            )
-        )
+        keep(change.conn, change.cipher, request_id, receipt.order_id, to, datetime.now(UTC))
         change.record(
             SMS_RECEIPT_REQUESTED,
             entity="order",
             entity_id=receipt.order_id,
             details={"request_id": request_id},
-            payload={"request_id": request_id, "to": to, "message": receipt_text(receipt, words)},
+            payload={
+                "request_id": request_id,
+                "order_id": receipt.order_id,
+                "to": to,
+                "message": receipt_text(receipt, words),
+            },
         )
     return SmsReceipt(request_id, receipt.order_id, SmsState.WAITING)
+
+
+def keep(
+    conn: Connection, cipher: FieldCipher, request_id: str, order_id: str, to: str, at: datetime
+) -> None:
+    """The till's row of a text, waiting for the relay (also rebuilt after a restore)."""
+    conn.execute(
+        sms_receipts.insert().values(
+            id=request_id,
+            order_id=order_id,
+            phone_ct=cipher.encrypt(to, _TABLE, "phone_ct", request_id),
+            state=SmsState.WAITING.value,
+            requested_at=at,
+        )
+    )
 
 
 def latest_for(ledger: Ledger, order_id: str) -> SmsReceipt | None:
