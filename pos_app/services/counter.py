@@ -585,6 +585,10 @@ class Counter:
             self._ledger, self._bus, self.user_id, self.receipt(order_id), phone, words
         )
 
+    def sale_phone(self, order_id: str) -> str | None:
+        """The customer's phone the sale already knows, offered for an SMS receipt."""
+        return sms_receipts.known_phone(self._ledger, order_id)
+
     def receipt_sms(self, order_id: str) -> SmsReceipt | None:
         """The sale's latest text receipt and what became of it."""
         return sms_receipts.latest_for(self._ledger, order_id)

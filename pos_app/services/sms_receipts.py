@@ -19,13 +19,14 @@ from typing import Final
 from sqlalchemy import Connection, select, update
 
 from pos_app.core.events import SmsReceiptSettled
+from pos_app.services import customers
 from pos_app.services.bus import EventBus
 from pos_app.services.customers import normalised_phone, region_for
 from pos_app.services.receipts import ReceiptData
 from pos_app.services.unit import ledger_change
 from pos_app.store.crypto import FieldCipher
 from pos_app.store.db import Ledger
-from pos_app.store.schema import sms_receipts
+from pos_app.store.schema import orders, payments, sms_receipts
 
 # sync.protocol.SMS_RECEIPT_REQUESTED (the services name the wire's event types themselves)
 SMS_RECEIPT_REQUESTED: Final = "sms.receipt_requested"
@@ -125,6 +126,25 @@ def keep(
             requested_at=at,
         )
     )
+
+
+def known_phone(ledger: Ledger, order_id: str) -> str | None:
+    """The phone the sale already has (an M-Pesa payer's, a delivery customer's), for the
+    cashier to confirm instead of typing it again; None when it has none."""
+    with ledger.read() as conn:
+        customer_id = conn.execute(
+            select(payments.c.customer_id)
+            .where((payments.c.order_id == order_id) & payments.c.customer_id.is_not(None))
+            .order_by(payments.c.created_at.desc())
+            .limit(1)
+        ).scalar()
+        if customer_id is None:
+            customer_id = conn.execute(
+                select(orders.c.customer_id).where(orders.c.id == order_id)
+            ).scalar()
+        if customer_id is None:
+            return None
+        return customers.load(conn, ledger.cipher, customer_id).phone
 
 
 def latest_for(ledger: Ledger, order_id: str) -> SmsReceipt | None:

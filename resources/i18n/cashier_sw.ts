@@ -1561,57 +1561,57 @@
         <translation>Inasubiri malipo ya mteja (ombi la M-Pesa au kiungo cha malipo). Mauzo mapya yanayaweka mauzo haya kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="896"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="906"/>
         <source>That is not a mobile number a text can reach. Type it as 07XX XXX XXX or +254 7XX XXX XXX.</source>
         <translation>Hiyo si namba ya simu inayoweza kupokea ujumbe. Iandike kama 07XX XXX XXX au +254 7XX XXX XXX.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="902"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="912"/>
         <source>Receipt</source>
         <translation>Risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="903"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="913"/>
         <source>Total</source>
         <translation>Jumla</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="904"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="914"/>
         <source>eTIMS invoice</source>
         <translation>Ankara ya eTIMS</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="917"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="927"/>
         <source>The receipt will be sent by SMS (when the till is online).</source>
         <translation>Risiti itatumwa kwa SMS (kompyuta ya mauzo ikiwa mtandaoni).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="927"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="937"/>
         <source>Receipt sent by SMS.</source>
         <translation>Risiti imetumwa kwa SMS.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="929"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="939"/>
         <source>The SMS may not have arrived (%1). Ask the customer; print the receipt from Sales if not.</source>
         <translation>Huenda SMS haijafika (%1). Muulize mteja; kama haijafika, chapisha risiti kutoka Mauzo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="933"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="943"/>
         <source>The SMS receipt was not sent: %1. Print it from Sales.</source>
         <translation>Risiti ya SMS haikutumwa: %1. Ichapishe kutoka Mauzo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="981"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="991"/>
         <source>M-Pesa prompts and payment links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
         <translation>Maombi ya M-Pesa na viungo vya malipo vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="983"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="993"/>
         <source>Offline (%1): M-Pesa prompts and payment links are unavailable. Cash, COD and proofs still work.</source>
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya malipo havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1039"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1049"/>
         <source>Charge %1</source>
         <translation>Lipisha %1</translation>
     </message>
@@ -1652,27 +1652,27 @@
         <translation>Risiti ya mauzo %1?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1028"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1038"/>
         <source>Due %1</source>
         <translation>Inadaiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1030"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1040"/>
         <source>Total %1 · paid %2</source>
         <translation>Jumla %1 · imelipwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1033"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1043"/>
         <source>waiting %1</source>
         <translation>inasubiri %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1037"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1047"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1021"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1031"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -1680,7 +1680,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1055"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1065"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>

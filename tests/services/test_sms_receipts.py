@@ -91,3 +91,15 @@ def test_the_relays_answer_is_kept_once_and_told_to_the_screens(till: Till) -> N
         asked.id, order_id, "failed", "the SMS account has no credit left"
     )
     assert sms_receipts.latest_for(till.ledger, "other-order") is None
+
+
+def test_the_m_pesa_payers_phone_is_offered_to_confirm(till: Till) -> None:
+    from pos_app.services.customers import CustomerDetails
+
+    order_id = till.order(7000)
+    pay = till.services.payments
+    pay.create_payment(
+        order_id, kes(7000), "KES", "mpesa", "mpesa_stk", CustomerDetails(phone="0722 987 654")
+    )
+    assert cashier_counter(till).sale_phone(order_id) == "+254722987654"
+    assert cashier_counter(till).sale_phone(sold(till)) is None  # a cash sale knows no phone

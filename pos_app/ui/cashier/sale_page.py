@@ -881,8 +881,18 @@ class SalePage(QWidget):
 
     # --- SMS receipts -----------------------------------------------------------------------
     def _ask_sms_phone(self) -> None:
+        """The phone row; a number the sale already has (an M-Pesa payer's) is filled in for
+        the cashier to confirm with the customer."""
         self.sms_box.show()
         self.sms_phone.setFocus()
+        if self.receipt_order is not None and not self.sms_phone.text():
+            self.ctx.tasks.submit(self.ctx.counter.sale_phone, self.receipt_order,
+                                  on_done=self._offer_phone, on_error=self._show_error,
+                                  owner=self)  # fmt: skip
+
+    def _offer_phone(self, phone: str | None) -> None:
+        if phone and not self.sms_phone.text():
+            self.sms_phone.setText(phone)
 
     def _sms_region(self) -> str:
         return REGION_OF_CURRENCY.get(self.ctx.shop_settings.currency, "KE")

@@ -79,3 +79,17 @@ def test_a_failed_text_says_why(qtbot: Any, ctx: Any, page: Any) -> None:
         batch.apply_sms(SmsResult("e2", 10, request_id, SmsState.FAILED, reason))
     qtbot.waitUntil(lambda: reason in page.message.text(), timeout=5000)
     assert page.message.property("role") == "error"
+
+
+def test_the_m_pesa_payers_phone_is_filled_in_to_confirm(qtbot: Any, ctx: Any, page: Any) -> None:
+    from pos_app.services.customers import CustomerDetails
+
+    services = ctx.services
+    order = services.orders.create_order([OrderLine("Unga 2kg", Money(21000, "KES"))])
+    services.payments.create_payment(
+        order.id, Money(21000, "KES"), "KES", "mpesa", "mpesa_stk",
+        CustomerDetails(phone="0722 987 654"),
+    )  # fmt: skip
+    page.offer_receipt(order.id)
+    qtbot.mouseClick(page.sms_receipt, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.sms_phone.text() == "+254722987654", timeout=5000)
