@@ -27,11 +27,14 @@ import uvicorn
 from pos_app.config import TillSettings
 from pos_app.services.sync_ledger import Ledger
 from sync.engine import credentials, pairing
+from sync.providers.africastalking import SANDBOX_USERNAME
 from sync.providers.daraja import DarajaClient, DarajaConfig
 from sync.relay.app import create_app, open_store
 from sync.relay.config import RelaySettings
 from sync.relay.owner_actions import initialise_etims
 from sync.relay.store.etims import EtimsBooks
+from sync.relay.store.sms import CREDENTIAL_MODE as SMS_MODE
+from sync.relay.store.sms import PROVIDER as SMS_PROVIDER
 from sync.relay.store.store import Store
 from sync.relay.webhook_paths import callback_paths
 from sync.sandbox.etims_api import EtimsWorld
@@ -194,6 +197,11 @@ def start_demo_stack(
     }
     for provider, secrets in hosted.items():
         store.set_credentials(shop_id, provider, "test", secrets, sandbox_url)
+    # text receipts go to the sandbox's Africa's Talking stand-in (no real phone is reached)
+    store.set_credentials(
+        shop_id, SMS_PROVIDER, SMS_MODE,
+        {"username": SANDBOX_USERNAME, "api_key": "demo-sandbox-key"}, sandbox_url,
+    )  # fmt: skip
     paths = callback_paths(shop_id, store.webhook_token(shop_id))
     sandbox.state.config.paystack_webhook_url = relay.url + paths["paystack"]
     sandbox.state.config.flutterwave_webhook_url = relay.url + paths["flutterwave"]

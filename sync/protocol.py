@@ -133,12 +133,34 @@ class EtimsEvent(WireModel):
     message: str | None = None
 
 
+class SmsOutcome(StrEnum):
+    SENT = "sms.sent"
+    FAILED = "sms.failed"
+    UNKNOWN = "sms.unknown"  # it may have gone out; the relay does not send it again
+
+
+class SmsEvent(WireModel):
+    """What became of a till's text receipt (docs/sms.md), in the shop's event sequence. Never
+    the phone number or the text: `reason` is the relay's words for a failure."""
+
+    seq: int = Field(ge=1, le=MAX_INT64)
+    event_id: UUID
+    type: SmsOutcome
+    till_id: UUID
+    request_id: UUID = Field(description="the till's id of the text (its outbox payload's)")
+    reason: str | None = Field(default=None, max_length=200)
+
+
 class PullResponse(WireModel):
     events: list[CanonicalPaymentEvent]
     etims: list[EtimsEvent] = Field(
         default_factory=list,
         description="eTIMS outcomes, numbered in the same sequence as `events`; tills that "
         "do not know them skip them with the cursor",
+    )
+    sms: list[SmsEvent] = Field(
+        default_factory=list,
+        description="text receipts sent, failed or of unknown fate, in the same sequence",
     )
     cursor: str = Field(description="opaque; pass back as ?after= on the next pull")
 
@@ -164,6 +186,10 @@ ETIMS_SIGN_REQUESTED = "etims.sign_requested"
 # payload {"item": saveItem body}: the relay registers the item with KRA, once per change,
 # before any invoice that names it is signed.
 ETIMS_ITEM_CHANGED = "etims.item_changed"
+
+# Outbox event type a till pushes when the cashier chooses an SMS receipt, with payload
+# {"request_id", "to" (E.164), "message"}: the relay sends it once through Africa's Talking.
+SMS_RECEIPT_REQUESTED = "sms.receipt_requested"
 
 
 class PushRequest(WireModel):

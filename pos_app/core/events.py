@@ -105,6 +105,17 @@ class CatalogueChanged(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SmsReceiptSettled(DomainEvent):
+    """The relay says what became of a text receipt: sent, failed (with its reason) or
+    unknown (it may have arrived; it is not sent again)."""
+
+    request_id: str
+    order_id: str
+    state: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class EtimsInvoiceSettled(DomainEvent):
     """KRA eTIMS signed (or refused) the invoice of a receipt: the status bar's count of
     unsigned invoices and that receipt's eTIMS block change."""

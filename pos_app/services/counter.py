@@ -36,7 +36,7 @@ from pos_app.core.payments import (
 )
 from pos_app.core.quantities import Quantity
 from pos_app.core.shifts import z_report
-from pos_app.services import Services, guard, receipt_numbers
+from pos_app.services import Services, guard, receipt_numbers, sms_receipts
 from pos_app.services.backups import back_up_quietly
 from pos_app.services.catalogue import ProductView, ScannedItem
 from pos_app.services.customers import CustomerDetails
@@ -53,6 +53,7 @@ from pos_app.services.receipts import ReceiptData, build_receipt
 from pos_app.services.shifts import takings as shift_takings
 from pos_app.services.shifts import test_payments as shift_test_payments
 from pos_app.services.shop import load_settings
+from pos_app.services.sms_receipts import SmsReceipt, SmsWords
 from pos_app.services.unit import ledger_change
 from pos_app.services.users import authorise
 from pos_app.store import state
@@ -589,6 +590,20 @@ class Counter:
     # --- receipts and the sales list -------------------------------------------------------
     def receipt(self, order_id: str, reprint: bool = False) -> ReceiptData:
         return build_receipt(self._ledger, self.orders, self.payments, order_id, reprint=reprint)
+
+    def send_receipt_sms(self, order_id: str, phone: str, words: SmsWords) -> SmsReceipt:
+        """Text the sale's receipt to the customer through the relay (sent when online)."""
+        return sms_receipts.request(
+            self._ledger, self._bus, self.user_id, self.receipt(order_id), phone, words
+        )
+
+    def sale_phone(self, order_id: str) -> str | None:
+        """The customer's phone the sale already knows, offered for an SMS receipt."""
+        return sms_receipts.known_phone(self._ledger, order_id)
+
+    def receipt_sms(self, order_id: str) -> SmsReceipt | None:
+        """The sale's latest text receipt and what became of it."""
+        return sms_receipts.latest_for(self._ledger, order_id)
 
     def recent_sales(self, limit: int = 50) -> list[Any]:
         return self.orders.recent_orders(limit)

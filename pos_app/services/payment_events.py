@@ -31,7 +31,7 @@ from pos_app.core.events import EtimsInvoiceSettled
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderStatus
 from pos_app.core.payments import LINK_METHOD_OF, PaymentMethod, PaymentStatus
-from pos_app.services import etims_invoices, provider_events
+from pos_app.services import etims_invoices, provider_events, sms_receipts
 from pos_app.services.bus import EventBus
 from pos_app.services.counter import account_reference
 from pos_app.services.etims_invoices import EtimsOutcome
@@ -39,6 +39,7 @@ from pos_app.services.orders import amounts as order_amounts
 from pos_app.services.payment_outcomes import ApplyOutcome, ProviderOutcomes
 from pos_app.services.payments import PaymentService
 from pos_app.services.provider_events import Claim, ProviderEventView
+from pos_app.services.sms_receipts import SmsResult
 from pos_app.services.unit import HeldBus, ledger_change, one_transaction
 from pos_app.store import state
 from pos_app.store.db import Ledger
@@ -164,6 +165,13 @@ class EventBatch:
             )
             .on_conflict_do_nothing(index_elements=["event_id"])
         )
+
+    def apply_sms(self, result: SmsResult) -> str:
+        """What the relay did with one of this till's text receipts."""
+        word, settled = sms_receipts.apply_result(self.conn, result)
+        if settled is not None:
+            self.held.publish(settled)
+        return word
 
     def apply_etims(self, outcome: EtimsOutcome) -> str:
         """KRA's answer for one of this till's invoices, kept with the order."""

@@ -40,7 +40,15 @@ from pos_app.core.money import Money
 from pos_app.core.orders import Order, OrderLine, OrderStatus
 from pos_app.core.payments import PAID_STATUSES, PaymentMethod, PaymentStatus, ProofType
 from pos_app.core.quantities import Quantity, Unit
-from pos_app.services import etims_invoices, etims_items, grants, guard, orders, risk
+from pos_app.services import (
+    etims_invoices,
+    etims_items,
+    grants,
+    guard,
+    orders,
+    risk,
+    sms_receipts,
+)
 from pos_app.services.bus import EventBus
 from pos_app.services.counter import PAYBILL_REFERENCE_SHOWN
 from pos_app.services.grants import Action, Grant, actor
@@ -618,6 +626,16 @@ def _etims_requested(change: Change, event: RelayEvent) -> None:
     )  # fmt: skip
 
 
+def _sms_requested(change: Change, event: RelayEvent) -> None:
+    payload = event.payload
+    order_id = str(payload.get("order_id") or "")
+    _known_order(change.conn, order_id)
+    sms_receipts.keep(
+        change.conn, change.cipher, str(payload["request_id"]), order_id, str(payload["to"]),
+        event.occurred_at,
+    )  # fmt: skip
+
+
 _MOVES = (
     "awaiting_customer", "cancelled", "cod_mismatch", "cod_settled", "expired", "failed",
     "outcome", "outcome_flagged", "processed", "refunded", "resolved", "unknown",
@@ -645,4 +663,6 @@ _REBUILDERS: dict[str, Callable[[Change, RelayEvent], Money | None]] = {
     # Nothing on the till to rebuild: the product comes back from its own event, and the
     # relay keeps what KRA holds of the item.
     etims_items.ETIMS_ITEM_CHANGED: lambda _change, _event: None,
+    # The text waits again (its number encrypted); the relay's answer comes back on the pull.
+    sms_receipts.SMS_RECEIPT_REQUESTED: _sms_requested,
 }

@@ -63,6 +63,7 @@ ENCRYPTED: Final = (
         (("reference_bidx", "reference_ct", "reference", normalize_reference),),
     ),
     Encrypted("outbox", "event_id", ("payload_ct",)),
+    Encrypted("sms_receipts", "id", ("phone_ct",)),
     Encrypted("users", "id", ("pin_hash",)),
     Encrypted(
         "provider_events",

@@ -340,6 +340,20 @@ etims_invoices = Table(
     Index("ix_etims_invoices_state", "state"),
 )
 
+# revision sms_0001: a text receipt the cashier asked the relay to send, and its fate
+sms_receipts = Table(
+    "sms_receipts",
+    metadata,
+    Column("id", Id, primary_key=True),  # the outbox payload's request_id
+    Column("order_id", Id, ForeignKey("orders.id"), nullable=False),
+    Column("phone_ct", LargeBinary, nullable=False),  # E.164, encrypted: personal data
+    Column("state", String(12), nullable=False),  # waiting | sent | failed | unknown
+    Column("reason", Text),  # the relay's words when it was not sent
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("settled_at", UtcDateTime),
+    Index("ix_sms_receipts_order", "order_id"),
+)
+
 inbox = Table(
     "inbox",
     metadata,

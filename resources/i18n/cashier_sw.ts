@@ -1325,304 +1325,359 @@
 <context>
     <name>SalePage</name>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="99"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="104"/>
         <source>Scan a barcode or type a product name…</source>
         <translation>Changanua barcode au andika jina la bidhaa…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="394"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="417"/>
         <source>Quick keys</source>
         <translation>Vitufe vya haraka</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="167"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="172"/>
         <source>Resume payment</source>
         <translation>Endelea na malipo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="208"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="213"/>
         <source>Qty…</source>
         <translation>Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="210"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="215"/>
         <source>+1</source>
         <translation>+1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="211"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="216"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="212"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="217"/>
         <source>Remove line</source>
         <translation>Ondoa mstari</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="213"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="218"/>
         <source>Custom amount</source>
         <translation>Kiasi maalum</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="214"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="219"/>
         <source>Price / discount</source>
         <translation>Bei / punguzo</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="228"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="233"/>
         <source>Quantity</source>
         <translation>Idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="235"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="240"/>
         <source>Set quantity</source>
         <translation>Weka idadi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="269"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="274"/>
         <source>Cash (F2)</source>
         <translation>Pesa taslimu (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="270"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="275"/>
         <source>Cash on delivery</source>
         <translation>Lipa unapopokea</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="271"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="276"/>
         <source>M-Pesa (F3)</source>
         <translation>M-Pesa (F3)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="272"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="277"/>
         <source>Bank / proof</source>
         <translation>Benki / uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="282"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="287"/>
         <source>Back</source>
         <translation>Rudi</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="287"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="292"/>
         <source>New sale</source>
         <translation>Mauzo mapya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="304"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="310"/>
         <source>Print receipt</source>
         <translation>Chapisha risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="307"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="312"/>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="314"/>
         <source>No receipt</source>
         <translation>Bila risiti</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="355"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="325"/>
+        <source>Customer&apos;s phone, 07XX XXX XXX</source>
+        <translation>Simu ya mteja, 07XX XXX XXX</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="328"/>
+        <source>Send SMS</source>
+        <translation>Tuma SMS</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="378"/>
         <source>Waiting sales (%1)</source>
         <translation>Mauzo yanayosubiri (%1)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="361"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="384"/>
         <source>waiting for a supervisor to approve the proof</source>
         <translation>yanasubiri msimamizi aidhinishe uthibitisho</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="363"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="386"/>
         <source>waiting for the customer&apos;s payment</source>
         <translation>yanasubiri malipo ya mteja</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="369"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="392"/>
         <source>No sale is waiting.</source>
         <translation>Hakuna mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="431"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="454"/>
         <source>Page %1 of %2</source>
         <translation>Ukurasa %1 kati ya %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="461"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="484"/>
         <source>A payment was left unfinished: %1 for sale %2. Resume it to see how it ended.</source>
         <translation>Malipo hayakukamilika: %1 kwa mauzo %2. Endelea nayo uone yalivyoishia.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="516"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="539"/>
         <source>Unknown barcode or product: %1. Nothing was added.</source>
         <translation>Barcode au bidhaa haijulikani: %1. Hakuna kilichoongezwa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="540"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="563"/>
         <source>Add %1 after payment started</source>
         <translation>Ongeza %1 baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="552"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="575"/>
         <source>Added %1 (%2): type the weighed quantity with Qty… if it differs.</source>
         <translation>Imeongezwa: %1 (%2). Kama kiasi kilichopimwa ni tofauti, kiandike kwa Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="555"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="578"/>
         <source>Added %1.</source>
         <translation>Imeongezwa: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="573"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="596"/>
         <source>Part of this sale is already paid: finish it, or ask a supervisor to refund it.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: yamalize, au mwombe msimamizi arejeshe pesa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="594"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="617"/>
         <source>+1 and −1 count pieces: for %1, type the quantity with Qty…</source>
         <translation>+1 na −1 huhesabu vipande: kwa %1, andika kiasi kwa Idadi…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="602"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="631"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="625"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="654"/>
         <source>Change a quantity after payment started</source>
         <translation>Badilisha idadi baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="618"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="641"/>
         <source>Choose a line, type how many, then Set quantity.</source>
         <translation>Chagua mstari, andika idadi, kisha Weka idadi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="625"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="648"/>
         <source>%1 is sold by the piece: type a whole number above zero, e.g. 3.</source>
         <translation>%1 huuzwa kwa kipande: andika namba kamili zaidi ya sifuri, mfano 3.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="627"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="650"/>
         <source>%1 is sold by %2: type a quantity above zero with at most three decimals, e.g. 0.75 or 0,75.</source>
         <translation>%1 huuzwa kwa %2: andika kiasi zaidi ya sifuri chenye desimali zisizozidi tatu, mfano 0.75 au 0,75.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="641"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="664"/>
         <source>Remove a line after payment started</source>
         <translation>Ondoa mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="646"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="669"/>
         <source>Add a line after payment started</source>
         <translation>Ongeza mstari baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="656"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="679"/>
         <source>Choose a line first.</source>
         <translation>Chagua mstari kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="660"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="683"/>
         <source>New price</source>
         <translation>Bei mpya</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="661"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="684"/>
         <source>New unit price for %1 (now %2):</source>
         <translation>Bei mpya ya kipande kwa %1 (sasa %2):</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="671"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="694"/>
         <source>Price of %1: %2 → %3</source>
         <translation>Bei ya %1: %2 → %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="676"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="699"/>
         <source>Change a price after payment started</source>
         <translation>Badilisha bei baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="683"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="706"/>
         <source>Part of this sale is already paid: take the rest first.</source>
         <translation>Sehemu ya mauzo haya imeshalipwa: pokea kiasi kilichobaki kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="692"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="715"/>
         <source>Sale parked: it completes when its payment is confirmed. It is in the list of waiting sales.</source>
         <translation>Mauzo yamewekwa kando: yatakamilika malipo yake yakithibitishwa. Yapo kwenye orodha ya mauzo yanayosubiri.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="834"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="857"/>
         <source>Waiting for the customer&apos;s payment (M-Pesa prompt or payment link). New sale parks the sale meanwhile.</source>
         <translation>Inasubiri malipo ya mteja (ombi la M-Pesa au kiungo cha malipo). Mauzo mapya yanayaweka mauzo haya kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="901"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="905"/>
+        <source>That is not a mobile number a text can reach. Type it as 07XX XXX XXX or +254 7XX XXX XXX.</source>
+        <translation>Hiyo si namba ya simu inayoweza kupokea ujumbe. Iandike kama 07XX XXX XXX au +254 7XX XXX XXX.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="911"/>
+        <source>Receipt</source>
+        <translation>Risiti</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="912"/>
+        <source>Total</source>
+        <translation>Jumla</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="913"/>
+        <source>eTIMS invoice</source>
+        <translation>Ankara ya eTIMS</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="926"/>
+        <source>The receipt will be sent by SMS (when the till is online).</source>
+        <translation>Risiti itatumwa kwa SMS (kompyuta ya mauzo ikiwa mtandaoni).</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="936"/>
+        <source>Receipt sent by SMS.</source>
+        <translation>Risiti imetumwa kwa SMS.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="938"/>
+        <source>The SMS may not have arrived (%1). Ask the customer; print the receipt from Sales if not.</source>
+        <translation>Huenda SMS haijafika (%1). Muulize mteja; kama haijafika, chapisha risiti kutoka Mauzo.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="942"/>
+        <source>The SMS receipt was not sent: %1. Print it from Sales.</source>
+        <translation>Risiti ya SMS haikutumwa: %1. Ichapishe kutoka Mauzo.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="990"/>
         <source>M-Pesa prompts and payment links need the relay: this till is not paired with one. Cash, COD and proofs still work.</source>
         <translation>Maombi ya M-Pesa na viungo vya malipo vinahitaji relay: mashine hii haijaunganishwa nayo. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="903"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="992"/>
         <source>Offline (%1): M-Pesa prompts and payment links are unavailable. Cash, COD and proofs still work.</source>
         <translation>Nje ya mtandao (%1): maombi ya M-Pesa na viungo vya malipo havipatikani. Pesa taslimu, COD na uthibitisho bado vinafanya kazi.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="959"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1048"/>
         <source>Charge %1</source>
         <translation>Lipisha %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="697"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="720"/>
         <source>Clear a sale after payment started</source>
         <translation>Futa mauzo baada ya malipo kuanza</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="726"/>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="740"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="749"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="763"/>
         <source>The cart is empty: scan or choose a product first.</source>
         <translation>Kikapu ni tupu: changanua au chagua bidhaa kwanza.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="811"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="834"/>
         <source>Paid so far %1; still due %2: choose another tender.</source>
         <translation>Imelipwa hadi sasa %1; bado kinadaiwa %2: chagua njia nyingine ya malipo.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="820"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="843"/>
         <source>Sale complete. Its proof of payment still waits for a supervisor to approve it (see the waiting sales).</source>
         <translation>Mauzo yamekamilika. Uthibitisho wake wa malipo bado unasubiri msimamizi auidhinishe (angalia mauzo yanayosubiri).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="823"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="846"/>
         <source>Sale complete.</source>
         <translation>Mauzo yamekamilika.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="831"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="854"/>
         <source>Waiting for a supervisor to approve the proof of payment. The sale completes once approved; New sale parks it meanwhile.</source>
         <translation>Inasubiri msimamizi aidhinishe uthibitisho wa malipo. Mauzo yatakamilika yakiidhinishwa; Mauzo mapya yanayaweka kando kwa sasa.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="845"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="868"/>
         <source>Receipt for sale %1?</source>
         <translation>Risiti ya mauzo %1?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="948"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1037"/>
         <source>Due %1</source>
         <translation>Inadaiwa %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="950"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1039"/>
         <source>Total %1 · paid %2</source>
         <translation>Jumla %1 · imelipwa %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="953"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1042"/>
         <source>waiting %1</source>
         <translation>inasubiri %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="957"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1046"/>
         <source>Total %1</source>
         <translation>Jumla %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="941"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1030"/>
         <source>%n item(s), incl. VAT %1</source>
         <translation>
             <numerusform>bidhaa %n, pamoja na VAT %1</numerusform>
@@ -1630,7 +1685,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/cashier/sale_page.py" line="975"/>
+        <location filename="../../pos_app/ui/cashier/sale_page.py" line="1064"/>
         <source>Something went wrong: %1</source>
         <translation>Kuna tatizo: %1</translation>
     </message>

@@ -1,5 +1,5 @@
-"""Pull: long-poll the relay for the shop's canonical payment events and KRA eTIMS answers,
-and apply each once.
+"""Pull: long-poll the relay for the shop's canonical payment events, KRA eTIMS answers and
+the fate of text receipts, and apply each once.
 
 One SQLite transaction per batch (pos_app.services.payment_events.PaymentEvents.batch) holds,
 for every new event, its effects and its inbox row (keyed on the event id), and the advanced
@@ -19,8 +19,9 @@ from datetime import UTC, datetime
 from pos_app.services.etims_invoices import EtimsOutcome, EtimsSignature
 from pos_app.services.payment_events import EventBatch, PaymentEvents, ProviderOutcome
 from pos_app.services.provider_events import Claim
+from pos_app.services.sms_receipts import SmsResult, SmsState
 from sync.engine.link import RelayLink
-from sync.protocol import CanonicalPaymentEvent, EtimsEvent, PaymentChannel
+from sync.protocol import CanonicalPaymentEvent, EtimsEvent, PaymentChannel, SmsEvent
 from sync.protocol import EtimsOutcome as EtimsOutcomeType
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,8 @@ class Puller:
                 applied += self._apply_once(batch, to_outcome(event, creds.terminal_id))
             for signed in reply.etims:
                 applied += self._apply_etims_once(batch, signed, creds.terminal_id)
+            for texted in reply.sms:
+                applied += self._apply_sms_once(batch, texted, creds.terminal_id)
             batch.set_fact(key, reply.cursor)
             batch.set_fact(LAST_PULL_KEY, datetime.now(UTC).isoformat())
         return PullReport(len(reply.events), applied, reply.cursor)
@@ -109,6 +112,28 @@ class Puller:
             log.exception("applying eTIMS event %s (seq %d) failed", event_id, event.seq)
             result = FAILED
         batch.mark_done(event_id, event.seq, event.type.value, result)
+        return True
+
+
+    def _apply_sms_once(self, batch: EventBatch, event: SmsEvent, terminal_id: str) -> bool:
+        """A text receipt's fate, once by its event id; another till's is only noted."""
+        event_id = str(event.event_id)
+        if batch.seen(event_id):
+            return False
+        if str(event.till_id) != terminal_id:
+            batch.mark_done(event_id, event.seq, event.type.value, "other_till")
+            return True
+        result = SmsResult(
+            event_id, event.seq, str(event.request_id),
+            SmsState(event.type.value.removeprefix("sms.")), event.reason,
+        )  # fmt: skip
+        try:
+            with batch.savepoint():
+                applied = batch.apply_sms(result)
+        except Exception:
+            log.exception("applying SMS event %s (seq %d) failed", event_id, event.seq)
+            applied = FAILED
+        batch.mark_done(event_id, event.seq, event.type.value, applied)
         return True
 
 

@@ -41,6 +41,7 @@ from sync.relay.errors import error
 from sync.relay.etims_signer import EtimsSigner
 from sync.relay.middleware import SecurityHeaders, may_read_metrics
 from sync.relay.notify import Hub, listen_forever
+from sync.relay.sms_sender import SmsSender
 from sync.relay.store.at_rest import private_sqlite_files, seal_existing
 from sync.relay.store.engine import make_engine
 from sync.relay.store.migrate import upgrade
@@ -216,6 +217,9 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
         signer = EtimsSigner(ctx)
         ctx.etims_signer = signer
         ctx.tasks.append(asyncio.create_task(signer.run_forever()))
+        sender = SmsSender(ctx)
+        ctx.sms_sender = sender
+        ctx.tasks.append(asyncio.create_task(sender.run_forever()))
         ctx.tasks.append(asyncio.create_task(_purge_forever(ctx)))
         if not opened.sqlite:
             ready = asyncio.Event()

@@ -39,7 +39,10 @@ SECRET_FIELDS = {
     "security_credential",
     "secret_hash",
     "webhook_secret",
+    "api_key",
 }
+# Africa's Talking (SMS receipts): the field -> the environment variable read for it
+SMS_ENV_NAMES = {"username": "AT_USERNAME", "api_key": "AT_API_KEY"}
 
 
 def app_factory() -> Any:
@@ -197,6 +200,33 @@ def cmd_set_credentials(args: argparse.Namespace) -> int:
             "shop_id": args.shop,
             "provider": args.provider,
             "mode": args.mode,
+            "stored_fields": sorted(secrets),
+        }
+    )
+    return 0
+
+
+def cmd_sms_credentials(args: argparse.Namespace) -> int:
+    """Store the shop's Africa's Talking account for text receipts, sealed like the payment
+    providers' keys. Username "sandbox" uses Africa's Talking's sandbox host."""
+    from sync.relay.store.sms import CREDENTIAL_MODE, PROVIDER
+
+    store = _store(args)
+    actor = _acting_owner(store, args.owner, args.shop)
+    secrets = _read_secrets(args, tuple(SMS_ENV_NAMES), SMS_ENV_NAMES)
+    missing = [SMS_ENV_NAMES[name] for name in SMS_ENV_NAMES if not secrets.get(name)]
+    if missing:
+        print(f"missing: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    if args.sender_id:
+        secrets["sender_id"] = args.sender_id.strip()
+    store.set_credentials(args.shop, PROVIDER, CREDENTIAL_MODE, secrets, args.base_url, actor)
+    _print(
+        {
+            "shop_id": args.shop,
+            "provider": PROVIDER,
+            "username": secrets["username"],
+            "sender_id": secrets.get("sender_id"),
             "stored_fields": sorted(secrets),
         }
     )
@@ -460,6 +490,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--till-number", help="M-Pesa Buy Goods till number (not a secret)")
     p.add_argument("--initiator", help="M-Pesa API operator name, to confirm C2B payments")
     p.add_argument("--base-url", help="provider host override (sandbox / tests)")
+    p.add_argument("--stdin", action="store_true", help="read NAME=VALUE lines from stdin")
+    p = owner_command(
+        "sms-credentials", cmd_sms_credentials,
+        "store the shop's Africa's Talking account for SMS receipts (encrypted)",
+    )  # fmt: skip
+    p.add_argument("--shop", required=True)
+    p.add_argument("--username", help="the Africa's Talking app's username (sandbox: sandbox)")
+    p.add_argument("--sender-id", help="a registered short code or alphanumeric sender ID")
+    p.add_argument("--base-url", help="Africa's Talking host override (tests, the demo sandbox)")
     p.add_argument("--stdin", action="store_true", help="read NAME=VALUE lines from stdin")
     p = owner_command("set-mode", cmd_set_mode, "use test or live credentials for a provider")
     p.add_argument("--shop", required=True)

@@ -105,6 +105,11 @@ class RelaySettings(BaseSettings):
     # the first pause before a document KRA did not answer is tried again (then doubled).
     etims_timeout_s: float = 120.0
     etims_retry_s: float = 30.0
+    # SMS receipts (Africa's Talking): one send's wait, and the pause before a text that never
+    # reached Africa's Talking is tried again (doubled each time, `sms_attempts` in all).
+    sms_timeout_s: float = 20.0
+    sms_retry_s: float = 30.0
+    sms_attempts: int = 5
 
     env_paystack_secret_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("PAYSTACK_SECRET_KEY")

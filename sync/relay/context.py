@@ -14,6 +14,7 @@ from sync.relay.credentials import Credentials
 from sync.relay.notify import Hub
 from sync.relay.store.etims import EtimsBooks
 from sync.relay.store.owners import Owners
+from sync.relay.store.sms import SmsBooks
 from sync.relay.store.store import Store
 
 
@@ -27,7 +28,7 @@ class Checker(Protocol):
 
 
 class Kicked(Protocol):
-    """A background job a request handler may wake early (the eTIMS signer)."""
+    """A background job a request handler may wake early (the eTIMS signer, the SMS sender)."""
 
     def kick(self) -> None: ...
 
@@ -40,6 +41,7 @@ class RelayContext:
     credentials: Credentials
     checker: Checker | None = None
     etims_signer: Kicked | None = None
+    sms_sender: Kicked | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     pulled: dict[str, int] = field(default_factory=dict)  # cursor last recorded per till
 
@@ -50,6 +52,10 @@ class RelayContext:
     @property
     def etims(self) -> EtimsBooks:
         return EtimsBooks(self.store)
+
+    @property
+    def sms(self) -> SmsBooks:
+        return SmsBooks(self.store)
 
     def wake(self, shop_id: str) -> None:
         self.hub.wake(shop_id)

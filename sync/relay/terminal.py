@@ -16,6 +16,7 @@ from sync.protocol import (
     MAX_INT64,
     MAX_PULL_LIMIT,
     MAX_PULL_WAIT_S,
+    SMS_RECEIPT_REQUESTED,
     PairRequest,
     PairResponse,
     PullResponse,
@@ -69,6 +70,8 @@ async def push(request: Request, till: TillDep) -> Response:
     etims_work = {ETIMS_SIGN_REQUESTED, ETIMS_ITEM_CHANGED}
     if ctx.etims_signer is not None and any(e.type in etims_work for e in parsed.events):
         ctx.etims_signer.kick()
+    if ctx.sms_sender is not None and any(e.type == SMS_RECEIPT_REQUESTED for e in parsed.events):
+        ctx.sms_sender.kick()
     reply = PushResponse(results=outcome.results, next_till_seq=outcome.next_till_seq)
     return Response(reply.model_dump_json(), media_type="application/json")
 
@@ -100,8 +103,9 @@ async def pull(
             woken = ctx.hub.waiter(till.shop_id)  # before the read: no lost wake-up
             events = await ctx.store.run(ctx.store.events_after, till.shop_id, cursor, limit)
             etims = await ctx.store.run(ctx.etims.events_after, till.shop_id, cursor, limit)
+            sms = await ctx.store.run(ctx.sms.events_after, till.shop_id, cursor, limit)
             remaining = deadline - time.monotonic()
-            if events or etims or remaining <= 0:
+            if events or etims or sms or remaining <= 0:
                 break
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
@@ -114,11 +118,17 @@ async def pull(
     finally:
         LONG_POLLS.dec()
     TERMINAL_CALLS.labels("pull", "200").inc()
-    # One sequence, two tables: deliver the first `limit` numbers of the two together.
-    last = sorted([e.seq for e in events] + [e.seq for e in etims])[:limit]
+    # One sequence, three tables: deliver the first `limit` numbers of them together.
+    last = sorted([e.seq for e in events] + [e.seq for e in etims] + [e.seq for e in sms])[:limit]
     upto = last[-1] if last else cursor
     shown = [e.model_copy(update={"payer": mask_payer(e.payer)}) for e in events if e.seq <= upto]
-    reply = PullResponse(events=shown, etims=[e for e in etims if e.seq <= upto], cursor=str(upto))
-    # a shop without eTIMS gets the stream's reply exactly as before
-    body = reply.model_dump_json(exclude=None if reply.etims else {"etims"})
+    reply = PullResponse(
+        events=shown,
+        etims=[e for e in etims if e.seq <= upto],
+        sms=[e for e in sms if e.seq <= upto],
+        cursor=str(upto),
+    )
+    # a shop without eTIMS or texts gets the stream's reply exactly as before
+    empty = {name for name in ("etims", "sms") if not getattr(reply, name)}
+    body = reply.model_dump_json(exclude=empty or None)
     return Response(body, media_type="application/json")

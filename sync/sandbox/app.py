@@ -1,5 +1,5 @@
-"""The sandbox's FastAPI application: Daraja, Paystack, Flutterwave and Stripe routes plus a
-small admin API."""
+"""The sandbox's FastAPI application: Daraja, Paystack, Flutterwave, Stripe, KRA eTIMS and
+Africa's Talking SMS routes plus a small admin API."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from pydantic import BaseModel, ConfigDict
 
-from sync.sandbox import daraja_api, etims_api, flutterwave_api, paystack_api, stripe_api
+from sync.sandbox import (
+    africastalking_api,
+    daraja_api,
+    etims_api,
+    flutterwave_api,
+    paystack_api,
+    stripe_api,
+)
 from sync.sandbox.scripts import ScriptedOutcome, ScriptRule, outcome_named
 from sync.sandbox.state import SandboxConfig, SandboxState
 
@@ -85,10 +92,12 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
     app = FastAPI(title="Duka payment sandbox", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.sandbox = state
     app.state.etims = etims_api.EtimsWorld()
+    app.state.sms = africastalking_api.SmsWorld()
     app.include_router(daraja_api.router)
     app.include_router(paystack_api.router)
     app.include_router(flutterwave_api.router)
     app.include_router(stripe_api.router)
     app.include_router(etims_api.router)
+    app.include_router(africastalking_api.router)
     app.include_router(admin)
     return app

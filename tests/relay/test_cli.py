@@ -317,3 +317,25 @@ def test_etims_init_keeps_the_key_sealed_and_runs_once(
     finally:
         store.close()
     assert key not in sealed
+
+
+def test_sms_credentials_are_stored_sealed(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shop_id = run_cli(capsys, "create-shop", "Duka la SMS")["shop_id"]
+    owner_of(shop_id, capsys, monkeypatch)
+    argv = ["sms-credentials", "--owner", OWNER, "--shop", shop_id, "--stdin"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("AT_USERNAME=sandbox\n"))
+    assert main(argv) == 2  # no API key
+    assert "AT_API_KEY" in capsys.readouterr().err
+    lines = "AT_USERNAME=sandbox\nAT_API_KEY=atsk_secret42\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
+    stored = run_cli(capsys, *argv, "--sender-id", "DUKA")
+    assert stored["stored_fields"] == ["api_key", "sender_id", "username"]
+    assert "atsk_secret42" not in json.dumps(stored)
+    store = open_store(RelaySettings())
+    assert store.credentials(shop_id, "africastalking", "live") == (
+        {"username": "sandbox", "api_key": "atsk_secret42", "sender_id": "DUKA"}, None
+    )
+    database = next(env.rglob("*.db*"), None) or next(env.rglob("*.sqlite*"))
+    assert b"atsk_secret42" not in database.read_bytes()

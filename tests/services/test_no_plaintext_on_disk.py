@@ -92,3 +92,30 @@ def test_personal_data_is_never_on_disk_in_clear(tmp_path: Path) -> None:
     ledger.close()
     files = [p for p in tmp_path.iterdir() if p.name.startswith("till.db")]
     assert scan(files) == []
+
+
+def test_a_text_receipts_phone_is_never_on_disk_in_clear(tmp_path: Path) -> None:
+    from pos_app.services.counter import Counter
+    from pos_app.services.sms_receipts import SmsWords, latest_for
+
+    ledger = open_ledger(TillSettings(data_dir=tmp_path, keyring="memory"))
+    s = build_services(ledger)
+    order = s.orders.create_order(LINES)
+    s.payments.record_cash_sale(order.id, order.total)
+    counter = Counter(s)
+    typed, e164 = "0733 481 926", "+254733481926"
+    asked = counter.send_receipt_sms(order.id, typed, SmsWords("Receipt", "Total", "eTIMS", {}))
+    assert latest_for(ledger, order.id) == asked  # kept, readable with the key
+    digits = e164.lstrip("+")
+    phone_needles = [typed, e164, digits, digits[3:], "0" + digits[3:]]
+    needles_bytes = [n.encode() for n in phone_needles]
+    needles_bytes += [n.encode("utf-16-le") for n in phone_needles]
+    db = ledger.settings.database
+    wal = db.with_name(db.name + "-wal")
+    assert wal.exists() and wal.stat().st_size > 0
+    ledger.close()
+    files = [p for p in tmp_path.iterdir() if p.name.startswith("till.db")]
+    assert files
+    for path in files:
+        data = path.read_bytes()
+        assert [n for n in needles_bytes if n in data] == [], path.name

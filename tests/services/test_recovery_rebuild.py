@@ -166,3 +166,31 @@ def test_an_etims_sale_waits_for_its_signature_again_after_a_restore(till: Till)
         "product.added", "etims.item_changed", "sale.cash", "etims.sign_requested",
     ]  # fmt: skip
     assert invoice is not None and invoice.receipt_number == "TILL1-000001" and waiting == 1
+
+
+def test_a_text_receipt_waits_again_after_a_restore(till: Till) -> None:
+    from pos_app.services.counter import Counter
+    from pos_app.services.sms_receipts import SmsState, SmsWords, latest_for
+
+    back_up(till.ledger)
+    with till.ledger.read() as conn:
+        at_backup = len(outbox.pending(conn, till.ledger.cipher, 10_000))
+    sale = till.services.payments.record_cash_sale(till.draft(5000), kes(5000))
+    asked = Counter(till.services).send_receipt_sms(
+        sale.order_id, "0712 345 678", SmsWords("Receipt", "Total", "eTIMS", {})
+    )
+    with till.ledger.read() as conn:
+        pushed = outbox.pending(conn, till.ledger.cipher, 10_000)[at_backup:]
+    relay = [RelayEvent(e.seq, e.event_id, e.type, e.occurred_at, e.payload) for e in pushed]
+    settings = till.ledger.settings
+    till.ledger.close()
+
+    restore_latest(settings)
+    restored = open_ledger(settings)
+    try:
+        report = catch_up(restored, till.services.bus, relay, 0)
+        kept = latest_for(restored, sale.order_id)
+    finally:
+        restored.close()
+    assert [n.type for n in report.recovered] == ["sale.cash", "sms.receipt_requested"]
+    assert kept is not None and (kept.id, kept.state) == (asked.id, SmsState.WAITING)

@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.errors import DukaError
+from pos_app.core.events import SmsReceiptSettled
+from pos_app.core.identifiers import REGION_OF_CURRENCY
 from pos_app.core.money import Money
 from pos_app.core.orders import OrderLine
 from pos_app.core.payments import PROVIDER_OF_METHOD, PaymentMethod
@@ -41,15 +43,18 @@ from pos_app.printing.layout import sale_number
 from pos_app.services.catalogue import ProductView, ScannedItem
 from pos_app.services.counter import Balance, UnfinishedPayment
 from pos_app.services.shop import shop_tax_table
+from pos_app.services.sms_receipts import SmsReceipt, SmsState, SmsWords
 from pos_app.services.waiting_sales import SUPERVISOR, WaitingSale, waiting_sales
 from pos_app.ui.cashier.cart import CartLine, CartModel
 from pos_app.ui.cashier.custom_line import CustomLineDialog
 from pos_app.ui.cashier.link_dialog import link_tender_name
 from pos_app.ui.cashier.receipt_dialog import ReceiptDialog
+from pos_app.ui.cashier.stk_dialog import check_phone
 from pos_app.ui.cashier.tender_base import TenderDialog
 from pos_app.ui.cashier.tenders import LINK_TENDERS, make_tender_dialog
 from pos_app.ui.context import AppContext
 from pos_app.ui.errors import error_message
+from pos_app.ui.receipts.render import method_label
 from pos_app.ui.widgets.keypad import Keypad
 from pos_app.ui.widgets.page_parts import message_label
 from pos_app.ui.widgets.pin_dialog import ask_supervisor_pin
@@ -292,24 +297,42 @@ class SalePage(QWidget):
         right.addWidget(self.offline_label)
         self.message = message_label("sale-message")
         right.addWidget(self.message)
-        # after a sale: the cashier chooses; nothing pops up by itself (no SMS button: the
-        # till has no SMS sender)
+        # after a sale: the cashier chooses; nothing pops up by itself. SMS asks the relay to
+        # text it (the till holds no SMS account): the phone first, checked before it is sent
         self.receipt_choice = QWidget()
         self.receipt_choice.setObjectName("sale-receipt-choice")
-        choice = QHBoxLayout(self.receipt_choice)
-        choice.setContentsMargins(0, 0, 0, 0)
+        choice_rows = QVBoxLayout(self.receipt_choice)
+        choice_rows.setContentsMargins(0, 0, 0, 0)
+        choice = QHBoxLayout()
         self.receipt_label = QLabel()
         choice.addWidget(self.receipt_label, 1)
         self.print_receipt = self._button(
             self.tr("Print receipt"), "sale-print-receipt", lambda: self._receipt_chosen(True)
         )
+        self.sms_receipt = self._button(self.tr("SMS"), "sale-sms-receipt", self._ask_sms_phone)
         self.no_receipt = self._button(
             self.tr("No receipt"), "sale-no-receipt", lambda: self._receipt_chosen(False)
         )
         choice.addWidget(self.print_receipt)
+        choice.addWidget(self.sms_receipt)
         choice.addWidget(self.no_receipt)
+        choice_rows.addLayout(choice)
+        self.sms_box = QWidget()
+        sms_row = QHBoxLayout(self.sms_box)
+        sms_row.setContentsMargins(0, 0, 0, 0)
+        self.sms_phone = QLineEdit()
+        self.sms_phone.setObjectName("sale-sms-phone")
+        self.sms_phone.setPlaceholderText(self.tr("Customer's phone, 07XX XXX XXX"))
+        self.sms_phone.returnPressed.connect(self._send_sms)
+        sms_row.addWidget(self.sms_phone, 1)
+        self.sms_send = self._button(self.tr("Send SMS"), "sale-sms-send", self._send_sms)
+        sms_row.addWidget(self.sms_send)
+        self.sms_box.hide()
+        choice_rows.addWidget(self.sms_box)
         self.receipt_choice.hide()
         self.receipt_order: str | None = None
+        self.sms_order: str | None = None  # the sale whose text the relay is asked to send
+        ctx.bus.follow(self, self._sms_settled, (SmsReceiptSettled,))
         right.addWidget(self.receipt_choice)
 
         QShortcut(QKeySequence("F2"), self, lambda: self.start_tender("cash"))
@@ -844,14 +867,80 @@ class SalePage(QWidget):
         self.receipt_order = order_id
         self.receipt_label.setText(self.tr("Receipt for sale %1?").replace(
             "%1", sale_number(order_id, receipt_number)))
+        self.sms_box.hide()
         self.receipt_choice.show()
 
     def _receipt_chosen(self, printed: bool) -> None:
         order_id, self.receipt_order = self.receipt_order, None
         self.receipt_choice.hide()
+        self.sms_box.hide()
         if printed and order_id is not None:
             self.show_receipt(order_id, print_now=True)
         self.search.setFocus()
+
+    # --- SMS receipts -----------------------------------------------------------------------
+    def _ask_sms_phone(self) -> None:
+        """The phone row; a number the sale already has (an M-Pesa payer's) is filled in for
+        the cashier to confirm with the customer."""
+        self.sms_box.show()
+        self.sms_phone.setFocus()
+        if self.receipt_order is not None and not self.sms_phone.text():
+            self.ctx.tasks.submit(self.ctx.counter.sale_phone, self.receipt_order,
+                                  on_done=self._offer_phone, on_error=self._show_error,
+                                  owner=self)  # fmt: skip
+
+    def _offer_phone(self, phone: str | None) -> None:
+        if phone and not self.sms_phone.text():
+            self.sms_phone.setText(phone)
+
+    def _sms_region(self) -> str:
+        return REGION_OF_CURRENCY.get(self.ctx.shop_settings.currency, "KE")
+
+    def _send_sms(self) -> None:
+        """Check the number here (a clear word at once, nothing lost), then ask the relay."""
+        order_id = self.receipt_order
+        if order_id is None:
+            return
+        if check_phone(self.sms_phone.text(), self._sms_region()) is None:
+            self.say(self.tr("That is not a mobile number a text can reach. Type it as "
+                             "07XX XXX XXX or +254 7XX XXX XXX."), error=True)
+            self.sms_phone.setFocus()
+            return
+        self.sms_send.setEnabled(False)
+        words = SmsWords(
+            receipt=self.tr("Receipt"),
+            total=self.tr("Total"),
+            etims=self.tr("eTIMS invoice"),
+            methods={method.value: method_label(method.value) for method in PaymentMethod},
+        )
+        self.ctx.tasks.submit(
+            self.ctx.counter.send_receipt_sms, order_id, self.sms_phone.text(), words,
+            on_done=self._sms_asked, on_error=self._sms_refused, owner=self,
+        )  # fmt: skip
+
+    def _sms_asked(self, asked: SmsReceipt) -> None:
+        self.sms_send.setEnabled(True)
+        self.sms_order = asked.order_id
+        self.sms_phone.clear()
+        self._receipt_chosen(False)
+        self.say(self.tr("The receipt will be sent by SMS (when the till is online)."))
+
+    def _sms_refused(self, error: BaseException) -> None:
+        self.sms_send.setEnabled(True)
+        self._show_error(error)  # the choice and the typed number stay
+
+    def _sms_settled(self, event: SmsReceiptSettled) -> None:
+        if event.order_id != self.sms_order:
+            return
+        if event.state == SmsState.SENT:
+            self.say(self.tr("Receipt sent by SMS."))
+        elif event.state == SmsState.UNKNOWN:
+            self.say(self.tr("The SMS may not have arrived (%1). Ask the customer; print the "
+                             "receipt from Sales if not.").replace("%1", event.reason or ""),
+                     error=True)
+        else:
+            self.say(self.tr("The SMS receipt was not sent: %1. Print it from Sales.")
+                     .replace("%1", event.reason or ""), error=True)
 
     def show_receipt(self, order_id: str, print_now: bool = False) -> None:
         dialog = ReceiptDialog(self.ctx, order_id, self, print_now=print_now)

@@ -407,3 +407,30 @@ etims_items = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_etims_items_state", "shop_id", "state"),
 )
+
+# ---- SMS receipts (migration 0009) ----------------------------------------------------------
+
+sms_messages = Table(
+    "sms_messages",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("shop_id", String(36), ForeignKey("shops.id"), nullable=False),
+    Column("till_id", String(36), nullable=False),
+    Column("event_id", String(36), nullable=False),  # the till's outbox event: one text each
+    Column("request_id", String(36), nullable=False),
+    Column("body", JSON, nullable=False),  # {"to", "message"} sealed: a phone is personal data
+    # queued | sending (taken for its one send) | sent | failed | unknown
+    Column("state", String(12), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_try_at", UtcDateTime),
+    Column("message_id", String(64)),  # Africa's Talking's, for the owner's records
+    Column("cost", String(32)),
+    Column("reason", String(200)),
+    Column("stream_seq", BigInteger),  # in the shop's event sequence, once settled
+    Column("stream_event_id", String(36)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("till_id", "event_id", name="uq_sms_messages_event"),
+    UniqueConstraint("shop_id", "stream_seq", name="uq_sms_messages_stream"),
+    Index("ix_sms_messages_state", "state", "next_try_at"),
+)

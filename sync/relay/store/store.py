@@ -37,6 +37,7 @@ from sync.protocol import (
     ETIMS_ITEM_CHANGED,
     ETIMS_SIGN_REQUESTED,
     PAYBILL_REFERENCE_SHOWN,
+    SMS_RECEIPT_REQUESTED,
     CanonicalPaymentEvent,
     EventStatus,
     OutboxEvent,
@@ -75,6 +76,7 @@ from sync.relay.store.at_rest import (
 )
 from sync.relay.store.engine import IMMEDIATE, is_sqlite
 from sync.relay.store.etims_queue import queue_document, want_item
+from sync.relay.store.sms_queue import queue_sms
 
 T = TypeVar("T")
 MAX_BATCH = 256
@@ -859,6 +861,10 @@ class Store:
                     queue_document(conn, self.box, shop_id, till_id, event.payload, now)
                 elif event.type == ETIMS_ITEM_CHANGED:
                     want_item(conn, shop_id, event.payload.get("item"), now)
+                elif event.type == SMS_RECEIPT_REQUESTED:
+                    queue_sms(
+                        conn, self.box, shop_id, till_id, str(event.event_id), event.payload, now
+                    )
                 accepted_now[str(event.event_id)] = event.till_seq
                 results.append(
                     PushResult(
