@@ -22,7 +22,7 @@ def sold(ctx: Any, page: Any) -> None:
     draft = services.orders.draft([OrderLine("Unga 2kg", Money(21000, "KES"))])
     sale = services.payments.record_cash_sale(draft, Money(21000, "KES"),
                                               cashier_id=ctx.current_user.id)  # fmt: skip
-    page.offer_receipt(sale.order_id)
+    page.offer_receipt(sale.order_id, "TILL1-000001")
 
 
 def texts(ctx: Any) -> list[outbox.OutboxEvent]:
@@ -90,6 +90,6 @@ def test_the_m_pesa_payers_phone_is_filled_in_to_confirm(qtbot: Any, ctx: Any, p
         order.id, Money(21000, "KES"), "KES", "mpesa", "mpesa_stk",
         CustomerDetails(phone="0722 987 654"),
     )  # fmt: skip
-    page.offer_receipt(order.id)
+    page.offer_receipt(order.id, "TILL1-000002")
     qtbot.mouseClick(page.sms_receipt, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.sms_phone.text() == "+254722987654", timeout=5000)
