@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QLineEdit, QPushButton
 from sqlalchemy import select
 
@@ -47,7 +48,12 @@ def wait_sale_done(qtbot: Any, page: Any, printed: bool = False) -> str:
     qtbot.waitUntil(lambda: bool(done), timeout=5000)
     assert page.receipt_dialog is None and page.receipt_choice.isVisibleTo(page)
     if printed:  # no receipt printer configured: the system's print dialog, cancelled here
-        answer_next_modal(lambda dialog: dialog.reject())  # type: ignore[attr-defined]
+        # The receipt dialog is window-modal itself and shows first: answering it instead of
+        # the print dialog left that one waiting for ever (the test hung 1 run in 5).
+        answer_next_modal(
+            lambda dialog: dialog.reject(),  # type: ignore[attr-defined]
+            ready=lambda widget: isinstance(widget, QPrintDialog),
+        )
         qtbot.mouseClick(page.print_receipt, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(
             lambda: page.receipt_dialog is not None and page.receipt_dialog.data is not None
