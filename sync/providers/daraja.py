@@ -394,7 +394,7 @@ class DarajaClient(HttpProviderClient):
                 http_status=response.status_code,
             )
         if response.status_code != 200:
-            raise _api_error(response, "token")
+            raise api_error(response, "token")
         body = json_or_empty(response)
         token = as_text(body.get("access_token"))
         expires = as_text(body.get("expires_in"))
@@ -451,7 +451,7 @@ class DarajaClient(HttpProviderClient):
         }
         log.info("STK push to %s for KES %d", mask_msisdn(msisdn), shillings)
         try:
-            response = await self._authorised("POST", STK_PUSH_PATH, body, idempotent=False)
+            response = await self.authorised("POST", STK_PUSH_PATH, body, idempotent=False)
         except httpx.TransportError as exc:
             raise _push_transport_error(exc) from None
         reply = json_or_empty(response)
@@ -473,7 +473,7 @@ class DarajaClient(HttpProviderClient):
                 http_status=response.status_code,
                 detail=f"stk_push: HTTP {response.status_code}",
             )
-        raise _api_error(response, "stk_push")
+        raise api_error(response, "stk_push")
 
     async def stk_query(self, checkout_request_id: str) -> StkQueryResult:
         """Ask Daraja for the outcome of a push. "Being processed" comes back as PENDING."""
@@ -487,9 +487,9 @@ class DarajaClient(HttpProviderClient):
             "CheckoutRequestID": checkout_request_id,
         }
         try:
-            response = await self._authorised("POST", STK_QUERY_PATH, body, idempotent=True)
+            response = await self.authorised("POST", STK_QUERY_PATH, body, idempotent=True)
         except httpx.TransportError as exc:
-            raise _network_error(exc) from None
+            raise network_error(exc) from None
         reply = json_or_empty(response)
         error_code = as_text(reply.get("errorCode"))
         if error_code == ERROR_IN_PROCESS:
@@ -508,7 +508,7 @@ class DarajaClient(HttpProviderClient):
                 checkout_request_id=as_text(reply.get("CheckoutRequestID")) or checkout_request_id,
                 merchant_request_id=as_text(reply.get("MerchantRequestID")),
             )
-        raise _api_error(response, "stk_query")
+        raise api_error(response, "stk_query")
 
     # -------------------------------------------------------------------------- C2B
 
@@ -528,9 +528,9 @@ class DarajaClient(HttpProviderClient):
             "ValidationURL": validation_url,
         }
         try:
-            response = await self._authorised("POST", C2B_REGISTER_PATH, body, idempotent=False)
+            response = await self.authorised("POST", C2B_REGISTER_PATH, body, idempotent=False)
         except httpx.TransportError as exc:
-            raise _network_error(exc) from None
+            raise network_error(exc) from None
         reply = json_or_empty(response)
         if response.status_code == 200 and as_text(reply.get("ResponseCode")) == "0":
             return C2BRegistration(
@@ -541,7 +541,7 @@ class DarajaClient(HttpProviderClient):
                     reply.get("OriginatorCoversationID") or reply.get("OriginatorConversationID")
                 ),
             )
-        raise _api_error(response, "c2b_register")
+        raise api_error(response, "c2b_register")
 
     async def simulate_c2b(
         self, amount_minor: int, msisdn: str, bill_ref: str | None = None
@@ -560,13 +560,13 @@ class DarajaClient(HttpProviderClient):
             "BillRefNumber": bill_ref if not self.config.till_number else None,
         }
         try:
-            response = await self._authorised("POST", C2B_SIMULATE_PATH, body, idempotent=False)
+            response = await self.authorised("POST", C2B_SIMULATE_PATH, body, idempotent=False)
         except httpx.TransportError as exc:
-            raise _network_error(exc) from None
+            raise network_error(exc) from None
         reply = json_or_empty(response)
         if response.status_code == 200 and as_text(reply.get("ResponseCode")) == "0":
             return as_text(reply.get("OriginatorCoversationID")) or ""
-        raise _api_error(response, "c2b_simulate")
+        raise api_error(response, "c2b_simulate")
 
     # -------------------------------------------------------------------------- lookup
 
@@ -602,11 +602,11 @@ class DarajaClient(HttpProviderClient):
             "Occasion": "",
         }
         try:
-            response = await self._authorised(
+            response = await self.authorised(
                 "POST", TRANSACTION_STATUS_PATH, body, idempotent=True
             )
         except httpx.TransportError as exc:
-            raise _network_error(exc) from None
+            raise network_error(exc) from None
         reply = json_or_empty(response)
         if response.status_code == 200 and as_text(reply.get("ResponseCode")) == "0":
             return TransactionStatusAccepted(
@@ -614,7 +614,7 @@ class DarajaClient(HttpProviderClient):
                 originator_conversation_id=as_text(reply.get("OriginatorConversationID")) or "",
                 description=as_text(reply.get("ResponseDescription")) or "",
             )
-        raise _api_error(response, "transaction_status")
+        raise api_error(response, "transaction_status")
 
     # -------------------------------------------------------------------------- interface
 
@@ -698,7 +698,7 @@ class DarajaClient(HttpProviderClient):
 
     # -------------------------------------------------------------------------- plumbing
 
-    async def _authorised(
+    async def authorised(
         self, method: str, path: str, body: dict[str, Any], *, idempotent: bool
     ) -> httpx.Response:
         """Send with a bearer token; when Daraja says the token is invalid (another holder of
@@ -732,7 +732,7 @@ class DarajaClient(HttpProviderClient):
             )
         except httpx.TransportError as exc:
             if path == OAUTH_PATH:
-                raise _network_error(exc) from None
+                raise network_error(exc) from None
             raise
 
 
@@ -785,11 +785,11 @@ def _push_transport_error(exc: httpx.TransportError) -> ProviderError:
     )
 
 
-def _network_error(exc: httpx.TransportError) -> ProviderError:
+def network_error(exc: httpx.TransportError) -> ProviderError:
     return unreachable("daraja", "M-Pesa", exc)
 
 
-def _api_error(response: httpx.Response, operation: str) -> ProviderError:
+def api_error(response: httpx.Response, operation: str) -> ProviderError:
     """Turn a Daraja error reply ({requestId, errorCode, errorMessage} or a refusal) into a
     ProviderError keyed on the error code."""
     reply = json_or_empty(response)

@@ -31,6 +31,7 @@ from sync.relay import (
     webhooks,
 )
 from sync.relay.auth import AuthError
+from sync.relay.c2b_pull import C2BPuller
 from sync.relay.checker import PaymentChecker
 from sync.relay.config import RelaySettings
 from sync.relay.console import routes as console
@@ -220,6 +221,7 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
         sender = SmsSender(ctx)
         ctx.sms_sender = sender
         ctx.tasks.append(asyncio.create_task(sender.run_forever()))
+        ctx.tasks.append(asyncio.create_task(C2BPuller(ctx).run_forever()))
         ctx.tasks.append(asyncio.create_task(_purge_forever(ctx)))
         if not opened.sqlite:
             ready = asyncio.Event()

@@ -342,6 +342,52 @@ def cmd_register_c2b(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mpesa_pull(args: argparse.Namespace) -> int:
+    """Turn M-Pesa Pull Transactions on (registering the shortcode with Daraja first) or off."""
+    from sync.providers.base import ProviderError
+    from sync.providers.daraja_pull import register_pull
+
+    store = _store(args)
+    actor = _acting_owner(store, args.owner, args.shop)
+    shop = store.shop(args.shop)
+    assert shop is not None, "the acting owner has the shop"
+    if args.off:
+        store.set_mpesa_pull(args.shop, False, actor)
+        _print({"shop_id": args.shop, "mpesa_pull": False})
+        return 0
+    if not args.nominated_number:
+        print("--nominated-number is needed to turn Pull on", file=sys.stderr)
+        return 2
+    # Daraja wants a callback address; the relay reads Pull by querying, not by callback.
+    callback = _callback_urls(store, args.shop)["mpesa_c2b_confirmation"]
+
+    async def register() -> Any:
+        creds = Credentials(store, RelaySettings())
+        try:
+            client = creds.daraja(args.shop, bool(shop.mpesa_test_mode))
+            if client is None:
+                raise SystemExit("the shop has no M-Pesa credentials for its current mode")
+            return await register_pull(client, args.nominated_number, callback)
+        finally:
+            await creds.aclose()
+
+    try:
+        registration = asyncio.run(register())
+    except ProviderError as exc:
+        print(exc.cashier_message, file=sys.stderr)
+        return 1
+    since = store.set_mpesa_pull(args.shop, True, actor)
+    _print(
+        {
+            "shop_id": args.shop,
+            "mpesa_pull": True,
+            "response": registration.description,
+            "reconciled_from": since,
+        }
+    )
+    return 0
+
+
 def cmd_list_parked(args: argparse.Namespace) -> int:
     store = _store(args)
     _print(
@@ -525,6 +571,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("register-c2b", cmd_register_c2b, "register the C2B URLs with Daraja")
     p.add_argument("--shop", required=True)
     p.add_argument("--response-type", choices=["Completed", "Cancelled"], default="Completed")
+    p = owner_command(
+        "mpesa-pull", cmd_mpesa_pull, "reconcile C2B payments with Daraja's Pull Transactions"
+    )
+    p.add_argument("--shop", required=True)
+    p.add_argument("--nominated-number", help="the Safaricom number Daraja names for the shortcode")
+    p.add_argument("--off", action="store_true", help="stop reconciling with Pull")
     p = command("list-parked", cmd_list_parked, "list webhooks parked for the owner")
     p.add_argument("--shop")
     p.add_argument("--all", action="store_true", help="include resolved items")

@@ -84,6 +84,10 @@ class RelaySettings(BaseSettings):
     # a sale at the counter does not wait for Stripe's default of a day.
     checkout_page_minutes: int = Field(default=30, ge=30, le=1440)
     payment_give_up_after_s: int = 3600  # stop re-querying after this
+    # M-Pesa Pull Transactions (shops that turned it on): a window at most this often, each
+    # starting this long before the last one ended (Daraja may list a payment late)
+    mpesa_pull_every_s: int = Field(default=300, ge=0)
+    mpesa_pull_overlap_s: int = Field(default=900, ge=0, le=86_400)
     job_interval_s: float = 5.0
     long_poll_fallback_s: float = 1.0  # re-read the DB this often even without a wake-up
     log_level: str = "INFO"

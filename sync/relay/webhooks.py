@@ -21,7 +21,6 @@ from sqlalchemy import Connection, Row, update
 from sync.protocol import (
     LINK_PROVIDERS,
     MAX_INT64,
-    EventStatus,
     PaymentChannel,
     PaymentState,
     Provider,
@@ -39,6 +38,7 @@ from sync.providers.daraja import (
     parse_transaction_status_result,
 )
 from sync.providers.phones import mask_payer
+from sync.relay.c2b_confirmed import c2b_dedup_key, confirmed_c2b
 from sync.relay.config import PAYSTACK_WEBHOOK_IPS
 from sync.relay.context import RelayContext, relay
 from sync.relay.observability import WEBHOOKS
@@ -240,7 +240,7 @@ async def mpesa_c2b_confirmation(request: Request, token: str) -> Response:
     ctx = relay(request)
     test_mode = bool(shop.mpesa_test_mode)
     shortcodes = await ctx.store.run(ctx.credentials.mpesa_shortcodes, shop.id, test_mode)
-    dedup_key = f"mpesa:c2b:{payment.trans_id}"
+    dedup_key = c2b_dedup_key(payment.trans_id)
 
     def decide(conn: Connection) -> Decision:
         if shortcodes and payment.short_code not in shortcodes:
@@ -294,7 +294,7 @@ async def mpesa_transaction_status(request: Request, token: str, request_id: str
             return Ignored("ignored")
         if timed_out:
             return Ignored("timeout")  # the checker asks again when the claim is due
-        dedup_key = f"mpesa:c2b:{claim.trans_id}"
+        dedup_key = c2b_dedup_key(claim.trans_id)
         summary = {
             "trans_id": claim.trans_id,
             "amount_minor": claim.amount_minor,
@@ -314,26 +314,7 @@ async def mpesa_transaction_status(request: Request, token: str, request_id: str
         ):
             conn.execute(settle.values(state="refused", next_check_at=None))
             return ParkDraft("amount_mismatch", dedup_key, summary)
-        conn.execute(settle.values(state="confirmed", next_check_at=None))
-        # One shop, one claim: the payment goes to the till that showed its reference.
-        owner = ctx.store.reference_owner(conn, shop.id, claim.bill_ref)
-        if owner is not None:
-            owner = ctx.store.grant_c2b(conn, shop.id, claim.trans_id, owner, "reference").till_id
-        return EventDraft(
-            dedup_key=dedup_key,
-            provider=Provider.MPESA,
-            channel=PaymentChannel.MPESA_C2B,
-            status=EventStatus.PAID,
-            occurred_at=claim.trans_time,
-            test_mode=claim.test_mode,
-            reference=claim.bill_ref,
-            amount_minor=claim.amount_minor,
-            currency=claim.currency,
-            receipt=claim.trans_id,
-            payer=claim.payer,
-            message=claim.transaction_type,
-            claimed_by_till=owner,
-        )
+        return confirmed_c2b(ctx.store, conn, claim)
 
     return await _ingest(ctx, raw, decide, DARAJA_ACK)
 

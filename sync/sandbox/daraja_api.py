@@ -7,6 +7,7 @@ import base64
 import json
 import re
 import secrets
+from datetime import datetime
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
@@ -23,6 +24,7 @@ from sync.providers.daraja import (
     TRANSACTION_STATUS_PATH,
     stk_password,
 )
+from sync.providers.daraja_pull import PULL_QUERY_PATH, PULL_REGISTER_PATH, PULL_STAMP
 from sync.providers.wire import NAIROBI, nairobi_stamp
 from sync.sandbox.scripts import RESULT_DESCRIPTIONS, Delivery, ScriptedOutcome
 from sync.sandbox.state import SandboxState, StkPayment, monotonic, now, random_code
@@ -85,6 +87,23 @@ class TransactionStatusBody(_DarajaBody):
     QueueTimeOutURL: str
     Remarks: str = ""
     Occasion: str = ""
+
+
+class PullRegisterBody(_DarajaBody):
+    ShortCode: str
+    RequestType: str
+    NominatedNumber: str
+    CallBackURL: str
+
+
+class PullQueryBody(_DarajaBody):
+    ShortCode: str
+    StartDate: str
+    EndDate: str
+    OffSetValue: str = "0"
+
+
+PULL_PAGE = 100  # rows per Pull Transactions page
 
 
 def _state(request: Request) -> SandboxState:
@@ -346,6 +365,7 @@ async def c2b_simulate(request: Request) -> JSONResponse:
         "LastName": "",
     }
     state.c2b[notice["TransID"]] = notice
+    state.c2b_payers[notice["TransID"]] = body.Msisdn
     state.later(_deliver_c2b(state, urls, notice))
     return JSONResponse(
         {
@@ -471,6 +491,82 @@ def transaction_status_result(
             },
             "TransactionID": receipt,
         }
+    }
+
+
+@router.post(PULL_REGISTER_PATH)
+async def pull_register(request: Request) -> JSONResponse:
+    state = _state(request)
+    body = await _body(request, PullRegisterBody)
+    if isinstance(body, JSONResponse):
+        return body
+    if body.ShortCode != state.config.daraja_shortcode:
+        return _bad_request("ShortCode")
+    if body.RequestType != "Pull":
+        return _bad_request("RequestType")
+    if not _MSISDN.match(body.NominatedNumber):
+        return _bad_request("NominatedNumber")
+    state.pull_registered.add(body.ShortCode)
+    return JSONResponse(
+        {
+            "ResponseRefID": _conversation_id(),
+            "ResponseStatus": "1000",
+            "ShortCode": body.ShortCode,
+            "ResponseDescription": f"Shortcode {body.ShortCode} Registered Successfully",
+        }
+    )
+
+
+@router.post(PULL_QUERY_PATH)
+async def pull_query(request: Request) -> JSONResponse:
+    """The C2B payments this sandbox made to the shortcode in the window (Nairobi time), in
+    the order they were made, a page from OffSetValue on."""
+    state = _state(request)
+    body = await _body(request, PullQueryBody)
+    if isinstance(body, JSONResponse):
+        return body
+    if body.ShortCode not in state.pull_registered:
+        return _error(400, "400.002.02", "Bad Request - ShortCode not registered for Pull")
+    try:
+        start = datetime.strptime(body.StartDate, PULL_STAMP).replace(tzinfo=NAIROBI)
+        end = datetime.strptime(body.EndDate, PULL_STAMP).replace(tzinfo=NAIROBI)
+    except ValueError:
+        return _bad_request("StartDate")
+    if not body.OffSetValue.isdigit():
+        return _bad_request("OffSetValue")
+    offset = int(body.OffSetValue)
+    rows = [
+        pull_row(notice, state.c2b_payers.get(trans_id, notice["MSISDN"]))
+        for trans_id, notice in state.c2b.items()
+        if notice["BusinessShortCode"] == body.ShortCode
+        and start <= _notice_time(notice) <= end
+    ]
+    return JSONResponse(
+        {
+            "ResponseRefID": _conversation_id(),
+            "ResponseCode": "1000",
+            "ResponseMessage": "Success",
+            "Response": [rows[offset : offset + PULL_PAGE]],
+        }
+    )
+
+
+def _notice_time(notice: dict[str, str]) -> datetime:
+    return datetime.strptime(notice["TransTime"], "%Y%m%d%H%M%S").replace(tzinfo=NAIROBI)
+
+
+def pull_row(notice: dict[str, str], msisdn: str) -> dict[str, Any]:
+    """A C2B payment as Pull Transactions lists it."""
+    paybill = notice["TransactionType"] == "Pay Bill"
+    return {
+        "transactionId": notice["TransID"],
+        "trxDate": _notice_time(notice).isoformat(timespec="seconds"),
+        "msisdn": int(msisdn) if msisdn.isdigit() else msisdn,
+        "sender": notice["FirstName"],
+        "transactiontype": "c2b-pay-bill-debit" if paybill else "c2b-buy-goods-debit",
+        "billreference": notice["BillRefNumber"],
+        "amount": notice["TransAmount"].removesuffix(".00"),
+        "organizationname": "Sandbox shop",
     }
 
 

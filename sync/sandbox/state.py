@@ -154,6 +154,8 @@ class SandboxState:
     stk: dict[str, StkPayment] = field(default_factory=dict)
     c2b_urls: dict[str, dict[str, str]] = field(default_factory=dict)  # shortcode -> URLs
     c2b: dict[str, dict[str, str]] = field(default_factory=dict)  # TransID -> the notice
+    c2b_payers: dict[str, str] = field(default_factory=dict)  # TransID -> the full MSISDN
+    pull_registered: set[str] = field(default_factory=set)  # shortcodes registered for Pull
     paystack: dict[str, PaystackTransaction] = field(default_factory=dict)  # by reference
     flutterwave_links: dict[str, FlutterwaveLink] = field(default_factory=dict)  # by token
     flutterwave_charges: dict[int, FlutterwaveCharge] = field(default_factory=dict)

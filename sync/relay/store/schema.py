@@ -63,6 +63,8 @@ shops = Table(
     # the row lock serialises writers and a rollback leaves no gap.
     Column("last_seq", BigInteger, nullable=False, default=0),
     Column("created_at", UtcDateTime, nullable=False),
+    # M-Pesa Pull Transactions: the end of the last window queried; NULL while Pull is off
+    Column("mpesa_pull_until", UtcDateTime),
 )
 
 shop_credentials = Table(

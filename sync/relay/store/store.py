@@ -1153,6 +1153,63 @@ class Store:
         )
         return True
 
+    def c2b_claim_by_receipt(
+        self, conn: Connection, shop_id: str, receipt: str
+    ) -> Row[Any] | None:
+        """In a transaction: the shop's claim for this M-Pesa receipt, whatever its state."""
+        claims = t.c2b_claims.c
+        row = conn.execute(
+            select(t.c2b_claims).where(
+                (claims.shop_id == shop_id)
+                & (claims.trans_index == receipt_index(self.box, receipt))
+            )
+        ).first()
+        return None if row is None else open_claim(self.box, row)
+
+    def settled_c2b_receipts(self, shop_id: str, receipts: list[str]) -> set[str]:
+        """Those of `receipts` the shop has a confirmed or refused claim for (nothing to add)."""
+        claims = t.c2b_claims.c
+        by_index = {receipt_index(self.box, r): r for r in receipts}
+        if not by_index:
+            return set()
+        with self.read() as conn:
+            found = conn.execute(
+                select(claims.trans_index).where(
+                    (claims.shop_id == shop_id)
+                    & claims.trans_index.in_(list(by_index))
+                    & (claims.state != "claimed")
+                )
+            ).scalars()
+            return {by_index[index] for index in found}
+
+    # ---- M-Pesa Pull Transactions ------------------------------------------------------------
+
+    def set_mpesa_pull(self, shop_id: str, enabled: bool, actor: str) -> datetime | None:
+        """Turn Pull on (its first window starts now) or off; -> where the next window starts."""
+        until = utcnow() if enabled else None
+        with self.write() as conn:
+            conn.execute(
+                update(t.shops).where(t.shops.c.id == shop_id).values(mpesa_pull_until=until)
+            )
+            self._audit(conn, shop_id, actor, "set_mpesa_pull", {"enabled": enabled})
+        return until
+
+    def mpesa_pull_shops(self) -> list[Row[Any]]:
+        with self.read() as conn:
+            return list(
+                conn.execute(select(t.shops).where(t.shops.c.mpesa_pull_until.is_not(None)))
+            )
+
+    def mpesa_pulled_until(self, shop_id: str, until: datetime) -> None:
+        """A window is reconciled up to `until` (unless Pull was turned off meanwhile)."""
+        shops = t.shops.c
+        with self.write() as conn:
+            conn.execute(
+                update(t.shops)
+                .where((shops.id == shop_id) & shops.mpesa_pull_until.is_not(None))
+                .values(mpesa_pull_until=until)
+            )
+
     def due_c2b_claims(self, now: datetime, limit: int = 50) -> list[Row[Any]]:
         claims = t.c2b_claims.c
         with self.read() as conn:
