@@ -59,9 +59,12 @@ def _text(value: Any) -> Any:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+def _receipt(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
 Receipt = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9]{8,12}$"),
+    str, BeforeValidator(_receipt), StringConstraints(pattern=r"^[A-Z0-9]{8,12}$")
 ]
 Text = Annotated[str, BeforeValidator(_text), StringConstraints(max_length=200)]
 
@@ -140,9 +143,10 @@ async def register_pull(
     client: DarajaClient, nominated_number: str, callback_url: str
 ) -> PullRegistration:
     """Register the shop's shortcode for Pull. `nominated_number` is the Safaricom number of
-    the business' contact that Daraja names for the shortcode."""
+    the business' contact that Daraja names for the shortcode; it is sent in the local form
+    (07XXXXXXXX) of the published request sample."""
     try:
-        nominated = normalise_msisdn(nominated_number, "KE")
+        nominated = "0" + normalise_msisdn(nominated_number, "KE")[3:]
     except InvalidPhone as exc:
         raise ProviderError("invalid_phone", str(exc)) from None
     check_callback_url(callback_url)

@@ -32,6 +32,7 @@ from sync.sandbox.state import SandboxState, StkPayment, monotonic, now, random_
 router = APIRouter()
 
 _MSISDN = re.compile(r"^254(7|1)\d{8}$")
+_LOCAL_NUMBER = re.compile(r"^0(7|1)\d{8}$")  # Pull's NominatedNumber, as in its sample
 _STAMP = re.compile(r"^\d{14}$")
 _FORBIDDEN_URL_WORDS = ("mpesa", "m-pesa", "safaricom", "sql", "query", "exec", "cmd")
 
@@ -504,7 +505,7 @@ async def pull_register(request: Request) -> JSONResponse:
         return _bad_request("ShortCode")
     if body.RequestType != "Pull":
         return _bad_request("RequestType")
-    if not _MSISDN.match(body.NominatedNumber):
+    if not _LOCAL_NUMBER.match(body.NominatedNumber):
         return _bad_request("NominatedNumber")
     state.pull_registered.add(body.ShortCode)
     return JSONResponse(
