@@ -63,9 +63,7 @@ def _receipt(value: Any) -> Any:
     return value.strip().upper() if isinstance(value, str) else value
 
 
-Receipt = Annotated[
-    str, BeforeValidator(_receipt), StringConstraints(pattern=r"^[A-Z0-9]{8,12}$")
-]
+Receipt = Annotated[str, BeforeValidator(_receipt), StringConstraints(pattern=r"^[A-Z0-9]{8,12}$")]
 Text = Annotated[str, BeforeValidator(_text), StringConstraints(max_length=200)]
 
 
