@@ -175,7 +175,7 @@ def test_a_callback_that_came_first_is_confirmed_by_pull_not_doubled(shop: Shop)
 
 
 def test_a_shop_without_pull_is_never_queried(shop: Shop) -> None:
-    relay, sandbox, shop_id, token, _till = shop
+    relay, sandbox, shop_id, _token, _till = shop
     lost = f"{relay.url}/api/v1/payments/webhook/mobile/{'0' * 48}/c2b/confirm"
     customers_pay(sandbox, lost, (15_000, "SALE9"))
     relay.store.set_mpesa_pull(shop_id, True, "owner:njeri@example.com")
