@@ -339,3 +339,43 @@ def test_sms_credentials_are_stored_sealed(
     )
     database = next(env.rglob("*.db*"), None) or next(env.rglob("*.sqlite*"))
     assert b"atsk_secret42" not in database.read_bytes()
+
+
+def test_mpesa_pull_registers_with_daraja_then_turns_on_and_off(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sync.sandbox import SandboxConfig, SandboxServer
+
+    shop_id = run_cli(capsys, "create-shop", "Mama Njeri Shop")["shop_id"]
+    owner_of(shop_id, capsys, monkeypatch)
+    owned = ["--owner", OWNER, "--shop", shop_id]
+    config = SandboxConfig()
+    with SandboxServer(config) as sandbox:
+        lines = (
+            f"MPESA_CONSUMER_KEY={config.daraja_consumer_key}\n"
+            f"MPESA_CONSUMER_SECRET={config.daraja_consumer_secret}\n"
+            f"MPESA_PASSKEY={config.daraja_passkey}\n"
+        )
+        monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
+        run_cli(capsys, "set-credentials", *owned, "--provider", "mpesa", "--mode", "test",
+                "--shortcode", config.daraja_shortcode, "--base-url", sandbox.base_url,
+                "--stdin")  # fmt: skip
+        assert main(["mpesa-pull", *owned]) == 2  # turning it on needs the nominated number
+        assert "--nominated-number" in capsys.readouterr().err
+        assert main(["mpesa-pull", *owned, "--nominated-number", "12"]) == 1
+        assert "mobile number" in capsys.readouterr().err
+        on = run_cli(capsys, "mpesa-pull", *owned, "--nominated-number", "0722000000")
+        assert sandbox.state.pull_registered == {config.daraja_shortcode}
+    assert on["mpesa_pull"] is True and on["reconciled_from"]
+    store = open_store(RelaySettings())
+    try:
+        assert [s.id for s in store.mpesa_pull_shops()] == [shop_id]
+        assert run_cli(capsys, "mpesa-pull", *owned, "--off")["mpesa_pull"] is False
+        assert store.mpesa_pull_shops() == []
+        audit = [e for e in store.audit_entries(shop_id) if e.action == "set_mpesa_pull"]
+        assert [(e.actor, e.detail) for e in audit] == [
+            (f"owner:{OWNER}", {"enabled": True}),
+            (f"owner:{OWNER}", {"enabled": False}),
+        ]
+    finally:
+        store.close()
