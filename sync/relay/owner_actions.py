@@ -117,7 +117,9 @@ async def replay_parked(
     path = {
         "stk_callback": paths["mpesa_stk"],
         "c2b_confirmation": paths["mpesa_c2b_confirmation"],
-    }.get(raw.kind) or paths[raw.provider]  # a hosted page's "webhook"
+    }.get(raw.kind) or paths.get(raw.provider)  # a hosted page's "webhook"
+    if path is None:  # e.g. a Pull Transactions row or a Transaction Status answer
+        raise OwnerActionRefused("this item came from an M-Pesa query, not a callback to replay")
     resolution = f"replayed to shop {shop_id}" if to_shop else "replayed"
     store.resolve_parked(parked_id, resolution, actor)
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))

@@ -183,3 +183,25 @@ def test_a_shop_without_pull_is_never_queried(shop: Shop) -> None:
     time.sleep(1)  # five job rounds
     assert relay.store.last_seq(shop_id) == 0
     assert [a.action for a in relay.store.audit_entries(shop_id)][-2:] == ["set_mpesa_pull"] * 2
+
+
+def test_a_callback_that_disagrees_with_the_pull_row_is_parked_not_paid(shop: Shop) -> None:
+    """Someone who knows the URL token posts a real receipt with a larger amount before Daraja's
+    list is read: M-Pesa's own list wins, and a supervisor is told."""
+    relay, sandbox, shop_id, token, till = shop
+    lost = f"{relay.url}/api/v1/payments/webhook/mobile/{'0' * 48}/c2b/confirm"
+    customers_pay(sandbox, lost, (15_000, "SALE7"))
+    [(receipt, notice)] = sandbox.state.c2b.items()
+    forged = {**notice, "TransAmount": "1500.00"}
+    confirm = callback_paths(shop_id, token)["mpesa_c2b_confirmation"]
+    assert relay.http.post(confirm, json=forged, headers=JSON).status_code == 200
+    wait_for(lambda: len(relay.store.c2b_claims(shop_id)) == 1)
+
+    relay.store.set_mpesa_pull(shop_id, True, "owner:njeri@example.com")
+    wait_for(lambda: any(p.reason == "amount_mismatch" for p in relay.store.parked(shop_id)))
+    pulled_rounds(relay, shop_id)
+    [claim] = relay.store.c2b_claims(shop_id)
+    assert (claim.trans_id, claim.state) == (receipt, "refused")
+    assert relay.store.last_seq(shop_id) == 0 and events(relay, till) == []
+    [parked] = [p for p in relay.store.parked(shop_id) if p.reason == "amount_mismatch"]
+    assert parked.summary["confirmed_amount_minor"] == 15_000
