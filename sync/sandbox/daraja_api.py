@@ -539,8 +539,7 @@ async def pull_query(request: Request) -> JSONResponse:
     rows = [
         pull_row(notice, state.c2b_payers.get(trans_id, notice["MSISDN"]))
         for trans_id, notice in state.c2b.items()
-        if notice["BusinessShortCode"] == body.ShortCode
-        and start <= _notice_time(notice) <= end
+        if notice["BusinessShortCode"] == body.ShortCode and start <= _notice_time(notice) <= end
     ]
     return JSONResponse(
         {

@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -20,8 +21,10 @@ from sync.providers.daraja import (
     parse_c2b,
     parse_stk_callback,
 )
+from sync.providers.daraja_pull import pull_window, register_pull
 from sync.providers.testmode import MPESA_SANDBOX_TEST_MSISDN
 from sync.sandbox import SandboxConfig, SandboxServer, ScriptedOutcome
+from sync.sandbox.state import now
 
 pytestmark = pytest.mark.anyio
 
@@ -250,3 +253,27 @@ async def test_c2b_register_on_the_v1_path_for_older_clients(
     await client.simulate_c2b(250_00, "0712345678", "SALE-V1")
     [confirmation] = receiver.wait_for("/v1/confirm")
     assert parse_c2b(confirmation.body).bill_ref == "SALE-V1"
+
+
+async def test_pull_transactions_list_the_c2b_payments_made(receiver: Receiver) -> None:
+    """Pull answers in Daraja's wire format from the C2B payments the sandbox made, once the
+    shortcode is registered for Pull, for the window asked."""
+    with SandboxServer(SandboxConfig(callback_delay_s=0.1)) as fresh:
+        async with DarajaClient(daraja_config(fresh)) as daraja:
+            start, end = now() - timedelta(hours=1), now() + timedelta(minutes=1)
+            with pytest.raises(ProviderError):  # not registered for Pull yet
+                await pull_window(daraja, start, end)
+            await daraja.register_c2b_urls(
+                receiver.url + "/c2b/confirm", receiver.url + "/c2b/validate"
+            )
+            await daraja.simulate_c2b(1500_00, "0712345678", "SALE-9")
+            await daraja.simulate_c2b(200_00, "0712345679", None)
+            registration = await register_pull(daraja, "0712345678", receiver.url + "/pull")
+            assert registration.response_code == "1000"
+            rows = await pull_window(daraja, start, end)
+            assert await pull_window(daraja, start - timedelta(hours=3), start) == []
+    assert [(r.amount_minor, r.bill_reference, r.msisdn) for r in rows] == [
+        (1500_00, "SALE-9", "254712345678"),
+        (200_00, "", "254712345679"),
+    ]
+    assert {r.transaction_id for r in rows} == set(fresh.state.c2b)
