@@ -29,6 +29,7 @@ from pos_app.services.sync_ledger import Ledger
 from sync.engine import credentials, pairing
 from sync.providers.africastalking import SANDBOX_USERNAME
 from sync.providers.daraja import DarajaClient, DarajaConfig
+from sync.providers.daraja_pull import register_pull
 from sync.relay.app import create_app, open_store
 from sync.relay.config import RelaySettings
 from sync.relay.owner_actions import initialise_etims
@@ -47,6 +48,7 @@ DEMO_SHOP = "Duka demo shop"
 # The demo shop's KRA PIN and device serial: made up, known only to the sandbox's stand-in.
 DEMO_KRA_PIN = "P000000001D"
 DEMO_ETIMS_SERIAL = "DUKA-DEMO-01"
+DEMO_NOMINATED_NUMBER = "0722000000"  # the Pull registration's contact (sandbox only)
 
 
 class RelayServer:
@@ -206,8 +208,11 @@ def start_demo_stack(
     sandbox.state.config.paystack_webhook_url = relay.url + paths["paystack"]
     sandbox.state.config.flutterwave_webhook_url = relay.url + paths["flutterwave"]
     sandbox.state.config.stripe_webhook_url = relay.url + paths["stripe"]
-    _register_c2b(cfg, sandbox_url, relay.url + paths["mpesa_c2b_confirmation"],
-                  relay.url + paths["mpesa_c2b_validation"])  # fmt: skip
+    if _register_c2b(cfg, sandbox_url, relay.url + paths["mpesa_c2b_confirmation"],
+                     relay.url + paths["mpesa_c2b_validation"]):  # fmt: skip
+        shop = store.shop(shop_id)
+        if shop is not None and shop.mpesa_pull_until is None:
+            store.set_mpesa_pull(shop_id, True, "demo")
     _etims_device(store, shop_id, sandbox)
     stack = DemoStack(relay, sandbox, shop_id)
     if till is not None:
@@ -256,8 +261,9 @@ def _reusable_port(relay_url: str) -> int:
     return 0
 
 
-def _register_c2b(cfg: SandboxConfig, sandbox_url: str, confirmation: str, validation: str) -> None:
-    """Tell the sandbox where paybill (SIM menu) payments go, as the owner does with Daraja."""
+def _register_c2b(cfg: SandboxConfig, sandbox_url: str, confirmation: str, validation: str) -> bool:
+    """Tell the sandbox where paybill (SIM menu) payments go, as the owner does with Daraja;
+    -> whether it took them."""
 
     async def register() -> None:
         client = DarajaClient(
@@ -272,6 +278,8 @@ def _register_c2b(cfg: SandboxConfig, sandbox_url: str, confirmation: str, valid
         )
         try:
             await client.register_c2b_urls(confirmation, validation)
+            # and for Pull Transactions, so a lost callback is found as in a live shop
+            await register_pull(client, DEMO_NOMINATED_NUMBER, confirmation)
         finally:
             with contextlib.suppress(Exception):
                 await client.aclose()
@@ -280,3 +288,5 @@ def _register_c2b(cfg: SandboxConfig, sandbox_url: str, confirmation: str, valid
         asyncio.run(register())
     except Exception:
         log.warning("demo: could not register the paybill URLs with the sandbox", exc_info=True)
+        return False
+    return True
