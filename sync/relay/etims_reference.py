@@ -61,6 +61,10 @@ class EtimsReferenceFetcher(KickedJob):
                     log.warning("eTIMS %s for shop %s: %s", which.value, shop_id, exc.code)
                     await store.run(books.failed, shop_id, which, exc.code)
                     continue
+                except Exception as exc:  # noted too, so a bug waits `etims_retry_s` as well
+                    log.exception("eTIMS %s for shop %s failed", which.value, shop_id)
+                    await store.run(books.failed, shop_id, which, type(exc).__name__)
+                    continue
                 log.info("eTIMS %s for shop %s: %d changed", which.value, shop_id, count)
                 fetched += 1
         return fetched
