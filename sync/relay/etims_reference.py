@@ -29,18 +29,17 @@ class EtimsReferenceFetcher(KickedJob):
         self.books = EtimsReference(ctx.store)
 
     async def run_once(self) -> int:
-        """Fetch every due shop's lists; returns how many lists were fetched."""
+        """Fetch every due list of every shop; returns how many were fetched."""
         settings = self.ctx.settings
-        shops = await self.ctx.store.run(
-            self.books.shops_due, utcnow(), settings.etims_reference_every_s,
-            settings.etims_retry_s,
-        )  # fmt: skip
+        due = await self.ctx.store.run(
+            self.books.due, utcnow(), settings.etims_reference_every_s, settings.etims_retry_s
+        )
         fetched = 0
-        for shop_id in shops:
-            fetched += await self._fetch(shop_id)
+        for shop_id, lists in due.items():
+            fetched += await self._fetch(shop_id, lists)
         return fetched
 
-    async def _fetch(self, shop_id: str) -> int:
+    async def _fetch(self, shop_id: str, lists: list[ReferenceList]) -> int:
         device = await self.ctx.store.run(self.ctx.etims.device, shop_id)
         if device is None:
             return 0
@@ -48,7 +47,7 @@ class EtimsReferenceFetcher(KickedJob):
         store, books = self.ctx.store, self.books
         fetched = 0
         async with EtimsClient(config) as client:
-            for which in ReferenceList:
+            for which in lists:
                 since = await store.run(books.since, shop_id, which)
                 try:
                     if which is ReferenceList.CODES:
@@ -65,6 +64,6 @@ class EtimsReferenceFetcher(KickedJob):
                     log.exception("eTIMS %s for shop %s failed", which.value, shop_id)
                     await store.run(books.failed, shop_id, which, type(exc).__name__)
                     continue
-                log.info("eTIMS %s for shop %s: %d changed", which.value, shop_id, count)
+                log.info("eTIMS %s for shop %s: %d rows changed", which.value, shop_id, count)
                 fetched += 1
         return fetched

@@ -214,5 +214,16 @@ def test_a_kra_outage_keeps_the_cache_is_retried_and_holds_up_no_invoice(
     assert kra_lists.codes_stored() == before
 
 
+def test_a_list_that_fails_alone_is_retried_alone(kra_lists: KraLists) -> None:
+    kra_lists.fetched()
+    kra_lists.codes.respond(200, json=NOTHING_NEW)
+    kra_lists.classes.respond(200, json={"resultCd": "910", "resultMsg": "Try again later"})
+    kra_lists.a_day_passes()
+    wait_for(lambda: kra_lists.classes.call_count >= 4, 20)  # tried again and again
+    assert kra_lists.states()[ReferenceList.ITEM_CLASSES].failure == "etims_refused"
+    assert kra_lists.states()[ReferenceList.CODES].failure is None
+    assert kra_lists.codes.call_count == 2  # fetched once today, not with every retry
+
+
 def _fetched_after(kra_lists: KraLists, at: Any) -> bool:
     return all(s.fetched_at is not None and s.fetched_at > at for s in kra_lists.states().values())

@@ -37,9 +37,9 @@ class EtimsReference:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def shops_due(self, now: datetime, every_s: float, retry_s: float) -> list[str]:
-        """Shops with a device one of whose lists was not fetched in `every_s` (or never),
-        unless its last try failed less than `retry_s` ago."""
+    def due(self, now: datetime, every_s: float, retry_s: float) -> dict[str, list[ReferenceList]]:
+        """Per shop with a device, its lists not fetched in `every_s` (or never), leaving out
+        those whose last try failed less than `retry_s` ago."""
         pulls = t.etims_reference_pulls
         resting = or_(
             pulls.c.fetched_at > now - timedelta(seconds=every_s),
@@ -49,17 +49,17 @@ class EtimsReference:
             ),
         )
         with self.store.read() as conn:
-            shops = list(
-                conn.execute(
-                    select(t.etims_devices.c.shop_id).order_by(t.etims_devices.c.shop_id)
-                ).scalars()
-            )
-            not_due: dict[str, int] = dict(
-                conn.execute(
-                    select(pulls.c.shop_id, func.count()).where(resting).group_by(pulls.c.shop_id)
-                ).all()
-            )
-        return [shop for shop in shops if not_due.get(shop, 0) < len(ReferenceList)]
+            shops = conn.execute(
+                select(t.etims_devices.c.shop_id).order_by(t.etims_devices.c.shop_id)
+            ).scalars()
+            waiting = {
+                (row.shop_id, row.list)
+                for row in conn.execute(select(pulls.c.shop_id, pulls.c.list).where(resting))
+            }
+            due = {
+                shop: [w for w in ReferenceList if (shop, w.value) not in waiting] for shop in shops
+            }
+        return {shop: lists for shop, lists in due.items() if lists}
 
     def since(self, shop_id: str, which: ReferenceList) -> str:
         """The lastReqDt to send: KRA's resultDt of the last success, or the first pull's."""
