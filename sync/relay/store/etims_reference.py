@@ -52,12 +52,13 @@ class EtimsReference:
             shops = conn.execute(
                 select(t.etims_devices.c.shop_id).order_by(t.etims_devices.c.shop_id)
             ).scalars()
-            waiting = {
+            resting_lists = {
                 (row.shop_id, row.list)
                 for row in conn.execute(select(pulls.c.shop_id, pulls.c.list).where(resting))
             }
             due = {
-                shop: [w for w in ReferenceList if (shop, w.value) not in waiting] for shop in shops
+                shop: [w for w in ReferenceList if (shop, w.value) not in resting_lists]
+                for shop in shops
             }
         return {shop: lists for shop, lists in due.items() if lists}
 
@@ -70,7 +71,7 @@ class EtimsReference:
             ).scalar()
         return str(found) if found else FIRST_PULL
 
-    def save_codes(self, shop_id: str, update_: CodeListUpdate) -> int:
+    def save_codes(self, shop_id: str, fetched: CodeListUpdate) -> int:
         """Upsert every code KRA returned and move lastReqDt on, in one transaction."""
         now = utcnow()
         rows = [
@@ -85,15 +86,15 @@ class EtimsReference:
                 "user_dfn_cd1": detail.user_dfn_cd1,
                 "updated_at": now,
             }
-            for cls in update_.classes
+            for cls in fetched.classes
             for detail in cls.dtl_list
         ]
         with self.store.write() as conn:
             _upsert(conn, t.etims_codes, ("shop_id", "cd_cls", "cd"), rows)
-            _fetched(conn, shop_id, ReferenceList.CODES, update_.since, now)
+            _fetched(conn, shop_id, ReferenceList.CODES, fetched.since, now)
         return len(rows)
 
-    def save_item_classes(self, shop_id: str, update_: ItemClassUpdate) -> int:
+    def save_item_classes(self, shop_id: str, fetched: ItemClassUpdate) -> int:
         now = utcnow()
         rows = [
             {
@@ -105,11 +106,11 @@ class EtimsReference:
                 "use_yn": cls.use_yn,
                 "updated_at": now,
             }
-            for cls in update_.classes
+            for cls in fetched.classes
         ]
         with self.store.write() as conn:
             _upsert(conn, t.etims_item_classes, ("shop_id", "item_cls_cd"), rows)
-            _fetched(conn, shop_id, ReferenceList.ITEM_CLASSES, update_.since, now)
+            _fetched(conn, shop_id, ReferenceList.ITEM_CLASSES, fetched.since, now)
         return len(rows)
 
     def failed(self, shop_id: str, which: ReferenceList, reason: str) -> None:
