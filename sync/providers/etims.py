@@ -702,12 +702,14 @@ class EtimsClient(ProviderHttp):
         reply = await self._lookup_call(
             self.config.paths.code_list, SinceRequest(last_req_dt=since)
         )
+        _no_change_or_raise(reply, "selectCodeList")
         return CodeListUpdate(parse_code_list(reply), _next_since(reply, since))
 
     async def item_classes(self, since: str = FIRST_PULL) -> ItemClassUpdate:
         reply = await self._lookup_call(
             self.config.paths.item_classes, SinceRequest(last_req_dt=since)
         )
+        _no_change_or_raise(reply, "selectItemClsList")
         return ItemClassUpdate(parse_item_classes(reply), _next_since(reply, since))
 
     async def save_item(self, item: ItemRequest) -> None:
@@ -874,6 +876,13 @@ class EtimsClient(ProviderHttp):
             ),
             recovered=recovered,
         )
+
+
+def _no_change_or_raise(reply: Reply, operation: str) -> None:
+    """A list fetch either succeeded or found nothing new (001); any other code is a refusal,
+    not an empty update, so the caller keeps its lastReqDt and tries again."""
+    if not reply.succeeded and reply.result_cd != NO_DATA:
+        raise _refusal(reply, operation)
 
 
 def _next_since(reply: Reply, since: str) -> str:

@@ -39,6 +39,7 @@ from sync.relay.context import RelayContext
 from sync.relay.credentials import Credentials
 from sync.relay.crypto import SecretBox, decode_master_key, load_or_create_key_file
 from sync.relay.errors import error
+from sync.relay.etims_reference import EtimsReferenceFetcher
 from sync.relay.etims_signer import EtimsSigner
 from sync.relay.middleware import SecurityHeaders, may_read_metrics
 from sync.relay.notify import Hub, listen_forever
@@ -218,6 +219,7 @@ def create_app(settings: RelaySettings | None = None, store: Store | None = None
         signer = EtimsSigner(ctx)
         ctx.etims_signer = signer
         ctx.tasks.append(asyncio.create_task(signer.run_forever()))
+        ctx.tasks.append(asyncio.create_task(EtimsReferenceFetcher(ctx).run_forever()))
         sender = SmsSender(ctx)
         ctx.sms_sender = sender
         ctx.tasks.append(asyncio.create_task(sender.run_forever()))

@@ -109,6 +109,8 @@ class RelaySettings(BaseSettings):
     # the first pause before a document KRA did not answer is tried again (then doubled).
     etims_timeout_s: float = 120.0
     etims_retry_s: float = 30.0
+    # KRA's code lists and item classes are fetched this often (incrementally) per device.
+    etims_reference_every_s: float = 86400.0
     # SMS receipts (Africa's Talking): one send's wait, and the pause before a text that never
     # reached Africa's Talking is tried again (doubled each time, `sms_attempts` in all).
     sms_timeout_s: float = 20.0

@@ -162,6 +162,20 @@ async def test_nothing_new_is_001_not_an_error(client: EtimsClient) -> None:
     assert classes.classes == () and classes.since == "20260112091610"
 
 
+async def test_a_refused_list_fetch_raises_instead_of_looking_unchanged(
+    client: EtimsClient,
+) -> None:
+    with respx.mock() as mock:
+        mock.post(f"{BASE}/selectCodeList").respond(200, json=reply("899", "Invalid cmcKey"))
+        mock.post(f"{BASE}/selectItemClsList").respond(200, json=reply("910", "bad lastReqDt"))
+        with pytest.raises(ProviderError) as codes:
+            await client.code_list("20260112091610")
+        with pytest.raises(ProviderError) as classes:
+            await client.item_classes("20260112091610")
+    assert codes.value.detail == "selectCodeList: 899 Invalid cmcKey"
+    assert classes.value.code == "etims_refused"
+
+
 async def test_item_classes_are_read(client: EtimsClient) -> None:
     body = {
         "resultCd": "000",

@@ -123,6 +123,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "etims_kra_message": "KRA's message",
         "etims_sale": "Sale",
         "etims_credit_note": "Credit note",
+        "etims_reference": "KRA's code lists and item classes",
+        "etims_codes_fetched": "Code lists last fetched",
+        "etims_codes_cached": "Codes kept",
+        "etims_classes_fetched": "Item classes last fetched",
+        "etims_classes_cached": "Item classes kept",
+        "etims_reference_failed": "The last fetch failed and is tried again shortly:",
     },
     "sw": {
         "title": "Dashibodi ya mwenye Duka",
@@ -246,6 +252,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "etims_kra_message": "Ujumbe wa KRA",
         "etims_sale": "Mauzo",
         "etims_credit_note": "Hati ya kurejesha (credit note)",
+        "etims_reference": "Orodha za misimbo na madaraja ya bidhaa za KRA",
+        "etims_codes_fetched": "Orodha za misimbo zilipakuliwa mwisho",
+        "etims_codes_cached": "Misimbo iliyohifadhiwa",
+        "etims_classes_fetched": "Madaraja ya bidhaa yalipakuliwa mwisho",
+        "etims_classes_cached": "Madaraja ya bidhaa yaliyohifadhiwa",
+        "etims_reference_failed": "Upakuaji wa mwisho ulishindwa; utajaribiwa tena punde:",
     },
 }
 

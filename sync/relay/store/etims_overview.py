@@ -1,6 +1,7 @@
 """What the owner's console shows of a shop's eTIMS: the device (initialised or not), the last
-signature, how many invoices and items wait, and the invoices and items KRA refused with its
-code and message. Read-only; the books themselves are sync.relay.store.etims."""
+signature, how many invoices and items wait, the invoices and items KRA refused with its
+code and message, and when KRA's code lists and item classes were last fetched. Read-only;
+the books themselves are sync.relay.store.etims and etims_reference."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sync.providers.etims import PRODUCTION_RECEIPT_HOST
 from sync.relay.store import schema as t
 from sync.relay.store.etims import REFUSED, SIGNED, EtimsBooks
 from sync.relay.store.etims_queue import QUEUED
+from sync.relay.store.etims_reference import EtimsReference, ReferenceList, ReferenceState
 from sync.relay.store.store import Store
 
 REFUSALS_SHOWN = 50
@@ -49,10 +51,13 @@ class EtimsOverview:
     items_waiting: int
     refusals: tuple[EtimsRefusal, ...]  # newest first
     refused_items: tuple[str, ...]  # "itemCd: KRA's code and message"
+    codes: ReferenceState  # KRA's code lists as cached
+    item_classes: ReferenceState
 
 
 def etims_overview(store: Store, shop_id: str) -> EtimsOverview:
     device = EtimsBooks(store).device(shop_id)
+    reference = EtimsReference(store).states(shop_id)
     docs = t.etims_documents
     with store.read() as conn:
         view = None
@@ -109,6 +114,8 @@ def etims_overview(store: Store, shop_id: str) -> EtimsOverview:
             items_waiting=int(items.get(QUEUED, 0)),
             refusals=tuple(_refusal(r) for r in refusals),
             refused_items=tuple(text or "" for text in refused_items),
+            codes=reference[ReferenceList.CODES],
+            item_classes=reference[ReferenceList.ITEM_CLASSES],
         )
 
 

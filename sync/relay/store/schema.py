@@ -410,6 +410,49 @@ etims_items = Table(
     Index("ix_etims_items_state", "shop_id", "state"),
 )
 
+# ---- KRA eTIMS reference data (migration 0010) ----------------------------------------------
+
+# KRA's code lists (tax types, payment types, refund reasons...) and item classes as each shop's
+# device fetched them: public reference data, not sealed. Upserted by key, never duplicated.
+etims_codes = Table(
+    "etims_codes",
+    metadata,
+    Column("shop_id", String(36), ForeignKey("shops.id"), primary_key=True),
+    Column("cd_cls", String(10), primary_key=True),  # the list: 04 tax types, 32 refund reasons
+    Column("cd", String(40), primary_key=True),
+    Column("cd_cls_nm", String(200)),
+    Column("cd_nm", String(200)),
+    Column("use_yn", String(1)),
+    Column("srt_ord", Integer),
+    Column("user_dfn_cd1", String(100)),  # class 04: the band's rate in percent
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+etims_item_classes = Table(
+    "etims_item_classes",
+    metadata,
+    Column("shop_id", String(36), ForeignKey("shops.id"), primary_key=True),
+    Column("item_cls_cd", String(20), primary_key=True),
+    Column("item_cls_nm", String(200)),
+    Column("item_cls_lvl", Integer),
+    Column("tax_ty_cd", String(5)),
+    Column("use_yn", String(1)),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# One row per (shop, list): the lastReqDt to send next (KRA's resultDt of the last success),
+# when it last succeeded, when it was last tried, and why that try failed (an error code).
+etims_reference_pulls = Table(
+    "etims_reference_pulls",
+    metadata,
+    Column("shop_id", String(36), ForeignKey("shops.id"), primary_key=True),
+    Column("list", String(12), primary_key=True),  # codes | item_classes
+    Column("last_req_dt", String(14), nullable=False),
+    Column("fetched_at", UtcDateTime),
+    Column("tried_at", UtcDateTime, nullable=False),
+    Column("failure", String(200)),
+)
+
 # ---- SMS receipts (migration 0009) ----------------------------------------------------------
 
 sms_messages = Table(
