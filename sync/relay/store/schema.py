@@ -410,7 +410,7 @@ etims_items = Table(
     Index("ix_etims_items_state", "shop_id", "state"),
 )
 
-# ---- KRA eTIMS reference data (migration 0010) ----------------------------------------------
+# ---- KRA eTIMS reference data (migration 0011) ----------------------------------------------
 
 # KRA's code lists (tax types, payment types, refund reasons...) and item classes as each shop's
 # device fetched them: public reference data, not sealed. Upserted by key, never duplicated.

@@ -2,8 +2,8 @@
 fetched them (selectCodeList, selectItemClsList), and the lastReqDt each was fetched up to,
 so the daily fetch asks KRA only for what changed since
 
-Revision ID: 0010_etims_reference
-Revises: 0009_sms
+Revision ID: 0011_etims_reference
+Revises: 0010_mpesa_pull
 Create Date: 2026-12-03 12:35:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010_etims_reference"
-down_revision: str | None = "0009_sms"
+revision: str = "0011_etims_reference"
+down_revision: str | None = "0010_mpesa_pull"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
