@@ -30,6 +30,7 @@ from pos_app.app import apply_setup, build_context  # noqa: E402
 from pos_app.config import TillSettings  # noqa: E402
 from pos_app.core.money import Money  # noqa: E402
 from pos_app.core.orders import OrderLine  # noqa: E402
+from pos_app.core.quantities import Quantity  # noqa: E402
 from pos_app.services import build_services  # noqa: E402
 from pos_app.services.gateway import LinkStarted, StkStarted  # noqa: E402
 from pos_app.services.grants import Action, Grant  # noqa: E402
@@ -206,9 +207,14 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
         wait_until(lambda: sale.active_dialog is not None)
         return sale.active_dialog
 
-    def finish_sale() -> None:
-        """The sale completes and asks for a receipt; the cashier says no."""
+    def finish_sale(shot: bool = False) -> None:
+        """The sale completes and asks for a receipt; the cashier says no (with `shot`, the
+        choice is pictured first, SMS opened with the customer's number typed)."""
         wait_until(lambda: sale.receipt_order is not None)
+        if shot:
+            sale.sms_receipt.click()
+            sale.sms_phone.setText("0712 345 678")
+            grab(window, "sale-receipt-choice", lang)
         sale.no_receipt.click()
 
     # --- the sale screen with a cart ------------------------------------------------------
@@ -227,7 +233,7 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
     cash._add_note(Money(20000, "KES"))
     grab(cash, "tender-cash", lang)
     cash._pay()
-    finish_sale()
+    finish_sale(shot=True)
 
     # --- M-Pesa: waiting, paid, declined; paybill fallback ------------------------------------
     scan(SUKARI)
@@ -348,8 +354,8 @@ def shoot(app: QApplication, lang: str, workdir: Path) -> None:
             Money(price, "KES"), cashier_id=cashier.id)
         for name, price in (("Sukari 2kg", 36000), ("Mchele 5kg", 95000))
     )
-    refunds.refund(refund_of.payment_id, Money(5000, "KES"), "Torn bag",
-                   supervisor_id=supervisor.id, pin="2468")
+    refunds.refund_lines(refund_of.payment_id, {0: Quantity.each(1)}, "Torn bag",
+                         supervisor_id=supervisor.id, pin="2468")
     refunds.void_sale(void_of.order_id, "Rang up twice", supervisor_id=supervisor.id, pin="2468")
 
     # --- close the shift with a variance: the Z report -----------------------------------------

@@ -209,7 +209,10 @@ class SalePage(QWidget):
 
         # two rows, the short buttons together, so the column stays narrow enough for the cart
         # and Charge to fit a 1024-pixel screen beside the product grid
-        line_buttons = QVBoxLayout()
+        self.line_buttons = QWidget()
+        self.line_buttons.setObjectName("sale-line-buttons")
+        line_buttons = QVBoxLayout(self.line_buttons)
+        line_buttons.setContentsMargins(0, 0, 0, 0)
         self.qty_button = self._button(self.tr("Qty…"), "cart-qty", self._toggle_keypad)
         self.qty_button.setCheckable(True)
         self.plus = self._button(self.tr("+1"), "cart-plus", lambda: self._change_quantity(1))
@@ -223,7 +226,7 @@ class SalePage(QWidget):
             for button in row:
                 buttons_row.addWidget(button)
             line_buttons.addLayout(buttons_row)
-        right.addLayout(line_buttons)
+        right.addWidget(self.line_buttons)
         self.keypad_box = QWidget()
         self.keypad_box.setObjectName("sale-keypad")
         keypad_layout = QHBoxLayout(self.keypad_box)
@@ -303,9 +306,12 @@ class SalePage(QWidget):
         self.receipt_choice.setObjectName("sale-receipt-choice")
         choice_rows = QVBoxLayout(self.receipt_choice)
         choice_rows.setContentsMargins(0, 0, 0, 0)
-        choice = QHBoxLayout()
+        # the question on its own line, the three answers under it: side by side they pushed
+        # the column past a 1024-pixel screen in Swahili
         self.receipt_label = QLabel()
-        choice.addWidget(self.receipt_label, 1)
+        self.receipt_label.setWordWrap(True)
+        choice_rows.addWidget(self.receipt_label)
+        choice = QHBoxLayout()
         self.print_receipt = self._button(
             self.tr("Print receipt"), "sale-print-receipt", lambda: self._receipt_chosen(True)
         )
@@ -346,6 +352,8 @@ class SalePage(QWidget):
         self._search_timer.timeout.connect(self._run_search)
         self.cart.modelReset.connect(self._refresh_totals)
         self.cart.rowsInserted.connect(self._refresh_totals)
+        # a line in the cart is the next sale: the last one's receipt question is over
+        self.cart.rowsInserted.connect(lambda *_: self._close_receipt_choice())
         self.cart.rowsRemoved.connect(self._refresh_totals)
         self.cart.dataChanged.connect(self._refresh_totals)
         ctx.status.changed.connect(self._refresh_tenders)
@@ -563,7 +571,6 @@ class SalePage(QWidget):
         if not self._cart_editable(self.tr("Add %1 after payment started").replace(
                 "%1", product.name)):
             return
-        self.receipt_choice.hide()
         amount: int | Quantity = 1
         if product.unit is not Unit.EACH:
             amount = quantity or Quantity(1000, product.unit)
@@ -868,12 +875,22 @@ class SalePage(QWidget):
         self.receipt_label.setText(self.tr("Receipt for sale %1?").replace(
             "%1", sale_number(order_id, receipt_number)))
         self.sms_box.hide()
+        # in the place of the line buttons, Charge and New sale, idle with the cart empty: the
+        # column keeps its height, so the phone row stays in sight at 768 pixels
+        for idle in (self.line_buttons, self.charge, self.new_sale):
+            idle.hide()
         self.receipt_choice.show()
+
+    def _close_receipt_choice(self) -> None:
+        self.receipt_choice.hide()
+        self.sms_box.hide()
+        self.charge.setVisible(self.tender_panel.isHidden())
+        self.line_buttons.show()
+        self.new_sale.show()
 
     def _receipt_chosen(self, printed: bool) -> None:
         order_id, self.receipt_order = self.receipt_order, None
-        self.receipt_choice.hide()
-        self.sms_box.hide()
+        self._close_receipt_choice()
         if printed and order_id is not None:
             self.show_receipt(order_id, print_now=True)
         self.search.setFocus()

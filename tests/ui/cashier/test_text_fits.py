@@ -184,6 +184,16 @@ def test_no_text_is_cut(qtbot: Any, ctx: Any, shop: Shop, language: str,
                           f"{strip.viewport().height()} px strip"
                           for b in page.widget.category_group.buttons()
                           if b.height() > strip.viewport().height()]
+                # after a sale: the receipt question with the SMS phone row open, in sight
+                sale = page.widget
+                sale.offer_receipt("0" * 36, "TILL1-000123")
+                sale.sms_receipt.click()
+                qtbot.wait(100)
+                found += [f"[sale, receipt choice] {o}" for o in offenders(window)]
+                found += [f"[sale, receipt choice] {o}" for o in sideways(sale)]
+                if sale.sms_phone.visibleRegion().boundingRect().height() < sale.sms_phone.height():
+                    found.append("[sale, receipt choice] the SMS phone row is out of sight")
+                sale._receipt_chosen(False)
         assert not found, "\n".join(sorted(set(found)))
     finally:
         translations.use("en")
