@@ -67,7 +67,10 @@ def test_add_then_edit_a_product(
     assert (changed.price, changed.category) == (Money(17_500, "KES"), "Pulses")
     assert audited(shop, "product.updated")[-1] == (shop.supervisor.id, found.id)
     assert asked == [Action.CATALOGUE, Action.CATALOGUE]  # each change under a fresh PIN
-    assert page.table.item(row, 2).text() == "Pulses"
+    # the list is read again on a worker after "Saved": the row shows the change once it lands
+    qtbot.waitUntil(lambda: page.table.item(
+        next(n for n, p in enumerate(page.products) if p.id == found.id), 2).text() == "Pulses",
+        timeout=5000)
 
     page.table.selectRow(0)  # a barcode already on another product is refused, nothing saved
     page.barcode_edit.setText("6161100400999")
