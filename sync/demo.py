@@ -175,15 +175,8 @@ def start_demo_stack(
         shop_id,
         "mpesa",
         "test",
-        {
-            "consumer_key": cfg.daraja_consumer_key,
-            "consumer_secret": cfg.daraja_consumer_secret,
-            "shortcode": cfg.daraja_shortcode,
-            "passkey": cfg.daraja_passkey,
-            # The Transaction Status API confirms C2B payments before tills hear of them.
-            "initiator": cfg.daraja_initiator,
-            "security_credential": cfg.daraja_security_credential,
-        },
+        # with the initiator: the Transaction Status API confirms C2B before tills hear of them
+        cfg.daraja_credentials(),
         sandbox_url,
     )
     hosted = {

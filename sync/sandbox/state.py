@@ -56,6 +56,22 @@ class SandboxConfig(BaseModel):
     rules: list[ScriptRule] = Field(default_factory=list)
     use_default_script: bool = True
 
+    def daraja_credentials(self, *, initiator: bool = True) -> dict[str, str]:
+        """What a relay stores to call this sandbox's Daraja (`duka-relay` credentials'
+        fields); without the initiator the Transaction Status API cannot confirm C2B."""
+        fields = {
+            "consumer_key": self.daraja_consumer_key,
+            "consumer_secret": self.daraja_consumer_secret,
+            "shortcode": self.daraja_shortcode,
+            "passkey": self.daraja_passkey,
+        }
+        if initiator:
+            fields |= {
+                "initiator": self.daraja_initiator,
+                "security_credential": self.daraja_security_credential,
+            }
+        return fields
+
 
 @dataclass
 class StkPayment:

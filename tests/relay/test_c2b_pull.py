@@ -35,12 +35,7 @@ def shop(relay_factory: Any) -> Iterator[Shop]:
     config = SandboxConfig(callback_delay_s=0.1, c2b_validation=False)
     sandbox = SandboxServer(config)
     base = sandbox.start()
-    daraja = {
-        "consumer_key": config.daraja_consumer_key,
-        "consumer_secret": config.daraja_consumer_secret,
-        "shortcode": config.daraja_shortcode,
-        "passkey": config.daraja_passkey,
-    }
+    daraja = config.daraja_credentials(initiator=False)
     relay.store.set_credentials(shop_id, "mpesa", "test", daraja, base)
     try:
         yield relay, sandbox, shop_id, token, relay.till(shop_id)

@@ -108,13 +108,7 @@ def stk_request(relay: Relay, till: dict[str, Any], payment_id: str, **body: Any
 
 
 def daraja_credentials() -> dict[str, str]:
-    config = SandboxConfig()
-    return {
-        "consumer_key": config.daraja_consumer_key,
-        "consumer_secret": config.daraja_consumer_secret,
-        "shortcode": config.daraja_shortcode,
-        "passkey": config.daraja_passkey,
-    }
+    return SandboxConfig().daraja_credentials(initiator=False)
 
 
 def test_retry_after_502_with_the_same_key_starts_the_payment(relay: Relay) -> None:

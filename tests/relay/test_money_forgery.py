@@ -32,14 +32,7 @@ def shop(relay_factory: Any) -> Iterator[tuple[Relay, SandboxServer, str, str, d
     config = SandboxConfig(callback_delay_s=0.3)
     sandbox = SandboxServer(config)
     base = sandbox.start()
-    daraja = {
-        "consumer_key": config.daraja_consumer_key,
-        "consumer_secret": config.daraja_consumer_secret,
-        "shortcode": config.daraja_shortcode,
-        "passkey": config.daraja_passkey,
-        "initiator": config.daraja_initiator,
-        "security_credential": config.daraja_security_credential,
-    }
+    daraja = config.daraja_credentials()
     relay.store.set_credentials(shop_id, "mpesa", "test", daraja, base)
     try:
         yield relay, sandbox, shop_id, token, relay.till(shop_id)

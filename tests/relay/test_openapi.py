@@ -55,12 +55,7 @@ def fuzzed(relay_factory: Any) -> Iterator[tuple[Relay, dict[str, str]]]:
     config = SandboxConfig(callback_delay_s=0.2)
     sandbox = SandboxServer(config)
     base = sandbox.start()
-    daraja = {
-        "consumer_key": config.daraja_consumer_key,
-        "consumer_secret": config.daraja_consumer_secret,
-        "shortcode": config.daraja_shortcode,
-        "passkey": config.daraja_passkey,
-    }
+    daraja = config.daraja_credentials(initiator=False)
     relay.store.set_credentials(shop_id, "mpesa", "test", daraja, base)
     relay.store.set_credentials(
         shop_id, "paystack", "test", {"secret_key": config.paystack_secret_key}, base
