@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -99,42 +100,44 @@ class Puller:
 
     def _apply_etims_once(self, batch: EventBatch, event: EtimsEvent, terminal_id: str) -> bool:
         """KRA's answer for an invoice, once by its event id; another till's is only noted."""
-        event_id = str(event.event_id)
-        if batch.seen(event_id):
-            return False
-        if str(event.till_id) != terminal_id:
-            batch.mark_done(event_id, event.seq, event.type.value, "other_till")
-            return True
-        try:
-            with batch.savepoint():
-                result = batch.apply_etims(to_etims_outcome(event))
-        except Exception:
-            log.exception("applying eTIMS event %s (seq %d) failed", event_id, event.seq)
-            result = FAILED
-        batch.mark_done(event_id, event.seq, event.type.value, result)
-        return True
-
+        return _apply_till_event_once(
+            batch, event, terminal_id, "eTIMS", lambda: batch.apply_etims(to_etims_outcome(event))
+        )
 
     def _apply_sms_once(self, batch: EventBatch, event: SmsEvent, terminal_id: str) -> bool:
         """A text receipt's fate, once by its event id; another till's is only noted."""
-        event_id = str(event.event_id)
-        if batch.seen(event_id):
-            return False
-        if str(event.till_id) != terminal_id:
-            batch.mark_done(event_id, event.seq, event.type.value, "other_till")
-            return True
         result = SmsResult(
-            event_id, event.seq, str(event.request_id),
+            str(event.event_id), event.seq, str(event.request_id),
             SmsState(event.type.value.removeprefix("sms.")), event.reason,
         )  # fmt: skip
-        try:
-            with batch.savepoint():
-                applied = batch.apply_sms(result)
-        except Exception:
-            log.exception("applying SMS event %s (seq %d) failed", event_id, event.seq)
-            applied = FAILED
-        batch.mark_done(event_id, event.seq, event.type.value, applied)
+        return _apply_till_event_once(
+            batch, event, terminal_id, "SMS", lambda: batch.apply_sms(result)
+        )
+
+
+def _apply_till_event_once(
+    batch: EventBatch,
+    event: EtimsEvent | SmsEvent,
+    terminal_id: str,
+    kind: str,
+    apply: Callable[[], str],
+) -> bool:
+    """An answer to one till's request, applied once by its event id under a savepoint;
+    another till's is only noted, and a failure is logged and marked, never stops the stream."""
+    event_id = str(event.event_id)
+    if batch.seen(event_id):
+        return False
+    if str(event.till_id) != terminal_id:
+        batch.mark_done(event_id, event.seq, event.type.value, "other_till")
         return True
+    try:
+        with batch.savepoint():
+            result = apply()
+    except Exception:
+        log.exception("applying %s event %s (seq %d) failed", kind, event_id, event.seq)
+        result = FAILED
+    batch.mark_done(event_id, event.seq, event.type.value, result)
+    return True
 
 
 def to_etims_outcome(event: EtimsEvent) -> EtimsOutcome:

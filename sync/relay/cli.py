@@ -13,14 +13,15 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import uvicorn
 from pydantic import ValidationError
 
 from sync.protocol import Provider
+from sync.providers.daraja import DarajaClient
 from sync.relay.config import RelaySettings
 from sync.relay.credentials import (
     OPTIONAL_MPESA_FIELDS,
@@ -30,6 +31,8 @@ from sync.relay.credentials import (
     test_mode_of,
 )
 from sync.relay.store.store import Store, utcnow
+
+T = TypeVar("T")
 
 SECRET_FIELDS = {
     "consumer_key",
@@ -311,6 +314,24 @@ def cmd_revoke_till(args: argparse.Namespace) -> int:
     return 0 if revoked else 1
 
 
+def _with_daraja(
+    store: Store, shop_id: str, test_mode: bool, call: Callable[[DarajaClient], Awaitable[T]]
+) -> T:
+    """`call` with the shop's Daraja client for its current mode, closed afterwards."""
+
+    async def run() -> T:
+        creds = Credentials(store, RelaySettings())
+        try:
+            client = creds.daraja(shop_id, test_mode)
+            if client is None:
+                raise SystemExit("the shop has no M-Pesa credentials for its current mode")
+            return await call(client)
+        finally:
+            await creds.aclose()
+
+    return asyncio.run(run())
+
+
 def cmd_register_c2b(args: argparse.Namespace) -> int:
     store = _store(args)
     shop = store.shop(args.shop)
@@ -319,19 +340,11 @@ def cmd_register_c2b(args: argparse.Namespace) -> int:
         return 1
     urls = _callback_urls(store, args.shop)
 
-    async def register() -> Any:
-        creds = Credentials(store, RelaySettings())
-        try:
-            client = creds.daraja(args.shop, bool(shop.mpesa_test_mode))
-            if client is None:
-                raise SystemExit("the shop has no M-Pesa credentials for its current mode")
-            return await client.register_c2b_urls(
-                urls["mpesa_c2b_confirmation"], urls["mpesa_c2b_validation"], args.response_type
-            )
-        finally:
-            await creds.aclose()
-
-    result = asyncio.run(register())
+    result = _with_daraja(store, args.shop, bool(shop.mpesa_test_mode), lambda client: (
+        client.register_c2b_urls(
+            urls["mpesa_c2b_confirmation"], urls["mpesa_c2b_validation"], args.response_type
+        )
+    ))
     _print(
         {
             "registered": True,
@@ -361,18 +374,11 @@ def cmd_mpesa_pull(args: argparse.Namespace) -> int:
     # Daraja wants a callback address; the relay reads Pull by querying, not by callback.
     callback = _callback_urls(store, args.shop)["mpesa_c2b_confirmation"]
 
-    async def register() -> Any:
-        creds = Credentials(store, RelaySettings())
-        try:
-            client = creds.daraja(args.shop, bool(shop.mpesa_test_mode))
-            if client is None:
-                raise SystemExit("the shop has no M-Pesa credentials for its current mode")
-            return await register_pull(client, args.nominated_number, callback)
-        finally:
-            await creds.aclose()
-
     try:
-        registration = asyncio.run(register())
+        registration = _with_daraja(
+            store, args.shop, bool(shop.mpesa_test_mode),
+            lambda client: register_pull(client, args.nominated_number, callback),
+        )  # fmt: skip
     except ProviderError as exc:
         print(exc.cashier_message, file=sys.stderr)
         return 1
